@@ -1,0 +1,17 @@
+import { Middleware, TurnContext } from 'botbuilder';
+import { ConversationLock } from './ConversationLock';
+
+/**
+ * Serialises turns per `channelId` + conversation id. botbuilder's `BotState` saves with eTag `*`, so two overlapping
+ * turns of one conversation (a double-tapped button, a webhook retry, a proactive update) would otherwise lose one
+ * turn's state. Proactive turns run middleware too, so they take the same lock.
+ */
+export class SerializeTurnsMiddleware implements Middleware {
+    constructor(private readonly lock: ConversationLock = new ConversationLock()) {}
+
+    async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+        const activity = context.activity;
+        const key = `${activity.channelId}/${activity.conversation?.id ?? ''}`;
+        await this.lock.run(key, next);
+    }
+}

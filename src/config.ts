@@ -1,0 +1,114 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as dotenv from 'dotenv';
+
+/** Which SMS sender delivers one-time codes. */
+export type SmsSenderKind = 'log' | 'http';
+
+/** Validated runtime configuration of Bijli Mitra. Every value comes from the environment (or `.env`). */
+export interface AppConfig {
+    /** HTTP port of the bot server. */
+    port: number;
+    /** `sqlite:<path>` or a `postgres://` URL. */
+    databaseUrl: string;
+    /** Whether demo consumers are loaded into an empty database at start: `auto` (only when empty), `on` or `off`. */
+    demoData: 'auto' | 'on' | 'off';
+    /** Bot Framework app id; empty runs `/api/messages` without auth, as the Emulator expects. */
+    microsoftAppId: string;
+    microsoftAppPassword: string;
+    microsoftAppType: string;
+    microsoftAppTenantId: string;
+    /** Payment link; `{account}` is replaced by the account number. */
+    paymentUrlTemplate: string;
+    smsSender: SmsSenderKind;
+    smsHttpUrl: string;
+    smsHttpToken: string;
+    /** Seconds a one-time code stays valid. */
+    otpTtlSeconds: number;
+    /** Wrong codes allowed before a code is void. */
+    otpMaxAttempts: number;
+    /** Codes that may be sent for one account and channel user per hour. */
+    otpMaxSendsPerHour: number;
+    /** Highest plausible consumption between two readings, in kWh, for self meter-reading. */
+    meterReadingMaxJump: number;
+    logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** Thrown when the environment does not describe a usable configuration; lists every problem at once. */
+export class ConfigError extends Error {
+    constructor(readonly problems: string[]) {
+        super(`Configuration is not valid:\n  - ${problems.join('\n  - ')}\nSee .env.example for every variable.`);
+        this.name = 'ConfigError';
+    }
+}
+
+/**
+ * Reads and validates configuration from `env`; when `envFile` exists its values fill in what `env` lacks.
+ * Throws {@link ConfigError} naming each bad variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string | null = path.resolve('.env')): AppConfig {
+    const merged: Record<string, string | undefined> = {};
+    if (envFile && fs.existsSync(envFile)) {
+        Object.assign(merged, dotenv.parse(fs.readFileSync(envFile)));
+    }
+    Object.assign(merged, env);
+    const problems: string[] = [];
+    const str = (name: string, fallback = ''): string => (merged[name] ?? fallback).trim();
+    const int = (name: string, fallback: number, min: number, max: number): number => {
+        const raw = str(name);
+        if (raw === '') return fallback;
+        const value = Number(raw);
+        if (!Number.isInteger(value) || value < min || value > max) {
+            problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+            return fallback;
+        }
+        return value;
+    };
+    const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+        const raw = str(name, fallback).toLowerCase();
+        if (!(allowed as readonly string[]).includes(raw)) {
+            problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+            return fallback;
+        }
+        return raw as T;
+    };
+
+    const databaseUrl = str('DATABASE_URL', 'sqlite:./data/bijli-mitra.sqlite');
+    if (!/^sqlite:.+/.test(databaseUrl) && !/^postgres(ql)?:\/\/.+/.test(databaseUrl)) {
+        problems.push(`DATABASE_URL must be "sqlite:<file path>" or a "postgres://" URL (got "${databaseUrl}")`);
+    }
+    const smsSender = oneOf('SMS_SENDER', ['log', 'http'] as const, 'log');
+    const smsHttpUrl = str('SMS_HTTP_URL');
+    if (smsSender === 'http' && !/^https?:\/\/.+/.test(smsHttpUrl)) {
+        problems.push('SMS_HTTP_URL must be an http(s) URL when SMS_SENDER=http');
+    }
+    const paymentUrlTemplate = str('PAYMENT_URL_TEMPLATE', 'https://www.uppclonline.com/dispatch/Portal/appmanager/uppcl/wss?account={account}');
+    if (!/^https?:\/\/.+/.test(paymentUrlTemplate)) {
+        problems.push('PAYMENT_URL_TEMPLATE must be an http(s) URL; {account} is replaced by the account number');
+    }
+    const microsoftAppId = str('MicrosoftAppId');
+    const microsoftAppPassword = str('MicrosoftAppPassword');
+    if (microsoftAppId && !microsoftAppPassword && str('MicrosoftAppType', 'MultiTenant') !== 'UserAssignedMSI') {
+        problems.push('MicrosoftAppPassword is required when MicrosoftAppId is set');
+    }
+    const config: AppConfig = {
+        port: int('PORT', 3978, 0, 65535),
+        databaseUrl,
+        demoData: oneOf('DEMO_DATA', ['auto', 'on', 'off'] as const, 'auto'),
+        microsoftAppId,
+        microsoftAppPassword,
+        microsoftAppType: str('MicrosoftAppType', 'MultiTenant'),
+        microsoftAppTenantId: str('MicrosoftAppTenantId'),
+        paymentUrlTemplate,
+        smsSender,
+        smsHttpUrl,
+        smsHttpToken: str('SMS_HTTP_TOKEN'),
+        otpTtlSeconds: int('OTP_TTL_SECONDS', 600, 60, 3600),
+        otpMaxAttempts: int('OTP_MAX_ATTEMPTS', 3, 1, 10),
+        otpMaxSendsPerHour: int('OTP_MAX_SENDS_PER_HOUR', 3, 1, 20),
+        meterReadingMaxJump: int('METER_READING_MAX_JUMP', 5000, 10, 1000000),
+        logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    };
+    if (problems.length > 0) throw new ConfigError(problems);
+    return config;
+}

@@ -1,0 +1,65 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import i18next, { i18n as I18n } from 'i18next';
+import { LOCALES_DIR } from '../paths';
+
+/** The reply languages; `hi-Latn` writers get Devanagari Hindi replies. */
+export const LANGUAGES = ['en', 'hi'] as const;
+/** One of {@link LANGUAGES}. */
+export type Language = typeof LANGUAGES[number];
+
+/** Text lookup for one language: `t('complaint:askAccount', { name })`. */
+export type TranslateFn = (key: string, vars?: Record<string, unknown>) => string;
+
+/** Maps any locale tag (`hi-IN`, `hi-Latn`, `en-US`) to a reply language, or null when it is neither. */
+export function toLanguage(locale: string | undefined | null): Language | null {
+    const tag = (locale ?? '').toLowerCase();
+    if (tag.startsWith('hi')) return 'hi';
+    if (tag.startsWith('en')) return 'en';
+    return null;
+}
+
+/**
+ * All user-facing text, loaded once from `locales/<language>/<namespace>.json`. A missing Hindi text falls back to
+ * English rather than to a bare key, so a half-translated namespace still gives the consumer something readable.
+ */
+export class Translator {
+    private readonly i18n: I18n;
+    /** Namespaces found on disk (file names of `locales/en`). */
+    readonly namespaces: string[];
+
+    constructor(localesDir: string = LOCALES_DIR) {
+        this.namespaces = fs.readdirSync(path.join(localesDir, 'en')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+        const resources: Record<string, Record<string, unknown>> = {};
+        for (const language of LANGUAGES) {
+            resources[language] = {};
+            for (const ns of this.namespaces) {
+                const file = path.join(localesDir, language, `${ns}.json`);
+                if (fs.existsSync(file)) resources[language][ns] = JSON.parse(fs.readFileSync(file, 'utf8'));
+            }
+        }
+        this.i18n = i18next.createInstance();
+        this.i18n.init({
+            resources: resources as never,
+            lng: 'en',
+            fallbackLng: 'en',
+            supportedLngs: [...LANGUAGES],
+            ns: this.namespaces,
+            defaultNS: 'common',
+            initAsync: false,
+            returnNull: false,
+            interpolation: { escapeValue: false },
+        });
+    }
+
+    /** A lookup bound to `language`; never changes the process-wide language. */
+    forLanguage(language: Language): TranslateFn {
+        const fixed = this.i18n.getFixedT(language);
+        return (key, vars) => fixed(key, vars as never) as unknown as string;
+    }
+
+    /** The raw value at `key` (arrays and objects included), for lists such as synonyms. */
+    lookup(language: Language, key: string): unknown {
+        return this.i18n.getFixedT(language)(key, { returnObjects: true } as never);
+    }
+}

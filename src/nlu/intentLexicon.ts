@@ -1,0 +1,147 @@
+/**
+ * Vocabulary of the intent recognizer. Concepts are sets of word forms (English, romanised Hindi, Devanagari);
+ * an intent rule fires when every concept it names occurs in the message. Word forms are matched after
+ * {@link foldForMatching}, so write Devanagari without nukta and with anusvara. Spelling variants beyond these are
+ * caught by skeleton and edit-distance matching; list short words (≤ 4 letters) in full, they get no fuzzy match.
+ */
+export const CONCEPTS: Record<string, string[]> = {
+    electricity: ['bijli', 'bijlee', 'bjli', 'bijali', 'light', 'lite', 'lyt', 'lait', 'lights', 'current', 'karent', 'karant',
+        'power', 'supply', 'supplai', 'electricity', 'lightt', 'बिजली', 'बिजलि', 'बीजली', 'लाइट', 'लाईट', 'पावर', 'सप्लाई', 'करंट', 'विद्युत', 'आपूर्ति'],
+    absent: ['nahi', 'nahin', 'nhi', 'nai', 'ni', 'nahee', 'nhin', 'na', 'not', 'no', 'नहीं', 'नही', 'नहि', 'ना', 'न'],
+    comingOrPresent: ['aa', 'aaa', 'aati', 'aata', 'aayi', 'aai', 'ayi', 'aaya', 'aarahi', 'rahi', 'raha', 'hai', 'h', 'he', 'coming',
+        'there', 'available', 'आ', 'रही', 'रहा', 'है', 'आई', 'आती', 'आया'],
+    gone: ['gayi', 'gyi', 'gai', 'gaya', 'gya', 'chali', 'gul', 'kat', 'kati', 'kata', 'katti', 'cut', 'cuts', 'off', 'gone', 'went',
+        'gayab', 'band', 'bandh', 'गई', 'गयी', 'गया', 'चली', 'गुल', 'कट', 'कटी', 'बंद', 'गायब', 'कटौती'],
+    outage: ['outage', 'blackout', 'powercut', 'katauti', 'andhera', 'andhere', 'अंधेरा', 'अंधेरे', 'कटौती', 'trippings', 'shutdown'],
+    voltage: ['voltage', 'voltej', 'voltej', 'voltages', 'volt', 'वोल्टेज', 'वोल्टेज़', 'वोल्ट', 'fluctuation', 'fluctuating', 'fluctuate',
+        'flickering', 'flicker', 'jhapak', 'jhapakti', 'jhapak', 'dim', 'dheemi', 'dhimi', 'dheema', 'मद्धम', 'धीमी', 'झपक', 'phase', 'फेज', 'फेस', 'trip', 'tripping', 'mcb'],
+    transformer: ['टीएफ', 'transformer', 'transformar', 'tranformer', 'trasformer', 'tf', 'trafo', 'ट्रांसफार्मर', 'ट्रांसफॉर्मर', 'ट्रान्सफार्मर', 'ट्रांसफर', 'ट्रांसफार्मेर'],
+    hazardThing: ['खंभे', 'खम्बे', 'khambe', 'khambha', 'poles', 'wire', 'wires', 'taar', 'tar', 'taaar', 'cable', 'pole', 'khamba', 'khambha', 'khamba', 'line', 'तार', 'खंभा', 'खम्भा', 'खंबा', 'पोल', 'लाइन', 'केबल'],
+    hazardState: ['leaning', 'jhuk', 'jhuka', 'झुका', 'झुक', 'fall', 'falling', 'toot', 'tut', 'tuta', 'tuti', 'tooti', 'toota', 'gir', 'gira', 'giri', 'gire', 'latak', 'lataka', 'latak', 'snapped', 'broken',
+        'fallen', 'fell', 'hanging', 'down', 'sparking', 'spark', 'chingari', 'fire', 'aag', 'jal', 'road', 'sadak', 'टूट', 'टूटा', 'टूटी', 'गिर', 'गिरा',
+        'गिरी', 'लटक', 'चिंगारी', 'आग', 'सड़क', 'सडक', 'स्पार्किंग'],
+    shock: ['shock', 'karant', 'करंट', 'झटका', 'jhatka', 'electrocuted', 'sparking', 'स्पार्किंग', 'चिंगारी', 'chingari'],
+    burnt: ['jal', 'jala', 'jali', 'jalgaya', 'phunk', 'funk', 'phuk', 'ud', 'uda', 'burnt', 'burned', 'burst', 'blast', 'fail', 'failed', 'damaged',
+        'kharab', 'khrab', 'kharaab', 'kharb', 'faulty', 'जल', 'जला', 'फुंक', 'उड़', 'उड', 'खराब', 'फट', 'फटा', 'sparking', 'स्पार्किंग', 'awaaz', 'noise'],
+    meter: ['meter', 'metre', 'mitar', 'meater', 'मीटर', 'मिटर', 'मीटर्स', 'meters'],
+    faulty: ['negative', 'minus', 'माइनस', 'smoke', 'dhuan', 'dhuaan', 'धुआं', 'धुआँ', 'kharab', 'khrab', 'kharaab', 'kharb', 'faulty', 'broken', 'defective', 'jal', 'jala', 'burnt', 'band', 'stopped', 'dead', 'blank',
+        'fast', 'tez', 'tej', 'jyada', 'galat', 'wrong', 'slow', 'working', 'खराब', 'जल', 'जला', 'बंद', 'तेज', 'तेज़', 'गलत', 'रुक', 'ruk', 'khrb', 'display', 'डिस्प्ले'],
+    recharge: ['recharge', 'recharj', 'rechage', 'रिचार्ज', 'topup'],
+    notCredited: ['credit', 'credited', 'nahi', 'nhi', 'not', 'नहीं', 'कटा', 'kata', 'deducted', 'reflect', 'reflected', 'update'],
+    bill: ['bill', 'bil', 'bills', 'billing', 'बिल', 'बील', 'बिलिंग'],
+    billWrong: ['zada', 'jaada', 'surcharge', 'सरचार्ज', 'jyada', 'zyada', 'jada', 'jyda', 'zyda', 'bahut', 'high', 'wrong', 'galat', 'incorrect', 'excess', 'excessive', 'inflated', 'average',
+        'anumanit', 'huge', 'dispute', 'ज्यादा', 'जादा', 'गलत', 'बहुत', 'अधिक', 'औसत', 'अनुमानित', 'double', 'dugna', 'दुगना', 'extra'],
+    notReceived: ['received', 'receive', 'mila', 'mili', 'aaya', 'aya', 'मिला', 'आया', 'generate', 'generated'],
+    amountQuestion: ['kitna', 'kitni', 'kitne', 'how', 'much', 'amount', 'due', 'latest', 'last', 'current', 'check', 'details', 'detail', 'batao', 'bataye',
+        'bataiye', 'dikhao', 'dekhna', 'janna', 'kya', 'what', 'show', 'कितना', 'कितनी', 'बताओ', 'बताइए', 'बताएं', 'दिखाओ', 'देखना', 'जानना', 'क्या', 'राशि', 'बकाया', 'bakaya',
+        'arrears', 'baki', 'बाकी', 'mera', 'my', 'मेरा', 'send', 'bhejo', 'भेजो', 'copy', 'pdf', 'view', 'month', 'mahine', 'महीने', 'date', 'tarikh', 'तारीख'],
+    pay: ['यूपीआई', 'clear', 'chukta', 'pay', 'payment', 'paying', 'bharna', 'bharun', 'bharu', 'bhar', 'bhare', 'jama', 'bhugtan', 'online', 'upi', 'paytm', 'link', 'भुगतान', 'जमा',
+        'भरना', 'भरूं', 'भरें', 'भर', 'पेमेंट', 'chukana', 'चुकाना', 'deposit'],
+    meterInfo: ['balance', 'number', 'no', 'details', 'detail', 'info', 'information', 'type', 'jankari', 'बैलेंस', 'नंबर', 'जानकारी', 'kitna', 'kitni', 'bacha',
+        'bachi', 'बचा', 'बची', 'prepaid', 'smart', 'प्रीपेड', 'स्मार्ट', 'which', 'kaunsa', 'konsa', 'kya', 'क्या', 'what', 'check', 'batao', 'बताओ', 'dikhao', 'show', 'last', 'pichli', 'पिछली'],
+    reading: ['reading', 'readings', 'reeding', 'redding', 'रीडिंग', 'रिडिंग', 'padhai', 'unit', 'units', 'यूनिट'],
+    submit: ['submit', 'send', 'bhej', 'bhejna', 'bhejni', 'bhejo', 'bhejdo', 'de', 'dena', 'deni', 'dun', 'du', 'doon', 'darj', 'enter', 'give', 'upload', 'self',
+        'khud', 'swayam', 'भेज', 'भेजना', 'भेजनी', 'दर्ज', 'देना', 'देनी', 'दूं', 'दूँ', 'खुद', 'स्वयं', 'sabmit', 'post', 'record', 'add', 'likhwana', 'note'],
+    hindi: ['hindi', 'hindee', 'हिंदी', 'हिन्दी', 'हिंन्दी'],
+    english: ['english', 'angrezi', 'angreji', 'inglish', 'englsh', 'अंग्रेजी', 'अंग्रेज़ी', 'इंग्लिश', 'इंगलिश'],
+    greeting: ['suprabhat', 'सुप्रभात', 'शुभ', 'shubh', 'संध्या', 'mitra', 'मित्र', 'mitr', 'hi', 'hii', 'hello', 'helo', 'hllo', 'hey', 'namaste', 'namaskar', 'namastey', 'pranam', 'ram', 'radhe', 'jai', 'morning', 'evening', 'afternoon',
+        'नमस्ते', 'नमस्कार', 'प्रणाम', 'राम', 'हेलो', 'हैलो', 'हाय', 'salaam', 'salam', 'adab', 'start', 'शुरू', 'shuru', 'sir', 'good'],
+    help: ['sakte', 'sakti', 'sakta', 'सकते', 'सकती', 'इस्तेमाल', 'istemal', 'use', 'work', 'works', 'ask', 'पूछ', 'puch', 'kya-kya', 'help', 'madad', 'sahayata', 'sahaita', 'मदद', 'सहायता', 'options', 'option', 'menu', 'मेन्यू', 'मेनू', 'guide', 'samjhao', 'विकल्प', 'vikalp', 'features', 'services', 'सेवाएं', 'sevayen'],
+    agent: ['customer', 'care', 'कस्टमर', 'केयर', 'aadmi', 'आदमी', 'asli', 'असली', 'officer', 'officers', 'adhikari', 'अधिकारी', 'je', 'sdo', 'xen', 'jee', 'जेई', 'एसडीओ', 'human', 'insaan', 'insan', 'इंसान', 'person', 'agent', 'executive',
+        'callback', 'call', 'phone', 'कॉल', 'फोन', 'representative', 'staff', 'manager', 'अफसर', 'afsar', 'engineer', 'इंजीनियर', 'lineman', 'लाइनमैन', 'someone', 'kisi', 'किसी', 'real'],
+    talk: ['karwa', 'karwado', 'करवाइए', 'करवाओ', 'करवा', 'baat', 'baat', 'bat', 'talk', 'speak', 'बात', 'connect', 'call', 'contact', 'milao', 'milaiye', 'मिलाओ', 'sampark', 'संपर्क', 'chahiye', 'चाहिए', 'karwao', 'karao'],
+    cancel: ['रोक', 'ruk', 'रुक', 'leave', 'forget', 'never', 'कैंसिल', 'jane', 'जाने', 'cancel', 'cancl', 'cancle', 'रद्द', 'radd', 'rehne', 'rahne', 'rehnedo', 'रहने', 'chhodo', 'chodo', 'छोड़ो', 'छोड़', 'छोडो', 'nevermind', 'abort', 'quit', 'exit', 'stop', 'रुको', 'ruko'],
+    unsubscribe: ['list', 'notification', 'सूचनाएं', 'सूचना', 'अलर्ट', 'alert', 'अनसब्सक्राइब', 'लिस्ट', 'more', 'unsubscribe', 'unsub', 'optout', 'opt', 'subscription', 'alerts', 'notifications', 'updates', 'messages', 'message', 'msg', 'msgs', 'sms', 'मैसेज', 'मेसेज', 'संदेश', 'sandesh', 'नोटिफिकेशन', 'अपडेट'],
+    stopVerb: ['hata', 'hatao', 'हटा', 'turn', 'remove', 'अनसब्सक्राइब', 'stop', 'band', 'bandh', 'बंद', 'mat', 'मत', 'nahi', 'नहीं', 'dont', 'don', 'unsubscribe', 'out', 'remove', 'hatao', 'हटाओ', 'rok', 'roko', 'रोको'],
+    status: ['status', 'staus', 'stetus', 'sthiti', 'स्थिति', 'स्टेटस', 'progress', 'track', 'pending', 'लंबित'],
+    followUp: ['update', 'अपडेट', 'hua', 'hui', 'हुआ', 'हुई', 'kab', 'कब', 'happened', 'closed', 'close', 'came', 'yet', 'abhi', 'tak', 'अभी', 'तक',
+        'koi', 'कोई', 'nobody', 'purani', 'पुरानी', 'old', 'previous', 'pichli', 'kya', 'क्या', 'aaya', 'आया', 'solve', 'resolved', 'hal'],
+    balance: ['balance', 'बैलेंस', 'bailens', 'balence'],
+    pastRef: ['last', 'previous', 'pichli', 'pichhli', 'पिछली', 'पिछला', 'thi', 'थी', 'kitni', 'कितनी', 'old', 'purani'],
+    dueDate: ['date', 'tarikh', 'तारीख', 'डेट', 'kab', 'kb', 'कब', 'deadline', 'antim', 'अंतिम', 'when'],
+    dues: ['bakaya', 'बकाया', 'outstanding', 'dues', 'arrears', 'baki', 'बाकी', 'baaki'],
+    howMuch: ['kitna', 'kitni', 'kitne', 'कितना', 'कितनी', 'कितने', 'much'],
+    touched: ['lag', 'laga', 'lagi', 'lagaa', 'लग', 'लगा', 'लगी', 'chhune', 'chhua', 'छूने', 'छुआ'],
+    notOurs: ['mobile', 'jio', 'airtel', 'vodafone', 'train', 'ट्रेन', 'match', 'score', 'mausam', 'मौसम', 'weather', 'cricket', 'movie', 'film', 'gas', 'cylinder', 'pani', 'पानी', 'water', 'dth', 'tv'],
+    complaintWord: ['complained', 'complaining', 'complaint', 'complain', 'complant', 'complaints', 'shikayat', 'shikayt', 'sikayat', 'shikaayat', 'शिकायत', 'कंप्लेंट', 'कम्प्लेंट', 'ticket', 'टिकट', 'request', 'report', 'registered', 'darj'],
+};
+
+/** One way an intent can be expressed: every concept must occur; `weight` orders competing rules. */
+export interface IntentRule {
+    intent: string;
+    all: string[];
+    weight: number;
+}
+
+/**
+ * Rules, strongest first in spirit; the recognizer takes the highest weight among rules that fire. Complaints about
+ * a bill or meter outrank plain questions about them, and safety outranks everything.
+ */
+export const RULES: IntentRule[] = [
+    { intent: 'complaint.line', all: ['hazardThing', 'hazardState'], weight: 0.95 },
+    { intent: 'complaint.line', all: ['shock'], weight: 0.8 },
+    { intent: 'complaint.line', all: ['electricity', 'touched'], weight: 0.92 },
+    { intent: 'complaint.line', all: ['hazardThing', 'electricity'], weight: 0.86 },
+    { intent: 'complaint.transformer', all: ['transformer'], weight: 0.9 },
+    { intent: 'complaint.voltage', all: ['voltage'], weight: 0.85 },
+    { intent: 'complaint.no_supply', all: ['electricity', 'absent'], weight: 0.88 },
+    { intent: 'complaint.no_supply', all: ['electricity', 'gone'], weight: 0.85 },
+    { intent: 'complaint.no_supply', all: ['outage'], weight: 0.85 },
+    { intent: 'complaint.no_supply', all: ['electricity'], weight: 0.55 },
+    { intent: 'complaint.meter', all: ['meter', 'faulty'], weight: 0.9 },
+    { intent: 'complaint.meter', all: ['recharge', 'notCredited'], weight: 0.88 },
+    { intent: 'complaint.meter', all: ['reading', 'billWrong'], weight: 0.87 },
+    { intent: 'complaint.billing', all: ['bill', 'billWrong'], weight: 0.9 },
+    { intent: 'complaint.billing', all: ['bill', 'absent', 'notReceived'], weight: 0.9 },
+    { intent: 'complaint.billing', all: ['bill', 'complaintWord'], weight: 0.8 },
+    { intent: 'complaint.status', all: ['complaintWord', 'status'], weight: 0.88 },
+    { intent: 'complaint.status', all: ['complaintWord', 'followUp'], weight: 0.86 },
+    { intent: 'complaint.status', all: ['status'], weight: 0.5 },
+    { intent: 'bill.query', all: ['bill', 'pay', 'dueDate'], weight: 0.91 },
+    { intent: 'bill.query', all: ['bill', 'dueDate'], weight: 0.85 },
+    { intent: 'bill.query', all: ['pay', 'howMuch'], weight: 0.9 },
+    { intent: 'bill.query', all: ['dues'], weight: 0.75 },
+    { intent: 'bill.pay', all: ['dues', 'pay'], weight: 0.9 },
+    { intent: 'bill.pay', all: ['bill', 'pay'], weight: 0.89 },
+    { intent: 'bill.pay', all: ['pay'], weight: 0.8 },
+    { intent: 'bill.query', all: ['bill', 'amountQuestion'], weight: 0.8 },
+    { intent: 'bill.query', all: ['bill'], weight: 0.7 },
+    { intent: 'meter.reading', all: ['reading', 'submit'], weight: 0.88 },
+    { intent: 'meter.reading', all: ['reading', 'pay'], weight: 0.9 },
+    { intent: 'meter.reading', all: ['meter', 'reading'], weight: 0.75 },
+    { intent: 'meter.reading', all: ['reading'], weight: 0.6 },
+    { intent: 'meter.info', all: ['reading', 'pastRef'], weight: 0.8 },
+    { intent: 'meter.info', all: ['balance'], weight: 0.72 },
+    { intent: 'meter.info', all: ['meter', 'meterInfo'], weight: 0.78 },
+    { intent: 'meter.info', all: ['meter'], weight: 0.7 },
+    { intent: 'meter.info', all: ['recharge'], weight: 0.55 },
+    { intent: 'language.hi', all: ['hindi'], weight: 0.9 },
+    { intent: 'language.en', all: ['english'], weight: 0.9 },
+    { intent: 'unsubscribe', all: ['unsubscribe', 'stopVerb'], weight: 0.92 },
+    { intent: 'agent', all: ['agent', 'talk'], weight: 0.9 },
+    { intent: 'agent', all: ['agent'], weight: 0.75 },
+    { intent: 'cancel', all: ['cancel'], weight: 0.8 },
+    { intent: 'cancel', all: ['stopVerb'], weight: 0.4 },
+    { intent: 'unsubscribe', all: ['unsubscribe'], weight: 0.45 },
+    { intent: 'help', all: ['help'], weight: 0.8 },
+    { intent: 'greeting', all: ['greeting'], weight: 0.7 },
+];
+
+/** Hinglish function and domain words, for telling romanised Hindi from English. */
+export const HINGLISH_WORDS = new Set(('nahi nahin nhi nai ni hai h hain ho hua hui hue tha thi the kya kab kyu kyun kaise kahan kitna kitni kitne ' +
+    'mera meri mere mujhe hum hamara hamare hamari aap aapka aapki tum tera ye yeh woh wo vo is us ka ki ke ko se me mein mai main par pe bhi aur ' +
+    'ya to toh bhai ji sir bijli bijlee bjli aa aaa aati aata aayi aai ayi aaya rahi raha rahe gayi gyi gai gaya gya chali gul kat kati band karo kar ' +
+    'kardo kare karna karni krna kro do de dena dedo diya lena liya chahiye chaiye wala wali wale haan ha han haanji hanji theek thik sahi galat ' +
+    'jyada zyada jada bahut kam thoda abhi jaldi kal aaj parso subah shaam sham raat din ghante ghanta mahine mahina saal kharab khrab jal jala ' +
+    'taar khamba toot tuta gir gira latak bhej bhejo bhejna batao bataye bataiye dikhao dekho madad shikayat sikayat baat bolo bol samjhao ' +
+    'rehne rahne chhodo chodo hindi angrezi paisa paise rupaye rupay bharna bharu jama bhugtan kitne purana naya nya gaon mohalla ghar ' +
+    'hamesha baar phir fir kyunki lekin magar bhejni bhejdo sab kuch koi kisi apna apni apne wapas vapas sabse pehle baad mat na naa hogi hoga hoge raha ' +
+    'bilkul accha acha achha thik namaste namaskar pranam karwao karao milao rha rhi rhe gye aana aaegi aayegi ayegi aaega hu hoon hun').split(' '));
+
+/** English function words and domain words that Hinglish writers rarely use. */
+export const ENGLISH_WORDS = new Set(('the a an is are was were be been being am i my me mine you your we our it its this that these those there what when where why ' +
+    'how which who not no yes please pls plz can could would should will shall do does did done have has had since for of in on at to ' +
+    'from with without about and or but if then than too very much many some any all since ago hours hour minutes days day week morning ' +
+    'evening night today yesterday tomorrow electricity outage broken fallen burnt burned want need know tell show give send previous ' +
+    'wrong high low received talk speak someone human stop good thanks thank again still yet working work house home area street colony ' +
+    'our my coming getting got gone went since kindly sent message messages unsubscribe').split(' '));
