@@ -1,0 +1,195 @@
+import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
+import { TurnData } from '../src/bot/TurnData';
+import { echoSafe, formatDateTime, maskName } from '../src/i18n/format';
+import { parseMobileNumber } from '../src/nlu/extractEntities';
+import { findLocation, GeoPoint } from '../src/bot/findLocation';
+import { ConsumerRecord } from '../src/services/UtilityBackend';
+import { AccountDialog, AccountResult } from './AccountDialog';
+import { AskAnswer, AskPrompt } from './AskPrompt';
+import { DialogServices } from './DialogServices';
+import { yesNoChoices } from './yesNo';
+
+/** Options of {@link ComplaintDialog}. */
+export interface ComplaintDialogOptions {
+    /** Category id when the user's words already named one. */
+    category?: string;
+    /** The message that started the complaint; used as the description when it says enough. */
+    text?: string;
+    /** An account number found in that message. */
+    accountNumber?: string;
+}
+
+interface ComplaintValues {
+    category: string;
+    consumer: ConsumerRecord | null;
+    contactMobile: string | null;
+    address: string | null;
+    location: GeoPoint | null;
+    description: string;
+}
+
+const ASK_CATEGORY = 'complaint.category';
+const ASK_MOBILE = 'complaint.mobile';
+const ASK_ADDRESS = 'complaint.address';
+const ASK_DESCRIPTION = 'complaint.description';
+const ASK_CONFIRM = 'complaint.confirm';
+const MAX_DESCRIPTION = 500;
+// A first message of this many words describes the problem well enough to skip asking again.
+const DESCRIPTIVE_WORDS = 4;
+
+/**
+ * Complaint intake: category (from the words, else asked), safety advice first for hazards, the account (or mobile
+ * and address without one), a short description, confirmation with masked name and area, then a saved complaint
+ * with a ticket number. Works without verification, as 1912 does, and shows only masked details.
+ */
+export class ComplaintDialog extends ComponentDialog {
+    static readonly id = 'complaintDialog';
+
+    constructor(private readonly services: DialogServices) {
+        super(ComplaintDialog.id);
+        this.addDialog(new AskPrompt(ASK_CATEGORY, services.output));
+        this.addDialog(new AskPrompt(ASK_MOBILE, services.output, async (answer) =>
+            parseMobileNumber(answer.text) ? true : { key: 'complaint:retry.mobile' }));
+        this.addDialog(new AskPrompt(ASK_ADDRESS, services.output, async (answer, context) => {
+            if (findLocation(context.activity)) return true;
+            return answer.text.replace(/[^\p{L}\p{N}]/gu, '').length >= 5 ? true : { key: 'complaint:retry.address' };
+        }));
+        this.addDialog(new AskPrompt(ASK_DESCRIPTION, services.output, async (answer) => {
+            const letters = answer.text.replace(/[^\p{L}\p{N}]/gu, '').length;
+            if (letters < 3) return { key: 'complaint:retry.descriptionShort' };
+            if (answer.text.length > MAX_DESCRIPTION * 2) return { key: 'complaint:retry.descriptionLong', vars: { max: MAX_DESCRIPTION } };
+            return true;
+        }));
+        this.addDialog(new AskPrompt(ASK_CONFIRM, services.output));
+        this.addDialog(new AccountDialog(services));
+        this.addDialog(new WaterfallDialog('complaint.flow', [
+            this.category.bind(this),
+            this.safetyThenAccount.bind(this),
+            this.mobileIfNoAccount.bind(this),
+            this.addressIfNoAccount.bind(this),
+            this.description.bind(this),
+            this.confirm.bind(this),
+            this.save.bind(this),
+        ]));
+        this.initialDialogId = 'complaint.flow';
+    }
+
+    private values(step: WaterfallStepContext): ComplaintValues {
+        return step.values as ComplaintValues;
+    }
+
+    private async category(step: WaterfallStepContext) {
+        const options = (step.options ?? {}) as ComplaintDialogOptions;
+        const values = this.values(step);
+        values.location = findLocation(step.context.activity);
+        if (options.category && this.services.categories.byId(options.category)) return step.next({ choice: options.category });
+        const choices = this.services.categories.all.map((c) => ({
+            value: c.id,
+            label: { key: `complaint:categories.${c.id}` },
+            intents: c.intent ? [c.intent] : undefined,
+        }));
+        return step.prompt(ASK_CATEGORY, AskPrompt.options('complaint:askCategory', undefined, choices));
+    }
+
+    private async safetyThenAccount(step: WaterfallStepContext) {
+        const answer = step.result as AskAnswer;
+        const { t } = TurnData.of(step.context);
+        if (answer.gaveUp || !answer.choice) return this.giveUp(step);
+        const values = this.values(step);
+        values.category = answer.choice;
+        if (this.services.categories.byId(answer.choice)?.hazard) await step.context.sendActivity(t('complaint:safetyWarning'));
+        const options = (step.options ?? {}) as ComplaintDialogOptions;
+        return step.beginDialog(AccountDialog.id, { allowNoAccount: true, prefill: options.accountNumber });
+    }
+
+    private async mobileIfNoAccount(step: WaterfallStepContext) {
+        const result = step.result as AccountResult;
+        const values = this.values(step);
+        if (result.kind === 'gaveUp') return this.giveUp(step);
+        values.consumer = result.kind === 'account' ? result.consumer : null;
+        values.contactMobile = null;
+        values.address = values.consumer?.address ?? null;
+        if (values.consumer) return step.next();
+        const turn = TurnData.of(step.context);
+        if (turn.senderPhone) {
+            values.contactMobile = turn.senderPhone;
+            return step.next();
+        }
+        return step.prompt(ASK_MOBILE, AskPrompt.options('complaint:askMobile'));
+    }
+
+    private async addressIfNoAccount(step: WaterfallStepContext) {
+        const values = this.values(step);
+        const answer = step.result as AskAnswer | undefined;
+        if (answer?.gaveUp) return this.giveUp(step);
+        if (answer?.text) values.contactMobile = parseMobileNumber(answer.text);
+        if (values.consumer) return step.next();
+        return step.prompt(ASK_ADDRESS, AskPrompt.options('complaint:askAddress'));
+    }
+
+    private async description(step: WaterfallStepContext) {
+        const values = this.values(step);
+        const answer = step.result as AskAnswer | undefined;
+        if (answer?.gaveUp) return this.giveUp(step);
+        if (!values.consumer && answer) {
+            const location = findLocation(step.context.activity);
+            if (location) values.location = location;
+            values.address = answer.text || null;
+        }
+        const options = (step.options ?? {}) as ComplaintDialogOptions;
+        const words = (options.text ?? '').split(/\s+/).filter((w) => /[\p{L}]/u.test(w)).length;
+        if (options.text && words >= DESCRIPTIVE_WORDS) return step.next({ text: options.text, choice: null } satisfies AskAnswer);
+        return step.prompt(ASK_DESCRIPTION, AskPrompt.options('complaint:askDescription'));
+    }
+
+    private async confirm(step: WaterfallStepContext) {
+        const answer = step.result as AskAnswer;
+        if (answer.gaveUp) return this.giveUp(step);
+        const values = this.values(step);
+        values.description = answer.text.slice(0, MAX_DESCRIPTION);
+        const { t } = TurnData.of(step.context);
+        const consumer = values.consumer;
+        const vars = {
+            category: t(`complaint:categories.${values.category}`),
+            description: echoSafe(values.description),
+            name: consumer ? maskName(consumer.name) : '',
+            area: consumer ? `${consumer.subdivision}, ${consumer.division} (${consumer.discom})` : echoSafe(values.address ?? t('complaint:sharedLocation')),
+        };
+        return step.prompt(ASK_CONFIRM, AskPrompt.options(consumer ? 'complaint:confirm' : 'complaint:confirmNoAccount', vars, yesNoChoices()));
+    }
+
+    private async save(step: WaterfallStepContext) {
+        const answer = step.result as AskAnswer;
+        const turn = TurnData.of(step.context);
+        if (answer.gaveUp) return this.giveUp(step);
+        if (answer.choice !== 'yes') {
+            await step.context.sendActivity(turn.t('complaint:notSaved'));
+            return step.endDialog();
+        }
+        const values = this.values(step);
+        const activity = step.context.activity;
+        const complaint = await this.services.complaints.register({
+            accountNumber: values.consumer?.accountNumber ?? null,
+            category: values.category,
+            description: values.description,
+            address: values.address,
+            latitude: values.location?.latitude ?? null,
+            longitude: values.location?.longitude ?? null,
+            contactMobile: values.contactMobile,
+            channel: activity.channelId,
+            channelUserId: activity.from.id,
+            sourceActivityKey: activity.id ? `${activity.channelId}/${activity.conversation.id}/${activity.id}` : null,
+        });
+        await step.context.sendActivity(turn.t('complaint:saved', {
+            ticket: complaint.ticket,
+            category: turn.t(`complaint:categories.${values.category}`),
+            time: formatDateTime(complaint.createdAt, turn.language ?? 'en'),
+        }));
+        return step.endDialog({ ticket: complaint.ticket });
+    }
+
+    private async giveUp(step: WaterfallStepContext) {
+        await step.context.sendActivity(TurnData.of(step.context).t('common:gaveUp'));
+        return step.endDialog();
+    }
+}

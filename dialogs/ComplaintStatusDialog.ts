@@ -1,0 +1,121 @@
+import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
+import { TurnContext } from 'botbuilder';
+import { TurnData } from '../src/bot/TurnData';
+import { formatDateTime } from '../src/i18n/format';
+import { extractEntities } from '../src/nlu/extractEntities';
+import { ComplaintWithHistory } from '../src/services/ComplaintService';
+import { AskAnswer, AskPrompt } from './AskPrompt';
+import { DialogServices } from './DialogServices';
+
+/** Options of {@link ComplaintStatusDialog}. */
+export interface ComplaintStatusOptions {
+    /** A ticket number found in the user's message. */
+    ticket?: string;
+}
+
+const ASK_HOW = 'status.how';
+const ASK_TICKET = 'status.ticket';
+const MY_COMPLAINTS_LIMIT = 5;
+
+/**
+ * Complaint status by ticket number, or "my complaints": those this channel user registered and those of accounts
+ * they verified. A ticket shows category, status, time and history, never personal details.
+ */
+export class ComplaintStatusDialog extends ComponentDialog {
+    static readonly id = 'complaintStatusDialog';
+
+    constructor(private readonly services: DialogServices) {
+        super(ComplaintStatusDialog.id);
+        this.addDialog(new AskPrompt(ASK_HOW, services.output, async (answer) =>
+            answer.choice || ticketIn(answer.text) ? true : { key: 'common:retry.pickOne', vars: { count: 2 } }));
+        this.addDialog(new AskPrompt(ASK_TICKET, services.output, async (answer) => {
+            const ticket = ticketIn(answer.text);
+            if (!ticket) return { key: 'status:retry.format' };
+            return (await this.services.complaints.findByTicket(ticket)) ? true : { key: 'status:retry.unknown', vars: { ticket } };
+        }));
+        this.addDialog(new WaterfallDialog('status.flow', [this.how.bind(this), this.ticket.bind(this), this.show.bind(this)]));
+        this.initialDialogId = 'status.flow';
+    }
+
+    private async how(step: WaterfallStepContext) {
+        const options = (step.options ?? {}) as ComplaintStatusOptions;
+        if (options.ticket) return step.next({ text: options.ticket, choice: 'ticket' } satisfies AskAnswer);
+        return step.prompt(ASK_HOW, AskPrompt.options('status:askHow', undefined, [
+            { value: 'ticket', label: { key: 'status:byTicket' } },
+            { value: 'mine', label: { key: 'status:mine' } },
+        ]));
+    }
+
+    private async ticket(step: WaterfallStepContext) {
+        const answer = step.result as AskAnswer;
+        if (answer.gaveUp) return this.giveUp(step);
+        const typed = ticketIn(answer.text);
+        if (typed) return step.next({ text: typed, choice: null } satisfies AskAnswer);
+        if (answer.choice === 'mine') {
+            await this.showMine(step.context);
+            return step.endDialog();
+        }
+        return step.prompt(ASK_TICKET, AskPrompt.options('status:askTicket'));
+    }
+
+    private async show(step: WaterfallStepContext) {
+        const answer = step.result as AskAnswer;
+        if (answer.gaveUp) return this.giveUp(step);
+        const ticket = ticketIn(answer.text);
+        const found = ticket ? await this.services.complaints.findByTicket(ticket) : null;
+        const { t } = TurnData.of(step.context);
+        if (!found) {
+            await step.context.sendActivity(t('status:retry.unknown', { ticket: ticket ?? answer.text.slice(0, 20), question: '' }));
+            return step.endDialog();
+        }
+        await step.context.sendActivity(this.describe(step.context, found));
+        return step.endDialog();
+    }
+
+    private async showMine(context: TurnContext): Promise<void> {
+        const turn = TurnData.of(context);
+        const accounts = await this.services.identities.verifiedAccounts(turn.identity.id);
+        const byAccount = await this.services.complaints.listForAccounts(accounts, MY_COMPLAINTS_LIMIT);
+        const byUser = await this.services.complaints.listForChannelUser(context.activity.channelId, context.activity.from.id, MY_COMPLAINTS_LIMIT);
+        const merged = [...new Map([...byAccount, ...byUser].map((c) => [c.id, c])).values()]
+            .sort((a, b) => b.id - a.id)
+            .slice(0, MY_COMPLAINTS_LIMIT);
+        if (merged.length === 0) {
+            await context.sendActivity(turn.t('status:noneFound'));
+            return;
+        }
+        const lines = merged.map((c) => turn.t('status:line', {
+            ticket: c.ticket,
+            category: turn.t(`complaint:categories.${c.category}`),
+            status: turn.t(`status:states.${c.status}`),
+            time: formatDateTime(c.createdAt, turn.language ?? 'en'),
+        }));
+        await context.sendActivity(`${turn.t('status:mineHeader', { count: merged.length })}\n\n${lines.join('\n')}\n\n${turn.t('status:mineFooter')}`);
+    }
+
+    private describe(context: TurnContext, found: ComplaintWithHistory): string {
+        const turn = TurnData.of(context);
+        const language = turn.language ?? 'en';
+        const { complaint, history } = found;
+        const steps = history.map((event) => turn.t('status:historyLine', {
+            status: turn.t(`status:states.${event.status}`),
+            time: formatDateTime(event.createdAt, language),
+        }));
+        return turn.t('status:detail', {
+            ticket: complaint.ticket,
+            category: turn.t(`complaint:categories.${complaint.category}`),
+            status: turn.t(`status:states.${complaint.status}`),
+            time: formatDateTime(complaint.createdAt, language),
+            history: steps.join('\n'),
+        });
+    }
+
+    private async giveUp(step: WaterfallStepContext) {
+        await step.context.sendActivity(TurnData.of(step.context).t('common:gaveUp'));
+        return step.endDialog();
+    }
+}
+
+function ticketIn(text: string): string | null {
+    return extractEntities(text).find((e) => e.type === 'ticket')?.value ?? null;
+}

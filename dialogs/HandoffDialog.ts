@@ -1,0 +1,70 @@
+import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
+import { TurnData } from '../src/bot/TurnData';
+import { maskAccount } from '../src/i18n/format';
+import { parseMobileNumber } from '../src/nlu/extractEntities';
+import { maskMobile } from '../src/services/VerificationService';
+import { AccountDialog, AccountResult } from './AccountDialog';
+import { AskAnswer, AskPrompt } from './AskPrompt';
+import { DialogServices } from './DialogServices';
+
+const ASK_MOBILE = 'handoff.mobile';
+
+/**
+ * "Talk to an officer": records a callback request attached to the consumer's account when they have one, with the
+ * number to call, and tells them what happens next and what to do in an emergency.
+ */
+export class HandoffDialog extends ComponentDialog {
+    static readonly id = 'handoffDialog';
+
+    constructor(private readonly services: DialogServices) {
+        super(HandoffDialog.id);
+        this.addDialog(new AccountDialog(services));
+        this.addDialog(new AskPrompt(ASK_MOBILE, services.output, async (answer) =>
+            answer.choice === 'this' || parseMobileNumber(answer.text) ? true : { key: 'complaint:retry.mobile' }));
+        this.addDialog(new WaterfallDialog('handoff.flow', [
+            async (step: WaterfallStepContext) => {
+                await step.context.sendActivity(TurnData.of(step.context).t('handoff:intro'));
+                return step.beginDialog(AccountDialog.id, { allowNoAccount: true });
+            },
+            this.askMobile.bind(this),
+            this.record.bind(this),
+        ]));
+        this.initialDialogId = 'handoff.flow';
+    }
+
+    private async askMobile(step: WaterfallStepContext) {
+        const result = step.result as AccountResult;
+        if (result.kind === 'gaveUp') {
+            await step.context.sendActivity(TurnData.of(step.context).t('common:gaveUp'));
+            return step.endDialog();
+        }
+        (step.values as { account: string | null }).account = result.kind === 'account' ? result.consumer.accountNumber : null;
+        const phone = TurnData.of(step.context).senderPhone;
+        const choices = phone ? [{ value: 'this', label: { key: 'handoff:useThisNumber', vars: { mobile: maskMobile(phone) } } }] : undefined;
+        return step.prompt(ASK_MOBILE, AskPrompt.options('handoff:askMobile', undefined, choices));
+    }
+
+    private async record(step: WaterfallStepContext) {
+        const answer = step.result as AskAnswer;
+        const turn = TurnData.of(step.context);
+        if (answer.gaveUp) {
+            await step.context.sendActivity(turn.t('common:gaveUp'));
+            return step.endDialog();
+        }
+        const mobile = answer.choice === 'this' ? turn.senderPhone : parseMobileNumber(answer.text);
+        const account = (step.values as { account: string | null }).account;
+        const activity = step.context.activity;
+        const request = await this.services.handoff.request({
+            accountNumber: account,
+            contactMobile: mobile,
+            channel: activity.channelId,
+            channelUserId: activity.from.id,
+        });
+        await step.context.sendActivity(turn.t('handoff:recorded', {
+            reference: request.reference,
+            mobile: mobile ? maskMobile(mobile) : '',
+            account: account ? maskAccount(account) : turn.t('handoff:noAccount'),
+        }));
+        return step.endDialog();
+    }
+}

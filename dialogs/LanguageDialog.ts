@@ -1,0 +1,45 @@
+import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
+import { TurnData } from '../src/bot/TurnData';
+import { Language } from '../src/i18n/Translator';
+import { detectLanguage } from '../src/nlu/detectLanguage';
+import { AskAnswer, AskPrompt } from './AskPrompt';
+import { DialogServices } from './DialogServices';
+
+const ASK_LANGUAGE = 'language.choose';
+
+/** What {@link LanguageDialog} returns: the language, and the user's words when they wrote instead of choosing. */
+export interface LanguageResult {
+    language: Language;
+    /** Text the user typed in place of a choice ("bijli nahi aa rahi"), for the caller to act on. */
+    text?: string;
+}
+
+/**
+ * First contact: a bilingual welcome with Hindi / English buttons. Any answer written in Hindi (Devanagari or
+ * romanised) also picks Hindi. The choice is remembered for the user. Returns a {@link LanguageResult}.
+ */
+export class LanguageDialog extends ComponentDialog {
+    static readonly id = 'languageDialog';
+
+    constructor(private readonly services: DialogServices) {
+        super(LanguageDialog.id);
+        this.addDialog(new AskPrompt(ASK_LANGUAGE, services.output, async (answer) =>
+            answer.choice || detectLanguage(answer.text, 'en') !== 'en' ? true : { key: 'common:retry.language' }));
+        this.addDialog(new WaterfallDialog('language.flow', [
+            async (step: WaterfallStepContext) => step.prompt(ASK_LANGUAGE, AskPrompt.options('common:chooseLanguage', undefined, [
+                { value: 'hi', label: { key: 'common:languages.hi' }, intents: ['language.hi'], synonymsKey: 'common:words.hindi' },
+                { value: 'en', label: { key: 'common:languages.en' }, intents: ['language.en'], synonymsKey: 'common:words.english' },
+            ])),
+            async (step: WaterfallStepContext) => {
+                const answer = step.result as AskAnswer;
+                const language: Language = answer.choice === 'en' ? 'en' : answer.choice === 'hi' || !answer.gaveUp ? 'hi' : 'en';
+                const turn = TurnData.of(step.context);
+                await this.services.identities.setLanguage(turn.identity, language);
+                turn.useLanguage(language);
+                const result: LanguageResult = { language, text: answer.choice || answer.gaveUp ? undefined : answer.text };
+                return step.endDialog(result);
+            },
+        ]));
+        this.initialDialogId = 'language.flow';
+    }
+}

@@ -1,0 +1,108 @@
+import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
+import { TurnData } from '../src/bot/TurnData';
+import { formatDate } from '../src/i18n/format';
+import { toAsciiDigits } from '../src/nlu/normalizeText';
+import { ConsumerRecord, MeterRecord } from '../src/services/UtilityBackend';
+import { AskAnswer, AskPrompt } from './AskPrompt';
+import { DialogServices } from './DialogServices';
+import { VerifiedAccountDialog } from './VerifiedAccountDialog';
+import { yesNoChoices } from './yesNo';
+
+/** Options of {@link MeterReadingDialog}. */
+export interface MeterReadingOptions {
+    accountNumber?: string;
+    /** A verified consumer handed over by the meter dialog, so the user is not asked again. */
+    consumer?: ConsumerRecord;
+}
+
+const ASK_READING = 'reading.value';
+const ASK_CONFIRM = 'reading.confirm';
+
+/** Reads a meter reading typed as digits: Devanagari digits, spaces and Indian or Western grouping commas allowed. */
+export function parseReading(text: string): number | null {
+    const compact = toAsciiDigits(text).replace(/(kwh|units?|यूनिट|kw)/gi, '').replace(/[\s,]/g, '');
+    if (!/^[0-9]{1,9}(\.[0-9]+)?$/.test(compact)) return null;
+    return Math.floor(Number(compact));
+}
+
+/**
+ * Self meter-reading: for a verified user, shows the last reading, asks the new one, refuses one that is not a
+ * number, is below the last reading or is implausibly high, confirms and records it.
+ */
+export class MeterReadingDialog extends ComponentDialog {
+    static readonly id = 'meterReadingDialog';
+
+    constructor(private readonly services: DialogServices) {
+        super(MeterReadingDialog.id);
+        this.addDialog(new VerifiedAccountDialog(services));
+        this.addDialog(new AskPrompt(ASK_READING, services.output, async (answer, _context, spec) => {
+            const reading = parseReading(answer.text);
+            const last = Number(spec.data?.last);
+            if (reading === null) return { key: 'meter:retry.notNumber' };
+            if (reading < last) return { key: 'meter:retry.belowLast', vars: { last } };
+            if (reading - last > this.services.settings.meterReadingMaxJump) return { key: 'meter:retry.tooHigh', vars: { last } };
+            return true;
+        }));
+        this.addDialog(new AskPrompt(ASK_CONFIRM, services.output));
+        this.addDialog(new WaterfallDialog('reading.flow', [
+            async (step: WaterfallStepContext) => {
+                const options = (step.options ?? {}) as MeterReadingOptions;
+                if (options.consumer) return step.next(options.consumer);
+                return step.beginDialog(VerifiedAccountDialog.id, { prefill: options.accountNumber });
+            },
+            this.askReading.bind(this),
+            this.confirm.bind(this),
+            this.save.bind(this),
+        ]));
+        this.initialDialogId = 'reading.flow';
+    }
+
+    private async askReading(step: WaterfallStepContext) {
+        const consumer = step.result as ConsumerRecord | null;
+        if (!consumer) return step.endDialog();
+        const turn = TurnData.of(step.context);
+        const meter = await this.services.backend.findMeter(consumer.accountNumber);
+        if (!meter) {
+            await step.context.sendActivity(turn.t('meter:none'));
+            return step.endDialog();
+        }
+        (step.values as { meter: MeterRecord }).meter = meter;
+        return step.prompt(ASK_READING, AskPrompt.options('meter:askReading', {
+            last: meter.lastReading,
+            date: formatDate(meter.lastReadingDate, turn.language ?? 'en'),
+        }, undefined, { data: { last: meter.lastReading } }));
+    }
+
+    private async confirm(step: WaterfallStepContext) {
+        const answer = step.result as AskAnswer;
+        if (answer.gaveUp) {
+            await step.context.sendActivity(TurnData.of(step.context).t('common:gaveUp'));
+            return step.endDialog();
+        }
+        const reading = parseReading(answer.text) as number;
+        const values = step.values as { meter: MeterRecord; reading: number };
+        values.reading = reading;
+        return step.prompt(ASK_CONFIRM, AskPrompt.options('meter:confirmReading', {
+            reading,
+            units: reading - values.meter.lastReading,
+            meter: values.meter.meterNumber,
+        }, yesNoChoices()));
+    }
+
+    private async save(step: WaterfallStepContext) {
+        const answer = step.result as AskAnswer;
+        const turn = TurnData.of(step.context);
+        const values = step.values as { meter: MeterRecord; reading: number };
+        if (answer.choice !== 'yes') {
+            await step.context.sendActivity(turn.t('meter:readingNotSaved'));
+            return step.endDialog();
+        }
+        const activity = step.context.activity;
+        await this.services.backend.submitMeterReading(values.meter.accountNumber, values.meter.meterNumber, values.reading, {
+            channel: activity.channelId,
+            channelUserId: activity.from.id,
+        });
+        await step.context.sendActivity(turn.t('meter:readingSaved', { reading: values.reading, units: values.reading - values.meter.lastReading }));
+        return step.endDialog();
+    }
+}

@@ -1,0 +1,71 @@
+import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
+import { TurnData } from '../src/bot/TurnData';
+import { toAsciiDigits } from '../src/nlu/normalizeText';
+import { ConsumerRecord } from '../src/services/UtilityBackend';
+import { AskAnswer, AskPrompt } from './AskPrompt';
+import { DialogServices } from './DialogServices';
+
+/** Options of {@link VerifyDialog}. */
+export interface VerifyDialogOptions {
+    consumer: ConsumerRecord;
+}
+
+const ASK_CODE = 'verify.code';
+// The verification service locks a code after its own attempt limit; this only bounds typing mistakes.
+const MAX_PROMPT_ATTEMPTS = 8;
+
+/**
+ * Proves the user holds `consumer`'s account before private details are shown; returns `true` when verified now or
+ * before. A sender whose channel phone equals the registered mobile passes at once; others get a one-time code on
+ * the registered mobile, with limited attempts and expiry. "Resend" sends a new code within the hourly limit.
+ */
+export class VerifyDialog extends ComponentDialog {
+    static readonly id = 'verifyDialog';
+
+    constructor(private readonly services: DialogServices) {
+        super(VerifyDialog.id);
+        this.addDialog(new AskPrompt(ASK_CODE, services.output, async (answer, context, spec) => {
+            if (answer.choice === 'resend') return true;
+            const digits = toAsciiDigits(answer.text).replace(/[\s-]/g, '');
+            if (!/^[0-9]{6}$/.test(digits)) return { key: 'verify:retry.format' };
+            const turn = TurnData.of(context);
+            const outcome = await this.services.verification.check(turn.identity, String(spec.data?.account), digits);
+            answer.note = outcome.kind;
+            return outcome.kind === 'wrong' ? { key: 'verify:retry.wrong', vars: { count: outcome.attemptsLeft } } : true;
+        }));
+        this.addDialog(new WaterfallDialog('verify.flow', [this.start.bind(this), this.afterCode.bind(this)]));
+        this.initialDialogId = 'verify.flow';
+    }
+
+    private async start(step: WaterfallStepContext) {
+        const { consumer } = step.options as VerifyDialogOptions;
+        const turn = TurnData.of(step.context);
+        const started = await this.services.verification.start(turn.identity, consumer);
+        switch (started.kind) {
+            case 'already':
+                return step.endDialog(true);
+            case 'phone_match':
+                await step.context.sendActivity(turn.t('verify:phoneMatched'));
+                return step.endDialog(true);
+            case 'code_sent':
+                return step.prompt(ASK_CODE, AskPrompt.options('verify:askCode', { mobile: started.maskedMobile },
+                    [{ value: 'resend', label: { key: 'verify:resend' } }],
+                    { maxAttempts: MAX_PROMPT_ATTEMPTS, data: { account: consumer.accountNumber } }));
+            default:
+                await step.context.sendActivity(turn.t(`verify:${started.kind}`));
+                return step.endDialog(false);
+        }
+    }
+
+    private async afterCode(step: WaterfallStepContext) {
+        const answer = step.result as AskAnswer;
+        const { t } = TurnData.of(step.context);
+        if (answer.choice === 'resend') return step.replaceDialog('verify.flow', step.options);
+        if (answer.note === 'verified') {
+            await step.context.sendActivity(t('verify:verified'));
+            return step.endDialog(true);
+        }
+        await step.context.sendActivity(t(answer.note === 'expired' ? 'verify:expired' : 'verify:locked'));
+        return step.endDialog(false);
+    }
+}

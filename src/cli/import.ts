@@ -1,0 +1,45 @@
+import { loadConfig } from '../config';
+import { CsvImporter, ImportReport } from '../data/CsvImporter';
+import { openDatabase } from '../data/createDataSource';
+import { seedDemoData } from '../data/demoData';
+import { ProgressBar } from '../data/ProgressBar';
+
+const MAX_REJECTIONS_SHOWN = 50;
+
+/** `bijli-mitra import consumers|bills FILE`, `migrate` and `seed`, against DATABASE_URL. */
+export async function runImport(args: string[]): Promise<number> {
+    const [kind, file] = args;
+    const config = loadConfig();
+    if (kind !== 'migrate' && kind !== 'seed' && (!['consumers', 'bills'].includes(kind) || !file)) {
+        process.stderr.write('Usage: bijli-mitra import consumers|bills <file.csv>\n');
+        return 2;
+    }
+    const dataSource = await openDatabase(config.databaseUrl);
+    try {
+        if (kind === 'migrate') {
+            process.stdout.write('Database schema is up to date.\n');
+            return 0;
+        }
+        if (kind === 'seed') {
+            const counts = await seedDemoData(dataSource);
+            process.stdout.write(`Demo data loaded: ${counts.consumers} consumers, ${counts.meters} meters, ${counts.bills} bills.\n`);
+            return 0;
+        }
+        const bar = new ProgressBar();
+        const importer = new CsvImporter(dataSource, { onProgress: (done, total) => bar.update(done, total) });
+        const started = Date.now();
+        const report: ImportReport = kind === 'consumers' ? await importer.importConsumers(file) : await importer.importBills(file);
+        bar.finish();
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        process.stdout.write(`${report.file}: ${report.imported} of ${report.total} ${report.kind} rows imported in ${seconds} s, ${report.rejected.length} rejected.\n`);
+        for (const rejection of report.rejected.slice(0, MAX_REJECTIONS_SHOWN)) {
+            process.stdout.write(`  line ${rejection.line}: ${rejection.reason}\n`);
+        }
+        if (report.rejected.length > MAX_REJECTIONS_SHOWN) {
+            process.stdout.write(`  … and ${report.rejected.length - MAX_REJECTIONS_SHOWN} more rejected rows\n`);
+        }
+        return report.rejected.length > 0 ? 1 : 0;
+    } finally {
+        await dataSource.destroy();
+    }
+}

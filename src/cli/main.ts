@@ -1,0 +1,42 @@
+import { runChat } from './chat';
+import { runImport } from './import';
+import { runLocalesCheck } from './localesCheck';
+import { runNlu } from './nlu';
+
+const USAGE = `Usage: bijli-mitra <command>
+
+  chat [--phone 98xxxxxxxx]         talk to the bot in this terminal (demo data, no credentials);
+                                    --phone pretends the channel reported that number
+  nlu                               read JSON lines {"text": ...} on stdin, write what the recognizer understood
+  import consumers|bills <file.csv>  load consumers (with meters) or bills from CSV into DATABASE_URL
+  migrate                           create or upgrade the database schema at DATABASE_URL
+  seed                              load the demo consumers, meters and bills
+  locales check                     check locales/ for missing keys, bad JSON and {{variables}} that differ
+`;
+
+/** Entry point of the `bijli-mitra` command; resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+    const [command, ...rest] = argv;
+    switch (command) {
+        case 'chat':
+            return runChat(rest);
+        case 'nlu':
+            return runNlu(rest);
+        case 'import':
+            return runImport(rest);
+        case 'migrate':
+        case 'seed':
+            return runImport([command]);
+        case 'locales':
+            if (rest[0] === 'check') return runLocalesCheck(rest.slice(1));
+            break;
+        case undefined:
+        case 'help':
+        case '--help':
+        case '-h':
+            process.stdout.write(USAGE);
+            return 0;
+    }
+    process.stderr.write(`Unknown command "${argv.join(' ')}".\n\n${USAGE}`);
+    return 2;
+}

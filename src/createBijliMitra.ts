@@ -1,0 +1,115 @@
+import { BotAdapter, ConversationState, Storage, TurnContext } from 'botbuilder';
+import { DataSource } from 'typeorm';
+import { SerializeTurnsMiddleware } from '../adapters/shared/SerializeTurnsMiddleware';
+import { DialogServices } from '../dialogs/DialogServices';
+import { MainDialog } from '../dialogs/MainDialog';
+import { BijliMitraBot } from './bot/BijliMitraBot';
+import { TurnData } from './bot/TurnData';
+import { ChannelOutput } from './bot/ChannelOutput';
+import { AppConfig } from './config';
+import { openDatabase } from './data/createDataSource';
+import { seedDemoData } from './data/demoData';
+import { Consumer } from './data/entities/Consumer';
+import { toLanguage, Translator } from './i18n/Translator';
+import { Logger } from './logger';
+import { IntentRecognizer, Recognizer } from './nlu/IntentRecognizer';
+import { ComplaintCategories } from './services/ComplaintCategories';
+import { ComplaintService } from './services/ComplaintService';
+import { DatabaseUtilityBackend } from './services/DatabaseUtilityBackend';
+import { HandoffService } from './services/HandoffService';
+import { HttpSmsSender } from './services/HttpSmsSender';
+import { IdentityService } from './services/IdentityService';
+import { LogSmsSender } from './services/LogSmsSender';
+import { SmsSender } from './services/SmsSender';
+import { UtilityBackend } from './services/UtilityBackend';
+import { VerificationService } from './services/VerificationService';
+import { TypeOrmStorage } from './storage/TypeOrmStorage';
+
+/** Parts a host (or a test) may supply instead of the defaults. */
+export interface BijliMitraOverrides {
+    dataSource?: DataSource;
+    backend?: UtilityBackend;
+    sms?: SmsSender;
+    storage?: Storage;
+    recognizer?: Recognizer;
+    logger?: Logger;
+    /** Called for every development SMS (the terminal chat shows codes with it). */
+    onDevelopmentSms?: (mobile: string, text: string) => void;
+}
+
+/** The assembled application: everything an adapter needs to run turns, and what to close at shutdown. */
+export interface BijliMitra {
+    config: AppConfig;
+    dataSource: DataSource;
+    logger: Logger;
+    bot: BijliMitraBot;
+    services: DialogServices;
+    translator: Translator;
+    storage: Storage;
+    conversationState: ConversationState;
+    /** Adds the shared middleware and error handler to an adapter; call once per adapter. */
+    prepareAdapter<T extends BotAdapter>(adapter: T): T;
+    close(): Promise<void>;
+}
+
+/**
+ * The composition root: opens the database (running migrations, loading demo data into an empty one when
+ * configured), then builds storage, state, recognizer, services, dialogs and the bot. Adapters are built by the
+ * caller (server, terminal chat, tests) and passed through {@link BijliMitra.prepareAdapter}.
+ */
+export async function createBijliMitra(config: AppConfig, overrides: BijliMitraOverrides = {}): Promise<BijliMitra> {
+    const logger = overrides.logger ?? new Logger(config.logLevel);
+    const dataSource = overrides.dataSource ?? (await openDatabase(config.databaseUrl));
+    if (config.demoData === 'on' || (config.demoData === 'auto' && (await dataSource.getRepository(Consumer).count()) === 0)) {
+        const seeded = await seedDemoData(dataSource);
+        logger.info('demo data loaded', seeded);
+    }
+    const translator = new Translator();
+    const storage = overrides.storage ?? new TypeOrmStorage(dataSource);
+    const conversationState = new ConversationState(storage);
+    const recognizer = overrides.recognizer ?? new IntentRecognizer();
+    const identities = new IdentityService(dataSource);
+    const sms = overrides.sms ?? (config.smsSender === 'http'
+        ? new HttpSmsSender(config.smsHttpUrl, config.smsHttpToken)
+        : new LogSmsSender(logger, overrides.onDevelopmentSms));
+    const otpText = translator.forLanguage('hi');
+    const services: DialogServices = {
+        backend: overrides.backend ?? new DatabaseUtilityBackend(dataSource),
+        complaints: new ComplaintService(dataSource),
+        identities,
+        verification: new VerificationService(dataSource, identities, sms,
+            { ttlSeconds: config.otpTtlSeconds, maxAttempts: config.otpMaxAttempts, maxSendsPerHour: config.otpMaxSendsPerHour },
+            // SMS goes to a phone whose owner's language we may not know: one bilingual text.
+            (code, minutes) => otpText('verify:sms', { code, minutes })),
+        handoff: new HandoffService(dataSource),
+        categories: ComplaintCategories.load(),
+        output: new ChannelOutput(),
+        recognizer,
+        settings: { paymentUrlTemplate: config.paymentUrlTemplate, meterReadingMaxJump: config.meterReadingMaxJump },
+    };
+    const bot = new BijliMitraBot(conversationState, new MainDialog(services), identities, recognizer, translator, logger);
+
+    const onTurnError = async (context: TurnContext, error: Error) => {
+        logger.error('turn failed', { channel: context.activity.channelId, conversation: context.activity.conversation?.id, error });
+        try {
+            const t = TurnData.find(context)?.t ?? translator.forLanguage(toLanguage(context.activity.locale) ?? 'en');
+            // Start afresh: a dialog stack that threw once would likely throw again on the next message.
+            await conversationState.delete(context);
+            await context.sendActivity(t('common:error'));
+        } catch (inner) {
+            logger.error('could not tell the user about a failed turn', { error: inner as Error });
+        }
+    };
+
+    return {
+        config, dataSource, logger, bot, services, translator, storage, conversationState,
+        prepareAdapter(adapter) {
+            adapter.use(new SerializeTurnsMiddleware());
+            adapter.onTurnError = onTurnError;
+            return adapter;
+        },
+        async close() {
+            if (!overrides.dataSource && dataSource.isInitialized) await dataSource.destroy();
+        },
+    };
+}

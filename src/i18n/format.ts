@@ -1,0 +1,52 @@
+import type { Language } from './Translator';
+
+const TIME_ZONE = 'Asia/Kolkata';
+
+/** `₹1,23,456.50` in Indian grouping, from paise. */
+export function formatRupees(paise: number, language: Language): string {
+    return new Intl.NumberFormat(language === 'hi' ? 'hi-IN' : 'en-IN', { style: 'currency', currency: 'INR', minimumFractionDigits: paise % 100 === 0 ? 0 : 2 })
+        .format(paise / 100);
+}
+
+/** A date-time in Indian time, e.g. `26 Nov 2026, 7:05 pm`. */
+export function formatDateTime(date: Date, language: Language): string {
+    return new Intl.DateTimeFormat(language === 'hi' ? 'hi-IN' : 'en-IN', { timeZone: TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
+/** An ISO calendar date (`2026-11-15`) as `15 Nov 2026`. */
+export function formatDate(isoDate: string, language: Language): string {
+    const date = new Date(`${isoDate}T00:00:00Z`);
+    if (Number.isNaN(date.getTime())) return isoDate;
+    return new Intl.DateTimeFormat(language === 'hi' ? 'hi-IN' : 'en-IN', { timeZone: 'UTC', dateStyle: 'medium' }).format(date);
+}
+
+/** A bill month (`2026-10`) as `October 2026` / `अक्तूबर 2026`. */
+export function formatMonth(billMonth: string, language: Language): string {
+    const date = new Date(`${billMonth}-01T00:00:00Z`);
+    if (Number.isNaN(date.getTime())) return billMonth;
+    return new Intl.DateTimeFormat(language === 'hi' ? 'hi-IN' : 'en-IN', { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(date);
+}
+
+/** `Ramesh Kumar` → `R***** K****`: enough for a consumer to recognise, too little to identify. */
+export function maskName(name: string): string {
+    return name.trim().split(/\s+/).map((part) => {
+        const letters = Array.from(part);
+        return letters[0] + '*'.repeat(Math.max(0, letters.length - 1));
+    }).join(' ');
+}
+
+/** `1234567890` → `******7890`. */
+export function maskAccount(accountNumber: string): string {
+    return '*'.repeat(Math.max(0, accountNumber.length - 4)) + accountNumber.slice(-4);
+}
+
+/**
+ * Makes consumer text safe to echo back: control characters removed, white space squeezed, angle brackets
+ * neutralised (so `<script>` is shown, never interpreted, by channels that render markup), and cut to `max`
+ * characters at a grapheme boundary.
+ */
+export function echoSafe(text: string, max = 200): string {
+    const cleaned = text.replace(/[\u0000-\u001F\u007F]/g, ' ').replace(/</g, '‹').replace(/>/g, '›').replace(/\s+/g, ' ').trim();
+    const graphemes = Array.from(new Intl.Segmenter('hi', { granularity: 'grapheme' }).segment(cleaned), (s) => s.segment);
+    return graphemes.length <= max ? cleaned : graphemes.slice(0, max - 1).join('') + '…';
+}

@@ -1,0 +1,44 @@
+import { createEmulatorAdapter } from '../adapters/emulator/createEmulatorAdapter';
+import { ConfigError, loadConfig } from './config';
+import { createBijliMitra } from './createBijliMitra';
+import { startServer } from './server';
+
+/** `npm start`: configuration, database (migrated, demo data on first start), bot, HTTP server. */
+async function main(): Promise<void> {
+    let config;
+    try {
+        config = loadConfig();
+    } catch (error) {
+        if (error instanceof ConfigError) {
+            console.error(error.message);
+            process.exit(2);
+        }
+        throw error;
+    }
+    const app = await createBijliMitra(config);
+    const adapter = app.prepareAdapter(createEmulatorAdapter(config));
+    const server = await startServer(app, adapter, config.port);
+    app.logger.info('Bijli Mitra is listening', {
+        port: server.port,
+        messages: `http://localhost:${server.port}/api/messages`,
+        database: config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'postgres',
+        auth: config.microsoftAppId ? 'Bot Framework app id configured' : 'none (Emulator mode: keep this port private)',
+        channels: ['emulator/webchat (/api/messages)'],
+    });
+    let stopping = false;
+    const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        app.logger.info('shutting down', { signal });
+        await server.close();
+        await app.close();
+        process.exit(0);
+    };
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error) => {
+    console.error('Bijli Mitra could not start:', error instanceof Error ? error.message : error);
+    process.exit(1);
+});

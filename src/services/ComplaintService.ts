@@ -1,0 +1,93 @@
+import { DataSource, In, QueryFailedError } from 'typeorm';
+import { Complaint } from '../data/entities/Complaint';
+import { ComplaintEvent } from '../data/entities/ComplaintEvent';
+import { ReferenceNumbers } from './ReferenceNumbers';
+
+/** What the complaint dialog collected. */
+export interface NewComplaint {
+    accountNumber: string | null;
+    category: string;
+    description: string;
+    address: string | null;
+    latitude?: number | null;
+    longitude?: number | null;
+    contactMobile: string | null;
+    channel: string;
+    channelUserId: string;
+    /** `channelId/activityId` of the confirming message: a redelivered message returns the first complaint. */
+    sourceActivityKey: string | null;
+}
+
+/** A complaint with its status history, oldest first. */
+export interface ComplaintWithHistory {
+    complaint: Complaint;
+    history: ComplaintEvent[];
+}
+
+/** Registers complaints under readable ticket numbers and answers status questions. */
+export class ComplaintService {
+    private readonly references: ReferenceNumbers;
+
+    constructor(private readonly dataSource: DataSource, references?: ReferenceNumbers) {
+        this.references = references ?? new ReferenceNumbers(dataSource);
+    }
+
+    /**
+     * Saves `input` with a new ticket and a first history entry, in one transaction. Idempotent on
+     * `sourceActivityKey`: the same inbound message never creates a second complaint.
+     */
+    async register(input: NewComplaint): Promise<Complaint> {
+        if (input.sourceActivityKey) {
+            const existing = await this.dataSource.getRepository(Complaint).findOneBy({ sourceActivityKey: input.sourceActivityKey });
+            if (existing) return existing;
+        }
+        const ticket = await this.references.next('C');
+        try {
+            return await this.dataSource.transaction(async (manager) => {
+                const complaint = await manager.getRepository(Complaint).save(manager.getRepository(Complaint).create({
+                    ...input,
+                    latitude: input.latitude ?? null,
+                    longitude: input.longitude ?? null,
+                    ticket,
+                    status: 'registered',
+                }));
+                await manager.getRepository(ComplaintEvent).insert({ complaintId: complaint.id, status: 'registered', actor: 'consumer', note: null });
+                return complaint;
+            });
+        } catch (error) {
+            // A concurrent delivery of the same message won the unique key on sourceActivityKey.
+            if (error instanceof QueryFailedError && input.sourceActivityKey) {
+                const existing = await this.dataSource.getRepository(Complaint).findOneBy({ sourceActivityKey: input.sourceActivityKey });
+                if (existing) return existing;
+            }
+            throw error;
+        }
+    }
+
+    /** The complaint with this ticket (any case, spaces ignored) and its history, or null. */
+    async findByTicket(ticket: string): Promise<ComplaintWithHistory | null> {
+        const complaint = await this.dataSource.getRepository(Complaint).findOneBy({ ticket: ticket.toUpperCase().replace(/\s/g, '') });
+        if (!complaint) return null;
+        return { complaint, history: await this.history(complaint.id) };
+    }
+
+    /** The newest complaints of the given accounts, most recent first. */
+    async listForAccounts(accountNumbers: string[], limit = 5): Promise<Complaint[]> {
+        if (accountNumbers.length === 0) return [];
+        return this.dataSource.getRepository(Complaint).find({
+            where: { accountNumber: In(accountNumbers) },
+            order: { id: 'DESC' },
+            take: limit,
+        });
+    }
+
+    /** The newest complaints registered by one channel user, most recent first. */
+    async listForChannelUser(channel: string, channelUserId: string, limit = 5): Promise<Complaint[]> {
+        return this.dataSource.getRepository(Complaint).find({ where: { channel, channelUserId }, order: { id: 'DESC' }, take: limit });
+    }
+
+    /** The status history of one complaint, oldest first. */
+    async history(complaintId: number): Promise<ComplaintEvent[]> {
+        return this.dataSource.getRepository(ComplaintEvent).find({ where: { complaintId }, order: { id: 'ASC' } });
+    }
+}

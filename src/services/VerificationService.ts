@@ -1,0 +1,104 @@
+import { createHash, randomInt } from 'crypto';
+import { DataSource, MoreThan } from 'typeorm';
+import { ChannelIdentity } from '../data/entities/ChannelIdentity';
+import { VerificationCode } from '../data/entities/VerificationCode';
+import { IdentityService } from './IdentityService';
+import { SmsSender } from './SmsSender';
+import { ConsumerRecord } from './UtilityBackend';
+
+/** Limits of one-time codes. */
+export interface VerificationPolicy {
+    ttlSeconds: number;
+    maxAttempts: number;
+    maxSendsPerHour: number;
+}
+
+/** Outcome of starting verification. */
+export type VerificationStart =
+    | { kind: 'already' }
+    | { kind: 'phone_match' }
+    | { kind: 'code_sent'; maskedMobile: string }
+    | { kind: 'no_mobile' }
+    | { kind: 'rate_limited' }
+    | { kind: 'send_failed' };
+
+/** Outcome of checking a code. */
+export type CodeCheck = { kind: 'verified' } | { kind: 'wrong'; attemptsLeft: number } | { kind: 'expired' } | { kind: 'locked' };
+
+/**
+ * Proves that a channel user holds an account before its bill, meter or personal details are shown: automatically
+ * when the channel's phone number equals the registered mobile, otherwise by a 6-digit code sent to that mobile.
+ * Codes are stored hashed, expire, allow a few attempts, and only a few may be sent per hour.
+ */
+export class VerificationService {
+    constructor(
+        private readonly dataSource: DataSource,
+        private readonly identities: IdentityService,
+        private readonly sms: SmsSender,
+        private readonly policy: VerificationPolicy,
+        private readonly composeSms: (code: string, minutes: number) => string,
+        private readonly now: () => number = () => Date.now()
+    ) {}
+
+    /** Starts verifying `identity` for `consumer`. */
+    async start(identity: ChannelIdentity, consumer: ConsumerRecord): Promise<VerificationStart> {
+        if (await this.identities.isVerified(identity.id, consumer.accountNumber)) return { kind: 'already' };
+        if (!consumer.registeredMobile) return { kind: 'no_mobile' };
+        if (identity.phoneNumber && identity.phoneNumber === consumer.registeredMobile) {
+            await this.identities.link(identity.id, consumer.accountNumber, 'phone_match');
+            return { kind: 'phone_match' };
+        }
+        const codes = this.dataSource.getRepository(VerificationCode);
+        const hourAgo = new Date(this.now() - 3600_000);
+        const recent = await codes.countBy({ identityId: identity.id, accountNumber: consumer.accountNumber, createdAt: MoreThan(hourAgo) });
+        if (recent >= this.policy.maxSendsPerHour) return { kind: 'rate_limited' };
+        const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+        // Older codes stop working once a new one is sent, so only the latest SMS matters.
+        await codes.update({ identityId: identity.id, accountNumber: consumer.accountNumber, spent: false }, { spent: true });
+        await codes.insert({
+            identityId: identity.id,
+            accountNumber: consumer.accountNumber,
+            codeHash: hashCode(code, identity.id, consumer.accountNumber),
+            attempts: 0,
+            expiresAt: this.now() + this.policy.ttlSeconds * 1000,
+            spent: false,
+            createdAt: new Date(this.now()),
+        });
+        try {
+            await this.sms.send(consumer.registeredMobile, this.composeSms(code, Math.round(this.policy.ttlSeconds / 60)));
+        } catch {
+            return { kind: 'send_failed' };
+        }
+        return { kind: 'code_sent', maskedMobile: maskMobile(consumer.registeredMobile) };
+    }
+
+    /** Checks a code typed by the user (Devanagari digits and spaces allowed). */
+    async check(identity: ChannelIdentity, accountNumber: string, typed: string): Promise<CodeCheck> {
+        const codes = this.dataSource.getRepository(VerificationCode);
+        const pending = await codes.findOne({ where: { identityId: identity.id, accountNumber, spent: false }, order: { id: 'DESC' } });
+        if (!pending) return { kind: 'expired' };
+        if (pending.expiresAt < this.now()) {
+            await codes.update({ id: pending.id }, { spent: true });
+            return { kind: 'expired' };
+        }
+        const digits = typed.replace(/[\u0966-\u096F]/g, (d) => String(d.charCodeAt(0) - 0x0966)).replace(/\s/g, '');
+        if (hashCode(digits, identity.id, accountNumber) === pending.codeHash) {
+            await codes.update({ id: pending.id }, { spent: true });
+            await this.identities.link(identity.id, accountNumber, 'otp');
+            return { kind: 'verified' };
+        }
+        const attempts = pending.attempts + 1;
+        const locked = attempts >= this.policy.maxAttempts;
+        await codes.update({ id: pending.id }, { attempts, spent: locked });
+        return locked ? { kind: 'locked' } : { kind: 'wrong', attemptsLeft: this.policy.maxAttempts - attempts };
+    }
+}
+
+/** `9876543210` → `******3210`, the form shown to a not-yet-verified user. */
+export function maskMobile(mobile: string): string {
+    return '*'.repeat(Math.max(0, mobile.length - 4)) + mobile.slice(-4);
+}
+
+function hashCode(code: string, identityId: number, accountNumber: string): string {
+    return createHash('sha256').update(`${identityId}:${accountNumber}:${code}`).digest('hex');
+}
