@@ -8,6 +8,7 @@ import { TurnData } from './bot/TurnData';
 import { ChannelOutput } from './bot/ChannelOutput';
 import { AppConfig } from './config';
 import { openDatabase } from './data/createDataSource';
+import { Database } from './data/Database';
 import { seedDemoData } from './data/demoData';
 import { Consumer } from './data/entities/Consumer';
 import { toLanguage, Translator } from './i18n/Translator';
@@ -41,6 +42,8 @@ export interface BijliMitraOverrides {
 export interface BijliMitra {
     config: AppConfig;
     dataSource: DataSource;
+    /** Serialised access to the data source (see {@link Database}). */
+    db: Database;
     logger: Logger;
     bot: BijliMitraBot;
     services: DialogServices;
@@ -64,24 +67,25 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         const seeded = await seedDemoData(dataSource);
         logger.info('demo data loaded', seeded);
     }
+    const db = new Database(dataSource);
     const translator = new Translator();
-    const storage = overrides.storage ?? new TypeOrmStorage(dataSource);
+    const storage = overrides.storage ?? new TypeOrmStorage(db);
     const conversationState = new ConversationState(storage);
     const recognizer = overrides.recognizer ?? new IntentRecognizer();
-    const identities = new IdentityService(dataSource);
+    const identities = new IdentityService(db);
     const sms = overrides.sms ?? (config.smsSender === 'http'
         ? new HttpSmsSender(config.smsHttpUrl, config.smsHttpToken)
         : new LogSmsSender(logger, overrides.onDevelopmentSms));
     const otpText = translator.forLanguage('hi');
     const services: DialogServices = {
-        backend: overrides.backend ?? new DatabaseUtilityBackend(dataSource),
-        complaints: new ComplaintService(dataSource),
+        backend: overrides.backend ?? new DatabaseUtilityBackend(db),
+        complaints: new ComplaintService(db),
         identities,
-        verification: new VerificationService(dataSource, identities, sms,
+        verification: new VerificationService(db, identities, sms,
             { ttlSeconds: config.otpTtlSeconds, maxAttempts: config.otpMaxAttempts, maxSendsPerHour: config.otpMaxSendsPerHour },
             // SMS goes to a phone whose owner's language we may not know: one bilingual text.
             (code, minutes) => otpText('verify:sms', { code, minutes })),
-        handoff: new HandoffService(dataSource),
+        handoff: new HandoffService(db),
         categories: ComplaintCategories.load(),
         output: new ChannelOutput(),
         recognizer,
@@ -102,7 +106,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
     };
 
     return {
-        config, dataSource, logger, bot, services, translator, storage, conversationState,
+        config, dataSource, db, logger, bot, services, translator, storage, conversationState,
         prepareAdapter(adapter) {
             adapter.use(new SerializeTurnsMiddleware());
             adapter.onTurnError = onTurnError;

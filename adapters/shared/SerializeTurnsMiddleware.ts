@@ -1,5 +1,5 @@
 import { Middleware, TurnContext } from 'botbuilder';
-import { ConversationLock } from './ConversationLock';
+import { KeyedLock } from '../../src/KeyedLock';
 
 /**
  * Serialises turns per `channelId` + conversation id. botbuilder's `BotState` saves with eTag `*`, so two overlapping
@@ -7,7 +7,7 @@ import { ConversationLock } from './ConversationLock';
  * turn's state. Proactive turns run middleware too, so they take the same lock.
  */
 export class SerializeTurnsMiddleware implements Middleware {
-    constructor(private readonly lock: ConversationLock = new ConversationLock()) {}
+    constructor(private readonly lock: KeyedLock = new KeyedLock()) {}
 
     async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
         const activity = context.activity;

@@ -1,4 +1,5 @@
-import { DataSource, In, QueryFailedError } from 'typeorm';
+import { In, QueryFailedError } from 'typeorm';
+import { Database } from '../data/Database';
 import { Complaint } from '../data/entities/Complaint';
 import { ComplaintEvent } from '../data/entities/ComplaintEvent';
 import { ReferenceNumbers } from './ReferenceNumbers';
@@ -28,8 +29,8 @@ export interface ComplaintWithHistory {
 export class ComplaintService {
     private readonly references: ReferenceNumbers;
 
-    constructor(private readonly dataSource: DataSource, references?: ReferenceNumbers) {
-        this.references = references ?? new ReferenceNumbers(dataSource);
+    constructor(private readonly db: Database, references?: ReferenceNumbers) {
+        this.references = references ?? new ReferenceNumbers(db);
     }
 
     /**
@@ -37,13 +38,11 @@ export class ComplaintService {
      * `sourceActivityKey`: the same inbound message never creates a second complaint.
      */
     async register(input: NewComplaint): Promise<Complaint> {
-        if (input.sourceActivityKey) {
-            const existing = await this.dataSource.getRepository(Complaint).findOneBy({ sourceActivityKey: input.sourceActivityKey });
-            if (existing) return existing;
-        }
+        const existing = await this.findBySource(input.sourceActivityKey);
+        if (existing) return existing;
         const ticket = await this.references.next('C');
         try {
-            return await this.dataSource.transaction(async (manager) => {
+            return await this.db.transaction(async (manager) => {
                 const complaint = await manager.getRepository(Complaint).save(manager.getRepository(Complaint).create({
                     ...input,
                     latitude: input.latitude ?? null,
@@ -56,9 +55,9 @@ export class ComplaintService {
             });
         } catch (error) {
             // A concurrent delivery of the same message won the unique key on sourceActivityKey.
-            if (error instanceof QueryFailedError && input.sourceActivityKey) {
-                const existing = await this.dataSource.getRepository(Complaint).findOneBy({ sourceActivityKey: input.sourceActivityKey });
-                if (existing) return existing;
+            if (error instanceof QueryFailedError) {
+                const winner = await this.findBySource(input.sourceActivityKey);
+                if (winner) return winner;
             }
             throw error;
         }
@@ -66,7 +65,7 @@ export class ComplaintService {
 
     /** The complaint with this ticket (any case, spaces ignored) and its history, or null. */
     async findByTicket(ticket: string): Promise<ComplaintWithHistory | null> {
-        const complaint = await this.dataSource.getRepository(Complaint).findOneBy({ ticket: ticket.toUpperCase().replace(/\s/g, '') });
+        const complaint = await this.db.run((m) => m.getRepository(Complaint).findOneBy({ ticket: ticket.toUpperCase().replace(/\s/g, '') }));
         if (!complaint) return null;
         return { complaint, history: await this.history(complaint.id) };
     }
@@ -74,20 +73,25 @@ export class ComplaintService {
     /** The newest complaints of the given accounts, most recent first. */
     async listForAccounts(accountNumbers: string[], limit = 5): Promise<Complaint[]> {
         if (accountNumbers.length === 0) return [];
-        return this.dataSource.getRepository(Complaint).find({
+        return this.db.run((m) => m.getRepository(Complaint).find({
             where: { accountNumber: In(accountNumbers) },
             order: { id: 'DESC' },
             take: limit,
-        });
+        }));
     }
 
     /** The newest complaints registered by one channel user, most recent first. */
     async listForChannelUser(channel: string, channelUserId: string, limit = 5): Promise<Complaint[]> {
-        return this.dataSource.getRepository(Complaint).find({ where: { channel, channelUserId }, order: { id: 'DESC' }, take: limit });
+        return this.db.run((m) => m.getRepository(Complaint).find({ where: { channel, channelUserId }, order: { id: 'DESC' }, take: limit }));
     }
 
     /** The status history of one complaint, oldest first. */
     async history(complaintId: number): Promise<ComplaintEvent[]> {
-        return this.dataSource.getRepository(ComplaintEvent).find({ where: { complaintId }, order: { id: 'ASC' } });
+        return this.db.run((m) => m.getRepository(ComplaintEvent).find({ where: { complaintId }, order: { id: 'ASC' } }));
+    }
+
+    private async findBySource(sourceActivityKey: string | null): Promise<Complaint | null> {
+        if (!sourceActivityKey) return null;
+        return this.db.run((m) => m.getRepository(Complaint).findOneBy({ sourceActivityKey }));
     }
 }

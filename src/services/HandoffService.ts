@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { Database } from '../data/Database';
 import { CallbackRequest } from '../data/entities/CallbackRequest';
 import { ReferenceNumbers } from './ReferenceNumbers';
 
@@ -14,14 +14,13 @@ export interface NewCallbackRequest {
 export class HandoffService {
     private readonly references: ReferenceNumbers;
 
-    constructor(private readonly dataSource: DataSource, references?: ReferenceNumbers) {
-        this.references = references ?? new ReferenceNumbers(dataSource);
+    constructor(private readonly db: Database, references?: ReferenceNumbers) {
+        this.references = references ?? new ReferenceNumbers(db);
     }
 
     /** Saves an open callback request. */
     async request(input: NewCallbackRequest): Promise<CallbackRequest> {
         const reference = await this.references.next('R');
-        const repository = this.dataSource.getRepository(CallbackRequest);
-        return repository.save(repository.create({ ...input, reference, status: 'open' }));
+        return this.db.run((m) => m.getRepository(CallbackRequest).save(m.getRepository(CallbackRequest).create({ ...input, reference, status: 'open' })));
     }
 }

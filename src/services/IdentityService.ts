@@ -1,62 +1,65 @@
-import { DataSource, QueryFailedError } from 'typeorm';
+import { QueryFailedError } from 'typeorm';
+import { Database } from '../data/Database';
 import { AccountLink, VerificationMethod } from '../data/entities/AccountLink';
 import { ChannelIdentity } from '../data/entities/ChannelIdentity';
 import type { Language } from '../i18n/Translator';
 
 /** Channel users, their chosen language and the accounts they have proved they hold. */
 export class IdentityService {
-    constructor(private readonly dataSource: DataSource) {}
+    constructor(private readonly db: Database) {}
 
     /**
      * The identity of `channelUserId` on `channel`, created on first contact. A phone number the channel reports is
      * stored (and updated) so verification can compare it with the registered mobile.
      */
     async getOrCreate(channel: string, channelUserId: string, phoneNumber: string | null): Promise<ChannelIdentity> {
-        const repository = this.dataSource.getRepository(ChannelIdentity);
-        let identity = await repository.findOneBy({ channel, channelUserId });
-        if (!identity) {
-            try {
-                identity = await repository.save(repository.create({ channel, channelUserId, phoneNumber, preferredLanguage: null }));
-            } catch (error) {
-                // Two first messages raced; the other one created the row.
-                if (!(error instanceof QueryFailedError)) throw error;
-                identity = await repository.findOneByOrFail({ channel, channelUserId });
+        return this.db.run(async (m) => {
+            const repository = m.getRepository(ChannelIdentity);
+            let identity = await repository.findOneBy({ channel, channelUserId });
+            if (!identity) {
+                try {
+                    identity = await repository.save(repository.create({ channel, channelUserId, phoneNumber, preferredLanguage: null }));
+                } catch (error) {
+                    // Two first messages raced (several instances on PostgreSQL); the other one created the row.
+                    if (!(error instanceof QueryFailedError)) throw error;
+                    identity = await repository.findOneByOrFail({ channel, channelUserId });
+                }
+            } else if (phoneNumber && identity.phoneNumber !== phoneNumber) {
+                identity.phoneNumber = phoneNumber;
+                await repository.update({ id: identity.id }, { phoneNumber });
             }
-        } else if (phoneNumber && identity.phoneNumber !== phoneNumber) {
-            identity.phoneNumber = phoneNumber;
-            await repository.update({ id: identity.id }, { phoneNumber });
-        }
-        return identity;
+            return identity;
+        });
     }
 
     /** Remembers the reply language of an identity. */
     async setLanguage(identity: ChannelIdentity, language: Language): Promise<void> {
         identity.preferredLanguage = language;
-        await this.dataSource.getRepository(ChannelIdentity).update({ id: identity.id }, { preferredLanguage: language });
+        await this.db.run((m) => m.getRepository(ChannelIdentity).update({ id: identity.id }, { preferredLanguage: language }));
     }
 
     /** Records that the user wants no proactive updates or broadcasts (or wants them again). */
     async setUpdatesOptOut(identity: ChannelIdentity, optOut: boolean): Promise<void> {
         identity.updatesOptOut = optOut;
-        await this.dataSource.getRepository(ChannelIdentity).update({ id: identity.id }, { updatesOptOut: optOut });
+        await this.db.run((m) => m.getRepository(ChannelIdentity).update({ id: identity.id }, { updatesOptOut: optOut }));
     }
 
     /** Accounts this identity has verified, oldest first. */
     async verifiedAccounts(identityId: number): Promise<string[]> {
-        const links = await this.dataSource.getRepository(AccountLink).find({ where: { identityId }, order: { id: 'ASC' } });
+        const links = await this.db.run((m) => m.getRepository(AccountLink).find({ where: { identityId }, order: { id: 'ASC' } }));
         return links.map((link) => link.accountNumber);
     }
 
     /** Whether this identity has verified `accountNumber`. */
     async isVerified(identityId: number, accountNumber: string): Promise<boolean> {
-        return this.dataSource.getRepository(AccountLink).existsBy({ identityId, accountNumber });
+        return this.db.run((m) => m.getRepository(AccountLink).existsBy({ identityId, accountNumber }));
     }
 
     /** Records a verified link; linking twice is harmless. */
     async link(identityId: number, accountNumber: string, method: VerificationMethod): Promise<void> {
-        await this.dataSource.createQueryBuilder().insert().into(AccountLink)
+        await this.db.run((m) => m.createQueryBuilder().insert().into(AccountLink)
             .values({ identityId, accountNumber, method })
             .orIgnore()
-            .execute();
+            .execute());
     }
 }

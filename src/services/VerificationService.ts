@@ -1,5 +1,7 @@
 import { createHash, randomInt } from 'crypto';
-import { DataSource, MoreThan } from 'typeorm';
+import { MoreThan } from 'typeorm';
+import { Database } from '../data/Database';
+import { toAsciiDigits } from '../nlu/normalizeText';
 import { ChannelIdentity } from '../data/entities/ChannelIdentity';
 import { VerificationCode } from '../data/entities/VerificationCode';
 import { IdentityService } from './IdentityService';
@@ -32,7 +34,7 @@ export type CodeCheck = { kind: 'verified' } | { kind: 'wrong'; attemptsLeft: nu
  */
 export class VerificationService {
     constructor(
-        private readonly dataSource: DataSource,
+        private readonly db: Database,
         private readonly identities: IdentityService,
         private readonly sms: SmsSender,
         private readonly policy: VerificationPolicy,
@@ -43,54 +45,63 @@ export class VerificationService {
     /** Starts verifying `identity` for `consumer`. */
     async start(identity: ChannelIdentity, consumer: ConsumerRecord): Promise<VerificationStart> {
         if (await this.identities.isVerified(identity.id, consumer.accountNumber)) return { kind: 'already' };
-        if (!consumer.registeredMobile) return { kind: 'no_mobile' };
-        if (identity.phoneNumber && identity.phoneNumber === consumer.registeredMobile) {
+        const mobile = consumer.registeredMobile;
+        if (!mobile) return { kind: 'no_mobile' };
+        if (identity.phoneNumber && identity.phoneNumber === mobile) {
             await this.identities.link(identity.id, consumer.accountNumber, 'phone_match');
             return { kind: 'phone_match' };
         }
-        const codes = this.dataSource.getRepository(VerificationCode);
-        const hourAgo = new Date(this.now() - 3600_000);
-        const recent = await codes.countBy({ identityId: identity.id, accountNumber: consumer.accountNumber, createdAt: MoreThan(hourAgo) });
-        if (recent >= this.policy.maxSendsPerHour) return { kind: 'rate_limited' };
         const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-        // Older codes stop working once a new one is sent, so only the latest SMS matters.
-        await codes.update({ identityId: identity.id, accountNumber: consumer.accountNumber, spent: false }, { spent: true });
-        await codes.insert({
-            identityId: identity.id,
-            accountNumber: consumer.accountNumber,
-            codeHash: hashCode(code, identity.id, consumer.accountNumber),
-            attempts: 0,
-            expiresAt: this.now() + this.policy.ttlSeconds * 1000,
-            spent: false,
-            createdAt: new Date(this.now()),
+        const issued = await this.db.run(async (m) => {
+            const codes = m.getRepository(VerificationCode);
+            const hourAgo = new Date(this.now() - 3600_000);
+            const recent = await codes.countBy({ identityId: identity.id, accountNumber: consumer.accountNumber, createdAt: MoreThan(hourAgo) });
+            if (recent >= this.policy.maxSendsPerHour) return false;
+            // Older codes stop working once a new one is sent, so only the latest SMS matters.
+            await codes.update({ identityId: identity.id, accountNumber: consumer.accountNumber, spent: false }, { spent: true });
+            await codes.insert({
+                identityId: identity.id,
+                accountNumber: consumer.accountNumber,
+                codeHash: hashCode(code, identity.id, consumer.accountNumber),
+                attempts: 0,
+                expiresAt: this.now() + this.policy.ttlSeconds * 1000,
+                spent: false,
+                createdAt: new Date(this.now()),
+            });
+            return true;
         });
+        if (!issued) return { kind: 'rate_limited' };
         try {
-            await this.sms.send(consumer.registeredMobile, this.composeSms(code, Math.round(this.policy.ttlSeconds / 60)));
+            // Outside the database unit: a slow gateway must not hold up other users on SQLite.
+            await this.sms.send(mobile, this.composeSms(code, Math.round(this.policy.ttlSeconds / 60)));
         } catch {
             return { kind: 'send_failed' };
         }
-        return { kind: 'code_sent', maskedMobile: maskMobile(consumer.registeredMobile) };
+        return { kind: 'code_sent', maskedMobile: maskMobile(mobile) };
     }
 
     /** Checks a code typed by the user (Devanagari digits and spaces allowed). */
     async check(identity: ChannelIdentity, accountNumber: string, typed: string): Promise<CodeCheck> {
-        const codes = this.dataSource.getRepository(VerificationCode);
-        const pending = await codes.findOne({ where: { identityId: identity.id, accountNumber, spent: false }, order: { id: 'DESC' } });
-        if (!pending) return { kind: 'expired' };
-        if (pending.expiresAt < this.now()) {
-            await codes.update({ id: pending.id }, { spent: true });
-            return { kind: 'expired' };
-        }
-        const digits = typed.replace(/[\u0966-\u096F]/g, (d) => String(d.charCodeAt(0) - 0x0966)).replace(/\s/g, '');
-        if (hashCode(digits, identity.id, accountNumber) === pending.codeHash) {
-            await codes.update({ id: pending.id }, { spent: true });
-            await this.identities.link(identity.id, accountNumber, 'otp');
-            return { kind: 'verified' };
-        }
-        const attempts = pending.attempts + 1;
-        const locked = attempts >= this.policy.maxAttempts;
-        await codes.update({ id: pending.id }, { attempts, spent: locked });
-        return locked ? { kind: 'locked' } : { kind: 'wrong', attemptsLeft: this.policy.maxAttempts - attempts };
+        const digits = toAsciiDigits(typed).replace(/\s/g, '');
+        const outcome = await this.db.run(async (m): Promise<CodeCheck> => {
+            const codes = m.getRepository(VerificationCode);
+            const pending = await codes.findOne({ where: { identityId: identity.id, accountNumber, spent: false }, order: { id: 'DESC' } });
+            if (!pending) return { kind: 'expired' };
+            if (pending.expiresAt < this.now()) {
+                await codes.update({ id: pending.id }, { spent: true });
+                return { kind: 'expired' };
+            }
+            if (hashCode(digits, identity.id, accountNumber) === pending.codeHash) {
+                await codes.update({ id: pending.id }, { spent: true });
+                return { kind: 'verified' };
+            }
+            const attempts = pending.attempts + 1;
+            const locked = attempts >= this.policy.maxAttempts;
+            await codes.update({ id: pending.id }, { attempts, spent: locked });
+            return locked ? { kind: 'locked' } : { kind: 'wrong', attemptsLeft: this.policy.maxAttempts - attempts };
+        });
+        if (outcome.kind === 'verified') await this.identities.link(identity.id, accountNumber, 'otp');
+        return outcome;
     }
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import { Storage, StoreItems } from 'botbuilder';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
+import { Database } from '../data/Database';
 import { BotStateRecord } from '../data/entities/BotStateRecord';
 
 /**
@@ -12,14 +13,14 @@ import { BotStateRecord } from '../data/entities/BotStateRecord';
  * write is atomic: on a conflict nothing of it is written.
  */
 export class TypeOrmStorage implements Storage {
-    constructor(private readonly dataSource: DataSource) {}
+    constructor(private readonly db: Database) {}
 
     /** Reads the items that exist among `keys`; each carries its current `eTag`. */
     async read(keys: string[]): Promise<StoreItems> {
         if (!keys) throw new ReferenceError('Keys are required when reading.');
         const items: StoreItems = {};
         if (keys.length === 0) return items;
-        const rows = await this.dataSource.getRepository(BotStateRecord).findBy({ key: In(keys) });
+        const rows = await this.db.run((m) => m.getRepository(BotStateRecord).findBy({ key: In(keys) }));
         for (const row of rows) items[row.key] = { ...JSON.parse(row.data), eTag: row.etag };
         return items;
     }
@@ -29,7 +30,7 @@ export class TypeOrmStorage implements Storage {
         if (!changes) throw new ReferenceError('Changes are required when writing.');
         const keys = Object.keys(changes);
         if (keys.length === 0) return;
-        await this.dataSource.transaction(async (manager) => {
+        await this.db.transaction(async (manager) => {
             for (const key of keys) await this.writeOne(manager, key, changes[key]);
         });
     }
@@ -38,7 +39,7 @@ export class TypeOrmStorage implements Storage {
     async delete(keys: string[]): Promise<void> {
         if (!keys) throw new ReferenceError('Keys are required when deleting.');
         if (keys.length === 0) return;
-        await this.dataSource.getRepository(BotStateRecord).delete({ key: In(keys) });
+        await this.db.run((m) => m.getRepository(BotStateRecord).delete({ key: In(keys) }));
     }
 
     private async writeOne(manager: EntityManager, key: string, item: Record<string, unknown>): Promise<void> {

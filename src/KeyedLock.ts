@@ -2,7 +2,7 @@
  * Runs tasks one at a time per key, in arrival order, across async gaps: a promise chain per key, dropped again
  * when its queue drains so memory does not grow with the number of conversations.
  */
-export class ConversationLock {
+export class KeyedLock {
     private readonly tails = new Map<string, Promise<void>>();
 
     /** Runs `task` after every earlier task for `key` has settled; resolves or rejects with `task`'s outcome. */

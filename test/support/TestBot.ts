@@ -1,0 +1,96 @@
+import { Activity, ActivityTypes, TestAdapter } from 'botbuilder';
+import { DataSource } from 'typeorm';
+import { AppConfig, loadConfig } from '../../src/config';
+import { BijliMitra, BijliMitraOverrides, createBijliMitra } from '../../src/createBijliMitra';
+import { openDatabase } from '../../src/data/createDataSource';
+import { seedDemoData } from '../../src/data/demoData';
+import { Logger } from '../../src/logger';
+import { LogSmsSender } from '../../src/services/LogSmsSender';
+
+/** A configuration for tests: in-memory SQLite unless `databaseUrl` is given, no .env file read. */
+export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
+    return { ...loadConfig({}, null), databaseUrl: 'sqlite::memory:', demoData: 'off', ...overrides };
+}
+
+/** The bot on a fresh, migrated database with the demo data, and what tests need to look inside. */
+export class TestBot {
+    private constructor(
+        readonly app: BijliMitra,
+        readonly dataSource: DataSource,
+        readonly sms: LogSmsSender,
+        readonly logLines: string[]
+    ) {}
+
+    /** Builds the whole application (real dialogs, services and storage) on a new database. */
+    static async create(options: { databaseUrl?: string; config?: Partial<AppConfig>; overrides?: BijliMitraOverrides } = {}): Promise<TestBot> {
+        const logLines: string[] = [];
+        const logger = new Logger('debug', (line) => logLines.push(line));
+        const dataSource = await openDatabase(options.databaseUrl ?? 'sqlite::memory:');
+        await seedDemoData(dataSource);
+        const sms = new LogSmsSender(logger);
+        const app = await createBijliMitra(testConfig(options.config), { dataSource, logger, sms, ...options.overrides });
+        return new TestBot(app, dataSource, sms, logLines);
+    }
+
+    /** A conversation of one channel user with the bot. */
+    conversation(options: { userId?: string; phoneNumber?: string; channelId?: string; locale?: string } = {}): TestConversation {
+        return new TestConversation(this, options);
+    }
+
+    /** The code in the last development SMS, or null. */
+    lastCode(): string | null {
+        const last = this.sms.sent[this.sms.sent.length - 1];
+        return last?.text.match(/\b([0-9]{6})\b/)?.[1] ?? null;
+    }
+
+    async close(): Promise<void> {
+        await this.app.close();
+        if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    }
+}
+
+/** Drives one user's conversation through botbuilder's TestAdapter and collects the bot's replies per turn. */
+export class TestConversation {
+    readonly adapter: TestAdapter;
+    /** Every reply activity so far. */
+    readonly transcript: Partial<Activity>[] = [];
+
+    constructor(private readonly bot: TestBot, options: { userId?: string; phoneNumber?: string; channelId?: string; locale?: string }) {
+        const userId = options.userId ?? `user-${Math.random().toString(36).slice(2)}`;
+        this.adapter = bot.app.prepareAdapter(new TestAdapter(async (context) => bot.app.bot.run(context), {
+            channelId: options.channelId ?? 'test',
+            locale: options.locale ?? 'en-IN',
+            conversation: { id: `conv-${userId}`, isGroup: false, conversationType: 'personal', name: '' },
+            from: { id: userId, name: 'Consumer', role: 'user', properties: options.phoneNumber ? { phoneNumber: options.phoneNumber } : undefined },
+            recipient: { id: 'bot', name: 'Bijli Mitra', role: 'bot' },
+        }));
+    }
+
+    /** Sends `text` (or a whole activity) as the user and returns the text of every reply of that turn. */
+    async say(input: string | Partial<Activity>): Promise<string[]> {
+        return (await this.sayFull(input)).map((a) => a.text ?? '');
+    }
+
+    /** Like {@link say}, returning the reply activities (buttons included). */
+    async sayFull(input: string | Partial<Activity>): Promise<Partial<Activity>[]> {
+        const activity = typeof input === 'string' ? { type: ActivityTypes.Message, text: input } : { type: ActivityTypes.Message, ...input };
+        const template = this.adapter.template;
+        await this.adapter.receiveActivity({ ...activity, from: template.from } as Partial<Activity>);
+        const replies = this.adapter.activeQueue.splice(0);
+        this.transcript.push(...replies);
+        return replies;
+    }
+
+    /** Opens the conversation as a channel does (conversationUpdate with the user joining). */
+    async open(): Promise<string[]> {
+        const template = this.adapter.template;
+        await this.adapter.receiveActivity({
+            type: ActivityTypes.ConversationUpdate,
+            membersAdded: [template.from!, template.recipient!],
+            from: template.from,
+        } as Partial<Activity>);
+        const replies = this.adapter.activeQueue.splice(0);
+        this.transcript.push(...replies);
+        return replies.map((a) => a.text ?? '');
+    }
+}
