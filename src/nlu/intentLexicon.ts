@@ -134,9 +134,11 @@ export const HINGLISH_WORDS = new Set(('nahi nahin nhi nai ni hai h hain ho hua 
     'kardo kare karna karni krna kro do de dena dedo diya lena liya chahiye chaiye wala wali wale haan ha han haanji hanji theek thik sahi galat ' +
     'jyada zyada jada bahut kam thoda abhi jaldi kal aaj parso subah shaam sham raat din ghante ghanta mahine mahina saal kharab khrab jal jala ' +
     'taar khamba toot tuta gir gira latak bhej bhejo bhejna batao bataye bataiye dikhao dekho madad shikayat sikayat baat bolo bol samjhao ' +
-    'rehne rahne chhodo chodo hindi angrezi paisa paise rupaye rupay bharna bharu jama bhugtan kitne purana naya nya gaon mohalla ghar ' +
+    'rehne rahne chhodo chodo paisa paise rupaye rupay bharna bharu jama bhugtan kitne purana naya nya gaon mohalla ghar ' +
     'hamesha baar phir fir kyunki lekin magar bhejni bhejdo sab kuch koi kisi apna apni apne wapas vapas sabse pehle baad mat na naa hogi hoga hoge raha ' +
-    'bilkul accha acha achha thik namaste namaskar pranam karwao karao milao rha rhi rhe gye aana aaegi aayegi ayegi aaega hu hoon hun').split(' '));
+    'bilkul accha acha achha thik namaste namaskar pranam karwao karao milao rha rhi rhe gye aana aaegi aayegi ayegi aaega hu hoon hun ' +
+    'ram radhe jai shri suprabhat sahayata kr ruk jao jane shukriya dhanyavad gana bajao khana khaya likho likh mitar batado ' +
+    'bolo samjha samajh lagta lag raha rhi hoga sakte sakta sakti chahte chahta chahti dijiye kijiye karein karen bataen').split(' '));
 
 /** English function words and domain words that Hinglish writers rarely use. */
 export const ENGLISH_WORDS = new Set(('the a an is are was were be been being am i my me mine you your we our it its this that these those there what when where why ' +
@@ -144,4 +146,5 @@ export const ENGLISH_WORDS = new Set(('the a an is are was were be been being am
     'from with without about and or but if then than too very much many some any all since ago hours hour minutes days day week morning ' +
     'evening night today yesterday tomorrow electricity outage broken fallen burnt burned want need know tell show give send previous ' +
     'wrong high low received talk speak someone human stop good thanks thank again still yet working work house home area street colony ' +
-    'our my coming getting got gone went since kindly sent message messages unsubscribe').split(' '));
+    'our my coming getting got gone went since kindly sent message messages unsubscribe keeps keep every mins switch change ' +
+    'language use read write reply answer').split(' '));

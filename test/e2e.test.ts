@@ -1,0 +1,69 @@
+import { strict as assert } from 'assert';
+import { createEmulatorAdapter } from '../adapters/emulator/createEmulatorAdapter';
+import { Complaint } from '../src/data/entities/Complaint';
+import { BotServer, startServer } from '../src/server';
+import { EmulatorClient } from './support/EmulatorClient';
+import { TestBot, testConfig } from './support/TestBot';
+
+describe('end to end over HTTP, as the Bot Framework Emulator does', () => {
+    let bot: TestBot;
+    let server: BotServer;
+    let url: string;
+
+    before(async () => {
+        bot = await TestBot.create();
+        server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(testConfig())), 0);
+        url = `http://127.0.0.1:${server.port}`;
+    });
+    after(async () => {
+        await server?.close();
+        await bot?.close();
+    });
+
+    it('answers /healthz', async () => {
+        const response = await fetch(`${url}/healthz`);
+        assert.equal(response.status, 200);
+        assert.deepEqual(await response.json(), { status: 'ok' });
+    });
+
+    it('welcomes, registers a complaint in Hindi and reports its status', async () => {
+        const emulator = new EmulatorClient(`${url}/api/messages`, 'hi-IN');
+        await emulator.listen();
+        try {
+            const welcome = await emulator.start();
+            assert.ok(welcome.some((r) => /भाषा चुनें/.test(r.body.text ?? '')), 'bilingual welcome');
+            const buttons = welcome.flatMap((r) => r.body.suggestedActions?.actions ?? []).map((a) => a.title);
+            assert.deepEqual(buttons, ['हिंदी', 'English'], 'language buttons as suggested actions on the emulator channel');
+
+            assert.match((await emulator.say('हिंदी')).join('\n'), /आप क्या करना चाहेंगे/);
+            assert.match((await emulator.say('कल रात से बिजली नहीं आ रही है पूरे मोहल्ले में')).join('\n'), /खाता नंबर/);
+            assert.match((await emulator.say('१२३४५६७८९०')).join('\n'), /क्या मैं इसे दर्ज कर दूँ/);
+            const saved = (await emulator.say('हाँ')).join('\n');
+            const ticket = saved.match(/C[0-9]{4}-[0-9]{4,}/)?.[0];
+            assert.ok(ticket, saved);
+
+            const rows = await bot.dataSource.getRepository(Complaint).findBy({ ticket });
+            assert.equal(rows.length, 1);
+            assert.equal(rows[0].channel, 'emulator');
+            assert.equal(rows[0].category, 'no_supply');
+
+            const status = (await emulator.say(`status ${ticket}`)).join('\n');
+            assert.match(status, new RegExp(`शिकायत ${ticket}`));
+            assert.match(status, /स्थिति: दर्ज/);
+            assert.ok(emulator.records.every((r) => r.conversationId === emulator.conversationId));
+            assert.ok(emulator.records.every((r) => r.body.type === 'message' && r.body.text), 'every reply is a non-empty message');
+        } finally {
+            await emulator.close();
+        }
+    });
+
+    it('rejects malformed bodies with 400 and does not crash', async () => {
+        const emulator = new EmulatorClient(`${url}/api/messages`);
+        assert.equal(await emulator.postRaw('{not json'), 400);
+        assert.equal(await emulator.postRaw('[1,2,3]'), 400);
+        assert.equal(await emulator.postRaw('{"text":"no type"}'), 400);
+        assert.equal(await emulator.postRaw(JSON.stringify({ type: 'message', text: 'x'.repeat(300_000) })), 413);
+        const health = await fetch(`${url}/healthz`);
+        assert.equal(health.status, 200);
+    });
+});

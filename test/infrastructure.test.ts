@@ -1,0 +1,135 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ConfigError, loadConfig } from '../src/config';
+import { openDatabase } from '../src/data/createDataSource';
+import { Database } from '../src/data/Database';
+import { Logger, maskNumbers } from '../src/logger';
+import { checkLocales } from '../src/cli/localesCheck';
+import { LOCALES_DIR } from '../src/paths';
+import { ComplaintCategories } from '../src/services/ComplaintCategories';
+import { ReferenceNumbers } from '../src/services/ReferenceNumbers';
+import { freshPostgresSchema } from './support/postgres';
+
+describe('configuration', () => {
+    it('has working defaults with an empty environment', () => {
+        const config = loadConfig({}, null);
+        assert.equal(config.port, 3978);
+        assert.equal(config.databaseUrl, 'sqlite:./data/bijli-mitra.sqlite');
+        assert.equal(config.smsSender, 'log');
+        assert.equal(config.microsoftAppId, '');
+    });
+
+    it('names every bad variable at once', () => {
+        try {
+            loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SMS_SENDER: 'http', OTP_TTL_SECONDS: '5' }, null);
+            assert.fail('expected a ConfigError');
+        } catch (error) {
+            assert.ok(error instanceof ConfigError);
+            const text = (error as ConfigError).message;
+            for (const name of ['PORT', 'DATABASE_URL', 'SMS_HTTP_URL', 'OTP_TTL_SECONDS']) assert.match(text, new RegExp(name));
+        }
+    });
+
+    it('reads a .env file, with the real environment taking precedence', () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bm-env-')), '.env');
+        fs.writeFileSync(file, 'PORT=4000\nLOG_LEVEL=debug\n');
+        const config = loadConfig({ PORT: '5000' }, file);
+        assert.equal(config.port, 5000);
+        assert.equal(config.logLevel, 'debug');
+    });
+
+    it('documents every variable it reads in .env.example', () => {
+        const example = fs.readFileSync(path.join(LOCALES_DIR, '..', '.env.example'), 'utf8');
+        const source = fs.readFileSync(path.join(LOCALES_DIR, '..', 'src', 'config.ts'), 'utf8');
+        const names = [...source.matchAll(/(?:str|int|oneOf)\('([A-Za-z_]+)'/g)].map((m) => m[1]);
+        assert.ok(names.length >= 10);
+        for (const name of names) assert.match(example, new RegExp(`^#?\\s*${name}=`, 'm'), `${name} missing from .env.example`);
+    });
+});
+
+describe('logging', () => {
+    it('masks account and mobile numbers in every form, keeping the last three digits', () => {
+        assert.equal(maskNumbers('account 1234567890'), 'account *******890');
+        assert.equal(maskNumbers('call +91 98765 43210 now'), 'call *********210 now');
+        assert.equal(maskNumbers('खाता १२३४५६७८९०'), 'खाता *******८९०');
+        assert.equal(maskNumbers('ticket C2611-0042 on 2026-11-26'), 'ticket C2611-0042 on 2026-11-26');
+    });
+
+    it('writes JSON lines with no unmasked number anywhere, errors included', () => {
+        const lines: string[] = [];
+        const logger = new Logger('info', (l) => lines.push(l)).child({ user: '9876543210' });
+        logger.debug('hidden');
+        logger.info('lookup', { account: '1234567890', nested: { mobile: '9123456789' } });
+        logger.error('failed', { error: new Error('no consumer 1234567890') });
+        assert.equal(lines.length, 2);
+        for (const line of lines) {
+            assert.doesNotThrow(() => JSON.parse(line));
+            assert.doesNotMatch(line, /[0-9]{10}/);
+        }
+    });
+});
+
+describe('locales', () => {
+    it('are complete: every text in every language with the same placeholders', () => {
+        assert.deepEqual(checkLocales(), []);
+    });
+
+    it('tell a maintainer exactly what broke', () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bm-locales-'));
+        fs.mkdirSync(path.join(dir, 'en'));
+        fs.mkdirSync(path.join(dir, 'hi'));
+        fs.writeFileSync(path.join(dir, 'en', 'a.json'), JSON.stringify({ greet: 'Hello {{name}}', bye: 'Bye', n_one: '{{count}} bill', n_other: '{{count}} bills' }));
+        fs.writeFileSync(path.join(dir, 'hi', 'a.json'), JSON.stringify({ greet: 'नमस्ते {{naam}}', extra: 'x', n_one: '{{count}} बिल', n_other: '{{count}} बिल' }));
+        fs.writeFileSync(path.join(dir, 'en', 'b.json'), '{"x": "y"}');
+        fs.writeFileSync(path.join(dir, 'hi', 'b.json'), '{"x": "y",}');
+        const problems = checkLocales(dir).map((p) => `${p.file}|${p.key ?? ''}|${p.message}`);
+        assert.ok(problems.some((p) => /hi\/a\.json\|bye\|missing/.test(p)), problems.join('\n'));
+        assert.ok(problems.some((p) => /hi\/a\.json\|extra\|not in English/.test(p)));
+        assert.ok(problems.some((p) => /hi\/a\.json\|greet\|missing \{\{name\}\}/.test(p)));
+        assert.ok(problems.some((p) => /hi\/a\.json\|greet\|unknown \{\{naam\}\}/.test(p)));
+        assert.ok(problems.some((p) => /hi\/b\.json\|\|not valid JSON/.test(p)));
+        assert.ok(!problems.some((p) => /\|n\|/.test(p)), 'plural forms count as one key');
+    });
+});
+
+describe('complaint categories', () => {
+    it('load from configuration and detect by intent or keyword', () => {
+        const categories = ComplaintCategories.load();
+        assert.deepEqual(categories.all.map((c) => c.id), ['no_supply', 'voltage', 'transformer', 'line', 'meter', 'billing']);
+        assert.equal(categories.byId('line')?.hazard, true);
+        const extended = new ComplaintCategories([...categories.all, { id: 'street_light', keywords: ['street light', 'स्ट्रीट लाइट'] }]);
+        assert.equal(extended.detect('none', 'gali ki street light kharab')?.id, 'street_light');
+        assert.equal(extended.detect('complaint.voltage', 'anything')?.id, 'voltage');
+        assert.throws(() => new ComplaintCategories([{ id: 'Bad Id' }]), /lowercase/);
+    });
+
+    it('have a label in every language', () => {
+        for (const language of ['en', 'hi']) {
+            const labels = JSON.parse(fs.readFileSync(path.join(LOCALES_DIR, language, 'complaint.json'), 'utf8')).categories;
+            for (const category of ComplaintCategories.load().all) assert.ok(labels[category.id], `${language} label for ${category.id}`);
+        }
+    });
+});
+
+for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreSQL', () => freshPostgresSchema('refs_test')]] as const) {
+    describe(`reference numbers on ${name}`, () => {
+        it('are unique under concurrency, readable, and restart each month in Indian time', async () => {
+            const dataSource = await openDatabase(await url());
+            try {
+                const db = new Database(dataSource);
+                let now = new Date('2026-11-30T18:45:00Z');
+                const references = new ReferenceNumbers(db, () => now);
+                const first = await Promise.all(Array.from({ length: 50 }, () => references.next('C')));
+                assert.equal(new Set(first).size, 50);
+                assert.ok(first.every((t) => /^C2612-[0-9]{4}$/.test(t)), `18:45 UTC on 30 Nov is 00:15 on 1 Dec in India: ${first[0]}`);
+                now = new Date('2026-11-15T10:00:00Z');
+                assert.equal(await references.next('C'), 'C2611-0001');
+                assert.equal(await references.next('R'), 'R2611-0001');
+            } finally {
+                await dataSource.destroy();
+            }
+        });
+    });
+}

@@ -1,0 +1,144 @@
+import { strict as assert } from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { PACKAGE_ROOT } from '../src/paths';
+import { extractEntities, parseAccountNumber, parseMobileNumber } from '../src/nlu/extractEntities';
+import { detectLanguage } from '../src/nlu/detectLanguage';
+import { INTENTS, IntentRecognizer } from '../src/nlu/IntentRecognizer';
+import { foldForMatching, skeleton } from '../src/nlu/normalizeText';
+
+interface Example { text: string; intent: string; language: 'en' | 'hi' | 'hi-Latn' }
+
+const EXAMPLES: Example[] = fs.readFileSync(path.join(PACKAGE_ROOT, 'test', 'nlu', 'examples.jsonl'), 'utf8')
+    .split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Example);
+
+// The corpus was written independently of the lexicon, but the lexicon was then tuned on it: these are
+// regression floors for everyday phrasing, not a held-out accuracy (see the closing note of the issue).
+const INTENT_FLOOR = 0.93;
+const LANGUAGE_FLOOR = 0.93;
+
+describe('intent recognizer', () => {
+    const recognizer = new IntentRecognizer();
+
+    it('has a labelled corpus covering every intent in all three language forms', () => {
+        assert.ok(EXAMPLES.length >= 450, `${EXAMPLES.length} examples`);
+        for (const intent of INTENTS) {
+            for (const language of ['en', 'hi', 'hi-Latn'] as const) {
+                const n = EXAMPLES.filter((e) => e.intent === intent && e.language === language).length;
+                assert.ok(n >= 5, `${intent}/${language} has only ${n} examples`);
+            }
+        }
+    });
+
+    for (const language of ['en', 'hi', 'hi-Latn'] as const) {
+        it(`classifies ${language} examples at ≥ ${INTENT_FLOOR * 100}% and identifies the language at ≥ ${LANGUAGE_FLOOR * 100}%`, () => {
+            const examples = EXAMPLES.filter((e) => e.language === language);
+            const misses: string[] = [];
+            let languageHits = 0;
+            for (const example of examples) {
+                const r = recognizer.recognize(example.text);
+                if (r.intent !== example.intent) misses.push(`${example.intent} ← ${r.intent}: ${example.text}`);
+                if (r.language === example.language) languageHits += 1;
+            }
+            const accuracy = 1 - misses.length / examples.length;
+            assert.ok(accuracy >= INTENT_FLOOR, `intent accuracy ${(accuracy * 100).toFixed(1)}%; misses:\n${misses.join('\n')}`);
+            assert.ok(languageHits / examples.length >= LANGUAGE_FLOOR, `language accuracy ${(languageHits / examples.length * 100).toFixed(1)}%`);
+        });
+    }
+
+    it('understands the everyday phrasings the dialogs rely on', () => {
+        const cases: Array<[string, string]> = [
+            ['bijli nahi aa rahi', 'complaint.no_supply'],
+            ['मेरा बिल कितना है', 'bill.query'],
+            ['meter kharab hai', 'complaint.meter'],
+            ['taar toot kar sadak par gira hai', 'complaint.line'],
+            ['hindi me baat karo', 'language.hi'],
+            ['English', 'language.en'],
+            ['officer se baat karni hai', 'agent'],
+            ['cancel', 'cancel'],
+            ['stop sending me messages', 'unsubscribe'],
+            ['C2611-0042 ka kya hua', 'complaint.status'],
+        ];
+        for (const [text, intent] of cases) assert.equal(recognizer.recognize(text).intent, intent, text);
+    });
+
+    it('gives no intent and a clear score to empty, emoji-only and unrelated text', () => {
+        for (const text of ['', '   ', '😀🙏', 'asdf qwerty']) {
+            const r = recognizer.recognize(text);
+            assert.equal(r.intent, 'none', text);
+        }
+        assert.doesNotThrow(() => recognizer.recognize('x'.repeat(100_000)));
+    });
+
+    it('tolerates spelling variants through skeletons and edit distance', () => {
+        assert.equal(skeleton('bijlee'), skeleton('bijli'));
+        assert.equal(skeleton('kharaab'), skeleton('khrab'));
+        assert.equal(recognizer.recognize('bijlee nahin aa rhi').intent, 'complaint.no_supply');
+        assert.equal(recognizer.recognize('transfromer jal gya').intent, 'complaint.transformer');
+    });
+});
+
+describe('language identification', () => {
+    it('tells Devanagari, romanised Hindi and English apart, with a fallback for undecidable text', () => {
+        assert.equal(detectLanguage('बिजली नहीं आ रही'), 'hi');
+        assert.equal(detectLanguage('bijli नहीं आ रही है'), 'hi');
+        assert.equal(detectLanguage('kal se light nahi hai'), 'hi-Latn');
+        assert.equal(detectLanguage('there is no power since morning'), 'en');
+        assert.equal(detectLanguage('1234567890', 'hi'), 'hi');
+        assert.equal(detectLanguage('😀', 'en'), 'en');
+    });
+});
+
+describe('entities', () => {
+    it('normalises account numbers written with Devanagari digits, spaces and dashes', () => {
+        for (const text of ['१२३४५६७८९०', '12345 67890', '1234-567-890', 'mera account 1234567890 hai']) {
+            assert.deepEqual(extractEntities(text).filter((e) => e.type === 'accountNumber').map((e) => e.value), ['1234567890'], text);
+        }
+        assert.deepEqual(parseAccountNumber('१२३४५ ६७८९०'), { value: '1234567890' });
+        assert.deepEqual(parseAccountNumber('12345'), { error: 'length' });
+        assert.deepEqual(parseAccountNumber('12345abcde'), { error: 'letters' });
+        assert.deepEqual(parseAccountNumber('  '), { error: 'empty' });
+    });
+
+    it('finds ticket numbers in any case and spacing, never as account numbers', () => {
+        assert.deepEqual(extractEntities('status c2611 - 0042 please').map((e) => [e.type, e.value]), [['ticket', 'C2611-0042']]);
+        assert.deepEqual(extractEntities('C2611-12345').map((e) => [e.type, e.value]), [['ticket', 'C2611-12345']]);
+    });
+
+    it('reads numbers with Indian and Western grouping and keeps offsets on the original text', () => {
+        const text = 'बिल १,२५,००० आया और 1,234,567 भी';
+        const numbers = extractEntities(text).filter((e) => e.type === 'number');
+        assert.deepEqual(numbers.map((e) => e.value), ['125000', '1234567']);
+        assert.equal(text.slice(numbers[0].start, numbers[0].end), '१,२५,०००');
+    });
+
+    it('reads Indian mobile numbers with or without +91', () => {
+        assert.equal(parseMobileNumber('+91 98765 43210'), '9876543210');
+        assert.equal(parseMobileNumber('०९८७६५४३२१०'), '9876543210');
+        assert.equal(parseMobileNumber('5876543210'), null);
+    });
+
+    it('folds nukta, candrabindu, zero-width characters and repeated letters for matching', () => {
+        assert.equal(foldForMatching('ज़्यादा'), foldForMatching('ज्यादा'));
+        assert.equal(foldForMatching('हाँ'), foldForMatching('हां'));
+        assert.equal(foldForMatching('बि\u200dजली'), 'बिजली');
+        assert.equal(foldForMatching('nahiiiii'), 'nahii');
+    });
+});
+
+describe('nlu command', () => {
+    it('answers each JSON line with the recognised intent, language, score and entities', () => {
+        const input = [JSON.stringify({ text: 'bijli nahi aa rahi' }), JSON.stringify({ text: 'मेरा खाता १२३४५६७८९० है, बिल कितना है' }), 'not json', ''].join('\n');
+        const result = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'bijli-mitra.js'), 'nlu'], { input, encoding: 'utf8' });
+        const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+        assert.equal(lines.length, 3);
+        assert.equal(lines[0].intent, 'complaint.no_supply');
+        assert.equal(lines[0].language, 'hi-Latn');
+        assert.equal(typeof lines[0].score, 'number');
+        assert.equal(lines[1].intent, 'bill.query');
+        assert.deepEqual(lines[1].entities, [{ type: 'accountNumber', value: '1234567890' }]);
+        assert.ok(lines[2].error, 'a bad line is answered with an error, keeping lines aligned');
+        assert.equal(result.status, 1, 'exit code reports the bad line');
+    });
+});
