@@ -488,8 +488,8 @@ describe('CsvImporter on PostgreSQL', () => {
         assert.equal(meter.prepaidBalancePaise, -41260);
         const september = await source.getRepository(Bill).findOneByOrFail({ accountNumber: '1234567890', billMonth: '2026-09' });
         assert.deepEqual([september.paid, september.paymentDate, september.arrearsPaise], [true, '2026-10-12', 1050]);
-        const [{ schema }] = await source.query(`SELECT table_schema AS schema FROM information_schema.tables WHERE table_name = 'bills'`);
-        assert.equal(schema, 'import_test');
+        const [{ tables }] = await source.query(`SELECT count(*)::int AS tables FROM information_schema.tables WHERE table_schema = 'import_test' AND table_name = 'bills'`);
+        assert.equal(tables, 1, 'tables live in the schema named in DATABASE_URL');
     });
 
     it('seeds the demo data', async () => {
