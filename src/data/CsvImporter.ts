@@ -1,0 +1,426 @@
+import * as fs from 'fs';
+import { parse } from 'csv-parse';
+import { DataSource, EntityManager } from 'typeorm';
+import { Bill } from './entities/Bill';
+import { AreaClass, Consumer } from './entities/Consumer';
+import { Meter, MeterType } from './entities/Meter';
+
+/** Outcome of importing one CSV file. Line numbers are 1-based file lines; the header is line 1. */
+export interface ImportReport {
+    file: string;
+    kind: 'consumers' | 'bills';
+    /** Data records read, header excluded. */
+    total: number;
+    /** Records written (inserted or updated). */
+    imported: number;
+    /** Records not written, in file order, with the reason; account and mobile numbers in reasons are masked. */
+    rejected: { line: number; reason: string }[];
+}
+
+/** Options of {@link CsvImporter}. */
+export interface CsvImporterOptions {
+    /** Called after every batch with records processed so far and the (estimated, then exact) record count. */
+    onProgress?: (done: number, total: number) => void;
+    /** Records per insert statement and transaction; default 500, capped to stay under SQLite's parameter limit. */
+    batchSize?: number;
+}
+
+const DEFAULT_BATCH_SIZE = 500;
+// SQLite's SQLITE_MAX_VARIABLE_NUMBER since 3.32; PostgreSQL allows 65535.
+const MAX_BOUND_PARAMETERS = 32766;
+// PostgreSQL `integer` columns; a bigger value would fail the whole batch there.
+const MAX_INT = 2147483647;
+
+const CONSUMER_REQUIRED = ['account_number', 'name', 'address', 'discom', 'division', 'subdivision', 'tariff_category',
+    'area_class', 'meter_number', 'meter_type', 'last_reading', 'last_reading_date'];
+const CONSUMER_OPTIONAL = ['registered_mobile', 'prepaid_balance'];
+const BILL_REQUIRED = ['account_number', 'bill_month', 'units', 'amount', 'due_date', 'paid'];
+const BILL_OPTIONAL = ['arrears', 'payment_date'];
+
+const CONSUMER_UPDATE = ['name', 'registeredMobile', 'address', 'discom', 'division', 'subdivision', 'tariffCategory', 'areaClass'];
+const METER_UPDATE = ['accountNumber', 'meterType', 'lastReading', 'lastReadingDate', 'prepaidBalancePaise'];
+const BILL_UPDATE = ['units', 'amountPaise', 'arrearsPaise', 'dueDate', 'paid', 'paymentDate'];
+
+// Maps, not object literals, so that a cell such as "constructor" cannot match an inherited property.
+const DISCOMS = new Map([['pvvnl', 'PVVNL'], ['mvvnl', 'MVVNL'], ['dvvnl', 'DVVNL'], ['puvvnl', 'PuVVNL'], ['kesco', 'KESCo']]);
+const AREA_CLASSES: readonly AreaClass[] = ['city', 'urban', 'rural'];
+const METER_TYPES: readonly MeterType[] = ['postpaid', 'prepaid', 'smart-prepaid'];
+const PAID_WORDS = new Map([['yes', true], ['true', true], ['1', true], ['no', false], ['false', false], ['0', false]]);
+
+type Rejection = { line: number; reason: string };
+type Pending<T> = { line: number; value: T };
+type Field = (column: string) => string;
+/** Validates one record: the value to write, or the reasons it cannot be written. */
+type Validator<T> = (field: Field, line: number) => { value: T } | { errors: string[] };
+/** Writes one batch inside a transaction and returns the records it refused. */
+type Writer<T> = (manager: EntityManager, batch: Pending<T>[]) => Promise<Rejection[]>;
+
+interface ConsumerRow { consumer: Consumer; meter: Meter }
+
+/**
+ * Imports consumer and bill CSV exports into the database. The file is streamed and written in batched upserts, so
+ * memory stays flat apart from the per-file duplicate index, and importing the same file again updates rows in place.
+ * A row with any invalid field is rejected as a whole with every reason listed; the rest of the file still imports.
+ */
+export class CsvImporter {
+    private readonly onProgress?: (done: number, total: number) => void;
+    private readonly batchSize: number;
+
+    /** @param dataSource an initialised data source with the schema migrated, e.g. from `openDatabase`. */
+    constructor(private readonly dataSource: DataSource, options: CsvImporterOptions = {}) {
+        const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+        if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer (got ${batchSize})`);
+        this.batchSize = batchSize;
+        this.onProgress = options.onProgress;
+    }
+
+    /**
+     * Imports a consumers CSV (one row per connection and its meter). Consumers are upserted by account number and
+     * meters by meter number; a second row for the same account or meter in one file is rejected.
+     */
+    async importConsumers(filePath: string): Promise<ImportReport> {
+        const accountLines = new Map<number, number>();
+        const meterLines = new Map<string, number>();
+        const validate: Validator<ConsumerRow> = (field, line) => {
+            const errors: string[] = [];
+            const accountNumber = account(field('account_number'), 'account_number', errors);
+            if (accountNumber) firstOccurrence(accountLines, Number(accountNumber), line, errors, `duplicate account_number ${mask(accountNumber)}`);
+            const registeredMobile = mobile(field('registered_mobile'), errors);
+            const name = text(field('name'), 'name', 120, errors);
+            const address = text(field('address'), 'address', 300, errors);
+            const discom = discomOf(field('discom'), errors);
+            const division = text(field('division'), 'division', 80, errors);
+            const subdivision = text(field('subdivision'), 'subdivision', 80, errors);
+            const tariffCategory = tariffOf(field('tariff_category'), errors);
+            const areaClass = oneOf(field('area_class').toLowerCase(), AREA_CLASSES, 'area_class', errors);
+            const meterNumber = meterNumberOf(field('meter_number'), errors);
+            if (meterNumber) firstOccurrence(meterLines, meterNumber, line, errors, `duplicate meter_number ${meterNumber}`);
+            const meterType = oneOf(field('meter_type').toLowerCase().replace(/[\s_]+/g, '-'), METER_TYPES, 'meter_type', errors);
+            const lastReading = integer(field('last_reading'), 'last_reading', errors);
+            const lastReadingDate = date(field('last_reading_date'), 'last_reading_date', errors);
+            const balance = field('prepaid_balance');
+            let prepaidBalancePaise: number | null = null;
+            if (meterType === 'postpaid' && balance !== '') errors.push(`prepaid_balance must be empty for a postpaid meter (got "${shown(balance)}")`);
+            if (meterType !== undefined && meterType !== 'postpaid') {
+                if (balance === '') errors.push(`prepaid_balance is required for a ${meterType} meter`);
+                else prepaidBalancePaise = rupees(balance, 'prepaid_balance', true, errors);
+            }
+            if (errors.length > 0) return { errors };
+            return {
+                value: {
+                    consumer: { accountNumber, name, registeredMobile, address, discom, division, subdivision, tariffCategory, areaClass: areaClass as AreaClass },
+                    meter: { meterNumber, accountNumber, meterType: meterType as MeterType, lastReading, lastReadingDate, prepaidBalancePaise },
+                },
+            };
+        };
+        const write: Writer<ConsumerRow> = async (manager, batch) => {
+            await manager.createQueryBuilder().insert().into(Consumer).values(batch.map((p) => p.value.consumer))
+                .orUpdate(CONSUMER_UPDATE, ['accountNumber']).updateEntity(false).execute();
+            await manager.createQueryBuilder().insert().into(Meter).values(batch.map((p) => p.value.meter))
+                .orUpdate(METER_UPDATE, ['meterNumber']).updateEntity(false).execute();
+            return [];
+        };
+        return this.importFile(filePath, 'consumers', CONSUMER_REQUIRED, CONSUMER_OPTIONAL, CONSUMER_UPDATE.length + 1, validate, write);
+    }
+
+    /**
+     * Imports a bills CSV. Bills are upserted by account number and bill month; bills of accounts that are not in the
+     * database, and a second row for the same account and month in one file, are rejected.
+     */
+    async importBills(filePath: string): Promise<ImportReport> {
+        const billLines = new Map<number, number>();
+        const validate: Validator<Omit<Bill, 'id'>> = (field, line) => {
+            const errors: string[] = [];
+            const accountNumber = account(field('account_number'), 'account_number', errors);
+            const billMonth = month(field('bill_month'), errors);
+            if (accountNumber && billMonth) {
+                // A number rather than a string key keeps the index small on multi-million-row files.
+                const key = Number(accountNumber) * 10000 + (Number(billMonth.slice(0, 4)) - 2000) * 12 + Number(billMonth.slice(5)) - 1;
+                firstOccurrence(billLines, key, line, errors, `duplicate bill for account_number ${mask(accountNumber)} and bill_month ${billMonth}`);
+            }
+            const units = integer(field('units'), 'units', errors);
+            const amountPaise = rupees(field('amount'), 'amount', false, errors);
+            const arrearsField = field('arrears');
+            const arrearsPaise = arrearsField === '' ? 0 : rupees(arrearsField, 'arrears', false, errors);
+            const dueDate = date(field('due_date'), 'due_date', errors);
+            const paidField = field('paid');
+            const paid = PAID_WORDS.get(digits(paidField).toLowerCase());
+            if (paid === undefined) errors.push(paidField === '' ? 'paid is required' : `paid must be yes, no, true, false, 1 or 0 (got "${shown(paidField)}")`);
+            const paymentField = field('payment_date');
+            let paymentDate: string | null = null;
+            if (paid === true) {
+                if (paymentField === '') errors.push('payment_date is required when paid is yes');
+                else paymentDate = date(paymentField, 'payment_date', errors);
+            } else if (paid === false && paymentField !== '') {
+                errors.push(`payment_date must be empty when paid is no (got "${shown(paymentField)}")`);
+            }
+            if (errors.length > 0) return { errors };
+            return { value: { accountNumber, billMonth, units, amountPaise, arrearsPaise, dueDate, paid: paid as boolean, paymentDate } };
+        };
+        const write: Writer<Omit<Bill, 'id'>> = async (manager, batch) => {
+            const accounts = [...new Set(batch.map((p) => p.value.accountNumber))];
+            const known = new Set((await manager.createQueryBuilder(Consumer, 'c').select('c.accountNumber', 'accountNumber')
+                .where('c.accountNumber IN (:...accounts)', { accounts }).getRawMany<{ accountNumber: string }>()).map((r) => r.accountNumber));
+            const rejected: Rejection[] = [];
+            const bills: Omit<Bill, 'id'>[] = [];
+            for (const { line, value } of batch) {
+                if (known.has(value.accountNumber)) bills.push(value);
+                else rejected.push({ line, reason: `no consumer with account_number ${mask(value.accountNumber)}; import consumers first` });
+            }
+            if (bills.length > 0) {
+                await manager.createQueryBuilder().insert().into(Bill).values(bills)
+                    .orUpdate(BILL_UPDATE, ['accountNumber', 'billMonth']).updateEntity(false).execute();
+            }
+            return rejected;
+        };
+        // The key columns, plus one in case the driver binds the generated id.
+        return this.importFile(filePath, 'bills', BILL_REQUIRED, BILL_OPTIONAL, BILL_UPDATE.length + 3, validate, write);
+    }
+
+    /** `columnsPerRow`: bound parameters per record in the widest insert, to keep batches under the limit. */
+    private async importFile<T>(filePath: string, kind: ImportReport['kind'], required: string[], optional: string[],
+        columnsPerRow: number, validate: Validator<T>, write: Writer<T>): Promise<ImportReport> {
+        const report: ImportReport = { file: filePath, kind, total: 0, imported: 0, rejected: [] };
+        await fs.promises.access(filePath, fs.constants.R_OK);
+        const estimate = this.onProgress ? Math.max(0, (await countLines(filePath)) - 1) : 0;
+        const batchSize = Math.min(this.batchSize, Math.floor(MAX_BOUND_PARAMETERS / columnsPerRow));
+
+        const source = fs.createReadStream(filePath);
+        let lastSkipped = -1;
+        const parser = parse({
+            bom: true, info: true, skip_empty_lines: true, relax_column_count: true, skip_records_with_error: true,
+            on_skip: (error) => {
+                const line = typeof error?.lines === 'number' ? error.lines : 0;
+                // The parser reports each quoting error it meets while resynchronising; one bad record is one rejection.
+                if (line === lastSkipped) return undefined;
+                lastSkipped = line;
+                report.total++;
+                report.rejected.push({ line, reason: `malformed CSV: ${mask(error?.message ?? 'unreadable record')}` });
+                return undefined;
+            },
+        });
+        source.on('error', (error) => parser.destroy(error));
+        source.pipe(parser);
+
+        let header: Map<string, number> | undefined;
+        let batch: Pending<T>[] = [];
+        const flush = async (): Promise<void> => {
+            if (batch.length === 0) return;
+            const pending = batch;
+            batch = [];
+            const refused = await this.dataSource.transaction((manager) => write(manager, pending));
+            report.imported += pending.length - refused.length;
+            report.rejected.push(...refused);
+            this.onProgress?.(report.total, Math.max(estimate, report.total));
+        };
+
+        try {
+            for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+                if (!header) {
+                    header = headerIndex(record, required, optional, kind);
+                    continue;
+                }
+                report.total++;
+                // info.lines is where the record ends; quoted line breaks inside it push that past where it starts.
+                let line = info.lines;
+                for (const value of record) if (value.includes('\n')) line -= value.split('\n').length - 1;
+                if (record.length !== header.size) {
+                    report.rejected.push({ line, reason: `expected ${header.size} fields as in the header, got ${record.length}` });
+                    continue;
+                }
+                const columns = header;
+                const result = validate((column) => {
+                    const index = columns.get(column);
+                    return index === undefined ? '' : record[index].trim();
+                }, line);
+                if ('errors' in result) report.rejected.push({ line, reason: result.errors.join('; ') });
+                else batch.push({ line, value: result.value });
+                if (batch.length >= batchSize) await flush();
+            }
+        } finally {
+            // A bad header or a database error leaves the loop early; do not keep the file open until GC.
+            source.destroy();
+        }
+        if (!header) throw new Error(`${filePath} is empty; a header row naming the columns is required`);
+        await flush();
+        report.rejected.sort((a, b) => a.line - b.line);
+        this.onProgress?.(report.total, report.total);
+        return report;
+    }
+}
+
+/** Header names → field index, after checking that every required column is there exactly once. */
+function headerIndex(record: string[], required: string[], optional: string[], kind: string): Map<string, number> {
+    const index = new Map<string, number>();
+    record.forEach((name, i) => {
+        const column = name.trim().toLowerCase().replace(/[\s-]+/g, '_');
+        if (index.has(column)) throw new Error(`${kind} CSV header names column "${column}" twice`);
+        index.set(column, i);
+    });
+    const missing = required.filter((column) => !index.has(column));
+    if (missing.length > 0) {
+        throw new Error(`${kind} CSV must start with a header row naming the columns; missing: ${missing.join(', ')}` +
+            ` (known columns: ${[...required, ...optional].join(', ')})`);
+    }
+    return index;
+}
+
+/** Counts line feeds without decoding, for a progress estimate before parsing. */
+async function countLines(filePath: string): Promise<number> {
+    let lines = 0;
+    let last = 0x0a;
+    for await (const chunk of fs.createReadStream(filePath) as AsyncIterable<Buffer>) {
+        for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) lines++;
+        if (chunk.length > 0) last = chunk[chunk.length - 1];
+    }
+    return last === 0x0a ? lines : lines + 1;
+}
+
+/** Records `key` as seen on `line`, or adds a duplicate error naming the earlier line. */
+function firstOccurrence<K>(seen: Map<K, number>, key: K, line: number, errors: string[], what: string): void {
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, line);
+    else errors.push(`${what} already on line ${first}`);
+}
+
+/** Devanagari digits (U+0966–U+096F) → ASCII digits. */
+function digits(value: string): string {
+    return value.replace(/[\u0966-\u096F]/g, (d) => String(d.charCodeAt(0) - 0x0966));
+}
+
+/** Masks all but the last three digits of any run of 10 or more digits, which could be an account or mobile number. */
+function mask(value: string): string {
+    return value.replace(/[0-9\u0966-\u096F](?:[\s-]?[0-9\u0966-\u096F]){9,}/g, (run) => {
+        const plain = digits(run).replace(/[\s-]/g, '');
+        return '*'.repeat(plain.length - 3) + plain.slice(-3);
+    });
+}
+
+/** An offending value quoted in a reason: masked, and cut short so one bad cell cannot flood the report. */
+function shown(value: string): string {
+    const masked = mask(value);
+    return masked.length > 40 ? `${masked.slice(0, 40)}…` : masked;
+}
+
+function account(value: string, column: string, errors: string[]): string {
+    if (value === '') {
+        errors.push(`${column} is required`);
+        return '';
+    }
+    const normalised = digits(value).replace(/[\s-]/g, '');
+    if (/^\d{10}$/.test(normalised)) return normalised;
+    errors.push(`${column} must be exactly 10 digits (got "${shown(value)}")`);
+    return '';
+}
+
+/** A registered mobile, or null when the cell is empty; a leading +91 is accepted and dropped. */
+function mobile(value: string, errors: string[]): string | null {
+    if (value === '') return null;
+    const normalised = digits(value).replace(/[\s-]/g, '').replace(/^\+91(?=\d{10}$)/, '');
+    if (/^[6-9]\d{9}$/.test(normalised)) return normalised;
+    errors.push(`registered_mobile must be 10 digits starting with 6, 7, 8 or 9 (got "${shown(value)}")`);
+    return null;
+}
+
+function text(value: string, column: string, maxLength: number, errors: string[]): string {
+    const collapsed = value.replace(/\s+/g, ' ');
+    if (collapsed === '') errors.push(`${column} is required`);
+    else if (collapsed.length > maxLength) errors.push(`${column} must be at most ${maxLength} characters (got ${collapsed.length})`);
+    return collapsed;
+}
+
+function discomOf(value: string, errors: string[]): string {
+    const canonical = DISCOMS.get(value.toLowerCase());
+    if (canonical) return canonical;
+    errors.push(value === '' ? 'discom is required' : `discom must be one of PVVNL, MVVNL, DVVNL, PuVVNL, KESCo (got "${shown(value)}")`);
+    return '';
+}
+
+/** UPERC rate schedule code, canonicalised: `lmv 1` → `LMV-1`, `lmv4a` → `LMV-4A`. */
+function tariffOf(value: string, errors: string[]): string {
+    const match = /^(LMV|HV)\s*-?\s*(\d{1,2})\s*([A-Z]?)$/i.exec(value);
+    if (match) return `${match[1].toUpperCase()}-${match[2]}${match[3].toUpperCase()}`;
+    errors.push(value === '' ? 'tariff_category is required' : `tariff_category must be a rate schedule code such as LMV-1 or HV-2 (got "${shown(value)}")`);
+    return '';
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], column: string, errors: string[]): T | undefined {
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    errors.push(value === '' ? `${column} is required` : `${column} must be one of ${allowed.join(', ')} (got "${shown(value)}")`);
+    return undefined;
+}
+
+/** Meter numbers are printed in capitals on bills; stored that way so lookups need no case folding. */
+function meterNumberOf(value: string, errors: string[]): string {
+    const normalised = digits(value).toUpperCase();
+    if (/^[A-Z0-9][A-Z0-9-]{2,19}$/.test(normalised)) return normalised;
+    errors.push(value === '' ? 'meter_number is required'
+        : `meter_number must be 3 to 20 letters, digits or dashes (got "${shown(value)}")`);
+    return '';
+}
+
+function integer(value: string, column: string, errors: string[]): number {
+    const normalised = digits(value);
+    if (/^\d{1,10}$/.test(normalised) && Number(normalised) <= MAX_INT) return Number(normalised);
+    errors.push(value === '' ? `${column} is required`
+        : /^\d+$/.test(normalised) ? `${column} must be at most ${MAX_INT} (got "${shown(value)}")`
+            : `${column} must be a whole number ≥ 0 (got "${shown(value)}")`);
+    return 0;
+}
+
+/** Rupees with at most two decimals → integer paise, without going through binary floating point. */
+function rupees(value: string, column: string, allowNegative: boolean, errors: string[]): number {
+    const match = /^(-?)(\d{1,8})(?:\.(\d{1,2}))?$/.exec(digits(value));
+    if (!match || (match[1] === '-' && !allowNegative)) {
+        errors.push(value === '' ? `${column} is required`
+            : `${column} must be ${allowNegative ? 'an' : 'a non-negative'} amount in rupees with at most 2 decimals, e.g. 1234.50 (got "${shown(value)}")`);
+        return 0;
+    }
+    const paise = Number(match[2]) * 100 + Number((match[3] ?? '').padEnd(2, '0'));
+    if (paise > MAX_INT) {
+        errors.push(`${column} must be at most ₹${Math.floor(MAX_INT / 100)} (got "${shown(value)}")`);
+        return 0;
+    }
+    return match[1] === '-' ? -paise : paise;
+}
+
+function isCalendarDate(year: number, month: number, day: number): boolean {
+    if (month < 1 || month > 12 || day < 1) return false;
+    return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+// UPPCL took over from UPSEB in 2000; earlier years in these files are typing errors.
+const MIN_YEAR = 2000;
+const MAX_YEAR = 2099;
+
+function date(value: string, column: string, errors: string[]): string {
+    const normalised = digits(value);
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(normalised);
+    if (!match) {
+        errors.push(value === '' ? `${column} is required` : `${column} must be a date in YYYY-MM-DD form (got "${shown(value)}")`);
+        return '';
+    }
+    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    if (!isCalendarDate(year, month, day)) errors.push(`${column} ${normalised} is not a real calendar date`);
+    else if (year < MIN_YEAR || year > MAX_YEAR) errors.push(`${column} ${normalised} must be between ${MIN_YEAR} and ${MAX_YEAR}`);
+    return normalised;
+}
+
+function month(value: string, errors: string[]): string {
+    const normalised = digits(value);
+    const match = /^(\d{4})-(\d{2})$/.exec(normalised);
+    if (!match) {
+        errors.push(value === '' ? 'bill_month is required' : `bill_month must be a month in YYYY-MM form (got "${shown(value)}")`);
+        return '';
+    }
+    const [year, monthNumber] = [Number(match[1]), Number(match[2])];
+    if (monthNumber < 1 || monthNumber > 12) {
+        errors.push(`bill_month ${normalised} has no month ${monthNumber}`);
+        return '';
+    }
+    if (year < MIN_YEAR || year > MAX_YEAR) {
+        errors.push(`bill_month ${normalised} must be between ${MIN_YEAR} and ${MAX_YEAR}`);
+        return '';
+    }
+    return normalised;
+}

@@ -1,0 +1,84 @@
+import 'reflect-metadata';
+import * as fs from 'fs';
+import * as path from 'path';
+import { DataSource } from 'typeorm';
+import { AccountLink } from './entities/AccountLink';
+import { Bill } from './entities/Bill';
+import { BotStateRecord } from './entities/BotStateRecord';
+import { CallbackRequest } from './entities/CallbackRequest';
+import { ChannelIdentity } from './entities/ChannelIdentity';
+import { Complaint } from './entities/Complaint';
+import { ComplaintEvent } from './entities/ComplaintEvent';
+import { Consumer } from './entities/Consumer';
+import { Meter } from './entities/Meter';
+import { MeterReading } from './entities/MeterReading';
+import { SequenceCounter } from './entities/SequenceCounter';
+import { VerificationCode } from './entities/VerificationCode';
+import { Initial1764100000000 } from './migrations/1764100000000-Initial';
+
+/** Every entity of the schema. */
+export const ENTITIES = [Consumer, Meter, Bill, Complaint, ComplaintEvent, ChannelIdentity, AccountLink,
+    VerificationCode, CallbackRequest, MeterReading, BotStateRecord, SequenceCounter];
+
+/** Every migration, oldest first. */
+export const MIGRATIONS = [Initial1764100000000];
+
+/**
+ * Builds (but does not open) a TypeORM data source for `databaseUrl`:
+ * `sqlite:<path>` (`sqlite::memory:` for an in-memory database) or `postgres://…` (an optional `?schema=` picks the
+ * PostgreSQL schema). Migrations run on `initialize()`; the schema is never synchronised from entities.
+ */
+export function createDataSource(databaseUrl: string): DataSource {
+    if (databaseUrl.startsWith('sqlite:')) {
+        const file = databaseUrl.slice('sqlite:'.length);
+        const database = file === ':memory:' ? ':memory:' : path.resolve(file);
+        if (database !== ':memory:') fs.mkdirSync(path.dirname(database), { recursive: true });
+        return new DataSource({
+            type: 'better-sqlite3',
+            database,
+            entities: ENTITIES,
+            migrations: MIGRATIONS,
+            migrationsRun: true,
+            synchronize: false,
+            // WAL lets readers (the console, a second CLI) work while the bot writes.
+            prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+                if (database !== ':memory:') db.pragma('journal_mode = WAL');
+                db.pragma('busy_timeout = 5000');
+            },
+        });
+    }
+    if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+        const url = new URL(databaseUrl);
+        const schema = url.searchParams.get('schema') ?? undefined;
+        url.searchParams.delete('schema');
+        if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
+            throw new Error(`PostgreSQL schema name "${schema}" in DATABASE_URL must be lowercase letters, digits and _`);
+        }
+        return new DataSource({
+            type: 'postgres',
+            url: url.toString(),
+            schema,
+            entities: ENTITIES,
+            migrations: MIGRATIONS,
+            migrationsRun: true,
+            synchronize: false,
+            // Raw SQL (reference counters, tests) names tables without a schema, so put the schema on the path.
+            extra: { max: 10, connectionTimeoutMillis: 5000, ...(schema ? { options: `-c search_path=${schema}` } : {}) },
+        });
+    }
+    throw new Error(`DATABASE_URL must start with "sqlite:" or "postgres://" (got "${databaseUrl}")`);
+}
+
+/** Opens `databaseUrl`, creating the PostgreSQL schema first when one is named, and runs pending migrations. */
+export async function openDatabase(databaseUrl: string): Promise<DataSource> {
+    const dataSource = createDataSource(databaseUrl);
+    const schema = (dataSource.options as { schema?: string }).schema;
+    if (schema) {
+        const bootstrap = new DataSource({ ...(dataSource.options as object), schema: undefined, extra: {}, migrationsRun: false, entities: [], migrations: [] } as never);
+        await bootstrap.initialize();
+        await bootstrap.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+        await bootstrap.destroy();
+    }
+    await dataSource.initialize();
+    return dataSource;
+}

@@ -1,0 +1,63 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+/** Complaint lifecycle states; the accountability issue adds transitions between them. */
+export type ComplaintStatus = 'registered' | 'assigned' | 'in_progress' | 'resolved' | 'closed' | 'reopened';
+
+/** A consumer's complaint with its readable ticket number. */
+@Entity('complaints')
+export class Complaint {
+    @PrimaryGeneratedColumn()
+    id: number;
+
+    /** e.g. C2611-0042: a letter and a dash, so it never looks like an account number. */
+    @Index({ unique: true })
+    @Column({ type: 'varchar', length: 20 })
+    ticket: string;
+
+    /** Null when registered on the "no account number" path. */
+    @Index()
+    @Column({ type: 'varchar', length: 10, nullable: true })
+    accountNumber: string | null;
+
+    /** A category id from the complaint category configuration. */
+    @Column({ type: 'varchar', length: 30 })
+    category: string;
+
+    @Column({ type: 'varchar', length: 1000 })
+    description: string;
+
+    @Column({ type: 'varchar', length: 300, nullable: true })
+    address: string | null;
+
+    @Column({ type: 'double precision', nullable: true })
+    latitude: number | null;
+
+    @Column({ type: 'double precision', nullable: true })
+    longitude: number | null;
+
+    /** Mobile to call back on the no-account path. */
+    @Column({ type: 'varchar', length: 10, nullable: true })
+    contactMobile: string | null;
+
+    /** channelId of the channel the complaint came in on. */
+    @Column({ type: 'varchar', length: 30 })
+    channel: string;
+
+    /** The channel user who registered it; used for "my complaints" and, later, proactive updates. */
+    @Index()
+    @Column({ type: 'varchar', length: 200 })
+    channelUserId: string;
+
+    /** Inbound activity id, so that a redelivered message never creates a second complaint. */
+    @Column({ type: 'varchar', length: 200, nullable: true, unique: true })
+    sourceActivityKey: string | null;
+
+    @Column({ type: 'varchar', length: 15 })
+    status: ComplaintStatus;
+
+    @CreateDateColumn()
+    createdAt: Date;
+
+    @UpdateDateColumn()
+    updatedAt: Date;
+}
