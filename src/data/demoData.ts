@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import type { ConsumerRecord } from '../services/UtilityBackend';
 import { Bill } from './entities/Bill';
 import { AreaClass, Consumer } from './entities/Consumer';
 import { Meter, MeterType } from './entities/Meter';
@@ -18,16 +19,8 @@ export const DEMO_BILL_MONTHS: readonly string[] = ['2026-03', '2026-04', '2026-
 /** Date of every demo meter's last reading (the reading behind the 2026-10 bill). */
 export const DEMO_LAST_READING_DATE = '2026-10-28';
 
-interface DemoSpec {
-    accountNumber: string;
-    name: string;
-    registeredMobile: string | null;
-    address: string;
-    discom: string;
-    division: string;
-    subdivision: string;
+interface DemoSpec extends Omit<ConsumerRecord, 'tariffCategory'> {
     tariffCategory: 'LMV-1' | 'LMV-2' | 'LMV-5';
-    areaClass: AreaClass;
     meterNumber: string;
     meterType: MeterType;
     /** Rupees; prepaid meters only. */
