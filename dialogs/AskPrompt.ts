@@ -1,10 +1,14 @@
 import { ActivityTypes, TurnContext } from 'botbuilder';
-import { Prompt, PromptOptions, PromptRecognizerResult, PromptValidatorContext } from 'botbuilder-dialogs';
+import { DialogContext, Prompt, PromptOptions, PromptRecognizerResult, PromptValidatorContext } from 'botbuilder-dialogs';
 import { ChannelOutput } from '../src/bot/ChannelOutput';
 import { TurnData } from '../src/bot/TurnData';
 import { foldForMatching, toAsciiDigits } from '../src/nlu/normalizeText';
 
-/** A locale key with its variables; rendered in the user's language at the moment it is sent. */
+/**
+ * A locale key with its variables, rendered in the user's language at the moment it is sent. A variable may itself
+ * be localized: `{ $t: 'complaint:categories.line' }` or `{ $date: '2026-10-28' }` render in the language of the
+ * moment too, so a question re-asked after a language switch is entirely in the new language.
+ */
 export interface LocalizedText {
     key: string;
     vars?: Record<string, unknown>;
@@ -65,10 +69,10 @@ export class AskPrompt extends Prompt<AskAnswer> {
 
     protected async onPrompt(context: TurnContext, _state: object, options: PromptOptions, isRetry: boolean): Promise<void> {
         const spec = options.validations as AskSpec;
-        const { t } = TurnData.of(context);
-        const question = t(spec.key, spec.vars);
-        const text = isRetry && spec.retry ? t(spec.retry.key, { ...spec.retry.vars, question }) : question;
-        const buttons = (spec.choices ?? []).map((c) => ({ value: c.value, title: t(c.label.key, c.label.vars) }));
+        const turn = TurnData.of(context);
+        const question = turn.render(spec.key, spec.vars);
+        const text = isRetry && spec.retry ? turn.render(spec.retry.key, { ...spec.retry.vars, question }) : question;
+        const buttons = (spec.choices ?? []).map((c) => ({ value: c.value, title: turn.render(c.label.key, c.label.vars) }));
         await this.output.send(context, text, buttons);
     }
 
@@ -79,34 +83,33 @@ export class AskPrompt extends Prompt<AskAnswer> {
         return { succeeded: true, value: { text, choice: this.matchChoice(context, text, spec.choices ?? []) } };
     }
 
+    /**
+     * Whether `text` answers a button of the prompt that is waiting in `dc` (at any depth), so that an interruption
+     * such as "call me" does not hijack a tap on the button "Call me on ******3210".
+     */
+    static answersPendingButton(dc: DialogContext, text: string): boolean {
+        let deepest: DialogContext = dc;
+        while (deepest.child) deepest = deepest.child;
+        const spec = (deepest.activeDialog?.state as { options?: PromptOptions } | undefined)?.options?.validations as AskSpec | undefined;
+        return !!spec?.choices?.length && matchButton(TurnData.of(dc.context), text, spec.choices) !== null;
+    }
+
+    /** The button `text` selects among `choices`, or null (see {@link matchButton}). */
+    static matchButton(turn: TurnData, text: string, choices: AskChoice[]): string | null {
+        return matchButton(turn, text, choices);
+    }
+
     private matchChoice(context: TurnContext, text: string, choices: AskChoice[]): string | null {
         if (choices.length === 0 || text === '') return null;
         const turn = TurnData.of(context);
-        const number = toAsciiDigits(text).replace(/[.)\s]/g, '');
-        if (/^[0-9]{1,2}$/.test(number)) {
-            const index = Number(number) - 1;
-            return choices[index]?.value ?? null;
-        }
-        const folded = foldForMatching(text).replace(/[^\p{L}\p{M}\p{N} ]/gu, '').trim();
-        for (const choice of choices) {
-            const titles = [turn.t(choice.label.key, choice.label.vars), ...this.otherLanguageTitles(context, choice)];
-            if (titles.some((title) => foldForMatching(title).replace(/[^\p{L}\p{M}\p{N} ]/gu, '').trim() === folded)) return choice.value;
-        }
-        for (const choice of choices) {
-            const synonyms = choice.synonymsKey ? turn.wordList(choice.synonymsKey) : [];
-            if (synonyms.some((s) => foldForMatching(s) === folded)) return choice.value;
-        }
+        const button = matchButton(turn, text, choices);
+        if (button !== null) return button;
         if (turn.recognition.text === context.activity.text) {
             for (const choice of choices) {
                 if (choice.intents?.includes(turn.recognition.intent) && turn.recognition.score >= 0.5) return choice.value;
             }
         }
         return null;
-    }
-
-    private otherLanguageTitles(context: TurnContext, choice: AskChoice): string[] {
-        const turn = TurnData.of(context);
-        return turn.otherLanguages().map((t) => t(choice.label.key, choice.label.vars));
     }
 
     private async validate(pc: PromptValidatorContext<AskAnswer>): Promise<boolean> {
@@ -127,4 +130,20 @@ export class AskPrompt extends Prompt<AskAnswer> {
         spec.retry = verdict;
         return false;
     }
+}
+
+/** The button `text` selects: by number (ASCII or Devanagari digits), by title in any language, or by synonym. */
+export function matchButton(turn: TurnData, text: string, choices: AskChoice[]): string | null {
+    const number = toAsciiDigits(text).replace(/[.)\s]/g, '');
+    if (/^[0-9]{1,2}$/.test(number)) return choices[Number(number) - 1]?.value ?? null;
+    const fold = (value: string) => foldForMatching(value).replace(/[^\p{L}\p{M}\p{N} ]/gu, '').trim();
+    const folded = fold(text);
+    if (folded === '') return null;
+    for (const choice of choices) {
+        if (turn.inAllLanguages(choice.label.key, choice.label.vars).some((title) => fold(title) === folded)) return choice.value;
+    }
+    for (const choice of choices) {
+        if (choice.synonymsKey && turn.wordList(choice.synonymsKey).some((word) => foldForMatching(word) === folded)) return choice.value;
+    }
+    return null;
 }

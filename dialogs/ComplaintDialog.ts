@@ -17,6 +17,8 @@ export interface ComplaintDialogOptions {
     text?: string;
     /** An account number found in that message. */
     accountNumber?: string;
+    /** The safety warning was already given (before the language choice). */
+    safetyWarned?: boolean;
 }
 
 interface ComplaintValues {
@@ -33,7 +35,9 @@ const ASK_MOBILE = 'complaint.mobile';
 const ASK_ADDRESS = 'complaint.address';
 const ASK_DESCRIPTION = 'complaint.description';
 const ASK_CONFIRM = 'complaint.confirm';
+// Column sizes of the complaints table.
 const MAX_DESCRIPTION = 500;
+const MAX_ADDRESS = 300;
 // A first message of this many words describes the problem well enough to skip asking again.
 const DESCRIPTIVE_WORDS = 4;
 
@@ -52,12 +56,13 @@ export class ComplaintDialog extends ComponentDialog {
             parseMobileNumber(answer.text) ? true : { key: 'complaint:retry.mobile' }));
         this.addDialog(new AskPrompt(ASK_ADDRESS, services.output, async (answer, context) => {
             if (findLocation(context.activity)) return true;
+            if (answer.text.length > MAX_ADDRESS) return { key: 'complaint:retry.addressLong', vars: { max: MAX_ADDRESS } };
             return answer.text.replace(/[^\p{L}\p{N}]/gu, '').length >= 5 ? true : { key: 'complaint:retry.address' };
         }));
         this.addDialog(new AskPrompt(ASK_DESCRIPTION, services.output, async (answer) => {
             const letters = answer.text.replace(/[^\p{L}\p{N}]/gu, '').length;
             if (letters < 3) return { key: 'complaint:retry.descriptionShort' };
-            if (answer.text.length > MAX_DESCRIPTION * 2) return { key: 'complaint:retry.descriptionLong', vars: { max: MAX_DESCRIPTION } };
+            if (answer.text.length > MAX_DESCRIPTION) return { key: 'complaint:retry.descriptionLong', vars: { max: MAX_DESCRIPTION } };
             return true;
         }));
         this.addDialog(new AskPrompt(ASK_CONFIRM, services.output));
@@ -97,8 +102,8 @@ export class ComplaintDialog extends ComponentDialog {
         if (answer.gaveUp || !answer.choice) return this.giveUp(step);
         const values = this.values(step);
         values.category = answer.choice;
-        if (this.services.categories.byId(answer.choice)?.hazard) await step.context.sendActivity(t('complaint:safetyWarning'));
         const options = (step.options ?? {}) as ComplaintDialogOptions;
+        if (this.services.categories.byId(answer.choice)?.hazard && !options.safetyWarned) await step.context.sendActivity(t('complaint:safetyWarning'));
         return step.beginDialog(AccountDialog.id, { allowNoAccount: true, prefill: options.accountNumber });
     }
 
@@ -147,13 +152,12 @@ export class ComplaintDialog extends ComponentDialog {
         if (answer.gaveUp) return this.giveUp(step);
         const values = this.values(step);
         values.description = answer.text.slice(0, MAX_DESCRIPTION);
-        const { t } = TurnData.of(step.context);
         const consumer = values.consumer;
         const vars = {
-            category: t(`complaint:categories.${values.category}`),
+            category: { $t: `complaint:categories.${values.category}` },
             description: echoSafe(values.description),
             name: consumer ? maskName(consumer.name) : '',
-            area: consumer ? `${consumer.subdivision}, ${consumer.division} (${consumer.discom})` : echoSafe(values.address ?? t('complaint:sharedLocation')),
+            area: consumer ? `${consumer.subdivision}, ${consumer.division} (${consumer.discom})` : values.address ? echoSafe(values.address) : { $t: 'complaint:sharedLocation' },
         };
         return step.prompt(ASK_CONFIRM, AskPrompt.options(consumer ? 'complaint:confirm' : 'complaint:confirmNoAccount', vars, yesNoChoices()));
     }

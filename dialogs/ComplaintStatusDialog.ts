@@ -4,17 +4,20 @@ import { TurnData } from '../src/bot/TurnData';
 import { formatDateTime } from '../src/i18n/format';
 import { extractEntities } from '../src/nlu/extractEntities';
 import { ComplaintWithHistory } from '../src/services/ComplaintService';
-import { AskAnswer, AskPrompt } from './AskPrompt';
+import { AskAnswer, AskChoice, AskPrompt } from './AskPrompt';
 import { DialogServices } from './DialogServices';
 
 /** Options of {@link ComplaintStatusDialog}. */
 export interface ComplaintStatusOptions {
     /** A ticket number found in the user's message. */
     ticket?: string;
+    /** The message that asked, so "my complaints" goes straight to the list. */
+    text?: string;
 }
 
 const ASK_HOW = 'status.how';
 const ASK_TICKET = 'status.ticket';
+const ASK_TICKET_AGAIN = 'status.ticketAgain';
 const MY_COMPLAINTS_LIMIT = 5;
 
 /**
@@ -34,16 +37,24 @@ export class ComplaintStatusDialog extends ComponentDialog {
             return (await this.services.complaints.findByTicket(ticket)) ? true : { key: 'status:retry.unknown', vars: { ticket } };
         }));
         this.addDialog(new WaterfallDialog('status.flow', [this.how.bind(this), this.ticket.bind(this), this.show.bind(this)]));
+        this.addDialog(new WaterfallDialog(ASK_TICKET_AGAIN, [
+            async (step: WaterfallStepContext) => step.prompt(ASK_TICKET, AskPrompt.options('status:retry.unknown', { ticket: (step.options as { ticket: string }).ticket })),
+            this.show.bind(this),
+        ]));
         this.initialDialogId = 'status.flow';
     }
 
     private async how(step: WaterfallStepContext) {
         const options = (step.options ?? {}) as ComplaintStatusOptions;
         if (options.ticket) return step.next({ text: options.ticket, choice: 'ticket' } satisfies AskAnswer);
-        return step.prompt(ASK_HOW, AskPrompt.options('status:askHow', undefined, [
+        const choices: AskChoice[] = [
             { value: 'ticket', label: { key: 'status:byTicket' } },
-            { value: 'mine', label: { key: 'status:mine' } },
-        ]));
+            { value: 'mine', label: { key: 'status:mine' }, synonymsKey: 'status:words.mine' },
+        ];
+        if (options.text && AskPrompt.matchButton(TurnData.of(step.context), options.text, choices) === 'mine') {
+            return step.next({ text: options.text, choice: 'mine' } satisfies AskAnswer);
+        }
+        return step.prompt(ASK_HOW, AskPrompt.options('status:askHow', undefined, choices));
     }
 
     private async ticket(step: WaterfallStepContext) {
@@ -63,10 +74,9 @@ export class ComplaintStatusDialog extends ComponentDialog {
         if (answer.gaveUp) return this.giveUp(step);
         const ticket = ticketIn(answer.text);
         const found = ticket ? await this.services.complaints.findByTicket(ticket) : null;
-        const { t } = TurnData.of(step.context);
         if (!found) {
-            await step.context.sendActivity(t('status:retry.unknown', { ticket: ticket ?? answer.text.slice(0, 20), question: '' }));
-            return step.endDialog();
+            // Only a ticket from the opening message gets here unchecked: ask for it again, saying why.
+            return step.replaceDialog(ASK_TICKET_AGAIN, { ticket: ticket ?? '' });
         }
         await step.context.sendActivity(this.describe(step.context, found));
         return step.endDialog();

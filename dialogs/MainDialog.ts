@@ -6,8 +6,8 @@ import { Intent, Recognition } from '../src/nlu/IntentRecognizer';
 import { foldForMatching } from '../src/nlu/normalizeText';
 import { AskAnswer, AskChoice, AskPrompt } from './AskPrompt';
 import { BillDialog } from './BillDialog';
-import { ComplaintDialog } from './ComplaintDialog';
-import { ComplaintStatusDialog } from './ComplaintStatusDialog';
+import { ComplaintDialog, ComplaintDialogOptions } from './ComplaintDialog';
+import { ComplaintStatusDialog, ComplaintStatusOptions } from './ComplaintStatusDialog';
 import { DialogServices } from './DialogServices';
 import { HandoffDialog } from './HandoffDialog';
 import { LanguageDialog, LanguageResult } from './LanguageDialog';
@@ -22,6 +22,15 @@ export interface MainDialogOptions {
     intent?: Intent;
     /** A new conversation: greet, then the menu (or the language choice for a new user). */
     welcome?: boolean;
+}
+
+/** What the main flow keeps between its steps. */
+interface MainValues {
+    /** The first message of a new user, kept while they choose a language. */
+    pending?: string;
+    /** The safety warning was already given for that message. */
+    safetyWarned?: boolean;
+    menuShown?: boolean;
 }
 
 const FLOW = 'main.flow';
@@ -59,7 +68,7 @@ export class MainDialog extends ComponentDialog {
         this.addDialog(new MeterReadingDialog(services));
         this.addDialog(new HandoffDialog(services));
         this.addDialog(new AskPrompt(ASK_MENU, services.output, async (answer) =>
-            answer.choice || this.isActionable(this.services.recognizer.recognize(answer.text)) ? true : { key: 'common:retry.menu' }));
+            answer.choice || this.isRoutable(this.services.recognizer.recognize(answer.text)) ? true : { key: 'common:retry.menu' }));
         this.addDialog(new WaterfallDialog(FLOW, [
             this.ensureLanguage.bind(this),
             this.route.bind(this),
@@ -85,6 +94,8 @@ export class MainDialog extends ComponentDialog {
         const r = turn.recognition;
         const words = activity.text.trim().split(/\s+/).length;
         if (r.score < INTERRUPT_SCORE || (words > INTERRUPT_MAX_WORDS && r.score < INTERRUPT_SCORE_LONG)) return null;
+        // A tapped button ("Call me on ******3210") answers the prompt even if its words sound like a request.
+        if (AskPrompt.answersPendingButton(dc, activity.text)) return null;
         switch (r.intent) {
             case 'cancel':
                 await dc.cancelAllDialogs();
@@ -95,8 +106,9 @@ export class MainDialog extends ComponentDialog {
                 await dc.repromptDialog();
                 return { status: DialogTurnStatus.waiting };
             case 'agent':
+            case 'unsubscribe':
                 await dc.cancelAllDialogs();
-                return dc.beginDialog(FLOW, { intent: 'agent' } satisfies MainDialogOptions);
+                return dc.beginDialog(FLOW, { intent: r.intent } satisfies MainDialogOptions);
             case 'language.hi':
             case 'language.en':
                 await this.switchLanguage(dc, r.intent === 'language.hi' ? 'hi' : 'en');
@@ -118,7 +130,13 @@ export class MainDialog extends ComponentDialog {
             turn.useLanguage('hi');
             return step.next();
         }
-        (step.values as { pending: string }).pending = step.context.activity.text ?? '';
+        const values = step.values as MainValues;
+        values.pending = step.context.activity.text ?? '';
+        if (this.services.categories.detect(r.intent, r.text)?.hazard) {
+            // Danger to life cannot wait for a language choice: warn first, in the language they wrote in.
+            await step.context.sendActivity(turn.t('complaint:safetyWarning'));
+            values.safetyWarned = true;
+        }
         return step.beginDialog(LanguageDialog.id);
     }
 
@@ -126,24 +144,63 @@ export class MainDialog extends ComponentDialog {
         const options = (step.options ?? {}) as MainDialogOptions;
         const turn = TurnData.of(step.context);
         const chosen = step.result as LanguageResult | undefined;
-        const pending = chosen?.text ?? (step.values as { pending?: string }).pending;
+        const pending = chosen?.text ?? (step.values as MainValues).pending;
         if (pending !== undefined) {
             // Back from the language choice: act on what the user first wrote, if it asked for something.
             const first = this.services.recognizer.recognize(pending, turn.language ?? 'en');
-            if (this.isActionable(first)) return this.startFor(step, first.intent, first);
+            if (this.isRoutable(first)) return this.act(step, first.intent, first);
             return this.showMenu(step, 'common:welcome');
         }
         if (options.welcome) return this.showMenu(step, 'common:welcome');
-        if (options.menuOnly) return this.showMenu(step, 'common:menuIntro');
-        const r = turn.recognition;
-        const intent = options.intent ?? r.intent;
-        if (intent === 'language.hi' || intent === 'language.en') {
-            await this.switchLanguage(step, intent === 'language.hi' ? 'hi' : 'en');
-            return this.showMenu(step, 'common:menuIntro');
+        if (options.menuOnly || this.isMenuWord(step, turn.recognition.text)) return this.showMenu(step, 'common:menuIntro');
+        return this.act(step, options.intent ?? turn.recognition.intent, turn.recognition);
+    }
+
+    private async afterMenuOrFlow(step: WaterfallStepContext) {
+        const values = step.values as MainValues;
+        if (!values.menuShown) return this.afterFlow(step);
+        values.menuShown = false;
+        const answer = step.result as AskAnswer;
+        const turn = TurnData.of(step.context);
+        if (answer.gaveUp) {
+            await step.context.sendActivity(turn.t('common:gaveUp'));
+            return step.endDialog();
         }
-        if (this.isActionable({ ...r, intent })) return this.startFor(step, intent, r);
-        if (intent === 'none' && this.mentionsComplaint(step, r.text)) return this.startFor(step, 'complaint.no_supply', { ...r, intent: 'none' }, true);
+        if (answer.choice === 'language') return this.act(step, turn.language === 'hi' ? 'language.en' : 'language.hi', turn.recognition);
+        const item = MENU.find((m) => m.value === answer.choice);
+        if (item) return this.act(step, item.intent, turn.recognition, item.value === 'complaint');
+        const r = this.services.recognizer.recognize(answer.text, turn.language ?? 'en');
+        return this.act(step, r.intent, r);
+    }
+
+    private async afterFlow(step: WaterfallStepContext) {
+        const result = step.result as { showMenu?: boolean } | undefined;
+        if (result?.showMenu) return step.replaceDialog(FLOW, { menuOnly: true } satisfies MainDialogOptions);
+        await step.context.sendActivity(TurnData.of(step.context).t('common:anythingElse'));
+        return step.endDialog();
+    }
+
+    /** Does what `intent` asks: starts its flow, or answers it directly and shows the menu where that helps. */
+    private async act(step: WaterfallStepContext, intent: Intent, r: Recognition, askCategory = false) {
+        const turn = TurnData.of(step.context);
+        const account = r.entities.find((e) => e.type === 'accountNumber')?.value;
+        const ticket = r.entities.find((e) => e.type === 'ticket')?.value;
         switch (intent) {
+            case 'complaint.status':
+                return step.beginDialog(ComplaintStatusDialog.id, { ticket, text: r.text } satisfies ComplaintStatusOptions);
+            case 'bill.query':
+            case 'bill.pay':
+                return step.beginDialog(BillDialog.id, { mode: intent === 'bill.pay' ? 'pay' : 'latest', accountNumber: account });
+            case 'meter.info':
+                return step.beginDialog(MeterDialog.id, { accountNumber: account });
+            case 'meter.reading':
+                return step.beginDialog(MeterReadingDialog.id, { accountNumber: account });
+            case 'agent':
+                return step.beginDialog(HandoffDialog.id);
+            case 'language.hi':
+            case 'language.en':
+                await this.switchLanguage(step, intent === 'language.hi' ? 'hi' : 'en');
+                return this.showMenu(step, 'common:menuIntro');
             case 'unsubscribe':
                 await this.services.identities.setUpdatesOptOut(turn.identity, true);
                 await step.context.sendActivity(turn.t('common:unsubscribed'));
@@ -156,62 +213,26 @@ export class MainDialog extends ComponentDialog {
                 return this.showMenu(step, 'common:menuIntro');
             case 'greeting':
                 return this.showMenu(step, 'common:welcome');
-            default:
+            case 'none':
+                if (this.mentionsComplaint(step, r.text)) return this.startComplaint(step, r, true);
                 return this.showMenu(step, r.text.trim() === '' ? 'common:emptyInput' : 'common:notUnderstood');
+            default:
+                return this.startComplaint(step, r, askCategory);
         }
     }
 
-    private async afterMenuOrFlow(step: WaterfallStepContext) {
-        const values = step.values as { menuShown?: boolean };
-        if (!values.menuShown) return this.afterFlow(step);
-        values.menuShown = false;
-        const answer = step.result as AskAnswer;
-        const turn = TurnData.of(step.context);
-        if (answer.gaveUp) {
-            await step.context.sendActivity(turn.t('common:gaveUp'));
-            return step.endDialog();
-        }
-        if (answer.choice === 'language') {
-            await this.switchLanguage(step, turn.language === 'hi' ? 'en' : 'hi');
-            return step.replaceDialog(FLOW, { menuOnly: true } satisfies MainDialogOptions);
-        }
-        const item = MENU.find((m) => m.value === answer.choice);
-        if (item) return this.startFor(step, item.intent, turn.recognition, item.value === 'complaint');
-        const r = this.services.recognizer.recognize(answer.text, turn.language ?? 'en');
-        return this.startFor(step, r.intent, r);
-    }
-
-    private async afterFlow(step: WaterfallStepContext) {
-        const result = step.result as { showMenu?: boolean } | undefined;
-        if (result?.showMenu) return step.replaceDialog(FLOW, { menuOnly: true } satisfies MainDialogOptions);
-        await step.context.sendActivity(TurnData.of(step.context).t('common:anythingElse'));
-        return step.endDialog();
-    }
-
-    private async startFor(step: WaterfallStepContext, intent: Intent, r: Recognition, askCategory = false) {
-        const account = r.entities.find((e) => e.type === 'accountNumber')?.value;
-        const ticket = r.entities.find((e) => e.type === 'ticket')?.value;
-        switch (intent) {
-            case 'complaint.status':
-                return step.beginDialog(ComplaintStatusDialog.id, { ticket });
-            case 'bill.query':
-            case 'bill.pay':
-                return step.beginDialog(BillDialog.id, { mode: intent === 'bill.pay' ? 'pay' : 'latest', accountNumber: account });
-            case 'meter.info':
-                return step.beginDialog(MeterDialog.id, { accountNumber: account });
-            case 'meter.reading':
-                return step.beginDialog(MeterReadingDialog.id, { accountNumber: account });
-            case 'agent':
-                return step.beginDialog(HandoffDialog.id);
-            default: {
-                const category = askCategory ? undefined : this.services.categories.detect(intent, r.text)?.id;
-                return step.beginDialog(ComplaintDialog.id, { category, text: askCategory ? undefined : r.text, accountNumber: account });
-            }
-        }
+    private async startComplaint(step: WaterfallStepContext, r: Recognition, askCategory: boolean) {
+        const options: ComplaintDialogOptions = {
+            category: askCategory ? undefined : this.services.categories.detect(r.intent, r.text)?.id,
+            text: askCategory ? undefined : r.text,
+            accountNumber: r.entities.find((e) => e.type === 'accountNumber')?.value,
+            safetyWarned: (step.values as MainValues).safetyWarned,
+        };
+        return step.beginDialog(ComplaintDialog.id, options);
     }
 
     private async showMenu(step: WaterfallStepContext, introKey: string) {
-        (step.values as { menuShown: boolean }).menuShown = true;
+        (step.values as MainValues).menuShown = true;
         const choices: AskChoice[] = MENU.map((m) => ({
             value: m.value,
             label: { key: `common:menu.${m.value}` },
@@ -220,15 +241,18 @@ export class MainDialog extends ComponentDialog {
         return step.prompt(ASK_MENU, AskPrompt.options(introKey, undefined, choices));
     }
 
-    private isActionable(r: Pick<Recognition, 'intent' | 'score'>): boolean {
-        return r.score >= 0.5 && (r.intent.startsWith('complaint.') || r.intent.startsWith('bill.') || r.intent.startsWith('meter.') || r.intent === 'agent');
+    /** Whether a message asks for something the bot does (a flow, an officer, an opt-out), as opposed to chit-chat. */
+    private isRoutable(r: Pick<Recognition, 'intent' | 'score'>): boolean {
+        return r.score >= 0.5 && (r.intent.startsWith('complaint.') || r.intent.startsWith('bill.') || r.intent.startsWith('meter.')
+            || r.intent === 'agent' || r.intent === 'unsubscribe');
     }
 
     private mentionsComplaint(step: WaterfallStepContext, text: string): boolean {
         return saidOneOf(TurnData.of(step.context).wordList('common:words.complaint'), text);
     }
 
-    private isMenuWord(dc: DialogContext, text: string): boolean {
+    private isMenuWord(dc: DialogContext, text: string | undefined): boolean {
+        if (!text) return false;
         return saidOneOf(TurnData.of(dc.context).wordList('common:words.menu'), text);
     }
 

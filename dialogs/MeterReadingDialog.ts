@@ -1,6 +1,5 @@
 import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
-import { formatDate } from '../src/i18n/format';
 import { toAsciiDigits } from '../src/nlu/normalizeText';
 import { ConsumerRecord, MeterRecord } from '../src/services/UtilityBackend';
 import { AskAnswer, AskPrompt } from './AskPrompt';
@@ -69,7 +68,7 @@ export class MeterReadingDialog extends ComponentDialog {
         (step.values as { meter: MeterRecord }).meter = meter;
         return step.prompt(ASK_READING, AskPrompt.options('meter:askReading', {
             last: meter.lastReading,
-            date: formatDate(meter.lastReadingDate, turn.language ?? 'en'),
+            date: { $date: meter.lastReadingDate },
         }, undefined, { data: { last: meter.lastReading } }));
     }
 

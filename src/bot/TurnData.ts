@@ -1,5 +1,6 @@
 import { TurnContext } from 'botbuilder';
 import { ChannelIdentity } from '../data/entities/ChannelIdentity';
+import { formatDate, formatDateTime } from '../i18n/format';
 import { Language, LANGUAGES, TranslateFn, Translator } from '../i18n/Translator';
 import { Recognition } from '../nlu/IntentRecognizer';
 
@@ -30,6 +31,33 @@ export class TurnData {
         this.t = this.translator.forLanguage(language);
     }
 
+    /** Renders `key` in the current language, resolving localized variables (`{ $t }`, `{ $date }`, `{ $dateTime }`). */
+    render(key: string, vars?: Record<string, unknown>): string {
+        return this.t(key, this.resolve(vars, this.t, this.language ?? 'en'));
+    }
+
+    /** `key` rendered in every reply language, the current one first: a typed answer may be in any of them. */
+    inAllLanguages(key: string, vars?: Record<string, unknown>): string[] {
+        const current = this.language ?? 'en';
+        return [current, ...LANGUAGES.filter((l) => l !== current)].map((language) => {
+            const t = this.translator.forLanguage(language);
+            return t(key, this.resolve(vars, t, language));
+        });
+    }
+
+    private resolve(vars: Record<string, unknown> | undefined, t: TranslateFn, language: Language): Record<string, unknown> | undefined {
+        if (!vars) return vars;
+        const resolved: Record<string, unknown> = {};
+        for (const [name, value] of Object.entries(vars)) {
+            const v = value as { $t?: string; $date?: string; $dateTime?: string } | null;
+            if (v && typeof v === 'object' && typeof v.$t === 'string') resolved[name] = t(v.$t);
+            else if (v && typeof v === 'object' && typeof v.$date === 'string') resolved[name] = formatDate(v.$date, language);
+            else if (v && typeof v === 'object' && typeof v.$dateTime === 'string') resolved[name] = formatDateTime(new Date(v.$dateTime), language);
+            else resolved[name] = value;
+        }
+        return resolved;
+    }
+
     /** Lookups for every reply language, the current one first: typed answers may be in any of them. */
     allLanguages(): TranslateFn[] {
         const current = this.language ?? 'en';
@@ -45,11 +73,6 @@ export class TurnData {
             const value = t(key, { returnObjects: true }) as unknown;
             return Array.isArray(value) ? value.map(String) : [];
         });
-    }
-
-    /** Lookups for the reply languages other than the current one. */
-    otherLanguages(): TranslateFn[] {
-        return this.allLanguages().slice(1);
     }
 
     /** Attaches this data to `context`. */
