@@ -222,7 +222,7 @@ describe('bad input at every kind of prompt', () => {
             assert.match(confirm, /‹b›bijli nahi aa rahi‹\/b›/);
         });
 
-        // BUG: "alert" (in the unsubscribe vocabulary) plus "nahi" (a stop verb) outweigh the complaint, so this
+        // Regression test; the bug was: "alert" (in the unsubscribe vocabulary) plus "nahi" (a stop verb) outweigh the complaint, so this
         // message unsubscribes the user instead of starting a complaint.
         it('a complaint carrying an XSS probe with alert(1) is still a complaint', async () => {
             const confirm = await firstMessageConfirmation('<b>bijli nahi aa rahi</b> <img src=x onerror=alert(1)> subah se');
@@ -262,7 +262,7 @@ describe('bad input at every kind of prompt', () => {
             assert.ok(text.startsWith(row.description));
         });
 
-        // BUG: the address on the no-account path is stored untrimmed; complaints.address is varchar(300). SQLite
+        // Regression test; the bug was: the address on the no-account path is stored untrimmed; complaints.address is varchar(300). SQLite
         // keeps all 5,000+ characters; on PostgreSQL the insert fails and the user gets "something went wrong".
         it('a 5,000+ character address is refused or cut to the column size of 300', async () => {
             const user = await englishUser(bot);

@@ -67,7 +67,7 @@ describe('dialog flows', () => {
             assert.match(first[1], /10-digit account number/);
         });
 
-        // BUG: a new user whose first message reports a hazard in English is asked to choose a language first; the
+        // Regression test; the bug was: a new user whose first message reports a hazard in English is asked to choose a language first; the
         // safety advice only comes after that answer.
         it('a new user whose FIRST message reports a hazard in English gets the safety warning in that first reply', async () => {
             const user = bot.conversation();
@@ -75,7 +75,7 @@ describe('dialog flows', () => {
             assert.match(joined(first), /SAFETY FIRST|सबसे पहले सुरक्षा/);
         });
 
-        // BUG: "message" (unsubscribe vocabulary) and "nahi" (a stop verb) outrank the outage, so this complaint
+        // Regression test; the bug was: "message" (unsubscribe vocabulary) and "nahi" (a stop verb) outrank the outage, so this complaint
         // ("no power, and no message came either") sets updatesOptOut and registers nothing.
         it('"bijli nahi aa rahi aur koi message bhi nahi aaya" is an outage complaint', async () => {
             const user = bot.conversation();
@@ -262,7 +262,7 @@ describe('dialog flows', () => {
             assert.match(joined(await user.say('2')), /found no complaints/);
         });
 
-        // BUG: the recognizer has no rule for "my complaints" / "मेरी शिकायतें": typed at the start it is not understood.
+        // Regression test; the bug was: the recognizer has no rule for "my complaints" / "मेरी शिकायतें": typed at the start it is not understood.
         it('typing "my complaints" lists this user\'s complaints', async () => {
             const user = await englishUser(bot);
             const ticket = await registerOne(user);
@@ -506,7 +506,7 @@ describe('dialog flows', () => {
             await assertRecordedWithoutAccount(joined(await user.say('1')));
         });
 
-        // BUG: the button's title "Call me on ******3210" (sent back as the message text when tapped) is recognised as
+        // Regression test; the bug was: the button's title "Call me on ******3210" (sent back as the message text when tapped) is recognised as
         // the "agent" intent, so the interruption restarts the officer flow instead of answering the question.
         it('without an account, tapping the "Call me on ******3210" button records the request', async () => {
             const user = await handoffWithoutAccount('9876543210');
@@ -597,7 +597,7 @@ describe('dialog flows', () => {
             assert.equal(await optOutOf(user), true);
         });
 
-        // BUG: at the main menu (what every user sees after choosing the language) an unsubscribe request is
+        // Regression test; the bug was: at the main menu (what every user sees after choosing the language) an unsubscribe request is
         // answered "Sorry, I did not understand" and nothing is recorded.
         it('"stop sending me messages" at the main menu sets updatesOptOut', async () => {
             const user = await englishUser(bot);
@@ -606,7 +606,7 @@ describe('dialog flows', () => {
             assert.equal(await optOutOf(user), true);
         });
 
-        // BUG: as a new user's first message the request is dropped after the language question.
+        // Regression test; the bug was: as a new user's first message the request is dropped after the language question.
         it('"stop sending me messages" as the very first message sets updatesOptOut', async () => {
             const user = bot.conversation();
             await user.say('stop sending me messages');

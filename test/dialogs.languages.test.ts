@@ -178,7 +178,7 @@ describe('dialogs in English, Devanagari Hindi and romanised Hindi', () => {
             assert.equal((await complaints(bot)).length, 0);
         });
 
-        // BUG: the confirmation's category name is rendered once, in the language of the moment it was first asked,
+        // Regression test; the bug was: the confirmation's category name is rendered once, in the language of the moment it was first asked,
         // so after a switch the re-asked confirmation mixes languages ("Problem: बिजली नहीं आ रही").
         it('a switch at the confirmation re-asks the whole confirmation in the new language', async () => {
             const user = bot.conversation();
