@@ -64,10 +64,11 @@ export class BijliMitraBot extends ActivityHandler {
 
     private async prepare(context: TurnContext): Promise<void> {
         const activity = context.activity;
-        const identity = await this.identities.getOrCreate(activity.channelId, activity.from.id, senderPhoneOf(activity));
+        const phone = senderPhoneOf(activity);
+        const identity = await this.identities.getOrCreate(activity.channelId, activity.from.id, phone);
         const language = identity.preferredLanguage === 'hi' || identity.preferredLanguage === 'en' ? identity.preferredLanguage : null;
         const recognition = this.recognizer.recognize(typeof activity.text === 'string' ? activity.text : '', language === 'hi' ? 'hi' : 'en');
-        new TurnData(identity, language, recognition, senderPhoneOf(activity), this.translator).attach(context);
+        new TurnData(identity, language, recognition, phone, this.translator).attach(context);
         this.logger.debug('turn', {
             channel: activity.channelId,
             conversation: activity.conversation?.id,
