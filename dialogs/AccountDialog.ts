@@ -1,6 +1,6 @@
 import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
-import { maskAccount } from '../src/i18n/format';
+import { maskDigits } from '../src/i18n/format';
 import { parseAccountNumber } from '../src/nlu/extractEntities';
 import { ConsumerRecord } from '../src/services/UtilityBackend';
 import { AskAnswer, AskChoice, AskPrompt } from './AskPrompt';
@@ -36,13 +36,16 @@ export class AccountDialog extends ComponentDialog {
             const parsed = parseAccountNumber(answer.text);
             if ('error' in parsed) return { key: `common:account.invalid.${parsed.error}` };
             const consumer = await this.services.backend.findConsumer(parsed.value);
-            return consumer ? (true as const) : { key: 'common:account.unknown', vars: { account: maskAccount(parsed.value) } };
+            return consumer ? (true as const) : { key: 'common:account.unknown', vars: { account: maskDigits(parsed.value) } };
         };
         // Someone offered their linked accounts may just type another number instead of tapping "other".
-        this.addDialog(new AskPrompt(ASK_LINKED, services.output, async (answer) =>
-            answer.choice !== null || 'value' in parseAccountNumber(answer.text) ? true : { key: 'common:retry.pickOne', vars: { count: 2 } }));
-        this.addDialog(new AskPrompt(ASK_NUMBER, services.output, validate));
-        this.addDialog(new AskPrompt(ASK_NUMBER_OR_NONE, services.output, validate));
+        this.addDialog(new AskPrompt(ASK_LINKED, services.output, async (answer) => {
+            if (answer.choice !== null) return true;
+            if (!/[0-9\u0966-\u096F]{4}/.test(answer.text)) return { key: 'common:retry.pickOne', vars: { count: 2 } };
+            return validate(answer);
+        }));
+        this.addDialog(new AskPrompt(ASK_NUMBER, services.output, validate, { freeText: true }));
+        this.addDialog(new AskPrompt(ASK_NUMBER_OR_NONE, services.output, validate, { freeText: true }));
         this.addDialog(new WaterfallDialog('account.flow', [
             this.offerLinked.bind(this),
             this.askNumber.bind(this),
@@ -57,11 +60,13 @@ export class AccountDialog extends ComponentDialog {
             const parsed = parseAccountNumber(options.prefill);
             const consumer = 'value' in parsed ? await this.services.backend.findConsumer(parsed.value) : null;
             if (consumer) return step.endDialog({ kind: 'account', consumer } satisfies AccountResult);
+            // The number in their message is not on record: say so before asking for it.
+            if ('value' in parsed) await step.context.sendActivity(TurnData.of(step.context).t('common:account.unknown', { account: maskDigits(parsed.value) }));
         }
         const turn = TurnData.of(step.context);
         const linked = (await this.services.identities.verifiedAccounts(turn.identity.id)).slice(-3);
         if (linked.length === 0) return step.next();
-        const choices: AskChoice[] = linked.map((account) => ({ value: account, label: { key: 'common:account.useLinked', vars: { account: maskAccount(account) } } }));
+        const choices: AskChoice[] = linked.map((account) => ({ value: account, label: { key: 'common:account.useLinked', vars: { account: maskDigits(account) } } }));
         choices.push({ value: 'other', label: { key: 'common:account.other' } });
         return step.prompt(ASK_LINKED, AskPrompt.options('common:account.whichLinked', undefined, choices));
     }

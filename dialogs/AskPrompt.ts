@@ -50,6 +50,16 @@ export type AskValidator = (answer: AskAnswer, context: TurnContext, spec: AskSp
 
 const DEFAULT_MAX_ATTEMPTS = 3;
 
+/** How an {@link AskPrompt} treats what is typed at it. */
+export interface AskPromptSettings {
+    /**
+     * The answer is free text or a number (an address, a mobile, a reading, a code): only an exact command word or
+     * phrase ("cancel", "help", "hindi me baat karo"…) interrupts, so "call me on 98…" or "Officers Colony" is an
+     * answer, not a request.
+     */
+    freeText?: boolean;
+}
+
 /**
  * The one prompt of the dialogs. Unlike the stock prompts it renders its question from `locales/` each time it is
  * shown, so a reprompt after a language switch comes in the new language; it matches buttons by number (ASCII or
@@ -57,8 +67,25 @@ const DEFAULT_MAX_ATTEMPTS = 3;
  * numbered list on channels that have none. The stock NumberPrompt/ChoicePrompt cannot read Hindi (language.md).
  */
 export class AskPrompt extends Prompt<AskAnswer> {
-    constructor(dialogId: string, private readonly output: ChannelOutput, private readonly check?: AskValidator) {
+    constructor(
+        dialogId: string,
+        private readonly output: ChannelOutput,
+        private readonly check?: AskValidator,
+        /** See {@link AskPromptSettings}. */
+        readonly settings: AskPromptSettings = {}
+    ) {
         super(dialogId, async (pc) => this.validate(pc));
+    }
+
+    /** The AskPrompt waiting for an answer in `dc` (at any depth) and its spec, or null. */
+    static pending(dc: DialogContext): { prompt: AskPrompt; spec: AskSpec } | null {
+        let deepest: DialogContext = dc;
+        while (deepest.child) deepest = deepest.child;
+        const active = deepest.activeDialog;
+        const prompt = active ? deepest.findDialog(active.id) : undefined;
+        if (!(prompt instanceof AskPrompt)) return null;
+        const spec = (active!.state as { options?: PromptOptions }).options?.validations as AskSpec | undefined;
+        return spec ? { prompt, spec } : null;
     }
 
     /** Options that ask `key` with optional buttons. */
@@ -84,25 +111,23 @@ export class AskPrompt extends Prompt<AskAnswer> {
     }
 
     /**
-     * Whether `text` answers a button of the prompt that is waiting in `dc` (at any depth), so that an interruption
-     * such as "call me" does not hijack a tap on the button "Call me on ******3210".
+     * Whether `text` answers a button of the prompt that is waiting in `dc`, so that an interruption such as "call
+     * me" does not hijack a tap on the button "Call me on ******3210".
      */
     static answersPendingButton(dc: DialogContext, text: string): boolean {
-        let deepest: DialogContext = dc;
-        while (deepest.child) deepest = deepest.child;
-        const spec = (deepest.activeDialog?.state as { options?: PromptOptions } | undefined)?.options?.validations as AskSpec | undefined;
-        return !!spec?.choices?.length && matchButton(TurnData.of(dc.context), text, spec.choices) !== null;
+        const pending = AskPrompt.pending(dc);
+        return !!pending?.spec.choices?.length && pending.prompt.matchButton(TurnData.of(dc.context), text, pending.spec.choices) !== null;
     }
 
-    /** The button `text` selects among `choices`, or null (see {@link matchButton}). */
-    static matchButton(turn: TurnData, text: string, choices: AskChoice[]): string | null {
+    /** The button `text` selects among `choices`, or null: by number, title or synonym. */
+    matchButton(turn: TurnData, text: string, choices: AskChoice[]): string | null {
         return matchButton(turn, text, choices);
     }
 
     private matchChoice(context: TurnContext, text: string, choices: AskChoice[]): string | null {
         if (choices.length === 0 || text === '') return null;
         const turn = TurnData.of(context);
-        const button = matchButton(turn, text, choices);
+        const button = this.matchButton(turn, text, choices);
         if (button !== null) return button;
         if (turn.recognition.text === context.activity.text) {
             for (const choice of choices) {
@@ -133,7 +158,7 @@ export class AskPrompt extends Prompt<AskAnswer> {
 }
 
 /** The button `text` selects: by number (ASCII or Devanagari digits), by title in any language, or by synonym. */
-export function matchButton(turn: TurnData, text: string, choices: AskChoice[]): string | null {
+function matchButton(turn: TurnData, text: string, choices: AskChoice[]): string | null {
     const number = toAsciiDigits(text).replace(/[.)\s]/g, '');
     if (/^[0-9]{1,2}$/.test(number)) return choices[Number(number) - 1]?.value ?? null;
     const fold = (value: string) => foldForMatching(value).replace(/[^\p{L}\p{M}\p{N} ]/gu, '').trim();

@@ -2,9 +2,10 @@ import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuild
 import { TurnContext } from 'botbuilder';
 import { TurnData } from '../src/bot/TurnData';
 import { formatDate, formatMonth, formatRupees } from '../src/i18n/format';
-import { BillRecord, ConsumerRecord } from '../src/services/UtilityBackend';
+import { BillRecord } from '../src/services/UtilityBackend';
 import { AskAnswer, AskPrompt } from './AskPrompt';
 import { DialogServices } from './DialogServices';
+import { FlowResult, isRequest } from './FlowResult';
 import { VerifiedAccountDialog } from './VerifiedAccountDialog';
 
 /** Options of {@link BillDialog}. */
@@ -16,6 +17,8 @@ export interface BillDialogOptions {
 
 const ASK_MORE = 'bill.more';
 const PREVIOUS_BILLS = 6;
+// How far back to look for the last payment when the latest bill is unpaid.
+const LAST_PAYMENT_LOOKBACK = 12;
 
 /**
  * Bill query for a verified user: the latest bill (amount, units, due date, arrears, paid or not, last payment),
@@ -27,7 +30,9 @@ export class BillDialog extends ComponentDialog {
     constructor(private readonly services: DialogServices) {
         super(BillDialog.id);
         this.addDialog(new VerifiedAccountDialog(services));
-        this.addDialog(new AskPrompt(ASK_MORE, services.output));
+        // A new request typed here ("meter details" after a bill) is taken up rather than refused.
+        this.addDialog(new AskPrompt(ASK_MORE, services.output, async (answer, context) =>
+            answer.choice || isRequest(TurnData.of(context).recognition) ? true : { key: 'common:retry.pickOne', vars: { count: 2 } }));
         this.addDialog(new WaterfallDialog('bill.flow', [
             async (step: WaterfallStepContext) => step.beginDialog(VerifiedAccountDialog.id, { prefill: (step.options as BillDialogOptions)?.accountNumber }),
             this.showLatest.bind(this),
@@ -37,11 +42,11 @@ export class BillDialog extends ComponentDialog {
     }
 
     private async showLatest(step: WaterfallStepContext) {
-        const consumer = step.result as ConsumerRecord | null;
-        if (!consumer) return step.endDialog();
-        (step.values as { account: string }).account = consumer.accountNumber;
+        const account = step.result as string | null;
+        if (!account) return step.endDialog();
+        (step.values as { account: string }).account = account;
         const turn = TurnData.of(step.context);
-        const bills = await this.services.backend.listBills(consumer.accountNumber, 1);
+        const bills = await this.services.backend.listBills(account, LAST_PAYMENT_LOOKBACK);
         if (bills.length === 0) {
             await step.context.sendActivity(turn.t('bill:none'));
             return step.endDialog();
@@ -49,9 +54,9 @@ export class BillDialog extends ComponentDialog {
         const latest = bills[0];
         const mode = (step.options as BillDialogOptions)?.mode ?? 'latest';
         if (mode === 'pay') {
-            await step.context.sendActivity(this.payText(step.context, consumer, latest));
+            await step.context.sendActivity(this.payText(step.context, account, latest));
         } else {
-            await step.context.sendActivity(this.billText(step.context, latest));
+            await step.context.sendActivity(this.billText(step.context, latest, bills.find((b) => b.paid && b.paymentDate)));
         }
         return step.prompt(ASK_MORE, AskPrompt.options('bill:askMore', undefined, [
             { value: 'previous', label: { key: 'bill:previousButton' } },
@@ -75,16 +80,17 @@ export class BillDialog extends ComponentDialog {
             }));
             await step.context.sendActivity(`${turn.t('bill:historyHeader', { count: bills.length })}\n\n${lines.join('\n')}`);
         } else if (answer.choice === 'pay') {
-            const consumer = await this.services.backend.findConsumer(account);
             const [latest] = await this.services.backend.listBills(account, 1);
-            if (consumer && latest) await step.context.sendActivity(this.payText(step.context, consumer, latest));
+            if (latest) await step.context.sendActivity(this.payText(step.context, account, latest));
         } else if (answer.choice === 'menu' || answer.gaveUp) {
-            return step.endDialog({ showMenu: true });
+            return step.endDialog({ showMenu: true } satisfies FlowResult);
+        } else {
+            return step.endDialog({ followUp: true } satisfies FlowResult);
         }
         return step.endDialog();
     }
 
-    private billText(context: TurnContext, bill: BillRecord): string {
+    private billText(context: TurnContext, bill: BillRecord, lastPaid: BillRecord | undefined): string {
         const turn = TurnData.of(context);
         const language = turn.language ?? 'en';
         const lines = [turn.t('bill:latest', {
@@ -94,16 +100,21 @@ export class BillDialog extends ComponentDialog {
             dueDate: formatDate(bill.dueDate, language),
         })];
         if (bill.arrearsPaise > 0) lines.push(turn.t('bill:arrears', { amount: formatRupees(bill.arrearsPaise, language) }));
-        lines.push(bill.paid && bill.paymentDate
-            ? turn.t('bill:paidOn', { date: formatDate(bill.paymentDate, language) })
-            : turn.t('bill:notPaid', { total: formatRupees(bill.amountPaise + bill.arrearsPaise, language) }));
+        if (bill.paid && bill.paymentDate) {
+            lines.push(turn.t('bill:paidOn', { date: formatDate(bill.paymentDate, language) }));
+        } else {
+            lines.push(turn.t('bill:notPaid', { total: formatRupees(bill.amountPaise + bill.arrearsPaise, language) }));
+            if (lastPaid?.paymentDate) {
+                lines.push(turn.t('bill:lastPayment', { amount: formatRupees(lastPaid.amountPaise, language), date: formatDate(lastPaid.paymentDate, language) }));
+            }
+        }
         return lines.join('\n');
     }
 
-    private payText(context: TurnContext, consumer: ConsumerRecord, bill: BillRecord): string {
+    private payText(context: TurnContext, account: string, bill: BillRecord): string {
         const turn = TurnData.of(context);
         const language = turn.language ?? 'en';
-        const link = this.services.settings.paymentUrlTemplate.replace('{account}', encodeURIComponent(consumer.accountNumber));
+        const link = this.services.settings.paymentUrlTemplate.replace('{account}', encodeURIComponent(account));
         if (bill.paid) return turn.t('bill:payNothingDue', { link });
         return turn.t('bill:payLink', { total: formatRupees(bill.amountPaise + bill.arrearsPaise, language), dueDate: formatDate(bill.dueDate, language), link });
     }

@@ -3,10 +3,11 @@ import { TurnData } from '../src/bot/TurnData';
 import { echoSafe, formatDateTime, maskName } from '../src/i18n/format';
 import { parseMobileNumber } from '../src/nlu/extractEntities';
 import { findLocation, GeoPoint } from '../src/bot/findLocation';
-import { ConsumerRecord } from '../src/services/UtilityBackend';
 import { AccountDialog, AccountResult } from './AccountDialog';
 import { AskAnswer, AskPrompt } from './AskPrompt';
+import { sayGaveUp } from './sayGaveUp';
 import { DialogServices } from './DialogServices';
+import { FlowResult } from './FlowResult';
 import { yesNoChoices } from './yesNo';
 
 /** Options of {@link ComplaintDialog}. */
@@ -21,9 +22,10 @@ export interface ComplaintDialogOptions {
     safetyWarned?: boolean;
 }
 
+/** What the flow keeps in conversation state: an unverified account's personal details are never among it. */
 interface ComplaintValues {
     category: string;
-    consumer: ConsumerRecord | null;
+    account: { number: string; maskedName: string; area: { subdivision: string; division: string; discom: string } } | null;
     contactMobile: string | null;
     address: string | null;
     location: GeoPoint | null;
@@ -35,7 +37,7 @@ const ASK_MOBILE = 'complaint.mobile';
 const ASK_ADDRESS = 'complaint.address';
 const ASK_DESCRIPTION = 'complaint.description';
 const ASK_CONFIRM = 'complaint.confirm';
-// Column sizes of the complaints table.
+// The longest description and address accepted (the complaints table allows 1000 and 300 characters).
 const MAX_DESCRIPTION = 500;
 const MAX_ADDRESS = 300;
 // A first message of this many words describes the problem well enough to skip asking again.
@@ -53,18 +55,18 @@ export class ComplaintDialog extends ComponentDialog {
         super(ComplaintDialog.id);
         this.addDialog(new AskPrompt(ASK_CATEGORY, services.output));
         this.addDialog(new AskPrompt(ASK_MOBILE, services.output, async (answer) =>
-            parseMobileNumber(answer.text) ? true : { key: 'complaint:retry.mobile' }));
+            parseMobileNumber(answer.text) ? true : { key: 'complaint:retry.mobile' }, { freeText: true }));
         this.addDialog(new AskPrompt(ASK_ADDRESS, services.output, async (answer, context) => {
             if (findLocation(context.activity)) return true;
             if (answer.text.length > MAX_ADDRESS) return { key: 'complaint:retry.addressLong', vars: { max: MAX_ADDRESS } };
             return answer.text.replace(/[^\p{L}\p{N}]/gu, '').length >= 5 ? true : { key: 'complaint:retry.address' };
-        }));
+        }, { freeText: true }));
         this.addDialog(new AskPrompt(ASK_DESCRIPTION, services.output, async (answer) => {
             const letters = answer.text.replace(/[^\p{L}\p{N}]/gu, '').length;
             if (letters < 3) return { key: 'complaint:retry.descriptionShort' };
             if (answer.text.length > MAX_DESCRIPTION) return { key: 'complaint:retry.descriptionLong', vars: { max: MAX_DESCRIPTION } };
             return true;
-        }));
+        }, { freeText: true }));
         this.addDialog(new AskPrompt(ASK_CONFIRM, services.output));
         this.addDialog(new AccountDialog(services));
         this.addDialog(new WaterfallDialog('complaint.flow', [
@@ -99,7 +101,7 @@ export class ComplaintDialog extends ComponentDialog {
     private async safetyThenAccount(step: WaterfallStepContext) {
         const answer = step.result as AskAnswer;
         const { t } = TurnData.of(step.context);
-        if (answer.gaveUp || !answer.choice) return this.giveUp(step);
+        if (answer.gaveUp || !answer.choice) return sayGaveUp(step);
         const values = this.values(step);
         values.category = answer.choice;
         const options = (step.options ?? {}) as ComplaintDialogOptions;
@@ -110,11 +112,16 @@ export class ComplaintDialog extends ComponentDialog {
     private async mobileIfNoAccount(step: WaterfallStepContext) {
         const result = step.result as AccountResult;
         const values = this.values(step);
-        if (result.kind === 'gaveUp') return this.giveUp(step);
-        values.consumer = result.kind === 'account' ? result.consumer : null;
+        if (result.kind === 'gaveUp') return sayGaveUp(step);
+        const consumer = result.kind === 'account' ? result.consumer : null;
+        values.account = consumer && {
+            number: consumer.accountNumber,
+            maskedName: maskName(consumer.name),
+            area: { subdivision: consumer.subdivision, division: consumer.division, discom: consumer.discom },
+        };
         values.contactMobile = null;
-        values.address = values.consumer?.address ?? null;
-        if (values.consumer) return step.next();
+        values.address = null;
+        if (values.account) return step.next();
         const turn = TurnData.of(step.context);
         if (turn.senderPhone) {
             values.contactMobile = turn.senderPhone;
@@ -126,17 +133,17 @@ export class ComplaintDialog extends ComponentDialog {
     private async addressIfNoAccount(step: WaterfallStepContext) {
         const values = this.values(step);
         const answer = step.result as AskAnswer | undefined;
-        if (answer?.gaveUp) return this.giveUp(step);
+        if (answer?.gaveUp) return sayGaveUp(step);
         if (answer?.text) values.contactMobile = parseMobileNumber(answer.text);
-        if (values.consumer) return step.next();
+        if (values.account) return step.next();
         return step.prompt(ASK_ADDRESS, AskPrompt.options('complaint:askAddress'));
     }
 
     private async description(step: WaterfallStepContext) {
         const values = this.values(step);
         const answer = step.result as AskAnswer | undefined;
-        if (answer?.gaveUp) return this.giveUp(step);
-        if (!values.consumer && answer) {
+        if (answer?.gaveUp) return sayGaveUp(step);
+        if (!values.account && answer) {
             const location = findLocation(step.context.activity);
             if (location) values.location = location;
             values.address = answer.text || null;
@@ -149,34 +156,36 @@ export class ComplaintDialog extends ComponentDialog {
 
     private async confirm(step: WaterfallStepContext) {
         const answer = step.result as AskAnswer;
-        if (answer.gaveUp) return this.giveUp(step);
+        if (answer.gaveUp) return sayGaveUp(step);
         const values = this.values(step);
         values.description = answer.text.slice(0, MAX_DESCRIPTION);
-        const consumer = values.consumer;
+        const account = values.account;
         const vars = {
             category: { $t: `complaint:categories.${values.category}` },
             description: echoSafe(values.description),
-            name: consumer ? maskName(consumer.name) : '',
-            area: consumer ? `${consumer.subdivision}, ${consumer.division} (${consumer.discom})` : values.address ? echoSafe(values.address) : { $t: 'complaint:sharedLocation' },
+            name: account?.maskedName ?? '',
+            area: account ? { $t: 'complaint:area', vars: account.area } : values.address ? echoSafe(values.address) : { $t: 'complaint:sharedLocation' },
         };
-        return step.prompt(ASK_CONFIRM, AskPrompt.options(consumer ? 'complaint:confirm' : 'complaint:confirmNoAccount', vars, yesNoChoices()));
+        return step.prompt(ASK_CONFIRM, AskPrompt.options(account ? 'complaint:confirm' : 'complaint:confirmNoAccount', vars, yesNoChoices()));
     }
 
     private async save(step: WaterfallStepContext) {
         const answer = step.result as AskAnswer;
         const turn = TurnData.of(step.context);
-        if (answer.gaveUp) return this.giveUp(step);
+        if (answer.gaveUp) return sayGaveUp(step);
         if (answer.choice !== 'yes') {
             await step.context.sendActivity(turn.t('complaint:notSaved'));
             return step.endDialog();
         }
         const values = this.values(step);
         const activity = step.context.activity;
+        // The consumer's address is read now rather than carried in conversation state.
+        const consumer = values.account ? await this.services.backend.findConsumer(values.account.number) : null;
         const complaint = await this.services.complaints.register({
-            accountNumber: values.consumer?.accountNumber ?? null,
+            accountNumber: values.account?.number ?? null,
             category: values.category,
             description: values.description,
-            address: values.address,
+            address: consumer?.address.slice(0, MAX_ADDRESS) ?? values.address,
             latitude: values.location?.latitude ?? null,
             longitude: values.location?.longitude ?? null,
             contactMobile: values.contactMobile,
@@ -189,11 +198,6 @@ export class ComplaintDialog extends ComponentDialog {
             category: turn.t(`complaint:categories.${values.category}`),
             time: formatDateTime(complaint.createdAt, turn.language ?? 'en'),
         }));
-        return step.endDialog({ ticket: complaint.ticket });
-    }
-
-    private async giveUp(step: WaterfallStepContext) {
-        await step.context.sendActivity(TurnData.of(step.context).t('common:gaveUp'));
-        return step.endDialog();
+        return step.endDialog({ ticket: complaint.ticket } satisfies FlowResult);
     }
 }

@@ -5,6 +5,7 @@ import { formatDateTime } from '../src/i18n/format';
 import { extractEntities } from '../src/nlu/extractEntities';
 import { ComplaintWithHistory } from '../src/services/ComplaintService';
 import { AskAnswer, AskChoice, AskPrompt } from './AskPrompt';
+import { sayGaveUp } from './sayGaveUp';
 import { DialogServices } from './DialogServices';
 
 /** Options of {@link ComplaintStatusDialog}. */
@@ -26,16 +27,18 @@ const MY_COMPLAINTS_LIMIT = 5;
  */
 export class ComplaintStatusDialog extends ComponentDialog {
     static readonly id = 'complaintStatusDialog';
+    private readonly howPrompt: AskPrompt;
 
     constructor(private readonly services: DialogServices) {
         super(ComplaintStatusDialog.id);
-        this.addDialog(new AskPrompt(ASK_HOW, services.output, async (answer) =>
-            answer.choice || ticketIn(answer.text) ? true : { key: 'common:retry.pickOne', vars: { count: 2 } }));
+        this.howPrompt = new AskPrompt(ASK_HOW, services.output, async (answer) =>
+            answer.choice || ticketIn(answer.text) ? true : { key: 'common:retry.pickOne', vars: { count: 2 } });
+        this.addDialog(this.howPrompt);
         this.addDialog(new AskPrompt(ASK_TICKET, services.output, async (answer) => {
             const ticket = ticketIn(answer.text);
             if (!ticket) return { key: 'status:retry.format' };
             return (await this.services.complaints.findByTicket(ticket)) ? true : { key: 'status:retry.unknown', vars: { ticket } };
-        }));
+        }, { freeText: true }));
         this.addDialog(new WaterfallDialog('status.flow', [this.how.bind(this), this.ticket.bind(this), this.show.bind(this)]));
         this.addDialog(new WaterfallDialog(ASK_TICKET_AGAIN, [
             async (step: WaterfallStepContext) => step.prompt(ASK_TICKET, AskPrompt.options('status:retry.unknown', { ticket: (step.options as { ticket: string }).ticket })),
@@ -51,7 +54,7 @@ export class ComplaintStatusDialog extends ComponentDialog {
             { value: 'ticket', label: { key: 'status:byTicket' } },
             { value: 'mine', label: { key: 'status:mine' }, synonymsKey: 'status:words.mine' },
         ];
-        if (options.text && AskPrompt.matchButton(TurnData.of(step.context), options.text, choices) === 'mine') {
+        if (options.text && this.howPrompt.matchButton(TurnData.of(step.context), options.text, choices) === 'mine') {
             return step.next({ text: options.text, choice: 'mine' } satisfies AskAnswer);
         }
         return step.prompt(ASK_HOW, AskPrompt.options('status:askHow', undefined, choices));
@@ -59,7 +62,7 @@ export class ComplaintStatusDialog extends ComponentDialog {
 
     private async ticket(step: WaterfallStepContext) {
         const answer = step.result as AskAnswer;
-        if (answer.gaveUp) return this.giveUp(step);
+        if (answer.gaveUp) return sayGaveUp(step);
         const typed = ticketIn(answer.text);
         if (typed) return step.next({ text: typed, choice: null } satisfies AskAnswer);
         if (answer.choice === 'mine') {
@@ -71,7 +74,7 @@ export class ComplaintStatusDialog extends ComponentDialog {
 
     private async show(step: WaterfallStepContext) {
         const answer = step.result as AskAnswer;
-        if (answer.gaveUp) return this.giveUp(step);
+        if (answer.gaveUp) return sayGaveUp(step);
         const ticket = ticketIn(answer.text);
         const found = ticket ? await this.services.complaints.findByTicket(ticket) : null;
         if (!found) {
@@ -118,11 +121,6 @@ export class ComplaintStatusDialog extends ComponentDialog {
             time: formatDateTime(complaint.createdAt, language),
             history: steps.join('\n'),
         });
-    }
-
-    private async giveUp(step: WaterfallStepContext) {
-        await step.context.sendActivity(TurnData.of(step.context).t('common:gaveUp'));
-        return step.endDialog();
     }
 }
 

@@ -1,10 +1,10 @@
 import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
-import { maskAccount } from '../src/i18n/format';
+import { maskDigits } from '../src/i18n/format';
 import { parseMobileNumber } from '../src/nlu/extractEntities';
-import { maskMobile } from '../src/services/VerificationService';
 import { AccountDialog, AccountResult } from './AccountDialog';
 import { AskAnswer, AskPrompt } from './AskPrompt';
+import { sayGaveUp } from './sayGaveUp';
 import { DialogServices } from './DialogServices';
 
 const ASK_MOBILE = 'handoff.mobile';
@@ -20,7 +20,7 @@ export class HandoffDialog extends ComponentDialog {
         super(HandoffDialog.id);
         this.addDialog(new AccountDialog(services));
         this.addDialog(new AskPrompt(ASK_MOBILE, services.output, async (answer) =>
-            answer.choice === 'this' || parseMobileNumber(answer.text) ? true : { key: 'complaint:retry.mobile' }));
+            answer.choice === 'this' || parseMobileNumber(answer.text) ? true : { key: 'handoff:retry.mobile' }, { freeText: true }));
         this.addDialog(new WaterfallDialog('handoff.flow', [
             async (step: WaterfallStepContext) => {
                 await step.context.sendActivity(TurnData.of(step.context).t('handoff:intro'));
@@ -34,23 +34,17 @@ export class HandoffDialog extends ComponentDialog {
 
     private async askMobile(step: WaterfallStepContext) {
         const result = step.result as AccountResult;
-        if (result.kind === 'gaveUp') {
-            await step.context.sendActivity(TurnData.of(step.context).t('common:gaveUp'));
-            return step.endDialog();
-        }
+        if (result.kind === 'gaveUp') return sayGaveUp(step);
         (step.values as { account: string | null }).account = result.kind === 'account' ? result.consumer.accountNumber : null;
         const phone = TurnData.of(step.context).senderPhone;
-        const choices = phone ? [{ value: 'this', label: { key: 'handoff:useThisNumber', vars: { mobile: maskMobile(phone) } } }] : undefined;
+        const choices = phone ? [{ value: 'this', label: { key: 'handoff:useThisNumber', vars: { mobile: maskDigits(phone) } } }] : undefined;
         return step.prompt(ASK_MOBILE, AskPrompt.options('handoff:askMobile', undefined, choices));
     }
 
     private async record(step: WaterfallStepContext) {
         const answer = step.result as AskAnswer;
         const turn = TurnData.of(step.context);
-        if (answer.gaveUp) {
-            await step.context.sendActivity(turn.t('common:gaveUp'));
-            return step.endDialog();
-        }
+        if (answer.gaveUp) return sayGaveUp(step);
         const mobile = answer.choice === 'this' ? turn.senderPhone : parseMobileNumber(answer.text);
         const account = (step.values as { account: string | null }).account;
         const activity = step.context.activity;
@@ -60,10 +54,10 @@ export class HandoffDialog extends ComponentDialog {
             channel: activity.channelId,
             channelUserId: activity.from.id,
         });
-        await step.context.sendActivity(turn.t('handoff:recorded', {
+        await step.context.sendActivity(turn.t(account ? 'handoff:recorded' : 'handoff:recordedNoAccount', {
             reference: request.reference,
-            mobile: mobile ? maskMobile(mobile) : '',
-            account: account ? maskAccount(account) : turn.t('handoff:noAccount'),
+            mobile: mobile ? maskDigits(mobile) : '',
+            account: account ? maskDigits(account) : '',
         }));
         return step.endDialog();
     }

@@ -15,16 +15,17 @@ export interface LanguageResult {
 }
 
 /**
- * First contact: a bilingual welcome with Hindi / English buttons. Any answer written in Hindi (Devanagari or
- * romanised) also picks Hindi. The choice is remembered for the user. Returns a {@link LanguageResult}.
+ * First contact: a bilingual welcome with Hindi / English buttons. A typed answer picks the language it is written
+ * in (Devanagari or romanised Hindi: Hindi; otherwise English) and is handed back so the caller can act on it. The choice is remembered for the user. Returns a {@link LanguageResult}.
  */
 export class LanguageDialog extends ComponentDialog {
     static readonly id = 'languageDialog';
 
     constructor(private readonly services: DialogServices) {
         super(LanguageDialog.id);
+        // Words instead of a tap are fine too: their language is the choice, and the caller acts on what they say.
         this.addDialog(new AskPrompt(ASK_LANGUAGE, services.output, async (answer) =>
-            answer.choice || detectLanguage(answer.text, 'en') !== 'en' ? true : { key: 'common:retry.language' }));
+            answer.choice || /\p{L}/u.test(answer.text) ? true : { key: 'common:retry.language' }));
         this.addDialog(new WaterfallDialog('language.flow', [
             async (step: WaterfallStepContext) => step.prompt(ASK_LANGUAGE, AskPrompt.options('common:chooseLanguage', undefined, [
                 { value: 'hi', label: { key: 'common:languages.hi' }, intents: ['language.hi'], synonymsKey: 'common:words.hindi' },
@@ -32,7 +33,9 @@ export class LanguageDialog extends ComponentDialog {
             ])),
             async (step: WaterfallStepContext) => {
                 const answer = step.result as AskAnswer;
-                const language: Language = answer.choice === 'en' ? 'en' : answer.choice === 'hi' || !answer.gaveUp ? 'hi' : 'en';
+                const language: Language = answer.choice === 'hi' || answer.choice === 'en'
+                    ? answer.choice
+                    : !answer.gaveUp && detectLanguage(answer.text, 'en') !== 'en' ? 'hi' : 'en';
                 const turn = TurnData.of(step.context);
                 await this.services.identities.setLanguage(turn.identity, language);
                 turn.useLanguage(language);

@@ -9,6 +9,8 @@ import { BillDialog } from './BillDialog';
 import { ComplaintDialog, ComplaintDialogOptions } from './ComplaintDialog';
 import { ComplaintStatusDialog, ComplaintStatusOptions } from './ComplaintStatusDialog';
 import { DialogServices } from './DialogServices';
+import { FlowResult, isRequest } from './FlowResult';
+import { sayGaveUp } from './sayGaveUp';
 import { HandoffDialog } from './HandoffDialog';
 import { LanguageDialog, LanguageResult } from './LanguageDialog';
 import { MeterDialog } from './MeterDialog';
@@ -16,9 +18,9 @@ import { MeterReadingDialog } from './MeterReadingDialog';
 
 /** Options of {@link MainDialog}. */
 export interface MainDialogOptions {
-    /** Show the menu straight away (after "menu", a cancel, or a welcome). */
-    menuOnly?: boolean;
-    /** Act on this intent instead of the turn's message (e.g. after an interruption). */
+    /** Show the menu straight away, introduced by this text (after "menu", a cancel, a switch, a welcome). */
+    menu?: string;
+    /** Act on this intent with the turn's recognition (after an interruption or a follow-up request). */
     intent?: Intent;
     /** A new conversation: greet, then the menu (or the language choice for a new user). */
     welcome?: boolean;
@@ -35,27 +37,39 @@ interface MainValues {
 
 const FLOW = 'main.flow';
 const ASK_MENU = 'main.menu';
-// Interruptions must not fire on a description that merely mentions an officer or the word "help".
+// The main menu never gives up on anyone: it is where every way forward starts.
+const MENU_ATTEMPTS = 1000;
+// On button prompts, interruptions need a confident recognition; a long message needs more.
 const INTERRUPT_SCORE = 0.7;
 const INTERRUPT_SCORE_LONG = 0.9;
 const INTERRUPT_MAX_WORDS = 4;
 
-const MENU: Array<{ value: string; intent: Intent; synonymsKey?: string }> = [
-    { value: 'complaint', intent: 'complaint.no_supply', synonymsKey: 'common:words.complaint' },
+/** Command word lists (locales) and the interruption each one means, for exact matches on free-text prompts. */
+const COMMAND_WORDS: Array<[string, Intent]> = [
+    ['common:words.cancel', 'cancel'],
+    ['common:words.help', 'help'],
+    ['common:words.agent', 'agent'],
+    ['common:words.hindi', 'language.hi'],
+    ['common:words.english', 'language.en'],
+];
+
+const MENU: Array<{ value: string; intent?: Intent; synonymsKey?: string }> = [
+    { value: 'complaint', synonymsKey: 'common:words.complaint' },
     { value: 'status', intent: 'complaint.status' },
     { value: 'bill', intent: 'bill.query' },
     { value: 'meter', intent: 'meter.info' },
     { value: 'reading', intent: 'meter.reading' },
     { value: 'agent', intent: 'agent' },
-    { value: 'language', intent: 'language.en' },
+    { value: 'language' },
 ];
 
 /**
  * The root dialog: makes sure the user's language is known, routes typed requests by intent or shows the menu,
- * and handles interruptions once for every flow below it: cancel, menu, help, talk to an officer and a language
- * switch work at any prompt.
+ * and handles interruptions once for every flow below it: cancel, menu, help, talk to an officer, unsubscribe and a
+ * language switch work at any prompt.
  */
 export class MainDialog extends ComponentDialog {
+    /** Dialog id. */
     static readonly id = 'mainDialog';
 
     constructor(private readonly services: DialogServices) {
@@ -67,8 +81,9 @@ export class MainDialog extends ComponentDialog {
         this.addDialog(new MeterDialog(services));
         this.addDialog(new MeterReadingDialog(services));
         this.addDialog(new HandoffDialog(services));
-        this.addDialog(new AskPrompt(ASK_MENU, services.output, async (answer) =>
-            answer.choice || this.isRoutable(this.services.recognizer.recognize(answer.text)) ? true : { key: 'common:retry.menu' }));
+        // Anything the bot can act on is a valid answer to the menu, chit-chat included.
+        this.addDialog(new AskPrompt(ASK_MENU, services.output, async (answer, context) =>
+            answer.choice || TurnData.of(context).recognition.intent !== 'none' ? true : { key: 'common:retry.menu' }));
         this.addDialog(new WaterfallDialog(FLOW, [
             this.ensureLanguage.bind(this),
             this.route.bind(this),
@@ -87,16 +102,12 @@ export class MainDialog extends ComponentDialog {
         if (activity.type !== ActivityTypes.Message || !activity.text) return null;
         if (dc.activeDialog?.id === LanguageDialog.id) return null;
         const turn = TurnData.of(dc.context);
-        if (this.isMenuWord(dc, activity.text)) {
+        if (saidOneOf(turn.wordList('common:words.menu'), activity.text)) {
             await dc.cancelAllDialogs();
-            return dc.beginDialog(FLOW, { menuOnly: true } satisfies MainDialogOptions);
+            return dc.beginDialog(FLOW, { menu: 'common:menuIntro' } satisfies MainDialogOptions);
         }
-        const r = turn.recognition;
-        const words = activity.text.trim().split(/\s+/).length;
-        if (r.score < INTERRUPT_SCORE || (words > INTERRUPT_MAX_WORDS && r.score < INTERRUPT_SCORE_LONG)) return null;
-        // A tapped button ("Call me on ******3210") answers the prompt even if its words sound like a request.
-        if (AskPrompt.answersPendingButton(dc, activity.text)) return null;
-        switch (r.intent) {
+        const intent = this.interruptionIn(dc, activity.text);
+        switch (intent) {
             case 'cancel':
                 await dc.cancelAllDialogs();
                 await dc.context.sendActivity(turn.t('common:cancelled'));
@@ -108,15 +119,32 @@ export class MainDialog extends ComponentDialog {
             case 'agent':
             case 'unsubscribe':
                 await dc.cancelAllDialogs();
-                return dc.beginDialog(FLOW, { intent: r.intent } satisfies MainDialogOptions);
+                return dc.beginDialog(FLOW, { intent } satisfies MainDialogOptions);
             case 'language.hi':
             case 'language.en':
-                await this.switchLanguage(dc, r.intent === 'language.hi' ? 'hi' : 'en');
+                await this.switchLanguage(dc, intent === 'language.hi' ? 'hi' : 'en');
                 await dc.repromptDialog();
                 return { status: DialogTurnStatus.waiting };
             default:
                 return null;
         }
+    }
+
+    /**
+     * The interruption `text` asks for, if any. At a free-text prompt (address, mobile, reading…) only an exact
+     * command word counts; at a button prompt a confident recognition does, unless the text is one of its buttons.
+     */
+    private interruptionIn(dc: DialogContext, text: string): Intent | null {
+        const turn = TurnData.of(dc.context);
+        const pending = AskPrompt.pending(dc);
+        if (pending?.prompt.settings.freeText) {
+            return COMMAND_WORDS.find(([key]) => saidOneOf(turn.wordList(key), text))?.[1] ?? null;
+        }
+        const r = turn.recognition;
+        const words = text.trim().split(/\s+/).length;
+        if (r.score < INTERRUPT_SCORE || (words > INTERRUPT_MAX_WORDS && r.score < INTERRUPT_SCORE_LONG)) return null;
+        if (AskPrompt.answersPendingButton(dc, text)) return null;
+        return r.intent;
     }
 
     private async ensureLanguage(step: WaterfallStepContext) {
@@ -148,11 +176,12 @@ export class MainDialog extends ComponentDialog {
         if (pending !== undefined) {
             // Back from the language choice: act on what the user first wrote, if it asked for something.
             const first = this.services.recognizer.recognize(pending, turn.language ?? 'en');
-            if (this.isRoutable(first)) return this.act(step, first.intent, first);
+            if (isRequest(first)) return this.act(step, first.intent, first);
             return this.showMenu(step, 'common:welcome');
         }
         if (options.welcome) return this.showMenu(step, 'common:welcome');
-        if (options.menuOnly || this.isMenuWord(step, turn.recognition.text)) return this.showMenu(step, 'common:menuIntro');
+        if (options.menu) return this.showMenu(step, options.menu);
+        if (saidOneOf(turn.wordList('common:words.menu'), turn.recognition.text)) return this.showMenu(step, 'common:menuIntro');
         return this.act(step, options.intent ?? turn.recognition.intent, turn.recognition);
     }
 
@@ -162,26 +191,23 @@ export class MainDialog extends ComponentDialog {
         values.menuShown = false;
         const answer = step.result as AskAnswer;
         const turn = TurnData.of(step.context);
-        if (answer.gaveUp) {
-            await step.context.sendActivity(turn.t('common:gaveUp'));
-            return step.endDialog();
-        }
+        if (answer.gaveUp) return sayGaveUp(step);
         if (answer.choice === 'language') return this.act(step, turn.language === 'hi' ? 'language.en' : 'language.hi', turn.recognition);
+        if (answer.choice === 'complaint') return this.startComplaint(step, turn.recognition, true);
         const item = MENU.find((m) => m.value === answer.choice);
-        if (item) return this.act(step, item.intent, turn.recognition, item.value === 'complaint');
-        const r = this.services.recognizer.recognize(answer.text, turn.language ?? 'en');
-        return this.act(step, r.intent, r);
+        return this.act(step, item?.intent ?? turn.recognition.intent, turn.recognition);
     }
 
     private async afterFlow(step: WaterfallStepContext) {
-        const result = step.result as { showMenu?: boolean } | undefined;
-        if (result?.showMenu) return step.replaceDialog(FLOW, { menuOnly: true } satisfies MainDialogOptions);
+        const result = step.result as FlowResult | undefined;
+        if (result?.followUp) return step.replaceDialog(FLOW, { intent: TurnData.of(step.context).recognition.intent } satisfies MainDialogOptions);
+        if (result?.showMenu) return step.replaceDialog(FLOW, { menu: 'common:menuIntro' } satisfies MainDialogOptions);
         await step.context.sendActivity(TurnData.of(step.context).t('common:anythingElse'));
         return step.endDialog();
     }
 
     /** Does what `intent` asks: starts its flow, or answers it directly and shows the menu where that helps. */
-    private async act(step: WaterfallStepContext, intent: Intent, r: Recognition, askCategory = false) {
+    private async act(step: WaterfallStepContext, intent: Intent, r: Recognition) {
         const turn = TurnData.of(step.context);
         const account = r.entities.find((e) => e.type === 'accountNumber')?.value;
         const ticket = r.entities.find((e) => e.type === 'ticket')?.value;
@@ -200,24 +226,24 @@ export class MainDialog extends ComponentDialog {
             case 'language.hi':
             case 'language.en':
                 await this.switchLanguage(step, intent === 'language.hi' ? 'hi' : 'en');
-                return this.showMenu(step, 'common:menuIntro');
+                return this.menuAgain(step, 'common:menuIntro');
             case 'unsubscribe':
                 await this.services.identities.setUpdatesOptOut(turn.identity, true);
                 await step.context.sendActivity(turn.t('common:unsubscribed'));
                 return step.endDialog();
             case 'cancel':
                 await step.context.sendActivity(turn.t('common:nothingToCancel'));
-                return this.showMenu(step, 'common:menuIntro');
+                return this.menuAgain(step, 'common:menuIntro');
             case 'help':
                 await step.context.sendActivity(turn.t('common:help'));
-                return this.showMenu(step, 'common:menuIntro');
+                return this.menuAgain(step, 'common:menuIntro');
             case 'greeting':
-                return this.showMenu(step, 'common:welcome');
+                return this.menuAgain(step, 'common:welcome');
             case 'none':
-                if (this.mentionsComplaint(step, r.text)) return this.startComplaint(step, r, true);
-                return this.showMenu(step, r.text.trim() === '' ? 'common:emptyInput' : 'common:notUnderstood');
+                if (saidOneOf(turn.wordList('common:words.complaint'), r.text)) return this.startComplaint(step, r, true);
+                return this.menuAgain(step, r.text.trim() === '' ? 'common:emptyInput' : 'common:notUnderstood');
             default:
-                return this.startComplaint(step, r, askCategory);
+                return this.startComplaint(step, r, false);
         }
     }
 
@@ -231,6 +257,11 @@ export class MainDialog extends ComponentDialog {
         return step.beginDialog(ComplaintDialog.id, options);
     }
 
+    /** Shows the menu from any step: restarting the flow keeps the menu's answer on the step that reads it. */
+    private async menuAgain(step: WaterfallStepContext, introKey: string) {
+        return step.replaceDialog(FLOW, { menu: introKey } satisfies MainDialogOptions);
+    }
+
     private async showMenu(step: WaterfallStepContext, introKey: string) {
         (step.values as MainValues).menuShown = true;
         const choices: AskChoice[] = MENU.map((m) => ({
@@ -238,22 +269,7 @@ export class MainDialog extends ComponentDialog {
             label: { key: `common:menu.${m.value}` },
             synonymsKey: m.synonymsKey,
         }));
-        return step.prompt(ASK_MENU, AskPrompt.options(introKey, undefined, choices));
-    }
-
-    /** Whether a message asks for something the bot does (a flow, an officer, an opt-out), as opposed to chit-chat. */
-    private isRoutable(r: Pick<Recognition, 'intent' | 'score'>): boolean {
-        return r.score >= 0.5 && (r.intent.startsWith('complaint.') || r.intent.startsWith('bill.') || r.intent.startsWith('meter.')
-            || r.intent === 'agent' || r.intent === 'unsubscribe');
-    }
-
-    private mentionsComplaint(step: WaterfallStepContext, text: string): boolean {
-        return saidOneOf(TurnData.of(step.context).wordList('common:words.complaint'), text);
-    }
-
-    private isMenuWord(dc: DialogContext, text: string | undefined): boolean {
-        if (!text) return false;
-        return saidOneOf(TurnData.of(dc.context).wordList('common:words.menu'), text);
+        return step.prompt(ASK_MENU, AskPrompt.options(introKey, undefined, choices, { maxAttempts: MENU_ATTEMPTS }));
     }
 
     private async switchLanguage(dc: DialogContext, language: Language): Promise<void> {
@@ -266,5 +282,5 @@ export class MainDialog extends ComponentDialog {
 
 function saidOneOf(words: string[], text: string): boolean {
     const folded = foldForMatching(text);
-    return words.some((w) => foldForMatching(w) === folded);
+    return folded !== '' && words.some((w) => foldForMatching(w) === folded);
 }

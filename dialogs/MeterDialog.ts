@@ -1,10 +1,10 @@
 import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
 import { formatDate, formatRupees } from '../src/i18n/format';
-import { ConsumerRecord } from '../src/services/UtilityBackend';
 import { AskAnswer, AskPrompt } from './AskPrompt';
 import { DialogServices } from './DialogServices';
-import { MeterReadingDialog } from './MeterReadingDialog';
+import { FlowResult, isRequest } from './FlowResult';
+import { MeterReadingDialog, MeterReadingOptions } from './MeterReadingDialog';
 import { VerifiedAccountDialog } from './VerifiedAccountDialog';
 
 /** Options of {@link MeterDialog}. */
@@ -22,7 +22,9 @@ export class MeterDialog extends ComponentDialog {
         super(MeterDialog.id);
         this.addDialog(new VerifiedAccountDialog(services));
         this.addDialog(new MeterReadingDialog(services));
-        this.addDialog(new AskPrompt(ASK_NEXT, services.output));
+        // A new request typed here ("meter details" after a bill) is taken up rather than refused.
+        this.addDialog(new AskPrompt(ASK_NEXT, services.output, async (answer, context) =>
+            answer.choice || isRequest(TurnData.of(context).recognition) ? true : { key: 'common:retry.pickOne', vars: { count: 2 } }));
         this.addDialog(new WaterfallDialog('meter.flow', [
             async (step: WaterfallStepContext) => step.beginDialog(VerifiedAccountDialog.id, { prefill: (step.options as MeterDialogOptions)?.accountNumber }),
             this.show.bind(this),
@@ -32,16 +34,16 @@ export class MeterDialog extends ComponentDialog {
     }
 
     private async show(step: WaterfallStepContext) {
-        const consumer = step.result as ConsumerRecord | null;
-        if (!consumer) return step.endDialog();
+        const account = step.result as string | null;
+        if (!account) return step.endDialog();
         const turn = TurnData.of(step.context);
         const language = turn.language ?? 'en';
-        const meter = await this.services.backend.findMeter(consumer.accountNumber);
+        const meter = await this.services.backend.findMeter(account);
         if (!meter) {
             await step.context.sendActivity(turn.t('meter:none'));
             return step.endDialog();
         }
-        (step.values as { consumer: ConsumerRecord }).consumer = consumer;
+        (step.values as { account: string }).account = account;
         const lines = [turn.t('meter:info', {
             meter: meter.meterNumber,
             type: turn.t(`meter:types.${meter.meterType}`),
@@ -63,8 +65,8 @@ export class MeterDialog extends ComponentDialog {
     private async next(step: WaterfallStepContext) {
         const answer = step.result as AskAnswer;
         if (answer.choice === 'reading') {
-            return step.beginDialog(MeterReadingDialog.id, { consumer: (step.values as { consumer: ConsumerRecord }).consumer });
+            return step.beginDialog(MeterReadingDialog.id, { verifiedAccount: (step.values as { account: string }).account } satisfies MeterReadingOptions);
         }
-        return step.endDialog({ showMenu: true });
+        return step.endDialog((answer.choice === 'menu' || answer.gaveUp ? { showMenu: true } : { followUp: true }) satisfies FlowResult);
     }
 }

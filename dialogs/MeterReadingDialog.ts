@@ -3,6 +3,7 @@ import { TurnData } from '../src/bot/TurnData';
 import { toAsciiDigits } from '../src/nlu/normalizeText';
 import { ConsumerRecord, MeterRecord } from '../src/services/UtilityBackend';
 import { AskAnswer, AskPrompt } from './AskPrompt';
+import { sayGaveUp } from './sayGaveUp';
 import { DialogServices } from './DialogServices';
 import { VerifiedAccountDialog } from './VerifiedAccountDialog';
 import { yesNoChoices } from './yesNo';
@@ -10,8 +11,8 @@ import { yesNoChoices } from './yesNo';
 /** Options of {@link MeterReadingDialog}. */
 export interface MeterReadingOptions {
     accountNumber?: string;
-    /** A verified consumer handed over by the meter dialog, so the user is not asked again. */
-    consumer?: ConsumerRecord;
+    /** An account the user was just verified for (by the meter dialog), so they are not asked again. */
+    verifiedAccount?: string;
 }
 
 const ASK_READING = 'reading.value';
@@ -41,12 +42,12 @@ export class MeterReadingDialog extends ComponentDialog {
             if (reading < last) return { key: 'meter:retry.belowLast', vars: { last } };
             if (reading - last > this.services.settings.meterReadingMaxJump) return { key: 'meter:retry.tooHigh', vars: { last } };
             return true;
-        }));
+        }, { freeText: true }));
         this.addDialog(new AskPrompt(ASK_CONFIRM, services.output));
         this.addDialog(new WaterfallDialog('reading.flow', [
             async (step: WaterfallStepContext) => {
                 const options = (step.options ?? {}) as MeterReadingOptions;
-                if (options.consumer) return step.next(options.consumer);
+                if (options.verifiedAccount) return step.next(options.verifiedAccount);
                 return step.beginDialog(VerifiedAccountDialog.id, { prefill: options.accountNumber });
             },
             this.askReading.bind(this),
@@ -57,27 +58,26 @@ export class MeterReadingDialog extends ComponentDialog {
     }
 
     private async askReading(step: WaterfallStepContext) {
-        const consumer = step.result as ConsumerRecord | null;
-        if (!consumer) return step.endDialog();
+        const account = step.result as string | null;
+        if (!account) return step.endDialog();
         const turn = TurnData.of(step.context);
-        const meter = await this.services.backend.findMeter(consumer.accountNumber);
+        const meter = await this.services.backend.findMeter(account);
         if (!meter) {
             await step.context.sendActivity(turn.t('meter:none'));
             return step.endDialog();
         }
         (step.values as { meter: MeterRecord }).meter = meter;
+        // A reading submitted earlier (not yet checked) is a floor too: readings never go backwards.
+        const floor = Math.max(meter.lastReading, (await this.services.backend.lastSubmittedReading(meter.meterNumber)) ?? 0);
         return step.prompt(ASK_READING, AskPrompt.options('meter:askReading', {
             last: meter.lastReading,
             date: { $date: meter.lastReadingDate },
-        }, undefined, { data: { last: meter.lastReading } }));
+        }, undefined, { data: { last: floor } }));
     }
 
     private async confirm(step: WaterfallStepContext) {
         const answer = step.result as AskAnswer;
-        if (answer.gaveUp) {
-            await step.context.sendActivity(TurnData.of(step.context).t('common:gaveUp'));
-            return step.endDialog();
-        }
+        if (answer.gaveUp) return sayGaveUp(step);
         const reading = parseReading(answer.text) as number;
         const values = step.values as { meter: MeterRecord; reading: number };
         values.reading = reading;
@@ -97,10 +97,15 @@ export class MeterReadingDialog extends ComponentDialog {
             return step.endDialog();
         }
         const activity = step.context.activity;
-        await this.services.backend.submitMeterReading(values.meter.accountNumber, values.meter.meterNumber, values.reading, {
+        const outcome = await this.services.backend.submitMeterReading(values.meter.accountNumber, values.meter.meterNumber, values.reading, {
             channel: activity.channelId,
             channelUserId: activity.from.id,
         });
+        if (!outcome.accepted) {
+            // Someone submitted a higher reading while this user was confirming.
+            await step.context.sendActivity(turn.t('meter:retry.belowLast', { last: outcome.floor }));
+            return step.endDialog();
+        }
         await step.context.sendActivity(turn.t('meter:readingSaved', { reading: values.reading, units: values.reading - values.meter.lastReading }));
         return step.endDialog();
     }

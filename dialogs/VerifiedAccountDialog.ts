@@ -1,9 +1,8 @@
 import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
-import { ConsumerRecord } from '../src/services/UtilityBackend';
 import { AccountDialog, AccountResult } from './AccountDialog';
 import { DialogServices } from './DialogServices';
-import { VerifyDialog } from './VerifyDialog';
+import { VerifyDialog, VerifyDialogOptions } from './VerifyDialog';
 
 /** Options of {@link VerifiedAccountDialog}. */
 export interface VerifiedAccountOptions {
@@ -12,8 +11,8 @@ export interface VerifiedAccountOptions {
 }
 
 /**
- * The gate in front of private data: finds the account, then verifies the user for it. Returns the consumer, or
- * `null` (after telling the user why) when either step did not succeed.
+ * The gate in front of private data: finds the account, then verifies the user for it. Returns the verified account
+ * number, or `null` (after telling the user why) when either step did not succeed.
  */
 export class VerifiedAccountDialog extends ComponentDialog {
     static readonly id = 'verifiedAccountDialog';
@@ -30,10 +29,11 @@ export class VerifiedAccountDialog extends ComponentDialog {
                     await step.context.sendActivity(TurnData.of(step.context).t('common:gaveUp'));
                     return step.endDialog(null);
                 }
-                (step.values as { consumer: ConsumerRecord }).consumer = result.consumer;
-                return step.beginDialog(VerifyDialog.id, { consumer: result.consumer });
+                // Only the number is kept in conversation state, never the unverified account's personal details.
+                (step.values as { account: string }).account = result.consumer.accountNumber;
+                return step.beginDialog(VerifyDialog.id, { accountNumber: result.consumer.accountNumber } satisfies VerifyDialogOptions);
             },
-            async (step: WaterfallStepContext) => step.endDialog(step.result === true ? (step.values as { consumer: ConsumerRecord }).consumer : null),
+            async (step: WaterfallStepContext) => step.endDialog(step.result === true ? (step.values as { account: string }).account : null),
         ]));
         this.initialDialogId = 'verifiedAccount.flow';
     }

@@ -1,13 +1,13 @@
 import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
 import { toAsciiDigits } from '../src/nlu/normalizeText';
-import { ConsumerRecord } from '../src/services/UtilityBackend';
 import { AskAnswer, AskPrompt } from './AskPrompt';
 import { DialogServices } from './DialogServices';
+import { sayGaveUp } from './sayGaveUp';
 
 /** Options of {@link VerifyDialog}. */
 export interface VerifyDialogOptions {
-    consumer: ConsumerRecord;
+    accountNumber: string;
 }
 
 const ASK_CODE = 'verify.code';
@@ -32,15 +32,17 @@ export class VerifyDialog extends ComponentDialog {
             const outcome = await this.services.verification.check(turn.identity, String(spec.data?.account), digits);
             answer.note = outcome.kind;
             return outcome.kind === 'wrong' ? { key: 'verify:retry.wrong', vars: { count: outcome.attemptsLeft } } : true;
-        }));
+        }, { freeText: true }));
         this.addDialog(new WaterfallDialog('verify.flow', [this.start.bind(this), this.afterCode.bind(this)]));
         this.initialDialogId = 'verify.flow';
     }
 
     private async start(step: WaterfallStepContext) {
-        const { consumer } = step.options as VerifyDialogOptions;
+        const { accountNumber } = step.options as VerifyDialogOptions;
         const turn = TurnData.of(step.context);
-        const started = await this.services.verification.start(turn.identity, consumer);
+        const consumer = await this.services.backend.findConsumer(accountNumber);
+        if (!consumer) return step.endDialog(false);
+        const started = await this.services.verification.start(turn.identity, consumer, turn.senderPhone);
         switch (started.kind) {
             case 'already':
                 return step.endDialog(true);
@@ -49,7 +51,7 @@ export class VerifyDialog extends ComponentDialog {
                 return step.endDialog(true);
             case 'code_sent':
                 return step.prompt(ASK_CODE, AskPrompt.options('verify:askCode', { mobile: started.maskedMobile },
-                    [{ value: 'resend', label: { key: 'verify:resend' } }],
+                    [{ value: 'resend', label: { key: 'verify:resend' }, synonymsKey: 'verify:words.resend' }],
                     { maxAttempts: MAX_PROMPT_ATTEMPTS, data: { account: consumer.accountNumber } }));
             default:
                 await step.context.sendActivity(turn.t(`verify:${started.kind}`));
@@ -65,7 +67,13 @@ export class VerifyDialog extends ComponentDialog {
             await step.context.sendActivity(t('verify:verified'));
             return step.endDialog(true);
         }
-        await step.context.sendActivity(t(answer.note === 'expired' ? 'verify:expired' : 'verify:locked'));
+        if (answer.note === 'expired') {
+            // A fresh code is sent at once (within the hourly limit) rather than sending the user back to the menu.
+            await step.context.sendActivity(t('verify:expired'));
+            return step.replaceDialog('verify.flow', step.options);
+        }
+        if (answer.gaveUp && answer.note !== 'locked') return sayGaveUp(step);
+        await step.context.sendActivity(t('verify:locked'));
         return step.endDialog(false);
     }
 }

@@ -21,8 +21,4 @@ export class KeyedLock {
         }
     }
 
-    /** How many keys have a task queued or running. */
-    get activeKeys(): number {
-        return this.tails.size;
-    }
 }

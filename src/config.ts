@@ -87,6 +87,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         problems.push('PAYMENT_URL_TEMPLATE must be an http(s) URL; {account} is replaced by the account number');
     }
     const microsoftAppId = str('MicrosoftAppId');
+    if (microsoftAppId && smsSender === 'log') {
+        problems.push('SMS_SENDER=log only writes one-time codes to the log; with MicrosoftAppId set (a real deployment) set SMS_SENDER=http and SMS_HTTP_URL');
+    }
     const microsoftAppPassword = str('MicrosoftAppPassword');
     if (microsoftAppId && !microsoftAppPassword && str('MicrosoftAppType', 'MultiTenant') !== 'UserAssignedMSI') {
         problems.push('MicrosoftAppPassword is required when MicrosoftAppId is set');

@@ -4,14 +4,13 @@ import { SerializeTurnsMiddleware } from '../adapters/shared/SerializeTurnsMiddl
 import { DialogServices } from '../dialogs/DialogServices';
 import { MainDialog } from '../dialogs/MainDialog';
 import { BijliMitraBot } from './bot/BijliMitraBot';
-import { TurnData } from './bot/TurnData';
 import { ChannelOutput } from './bot/ChannelOutput';
 import { AppConfig } from './config';
 import { openDatabase } from './data/createDataSource';
 import { Database } from './data/Database';
 import { seedDemoData } from './data/demoData';
 import { Consumer } from './data/entities/Consumer';
-import { toLanguage, Translator } from './i18n/Translator';
+import { Translator } from './i18n/Translator';
 import { Logger } from './logger';
 import { IntentRecognizer, Recognizer } from './nlu/IntentRecognizer';
 import { ComplaintCategories } from './services/ComplaintCategories';
@@ -93,16 +92,9 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
     };
     const bot = new BijliMitraBot(conversationState, new MainDialog(services), identities, recognizer, translator, logger);
 
+    // Failures inside the bot are handled by the bot under the turn lock; this catches the rest (middleware, sends).
     const onTurnError = async (context: TurnContext, error: Error) => {
-        logger.error('turn failed', { channel: context.activity.channelId, conversation: context.activity.conversation?.id, error });
-        try {
-            const t = TurnData.find(context)?.t ?? translator.forLanguage(toLanguage(context.activity.locale) ?? 'en');
-            // Start afresh: a dialog stack that threw once would likely throw again on the next message.
-            await conversationState.delete(context);
-            await context.sendActivity(t('common:error'));
-        } catch (inner) {
-            logger.error('could not tell the user about a failed turn', { error: inner as Error });
-        }
+        logger.error('turn failed outside the dialogs', { channel: context.activity.channelId, conversation: context.activity.conversation?.id, error });
     };
 
     return {

@@ -7,7 +7,8 @@ export { createBijliMitra, BijliMitra, BijliMitraOverrides } from './createBijli
 export { loadConfig, AppConfig, ConfigError } from './config';
 export { startServer, BotServer } from './server';
 export { Logger, maskNumbers } from './logger';
-export { BijliMitraBot, senderPhoneOf } from './bot/BijliMitraBot';
+export { BijliMitraBot } from './bot/BijliMitraBot';
+export { trustSenderPhone, trustedSenderPhone } from './bot/trustedSenderPhone';
 export { ChannelOutput, ChannelCapabilities, ChoiceButton } from './bot/ChannelOutput';
 export { TurnData } from './bot/TurnData';
 export { openDatabase, createDataSource, ENTITIES, MIGRATIONS } from './data/createDataSource';

@@ -3,6 +3,7 @@ import {
     Activity, ActivityTypes, BotAdapter, ConversationReference, ResourceResponse, TurnContext,
 } from 'botbuilder';
 import type { ClaimsIdentity } from 'botframework-connector';
+import { trustSenderPhone } from '../../src/bot/trustedSenderPhone';
 
 /** Where the terminal adapter writes the bot's messages. */
 export interface TerminalOutput {
@@ -58,10 +59,10 @@ export class TerminalAdapter extends BotAdapter {
 
     private async receive(partial: Partial<Activity>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
         const activity = TurnContext.applyConversationReference({ ...partial, id: randomUUID(), timestamp: new Date() }, this.reference, true) as Activity;
-        // applyConversationReference sets `from` to the reference's user; the phone travels on its properties.
-        activity.from = { ...this.reference.user!, properties: this.options.phoneNumber ? { phoneNumber: this.options.phoneNumber } : undefined };
-        activity.recipient = this.reference.bot!;
-        await this.runMiddleware(new TurnContext(this, activity), logic);
+        const context = new TurnContext(this, activity);
+        // The terminal is local: the developer's --phone stands for what a platform like WhatsApp would vouch for.
+        if (this.options.phoneNumber) trustSenderPhone(context, this.options.phoneNumber);
+        await this.runMiddleware(context, logic);
     }
 
     async sendActivities(_context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {

@@ -1,21 +1,12 @@
 import { Activity, ActivityHandler, ConversationState, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { DialogSet, DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
 import { MainDialog, MainDialogOptions } from '../../dialogs/MainDialog';
-import { Translator } from '../i18n/Translator';
+import { toLanguage, Translator } from '../i18n/Translator';
 import { Logger } from '../logger';
-import { parseMobileNumber } from '../nlu/extractEntities';
 import { Recognizer } from '../nlu/IntentRecognizer';
 import { IdentityService } from '../services/IdentityService';
+import { trustedSenderPhone } from './trustedSenderPhone';
 import { TurnData } from './TurnData';
-
-/**
- * The sender's phone number as the channel reports it. Channel adapters put it on `from.properties.phoneNumber`
- * (WhatsApp's `wa_id`, say); channels that do not know it leave it out and users verify by one-time code instead.
- */
-export function senderPhoneOf(activity: Partial<Activity>): string | null {
-    const raw = (activity.from?.properties as { phoneNumber?: unknown } | undefined)?.phoneNumber;
-    return typeof raw === 'string' ? parseMobileNumber(raw) : null;
-}
 
 /**
  * The bot: prepares each turn (who the user is, their language, what they said), runs the main dialog, and saves
@@ -53,18 +44,34 @@ export class BijliMitraBot extends ActivityHandler {
         });
     }
 
-    /** Runs the turn and saves conversation state, also when the dialogs threw (so the user is not stuck). */
+    /**
+     * Runs the turn and saves conversation state. When the dialogs throw, the conversation starts afresh (a stack
+     * that threw once would throw again) and the user is told, all inside the turn, so under the conversation's
+     * lock: a recovery outside it could wipe state the next queued turn is already using.
+     */
     override async run(context: TurnContext): Promise<void> {
         try {
             await super.run(context);
-        } finally {
             await this.conversationState.saveChanges(context, false);
+        } catch (error) {
+            this.logger.error('turn failed; conversation reset', { channel: context.activity.channelId, conversation: context.activity.conversation?.id, error: error as Error });
+            await this.conversationState.delete(context);
+            const t = TurnData.find(context)?.t ?? this.translator.forLanguage(toLanguage(context.activity.locale) ?? 'en');
+            await context.sendActivity(t('common:error'));
         }
+    }
+
+    /**
+     * Prepares `context` for the dialogs (who the user is, their language, what they said). {@link run} does this;
+     * a host that runs {@link MainDialog} in its own DialogSet calls it once per turn first.
+     */
+    async prepareTurn(context: TurnContext): Promise<void> {
+        await this.prepare(context);
     }
 
     private async prepare(context: TurnContext): Promise<void> {
         const activity = context.activity;
-        const phone = senderPhoneOf(activity);
+        const phone = trustedSenderPhone(context);
         const identity = await this.identities.getOrCreate(activity.channelId, activity.from.id, phone);
         const language = identity.preferredLanguage === 'hi' || identity.preferredLanguage === 'en' ? identity.preferredLanguage : null;
         const recognition = this.recognizer.recognize(typeof activity.text === 'string' ? activity.text : '', language === 'hi' ? 'hi' : 'en');
@@ -80,6 +87,11 @@ export class BijliMitraBot extends ActivityHandler {
 
     private async runDialog(context: TurnContext, options?: MainDialogOptions): Promise<void> {
         const dc = await this.dialogs.createContext(context);
+        if (options?.welcome && dc.activeDialog) {
+            // The user reopened a chat that is waiting for an answer: ask the open question again.
+            await dc.repromptDialog();
+            return;
+        }
         const result = await dc.continueDialog();
         if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.mainDialog.id, options);
     }

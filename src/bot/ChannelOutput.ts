@@ -27,7 +27,6 @@ export class ChannelOutput {
         ['webchat', { maxSuggestedActions: 100, maxButtonTitle: 100 }],
         ['directline', { maxSuggestedActions: 100, maxButtonTitle: 100 }],
         ['terminal', { maxSuggestedActions: 100, maxButtonTitle: 100 }],
-        ['test', { maxSuggestedActions: 100, maxButtonTitle: 100 }],
     ]);
 
     /** Declares what `channelId` can render. */

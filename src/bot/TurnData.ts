@@ -49,8 +49,8 @@ export class TurnData {
         if (!vars) return vars;
         const resolved: Record<string, unknown> = {};
         for (const [name, value] of Object.entries(vars)) {
-            const v = value as { $t?: string; $date?: string; $dateTime?: string } | null;
-            if (v && typeof v === 'object' && typeof v.$t === 'string') resolved[name] = t(v.$t);
+            const v = value as { $t?: string; vars?: Record<string, unknown>; $date?: string; $dateTime?: string } | null;
+            if (v && typeof v === 'object' && typeof v.$t === 'string') resolved[name] = t(v.$t, v.vars);
             else if (v && typeof v === 'object' && typeof v.$date === 'string') resolved[name] = formatDate(v.$date, language);
             else if (v && typeof v === 'object' && typeof v.$dateTime === 'string') resolved[name] = formatDateTime(new Date(v.$dateTime), language);
             else resolved[name] = value;

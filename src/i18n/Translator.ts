@@ -58,8 +58,4 @@ export class Translator {
         return (key, vars) => fixed(key, vars as never) as unknown as string;
     }
 
-    /** The raw value at `key` (arrays and objects included), for lists such as synonyms. */
-    lookup(language: Language, key: string): unknown {
-        return this.i18n.getFixedT(language)(key, { returnObjects: true } as never);
-    }
 }

@@ -35,8 +35,8 @@ export function maskName(name: string): string {
     }).join(' ');
 }
 
-/** `1234567890` → `******7890`. */
-export function maskAccount(accountNumber: string): string {
+/** `1234567890` → `******7890`: how account and mobile numbers are shown to a user not verified for them. */
+export function maskDigits(accountNumber: string): string {
     return '*'.repeat(Math.max(0, accountNumber.length - 4)) + accountNumber.slice(-4);
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { In, QueryFailedError } from 'typeorm';
 import { Database } from '../data/Database';
 import { Complaint } from '../data/entities/Complaint';
@@ -15,7 +16,10 @@ export interface NewComplaint {
     contactMobile: string | null;
     channel: string;
     channelUserId: string;
-    /** `channelId/activityId` of the confirming message: a redelivered message returns the first complaint. */
+    /**
+     * Identifies the confirming message (channel, conversation and activity id): a redelivered message returns the
+     * first complaint. Stored as a SHA-256 hash, so ids of any length fit.
+     */
     sourceActivityKey: string | null;
 }
 
@@ -37,7 +41,8 @@ export class ComplaintService {
      * Saves `input` with a new ticket and a first history entry, in one transaction. Idempotent on
      * `sourceActivityKey`: the same inbound message never creates a second complaint.
      */
-    async register(input: NewComplaint): Promise<Complaint> {
+    async register(complaint: NewComplaint): Promise<Complaint> {
+        const input = { ...complaint, sourceActivityKey: complaint.sourceActivityKey && createHash('sha256').update(complaint.sourceActivityKey).digest('hex') };
         const existing = await this.findBySource(input.sourceActivityKey);
         if (existing) return existing;
         const ticket = await this.references.next('C');

@@ -1,3 +1,4 @@
+import { EntityManager } from 'typeorm';
 import { Database } from '../data/Database';
 import { Bill } from '../data/entities/Bill';
 import { Consumer } from '../data/entities/Consumer';
@@ -7,7 +8,7 @@ import { BillRecord, ConsumerRecord, MeterRecord, ReadingSource, UtilityBackend 
 
 /** {@link UtilityBackend} on the project's own tables, which `bijli-mitra import` fills from CSV. */
 export class DatabaseUtilityBackend implements UtilityBackend {
-    constructor(private readonly db: Database, private readonly today: () => string = () => new Date().toISOString().slice(0, 10)) {}
+    constructor(private readonly db: Database) {}
 
     async findConsumer(accountNumber: string): Promise<ConsumerRecord | null> {
         return this.db.run((m) => m.getRepository(Consumer).findOneBy({ accountNumber }));
@@ -21,11 +22,23 @@ export class DatabaseUtilityBackend implements UtilityBackend {
         return this.db.run((m) => m.getRepository(Bill).find({ where: { accountNumber }, order: { billMonth: 'DESC' }, take: limit }));
     }
 
-    async submitMeterReading(accountNumber: string, meterNumber: string, reading: number, source: ReadingSource): Promise<void> {
-        await this.db.transaction(async (manager) => {
+    async lastSubmittedReading(meterNumber: string): Promise<number | null> {
+        return this.db.run((m) => this.highestSubmitted(m, meterNumber));
+    }
+
+    async submitMeterReading(accountNumber: string, meterNumber: string, reading: number, source: ReadingSource) {
+        return this.db.transaction(async (manager) => {
+            const meter = await manager.getRepository(Meter).findOneByOrFail({ meterNumber });
+            const floor = Math.max(meter.lastReading, (await this.highestSubmitted(manager, meterNumber)) ?? 0);
+            if (reading < floor) return { accepted: false as const, floor };
             await manager.getRepository(MeterReading).insert({ accountNumber, meterNumber, reading, channel: source.channel, channelUserId: source.channelUserId });
-            // The next submission is checked against this one, so a consumer cannot walk the reading backwards.
-            await manager.getRepository(Meter).update({ meterNumber }, { lastReading: reading, lastReadingDate: this.today() });
+            return { accepted: true as const };
         });
+    }
+
+    private async highestSubmitted(manager: EntityManager, meterNumber: string): Promise<number | null> {
+        const row = await manager.getRepository(MeterReading).createQueryBuilder('r')
+            .select('MAX(r.reading)', 'max').where('r.meterNumber = :meterNumber', { meterNumber }).getRawOne<{ max: number | string | null }>();
+        return row?.max === null || row?.max === undefined ? null : Number(row.max);
     }
 }

@@ -50,16 +50,16 @@ export class IdentityService {
         return links.map((link) => link.accountNumber);
     }
 
-    /** Whether this identity has verified `accountNumber`. */
-    async isVerified(identityId: number, accountNumber: string): Promise<boolean> {
-        return this.db.run((m) => m.getRepository(AccountLink).existsBy({ identityId, accountNumber }));
+    /** Whether this identity has verified `accountNumber` against its current registered mobile. */
+    async isVerified(identityId: number, accountNumber: string, registeredMobile: string): Promise<boolean> {
+        return this.db.run((m) => m.getRepository(AccountLink).existsBy({ identityId, accountNumber, verifiedMobile: registeredMobile }));
     }
 
-    /** Records a verified link; linking twice is harmless. */
-    async link(identityId: number, accountNumber: string, method: VerificationMethod): Promise<void> {
+    /** Records a verified link against `registeredMobile`; linking again refreshes it. */
+    async link(identityId: number, accountNumber: string, method: VerificationMethod, registeredMobile: string): Promise<void> {
         await this.db.run((m) => m.createQueryBuilder().insert().into(AccountLink)
-            .values({ identityId, accountNumber, method })
-            .orIgnore()
+            .values({ identityId, accountNumber, method, verifiedMobile: registeredMobile })
+            .orUpdate(['method', 'verifiedMobile'], ['identityId', 'accountNumber'])
             .execute());
     }
 }

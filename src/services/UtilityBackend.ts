@@ -52,6 +52,12 @@ export interface UtilityBackend {
     findMeter(accountNumber: string): Promise<MeterRecord | null>;
     /** Up to `limit` bills, newest month first. */
     listBills(accountNumber: string, limit: number): Promise<BillRecord[]>;
-    /** Records a consumer's own reading; the caller has validated it against {@link findMeter}. */
-    submitMeterReading(accountNumber: string, meterNumber: string, reading: number, source: ReadingSource): Promise<void>;
+    /** The highest reading consumers have submitted for this meter (not yet checked by the discom), or null. */
+    lastSubmittedReading(meterNumber: string): Promise<number | null>;
+    /**
+     * Records a consumer's own reading for the discom to check; the official reading is not changed. Refused (with
+     * the reading it must not be below) when it is lower than the official or an earlier submitted reading, checked
+     * atomically so two submissions cannot walk the reading backwards.
+     */
+    submitMeterReading(accountNumber: string, meterNumber: string, reading: number, source: ReadingSource): Promise<{ accepted: true } | { accepted: false; floor: number }>;
 }

@@ -1,6 +1,7 @@
 import { createHash, randomInt } from 'crypto';
 import { MoreThan } from 'typeorm';
 import { Database } from '../data/Database';
+import { maskDigits } from '../i18n/format';
 import { toAsciiDigits } from '../nlu/normalizeText';
 import { ChannelIdentity } from '../data/entities/ChannelIdentity';
 import { VerificationCode } from '../data/entities/VerificationCode';
@@ -42,20 +43,24 @@ export class VerificationService {
         private readonly now: () => number = () => Date.now()
     ) {}
 
-    /** Starts verifying `identity` for `consumer`. */
-    async start(identity: ChannelIdentity, consumer: ConsumerRecord): Promise<VerificationStart> {
-        if (await this.identities.isVerified(identity.id, consumer.accountNumber)) return { kind: 'already' };
+    /**
+     * Starts verifying `identity` for `consumer`. `senderPhone` is the phone number a trusted channel adapter
+     * vouched for on this turn (never one the client claims about itself).
+     */
+    async start(identity: ChannelIdentity, consumer: ConsumerRecord, senderPhone: string | null): Promise<VerificationStart> {
         const mobile = consumer.registeredMobile;
         if (!mobile) return { kind: 'no_mobile' };
-        if (identity.phoneNumber && identity.phoneNumber === mobile) {
-            await this.identities.link(identity.id, consumer.accountNumber, 'phone_match');
+        if (await this.identities.isVerified(identity.id, consumer.accountNumber, mobile)) return { kind: 'already' };
+        if (senderPhone && senderPhone === mobile) {
+            await this.identities.link(identity.id, consumer.accountNumber, 'phone_match', mobile);
             return { kind: 'phone_match' };
         }
         const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
         const issued = await this.db.run(async (m) => {
             const codes = m.getRepository(VerificationCode);
             const hourAgo = new Date(this.now() - 3600_000);
-            const recent = await codes.countBy({ identityId: identity.id, accountNumber: consumer.accountNumber, createdAt: MoreThan(hourAgo) });
+            // Counted per account, whoever asks: a new chat identity must not buy a new allowance of SMS or guesses.
+            const recent = await codes.countBy({ accountNumber: consumer.accountNumber, createdAt: MoreThan(hourAgo) });
             if (recent >= this.policy.maxSendsPerHour) return false;
             // Older codes stop working once a new one is sent, so only the latest SMS matters.
             await codes.update({ identityId: identity.id, accountNumber: consumer.accountNumber, spent: false }, { spent: true });
@@ -63,6 +68,7 @@ export class VerificationService {
                 identityId: identity.id,
                 accountNumber: consumer.accountNumber,
                 codeHash: hashCode(code, identity.id, consumer.accountNumber),
+                sentTo: mobile,
                 attempts: 0,
                 expiresAt: this.now() + this.policy.ttlSeconds * 1000,
                 spent: false,
@@ -77,12 +83,13 @@ export class VerificationService {
         } catch {
             return { kind: 'send_failed' };
         }
-        return { kind: 'code_sent', maskedMobile: maskMobile(mobile) };
+        return { kind: 'code_sent', maskedMobile: maskDigits(mobile) };
     }
 
     /** Checks a code typed by the user (Devanagari digits and spaces allowed). */
     async check(identity: ChannelIdentity, accountNumber: string, typed: string): Promise<CodeCheck> {
         const digits = toAsciiDigits(typed).replace(/\s/g, '');
+        let mobileAtIssue = '';
         const outcome = await this.db.run(async (m): Promise<CodeCheck> => {
             const codes = m.getRepository(VerificationCode);
             const pending = await codes.findOne({ where: { identityId: identity.id, accountNumber, spent: false }, order: { id: 'DESC' } });
@@ -93,21 +100,19 @@ export class VerificationService {
             }
             if (hashCode(digits, identity.id, accountNumber) === pending.codeHash) {
                 await codes.update({ id: pending.id }, { spent: true });
+                mobileAtIssue = pending.sentTo;
                 return { kind: 'verified' };
             }
-            const attempts = pending.attempts + 1;
+            // Incremented in the database, so concurrent guesses (several instances) cannot exceed the limit.
+            await codes.increment({ id: pending.id }, 'attempts', 1);
+            const { attempts } = await codes.findOneByOrFail({ id: pending.id });
             const locked = attempts >= this.policy.maxAttempts;
-            await codes.update({ id: pending.id }, { attempts, spent: locked });
+            if (locked) await codes.update({ id: pending.id }, { spent: true });
             return locked ? { kind: 'locked' } : { kind: 'wrong', attemptsLeft: this.policy.maxAttempts - attempts };
         });
-        if (outcome.kind === 'verified') await this.identities.link(identity.id, accountNumber, 'otp');
+        if (outcome.kind === 'verified') await this.identities.link(identity.id, accountNumber, 'otp', mobileAtIssue);
         return outcome;
     }
-}
-
-/** `9876543210` → `******3210`, the form shown to a not-yet-verified user. */
-export function maskMobile(mobile: string): string {
-    return '*'.repeat(Math.max(0, mobile.length - 4)) + mobile.slice(-4);
 }
 
 function hashCode(code: string, identityId: number, accountNumber: string): string {

@@ -6,6 +6,7 @@ import { openDatabase } from '../../src/data/createDataSource';
 import { seedDemoData } from '../../src/data/demoData';
 import { Logger } from '../../src/logger';
 import { LogSmsSender } from '../../src/services/LogSmsSender';
+import { trustSenderPhone } from '../../src/bot/trustedSenderPhone';
 
 /** A configuration for tests: in-memory SQLite unless `databaseUrl` is given, no .env file read. */
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
@@ -29,6 +30,8 @@ export class TestBot {
         await seedDemoData(dataSource);
         const sms = new LogSmsSender(logger);
         const app = await createBijliMitra(testConfig(options.config), { dataSource, logger, sms, ...options.overrides });
+        // botbuilder's TestAdapter uses channel "test"; render its buttons as a channel with buttons does.
+        app.services.output.register('test', { maxSuggestedActions: 100, maxButtonTitle: 100 });
         return new TestBot(app, dataSource, sms, logLines);
     }
 
@@ -61,9 +64,12 @@ export class TestConversation {
             channelId: options.channelId ?? 'test',
             locale: options.locale ?? 'en-IN',
             conversation: { id: `conv-${userId}`, isGroup: false, conversationType: 'personal', name: '' },
-            from: { id: userId, name: 'Consumer', role: 'user', properties: options.phoneNumber ? { phoneNumber: options.phoneNumber } : undefined },
+            from: { id: userId, name: 'Consumer', role: 'user' },
             recipient: { id: 'bot', name: 'Bijli Mitra', role: 'bot' },
         }));
+        const phone = options.phoneNumber;
+        // Stands in for a channel adapter that knows the sender's phone from the platform (as WhatsApp's does).
+        if (phone) this.adapter.use({ onTurn: async (context, next) => { trustSenderPhone(context, phone); await next(); } });
     }
 
     /** Sends `text` (or a whole activity) as the user and returns the text of every reply of that turn. */

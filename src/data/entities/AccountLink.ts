@@ -19,6 +19,10 @@ export class AccountLink {
     @Column({ type: 'varchar', length: 12 })
     method: VerificationMethod;
 
+    /** The registered mobile the proof was made against; a changed registered mobile voids the link. */
+    @Column({ type: 'varchar', length: 10 })
+    verifiedMobile: string;
+
     @CreateDateColumn()
     verifiedAt: Date;
 }

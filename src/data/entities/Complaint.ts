@@ -5,6 +5,7 @@ export type ComplaintStatus = 'registered' | 'assigned' | 'in_progress' | 'resol
 
 /** A consumer's complaint with its readable ticket number. */
 @Entity('complaints')
+@Index(['channel', 'channelUserId'])
 export class Complaint {
     @PrimaryGeneratedColumn()
     id: number;
@@ -44,12 +45,11 @@ export class Complaint {
     channel: string;
 
     /** The channel user who registered it; used for "my complaints" and, later, proactive updates. */
-    @Index()
     @Column({ type: 'varchar', length: 200 })
     channelUserId: string;
 
-    /** Inbound activity id, so that a redelivered message never creates a second complaint. */
-    @Column({ type: 'varchar', length: 200, nullable: true, unique: true })
+    /** SHA-256 hex of the confirming message's ids, so that a redelivered message never creates a second complaint. */
+    @Column({ type: 'varchar', length: 64, nullable: true, unique: true })
     sourceActivityKey: string | null;
 
     @Column({ type: 'varchar', length: 15 })

@@ -16,6 +16,10 @@ export class VerificationCode {
     @Column({ type: 'varchar', length: 64 })
     codeHash: string;
 
+    /** The registered mobile the code was sent to; the link made with it is bound to that number. */
+    @Column({ type: 'varchar', length: 10 })
+    sentTo: string;
+
     @Column({ type: 'integer' })
     attempts: number;
 

@@ -52,13 +52,13 @@ export class Initial1764100000000 implements MigrationInterface {
                 { name: 'latitude', type: 'double precision', isNullable: true },
                 { name: 'longitude', type: 'double precision', isNullable: true },
                 varchar('contactMobile', 10, true), varchar('channel', 30), varchar('channelUserId', 200),
-                { ...varchar('sourceActivityKey', 200, true), isUnique: true },
+                { ...varchar('sourceActivityKey', 64, true), isUnique: true },
                 varchar('status', 15), timestamp('createdAt'), timestamp('updatedAt'),
             ],
             indices: [
                 new TableIndex({ columnNames: ['ticket'], isUnique: true }),
                 new TableIndex({ columnNames: ['accountNumber'] }),
-                new TableIndex({ columnNames: ['channelUserId'] }),
+                new TableIndex({ columnNames: ['channel', 'channelUserId'] }),
             ],
         }));
         await queryRunner.createTable(new Table({
@@ -77,13 +77,13 @@ export class Initial1764100000000 implements MigrationInterface {
         }));
         await queryRunner.createTable(new Table({
             name: 'account_links',
-            columns: [id, integer('identityId'), varchar('accountNumber', 10), varchar('method', 12), timestamp('verifiedAt')],
+            columns: [id, integer('identityId'), varchar('accountNumber', 10), varchar('method', 12), varchar('verifiedMobile', 10), timestamp('verifiedAt')],
             indices: [new TableIndex({ columnNames: ['identityId', 'accountNumber'], isUnique: true })],
         }));
         await queryRunner.createTable(new Table({
             name: 'verification_codes',
             columns: [
-                id, integer('identityId'), varchar('accountNumber', 10), varchar('codeHash', 64), integer('attempts'),
+                id, integer('identityId'), varchar('accountNumber', 10), varchar('codeHash', 64), varchar('sentTo', 10), integer('attempts'),
                 { name: 'expiresAt', type: 'bigint' }, { name: 'spent', type: 'boolean' }, timestamp('createdAt'),
             ],
             indices: [new TableIndex({ columnNames: ['identityId', 'accountNumber'] })],

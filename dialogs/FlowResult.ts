@@ -1,0 +1,17 @@
+import { Recognition } from '../src/nlu/IntentRecognizer';
+
+/** What a flow tells the main dialog when it ends. */
+export interface FlowResult {
+    /** Show the main menu next. */
+    showMenu?: boolean;
+    /** The user's last message asked for something else ("meter details" after a bill): act on it. */
+    followUp?: boolean;
+    /** Registered complaint's ticket, when the flow registered one. */
+    ticket?: string;
+}
+
+/** Whether a message asks for something the bot does (a flow, an officer, an opt-out), as opposed to chit-chat. */
+export function isRequest(r: Pick<Recognition, 'intent' | 'score'>): boolean {
+    return r.score >= 0.5 && (r.intent.startsWith('complaint.') || r.intent.startsWith('bill.') || r.intent.startsWith('meter.')
+        || r.intent === 'agent' || r.intent === 'unsubscribe');
+}
