@@ -1,7 +1,7 @@
 import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
 import { echoSafe, formatDateTime, maskName } from '../src/i18n/format';
-import { parseMobileNumber } from '../src/nlu/extractEntities';
+import { findMobileNumber } from '../src/nlu/extractEntities';
 import { findLocation, GeoPoint } from '../src/bot/findLocation';
 import { AccountDialog, AccountResult } from './AccountDialog';
 import { AskAnswer, AskPrompt } from './AskPrompt';
@@ -55,7 +55,7 @@ export class ComplaintDialog extends ComponentDialog {
         super(ComplaintDialog.id);
         this.addDialog(new AskPrompt(ASK_CATEGORY, services.output));
         this.addDialog(new AskPrompt(ASK_MOBILE, services.output, async (answer) =>
-            parseMobileNumber(answer.text) ? true : { key: 'complaint:retry.mobile' }, { freeText: true }));
+            findMobileNumber(answer.text) ? true : { key: 'complaint:retry.mobile' }, { freeText: true }));
         this.addDialog(new AskPrompt(ASK_ADDRESS, services.output, async (answer, context) => {
             if (findLocation(context.activity)) return true;
             if (answer.text.length > MAX_ADDRESS) return { key: 'complaint:retry.addressLong', vars: { max: MAX_ADDRESS } };
@@ -134,7 +134,7 @@ export class ComplaintDialog extends ComponentDialog {
         const values = this.values(step);
         const answer = step.result as AskAnswer | undefined;
         if (answer?.gaveUp) return sayGaveUp(step);
-        if (answer?.text) values.contactMobile = parseMobileNumber(answer.text);
+        if (answer?.text) values.contactMobile = findMobileNumber(answer.text);
         if (values.account) return step.next();
         return step.prompt(ASK_ADDRESS, AskPrompt.options('complaint:askAddress'));
     }

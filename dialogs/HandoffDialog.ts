@@ -1,7 +1,7 @@
 import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
 import { maskDigits } from '../src/i18n/format';
-import { parseMobileNumber } from '../src/nlu/extractEntities';
+import { findMobileNumber } from '../src/nlu/extractEntities';
 import { AccountDialog, AccountResult } from './AccountDialog';
 import { AskAnswer, AskPrompt } from './AskPrompt';
 import { sayGaveUp } from './sayGaveUp';
@@ -20,7 +20,7 @@ export class HandoffDialog extends ComponentDialog {
         super(HandoffDialog.id);
         this.addDialog(new AccountDialog(services));
         this.addDialog(new AskPrompt(ASK_MOBILE, services.output, async (answer) =>
-            answer.choice === 'this' || parseMobileNumber(answer.text) ? true : { key: 'handoff:retry.mobile' }, { freeText: true }));
+            answer.choice === 'this' || findMobileNumber(answer.text) ? true : { key: 'handoff:retry.mobile' }, { freeText: true }));
         this.addDialog(new WaterfallDialog('handoff.flow', [
             async (step: WaterfallStepContext) => {
                 await step.context.sendActivity(TurnData.of(step.context).t('handoff:intro'));
@@ -45,7 +45,7 @@ export class HandoffDialog extends ComponentDialog {
         const answer = step.result as AskAnswer;
         const turn = TurnData.of(step.context);
         if (answer.gaveUp) return sayGaveUp(step);
-        const mobile = answer.choice === 'this' ? turn.senderPhone : parseMobileNumber(answer.text);
+        const mobile = answer.choice === 'this' ? turn.senderPhone : findMobileNumber(answer.text);
         const account = (step.values as { account: string | null }).account;
         const activity = step.context.activity;
         const request = await this.services.handoff.request({

@@ -29,7 +29,7 @@ function enMonth(billMonth: string): string {
 /** Details that must never be shown to a user who has not verified the account. */
 function privateDetails(facts: DemoFacts): string[] {
     return [facts.name, ...facts.name.split(' ').filter((part) => part.length > 3), facts.mobile ?? '', facts.meterNumber,
-        rupees(facts.latestBill.amountPaise)].filter(Boolean);
+        rupees(facts.latestBill.amountPaise), facts.address, facts.address.split(',')[0]].filter(Boolean);
 }
 
 function assertNothingPrivate(texts: string[], facts: DemoFacts): void {

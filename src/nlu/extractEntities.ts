@@ -63,3 +63,14 @@ export function parseMobileNumber(text: string): string | null {
     const compact = toAsciiDigits(text).replace(/[\s\-().]/g, '').replace(/^(\+?91|0)(?=[6-9][0-9]{9}$)/, '');
     return /^[6-9][0-9]{9}$/.test(compact) ? compact : null;
 }
+
+/** The first Indian mobile number written anywhere in `text` ("call me on 98765 43210"), or null. */
+export function findMobileNumber(text: string): string | null {
+    const whole = parseMobileNumber(text);
+    if (whole) return whole;
+    for (const match of toAsciiDigits(text).matchAll(/(?:\+?91[\s-]?|0)?[0-9](?:[\s-]?[0-9]){9}/g)) {
+        const mobile = parseMobileNumber(match[0]);
+        if (mobile) return mobile;
+    }
+    return null;
+}

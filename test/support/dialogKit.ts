@@ -15,6 +15,7 @@ export const REFERENCE_FORMAT = /^R\d{4}-\d{4,}$/;
 export interface DemoFacts {
     account: string;
     name: string;
+    address: string;
     mobile: string | null;
     meterNumber: string;
     meterType: string;
@@ -32,6 +33,7 @@ export function demo(account: string): DemoFacts {
     return {
         account,
         name: consumer.name,
+        address: consumer.address,
         mobile: consumer.registeredMobile,
         meterNumber: meter.meterNumber,
         meterType: meter.meterType,

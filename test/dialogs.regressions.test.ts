@@ -1,0 +1,110 @@
+import { strict as assert } from 'assert';
+import { CallbackRequest } from '../src/data/entities/CallbackRequest';
+import { ChannelIdentity } from '../src/data/entities/ChannelIdentity';
+import { Complaint } from '../src/data/entities/Complaint';
+import { MeterReading } from '../src/data/entities/MeterReading';
+import { count, englishUser, joined, LUCKNOW, sayAll, sayCode } from './support/dialogKit';
+import { TestBot } from './support/TestBot';
+
+/** Cases a code review reproduced against an earlier version; each must keep working. */
+describe('dialog regressions', () => {
+    let bot: TestBot;
+    beforeEach(async () => { bot = await TestBot.create(); });
+    afterEach(async () => { await bot.close(); });
+
+    it('a phone number written into the activity by the client verifies nothing', async () => {
+        const user = bot.conversation();
+        await user.say('English');
+        await user.say('my bill');
+        const asked = joined(await user.say({ text: LUCKNOW.account, from: { id: user.adapter.template.from!.id, name: 'x', properties: { phoneNumber: LUCKNOW.mobile } } }));
+        assert.match(asked, /6-digit code by SMS/);
+        assert.doesNotMatch(asked, /Bill for/);
+    });
+
+    it('the menu\'s language button switches and the next menu answer still works', async () => {
+        const user = await englishUser(bot);
+        assert.match(joined(await user.say('7')), /हिंदी में बात/);
+        assert.match(joined(await user.say('3')), /खाता नंबर/, 'option 3 (bill) asks for the account');
+    });
+
+    it('"call me on <number>" at the callback-number question is an answer, not a new officer request', async () => {
+        const user = await englishUser(bot);
+        await sayAll(user, ['talk to an officer', "I don't have it"]);
+        const recorded = joined(await user.say('call me on 9876543210'));
+        assert.match(recorded, /callback request is recorded/, recorded);
+        assert.equal(await count(bot, CallbackRequest), 1);
+    });
+
+    it('an address that mentions officers is an address', async () => {
+        const user = await englishUser(bot);
+        await sayAll(user, ['no power since morning in our street', "I don't have it", '9876543210']);
+        const next = joined(await user.say('Officers Colony, Kanpur'));
+        assert.match(next, /Shall I register it\?/, next);
+        assert.match(next, /Officers Colony, Kanpur/);
+    });
+
+    it('"sms nahi aaya" at the code question sends a new code and unsubscribes nobody', async () => {
+        const user = await englishUser(bot);
+        await sayAll(user, ['my bill', LUCKNOW.account]);
+        const first = bot.lastCode();
+        await user.say('sms nahi aaya');
+        assert.equal(bot.sms.sent.length, 2, 'a second code was sent');
+        assert.notEqual(bot.lastCode(), null);
+        const identity = await bot.dataSource.getRepository(ChannelIdentity).findOneByOrFail({ channelUserId: user.adapter.template.from!.id });
+        assert.equal(identity.updatesOptOut, false);
+        assert.match(joined(await user.say(bot.lastCode()!)), /Bill for/);
+        assert.ok(first);
+    });
+
+    it('an English hazard report typed at the welcome language question gets the warning and a complaint', async () => {
+        const user = bot.conversation();
+        await user.open();
+        const replies = joined(await user.say('A live wire has fallen on the road near my house'));
+        assert.match(replies, /SAFETY FIRST/);
+        assert.match(replies, /account number/);
+    });
+
+    it('an unknown account typed where linked accounts are offered is reported as not found', async () => {
+        const user = await englishUser(bot);
+        await sayAll(user, ['my bill', LUCKNOW.account]);
+        await sayCode(bot, user);
+        await user.say('menu');
+        await user.say('my bill');
+        assert.match(joined(await user.say('9999999999')), /could not find account \*{6}9999/);
+    });
+
+    it('a new request typed after a bill is taken up', async () => {
+        const user = await englishUser(bot);
+        await sayAll(user, ['my bill', LUCKNOW.account]);
+        await sayCode(bot, user);
+        const next = joined(await user.say('meter details'));
+        assert.match(next, /Which account is this about\?/, next);
+    });
+
+    it('reopening a chat that waits for an answer asks the question again', async () => {
+        const user = await englishUser(bot);
+        await user.say('my bill');
+        const again = joined(await user.open());
+        assert.match(again, /10-digit account number/);
+    });
+
+    it('two confirmed readings racing cannot walk the meter backwards', async () => {
+        const first = await englishUser(bot, { phoneNumber: LUCKNOW.mobile! });
+        const second = await englishUser(bot, { phoneNumber: LUCKNOW.mobile! });
+        for (const user of [first, second]) await sayAll(user, ['meter reading', LUCKNOW.account]);
+        await first.say(String(LUCKNOW.lastReading + 100));
+        await second.say(String(LUCKNOW.lastReading + 500));
+        await second.say('yes');
+        const late = joined(await first.say('yes'));
+        assert.match(late, /cannot be lower than the last reading \(\d+ kWh\)/);
+        const readings = await bot.dataSource.getRepository(MeterReading).find();
+        assert.deepEqual(readings.map((r) => r.reading), [LUCKNOW.lastReading + 500]);
+    });
+
+    it('the menu never gives up, and chit-chat at the menu is answered', async () => {
+        const user = await englishUser(bot);
+        for (let i = 0; i < 5; i++) assert.match(joined(await user.say('asdf qwer')), /did not understand/);
+        assert.match(joined(await user.say('hello')), /I am Bijli Mitra/);
+        assert.equal(await count(bot, Complaint), 0);
+    });
+});
