@@ -27,6 +27,7 @@ const ASK_NUMBER_OR_NONE = 'account.numberOrNone';
  * the exact reason and another try; after three, the caller gets `gaveUp` and offers a way out.
  */
 export class AccountDialog extends ComponentDialog {
+    /** Dialog id. */
     static readonly id = 'accountDialog';
 
     constructor(private readonly services: DialogServices) {

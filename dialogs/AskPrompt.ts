@@ -16,6 +16,7 @@ export interface LocalizedText {
 
 /** A button of an {@link AskPrompt}. */
 export interface AskChoice {
+    /** What the answer's `choice` is set to when this button is picked. */
     value: string;
     /** Button title, from `locales/`. */
     label: LocalizedText;

@@ -25,6 +25,7 @@ const LAST_PAYMENT_LOOKBACK = 12;
  * previous bills on request, and the configured payment link.
  */
 export class BillDialog extends ComponentDialog {
+    /** Dialog id. */
     static readonly id = 'billDialog';
 
     constructor(private readonly services: DialogServices) {

@@ -49,6 +49,7 @@ const DESCRIPTIVE_WORDS = 4;
  * with a ticket number. Works without verification, as 1912 does, and shows only masked details.
  */
 export class ComplaintDialog extends ComponentDialog {
+    /** Dialog id. */
     static readonly id = 'complaintDialog';
 
     constructor(private readonly services: DialogServices) {

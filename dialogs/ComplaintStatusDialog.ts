@@ -26,6 +26,7 @@ const MY_COMPLAINTS_LIMIT = 5;
  * they verified. A ticket shows category, status, time and history, never personal details.
  */
 export class ComplaintStatusDialog extends ComponentDialog {
+    /** Dialog id. */
     static readonly id = 'complaintStatusDialog';
     private readonly howPrompt: AskPrompt;
 

@@ -17,13 +17,22 @@ export interface DialogSettings {
 
 /** Everything the dialogs depend on, injected so tests can substitute any part. */
 export interface DialogServices {
+    /** Consumer, meter and bill data (the discom's billing system). */
     backend: UtilityBackend;
+    /** Registers complaints and answers status questions. */
     complaints: ComplaintService;
+    /** Channel users, their language and verified accounts. */
     identities: IdentityService;
+    /** Phone match and one-time codes. */
     verification: VerificationService;
+    /** Officer callback requests. */
     handoff: HandoffService;
+    /** Complaint categories from configuration. */
     categories: ComplaintCategories;
+    /** Renders buttons as each channel can show them. */
     output: ChannelOutput;
+    /** Intent recognizer for typed answers. */
     recognizer: Recognizer;
+    /** Configured values the dialogs read. */
     settings: DialogSettings;
 }

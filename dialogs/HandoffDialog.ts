@@ -14,6 +14,7 @@ const ASK_MOBILE = 'handoff.mobile';
  * number to call, and tells them what happens next and what to do in an emergency.
  */
 export class HandoffDialog extends ComponentDialog {
+    /** Dialog id. */
     static readonly id = 'handoffDialog';
 
     constructor(private readonly services: DialogServices) {

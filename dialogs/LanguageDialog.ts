@@ -19,6 +19,7 @@ export interface LanguageResult {
  * in (Devanagari or romanised Hindi: Hindi; otherwise English) and is handed back so the caller can act on it. The choice is remembered for the user. Returns a {@link LanguageResult}.
  */
 export class LanguageDialog extends ComponentDialog {
+    /** Dialog id. */
     static readonly id = 'languageDialog';
 
     constructor(private readonly services: DialogServices) {

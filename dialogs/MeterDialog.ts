@@ -16,6 +16,7 @@ const ASK_NEXT = 'meter.next';
 
 /** Meter information for a verified user: number, type, last reading and date, prepaid balance; then an offer to submit a reading. */
 export class MeterDialog extends ComponentDialog {
+    /** Dialog id. */
     static readonly id = 'meterDialog';
 
     constructor(private readonly services: DialogServices) {

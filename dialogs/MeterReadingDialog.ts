@@ -30,6 +30,7 @@ export function parseReading(text: string): number | null {
  * number, is below the last reading or is implausibly high, confirms and records it.
  */
 export class MeterReadingDialog extends ComponentDialog {
+    /** Dialog id. */
     static readonly id = 'meterReadingDialog';
 
     constructor(private readonly services: DialogServices) {

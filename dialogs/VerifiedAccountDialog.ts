@@ -15,6 +15,7 @@ export interface VerifiedAccountOptions {
  * number, or `null` (after telling the user why) when either step did not succeed.
  */
 export class VerifiedAccountDialog extends ComponentDialog {
+    /** Dialog id. */
     static readonly id = 'verifiedAccountDialog';
 
     constructor(services: DialogServices) {

@@ -20,6 +20,7 @@ const MAX_PROMPT_ATTEMPTS = 8;
  * the registered mobile, with limited attempts and expiry. "Resend" sends a new code within the hourly limit.
  */
 export class VerifyDialog extends ComponentDialog {
+    /** Dialog id. */
     static readonly id = 'verifyDialog';
 
     constructor(private readonly services: DialogServices) {

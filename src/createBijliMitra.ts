@@ -39,18 +39,27 @@ export interface BijliMitraOverrides {
 
 /** The assembled application: everything an adapter needs to run turns, and what to close at shutdown. */
 export interface BijliMitra {
+    /** The validated configuration it was built from. */
     config: AppConfig;
+    /** The open TypeORM data source. */
     dataSource: DataSource;
     /** Serialised access to the data source (see {@link Database}). */
     db: Database;
+    /** Structured logger with number masking. */
     logger: Logger;
+    /** The bot; adapters route turns to `bot.run`. */
     bot: BijliMitraBot;
+    /** What the dialogs were built with. */
     services: DialogServices;
+    /** All user-facing text. */
     translator: Translator;
+    /** Bot state storage (TypeORM unless overridden). */
     storage: Storage;
+    /** Conversation state on {@link storage}. */
     conversationState: ConversationState;
     /** Adds the shared middleware and error handler to an adapter; call once per adapter. */
     prepareAdapter<T extends BotAdapter>(adapter: T): T;
+    /** Closes the database when this instance opened it. */
     close(): Promise<void>;
 }
 

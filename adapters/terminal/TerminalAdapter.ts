@@ -65,6 +65,7 @@ export class TerminalAdapter extends BotAdapter {
         await this.runMiddleware(context, logic);
     }
 
+    /** Prints each message, with its buttons as a numbered list. */
     async sendActivities(_context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
         const responses: ResourceResponse[] = [];
         for (const activity of activities) {
@@ -79,19 +80,23 @@ export class TerminalAdapter extends BotAdapter {
         return responses;
     }
 
+    /** Not possible in a terminal; throws. */
     async updateActivity(): Promise<void> {
         throw new Error('TerminalAdapter cannot edit a message that was already printed');
     }
 
+    /** Not possible in a terminal; throws. */
     async deleteActivity(): Promise<void> {
         throw new Error('TerminalAdapter cannot delete a message that was already printed');
     }
 
+    /** Runs `logic` as a proactive turn in the terminal conversation. */
     async continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
         const activity = TurnContext.applyConversationReference({ type: ActivityTypes.Event, name: 'continueConversation' }, reference, true);
         await this.runMiddleware(new TurnContext(this, activity), logic);
     }
 
+    /** Same as {@link continueConversation}; the app id or claims are not needed locally. */
     override async continueConversationAsync(
         _botAppIdOrClaims: string | ClaimsIdentity,
         reference: Partial<ConversationReference>,
