@@ -1,4 +1,4 @@
-import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
 import { echoSafe, formatDateTime, maskName } from '../src/i18n/format';
 import { findMobileNumber } from '../src/nlu/extractEntities';
@@ -30,9 +30,13 @@ interface ComplaintValues {
     address: string | null;
     location: GeoPoint | null;
     description: string;
+    /** Platform references of photos sent during the flow. */
+    photos?: string[];
 }
 
+const FLOW = 'complaint.flow';
 const ASK_CATEGORY = 'complaint.category';
+const MAX_PHOTOS = 5;
 const ASK_MOBILE = 'complaint.mobile';
 const ASK_ADDRESS = 'complaint.address';
 const ASK_DESCRIPTION = 'complaint.description';
@@ -70,7 +74,7 @@ export class ComplaintDialog extends ComponentDialog {
         }, { freeText: true }));
         this.addDialog(new AskPrompt(ASK_CONFIRM, services.output));
         this.addDialog(new AccountDialog(services));
-        this.addDialog(new WaterfallDialog('complaint.flow', [
+        this.addDialog(new WaterfallDialog(FLOW, [
             this.category.bind(this),
             this.safetyThenAccount.bind(this),
             this.mobileIfNoAccount.bind(this),
@@ -79,7 +83,33 @@ export class ComplaintDialog extends ComponentDialog {
             this.confirm.bind(this),
             this.save.bind(this),
         ]));
-        this.initialDialogId = 'complaint.flow';
+        this.initialDialogId = FLOW;
+    }
+
+    /**
+     * A photo or a location sent in the middle of the flow belongs to this complaint: keep it and ask the open
+     * question again. (At the address question a location is the answer, so the prompt gets it.)
+     */
+    protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+        const activity = innerDc.context.activity;
+        const photos = (activity.attachments ?? []).filter((a) => a.contentType?.startsWith('image/') && a.contentUrl).map((a) => a.contentUrl!);
+        const location = findLocation(activity);
+        const flow = innerDc.stack.find((instance) => instance.id === FLOW);
+        const atAddress = AskPrompt.pending(innerDc)?.prompt.id === ASK_ADDRESS;
+        if (!activity.text && flow && (photos.length > 0 || (location && !atAddress))) {
+            const values = flow.state.values as ComplaintValues;
+            const { t } = TurnData.of(innerDc.context);
+            if (photos.length > 0) {
+                values.photos = [...(values.photos ?? []), ...photos].slice(-MAX_PHOTOS);
+                await innerDc.context.sendActivity(t('complaint:photoAttached'));
+            } else {
+                values.location = location;
+                await innerDc.context.sendActivity(t('complaint:locationAttached'));
+            }
+            await innerDc.repromptDialog();
+            return { status: DialogTurnStatus.waiting };
+        }
+        return super.onContinueDialog(innerDc);
     }
 
     private values(step: WaterfallStepContext): ComplaintValues {
@@ -190,6 +220,7 @@ export class ComplaintDialog extends ComponentDialog {
             latitude: values.location?.latitude ?? null,
             longitude: values.location?.longitude ?? null,
             contactMobile: values.contactMobile,
+            attachments: values.photos?.length ? JSON.stringify(values.photos) : null,
             channel: activity.channelId,
             channelUserId: activity.from.id,
             sourceActivityKey: activity.id ? `${activity.channelId}/${activity.conversation.id}/${activity.id}` : null,

@@ -4,6 +4,7 @@ import { TurnData } from '../src/bot/TurnData';
 import { Language } from '../src/i18n/Translator';
 import { Intent, Recognition } from '../src/nlu/IntentRecognizer';
 import { foldForMatching } from '../src/nlu/normalizeText';
+import { findLocation } from '../src/bot/findLocation';
 import { AskAnswer, AskChoice, AskPrompt } from './AskPrompt';
 import { BillDialog } from './BillDialog';
 import { ComplaintDialog, ComplaintDialogOptions } from './ComplaintDialog';
@@ -99,7 +100,15 @@ export class MainDialog extends ComponentDialog {
 
     private async interrupt(dc: DialogContext): Promise<DialogTurnResult | null> {
         const activity = dc.context.activity;
-        if (activity.type !== ActivityTypes.Message || !activity.text) return null;
+        if (activity.type !== ActivityTypes.Message) return null;
+        const photo = activity.attachments?.some((a) => a.contentType?.startsWith('image/') && a.contentUrl);
+        // A photo during a complaint belongs to it (ComplaintDialog keeps it); anything else gets an explanation.
+        if (!activity.text && activity.attachments?.length && !(photo && this.complaintInProgress(dc))) {
+            await dc.context.sendActivity(TurnData.of(dc.context).t('common:mediaNotSupported'));
+            await dc.repromptDialog();
+            return { status: DialogTurnStatus.waiting };
+        }
+        if (!activity.text) return null;
         if (dc.activeDialog?.id === LanguageDialog.id) return null;
         const turn = TurnData.of(dc.context);
         if (saidOneOf(turn.wordList('common:words.menu'), activity.text)) {
@@ -182,6 +191,12 @@ export class MainDialog extends ComponentDialog {
         if (options.welcome) return this.showMenu(step, 'common:welcome');
         if (options.menu) return this.showMenu(step, options.menu);
         if (saidOneOf(turn.wordList('common:words.menu'), turn.recognition.text)) return this.showMenu(step, 'common:menuIntro');
+        const activity = step.context.activity;
+        if (!options.intent && !activity.text && findLocation(activity)) return this.startComplaint(step, turn.recognition, true);
+        if (!options.intent && !activity.text && activity.attachments?.length) {
+            await step.context.sendActivity(turn.t('common:mediaNotSupported'));
+            return this.showMenu(step, 'common:menuIntro');
+        }
         return this.act(step, options.intent ?? turn.recognition.intent, turn.recognition);
     }
 
@@ -270,6 +285,10 @@ export class MainDialog extends ComponentDialog {
             synonymsKey: m.synonymsKey,
         }));
         return step.prompt(ASK_MENU, AskPrompt.options(introKey, undefined, choices, { maxAttempts: MENU_ATTEMPTS }));
+    }
+
+    private complaintInProgress(dc: DialogContext): boolean {
+        return dc.stack.some((instance) => instance.id === ComplaintDialog.id);
     }
 
     private async switchLanguage(dc: DialogContext, language: Language): Promise<void> {

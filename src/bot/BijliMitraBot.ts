@@ -75,7 +75,13 @@ export class BijliMitraBot extends ActivityHandler {
         const identity = await this.identities.getOrCreate(activity.channelId, activity.from.id, phone);
         const language = identity.preferredLanguage === 'hi' || identity.preferredLanguage === 'en' ? identity.preferredLanguage : null;
         const recognition = this.recognizer.recognize(typeof activity.text === 'string' ? activity.text : '', language === 'hi' ? 'hi' : 'en');
-        new TurnData(identity, language, recognition, phone, this.translator).attach(context);
+        const turn = new TurnData(identity, language, recognition, phone, this.translator);
+        turn.attach(context);
+        // Adapters render buttons and lists per language (a list's "Options" label): tell them which.
+        context.onSendActivities(async (_context, activities, next) => {
+            for (const activity of activities) activity.locale = turn.language === 'hi' ? 'hi-IN' : 'en-IN';
+            return next();
+        });
         this.logger.debug('turn', {
             channel: activity.channelId,
             conversation: activity.conversation?.id,

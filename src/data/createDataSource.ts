@@ -14,14 +14,17 @@ import { Meter } from './entities/Meter';
 import { MeterReading } from './entities/MeterReading';
 import { SequenceCounter } from './entities/SequenceCounter';
 import { VerificationCode } from './entities/VerificationCode';
+import { InboundMessage } from './entities/InboundMessage';
+import { OutboundMessage } from './entities/OutboundMessage';
 import { Initial1764100000000 } from './migrations/1764100000000-Initial';
+import { Channels1764200000000 } from './migrations/1764200000000-Channels';
 
 /** Every entity of the schema. */
 export const ENTITIES = [Consumer, Meter, Bill, Complaint, ComplaintEvent, ChannelIdentity, AccountLink,
-    VerificationCode, CallbackRequest, MeterReading, BotStateRecord, SequenceCounter];
+    VerificationCode, CallbackRequest, MeterReading, BotStateRecord, SequenceCounter, InboundMessage, OutboundMessage];
 
 /** Every migration, oldest first. */
-export const MIGRATIONS = [Initial1764100000000];
+export const MIGRATIONS = [Initial1764100000000, Channels1764200000000];
 
 /**
  * Builds (but does not open) a TypeORM data source for `databaseUrl`:

@@ -14,6 +14,8 @@ export interface NewComplaint {
     latitude?: number | null;
     longitude?: number | null;
     contactMobile: string | null;
+    /** JSON array of photo references, or null. */
+    attachments?: string | null;
     channel: string;
     channelUserId: string;
     /**

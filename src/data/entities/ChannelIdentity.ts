@@ -21,6 +21,10 @@ export class ChannelIdentity {
     @Column({ type: 'varchar', length: 10, nullable: true })
     phoneNumber: string | null;
 
+    /** When the user last wrote on this channel: opens WhatsApp's and Messenger's 24-hour reply window. */
+    @Column({ type: Date, nullable: true })
+    lastInboundAt: Date | null;
+
     /** Set when the user asked for no proactive updates or broadcasts. */
     @Column({ type: 'boolean', default: false })
     updatesOptOut: boolean;

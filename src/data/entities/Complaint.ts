@@ -36,6 +36,10 @@ export class Complaint {
     @Column({ type: 'double precision', nullable: true })
     longitude: number | null;
 
+    /** Photos the consumer sent while registering, as platform media references (JSON array). */
+    @Column({ type: 'text', nullable: true })
+    attachments: string | null;
+
     /** Mobile to call back on the no-account path. */
     @Column({ type: 'varchar', length: 10, nullable: true })
     contactMobile: string | null;

@@ -1,0 +1,94 @@
+import { createHash } from 'crypto';
+import { In, LessThanOrEqual, QueryFailedError } from 'typeorm';
+import { Database } from '../../src/data/Database';
+import { ChannelIdentity } from '../../src/data/entities/ChannelIdentity';
+import { InboundMessage } from '../../src/data/entities/InboundMessage';
+import { DeliveryStatus, OutboundMessage } from '../../src/data/entities/OutboundMessage';
+
+/** What an adapter records about a message it sent or decided not to send. */
+export interface OutboundRecord {
+    channel: string;
+    conversationId: string;
+    recipient: string;
+    kind: string;
+    platformMessageId: string | null;
+    status: DeliveryStatus;
+    errorCode?: string | null;
+    errorDetail?: string | null;
+}
+
+// A later status never moves a message back (webhooks arrive unordered: "read" may come before "delivered").
+const RANK: Record<DeliveryStatus, number> = { sent: 1, delivered: 2, read: 3, failed: 4, undeliverable: 4 };
+const MAX_KEY = 100;
+
+/** The database side of every channel adapter: inbound de-duplication, the reply window, delivery records. */
+export class ChannelStore {
+    constructor(private readonly db: Database) {}
+
+    /**
+     * Records an inbound platform message; false when it was recorded before (a redelivery, possibly concurrent,
+     * possibly handled by another instance): the unique key decides.
+     */
+    async recordInbound(channel: string, messageId: string): Promise<boolean> {
+        const messageKey = messageId.length > MAX_KEY ? createHash('sha256').update(messageId).digest('hex') : messageId;
+        try {
+            await this.db.run((m) => m.getRepository(InboundMessage).insert({ channel, messageKey }));
+            return true;
+        } catch (error) {
+            if (error instanceof QueryFailedError) return false;
+            throw error;
+        }
+    }
+
+    /** Notes that `userId` wrote on `channel` now, which opens the platform's 24-hour reply window. */
+    async markInbound(channel: string, userId: string, at: Date = new Date()): Promise<void> {
+        await this.db.run((m) => m.createQueryBuilder().insert().into(ChannelIdentity)
+            .values({ channel, channelUserId: userId, lastInboundAt: at })
+            .orUpdate(['lastInboundAt'], ['channel', 'channelUserId'])
+            .execute());
+    }
+
+    /** When `userId` last wrote on `channel`, or null if never. */
+    async lastInboundAt(channel: string, userId: string): Promise<Date | null> {
+        const identity = await this.db.run((m) => m.getRepository(ChannelIdentity).findOneBy({ channel, channelUserId: userId }));
+        return identity?.lastInboundAt ?? null;
+    }
+
+    /** Stores one outbound message (or a decision not to send it). */
+    async recordOutbound(record: OutboundRecord): Promise<void> {
+        await this.db.run((m) => m.getRepository(OutboundMessage).insert({
+            ...record,
+            errorCode: record.errorCode ?? null,
+            errorDetail: record.errorDetail?.slice(0, 300) ?? null,
+        }));
+    }
+
+    /** Applies a platform status webhook to the message with that platform id; returns whether one was found. */
+    async updateDelivery(channel: string, platformMessageId: string, status: DeliveryStatus, errorCode?: string, errorDetail?: string): Promise<boolean> {
+        return this.db.run(async (m) => {
+            const repository = m.getRepository(OutboundMessage);
+            const message = await repository.findOneBy({ channel, platformMessageId });
+            if (!message) return false;
+            if (RANK[status] >= RANK[message.status]) {
+                await repository.update({ id: message.id }, { status, errorCode: errorCode ?? message.errorCode, errorDetail: errorDetail?.slice(0, 300) ?? message.errorDetail });
+            }
+            return true;
+        });
+    }
+
+    /** Marks everything sent to `recipient` up to `watermark` as delivered or read (Messenger's watermark receipts). */
+    async markUpTo(channel: string, recipient: string, watermark: Date, status: 'delivered' | 'read'): Promise<number> {
+        return this.db.run(async (m) => {
+            const result = await m.getRepository(OutboundMessage).update(
+                { channel, recipient, createdAt: LessThanOrEqual(watermark), status: In(status === 'read' ? ['sent', 'delivered'] : ['sent']) },
+                { status }
+            );
+            return result.affected ?? 0;
+        });
+    }
+
+    /** The delivery records of a conversation, oldest first (tests, the officials' console). */
+    async outboundFor(channel: string, conversationId: string): Promise<OutboundMessage[]> {
+        return this.db.run((m) => m.getRepository(OutboundMessage).find({ where: { channel, conversationId }, order: { id: 'ASC' } }));
+    }
+}

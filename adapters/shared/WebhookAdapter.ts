@@ -1,0 +1,188 @@
+import { IncomingHttpHeaders } from 'http';
+import {
+    Activity, ActivityTypes, BotAdapter, ConversationReference, ResourceResponse, TurnContext,
+} from 'botbuilder';
+import type { ClaimsIdentity } from 'botframework-connector';
+import { trustSenderPhone } from '../../src/bot/trustedSenderPhone';
+import { Logger } from '../../src/logger';
+import { ChannelStore } from './ChannelStore';
+import { DeliveryStatus } from '../../src/data/entities/OutboundMessage';
+
+/** The bot's turn handler, as `bot.run`. */
+export type TurnLogic = (context: TurnContext) => Promise<void>;
+
+/** What a webhook request is answered with. */
+export interface WebhookResponse {
+    status: number;
+    body?: string;
+    contentType?: string;
+}
+
+/** One inbound platform message turned into an activity, plus what only the adapter may vouch for. */
+export interface InboundItem {
+    activity: Partial<Activity>;
+    /** The sender's phone number as the platform itself reported it (WhatsApp's wa_id), after the signature check. */
+    trustedPhone?: string | null;
+}
+
+/** A delivery receipt for messages the bot sent. */
+export type DeliveryUpdate =
+    | { kind: 'message'; platformMessageId: string; status: DeliveryStatus; errorCode?: string; errorDetail?: string }
+    | { kind: 'watermark'; recipient: string; watermark: Date; status: 'delivered' | 'read' };
+
+/** What a platform webhook body maps to: messages that start turns, and receipts that never do. */
+export interface InboundBatch {
+    items: InboundItem[];
+    deliveries: DeliveryUpdate[];
+}
+
+/** Thrown by a mapper for a body that is not the platform's shape; answered with 400. */
+export class MalformedWebhookError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = 'MalformedWebhookError';
+    }
+}
+
+/** Options every webhook adapter takes. */
+export interface WebhookAdapterOptions {
+    store: ChannelStore;
+    logger: Logger;
+}
+
+const PROACTIVE = Symbol('bijliMitra.proactiveTurn');
+
+/**
+ * The shape every platform adapter shares: handshake, signature check on the raw bytes, mapping of every element
+ * of every batch, de-duplication in the database before answering, 200 at once, then turns run in the background,
+ * in order per conversation (the turn lock is the `SerializeTurnsMiddleware` the host adds). Subclasses supply the
+ * platform parts: handshake, signature, inbound mapping and outbound delivery.
+ */
+export abstract class WebhookAdapter extends BotAdapter {
+    /** The Bot Framework channel id (`whatsapp`, `facebook`, `twitter`). */
+    abstract readonly channelId: string;
+    private readonly inFlight = new Set<Promise<void>>();
+
+    constructor(protected readonly shared: WebhookAdapterOptions) {
+        super();
+    }
+
+    /** Answers the platform's GET verification (hub challenge, CRC). */
+    abstract handshake(query: Record<string, unknown>): WebhookResponse;
+
+    /** Whether the raw body carries a valid signature from the platform. */
+    protected abstract verifySignature(raw: Buffer, headers: IncomingHttpHeaders): boolean;
+
+    /** Maps a parsed body to activities and delivery receipts; pure, and throws {@link MalformedWebhookError}. */
+    protected abstract mapInbound(payload: unknown): InboundBatch;
+
+    /** Renders one outgoing message activity for the platform, sends it and records it; returns the platform id. */
+    protected abstract deliver(context: TurnContext, activity: Partial<Activity>, proactive: boolean): Promise<ResourceResponse>;
+
+    /**
+     * Handles one webhook POST: answers 401 for a bad signature and 400 for a body that is not the platform's shape,
+     * with nothing processed; otherwise records receipts and new messages, and answers 200 while turns run after.
+     */
+    async handleWebhook(raw: Buffer, headers: IncomingHttpHeaders, logic: TurnLogic): Promise<WebhookResponse> {
+        if (!this.verifySignature(raw, headers)) {
+            this.shared.logger.warn('webhook signature rejected', { channel: this.channelId });
+            return { status: 401, body: 'invalid signature' };
+        }
+        let batch: InboundBatch;
+        try {
+            batch = this.mapInbound(JSON.parse(raw.toString('utf8')));
+        } catch (error) {
+            this.shared.logger.warn('webhook body rejected', { channel: this.channelId, reason: (error as Error).message });
+            return { status: 400, body: 'malformed body' };
+        }
+        for (const delivery of batch.deliveries) await this.applyDelivery(delivery);
+        let duplicates = 0;
+        for (const item of batch.items) {
+            const activity = item.activity;
+            if (!activity.id || !(await this.shared.store.recordInbound(this.channelId, activity.id))) {
+                duplicates += 1;
+                continue;
+            }
+            await this.shared.store.markInbound(this.channelId, activity.from!.id);
+            this.track(this.runTurn(item, logic));
+        }
+        if (duplicates > 0) this.shared.logger.info('duplicate deliveries dropped', { channel: this.channelId, duplicates });
+        return { status: 200 };
+    }
+
+    /** Resolves when every turn started so far has finished (tests, graceful shutdown). */
+    async idle(): Promise<void> {
+        while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    }
+
+    /** Sends each outgoing activity; `delay` activities wait, other non-message activities are dropped. */
+    async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+        const responses: ResourceResponse[] = [];
+        const proactive = context.turnState.get(PROACTIVE) === true;
+        for (const activity of activities) {
+            if (activity.type === ActivityTypes.Message) {
+                responses.push(await this.deliver(context, activity, proactive));
+            } else {
+                if (activity.type === 'delay') await new Promise((resolve) => setTimeout(resolve, Number(activity.value) || 1000));
+                responses.push({ id: '' });
+            }
+        }
+        return responses;
+    }
+
+    /** Platforms here cannot edit a sent message. */
+    async updateActivity(): Promise<void> {
+        throw new Error(`${this.constructor.name}: the platform cannot edit a message once sent`);
+    }
+
+    /** Platforms here cannot delete a sent message for the user. */
+    async deleteActivity(): Promise<void> {
+        throw new Error(`${this.constructor.name}: the platform cannot delete a message once sent`);
+    }
+
+    /** Runs `logic` as a proactive turn (complaint updates, outage notices) in a stored conversation. */
+    async continueConversation(reference: Partial<ConversationReference>, logic: TurnLogic): Promise<void> {
+        const activity = TurnContext.applyConversationReference({ type: ActivityTypes.Event, name: 'continueConversation' }, reference, true);
+        const context = new TurnContext(this, activity);
+        context.turnState.set(PROACTIVE, true);
+        await this.runMiddleware(context, logic);
+    }
+
+    /** Same as {@link continueConversation}; Bot Framework app ids and claims do not apply to these platforms. */
+    override async continueConversationAsync(
+        _botAppIdOrClaims: string | ClaimsIdentity,
+        reference: Partial<ConversationReference>,
+        logicOrAudience: TurnLogic | string,
+        maybeLogic?: TurnLogic
+    ): Promise<void> {
+        const logic = typeof logicOrAudience === 'function' ? logicOrAudience : maybeLogic;
+        if (!logic) throw new Error('continueConversationAsync needs the bot logic to run');
+        await this.continueConversation(reference, logic);
+    }
+
+    private async runTurn(item: InboundItem, logic: TurnLogic): Promise<void> {
+        const context = new TurnContext(this, item.activity);
+        if (item.trustedPhone) trustSenderPhone(context, item.trustedPhone);
+        try {
+            await this.runMiddleware(context, logic);
+        } catch (error) {
+            this.shared.logger.error('turn failed', { channel: this.channelId, conversation: item.activity.conversation?.id, error: error as Error });
+        }
+    }
+
+    private track(turn: Promise<void>): void {
+        this.inFlight.add(turn);
+        void turn.finally(() => this.inFlight.delete(turn));
+    }
+
+    private async applyDelivery(delivery: DeliveryUpdate): Promise<void> {
+        if (delivery.kind === 'message') {
+            const found = await this.shared.store.updateDelivery(this.channelId, delivery.platformMessageId, delivery.status, delivery.errorCode, delivery.errorDetail);
+            if (delivery.status === 'failed') {
+                this.shared.logger.warn('message delivery failed', { channel: this.channelId, code: delivery.errorCode, detail: delivery.errorDetail, known: found });
+            }
+        } else {
+            await this.shared.store.markUpTo(this.channelId, delivery.recipient, delivery.watermark, delivery.status);
+        }
+    }
+}
