@@ -5,6 +5,40 @@ import * as dotenv from 'dotenv';
 /** Which SMS sender delivers one-time codes. */
 export type SmsSenderKind = 'log' | 'http';
 
+/** WhatsApp Cloud API settings; present when the channel is enabled. */
+export interface WhatsAppConfig {
+    appSecret: string;
+    verifyToken: string;
+    accessToken: string;
+    phoneNumberId: string;
+    /** Graph API base with version; sends go to `${apiUrl}/${phoneNumberId}/messages`. */
+    apiUrl: string;
+    maxMessagesPerSecond: number;
+    /** Template sent outside the 24-hour window (one body parameter: the message), if configured. */
+    template: { name: string; language: string } | null;
+}
+
+/** Facebook Messenger settings; present when the channel is enabled. */
+export interface FacebookConfig {
+    appSecret: string;
+    verifyToken: string;
+    pageAccessToken: string;
+    /** Graph API base with version; sends go to `${apiUrl}/me/messages`. */
+    apiUrl: string;
+    /** Message tag for proactive messages outside the 24-hour window. */
+    messageTag: string;
+}
+
+/** X (Twitter) DM settings; present when the channel is enabled. */
+export interface TwitterConfig {
+    consumerSecret: string;
+    accessToken: string;
+    /** The bot's own account id (its DMs come back as echoes). */
+    userId: string;
+    /** API base; sends go to `${apiUrl}/2/dm_conversations/with/{participant}/messages`. */
+    apiUrl: string;
+}
+
 /** Validated runtime configuration of Bijli Mitra. Every value comes from the environment (or `.env`). */
 export interface AppConfig {
     /** HTTP port of the bot server. */
@@ -32,6 +66,10 @@ export interface AppConfig {
     /** Highest plausible consumption between two readings, in kWh, for self meter-reading. */
     meterReadingMaxJump: number;
     logLevel: 'debug' | 'info' | 'warn' | 'error';
+    /** Channels are on when their secrets are configured; null when off. */
+    whatsapp: WhatsAppConfig | null;
+    facebook: FacebookConfig | null;
+    twitter: TwitterConfig | null;
 }
 
 /** Thrown when the environment does not describe a usable configuration; lists every problem at once. */
@@ -111,6 +149,51 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         otpMaxSendsPerHour: int('OTP_MAX_SENDS_PER_HOUR', 3, 1, 20),
         meterReadingMaxJump: int('METER_READING_MAX_JUMP', 5000, 10, 1000000),
         logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+        whatsapp: null,
+        facebook: null,
+        twitter: null,
+    };
+    // A channel is on when all its secrets are set; some but not all is a mistake worth stopping for.
+    const channel = (label: string, names: string[]): Record<string, string> | null => {
+        const values = Object.fromEntries(names.map((n) => [n, str(n)]));
+        const missing = names.filter((n) => !values[n]);
+        if (missing.length === names.length) return null;
+        if (missing.length > 0) {
+            problems.push(`${label} is half configured: set ${missing.join(', ')} too (or unset ${names.filter((n) => values[n]).join(', ')})`);
+            return null;
+        }
+        return values;
+    };
+    const url = (name: string, fallback: string): string => {
+        const value = str(name, fallback).replace(/\/+$/, '');
+        if (!/^https?:\/\/.+/.test(value)) problems.push(`${name} must be an http(s) URL (got "${value}")`);
+        return value;
+    };
+    const wa = channel('WhatsApp', ['WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN', 'WHATSAPP_ACCESS_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID']);
+    const templateName = str('WHATSAPP_TEMPLATE_NAME');
+    config.whatsapp = wa && {
+        appSecret: wa.WHATSAPP_APP_SECRET,
+        verifyToken: wa.WHATSAPP_VERIFY_TOKEN,
+        accessToken: wa.WHATSAPP_ACCESS_TOKEN,
+        phoneNumberId: wa.WHATSAPP_PHONE_NUMBER_ID,
+        apiUrl: url('WHATSAPP_API_URL', 'https://graph.facebook.com/v25.0'),
+        maxMessagesPerSecond: int('WHATSAPP_MAX_MESSAGES_PER_SECOND', 80, 1, 1000),
+        template: templateName ? { name: templateName, language: str('WHATSAPP_TEMPLATE_LANGUAGE', 'hi') } : null,
+    };
+    const fb = channel('Facebook Messenger', ['FACEBOOK_APP_SECRET', 'FACEBOOK_VERIFY_TOKEN', 'FACEBOOK_PAGE_ACCESS_TOKEN']);
+    config.facebook = fb && {
+        appSecret: fb.FACEBOOK_APP_SECRET,
+        verifyToken: fb.FACEBOOK_VERIFY_TOKEN,
+        pageAccessToken: fb.FACEBOOK_PAGE_ACCESS_TOKEN,
+        apiUrl: url('FACEBOOK_API_URL', 'https://graph.facebook.com/v25.0'),
+        messageTag: str('FACEBOOK_MESSAGE_TAG', 'ACCOUNT_UPDATE'),
+    };
+    const tw = channel('X (Twitter)', ['TWITTER_CONSUMER_SECRET', 'TWITTER_ACCESS_TOKEN', 'TWITTER_USER_ID']);
+    config.twitter = tw && {
+        consumerSecret: tw.TWITTER_CONSUMER_SECRET,
+        accessToken: tw.TWITTER_ACCESS_TOKEN,
+        userId: tw.TWITTER_USER_ID,
+        apiUrl: url('TWITTER_API_URL', 'https://api.x.com'),
     };
     if (problems.length > 0) throw new ConfigError(problems);
     return config;

@@ -1,6 +1,7 @@
 import { createEmulatorAdapter } from '../adapters/emulator/createEmulatorAdapter';
 import { ConfigError, loadConfig } from './config';
 import { createBijliMitra } from './createBijliMitra';
+import { createChannelAdapters } from './createChannelAdapters';
 import { startServer } from './server';
 
 /** `npm start`: configuration, database (migrated, demo data on first start), bot, HTTP server. */
@@ -17,13 +18,15 @@ async function main(): Promise<void> {
     }
     const app = await createBijliMitra(config);
     const adapter = app.prepareAdapter(createEmulatorAdapter(config));
-    const server = await startServer(app, adapter, config.port);
+    const channels = createChannelAdapters(app);
+    const server = await startServer(app, adapter, config.port, channels);
     app.logger.info('Bijli Mitra is listening', {
         port: server.port,
         messages: `http://localhost:${server.port}/api/messages`,
         database: config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'postgres',
         auth: config.microsoftAppId ? 'Bot Framework app id configured' : 'none (Emulator mode: keep this port private)',
-        channels: ['emulator/webchat (/api/messages)'],
+        channels: ['emulator/webchat (/api/messages)', ...channels.map((c) => `${c.route} (/webhooks/${c.route})`)],
+        channelsOff: (['whatsapp', 'facebook', 'twitter'] as const).filter((name) => !channels.some((c) => c.route === name)),
     });
     let stopping = false;
     const stop = async (signal: string) => {
@@ -31,6 +34,8 @@ async function main(): Promise<void> {
         stopping = true;
         app.logger.info('shutting down', { signal });
         await server.close();
+        // Webhooks were acknowledged before their turns ran: let those turns and their replies finish.
+        await Promise.all(channels.map((c) => c.adapter.idle()));
         await app.close();
         process.exit(0);
     };

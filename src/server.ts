@@ -1,6 +1,7 @@
 import * as http from 'http';
 import express, { NextFunction, Request, Response } from 'express';
-import { CloudAdapter } from 'botbuilder';
+import { CloudAdapter, TurnContext } from 'botbuilder';
+import { ChannelRoute } from './createChannelAdapters';
 import { BijliMitra } from './createBijliMitra';
 
 /** The HTTP face of the bot. */
@@ -11,16 +12,32 @@ export interface BotServer {
     close(): Promise<void>;
 }
 
-/** Largest request body accepted; a WhatsApp batch is far smaller. */
+/** Largest Bot Framework activity accepted. */
 const BODY_LIMIT = '256kb';
+/** Largest webhook body accepted; Meta's batches stay under about 3 MB. */
+const WEBHOOK_BODY_LIMIT = '4mb';
 
 /**
- * Serves `POST /api/messages` (Bot Framework Emulator, Web Chat, Azure Bot Service through `CloudAdapter`) and
- * `GET /healthz` on `port`. Malformed JSON and oversized bodies get a 4xx without reaching the bot.
+ * Serves `POST /api/messages` (Bot Framework Emulator, Web Chat, Azure Bot Service through `CloudAdapter`),
+ * `GET`/`POST /webhooks/<channel>` for each enabled platform adapter, and `GET /healthz` on `port`. Malformed JSON
+ * and oversized bodies get a 4xx without reaching the bot.
  */
-export async function startServer(app: BijliMitra, adapter: CloudAdapter, port: number): Promise<BotServer> {
+export async function startServer(app: BijliMitra, adapter: CloudAdapter, port: number, channels: ChannelRoute[] = []): Promise<BotServer> {
     const web = express();
     web.disable('x-powered-by');
+    const logic = (context: TurnContext) => app.bot.run(context);
+    for (const { route, adapter: channel } of channels) {
+        web.get(`/webhooks/${route}`, (req: Request, res: Response) => {
+            const answer = channel.handshake(req.query as Record<string, unknown>);
+            res.status(answer.status).type(answer.contentType ?? 'text/plain').send(answer.body ?? '');
+        });
+        // The raw bytes are what the platform signed: parse only after the signature check, inside the adapter.
+        web.post(`/webhooks/${route}`, express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req: Request, res: Response) => {
+            const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+            const answer = await channel.handleWebhook(raw, req.headers, logic);
+            res.status(answer.status).type(answer.contentType ?? 'text/plain').send(answer.body ?? '');
+        });
+    }
     web.get('/healthz', (_req, res) => {
         res.json({ status: 'ok' });
     });
@@ -29,7 +46,7 @@ export async function startServer(app: BijliMitra, adapter: CloudAdapter, port: 
             res.status(400).json({ error: 'expected a Bot Framework activity (JSON object with a "type")' });
             return;
         }
-        await adapter.process(req, res, (context) => app.bot.run(context));
+        await adapter.process(req, res, logic);
     });
     web.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
         const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;

@@ -34,8 +34,11 @@ export interface PlatformHttpClientOptions {
     logger?: Logger;
     /** Names the platform in error messages and logs, e.g. `"WhatsApp"`; default `"platform API"`. */
     platform?: string;
-    /** Maps a failed response to a platform code and its meaning, e.g. 131047 → "over 24 h since the user's last message". */
-    describeError?: (status: number, body: unknown) => { code?: string; meaning?: string };
+    /**
+     * Maps a failed response to the meaning of its platform code, e.g. 131047 → "over 24 h since the user's last
+     * message". `parsed` holds the code already read from the body; a returned `code` is used only when the body had none.
+     */
+    describeError?: (status: number, body: unknown, parsed: { code?: string; subcode?: string }) => { code?: string; meaning?: string };
     /**
      * Overrides the retry decision for one failure; return `undefined` to keep the default (429, 5xx, network and
      * timeout retried; other 4xx not). Lets an adapter retry Meta throttling codes that arrive as HTTP 400.
@@ -144,7 +147,7 @@ export class PlatformHttpClient {
             if (result.ok) return { status: result.status, body: result.body, attempts: attempt };
 
             const parsed = result.status === 0 ? {} : parsePlatformError(result.body);
-            const described = result.status === 0 ? {} : this.describeError?.(result.status, result.body) ?? {};
+            const described = result.status === 0 ? {} : this.describeError?.(result.status, result.body, { code: parsed.code, subcode: parsed.subcode }) ?? {};
             const code = parsed.code ?? described.code;
             const meaning = described.meaning;
             const defaultRetryable = result.status === 0 || result.status === 429 || result.status >= 500;

@@ -16,6 +16,8 @@ export interface WhatsAppClientOptions {
     http?: PlatformHttpClient;
 }
 
+const RETRYABLE_CODES = new Set(['130429', '131056', '131000', '1', '2']);
+
 /** Where a message goes: a phone number, or a business-scoped user id for users who hide their number. */
 export type WhatsAppRecipient = { to: string } | { recipient: string };
 
@@ -29,7 +31,10 @@ export class WhatsAppClient {
 
     constructor(private readonly options: WhatsAppClientOptions) {
         this.http = options.http ?? new PlatformHttpClient({
+            platform: 'WhatsApp',
             logger: options.logger,
+            // Throughput, pair-rate and transient errors come back as HTTP 400 from Meta, yet waiting helps.
+            isRetryable: ({ code }) => (code !== undefined && RETRYABLE_CODES.has(code) ? true : undefined),
             describeError: (_status, body) => {
                 const code = (body as { error?: { code?: number } } | undefined)?.error?.code;
                 return { code: code === undefined ? undefined : String(code), meaning: describeWhatsAppError(code) };

@@ -101,7 +101,8 @@ function mapMessage(message: WaMessage, contacts: WaContact[], phoneNumberId: st
             break;
         default:
             activity.attachments = [attachmentOf(message)];
-            activity.text = String(mediaOf(message)?.caption ?? '');
+            // A photo's caption is the user's words about it; other media get the "text only" answer instead.
+            activity.text = message.type === 'image' ? String(message.image?.caption ?? '') : '';
     }
     // Only a number the platform reported for this signed delivery may verify an account.
     return { activity, trustedPhone: waId };

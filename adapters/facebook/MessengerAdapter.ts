@@ -1,0 +1,98 @@
+import { IncomingHttpHeaders } from 'http';
+import { Activity, ResourceResponse, TurnContext } from 'botbuilder';
+import { PlatformApiError } from '../shared/PlatformApiError';
+import { InboundBatch, WebhookAdapter, WebhookAdapterOptions, WebhookResponse } from '../shared/WebhookAdapter';
+import { sameSecret, verifySha256Signature } from '../shared/webhookSignature';
+import { mapMessengerWebhook, MESSENGER_CHANNEL } from './mapMessengerWebhook';
+import { OUTSIDE_WINDOW } from './messengerErrors';
+import { MessagingType, MessengerClient } from './MessengerClient';
+import { MessengerPart, renderMessenger } from './renderMessenger';
+
+/** Settings of {@link MessengerAdapter}. */
+export interface MessengerAdapterOptions extends WebhookAdapterOptions {
+    appSecret: string;
+    verifyToken: string;
+    client: MessengerClient;
+    /** Message tag for proactive sends outside the 24-hour window, e.g. `ACCOUNT_UPDATE` (never promotional). */
+    messageTag: string;
+}
+
+const WINDOW_MS = 24 * 3600_000;
+
+/**
+ * Facebook Messenger adapter, usable by any botbuilder bot: `GET`/`POST` on its webhook route go to
+ * {@link handshake} and {@link handleWebhook}; replies go out through {@link MessengerClient}. Replies in a turn
+ * are `RESPONSE`s; proactive messages are `UPDATE`s while the user's 24-hour window is open and carry the
+ * configured message tag after it closes.
+ */
+export class MessengerAdapter extends WebhookAdapter {
+    readonly channelId = MESSENGER_CHANNEL;
+
+    constructor(private readonly options: MessengerAdapterOptions) {
+        super(options);
+    }
+
+    /** Meta's `hub.mode=subscribe` verification: the challenge as plain text, or 403 for a wrong token. */
+    handshake(query: Record<string, unknown>): WebhookResponse {
+        if (query['hub.mode'] === 'subscribe' && sameSecret(query['hub.verify_token'], this.options.verifyToken) && typeof query['hub.challenge'] === 'string') {
+            return { status: 200, body: query['hub.challenge'], contentType: 'text/plain' };
+        }
+        return { status: 403, body: 'verification failed' };
+    }
+
+    protected verifySignature(raw: Buffer, headers: IncomingHttpHeaders): boolean {
+        return verifySha256Signature(raw, headers['x-hub-signature-256'], this.options.appSecret, 'hex');
+    }
+
+    protected mapInbound(payload: unknown): InboundBatch {
+        return mapMessengerWebhook(payload);
+    }
+
+    protected async deliver(context: TurnContext, activity: Partial<Activity>, proactive: boolean): Promise<ResourceResponse> {
+        const user = activity.recipient ?? context.activity.from;
+        const conversationId = activity.conversation?.id ?? context.activity.conversation.id;
+        const messagingType: MessagingType = !proactive ? 'RESPONSE' : (await this.windowOpen(user.id)) ? 'UPDATE' : 'MESSAGE_TAG';
+        let lastId = '';
+        for (const part of renderMessenger(activity)) {
+            try {
+                lastId = await this.sendPart(user.id, part, messagingType);
+                await this.options.store.recordOutbound({ channel: this.channelId, conversationId, recipient: user.id, kind: part.kind, platformMessageId: lastId, status: 'sent' });
+            } catch (error) {
+                await this.recordFailure(conversationId, user.id, part, error);
+                throw error;
+            }
+        }
+        return { id: lastId };
+    }
+
+    private async sendPart(psid: string, part: MessengerPart, messagingType: MessagingType): Promise<string> {
+        const client = this.options.client;
+        const tag = this.options.messageTag;
+        try {
+            return await client.send(psid, part.message, messagingType, messagingType === 'MESSAGE_TAG' ? tag : undefined);
+        } catch (error) {
+            // Our record of the window can disagree with Meta's (the user wrote to a person in the Page inbox, clock
+            // skew); Meta's answer decides, and a tagged message is what it allows outside the window.
+            if (messagingType !== 'MESSAGE_TAG' && error instanceof PlatformApiError && error.code === OUTSIDE_WINDOW.code && error.subcode === OUTSIDE_WINDOW.subcode) {
+                this.options.logger.info('outside the 24-hour window: resending with a message tag', { channel: this.channelId, tag });
+                return client.send(psid, part.message, 'MESSAGE_TAG', tag);
+            }
+            throw error;
+        }
+    }
+
+    private async windowOpen(psid: string): Promise<boolean> {
+        const last = await this.options.store.lastInboundAt(this.channelId, psid);
+        return last !== null && Date.now() - last.getTime() < WINDOW_MS;
+    }
+
+    private async recordFailure(conversationId: string, psid: string, part: MessengerPart, error: unknown): Promise<void> {
+        const code = error instanceof PlatformApiError
+            ? (error.code !== undefined ? (error.subcode !== undefined ? `${error.code}/${error.subcode}` : error.code) : String(error.status))
+            : 'network';
+        await this.options.store.recordOutbound({
+            channel: this.channelId, conversationId, recipient: psid, kind: part.kind, platformMessageId: null,
+            status: 'failed', errorCode: code, errorDetail: (error as Error).message,
+        });
+    }
+}

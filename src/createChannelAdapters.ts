@@ -1,0 +1,43 @@
+import { ChannelStore } from '../adapters/shared/ChannelStore';
+import { WebhookAdapter } from '../adapters/shared/WebhookAdapter';
+import { WhatsAppAdapter } from '../adapters/whatsapp/WhatsAppAdapter';
+import { WhatsAppClient } from '../adapters/whatsapp/WhatsAppClient';
+import { BijliMitra } from './createBijliMitra';
+import { toLanguage } from './i18n/Translator';
+
+/** A platform adapter with the route its webhook is served on. */
+export interface ChannelRoute {
+    /** Path segment under /webhooks/. */
+    route: 'whatsapp' | 'facebook' | 'twitter';
+    adapter: WebhookAdapter;
+}
+
+// Adapters render buttons, lists and numbered fallbacks themselves, so the bot hands them every suggested action.
+const ADAPTER_RENDERS_BUTTONS = { maxSuggestedActions: 100, maxButtonTitle: 1000 };
+
+/** Builds the adapters of every channel whose secrets are configured, ready to serve webhooks. */
+export function createChannelAdapters(app: BijliMitra): ChannelRoute[] {
+    const { config, logger } = app;
+    const store = new ChannelStore(app.db);
+    const routes: ChannelRoute[] = [];
+    if (config.whatsapp) {
+        const wa = config.whatsapp;
+        routes.push({
+            route: 'whatsapp',
+            adapter: new WhatsAppAdapter({
+                store, logger,
+                appSecret: wa.appSecret,
+                verifyToken: wa.verifyToken,
+                template: wa.template ?? undefined,
+                listButton: (locale) => app.translator.forLanguage(toLanguage(locale) ?? 'hi')('common:listButton'),
+                client: new WhatsAppClient({ apiUrl: wa.apiUrl, accessToken: wa.accessToken, phoneNumberId: wa.phoneNumberId, maxMessagesPerSecond: wa.maxMessagesPerSecond, logger }),
+            }),
+        });
+    }
+    for (const { route, adapter } of routes) {
+        app.services.output.register(adapter.channelId, ADAPTER_RENDERS_BUTTONS);
+        app.prepareAdapter(adapter);
+        logger.debug('channel adapter ready', { route });
+    }
+    return routes;
+}

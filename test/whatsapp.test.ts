@@ -1,0 +1,296 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { createEmulatorAdapter } from '../adapters/emulator/createEmulatorAdapter';
+import { ChannelStore } from '../adapters/shared/ChannelStore';
+import { signSha256, verifySha256Signature } from '../adapters/shared/webhookSignature';
+import { WebhookAdapter } from '../adapters/shared/WebhookAdapter';
+import { mapWhatsAppWebhook } from '../adapters/whatsapp/mapWhatsAppWebhook';
+import { renderWhatsApp, WHATSAPP_LIMITS } from '../adapters/whatsapp/renderWhatsApp';
+import { codePointLength } from '../adapters/shared/splitText';
+import { createChannelAdapters } from '../src/createChannelAdapters';
+import { Complaint } from '../src/data/entities/Complaint';
+import { OutboundMessage } from '../src/data/entities/OutboundMessage';
+import { ChannelIdentity } from '../src/data/entities/ChannelIdentity';
+import { BotServer, startServer } from '../src/server';
+import { ApiStandIn, RecordedRequest } from './support/ApiStandIn';
+import { FIXTURES, fixture, metaHeaders, metaWireJson, whatsAppMessages, whatsAppText } from './support/metaPayloads';
+import { LUCKNOW } from './support/dialogKit';
+import { TestBot } from './support/TestBot';
+
+const SECRET = 'wa-app-secret';
+const VERIFY = 'meatyhamhock';
+const PHONE_ID = '109876543210';
+
+describe('WhatsApp: mapping and rendering', () => {
+    it('verifies the signature vectors on the raw bytes', () => {
+        for (const v of fixture('whatsapp/signature_vectors.json').vectors) {
+            assert.equal(signSha256(v.app_secret, Buffer.from(v.raw_body), 'hex'), v.expected);
+            assert.ok(verifySha256Signature(Buffer.from(v.raw_body), v.expected, v.app_secret, 'hex'));
+            assert.ok(!verifySha256Signature(Buffer.from(v.raw_body + ' '), v.expected, v.app_secret, 'hex'));
+        }
+        assert.ok(!verifySha256Signature(Buffer.from('test'), undefined, SECRET, 'hex'));
+        assert.ok(!verifySha256Signature(Buffer.from('test'), 'sha256=00', SECRET, 'hex'));
+    });
+
+    it('maps text, buttons, lists, template replies, locations and media from the fixtures', () => {
+        const text = mapWhatsAppWebhook(fixture('whatsapp/text.json')).items[0];
+        assert.equal(text.activity.type, 'message');
+        assert.ok(text.activity.text);
+        const bsuid = mapWhatsAppWebhook(fixture('whatsapp/text_with_bsuid.json')).items[0];
+        assert.equal(bsuid.activity.from!.id, 'US.13491208655302741918', 'keyed on the business-scoped user id');
+        assert.equal(bsuid.activity.conversation!.id, '1122334455667:US.13491208655302741918');
+        assert.equal(bsuid.trustedPhone, '972987654321');
+        assert.equal(mapWhatsAppWebhook(fixture('whatsapp/button_reply.json')).items[0].activity.text, 'callback_data');
+        const list = mapWhatsAppWebhook(fixture('whatsapp/list_reply.json')).items[0].activity;
+        assert.ok(list.text && list.value);
+        const template = mapWhatsAppWebhook(fixture('whatsapp/template_quick_reply_button.json')).items[0].activity;
+        assert.ok(template.text);
+        for (const file of ['location.json', 'location_current.json']) {
+            const location = mapWhatsAppWebhook(fixture(`whatsapp/${file}`)).items[0].activity;
+            assert.equal(location.entities?.[0].type, 'GeoCoordinates', file);
+        }
+        for (const file of ['image.json', 'document.json', 'voice_audio.json', 'contacts_shared.json']) {
+            const media = mapWhatsAppWebhook(fixture(`whatsapp/${file}`)).items[0].activity;
+            assert.equal(media.attachments?.length, 1, file);
+        }
+        assert.match(mapWhatsAppWebhook(fixture('whatsapp/image.json')).items[0].activity.attachments![0].contentType, /^image\//);
+    });
+
+    it('maps statuses to delivery updates that never start a turn', () => {
+        for (const file of ['status_sent.json', 'status_delivered.json', 'status_read.json', 'status_failed.json', 'status_sent_minimal.json', 'status_sent_to_bsuid.json']) {
+            const batch = mapWhatsAppWebhook(fixture(`whatsapp/${file}`));
+            assert.equal(batch.items.length, 0, file);
+            assert.equal(batch.deliveries.length, 1, file);
+        }
+        const failed = mapWhatsAppWebhook(fixture('whatsapp/status_failed.json')).deliveries[0];
+        assert.deepEqual([failed.kind, (failed as { status: string }).status, (failed as { errorCode: string }).errorCode], ['message', 'failed', '130472']);
+        assert.deepEqual(mapWhatsAppWebhook(fixture('whatsapp/errors_130429.json')).items, []);
+    });
+
+    it('processes every message of every change of every entry', () => {
+        const body = whatsAppMessages(PHONE_ID, [
+            { waId: '919000000001', message: { id: 'wamid.a', type: 'text', text: { body: 'one' } } },
+            { waId: '919000000002', message: { id: 'wamid.b', type: 'text', text: { body: 'two' } } },
+        ]) as { entry: object[] };
+        body.entry.push(JSON.parse(JSON.stringify(body.entry[0]).replace(/wamid\.a/, 'wamid.c').replace(/wamid\.b/, 'wamid.d')));
+        const ids = mapWhatsAppWebhook(body).items.map((i) => i.activity.id);
+        assert.deepEqual(ids, ['wamid.a', 'wamid.b', 'wamid.c', 'wamid.d']);
+    });
+
+    it('renders buttons, lists and numbered text within the limits, counting code points', () => {
+        const withButtons = (titles: string[]) => renderWhatsApp({ text: 'Choose', suggestedActions: { to: [], actions: titles.map((title) => ({ type: 'imBack', title, value: title })) } }, { listButton: 'विकल्प' });
+        const buttons = withButtons(['हाँ', 'नहीं']);
+        assert.equal(buttons[0].kind, 'buttons');
+        const sevenHindi = ['शिकायत दर्ज करें', 'शिकायत की स्थिति', 'मेरा बिल', 'मीटर की जानकारी', 'मीटर रीडिंग भेजें', 'अधिकारी से बात', 'Talk in English'];
+        const list = withButtons(sevenHindi);
+        assert.equal(list[0].kind, 'list');
+        const rows = (list[0].message as any).interactive.action.sections[0].rows as Array<{ id: string; title: string }>;
+        assert.ok(rows.every((r) => codePointLength(r.title) <= WHATSAPP_LIMITS.rowTitle && r.id === r.title));
+        const longTitle = withButtons(['A title that is far too long for a list row', 'B']);
+        assert.equal(longTitle[0].kind, 'text');
+        assert.match((longTitle[0].message as any).text.body, /1\. A title that is far too long for a list row\n2\. B$/);
+        const eleven = withButtons(Array.from({ length: 11 }, (_, i) => `Option ${i + 1}`));
+        assert.equal(eleven[0].kind, 'text');
+        const long = renderWhatsApp({ text: 'बिजली '.repeat(1500) }, { listButton: 'x' });
+        assert.ok(long.length >= 2 && long.every((p) => codePointLength((p.message as any).text.body) <= WHATSAPP_LIMITS.text));
+    });
+});
+
+describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
+    let bot: TestBot;
+    let api: ApiStandIn;
+    let server: BotServer;
+    let adapter: WebhookAdapter;
+    let url: string;
+
+    async function post(body: object | Buffer, headers?: Record<string, string>): Promise<number> {
+        const raw = Buffer.isBuffer(body) ? body : metaWireJson(body);
+        const response = await fetch(`${url}/webhooks/whatsapp`, { method: 'POST', headers: headers ?? metaHeaders(raw, SECRET), body: raw });
+        await response.text();
+        return response.status;
+    }
+
+    /** Sends one text as `waId`, waits for the turn, returns the texts the Graph API received for that user. */
+    async function say(waId: string, text: string, bsuid?: string): Promise<string[]> {
+        const before = api.requests.length;
+        assert.equal(await post(whatsAppText(PHONE_ID, waId, text, { bsuid })), 200);
+        await adapter.idle();
+        return api.requests.slice(before).filter((r) => sentTo(r) === (bsuid ?? waId) || sentTo(r) === waId).map(bodyText);
+    }
+
+    function sentTo(request: RecordedRequest): string | undefined {
+        const body = request.body as { to?: string; recipient?: string };
+        return body?.to ?? body?.recipient;
+    }
+
+    function bodyText(request: RecordedRequest): string {
+        const body = request.body as any;
+        return body.text?.body ?? body.interactive?.body?.text ?? JSON.stringify(body.template ?? {});
+    }
+
+    beforeEach(async () => {
+        api = new ApiStandIn();
+        await api.start();
+        api.respondWith('POST', new RegExp(`/${PHONE_ID}/messages$`), (_req, n) => ({ status: 200, body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.out${n}` }] } }));
+        bot = await TestBot.create({
+            config: {
+                whatsapp: { appSecret: SECRET, verifyToken: VERIFY, accessToken: 'WA-TOKEN', phoneNumberId: PHONE_ID, apiUrl: api.url, maxMessagesPerSecond: 80, template: null },
+            },
+        });
+        const channels = createChannelAdapters(bot.app);
+        adapter = channels[0].adapter;
+        server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, channels);
+        url = `http://127.0.0.1:${server.port}`;
+    });
+    afterEach(async () => {
+        await adapter.idle();
+        await server.close();
+        await api.stop();
+        await bot.close();
+    });
+
+    it('answers the verification handshake, and 403 for a wrong token', async () => {
+        const ok = await fetch(`${url}/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=${VERIFY}`);
+        assert.equal(ok.status, 200);
+        assert.equal(await ok.text(), '1158201444');
+        const wrong = await fetch(`${url}/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=nope`);
+        assert.equal(wrong.status, 403);
+    });
+
+    it('rejects a missing or wrong signature with 401 and processes nothing', async () => {
+        const raw = metaWireJson(whatsAppText(PHONE_ID, '919876543210', 'bijli nahi aa rahi'));
+        assert.equal(await post(raw, { 'content-type': 'application/json' }), 401);
+        assert.equal(await post(raw, metaHeaders(raw, 'other-secret')), 401);
+        await adapter.idle();
+        assert.equal(api.requests.length, 0);
+        assert.equal(await bot.dataSource.getRepository(ChannelIdentity).count(), 0);
+    });
+
+    it('verifies a Hindi body in Meta\'s escaped form, and not a re-serialised copy', async () => {
+        const body = whatsAppText(PHONE_ID, '919876543210', 'मेरे घर में बिजली नहीं है');
+        const wire = metaWireJson(body);
+        const reserialised = Buffer.from(JSON.stringify(JSON.parse(wire.toString('utf8'))), 'utf8');
+        assert.notDeepEqual(reserialised, wire);
+        assert.equal(await post(reserialised, metaHeaders(wire, SECRET)), 401);
+        assert.equal(await post(wire), 200);
+    });
+
+    it('registers a complaint end to end in Hindi with buttons, and keys the user on the BSUID', async () => {
+        const waId = '919812345678';
+        const bsuid = 'IN.1648738043044942';
+        const first = await say(waId, 'मेरे घर में सुबह से बिजली नहीं है', bsuid);
+        assert.match(first.join('\n'), /खाता नंबर/);
+        const confirm = await say(waId, '1234567890', bsuid);
+        assert.match(confirm.join('\n'), /क्या मैं इसे दर्ज कर दूँ/);
+        const lastAsk = api.requests[api.requests.length - 1].body as any;
+        assert.equal(lastAsk.type, 'interactive');
+        assert.deepEqual(lastAsk.interactive.action.buttons.map((b: any) => b.reply.title), ['हाँ', 'नहीं']);
+        // The tap comes back as an interactive button reply whose id is the title.
+        const before = api.requests.length;
+        assert.equal(await post(whatsAppMessages(PHONE_ID, [{ waId, bsuid, message: { id: 'wamid.tap1', type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'हाँ', title: 'हाँ' } } } }])), 200);
+        await adapter.idle();
+        const saved = api.requests.slice(before).map(bodyText).join('\n');
+        const ticket = saved.match(/C[0-9]{4}-[0-9]{4,}/)?.[0];
+        assert.ok(ticket, saved);
+        const [complaint] = await bot.dataSource.getRepository(Complaint).find();
+        assert.deepEqual([complaint.ticket, complaint.channel, complaint.channelUserId, complaint.accountNumber], [ticket, 'whatsapp', bsuid, '1234567890']);
+        assert.equal(sentTo(api.requests[api.requests.length - 1]), waId, 'replies go to the phone number when there is one');
+    });
+
+    it('shows the bill without a code when the WhatsApp number is the registered mobile', async () => {
+        const waId = `91${LUCKNOW.mobile}`;
+        await say(waId, 'hindi');
+        await say(waId, 'मेरा बिल');
+        const bill = (await say(waId, LUCKNOW.account)).join('\n');
+        assert.match(bill, /पंजीकृत मोबाइल से मिलता है/);
+        assert.match(bill, /का बिल/);
+        assert.equal(bot.sms.sent.length, 0, 'no code was sent');
+    });
+
+    it('processes batched deliveries from several users', async () => {
+        const body = whatsAppMessages(PHONE_ID, [
+            { waId: '919000000011', message: { id: 'wamid.b1', type: 'text', text: { body: 'bijli nahi aa rahi' } } },
+            { waId: '919000000012', message: { id: 'wamid.b2', type: 'text', text: { body: 'meter kharab hai' } } },
+        ]);
+        assert.equal(await post(body), 200);
+        await adapter.idle();
+        const recipients = new Set(api.requests.map(sentTo));
+        assert.ok(recipients.has('919000000011') && recipients.has('919000000012'));
+    });
+
+    it('handles a redelivered and a concurrently duplicated message exactly once', async () => {
+        const body = whatsAppText(PHONE_ID, '919000000021', 'bijli nahi aa rahi', { id: 'wamid.dup' });
+        assert.equal(await post(body), 200);
+        await adapter.idle();
+        const once = api.requests.length;
+        assert.ok(once > 0);
+        assert.equal(await post(body), 200);
+        await adapter.idle();
+        assert.equal(api.requests.length, once, 'a redelivery is acknowledged, not processed');
+        const concurrent = whatsAppText(PHONE_ID, '919000000022', 'bijli nahi aa rahi', { id: 'wamid.race' });
+        const statuses = await Promise.all([post(concurrent), post(concurrent), post(concurrent)]);
+        assert.deepEqual(statuses, [200, 200, 200]);
+        await adapter.idle();
+        assert.equal(api.requests.filter((r) => sentTo(r) === '919000000022').length, once, 'one turn for three concurrent copies');
+    });
+
+    it('records every outbound message and applies status webhooks without starting a turn', async () => {
+        await say('919000000031', 'bijli nahi aa rahi');
+        const store = new ChannelStore(bot.app.db);
+        const sent = await store.outboundFor('whatsapp', `${PHONE_ID}:919000000031`);
+        assert.ok(sent.length > 0 && sent.every((m) => m.status === 'sent' && m.platformMessageId));
+        const id = sent[0].platformMessageId!;
+        const status = (kind: string) => ({ object: 'whatsapp_business_account', entry: [{ id: 'W', changes: [{ field: 'messages', value: { metadata: { phone_number_id: PHONE_ID }, statuses: [{ id, status: kind, timestamp: '1', recipient_id: '919000000031' }] } }] }] });
+        const requests = api.requests.length;
+        assert.equal(await post(status('read')), 200);
+        assert.equal(await post(status('delivered')), 200, 'an out-of-order delivered after read');
+        await adapter.idle();
+        const [record] = await bot.dataSource.getRepository(OutboundMessage).findBy({ platformMessageId: id });
+        assert.equal(record.status, 'read', 'statuses never move backwards');
+        assert.equal(api.requests.length, requests, 'statuses start no turn');
+    });
+
+    it('answers images, voice notes, documents and contacts politely in the user\'s language', async () => {
+        await say('919000000041', 'हिंदी');
+        for (const file of ['image.json', 'voice_audio.json', 'document.json', 'contacts_shared.json']) {
+            const body = fixture(`whatsapp/${file}`);
+            const value = body.entry[0].changes[0].value;
+            value.metadata.phone_number_id = PHONE_ID;
+            value.contacts = [{ profile: { name: 'x' }, wa_id: '919000000041' }];
+            value.messages[0].from = '919000000041';
+            value.messages[0].id = `wamid.${file}`;
+            delete value.messages[0].from_user_id;
+            const before = api.requests.length;
+            assert.equal(await post(body), 200);
+            await adapter.idle();
+            const replies = api.requests.slice(before).map(bodyText).join('\n');
+            assert.match(replies, /केवल लिखे हुए संदेश/, `${file}: ${replies}`);
+        }
+    });
+
+    it('retries 500 and 429 from the Graph API and delivers each message once', async () => {
+        api.failNext('POST', new RegExp(`/${PHONE_ID}/messages$`), 1, { status: 500, body: { error: { code: 131000, message: 'Something went wrong' } } });
+        api.failNext('POST', new RegExp(`/${PHONE_ID}/messages$`), 1, { status: 429, body: { error: { code: 130429, message: 'Rate limit hit' } }, headers: { 'retry-after': '0' } });
+        await say('919000000051', 'bijli nahi aa rahi');
+        const attempts = api.requests.filter((r) => sentTo(r) === '919000000051');
+        assert.equal(attempts.length, 3, 'two failures, then the message');
+        const records = await bot.dataSource.getRepository(OutboundMessage).findBy({ recipient: '919000000051' });
+        assert.equal(records.length, 1);
+        assert.equal(records[0].status, 'sent');
+    });
+
+    it('outside the 24-hour window sends no free-form message and records why', async () => {
+        await say('919000000061', 'bijli nahi aa rahi');
+        const store = new ChannelStore(bot.app.db);
+        await store.markInbound('whatsapp', '919000000061', new Date(Date.now() - 25 * 3600_000));
+        const before = api.requests.length;
+        await adapter.continueConversationAsync('', {
+            channelId: 'whatsapp', serviceUrl: 'whatsapp:', conversation: { id: `${PHONE_ID}:919000000061` } as never,
+            user: { id: '919000000061', name: '', properties: { waId: '919000000061' } }, bot: { id: PHONE_ID, name: '' },
+        }, async (context) => { await context.sendActivity('Your complaint was resolved.'); });
+        assert.equal(api.requests.length, before, 'nothing sent');
+        const [record] = await bot.dataSource.getRepository(OutboundMessage).findBy({ recipient: '919000000061', status: 'undeliverable' });
+        assert.equal(record.errorCode, 'window_closed');
+    });
+});
