@@ -64,7 +64,8 @@ export class ComplaintDialog extends ComponentDialog {
         this.addDialog(new AskPrompt(ASK_ADDRESS, services.output, async (answer, context) => {
             if (findLocation(context.activity)) return true;
             if (answer.text.length > MAX_ADDRESS) return { key: 'complaint:retry.addressLong', vars: { max: MAX_ADDRESS } };
-            return answer.text.replace(/[^\p{L}\p{N}]/gu, '').length >= 5 ? true : { key: 'complaint:retry.address' };
+            // An address names a place: a few letters at least, not just a number.
+            return (answer.text.match(/\p{L}/gu) ?? []).length >= 3 && answer.text.replace(/[^\p{L}\p{N}]/gu, '').length >= 5 ? true : { key: 'complaint:retry.address' };
         }, { freeText: true }));
         this.addDialog(new AskPrompt(ASK_DESCRIPTION, services.output, async (answer) => {
             const letters = answer.text.replace(/[^\p{L}\p{N}]/gu, '').length;

@@ -32,6 +32,14 @@ describe('configuration', () => {
         }
     });
 
+    it('turns a channel on only when all its secrets are set, and names what is missing', () => {
+        const on = loadConfig({ WHATSAPP_APP_SECRET: 's', WHATSAPP_VERIFY_TOKEN: 'v', WHATSAPP_ACCESS_TOKEN: 't', WHATSAPP_PHONE_NUMBER_ID: '1' }, null);
+        assert.equal(on.whatsapp?.apiUrl, 'https://graph.facebook.com/v25.0');
+        assert.equal(on.facebook, null);
+        assert.equal(on.twitter, null);
+        assert.throws(() => loadConfig({ TWITTER_CONSUMER_SECRET: 's' }, null), /X \(Twitter\) is half configured: set TWITTER_ACCESS_TOKEN, TWITTER_USER_ID/);
+    });
+
     it('reads a .env file, with the real environment taking precedence', () => {
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bm-env-')), '.env');
         fs.writeFileSync(file, 'PORT=4000\nLOG_LEVEL=debug\n');
@@ -43,7 +51,7 @@ describe('configuration', () => {
     it('documents every variable it reads in .env.example', () => {
         const example = fs.readFileSync(path.join(LOCALES_DIR, '..', '.env.example'), 'utf8');
         const source = fs.readFileSync(path.join(LOCALES_DIR, '..', 'src', 'config.ts'), 'utf8');
-        const names = [...source.matchAll(/(?:str|int|oneOf)\('([A-Za-z_]+)'/g)].map((m) => m[1]);
+        const names = [...source.matchAll(/(?:str|int|oneOf|url)\('([A-Za-z_]+)'/g), ...source.matchAll(/'((?:WHATSAPP|FACEBOOK|TWITTER)_[A-Z_]+)'/g)].map((m) => m[1]);
         assert.ok(names.length >= 10);
         for (const name of names) assert.match(example, new RegExp(`^#?\\s*${name}=`, 'm'), `${name} missing from .env.example`);
     });

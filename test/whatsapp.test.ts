@@ -293,4 +293,66 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
         const [record] = await bot.dataSource.getRepository(OutboundMessage).findBy({ recipient: '919000000061', status: 'undeliverable' });
         assert.equal(record.errorCode, 'window_closed');
     });
+
+    it('attaches a photo sent while a complaint is registered, and takes a shared location as the address', async () => {
+        const waId = '919000000071';
+        await say(waId, 'meter jal gaya hai');
+        await say(waId, 'मेरे पास नहीं है');
+        const photo = whatsAppMessages(PHONE_ID, [{ waId, message: { id: 'wamid.photo', type: 'image', image: { id: 'MEDIA123', mime_type: 'image/jpeg', sha256: 'x' } } }]);
+        let before = api.requests.length;
+        assert.equal(await post(photo), 200);
+        await adapter.idle();
+        assert.match(api.requests.slice(before).map(bodyText).join('\n'), /फ़ोटो आपकी शिकायत में जोड़ दी गई/);
+        assert.match((await say(waId, '9876543210')).join('\n'), /पता/, 'digits alone are no address; the WhatsApp number was already taken as the call-back number');
+        const location = whatsAppMessages(PHONE_ID, [{ waId, message: { id: 'wamid.loc', type: 'location', location: { latitude: 26.8467, longitude: 80.9462, name: 'Hazratganj' } } }]);
+        before = api.requests.length;
+        assert.equal(await post(location), 200);
+        await adapter.idle();
+        assert.match(api.requests.slice(before).map(bodyText).join('\n'), /पता: भेजी गई लोकेशन/, 'the location answered the address question');
+        const done = (await say(waId, 'हाँ')).join('\n');
+        assert.match(done, /शिकायत दर्ज हो गई/);
+        const [complaint] = await bot.dataSource.getRepository(Complaint).find();
+        assert.deepEqual(JSON.parse(complaint.attachments!), ['whatsapp-media:MEDIA123']);
+        assert.deepEqual([complaint.latitude, complaint.longitude], [26.8467, 80.9462]);
+    });
 });
+
+describe('WhatsApp: the 24-hour window with a template configured', () => {
+    it('sends the template outside the window, and falls back to it when WhatsApp answers 131047', async () => {
+        const api = new ApiStandIn();
+        await api.start();
+        const bot = await TestBot.create({
+            config: {
+                whatsapp: { appSecret: SECRET, verifyToken: VERIFY, accessToken: 'T', phoneNumberId: PHONE_ID, apiUrl: api.url, maxMessagesPerSecond: 80, template: { name: 'complaint_update', language: 'hi' } },
+            },
+        });
+        try {
+            const [{ adapter }] = createChannelAdapters(bot.app);
+            api.respondWith('POST', /\/messages$/, (_req, n) => ({ status: 200, body: { messages: [{ id: `wamid.t${n}` }] } }));
+            const reference = (user: string) => ({
+                channelId: 'whatsapp', serviceUrl: 'whatsapp:', conversation: { id: `${PHONE_ID}:${user}` } as never,
+                user: { id: user, name: '', properties: { waId: user } }, bot: { id: PHONE_ID, name: '' },
+            });
+            const store = new ChannelStore(bot.app.db);
+            await store.markInbound('whatsapp', '919000000081', new Date(Date.now() - 30 * 3600_000));
+            await adapter.continueConversationAsync('', reference('919000000081'), async (context) => { await context.sendActivity('Complaint C2611-0001 is resolved.\nPlease confirm.'); });
+            const template = api.requests[api.requests.length - 1].body as any;
+            assert.equal(template.type, 'template');
+            assert.equal(template.template.name, 'complaint_update');
+            assert.equal(template.template.components[0].parameters[0].text, 'Complaint C2611-0001 is resolved. Please confirm.');
+
+            // Inside the window by our clock, but WhatsApp says otherwise: the template is sent instead.
+            await store.markInbound('whatsapp', '919000000082');
+            api.failNext('POST', /\/messages$/, 1, { status: 400, body: { error: { code: 131047, message: 'Re-engagement message' } } });
+            await adapter.continueConversationAsync('', reference('919000000082'), async (context) => { await context.sendActivity('Update'); });
+            const bodies = api.requests.filter((r) => (r.body as any).to === '919000000082').map((r) => (r.body as any).type);
+            assert.deepEqual(bodies, ['text', 'template']);
+            const records = await bot.dataSource.getRepository(OutboundMessage).findBy({ recipient: '919000000082' });
+            assert.deepEqual(records.map((r) => [r.kind, r.errorCode]), [['template', '131047']]);
+        } finally {
+            await bot.close();
+            await api.stop();
+        }
+    });
+});
+
