@@ -1,5 +1,9 @@
 import { ChannelStore } from '../adapters/shared/ChannelStore';
 import { WebhookAdapter } from '../adapters/shared/WebhookAdapter';
+import { MessengerAdapter } from '../adapters/facebook/MessengerAdapter';
+import { MessengerClient } from '../adapters/facebook/MessengerClient';
+import { TwitterAdapter } from '../adapters/twitter/TwitterAdapter';
+import { TwitterClient } from '../adapters/twitter/TwitterClient';
 import { WhatsAppAdapter } from '../adapters/whatsapp/WhatsAppAdapter';
 import { WhatsAppClient } from '../adapters/whatsapp/WhatsAppClient';
 import { BijliMitra } from './createBijliMitra';
@@ -31,6 +35,31 @@ export function createChannelAdapters(app: BijliMitra): ChannelRoute[] {
                 template: wa.template ?? undefined,
                 listButton: (locale) => app.translator.forLanguage(toLanguage(locale) ?? 'hi')('common:listButton'),
                 client: new WhatsAppClient({ apiUrl: wa.apiUrl, accessToken: wa.accessToken, phoneNumberId: wa.phoneNumberId, maxMessagesPerSecond: wa.maxMessagesPerSecond, logger }),
+            }),
+        });
+    }
+    if (config.facebook) {
+        const fb = config.facebook;
+        routes.push({
+            route: 'facebook',
+            adapter: new MessengerAdapter({
+                store, logger,
+                appSecret: fb.appSecret,
+                verifyToken: fb.verifyToken,
+                messageTag: fb.messageTag,
+                client: new MessengerClient({ apiUrl: fb.apiUrl, pageAccessToken: fb.pageAccessToken, logger }),
+            }),
+        });
+    }
+    if (config.twitter) {
+        const tw = config.twitter;
+        routes.push({
+            route: 'twitter',
+            adapter: new TwitterAdapter({
+                store, logger,
+                consumerSecret: tw.consumerSecret,
+                botUserId: tw.userId,
+                client: new TwitterClient({ apiUrl: tw.apiUrl, accessToken: tw.accessToken, logger }),
             }),
         });
     }

@@ -87,9 +87,12 @@ export class MessengerAdapter extends WebhookAdapter {
     }
 
     private async recordFailure(conversationId: string, psid: string, part: MessengerPart, error: unknown): Promise<void> {
-        const code = error instanceof PlatformApiError
-            ? (error.code !== undefined ? (error.subcode !== undefined ? `${error.code}/${error.subcode}` : error.code) : String(error.status))
-            : 'network';
+        // `code/subcode` as in messengerErrors: Meta's subcode is what tells the window and restriction cases apart.
+        let code = 'unexpected';
+        if (error instanceof PlatformApiError) {
+            if (error.code === undefined) code = error.status === 0 ? 'network' : String(error.status);
+            else code = error.subcode === undefined ? error.code : `${error.code}/${error.subcode}`;
+        }
         await this.options.store.recordOutbound({
             channel: this.channelId, conversationId, recipient: psid, kind: part.kind, platformMessageId: null,
             status: 'failed', errorCode: code, errorDetail: (error as Error).message,

@@ -32,7 +32,8 @@ export class ChannelStore {
     async recordInbound(channel: string, messageId: string): Promise<boolean> {
         const messageKey = messageId.length > MAX_KEY ? createHash('sha256').update(messageId).digest('hex') : messageId;
         try {
-            await this.db.run((m) => m.getRepository(InboundMessage).insert({ channel, messageKey }));
+            // High priority: the webhook's answer waits for this, and must not wait behind queued dialog work.
+            await this.db.run((m) => m.getRepository(InboundMessage).insert({ channel, messageKey }), 'high');
             return true;
         } catch (error) {
             if (error instanceof QueryFailedError) return false;
@@ -45,7 +46,7 @@ export class ChannelStore {
         await this.db.run((m) => m.createQueryBuilder().insert().into(ChannelIdentity)
             .values({ channel, channelUserId: userId, lastInboundAt: at })
             .orUpdate(['lastInboundAt'], ['channel', 'channelUserId'])
-            .execute());
+            .execute(), 'high');
     }
 
     /** When `userId` last wrote on `channel`, or null if never. */
@@ -58,7 +59,7 @@ export class ChannelStore {
     async recordOutbound(record: OutboundRecord): Promise<void> {
         await this.db.run((m) => m.getRepository(OutboundMessage).insert({
             ...record,
-            errorCode: record.errorCode ?? null,
+            errorCode: record.errorCode?.slice(0, 40) ?? null,
             errorDetail: record.errorDetail?.slice(0, 300) ?? null,
         }));
     }
@@ -70,7 +71,7 @@ export class ChannelStore {
             const message = await repository.findOneBy({ channel, platformMessageId });
             if (!message) return false;
             if (RANK[status] >= RANK[message.status]) {
-                await repository.update({ id: message.id }, { status, errorCode: errorCode ?? message.errorCode, errorDetail: errorDetail?.slice(0, 300) ?? message.errorDetail });
+                await repository.update({ id: message.id }, { status, errorCode: errorCode?.slice(0, 40) ?? message.errorCode, errorDetail: errorDetail?.slice(0, 300) ?? message.errorDetail });
             }
             return true;
         });

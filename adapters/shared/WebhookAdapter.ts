@@ -48,9 +48,15 @@ export class MalformedWebhookError extends Error {
 export interface WebhookAdapterOptions {
     store: ChannelStore;
     logger: Logger;
+    /**
+     * Turns running at once (default 4). Acknowledged deliveries beyond that wait their turn in arrival order, so
+     * a burst does not starve the event loop that answers webhooks.
+     */
+    maxConcurrentTurns?: number;
 }
 
 const PROACTIVE = Symbol('bijliMitra.proactiveTurn');
+const DEFAULT_CONCURRENT_TURNS = 4;
 
 /**
  * The shape every platform adapter shares: handshake, signature check on the raw bytes, mapping of every element
@@ -62,6 +68,8 @@ export abstract class WebhookAdapter extends BotAdapter {
     /** The Bot Framework channel id (`whatsapp`, `facebook`, `twitter`). */
     abstract readonly channelId: string;
     private readonly inFlight = new Set<Promise<void>>();
+    private readonly waiting: Array<() => void> = [];
+    private running = 0;
 
     constructor(protected readonly shared: WebhookAdapterOptions) {
         super();
@@ -161,12 +169,21 @@ export abstract class WebhookAdapter extends BotAdapter {
     }
 
     private async runTurn(item: InboundItem, logic: TurnLogic): Promise<void> {
+        // Start no earlier than the next macrotask, so the webhook's 200 goes out before any dialog work.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (this.running >= (this.shared.maxConcurrentTurns ?? DEFAULT_CONCURRENT_TURNS)) {
+            await new Promise<void>((resolve) => this.waiting.push(resolve));
+        }
+        this.running += 1;
         const context = new TurnContext(this, item.activity);
         if (item.trustedPhone) trustSenderPhone(context, item.trustedPhone);
         try {
             await this.runMiddleware(context, logic);
         } catch (error) {
             this.shared.logger.error('turn failed', { channel: this.channelId, conversation: item.activity.conversation?.id, error: error as Error });
+        } finally {
+            this.running -= 1;
+            this.waiting.shift()?.();
         }
     }
 

@@ -110,7 +110,7 @@ function mapEvent(event: XDmEvent, dms: DmPayload, botUserId: string): InboundIt
     const recipientId = idOf(isObject(create.target) ? create.target.recipient_id : undefined);
     if (recipientId && recipientId !== botUserId) return null;
 
-    const user: XUser | undefined = dms.users[senderId];
+    const user: XUser | undefined = Object.hasOwn(dms.users, senderId) ? dms.users[senderId] : undefined;
     const profile = isObject(user?.data) ? user.data : user;
     const name = typeof profile?.name === 'string' ? profile.name : '';
     const username = typeof profile?.username === 'string' ? profile.username : typeof user?.screen_name === 'string' ? user.screen_name : undefined;

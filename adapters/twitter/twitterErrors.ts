@@ -4,10 +4,10 @@
  * appear on some endpoints.
  */
 export const TWITTER_ERRORS: Record<string, string> = {
-    'invalid-request': 'malformed request or invalid parameter (for DMs: unknown participant id or empty text)',
+    'invalid-request': 'malformed request or invalid parameter',
     'client-forbidden': 'the app is not allowed to use this endpoint (plan, project or enrolment)',
     'unsupported-authentication': 'wrong kind of token: DMs need a user-context token (OAuth 2.0 user or OAuth 1.0a)',
-    'not-authorized-for-resource': 'the account may not send a DM to this user (DMs closed, blocked, or not following)',
+    'not-authorized-for-resource': 'not permitted for this resource (for a DM: the user does not accept DMs from the bot account)',
     'resource-not-found': 'the user does not exist or was suspended',
     'usage-capped': 'the app reached its usage cap for the period',
     '88': 'rate limit exceeded',

@@ -1,0 +1,108 @@
+/**
+ * Webhook answer time under a burst of signed WhatsApp deliveries, beside a bare `node:http` server answering 200 to
+ * the same requests at the same concurrency. The bot answers after verifying and recording each delivery; the turns
+ * run afterwards, so their cost is reported separately (time until every reply reached the stand-in Graph API).
+ */
+import * as fs from 'fs';
+import * as http from 'http';
+import * as os from 'os';
+import * as path from 'path';
+import { AddressInfo } from 'net';
+import { createEmulatorAdapter } from '../../adapters/emulator/createEmulatorAdapter';
+import { createChannelAdapters } from '../../src/createChannelAdapters';
+import { PACKAGE_ROOT } from '../../src/paths';
+import { startServer } from '../../src/server';
+import { ApiStandIn } from '../support/ApiStandIn';
+import { metaHeaders, metaWireJson, whatsAppText } from '../support/metaPayloads';
+import { TestBot } from '../support/TestBot';
+
+const SECRET = 'bench-secret';
+const PHONE_ID = '100000000001';
+
+function percentile(sorted: number[], p: number): number {
+    return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function burst(url: string, bodies: Buffer[], concurrency: number): Promise<{ latencies: number[]; seconds: number; statuses: Record<number, number> }> {
+    const latencies: number[] = [];
+    const statuses: Record<number, number> = {};
+    let next = 0;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+    const target = new URL(url);
+    const send = (body: Buffer) => new Promise<number>((resolve, reject) => {
+        const req = http.request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { ...metaHeaders(body, SECRET), 'content-length': body.length } }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end(body);
+    });
+    const started = process.hrtime.bigint();
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+        while (next < bodies.length) {
+            const body = bodies[next++];
+            const t0 = process.hrtime.bigint();
+            const status = await send(body);
+            latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+            statuses[status] = (statuses[status] ?? 0) + 1;
+        }
+    }));
+    agent.destroy();
+    return { latencies: latencies.sort((a, b) => a - b), seconds: Number(process.hrtime.bigint() - started) / 1e9, statuses };
+}
+
+async function main(): Promise<void> {
+    const deliveries = Number(process.env.BENCH_DELIVERIES ?? 500);
+    const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 50);
+    const bodies = Array.from({ length: deliveries }, (_, i) => metaWireJson(whatsAppText(PHONE_ID, `9190${String(i).padStart(8, '0')}`, 'कल रात से बिजली नहीं आ रही है', { id: `wamid.bench${i}` })));
+
+    // Reference: a bare server that reads the body and answers 200.
+    const bare = http.createServer((req, res) => { req.resume(); req.on('end', () => res.writeHead(200).end()); });
+    await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+    const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/webhooks/whatsapp`;
+    await burst(bareUrl, bodies.slice(0, 50), concurrency);
+    const reference = await burst(bareUrl, bodies, concurrency);
+    bare.close();
+
+    const api = new ApiStandIn();
+    await api.start();
+    api.respondWith('POST', /\/messages$/, (_req, n) => ({ status: 200, body: { messages: [{ id: `wamid.out${n}` }] } }));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bm-webhook-bench-'));
+    const bot = await TestBot.create({
+        databaseUrl: `sqlite:${path.join(dir, 'bench.sqlite')}`,
+        config: { logLevel: 'warn', whatsapp: { appSecret: SECRET, verifyToken: 'v', accessToken: 't', phoneNumberId: PHONE_ID, apiUrl: api.url, maxMessagesPerSecond: 1000, template: null } },
+    });
+    const channels = createChannelAdapters(bot.app);
+    const server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, channels);
+    const url = `http://127.0.0.1:${server.port}/webhooks/whatsapp`;
+    const started = process.hrtime.bigint();
+    const ours = await burst(url, bodies, concurrency);
+    await channels[0].adapter.idle();
+    const allTurnsSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const replies = api.requests.length;
+    await server.close();
+    await api.stop();
+    await bot.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+
+    const results = {
+        deliveries, concurrency,
+        webhookAnswerMs: { p50: percentile(ours.latencies, 50), p99: percentile(ours.latencies, 99), max: ours.latencies[ours.latencies.length - 1] },
+        bareHttpAnswerMs: { p50: percentile(reference.latencies, 50), p99: percentile(reference.latencies, 99) },
+        ratioP50: percentile(ours.latencies, 50) / percentile(reference.latencies, 50),
+        ratioP99: percentile(ours.latencies, 99) / percentile(reference.latencies, 99),
+        statuses: ours.statuses,
+        burstSeconds: ours.seconds,
+        allTurnsDoneSeconds: allTurnsSeconds,
+        turnsPerSecond: deliveries / allTurnsSeconds,
+        repliesSent: replies,
+    };
+    const out = path.join(PACKAGE_ROOT, 'bench-results-webhooks.json');
+    fs.writeFileSync(out, JSON.stringify(results, null, 2));
+    process.stdout.write(`${JSON.stringify(results, null, 2)}\nwritten to ${out}\n`);
+}
+
+main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+});
