@@ -1,0 +1,116 @@
+import { strict as assert } from 'assert';
+import { createEmulatorAdapter } from '../adapters/emulator/createEmulatorAdapter';
+import { signSha256 } from '../adapters/shared/webhookSignature';
+import { ChannelRoute, createChannelAdapters } from '../src/createChannelAdapters';
+import { Complaint } from '../src/data/entities/Complaint';
+import { BotServer, startServer } from '../src/server';
+import { ApiStandIn, RecordedRequest } from './support/ApiStandIn';
+import { metaHeaders, metaWireJson } from './support/metaPayloads';
+import { TestBot } from './support/TestBot';
+
+const FB_SECRET = 'fb-secret';
+const X_SECRET = 'x-consumer-secret';
+const BOT_X_ID = '3000000001';
+const PAGE_ID = '100200300';
+
+/** All three platforms on one server, each driven over HTTP through its own route, as the platforms would. */
+describe('Messenger and X webhooks through the bot\'s server', () => {
+    let bot: TestBot;
+    let api: ApiStandIn;
+    let server: BotServer;
+    let channels: ChannelRoute[];
+    let url: string;
+    let event = 0;
+
+    before(async () => {
+        api = new ApiStandIn();
+        await api.start();
+        api.respondWith('POST', /\/me\/messages$/, (_req, n) => ({ status: 200, body: { recipient_id: 'x', message_id: `m_${n}` } }));
+        api.respondWith('POST', /\/2\/dm_conversations\/with\/[0-9]+\/messages$/, (_req, n) => ({ status: 201, body: { data: { dm_conversation_id: 'c', dm_event_id: `e${n}` } } }));
+        bot = await TestBot.create({
+            config: {
+                whatsapp: { appSecret: 'w', verifyToken: 'w', accessToken: 'w', phoneNumberId: '1', apiUrl: api.url, maxMessagesPerSecond: 80, template: null },
+                facebook: { appSecret: FB_SECRET, verifyToken: 'fb-verify', pageAccessToken: 'PAGE-TOKEN', apiUrl: api.url, messageTag: 'ACCOUNT_UPDATE' },
+                twitter: { consumerSecret: X_SECRET, accessToken: 'X-TOKEN', userId: BOT_X_ID, apiUrl: api.url },
+            },
+        });
+        channels = createChannelAdapters(bot.app);
+        server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, channels);
+        url = `http://127.0.0.1:${server.port}`;
+    });
+    after(async () => {
+        await Promise.all(channels.map((c) => c.adapter.idle()));
+        await server.close();
+        await api.stop();
+        await bot.close();
+    });
+
+    async function idle(): Promise<void> {
+        await Promise.all(channels.map((c) => c.adapter.idle()));
+    }
+
+    it('serves every enabled channel\'s handshake', async () => {
+        assert.deepEqual(channels.map((c) => c.route), ['whatsapp', 'facebook', 'twitter']);
+        const fb = await fetch(`${url}/webhooks/facebook?hub.mode=subscribe&hub.challenge=42&hub.verify_token=fb-verify`);
+        assert.deepEqual([fb.status, await fb.text()], [200, '42']);
+        const token = '9b4507b3-9040-4669-9ca3-6b94edb50553';
+        const crc = await fetch(`${url}/webhooks/twitter?crc_token=${token}`);
+        assert.equal(crc.status, 200);
+        assert.deepEqual(await crc.json(), { response_token: signSha256(X_SECRET, token, 'base64') });
+        assert.equal((await fetch(`${url}/webhooks/twitter?crc_token=short`)).status, 400);
+    });
+
+    async function messenger(psid: string, message: Record<string, unknown>): Promise<string[]> {
+        const body = { object: 'page', entry: [{ id: PAGE_ID, time: Date.now(), messaging: [{ sender: { id: psid }, recipient: { id: PAGE_ID }, timestamp: Date.now(), message: { mid: `mid.${++event}`, ...message } }] }] };
+        const raw = metaWireJson(body);
+        const before = api.requests.length;
+        const response = await fetch(`${url}/webhooks/facebook`, { method: 'POST', headers: metaHeaders(raw, FB_SECRET), body: raw });
+        assert.equal(response.status, 200);
+        await idle();
+        return api.requests.slice(before).filter((r) => /\/me\/messages$/.test(r.path)).map((r) => String((r.body as any).message?.text ?? ''));
+    }
+
+    async function dm(sender: string, text: string): Promise<string[]> {
+        const body = {
+            for_user_id: BOT_X_ID,
+            direct_message_events: [{ type: 'message_create', id: `dm${++event}`, created_timestamp: String(Date.now()), message_create: { target: { recipient_id: BOT_X_ID }, sender_id: sender, message_data: { text } } }],
+            users: { [sender]: { id: sender, name: 'Consumer', screen_name: 'consumer' } },
+        };
+        const raw = Buffer.from(JSON.stringify(body));
+        const before = api.requests.length;
+        const response = await fetch(`${url}/webhooks/twitter`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': signSha256(X_SECRET, raw, 'base64') }, body: raw });
+        assert.equal(response.status, 200);
+        await idle();
+        return api.requests.slice(before).filter((r: RecordedRequest) => r.path.includes(`/with/${sender}/`)).map((r) => String((r.body as any).text));
+    }
+
+    it('registers a complaint in Hindi on Messenger, with quick replies', async () => {
+        await messenger('psid-1', { text: 'मेरे घर में सुबह से बिजली नहीं है' });
+        const confirm = await messenger('psid-1', { text: '1234567890' });
+        assert.match(confirm.join('\n'), /क्या मैं इसे दर्ज कर दूँ/);
+        const ask = api.requests.filter((r) => /\/me\/messages$/.test(r.path)).pop()!.body as any;
+        assert.deepEqual(ask.message.quick_replies.map((q: any) => q.title), ['हाँ', 'नहीं']);
+        const saved = await messenger('psid-1', { text: 'हाँ', quick_reply: { payload: 'हाँ' } });
+        assert.match(saved.join('\n'), /शिकायत संख्या: C[0-9]{4}-[0-9]{4,}/);
+        assert.equal(await bot.dataSource.getRepository(Complaint).countBy({ channel: 'facebook', channelUserId: 'psid-1' }), 1);
+    });
+
+    it('registers a complaint in Hindi over X DMs, choosing by number', async () => {
+        await dm('3000000777', 'मेरे घर में सुबह से बिजली नहीं है');
+        const confirm = (await dm('3000000777', '1234567890')).join('\n');
+        assert.match(confirm, /क्या मैं इसे दर्ज कर दूँ\?\n\n1\. हाँ\n2\. नहीं/);
+        const saved = (await dm('3000000777', '1')).join('\n');
+        assert.match(saved, /शिकायत संख्या: C[0-9]{4}-[0-9]{4,}/);
+        assert.equal(await bot.dataSource.getRepository(Complaint).countBy({ channel: 'twitter', channelUserId: '3000000777' }), 1);
+    });
+
+    it('rejects unsigned posts on every channel with nothing processed', async () => {
+        const before = api.requests.length;
+        for (const route of ['whatsapp', 'facebook', 'twitter']) {
+            const response = await fetch(`${url}/webhooks/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"object":"page","entry":[]}' });
+            assert.equal(response.status, 401, route);
+        }
+        await idle();
+        assert.equal(api.requests.length, before);
+    });
+});
