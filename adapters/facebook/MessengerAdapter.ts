@@ -2,7 +2,7 @@ import { IncomingHttpHeaders } from 'http';
 import { Activity, ResourceResponse, TurnContext } from 'botbuilder';
 import { PlatformApiError } from '../shared/PlatformApiError';
 import { InboundBatch, WebhookAdapter, WebhookAdapterOptions, WebhookResponse } from '../shared/WebhookAdapter';
-import { sameSecret, verifySha256Signature } from '../shared/webhookSignature';
+import { metaHandshake, verifyMetaSignature } from '../shared/metaWebhook';
 import { mapMessengerWebhook, MESSENGER_CHANNEL } from './mapMessengerWebhook';
 import { OUTSIDE_WINDOW } from './messengerErrors';
 import { MessagingType, MessengerClient } from './MessengerClient';
@@ -17,7 +17,6 @@ export interface MessengerAdapterOptions extends WebhookAdapterOptions {
     messageTag: string;
 }
 
-const WINDOW_MS = 24 * 3600_000;
 
 /**
  * Facebook Messenger adapter, usable by any botbuilder bot: `GET`/`POST` on its webhook route go to
@@ -34,14 +33,11 @@ export class MessengerAdapter extends WebhookAdapter {
 
     /** Meta's `hub.mode=subscribe` verification: the challenge as plain text, or 403 for a wrong token. */
     handshake(query: Record<string, unknown>): WebhookResponse {
-        if (query['hub.mode'] === 'subscribe' && sameSecret(query['hub.verify_token'], this.options.verifyToken) && typeof query['hub.challenge'] === 'string') {
-            return { status: 200, body: query['hub.challenge'], contentType: 'text/plain' };
-        }
-        return { status: 403, body: 'verification failed' };
+        return metaHandshake(query, this.options.verifyToken);
     }
 
     protected verifySignature(raw: Buffer, headers: IncomingHttpHeaders): boolean {
-        return verifySha256Signature(raw, headers['x-hub-signature-256'], this.options.appSecret, 'hex');
+        return verifyMetaSignature(raw, headers, this.options.appSecret);
     }
 
     protected mapInbound(payload: unknown): InboundBatch {
@@ -51,7 +47,7 @@ export class MessengerAdapter extends WebhookAdapter {
     protected async deliver(context: TurnContext, activity: Partial<Activity>, proactive: boolean): Promise<ResourceResponse> {
         const user = activity.recipient ?? context.activity.from;
         const conversationId = activity.conversation?.id ?? context.activity.conversation.id;
-        const messagingType: MessagingType = !proactive ? 'RESPONSE' : (await this.windowOpen(user.id)) ? 'UPDATE' : 'MESSAGE_TAG';
+        const messagingType: MessagingType = !proactive ? 'RESPONSE' : (await this.options.store.withinWindow(this.channelId, user.id)) ? 'UPDATE' : 'MESSAGE_TAG';
         let lastId = '';
         for (const part of renderMessenger(activity)) {
             try {
@@ -81,10 +77,6 @@ export class MessengerAdapter extends WebhookAdapter {
         }
     }
 
-    private async windowOpen(psid: string): Promise<boolean> {
-        const last = await this.options.store.lastInboundAt(this.channelId, psid);
-        return last !== null && Date.now() - last.getTime() < WINDOW_MS;
-    }
 
     private async recordFailure(conversationId: string, psid: string, part: MessengerPart, error: unknown): Promise<void> {
         // `code/subcode` as in messengerErrors: Meta's subcode is what tells the window and restriction cases apart.

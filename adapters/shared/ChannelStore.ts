@@ -55,6 +55,12 @@ export class ChannelStore {
         return identity?.lastInboundAt ?? null;
     }
 
+    /** Whether `userId` wrote on `channel` within the platform's free-reply window (24 hours on Meta's platforms). */
+    async withinWindow(channel: string, userId: string, hours = 24): Promise<boolean> {
+        const last = await this.lastInboundAt(channel, userId);
+        return last !== null && Date.now() - last.getTime() < hours * 3600_000;
+    }
+
     /** Stores one outbound message (or a decision not to send it). */
     async recordOutbound(record: OutboundRecord): Promise<void> {
         await this.db.run((m) => m.getRepository(OutboundMessage).insert({

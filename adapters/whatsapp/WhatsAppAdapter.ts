@@ -3,7 +3,7 @@ import { Activity, ResourceResponse, TurnContext } from 'botbuilder';
 import { ChannelStore } from '../shared/ChannelStore';
 import { PlatformApiError } from '../shared/PlatformApiError';
 import { InboundBatch, WebhookAdapter, WebhookAdapterOptions, WebhookResponse } from '../shared/WebhookAdapter';
-import { sameSecret, verifySha256Signature } from '../shared/webhookSignature';
+import { metaHandshake, verifyMetaSignature } from '../shared/metaWebhook';
 import { mapWhatsAppWebhook, WHATSAPP_CHANNEL } from './mapWhatsAppWebhook';
 import { renderWhatsApp, WhatsAppPart } from './renderWhatsApp';
 import { WhatsAppClient, WhatsAppRecipient } from './WhatsAppClient';
@@ -26,7 +26,6 @@ export interface WhatsAppAdapterOptions extends WebhookAdapterOptions {
     listButton: (locale: string | undefined) => string;
 }
 
-const WINDOW_MS = 24 * 3600_000;
 const OUTSIDE_WINDOW = '131047';
 
 /**
@@ -44,14 +43,11 @@ export class WhatsAppAdapter extends WebhookAdapter {
 
     /** Meta's `hub.mode=subscribe` verification: the challenge as plain text, or 403 for a wrong token. */
     handshake(query: Record<string, unknown>): WebhookResponse {
-        if (query['hub.mode'] === 'subscribe' && sameSecret(query['hub.verify_token'], this.options.verifyToken) && typeof query['hub.challenge'] === 'string') {
-            return { status: 200, body: query['hub.challenge'], contentType: 'text/plain' };
-        }
-        return { status: 403, body: 'verification failed' };
+        return metaHandshake(query, this.options.verifyToken);
     }
 
     protected verifySignature(raw: Buffer, headers: IncomingHttpHeaders): boolean {
-        return verifySha256Signature(raw, headers['x-hub-signature-256'], this.options.appSecret, 'hex');
+        return verifyMetaSignature(raw, headers, this.options.appSecret);
     }
 
     protected mapInbound(payload: unknown): InboundBatch {
@@ -64,7 +60,7 @@ export class WhatsAppAdapter extends WebhookAdapter {
         const to: WhatsAppRecipient = waId ? { to: waId } : { recipient: user.id };
         const conversationId = activity.conversation?.id ?? context.activity.conversation.id;
         const store = this.options.store;
-        if (proactive && !(await this.windowOpen(user.id))) {
+        if (proactive && !(await this.options.store.withinWindow(this.channelId, user.id))) {
             return this.outsideWindow(to, user.id, conversationId, activity.text ?? '', 'window_closed');
         }
         let lastId = '';
@@ -83,10 +79,6 @@ export class WhatsAppAdapter extends WebhookAdapter {
         return { id: lastId };
     }
 
-    private async windowOpen(userId: string): Promise<boolean> {
-        const last = await this.options.store.lastInboundAt(this.channelId, userId);
-        return last !== null && Date.now() - last.getTime() < WINDOW_MS;
-    }
 
     private async outsideWindow(to: WhatsAppRecipient, userId: string, conversationId: string, text: string, reason: string): Promise<ResourceResponse> {
         const store = this.options.store;
