@@ -12,14 +12,15 @@ import { PlatformHttpClient } from '../adapters/shared/PlatformHttpClient';
 import { codePointLength } from '../adapters/shared/splitText';
 import { InboundBatch, MalformedWebhookError } from '../adapters/shared/WebhookAdapter';
 import { signSha256 } from '../adapters/shared/webhookSignature';
+import { FIXTURES as CHANNEL_FIXTURES } from './support/metaPayloads';
 import { findLocation } from '../src/bot/findLocation';
 import { Complaint } from '../src/data/entities/Complaint';
 import { InboundMessage } from '../src/data/entities/InboundMessage';
 import { ApiStandIn, RecordedRequest } from './support/ApiStandIn';
 import { TestBot } from './support/TestBot';
 
-// The shared fixture set sits next to the repository (../shared/fixtures/channels), as the issue describes.
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/channels/messenger');
+// The shared fixture set sits next to the repository (shared/fixtures/channels), as the issue describes.
+const FIXTURES = path.join(CHANNEL_FIXTURES, 'messenger');
 const SECRET = 'secret';
 const PAGE = '104209652421097';
 

@@ -1,4 +1,5 @@
 import { strict as assert } from 'assert';
+import { FIXTURES as CHANNEL_FIXTURES } from './support/metaPayloads';
 import { readFileSync } from 'fs';
 import { IncomingHttpHeaders } from 'http';
 import * as path from 'path';
@@ -19,7 +20,7 @@ import { Logger } from '../src/logger';
 import { ApiStandIn, RecordedRequest } from './support/ApiStandIn';
 import { TestBot } from './support/TestBot';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/channels/twitter');
+const FIXTURES = path.join(CHANNEL_FIXTURES, 'twitter');
 const BOT = '3000000001';
 const CONSUMER = '3000000777';
 const DM_PATH = /^\/2\/dm_conversations\/with\/[0-9]+\/messages$/;
