@@ -348,7 +348,8 @@ describe('WhatsApp: the 24-hour window with a template configured', () => {
             const bodies = api.requests.filter((r) => (r.body as any).to === '919000000082').map((r) => (r.body as any).type);
             assert.deepEqual(bodies, ['text', 'template']);
             const records = await bot.dataSource.getRepository(OutboundMessage).findBy({ recipient: '919000000082' });
-            assert.deepEqual(records.map((r) => [r.kind, r.errorCode]), [['template', '131047']]);
+            assert.deepEqual(records.map((r) => [r.kind, r.status, r.errorCode]), [['template', 'sent', null]]);
+            assert.match(records[0].errorDetail!, /131047/);
         } finally {
             await bot.close();
             await api.stop();

@@ -1,7 +1,7 @@
 import { IncomingHttpHeaders } from 'http';
-import { Activity, ResourceResponse, TurnContext } from 'botbuilder';
+import { Activity, ChannelAccount } from 'botbuilder';
 import { PlatformApiError } from '../shared/PlatformApiError';
-import { InboundBatch, WebhookAdapter, WebhookAdapterOptions, WebhookResponse } from '../shared/WebhookAdapter';
+import { InboundBatch, OutboundPart, WebhookAdapter, WebhookAdapterOptions, WebhookResponse } from '../shared/WebhookAdapter';
 import { metaHandshake, verifyMetaSignature } from '../shared/metaWebhook';
 import { mapMessengerWebhook, MESSENGER_CHANNEL } from './mapMessengerWebhook';
 import { OUTSIDE_WINDOW } from './messengerErrors';
@@ -17,12 +17,9 @@ export interface MessengerAdapterOptions extends WebhookAdapterOptions {
     messageTag: string;
 }
 
-
 /**
  * Facebook Messenger adapter, usable by any botbuilder bot: `GET`/`POST` on its webhook route go to
- * {@link handshake} and {@link handleWebhook}; replies go out through {@link MessengerClient}. Replies in a turn
- * are `RESPONSE`s; proactive messages are `UPDATE`s while the user's 24-hour window is open and carry the
- * configured message tag after it closes.
+ * {@link handshake} and {@link handleWebhook}; replies go out through {@link MessengerClient}.
  */
 export class MessengerAdapter extends WebhookAdapter {
     readonly channelId = MESSENGER_CHANNEL;
@@ -44,50 +41,29 @@ export class MessengerAdapter extends WebhookAdapter {
         return mapMessengerWebhook(payload);
     }
 
-    protected async deliver(context: TurnContext, activity: Partial<Activity>, proactive: boolean): Promise<ResourceResponse> {
-        const user = activity.recipient ?? context.activity.from;
-        const conversationId = activity.conversation?.id ?? context.activity.conversation.id;
-        const messagingType: MessagingType = !proactive ? 'RESPONSE' : (await this.options.store.withinWindow(this.channelId, user.id)) ? 'UPDATE' : 'MESSAGE_TAG';
-        let lastId = '';
-        for (const part of renderMessenger(activity)) {
-            try {
-                lastId = await this.sendPart(user.id, part, messagingType);
-                await this.options.store.recordOutbound({ channel: this.channelId, conversationId, recipient: user.id, kind: part.kind, platformMessageId: lastId, status: 'sent' });
-            } catch (error) {
-                await this.recordFailure(conversationId, user.id, part, error);
-                throw error;
-            }
-        }
-        return { id: lastId };
+    protected render(activity: Partial<Activity>): MessengerPart[] {
+        return renderMessenger(activity);
     }
 
-    private async sendPart(psid: string, part: MessengerPart, messagingType: MessagingType): Promise<string> {
-        const client = this.options.client;
-        const tag = this.options.messageTag;
+    /**
+     * Replies in a turn are `RESPONSE`s. Proactive messages (complaint updates, which are account updates) are
+     * `UPDATE`s while the user's window is open and tagged after it closes, or when Meta says it has closed.
+     */
+    protected async sendPart(user: ChannelAccount, part: OutboundPart, proactive: boolean): Promise<string> {
+        const { client, messageTag: tag, store } = this.options;
+        const message = (part as MessengerPart).message;
+        if (!proactive) return client.send(user.id, message, 'RESPONSE');
+        const messagingType: MessagingType = (await store.withinWindow(this.channelId, user.id)) ? 'UPDATE' : 'MESSAGE_TAG';
         try {
-            return await client.send(psid, part.message, messagingType, messagingType === 'MESSAGE_TAG' ? tag : undefined);
+            return await client.send(user.id, message, messagingType, messagingType === 'MESSAGE_TAG' ? tag : undefined);
         } catch (error) {
-            // Our record of the window can disagree with Meta's (the user wrote to a person in the Page inbox, clock
-            // skew); Meta's answer decides, and a tagged message is what it allows outside the window.
-            if (messagingType !== 'MESSAGE_TAG' && error instanceof PlatformApiError && error.code === OUTSIDE_WINDOW.code && error.subcode === OUTSIDE_WINDOW.subcode) {
-                this.options.logger.info('outside the 24-hour window: resending with a message tag', { channel: this.channelId, tag });
-                return client.send(psid, part.message, 'MESSAGE_TAG', tag);
+            // Our record of the window can disagree with Meta's (the user wrote to a person in the Page inbox);
+            // Meta's answer decides, and the tag is what it allows for an account update outside the window.
+            if (messagingType === 'UPDATE' && error instanceof PlatformApiError && error.code === OUTSIDE_WINDOW.code && error.subcode === OUTSIDE_WINDOW.subcode) {
+                this.options.logger.info('outside the 24-hour window: resending the update with a message tag', { channel: this.channelId, tag });
+                return client.send(user.id, message, 'MESSAGE_TAG', tag);
             }
             throw error;
         }
-    }
-
-
-    private async recordFailure(conversationId: string, psid: string, part: MessengerPart, error: unknown): Promise<void> {
-        // `code/subcode` as in messengerErrors: Meta's subcode is what tells the window and restriction cases apart.
-        let code = 'unexpected';
-        if (error instanceof PlatformApiError) {
-            if (error.code === undefined) code = error.status === 0 ? 'network' : String(error.status);
-            else code = error.subcode === undefined ? error.code : `${error.code}/${error.subcode}`;
-        }
-        await this.options.store.recordOutbound({
-            channel: this.channelId, conversationId, recipient: psid, kind: part.kind, platformMessageId: null,
-            status: 'failed', errorCode: code, errorDetail: (error as Error).message,
-        });
     }
 }

@@ -1,7 +1,8 @@
 import { IncomingHttpHeaders } from 'http';
 import {
-    Activity, ActivityTypes, BotAdapter, ConversationReference, ResourceResponse, TurnContext,
+    Activity, ActivityTypes, BotAdapter, ChannelAccount, ConversationReference, ResourceResponse, TurnContext,
 } from 'botbuilder';
+import { PlatformApiError } from './PlatformApiError';
 import type { ClaimsIdentity } from 'botframework-connector';
 import { trustSenderPhone } from '../../src/bot/trustedSenderPhone';
 import { Logger } from '../../src/logger';
@@ -16,6 +17,11 @@ export interface WebhookResponse {
     status: number;
     body?: string;
     contentType?: string;
+}
+
+/** One platform message of a rendered activity; `kind` is stored with its delivery record. */
+export interface OutboundPart {
+    kind: string;
 }
 
 /** One inbound platform message turned into an activity, plus what only the adapter may vouch for. */
@@ -84,8 +90,54 @@ export abstract class WebhookAdapter extends BotAdapter {
     /** Maps a parsed body to activities and delivery receipts; pure, and throws {@link MalformedWebhookError}. */
     protected abstract mapInbound(payload: unknown): InboundBatch;
 
-    /** Renders one outgoing message activity for the platform, sends it and records it; returns the platform id. */
-    protected abstract deliver(context: TurnContext, activity: Partial<Activity>, proactive: boolean): Promise<ResourceResponse>;
+    /** Renders one outgoing message activity as the platform messages that carry it (text chunks, buttons…). */
+    protected abstract render(activity: Partial<Activity>): OutboundPart[];
+
+    /** Sends one rendered part to `user`; resolves with the platform message id, rejects with PlatformApiError. */
+    protected abstract sendPart(user: ChannelAccount, part: OutboundPart, proactive: boolean): Promise<string>;
+
+    /** The error code stored for a failed send (platform code, `code/subcode`, or the HTTP status). */
+    protected errorCodeOf(error: PlatformApiError): string {
+        if (error.code === undefined) return error.status === 0 ? 'network' : String(error.status);
+        return error.subcode === undefined ? error.code : `${error.code}/${error.subcode}`;
+    }
+
+    /**
+     * A platform refused a part for good. Return true when the subclass dealt with it (WhatsApp sends its template
+     * instead); otherwise the failure is recorded and the rest of the activity is not sent.
+     */
+    protected async onSendRefused(_context: TurnContext, _activity: Partial<Activity>, _error: PlatformApiError): Promise<boolean> {
+        return false;
+    }
+
+    /**
+     * Renders, sends and records one outgoing activity. A platform error is recorded as a failed delivery and the
+     * dialog goes on: the user misses one message but keeps their conversation (throwing would make the bot reset
+     * it and send an apology to the same unreachable user). Only programming errors propagate.
+     */
+    protected async deliver(context: TurnContext, activity: Partial<Activity>, proactive: boolean): Promise<ResourceResponse> {
+        const user = activity.recipient ?? context.activity.from;
+        const conversationId = activity.conversation?.id ?? context.activity.conversation.id;
+        const store = this.shared.store;
+        let lastId = '';
+        for (const part of this.render(activity)) {
+            try {
+                lastId = await this.sendPart(user, part, proactive);
+            } catch (error) {
+                if (!(error instanceof PlatformApiError)) throw error;
+                if (await this.onSendRefused(context, activity, error)) return { id: '' };
+                await store.recordOutbound({
+                    channel: this.channelId, conversationId, recipient: user.id, kind: part.kind, platformMessageId: null,
+                    status: 'failed', errorCode: this.errorCodeOf(error), errorDetail: error.message,
+                });
+                this.shared.logger.warn('message not delivered', { channel: this.channelId, conversation: conversationId, code: this.errorCodeOf(error) });
+                return { id: '' };
+            }
+            // Recorded outside the try: a database error after a successful send must not be taken for a failed send.
+            await store.recordOutbound({ channel: this.channelId, conversationId, recipient: user.id, kind: part.kind, platformMessageId: lastId, status: 'sent' });
+        }
+        return { id: lastId };
+    }
 
     /**
      * Handles one webhook POST: answers 401 for a bad signature and 400 for a body that is not the platform's shape,

@@ -1,10 +1,10 @@
 import { IncomingHttpHeaders } from 'http';
-import { Activity, ResourceResponse, TurnContext } from 'botbuilder';
+import { Activity, ChannelAccount } from 'botbuilder';
 import { PlatformApiError } from '../shared/PlatformApiError';
-import { InboundBatch, WebhookAdapter, WebhookAdapterOptions, WebhookResponse } from '../shared/WebhookAdapter';
+import { InboundBatch, OutboundPart, WebhookAdapter, WebhookAdapterOptions, WebhookResponse } from '../shared/WebhookAdapter';
 import { signSha256, verifySha256Signature } from '../shared/webhookSignature';
 import { mapTwitterWebhook, TWITTER_CHANNEL } from './mapTwitterWebhook';
-import { renderTwitter } from './renderTwitter';
+import { renderTwitter, TwitterPart } from './renderTwitter';
 import { TwitterClient } from './TwitterClient';
 import { twitterErrorCode } from './twitterErrors';
 
@@ -62,24 +62,16 @@ export class TwitterAdapter extends WebhookAdapter {
         return mapTwitterWebhook(payload, this.options.botUserId);
     }
 
-    protected async deliver(context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse> {
-        const user = activity.recipient ?? context.activity.from;
-        const conversationId = activity.conversation?.id ?? context.activity.conversation.id;
-        const record = { channel: this.channelId, conversationId, recipient: user.id, kind: 'text' };
-        let lastId = '';
-        for (const part of renderTwitter(activity)) {
-            try {
-                lastId = await this.options.client.sendDirectMessage(user.id, part.text);
-            } catch (error) {
-                await this.options.store.recordOutbound({
-                    ...record, platformMessageId: null, status: 'failed',
-                    errorCode: error instanceof PlatformApiError ? (twitterErrorCode(error.code) ?? String(error.status)) : 'client_error',
-                    errorDetail: (error as Error).message,
-                });
-                throw error;
-            }
-            await this.options.store.recordOutbound({ ...record, platformMessageId: lastId, status: 'sent' });
-        }
-        return { id: lastId };
+    protected render(activity: Partial<Activity>): TwitterPart[] {
+        return renderTwitter(activity);
+    }
+
+    protected sendPart(user: ChannelAccount, part: OutboundPart): Promise<string> {
+        return this.options.client.sendDirectMessage(user.id, (part as TwitterPart).text);
+    }
+
+    /** X reports error types as URLs; the stored code is their last segment, which fits the delivery record. */
+    protected override errorCodeOf(error: PlatformApiError): string {
+        return twitterErrorCode(error.code) ?? String(error.status);
     }
 }

@@ -1,8 +1,8 @@
 import { IncomingHttpHeaders } from 'http';
-import { Activity, ResourceResponse, TurnContext } from 'botbuilder';
+import { Activity, ChannelAccount, ResourceResponse, TurnContext } from 'botbuilder';
 import { ChannelStore } from '../shared/ChannelStore';
 import { PlatformApiError } from '../shared/PlatformApiError';
-import { InboundBatch, WebhookAdapter, WebhookAdapterOptions, WebhookResponse } from '../shared/WebhookAdapter';
+import { InboundBatch, OutboundPart, WebhookAdapter, WebhookAdapterOptions, WebhookResponse } from '../shared/WebhookAdapter';
 import { metaHandshake, verifyMetaSignature } from '../shared/metaWebhook';
 import { mapWhatsAppWebhook, WHATSAPP_CHANNEL } from './mapWhatsAppWebhook';
 import { renderWhatsApp, WhatsAppPart } from './renderWhatsApp';
@@ -54,59 +54,71 @@ export class WhatsAppAdapter extends WebhookAdapter {
         return mapWhatsAppWebhook(payload);
     }
 
-    protected async deliver(context: TurnContext, activity: Partial<Activity>, proactive: boolean): Promise<ResourceResponse> {
-        const user = activity.recipient ?? context.activity.from;
-        const waId = (user?.properties as { waId?: string } | undefined)?.waId;
-        const to: WhatsAppRecipient = waId ? { to: waId } : { recipient: user.id };
-        const conversationId = activity.conversation?.id ?? context.activity.conversation.id;
-        const store = this.options.store;
-        if (proactive && !(await this.options.store.withinWindow(this.channelId, user.id))) {
-            return this.outsideWindow(to, user.id, conversationId, activity.text ?? '', 'window_closed');
-        }
-        let lastId = '';
-        for (const part of renderWhatsApp(activity, { listButton: this.options.listButton(activity.locale) })) {
-            try {
-                lastId = await this.options.client.send(to, part.message);
-                await store.recordOutbound({ channel: this.channelId, conversationId, recipient: user.id, kind: part.kind, platformMessageId: lastId, status: 'sent' });
-            } catch (error) {
-                if (error instanceof PlatformApiError && error.code === OUTSIDE_WINDOW) {
-                    return this.outsideWindow(to, user.id, conversationId, activity.text ?? '', OUTSIDE_WINDOW);
-                }
-                await this.recordFailure(conversationId, user.id, part, error);
-                throw error;
-            }
-        }
-        return { id: lastId };
+    protected render(activity: Partial<Activity>): WhatsAppPart[] {
+        return renderWhatsApp(activity, { listButton: this.options.listButton(activity.locale) });
     }
 
+    protected sendPart(user: ChannelAccount, part: OutboundPart): Promise<string> {
+        return this.options.client.send(recipientOf(user), (part as WhatsAppPart).message);
+    }
 
-    private async outsideWindow(to: WhatsAppRecipient, userId: string, conversationId: string, text: string, reason: string): Promise<ResourceResponse> {
-        const store = this.options.store;
-        const template = this.options.template;
+    /** Outside the 24-hour window no free-form message is attempted: the template goes instead, or nothing. */
+    protected override async deliver(context: TurnContext, activity: Partial<Activity>, proactive: boolean): Promise<ResourceResponse> {
+        if (proactive && !(await this.options.store.withinWindow(this.channelId, (activity.recipient ?? context.activity.from).id))) {
+            return this.outsideWindow(context, activity, 'window_closed');
+        }
+        return super.deliver(context, activity, proactive);
+    }
+
+    /** WhatsApp's own clock decides: a 131047 means the window has closed, so the template is sent instead. */
+    protected override async onSendRefused(context: TurnContext, activity: Partial<Activity>, error: PlatformApiError): Promise<boolean> {
+        if (error.code !== OUTSIDE_WINDOW) return false;
+        await this.outsideWindow(context, activity, OUTSIDE_WINDOW);
+        return true;
+    }
+
+    private async outsideWindow(context: TurnContext, activity: Partial<Activity>, reason: string): Promise<ResourceResponse> {
+        const user = activity.recipient ?? context.activity.from;
+        const conversationId = activity.conversation?.id ?? context.activity.conversation.id;
+        const { store, template, logger } = this.options;
+        const record = { channel: this.channelId, conversationId, recipient: user.id, kind: 'template' };
         if (!template) {
-            await store.recordOutbound({ channel: this.channelId, conversationId, recipient: userId, kind: 'text', platformMessageId: null, status: 'undeliverable', errorCode: reason, errorDetail: 'outside the 24-hour window and no template configured' });
-            this.options.logger.warn('message not sent: outside the 24-hour window and no template configured', { channel: this.channelId, conversation: conversationId });
+            await store.recordOutbound({ ...record, platformMessageId: null, status: 'undeliverable', errorCode: reason, errorDetail: 'outside the 24-hour window and no template configured' });
+            logger.warn('message not sent: outside the 24-hour window and no template configured', { channel: this.channelId, conversation: conversationId });
             return { id: '' };
         }
-        const id = await this.options.client.send(to, {
-            type: 'template',
-            template: {
-                name: template.name,
-                language: { code: template.language, policy: 'deterministic' },
-                // Template parameters may not contain newlines or long runs of spaces.
-                components: [{ type: 'body', parameters: [{ type: 'text', text: text.replace(/\s+/g, ' ').slice(0, 1000) }] }],
-            },
-        });
-        await store.recordOutbound({ channel: this.channelId, conversationId, recipient: userId, kind: 'template', platformMessageId: id, status: 'sent', errorCode: reason });
-        return { id };
-    }
-
-    private async recordFailure(conversationId: string, userId: string, part: WhatsAppPart, error: unknown): Promise<void> {
-        const code = error instanceof PlatformApiError ? (error.code ?? String(error.status)) : 'network';
-        await this.options.store.recordOutbound({
-            channel: this.channelId, conversationId, recipient: userId, kind: part.kind, platformMessageId: null,
-            status: 'failed', errorCode: code, errorDetail: (error as Error).message,
-        });
+        // The parameter carries everything the user would have seen, numbered choices included.
+        const text = this.render(activity)
+            .map((part) => { const m = (part as WhatsAppPart).message as { text?: { body?: string }; interactive?: { body?: { text?: string } } }; return m.text?.body ?? m.interactive?.body?.text ?? ''; })
+            .join(' ');
+        const choices = (activity.suggestedActions?.actions ?? []).map((a, i) => `${i + 1}. ${a.title ?? a.value}`).join(' ');
+        const parameter = `${text} ${text.includes('1. ') ? '' : choices}`.replace(/\s+/g, ' ').trim().slice(0, 1000) || '-';
+        try {
+            const id = await this.options.client.send(recipientOf(user), {
+                type: 'template',
+                template: {
+                    name: template.name,
+                    language: { code: template.language, policy: 'deterministic' },
+                    // Template parameters may not contain newlines or long runs of spaces.
+                    components: [{ type: 'body', parameters: [{ type: 'text', text: parameter }] }],
+                },
+            });
+            await store.recordOutbound({ ...record, platformMessageId: id, status: 'sent', errorDetail: `template sent instead of free-form text (${reason})` });
+            return { id };
+        } catch (error) {
+            if (!(error instanceof PlatformApiError)) throw error;
+            await store.recordOutbound({ ...record, platformMessageId: null, status: 'failed', errorCode: this.errorCodeOf(error), errorDetail: error.message });
+            return { id: '' };
+        }
     }
 }
 
+/**
+ * Where to send: users who hide their number are addressed by their business-scoped user id (`IN.1648…`), everyone
+ * else by their WhatsApp number. The shape of the id decides, so a conversation rebuilt from storage works too.
+ */
+function recipientOf(user: ChannelAccount): WhatsAppRecipient {
+    const waId = (user.properties as { waId?: string } | undefined)?.waId;
+    if (waId) return { to: waId };
+    return /^[A-Z]{2}\./.test(user.id) ? { recipient: user.id } : { to: user.id };
+}
