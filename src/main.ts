@@ -28,6 +28,9 @@ async function main(): Promise<void> {
         channels: ['emulator/webchat (/api/messages)', ...channels.map((c) => `${c.route} (/webhooks/${c.route})`)],
         channelsOff: (['whatsapp', 'facebook', 'twitter'] as const).filter((name) => !channels.some((c) => c.route === name)),
     });
+    if (!config.microsoftAppId && channels.length > 0) {
+        app.logger.warn('/api/messages runs without authentication on the same port as the webhooks: set MicrosoftAppId, or keep the port reachable only through a proxy that serves /webhooks/ alone');
+    }
     let stopping = false;
     const stop = async (signal: string) => {
         if (stopping) return;

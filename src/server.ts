@@ -46,6 +46,12 @@ export async function startServer(app: BijliMitra, adapter: CloudAdapter, port: 
             res.status(400).json({ error: 'expected a Bot Framework activity (JSON object with a "type")' });
             return;
         }
+        // Users of a platform adapter arrive only through its signed webhook: on this (possibly unauthenticated)
+        // endpoint an activity claiming such a channel would impersonate them.
+        if (channels.some((c) => c.adapter.channelId === req.body.channelId)) {
+            res.status(403).json({ error: `channel "${req.body.channelId}" is served by its webhook, not by /api/messages` });
+            return;
+        }
         await adapter.process(req, res, logic);
     });
     web.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {

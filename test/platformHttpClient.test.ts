@@ -188,9 +188,9 @@ describe('PlatformHttpClient against a loopback stand-in', () => {
         assert.deepEqual(levels, ['warn', 'warn', 'error']);
     });
 
-    it('retries a timed-out attempt and then succeeds', async () => {
-        api.respond('POST', MESSAGES, { status: 200, body: { late: true }, delayMs: 1000 }, { status: 200, body: { messages: [{ id: 'wamid.2' }] } });
-        const result = await client({ timeoutMs: 150 }).request('POST', api.url + MESSAGES, { body: {} });
+    it('retries a timed-out GET and then succeeds', async () => {
+        api.respond('GET', MESSAGES, { status: 200, body: { late: true }, delayMs: 1000 }, { status: 200, body: { messages: [{ id: 'wamid.2' }] } });
+        const result = await client({ timeoutMs: 150 }).request('GET', api.url + MESSAGES);
         assert.equal(result.attempts, 2);
         assert.deepEqual(result.body, { messages: [{ id: 'wamid.2' }] });
         const warn = JSON.parse(logs[0]);
@@ -198,12 +198,13 @@ describe('PlatformHttpClient against a loopback stand-in', () => {
         assert.match(warn.reason, /timed out after 150 ms/);
     });
 
-    it('reports a timeout and network errors as status 0 with retryable true', async () => {
+    it('never retries a POST that timed out (it may have been delivered), and reports timeouts and network errors as status 0', async () => {
         api.respond('POST', MESSAGES, { status: 200, delayMs: 1000 });
-        const timedOut = await rejection(client({ timeoutMs: 100, maxAttempts: 2 }).request('POST', api.url + MESSAGES, { body: {} }));
+        const timedOut = await rejection(client({ timeoutMs: 100, maxAttempts: 3 }).request('POST', api.url + MESSAGES, { body: {} }));
         assert.equal(timedOut.status, 0);
-        assert.equal(timedOut.retryable, true);
-        assert.equal(timedOut.attempts, 2);
+        assert.equal(timedOut.retryable, false);
+        assert.equal(timedOut.attempts, 1);
+        assert.equal(api.requests.filter((r) => r.method === 'POST').length, 1, 'sent once, not again');
         assert.match(timedOut.message, /timed out after 100 ms/);
 
         const closedPort = await unusedPort();

@@ -75,11 +75,14 @@ describe('splitText', () => {
         assert.ok(chunks.some((c) => c.length > 6), 'a chunk over 6 UTF-16 units proves the limit is in code points');
     });
 
-    it('prefers a paragraph break, then a newline, then a space', () => {
-        assert.deepEqual(splitText('aaa bbb\n\nccc ddd\neee fff ggg', 20), ['aaa bbb', 'ccc ddd\neee fff ggg']);
-        assert.deepEqual(splitText('ccc ddd\neee fff ggg hhh', 20), ['ccc ddd', 'eee fff ggg hhh']);
-        assert.deepEqual(splitText('aaa\r\n\r\nbbb ccc ddd', 12), ['aaa', 'bbb ccc ddd'], 'CRLF paragraphs count too');
-        assert.deepEqual(splitText('one two\n \nthree four five', 18), ['one two', 'three four five'], 'blank line with spaces is a paragraph');
+    it('prefers a paragraph break, then a newline, in the second half of the window, then a space', () => {
+        assert.deepEqual(splitText('aaa bbb ccc\n\nddd eee fff', 20), ['aaa bbb ccc', 'ddd eee fff']);
+        assert.deepEqual(splitText('aaa bbb ccc\nddd eee fff ggg', 20), ['aaa bbb ccc', 'ddd eee fff ggg']);
+        assert.deepEqual(splitText('aaa bbb cc\r\n\r\nddd eee', 14), ['aaa bbb cc', 'ddd eee'], 'CRLF paragraphs count too');
+        assert.deepEqual(splitText('one two three\n \nfour five', 18), ['one two three', 'four five'], 'blank line with spaces is a paragraph');
+        // An early break would leave a tiny first chunk: the last space wins instead.
+        assert.deepEqual(splitText('aaa bbb\n\nccc ddd\neee fff ggg', 20), ['aaa bbb\n\nccc ddd', 'eee fff ggg']);
+        assert.deepEqual(splitText(`Hi.\n\n${'word '.repeat(1200)}`, 4096).map((c) => c.length), [4094, 1909]);
     });
 
     it('cuts an overlong word at grapheme boundaries, never inside a conjunct', () => {

@@ -151,13 +151,13 @@ describe('X (Twitter) adapter', () => {
             }
         });
 
-        it('lets a correctly signed vector body past the signature check (400: not a DM body) and refuses a wrong one with 401', async () => {
+        it('lets a correctly signed vector body past the signature check (acknowledged, not a DM body) and refuses a wrong one with 401', async () => {
             for (const vector of VECTORS.post_signature) {
                 const adapter = offlineAdapter(vector.consumer_secret);
                 const raw = Buffer.from(vector.raw_body, 'utf8');
                 const noTurns = async () => assert.fail('no turn may run');
                 const good = await adapter.handleWebhook(raw, { 'x-twitter-webhooks-signature': vector['x-twitter-webhooks-signature'] }, noTurns);
-                assert.equal(good.status, 400, 'signature accepted; the body is a signature test, not a webhook');
+                assert.equal(good.status, vector.raw_body.trim().startsWith('{') ? 200 : 400, 'signature accepted; the body is a signature test, not a webhook');
                 const headers: IncomingHttpHeaders[] = [
                     {},
                     { 'x-twitter-webhooks-signature': '' },

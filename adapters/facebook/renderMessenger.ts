@@ -7,7 +7,7 @@ export interface MessengerPart {
     message: Record<string, unknown>;
 }
 
-/** Messenger's limits, in code points (Meta does not say how it counts; code points are never below its count). */
+/** Messenger's limits, counted in code points (Meta does not document how it counts). */
 export const MESSENGER_LIMITS = {
     text: 2000,
     quickReplies: 13,
@@ -22,7 +22,7 @@ export const MESSENGER_LIMITS = {
  */
 export function renderMessenger(activity: Partial<Activity>): MessengerPart[] {
     const text = activity.text ?? '';
-    const titles = (activity.suggestedActions?.actions ?? []).map((a) => String(a.title ?? a.value ?? '')).filter((t) => t !== '');
+    const titles = (activity.suggestedActions?.actions ?? []).map((a) => String(a.title || a.value || '')).filter((t) => t !== '');
     if (titles.length === 0) return textParts(text);
     const unique = new Set(titles).size === titles.length;
     const fits = titles.every((t) => codePointLength(t) <= MESSENGER_LIMITS.quickReplyTitle);

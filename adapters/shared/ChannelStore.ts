@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
-import { In, LessThanOrEqual, QueryFailedError } from 'typeorm';
+import { In, LessThanOrEqual } from 'typeorm';
+import { isUniqueViolation } from '../../src/data/isUniqueViolation';
 import { Database } from '../../src/data/Database';
 import { ChannelIdentity } from '../../src/data/entities/ChannelIdentity';
 import { InboundMessage } from '../../src/data/entities/InboundMessage';
@@ -36,7 +37,7 @@ export class ChannelStore {
             await this.db.run((m) => m.getRepository(InboundMessage).insert({ channel, messageKey }), 'high');
             return true;
         } catch (error) {
-            if (error instanceof QueryFailedError) return false;
+            if (isUniqueViolation(error)) return false;
             throw error;
         }
     }
@@ -70,16 +71,19 @@ export class ChannelStore {
         }));
     }
 
-    /** Applies a platform status webhook to the message with that platform id; returns whether one was found. */
+    /**
+     * Applies a platform status webhook to the message with that platform id; returns whether one was found. One
+     * conditional UPDATE, so concurrent receipts ("read" racing "delivered") can only move a status forward.
+     */
     async updateDelivery(channel: string, platformMessageId: string, status: DeliveryStatus, errorCode?: string, errorDetail?: string): Promise<boolean> {
+        const lower = (Object.keys(RANK) as DeliveryStatus[]).filter((s) => RANK[s] < RANK[status]);
         return this.db.run(async (m) => {
             const repository = m.getRepository(OutboundMessage);
-            const message = await repository.findOneBy({ channel, platformMessageId });
-            if (!message) return false;
-            if (RANK[status] >= RANK[message.status]) {
-                await repository.update({ id: message.id }, { status, errorCode: errorCode?.slice(0, 40) ?? message.errorCode, errorDetail: errorDetail?.slice(0, 300) ?? message.errorDetail });
-            }
-            return true;
+            const changes: Partial<OutboundMessage> = { status };
+            if (errorCode) changes.errorCode = errorCode.slice(0, 40);
+            if (errorDetail) changes.errorDetail = errorDetail.slice(0, 300);
+            const result = await repository.update({ channel, platformMessageId, status: In(lower) }, changes);
+            return (result.affected ?? 0) > 0 || repository.existsBy({ channel, platformMessageId });
         });
     }
 

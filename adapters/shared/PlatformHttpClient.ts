@@ -67,7 +67,7 @@ export interface PlatformResponse {
 /** One attempt's result, before the retry decision. */
 type Attempt =
     | { ok: true; status: number; body: unknown }
-    | { ok: false; status: number; body?: unknown; headers?: Headers; cause?: unknown; reason: string };
+    | { ok: false; status: number; body?: unknown; headers?: Headers; cause?: unknown; reason: string; timedOut?: boolean };
 
 /** Parsed platform error fields. */
 interface ParsedError {
@@ -81,13 +81,14 @@ interface ParsedError {
 const SECRET_PARAMS = /\b(access_token|appsecret_proof|client_secret|oauth_[a-z_]+|token)=[^&\s"']*/gi;
 
 /**
- * JSON-over-HTTP client for the Graph API and the X API with retries: 429, 5xx, network errors and timeouts are
+ * JSON-over-HTTP client for the Graph API and the X API with retries: 429, 5xx, network errors (and timeouts of
+ * requests other than POST) are
  * retried with full-jitter exponential backoff, honouring `Retry-After` and (on 429) X's `x-rate-limit-reset`;
  * other 4xx fail at once. Failures surface as {@link PlatformApiError}. Logs carry method, path, status, code and
  * attempt, never request bodies, headers or query strings, because those hold tokens and consumer data.
  *
  * Note that a timed-out POST may still have been delivered: the platform send APIs have no idempotency key, so a
- * retry after a timeout can duplicate a message. Use a short `maxAttempts` where a duplicate matters more than a loss.
+ * POST that timed out is not retried (it may have been delivered; sending again would duplicate the message).
  */
 export class PlatformHttpClient {
     private readonly maxAttempts: number;
@@ -150,7 +151,9 @@ export class PlatformHttpClient {
             const described = result.status === 0 ? {} : this.describeError?.(result.status, result.body, { code: parsed.code, subcode: parsed.subcode }) ?? {};
             const code = parsed.code ?? described.code;
             const meaning = described.meaning;
-            const defaultRetryable = result.status === 0 || result.status === 429 || result.status >= 500;
+            // A POST that timed out may well have been delivered: sending it again would duplicate the message.
+            const maybeDelivered = method === 'POST' && result.timedOut === true;
+            const defaultRetryable = (result.status === 0 && !maybeDelivered) || result.status === 429 || result.status >= 500;
             const retryable = this.isRetryable?.({ status: result.status, code, subcode: parsed.subcode, body: result.body }) ?? defaultRetryable;
             const serverWaitMs = result.headers ? requestedWaitMs(result.status, result.headers) : undefined;
             const logFields = {
@@ -188,7 +191,7 @@ export class PlatformHttpClient {
             const reason = name === 'TimeoutError' || name === 'AbortError'
                 ? `timed out after ${this.timeoutMs} ms`
                 : `network error: ${redact(describeCause(error))}`;
-            return { ok: false, status: 0, cause: error, reason };
+            return { ok: false, status: 0, cause: error, reason, timedOut: name === 'TimeoutError' || name === 'AbortError' };
         }
     }
 

@@ -140,20 +140,29 @@ export abstract class WebhookAdapter extends BotAdapter {
     }
 
     /**
-     * Handles one webhook POST: answers 401 for a bad signature and 400 for a body that is not the platform's shape,
-     * with nothing processed; otherwise records receipts and new messages, and answers 200 while turns run after.
+     * Handles one webhook POST: answers 401 for a bad signature and 400 for a body that is not JSON, with nothing
+     * processed; otherwise records receipts and new messages and answers 200 while turns run after. A signed body
+     * of an unknown shape is acknowledged and skipped.
      */
     async handleWebhook(raw: Buffer, headers: IncomingHttpHeaders, logic: TurnLogic): Promise<WebhookResponse> {
         if (!this.verifySignature(raw, headers)) {
             this.shared.logger.warn('webhook signature rejected', { channel: this.channelId });
             return { status: 401, body: 'invalid signature' };
         }
+        let payload: unknown;
+        try {
+            payload = JSON.parse(raw.toString('utf8'));
+        } catch {
+            return { status: 400, body: 'malformed JSON' };
+        }
         let batch: InboundBatch;
         try {
-            batch = this.mapInbound(JSON.parse(raw.toString('utf8')));
+            batch = this.mapInbound(payload);
         } catch (error) {
-            this.shared.logger.warn('webhook body rejected', { channel: this.channelId, reason: (error as Error).message });
-            return { status: 400, body: 'malformed body' };
+            // Signed by the platform but not a shape we handle (a new event type, another product): acknowledge it,
+            // or the platform retries it for days and may switch the subscription off.
+            this.shared.logger.warn('webhook body not understood; acknowledged and skipped', { channel: this.channelId, reason: (error as Error).message });
+            return { status: 200 };
         }
         for (const delivery of batch.deliveries) await this.applyDelivery(delivery);
         let duplicates = 0;

@@ -28,7 +28,7 @@ const enum BreakKind {
 
 /**
  * Splits `text` into chunks of at most `limit` code points each, breaking at the last paragraph break ("\n\n")
- * before the limit, else the last newline, else the last space. A word longer than the limit is cut at the last
+ * in the second half of the window, else such a newline, else the last space. A word longer than the limit is cut at the last
  * grapheme boundary that fits. Chunks are trimmed and never empty; joining them with whitespace loses no
  * non-whitespace character.
  *
@@ -100,7 +100,12 @@ export function splitText(text: string, limit: number): string[] {
             const kind = runNewlines >= 2 ? BreakKind.Paragraph : runNewlines === 1 ? BreakKind.Newline : BreakKind.Space;
             lastBreak[kind] = runStart;
         }
-        const cut = lastBreak[BreakKind.Paragraph] ?? lastBreak[BreakKind.Newline] ?? lastBreak[BreakKind.Space] ?? end;
+        // A paragraph or line break is preferred only in the second half of the window, so "Hi.\n\n<long text>"
+        // does not become a three-character chunk followed by full ones.
+        const half = start + Math.floor((end - start) / 2);
+        const late = (at: number | undefined) => (at !== undefined && at >= half ? at : undefined);
+        const cut = late(lastBreak[BreakKind.Paragraph]) ?? late(lastBreak[BreakKind.Newline]) ?? lastBreak[BreakKind.Space]
+            ?? lastBreak[BreakKind.Newline] ?? lastBreak[BreakKind.Paragraph] ?? end;
 
         chunks.push(graphemes.slice(start, cut).join(''));
         start = cut;

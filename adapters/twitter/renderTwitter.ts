@@ -20,7 +20,7 @@ export const TWITTER_LIMITS = {
  */
 export function renderTwitter(activity: Partial<Activity>): TwitterPart[] {
     const text = activity.text ?? '';
-    const titles = (activity.suggestedActions?.actions ?? []).map((a) => String(a.title ?? a.value ?? '')).filter((t) => t !== '');
+    const titles = (activity.suggestedActions?.actions ?? []).map((a) => String(a.title || a.value || '')).filter((t) => t !== '');
     const list = titles.map((title, i) => `${i + 1}. ${title}`).join('\n');
     const full = list === '' ? text : text.trim() === '' ? list : `${text}\n\n${list}`;
     return splitText(full, TWITTER_LIMITS.text).map((chunk) => ({ kind: 'text' as const, text: chunk }));

@@ -122,7 +122,8 @@ function mediaOf(message: WaMessage): WaMedia | undefined {
 
 function attachmentOf(message: WaMessage): Attachment {
     const media = mediaOf(message);
-    if (media?.id) {
+    // A sticker is an image technically, but never a photo of a fault.
+    if (media?.id && message.type !== 'sticker') {
         return { contentType: media.mime_type ?? `${message.type}/*`, contentUrl: `whatsapp-media:${media.id}`, name: media.filename ?? message.type };
     }
     // Contacts, unsupported and future types: the bot explains what it accepts.

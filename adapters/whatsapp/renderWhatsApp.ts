@@ -7,7 +7,7 @@ export interface WhatsAppPart {
     message: Record<string, unknown>;
 }
 
-/** WhatsApp's limits, in code points (Meta does not say how it counts; code points are never below its count). */
+/** WhatsApp's limits, counted in code points (Meta does not document how it counts; see channels.md §4). */
 export const WHATSAPP_LIMITS = {
     text: 4096,
     interactiveBody: 1024,
@@ -32,7 +32,7 @@ export interface RenderOptions {
  */
 export function renderWhatsApp(activity: Partial<Activity>, options: RenderOptions): WhatsAppPart[] {
     const text = activity.text ?? '';
-    const titles = (activity.suggestedActions?.actions ?? []).map((a) => String(a.title ?? a.value ?? '')).filter((t) => t !== '');
+    const titles = (activity.suggestedActions?.actions ?? []).map((a) => String(a.title || a.value || '')).filter((t) => t !== '');
     if (titles.length === 0) return textParts(text);
     const unique = new Set(titles).size === titles.length;
     const fits = (limit: number) => titles.every((t) => codePointLength(t) <= limit);

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
-import { In, QueryFailedError } from 'typeorm';
+import { In } from 'typeorm';
+import { isUniqueViolation } from '../data/isUniqueViolation';
 import { Database } from '../data/Database';
 import { Complaint } from '../data/entities/Complaint';
 import { ComplaintEvent } from '../data/entities/ComplaintEvent';
@@ -62,7 +63,7 @@ export class ComplaintService {
             });
         } catch (error) {
             // A concurrent delivery of the same message won the unique key on sourceActivityKey.
-            if (error instanceof QueryFailedError) {
+            if (isUniqueViolation(error)) {
                 const winner = await this.findBySource(input.sourceActivityKey);
                 if (winner) return winner;
             }

@@ -1,4 +1,4 @@
-import { QueryFailedError } from 'typeorm';
+import { isUniqueViolation } from '../data/isUniqueViolation';
 import { Database } from '../data/Database';
 import { AccountLink, VerificationMethod } from '../data/entities/AccountLink';
 import { ChannelIdentity } from '../data/entities/ChannelIdentity';
@@ -21,7 +21,7 @@ export class IdentityService {
                     identity = await repository.save(repository.create({ channel, channelUserId, phoneNumber, preferredLanguage: null }));
                 } catch (error) {
                     // Two first messages raced (several instances on PostgreSQL); the other one created the row.
-                    if (!(error instanceof QueryFailedError)) throw error;
+                    if (!isUniqueViolation(error)) throw error;
                     identity = await repository.findOneByOrFail({ channel, channelUserId });
                 }
             } else if (phoneNumber && identity.phoneNumber !== phoneNumber) {
