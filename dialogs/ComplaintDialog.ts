@@ -97,7 +97,7 @@ export class ComplaintDialog extends ComponentDialog {
         const location = findLocation(activity);
         const flow = innerDc.stack.find((instance) => instance.id === FLOW);
         const atAddress = AskPrompt.pending(innerDc)?.prompt.id === ASK_ADDRESS;
-        if (!activity.text && flow && (photos.length > 0 || (location && !atAddress))) {
+        if (flow && (photos.length > 0 || (location && !atAddress))) {
             const values = flow.state.values as ComplaintValues;
             const { t } = TurnData.of(innerDc.context);
             if (photos.length > 0) {
@@ -107,8 +107,11 @@ export class ComplaintDialog extends ComponentDialog {
                 values.location = location;
                 await innerDc.context.sendActivity(t('complaint:locationAttached'));
             }
-            await innerDc.repromptDialog();
-            return { status: DialogTurnStatus.waiting };
+            // A caption is the user's answer to the open question; without one, ask it again.
+            if (!activity.text) {
+                await innerDc.repromptDialog();
+                return { status: DialogTurnStatus.waiting };
+            }
         }
         return super.onContinueDialog(innerDc);
     }

@@ -30,6 +30,7 @@ export function createChannelAdapters(app: BijliMitra): ChannelRoute[] {
             route: 'whatsapp',
             adapter: new WhatsAppAdapter({
                 store, logger,
+                phoneNumberId: wa.phoneNumberId,
                 appSecret: wa.appSecret,
                 verifyToken: wa.verifyToken,
                 template: wa.template ?? undefined,

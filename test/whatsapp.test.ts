@@ -315,6 +315,80 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
         assert.deepEqual(JSON.parse(complaint.attachments!), ['whatsapp-media:MEDIA123']);
         assert.deepEqual([complaint.latitude, complaint.longitude], [26.8467, 80.9462]);
     });
+    it('answers a user who hides their number by their business-scoped id, and never trusts a missing phone', async () => {
+        const bsuid = 'IN.987654321098765';
+        const body = { object: 'whatsapp_business_account', entry: [{ id: 'W', changes: [{ field: 'messages', value: {
+            metadata: { phone_number_id: PHONE_ID }, contacts: [{ profile: { name: 'x', username: '@consumer' }, user_id: bsuid }],
+            messages: [{ id: 'wamid.bsuid1', from_user_id: bsuid, timestamp: '1', type: 'text', text: { body: 'bijli nahi aa rahi' } }],
+        } }] }] };
+        assert.equal(await post(body), 200);
+        await adapter.idle();
+        const sent = api.requests.filter((r) => (r.body as any).recipient === bsuid);
+        assert.ok(sent.length > 0, 'addressed by recipient');
+        assert.ok(sent.every((r) => (r.body as any).to === undefined));
+    });
+
+    it('skips messages addressed to another number of the same account', async () => {
+        assert.equal(await post(whatsAppText('999999999999', '919000000091', 'bijli nahi aa rahi')), 200);
+        await adapter.idle();
+        assert.equal(api.requests.length, 0);
+    });
+
+    it('a permanent send error records a failed delivery and keeps the conversation going', async () => {
+        const waId = '919000000101';
+        await say(waId, 'meter jal gaya hai');
+        api.failNext('POST', new RegExp(`/${PHONE_ID}/messages$`), 1, { status: 400, body: { error: { code: 131026, message: 'Message undeliverable' } } });
+        await say(waId, '1234567890');
+        const [failed] = await bot.dataSource.getRepository(OutboundMessage).findBy({ recipient: waId, status: 'failed' });
+        assert.equal(failed.errorCode, '131026');
+        const next = (await say(waId, 'हाँ')).join('\n');
+        assert.match(next, /शिकायत दर्ज हो गई/, 'the confirmation step was still waiting');
+    });
+
+    it('a photo with a caption is attached and the caption answers the open question; a sticker is no photo', async () => {
+        const waId = '919000000111';
+        await say(waId, 'meter kharab hai');
+        const sticker = whatsAppMessages(PHONE_ID, [{ waId, message: { id: 'wamid.st', type: 'sticker', sticker: { id: 'STK', mime_type: 'image/webp' } } }]);
+        let before = api.requests.length;
+        assert.equal(await post(sticker), 200);
+        await adapter.idle();
+        assert.match(api.requests.slice(before).map(bodyText).join('\n'), /केवल लिखे हुए संदेश/);
+        const captioned = whatsAppMessages(PHONE_ID, [{ waId, message: { id: 'wamid.cap', type: 'image', image: { id: 'IMG9', mime_type: 'image/jpeg', caption: '1234567890' } } }]);
+        before = api.requests.length;
+        assert.equal(await post(captioned), 200);
+        await adapter.idle();
+        const replies = api.requests.slice(before).map(bodyText).join('\n');
+        assert.match(replies, /फ़ोटो आपकी शिकायत में जोड़ दी गई/);
+        assert.match(replies, /समस्या कुछ शब्दों में/, 'the caption was the account number, so the next question came');
+        await say(waId, 'meter ki screen band hai');
+        await say(waId, 'हाँ');
+        const [complaint] = await bot.dataSource.getRepository(Complaint).findBy({ channelUserId: waId });
+        assert.deepEqual(JSON.parse(complaint.attachments!), ['whatsapp-media:IMG9']);
+    });
+
+    it('refuses a WhatsApp activity posted to /api/messages, where it would impersonate a verified user', async () => {
+        const response = await fetch(`${url}/api/messages`, {
+            method: 'POST', headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ type: 'message', channelId: 'whatsapp', text: 'mera bill', conversation: { id: `${PHONE_ID}:91${LUCKNOW.mobile}` }, from: { id: `91${LUCKNOW.mobile}` }, recipient: { id: PHONE_ID }, serviceUrl: 'http://127.0.0.1:9' }),
+        });
+        assert.equal(response.status, 403);
+    });
+
+    it('a user whose replies are slow to send does not hold up anyone else', async () => {
+        const slow = '919000000121';
+        api.respondWith('POST', new RegExp(`/${PHONE_ID}/messages$`), (req, n) => ({
+            status: 200, body: { messages: [{ id: `wamid.s${n}` }] }, delayMs: (req.body as any).to === slow ? 400 : 0,
+        }));
+        for (let i = 0; i < 4; i++) assert.equal(await post(whatsAppText(PHONE_ID, slow, `bijli nahi aa rahi ${i}`)), 200);
+        assert.equal(await post(whatsAppText(PHONE_ID, '919000000122', 'bijli nahi aa rahi')), 200);
+        const fast = await api.waitFor((r) => (r.body as any).to === '919000000122', 3000);
+        const slowDone = api.requests.filter((r) => (r.body as any).to === slow).length;
+        assert.ok(slowDone <= 2, `the other user was answered after ${slowDone} of the slow user's replies`);
+        assert.ok(fast);
+        await adapter.idle();
+        const slowTexts = api.requests.filter((r) => (r.body as any).to === slow);
+        assert.ok(slowTexts.length >= 4, 'the slow user got every reply, in order');
+    });
 });
 
 describe('WhatsApp: the 24-hour window with a template configured', () => {
@@ -356,4 +430,3 @@ describe('WhatsApp: the 24-hour window with a template configured', () => {
         }
     });
 });
-

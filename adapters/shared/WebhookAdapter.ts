@@ -74,7 +74,10 @@ export abstract class WebhookAdapter extends BotAdapter {
     /** The Bot Framework channel id (`whatsapp`, `facebook`, `twitter`). */
     abstract readonly channelId: string;
     private readonly inFlight = new Set<Promise<void>>();
-    private readonly waiting: Array<() => void> = [];
+    /** Pending turns per conversation, oldest first; the head runs, the rest wait. */
+    private readonly queues = new Map<string, Array<() => Promise<void>>>();
+    /** Conversations whose head turn may start, in the order they became ready. */
+    private readonly ready: string[] = [];
     private running = 0;
 
     constructor(protected readonly shared: WebhookAdapterOptions) {
@@ -173,7 +176,7 @@ export abstract class WebhookAdapter extends BotAdapter {
                 continue;
             }
             await this.shared.store.markInbound(this.channelId, activity.from!.id);
-            this.track(this.runTurn(item, logic));
+            this.enqueue(item, logic);
         }
         if (duplicates > 0) this.shared.logger.info('duplicate deliveries dropped', { channel: this.channelId, duplicates });
         return { status: 200 };
@@ -229,28 +232,59 @@ export abstract class WebhookAdapter extends BotAdapter {
         await this.continueConversation(reference, logic);
     }
 
-    private async runTurn(item: InboundItem, logic: TurnLogic): Promise<void> {
-        // Start no earlier than the next macrotask, so the webhook's 200 goes out before any dialog work.
-        await new Promise((resolve) => setImmediate(resolve));
-        if (this.running >= (this.shared.maxConcurrentTurns ?? DEFAULT_CONCURRENT_TURNS)) {
-            await new Promise<void>((resolve) => this.waiting.push(resolve));
+    /**
+     * Queues a turn behind earlier turns of the same conversation (so they run in order, also for a host that adds
+     * no turn lock), and lets only the head of each conversation compete for one of the few turn slots: a user whose
+     * replies are slow to send delays no one else.
+     */
+    private enqueue(item: InboundItem, logic: TurnLogic): void {
+        const key = item.activity.conversation?.id ?? '';
+        let done!: () => void;
+        const finished = new Promise<void>((resolve) => { done = resolve; });
+        this.inFlight.add(finished);
+        void finished.then(() => this.inFlight.delete(finished));
+        const job = async () => {
+            try {
+                await this.runTurn(item, logic);
+            } finally {
+                done();
+            }
+        };
+        const queue = this.queues.get(key);
+        if (queue) {
+            queue.push(job);
+            return;
         }
-        this.running += 1;
+        this.queues.set(key, [job]);
+        this.ready.push(key);
+        // Start no earlier than the next macrotask, so the webhook's 200 goes out before any dialog work.
+        setImmediate(() => this.pump());
+    }
+
+    private pump(): void {
+        const slots = this.shared.maxConcurrentTurns ?? DEFAULT_CONCURRENT_TURNS;
+        while (this.running < slots && this.ready.length > 0) {
+            const key = this.ready.shift()!;
+            const queue = this.queues.get(key)!;
+            this.running += 1;
+            void queue[0]().finally(() => {
+                this.running -= 1;
+                queue.shift();
+                if (queue.length > 0) this.ready.push(key);
+                else this.queues.delete(key);
+                this.pump();
+            });
+        }
+    }
+
+    private async runTurn(item: InboundItem, logic: TurnLogic): Promise<void> {
         const context = new TurnContext(this, item.activity);
         if (item.trustedPhone) trustSenderPhone(context, item.trustedPhone);
         try {
             await this.runMiddleware(context, logic);
         } catch (error) {
             this.shared.logger.error('turn failed', { channel: this.channelId, conversation: item.activity.conversation?.id, error: error as Error });
-        } finally {
-            this.running -= 1;
-            this.waiting.shift()?.();
         }
-    }
-
-    private track(turn: Promise<void>): void {
-        this.inFlight.add(turn);
-        void turn.finally(() => this.inFlight.delete(turn));
     }
 
     private async applyDelivery(delivery: DeliveryUpdate): Promise<void> {

@@ -17,6 +17,8 @@ export interface WhatsAppTemplate {
 
 /** Settings of {@link WhatsAppAdapter}. */
 export interface WhatsAppAdapterOptions extends WebhookAdapterOptions {
+    /** The business number this adapter answers for; messages to other numbers of the account are skipped. */
+    phoneNumberId: string;
     appSecret: string;
     verifyToken: string;
     client: WhatsAppClient;
@@ -51,7 +53,9 @@ export class WhatsAppAdapter extends WebhookAdapter {
     }
 
     protected mapInbound(payload: unknown): InboundBatch {
-        return mapWhatsAppWebhook(payload);
+        const batch = mapWhatsAppWebhook(payload);
+        // One WhatsApp Business Account can have several numbers on the same webhook; only ours is answered here.
+        return { ...batch, items: batch.items.filter((item) => item.activity.recipient?.id === this.options.phoneNumberId) };
     }
 
     protected render(activity: Partial<Activity>): WhatsAppPart[] {
