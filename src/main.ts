@@ -19,6 +19,8 @@ async function main(): Promise<void> {
     const app = await createBijliMitra(config);
     const adapter = app.prepareAdapter(createEmulatorAdapter(config));
     const channels = createChannelAdapters(app);
+    // Deliveries acknowledged before a crash or deploy but never processed are run first.
+    for (const { adapter: channel } of channels) await channel.resumeUnprocessed((context) => app.bot.run(context));
     const server = await startServer(app, adapter, config.port, channels);
     app.logger.info('Bijli Mitra is listening', {
         port: server.port,

@@ -389,6 +389,21 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
         const slowTexts = api.requests.filter((r) => (r.body as any).to === slow);
         assert.ok(slowTexts.length >= 4, 'the slow user got every reply, in order');
     });
+    it('replays deliveries that were acknowledged but never processed (the process stopped), once', async () => {
+        const store = new ChannelStore(bot.app.db);
+        const body = whatsAppText(PHONE_ID, '919000000131', 'bijli nahi aa rahi', { id: 'wamid.crash1' });
+        // As handleWebhook records it just before answering 200: then the process died before the turn ran.
+        const [item] = mapWhatsAppWebhook(JSON.parse(metaWireJson(body).toString('utf8'))).items;
+        assert.notEqual(await store.recordInbound('whatsapp', 'wamid.crash1', item), null);
+        assert.equal(await adapter.resumeUnprocessed((context) => bot.app.bot.run(context)), 1);
+        await adapter.idle();
+        assert.ok(api.requests.some((r) => (r.body as any).to === '919000000131'), 'the turn ran after the restart');
+        assert.equal(await adapter.resumeUnprocessed((context) => bot.app.bot.run(context)), 0, 'nothing left to replay');
+        const before = api.requests.length;
+        assert.equal(await post(body), 200);
+        await adapter.idle();
+        assert.equal(api.requests.length, before, 'the platform\'s retry of the same message is still a duplicate');
+    });
 });
 
 describe('WhatsApp: the 24-hour window with a template configured', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { In, LessThanOrEqual } from 'typeorm';
+import { In, IsNull, LessThanOrEqual } from 'typeorm';
 import { isUniqueViolation } from '../../src/data/isUniqueViolation';
 import { Database } from '../../src/data/Database';
 import { ChannelIdentity } from '../../src/data/entities/ChannelIdentity';
@@ -27,19 +27,44 @@ export class ChannelStore {
     constructor(private readonly db: Database) {}
 
     /**
-     * Records an inbound platform message; false when it was recorded before (a redelivery, possibly concurrent,
-     * possibly handled by another instance): the unique key decides.
+     * Records an inbound platform message with its content; null when it was recorded before (a redelivery,
+     * possibly concurrent, possibly handled by another instance: the unique key decides), else the row id to mark
+     * processed once its turn has run.
      */
-    async recordInbound(channel: string, messageId: string): Promise<boolean> {
+    async recordInbound(channel: string, messageId: string, payload: unknown = null): Promise<number | null> {
         const messageKey = messageId.length > MAX_KEY ? createHash('sha256').update(messageId).digest('hex') : messageId;
         try {
             // High priority: the webhook's answer waits for this, and must not wait behind queued dialog work.
-            await this.db.run((m) => m.getRepository(InboundMessage).insert({ channel, messageKey }), 'high');
-            return true;
+            const result = await this.db.run((m) => m.getRepository(InboundMessage).insert({
+                channel, messageKey, payload: payload === null ? null : JSON.stringify(payload), processedAt: null,
+            }), 'high');
+            return Number(result.identifiers[0]?.id);
         } catch (error) {
-            if (isUniqueViolation(error)) return false;
+            if (isUniqueViolation(error)) return null;
             throw error;
         }
+    }
+
+    /** Marks an inbound message's turn as done and drops its stored content. */
+    async markProcessed(id: number): Promise<void> {
+        await this.db.run((m) => m.getRepository(InboundMessage).update({ id }, { processedAt: new Date(), payload: null }));
+    }
+
+    /**
+     * Claims the messages of `channel` that were acknowledged but never processed (the process stopped first),
+     * oldest first. Each is claimed by one conditional update, so with several instances only one replays it.
+     */
+    async claimUnprocessed(channel: string, limit = 1000): Promise<Array<{ id: number; payload: unknown }>> {
+        return this.db.run(async (m) => {
+            const repository = m.getRepository(InboundMessage);
+            const rows = await repository.find({ where: { channel, processedAt: IsNull() }, order: { id: 'ASC' }, take: limit });
+            const claimed: Array<{ id: number; payload: unknown }> = [];
+            for (const row of rows) {
+                const result = await repository.update({ id: row.id, processedAt: IsNull() }, { processedAt: new Date() });
+                if ((result.affected ?? 0) > 0 && row.payload) claimed.push({ id: row.id, payload: JSON.parse(row.payload) });
+            }
+            return claimed;
+        });
     }
 
     /** Notes that `userId` wrote on `channel` now, which opens the platform's 24-hour reply window. */

@@ -171,15 +171,31 @@ export abstract class WebhookAdapter extends BotAdapter {
         let duplicates = 0;
         for (const item of batch.items) {
             const activity = item.activity;
-            if (!activity.id || !(await this.shared.store.recordInbound(this.channelId, activity.id))) {
+            const recorded = activity.id ? await this.shared.store.recordInbound(this.channelId, activity.id, item) : null;
+            if (recorded === null) {
                 duplicates += 1;
                 continue;
             }
             await this.shared.store.markInbound(this.channelId, activity.from!.id);
-            this.enqueue(item, logic);
+            this.enqueue(item, logic, recorded);
         }
         if (duplicates > 0) this.shared.logger.info('duplicate deliveries dropped', { channel: this.channelId, duplicates });
         return { status: 200 };
+    }
+
+    /**
+     * Runs the turns of deliveries that were acknowledged but never processed because the process stopped (a crash,
+     * a deploy). Call once at start, before taking webhooks. Resolves with how many were queued.
+     */
+    async resumeUnprocessed(logic: TurnLogic): Promise<number> {
+        const pending = await this.shared.store.claimUnprocessed(this.channelId);
+        for (const { id, payload } of pending) {
+            const item = payload as InboundItem;
+            if (item.activity?.timestamp) item.activity.timestamp = new Date(item.activity.timestamp);
+            this.enqueue(item, logic, id);
+        }
+        if (pending.length > 0) this.shared.logger.info('replaying acknowledged deliveries', { channel: this.channelId, count: pending.length });
+        return pending.length;
     }
 
     /** Resolves when every turn started so far has finished (tests, graceful shutdown). */
@@ -237,7 +253,7 @@ export abstract class WebhookAdapter extends BotAdapter {
      * no turn lock), and lets only the head of each conversation compete for one of the few turn slots: a user whose
      * replies are slow to send delays no one else.
      */
-    private enqueue(item: InboundItem, logic: TurnLogic): void {
+    private enqueue(item: InboundItem, logic: TurnLogic, inboundId: number): void {
         const key = item.activity.conversation?.id ?? '';
         let done!: () => void;
         const finished = new Promise<void>((resolve) => { done = resolve; });
@@ -246,6 +262,8 @@ export abstract class WebhookAdapter extends BotAdapter {
         const job = async () => {
             try {
                 await this.runTurn(item, logic);
+                await this.shared.store.markProcessed(inboundId).catch((error: Error) =>
+                    this.shared.logger.error('could not mark a delivery processed; it may be replayed', { channel: this.channelId, error }));
             } finally {
                 done();
             }

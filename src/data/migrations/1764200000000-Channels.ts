@@ -13,7 +13,10 @@ export class Channels1764200000000 implements MigrationInterface {
 
         await queryRunner.createTable(new Table({
             name: 'inbound_messages',
-            columns: [id, varchar('channel', 30), varchar('messageKey', 100), timestamp('receivedAt')],
+            columns: [
+                id, varchar('channel', 30), varchar('messageKey', 100), { name: 'payload', type: 'text', isNullable: true },
+                { name: 'processedAt', type: timestampType, isNullable: true }, timestamp('receivedAt'),
+            ],
             indices: [new TableIndex({ columnNames: ['channel', 'messageKey'], isUnique: true })],
         }));
         await queryRunner.createTable(new Table({
