@@ -106,8 +106,13 @@ describe('Messenger and X webhooks through the bot\'s server', () => {
 
     it('rejects unsigned posts on every channel with nothing processed', async () => {
         const before = api.requests.length;
+        const bodies: Record<string, object> = {
+            whatsapp: { object: 'whatsapp_business_account', entry: [{ id: 'W', changes: [{ field: 'messages', value: { metadata: { phone_number_id: '1' }, contacts: [{ wa_id: '919000000999' }], messages: [{ id: 'wamid.unsigned', from: '919000000999', type: 'text', text: { body: 'bijli nahi aa rahi' } }] } }] }] },
+            facebook: { object: 'page', entry: [{ id: PAGE_ID, messaging: [{ sender: { id: 'psid-unsigned' }, recipient: { id: PAGE_ID }, timestamp: 1, message: { mid: 'mid.unsigned', text: 'bijli nahi aa rahi' } }] }] },
+            twitter: { for_user_id: BOT_X_ID, direct_message_events: [{ type: 'message_create', id: 'dm-unsigned', created_timestamp: '1', message_create: { target: { recipient_id: BOT_X_ID }, sender_id: '3000000999', message_data: { text: 'bijli nahi aa rahi' } } }] },
+        };
         for (const route of ['whatsapp', 'facebook', 'twitter']) {
-            const response = await fetch(`${url}/webhooks/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"object":"page","entry":[]}' });
+            const response = await fetch(`${url}/webhooks/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(bodies[route]) });
             assert.equal(response.status, 401, route);
         }
         await idle();

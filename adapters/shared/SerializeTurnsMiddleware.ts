@@ -9,6 +9,7 @@ import { KeyedLock } from '../../src/KeyedLock';
 export class SerializeTurnsMiddleware implements Middleware {
     constructor(private readonly lock: KeyedLock = new KeyedLock()) {}
 
+    /** Runs the rest of the turn once every earlier turn of the same conversation has finished. */
     async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
         const activity = context.activity;
         const key = `${activity.channelId}/${activity.conversation?.id ?? ''}`;

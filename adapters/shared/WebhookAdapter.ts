@@ -14,8 +14,11 @@ export type TurnLogic = (context: TurnContext) => Promise<void>;
 
 /** What a webhook request is answered with. */
 export interface WebhookResponse {
+    /** HTTP status. */
     status: number;
+    /** Response body (the challenge, the CRC token, a short reason). */
     body?: string;
+    /** Content type of the body; plain text when absent. */
     contentType?: string;
 }
 
@@ -52,7 +55,9 @@ export class MalformedWebhookError extends Error {
 
 /** Options every webhook adapter takes. */
 export interface WebhookAdapterOptions {
+    /** Inbound de-duplication, the reply window and delivery records. */
     store: ChannelStore;
+    /** Where failures and dropped duplicates are logged (numbers masked). */
     logger: Logger;
     /**
      * Turns running at once (default 4). Acknowledged deliveries beyond that wait their turn in arrival order, so

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-/** Delivery states of an outbound message; `undeliverable` is decided by us (no send attempted or permanent error). */
+/** Delivery states of an outbound message; `undeliverable` means we decided not to attempt it (e.g. window closed). */
 export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed' | 'undeliverable';
 
 /** Every message the bot sent (or could not send) on a platform, with its delivery record. */
