@@ -1,3 +1,4 @@
+import { TurnContext } from 'botbuilder';
 import { ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
 import { echoSafe, formatDateTime, maskName } from '../src/i18n/format';
@@ -228,12 +229,26 @@ export class ComplaintDialog extends ComponentDialog {
             channel: activity.channelId,
             channelUserId: activity.from.id,
             sourceActivityKey: activity.id ? `${activity.channelId}/${activity.conversation.id}/${activity.id}` : null,
+            conversationRef: JSON.stringify(TurnContext.getConversationReference(activity)),
+            language: turn.language,
         });
-        await step.context.sendActivity(turn.t('complaint:saved', {
-            ticket: complaint.ticket,
+        // A redelivered confirmation returns the complaint already started; its clock is not restarted.
+        const started = complaint.dueAt ? complaint : await this.services.lifecycle.start(complaint);
+        const language = turn.language ?? 'en';
+        const areaClass = consumer?.areaClass ?? 'urban';
+        const limit = this.services.lifecycle.limitFor(started.category, areaClass);
+        const lines = [turn.t('complaint:saved', {
+            ticket: started.ticket,
             category: turn.t(`complaint:categories.${values.category}`),
-            time: formatDateTime(complaint.createdAt, turn.language ?? 'en'),
-        }));
+            time: formatDateTime(started.createdAt, language),
+        })];
+        if (started.dueAt) {
+            lines.push(turn.t(limit.status === 'unknown' ? 'complaint:dueByTarget' : 'complaint:dueBy', {
+                hours: limit.hours,
+                time: formatDateTime(started.dueAt, language),
+            }));
+        }
+        await step.context.sendActivity(lines.join('\n\n'));
         return step.endDialog({ ticket: complaint.ticket } satisfies FlowResult);
     }
 }

@@ -1,6 +1,7 @@
 import { ChannelOutput } from '../src/bot/ChannelOutput';
 import { Recognizer } from '../src/nlu/IntentRecognizer';
 import { ComplaintCategories } from '../src/services/ComplaintCategories';
+import { ComplaintLifecycle } from '../src/services/ComplaintLifecycle';
 import { ComplaintService } from '../src/services/ComplaintService';
 import { HandoffService } from '../src/services/HandoffService';
 import { IdentityService } from '../src/services/IdentityService';
@@ -21,6 +22,8 @@ export interface DialogServices {
     backend: UtilityBackend;
     /** Registers complaints and answers status questions. */
     complaints: ComplaintService;
+    /** Starts each new complaint's SLA clock and ownership. */
+    lifecycle: ComplaintLifecycle;
     /** Channel users, their language and verified accounts. */
     identities: IdentityService;
     /** Phone match and one-time codes. */

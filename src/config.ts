@@ -66,6 +66,12 @@ export interface AppConfig {
     /** Highest plausible consumption between two readings, in kWh, for self meter-reading. */
     meterReadingMaxJump: number;
     logLevel: 'debug' | 'info' | 'warn' | 'error';
+    /** Hours between escalations once a complaint is past its due time. */
+    escalationIntervalHours: number;
+    /** Hours of consumer silence after which a resolved complaint closes. */
+    autoCloseHours: number;
+    /** Seconds between scheduler passes (escalation, auto-close). */
+    schedulerIntervalSeconds: number;
     /** Channels are on when their secrets are configured; null when off. */
     whatsapp: WhatsAppConfig | null;
     facebook: FacebookConfig | null;
@@ -149,6 +155,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         otpMaxSendsPerHour: int('OTP_MAX_SENDS_PER_HOUR', 3, 1, 20),
         meterReadingMaxJump: int('METER_READING_MAX_JUMP', 5000, 10, 1000000),
         logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+        escalationIntervalHours: int('ESCALATION_INTERVAL_HOURS', 4, 1, 720),
+        autoCloseHours: int('AUTO_CLOSE_HOURS', 72, 1, 2160),
+        schedulerIntervalSeconds: int('SCHEDULER_INTERVAL_SECONDS', 60, 5, 3600),
         whatsapp: null,
         facebook: null,
         twitter: null,

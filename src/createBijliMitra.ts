@@ -24,6 +24,11 @@ import { SmsSender } from './services/SmsSender';
 import { UtilityBackend } from './services/UtilityBackend';
 import { VerificationService } from './services/VerificationService';
 import { TypeOrmStorage } from './storage/TypeOrmStorage';
+import { ComplaintLifecycle } from './services/ComplaintLifecycle';
+import { ComplaintNotifier } from './services/ComplaintNotifier';
+import { OfficialDirectory } from './services/OfficialDirectory';
+import { ProactiveNotifier } from './services/ProactiveNotifier';
+import { ServiceStandards } from './services/ServiceStandards';
 
 /** Parts a host (or a test) may supply instead of the defaults. */
 export interface BijliMitraOverrides {
@@ -35,6 +40,12 @@ export interface BijliMitraOverrides {
     logger?: Logger;
     /** Called for every development SMS (the terminal chat shows codes with it). */
     onDevelopmentSms?: (mobile: string, text: string) => void;
+    /** Service standards (tests use their own table). */
+    standards?: ServiceStandards;
+    /** Where complaint notices go (tests record them). */
+    notifier?: ComplaintNotifier;
+    /** The clock of the SLA and escalation (tests control it). */
+    now?: () => Date;
 }
 
 /** The assembled application: everything an adapter needs to run turns, and what to close at shutdown. */
@@ -57,8 +68,13 @@ export interface BijliMitra {
     storage: Storage;
     /** Conversation state on {@link storage}. */
     conversationState: ConversationState;
-    /** Adds the shared middleware and error handler to an adapter; call once per adapter. */
-    prepareAdapter<T extends BotAdapter>(adapter: T): T;
+    /** The complaint lifecycle and SLA clock; the scheduler calls its `tick`. */
+    lifecycle: ComplaintLifecycle;
+    /**
+     * Adds the shared middleware and error handler to an adapter, and registers it for proactive messages on its
+     * channels (`*`, the default, for the Bot Framework adapter that serves many). Call once per adapter.
+     */
+    prepareAdapter<T extends BotAdapter>(adapter: T, channels?: string[]): T;
     /** Closes the database when this instance opened it. */
     close(): Promise<void>;
 }
@@ -73,7 +89,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
     const dataSource = overrides.dataSource ?? (await openDatabase(config.databaseUrl));
     if (config.demoData === 'on' || (config.demoData === 'auto' && (await dataSource.getRepository(Consumer).count()) === 0)) {
         const seeded = await seedDemoData(dataSource);
-        logger.info('demo data loaded', seeded);
+        logger.info('demo data loaded', { ...seeded });
     }
     const db = new Database(dataSource);
     const translator = new Translator();
@@ -85,8 +101,16 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         ? new HttpSmsSender(config.smsHttpUrl, config.smsHttpToken)
         : new LogSmsSender(logger, overrides.onDevelopmentSms));
     const otpText = translator.forLanguage('hi');
+    const adapters = new Map<string, BotAdapter>();
+    const standards = overrides.standards ?? ServiceStandards.load();
+    const notifier = overrides.notifier ?? new ProactiveNotifier(adapters, translator, logger, config.microsoftAppId,
+        config.whatsapp ? { channelId: 'whatsapp', phoneNumberId: config.whatsapp.phoneNumberId } : null);
+    const backend = overrides.backend ?? new DatabaseUtilityBackend(db);
+    const lifecycle = new ComplaintLifecycle(db, standards, new OfficialDirectory(db), backend, notifier,
+        { escalationIntervalHours: config.escalationIntervalHours, autoCloseHours: config.autoCloseHours }, overrides.now);
     const services: DialogServices = {
-        backend: overrides.backend ?? new DatabaseUtilityBackend(db),
+        backend,
+        lifecycle,
         complaints: new ComplaintService(db),
         identities,
         verification: new VerificationService(db, identities, sms,
@@ -100,6 +124,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         settings: { paymentUrlTemplate: config.paymentUrlTemplate, meterReadingMaxJump: config.meterReadingMaxJump },
     };
     const bot = new BijliMitraBot(conversationState, new MainDialog(services), identities, recognizer, translator, logger);
+    const channelIdOf = (adapter: BotAdapter) => (adapter as { channelId?: unknown }).channelId;
 
     // Failures inside the bot are handled by the bot under the turn lock; this catches the rest (middleware, sends).
     const onTurnError = async (context: TurnContext, error: Error) => {
@@ -108,9 +133,12 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
 
     return {
         config, dataSource, db, logger, bot, services, translator, storage, conversationState,
-        prepareAdapter(adapter) {
+        lifecycle,
+        prepareAdapter(adapter, channels) {
             adapter.use(new SerializeTurnsMiddleware());
             adapter.onTurnError = onTurnError;
+            const own = channelIdOf(adapter);
+            for (const channel of channels ?? (typeof own === 'string' ? [own] : ['*'])) adapters.set(channel, adapter);
             return adapter;
         },
         async close() {

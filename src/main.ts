@@ -33,11 +33,23 @@ async function main(): Promise<void> {
     if (!config.microsoftAppId && channels.length > 0) {
         app.logger.warn('/api/messages runs without authentication on the same port as the webhooks: set MicrosoftAppId, or keep the port reachable only through a proxy that serves /webhooks/ alone');
     }
+    // The SLA clock lives in the database; this timer only asks it what is due, so a restart loses nothing and
+    // several instances can tick at once (each escalation is a compare-and-set).
+    let ticking = false;
+    const scheduler = setInterval(() => {
+        if (ticking) return;
+        ticking = true;
+        app.lifecycle.tick()
+            .then((done) => { if (done.escalated || done.autoClosed) app.logger.info('scheduler pass', done); })
+            .catch((error: Error) => app.logger.error('scheduler pass failed', { error }))
+            .finally(() => { ticking = false; });
+    }, config.schedulerIntervalSeconds * 1000);
     let stopping = false;
     const stop = async (signal: string) => {
         if (stopping) return;
         stopping = true;
         app.logger.info('shutting down', { signal });
+        clearInterval(scheduler);
         await server.close();
         // Webhooks were acknowledged before their turns ran: let those turns and their replies finish.
         await Promise.all(channels.map((c) => c.adapter.idle()));

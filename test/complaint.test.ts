@@ -34,6 +34,6 @@ describe('complaint registration', () => {
         assert.equal(complaint.category, 'no_supply');
         assert.equal(complaint.channel, 'test');
         const history = await bot.dataSource.getRepository(ComplaintEvent).findBy({ complaintId: complaint.id });
-        assert.deepEqual(history.map((h) => h.status), ['registered']);
+        assert.deepEqual(history.map((h) => h.status), ['registered', 'assigned']);
     });
 });

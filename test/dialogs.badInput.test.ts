@@ -45,7 +45,7 @@ const DONE = {
     complaintSaved: { en: /Your complaint is registered/, hi: /आपकी शिकायत दर्ज हो गई है/ },
     billShown: { en: /Amount: ₹/, hi: /राशि: ₹/ },
     readingSaved: { en: /kWh submitted/, hi: /भेज दी गई/ },
-    statusShown: { en: /Status: registered/, hi: /स्थिति: दर्ज/ },
+    statusShown: { en: /Status: assigned to the junior engineer/, hi: /स्थिति: अवर अभियंता \(JE\) को सौंपी गई/ },
 };
 
 interface Context {
@@ -293,7 +293,7 @@ describe('bad input at every kind of prompt', () => {
             const second = await user.sayFull({ id: 'dup-1', text: 'yes' });
             assertNoFailure(bot, second.map((a) => a.text ?? ''));
             assert.equal(await count(bot, Complaint), 1);
-            assert.equal(await count(bot, ComplaintEvent), 1);
+            assert.equal(await count(bot, ComplaintEvent), 2, 'registered and assigned, once each');
         });
 
         it('a redelivery that finds the confirmation still pending (state of before the first delivery) returns the same ticket', async () => {
@@ -304,7 +304,7 @@ describe('bad input at every kind of prompt', () => {
             await bot.dataSource.getRepository(BotStateRecord).save(state);
             const second = joined(await user.say({ id: 'dup-1', text: 'yes' }));
             assert.equal(await count(bot, Complaint), 1);
-            assert.equal(await count(bot, ComplaintEvent), 1);
+            assert.equal(await count(bot, ComplaintEvent), 2, 'registered and assigned, once each');
             assert.equal(ticketIn(second), ticketIn(first), 'the same ticket is reported again');
         });
 

@@ -203,7 +203,7 @@ describe('dialog flows', () => {
             const detail = joined(await user.say(`status ${ticket}`));
             assert.match(detail, new RegExp(`Complaint ${ticket}`));
             assert.match(detail, /Problem: No electricity/);
-            assert.match(detail, /Status: registered/);
+            assert.match(detail, /Status: assigned to the junior engineer/);
             assert.match(detail, /History:\n• .+: registered/);
             assert.doesNotMatch(detail, /Rajesh|9415012345/);
         });
@@ -213,7 +213,7 @@ describe('dialog flows', () => {
             const ticket = await registerOne(user);
             const detail = joined(await user.say(ticket.toLowerCase()));
             assert.match(detail, new RegExp(`Complaint ${ticket}`));
-            assert.match(detail, /Status: registered/);
+            assert.match(detail, /Status: assigned to the junior engineer/);
         });
 
         it('the status of a complaint someone else registered can be read by ticket, in the reader\'s language', async () => {
@@ -221,7 +221,7 @@ describe('dialog flows', () => {
             const other = bot.conversation();
             const detail = joined(await other.say(`meri shikayat ${ticket} ka status`));
             assert.match(detail, new RegExp(`शिकायत ${ticket}`));
-            assert.match(detail, /स्थिति: दर्ज/);
+            assert.match(detail, /स्थिति: अवर अभियंता \(JE\) को सौंपी गई/);
         });
 
         it('an unknown ticket is reported as not found', async () => {
@@ -238,7 +238,7 @@ describe('dialog flows', () => {
             assert.match(joined(await user.say('complaint status')), /How shall I find your complaint/);
             assert.match(joined(await user.say('1')), /type the complaint number/);
             assert.match(joined(await user.say('C0101-9999')), /could not find complaint C0101-9999/);
-            assert.match(joined(await user.say(ticket)), /Status: registered/);
+            assert.match(joined(await user.say(ticket)), /Status: assigned to the junior engineer/);
         });
 
         it('"My complaints" lists the complaints of this user only', async () => {
@@ -250,8 +250,8 @@ describe('dialog flows', () => {
             await user.say('complaint status');
             const list = joined(await user.say('My complaints'));
             assert.match(list, /Your latest 2 complaints/);
-            assert.ok(list.includes(`${first}: No electricity, registered`), list);
-            assert.ok(list.includes(`${second}: Transformer fault, registered`), list);
+            assert.ok(list.includes(`${first}: No electricity, assigned to the junior engineer`), list);
+            assert.ok(list.includes(`${second}: Transformer fault, assigned to the junior engineer`), list);
             assert.ok(othersTicket && !list.includes(othersTicket), 'another user\'s complaint is not listed');
             assert.ok(list.indexOf(second!) < list.indexOf(first), 'newest first');
         });

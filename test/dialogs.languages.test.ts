@@ -34,9 +34,9 @@ describe('dialogs in English, Devanagari Hindi and romanised Hindi', () => {
         assert.equal(row.accountNumber, LUCKNOW.account);
         assert.equal(row.category, expected.category);
         assert.equal(row.description, expected.description);
-        assert.equal(row.status, 'registered');
+        assert.equal(row.status, 'assigned', 'the JE of the subdivision owns it at once');
         const history = await bot.dataSource.getRepository(ComplaintEvent).findBy({ complaintId: row.id });
-        assert.deepEqual(history.map((h) => h.status), ['registered']);
+        assert.deepEqual(history.map((h) => h.status), ['registered', 'assigned']);
         assertNoFailure(bot, transcriptText(user));
         return row;
     }

@@ -49,7 +49,7 @@ describe('end to end over HTTP, as the Bot Framework Emulator does', () => {
 
             const status = (await emulator.say(`status ${ticket}`)).join('\n');
             assert.match(status, new RegExp(`शिकायत ${ticket}`));
-            assert.match(status, /स्थिति: दर्ज/);
+            assert.match(status, /स्थिति: अवर अभियंता \(JE\) को सौंपी गई/);
             assert.ok(emulator.records.every((r) => r.conversationId === emulator.conversationId));
             assert.ok(emulator.records.every((r) => r.body.type === 'message' && r.body.text), 'every reply is a non-empty message');
         } finally {

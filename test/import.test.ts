@@ -12,6 +12,8 @@ import {
 import { Bill } from '../src/data/entities/Bill';
 import { Consumer } from '../src/data/entities/Consumer';
 import { Meter } from '../src/data/entities/Meter';
+import { Official } from '../src/data/entities/Official';
+import { OrgUnit } from '../src/data/entities/OrgUnit';
 import { ProgressBar, ProgressStream } from '../src/data/ProgressBar';
 
 const CONSUMER_COLUMNS = ['account_number', 'name', 'registered_mobile', 'address', 'discom', 'division', 'subdivision',
@@ -339,6 +341,10 @@ describe('seedDemoData', () => {
             consumers: await source.getRepository(Consumer).find({ order: { accountNumber: 'ASC' } }),
             meters: await source.getRepository(Meter).find({ order: { meterNumber: 'ASC' } }),
             bills: (await source.getRepository(Bill).find({ order: { accountNumber: 'ASC', billMonth: 'ASC' } })).map(({ id: _id, ...rest }) => rest),
+            orgUnits: (await source.getRepository(OrgUnit).find({ order: { discom: 'ASC', kind: 'ASC', name: 'ASC' } })).map(({ id: _id, ...rest }) => rest),
+            // Password hashes are salted, so two databases differ there; the seed test of officials.test.ts covers them.
+            officials: (await source.getRepository(Official).find({ order: { username: 'ASC' } }))
+                .map(({ id: _id, createdAt: _createdAt, passwordHash: _passwordHash, ...rest }) => rest),
         };
     }
 
@@ -352,6 +358,9 @@ describe('seedDemoData', () => {
         assert.equal(await a.getRepository(Consumer).count(), first.consumers);
         assert.equal(await a.getRepository(Meter).count(), first.meters);
         assert.equal(await a.getRepository(Bill).count(), first.bills);
+        assert.equal(await a.getRepository(OrgUnit).count(), first.orgUnits);
+        assert.equal(await a.getRepository(Official).count(), first.officials);
+        assert.ok(first.orgUnits > first.consumers / 2 && first.officials >= 16, JSON.stringify(first));
 
         const b = await fresh();
         await seedDemoData(b);
@@ -499,6 +508,8 @@ describe('CsvImporter on PostgreSQL', () => {
         assert.equal(await ds!.getRepository(Consumer).count(), counts.consumers);
         assert.equal(await ds!.getRepository(Meter).count(), counts.meters);
         assert.equal(await ds!.getRepository(Bill).count(), counts.bills);
+        assert.equal(await ds!.getRepository(OrgUnit).count(), counts.orgUnits);
+        assert.equal(await ds!.getRepository(Official).count(), counts.officials);
     });
 });
 

@@ -6,12 +6,20 @@ import { ProgressBar } from '../data/ProgressBar';
 
 const MAX_REJECTIONS_SHOWN = 50;
 
-/** `bijli-mitra import consumers|bills FILE`, `migrate` and `seed`, against DATABASE_URL. */
+const IMPORTS: Record<string, (importer: CsvImporter, file: string) => Promise<ImportReport>> = {
+    consumers: (importer, file) => importer.importConsumers(file),
+    bills: (importer, file) => importer.importBills(file),
+    officials: (importer, file) => importer.importOfficials(file),
+    'org-units': (importer, file) => importer.importOrgUnits(file),
+};
+
+/** `bijli-mitra import consumers|bills|officials|org-units FILE`, `migrate` and `seed`, against DATABASE_URL. */
 export async function runImport(args: string[]): Promise<number> {
     const [kind, file] = args;
     const config = loadConfig();
-    if (kind !== 'migrate' && kind !== 'seed' && (!['consumers', 'bills'].includes(kind) || !file)) {
-        process.stderr.write('Usage: bijli-mitra import consumers|bills <file.csv>\n');
+    const importFile = Object.hasOwn(IMPORTS, kind ?? '') ? IMPORTS[kind] : undefined;
+    if (kind !== 'migrate' && kind !== 'seed' && (!importFile || !file)) {
+        process.stderr.write('Usage: bijli-mitra import consumers|bills|officials|org-units <file.csv>\n');
         return 2;
     }
     const dataSource = await openDatabase(config.databaseUrl);
@@ -22,13 +30,14 @@ export async function runImport(args: string[]): Promise<number> {
         }
         if (kind === 'seed') {
             const counts = await seedDemoData(dataSource);
-            process.stdout.write(`Demo data loaded: ${counts.consumers} consumers, ${counts.meters} meters, ${counts.bills} bills.\n`);
+            process.stdout.write(`Demo data loaded: ${counts.consumers} consumers, ${counts.meters} meters, ${counts.bills} bills, ` +
+                `${counts.orgUnits} org units, ${counts.officials} officials.\n`);
             return 0;
         }
         const bar = new ProgressBar();
         const importer = new CsvImporter(dataSource, { onProgress: (done, total) => bar.update(done, total) });
         const started = Date.now();
-        const report: ImportReport = kind === 'consumers' ? await importer.importConsumers(file) : await importer.importBills(file);
+        const report = await importFile!(importer, file);
         bar.finish();
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         process.stdout.write(`${report.file}: ${report.imported} of ${report.total} ${report.kind} rows imported in ${seconds} s, ${report.rejected.length} rejected.\n`);

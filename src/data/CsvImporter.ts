@@ -4,11 +4,14 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Bill } from './entities/Bill';
 import { AreaClass, Consumer } from './entities/Consumer';
 import { Meter, MeterType } from './entities/Meter';
+import { Official, OFFICIAL_LEVELS, OfficialLevel } from './entities/Official';
+import { OrgUnit, OrgUnitKind } from './entities/OrgUnit';
+import { hashPassword } from '../services/passwords';
 
 /** Outcome of importing one CSV file. Line numbers are 1-based file lines; the header is line 1. */
 export interface ImportReport {
     file: string;
-    kind: 'consumers' | 'bills';
+    kind: 'consumers' | 'bills' | 'officials' | 'org-units';
     /** Data records read, header excluded. */
     total: number;
     /** Records written (inserted or updated). */
@@ -36,16 +39,28 @@ const CONSUMER_REQUIRED = ['account_number', 'name', 'address', 'discom', 'divis
 const CONSUMER_OPTIONAL = ['registered_mobile', 'prepaid_balance'];
 const BILL_REQUIRED = ['account_number', 'bill_month', 'units', 'amount', 'due_date', 'paid'];
 const BILL_OPTIONAL = ['arrears', 'payment_date'];
+const OFFICIAL_REQUIRED = ['username', 'name', 'level', 'discom', 'unit_name'];
+const OFFICIAL_OPTIONAL = ['mobile', 'language', 'password', 'active'];
+const ORG_UNIT_REQUIRED = ['discom', 'kind', 'name'];
+const ORG_UNIT_OPTIONAL = ['parent_name'];
 
 const CONSUMER_UPDATE = ['name', 'registeredMobile', 'address', 'discom', 'division', 'subdivision', 'tariffCategory', 'areaClass'];
 const METER_UPDATE = ['accountNumber', 'meterType', 'lastReading', 'lastReadingDate', 'prepaidBalancePaise'];
 const BILL_UPDATE = ['units', 'amountPaise', 'arrearsPaise', 'dueDate', 'paid', 'paymentDate'];
+// Without passwordHash: a row with an empty password keeps the hash already stored.
+const OFFICIAL_UPDATE = ['name', 'level', 'discom', 'unitName', 'mobile', 'language', 'active'];
 
 // Maps, not object literals, so that a cell such as "constructor" cannot match an inherited property.
 const DISCOMS = new Map([['pvvnl', 'PVVNL'], ['mvvnl', 'MVVNL'], ['dvvnl', 'DVVNL'], ['puvvnl', 'PuVVNL'], ['kesco', 'KESCo']]);
 const AREA_CLASSES: readonly AreaClass[] = ['city', 'urban', 'rural'];
 const METER_TYPES: readonly MeterType[] = ['postpaid', 'prepaid', 'smart-prepaid'];
 const PAID_WORDS = new Map([['yes', true], ['true', true], ['1', true], ['no', false], ['false', false], ['0', false]]);
+const LANGUAGES = ['hi', 'en'] as const;
+const ORG_UNIT_KINDS: readonly OrgUnitKind[] = ['subdivision', 'division', 'circle', 'zone'];
+// Short enough to type on a phone, long enough that the console is not guessed in a few tries.
+const MIN_PASSWORD_LENGTH = 8;
+// scrypt reads the whole password; a megabyte-long cell must not cost a megabyte-sized hash per row.
+const MAX_PASSWORD_LENGTH = 200;
 
 type Rejection = { line: number; reason: string };
 type Pending<T> = { line: number; value: T };
@@ -54,12 +69,22 @@ type Field = (column: string) => string;
 type Validator<T> = (field: Field, line: number) => { value: T } | { errors: string[] };
 /** Writes one batch inside a transaction and returns the records it refused. */
 type Writer<T> = (manager: EntityManager, batch: Pending<T>[]) => Promise<Rejection[]>;
+/** Slow work on a batch (hashing) done before its transaction, so the database is not held meanwhile. */
+type Preparer<T> = (batch: Pending<T>[]) => Promise<void>;
+/** Extras of one kind of import. */
+interface FileOptions<T> {
+    prepare?: Preparer<T>;
+    /** The file holds secrets: reasons for malformed records must not quote what the parser saw. */
+    secret?: boolean;
+}
 
 interface ConsumerRow { consumer: Consumer; meter: Meter }
+/** An official to upsert; `password` is replaced by `passwordHash` before writing and never leaves this file. */
+interface OfficialRow { official: Omit<Official, 'id' | 'createdAt' | 'passwordHash'>; password: string | null; passwordHash?: string }
 
 /**
- * Imports consumer and bill CSV exports into the database. The file is streamed and written in batched upserts, so
- * memory stays flat apart from the per-file duplicate index, and importing the same file again updates rows in place.
+ * Imports consumer, bill, official and org-unit CSV exports into the database. The file is streamed and written in
+ * batched upserts, so memory stays flat apart from the per-file duplicate index, and importing the same file again updates rows in place.
  * A row with any invalid field is rejected as a whole with every reason listed; the rest of the file still imports.
  */
 export class CsvImporter {
@@ -177,9 +202,98 @@ export class CsvImporter {
         return this.importFile(filePath, 'bills', BILL_REQUIRED, BILL_OPTIONAL, BILL_UPDATE.length + 3, validate, write);
     }
 
+    /**
+     * Imports an officials CSV (console accounts and complaint owners), upserted by username (stored in lower case). A
+     * password is hashed with scrypt and never reported back; an empty password keeps the hash already stored (a new
+     * official without one cannot sign in until given one). `active` defaults to yes and `language` to hi.
+     */
+    async importOfficials(filePath: string): Promise<ImportReport> {
+        const usernameLines = new Map<string, number>();
+        const validate: Validator<OfficialRow> = (field, line) => {
+            const errors: string[] = [];
+            const username = usernameOf(field('username'), errors);
+            if (username) firstOccurrence(usernameLines, username, line, errors, `duplicate username ${username}`);
+            const name = text(field('name'), 'name', 120, errors);
+            const level = oneOf(field('level').toUpperCase(), OFFICIAL_LEVELS, 'level', errors);
+            const discom = discomOf(field('discom'), errors);
+            const unitName = text(field('unit_name'), 'unit_name', 80, errors);
+            const officialMobile = mobile(field('mobile'), errors, 'mobile');
+            const languageField = field('language').toLowerCase();
+            const language = languageField === '' ? 'hi' : oneOf(languageField, LANGUAGES, 'language', errors);
+            const activeField = field('active');
+            const active = activeField === '' ? true : PAID_WORDS.get(digits(activeField).toLowerCase());
+            if (active === undefined) errors.push(`active must be yes or no (got "${shown(activeField)}")`);
+            const passwordField = field('password');
+            const password = passwordField === '' ? null : passwordOf(passwordField, errors);
+            if (errors.length > 0) return { errors };
+            return {
+                value: {
+                    official: { username, name, level: level as OfficialLevel, discom, unitName, mobile: officialMobile, language: language as string, active: active as boolean },
+                    password,
+                },
+            };
+        };
+        const prepare: Preparer<OfficialRow> = async (batch) => {
+            await Promise.all(batch.map(async ({ value }) => {
+                if (value.password !== null) value.passwordHash = await hashPassword(value.password);
+                // Not kept for the rest of the import: a database error in the batch could otherwise surface it.
+                value.password = null;
+            }));
+        };
+        const write: Writer<OfficialRow> = async (manager, batch) => {
+            const withPassword = batch.filter((p) => p.value.passwordHash !== undefined)
+                .map((p) => ({ ...p.value.official, passwordHash: p.value.passwordHash as string }));
+            const withoutPassword = batch.filter((p) => p.value.passwordHash === undefined).map((p) => ({ ...p.value.official }));
+            if (withPassword.length > 0) {
+                await manager.createQueryBuilder().insert().into(Official).values(withPassword)
+                    .orUpdate([...OFFICIAL_UPDATE, 'passwordHash'], ['username']).updateEntity(false).execute();
+            }
+            if (withoutPassword.length > 0) {
+                await manager.createQueryBuilder().insert().into(Official).values(withoutPassword)
+                    .orUpdate(OFFICIAL_UPDATE, ['username']).updateEntity(false).execute();
+            }
+            return [];
+        };
+        // Every column, plus the generated id and createdAt in case the driver binds them.
+        return this.importFile(filePath, 'officials', OFFICIAL_REQUIRED, OFFICIAL_OPTIONAL, OFFICIAL_UPDATE.length + 4, validate, write,
+            { prepare, secret: true });
+    }
+
+    /**
+     * Imports the line hierarchy: one row per unit (subdivision, division, circle or zone) with the name of the unit
+     * above it, required for all but a zone. Upserted by discom, kind and name; a parent need not be imported first.
+     */
+    async importOrgUnits(filePath: string): Promise<ImportReport> {
+        const unitLines = new Map<string, number>();
+        const validate: Validator<Omit<OrgUnit, 'id'>> = (field, line) => {
+            const errors: string[] = [];
+            const discom = discomOf(field('discom'), errors);
+            const kind = oneOf(field('kind').toLowerCase(), ORG_UNIT_KINDS, 'kind', errors);
+            const name = text(field('name'), 'name', 80, errors);
+            if (discom && kind && name) firstOccurrence(unitLines, `${discom}\u0000${kind}\u0000${name}`, line, errors, `duplicate ${kind} ${shown(name)} of ${discom}`);
+            const parentField = field('parent_name');
+            let parentName: string | null = null;
+            if (kind === 'zone') {
+                if (parentField !== '') errors.push(`parent_name must be empty for a zone (got "${shown(parentField)}")`);
+            } else if (kind !== undefined) {
+                if (parentField === '') errors.push(`parent_name is required for a ${kind} (the ${PARENT_KIND[kind]} it belongs to)`);
+                else parentName = text(parentField, 'parent_name', 80, errors);
+            }
+            if (errors.length > 0) return { errors };
+            return { value: { discom, kind: kind as OrgUnitKind, name, parentName } };
+        };
+        const write: Writer<Omit<OrgUnit, 'id'>> = async (manager, batch) => {
+            await manager.createQueryBuilder().insert().into(OrgUnit).values(batch.map((p) => ({ ...p.value })))
+                .orUpdate(['parentName'], ['discom', 'kind', 'name']).updateEntity(false).execute();
+            return [];
+        };
+        return this.importFile(filePath, 'org-units', ORG_UNIT_REQUIRED, ORG_UNIT_OPTIONAL, 5, validate, write);
+    }
+
     /** `columnsPerRow`: bound parameters per record in the widest insert, to keep batches under the limit. */
     private async importFile<T>(filePath: string, kind: ImportReport['kind'], required: string[], optional: string[],
-        columnsPerRow: number, validate: Validator<T>, write: Writer<T>): Promise<ImportReport> {
+        columnsPerRow: number, validate: Validator<T>, write: Writer<T>, options: FileOptions<T> = {}): Promise<ImportReport> {
+        const { prepare, secret = false } = options;
         const report: ImportReport = { file: filePath, kind, total: 0, imported: 0, rejected: [] };
         await fs.promises.access(filePath, fs.constants.R_OK);
         const estimate = this.onProgress ? Math.max(0, (await countLines(filePath)) - 1) : 0;
@@ -195,7 +309,8 @@ export class CsvImporter {
                 if (line === lastSkipped) return undefined;
                 lastSkipped = line;
                 report.total++;
-                report.rejected.push({ line, reason: `malformed CSV: ${mask(error?.message ?? 'unreadable record')}` });
+                const message = error?.message ?? 'unreadable record';
+                report.rejected.push({ line, reason: `malformed CSV: ${secret ? withoutValues(message) : mask(message)}` });
                 return undefined;
             },
         });
@@ -208,6 +323,7 @@ export class CsvImporter {
             if (batch.length === 0) return;
             const pending = batch;
             batch = [];
+            if (prepare) await prepare(pending);
             const refused = await this.dataSource.transaction((manager) => write(manager, pending));
             report.imported += pending.length - refused.length;
             report.rejected.push(...refused);
@@ -296,6 +412,11 @@ function mask(value: string): string {
     });
 }
 
+/** A csv-parse message without the cell contents it quotes (`value is "…"`, `got "…"`), which could be a password. */
+function withoutValues(message: string): string {
+    return message.replace(/,? value is .*$/s, '').replace(/got "(?:[^"\\]|\\.)*"/g, 'got a character');
+}
+
 /** An offending value quoted in a reason: masked, and cut short so one bad cell cannot flood the report. */
 function shown(value: string): string {
     const masked = mask(value);
@@ -313,12 +434,29 @@ function account(value: string, column: string, errors: string[]): string {
     return '';
 }
 
-/** A registered mobile, or null when the cell is empty; a leading +91 is accepted and dropped. */
-function mobile(value: string, errors: string[]): string | null {
+/** A mobile, or null when the cell is empty; a leading +91 is accepted and dropped. */
+function mobile(value: string, errors: string[], column = 'registered_mobile'): string | null {
     if (value === '') return null;
     const normalised = digits(value).replace(/[\s-]/g, '').replace(/^\+91(?=\d{10}$)/, '');
     if (/^[6-9]\d{9}$/.test(normalised)) return normalised;
-    errors.push(`registered_mobile must be 10 digits starting with 6, 7, 8 or 9 (got "${shown(value)}")`);
+    errors.push(`${column} must be 10 digits starting with 6, 7, 8 or 9 (got "${shown(value)}")`);
+    return null;
+}
+
+/** Sign-in names are compared in lower case, so two spellings cannot become two accounts. */
+function usernameOf(value: string, errors: string[]): string {
+    const normalised = value.toLowerCase();
+    if (/^[a-z0-9][a-z0-9._-]{2,59}$/.test(normalised)) return normalised;
+    errors.push(value === '' ? 'username is required'
+        : `username must be 3 to 60 letters, digits, dots, dashes or underscores, starting with a letter or digit (got "${shown(value)}")`);
+    return '';
+}
+
+/** A password, checked for length only; unlike other cells, a reason never quotes it. */
+function passwordOf(password: string, errors: string[]): string | null {
+    if (password.length < MIN_PASSWORD_LENGTH) errors.push(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    else if (password.length > MAX_PASSWORD_LENGTH) errors.push(`password must be at most ${MAX_PASSWORD_LENGTH} characters`);
+    else return password;
     return null;
 }
 
@@ -343,6 +481,8 @@ function tariffOf(value: string, errors: string[]): string {
     errors.push(value === '' ? 'tariff_category is required' : `tariff_category must be a rate schedule code such as LMV-1 or HV-2 (got "${shown(value)}")`);
     return '';
 }
+
+const PARENT_KIND: Record<OrgUnitKind, string> = { subdivision: 'division', division: 'circle', circle: 'zone', zone: '' };
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], column: string, errors: string[]): T | undefined {
     if ((allowed as readonly string[]).includes(value)) return value as T;

@@ -16,15 +16,18 @@ import { SequenceCounter } from './entities/SequenceCounter';
 import { VerificationCode } from './entities/VerificationCode';
 import { InboundMessage } from './entities/InboundMessage';
 import { OutboundMessage } from './entities/OutboundMessage';
+import { Official } from './entities/Official';
+import { OrgUnit } from './entities/OrgUnit';
 import { Initial1764100000000 } from './migrations/1764100000000-Initial';
 import { Channels1764200000000 } from './migrations/1764200000000-Channels';
+import { Accountability1764300000000 } from './migrations/1764300000000-Accountability';
 
 /** Every entity of the schema. */
 export const ENTITIES = [Consumer, Meter, Bill, Complaint, ComplaintEvent, ChannelIdentity, AccountLink,
-    VerificationCode, CallbackRequest, MeterReading, BotStateRecord, SequenceCounter, InboundMessage, OutboundMessage];
+    VerificationCode, CallbackRequest, MeterReading, BotStateRecord, SequenceCounter, InboundMessage, OutboundMessage, Official, OrgUnit];
 
 /** Every migration, oldest first. */
-export const MIGRATIONS = [Initial1764100000000, Channels1764200000000];
+export const MIGRATIONS = [Initial1764100000000, Channels1764200000000, Accountability1764300000000];
 
 /**
  * Builds (but does not open) a TypeORM data source for `databaseUrl`:

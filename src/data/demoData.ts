@@ -1,8 +1,11 @@
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
+import { hashPassword, verifyPassword } from '../services/passwords';
 import type { ConsumerRecord } from '../services/UtilityBackend';
 import { Bill } from './entities/Bill';
 import { AreaClass, Consumer } from './entities/Consumer';
 import { Meter, MeterType } from './entities/Meter';
+import { Official, OfficialLevel } from './entities/Official';
+import { OrgUnit } from './entities/OrgUnit';
 
 /**
  * Deterministic demo data: 26 consumers across the five UPPCL discoms with eight monthly bills each. Everything is
@@ -368,12 +371,178 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = GENERATED.slice(0, 3).map((
     discom: consumer.discom,
 }));
 
+// Circles and zones are invented but shaped like the discoms' own: each zone holds one or more circles, each circle a
+// few divisions. Every demo consumer's division must appear here exactly once.
+const DEMO_HIERARCHY: Record<string, Array<{ zone: string; circles: Array<{ circle: string; divisions: string[] }> }>> = {
+    MVVNL: [
+        {
+            zone: 'Lucknow Zone',
+            circles: [
+                { circle: 'Lucknow Circle-I', divisions: ['EUDD Gomti Nagar, Lucknow', 'EUDD Aliganj, Lucknow'] },
+                { circle: 'Lucknow Rural Circle', divisions: ['EDD Mohanlalganj, Lucknow'] },
+            ],
+        },
+        { zone: 'Ayodhya Zone', circles: [{ circle: 'Ayodhya Circle', divisions: ['EUDD Ayodhya', 'EDD-II Ayodhya'] }] },
+    ],
+    PVVNL: [
+        {
+            zone: 'Meerut Zone',
+            circles: [
+                { circle: 'Meerut Circle-I', divisions: ['EUDD-II Meerut'] },
+                { circle: 'Meerut Rural Circle', divisions: ['EDD Sardhana, Meerut'] },
+            ],
+        },
+        {
+            zone: 'Ghaziabad Zone',
+            circles: [
+                { circle: 'Ghaziabad Circle', divisions: ['EUDD-I Ghaziabad', 'EUDD-III Ghaziabad'] },
+                { circle: 'Noida Circle', divisions: ['EUDD-I Noida', 'EUDD-II Noida'] },
+            ],
+        },
+    ],
+    DVVNL: [
+        { zone: 'Agra Zone', circles: [{ circle: 'Agra Rural Circle', divisions: ['EDD-II Agra', 'EDD-III Agra'] }] },
+        { zone: 'Aligarh Zone', circles: [{ circle: 'Aligarh Circle', divisions: ['EUDD-I Aligarh', 'EUDD-II Aligarh', 'EDD Khair, Aligarh'] }] },
+    ],
+    PuVVNL: [
+        {
+            zone: 'Varanasi Zone',
+            circles: [
+                { circle: 'Varanasi Circle-I', divisions: ['EUDD-I Varanasi', 'EUDD-V Varanasi'] },
+                { circle: 'Varanasi Rural Circle', divisions: ['EDD-II Varanasi (Rural)'] },
+            ],
+        },
+        { zone: 'Gorakhpur Zone', circles: [{ circle: 'Gorakhpur Circle', divisions: ['EUDD-I Gorakhpur', 'EUDD-II Gorakhpur', 'EDD-III Gorakhpur'] }] },
+    ],
+    KESCo: [
+        { zone: 'KESCo Kanpur Zone', circles: [{ circle: 'KESCo Kanpur Circle', divisions: ['EDD-I KESCo', 'EDD-III KESCo', 'EDD-IV KESCo', 'EDD-VI KESCo'] }] },
+    ],
+};
+
+// A second subdivision in the Lucknow demo consumer's division, with its own JE, so that "a JE sees only their own
+// subdivision" has a neighbour to be kept out of.
+const EXTRA_SUBDIVISIONS: ReadonlyArray<{ discom: string; name: string; division: string }> = [
+    { discom: 'MVVNL', name: 'Viraj Khand', division: 'EUDD Gomti Nagar, Lucknow' },
+];
+
+/** A row of the org_units table, without its generated id. */
+export type DemoOrgUnit = Omit<OrgUnit, 'id'>;
+
+function buildOrgUnits(): DemoOrgUnit[] {
+    const units: DemoOrgUnit[] = [];
+    for (const [discom, zones] of Object.entries(DEMO_HIERARCHY)) {
+        for (const { zone, circles } of zones) {
+            units.push({ discom, kind: 'zone', name: zone, parentName: null });
+            for (const { circle, divisions } of circles) {
+                units.push({ discom, kind: 'circle', name: circle, parentName: zone });
+                for (const division of divisions) units.push({ discom, kind: 'division', name: division, parentName: circle });
+            }
+        }
+    }
+    const subdivisions = [
+        ...DEMO_CONSUMERS.map((c) => ({ discom: c.discom, name: c.subdivision, division: c.division })),
+        ...EXTRA_SUBDIVISIONS,
+    ];
+    const seen = new Set<string>();
+    for (const { discom, name, division } of subdivisions) {
+        const key = `${discom}\u0000${name}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        units.push({ discom, kind: 'subdivision', name, parentName: division });
+    }
+    return units;
+}
+
 /**
- * Inserts or refreshes the demo consumers, meters and bills in one transaction. Upserts keyed like the CSV import
- * (account, meter number, account + bill month) make it idempotent: a second run leaves the same rows and resets any
- * demo row that was changed since. Returns how many rows of each kind the demo data holds.
+ * The demo line hierarchy: every demo consumer's subdivision with its division, circle and zone, plus one extra
+ * subdivision (Viraj Khand, beside the Lucknow demo account's Vibhuti Khand).
  */
-export async function seedDemoData(dataSource: DataSource): Promise<{ consumers: number; meters: number; bills: number }> {
+export const DEMO_ORG_UNITS: readonly DemoOrgUnit[] = buildOrgUnits();
+
+/** A demo console account as the README lists it, with the fields seeded besides. */
+export interface DemoOfficial {
+    username: string;
+    /** Deliberately public: these accounts exist for trying the console, never for a real deployment. */
+    password: string;
+    level: OfficialLevel;
+    unitName: string;
+    discom: string;
+    name: string;
+    mobile: string;
+    language: 'hi' | 'en';
+}
+
+/**
+ * Demo officials: the whole JE → SDO → XEN → SE → CE ladder above each of the three README demo accounts (Lucknow,
+ * Meerut, Varanasi rural), and a JE of the neighbouring Viraj Khand subdivision. Names and mobiles are invented.
+ */
+export const DEMO_OFFICIALS: readonly DemoOfficial[] = [
+    // Above 1234567890, Vibhuti Khand, MVVNL
+    { username: 'je.vibhutikhand', password: 'demo-je-1', level: 'JE', discom: 'MVVNL', unitName: 'Vibhuti Khand', name: 'Amit Kumar Verma', mobile: '9415100201', language: 'hi' },
+    { username: 'sdo.gomtinagar', password: 'demo-sdo-1', level: 'SDO', discom: 'MVVNL', unitName: 'EUDD Gomti Nagar, Lucknow', name: 'Pradeep Singh Chauhan', mobile: '9415100202', language: 'hi' },
+    { username: 'xen.gomtinagar', password: 'demo-xen-1', level: 'XEN', discom: 'MVVNL', unitName: 'EUDD Gomti Nagar, Lucknow', name: 'Rakesh Chandra Pandey', mobile: '9415100203', language: 'en' },
+    { username: 'se.lucknow1', password: 'demo-se-1', level: 'SE', discom: 'MVVNL', unitName: 'Lucknow Circle-I', name: 'Meenakshi Srivastava', mobile: '9415100204', language: 'en' },
+    { username: 'ce.lucknow', password: 'demo-ce-1', level: 'CE', discom: 'MVVNL', unitName: 'Lucknow Zone', name: 'Vinod Kumar Awasthi', mobile: '9415100205', language: 'hi' },
+    { username: 'je.virajkhand', password: 'demo-je-4', level: 'JE', discom: 'MVVNL', unitName: 'Viraj Khand', name: 'Sandeep Yadav', mobile: '8299100206', language: 'hi' },
+    // Above 2468013579, Shastri Nagar, PVVNL
+    { username: 'je.shastrinagar', password: 'demo-je-2', level: 'JE', discom: 'PVVNL', unitName: 'Shastri Nagar', name: 'Gaurav Tyagi', mobile: '9758100301', language: 'hi' },
+    { username: 'sdo.meerut2', password: 'demo-sdo-2', level: 'SDO', discom: 'PVVNL', unitName: 'EUDD-II Meerut', name: 'Kavita Rani', mobile: '9758100302', language: 'en' },
+    { username: 'xen.meerut2', password: 'demo-xen-2', level: 'XEN', discom: 'PVVNL', unitName: 'EUDD-II Meerut', name: 'Satyendra Pal Singh', mobile: '9758100303', language: 'hi' },
+    { username: 'se.meerut1', password: 'demo-se-2', level: 'SE', discom: 'PVVNL', unitName: 'Meerut Circle-I', name: 'Anil Kumar Sharma', mobile: '9758100304', language: 'en' },
+    { username: 'ce.meerut', password: 'demo-ce-2', level: 'CE', discom: 'PVVNL', unitName: 'Meerut Zone', name: 'Rajendra Prasad Goel', mobile: '9758100305', language: 'hi' },
+    // Above 3692581470, Rajatalab, PuVVNL
+    { username: 'je.rajatalab', password: 'demo-je-3', level: 'JE', discom: 'PuVVNL', unitName: 'Rajatalab', name: 'Dharmendra Patel', mobile: '7398100401', language: 'hi' },
+    { username: 'sdo.varanasirural', password: 'demo-sdo-3', level: 'SDO', discom: 'PuVVNL', unitName: 'EDD-II Varanasi (Rural)', name: 'Arvind Kumar Singh', mobile: '7398100402', language: 'hi' },
+    { username: 'xen.varanasirural', password: 'demo-xen-3', level: 'XEN', discom: 'PuVVNL', unitName: 'EDD-II Varanasi (Rural)', name: 'Shailendra Nath Rai', mobile: '7398100403', language: 'en' },
+    { username: 'se.varanasirural', password: 'demo-se-3', level: 'SE', discom: 'PuVVNL', unitName: 'Varanasi Rural Circle', name: 'Neelam Dubey', mobile: '7398100404', language: 'hi' },
+    { username: 'ce.varanasi', password: 'demo-ce-3', level: 'CE', discom: 'PuVVNL', unitName: 'Varanasi Zone', name: 'Ashok Kumar Upadhyay', mobile: '7398100405', language: 'en' },
+];
+
+// scrypt costs tens of milliseconds per password and every test builds a fresh database, so each demo password is
+// hashed once per process and the hash reused. Salts then repeat across databases of one process, harmless for
+// passwords that are public anyway.
+const demoHashes = new Map<string, Promise<string>>();
+
+function demoHash(official: DemoOfficial): Promise<string> {
+    let hash = demoHashes.get(official.username);
+    if (!hash) {
+        hash = hashPassword(official.password);
+        demoHashes.set(official.username, hash);
+        // A failed hash must not be remembered, or every later seed in this process would fail the same way.
+        hash.catch(() => demoHashes.delete(official.username));
+    }
+    return hash;
+}
+
+/** Password hashes to store: the existing one where it still matches the demo password, so a re-seed changes nothing. */
+async function demoPasswordHashes(dataSource: DataSource): Promise<Map<string, string>> {
+    const existing = new Map((await dataSource.getRepository(Official).find({
+        where: { username: In(DEMO_OFFICIALS.map((o) => o.username)) }, select: { username: true, passwordHash: true },
+    })).map((o) => [o.username, o.passwordHash]));
+    const hashes = await Promise.all(DEMO_OFFICIALS.map(async (official) => {
+        const stored = existing.get(official.username);
+        if (stored) {
+            const remembered = demoHashes.get(official.username);
+            if (remembered && stored === (await remembered)) return stored;
+            if (await verifyPassword(official.password, stored)) return stored;
+        }
+        return demoHash(official);
+    }));
+    return new Map(DEMO_OFFICIALS.map((o, i) => [o.username, hashes[i]]));
+}
+
+/** How many rows of each kind the demo data holds. A type, not an interface, so it can be logged as a plain record. */
+export type DemoDataCounts = { consumers: number; meters: number; bills: number; orgUnits: number; officials: number };
+
+/**
+ * Inserts or refreshes the demo consumers, meters, bills, line hierarchy and officials in one transaction. Upserts
+ * keyed like the CSV import (account, meter number, account + bill month, discom + kind + unit name, username) make it
+ * idempotent: a second run leaves the same rows and resets any demo row that was changed since, including a demo
+ * official's password. Returns how many rows of each kind the demo data holds.
+ */
+export async function seedDemoData(dataSource: DataSource): Promise<DemoDataCounts> {
+    // Hashed before the transaction: on SQLite it would otherwise hold the only connection while scrypt runs.
+    const hashes = await demoPasswordHashes(dataSource);
     await dataSource.transaction(async (manager) => {
         // Copies, because the query builder may write generated values back into the objects it is given.
         await manager.createQueryBuilder().insert().into(Consumer)
@@ -391,6 +560,19 @@ export async function seedDemoData(dataSource: DataSource): Promise<{ consumers:
             .orUpdate(['units', 'amountPaise', 'arrearsPaise', 'dueDate', 'paid', 'paymentDate'], ['accountNumber', 'billMonth'])
             .updateEntity(false)
             .execute();
+        await manager.createQueryBuilder().insert().into(OrgUnit)
+            .values(DEMO_ORG_UNITS.map((u) => ({ ...u })))
+            .orUpdate(['parentName'], ['discom', 'kind', 'name'])
+            .updateEntity(false)
+            .execute();
+        await manager.createQueryBuilder().insert().into(Official)
+            .values(DEMO_OFFICIALS.map(({ password: _password, ...official }) => ({ ...official, passwordHash: hashes.get(official.username)!, active: true })))
+            .orUpdate(['name', 'level', 'discom', 'unitName', 'mobile', 'passwordHash', 'language', 'active'], ['username'])
+            .updateEntity(false)
+            .execute();
     });
-    return { consumers: DEMO_CONSUMERS.length, meters: DEMO_METERS.length, bills: DEMO_BILLS.length };
+    return {
+        consumers: DEMO_CONSUMERS.length, meters: DEMO_METERS.length, bills: DEMO_BILLS.length,
+        orgUnits: DEMO_ORG_UNITS.length, officials: DEMO_OFFICIALS.length,
+    };
 }

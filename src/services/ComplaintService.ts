@@ -19,6 +19,10 @@ export interface NewComplaint {
     attachments?: string | null;
     channel: string;
     channelUserId: string;
+    /** The botbuilder ConversationReference (JSON) to send status updates to. */
+    conversationRef?: string | null;
+    /** The consumer's reply language. */
+    language?: string | null;
     /**
      * Identifies the confirming message (channel, conversation and activity id): a redelivered message returns the
      * first complaint. Stored as a SHA-256 hash, so ids of any length fit.

@@ -59,6 +59,42 @@ export class Complaint {
     @Column({ type: 'varchar', length: 15 })
     status: ComplaintStatus;
 
+    /** When the service standard says it must be resolved by. */
+    @Column({ type: Date, nullable: true })
+    dueAt: Date | null;
+
+    /** Version of the service-standards table the due time came from. */
+    @Column({ type: 'varchar', length: 40, nullable: true })
+    standardsVersion: string | null;
+
+    /** The official who owns it now. */
+    @Index()
+    @Column({ type: 'integer', nullable: true })
+    assignedOfficialId: number | null;
+
+    /** 0 with the JE, 1 with the SDO… one more per breach. */
+    @Column({ type: 'integer', default: 0 })
+    escalationLevel: number;
+
+    /** When the next escalation is due if still unresolved; null when closed or at the top. */
+    @Index()
+    @Column({ type: Date, nullable: true })
+    nextEscalationAt: Date | null;
+
+    @Column({ type: Date, nullable: true })
+    resolvedAt: Date | null;
+
+    @Column({ type: Date, nullable: true })
+    closedAt: Date | null;
+
+    /** Where to send the consumer updates: the botbuilder ConversationReference as JSON. */
+    @Column({ type: 'text', nullable: true })
+    conversationRef: string | null;
+
+    /** The consumer's reply language when they registered it. */
+    @Column({ type: 'varchar', length: 5, nullable: true })
+    language: string | null;
+
     @CreateDateColumn()
     createdAt: Date;
 

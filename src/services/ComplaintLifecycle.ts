@@ -1,0 +1,229 @@
+import { EntityManager, In, IsNull, LessThanOrEqual } from 'typeorm';
+import { Database } from '../data/Database';
+import { Complaint, ComplaintStatus } from '../data/entities/Complaint';
+import { ComplaintEvent } from '../data/entities/ComplaintEvent';
+import { OFFICIAL_LEVELS, OfficialLevel } from '../data/entities/Official';
+import { ComplaintNotifier } from './ComplaintNotifier';
+import { OfficialDirectory } from './OfficialDirectory';
+import { ServiceStandards } from './ServiceStandards';
+import { UtilityBackend } from './UtilityBackend';
+
+/** Timing rules of the lifecycle, from configuration. */
+export interface LifecyclePolicy {
+    /** After the first breach, a complaint still open escalates again after each such interval. */
+    escalationIntervalHours: number;
+    /** A resolved complaint the consumer neither confirms nor disputes closes after this much silence. */
+    autoCloseHours: number;
+}
+
+/** Who changes a complaint: an official (by id), the consumer, or the system (scheduler). */
+export type Actor = { official: number } | 'consumer' | 'system';
+
+/** Statuses in which a complaint is still the utility's to fix, and so can breach and escalate. */
+export const OPEN_STATUSES: ComplaintStatus[] = ['registered', 'assigned', 'in_progress', 'reopened'];
+
+/** Thrown when an action does not fit the complaint's state (resolving a closed complaint…). */
+export class LifecycleError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = 'LifecycleError';
+    }
+}
+
+/**
+ * The complaint lifecycle with its SLA clock: registered → assigned (the JE of the consumer's subdivision) → in
+ * progress → resolved by an official → confirmed by the consumer (closed) or disputed (reopened), or closed after a
+ * silence. Every change is stored with who, when and why. Escalation climbs JE → SDO → XEN → SE → CE when the due
+ * time passes, and again after each interval; each step is a compare-and-set on the complaint's level, so two
+ * schedulers (two instances on one PostgreSQL) can never escalate the same breach twice. Time comes from `now`.
+ */
+export class ComplaintLifecycle {
+    constructor(
+        private readonly db: Database,
+        private readonly standards: ServiceStandards,
+        private readonly directory: OfficialDirectory,
+        private readonly backend: UtilityBackend,
+        private readonly notifier: ComplaintNotifier,
+        private readonly policy: LifecyclePolicy,
+        private readonly now: () => Date = () => new Date()
+    ) {}
+
+    /**
+     * Starts the clock of a newly registered complaint: due time from the service standards (for the consumer's
+     * area class; urban when the account is unknown), ownership by the JE of the subdivision, and the notices.
+     */
+    async start(complaint: Complaint): Promise<Complaint> {
+        const consumer = complaint.accountNumber ? await this.backend.findConsumer(complaint.accountNumber) : null;
+        const areaClass = consumer?.areaClass ?? 'urban';
+        const dueAt = this.standards.dueAt(complaint.category, areaClass, complaint.createdAt);
+        const owner = consumer ? await this.directory.ownerFor(consumer, 'JE') : null;
+        const updated = await this.db.transaction(async (m) => {
+            await m.getRepository(Complaint).update({ id: complaint.id }, {
+                dueAt,
+                standardsVersion: this.standards.version,
+                assignedOfficialId: owner?.id ?? null,
+                status: owner ? 'assigned' : complaint.status,
+                escalationLevel: 0,
+                nextEscalationAt: dueAt,
+            });
+            if (owner) await this.event(m, complaint.id, 'assigned', 'system', `${owner.level} ${owner.name}`);
+            return m.getRepository(Complaint).findOneByOrFail({ id: complaint.id });
+        });
+        if (owner) await this.notifier.toOfficial(owner, updated, { key: 'officials:assigned', vars: { ticket: updated.ticket } });
+        return updated;
+    }
+
+    /** An official has seen it and is on it. */
+    async acknowledge(id: number, officialId: number, note?: string): Promise<Complaint> {
+        return this.change(id, { official: officialId }, ['assigned', 'registered', 'reopened'], 'in_progress', note ?? null);
+    }
+
+    /** Adds a note to the history without changing the status. */
+    async addNote(id: number, officialId: number, note: string): Promise<void> {
+        if (!note.trim()) throw new LifecycleError('a note needs some text');
+        const complaint = await this.get(id);
+        await this.db.run((m) => this.event(m, id, complaint.status, { official: officialId }, note));
+    }
+
+    /** An official says it is fixed (with a note). The consumer is asked to confirm; the clock stops meanwhile. */
+    async resolve(id: number, officialId: number, note: string): Promise<Complaint> {
+        if (!note.trim()) throw new LifecycleError('resolving needs a note saying what was done');
+        const complaint = await this.change(id, { official: officialId }, OPEN_STATUSES, 'resolved', note, { resolvedAt: this.now(), nextEscalationAt: null });
+        await this.notifier.toConsumer(complaint, { key: 'status:notice.resolved', vars: { ticket: complaint.ticket, note } });
+        return complaint;
+    }
+
+    /**
+     * The consumer's answer to "is it fixed?": yes closes it; no reopens it, keeping the history, and the clock runs
+     * again (a complaint already past its due time escalates at the next tick).
+     */
+    async confirm(id: number, fixed: boolean): Promise<Complaint> {
+        if (fixed) return this.change(id, 'consumer', ['resolved'], 'closed', 'confirmed fixed by the consumer', { closedAt: this.now() });
+        const complaint = await this.get(id);
+        const nextEscalationAt = complaint.dueAt && complaint.dueAt > this.now() ? complaint.dueAt : this.now();
+        return this.change(id, 'consumer', ['resolved'], 'reopened', 'the consumer says it is not fixed', { resolvedAt: null, nextEscalationAt });
+    }
+
+    /** Hands the complaint to another official. */
+    async reassign(id: number, officialId: number, toOfficialId: number, note: string | null): Promise<Complaint> {
+        const target = await this.directory.findById(toOfficialId);
+        if (!target?.active) throw new LifecycleError('no active official with that id');
+        const complaint = await this.get(id);
+        if (!OPEN_STATUSES.includes(complaint.status)) throw new LifecycleError(`a ${complaint.status} complaint cannot be reassigned`);
+        const updated = await this.db.transaction(async (m) => {
+            await m.getRepository(Complaint).update({ id }, { assignedOfficialId: target.id });
+            await this.event(m, id, complaint.status, { official: officialId }, `reassigned to ${target.level} ${target.name}${note ? `: ${note}` : ''}`);
+            return m.getRepository(Complaint).findOneByOrFail({ id });
+        });
+        await this.notifier.toOfficial(target, updated, { key: 'officials:assigned', vars: { ticket: updated.ticket } });
+        return updated;
+    }
+
+    /**
+     * Moves the complaint one level up the hierarchy (an official's decision, or a breach). Returns false when it
+     * was already moved by someone else (another instance's scheduler) or is closed or at the top.
+     */
+    async escalate(id: number, actor: Actor, reason: string, expectedLevel?: number): Promise<boolean> {
+        const complaint = await this.get(id);
+        const level = expectedLevel ?? complaint.escalationLevel;
+        if (!OPEN_STATUSES.includes(complaint.status) || level + 1 >= OFFICIAL_LEVELS.length) return false;
+        const consumer = complaint.accountNumber ? await this.backend.findConsumer(complaint.accountNumber) : null;
+        const nextLevel: OfficialLevel = OFFICIAL_LEVELS[level + 1];
+        const owner = consumer ? await this.directory.ownerFor(consumer, nextLevel) : null;
+        const now = this.now();
+        const atTop = level + 2 >= OFFICIAL_LEVELS.length;
+        const moved = await this.db.transaction(async (m) => {
+            const result = await m.getRepository(Complaint).update(
+                { id, escalationLevel: level, status: In(OPEN_STATUSES) },
+                {
+                    escalationLevel: level + 1,
+                    assignedOfficialId: owner?.id ?? complaint.assignedOfficialId,
+                    nextEscalationAt: atTop ? null : new Date(now.getTime() + this.policy.escalationIntervalHours * 3600_000),
+                }
+            );
+            if (!result.affected) return false;
+            await this.event(m, id, complaint.status, actor, `escalated to ${nextLevel}${owner ? ` ${owner.name}` : ''}: ${reason}`);
+            return true;
+        });
+        if (!moved) return false;
+        const updated = await this.get(id);
+        if (owner) await this.notifier.toOfficial(owner, updated, { key: 'officials:escalated', vars: { ticket: updated.ticket, level: nextLevel } });
+        const { daysLate, amountInr } = this.compensationFor(updated, consumer?.areaClass ?? 'urban', now);
+        await this.notifier.toConsumer(updated, { key: 'status:notice.escalated', vars: { ticket: updated.ticket, level: nextLevel, daysLate } });
+        if (amountInr) {
+            await this.notifier.toConsumer(updated, { key: 'status:notice.compensation', vars: { ticket: updated.ticket, amount: amountInr, daysLate } });
+        }
+        return true;
+    }
+
+    /**
+     * One scheduler pass: escalates every open complaint whose next escalation is due, and closes resolved ones the
+     * consumer has been silent about for too long. Safe to run on several instances at once. Returns the counts.
+     */
+    async tick(): Promise<{ escalated: number; autoClosed: number }> {
+        const now = this.now();
+        const due = await this.db.run((m) => m.getRepository(Complaint).find({
+            where: { status: In(OPEN_STATUSES), nextEscalationAt: LessThanOrEqual(now) },
+            order: { nextEscalationAt: 'ASC' },
+            take: 500,
+        }));
+        let escalated = 0;
+        for (const complaint of due) {
+            if (await this.escalate(complaint.id, 'system', 'resolution time passed', complaint.escalationLevel)) escalated += 1;
+        }
+        const silentSince = new Date(now.getTime() - this.policy.autoCloseHours * 3600_000);
+        const silent = await this.db.run((m) => m.getRepository(Complaint).find({
+            where: { status: 'resolved', resolvedAt: LessThanOrEqual(silentSince), closedAt: IsNull() },
+            take: 500,
+        }));
+        let autoClosed = 0;
+        for (const complaint of silent) {
+            const closed = await this.db.transaction(async (m) => {
+                const result = await m.getRepository(Complaint).update({ id: complaint.id, status: 'resolved' }, { status: 'closed', closedAt: now });
+                if (!result.affected) return false;
+                await this.event(m, complaint.id, 'closed', 'system', `no answer from the consumer for ${this.policy.autoCloseHours} hours`);
+                return true;
+            });
+            if (closed) autoClosed += 1;
+        }
+        return { escalated, autoClosed };
+    }
+
+    /** The time limit the standards set for a category and area, with how sure that value is. */
+    limitFor(category: string, areaClass: 'city' | 'urban' | 'rural'): { hours: number; status: string } {
+        return this.standards.describeLimit(category, areaClass);
+    }
+
+    /** Compensation accrued so far under the standards (0 days before the due time). */
+    compensationFor(complaint: Complaint, areaClass: 'city' | 'urban' | 'rural', now = this.now()): { daysLate: number; amountInr: number | null } {
+        if (!complaint.dueAt) return { daysLate: 0, amountInr: null };
+        return this.standards.compensation(complaint.category, areaClass, complaint.dueAt, complaint.resolvedAt ?? now);
+    }
+
+    private async change(
+        id: number, actor: Actor, from: ComplaintStatus[], to: ComplaintStatus, note: string | null, extra: Partial<Complaint> = {}
+    ): Promise<Complaint> {
+        return this.db.transaction(async (m) => {
+            const result = await m.getRepository(Complaint).update({ id, status: In(from) }, { status: to, ...extra });
+            if (!result.affected) {
+                const current = await m.getRepository(Complaint).findOneBy({ id });
+                if (!current) throw new LifecycleError(`no complaint ${id}`);
+                throw new LifecycleError(`a ${current.status} complaint cannot become ${to}`);
+            }
+            await this.event(m, id, to, actor, note);
+            return m.getRepository(Complaint).findOneByOrFail({ id });
+        });
+    }
+
+    private async get(id: number): Promise<Complaint> {
+        const complaint = await this.db.run((m) => m.getRepository(Complaint).findOneBy({ id }));
+        if (!complaint) throw new LifecycleError(`no complaint ${id}`);
+        return complaint;
+    }
+
+    private async event(m: EntityManager, complaintId: number, status: ComplaintStatus, actor: Actor, note: string | null): Promise<void> {
+        const who = typeof actor === 'string' ? actor : `official:${actor.official}`;
+        await m.getRepository(ComplaintEvent).insert({ complaintId, status, actor: who, note: note?.slice(0, 500) ?? null, createdAt: this.now() });
+    }
+}
+

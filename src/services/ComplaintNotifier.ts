@@ -1,0 +1,33 @@
+import { Complaint } from '../data/entities/Complaint';
+import { Official } from '../data/entities/Official';
+
+/** A text from `locales/` with its variables, rendered in the recipient's language when sent. */
+export interface NoticeText {
+    key: string;
+    vars?: Record<string, unknown>;
+}
+
+/**
+ * Delivers complaint notices: to the consumer on the channel they used, and to officials (WhatsApp, console).
+ * Failures are the notifier's to record; they never undo a lifecycle change.
+ */
+export interface ComplaintNotifier {
+    /** Tells the consumer who registered `complaint`. */
+    toConsumer(complaint: Complaint, text: NoticeText): Promise<void>;
+    /** Tells an official about `complaint` (a new assignment or escalation). */
+    toOfficial(official: Official, complaint: Complaint, text: NoticeText): Promise<void>;
+}
+
+/** A notifier that only remembers what it was asked to send (tests, and deployments without channels). */
+export class RecordingNotifier implements ComplaintNotifier {
+    /** Every notice, oldest first. */
+    readonly sent: Array<{ to: 'consumer' | 'official'; complaintId: number; officialId?: number; text: NoticeText }> = [];
+
+    async toConsumer(complaint: Complaint, text: NoticeText): Promise<void> {
+        this.sent.push({ to: 'consumer', complaintId: complaint.id, text });
+    }
+
+    async toOfficial(official: Official, complaint: Complaint, text: NoticeText): Promise<void> {
+        this.sent.push({ to: 'official', complaintId: complaint.id, officialId: official.id, text });
+    }
+}

@@ -1,0 +1,150 @@
+import { EntityManager, In } from 'typeorm';
+import { Database } from '../data/Database';
+import { Consumer } from '../data/entities/Consumer';
+import { Official, OfficialLevel } from '../data/entities/Official';
+import { OrgUnit, OrgUnitKind } from '../data/entities/OrgUnit';
+import { hashPassword, verifyPassword } from './passwords';
+
+/** Where a consumer is served: the names of their discom, division and subdivision, as on the consumer record. */
+export interface ServiceArea {
+    discom: string;
+    division: string;
+    subdivision: string;
+}
+
+/** The units above a subdivision; `circle` and `zone` are null where the hierarchy does not reach that far. */
+export interface UnitChain {
+    subdivision: string;
+    division: string;
+    circle: string | null;
+    zone: string | null;
+}
+
+/** What an official may see: the unit they head, and lazily the subdivisions inside it. */
+export interface OfficialScope {
+    discom: string;
+    kind: OrgUnitKind;
+    unitName: string;
+    /** Names of the subdivisions in the unit, sorted; a JE's is just their own. */
+    subdivisions: () => Promise<string[]>;
+}
+
+/** The kind of unit each level heads (the Official entity's convention: SDO and XEN both head a division). */
+const UNIT_OF_LEVEL: Record<OfficialLevel, OrgUnitKind> = { JE: 'subdivision', SDO: 'division', XEN: 'division', SE: 'circle', CE: 'zone' };
+const CHILD_KIND: Partial<Record<OrgUnitKind, OrgUnitKind>> = { zone: 'circle', circle: 'division', division: 'subdivision' };
+
+// Verified against when the username is unknown, so a failed sign-in takes as long either way and does not reveal
+// which usernames exist.
+let decoyHash: Promise<string> | undefined;
+
+/**
+ * Officials and the line hierarchy (subdivision → division → circle → zone) from the `officials` and `org_units`
+ * tables: who owns a consumer's complaint at each escalation level, and which subdivisions an official may see.
+ */
+export class OfficialDirectory {
+    constructor(private readonly db: Database) {}
+
+    /**
+     * The division, circle and zone above a consumer's subdivision. The org_units table wins over the consumer record;
+     * where it lacks the subdivision, the consumer's own division name is used, so a JE/SDO/XEN can still be found.
+     */
+    async unitChain(discom: string, subdivision: string, division: string): Promise<UnitChain> {
+        return this.db.run((m) => chainOf(m, discom, subdivision, division));
+    }
+
+    /**
+     * The active official of `level` heading the unit that serves `area`, or null when there is none (no such unit in
+     * the hierarchy, or no active official there). Among several, the longest-standing (lowest id) owns it.
+     */
+    async ownerFor(area: ServiceArea, level: OfficialLevel): Promise<Official | null> {
+        return this.db.run(async (m) => {
+            const chain = await chainOf(m, area.discom, area.subdivision, area.division);
+            const unitName = chain[UNIT_OF_LEVEL[level]];
+            if (unitName === null) return null;
+            return m.getRepository(Official).findOne({ where: { discom: area.discom, level, unitName, active: true }, order: { id: 'ASC' } });
+        });
+    }
+
+    /** The official with this sign-in name (case-insensitive), active or not. */
+    async findByUsername(username: string): Promise<Official | null> {
+        const normalised = username.trim().toLowerCase();
+        if (normalised === '') return null;
+        return this.db.run((m) => m.getRepository(Official).findOneBy({ username: normalised }));
+    }
+
+    /** The official with this id, active or not. */
+    async findById(id: number): Promise<Official | null> {
+        if (!Number.isSafeInteger(id)) return null;
+        return this.db.run((m) => m.getRepository(Official).findOneBy({ id }));
+    }
+
+    /**
+     * The active official whose username and password match, or null. Takes about as long for an unknown username
+     * as for a wrong password.
+     */
+    async authenticate(username: string, password: string): Promise<Official | null> {
+        const official = await this.findByUsername(username);
+        if (!official || !official.passwordHash) {
+            decoyHash ??= hashPassword('decoy password, never matched');
+            await verifyPassword(password, await decoyHash);
+            return null;
+        }
+        const matches = await verifyPassword(password, official.passwordHash);
+        return matches && official.active ? official : null;
+    }
+
+    /**
+     * The area an official may see: a JE their subdivision; an SDO or XEN every subdivision of their division; an SE of
+     * their circle; a CE of their zone. It says nothing about whether the account is active; sign-in checks that.
+     */
+    scopeOf(official: Official): OfficialScope {
+        const kind = UNIT_OF_LEVEL[official.level];
+        const { discom, unitName } = official;
+        return {
+            discom,
+            kind,
+            unitName,
+            subdivisions: async () => (kind === 'subdivision' ? [unitName] : this.db.run((m) => subdivisionsUnder(m, discom, kind, unitName))),
+        };
+    }
+}
+
+async function parentOf(m: EntityManager, discom: string, kind: OrgUnitKind, name: string): Promise<string | null> {
+    const unit = await m.getRepository(OrgUnit).findOneBy({ discom, kind, name });
+    return unit?.parentName ?? null;
+}
+
+async function chainOf(m: EntityManager, discom: string, subdivision: string, division: string): Promise<UnitChain> {
+    const owningDivision = (await parentOf(m, discom, 'subdivision', subdivision)) ?? division;
+    const circle = await parentOf(m, discom, 'division', owningDivision);
+    const zone = circle === null ? null : await parentOf(m, discom, 'circle', circle);
+    return { subdivision, division: owningDivision, circle, zone };
+}
+
+/**
+ * Subdivisions inside a division, circle or zone. Besides those in org_units, a consumer's subdivision that org_units
+ * lacks counts under the consumer's division, as {@link chainOf} routes it: whoever a complaint escalates to must see it.
+ */
+async function subdivisionsUnder(m: EntityManager, discom: string, kind: OrgUnitKind, unitName: string): Promise<string[]> {
+    const units = m.getRepository(OrgUnit);
+    let names = [unitName];
+    let current: OrgUnitKind = kind;
+    while (current !== 'division') {
+        const child = CHILD_KIND[current]!;
+        if (names.length === 0) return [];
+        names = (await units.find({ where: { discom, kind: child, parentName: In(names) }, select: { name: true } })).map((u) => u.name);
+        current = child;
+    }
+    if (names.length === 0) return [];
+    const found = new Set((await units.find({ where: { discom, kind: 'subdivision', parentName: In(names) }, select: { name: true } }))
+        .map((u) => u.name));
+    const fromConsumers = await m.createQueryBuilder(Consumer, 'c').select('DISTINCT c.subdivision', 'subdivision')
+        .where('c.discom = :discom AND c.division IN (:...names)', { discom, names }).getRawMany<{ subdivision: string }>();
+    const candidates = fromConsumers.map((r) => r.subdivision).filter((s) => !found.has(s));
+    if (candidates.length > 0) {
+        const known = new Set((await units.find({ where: { discom, kind: 'subdivision', name: In(candidates) }, select: { name: true } }))
+            .map((u) => u.name));
+        for (const name of candidates) if (!known.has(name)) found.add(name);
+    }
+    return [...found].sort();
+}

@@ -1,0 +1,62 @@
+import { BotAdapter, ConversationReference } from 'botbuilder';
+import { Complaint } from '../data/entities/Complaint';
+import { Official } from '../data/entities/Official';
+import { TranslateFn, Translator, toLanguage } from '../i18n/Translator';
+import { Logger } from '../logger';
+import { ComplaintNotifier, NoticeText } from './ComplaintNotifier';
+
+/** How to reach officials on WhatsApp: the business number's id (their number is the official's mobile). */
+export interface OfficialChannel {
+    channelId: 'whatsapp';
+    phoneNumberId: string;
+}
+
+/**
+ * Sends complaint notices as proactive messages through the channel adapters: to the consumer in the conversation
+ * they registered from, in their language; to officials on WhatsApp when that channel is on (outside the 24-hour
+ * window the WhatsApp adapter sends its template or records why it could not). A notice that cannot be delivered
+ * is logged; it never undoes the change it reports.
+ */
+export class ProactiveNotifier implements ComplaintNotifier {
+    constructor(
+        private readonly adapters: Map<string, BotAdapter>,
+        private readonly translator: Translator,
+        private readonly logger: Logger,
+        private readonly botAppId: string,
+        private readonly officialChannel: OfficialChannel | null = null
+    ) {}
+
+    async toConsumer(complaint: Complaint, text: NoticeText): Promise<void> {
+        if (!complaint.conversationRef) return;
+        const reference = JSON.parse(complaint.conversationRef) as Partial<ConversationReference>;
+        await this.send(reference, this.translator.forLanguage(toLanguage(complaint.language) ?? 'hi'), text, complaint.ticket);
+    }
+
+    async toOfficial(official: Official, complaint: Complaint, text: NoticeText): Promise<void> {
+        if (!this.officialChannel || !official.mobile) return;
+        const waId = `91${official.mobile}`;
+        const reference: Partial<ConversationReference> = {
+            channelId: this.officialChannel.channelId,
+            serviceUrl: 'whatsapp:',
+            conversation: { id: `${this.officialChannel.phoneNumberId}:${waId}`, isGroup: false, conversationType: 'personal', name: '' },
+            user: { id: waId, name: official.name, properties: { waId } },
+            bot: { id: this.officialChannel.phoneNumberId, name: '' },
+        };
+        await this.send(reference, this.translator.forLanguage(toLanguage(official.language) ?? 'hi'), text, complaint.ticket);
+    }
+
+    private async send(reference: Partial<ConversationReference>, t: TranslateFn, text: NoticeText, ticket: string): Promise<void> {
+        const adapter = this.adapters.get(reference.channelId ?? '') ?? this.adapters.get('*');
+        if (!adapter) {
+            this.logger.warn('no adapter for a proactive notice', { channel: reference.channelId, ticket });
+            return;
+        }
+        try {
+            await adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
+                await context.sendActivity(t(text.key, text.vars as never));
+            });
+        } catch (error) {
+            this.logger.warn('proactive notice not delivered', { channel: reference.channelId, ticket, error: error as Error });
+        }
+    }
+}
