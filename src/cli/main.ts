@@ -8,9 +8,10 @@ const USAGE = `Usage: bijli-mitra <command>
   chat [--phone 98xxxxxxxx]         talk to the bot in this terminal (demo data, no credentials);
                                     --phone pretends the channel reported that number
   nlu                               read JSON lines {"text": ...} on stdin, write what the recognizer understood
-  import consumers|bills <file.csv>  load consumers (with meters) or bills from CSV into DATABASE_URL
+  import consumers|bills|officials|org-units <file.csv>
+                                    load consumers (with meters), bills, officials or the discom hierarchy from CSV
   migrate                           create or upgrade the database schema at DATABASE_URL
-  seed                              load the demo consumers, meters and bills
+  seed                              load the demo consumers, meters, bills, hierarchy and officials
   locales check                     check locales/ for missing keys, bad JSON and {{variables}} that differ
 `;
 
