@@ -12,6 +12,8 @@ import { ComplaintStatusDialog, ComplaintStatusOptions } from './ComplaintStatus
 import { DialogServices } from './DialogServices';
 import { FlowResult, isRequest } from './FlowResult';
 import { sayGaveUp } from './sayGaveUp';
+import { yesNoChoices } from './yesNo';
+import { LifecycleError } from '../src/services/ComplaintLifecycle';
 import { HandoffDialog } from './HandoffDialog';
 import { LanguageDialog, LanguageResult } from './LanguageDialog';
 import { MeterDialog } from './MeterDialog';
@@ -25,6 +27,8 @@ export interface MainDialogOptions {
     intent?: Intent;
     /** A new conversation: greet, then the menu (or the language choice for a new user). */
     welcome?: boolean;
+    /** A proactive turn: an official resolved this complaint; ask the consumer whether it is fixed. */
+    confirmResolution?: { ticket: string; note: string };
 }
 
 /** What the main flow keeps between its steps. */
@@ -34,10 +38,13 @@ interface MainValues {
     /** The safety warning was already given for that message. */
     safetyWarned?: boolean;
     menuShown?: boolean;
+    /** Ticket whose "is it fixed?" question is open. */
+    confirming?: string;
 }
 
 const FLOW = 'main.flow';
 const ASK_MENU = 'main.menu';
+const ASK_FIXED = 'main.fixed';
 // The main menu never gives up on anyone: it is where every way forward starts.
 const MENU_ATTEMPTS = 1000;
 // On button prompts, interruptions need a confident recognition; a long message needs more.
@@ -85,6 +92,7 @@ export class MainDialog extends ComponentDialog {
         // Anything the bot can act on is a valid answer to the menu, chit-chat included.
         this.addDialog(new AskPrompt(ASK_MENU, services.output, async (answer, context) =>
             answer.choice || TurnData.of(context).recognition.intent !== 'none' ? true : { key: 'common:retry.menu' }));
+        this.addDialog(new AskPrompt(ASK_FIXED, services.output));
         this.addDialog(new WaterfallDialog(FLOW, [
             this.ensureLanguage.bind(this),
             this.route.bind(this),
@@ -158,7 +166,7 @@ export class MainDialog extends ComponentDialog {
 
     private async ensureLanguage(step: WaterfallStepContext) {
         const turn = TurnData.of(step.context);
-        if (turn.language) return step.next();
+        if (turn.language || (step.options as MainDialogOptions | undefined)?.confirmResolution) return step.next();
         const r = turn.recognition;
         if (r.intent === 'language.hi' || r.intent === 'language.en') return step.next();
         if ((step.options as MainDialogOptions | undefined)?.welcome) return step.beginDialog(LanguageDialog.id);
@@ -188,6 +196,10 @@ export class MainDialog extends ComponentDialog {
             if (isRequest(first)) return this.act(step, first.intent, first);
             return this.showMenu(step, 'common:welcome');
         }
+        if (options.confirmResolution) {
+            (step.values as MainValues).confirming = options.confirmResolution.ticket;
+            return step.prompt(ASK_FIXED, AskPrompt.options('status:askFixed', options.confirmResolution, yesNoChoices()));
+        }
         if (options.welcome) return this.showMenu(step, 'common:welcome');
         if (options.menu) return this.showMenu(step, options.menu);
         if (saidOneOf(turn.wordList('common:words.menu'), turn.recognition.text)) return this.showMenu(step, 'common:menuIntro');
@@ -202,6 +214,7 @@ export class MainDialog extends ComponentDialog {
 
     private async afterMenuOrFlow(step: WaterfallStepContext) {
         const values = step.values as MainValues;
+        if (values.confirming) return this.confirmed(step, values.confirming);
         if (!values.menuShown) return this.afterFlow(step);
         values.menuShown = false;
         const answer = step.result as AskAnswer;
@@ -218,6 +231,26 @@ export class MainDialog extends ComponentDialog {
         if (result?.followUp) return step.replaceDialog(FLOW, { intent: TurnData.of(step.context).recognition.intent } satisfies MainDialogOptions);
         if (result?.showMenu) return step.replaceDialog(FLOW, { menu: 'common:menuIntro' } satisfies MainDialogOptions);
         await step.context.sendActivity(TurnData.of(step.context).t('common:anythingElse'));
+        return step.endDialog();
+    }
+
+    /** The consumer's answer to "is it fixed?": yes closes the complaint, no reopens it. */
+    private async confirmed(step: WaterfallStepContext, ticket: string) {
+        const answer = step.result as AskAnswer;
+        const { t } = TurnData.of(step.context);
+        if (answer.gaveUp) return sayGaveUp(step);
+        const found = await this.services.complaints.findByTicket(ticket);
+        if (found) {
+            try {
+                await this.services.lifecycle.confirm(found.complaint.id, answer.choice === 'yes');
+                await step.context.sendActivity(t(answer.choice === 'yes' ? 'status:fixedConfirmed' : 'status:reopened', { ticket }));
+                return step.endDialog();
+            } catch (error) {
+                if (!(error instanceof LifecycleError)) throw error;
+            }
+        }
+        // Closed meanwhile (by the silence rule) or no longer awaiting an answer.
+        await step.context.sendActivity(t('status:confirmNoLonger', { ticket }));
         return step.endDialog();
     }
 

@@ -125,6 +125,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
     };
     const bot = new BijliMitraBot(conversationState, new MainDialog(services), identities, recognizer, translator, logger);
     const channelIdOf = (adapter: BotAdapter) => (adapter as { channelId?: unknown }).channelId;
+    if (notifier instanceof ProactiveNotifier) notifier.confirmTurn = (ticket, note) => (context) => bot.askToConfirm(context, ticket, note);
 
     // Failures inside the bot are handled by the bot under the turn lock; this catches the rest (middleware, sends).
     const onTurnError = async (context: TurnContext, error: Error) => {

@@ -69,7 +69,7 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
             await lifecycle.addNote(complaint.id, je, 'lineman sent');
             const resolved = await lifecycle.resolve(complaint.id, je, 'fuse replaced');
             assert.equal(resolved.nextEscalationAt, null, 'the clock stops while the consumer is asked');
-            assert.ok(notifier.sent.some((n) => n.to === 'consumer' && n.text.key === 'status:notice.resolved'));
+            assert.ok(notifier.sent.some((n) => n.to === 'consumer' && n.text.key === 'status:askFixed' && n.text.vars?.note === 'fuse replaced'));
             clock.advance(3);
             const reopened = await lifecycle.confirm(complaint.id, false);
             assert.equal(reopened.status, 'reopened');

@@ -404,6 +404,32 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
         await adapter.idle();
         assert.equal(api.requests.length, before, 'the platform\'s retry of the same message is still a duplicate');
     });
+    it('tells the consumer when an official resolves the complaint, asks "is it fixed?", and a "no" reopens it', async () => {
+        const waId = '919000000141';
+        await say(waId, 'मेरे घर में सुबह से बिजली नहीं है');
+        await say(waId, '1234567890');
+        const saved = (await say(waId, 'हाँ')).join('\n');
+        assert.match(saved, /UPERC मानकों के अनुसार/);
+        const [complaint] = await bot.dataSource.getRepository(Complaint).findBy({ channelUserId: waId });
+        let before = api.requests.length;
+        await bot.app.lifecycle.resolve(complaint.id, complaint.assignedOfficialId!, 'फ्यूज़ बदल दिया गया');
+        const ask = api.requests.slice(before).map((r) => r.body as any).find((b) => b.type === 'interactive');
+        assert.ok(ask, 'the question came as buttons');
+        assert.match(ask.interactive.body.text, /क्या समस्या सच में हल हो गई/);
+        assert.match(ask.interactive.body.text, /फ्यूज़ बदल दिया गया/);
+        const tap = (id: string, answer: string) => whatsAppMessages(PHONE_ID, [{ waId, message: { id, type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: answer, title: answer } } } }]);
+        before = api.requests.length;
+        assert.equal(await post(tap('wamid.no1', 'नहीं')), 200);
+        await adapter.idle();
+        assert.match(api.requests.slice(before).map(bodyText).join('\n'), /फिर से खोल दी गई/);
+        assert.equal((await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id })).status, 'reopened');
+        await bot.app.lifecycle.resolve(complaint.id, complaint.assignedOfficialId!, 'तार जोड़ दिया');
+        before = api.requests.length;
+        assert.equal(await post(tap('wamid.yes1', 'हाँ')), 200);
+        await adapter.idle();
+        assert.match(api.requests.slice(before).map(bodyText).join('\n'), /बंद कर दी गई/);
+        assert.equal((await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id })).status, 'closed');
+    });
 });
 
 describe('WhatsApp: the 24-hour window with a template configured', () => {

@@ -69,6 +69,21 @@ export class BijliMitraBot extends ActivityHandler {
         await this.prepare(context);
     }
 
+    /**
+     * A proactive turn in a consumer's conversation: an official resolved their complaint, so ask "is it fixed?".
+     * If the consumer is in the middle of something, the question waits: they get the notice as text instead.
+     */
+    async askToConfirm(context: TurnContext, ticket: string, note: string): Promise<void> {
+        await this.prepare(context);
+        const dc = await this.dialogs.createContext(context);
+        if (dc.activeDialog) {
+            await context.sendActivity(TurnData.of(context).t('status:notice.resolved', { ticket, note }));
+        } else {
+            await dc.beginDialog(this.mainDialog.id, { confirmResolution: { ticket, note } } satisfies MainDialogOptions);
+        }
+        await this.conversationState.saveChanges(context, false);
+    }
+
     private async prepare(context: TurnContext): Promise<void> {
         const activity = context.activity;
         const phone = trustedSenderPhone(context);

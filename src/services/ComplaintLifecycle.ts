@@ -89,7 +89,7 @@ export class ComplaintLifecycle {
     async resolve(id: number, officialId: number, note: string): Promise<Complaint> {
         if (!note.trim()) throw new LifecycleError('resolving needs a note saying what was done');
         const complaint = await this.change(id, { official: officialId }, OPEN_STATUSES, 'resolved', note, { resolvedAt: this.now(), nextEscalationAt: null });
-        await this.notifier.toConsumer(complaint, { key: 'status:notice.resolved', vars: { ticket: complaint.ticket, note } });
+        await this.notifier.askConsumerToConfirm(complaint, note);
         return complaint;
     }
 

@@ -16,6 +16,8 @@ export interface ComplaintNotifier {
     toConsumer(complaint: Complaint, text: NoticeText): Promise<void>;
     /** Tells an official about `complaint` (a new assignment or escalation). */
     toOfficial(official: Official, complaint: Complaint, text: NoticeText): Promise<void>;
+    /** Tells the consumer an official resolved `complaint` (with the official's note) and asks whether it is fixed. */
+    askConsumerToConfirm(complaint: Complaint, note: string): Promise<void>;
 }
 
 /** A notifier that only remembers what it was asked to send (tests, and deployments without channels). */
@@ -29,5 +31,9 @@ export class RecordingNotifier implements ComplaintNotifier {
 
     async toOfficial(official: Official, complaint: Complaint, text: NoticeText): Promise<void> {
         this.sent.push({ to: 'official', complaintId: complaint.id, officialId: official.id, text });
+    }
+
+    async askConsumerToConfirm(complaint: Complaint, note: string): Promise<void> {
+        this.sent.push({ to: 'consumer', complaintId: complaint.id, text: { key: 'status:askFixed', vars: { ticket: complaint.ticket, note } } });
     }
 }

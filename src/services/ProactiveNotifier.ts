@@ -1,4 +1,4 @@
-import { BotAdapter, ConversationReference } from 'botbuilder';
+import { BotAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import { Complaint } from '../data/entities/Complaint';
 import { Official } from '../data/entities/Official';
 import { TranslateFn, Translator, toLanguage } from '../i18n/Translator';
@@ -18,6 +18,12 @@ export interface OfficialChannel {
  * is logged; it never undoes the change it reports.
  */
 export class ProactiveNotifier implements ComplaintNotifier {
+    /**
+     * The bot's turn that asks "is it fixed?" in the consumer's conversation (set once the bot exists); without it
+     * the consumer gets the resolution notice as plain text.
+     */
+    confirmTurn?: (ticket: string, note: string) => (context: TurnContext) => Promise<void>;
+
     constructor(
         private readonly adapters: Map<string, BotAdapter>,
         private readonly translator: Translator,
@@ -30,6 +36,16 @@ export class ProactiveNotifier implements ComplaintNotifier {
         if (!complaint.conversationRef) return;
         const reference = JSON.parse(complaint.conversationRef) as Partial<ConversationReference>;
         await this.send(reference, this.translator.forLanguage(toLanguage(complaint.language) ?? 'hi'), text, complaint.ticket);
+    }
+
+    async askConsumerToConfirm(complaint: Complaint, note: string): Promise<void> {
+        if (!complaint.conversationRef) return;
+        if (!this.confirmTurn) {
+            await this.toConsumer(complaint, { key: 'status:notice.resolved', vars: { ticket: complaint.ticket, note } });
+            return;
+        }
+        const reference = JSON.parse(complaint.conversationRef) as Partial<ConversationReference>;
+        await this.run(reference, this.confirmTurn(complaint.ticket, note), complaint.ticket);
     }
 
     async toOfficial(official: Official, complaint: Complaint, text: NoticeText): Promise<void> {
@@ -46,15 +62,17 @@ export class ProactiveNotifier implements ComplaintNotifier {
     }
 
     private async send(reference: Partial<ConversationReference>, t: TranslateFn, text: NoticeText, ticket: string): Promise<void> {
+        await this.run(reference, async (context) => { await context.sendActivity(t(text.key, text.vars as never)); }, ticket);
+    }
+
+    private async run(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>, ticket: string): Promise<void> {
         const adapter = this.adapters.get(reference.channelId ?? '') ?? this.adapters.get('*');
         if (!adapter) {
             this.logger.warn('no adapter for a proactive notice', { channel: reference.channelId, ticket });
             return;
         }
         try {
-            await adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
-                await context.sendActivity(t(text.key, text.vars as never));
-            });
+            await adapter.continueConversationAsync(this.botAppId, reference, logic);
         } catch (error) {
             this.logger.warn('proactive notice not delivered', { channel: reference.channelId, ticket, error: error as Error });
         }
