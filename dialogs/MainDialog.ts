@@ -27,6 +27,8 @@ export interface MainDialogOptions {
     intent?: Intent;
     /** A new conversation: greet, then the menu (or the language choice for a new user). */
     welcome?: boolean;
+    /** Turn area news and reminders on or off (STOP / START at the menu). */
+    subscription?: 'on' | 'off';
     /** A proactive turn: an official resolved this complaint; ask the consumer whether it is fixed. */
     confirmResolution?: { ticket: string; note: string };
 }
@@ -68,6 +70,7 @@ const MENU: Array<{ value: string; intent?: Intent; synonymsKey?: string }> = [
     { value: 'meter', intent: 'meter.info' },
     { value: 'reading', intent: 'meter.reading' },
     { value: 'agent', intent: 'agent' },
+    { value: 'updates' },
     { value: 'language' },
 ];
 
@@ -122,6 +125,15 @@ export class MainDialog extends ComponentDialog {
         if (saidOneOf(turn.wordList('common:words.menu'), activity.text)) {
             await dc.cancelAllDialogs();
             return dc.beginDialog(FLOW, { menu: 'common:menuIntro' } satisfies MainDialogOptions);
+        }
+        // At the main menu nothing is in progress, so "STOP" and "START" are about subscriptions, not cancelling.
+        if (AskPrompt.pending(dc)?.prompt.id === ASK_MENU) {
+            const subscription = saidOneOf(turn.wordList('common:words.unsubscribe'), activity.text) ? 'off'
+                : saidOneOf(turn.wordList('common:words.subscribe'), activity.text) ? 'on' : null;
+            if (subscription) {
+                await dc.cancelAllDialogs();
+                return dc.beginDialog(FLOW, { subscription } satisfies MainDialogOptions);
+            }
         }
         const intent = this.interruptionIn(dc, activity.text);
         switch (intent) {
@@ -200,9 +212,14 @@ export class MainDialog extends ComponentDialog {
             (step.values as MainValues).confirming = options.confirmResolution.ticket;
             return step.prompt(ASK_FIXED, AskPrompt.options('status:askFixed', options.confirmResolution, yesNoChoices()));
         }
+        if (options.subscription === 'on') return this.subscribe(step);
+        if (options.subscription === 'off') return this.act(step, 'unsubscribe', turn.recognition);
         if (options.welcome) return this.showMenu(step, 'common:welcome');
         if (options.menu) return this.showMenu(step, options.menu);
         if (saidOneOf(turn.wordList('common:words.menu'), turn.recognition.text)) return this.showMenu(step, 'common:menuIntro');
+        // "STOP" / "START" and their Hindi forms are subscription commands when no question is open.
+        if (saidOneOf(turn.wordList('common:words.unsubscribe'), turn.recognition.text)) return this.act(step, 'unsubscribe', turn.recognition);
+        if (saidOneOf(turn.wordList('common:words.subscribe'), turn.recognition.text)) return this.subscribe(step);
         const activity = step.context.activity;
         if (!options.intent && !activity.text && findLocation(activity)) return this.startComplaint(step, turn.recognition, true);
         if (!options.intent && !activity.text && activity.attachments?.length) {
@@ -222,6 +239,7 @@ export class MainDialog extends ComponentDialog {
         if (answer.gaveUp) return sayGaveUp(step);
         if (answer.choice === 'language') return this.act(step, turn.language === 'hi' ? 'language.en' : 'language.hi', turn.recognition);
         if (answer.choice === 'complaint') return this.startComplaint(step, turn.recognition, true);
+        if (answer.choice === 'updates') return turn.identity.subscribed ? this.act(step, 'unsubscribe', turn.recognition) : this.subscribe(step);
         const item = MENU.find((m) => m.value === answer.choice);
         return this.act(step, item?.intent ?? turn.recognition.intent, turn.recognition);
     }
@@ -231,6 +249,14 @@ export class MainDialog extends ComponentDialog {
         if (result?.followUp) return step.replaceDialog(FLOW, { intent: TurnData.of(step.context).recognition.intent } satisfies MainDialogOptions);
         if (result?.showMenu) return step.replaceDialog(FLOW, { menu: 'common:menuIntro' } satisfies MainDialogOptions);
         await step.context.sendActivity(TurnData.of(step.context).t('common:anythingElse'));
+        return step.endDialog();
+    }
+
+    private async subscribe(step: WaterfallStepContext) {
+        const turn = TurnData.of(step.context);
+        await this.services.identities.setSubscribed(turn.identity, true);
+        const linked = await this.services.identities.verifiedAccounts(turn.identity.id);
+        await step.context.sendActivity(turn.t(linked.length > 0 ? 'common:subscribed' : 'common:subscribedNoAccount'));
         return step.endDialog();
     }
 
@@ -276,7 +302,7 @@ export class MainDialog extends ComponentDialog {
                 await this.switchLanguage(step, intent === 'language.hi' ? 'hi' : 'en');
                 return this.menuAgain(step, 'common:menuIntro');
             case 'unsubscribe':
-                await this.services.identities.setUpdatesOptOut(turn.identity, true);
+                await this.services.identities.setSubscribed(turn.identity, false);
                 await step.context.sendActivity(turn.t('common:unsubscribed'));
                 return step.endDialog();
             case 'cancel':

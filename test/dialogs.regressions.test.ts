@@ -23,7 +23,7 @@ describe('dialog regressions', () => {
 
     it('the menu\'s language button switches and the next menu answer still works', async () => {
         const user = await englishUser(bot);
-        assert.match(joined(await user.say('7')), /हिंदी में बात/);
+        assert.match(joined(await user.say('8')), /हिंदी में बात/);
         assert.match(joined(await user.say('3')), /खाता नंबर/, 'option 3 (bill) asks for the account');
     });
 
@@ -107,4 +107,27 @@ describe('dialog regressions', () => {
         assert.match(joined(await user.say('hello')), /I am Bijli Mitra/);
         assert.equal(await count(bot, Complaint), 0);
     });
+
+    it('STOP and START change the subscription at once; the menu toggles it too', async () => {
+        const user = await englishUser(bot);
+        const identity = () => bot.dataSource.getRepository(ChannelIdentity).findOneByOrFail({ channelUserId: user.adapter.template.from!.id });
+        assert.match(joined(await user.say('START')), /Area news goes to the area of a verified account/);
+        assert.deepEqual([(await identity()).subscribed, (await identity()).updatesOptOut], [true, false]);
+        assert.match(joined(await user.say('STOP')), /will not receive announcements/);
+        assert.deepEqual([(await identity()).subscribed, (await identity()).updatesOptOut], [false, true]);
+        await user.say('menu');
+        await user.say('7');
+        assert.equal((await identity()).subscribed, true, 'the menu switched it back on');
+        const hindi = bot.conversation();
+        await hindi.say('नमस्ते');
+        assert.match(joined(await hindi.say('सदस्यता समाप्त')), /सूचनाएँ, याद दिलाने वाले संदेश या अपडेट नहीं भेजे जाएँगे/);
+    });
+
+    it('remembers each user\'s latest conversation, to reach them with announcements', async () => {
+        const user = await englishUser(bot);
+        await user.say('hello');
+        const identity = await bot.dataSource.getRepository(ChannelIdentity).findOneByOrFail({ channelUserId: user.adapter.template.from!.id });
+        assert.equal(JSON.parse(identity.conversationRef!).conversation.id, user.adapter.template.conversation!.id);
+    });
 });
+

@@ -1,4 +1,4 @@
-import { Activity, ActivityHandler, ConversationState, StatePropertyAccessor, TurnContext } from 'botbuilder';
+import { ActivityHandler, ActivityTypes, ConversationState, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { DialogSet, DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
 import { MainDialog, MainDialogOptions } from '../../dialogs/MainDialog';
 import { toLanguage, Translator } from '../i18n/Translator';
@@ -90,6 +90,9 @@ export class BijliMitraBot extends ActivityHandler {
         const identity = await this.identities.getOrCreate(activity.channelId, activity.from.id, phone);
         const language = identity.preferredLanguage === 'hi' || identity.preferredLanguage === 'en' ? identity.preferredLanguage : null;
         const recognition = this.recognizer.recognize(typeof activity.text === 'string' ? activity.text : '', language === 'hi' ? 'hi' : 'en');
+        if (activity.type === ActivityTypes.Message) {
+            await this.identities.rememberConversation(identity, JSON.stringify(TurnContext.getConversationReference(activity)));
+        }
         const turn = new TurnData(identity, language, recognition, phone, this.translator);
         turn.attach(context);
         // Adapters render buttons and lists per language (a list's "Options" label): tell them which.

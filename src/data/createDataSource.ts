@@ -18,16 +18,19 @@ import { InboundMessage } from './entities/InboundMessage';
 import { OutboundMessage } from './entities/OutboundMessage';
 import { Official } from './entities/Official';
 import { OrgUnit } from './entities/OrgUnit';
+import { Broadcast } from './entities/Broadcast';
+import { QueuedMessage } from './entities/QueuedMessage';
 import { Initial1764100000000 } from './migrations/1764100000000-Initial';
 import { Channels1764200000000 } from './migrations/1764200000000-Channels';
 import { Accountability1764300000000 } from './migrations/1764300000000-Accountability';
+import { Broadcasts1764400000000 } from './migrations/1764400000000-Broadcasts';
 
 /** Every entity of the schema. */
 export const ENTITIES = [Consumer, Meter, Bill, Complaint, ComplaintEvent, ChannelIdentity, AccountLink,
-    VerificationCode, CallbackRequest, MeterReading, BotStateRecord, SequenceCounter, InboundMessage, OutboundMessage, Official, OrgUnit];
+    VerificationCode, CallbackRequest, MeterReading, BotStateRecord, SequenceCounter, InboundMessage, OutboundMessage, Official, OrgUnit, Broadcast, QueuedMessage];
 
 /** Every migration, oldest first. */
-export const MIGRATIONS = [Initial1764100000000, Channels1764200000000, Accountability1764300000000];
+export const MIGRATIONS = [Initial1764100000000, Channels1764200000000, Accountability1764300000000, Broadcasts1764400000000];
 
 /**
  * Builds (but does not open) a TypeORM data source for `databaseUrl`:

@@ -38,10 +38,21 @@ export class IdentityService {
         await this.db.run((m) => m.getRepository(ChannelIdentity).update({ id: identity.id }, { preferredLanguage: language }));
     }
 
-    /** Records that the user wants no proactive updates or broadcasts (or wants them again). */
-    async setUpdatesOptOut(identity: ChannelIdentity, optOut: boolean): Promise<void> {
-        identity.updatesOptOut = optOut;
-        await this.db.run((m) => m.getRepository(ChannelIdentity).update({ id: identity.id }, { updatesOptOut: optOut }));
+    /**
+     * Opts the user in to area announcements and bill reminders, or out of them and every other proactive update.
+     * Opting out is immediate and lasts until they opt in again.
+     */
+    async setSubscribed(identity: ChannelIdentity, subscribed: boolean): Promise<void> {
+        identity.subscribed = subscribed;
+        identity.updatesOptOut = !subscribed;
+        await this.db.run((m) => m.getRepository(ChannelIdentity).update({ id: identity.id }, { subscribed, updatesOptOut: !subscribed }));
+    }
+
+    /** Remembers where to reach the user for announcements (their latest conversation), when it changed. */
+    async rememberConversation(identity: ChannelIdentity, conversationRef: string): Promise<void> {
+        if (identity.conversationRef === conversationRef) return;
+        identity.conversationRef = conversationRef;
+        await this.db.run((m) => m.getRepository(ChannelIdentity).update({ id: identity.id }, { conversationRef }));
     }
 
     /** Accounts this identity has verified, oldest first. */

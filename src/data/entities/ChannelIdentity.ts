@@ -25,6 +25,14 @@ export class ChannelIdentity {
     @Column({ type: Date, nullable: true })
     lastInboundAt: Date | null;
 
+    /** Set when the user asked for area announcements and bill reminders; cleared by "stop"/"unsubscribe". */
+    @Column({ type: 'boolean', default: false })
+    subscribed: boolean;
+
+    /** Where to reach the user for announcements: the latest ConversationReference (JSON). */
+    @Column({ type: 'text', nullable: true })
+    conversationRef: string | null;
+
     /** Set when the user asked for no proactive updates or broadcasts. */
     @Column({ type: 'boolean', default: false })
     updatesOptOut: boolean;
