@@ -72,6 +72,8 @@ export interface AppConfig {
     autoCloseHours: number;
     /** Seconds between scheduler passes (escalation, auto-close). */
     schedulerIntervalSeconds: number;
+    /** Days before a bill's due date that subscribed consumers are reminded. */
+    billReminderDaysBefore: number;
     /** Channels are on when their secrets are configured; null when off. */
     whatsapp: WhatsAppConfig | null;
     facebook: FacebookConfig | null;
@@ -158,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         escalationIntervalHours: int('ESCALATION_INTERVAL_HOURS', 4, 1, 720),
         autoCloseHours: int('AUTO_CLOSE_HOURS', 72, 1, 2160),
         schedulerIntervalSeconds: int('SCHEDULER_INTERVAL_SECONDS', 60, 5, 3600),
+        billReminderDaysBefore: int('BILL_REMINDER_DAYS_BEFORE', 3, 1, 30),
         whatsapp: null,
         facebook: null,
         twitter: null,

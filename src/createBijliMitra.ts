@@ -29,6 +29,8 @@ import { ComplaintNotifier } from './services/ComplaintNotifier';
 import { OfficialDirectory } from './services/OfficialDirectory';
 import { ProactiveNotifier } from './services/ProactiveNotifier';
 import { ServiceStandards } from './services/ServiceStandards';
+import { BroadcastService } from './broadcast/BroadcastService';
+import { OutboundQueueWorker } from './broadcast/OutboundQueueWorker';
 
 /** Parts a host (or a test) may supply instead of the defaults. */
 export interface BijliMitraOverrides {
@@ -70,6 +72,10 @@ export interface BijliMitra {
     conversationState: ConversationState;
     /** The complaint lifecycle and SLA clock; the scheduler calls its `tick`. */
     lifecycle: ComplaintLifecycle;
+    /** Area announcements and bill reminders (queued for the worker). */
+    broadcasts: BroadcastService;
+    /** Sends the persistent outbound queue through the adapters; started by the host. */
+    outboundQueue: OutboundQueueWorker;
     /**
      * Adds the shared middleware and error handler to an adapter, and registers it for proactive messages on its
      * channels (`*`, the default, for the Bot Framework adapter that serves many). Call once per adapter.
@@ -135,6 +141,11 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
     return {
         config, dataSource, db, logger, bot, services, translator, storage, conversationState,
         lifecycle,
+        broadcasts: new BroadcastService(db, translator, new OfficialDirectory(db)),
+        outboundQueue: new OutboundQueueWorker(db, adapters, {
+            botAppId: config.microsoftAppId, logger,
+            perChannelPerSecond: { whatsapp: config.whatsapp?.maxMessagesPerSecond ?? 80 },
+        }),
         prepareAdapter(adapter, channels) {
             adapter.use(new SerializeTurnsMiddleware());
             adapter.onTurnError = onTurnError;

@@ -33,14 +33,20 @@ async function main(): Promise<void> {
     if (!config.microsoftAppId && channels.length > 0) {
         app.logger.warn('/api/messages runs without authentication on the same port as the webhooks: set MicrosoftAppId, or keep the port reachable only through a proxy that serves /webhooks/ alone');
     }
-    // The SLA clock lives in the database; this timer only asks it what is due, so a restart loses nothing and
-    // several instances can tick at once (each escalation is a compare-and-set).
+    // The SLA clock and the queue live in the database; these timers only ask it what is due, so a restart loses
+    // nothing and several instances can run them at once (escalations are compare-and-sets, queue rows are claimed).
+    await app.outboundQueue.recoverAfterRestart();
+    app.outboundQueue.start(1000);
     let ticking = false;
+    let remindedOn = '';
     const scheduler = setInterval(() => {
         if (ticking) return;
         ticking = true;
-        app.lifecycle.tick()
-            .then((done) => { if (done.escalated || done.autoClosed) app.logger.info('scheduler pass', done); })
+        const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(new Date());
+        const reminders = remindedOn === today ? Promise.resolve() : app.broadcasts.queueBillReminders(today, config.billReminderDaysBefore)
+            .then((run) => { remindedOn = today; if (run.recipients) app.logger.info('bill reminders queued', { day: today, recipients: run.recipients }); });
+        Promise.all([app.lifecycle.tick(), reminders])
+            .then(([done]) => { if (done.escalated || done.autoClosed) app.logger.info('scheduler pass', done); })
             .catch((error: Error) => app.logger.error('scheduler pass failed', { error }))
             .finally(() => { ticking = false; });
     }, config.schedulerIntervalSeconds * 1000);
@@ -50,6 +56,7 @@ async function main(): Promise<void> {
         stopping = true;
         app.logger.info('shutting down', { signal });
         clearInterval(scheduler);
+        await app.outboundQueue.stop();
         await server.close();
         // Webhooks were acknowledged before their turns ran: let those turns and their replies finish.
         await Promise.all(channels.map((c) => c.adapter.idle()));

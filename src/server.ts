@@ -3,6 +3,7 @@ import express, { NextFunction, Request, Response } from 'express';
 import { CloudAdapter, TurnContext } from 'botbuilder';
 import { ChannelRoute } from './createChannelAdapters';
 import { BijliMitra } from './createBijliMitra';
+import { ConsoleOptions, createConsoleRouter } from './console/createConsoleRouter';
 
 /** The HTTP face of the bot. */
 export interface BotServer {
@@ -12,6 +13,15 @@ export interface BotServer {
     close(): Promise<void>;
 }
 
+/** Optional parts of the server. */
+export interface ServerOptions {
+    /**
+     * The officials' console at `/console`. On by default, with Secure cookies when a Bot Framework app id is
+     * configured (a real deployment, served over HTTPS); `false` leaves it out.
+     */
+    console?: ConsoleOptions | false;
+}
+
 /** Largest Bot Framework activity accepted. */
 const BODY_LIMIT = '256kb';
 /** Largest webhook body accepted; Meta's batches stay under about 3 MB. */
@@ -19,10 +29,13 @@ const WEBHOOK_BODY_LIMIT = '4mb';
 
 /**
  * Serves `POST /api/messages` (Bot Framework Emulator, Web Chat, Azure Bot Service through `CloudAdapter`),
- * `GET`/`POST /webhooks/<channel>` for each enabled platform adapter, and `GET /healthz` on `port`. Malformed JSON
- * and oversized bodies get a 4xx without reaching the bot.
+ * `GET`/`POST /webhooks/<channel>` for each enabled platform adapter, the officials' console under `/console` (unless
+ * `options.console` is false), and `GET /healthz` on `port`. Malformed JSON and oversized bodies get a 4xx without
+ * reaching the bot.
  */
-export async function startServer(app: BijliMitra, adapter: CloudAdapter, port: number, channels: ChannelRoute[] = []): Promise<BotServer> {
+export async function startServer(
+    app: BijliMitra, adapter: CloudAdapter, port: number, channels: ChannelRoute[] = [], options: ServerOptions = {}
+): Promise<BotServer> {
     const web = express();
     web.disable('x-powered-by');
     const logic = (context: TurnContext) => app.bot.run(context);
@@ -37,6 +50,9 @@ export async function startServer(app: BijliMitra, adapter: CloudAdapter, port: 
             const answer = await channel.handleWebhook(raw, req.headers, logic);
             res.status(answer.status).type(answer.contentType ?? 'text/plain').send(answer.body ?? '');
         });
+    }
+    if (options.console !== false) {
+        web.use('/console', createConsoleRouter(app, options.console ?? { secureCookies: app.config.microsoftAppId !== '' }));
     }
     web.get('/healthz', (_req, res) => {
         res.json({ status: 'ok' });

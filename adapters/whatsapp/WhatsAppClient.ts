@@ -1,6 +1,6 @@
 import { Logger } from '../../src/logger';
 import { PlatformHttpClient } from '../shared/PlatformHttpClient';
-import { RatePacer } from '../shared/RatePacer';
+import { IntervalPacer } from '../shared/IntervalPacer';
 import { describeWhatsAppError } from './whatsAppErrors';
 
 /** Connection settings of the WhatsApp Cloud API. */
@@ -27,7 +27,7 @@ export type WhatsAppRecipient = { to: string } | { recipient: string };
  */
 export class WhatsAppClient {
     private readonly http: PlatformHttpClient;
-    private readonly pacer: RatePacer;
+    private readonly pacer: IntervalPacer;
 
     constructor(private readonly options: WhatsAppClientOptions) {
         this.http = options.http ?? new PlatformHttpClient({
@@ -40,7 +40,7 @@ export class WhatsAppClient {
                 return { code: code === undefined ? undefined : String(code), meaning: describeWhatsAppError(code) };
             },
         });
-        this.pacer = new RatePacer(options.maxMessagesPerSecond);
+        this.pacer = new IntervalPacer(options.maxMessagesPerSecond);
     }
 
     /** Sends one message body to `to`; resolves with the message id (wamid). */

@@ -1,0 +1,270 @@
+import { Brackets, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { Database } from '../data/Database';
+import { Complaint, ComplaintStatus } from '../data/entities/Complaint';
+import { ComplaintEvent } from '../data/entities/ComplaintEvent';
+import { Consumer } from '../data/entities/Consumer';
+import { Official, OfficialLevel } from '../data/entities/Official';
+import { OrgUnit, OrgUnitKind } from '../data/entities/OrgUnit';
+import { OPEN_STATUSES } from '../services/ComplaintLifecycle';
+import { OfficialDirectory } from '../services/OfficialDirectory';
+
+/** Every complaint status, in lifecycle order. */
+export const ALL_STATUSES: ComplaintStatus[] = ['registered', 'assigned', 'in_progress', 'resolved', 'reopened', 'closed'];
+
+/** What one signed-in official may see: complaints of consumers in these subdivisions (of their discom), and any complaint assigned to them. */
+export interface ConsoleScope {
+    official: Official;
+    discom: string;
+    /** Sorted subdivision names. */
+    subdivisions: string[];
+}
+
+/** Queue filters from the query string; null means "any". */
+export interface QueueFilters {
+    /** `open` (registered, assigned, in progress, reopened), `all`, or one status. */
+    status: 'open' | 'all' | ComplaintStatus;
+    category: string | null;
+    subdivision: string | null;
+}
+
+/** A complaint with the consumer it is about (null on the no-account path or an unknown account) and its owner. */
+export interface ComplaintRow {
+    complaint: Complaint;
+    consumer: Consumer | null;
+    assignee: Official | null;
+}
+
+/** One history entry with the official who made it, when an official did. */
+export interface HistoryEntry {
+    event: ComplaintEvent;
+    official: Official | null;
+}
+
+/** Counts and medians for one category or subdivision of the dashboard. */
+export interface DashboardGroup {
+    /** Category id, or subdivision name ('' for complaints with no account). */
+    key: string;
+    open: number;
+    breached: number;
+    resolved: number;
+    /** Median of resolvedAt − createdAt over complaints resolved in the window, in hours; null when none. */
+    medianHours: number | null;
+}
+
+/** The dashboard of one official's scope. */
+export interface DashboardData {
+    open: number;
+    breached: number;
+    resolved: number;
+    medianHours: number | null;
+    windowDays: number;
+    byCategory: DashboardGroup[];
+    bySubdivision: DashboardGroup[];
+}
+
+type WithJoins = Complaint & { consumer?: Consumer | null; assignee?: Official | null };
+
+const UNIT_OF_LEVEL: Record<OfficialLevel, OrgUnitKind> = { JE: 'subdivision', SDO: 'division', XEN: 'division', SE: 'circle', CE: 'zone' };
+const UNIT_ORDER: OrgUnitKind[] = ['subdivision', 'division', 'circle', 'zone'];
+const LEVELS_OF_UNIT: Record<OrgUnitKind, OfficialLevel[]> = { subdivision: ['JE'], division: ['SDO', 'XEN'], circle: ['SE'], zone: ['CE'] };
+
+/** Whether `complaint` is one the official of `scope` may see and act on. */
+export function isVisible(scope: ConsoleScope, complaint: Complaint, consumer: Consumer | null): boolean {
+    if (complaint.assignedOfficialId === scope.official.id) return true;
+    return consumer !== null && consumer.discom === scope.discom && scope.subdivisions.includes(consumer.subdivision);
+}
+
+/** Median of a list of numbers; null when empty. */
+export function median(values: number[]): number | null {
+    if (values.length === 0) return null;
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Whether an open complaint is past its due time at `now` (a resolved one: whether it was resolved late). */
+export function isBreached(complaint: Complaint, now: Date): boolean {
+    if (!complaint.dueAt) return false;
+    if (OPEN_STATUSES.includes(complaint.status)) return complaint.dueAt.getTime() < now.getTime();
+    return complaint.resolvedAt !== null && complaint.resolvedAt.getTime() > complaint.dueAt.getTime();
+}
+
+/** The console's reads: every query is limited to the signed-in official's scope. */
+export class ConsoleQueries {
+    constructor(private readonly db: Database, private readonly directory: OfficialDirectory) {}
+
+    /** The scope of an official, with the subdivision names resolved. */
+    async scopeOf(official: Official): Promise<ConsoleScope> {
+        const scope = this.directory.scopeOf(official);
+        return { official, discom: scope.discom, subdivisions: await scope.subdivisions() };
+    }
+
+    /**
+     * The queue: complaints in scope matching the filters, breached first, then by due time. At most `limit` rows
+     * (the most urgent for open statuses, the newest otherwise); `truncated` says when there were more.
+     */
+    async queue(scope: ConsoleScope, filters: QueueFilters, now: Date, limit = 500): Promise<{ rows: ComplaintRow[]; truncated: boolean }> {
+        const found = await this.db.run(async (m) => {
+            const qb = this.scoped(m, scope);
+            if (filters.status === 'open') qb.andWhere('c.status IN (:...openStatuses)', { openStatuses: OPEN_STATUSES });
+            else if (filters.status !== 'all') qb.andWhere('c.status = :status', { status: filters.status });
+            if (filters.category) qb.andWhere('c.category = :category', { category: filters.category });
+            if (filters.subdivision) qb.andWhere('cons.subdivision = :subdivision', { subdivision: filters.subdivision });
+            if (filters.status === 'open') qb.orderBy('c.dueAt', 'ASC', 'NULLS LAST').addOrderBy('c.id', 'ASC');
+            else qb.orderBy('c.id', 'DESC');
+            return (await qb.limit(limit + 1).getMany()) as WithJoins[];
+        });
+        const truncated = found.length > limit;
+        const rows = found.slice(0, limit).map(toRow);
+        rows.sort((a, b) => urgency(a.complaint, now) - urgency(b.complaint, now) || dueTime(a.complaint) - dueTime(b.complaint) || a.complaint.id - b.complaint.id);
+        return { rows, truncated };
+    }
+
+    /** The complaint with this ticket when the official may see it; null when it does not exist or is out of scope. */
+    async visibleComplaint(scope: ConsoleScope, ticket: string): Promise<ComplaintRow | null> {
+        const normalised = ticket.trim().toUpperCase();
+        if (!/^[A-Z0-9-]{1,20}$/.test(normalised)) return null;
+        const found = await this.db.run(async (m) => (await m.getRepository(Complaint).createQueryBuilder('c')
+            .leftJoinAndMapOne('c.consumer', Consumer, 'cons', 'cons.accountNumber = c.accountNumber')
+            .leftJoinAndMapOne('c.assignee', Official, 'o', 'o.id = c.assignedOfficialId')
+            .where('c.ticket = :ticket', { ticket: normalised })
+            .getOne()) as WithJoins | null);
+        if (!found) return null;
+        const row = toRow(found);
+        return isVisible(scope, row.complaint, row.consumer) ? row : null;
+    }
+
+    /** The full history of a complaint, oldest first, with the officials who acted. */
+    async history(complaintId: number): Promise<HistoryEntry[]> {
+        return this.db.run(async (m) => {
+            const events = await m.getRepository(ComplaintEvent).find({ where: { complaintId }, order: { id: 'ASC' } });
+            const ids = [...new Set(events.map((e) => officialIdOf(e.actor)).filter((id): id is number => id !== null))];
+            const officials = ids.length ? await m.getRepository(Official).findBy({ id: In(ids) }) : [];
+            const byId = new Map(officials.map((o) => [o.id, o]));
+            return events.map((event) => ({ event, official: byId.get(officialIdOf(event.actor) ?? -1) ?? null }));
+        });
+    }
+
+    /**
+     * Who a complaint may be handed to: the active officials whose own scope covers it (the JE of its subdivision,
+     * the SDO and XEN of its division, the SE of its circle, the CE of its zone), so that the new owner can see it.
+     * For a complaint without an account, the officials of the signed-in official's unit and the units above it.
+     * The current owner is left out.
+     */
+    async reassignCandidates(scope: ConsoleScope, row: ComplaintRow): Promise<Official[]> {
+        const discom = row.consumer?.discom ?? scope.discom;
+        const units: Array<{ kind: OrgUnitKind; name: string }> = [];
+        if (row.consumer) {
+            const chain = await this.directory.unitChain(row.consumer.discom, row.consumer.subdivision, row.consumer.division);
+            units.push({ kind: 'subdivision', name: chain.subdivision }, { kind: 'division', name: chain.division });
+            if (chain.circle) units.push({ kind: 'circle', name: chain.circle });
+            if (chain.zone) units.push({ kind: 'zone', name: chain.zone });
+        } else {
+            units.push(...(await this.unitsFrom(discom, UNIT_OF_LEVEL[scope.official.level], scope.official.unitName)));
+        }
+        if (units.length === 0) return [];
+        const officials = await this.db.run((m) => m.getRepository(Official).find({
+            where: units.map((u) => ({ discom, level: In(LEVELS_OF_UNIT[u.kind]), unitName: u.name, active: true })),
+            order: { id: 'ASC' },
+        }));
+        const rank = (o: Official) => UNIT_ORDER.indexOf(UNIT_OF_LEVEL[o.level]) * 10 + ['JE', 'SDO', 'XEN', 'SE', 'CE'].indexOf(o.level);
+        return officials.filter((o) => o.id !== row.complaint.assignedOfficialId).sort((a, b) => rank(a) - rank(b) || a.id - b.id);
+    }
+
+    /** Open and breached counts now, and median resolution times over complaints resolved in the last `windowDays`. */
+    async dashboard(scope: ConsoleScope, now: Date, windowDays = 90): Promise<DashboardData> {
+        const since = new Date(now.getTime() - windowDays * 86_400_000);
+        const [open, resolved] = await this.db.run(async (m) => {
+            const openRows = (await this.scoped(m, scope)
+                .andWhere('c.status IN (:...openStatuses)', { openStatuses: OPEN_STATUSES })
+                .getMany()) as WithJoins[];
+            const resolvedRows = (await this.scoped(m, scope)
+                .andWhere('c.resolvedAt IS NOT NULL AND c.resolvedAt >= :since', { since })
+                .getMany()) as WithJoins[];
+            return [openRows.map(toRow), resolvedRows.map(toRow)] as const;
+        });
+        const groups = (keyOf: (row: ComplaintRow) => string): DashboardGroup[] => {
+            const byKey = new Map<string, { open: number; breached: number; hours: number[] }>();
+            const entry = (key: string) => {
+                let e = byKey.get(key);
+                if (!e) byKey.set(key, (e = { open: 0, breached: 0, hours: [] }));
+                return e;
+            };
+            for (const row of open) {
+                const e = entry(keyOf(row));
+                e.open += 1;
+                if (isBreached(row.complaint, now)) e.breached += 1;
+            }
+            for (const row of resolved) entry(keyOf(row)).hours.push(hoursToResolve(row.complaint));
+            return [...byKey.entries()]
+                .map(([key, e]) => ({ key, open: e.open, breached: e.breached, resolved: e.hours.length, medianHours: median(e.hours) }))
+                .sort((a, b) => a.key.localeCompare(b.key));
+        };
+        return {
+            open: open.length,
+            breached: open.filter((r) => isBreached(r.complaint, now)).length,
+            resolved: resolved.length,
+            medianHours: median(resolved.map((r) => hoursToResolve(r.complaint))),
+            windowDays,
+            byCategory: groups((r) => r.complaint.category),
+            bySubdivision: groups((r) => r.consumer?.subdivision ?? ''),
+        };
+    }
+
+    /** Active officials by id (for the reassign check). */
+    async activeOfficial(id: number): Promise<Official | null> {
+        const official = await this.directory.findById(id);
+        return official?.active ? official : null;
+    }
+
+    /** Complaints in scope, with their consumer and owner joined; the caller adds conditions with `andWhere`. */
+    private scoped(m: EntityManager, scope: ConsoleScope): SelectQueryBuilder<Complaint> {
+        return m.getRepository(Complaint).createQueryBuilder('c')
+            .leftJoinAndMapOne('c.consumer', Consumer, 'cons', 'cons.accountNumber = c.accountNumber')
+            .leftJoinAndMapOne('c.assignee', Official, 'o', 'o.id = c.assignedOfficialId')
+            .where(new Brackets((w) => {
+                w.where('c.assignedOfficialId = :scopeOfficialId', { scopeOfficialId: scope.official.id });
+                if (scope.subdivisions.length > 0) {
+                    w.orWhere('(cons.discom = :scopeDiscom AND cons.subdivision IN (:...scopeSubdivisions))', {
+                        scopeDiscom: scope.discom, scopeSubdivisions: scope.subdivisions,
+                    });
+                }
+            }));
+    }
+
+    /** The unit of `kind`/`name` and every unit above it, from org_units. */
+    private async unitsFrom(discom: string, kind: OrgUnitKind, name: string): Promise<Array<{ kind: OrgUnitKind; name: string }>> {
+        const units = [{ kind, name }];
+        let current: { kind: OrgUnitKind; name: string } | null = { kind, name };
+        while (current && current.kind !== 'zone') {
+            const unit: OrgUnit | null = await this.db.run((m) => m.getRepository(OrgUnit).findOneBy({ discom, kind: current!.kind, name: current!.name }));
+            const parentKind: OrgUnitKind = UNIT_ORDER[UNIT_ORDER.indexOf(current.kind) + 1];
+            current = unit?.parentName ? { kind: parentKind, name: unit.parentName } : null;
+            if (current) units.push(current);
+        }
+        return units;
+    }
+}
+
+function toRow(found: WithJoins): ComplaintRow {
+    const { consumer, assignee, ...rest } = found;
+    return { complaint: Object.assign(new Complaint(), rest), consumer: consumer ?? null, assignee: assignee ?? null };
+}
+
+function officialIdOf(actor: string): number | null {
+    const match = /^official:(\d+)$/.exec(actor);
+    return match ? Number(match[1]) : null;
+}
+
+function hoursToResolve(complaint: Complaint): number {
+    return (complaint.resolvedAt!.getTime() - complaint.createdAt.getTime()) / 3600_000;
+}
+
+/** 0 for breached, 1 for the rest (so breached come first). */
+function urgency(complaint: Complaint, now: Date): number {
+    return isBreached(complaint, now) ? 0 : 1;
+}
+
+function dueTime(complaint: Complaint): number {
+    return complaint.dueAt ? complaint.dueAt.getTime() : Number.MAX_SAFE_INTEGER;
+}

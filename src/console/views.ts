@@ -1,0 +1,410 @@
+import type { ComplaintStatus } from '../data/entities/Complaint';
+import { Official, OFFICIAL_LEVELS } from '../data/entities/Official';
+import { formatDateTime, maskDigits } from '../i18n/format';
+import type { Language, TranslateFn } from '../i18n/Translator';
+import { OPEN_STATUSES } from '../services/ComplaintLifecycle';
+import { barChart } from './chart';
+import type { Flash } from './ConsoleSessions';
+import { ALL_STATUSES, ComplaintRow, ConsoleScope, DashboardData, DashboardGroup, HistoryEntry, isBreached, QueueFilters } from './ConsoleQueries';
+import { html, raw, SafeHtml } from './html';
+
+/** What every page needs: the language, the signed-in official (if any) and the session's CSRF token. */
+export interface ViewContext {
+    t: TranslateFn;
+    language: Language;
+    /** Path and query of this page, for the language switch to come back to. */
+    path: string;
+    official: Official | null;
+    csrfToken: string | null;
+    flash: Flash | null;
+    now: Date;
+}
+
+const CSS = `
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Sans Devanagari",sans-serif;color:#1b1f24;background:#f4f6f8}
+a{color:#0b5cad}
+header.top{background:#0d3b66;color:#fff;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1.2rem;align-items:center}
+header.top a,header.top button.link{color:#fff}
+header.top .brand{font-weight:700;margin-right:auto}
+header.top nav{display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center}
+header.top form{display:inline;margin:0}
+button.link{background:none;border:0;padding:0;font:inherit;text-decoration:underline;cursor:pointer}
+.who{width:100%;font-size:.85rem;opacity:.9}
+main{padding:1rem;max-width:1200px;margin:0 auto}
+h1{font-size:1.4rem;margin:.4rem 0 1rem}
+h2{font-size:1.15rem;margin:1.4rem 0 .6rem}
+.flash{padding:.7rem 1rem;border-radius:6px;margin:0 0 1rem}
+.flash.ok{background:#e3f4e6;border:1px solid #6fbf7c}
+.flash.error{background:#fde8e8;border:1px solid #e08b8b}
+.card{background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:1rem;margin:0 0 1rem}
+.table-wrap{overflow-x:auto;background:#fff;border:1px solid #d8dee4;border-radius:8px}
+table{border-collapse:collapse;width:100%}
+th,td{padding:.5rem .6rem;border-bottom:1px solid #e6eaee;text-align:left;vertical-align:top}
+th{background:#eef2f5;font-size:.85rem;white-space:nowrap}
+tr.breached td{background:#fff4f4}
+.sla-breached{color:#b00020;font-weight:700}
+.sla-ok{color:#1d6b2c}
+.badge{display:inline-block;padding:.05rem .45rem;border-radius:999px;background:#e6eaee;font-size:.85rem;white-space:nowrap}
+.badge.resolved,.badge.closed{background:#e3f4e6}
+.badge.reopened{background:#fff0d6}
+form.filters{display:flex;flex-wrap:wrap;gap:.6rem 1rem;align-items:flex-end}
+label{display:block;font-size:.9rem;font-weight:600;margin:0 0 .2rem}
+input[type=text],input[type=password],select,textarea{font:inherit;padding:.45rem .5rem;border:1px solid #b8c2cc;border-radius:6px;width:100%;max-width:100%;background:#fff}
+textarea{min-height:4.5rem}
+button.primary,button.secondary{font:inherit;padding:.5rem 1rem;border-radius:6px;border:1px solid #0d3b66;cursor:pointer}
+button.primary{background:#0d3b66;color:#fff}
+button.secondary{background:#fff;color:#0d3b66}
+.actions{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:1rem}
+.actions form{background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:1rem;display:flex;flex-direction:column;gap:.5rem}
+.actions h3{margin:0;font-size:1rem}
+dl.facts{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.3rem 1rem;margin:0}
+dl.facts dt{font-weight:600;color:#4a5560}
+dl.facts dd{margin:0;overflow-wrap:anywhere}
+.stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(160px,1fr));gap:1rem;margin:0 0 1rem}
+.stats div{background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:.8rem 1rem}
+.stats dt{font-size:.85rem;color:#4a5560}
+.stats dd{margin:.2rem 0 0;font-size:1.6rem;font-weight:700}
+.muted{color:#5b6670;font-size:.9rem}
+.signin{max-width:380px;margin:2rem auto}
+.signin form{display:flex;flex-direction:column;gap:.8rem}
+figure.chart{background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:1rem;margin:0 0 1rem}
+figure.chart svg{width:100%;height:auto;max-width:760px;display:block}
+figcaption{font-weight:600;margin:0 0 .5rem}
+.chart-label{font-size:12px;fill:#1b1f24}
+.chart-value{font-size:11px;fill:#4a5560}
+.desc{white-space:pre-wrap;overflow-wrap:anywhere}
+td.ticket{white-space:nowrap;font-weight:600}
+@media (max-width:600px){main{padding:.6rem}th,td{padding:.4rem}dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:.4rem}
+table.cards thead{display:none}
+table.cards tr{display:block;border-bottom:2px solid #d8dee4;padding:.3rem 0}
+table.cards td{display:grid;grid-template-columns:7.5rem 1fr;gap:.5rem;border:0;padding:.2rem .6rem}
+table.cards td::before{content:attr(data-label);font-weight:600;color:#4a5560;font-size:.85rem}
+table.cards td>.badge{justify-self:start}}
+`;
+
+/** The other language, for the switch. */
+export function otherLanguage(language: Language): Language {
+    return language === 'hi' ? 'en' : 'hi';
+}
+
+/** Status label in the page's language. */
+export function statusLabel(t: TranslateFn, status: ComplaintStatus): string {
+    return t(`console:status.${status}`);
+}
+
+/** Category label, from the bot's own category texts. */
+function categoryLabel(t: TranslateFn, category: string): string {
+    const label = t(`complaint:categories.${category}`);
+    return label.startsWith('categories.') || label === `complaint:categories.${category}` ? category : label;
+}
+
+function levelLabel(t: TranslateFn, escalationLevel: number): string {
+    const level = OFFICIAL_LEVELS[Math.min(Math.max(escalationLevel, 0), OFFICIAL_LEVELS.length - 1)];
+    return t(`console:level.${level}`);
+}
+
+function officialLabel(t: TranslateFn, official: Official | null): string {
+    return official ? t('console:officialName', { name: official.name, level: official.level }) : t('console:unassigned');
+}
+
+/** "3h 20m", "45m", "52h": a duration for the SLA column. */
+function duration(t: TranslateFn, ms: number, hoursOnly: boolean): string {
+    const minutes = Math.max(0, Math.floor(ms / 60_000));
+    if (minutes < 60) return t('console:sla.minutes', { minutes });
+    const hours = Math.floor(minutes / 60);
+    if (hoursOnly) return t('console:sla.hours', { hours });
+    if (hours >= 48) return t('console:sla.daysHours', { days: Math.floor(hours / 24), hours: hours % 24 });
+    return t('console:sla.hoursMinutes', { hours, minutes: minutes % 60 });
+}
+
+/** The SLA countdown: time left, "breached by 5h", or how a finished complaint ended against its due time. */
+export function slaText(t: TranslateFn, row: ComplaintRow, now: Date): { text: string; breached: boolean } {
+    const { complaint } = row;
+    if (!complaint.dueAt) return { text: t('console:sla.none'), breached: false };
+    const due = complaint.dueAt.getTime();
+    if (OPEN_STATUSES.includes(complaint.status)) {
+        const left = due - now.getTime();
+        if (left > 0) return { text: t('console:sla.left', { time: duration(t, left, false) }), breached: false };
+        return { text: t('console:sla.breached', { time: duration(t, -left, true) }), breached: true };
+    }
+    if (complaint.resolvedAt && complaint.resolvedAt.getTime() > due) {
+        return { text: t('console:sla.resolvedLate', { time: duration(t, complaint.resolvedAt.getTime() - due, true) }), breached: true };
+    }
+    return { text: t('console:sla.metInTime'), breached: false };
+}
+
+function csrfField(ctx: ViewContext): SafeHtml {
+    return html`<input type="hidden" name="_csrf" value="${ctx.csrfToken ?? ''}">`;
+}
+
+function languageHref(ctx: ViewContext): string {
+    const other = otherLanguage(ctx.language);
+    if (!ctx.official) return `/console/sign-in?lang=${other}`;
+    return `/console/language/${other}?next=${encodeURIComponent(ctx.path)}`;
+}
+
+/** The page frame: header with navigation, language switch and sign-out; the flash message; the body. */
+export function layout(ctx: ViewContext, title: string, body: SafeHtml): string {
+    const { t } = ctx;
+    const nav = ctx.official
+        ? html`<nav aria-label="${t('console:nav.label')}">
+<a href="/console" id="nav-queue">${t('console:nav.queue')}</a>
+<a href="/console/dashboard" id="nav-dashboard">${t('console:nav.dashboard')}</a>
+<a href="${languageHref(ctx)}" id="language-switch" lang="${otherLanguage(ctx.language)}">${t('console:nav.otherLanguage')}</a>
+<form method="post" action="/console/sign-out">${csrfField(ctx)}<button type="submit" class="link" id="sign-out">${t('console:nav.signOut')}</button></form>
+</nav>
+<div class="who">${t('console:nav.signedInAs', { name: ctx.official.name, level: ctx.official.level, unit: ctx.official.unitName })}</div>`
+        : html`<nav><a href="${languageHref(ctx)}" id="language-switch" lang="${otherLanguage(ctx.language)}">${t('console:nav.otherLanguage')}</a></nav>`;
+    const flash = ctx.flash ? html`<div class="flash ${ctx.flash.kind}" role="status" id="flash">${ctx.flash.text}</div>` : '';
+    return html`<!doctype html>
+<html lang="${ctx.language}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
+<title>${title} · ${t('console:appName')}</title>
+<style>${raw(CSS)}</style>
+</head>
+<body>
+<header class="top"><div class="brand">${t('console:appName')}</div>${nav}</header>
+<main>
+${flash}
+${body}
+</main>
+</body>
+</html>
+`.value;
+}
+
+/** The sign-in page. */
+export function signInPage(ctx: ViewContext, form: { username: string; token: string; next: string; notice: Flash | null }): string {
+    const { t } = ctx;
+    const message = form.notice
+        ? html`<div class="flash ${form.notice.kind}" role="${form.notice.kind === 'error' ? 'alert' : 'status'}" id="sign-in-message">${form.notice.text}</div>`
+        : '';
+    return layout(ctx, t('console:signIn.title'), html`<div class="signin card">
+<h1>${t('console:signIn.title')}</h1>
+<p class="muted">${t('console:signIn.intro')}</p>
+${message}
+<form method="post" action="/console/sign-in" id="sign-in-form">
+<input type="hidden" name="_csrf" value="${form.token}">
+<input type="hidden" name="next" value="${form.next}">
+<input type="hidden" name="lang" value="${ctx.language}">
+<div><label for="username">${t('console:signIn.username')}</label><input type="text" id="username" name="username" value="${form.username}" autocomplete="username" autocapitalize="none" spellcheck="false" maxlength="60" required></div>
+<div><label for="password">${t('console:signIn.password')}</label><input type="password" id="password" name="password" autocomplete="current-password" maxlength="200" required></div>
+<button type="submit" class="primary" id="sign-in">${t('console:signIn.submit')}</button>
+</form>
+</div>`);
+}
+
+function select(name: string, id: string, options: Array<{ value: string; label: string }>, selected: string): SafeHtml {
+    return html`<select name="${name}" id="${id}">${options.map((o) => html`<option value="${o.value}"${o.value === selected ? raw(' selected') : ''}>${o.label}</option>`)}</select>`;
+}
+
+/** The complaint queue with its filters. */
+export function queuePage(ctx: ViewContext, data: {
+    scope: ConsoleScope;
+    filters: QueueFilters;
+    categories: string[];
+    rows: ComplaintRow[];
+    truncated: boolean;
+    limit: number;
+}): string {
+    const { t, now } = ctx;
+    const statusOptions = [
+        { value: 'open', label: t('console:queue.openStatuses') },
+        { value: 'all', label: t('console:queue.allStatuses') },
+        ...ALL_STATUSES.map((s) => ({ value: s, label: statusLabel(t, s) })),
+    ];
+    const categoryOptions = [{ value: '', label: t('console:queue.any') }, ...data.categories.map((c) => ({ value: c, label: categoryLabel(t, c) }))];
+    const subdivisionOptions = [{ value: '', label: t('console:queue.any') }, ...data.scope.subdivisions.map((s) => ({ value: s, label: s }))];
+    const rows = data.rows.map((row) => {
+        const sla = slaText(t, row, now);
+        const c = row.complaint;
+        const label = (key: string) => t(`console:queue.col.${key}`);
+        return html`<tr class="${sla.breached ? 'breached' : ''}" data-ticket="${c.ticket}">
+<td class="ticket" data-label="${label('ticket')}"><a href="/console/complaints/${encodeURIComponent(c.ticket)}">${c.ticket}</a></td>
+<td data-label="${label('category')}">${categoryLabel(t, c.category)}</td>
+<td data-label="${label('subdivision')}">${row.consumer?.subdivision ?? t('console:noSubdivision')}</td>
+<td data-label="${label('status')}"><span class="badge ${c.status}">${statusLabel(t, c.status)}</span></td>
+<td data-label="${label('assignee')}">${officialLabel(t, row.assignee)}</td>
+<td data-label="${label('level')}">${OFFICIAL_LEVELS[c.escalationLevel] ?? c.escalationLevel}</td>
+<td data-label="${label('sla')}" class="${sla.breached ? 'sla-breached' : 'sla-ok'}">${sla.text}</td>
+<td data-label="${label('registered')}">${formatDateTime(c.createdAt, ctx.language)}</td>
+</tr>`;
+    });
+    const table = data.rows.length === 0
+        ? html`<p class="card" id="queue-empty">${t('console:queue.empty')}</p>`
+        : html`<div class="table-wrap"><table id="queue" class="cards">
+<thead><tr><th>${t('console:queue.col.ticket')}</th><th>${t('console:queue.col.category')}</th><th>${t('console:queue.col.subdivision')}</th><th>${t('console:queue.col.status')}</th><th>${t('console:queue.col.assignee')}</th><th>${t('console:queue.col.level')}</th><th>${t('console:queue.col.sla')}</th><th>${t('console:queue.col.registered')}</th></tr></thead>
+<tbody>${rows}</tbody></table></div>`;
+    return layout(ctx, t('console:queue.title'), html`<h1>${t('console:queue.title')}</h1>
+<p class="muted">${t('console:queue.scope', { area: data.scope.official.unitName, count: data.scope.subdivisions.length })}</p>
+<form method="get" action="/console" class="filters card" id="filters">
+<div><label for="f-status">${t('console:queue.status')}</label>${select('status', 'f-status', statusOptions, data.filters.status)}</div>
+<div><label for="f-category">${t('console:queue.category')}</label>${select('category', 'f-category', categoryOptions, data.filters.category ?? '')}</div>
+<div><label for="f-subdivision">${t('console:queue.subdivision')}</label>${select('subdivision', 'f-subdivision', subdivisionOptions, data.filters.subdivision ?? '')}</div>
+<div><button type="submit" class="primary" id="apply-filters">${t('console:queue.apply')}</button> <a href="/console">${t('console:queue.clear')}</a></div>
+</form>
+<p id="queue-count">${t('console:queue.count', { count: data.rows.length })}</p>
+${data.truncated ? html`<p class="flash error">${t('console:queue.truncated', { limit: data.limit })}</p>` : ''}
+${table}`);
+}
+
+function actorLabel(t: TranslateFn, entry: HistoryEntry): string {
+    const { actor } = entry.event;
+    if (actor === 'consumer') return t('console:actor.consumer');
+    if (actor === 'system') return t('console:actor.system');
+    if (entry.official) return t('console:officialName', { name: entry.official.name, level: entry.official.level });
+    return t('console:actor.unknown', { actor });
+}
+
+/** The complaint detail page with its history and action forms. */
+export function detailPage(ctx: ViewContext, data: { row: ComplaintRow; history: HistoryEntry[]; candidates: Official[] }): string {
+    const { t, language, now } = ctx;
+    const { complaint: c, consumer, assignee } = data.row;
+    const sla = slaText(t, data.row, now);
+    const open = OPEN_STATUSES.includes(c.status);
+    const base = `/console/complaints/${encodeURIComponent(c.ticket)}`;
+    const photos = (() => {
+        try {
+            const parsed = c.attachments ? JSON.parse(c.attachments) : [];
+            return Array.isArray(parsed) ? parsed.length : 0;
+        } catch {
+            return 0;
+        }
+    })();
+    const fact = (label: string, value: SafeHtml | string | null | undefined, id?: string) =>
+        value === null || value === undefined || value === '' ? '' : html`<dt>${label}</dt><dd${id ? html` id="${id}"` : ''}>${value}</dd>`;
+    const facts = html`<dl class="facts">
+${fact(t('console:detail.status'), html`<span class="badge ${c.status}">${statusLabel(t, c.status)}</span>`, 'detail-status')}
+${fact(t('console:detail.category'), categoryLabel(t, c.category))}
+${fact(t('console:detail.description'), html`<span class="desc">${c.description}</span>`, 'detail-description')}
+${fact(t('console:detail.registeredAt'), formatDateTime(c.createdAt, language))}
+${fact(t('console:detail.dueAt'), c.dueAt ? formatDateTime(c.dueAt, language) : t('console:sla.none'))}
+${fact(t('console:detail.sla'), html`<span class="${sla.breached ? 'sla-breached' : 'sla-ok'}">${sla.text}</span>`, 'detail-sla')}
+${fact(t('console:detail.level'), levelLabel(t, c.escalationLevel), 'detail-level')}
+${fact(t('console:detail.assignee'), officialLabel(t, assignee), 'detail-assignee')}
+${fact(t('console:detail.resolvedAt'), c.resolvedAt ? formatDateTime(c.resolvedAt, language) : null)}
+${fact(t('console:detail.closedAt'), c.closedAt ? formatDateTime(c.closedAt, language) : null)}
+${fact(t('console:detail.channel'), c.channel)}
+${photos > 0 ? fact(t('console:detail.photos'), t('console:detail.photosCount', { count: photos })) : ''}
+</dl>`;
+    const consumerFacts = html`<dl class="facts">
+${consumer
+        ? html`${fact(t('console:detail.consumer'), consumer.name, 'detail-consumer')}
+${fact(t('console:detail.account'), maskDigits(consumer.accountNumber))}
+${fact(t('console:detail.address'), consumer.address)}
+${fact(t('console:detail.subdivision'), consumer.subdivision, 'detail-subdivision')}
+${fact(t('console:detail.division'), consumer.division)}`
+        : fact(t('console:detail.account'), c.accountNumber ? maskDigits(c.accountNumber) : t('console:detail.noAccount'))}
+${fact(t('console:detail.complaintAddress'), c.address)}
+${c.latitude !== null && c.longitude !== null ? fact(t('console:detail.location'), `${c.latitude.toFixed(5)}, ${c.longitude.toFixed(5)}`) : ''}
+${fact(t('console:detail.contactMobile'), c.contactMobile)}
+</dl>`;
+    const history = html`<div class="table-wrap"><table id="history" class="cards">
+<thead><tr><th>${t('console:detail.historyTime')}</th><th>${t('console:detail.historyStatus')}</th><th>${t('console:detail.historyActor')}</th><th>${t('console:detail.historyNote')}</th></tr></thead>
+<tbody>${data.history.map((entry) => html`<tr>
+<td data-label="${t('console:detail.historyTime')}">${formatDateTime(entry.event.createdAt, language)}</td>
+<td data-label="${t('console:detail.historyStatus')}">${statusLabel(t, entry.event.status)}</td>
+<td data-label="${t('console:detail.historyActor')}">${actorLabel(t, entry)}</td>
+<td data-label="${t('console:detail.historyNote')}" class="desc">${entry.event.note ?? ''}</td>
+</tr>`)}</tbody></table></div>`;
+    const forms: SafeHtml[] = [];
+    if (['registered', 'assigned', 'reopened'].includes(c.status)) {
+        forms.push(html`<form method="post" action="${base}/acknowledge" id="form-acknowledge">${csrfField(ctx)}
+<h3>${t('console:action.acknowledge')}</h3>
+<p class="muted">${t('console:action.acknowledgeHelp')}</p>
+<label for="acknowledge-note">${t('console:action.optionalNote')}</label><textarea id="acknowledge-note" name="note" maxlength="500"></textarea>
+<button type="submit" class="primary" id="acknowledge-submit">${t('console:action.acknowledgeSubmit')}</button></form>`);
+    }
+    if (open) {
+        forms.push(html`<form method="post" action="${base}/resolve" id="form-resolve">${csrfField(ctx)}
+<h3>${t('console:action.resolve')}</h3>
+<label for="resolve-note">${t('console:action.resolveLabel')}</label><textarea id="resolve-note" name="note" maxlength="500" required></textarea>
+<button type="submit" class="primary" id="resolve-submit">${t('console:action.resolveSubmit')}</button></form>`);
+    }
+    forms.push(html`<form method="post" action="${base}/note" id="form-note">${csrfField(ctx)}
+<h3>${t('console:action.note')}</h3>
+<label for="note-text">${t('console:action.noteLabel')}</label><textarea id="note-text" name="note" maxlength="500" required></textarea>
+<button type="submit" class="secondary" id="note-submit">${t('console:action.noteSubmit')}</button></form>`);
+    if (open) {
+        forms.push(data.candidates.length > 0
+            ? html`<form method="post" action="${base}/reassign" id="form-reassign">${csrfField(ctx)}
+<h3>${t('console:action.reassign')}</h3>
+<label for="reassign-official">${t('console:action.reassignTo')}</label>
+<select id="reassign-official" name="officialId" required>${data.candidates.map((o) => html`<option value="${o.id}">${t('console:officialName', { name: o.name, level: o.level })} · ${o.unitName}</option>`)}</select>
+<label for="reassign-note">${t('console:action.optionalNote')}</label><textarea id="reassign-note" name="note" maxlength="400"></textarea>
+<button type="submit" class="secondary" id="reassign-submit">${t('console:action.reassignSubmit')}</button></form>`
+            : html`<div class="card"><h3>${t('console:action.reassign')}</h3><p class="muted">${t('console:action.noCandidates')}</p></div>`);
+        const next = OFFICIAL_LEVELS[c.escalationLevel + 1];
+        forms.push(next
+            ? html`<form method="post" action="${base}/escalate" id="form-escalate">${csrfField(ctx)}
+<input type="hidden" name="level" value="${c.escalationLevel}">
+<h3>${t('console:action.escalate')}</h3>
+<label for="escalate-reason">${t('console:action.escalateReason')}</label><textarea id="escalate-reason" name="reason" maxlength="400" required></textarea>
+<button type="submit" class="secondary" id="escalate-submit">${t('console:action.escalateSubmit', { level: t(`console:level.${next}`) })}</button></form>`
+            : html`<div class="card"><h3>${t('console:action.escalate')}</h3><p class="muted">${t('console:action.atTop')}</p></div>`);
+    }
+    return layout(ctx, t('console:detail.title', { ticket: c.ticket }), html`<p><a href="/console">← ${t('console:detail.back')}</a></p>
+<h1>${t('console:detail.title', { ticket: c.ticket })}</h1>
+<div class="card">${facts}</div>
+<h2>${t('console:detail.consumerHeading')}</h2>
+<div class="card">${consumerFacts}</div>
+<h2>${t('console:detail.actions')}</h2>
+<div class="actions">${forms}</div>
+<h2>${t('console:detail.history')}</h2>
+${history}`);
+}
+
+function hoursText(ctx: ViewContext, hours: number | null): string {
+    if (hours === null) return ctx.t('console:dashboard.none');
+    const formatted = new Intl.NumberFormat(ctx.language === 'hi' ? 'hi-IN' : 'en-IN', { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(hours);
+    return ctx.t('console:dashboard.hours', { hours: formatted });
+}
+
+function groupTable(ctx: ViewContext, id: string, keyHeading: string, groups: DashboardGroup[], label: (key: string) => string): SafeHtml {
+    const { t } = ctx;
+    if (groups.length === 0) return html`<p class="card muted">${t('console:dashboard.empty')}</p>`;
+    return html`<div class="table-wrap"><table id="${id}">
+<thead><tr><th>${keyHeading}</th><th>${t('console:dashboard.col.open')}</th><th>${t('console:dashboard.col.breached')}</th><th>${t('console:dashboard.col.resolved')}</th><th>${t('console:dashboard.col.median')}</th></tr></thead>
+<tbody>${groups.map((g) => html`<tr data-key="${g.key}">
+<td>${label(g.key)}</td><td data-col="open">${g.open}</td><td data-col="breached">${g.breached}</td><td data-col="resolved">${g.resolved}</td>
+<td data-col="median" data-hours="${g.medianHours === null ? '' : g.medianHours.toFixed(2)}">${hoursText(ctx, g.medianHours)}</td>
+</tr>`)}</tbody></table></div>`;
+}
+
+/** The dashboard: counts, medians by category and subdivision, and two bar charts. */
+export function dashboardPage(ctx: ViewContext, data: DashboardData): string {
+    const { t } = ctx;
+    const subdivisionLabel = (key: string) => key || t('console:noSubdivision');
+    const medianChart = barChart('chart-median', t('console:dashboard.chartMedian'),
+        [{ name: t('console:dashboard.col.median'), color: '#0d3b66' }],
+        data.byCategory.filter((g) => g.medianHours !== null).map((g) => ({ label: categoryLabel(t, g.key), values: [g.medianHours ?? 0] })),
+        (v) => hoursText(ctx, v));
+    const openChart = barChart('chart-open', t('console:dashboard.chartOpen'),
+        [{ name: t('console:dashboard.legendOpen'), color: '#3b7dd8' }, { name: t('console:dashboard.legendBreached'), color: '#c62828' }],
+        data.bySubdivision.filter((g) => g.open > 0).map((g) => ({ label: subdivisionLabel(g.key), values: [g.open, g.breached] })),
+        (v) => String(v));
+    return layout(ctx, t('console:dashboard.title'), html`<h1>${t('console:dashboard.title')}</h1>
+<dl class="stats">
+<div><dt>${t('console:dashboard.open')}</dt><dd id="stat-open">${data.open}</dd></div>
+<div><dt>${t('console:dashboard.breached')}</dt><dd id="stat-breached">${data.breached}</dd></div>
+<div><dt>${t('console:dashboard.resolved', { days: data.windowDays })}</dt><dd id="stat-resolved">${data.resolved}</dd></div>
+<div><dt>${t('console:dashboard.median')}</dt><dd id="stat-median" data-hours="${data.medianHours === null ? '' : data.medianHours.toFixed(2)}">${hoursText(ctx, data.medianHours)}</dd></div>
+</dl>
+${data.byCategory.some((g) => g.medianHours !== null) ? medianChart : ''}
+${data.bySubdivision.some((g) => g.open > 0) ? openChart : ''}
+<h2>${t('console:dashboard.byCategory')}</h2>
+${groupTable(ctx, 'by-category', t('console:dashboard.col.category'), data.byCategory, (k) => categoryLabel(t, k))}
+<h2>${t('console:dashboard.bySubdivision')}</h2>
+${groupTable(ctx, 'by-subdivision', t('console:dashboard.col.subdivision'), data.bySubdivision, subdivisionLabel)}
+<p class="muted">${t('console:dashboard.note', { days: data.windowDays })}</p>`);
+}
+
+/** A page with just a heading and a message (not found, refused, error). */
+export function messagePage(ctx: ViewContext, title: string, message: string): string {
+    return layout(ctx, title, html`<h1>${title}</h1><p class="card" id="message">${message}</p>${ctx.official ? html`<p><a href="/console">← ${ctx.t('console:detail.back')}</a></p>` : ''}`);
+}
