@@ -66,4 +66,27 @@ describe('end to end over HTTP, as the Bot Framework Emulator does', () => {
         const health = await fetch(`${url}/healthz`);
         assert.equal(health.status, 200);
     });
+
+    it('sends the consumer "is it fixed?" proactively when an official resolves the complaint, and takes the answer', async () => {
+        const emulator = new EmulatorClient(`${url}/api/messages`, 'en-US');
+        await emulator.listen();
+        try {
+            await emulator.start();
+            await emulator.say('English');
+            await emulator.say('no power since morning in our street');
+            await emulator.say('1234567890');
+            const saved = (await emulator.say('yes')).join('\n');
+            const ticket = saved.match(/C[0-9]{4}-[0-9]{4,}/)![0];
+            const complaint = await bot.dataSource.getRepository(Complaint).findOneByOrFail({ ticket });
+            const before = emulator.records.length;
+            await bot.app.lifecycle.resolve(complaint.id, complaint.assignedOfficialId!, 'fuse replaced');
+            const proactive = emulator.records.slice(before);
+            assert.ok(proactive.some((r) => /Is the problem really solved\?/.test(r.body.text ?? '')), JSON.stringify(proactive.map((r) => r.body.text)));
+            assert.match((await emulator.say('no')).join('\n'), /reopened/);
+            assert.equal((await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id })).status, 'reopened');
+        } finally {
+            await emulator.close();
+        }
+    });
 });
+
