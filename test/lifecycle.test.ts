@@ -66,6 +66,7 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
             const complaint = await register();
             const je = complaint.assignedOfficialId!;
             await lifecycle.acknowledge(complaint.id, je);
+            assert.ok(notifier.sent.some((n) => n.to === 'consumer' && n.text.key === 'status:notice.inProgress'), 'the consumer hears an officer is on it');
             await lifecycle.addNote(complaint.id, je, 'lineman sent');
             const resolved = await lifecycle.resolve(complaint.id, je, 'fuse replaced');
             assert.equal(resolved.nextEscalationAt, null, 'the clock stops while the consumer is asked');

@@ -73,9 +73,11 @@ export class ComplaintLifecycle {
         return updated;
     }
 
-    /** An official has seen it and is on it. */
+    /** An official has seen it and is on it; the consumer is told. */
     async acknowledge(id: number, officialId: number, note?: string): Promise<Complaint> {
-        return this.change(id, { official: officialId }, ['assigned', 'registered', 'reopened'], 'in_progress', note ?? null);
+        const complaint = await this.change(id, { official: officialId }, ['assigned', 'registered', 'reopened'], 'in_progress', note ?? null);
+        await this.notifier.toConsumer(complaint, { key: 'status:notice.inProgress', vars: { ticket: complaint.ticket } });
+        return complaint;
     }
 
     /** Adds a note to the history without changing the status. */
