@@ -1,9 +1,14 @@
 import { strict as assert } from 'assert';
 import { createEmulatorAdapter } from '../adapters/emulator/createEmulatorAdapter';
+import { AccountLink } from '../src/data/entities/AccountLink';
+import { Broadcast } from '../src/data/entities/Broadcast';
+import { ChannelIdentity } from '../src/data/entities/ChannelIdentity';
 import { Complaint } from '../src/data/entities/Complaint';
 import { ComplaintEvent } from '../src/data/entities/ComplaintEvent';
 import { Consumer } from '../src/data/entities/Consumer';
 import { Official } from '../src/data/entities/Official';
+import { OutboundMessage } from '../src/data/entities/OutboundMessage';
+import { QueuedMessage } from '../src/data/entities/QueuedMessage';
 import { RecordingNotifier } from '../src/services/ComplaintNotifier';
 import { BotServer, startServer } from '../src/server';
 import { freshPostgresSchema } from './support/postgres';
@@ -84,6 +89,45 @@ function csrfOf(page: string): string {
 /** Tickets listed in the queue table of a page. */
 function ticketsIn(page: string): string[] {
     return [...page.matchAll(/<tr class="[^"]*" data-ticket="([^"]+)">/g)].map((m) => m[1]);
+}
+
+/** Values and labels of the announcement form's area select. */
+function areaOptions(page: string): string[] {
+    const select = /<select id="broadcast-area" name="area" required>([\s\S]*?)<\/select>/.exec(page);
+    assert.ok(select, 'the page has the area select');
+    return [...select[1].matchAll(/<option value="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
+}
+
+/** The hidden one-time token of the announcement form. */
+function submissionOf(page: string): string {
+    const match = /name="submission" value="([^"]+)"/.exec(page);
+    assert.ok(match, 'the announcement form has its submission token');
+    return match[1];
+}
+
+/** Notices panel rows of a queue page: [ticket, kind]. */
+function noticesIn(page: string): Array<[string, string]> {
+    return [...page.matchAll(/<tr data-notice="([^"]+)" data-kind="([a-z]+)">/g)].map((m) => [m[1], m[2]]);
+}
+
+/**
+ * A WhatsApp user who asked for area news (subscribed, not opted out, with a conversation to reach them) and is linked
+ * to `account` against its current registered mobile: the one kind of consumer an announcement is queued for.
+ */
+async function subscribeConsumer(bot: TestBot, account: string, phone: string): Promise<ChannelIdentity> {
+    const consumer = await bot.dataSource.getRepository(Consumer).findOneByOrFail({ accountNumber: account });
+    assert.ok(consumer.registeredMobile, 'the demo consumer has a registered mobile');
+    const identities = bot.dataSource.getRepository(ChannelIdentity);
+    const identity = await identities.save(identities.create({
+        channel: 'whatsapp', channelUserId: `91${phone}`, preferredLanguage: 'hi', phoneNumber: phone, lastInboundAt: null,
+        subscribed: true, updatesOptOut: false,
+        conversationRef: JSON.stringify({
+            channelId: 'whatsapp', serviceUrl: 'https://whatsapp.local', conversation: { id: `91${phone}` },
+            user: { id: `91${phone}` }, bot: { id: 'bijli-mitra' },
+        }),
+    }));
+    await bot.dataSource.getRepository(AccountLink).insert({ identityId: identity.id, accountNumber: account, method: 'phone_match', verifiedMobile: consumer.registeredMobile });
+    return identity;
 }
 
 function flashOf(page: string): string | null {
@@ -683,6 +727,297 @@ describe('officials\' console over HTTP', () => {
         });
     });
 
+    describe('area broadcasts', () => {
+        let b: Fixture;
+        let identity: ChannelIdentity;
+        const broadcastCount = () => b.bot.dataSource.getRepository(Broadcast).count();
+        const queuedCount = () => b.bot.dataSource.getRepository(QueuedMessage).count();
+        /** GETs the broadcasts page and POSTs its form with these fields (the page's own CSRF and submission tokens). */
+        async function post(c: ConsoleClient, fields: Record<string, string>): Promise<Answer> {
+            const page = await c.get('/console/broadcasts');
+            assert.equal(page.status, 200);
+            return c.post('/console/broadcasts', { _csrf: csrfOf(page.text), submission: submissionOf(page.text), ...fields });
+        }
+
+        before(async () => {
+            b = await startConsole();
+            identity = await subscribeConsumer(b.bot, VIBHUTI_KHAND, '9415012345');
+        });
+        after(async () => {
+            await b.server.close();
+            await b.bot.close();
+        });
+
+        it('links the broadcasts page from the navigation and offers only the official\'s own unit and the units below it', async () => {
+            const je = await b.as('je.vibhutikhand', 'demo-je-1');
+            const queue = await je.get('/console');
+            assert.match(queue.text, /<a href="\/console\/broadcasts" id="nav-broadcasts">प्रसारण<\/a>/);
+            const page = await je.get('/console/broadcasts');
+            assert.equal(page.status, 200);
+            assert.match(page.text, /<h1>क्षेत्र प्रसारण<\/h1>/);
+            assert.deepEqual(areaOptions(page.text), ['subdivision:Vibhuti Khand']);
+            assert.match(page.text, /<textarea id="broadcast-text" name="text" maxlength="1000"/);
+
+            const sdo = await b.as('sdo.gomtinagar', 'demo-sdo-1');
+            await sdo.get('/console/language/en?next=/console');
+            const sdoPage = (await sdo.get('/console/broadcasts')).text;
+            assert.deepEqual(areaOptions(sdoPage), ['division:EUDD Gomti Nagar, Lucknow', 'subdivision:Vibhuti Khand', 'subdivision:Viraj Khand']);
+            assert.match(sdoPage, /<h1>Area broadcasts<\/h1>/);
+            assert.match(sdoPage, /Division: EUDD Gomti Nagar, Lucknow/);
+
+            const se = areaOptions((await (await b.as('se.lucknow1', 'demo-se-1')).get('/console/broadcasts')).text);
+            assert.equal(se[0], 'circle:Lucknow Circle-I');
+            assert.ok(se.includes('division:EUDD Gomti Nagar, Lucknow') && se.includes('division:EUDD Aliganj, Lucknow'), se.join(' | '));
+            assert.ok(se.includes('subdivision:Vibhuti Khand') && se.includes('subdivision:Kapoorthala'));
+            assert.ok(!se.some((a) => a.startsWith('zone:')), 'nothing above the SE');
+            const ce = areaOptions((await (await b.as('ce.lucknow', 'demo-ce-1')).get('/console/broadcasts')).text);
+            assert.equal(ce[0], 'zone:Lucknow Zone');
+            assert.ok(ce.includes('circle:Lucknow Circle-I') && ce.includes('subdivision:Kapoorthala'));
+        });
+
+        it('queues an announcement in scope for the subscribed consumer and shows its report: 1 recipient, 1 queued', async () => {
+            const before = await broadcastCount();
+            const je = await b.as('je.vibhutikhand', 'demo-je-1');
+            await je.get('/console/language/en?next=/console');
+            const text = 'Planned shutdown on 22 Nov, 10:00–14:00, for line maintenance. <b>Sorry</b> for the inconvenience.';
+            const answer = await post(je, { area: 'subdivision:Vibhuti Khand', text });
+            assert.equal(answer.status, 303);
+            const match = /^\/console\/broadcasts\/(\d+)$/.exec(answer.location ?? '');
+            assert.ok(match, `redirected to the report: ${answer.location}`);
+            const id = Number(match[1]);
+            assert.equal(await broadcastCount(), before + 1);
+
+            const stored = await b.bot.dataSource.getRepository(Broadcast).findOneByOrFail({ id });
+            assert.deepEqual([stored.kind, stored.discom, stored.unitKind, stored.unitName, stored.text, stored.recipients],
+                ['announcement', 'MVVNL', 'subdivision', 'Vibhuti Khand', text, 1]);
+            assert.equal(stored.createdBy, (await b.official('je.vibhutikhand')).id);
+            const queued = await b.bot.dataSource.getRepository(QueuedMessage).findBy({ broadcastId: id });
+            assert.equal(queued.length, 1);
+            assert.equal(queued[0].identityId, identity.id);
+            assert.equal(queued[0].status, 'queued');
+            assert.match(queued[0].text, /Planned shutdown on 22 Nov/);
+            assert.deepEqual(await b.app.broadcasts.report(id), {
+                broadcastId: id, kind: 'announcement', recipients: 1, queued: 1, sending: 0, sent: 0, failed: 0, unknown: 0, delivered: 0, read: 0, deliveryFailed: 0,
+            });
+
+            const report = await je.get(answer.location!);
+            assert.equal(report.status, 200);
+            const stat = (key: string) => new RegExp(`id="${key}">([^<]*)<`).exec(report.text)?.[1];
+            assert.equal(stat('broadcast-recipients'), '1');
+            assert.equal(stat('report-recipients'), '1');
+            assert.equal(stat('report-queued'), '1');
+            assert.equal(stat('report-sent'), '0');
+            assert.equal(stat('report-delivered'), '0');
+            assert.equal(stat('report-read'), '0');
+            assert.equal(stat('report-failed'), '0');
+            assert.equal(stat('report-unknown'), '0');
+            assert.match(report.text, /id="broadcast-area-name">Subdivision: Vibhuti Khand \(MVVNL\)</);
+            assert.ok(report.text.includes('&lt;b&gt;Sorry&lt;/b&gt;'), 'the text is escaped');
+            assert.ok(!report.text.includes('<b>Sorry'));
+            assert.match(report.text, /<svg class="progress" id="progress"[^>]*role="img"[^>]*data-percent="0"/);
+            assert.match(report.text, /0 of 1 processed \(0%\)/);
+            assert.match(report.text, /<meta http-equiv="refresh" content="10">/, 'the report refreshes itself while sending');
+
+            // The list shows it with its counts.
+            const list = (await je.get('/console/broadcasts')).text;
+            const row = new RegExp(`<tr data-broadcast="${id}">([\\s\\S]*?)</tr>`).exec(list);
+            assert.ok(row, 'the announcement is listed');
+            assert.match(row[1], /data-col="recipients">1</);
+            assert.match(row[1], /data-col="sent">0</);
+            assert.match(row[1], /Amit Kumar Verma \(JE\)/);
+            assert.match(row[1], new RegExp(`href="/console/broadcasts/${id}"`));
+
+            // Once the worker has sent it and WhatsApp reported it read, the report says so and stops refreshing.
+            await b.bot.dataSource.getRepository(QueuedMessage).update({ id: queued[0].id }, { status: 'sent', attempts: 1, platformMessageId: 'wamid.console-1' });
+            await b.bot.dataSource.getRepository(OutboundMessage).insert({
+                channel: 'whatsapp', conversationId: '919415012345', recipient: '919415012345', kind: 'text', platformMessageId: 'wamid.console-1',
+                status: 'read', errorCode: null, errorDetail: null,
+            });
+            const done = (await je.get(answer.location!)).text;
+            const doneStat = (key: string) => new RegExp(`id="${key}">([^<]*)<`).exec(done)?.[1];
+            assert.deepEqual(['report-queued', 'report-sent', 'report-delivered', 'report-read'].map(doneStat), ['0', '1', '1', '1']);
+            assert.match(done, /1 of 1 processed \(100%\)/);
+            assert.ok(!done.includes('http-equiv="refresh"'));
+        });
+
+        it('lets officials of the area see an announcement, and answers 404 to anyone else', async () => {
+            const je = await b.as('je.vibhutikhand', 'demo-je-1');
+            const answer = await post(je, { area: 'subdivision:Vibhuti Khand', text: 'Supply restored in Vibhuti Khand.' });
+            const path = answer.location!;
+            for (const [username, password] of [['sdo.gomtinagar', 'demo-sdo-1'], ['xen.gomtinagar', 'demo-xen-1'], ['se.lucknow1', 'demo-se-1'], ['ce.lucknow', 'demo-ce-1']]) {
+                const official = await b.as(username, password);
+                assert.equal((await official.get(path)).status, 200, username);
+                assert.ok((await official.get('/console/broadcasts')).text.includes('Supply restored in Vibhuti Khand.'), `${username} lists it`);
+            }
+            for (const [username, password] of [['je.virajkhand', 'demo-je-4'], ['je.shastrinagar', 'demo-je-2'], ['sdo.meerut2', 'demo-sdo-2']]) {
+                const official = await b.as(username, password);
+                const page = await official.get(path);
+                assert.equal(page.status, 404, username);
+                assert.ok(!page.text.includes('Supply restored'));
+                assert.ok(!(await official.get('/console/broadcasts')).text.includes('Supply restored in Vibhuti Khand.'), `${username} does not list it`);
+            }
+            assert.equal((await je.get('/console/broadcasts/999999')).status, 404);
+            assert.equal((await je.get('/console/broadcasts/abc')).status, 404);
+        });
+
+        it('refuses a crafted POST for an area outside the official\'s scope (403) and queues nothing', async () => {
+            const beforeBroadcasts = await broadcastCount();
+            const beforeQueued = await queuedCount();
+            const je = await b.as('je.vibhutikhand', 'demo-je-1');
+            for (const area of ['subdivision:Viraj Khand', 'division:EUDD Gomti Nagar, Lucknow', 'circle:Lucknow Circle-I', 'zone:Lucknow Zone',
+                'subdivision:Kapoorthala', 'subdivision:Shastri Nagar', 'subdivision:vibhuti khand', 'street:Vibhuti Khand', 'Vibhuti Khand', '']) {
+                const answer = await post(je, { area, text: 'Crafted announcement' });
+                assert.equal(answer.status, 403, area);
+                assert.match(answer.text, /own area or the areas under it|अपने क्षेत्र या उसके अंतर्गत/);
+            }
+            const sdo = await b.as('sdo.gomtinagar', 'demo-sdo-1');
+            for (const area of ['subdivision:Kapoorthala', 'division:EUDD Aliganj, Lucknow', 'circle:Lucknow Circle-I']) {
+                assert.equal((await post(sdo, { area, text: 'Crafted announcement' })).status, 403, area);
+            }
+            // Another discom's official naming a Lucknow area.
+            const meerut = await b.as('sdo.meerut2', 'demo-sdo-2');
+            assert.equal((await post(meerut, { area: 'subdivision:Vibhuti Khand', text: 'Crafted announcement' })).status, 403);
+            assert.equal(await broadcastCount(), beforeBroadcasts);
+            assert.equal(await queuedCount(), beforeQueued);
+        });
+
+        it('refuses a POST without the CSRF token (403) or with a wrong one, and queues nothing', async () => {
+            const beforeBroadcasts = await broadcastCount();
+            const beforeQueued = await queuedCount();
+            const je = await b.as('je.vibhutikhand', 'demo-je-1');
+            const page = await je.get('/console/broadcasts');
+            const form = { area: 'subdivision:Vibhuti Khand', text: 'No token', submission: submissionOf(page.text) };
+            const missing = await je.post('/console/broadcasts', form);
+            assert.equal(missing.status, 403);
+            assert.match(missing.text, /Request refused|अनुरोध अस्वीकार/);
+            assert.equal((await je.post('/console/broadcasts', { ...form, _csrf: 'not-the-token' })).status, 403);
+            const other = await b.as('je.vibhutikhand', 'demo-je-1');
+            assert.equal((await je.post('/console/broadcasts', { ...form, _csrf: await other.csrf() })).status, 403, 'another session\'s token');
+            assert.equal((await je.post('/console/broadcasts', { ...form, _csrf: csrfOf(page.text) }, { origin: 'https://evil.example' })).status, 403, 'another site');
+            assert.equal(await broadcastCount(), beforeBroadcasts);
+            assert.equal(await queuedCount(), beforeQueued);
+            // Signed out, the POST only leads to sign-in.
+            const anonymous = await b.client().post('/console/broadcasts', { ...form, _csrf: csrfOf(page.text) });
+            assert.equal(anonymous.status, 303);
+            assert.match(anonymous.location!, /^\/console\/sign-in/);
+            assert.equal(await broadcastCount(), beforeBroadcasts);
+        });
+
+        it('asks for the text again when it is empty or over 1000 characters, keeping what was typed', async () => {
+            const before = await broadcastCount();
+            const je = await b.as('je.vibhutikhand', 'demo-je-1');
+            await je.get('/console/language/en?next=/console');
+            const empty = await post(je, { area: 'subdivision:Vibhuti Khand', text: '   \n ' });
+            assert.equal(empty.status, 422);
+            assert.match(empty.text, /id="broadcast-error">Please write the message first\.</);
+            const long = 'बिजली '.repeat(200) + 'x'; // 1201 characters
+            const tooLong = await post(je, { area: 'subdivision:Vibhuti Khand', text: long });
+            assert.equal(tooLong.status, 422);
+            assert.match(tooLong.text, /The message has 1201 characters; at most 1000 are allowed/);
+            assert.ok(tooLong.text.includes(long.slice(0, 50)), 'the text typed is kept');
+            assert.match(tooLong.text, /<option value="subdivision:Vibhuti Khand" selected>/);
+            const exactly = await post(je, { area: 'subdivision:Vibhuti Khand', text: 'अ'.repeat(1000) });
+            assert.equal(exactly.status, 303, '1000 Devanagari characters are allowed');
+            assert.equal(await broadcastCount(), before + 1);
+        });
+
+        it('posts one broadcast when the same form is submitted twice (a double click)', async () => {
+            const before = await broadcastCount();
+            const sdo = await b.as('sdo.gomtinagar', 'demo-sdo-1');
+            const page = await sdo.get('/console/broadcasts');
+            const form = { _csrf: csrfOf(page.text), submission: submissionOf(page.text), area: 'division:EUDD Gomti Nagar, Lucknow', text: 'Tariff notice for the division' };
+            const [first, second] = await Promise.all([sdo.post('/console/broadcasts', form), sdo.post('/console/broadcasts', form)]);
+            assert.equal(first.status, 303);
+            assert.equal(second.status, 303);
+            assert.equal(first.location, second.location);
+            assert.equal(await broadcastCount(), before + 1);
+            const third = await sdo.post('/console/broadcasts', form);
+            assert.equal(third.location, first.location, 'a later resubmission too');
+            const id = Number(/(\d+)$/.exec(first.location!)![1]);
+            assert.equal((await b.app.broadcasts.report(id)).recipients, 1, 'the division\'s one subscribed consumer');
+            // A fresh form is a new announcement.
+            assert.equal((await post(sdo, { area: 'division:EUDD Gomti Nagar, Lucknow', text: 'Tariff notice for the division' })).status, 303);
+            assert.equal(await broadcastCount(), before + 2);
+        });
+
+        it('queues nobody outside the area: an announcement to Viraj Khand has no recipients', async () => {
+            const je = await b.as('je.virajkhand', 'demo-je-4');
+            await je.get('/console/language/en?next=/console');
+            const answer = await post(je, { area: 'subdivision:Viraj Khand', text: 'Shutdown in Viraj Khand' });
+            assert.equal(answer.status, 303);
+            const report = (await je.get(answer.location!)).text;
+            assert.match(report, /id="broadcast-recipients">0</);
+            assert.match(report, /Nobody in this area has asked for updates/);
+            assert.ok(!report.includes('http-equiv="refresh"'));
+        });
+    });
+
+    describe('notices', () => {
+        it('shows the SDO a complaint escalated to them, linked, newest first; the JE no longer sees it as theirs', async () => {
+            const n = await startConsole();
+            try {
+                const first = await n.register(VIBHUTI_KHAND, 'no_supply', 'First outage');
+                const second = await n.register(VIRAJ_KHAND, 'voltage', 'Low voltage');
+                const kept = await n.register(VIBHUTI_KHAND, 'meter', 'Meter stopped');
+                const sdoBefore = await n.as('sdo.gomtinagar', 'demo-sdo-1');
+                assert.match((await sdoBefore.get('/console')).text, /id="notices-empty"/, 'nothing given to the SDO yet');
+
+                assert.equal(await n.app.lifecycle.escalate(first.id, 'system', 'test'), true);
+                n.clock.advance(0.5);
+                assert.equal(await n.app.lifecycle.escalate(second.id, 'system', 'resolution time <passed>'), true);
+                const sdo = await n.as('sdo.gomtinagar', 'demo-sdo-1');
+                await sdo.get('/console/language/en?next=/console');
+                const page = (await sdo.get('/console')).text;
+                assert.match(page, /<section class="card notices" id="notices"/);
+                assert.match(page, /<h2 id="notices-heading">Notices: complaints given to you<\/h2>/);
+                assert.deepEqual(noticesIn(page), [[second.ticket, 'escalated'], [first.ticket, 'escalated']]);
+                const row = new RegExp(`<tr data-notice="${first.ticket}" data-kind="escalated">([\\s\\S]*?)</tr>`).exec(page)![1];
+                assert.match(row, new RegExp(`<a href="/console/complaints/${first.ticket}">${first.ticket}</a>`));
+                assert.match(row, /Escalated to you/);
+                assert.match(row, /System \(automatic\)/);
+                assert.match(row, />test</);
+                assert.ok(page.includes('resolution time &lt;passed&gt;'), 'the reason is escaped');
+                assert.equal((await sdo.get(`/console/complaints/${first.ticket}`)).status, 200, 'the link opens the complaint');
+
+                // The JE's panel keeps only what is still theirs.
+                const je = await n.as('je.vibhutikhand', 'demo-je-1');
+                assert.deepEqual(noticesIn((await je.get('/console')).text), [[kept.ticket, 'assigned']]);
+                // Nobody else is told.
+                assert.match((await (await n.as('xen.gomtinagar', 'demo-xen-1')).get('/console')).text, /id="notices-empty"/);
+
+                // Handed over by an official, and escalated again: the new owner's panel shows it; the SDO's no longer.
+                const sdoId = (await n.official('sdo.gomtinagar')).id;
+                const xen = await n.official('xen.gomtinagar');
+                await n.app.lifecycle.reassign(kept.id, sdoId, xen.id, 'please look');
+                await n.app.lifecycle.escalate(first.id, { official: sdoId }, 'needs a transformer');
+                const xenPage = (await (await n.as('xen.gomtinagar', 'demo-xen-1')).get('/console')).text;
+                assert.deepEqual(noticesIn(xenPage), [[first.ticket, 'escalated'], [kept.ticket, 'reassigned']]);
+                assert.match(xenPage, /Pradeep Singh Chauhan \(SDO\)/);
+                assert.match(xenPage, /please look/);
+                assert.deepEqual(noticesIn((await sdo.get('/console')).text), [[second.ticket, 'escalated']]);
+            } finally {
+                await n.server.close();
+                await n.bot.close();
+            }
+        });
+
+        it('lists at most the last 20', async () => {
+            const n = await startConsole();
+            try {
+                const tickets: string[] = [];
+                for (let i = 0; i < 22; i++) tickets.push((await n.register(VIBHUTI_KHAND, 'no_supply', `outage ${i}`)).ticket);
+                const je = await n.as('je.vibhutikhand', 'demo-je-1');
+                const listed = noticesIn((await je.get('/console')).text);
+                assert.equal(listed.length, 20);
+                assert.deepEqual(listed.map(([ticket]) => ticket), tickets.slice(2).reverse());
+                assert.ok(listed.every(([, kind]) => kind === 'assigned'));
+            } finally {
+                await n.server.close();
+                await n.bot.close();
+            }
+        });
+    });
+
     describe('on PostgreSQL', () => {
         let pg: Fixture;
         before(async () => { pg = await startConsole({ databaseUrl: await freshPostgresSchema('console_test') }); });
@@ -713,6 +1048,26 @@ describe('officials\' console over HTTP', () => {
             assert.match(dashboard, /id="stat-open">3</);
             assert.match(dashboard, /id="stat-resolved">1</);
             assert.match(dashboard, /id="stat-median" data-hours="3.00"/);
+        });
+
+        it('queues an announcement in scope, refuses one outside it, and shows escalation notices the same way', async () => {
+            await subscribeConsumer(pg.bot, VIBHUTI_KHAND, '9415012345');
+            const sdo = await pg.as('sdo.gomtinagar', 'demo-sdo-1');
+            const page = await sdo.get('/console/broadcasts');
+            assert.deepEqual(areaOptions(page.text), ['division:EUDD Gomti Nagar, Lucknow', 'subdivision:Vibhuti Khand', 'subdivision:Viraj Khand']);
+            const form = { _csrf: csrfOf(page.text), submission: submissionOf(page.text) };
+            assert.equal((await sdo.post('/console/broadcasts', { ...form, area: 'subdivision:Kapoorthala', text: 'crafted' })).status, 403);
+            assert.equal(await pg.bot.dataSource.getRepository(Broadcast).count(), 0);
+            const answer = await sdo.post('/console/broadcasts', { ...form, area: 'division:EUDD Gomti Nagar, Lucknow', text: 'Shutdown 100% of feeder_2 (10:00–12:00)' });
+            assert.equal(answer.status, 303);
+            const report = (await sdo.get(answer.location!)).text;
+            assert.match(report, /id="report-recipients">1</);
+            assert.match(report, /id="report-queued">1</);
+            assert.match((await sdo.get('/console/broadcasts')).text, /Shutdown 100% of feeder_2/);
+
+            const complaint = await pg.register(VIBHUTI_KHAND, 'no_supply', 'escalate me');
+            assert.equal(await pg.app.lifecycle.escalate(complaint.id, 'system', 'test'), true);
+            assert.deepEqual(noticesIn((await sdo.get('/console')).text), [[complaint.ticket, 'escalated']]);
         });
     });
 });

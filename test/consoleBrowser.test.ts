@@ -1,6 +1,9 @@
 import { strict as assert } from 'assert';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createEmulatorAdapter } from '../adapters/emulator/createEmulatorAdapter';
+import { AccountLink } from '../src/data/entities/AccountLink';
+import { Broadcast } from '../src/data/entities/Broadcast';
+import { ChannelIdentity } from '../src/data/entities/ChannelIdentity';
 import { Complaint } from '../src/data/entities/Complaint';
 import { ComplaintEvent } from '../src/data/entities/ComplaintEvent';
 import { RecordingNotifier } from '../src/services/ComplaintNotifier';
@@ -33,6 +36,13 @@ describe('officials\' console in headless Chromium', function () {
             address: null, contactMobile: null, channel: 'test', channelUserId: 'browser-user', sourceActivityKey: null,
         });
         complaint = await bot.app.lifecycle.start(registered);
+        // One consumer of Vibhuti Khand who asked for area news, linked to the Lucknow demo account.
+        const identity = await bot.dataSource.getRepository(ChannelIdentity).save(bot.dataSource.getRepository(ChannelIdentity).create({
+            channel: 'whatsapp', channelUserId: '919415012345', preferredLanguage: 'hi', phoneNumber: '9415012345', lastInboundAt: null,
+            subscribed: true, updatesOptOut: false,
+            conversationRef: JSON.stringify({ channelId: 'whatsapp', serviceUrl: 'https://whatsapp.local', conversation: { id: '919415012345' }, user: { id: '919415012345' }, bot: { id: 'bijli-mitra' } }),
+        }));
+        await bot.dataSource.getRepository(AccountLink).insert({ identityId: identity.id, accountNumber: '1234567890', method: 'phone_match', verifiedMobile: '9415012345' });
         server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, [], { console: { secureCookies: false } });
         base = `http://127.0.0.1:${server.port}`;
         context = await browser.newContext({ locale: 'en-IN', viewport: { width: 390, height: 844 } });
@@ -126,6 +136,37 @@ describe('officials\' console in headless Chromium', function () {
         await page.waitForURL(`${base}/console`);
         assert.equal(await page.locator(`tr[data-ticket="${complaint.ticket}"]`).count(), 0);
         assert.equal(await page.locator('#queue-empty').count(), 1);
+    });
+
+    it('opens Broadcasts, posts an announcement to the subdivision and shows its report with the recipient count', async () => {
+        await Promise.all([page.waitForURL(`${base}/console/broadcasts`), page.click('#nav-broadcasts')]);
+        assert.equal((await page.textContent('h1'))?.trim(), 'क्षेत्र प्रसारण');
+        const areas = await page.locator('#broadcast-area option').evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value));
+        assert.deepEqual(areas, ['subdivision:Vibhuti Khand'], 'a JE may address only their subdivision');
+        assert.equal(await page.locator('#broadcasts-empty').count(), 1);
+        await page.selectOption('#broadcast-area', 'subdivision:Vibhuti Khand');
+        const text = 'कल 22 नवंबर को सुबह 10 से 2 बजे तक रखरखाव के लिए बिजली बंद रहेगी। <i>असुविधा के लिए खेद है</i>';
+        await page.fill('#broadcast-text', text);
+        await Promise.all([page.waitForURL(new RegExp(`^${base}/console/broadcasts/\\d+$`)), page.click('#broadcast-submit')]);
+        assert.equal((await page.textContent('#broadcast-recipients'))?.trim(), '1');
+        assert.equal((await page.textContent('#report-recipients'))?.trim(), '1');
+        assert.equal((await page.textContent('#report-queued'))?.trim(), '1');
+        assert.equal((await page.textContent('#report-sent'))?.trim(), '0');
+        assert.equal((await page.textContent('#broadcast-text'))?.trim(), text, 'shown as text');
+        assert.equal(await page.locator('#broadcast-text i').count(), 0);
+        assert.match((await page.textContent('#broadcast-area-name')) ?? '', /उपखंड: Vibhuti Khand/);
+        const bar = await page.locator('svg#progress').boundingBox();
+        assert.ok(bar && bar.width > 100 && bar.height > 5, 'the progress bar is drawn');
+
+        const id = Number(/(\d+)$/.exec(page.url())![1]);
+        const stored = await bot.dataSource.getRepository(Broadcast).findOneByOrFail({ id });
+        assert.equal(stored.text, text);
+        assert.equal(stored.recipients, 1);
+        // Back on the list, the announcement is there with its counts.
+        await Promise.all([page.waitForURL(`${base}/console/broadcasts`), page.click('a[href="/console/broadcasts"]:not(#nav-broadcasts)')]);
+        const row = page.locator(`tr[data-broadcast="${id}"]`);
+        assert.equal(await row.count(), 1);
+        assert.equal((await row.locator('td[data-col="recipients"]').innerText()).trim(), '1');
     });
 
     it('signs out, after which the console needs signing in again', async () => {

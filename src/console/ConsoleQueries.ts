@@ -40,6 +40,18 @@ export interface HistoryEntry {
     official: Official | null;
 }
 
+/** What a notice says happened: the complaint was given to the official at registration, by escalation or by hand. */
+export type NoticeKind = 'assigned' | 'escalated' | 'reassigned';
+
+/** One entry of the notices panel: an event that made the signed-in official the owner of a complaint. */
+export interface Notice {
+    kind: NoticeKind;
+    event: ComplaintEvent;
+    /** The official who caused it (reassigned or escalated by hand); null for the system. */
+    actor: Official | null;
+    complaint: Complaint;
+}
+
 /** Counts and medians for one category or subdivision of the dashboard. */
 export interface DashboardGroup {
     /** Category id, or subdivision name ('' for complaints with no account). */
@@ -211,6 +223,42 @@ export class ConsoleQueries {
         };
     }
 
+    /**
+     * The complaints given to the official, as notices, newest first: history events of complaints they own now that
+     * name them as the new owner (assigned at registration, escalated to them, or reassigned to them).
+     */
+    async notices(official: Official, limit = 20): Promise<Notice[]> {
+        const me = `${official.level} ${official.name}`;
+        const events = await this.db.run((m) => m.getRepository(ComplaintEvent).createQueryBuilder('e')
+            .innerJoin(Complaint, 'c', 'c.id = e.complaintId')
+            .where('c.assignedOfficialId = :noticeOfficial', { noticeOfficial: official.id })
+            .andWhere(new Brackets((w) => {
+                w.where('(e.status = :noticeAssigned AND e.actor = :noticeSystem AND e.note = :noticeMe)', { noticeAssigned: 'assigned', noticeSystem: 'system', noticeMe: me })
+                    .orWhere("e.note LIKE :noticeEscalated ESCAPE '!'", { noticeEscalated: `${likeEscape(`escalated to ${me}:`)}%` })
+                    .orWhere("(e.note = :noticeReassigned OR e.note LIKE :noticeReassignedNote ESCAPE '!')", {
+                        noticeReassigned: `reassigned to ${me}`, noticeReassignedNote: `${likeEscape(`reassigned to ${me}: `)}%`,
+                    });
+            }))
+            .orderBy('e.id', 'DESC')
+            .limit(limit)
+            .getMany());
+        if (events.length === 0) return [];
+        return this.db.run(async (m) => {
+            const complaints = await m.getRepository(Complaint).findBy({ id: In([...new Set(events.map((e) => e.complaintId))]) });
+            const actorIds = [...new Set(events.map((e) => officialIdOf(e.actor)).filter((id): id is number => id !== null))];
+            const actors = actorIds.length ? await m.getRepository(Official).findBy({ id: In(actorIds) }) : [];
+            const complaintById = new Map(complaints.map((c) => [c.id, c]));
+            const actorById = new Map(actors.map((o) => [o.id, o]));
+            return events.flatMap((event): Notice[] => {
+                const complaint = complaintById.get(event.complaintId);
+                if (!complaint) return [];
+                const note = event.note ?? '';
+                const kind: NoticeKind = note.startsWith('escalated to ') ? 'escalated' : note.startsWith('reassigned to ') ? 'reassigned' : 'assigned';
+                return [{ kind, event, actor: actorById.get(officialIdOf(event.actor) ?? -1) ?? null, complaint }];
+            });
+        });
+    }
+
     /** Active officials by id (for the reassign check). */
     async activeOfficial(id: number): Promise<Official | null> {
         const official = await this.directory.findById(id);
@@ -249,6 +297,11 @@ export class ConsoleQueries {
 function toRow(found: WithJoins): ComplaintRow {
     const { consumer, assignee, ...rest } = found;
     return { complaint: Object.assign(new Complaint(), rest), consumer: consumer ?? null, assignee: assignee ?? null };
+}
+
+/** Text for a LIKE pattern with `!` as the escape character: `%`, `_` and `!` match only themselves. */
+function likeEscape(text: string): string {
+    return text.replace(/[!%_]/g, (c) => `!${c}`);
 }
 
 function officialIdOf(actor: string): number | null {

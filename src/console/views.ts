@@ -5,7 +5,7 @@ import type { Language, TranslateFn } from '../i18n/Translator';
 import { OPEN_STATUSES } from '../services/ComplaintLifecycle';
 import { barChart } from './chart';
 import type { Flash } from './ConsoleSessions';
-import { ALL_STATUSES, ComplaintRow, ConsoleScope, DashboardData, DashboardGroup, HistoryEntry, isBreached, QueueFilters } from './ConsoleQueries';
+import { ALL_STATUSES, ComplaintRow, ConsoleScope, DashboardData, DashboardGroup, HistoryEntry, isBreached, Notice, QueueFilters } from './ConsoleQueries';
 import { html, raw, SafeHtml } from './html';
 
 /** What every page needs: the language, the signed-in official (if any) and the session's CSRF token. */
@@ -75,6 +75,11 @@ figcaption{font-weight:600;margin:0 0 .5rem}
 .chart-value{font-size:11px;fill:#4a5560}
 .desc{white-space:pre-wrap;overflow-wrap:anywhere}
 td.ticket{white-space:nowrap;font-weight:600}
+section.notices h2{margin-top:0}
+section.notices .table-wrap{max-height:22rem;overflow-y:auto}
+.progress{display:block;width:100%;max-width:760px;height:18px;border-radius:4px;background:#e6eaee}
+.stats.small dd{font-size:1.25rem}
+form.broadcast{display:flex;flex-direction:column;gap:.6rem;max-width:760px}
 @media (max-width:600px){main{padding:.6rem}th,td{padding:.4rem}dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:.4rem}
 table.cards thead{display:none}
 table.cards tr{display:block;border-bottom:2px solid #d8dee4;padding:.3rem 0}
@@ -134,7 +139,8 @@ export function slaText(t: TranslateFn, row: ComplaintRow, now: Date): { text: s
     return { text: t('console:sla.metInTime'), breached: false };
 }
 
-function csrfField(ctx: ViewContext): SafeHtml {
+/** The hidden field carrying the session's CSRF token, for every form that POSTs. */
+export function csrfField(ctx: ViewContext): SafeHtml {
     return html`<input type="hidden" name="_csrf" value="${ctx.csrfToken ?? ''}">`;
 }
 
@@ -144,13 +150,17 @@ function languageHref(ctx: ViewContext): string {
     return `/console/language/${other}?next=${encodeURIComponent(ctx.path)}`;
 }
 
-/** The page frame: header with navigation, language switch and sign-out; the flash message; the body. */
-export function layout(ctx: ViewContext, title: string, body: SafeHtml): string {
+/**
+ * The page frame: header with navigation, language switch and sign-out; the flash message; the body.
+ * `refreshSeconds` reloads the page by itself (a `<meta http-equiv="refresh">`: there is no script), for live reports.
+ */
+export function layout(ctx: ViewContext, title: string, body: SafeHtml, options: { refreshSeconds?: number } = {}): string {
     const { t } = ctx;
     const nav = ctx.official
         ? html`<nav aria-label="${t('console:nav.label')}">
 <a href="/console" id="nav-queue">${t('console:nav.queue')}</a>
 <a href="/console/dashboard" id="nav-dashboard">${t('console:nav.dashboard')}</a>
+<a href="/console/broadcasts" id="nav-broadcasts">${t('console:nav.broadcasts')}</a>
 <a href="${languageHref(ctx)}" id="language-switch" lang="${otherLanguage(ctx.language)}">${t('console:nav.otherLanguage')}</a>
 <form method="post" action="/console/sign-out">${csrfField(ctx)}<button type="submit" class="link" id="sign-out">${t('console:nav.signOut')}</button></form>
 </nav>
@@ -163,7 +173,8 @@ export function layout(ctx: ViewContext, title: string, body: SafeHtml): string 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<link rel="icon" href="data:,">
+${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${Math.max(1, Math.round(options.refreshSeconds))}">
+` : ''}<link rel="icon" href="data:,">
 <title>${title} · ${t('console:appName')}</title>
 <style>${raw(CSS)}</style>
 </head>
@@ -211,6 +222,8 @@ export function queuePage(ctx: ViewContext, data: {
     rows: ComplaintRow[];
     truncated: boolean;
     limit: number;
+    /** Complaints newly given to the official, newest first. */
+    notices: Notice[];
 }): string {
     const { t, now } = ctx;
     const statusOptions = [
@@ -242,6 +255,7 @@ export function queuePage(ctx: ViewContext, data: {
 <tbody>${rows}</tbody></table></div>`;
     return layout(ctx, t('console:queue.title'), html`<h1>${t('console:queue.title')}</h1>
 <p class="muted">${t('console:queue.scope', { area: data.scope.official.unitName, count: data.scope.subdivisions.length })}</p>
+${noticesPanel(ctx, data.notices)}
 <form method="get" action="/console" class="filters card" id="filters">
 <div><label for="f-status">${t('console:queue.status')}</label>${select('status', 'f-status', statusOptions, data.filters.status)}</div>
 <div><label for="f-category">${t('console:queue.category')}</label>${select('category', 'f-category', categoryOptions, data.filters.category ?? '')}</div>
@@ -251,6 +265,36 @@ export function queuePage(ctx: ViewContext, data: {
 <p id="queue-count">${t('console:queue.count', { count: data.rows.length })}</p>
 ${data.truncated ? html`<p class="flash error">${t('console:queue.truncated', { limit: data.limit })}</p>` : ''}
 ${table}`);
+}
+
+/** What the official typed with a reassignment or escalation: the note after "escalated to SDO Name: ". */
+function noticeReason(notice: Notice, official: Official | null): string {
+    const note = notice.event.note ?? '';
+    if (notice.kind === 'assigned' || !official) return '';
+    const prefix = `${notice.kind === 'escalated' ? 'escalated' : 'reassigned'} to ${official.level} ${official.name}: `;
+    return note.startsWith(prefix) ? note.slice(prefix.length) : '';
+}
+
+/** The notices panel of the queue: complaints assigned, escalated or handed over to the signed-in official. */
+function noticesPanel(ctx: ViewContext, notices: Notice[]): SafeHtml {
+    const { t, language } = ctx;
+    const label = (key: string) => t(`console:notices.col.${key}`);
+    const body = notices.length === 0
+        ? html`<p class="muted" id="notices-empty">${t('console:notices.empty')}</p>`
+        : html`<div class="table-wrap"><table class="cards" id="notices-table">
+<thead><tr><th>${label('time')}</th><th>${label('ticket')}</th><th>${label('what')}</th><th>${label('by')}</th><th>${label('reason')}</th><th>${label('status')}</th></tr></thead>
+<tbody>${notices.map((n) => html`<tr data-notice="${n.complaint.ticket}" data-kind="${n.kind}">
+<td data-label="${label('time')}">${formatDateTime(n.event.createdAt, language)}</td>
+<td class="ticket" data-label="${label('ticket')}"><a href="/console/complaints/${encodeURIComponent(n.complaint.ticket)}">${n.complaint.ticket}</a></td>
+<td data-label="${label('what')}">${t(`console:notices.kind.${n.kind}`)}</td>
+<td data-label="${label('by')}">${n.actor ? t('console:officialName', { name: n.actor.name, level: n.actor.level }) : n.event.actor === 'system' ? t('console:actor.system') : t('console:actor.unknown', { actor: n.event.actor })}</td>
+<td data-label="${label('reason')}" class="desc">${noticeReason(n, ctx.official)}</td>
+<td data-label="${label('status')}"><span class="badge ${n.complaint.status}">${statusLabel(t, n.complaint.status)}</span></td>
+</tr>`)}</tbody></table></div>`;
+    return html`<section class="card notices" id="notices" aria-labelledby="notices-heading">
+<h2 id="notices-heading">${t('console:notices.title')}</h2>
+${body}
+</section>`;
 }
 
 function actorLabel(t: TranslateFn, entry: HistoryEntry): string {
