@@ -251,6 +251,13 @@ describe('officials\' console over HTTP', () => {
             assert.equal((await f.client().signIn('je.rajatalab', 'demo-je-3')).status, 303);
         });
 
+        it('throttles parallel attempts too: at most 5 password checks get through at once', async () => {
+            const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => f.client().signIn('je.virajkhand', `wrong-parallel-${i}`)));
+            const statuses = answers.map((a) => a.status);
+            assert.equal(statuses.filter((s) => s === 401).length, 5, statuses.join(','));
+            assert.equal(statuses.filter((s) => s === 429).length, 7);
+        });
+
         it('redirects every page to sign-in without a session, and changes nothing on a POST', async () => {
             const complaint = await f.register(VIBHUTI_KHAND);
             const c = f.client();

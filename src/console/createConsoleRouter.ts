@@ -12,6 +12,9 @@ import { dashboardPage, detailPage, messagePage, queuePage, signInPage, statusLa
 import { AnnouncementForm, areaLabel, broadcastPage, broadcastsPage, MAX_ANNOUNCEMENT } from './broadcastViews';
 import { areaValue, ConsoleBroadcasts, parseAreaValue } from './ConsoleBroadcasts';
 
+
+/** Failed sign-ins allowed from one address per throttle window, across all usernames. */
+const ADDRESS_MAX_FAILURES = 30;
 /** How the console is served. */
 export interface ConsoleOptions {
     /** Adds `Secure` to the cookies: set it whenever the console is reached over HTTPS (directly or through a proxy). */
@@ -55,6 +58,8 @@ export function createConsoleRouter(app: BijliMitra, options: ConsoleOptions): R
     const queries = new ConsoleQueries(app.db, directory);
     const sessions = new ConsoleSessions(now, options.sessionIdleMs ?? SESSION_IDLE_MS);
     const throttle = new SignInThrottle(now);
+    // Generous enough for an office behind one NAT address, tight enough to stop spraying.
+    const addressThrottle = new SignInThrottle(now, ADDRESS_MAX_FAILURES);
     const consoleBroadcasts = new ConsoleBroadcasts(app.db, app.broadcasts);
     /** Announcement form tokens already posted (per official), with the broadcast each one made. */
     const submissions = new Map<string, Promise<number>>();
@@ -146,15 +151,20 @@ export function createConsoleRouter(app: BijliMitra, options: ConsoleOptions): R
             send(res, status, signInPage(context(req, language), { username, token, next, notice: { kind: 'error', text: message } }));
         };
         if (!cookieToken || !body._csrf || !sameSecret(cookieToken, body._csrf)) return again(403, t('console:signIn.expired'));
-        const wait = throttle.retryAfterMs(username);
+        // Per username and per address: one address cannot spray passwords across many usernames.
+        const addressKey = `address:${req.ip ?? req.socket.remoteAddress ?? ''}`;
+        const wait = Math.max(throttle.retryAfterMs(username), addressThrottle.retryAfterMs(addressKey));
         if (wait > 0) {
             res.set('Retry-After', String(Math.ceil(wait / 1000)));
             return again(429, t('console:signIn.throttled', { minutes: Math.ceil(wait / 60_000) }));
         }
+        // Counted as a failure before the (slow) password check, so parallel attempts cannot all slip through;
+        // a success forgets it again.
+        throttle.fail(username);
+        addressThrottle.fail(addressKey);
         const official = username && password.length <= 200 ? await directory.authenticate(username, password) : null;
         if (!official) {
-            throttle.fail(username);
-            app.logger.warn('console sign-in failed', { username: username.slice(0, 60) });
+            app.logger.warn('console sign-in failed', { usernameLength: username.length });
             return again(401, t('console:signIn.failed'));
         }
         throttle.succeed(username);
