@@ -123,6 +123,44 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
             assert.equal((await history(complaint.id)).filter((h) => h.endsWith('|system')).length, 2, 'one assignment and one escalation event');
         });
 
+        it('skips a level with no active official, and stops asking once nobody is left above', async () => {
+            const complaint = await register();
+            const sdo = await bot.dataSource.getRepository(Official).findOneByOrFail({ username: 'sdo.gomtinagar' });
+            await bot.dataSource.getRepository(Official).update({ id: sdo.id }, { active: false });
+            clock.advance(3);
+            await lifecycle.tick();
+            const current = await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id });
+            const owner = await bot.dataSource.getRepository(Official).findOneByOrFail({ id: current.assignedOfficialId! });
+            assert.deepEqual([owner.level, current.escalationLevel], ['XEN', 2]);
+            assert.ok(!notifier.sent.some((n) => n.officialId === sdo.id && n.text.key === 'officials:escalated'));
+            // At the top, a dispute reopens the complaint but the scheduler does not keep picking it.
+            for (let i = 0; i < 3; i++) { clock.advance(5); await lifecycle.tick(); }
+            await lifecycle.resolve(complaint.id, current.assignedOfficialId!, 'done');
+            await lifecycle.confirm(complaint.id, false);
+            clock.advance(1);
+            await lifecycle.tick();
+            assert.equal((await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id })).nextEscalationAt, null);
+        });
+
+        it('a complaint without an account is never "escalated" to nobody', async () => {
+            const complaint = await register('no_supply', null);
+            clock.advance(10);
+            assert.equal((await lifecycle.tick()).escalated, 0);
+            assert.ok(!notifier.sent.some((n) => n.complaintId === complaint.id && n.text.key === 'status:notice.escalated'));
+            assert.equal((await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id })).nextEscalationAt, null);
+        });
+
+        it('a complaint handed up to the SE climbs from there at the next breach', async () => {
+            const complaint = await register();
+            const se = await bot.dataSource.getRepository(Official).findOneByOrFail({ username: 'se.lucknow1' });
+            await lifecycle.reassign(complaint.id, complaint.assignedOfficialId!, se.id, 'needs circle approval');
+            clock.advance(3);
+            await lifecycle.tick();
+            const current = await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id });
+            const owner = await bot.dataSource.getRepository(Official).findOneByOrFail({ id: current.assignedOfficialId! });
+            assert.equal(owner.level, 'CE');
+        });
+
         it('closes a resolved complaint after the configured silence', async () => {
             const complaint = await register();
             await lifecycle.resolve(complaint.id, complaint.assignedOfficialId!, 'done');

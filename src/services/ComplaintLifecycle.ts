@@ -112,8 +112,13 @@ export class ComplaintLifecycle {
         if (!target?.active) throw new LifecycleError('no active official with that id');
         const complaint = await this.get(id);
         if (!OPEN_STATUSES.includes(complaint.status)) throw new LifecycleError(`a ${complaint.status} complaint cannot be reassigned`);
+        // Handing it to a higher official moves it up the ladder too, so the next breach climbs from there.
+        const targetLevel = OFFICIAL_LEVELS.indexOf(target.level);
         const updated = await this.db.transaction(async (m) => {
-            await m.getRepository(Complaint).update({ id }, { assignedOfficialId: target.id });
+            await m.getRepository(Complaint).update({ id }, {
+                assignedOfficialId: target.id,
+                escalationLevel: Math.max(complaint.escalationLevel, targetLevel),
+            });
             await this.event(m, id, complaint.status, { official: officialId }, `reassigned to ${target.level} ${target.name}${note ? `: ${note}` : ''}`);
             return m.getRepository(Complaint).findOneByOrFail({ id });
         });
@@ -128,28 +133,40 @@ export class ComplaintLifecycle {
     async escalate(id: number, actor: Actor, reason: string, expectedLevel?: number): Promise<boolean> {
         const complaint = await this.get(id);
         const level = expectedLevel ?? complaint.escalationLevel;
-        if (!OPEN_STATUSES.includes(complaint.status) || level + 1 >= OFFICIAL_LEVELS.length) return false;
+        if (!OPEN_STATUSES.includes(complaint.status)) return false;
         const consumer = complaint.accountNumber ? await this.backend.findConsumer(complaint.accountNumber) : null;
-        const nextLevel: OfficialLevel = OFFICIAL_LEVELS[level + 1];
-        const owner = consumer ? await this.directory.ownerFor(consumer, nextLevel) : null;
+        // The next level that has someone to act: an unstaffed level is skipped rather than "escalated" to nobody.
+        let target = level + 1;
+        let owner = null;
+        for (; consumer && target < OFFICIAL_LEVELS.length; target++) {
+            owner = await this.directory.ownerFor(consumer, OFFICIAL_LEVELS[target]);
+            if (owner) break;
+        }
         const now = this.now();
-        const atTop = level + 2 >= OFFICIAL_LEVELS.length;
+        if (!owner) {
+            // Nobody above (the top, a gap to the top, or no account to route by): stop the clock asking, so the
+            // scheduler does not pick this complaint again on every pass.
+            await this.db.run((m) => m.getRepository(Complaint).update({ id, escalationLevel: level }, { nextEscalationAt: null }));
+            return false;
+        }
+        const nextLevel: OfficialLevel = OFFICIAL_LEVELS[target];
+        const atTop = target + 1 >= OFFICIAL_LEVELS.length;
         const moved = await this.db.transaction(async (m) => {
             const result = await m.getRepository(Complaint).update(
                 { id, escalationLevel: level, status: In(OPEN_STATUSES) },
                 {
-                    escalationLevel: level + 1,
-                    assignedOfficialId: owner?.id ?? complaint.assignedOfficialId,
+                    escalationLevel: target,
+                    assignedOfficialId: owner.id,
                     nextEscalationAt: atTop ? null : new Date(now.getTime() + this.policy.escalationIntervalHours * 3600_000),
                 }
             );
             if (!result.affected) return false;
-            await this.event(m, id, complaint.status, actor, `escalated to ${nextLevel}${owner ? ` ${owner.name}` : ''}: ${reason}`);
+            await this.event(m, id, complaint.status, actor, `escalated to ${nextLevel} ${owner.name}: ${reason}`);
             return true;
         });
         if (!moved) return false;
         const updated = await this.get(id);
-        if (owner) await this.notifier.toOfficial(owner, updated, { key: 'officials:escalated', vars: { ticket: updated.ticket, level: nextLevel } });
+        await this.notifier.toOfficial(owner, updated, { key: 'officials:escalated', vars: { ticket: updated.ticket, level: nextLevel } });
         const { daysLate, amountInr } = this.compensationFor(updated, consumer?.areaClass ?? 'urban', now);
         await this.notifier.toConsumer(updated, { key: 'status:notice.escalated', vars: { ticket: updated.ticket, level: nextLevel, daysLate } });
         if (amountInr) {
