@@ -74,6 +74,8 @@ export interface AppConfig {
     schedulerIntervalSeconds: number;
     /** Days before a bill's due date that subscribed consumers are reminded. */
     billReminderDaysBefore: number;
+    /** Mark console cookies Secure (the console is served over HTTPS): on unless explicitly off for local use. */
+    consoleSecureCookies: boolean;
     /** Channels are on when their secrets are configured; null when off. */
     whatsapp: WhatsAppConfig | null;
     facebook: FacebookConfig | null;
@@ -161,6 +163,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         autoCloseHours: int('AUTO_CLOSE_HOURS', 72, 1, 2160),
         schedulerIntervalSeconds: int('SCHEDULER_INTERVAL_SECONDS', 60, 5, 3600),
         billReminderDaysBefore: int('BILL_REMINDER_DAYS_BEFORE', 3, 1, 30),
+        consoleSecureCookies: oneOf('CONSOLE_SECURE_COOKIES', ['auto', 'on', 'off'] as const, 'auto') !== 'off'
+            && (str('CONSOLE_SECURE_COOKIES', 'auto').toLowerCase() === 'on' || microsoftAppId !== '' || ['WHATSAPP_APP_SECRET', 'FACEBOOK_APP_SECRET', 'TWITTER_CONSUMER_SECRET'].some((n) => str(n) !== '')),
         whatsapp: null,
         facebook: null,
         twitter: null,

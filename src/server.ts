@@ -52,7 +52,7 @@ export async function startServer(
         });
     }
     if (options.console !== false) {
-        web.use('/console', createConsoleRouter(app, options.console ?? { secureCookies: app.config.microsoftAppId !== '' }));
+        web.use('/console', createConsoleRouter(app, options.console ?? { secureCookies: app.config.consoleSecureCookies }));
     }
     web.get('/healthz', (_req, res) => {
         res.json({ status: 'ok' });

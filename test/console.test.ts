@@ -347,7 +347,7 @@ describe('officials\' console over HTTP', () => {
             assert.ok(!sdo.includes(kapoorthala.ticket));
             const se = ticketsIn((await (await f.as('se.lucknow1', 'demo-se-1')).get('/console')).text);
             assert.ok(se.includes(vibhuti.ticket) && se.includes(viraj.ticket) && se.includes(kapoorthala.ticket));
-            assert.ok(!se.includes(noAccount.ticket));
+            assert.ok(se.includes(noAccount.ticket), 'an unrouted complaint shows to the SE so it can be routed');
             const otherDiscom = ticketsIn((await (await f.as('je.shastrinagar', 'demo-je-2')).get('/console')).text);
             assert.deepEqual(otherDiscom, []);
         });
@@ -389,8 +389,9 @@ describe('officials\' console over HTTP', () => {
 
         it('lets an official see and act on a complaint with no account once it is assigned to them', async () => {
             const se = await f.as('se.lucknow1', 'demo-se-1');
-            // The SE cannot see it yet (no account, not assigned to them).
-            assert.equal((await se.get(`/console/complaints/${noAccount.ticket}`)).status, 404);
+            // Unrouted (no account, nobody assigned), it shows to SDO level and above so someone can route it; not to JEs.
+            assert.equal((await se.get(`/console/complaints/${noAccount.ticket}`)).status, 200);
+            assert.equal((await (await f.as('je.vibhutikhand', 'demo-je-1')).get(`/console/complaints/${noAccount.ticket}`)).status, 404);
             const seId = (await f.official('se.lucknow1')).id;
             await f.app.lifecycle.reassign(noAccount.id, seId, seId, 'taken up from the 1912 desk');
             const page = await se.get(`/console/complaints/${noAccount.ticket}`);

@@ -590,7 +590,7 @@ describe('dialog flows', () => {
             await sayAll(user, [NO_POWER, LUCKNOW.account, 'yes']);
             assert.equal(await optOutOf(user), false);
             const reply = joined(await user.say('stop sending me messages'));
-            assert.match(reply, /will not receive announcements, reminders or updates/);
+            assert.match(reply, /will not receive area announcements or bill reminders/);
             assert.equal(await optOutOf(user), true);
             assertNoFailure(bot, transcriptText(user));
         });
@@ -599,7 +599,7 @@ describe('dialog flows', () => {
             const user = bot.conversation();
             await sayAll(user, ['bijli nahi aa rahi', 'cancel']);
             const reply = joined(await user.say('mujhe message mat bhejo'));
-            assert.match(reply, /सूचनाएँ, याद दिलाने वाले संदेश या अपडेट नहीं भेजे जाएँगे/);
+            assert.match(reply, /क्षेत्र की सूचनाएँ या बिल के याद दिलाने वाले संदेश नहीं भेजे जाएँगे/);
             assert.equal(await optOutOf(user), true);
         });
 
@@ -608,7 +608,7 @@ describe('dialog flows', () => {
         it('"stop sending me messages" at the main menu sets updatesOptOut', async () => {
             const user = await englishUser(bot);
             const reply = joined(await user.say('stop sending me messages'));
-            assert.match(reply, /will not receive announcements, reminders or updates/);
+            assert.match(reply, /will not receive area announcements or bill reminders/);
             assert.equal(await optOutOf(user), true);
         });
 
@@ -617,7 +617,7 @@ describe('dialog flows', () => {
             const user = bot.conversation();
             await user.say('stop sending me messages');
             const reply = joined(await user.say('English'));
-            assert.match(reply, /will not receive announcements, reminders or updates/);
+            assert.match(reply, /will not receive area announcements or bill reminders/);
             assert.equal(await optOutOf(user), true);
         });
     });

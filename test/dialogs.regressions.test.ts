@@ -113,14 +113,14 @@ describe('dialog regressions', () => {
         const identity = () => bot.dataSource.getRepository(ChannelIdentity).findOneByOrFail({ channelUserId: user.adapter.template.from!.id });
         assert.match(joined(await user.say('START')), /Area news goes to the area of a verified account/);
         assert.deepEqual([(await identity()).subscribed, (await identity()).updatesOptOut], [true, false]);
-        assert.match(joined(await user.say('STOP')), /will not receive announcements/);
+        assert.match(joined(await user.say('STOP')), /will not receive area announcements/);
         assert.deepEqual([(await identity()).subscribed, (await identity()).updatesOptOut], [false, true]);
         await user.say('menu');
         await user.say('7');
         assert.equal((await identity()).subscribed, true, 'the menu switched it back on');
         const hindi = bot.conversation();
         await hindi.say('नमस्ते');
-        assert.match(joined(await hindi.say('सदस्यता समाप्त')), /सूचनाएँ, याद दिलाने वाले संदेश या अपडेट नहीं भेजे जाएँगे/);
+        assert.match(joined(await hindi.say('सदस्यता समाप्त')), /क्षेत्र की सूचनाएँ या बिल के याद दिलाने वाले संदेश नहीं भेजे जाएँगे/);
     });
 
     it('remembers each user\'s latest conversation, to reach them with announcements', async () => {

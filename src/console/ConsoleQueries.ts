@@ -83,7 +83,17 @@ const LEVELS_OF_UNIT: Record<OrgUnitKind, OfficialLevel[]> = { subdivision: ['JE
 /** Whether `complaint` is one the official of `scope` may see and act on. */
 export function isVisible(scope: ConsoleScope, complaint: Complaint, consumer: Consumer | null): boolean {
     if (complaint.assignedOfficialId === scope.official.id) return true;
+    if (seesUnrouted(scope) && complaint.accountNumber === null && complaint.assignedOfficialId === null) return true;
     return consumer !== null && consumer.discom === scope.discom && scope.subdivisions.includes(consumer.subdivision);
+}
+
+/**
+ * A complaint registered without an account number has no area to route by, so no JE owns it. Until one is
+ * assigned it shows to officials of SDO level and above (of every discom: the address decides whose it is), who
+ * reassign it to the right JE.
+ */
+function seesUnrouted(scope: ConsoleScope): boolean {
+    return scope.official.level !== 'JE';
 }
 
 /** Median of a list of numbers; null when empty. */
@@ -272,6 +282,7 @@ export class ConsoleQueries {
             .leftJoinAndMapOne('c.assignee', Official, 'o', 'o.id = c.assignedOfficialId')
             .where(new Brackets((w) => {
                 w.where('c.assignedOfficialId = :scopeOfficialId', { scopeOfficialId: scope.official.id });
+                if (seesUnrouted(scope)) w.orWhere('(c.accountNumber IS NULL AND c.assignedOfficialId IS NULL)');
                 if (scope.subdivisions.length > 0) {
                     w.orWhere('(cons.discom = :scopeDiscom AND cons.subdivision IN (:...scopeSubdivisions))', {
                         scopeDiscom: scope.discom, scopeSubdivisions: scope.subdivisions,
