@@ -1,4 +1,5 @@
 import { strict as assert } from 'assert';
+import { continuationLogic } from '../adapters/shared/continuationLogic';
 import { Activity, BotAdapter, ConversationReference, ResourceResponse, TurnContext } from 'botbuilder';
 import type { ClaimsIdentity } from 'botframework-connector';
 import { DataSource } from 'typeorm';
@@ -72,7 +73,7 @@ class RecordingAdapter extends BotAdapter {
         logicOrAudience: ((context: TurnContext) => Promise<void>) | string,
         maybeLogic?: (context: TurnContext) => Promise<void>
     ): Promise<void> {
-        const logic = typeof logicOrAudience === 'function' ? logicOrAudience : maybeLogic!;
+        const logic = continuationLogic(logicOrAudience, maybeLogic);
         await this.continueConversation(reference, logic);
     }
 

@@ -1,17 +1,14 @@
-import { IncomingHttpHeaders } from 'http';
 import { Activity, ChannelAccount } from 'botbuilder';
 import { PlatformApiError } from '../shared/PlatformApiError';
-import { InboundBatch, OutboundPart, WebhookAdapter, WebhookAdapterOptions, WebhookResponse } from '../shared/WebhookAdapter';
-import { metaHandshake, verifyMetaSignature } from '../shared/metaWebhook';
+import { InboundBatch, OutboundPart } from '../shared/WebhookAdapter';
+import { MetaWebhookAdapter, MetaWebhookAdapterOptions } from '../shared/MetaWebhookAdapter';
 import { mapMessengerWebhook, MESSENGER_CHANNEL } from './mapMessengerWebhook';
 import { OUTSIDE_WINDOW } from './messengerErrors';
 import { MessagingType, MessengerClient } from './MessengerClient';
 import { MessengerPart, renderMessenger } from './renderMessenger';
 
 /** Settings of {@link MessengerAdapter}. */
-export interface MessengerAdapterOptions extends WebhookAdapterOptions {
-    appSecret: string;
-    verifyToken: string;
+export interface MessengerAdapterOptions extends MetaWebhookAdapterOptions {
     client: MessengerClient;
     /** Message tag for proactive sends outside the 24-hour window, e.g. `ACCOUNT_UPDATE` (never promotional). */
     messageTag: string;
@@ -21,21 +18,13 @@ export interface MessengerAdapterOptions extends WebhookAdapterOptions {
  * Facebook Messenger adapter, usable by any botbuilder bot: `GET`/`POST` on its webhook route go to
  * {@link handshake} and {@link handleWebhook}; replies go out through {@link MessengerClient}.
  */
-export class MessengerAdapter extends WebhookAdapter {
+export class MessengerAdapter extends MetaWebhookAdapter {
     readonly channelId = MESSENGER_CHANNEL;
 
     constructor(private readonly options: MessengerAdapterOptions) {
         super(options);
     }
 
-    /** Meta's `hub.mode=subscribe` verification: the challenge as plain text, or 403 for a wrong token. */
-    handshake(query: Record<string, unknown>): WebhookResponse {
-        return metaHandshake(query, this.options.verifyToken);
-    }
-
-    protected verifySignature(raw: Buffer, headers: IncomingHttpHeaders): boolean {
-        return verifyMetaSignature(raw, headers, this.options.appSecret);
-    }
 
     protected mapInbound(payload: unknown): InboundBatch {
         return mapMessengerWebhook(payload);

@@ -1,4 +1,5 @@
 import { IncomingHttpHeaders } from 'http';
+import { continuationLogic } from './continuationLogic';
 import {
     Activity, ActivityTypes, BotAdapter, ChannelAccount, ConversationReference, ResourceResponse, TurnContext,
 } from 'botbuilder';
@@ -248,8 +249,7 @@ export abstract class WebhookAdapter extends BotAdapter {
         logicOrAudience: TurnLogic | string,
         maybeLogic?: TurnLogic
     ): Promise<void> {
-        const logic = typeof logicOrAudience === 'function' ? logicOrAudience : maybeLogic;
-        if (!logic) throw new Error('continueConversationAsync needs the bot logic to run');
+        const logic = continuationLogic(logicOrAudience, maybeLogic);
         await this.continueConversation(reference, logic);
     }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'crypto';
+import { continuationLogic } from '../shared/continuationLogic';
 import {
     Activity, ActivityTypes, BotAdapter, ConversationReference, ResourceResponse, TurnContext,
 } from 'botbuilder';
@@ -103,8 +104,7 @@ export class TerminalAdapter extends BotAdapter {
         logicOrAudience: ((context: TurnContext) => Promise<void>) | string,
         maybeLogic?: (context: TurnContext) => Promise<void>
     ): Promise<void> {
-        const logic = typeof logicOrAudience === 'function' ? logicOrAudience : maybeLogic;
-        if (!logic) throw new Error('continueConversationAsync needs the bot logic to run');
+        const logic = continuationLogic(logicOrAudience, maybeLogic);
         await this.continueConversation(reference, logic);
     }
 }

@@ -1,9 +1,8 @@
-import { IncomingHttpHeaders } from 'http';
 import { Activity, ChannelAccount, ResourceResponse, TurnContext } from 'botbuilder';
 import { ChannelStore } from '../shared/ChannelStore';
 import { PlatformApiError } from '../shared/PlatformApiError';
-import { InboundBatch, OutboundPart, WebhookAdapter, WebhookAdapterOptions, WebhookResponse } from '../shared/WebhookAdapter';
-import { metaHandshake, verifyMetaSignature } from '../shared/metaWebhook';
+import { InboundBatch, OutboundPart } from '../shared/WebhookAdapter';
+import { MetaWebhookAdapter, MetaWebhookAdapterOptions } from '../shared/MetaWebhookAdapter';
 import { mapWhatsAppWebhook, WHATSAPP_CHANNEL } from './mapWhatsAppWebhook';
 import { renderWhatsApp, WhatsAppPart } from './renderWhatsApp';
 import { WhatsAppClient, WhatsAppRecipient } from './WhatsAppClient';
@@ -16,11 +15,9 @@ export interface WhatsAppTemplate {
 }
 
 /** Settings of {@link WhatsAppAdapter}. */
-export interface WhatsAppAdapterOptions extends WebhookAdapterOptions {
+export interface WhatsAppAdapterOptions extends MetaWebhookAdapterOptions {
     /** The business number this adapter answers for; messages to other numbers of the account are skipped. */
     phoneNumberId: string;
-    appSecret: string;
-    verifyToken: string;
     client: WhatsAppClient;
     /** Sent instead of free-form text outside the 24-hour window; without it such messages are recorded as undeliverable. */
     template?: WhatsAppTemplate;
@@ -36,21 +33,13 @@ const OUTSIDE_WINDOW = '131047';
  * window free-form messages are not attempted: the configured template is sent, or the message is recorded as
  * undeliverable with the reason.
  */
-export class WhatsAppAdapter extends WebhookAdapter {
+export class WhatsAppAdapter extends MetaWebhookAdapter {
     readonly channelId = WHATSAPP_CHANNEL;
 
     constructor(private readonly options: WhatsAppAdapterOptions) {
         super(options);
     }
 
-    /** Meta's `hub.mode=subscribe` verification: the challenge as plain text, or 403 for a wrong token. */
-    handshake(query: Record<string, unknown>): WebhookResponse {
-        return metaHandshake(query, this.options.verifyToken);
-    }
-
-    protected verifySignature(raw: Buffer, headers: IncomingHttpHeaders): boolean {
-        return verifyMetaSignature(raw, headers, this.options.appSecret);
-    }
 
     protected mapInbound(payload: unknown): InboundBatch {
         const batch = mapWhatsAppWebhook(payload);
