@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     app.logger.info('Bijli Mitra is listening', {
         port: server.port,
         messages: `http://localhost:${server.port}/api/messages`,
+        console: `http://localhost:${server.port}/console`,
         database: config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'postgres',
         auth: config.microsoftAppId ? 'Bot Framework app id configured' : 'none (Emulator mode: keep this port private)',
         channels: ['emulator/webchat (/api/messages)', ...channels.map((c) => `${c.route} (/webhooks/${c.route})`)],
