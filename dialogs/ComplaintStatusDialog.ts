@@ -5,6 +5,9 @@ import { formatDateTime } from '../src/i18n/format';
 import { extractEntities } from '../src/nlu/extractEntities';
 import { ComplaintWithHistory } from '../src/services/ComplaintService';
 import { AskAnswer, AskChoice, AskPrompt } from './AskPrompt';
+import { yesNoChoices } from './yesNo';
+import { LifecycleError } from '../src/services/ComplaintLifecycle';
+import { Complaint } from '../src/data/entities/Complaint';
 import { sayGaveUp } from './sayGaveUp';
 import { DialogServices } from './DialogServices';
 
@@ -19,6 +22,7 @@ export interface ComplaintStatusOptions {
 const ASK_HOW = 'status.how';
 const ASK_TICKET = 'status.ticket';
 const ASK_TICKET_AGAIN = 'status.ticketAgain';
+const ASK_FIXED = 'status.fixed';
 const MY_COMPLAINTS_LIMIT = 5;
 
 /**
@@ -40,10 +44,12 @@ export class ComplaintStatusDialog extends ComponentDialog {
             if (!ticket) return { key: 'status:retry.format' };
             return (await this.services.complaints.findByTicket(ticket)) ? true : { key: 'status:retry.unknown', vars: { ticket } };
         }, { freeText: true }));
-        this.addDialog(new WaterfallDialog('status.flow', [this.how.bind(this), this.ticket.bind(this), this.show.bind(this)]));
+        this.addDialog(new AskPrompt(ASK_FIXED, services.output));
+        this.addDialog(new WaterfallDialog('status.flow', [this.how.bind(this), this.ticket.bind(this), this.show.bind(this), this.confirmFixed.bind(this)]));
         this.addDialog(new WaterfallDialog(ASK_TICKET_AGAIN, [
             async (step: WaterfallStepContext) => step.prompt(ASK_TICKET, AskPrompt.options('status:retry.unknown', { ticket: (step.options as { ticket: string }).ticket })),
             this.show.bind(this),
+            this.confirmFixed.bind(this),
         ]));
         this.initialDialogId = 'status.flow';
     }
@@ -83,7 +89,37 @@ export class ComplaintStatusDialog extends ComponentDialog {
             return step.replaceDialog(ASK_TICKET_AGAIN, { ticket: ticket ?? '' });
         }
         await step.context.sendActivity(this.describe(step.context, found));
+        const { complaint } = found;
+        // The one who registered it (or holds its account) may confirm or dispute an official's "resolved" here too,
+        // e.g. when the question came while they were busy with something else.
+        if (complaint.status === 'resolved' && (await this.isTheirs(step, complaint))) {
+            (step.values as { confirming: number }).confirming = complaint.id;
+            return step.prompt(ASK_FIXED, AskPrompt.options('status:askFixedAgain', { ticket: complaint.ticket }, yesNoChoices()));
+        }
         return step.endDialog();
+    }
+
+    private async confirmFixed(step: WaterfallStepContext) {
+        const id = (step.values as { confirming?: number }).confirming;
+        const answer = step.result as AskAnswer | undefined;
+        if (id === undefined || !answer) return step.endDialog();
+        if (answer.gaveUp) return sayGaveUp(step);
+        const { t } = TurnData.of(step.context);
+        try {
+            const complaint = await this.services.lifecycle.confirm(id, answer.choice === 'yes');
+            await step.context.sendActivity(t(answer.choice === 'yes' ? 'status:fixedConfirmed' : 'status:reopened', { ticket: complaint.ticket }));
+        } catch (error) {
+            if (!(error instanceof LifecycleError)) throw error;
+        }
+        return step.endDialog();
+    }
+
+    private async isTheirs(step: WaterfallStepContext, complaint: Complaint): Promise<boolean> {
+        const activity = step.context.activity;
+        if (complaint.channel === activity.channelId && complaint.channelUserId === activity.from.id) return true;
+        if (!complaint.accountNumber) return false;
+        const accounts = await this.services.identities.verifiedAccounts(TurnData.of(step.context).identity.id);
+        return accounts.includes(complaint.accountNumber);
     }
 
     private async showMine(context: TurnContext): Promise<void> {

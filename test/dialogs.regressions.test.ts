@@ -129,5 +129,22 @@ describe('dialog regressions', () => {
         const identity = await bot.dataSource.getRepository(ChannelIdentity).findOneByOrFail({ channelUserId: user.adapter.template.from!.id });
         assert.equal(JSON.parse(identity.conversationRef!).conversation.id, user.adapter.template.conversation!.id);
     });
+
+    it('the status check lets the consumer dispute a "resolved" they missed', async () => {
+        const user = await englishUser(bot);
+        await sayAll(user, ['no power since morning in our street', LUCKNOW.account]);
+        const ticket = joined(await user.say('yes')).match(/C[0-9]{4}-[0-9]{4,}/)![0];
+        const complaint = await bot.dataSource.getRepository(Complaint).findOneByOrFail({ ticket });
+        await bot.app.lifecycle.resolve(complaint.id, complaint.assignedOfficialId!, 'fuse replaced');
+        const stranger = await englishUser(bot);
+        const theirView = joined(await stranger.say(`status ${ticket}`));
+        assert.match(theirView, /marked resolved/);
+        assert.doesNotMatch(theirView, /Is the problem really solved/, 'only the consumer may confirm');
+        await user.say('menu');
+        const status = joined(await user.say(`status ${ticket}`));
+        assert.match(status, /The officer says complaint .* is fixed\. Is the problem really solved\?/);
+        assert.match(joined(await user.say('no')), /reopened/);
+        assert.equal((await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id })).status, 'reopened');
+    });
 });
 
