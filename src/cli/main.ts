@@ -8,6 +8,8 @@ const USAGE = `Usage: bijli-mitra <command>
   chat [--phone 98xxxxxxxx]         talk to the bot in this terminal (demo data, no credentials);
                                     --phone pretends the channel reported that number
   nlu                               read JSON lines {"text": ...} on stdin, write what the recognizer understood
+  nlu evaluate FILE [--json]        score the recognizer on labelled JSON lines {"text","intent","language"}:
+                                    accuracy per language and per intent, confusion matrix, misses
   import consumers|bills|officials|org-units <file.csv>
                                     load consumers (with meters), bills, officials or the discom hierarchy from CSV
   migrate                           create or upgrade the database schema at DATABASE_URL
