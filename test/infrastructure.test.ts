@@ -80,8 +80,27 @@ describe('logging', () => {
 });
 
 describe('locales', () => {
-    it('are complete: every text in every language with the same placeholders', () => {
-        assert.deepEqual(checkLocales(), []);
+    it('are complete: every text in every language with the same placeholders, and every text the code uses exists', () => {
+        assert.deepEqual(checkLocales().filter((p) => p.severity !== 'warning'), []);
+    });
+
+    it('report plural forms, JSON errors with line and column, texts the code uses but lacks, unused texts and long button titles', () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bm-locales2-'));
+        const code = path.join(dir, 'code');
+        for (const sub of ['en', 'hi', 'code']) fs.mkdirSync(path.join(dir, sub));
+        fs.writeFileSync(path.join(dir, 'en', 'x.json'), JSON.stringify({ bills_one: '{{count}} bill', bills_other: '{{count}} bills', unused: 'u', btn: 'A very long button title indeed here' }));
+        fs.writeFileSync(path.join(dir, 'hi', 'x.json'), JSON.stringify({ bills_other: '{{count}} बिल', unused: 'u', btn: 'बटन' }));
+        fs.writeFileSync(path.join(dir, 'en', 'y.json'), '{"a": "b"}');
+        fs.writeFileSync(path.join(dir, 'hi', 'y.json'), '{\n  "a": "b"\n  "c": "d"\n}');
+        fs.writeFileSync(path.join(code, 'dialog.ts'), "t('x:bills', { count }); t('x:missingText'); const c = { label: { key: 'x:btn' } };");
+        const problems = checkLocales(dir, { sourceDirs: [code] }).map((p) => `${p.severity ?? 'error'}|${p.file}|${p.key ?? ''}|${p.message}`);
+        const has = (pattern: RegExp) => assert.ok(problems.some((p) => pattern.test(p)), `${pattern} in\n${problems.join('\n')}`);
+        has(/^error\|locales\/hi\/x\.json\|bills\|plural form\(s\) bills_one missing/);
+        has(/^error\|locales\/hi\/y\.json\|\|not valid JSON at line 3, column \d+/);
+        has(/^error\|locales\/en\/x\.json\|missingText\|the code uses this text but no file has it/);
+        has(/^warning\|locales\/en\/x\.json\|unused\|no code uses this text/);
+        has(/^warning\|locales\/en\/x\.json\|btn\|button title of 36 characters/);
+        assert.ok(!problems.some((p) => /\|bills\|no code uses/.test(p)), 'plural forms of a used key are used');
     });
 
     it('tell a maintainer exactly what broke', () => {

@@ -1,24 +1,36 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LANGUAGES } from '../i18n/Translator';
-import { LOCALES_DIR } from '../paths';
+import { LOCALES_DIR, PACKAGE_ROOT } from '../paths';
 
-/** One thing a locale maintainer has to fix. */
+/** One thing a locale maintainer should look at; `warning`s do not fail the check. */
 export interface LocaleProblem {
     file: string;
     key?: string;
     message: string;
+    severity?: 'error' | 'warning';
+}
+
+/** Where the checker looks for the keys the code uses. */
+export interface LocaleCheckOptions {
+    /** Folders of source code to scan; default src, dialogs, adapters of the package. */
+    sourceDirs?: string[];
 }
 
 const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
+// Button and list-row titles on WhatsApp (channels issue): longer ones are shown as a list, or as numbered text.
+const BUTTON_TITLE_LIMIT = 20;
+const LIST_ROW_LIMIT = 24;
 
 /**
- * Compares every language with English: each namespace file must exist and be valid JSON, every key must exist in
- * every language (plural forms count as one key), values must be text (or lists of text where English has a list),
- * and the `{{variables}}` of a text must be the same in every language.
+ * Checks `locales/` the way a translator needs it checked, with file, key and a plain reason for each problem:
+ * invalid JSON (with line and column); a file, text or list missing in one language; texts no language has any more;
+ * `{{placeholders}}` that differ between languages; plural forms a language needs; texts the code uses that no file
+ * has (errors) and texts no code uses (warnings); button titles too long for WhatsApp's buttons or lists (warnings).
  */
-export function checkLocales(localesDir: string = LOCALES_DIR): LocaleProblem[] {
+export function checkLocales(localesDir: string = LOCALES_DIR, options: LocaleCheckOptions = {}): LocaleProblem[] {
     const problems: LocaleProblem[] = [];
+    const catalogues = new Map<string, Map<string, Record<string, unknown>>>();
     const load = (language: string, file: string): Record<string, unknown> | null => {
         const full = path.join(localesDir, language, file);
         const shown = path.join('locales', language, file);
@@ -26,10 +38,11 @@ export function checkLocales(localesDir: string = LOCALES_DIR): LocaleProblem[] 
             problems.push({ file: shown, message: 'file is missing (copy it from locales/en and translate it)' });
             return null;
         }
+        const text = fs.readFileSync(full, 'utf8');
         try {
-            return flatten(JSON.parse(fs.readFileSync(full, 'utf8')) as Record<string, unknown>);
+            return flatten(JSON.parse(text) as Record<string, unknown>);
         } catch (error) {
-            problems.push({ file: shown, message: `not valid JSON: ${(error as Error).message} (check for a missing comma or quote)` });
+            problems.push({ file: shown, message: `not valid JSON${where(text, error as Error)}: ${(error as Error).message} (check for a missing comma or quote)` });
             return null;
         }
     };
@@ -37,10 +50,12 @@ export function checkLocales(localesDir: string = LOCALES_DIR): LocaleProblem[] 
     for (const file of files) {
         const english = load('en', file);
         if (!english) continue;
+        catalogues.set(file, new Map([['en', english]]));
         const englishKeys = baseKeys(english);
         for (const language of LANGUAGES.filter((l) => l !== 'en')) {
             const other = load(language, file);
             if (!other) continue;
+            catalogues.get(file)!.set(language, other);
             const shown = path.join('locales', language, file);
             const otherKeys = baseKeys(other);
             for (const key of englishKeys.keys()) {
@@ -60,26 +75,130 @@ export function checkLocales(localesDir: string = LOCALES_DIR): LocaleProblem[] 
                 if (extra.length) problems.push({ file: shown, key, message: `unknown {{${extra.join('}}, {{')}}}: the bot does not fill these in (check the spelling)` });
             }
         }
-        for (const language of LANGUAGES) {
-            const values = language === 'en' ? english : load(language, file);
-            for (const [key, value] of Object.entries(values ?? {})) {
-                if (typeof value === 'string' && value.trim() === '') problems.push({ file: path.join('locales', language, file), key, message: 'empty text' });
+        for (const [language, values] of catalogues.get(file)!) {
+            const shown = path.join('locales', language, file);
+            for (const [key, value] of Object.entries(values)) {
+                if (typeof value === 'string' && value.trim() === '') problems.push({ file: shown, key, message: 'empty text' });
+            }
+            problems.push(...pluralProblems(language, shown, values));
+        }
+    }
+    problems.push(...usageProblems(catalogues, options.sourceDirs ?? ['src', 'dialogs', 'adapters'].map((d) => path.join(PACKAGE_ROOT, d))));
+    return problems;
+}
+
+/** `bijli-mitra locales check`: prints every problem and exits 1 if there is any error (warnings alone pass). */
+export async function runLocalesCheck(_args: string[]): Promise<number> {
+    const problems = checkLocales();
+    const errors = problems.filter((p) => p.severity !== 'warning');
+    for (const p of problems) {
+        process.stdout.write(`${p.severity === 'warning' ? 'warning' : 'error'}: ${p.file}${p.key ? ` → ${p.key}` : ''}: ${p.message}\n`);
+    }
+    if (errors.length === 0) {
+        process.stdout.write(`Locales are complete: every language has every text with the same {{placeholders}}${problems.length ? ` (${problems.length} warning(s) above)` : ''}.\n`);
+        return 0;
+    }
+    process.stdout.write(`\n${errors.length} problem(s) to fix${problems.length > errors.length ? `, ${problems.length - errors.length} warning(s)` : ''}.\n`);
+    return 1;
+}
+
+/** Plural forms each language needs (CLDR categories), for every key written with plural suffixes. */
+function pluralProblems(language: string, shown: string, values: Record<string, unknown>): LocaleProblem[] {
+    const needed = new Intl.PluralRules(language).resolvedOptions().pluralCategories as string[];
+    const forms = new Map<string, Set<string>>();
+    for (const key of Object.keys(values)) {
+        const match = PLURAL_SUFFIX.exec(key);
+        if (!match) continue;
+        const base = key.slice(0, -match[0].length);
+        forms.set(base, (forms.get(base) ?? new Set()).add(match[1]));
+    }
+    const problems: LocaleProblem[] = [];
+    for (const [base, have] of forms) {
+        const missing = needed.filter((category) => !have.has(category));
+        if (missing.length) {
+            problems.push({ file: shown, key: base, message: `plural form(s) ${missing.map((m) => `${base}_${m}`).join(', ')} missing: this language needs ${needed.join(', ')}` });
+        }
+    }
+    return problems;
+}
+
+/**
+ * Keys the code names (`'ns:key'`) that no file has, keys no code names, and button titles too long for WhatsApp.
+ * Keys built at run time (`` `complaint:categories.${id}` ``) count as using everything under their prefix.
+ */
+function usageProblems(catalogues: Map<string, Map<string, Record<string, unknown>>>, sourceDirs: string[]): LocaleProblem[] {
+    const namespaces = [...catalogues.keys()].map((f) => f.slice(0, -5));
+    const literal = new Set<string>();
+    const prefixes = new Set<string>();
+    const buttonKeys = new Set<string>();
+    const keyPattern = new RegExp(`['"\`]((?:${namespaces.join('|')}):[A-Za-z0-9_.]*)(\\$\\{)?`, 'g');
+    for (const file of sourceFiles(sourceDirs)) {
+        const code = fs.readFileSync(file, 'utf8');
+        for (const match of code.matchAll(keyPattern)) {
+            if (match[2]) prefixes.add(match[1]);
+            else if (!match[1].endsWith(':')) literal.add(match[1]);
+        }
+        for (const match of code.matchAll(/label: \{ key: [`'"]([a-z]+:[A-Za-z0-9_.]+)/g)) buttonKeys.add(match[1]);
+    }
+    const problems: LocaleProblem[] = [];
+    const english = (ns: string) => catalogues.get(`${ns}.json`)?.get('en') ?? {};
+    const exists = (full: string) => {
+        const [ns, key] = full.split(':');
+        const values = english(ns);
+        return key in values || Object.keys(values).some((k) => k.replace(PLURAL_SUFFIX, '') === key || k.startsWith(`${key}.`));
+    };
+    for (const full of literal) {
+        if (!exists(full)) problems.push({ file: path.join('locales', 'en', `${full.split(':')[0]}.json`), key: full.split(':')[1], message: 'the code uses this text but no file has it: add it to every language' });
+    }
+    for (const [file, languages] of catalogues) {
+        const ns = file.slice(0, -5);
+        for (const key of Object.keys(languages.get('en') ?? {})) {
+            const full = `${ns}:${key.replace(PLURAL_SUFFIX, '')}`;
+            const used = literal.has(full) || [...literal].some((l) => full.startsWith(`${l}.`))
+                || [...prefixes].some((p) => full.startsWith(p));
+            if (!used) problems.push({ file: path.join('locales', 'en', file), key, message: 'no code uses this text (remove it, or check the key)', severity: 'warning' });
+        }
+    }
+    const reported = new Set<string>();
+    for (const full of buttonKeys) {
+        const [ns, key] = full.split(':');
+        for (const [language, values] of catalogues.get(`${ns}.json`) ?? []) {
+            for (const [k, value] of Object.entries(values)) {
+                if (typeof value !== 'string' || !(k === key || (k.startsWith(key) && [...prefixes].includes(full)))) continue;
+                const length = [...value.replace(/\{\{[^}]*\}\}/g, '')].length;
+                const shown = path.join('locales', language, `${ns}.json`);
+                if (reported.has(`${shown}|${k}`)) continue;
+                reported.add(`${shown}|${k}`);
+                if (length > LIST_ROW_LIMIT) problems.push({ file: shown, key: k, message: `button title of ${length} characters: over ${LIST_ROW_LIMIT}, WhatsApp shows this choice as numbered text instead of a button or list`, severity: 'warning' });
+                else if (length > BUTTON_TITLE_LIMIT) problems.push({ file: shown, key: k, message: `button title of ${length} characters: over ${BUTTON_TITLE_LIMIT}, WhatsApp shows this choice in a list instead of as a button`, severity: 'warning' });
             }
         }
     }
     return problems;
 }
 
-/** `bijli-mitra locales check`: prints every problem and exits 1 if there is any. */
-export async function runLocalesCheck(_args: string[]): Promise<number> {
-    const problems = checkLocales();
-    if (problems.length === 0) {
-        process.stdout.write('Locales are complete: every language has every text with the same {{placeholders}}.\n');
-        return 0;
-    }
-    for (const p of problems) process.stdout.write(`${p.file}${p.key ? ` → ${p.key}` : ''}: ${p.message}\n`);
-    process.stdout.write(`\n${problems.length} problem(s) found.\n`);
-    return 1;
+function sourceFiles(dirs: string[]): string[] {
+    const out: string[] = [];
+    const walk = (dir: string) => {
+        if (!fs.existsSync(dir)) return;
+        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+            const full = path.join(dir, entry.name);
+            if (entry.isDirectory()) walk(full);
+            else if (entry.name.endsWith('.ts')) out.push(full);
+        }
+    };
+    dirs.forEach(walk);
+    return out;
+}
+
+/** " at line L, column C" for a JSON.parse error that gives a position. */
+function where(text: string, error: Error): string {
+    const position = /position (\d+)/.exec(error.message);
+    if (!position) return '';
+    const before = text.slice(0, Number(position[1]));
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    return ` at line ${line}, column ${column}`;
 }
 
 function flatten(value: Record<string, unknown>, prefix = ''): Record<string, unknown> {

@@ -8,7 +8,7 @@ export const LANGUAGES = ['en', 'hi'] as const;
 /** One of {@link LANGUAGES}. */
 export type Language = typeof LANGUAGES[number];
 
-/** Text lookup for one language: `t('complaint:askAccount', { name })`. */
+/** Text lookup for one language: `t('common:account.unknown', { account })`. */
 export type TranslateFn = (key: string, vars?: Record<string, unknown>) => string;
 
 /** Maps any locale tag (`hi-IN`, `hi-Latn`, `en-US`) to a reply language, or null when it is neither. */
