@@ -1,6 +1,7 @@
 import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
 import { toAsciiDigits } from '../src/nlu/normalizeText';
+import { recognizeNumbers } from '../src/nlu/hindi/recognizeNumbers';
 import { ConsumerRecord, MeterRecord } from '../src/services/UtilityBackend';
 import { AskAnswer, AskPrompt } from './AskPrompt';
 import { sayGaveUp } from './sayGaveUp';
@@ -18,11 +19,17 @@ export interface MeterReadingOptions {
 const ASK_READING = 'reading.value';
 const ASK_CONFIRM = 'reading.confirm';
 
-/** Reads a meter reading typed as digits: Devanagari digits, spaces and Indian or Western grouping commas allowed. */
+/**
+ * Reads a meter reading: digits (Devanagari too, with spaces and Indian or Western grouping commas) or one number
+ * in words ("बारह हज़ार तीन सौ", "barah hazaar").
+ */
 export function parseReading(text: string): number | null {
     const compact = toAsciiDigits(text).replace(/(kwh|units?|यूनिट|kw)/gi, '').replace(/[\s,]/g, '');
-    if (!/^[0-9]{1,9}(\.[0-9]+)?$/.test(compact)) return null;
-    return Math.floor(Number(compact));
+    if (/^[0-9]{1,9}(\.[0-9]+)?$/.test(compact)) return Math.floor(Number(compact));
+    const numbers = recognizeNumbers(text.replace(/(kwh|units?|यूनिट)/gi, ' '));
+    const [only] = numbers;
+    if (numbers.length !== 1 || !Number.isFinite(only.value) || only.value < 0) return null;
+    return Math.floor(only.value);
 }
 
 /**

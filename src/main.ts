@@ -51,12 +51,18 @@ async function main(): Promise<void> {
             .catch((error: Error) => app.logger.error('scheduler pass failed', { error }))
             .finally(() => { ticking = false; });
     }, config.schedulerIntervalSeconds * 1000);
+    // Translators see their edits without a restart while developing.
+    const stopWatching = process.env.NODE_ENV === 'production' ? () => undefined : app.translator.watch((file, error) => {
+        if (error) app.logger.warn('locale file not reloaded: not valid JSON', { file, reason: error.message });
+        else app.logger.info('locale file reloaded', { file });
+    });
     let stopping = false;
     const stop = async (signal: string) => {
         if (stopping) return;
         stopping = true;
         app.logger.info('shutting down', { signal });
         clearInterval(scheduler);
+        stopWatching();
         await app.outboundQueue.stop();
         await server.close();
         // Webhooks were acknowledged before their turns ran: let those turns and their replies finish.

@@ -146,5 +146,15 @@ describe('dialog regressions', () => {
         assert.match(joined(await user.say('no')), /reopened/);
         assert.equal((await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id })).status, 'reopened');
     });
+
+    it('takes a meter reading written in Hindi number words', async () => {
+        const user = await englishUser(bot, { phoneNumber: LUCKNOW.mobile! });
+        await sayAll(user, ['meter reading', LUCKNOW.account]);
+        const words = 'छह हज़ार दो सौ';
+        assert.match(joined(await user.say(words)), /New reading 6200 kWh/);
+        await user.say('yes');
+        const [reading] = await bot.dataSource.getRepository(MeterReading).find();
+        assert.equal(reading.reading, 6200);
+    });
 });
 

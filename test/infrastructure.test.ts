@@ -9,6 +9,7 @@ import { Logger, maskNumbers } from '../src/logger';
 import { checkLocales } from '../src/cli/localesCheck';
 import { LOCALES_DIR } from '../src/paths';
 import { ComplaintCategories } from '../src/services/ComplaintCategories';
+import { Translator } from '../src/i18n/Translator';
 import { ReferenceNumbers } from '../src/services/ReferenceNumbers';
 import { freshPostgresSchema } from './support/postgres';
 
@@ -118,6 +119,23 @@ describe('locales', () => {
         assert.ok(problems.some((p) => /hi\/a\.json\|greet\|unknown \{\{naam\}\}/.test(p)));
         assert.ok(problems.some((p) => /hi\/b\.json\|\|not valid JSON/.test(p)));
         assert.ok(!problems.some((p) => /\|n\|/.test(p)), 'plural forms count as one key');
+    });
+});
+
+describe('translator', () => {
+    it('reloads an edited locale file, and keeps the texts in use when the edit is not valid JSON', () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bm-reload-'));
+        for (const language of ['en', 'hi']) fs.mkdirSync(path.join(dir, language));
+        fs.writeFileSync(path.join(dir, 'en', 'common.json'), '{"greeting": "Hello"}');
+        fs.writeFileSync(path.join(dir, 'hi', 'common.json'), '{"greeting": "नमस्ते"}');
+        const translator = new Translator(dir);
+        assert.equal(translator.forLanguage('en')('greeting'), 'Hello');
+        fs.writeFileSync(path.join(dir, 'en', 'common.json'), '{"greeting": "Hello again"}');
+        assert.equal(translator.reload('en', 'common'), null);
+        assert.equal(translator.forLanguage('en')('greeting'), 'Hello again');
+        fs.writeFileSync(path.join(dir, 'en', 'common.json'), '{"greeting": ');
+        assert.ok(translator.reload('en', 'common') instanceof Error);
+        assert.equal(translator.forLanguage('en')('greeting'), 'Hello again');
     });
 });
 

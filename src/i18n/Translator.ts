@@ -28,7 +28,7 @@ export class Translator {
     /** Namespaces found on disk (file names of `locales/en`). */
     readonly namespaces: string[];
 
-    constructor(localesDir: string = LOCALES_DIR) {
+    constructor(private readonly localesDir: string = LOCALES_DIR) {
         this.namespaces = fs.readdirSync(path.join(localesDir, 'en')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
         const resources: Record<string, Record<string, unknown>> = {};
         for (const language of LANGUAGES) {
@@ -50,6 +50,31 @@ export class Translator {
             returnNull: false,
             interpolation: { escapeValue: false },
         });
+    }
+
+    /**
+     * Re-reads one edited locale file, so translators see their change in the running bot (development). A file
+     * that is not valid JSON is skipped with the error returned; the texts in use stay as they were.
+     */
+    reload(language: string, namespace: string): Error | null {
+        if (!(LANGUAGES as readonly string[]).includes(language) || !this.namespaces.includes(namespace)) return null;
+        try {
+            const texts = JSON.parse(fs.readFileSync(path.join(this.localesDir, language, `${namespace}.json`), 'utf8'));
+            this.i18n.addResourceBundle(language, namespace, texts, false, true);
+            return null;
+        } catch (error) {
+            return error as Error;
+        }
+    }
+
+    /** Watches `locales/` and reloads a file when it changes (development only: file watching is not free). */
+    watch(onReload: (file: string, error: Error | null) => void): () => void {
+        const watchers = LANGUAGES.map((language) => fs.watch(path.join(this.localesDir, language), (_event, name) => {
+            if (!name || !String(name).endsWith('.json')) return;
+            const namespace = String(name).slice(0, -5);
+            onReload(path.join('locales', language, String(name)), this.reload(language, namespace));
+        }));
+        return () => watchers.forEach((w) => w.close());
     }
 
     /** A lookup bound to `language`; never changes the process-wide language. */
