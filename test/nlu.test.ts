@@ -113,6 +113,39 @@ describe('entities', () => {
         assert.equal(text.slice(numbers[0].start, numbers[0].end), '१,२५,०००');
     });
 
+    it('reads rupee amounts in every common form as one amount, never also as a bare number', () => {
+        const forms: Array<[string, string, string]> = [
+            ['Rs. 1,250/- ka bill', '1250', 'Rs. 1,250/-'],
+            ['₹1,250 bill', '1250', '₹1,250'],
+            ['INR 2000 due', '2000', 'INR 2000'],
+            ['my bill is 1250 rs', '1250', '1250 rs'],
+            ['बिल बारह सौ पचास रुपये आया', '1250', 'बारह सौ पचास रुपये'],
+        ];
+        for (const [text, value, span] of forms) {
+            const found = extractEntities(text).filter((e) => e.type === 'amount' || e.type === 'number');
+            assert.deepEqual(found.map((e) => [e.type, e.value, text.slice(e.start, e.end)]), [['amount', value, span]], text);
+        }
+    });
+
+    it('reads Hindi and romanized number words, but not the English verb "do"', () => {
+        const values = (text: string, language?: string) =>
+            extractEntities(text, language).filter((e) => e.type === 'number').map((e) => e.value);
+        assert.deepEqual(values('डेढ़ हज़ार का बिल'), ['1500']);
+        assert.deepEqual(values('bill dhai hazaar aaya', 'hi-Latn'), ['2500']);
+        assert.deepEqual(values('what do I do', 'en'), []);
+    });
+
+    it('reads when the problem began from "since" phrases, and the recognizer passes them on', () => {
+        const now = new Date(2026, 10, 26, 12, 0, 0);
+        const since = (text: string) => extractEntities(text, 'hi-Latn', now).find((e) => e.type === 'since')?.value;
+        assert.equal(since('kal raat se light nahi'), new Date(2026, 10, 25, 21, 0, 0).toISOString());
+        assert.equal(since('3 दिन से बिजली नहीं'), new Date(2026, 10, 23, 0, 0, 0).toISOString());
+        assert.equal(since('light nahi hai'), undefined);
+        const recognized = new IntentRecognizer().recognize('teen din se bijli nahi');
+        assert.equal(recognized.intent, 'complaint.no_supply');
+        assert.ok(recognized.entities.some((e) => e.type === 'since'));
+    });
+
     it('reads Indian mobile numbers with or without +91', () => {
         assert.equal(parseMobileNumber('+91 98765 43210'), '9876543210');
         assert.equal(parseMobileNumber('०९८७६५४३२१०'), '9876543210');

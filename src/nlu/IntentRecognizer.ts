@@ -57,8 +57,8 @@ export class IntentRecognizer implements Recognizer {
     /** Classifies `text`; `fallbackLanguage` is returned as the language when the text does not show one. */
     recognize(text: string, fallbackLanguage: DetectedLanguage = 'en'): Recognition {
         const input = typeof text === 'string' ? text : '';
-        const entities = extractEntities(input);
         const language = detectLanguage(input, fallbackLanguage);
+        const entities = extractEntities(input, language);
         const tokens = tokenize(foldForMatching(input.slice(0, 2000)));
         const present = new Set<string>();
         for (const token of tokens) for (const concept of this.conceptsOf(token)) present.add(concept);

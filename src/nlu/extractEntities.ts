@@ -1,8 +1,13 @@
+import { recognizeCurrency, recognizeNumbers } from './hindi/recognizeNumbers';
+import { sinceWhen } from './hindiDates';
 import { toAsciiDigits } from './normalizeText';
 
-/** An entity found in a message; `value` is normalised (ASCII digits, canonical ticket form). */
+/**
+ * An entity found in a message; `value` is normalised: ASCII digits, canonical ticket form, rupees for `amount`,
+ * an ISO timestamp for `since` (when the problem began: "kal raat se", "3 दिन से").
+ */
 export interface Entity {
-    type: 'accountNumber' | 'ticket' | 'number';
+    type: 'accountNumber' | 'ticket' | 'number' | 'amount' | 'since';
     value: string;
     /** Offsets into the original text. */
     start: number;
@@ -13,12 +18,16 @@ const TICKET = /(?<![\p{L}\p{N}])[Cc]\s?-?\s?([0-9]{4})\s?-?\s?([0-9]{4,6})(?![0
 const TEN_DIGITS = /(?<![0-9])[0-9](?:[ -]?[0-9]){9}(?![ -]?[0-9])/g;
 const NUMBER = /(?<![0-9.])[0-9]{1,3}(?:,[0-9]{2,3})+(?:\.[0-9]+)?(?![0-9])|(?<![0-9.])[0-9]+(?:\.[0-9]+)?(?![0-9])/g;
 
+const DEVANAGARI = /[\u0900-\u097f]/;
+
 /**
- * Finds ticket numbers (`C2611-0042`), 10-digit account numbers (Devanagari digits, spaces and dashes allowed) and
- * other numbers (Indian or Western grouping) in `text`. A 10-digit run is reported as `accountNumber`; whether it is
- * really a mobile number is for the dialog that asked to decide.
+ * Finds ticket numbers (`C2611-0042`), 10-digit account numbers (Devanagari digits, spaces and dashes allowed),
+ * rupee amounts (`₹1,250`, `Rs. 1250/-`, `बारह सौ पचास रुपए`), other numbers (Indian or Western grouping, Hindi
+ * number words) and a "since when" phrase in `text`. A 10-digit run is reported as `accountNumber`; whether it is
+ * really a mobile number is for the dialog that asked to decide. Romanized number words ("teen", "do") are read only
+ * when `language` is not `en`, where "do" is a verb. `now` anchors "since" phrases.
  */
-export function extractEntities(text: string): Entity[] {
+export function extractEntities(text: string, language: string = 'hi', now: Date = new Date()): Entity[] {
     // Digit transliteration keeps offsets, so matches map straight back onto `text`.
     const ascii = toAsciiDigits(text);
     const entities: Entity[] = [];
@@ -37,11 +46,33 @@ export function extractEntities(text: string): Entity[] {
         entities.push({ type: 'accountNumber', value: match[0].replace(/[ -]/g, ''), start, end });
         taken.push([start, end]);
     }
+    // Cheap gates first: the word recognizers cost far more than the regular expressions.
+    const mayHoldWords = DEVANAGARI.test(text) || (language !== 'en' && /[a-z]{2}/i.test(text));
+    if (mayHoldWords || /rs|inr|₹|rupe|rupa/i.test(text)) {
+        for (const amount of recognizeCurrency(text)) {
+            // Recognizers-Text spans end on their last character; ours end after it.
+            const end = amount.end + 1;
+            if (amount.isoCurrency !== 'INR' || amount.value === null || !free(amount.start, end)) continue;
+            entities.push({ type: 'amount', value: String(amount.value), start: amount.start, end });
+            taken.push([amount.start, end]);
+        }
+    }
     for (const match of ascii.matchAll(NUMBER)) {
         const start = match.index ?? 0;
         const end = start + match[0].length;
         if (!free(start, end)) continue;
         entities.push({ type: 'number', value: String(Number(match[0].replace(/,/g, ''))), start, end });
+        taken.push([start, end]);
+    }
+    if (mayHoldWords) {
+        for (const number of recognizeNumbers(text)) {
+            const end = number.end + 1;
+            if (!free(number.start, end) || /^[0-9,.\-]+$/.test(toAsciiDigits(number.text))) continue;
+            entities.push({ type: 'number', value: String(number.value), start: number.start, end });
+            taken.push([number.start, end]);
+        }
+        const since = sinceWhen(text, now);
+        if (since) entities.push({ type: 'since', value: since.toISOString(), start: 0, end: text.length });
     }
     return entities.sort((a, b) => a.start - b.start);
 }
