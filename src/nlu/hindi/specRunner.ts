@@ -5,13 +5,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { recognizeCurrency, recognizeNumbers, recognizeOrdinals } from './recognizeNumbers';
+import { recognizePercent } from './recognizePercent';
 
 export interface SpecResult { Text: string; TypeName: string; Start: number; End: number; Resolution?: Record<string, unknown> }
 export interface SpecCase { Input: string; Results: SpecResult[]; NotSupported?: string; NotSupportedByDesign?: string }
 export interface CaseOutcome { input: string; expected: SpecResult[]; got: SpecResult[]; pass: boolean; notSupportedDotnet: boolean }
 export interface FileOutcome { file: string; total: number; passed: number; rate: number; failures: CaseOutcome[] }
 
-export const SPEC_FILES = ['Number/Hindi/NumberModel.json', 'Number/Hindi/OrdinalModel.json', 'NumberWithUnit/Hindi/CurrencyModel.json'] as const;
+export const SPEC_FILES = [
+    'Number/Hindi/NumberModel.json',
+    'Number/Hindi/OrdinalModel.json',
+    'Number/Hindi/PercentModel.json',
+    'NumberWithUnit/Hindi/CurrencyModel.json',
+] as const;
 
 /** Walks up from `from` looking for shared/fixtures/recognizers-text (or uses BIJLI_RECOGNIZERS_FIXTURES). */
 export function findSpecRoot(from: string = __dirname): string {
@@ -37,6 +43,9 @@ function recognize(file: string, input: string): SpecResult[] {
     if (file.includes('OrdinalModel')) {
         return recognizeOrdinals(input).map((r) => ({ Text: r.text, TypeName: r.typeName, Start: r.start, End: r.end, Resolution: { ...r.resolution } }));
     }
+    if (file.includes('PercentModel')) {
+        return recognizePercent(input).map((r) => ({ Text: r.text, TypeName: r.typeName, Start: r.start, End: r.end, Resolution: { value: `${r.value}%` } }));
+    }
     if (file.includes('CurrencyModel')) {
         return recognizeCurrency(input).map((r) => {
             const res: Record<string, unknown> = { value: r.value === null ? null : String(r.value), unit: r.unit };
@@ -60,6 +69,7 @@ function resultMatches(file: string, e: SpecResult, g: SpecResult): boolean {
     if (e.Text !== g.Text || e.Start !== g.Start || e.End !== g.End || e.TypeName !== g.TypeName) return false;
     const er = e.Resolution ?? {};
     const gr = g.Resolution ?? {};
+    if (file.includes('Percent')) return String(er.value) === String(gr.value);
     if (!sameNumber(er.value, gr.value) && !(file.includes('Ordinal') && String(er.value) === String(gr.value))) return false;
     if (file.includes('Ordinal')) return String(er.offset) === String(gr.offset) && er.relativeTo === gr.relativeTo;
     if (file.includes('Currency')) return er.unit === gr.unit && (er.isoCurrency ?? null) === (gr.isoCurrency ?? null);
