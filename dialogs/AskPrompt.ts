@@ -171,5 +171,47 @@ function matchButton(turn: TurnData, text: string, choices: AskChoice[]): string
     for (const choice of choices) {
         if (choice.synonymsKey && turn.wordList(choice.synonymsKey).some((word) => foldForMatching(word) === folded)) return choice.value;
     }
-    return null;
+    return matchLeadingSynonym(turn, text, choices, fold);
+}
+
+/**
+ * Consumers answer in sentences ("नहीं, अभी भी लाइट नहीं है", "haan sahi hai, darj karo"). The first clause picks a
+ * choice when it is made only of that choice's synonyms, and the rest holds no other choice's synonym. A clause that
+ * merely starts with one ("no power since morning", "ji nahi") is not an answer: it is asked again.
+ */
+function matchLeadingSynonym(turn: TurnData, text: string, choices: AskChoice[], fold: (value: string) => string): string | null {
+    // Digits mean the consumer typed data (a ticket, an account), which the dialog reads itself.
+    if (/[0-9]/.test(toAsciiDigits(text))) return null;
+    const [first, ...rest] = text.split(/[,.!?।;:\n]/u);
+    const words = (value: string) => fold(value).split(/\s+/u).filter(Boolean);
+    const clause = words(first ?? '');
+    const after = words(rest.join(' '));
+    if (clause.length === 0 || rest.length === 0) return null;
+    let picked: string | null = null;
+    for (const choice of choices) {
+        if (!choice.synonymsKey) continue;
+        const synonyms = turn.wordList(choice.synonymsKey).map(words).filter((w) => w.length > 0);
+        if (coveredBy(clause, synonyms)) {
+            if (picked !== null) return null;
+            picked = choice.value;
+        }
+    }
+    for (const choice of choices) {
+        if (!choice.synonymsKey || choice.value === picked) continue;
+        const synonyms = turn.wordList(choice.synonymsKey).map(words).filter((w) => w.length > 0);
+        if (synonyms.some((synonym) => after.some((_, i) => synonym.every((word, k) => after[i + k] === word)))) return null;
+    }
+    return picked;
+}
+
+/** Whether `clause` splits into a sequence of `phrases` ("haan" + "sahi hai"). */
+function coveredBy(clause: string[], phrases: string[][]): boolean {
+    const reachable = [true, ...clause.map(() => false)];
+    for (let i = 0; i < clause.length; i++) {
+        if (!reachable[i]) continue;
+        for (const phrase of phrases) {
+            if (phrase.every((word, k) => clause[i + k] === word)) reachable[i + phrase.length] = true;
+        }
+    }
+    return reachable[clause.length];
 }

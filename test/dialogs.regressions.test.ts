@@ -147,6 +147,22 @@ describe('dialog regressions', () => {
         assert.equal((await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id })).status, 'reopened');
     });
 
+    it('a yes/no question takes an answer followed by a sentence, and asks again when the reply is unclear', async () => {
+        const user = await englishUser(bot);
+        await sayAll(user, ['no power since morning in our street', LUCKNOW.account]);
+        // Two unclear replies: a third would end the attempt ("no power since morning…" is covered by the bad-input suite).
+        for (const unclear of ['ji nahi', 'yes, but no light']) {
+            assert.match(joined(await user.say(unclear)), /choose one of the options/, `"${unclear}" is asked again`);
+        }
+        const ticket = joined(await user.say('haan sahi hai, darj karo')).match(/C[0-9]{4}-[0-9]{4,}/)![0];
+        const complaint = await bot.dataSource.getRepository(Complaint).findOneByOrFail({ ticket });
+        await bot.app.lifecycle.resolve(complaint.id, complaint.assignedOfficialId!, 'fuse replaced');
+        await user.say('menu');
+        assert.match(joined(await user.say(`status ${ticket}`)), /Is the problem really solved\?/);
+        assert.match(joined(await user.say('नहीं, अभी भी लाइट नहीं है')), /reopened/);
+        assert.equal((await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id })).status, 'reopened');
+    });
+
     it('takes a meter reading written in Hindi number words', async () => {
         const user = await englishUser(bot, { phoneNumber: LUCKNOW.mobile! });
         await sayAll(user, ['meter reading', LUCKNOW.account]);
