@@ -187,21 +187,14 @@ function matchLeadingSynonym(turn: TurnData, text: string, choices: AskChoice[],
     const clause = words(first ?? '');
     const after = words(rest.join(' '));
     if (clause.length === 0 || rest.length === 0) return null;
-    let picked: string | null = null;
-    for (const choice of choices) {
-        if (!choice.synonymsKey) continue;
-        const synonyms = turn.wordList(choice.synonymsKey).map(words).filter((w) => w.length > 0);
-        if (coveredBy(clause, synonyms)) {
-            if (picked !== null) return null;
-            picked = choice.value;
-        }
-    }
-    for (const choice of choices) {
-        if (!choice.synonymsKey || choice.value === picked) continue;
-        const synonyms = turn.wordList(choice.synonymsKey).map(words).filter((w) => w.length > 0);
-        if (synonyms.some((synonym) => after.some((_, i) => synonym.every((word, k) => after[i + k] === word)))) return null;
-    }
-    return picked;
+    const phrasesOf = choices
+        .filter((choice) => choice.synonymsKey)
+        .map((choice) => ({ value: choice.value, phrases: turn.wordList(choice.synonymsKey!).map(words).filter((w) => w.length > 0) }));
+    const picked = phrasesOf.filter(({ phrases }) => coveredBy(clause, phrases));
+    if (picked.length !== 1) return null;
+    const mentions = (phrases: string[][]) => phrases.some((phrase) => after.some((_, i) => phrase.every((word, k) => after[i + k] === word)));
+    if (phrasesOf.some(({ value, phrases }) => value !== picked[0].value && mentions(phrases))) return null;
+    return picked[0].value;
 }
 
 /** Whether `clause` splits into a sequence of `phrases` ("haan" + "sahi hai"). */
