@@ -22,6 +22,7 @@ export { detectLanguage, DetectedLanguage } from './nlu/detectLanguage';
 export { extractEntities, parseAccountNumber, parseMobileNumber, Entity } from './nlu/extractEntities';
 export { recognizeNumbers, recognizeOrdinals, recognizeCurrency } from './nlu/hindi/recognizeNumbers';
 export { recognizePercent } from './nlu/hindi/recognizePercent';
+export { recognizePhoneNumbers } from './nlu/hindi/recognizePhoneNumbers';
 export { extractDates, parseDates, sinceWhen } from './nlu/hindiDates';
 export { Translator, Language, LANGUAGES, TranslateFn } from './i18n/Translator';
 export { UtilityBackend, ConsumerRecord, MeterRecord, BillRecord } from './services/UtilityBackend';

@@ -7,6 +7,7 @@ import { extractEntities, parseAccountNumber, parseMobileNumber } from '../src/n
 import { detectLanguage } from '../src/nlu/detectLanguage';
 import { INTENTS, IntentRecognizer } from '../src/nlu/IntentRecognizer';
 import { foldForMatching, skeleton } from '../src/nlu/normalizeText';
+import { recognizePhoneNumbers } from '../src/nlu/hindi/recognizePhoneNumbers';
 
 interface Example { text: string; intent: string; language: 'en' | 'hi' | 'hi-Latn' }
 
@@ -144,6 +145,12 @@ describe('entities', () => {
         const recognized = new IntentRecognizer().recognize('teen din se bijli nahi');
         assert.equal(recognized.intent, 'complaint.no_supply');
         assert.ok(recognized.entities.some((e) => e.type === 'since'));
+    });
+
+    it('finds phone numbers in text but not short numbers, ids or URL parts', () => {
+        const phones = (text: string) => recognizePhoneNumbers(text).map((p) => p.text);
+        assert.deepEqual(phones('call 0522-2287525 or +91 94150 12345'), ['0522-2287525', '+91 94150 12345']);
+        assert.deepEqual(phones('bill 1500 aaya, meter abc12345678, https://x.in/?q=1234567890abc'), []);
     });
 
     it('reads Indian mobile numbers with or without +91', () => {
