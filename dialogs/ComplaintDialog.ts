@@ -205,6 +205,15 @@ export class ComplaintDialog extends ComponentDialog {
         return step.prompt(ASK_CONFIRM, AskPrompt.options(account ? 'complaint:confirm' : 'complaint:confirmNoAccount', vars, yesNoChoices()));
     }
 
+    /** When the consumer's own words say the problem began ("kal raat se", "since 6 am"), from the first that does. */
+    private problemSince(texts: Array<string | undefined>): Date | null {
+        for (const text of texts) {
+            const since = text ? this.services.recognizer.recognize(text, 'hi-Latn').entities.find((e) => e.type === 'since') : undefined;
+            if (since) return new Date(since.value);
+        }
+        return null;
+    }
+
     private async save(step: WaterfallStepContext) {
         const answer = step.result as AskAnswer;
         const turn = TurnData.of(step.context);
@@ -231,6 +240,7 @@ export class ComplaintDialog extends ComponentDialog {
             sourceActivityKey: activity.id ? `${activity.channelId}/${activity.conversation.id}/${activity.id}` : null,
             conversationRef: JSON.stringify(TurnContext.getConversationReference(activity)),
             language: turn.language,
+            problemSince: this.problemSince([values.description, (step.options as ComplaintDialogOptions | undefined)?.text]),
         });
         // A redelivered confirmation returns the complaint already started; its clock is not restarted.
         const started = complaint.dueAt ? complaint : await this.services.lifecycle.start(complaint);

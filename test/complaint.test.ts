@@ -5,6 +5,11 @@ import { TestBot } from './support/TestBot';
 
 const ACCOUNT = '1234567890';
 
+/** The same instant with Indian wall-clock time in its UTC fields. */
+function inIndia(date: Date): Date {
+    return new Date(date.getTime() + 330 * 60_000);
+}
+
 describe('complaint registration', () => {
     let bot: TestBot;
     beforeEach(async () => { bot = await TestBot.create(); });
@@ -35,5 +40,30 @@ describe('complaint registration', () => {
         assert.equal(complaint.channel, 'test');
         const history = await bot.dataSource.getRepository(ComplaintEvent).findBy({ complaintId: complaint.id });
         assert.deepEqual(history.map((h) => h.status), ['registered', 'assigned']);
+        // "since morning": 08:00 Indian time today (or yesterday, when run before 08:00), whatever the server's zone.
+        assert.ok(complaint.problemSince, 'the time the consumer gave is stored');
+        assert.equal(inIndia(complaint.problemSince).getUTCHours(), 8);
+        assert.ok(complaint.problemSince.getTime() <= Date.now() && Date.now() - complaint.problemSince.getTime() < 86_400_000);
+    });
+
+    it('stores when the problem began from romanised Hindi, and nothing when the consumer does not say', async () => {
+        const user = bot.conversation();
+        await user.open();
+        await user.say('English');
+        await user.say('kal raat se bijli nahi hai gali me');
+        await user.say(ACCOUNT);
+        await user.say('yes');
+        const other = bot.conversation();
+        await other.open();
+        await other.say('English');
+        await other.say('the power keeps going off in our street');
+        await other.say(ACCOUNT);
+        await other.say('yes');
+        const [first, second] = await complaints();
+        assert.ok(first.problemSince, 'kal raat se is read');
+        const yesterday = inIndia(new Date(Date.now() - 86_400_000));
+        assert.equal(inIndia(first.problemSince).toISOString().slice(0, 10), yesterday.toISOString().slice(0, 10));
+        assert.ok(inIndia(first.problemSince).getUTCHours() >= 18, `night starts in the evening, got ${first.problemSince.toISOString()}`);
+        assert.equal(second.problemSince, null);
     });
 });

@@ -34,6 +34,7 @@ describe('officials\' console in headless Chromium', function () {
         const registered = await bot.app.services.complaints.register({
             accountNumber: '1234567890', category: 'no_supply', description: 'No light in the whole lane since 6 am <b>urgent</b>',
             address: null, contactMobile: null, channel: 'test', channelUserId: 'browser-user', sourceActivityKey: null,
+            problemSince: new Date('2026-11-26T06:00:00+05:30'),
         });
         complaint = await bot.app.lifecycle.start(registered);
         // One consumer of Vibhuti Khand who asked for area news, linked to the Lucknow demo account.
@@ -96,6 +97,7 @@ describe('officials\' console in headless Chromium', function () {
         // The consumer's markup is shown as text, not rendered.
         assert.equal((await page.textContent('#detail-description'))?.trim(), 'No light in the whole lane since 6 am <b>urgent</b>');
         assert.equal(await page.locator('#detail-description b').count(), 0);
+        assert.match((await page.textContent('#detail-problem-since')) ?? '', /26 Nov 2026, 6:00 am/, 'when the consumer said it began');
 
         await page.fill('#resolve-note', 'Fuse replaced at the pole; supply restored at 11:40');
         await Promise.all([page.waitForURL(`${base}/console/complaints/${complaint.ticket}`), page.click('#resolve-submit')]);

@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { PACKAGE_ROOT } from '../src/paths';
 import { extractEntities, parseAccountNumber, parseMobileNumber } from '../src/nlu/extractEntities';
@@ -8,19 +9,22 @@ import { detectLanguage } from '../src/nlu/detectLanguage';
 import { INTENTS, IntentRecognizer } from '../src/nlu/IntentRecognizer';
 import { foldForMatching, skeleton } from '../src/nlu/normalizeText';
 import { recognizePhoneNumbers } from '../src/nlu/hindi/recognizePhoneNumbers';
+import { NaiveBayesIntentModel, readCorpus } from '../src/nlu/NaiveBayesIntentModel';
 
 interface Example { text: string; intent: string; language: 'en' | 'hi' | 'hi-Latn' }
 
-const EXAMPLES: Example[] = fs.readFileSync(path.join(PACKAGE_ROOT, 'test', 'nlu', 'examples.jsonl'), 'utf8')
+const EXAMPLES: Example[] = fs.readFileSync(path.join(PACKAGE_ROOT, 'src', 'nlu', 'corpus', 'examples.jsonl'), 'utf8')
     .split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Example);
 
 // The corpus was written independently of the lexicon, but the lexicon was then tuned on it: these are
 // regression floors for everyday phrasing, not a held-out accuracy (see the closing note of the issue).
-const INTENT_FLOOR = 0.93;
-const LANGUAGE_FLOOR = 0.93;
+const INTENT_FLOOR = 0.97;
+const LANGUAGE_FLOOR = 0.97;
 
 describe('intent recognizer', () => {
     const recognizer = new IntentRecognizer();
+    // The model learns from this same corpus, so with it the corpus says little; the rules alone must hold on it.
+    const rulesAlone = new IntentRecognizer(undefined, undefined, null);
 
     it('has a labelled corpus covering every intent in all three language forms', () => {
         assert.ok(EXAMPLES.length >= 450, `${EXAMPLES.length} examples`);
@@ -38,7 +42,7 @@ describe('intent recognizer', () => {
             const misses: string[] = [];
             let languageHits = 0;
             for (const example of examples) {
-                const r = recognizer.recognize(example.text);
+                const r = rulesAlone.recognize(example.text);
                 if (r.intent !== example.intent) misses.push(`${example.intent} ← ${r.intent}: ${example.text}`);
                 if (r.language === example.language) languageHits += 1;
             }
@@ -47,6 +51,63 @@ describe('intent recognizer', () => {
             assert.ok(languageHits / examples.length >= LANGUAGE_FLOOR, `language accuracy ${(languageHits / examples.length * 100).toFixed(1)}%`);
         });
     }
+
+    it('reads a greeting only where a message opens with it', () => {
+        assert.equal(rulesAlone.recognize('hi').intent, 'greeting');
+        assert.equal(rulesAlone.recognize('namaste ji').intent, 'greeting');
+        assert.notEqual(rulesAlone.recognize('ek hi mahine ka do baar paisa kat gaya').intent, 'greeting');
+        assert.notEqual(rulesAlone.recognize('AC not starting since evening').intent, 'greeting');
+    });
+
+    it('takes the language a consumer asks for, not the one they say they cannot read', () => {
+        const cases: Array<[string, string]> = [
+            ["please use English, I can't read Hindi", 'language.en'],
+            ['मुझे हिंदी पढ़ने में दिक्कत है, English में बताइए', 'language.en'],
+            ['mujhe hindi padhne me dikkat h english me bolo', 'language.en'],
+            ["I don't understand English, reply in Hindi", 'language.hi'],
+            ['english nahi aati, hindi me bolo', 'language.hi'],
+            ['hindi se english me karo', 'language.en'],
+        ];
+        for (const [text, intent] of cases) assert.equal(rulesAlone.recognize(text).intent, intent, text);
+    });
+
+    it('joins words written apart ("opt out", "don\'t", "fir bhi") and does not take common English words for misspelt cues', () => {
+        assert.equal(rulesAlone.recognize('opt out of updates').intent, 'unsubscribe');
+        assert.equal(rulesAlone.recognize("don't send me any more notifications").intent, 'unsubscribe');
+        assert.equal(rulesAlone.recognize('maine bhar diya tha fir bhi bakaya dikha raha').intent, 'complaint.billing');
+        // "please" once matched "poles" by its consonants, turning any polite message into a fallen-line report.
+        assert.equal(rulesAlone.recognize('alerts band kar do please').intent, 'unsubscribe');
+        assert.equal(rulesAlone.recognize('can I pay through UPI?').intent, 'bill.pay');
+    });
+
+    it('lets the corpus-trained model decide where no rule is sure, at a score that starts a flow but never interrupts one', () => {
+        // Words no rule lists: "टिमटिमा" (flickering), "phat" (burst).
+        for (const [text, intent] of [['बल्ब टिमटिमा रहा है', 'complaint.voltage'], ['trans phat gya bhai zor ki awaz aayi', 'complaint.transformer']] as const) {
+            assert.equal(rulesAlone.recognize(text).intent, 'none', `rules alone: ${text}`);
+            const r = recognizer.recognize(text);
+            assert.equal(r.intent, intent, text);
+            assert.ok(r.score >= 0.5 && r.score < 0.7, `score ${r.score}`);
+        }
+        // A sure rule is never overruled.
+        assert.equal(recognizer.recognize('transformer jal gaya').intent, 'complaint.transformer');
+    });
+
+    it('trains the same model from the same examples, and names the line of a bad corpus file', () => {
+        const examples = [
+            { text: 'light nahi hai', intent: 'complaint.no_supply' }, { text: 'bijli gayi', intent: 'complaint.no_supply' },
+            { text: 'bill kitna hai', intent: 'bill.query' }, { text: 'mera bill batao', intent: 'bill.query' },
+        ];
+        const a = NaiveBayesIntentModel.train(examples);
+        const b = NaiveBayesIntentModel.train([...examples]);
+        for (const text of ['bijli nahi', 'bill?', 'light gayi kal se']) assert.deepEqual(a.predict(text), b.predict(text));
+        assert.equal(a.predict('bijli nahi hai').intent, 'complaint.no_supply');
+        assert.equal(a.predict('bill batao').intent, 'bill.query');
+        assert.ok(a.predict('bill batao').probability > 0.5);
+        assert.throws(() => NaiveBayesIntentModel.train([]), /no examples/);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-'));
+        fs.writeFileSync(path.join(dir, 'a.jsonl'), '{"text":"x","intent":"none"}\n{"text":"y"}\n');
+        assert.throws(() => readCorpus(dir), /a\.jsonl:2: each line needs "text" and "intent"/);
+    });
 
     it('understands the everyday phrasings the dialogs rely on', () => {
         const cases: Array<[string, string]> = [
@@ -136,12 +197,25 @@ describe('entities', () => {
         assert.deepEqual(values('what do I do', 'en'), []);
     });
 
-    it('reads when the problem began from "since" phrases, and the recognizer passes them on', () => {
-        const now = new Date(2026, 10, 26, 12, 0, 0);
-        const since = (text: string) => extractEntities(text, 'hi-Latn', now).find((e) => e.type === 'since')?.value;
-        assert.equal(since('kal raat se light nahi'), new Date(2026, 10, 25, 21, 0, 0).toISOString());
-        assert.equal(since('3 दिन से बिजली नहीं'), new Date(2026, 10, 23, 0, 0, 0).toISOString());
+    it('reads when the problem began from "since" phrases in Indian time, in Hindi and English, and the recognizer passes them on', () => {
+        // Noon in Lucknow; the expected instants are written with their +05:30 offset, so the server's zone does not matter.
+        const now = new Date('2026-11-26T12:00:00+05:30');
+        const since = (text: string, language = 'hi-Latn') => extractEntities(text, language, now).find((e) => e.type === 'since');
+        assert.equal(since('kal raat se light nahi')?.value, new Date('2026-11-25T21:00:00+05:30').toISOString());
+        assert.equal(since('3 दिन से बिजली नहीं')?.value, new Date('2026-11-23T00:00:00+05:30').toISOString());
+        assert.equal(since('subah se bijli nahi')?.value, new Date('2026-11-26T06:00:00+05:30').toISOString());
         assert.equal(since('light nahi hai'), undefined);
+        // English goes through Microsoft's English recognizer, with the span of the phrase.
+        const yesterday = since('no power since yesterday in our lane', 'en');
+        assert.equal(yesterday?.value, new Date('2026-11-25T00:00:00+05:30').toISOString());
+        assert.deepEqual([yesterday?.start, yesterday?.end], [9, 24]);
+        assert.equal(since('light gone since last night', 'en')?.value, new Date('2026-11-25T20:00:00+05:30').toISOString());
+        assert.equal(since('no electricity for 3 days', 'en')?.value, new Date('2026-11-23T12:00:00+05:30').toISOString());
+        assert.equal(since('since 6 am no supply', 'en')?.value, new Date('2026-11-26T06:00:00+05:30').toISOString());
+        // "Since Monday" is the Monday gone by, never the next one.
+        assert.equal(since('power cut since Monday', 'en')?.value, new Date('2026-11-23T00:00:00+05:30').toISOString());
+        assert.equal(since('the meter for my shop is faulty', 'en'), undefined);
+        assert.equal(since('I want to pay my bill', 'en'), undefined);
         const recognized = new IntentRecognizer().recognize('teen din se bijli nahi');
         assert.equal(recognized.intent, 'complaint.no_supply');
         assert.ok(recognized.entities.some((e) => e.type === 'since'));

@@ -7,10 +7,10 @@ import { PACKAGE_ROOT } from '../src/paths';
 import { DetectedLanguage } from '../src/nlu/detectLanguage';
 import { INTENTS, Intent, IntentRecognizer, Recognition, Recognizer } from '../src/nlu/IntentRecognizer';
 import { evaluate, formatEvaluation, LabelledExample, parseLabelledJsonl } from '../src/nlu/evaluateRecognizer';
+import { CORPUS_DIR, readCorpus } from '../src/nlu/NaiveBayesIntentModel';
 
 const CLI = path.join(PACKAGE_ROOT, 'bin', 'bijli-mitra.js');
-const HELDOUT = path.join(PACKAGE_ROOT, 'test', 'nlu', 'heldout.jsonl');
-const TUNING = path.join(PACKAGE_ROOT, 'test', 'nlu', 'examples.jsonl');
+const HELDOUT = path.join(PACKAGE_ROOT, 'test', 'nlu', 'heldout-5.jsonl');
 
 /** A recognizer that answers from a fixed table, so the arithmetic can be checked by hand. */
 class TableRecognizer implements Recognizer {
@@ -184,34 +184,36 @@ describe('nlu evaluate command', () => {
     });
 });
 
-describe('held-out corpus (test/nlu/heldout.jsonl)', () => {
+describe('held-out corpus (test/nlu/heldout-5.jsonl)', () => {
     const { examples, errors } = parseLabelledJsonl(fs.readFileSync(HELDOUT, 'utf8'));
     const normalise = (t: string) => t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 
-    it('is valid, balanced over every intent and language form, and disjoint from the tuning corpus', () => {
+    it('is valid, covers every intent and language form, and shares no text with the corpus the recognizer learns from', () => {
         assert.deepEqual(errors, []);
-        assert.ok(examples.length >= 200);
+        assert.ok(examples.length >= 250, `${examples.length} examples`);
         for (const intent of INTENTS) {
-            for (const language of ['en', 'hi', 'hi-Latn'] as const) {
-                const n = examples.filter((e) => e.intent === intent && e.language === language).length;
-                assert.ok(n >= 4, `${intent}/${language} has ${n} examples`);
-            }
+            const n = examples.filter((e) => e.intent === intent).length;
+            assert.ok(n >= 5, `${intent} has ${n} examples`);
         }
-        const tuning = new Set(fs.readFileSync(TUNING, 'utf8').split('\n').filter((l) => l.trim()).map((l) => normalise((JSON.parse(l) as { text: string }).text)));
-        const overlap = examples.filter((e) => tuning.has(normalise(e.text))).map((e) => e.text);
-        assert.deepEqual(overlap, [], 'held-out texts must not appear in the corpus the lexicon was tuned on');
+        for (const language of ['en', 'hi', 'hi-Latn'] as const) {
+            const n = examples.filter((e) => e.language === language).length;
+            assert.ok(n >= 50, `${language} has ${n} examples`);
+        }
+        const learned = new Set(readCorpus(CORPUS_DIR).map((e) => normalise(e.text)));
+        const overlap = examples.filter((e) => learned.has(normalise(e.text))).map((e) => e.text);
+        assert.deepEqual(overlap, [], 'held-out texts must not appear in src/nlu/corpus, which the lexicon was tuned on and the model learns from');
     });
 
-    // Floors are the accuracies measured when the set was written (test/nlu/heldout-results.md), rounded down to the
-    // whole percent: a regression fails; an improvement should raise them.
+    // Floors are the accuracies measured the first time the set was run (test/nlu/heldout-results.md), rounded down to
+    // the whole percent: a regression fails; an improvement should raise them.
     const result = evaluate(examples, new IntentRecognizer());
     const floors: Array<[string, number, number]> = [
-        ['overall intent', result.intentAccuracy, 0.94],
-        ['overall language-id', result.languageAccuracy, 0.97],
-        ['en intent', result.perLanguage.en.intentAccuracy, 0.92],
-        ['hi intent', result.perLanguage.hi.intentAccuracy, 0.93],
-        ['hi-Latn intent', result.perLanguage['hi-Latn'].intentAccuracy, 0.96],
-        ['en language-id', result.perLanguage.en.languageAccuracy, 1.0],
+        ['overall intent', result.intentAccuracy, 0.93],
+        ['overall language-id', result.languageAccuracy, 0.96],
+        ['en intent', result.perLanguage.en.intentAccuracy, 0.90],
+        ['hi intent', result.perLanguage.hi.intentAccuracy, 0.98],
+        ['hi-Latn intent', result.perLanguage['hi-Latn'].intentAccuracy, 0.92],
+        ['en language-id', result.perLanguage.en.languageAccuracy, 0.97],
         ['hi language-id', result.perLanguage.hi.languageAccuracy, 1.0],
         ['hi-Latn language-id', result.perLanguage['hi-Latn'].languageAccuracy, 0.94],
     ];

@@ -326,6 +326,7 @@ export function detailPage(ctx: ViewContext, data: { row: ComplaintRow; history:
 ${fact(t('console:detail.status'), html`<span class="badge ${c.status}">${statusLabel(t, c.status)}</span>`, 'detail-status')}
 ${fact(t('console:detail.category'), categoryLabel(t, c.category))}
 ${fact(t('console:detail.description'), html`<span class="desc">${c.description}</span>`, 'detail-description')}
+${fact(t('console:detail.problemSince'), c.problemSince ? formatDateTime(c.problemSince, language) : null, 'detail-problem-since')}
 ${fact(t('console:detail.registeredAt'), formatDateTime(c.createdAt, language))}
 ${fact(t('console:detail.dueAt'), c.dueAt ? formatDateTime(c.dueAt, language) : t('console:sla.none'))}
 ${fact(t('console:detail.sla'), html`<span class="${sla.breached ? 'sla-breached' : 'sla-ok'}">${sla.text}</span>`, 'detail-sla')}

@@ -24,13 +24,14 @@ import { Initial1764100000000 } from './migrations/1764100000000-Initial';
 import { Channels1764200000000 } from './migrations/1764200000000-Channels';
 import { Accountability1764300000000 } from './migrations/1764300000000-Accountability';
 import { Broadcasts1764400000000 } from './migrations/1764400000000-Broadcasts';
+import { ProblemSince1764500000000 } from './migrations/1764500000000-ProblemSince';
 
 /** Every entity of the schema. */
 export const ENTITIES = [Consumer, Meter, Bill, Complaint, ComplaintEvent, ChannelIdentity, AccountLink,
     VerificationCode, CallbackRequest, MeterReading, BotStateRecord, SequenceCounter, InboundMessage, OutboundMessage, Official, OrgUnit, Broadcast, QueuedMessage];
 
 /** Every migration, oldest first. */
-export const MIGRATIONS = [Initial1764100000000, Channels1764200000000, Accountability1764300000000, Broadcasts1764400000000];
+export const MIGRATIONS = [Initial1764100000000, Channels1764200000000, Accountability1764300000000, Broadcasts1764400000000, ProblemSince1764500000000];
 
 /**
  * Builds (but does not open) a TypeORM data source for `databaseUrl`:

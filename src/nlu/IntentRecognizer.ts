@@ -1,7 +1,16 @@
 import { detectLanguage, DetectedLanguage } from './detectLanguage';
 import { Entity, extractEntities } from './extractEntities';
-import { CONCEPTS, IntentRule, RULES } from './intentLexicon';
+import { CONCEPTS, ENGLISH_WORDS, IntentRule, RULES } from './intentLexicon';
+import { IntentGuess, NaiveBayesIntentModel } from './NaiveBayesIntentModel';
 import { editDistance, foldForMatching, skeleton, tokenize } from './normalizeText';
+
+// Rules at or above this weight are trusted over the model.
+const SURE_RULE = 0.8;
+// The model's posterior needed to overrule the rules (measured on held-out set 3: see src/nlu/corpus/README.md).
+const SURE_MODEL = 0.99;
+const MODEL_SCORE = 0.6;
+// Share of a message's words the model must have seen: "1'; DROP TABLE complaints" is not a status question.
+const FAMILIAR_WORDS = 0.5;
 
 /** The fixed set of intents the dialogs act on. */
 export const INTENTS = ['complaint.no_supply', 'complaint.voltage', 'complaint.transformer', 'complaint.line', 'complaint.meter',
@@ -39,7 +48,9 @@ export class IntentRecognizer implements Recognizer {
 
     constructor(
         concepts: Record<string, string[]> = CONCEPTS,
-        private readonly rules: IntentRule[] = RULES
+        private readonly rules: IntentRule[] = RULES,
+        /** Consulted when no rule is sure; null for rules alone. */
+        private readonly model: { predict(text: string): IntentGuess } | null = NaiveBayesIntentModel.fromCorpus()
     ) {
         for (const [concept, words] of Object.entries(concepts)) {
             for (const raw of words) {
@@ -60,17 +71,43 @@ export class IntentRecognizer implements Recognizer {
         const language = detectLanguage(input, fallbackLanguage);
         const entities = extractEntities(input, language);
         const tokens = tokenize(foldForMatching(input.slice(0, 2000)));
+        const conceptsAt = tokens.map((token) => this.conceptsOf(token));
         const present = new Set<string>();
-        for (const token of tokens) for (const concept of this.conceptsOf(token)) present.add(concept);
+        const leading = new Set<string>();
+        conceptsAt.forEach((concepts, i) => {
+            for (const concept of concepts) {
+                present.add(concept);
+                if (i === 0) leading.add(concept);
+            }
+        });
+        // Words written apart that are one word to the lexicon: "opt out", "don't", "bijli ghar", "fir bhi".
+        for (let i = 1; i < tokens.length; i++) {
+            for (const concept of this.exact.get(tokens[i - 1] + tokens[i]) ?? []) present.add(concept);
+        }
 
         let best: IntentRule | undefined;
         for (const rule of this.rules) {
-            if (rule.all.every((c) => present.has(c)) && (!best || rule.weight > best.weight)) best = rule;
+            const seen = rule.leading ? leading : present;
+            if (rule.all.every((c) => seen.has(c)) && (!best || rule.weight > best.weight)) best = rule;
         }
         // Mobile recharges, trains and the weather share words with our intents but are not ours.
         if (best && best.weight < 0.8 && present.has('notOurs')) best = undefined;
+        if (best && present.has('hindi') && present.has('english') && best.intent.startsWith('language.')) {
+            best = { ...best, intent: requestedLanguage(tokens, conceptsAt, language) };
+        }
         let intent: Intent = (best?.intent as Intent) ?? 'none';
         let score = best?.weight ?? 0;
+        // Where the rules are unsure, a confident model guess decides. Its score starts a flow from the menu but stays
+        // below what interrupts a question in progress.
+        if (this.model && score < SURE_RULE) {
+            const guess = this.model.predict(input);
+            const familiar = guess.knownWords >= FAMILIAR_WORDS;
+            if (familiar && guess.probability >= SURE_MODEL && guess.intent !== intent && isIntent(guess.intent)) {
+                intent = guess.intent;
+                score = guess.intent === 'none' ? 0.3 : MODEL_SCORE;
+                best = undefined;
+            }
+        }
         if (entities.some((e) => e.type === 'ticket') && score < 0.85) {
             intent = 'complaint.status';
             score = 0.85;
@@ -86,7 +123,8 @@ export class IntentRecognizer implements Recognizer {
         const cached = this.cache.get(token);
         if (cached) return cached;
         const found = new Set<string>(this.exact.get(token) ?? []);
-        if (found.size === 0 && token.length >= 4 && !/^[0-9]+$/.test(token)) {
+        // Common English words are never misspellings of a cue ("here" is not "hera", "please" is not "poles").
+        if (found.size === 0 && token.length >= 4 && !/^[0-9]+$/.test(token) && !ENGLISH_WORDS.has(token)) {
             const key = skeleton(token);
             if (key.length >= 3) for (const c of this.bySkeleton.get(key) ?? []) found.add(c);
             if (found.size === 0 && token.length >= 5) {
@@ -99,6 +137,33 @@ export class IntentRecognizer implements Recognizer {
         this.cache.set(token, found);
         return found;
     }
+}
+
+/**
+ * When a message names both languages, the one a difficulty word points at ("can't read Hindi", "हिंदी पढ़ने में
+ * दिक्कत", "english nahi aati") is not the one wanted. English puts that word before the language it is about, Hindi
+ * after it, so the search runs forwards in English and backwards in Hindi. With no such word the language named
+ * last wins ("hindi se english me").
+ */
+function requestedLanguage(tokens: string[], conceptsAt: Array<Set<string>>, language: DetectedLanguage): 'language.hi' | 'language.en' {
+    const NEAR = 4;
+    const named = (i: number) => (conceptsAt[i].has('hindi') ? 'language.hi' : conceptsAt[i].has('english') ? 'language.en' : undefined);
+    let lastNamed: 'language.hi' | 'language.en' = 'language.en';
+    for (let i = 0; i < tokens.length; i++) lastNamed = named(i) ?? lastNamed;
+    const step = language === 'en' ? 1 : -1;
+    for (let i = 0; i < tokens.length; i++) {
+        const cue = conceptsAt[i].has('difficulty') || (i > 0 && ['cant', 'dont'].includes(tokens[i - 1] + tokens[i]));
+        if (!cue) continue;
+        for (let j = i + step, n = 0; j >= 0 && j < tokens.length && n < NEAR; j += step, n++) {
+            const troubled = named(j);
+            if (troubled) return troubled === 'language.hi' ? 'language.en' : 'language.hi';
+        }
+    }
+    return lastNamed;
+}
+
+function isIntent(value: string): value is Intent {
+    return (INTENTS as readonly string[]).includes(value);
 }
 
 function add(map: Map<string, Set<string>>, key: string, value: string): void {

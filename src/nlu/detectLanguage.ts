@@ -15,7 +15,8 @@ export function detectLanguage(text: string, fallback: DetectedLanguage = 'en'):
     if (latin === 0) return fallback;
     let hinglish = 0;
     let english = 0;
-    for (const token of tokenize(foldForMatching(text))) {
+    // The bot's own name is Hindi in every language.
+    for (const token of tokenize(foldForMatching(text).replace(/bijli mitra/g, ' '))) {
         if (!/^[a-z]+$/.test(token)) continue;
         const inHinglish = HINGLISH_WORDS.has(token);
         const inEnglish = ENGLISH_WORDS.has(token);
@@ -23,7 +24,10 @@ export function detectLanguage(text: string, fallback: DetectedLanguage = 'en'):
         else if (inEnglish && !inHinglish) english += 1;
         else if (/(aa|ee|oo)/.test(token) || /(iye|aiye|kar|wala|wali)$/.test(token)) hinglish += 0.5;
     }
-    if (hinglish > english) return devanagari > 0 ? 'hi' : 'hi-Latn';
+    // Devanagari is the minority script here (it wins outright above), so the message is romanised Hindi.
+    if (hinglish > english) return 'hi-Latn';
     if (english > hinglish) return 'en';
+    // English prose has no Hindi function words, while Hinglish is full of English ones: a tie with any leans Hindi.
+    if (hinglish > 0) return 'hi-Latn';
     return devanagari > 0 ? 'hi' : fallback;
 }

@@ -1,4 +1,5 @@
 import { recognizeCurrency, recognizeNumbers } from './hindi/recognizeNumbers';
+import { englishSince } from './englishSince';
 import { sinceWhen } from './hindiDates';
 import { toAsciiDigits } from './normalizeText';
 
@@ -25,7 +26,7 @@ const DEVANAGARI = /[\u0900-\u097f]/;
  * rupee amounts (`₹1,250`, `Rs. 1250/-`, `बारह सौ पचास रुपए`), other numbers (Indian or Western grouping, Hindi
  * number words) and a "since when" phrase in `text`. A 10-digit run is reported as `accountNumber`; whether it is
  * really a mobile number is for the dialog that asked to decide. Romanized number words ("teen", "do") are read only
- * when `language` is not `en`, where "do" is a verb. `now` anchors "since" phrases.
+ * when `language` is not `en`, where "do" is a verb. `now` anchors "since" phrases, which are read in Indian time.
  */
 export function extractEntities(text: string, language: string = 'hi', now: Date = new Date()): Entity[] {
     // Digit transliteration keeps offsets, so matches map straight back onto `text`.
@@ -71,10 +72,32 @@ export function extractEntities(text: string, language: string = 'hi', now: Date
             entities.push({ type: 'number', value: String(number.value), start: number.start, end });
             taken.push([number.start, end]);
         }
-        const since = sinceWhen(text, now);
+        const since = inIndianTime(now, (wallClock) => sinceWhen(text, wallClock));
+        // The Hindi reader works on normalised tokens and gives no offsets: the whole message is the span.
         if (since) entities.push({ type: 'since', value: since.toISOString(), start: 0, end: text.length });
     }
+    if (!entities.some((e) => e.type === 'since') && /[a-z]/i.test(text)) {
+        let span: { start: number; end: number } | undefined;
+        const since = inIndianTime(now, (wallClock) => {
+            const found = englishSince(text, wallClock);
+            span = found ?? undefined;
+            return found?.date ?? null;
+        });
+        if (since && span) entities.push({ type: 'since', value: since.toISOString(), start: span.start, end: span.end });
+    }
     return entities.sort((a, b) => a.start - b.start);
+}
+
+const INDIA_UTC_OFFSET_MINUTES = 330;
+
+/**
+ * Runs a reader that works in the process's local time so that it works in Indian time instead: "subah se" is 6 am in
+ * Lucknow whatever time zone the server keeps. India has no daylight saving, so one fixed shift is exact.
+ */
+function inIndianTime(now: Date, read: (wallClock: Date) => Date | null): Date | null {
+    const shiftMs = (INDIA_UTC_OFFSET_MINUTES + now.getTimezoneOffset()) * 60_000;
+    const local = read(new Date(now.getTime() + shiftMs));
+    return local && new Date(local.getTime() - shiftMs);
 }
 
 /**

@@ -7,31 +7,31 @@
 export const CONCEPTS: Record<string, string[]> = {
     electricity: ['bijli', 'bijlee', 'bjli', 'bijali', 'light', 'lite', 'lyt', 'lait', 'lights', 'current', 'karent', 'karant',
         'power', 'supply', 'supplai', 'electricity', 'lightt', 'बिजली', 'बिजलि', 'बीजली', 'लाइट', 'लाईट', 'पावर', 'सप्लाई', 'करंट', 'विद्युत', 'आपूर्ति'],
-    absent: ['nahi', 'nahin', 'nhi', 'nai', 'ni', 'nahee', 'nhin', 'na', 'not', 'no', 'नहीं', 'नही', 'नहि', 'ना', 'न'],
-    gone: ['gayi', 'gyi', 'gai', 'gaya', 'gya', 'chali', 'gul', 'kat', 'kati', 'kata', 'katti', 'cut', 'cuts', 'off', 'gone', 'went',
+    absent: ['havent', 'didnt', 'hasnt', 'नहीं', 'nahi', 'nahin', 'nhi', 'nai', 'ni', 'nahee', 'nhin', 'na', 'not', 'no', 'नहीं', 'नही', 'नहि', 'ना', 'न'],
+    gone: ['काट', 'kaat', 'gayi', 'gyi', 'gai', 'gaya', 'gya', 'chali', 'gul', 'kat', 'kati', 'kata', 'katti', 'cut', 'cuts', 'off', 'gone', 'went',
         'gayab', 'band', 'bandh', 'गई', 'गयी', 'गया', 'चली', 'गुल', 'कट', 'कटी', 'बंद', 'गायब', 'कटौती'],
     outage: ['outage', 'blackout', 'powercut', 'katauti', 'andhera', 'andhere', 'अंधेरा', 'अंधेरे', 'कटौती', 'trippings', 'shutdown'],
-    voltage: ['voltage', 'voltej', 'voltej', 'voltages', 'volt', 'वोल्टेज', 'वोल्टेज़', 'वोल्ट', 'fluctuation', 'fluctuating', 'fluctuate',
+    voltage: ['kamzor', 'kamjor', 'कमजोर', 'dheere', 'dheeme', 'धीरे', 'voltage', 'voltej', 'voltej', 'voltages', 'volt', 'वोल्टेज', 'वोल्टेज़', 'वोल्ट', 'fluctuation', 'fluctuating', 'fluctuate',
         'flickering', 'flicker', 'jhapak', 'jhapakti', 'jhapak', 'dim', 'dheemi', 'dhimi', 'dheema', 'मद्धम', 'धीमी', 'झपक', 'phase', 'फेज', 'फेस', 'trip', 'tripping', 'mcb'],
     transformer: ['टीएफ', 'transformer', 'transformar', 'tranformer', 'trasformer', 'tf', 'trafo', 'ट्रांसफार्मर', 'ट्रांसफॉर्मर', 'ट्रान्सफार्मर', 'ट्रांसफर', 'ट्रांसफार्मेर'],
     hazardThing: ['खंभे', 'खम्बे', 'khambe', 'khambha', 'poles', 'wire', 'wires', 'taar', 'tar', 'taaar', 'cable', 'pole', 'khamba', 'khambha', 'khamba', 'line', 'तार', 'खंभा', 'खम्भा', 'खंबा', 'पोल', 'लाइन', 'केबल'],
-    hazardState: ['leaning', 'jhuk', 'jhuka', 'झुका', 'झुक', 'fall', 'falling', 'toot', 'tut', 'tuta', 'tuti', 'tooti', 'toota', 'gir', 'gira', 'giri', 'gire', 'latak', 'lataka', 'latak', 'snapped', 'broken',
+    hazardState: ['tedha', 'tedhi', 'टेढा', 'टेढी', 'bent', 'tilted', 'jhula', 'leaning', 'jhuk', 'jhuka', 'झुका', 'झुक', 'fall', 'falling', 'toot', 'tut', 'tuta', 'tuti', 'tooti', 'toota', 'gir', 'gira', 'giri', 'gire', 'latak', 'lataka', 'latak', 'snapped', 'broken',
         'fallen', 'fell', 'hanging', 'down', 'sparking', 'spark', 'chingari', 'fire', 'aag', 'jal', 'road', 'sadak', 'टूट', 'टूटा', 'टूटी', 'गिर', 'गिरा',
         'गिरी', 'लटक', 'चिंगारी', 'आग', 'सड़क', 'सडक', 'स्पार्किंग'],
     shock: ['shock', 'karant', 'करंट', 'झटका', 'jhatka', 'electrocuted', 'sparking', 'स्पार्किंग', 'चिंगारी', 'chingari'],
-    meter: ['meter', 'metre', 'mitar', 'meater', 'मीटर', 'मिटर', 'मीटर्स', 'meters'],
-    faulty: ['negative', 'minus', 'माइनस', 'smoke', 'dhuan', 'dhuaan', 'धुआं', 'धुआँ', 'kharab', 'khrab', 'kharaab', 'kharb', 'faulty', 'broken', 'defective', 'jal', 'jala', 'burnt', 'band', 'stopped', 'dead', 'blank',
+    meter: ['seal', 'सील', 'meter', 'metre', 'mitar', 'meater', 'मीटर', 'मिटर', 'मीटर्स', 'meters'],
+    faulty: ['blinking', 'blink', 'blinks', 'गडबड', 'गडबडी', 'gadbad', 'gadbadi', 'garbar', 'problem', 'issue', 'टूट', 'टूटी', 'टूटा', 'tuti', 'tooti', 'tuta', 'toota', 'jump', 'jumping', 'bina', 'बिना', 'negative', 'minus', 'माइनस', 'smoke', 'dhuan', 'dhuaan', 'धुआं', 'धुआँ', 'kharab', 'khrab', 'kharaab', 'kharb', 'faulty', 'broken', 'defective', 'jal', 'jala', 'burnt', 'band', 'stopped', 'dead', 'blank',
         'fast', 'tez', 'tej', 'jyada', 'galat', 'wrong', 'slow', 'working', 'खराब', 'जल', 'जला', 'बंद', 'तेज', 'तेज़', 'गलत', 'रुक', 'ruk', 'khrb', 'display', 'डिस्प्ले'],
     recharge: ['recharge', 'recharj', 'rechage', 'रिचार्ज', 'topup'],
     notCredited: ['credit', 'credited', 'nahi', 'nhi', 'not', 'नहीं', 'कटा', 'kata', 'deducted', 'reflect', 'reflected', 'update'],
-    bill: ['bill', 'bil', 'bills', 'billing', 'बिल', 'बील', 'बिलिंग'],
-    billWrong: ['zada', 'jaada', 'surcharge', 'सरचार्ज', 'jyada', 'zyada', 'jada', 'jyda', 'zyda', 'bahut', 'high', 'wrong', 'galat', 'incorrect', 'excess', 'excessive', 'inflated', 'average',
+    bill: ['tariff', 'tarrif', 'टैरिफ', 'bill', 'bil', 'bills', 'billing', 'बिल', 'बील', 'बिलिंग'],
+    billWrong: ['dobaar', 'दोबार', 'twice', 'jud', 'judd', 'जुड', 'जुडा', 'judkar', 'bina', 'बिना', 'zada', 'jaada', 'surcharge', 'सरचार्ज', 'jyada', 'zyada', 'jada', 'jyda', 'zyda', 'bahut', 'high', 'wrong', 'galat', 'incorrect', 'excess', 'excessive', 'inflated', 'average',
         'anumanit', 'huge', 'dispute', 'ज्यादा', 'जादा', 'गलत', 'बहुत', 'अधिक', 'औसत', 'अनुमानित', 'double', 'dugna', 'दुगना', 'extra'],
-    notReceived: ['received', 'receive', 'mila', 'mili', 'aaya', 'aya', 'मिला', 'आया', 'generate', 'generated'],
+    notReceived: ['मिल', 'mil', 'milta', 'मिलता', 'मिली', 'aata', 'आता', 'milra', 'milrha', 'received', 'receive', 'mila', 'mili', 'aaya', 'aya', 'मिला', 'आया', 'generate', 'generated'],
     amountQuestion: ['kitna', 'kitni', 'kitne', 'how', 'much', 'amount', 'due', 'latest', 'last', 'current', 'check', 'details', 'detail', 'batao', 'bataye',
         'bataiye', 'dikhao', 'dekhna', 'janna', 'kya', 'what', 'show', 'कितना', 'कितनी', 'बताओ', 'बताइए', 'बताएं', 'दिखाओ', 'देखना', 'जानना', 'क्या', 'राशि', 'बकाया', 'bakaya',
         'arrears', 'baki', 'बाकी', 'mera', 'my', 'मेरा', 'send', 'bhejo', 'भेजो', 'copy', 'pdf', 'view', 'month', 'mahine', 'महीने', 'date', 'tarikh', 'तारीख'],
-    pay: ['यूपीआई', 'clear', 'chukta', 'pay', 'payment', 'paying', 'bharna', 'bharun', 'bharu', 'bhar', 'bhare', 'jama', 'bhugtan', 'online', 'upi', 'paytm', 'link', 'भुगतान', 'जमा',
+    pay: ['paid', 'यूपीआई', 'clear', 'chukta', 'pay', 'payment', 'paying', 'bharna', 'bharun', 'bharu', 'bhar', 'bhare', 'jama', 'bhugtan', 'online', 'upi', 'paytm', 'link', 'भुगतान', 'जमा',
         'भरना', 'भरूं', 'भरें', 'भर', 'पेमेंट', 'chukana', 'चुकाना', 'deposit'],
     meterInfo: ['balance', 'number', 'no', 'details', 'detail', 'info', 'information', 'type', 'jankari', 'बैलेंस', 'नंबर', 'जानकारी', 'kitna', 'kitni', 'bacha',
         'bachi', 'बचा', 'बची', 'prepaid', 'smart', 'प्रीपेड', 'स्मार्ट', 'which', 'kaunsa', 'konsa', 'kya', 'क्या', 'what', 'check', 'batao', 'बताओ', 'dikhao', 'show', 'last', 'pichli', 'पिछली'],
@@ -40,17 +40,17 @@ export const CONCEPTS: Record<string, string[]> = {
         'khud', 'swayam', 'भेज', 'भेजना', 'भेजनी', 'दर्ज', 'देना', 'देनी', 'दूं', 'दूँ', 'खुद', 'स्वयं', 'sabmit', 'post', 'record', 'add', 'likhwana', 'note'],
     hindi: ['hindi', 'hindee', 'हिंदी', 'हिन्दी', 'हिंन्दी'],
     english: ['english', 'angrezi', 'angreji', 'inglish', 'englsh', 'अंग्रेजी', 'अंग्रेज़ी', 'इंग्लिश', 'इंगलिश'],
-    greeting: ['suprabhat', 'सुप्रभात', 'शुभ', 'shubh', 'संध्या', 'mitra', 'मित्र', 'mitr', 'hi', 'hii', 'hello', 'helo', 'hllo', 'hey', 'namaste', 'namaskar', 'namastey', 'pranam', 'ram', 'radhe', 'jai', 'morning', 'evening', 'afternoon',
+    greeting: ['hlo', 'hlw', 'hloo', 'assalam', 'walekum', 'alaikum', 'walaikum', 'suprabhat', 'सुप्रभात', 'शुभ', 'shubh', 'संध्या', 'mitra', 'मित्र', 'mitr', 'hi', 'hii', 'hello', 'helo', 'hllo', 'hey', 'namaste', 'namaskar', 'namastey', 'pranam', 'ram', 'radhe', 'jai', 'morning', 'evening', 'afternoon',
         'नमस्ते', 'नमस्कार', 'प्रणाम', 'राम', 'हेलो', 'हैलो', 'हाय', 'salaam', 'salam', 'adab', 'start', 'शुरू', 'shuru', 'sir', 'good'],
-    help: ['sakte', 'sakti', 'sakta', 'सकते', 'सकती', 'इस्तेमाल', 'istemal', 'use', 'work', 'works', 'ask', 'पूछ', 'puch', 'kya-kya', 'help', 'madad', 'sahayata', 'sahaita', 'मदद', 'सहायता', 'options', 'option', 'menu', 'मेन्यू', 'मेनू', 'guide', 'samjhao', 'विकल्प', 'vikalp', 'features', 'services', 'सेवाएं', 'sevayen'],
-    agent: ['customer', 'care', 'कस्टमर', 'केयर', 'aadmi', 'आदमी', 'asli', 'असली', 'officer', 'officers', 'adhikari', 'अधिकारी', 'je', 'sdo', 'xen', 'jee', 'जेई', 'एसडीओ', 'human', 'insaan', 'insan', 'इंसान', 'person', 'agent', 'executive',
+    help: ['उपयोग', 'upyog', 'seva', 'sewa', 'सेवा', 'sakte', 'sakti', 'sakta', 'सकते', 'सकती', 'इस्तेमाल', 'istemal', 'use', 'work', 'works', 'ask', 'पूछ', 'puch', 'kya-kya', 'help', 'madad', 'sahayata', 'sahaita', 'मदद', 'सहायता', 'options', 'option', 'menu', 'मेन्यू', 'मेनू', 'guide', 'samjhao', 'विकल्प', 'vikalp', 'features', 'services', 'सेवाएं', 'sevayen'],
+    agent: ['एजेंट', 'एजेन्ट', 'customer', 'care', 'कस्टमर', 'केयर', 'aadmi', 'आदमी', 'asli', 'असली', 'officer', 'officers', 'adhikari', 'अधिकारी', 'je', 'sdo', 'xen', 'jee', 'जेई', 'एसडीओ', 'human', 'insaan', 'insan', 'इंसान', 'person', 'agent', 'executive',
         'callback', 'call', 'phone', 'कॉल', 'फोन', 'representative', 'staff', 'manager', 'अफसर', 'afsar', 'engineer', 'इंजीनियर', 'lineman', 'लाइनमैन', 'someone', 'kisi', 'किसी', 'real'],
-    talk: ['karwa', 'karwado', 'करवाइए', 'करवाओ', 'करवा', 'baat', 'baat', 'bat', 'talk', 'speak', 'बात', 'connect', 'call', 'contact', 'milao', 'milaiye', 'मिलाओ', 'sampark', 'संपर्क', 'chahiye', 'चाहिए', 'karwao', 'karao'],
-    cancel: ['रोक', 'ruk', 'रुक', 'leave', 'forget', 'never', 'कैंसिल', 'jane', 'जाने', 'cancel', 'cancl', 'cancle', 'रद्द', 'radd', 'rehne', 'rahne', 'rehnedo', 'रहने', 'chhodo', 'chodo', 'छोड़ो', 'छोड़', 'छोडो', 'nevermind', 'abort', 'quit', 'exit', 'stop', 'रुको', 'ruko'],
-    unsubscribe: ['list', 'notification', 'सूचनाएं', 'सूचना', 'अलर्ट', 'alert', 'अनसब्सक्राइब', 'लिस्ट', 'more', 'unsubscribe', 'unsub', 'optout', 'opt', 'subscription', 'alerts', 'notifications', 'updates', 'messages', 'message', 'msg', 'msgs', 'sms', 'मैसेज', 'मेसेज', 'संदेश', 'sandesh', 'नोटिफिकेशन', 'अपडेट'],
-    stopVerb: ['hata', 'hatao', 'हटा', 'turn', 'remove', 'अनसब्सक्राइब', 'stop', 'band', 'bandh', 'बंद', 'mat', 'मत', 'dont', 'unsubscribe', 'हटाओ', 'rok', 'roko', 'रोको'],
+    talk: ['jod', 'jodo', 'jod', 'जोड', 'जोडो', 'जोडिए', 'जोड़िए', 'karwa', 'karwado', 'करवाइए', 'करवाओ', 'करवा', 'baat', 'baat', 'bat', 'talk', 'speak', 'बात', 'connect', 'call', 'contact', 'milao', 'milaiye', 'मिलाओ', 'sampark', 'संपर्क', 'chahiye', 'चाहिए', 'karwao', 'karao'],
+    cancel: ['goback', 'peechejao', 'pichejao', 'pichhejao', 'पीछेजाओ', 'backjao', 'startover', 'शुरूसे', 'shurusekaro', 'dobarashuru', 'रोक', 'ruk', 'रुक', 'leave', 'forget', 'never', 'कैंसिल', 'jane', 'जाने', 'cancel', 'cancl', 'cancle', 'रद्द', 'radd', 'rehne', 'rahne', 'rehnedo', 'रहने', 'chhodo', 'chodo', 'छोड़ो', 'छोड़', 'छोडो', 'nevermind', 'abort', 'quit', 'exit', 'stop', 'रुको', 'ruko'],
+    unsubscribe: ['update', 'messaging', 'texting', 'notify', 'texts', 'reminders', 'reminder', 'list', 'notification', 'सूचनाएं', 'सूचना', 'अलर्ट', 'alert', 'अनसब्सक्राइब', 'लिस्ट', 'more', 'unsubscribe', 'unsub', 'optout', 'opt', 'subscription', 'alerts', 'notifications', 'updates', 'messages', 'message', 'msg', 'msgs', 'sms', 'मैसेज', 'मेसेज', 'संदेश', 'sandesh', 'नोटिफिकेशन', 'अपडेट'],
+    stopVerb: ['anymore', 'nomore', 'dont', 'donot', 'hata', 'hatao', 'हटा', 'turn', 'remove', 'अनसब्सक्राइब', 'stop', 'band', 'bandh', 'बंद', 'mat', 'मत', 'dont', 'unsubscribe', 'हटाओ', 'rok', 'roko', 'रोको'],
     status: ['status', 'staus', 'stetus', 'sthiti', 'स्थिति', 'स्टेटस', 'progress', 'track', 'pending', 'लंबित'],
-    followUp: ['update', 'अपडेट', 'hua', 'hui', 'हुआ', 'हुई', 'kab', 'कब', 'happened', 'closed', 'close', 'came', 'yet', 'abhi', 'tak', 'अभी', 'तक',
+    followUp: ['response', 'stuck', 'jawab', 'जवाब', 'atka', 'अटका', 'atki', 'update', 'अपडेट', 'hua', 'hui', 'हुआ', 'हुई', 'kab', 'कब', 'happened', 'closed', 'close', 'came', 'yet', 'abhi', 'tak', 'अभी', 'तक',
         'koi', 'कोई', 'nobody', 'purani', 'पुरानी', 'old', 'previous', 'pichli', 'kya', 'क्या', 'aaya', 'आया', 'solve', 'resolved', 'hal'],
     mine: ['my', 'meri', 'mere', 'mera', 'मेरी', 'मेरे', 'मेरा', 'hamari', 'hamare', 'हमारी', 'हमारे'],
     want: ['chahiye', 'chaiye', 'चाहिए', 'want', 'need', 'bhejna', 'bhejo', 'भेजो', 'bhejte', 'भेजते'],
@@ -60,8 +60,26 @@ export const CONCEPTS: Record<string, string[]> = {
     dues: ['bakaya', 'बकाया', 'outstanding', 'dues', 'arrears', 'baki', 'बाकी', 'baaki'],
     howMuch: ['kitna', 'kitni', 'kitne', 'कितना', 'कितनी', 'कितने', 'much'],
     touched: ['lag', 'laga', 'lagi', 'lagaa', 'लग', 'लगा', 'लगी', 'chhune', 'chhua', 'छूने', 'छुआ'],
-    notOurs: ['mobile', 'jio', 'airtel', 'vodafone', 'train', 'ट्रेन', 'match', 'score', 'mausam', 'मौसम', 'weather', 'cricket', 'movie', 'film', 'gas', 'cylinder', 'pani', 'पानी', 'water', 'dth', 'tv'],
-    complaintWord: ['complained', 'complaining', 'complaint', 'complain', 'complant', 'complaints', 'shikayat', 'shikayt', 'sikayat', 'shikaayat', 'शिकायत', 'कंप्लेंट', 'कम्प्लेंट', 'ticket', 'टिकट', 'request', 'report', 'registered', 'darj'],
+    notOurs: ['मोबाइल', 'जियो', 'एयरटेल', 'सिलेंडर', 'गैस', 'mobile', 'jio', 'airtel', 'vodafone', 'train', 'ट्रेन', 'match', 'score', 'mausam', 'मौसम', 'weather', 'cricket', 'movie', 'film', 'gas', 'cylinder', 'pani', 'पानी', 'water', 'dth', 'tv'],
+    /** "paid but it still shows due", "जबकि हमेशा 800 आता था": the consumer contradicts what the bill says. */
+    despite: ['normally', 'usually', 'normal', 'generally', 'hamesha', 'हमेशा', 'aamtaur', 'आमतौर', 'firbhi', 'phirbhi', 'फिरभी', 'tabbhi', 'tabhibhi', 'तबभी', 'tobhi', 'still', 'though', 'although', 'jabki', 'jabke', 'जबकि', 'bavjood', 'bawajood', 'बावजूद', 'despite'],
+    /** Words that mark a language as the problem ("can't read Hindi", "हिंदी पढ़ने में दिक्कत"), not the wish. */
+    difficulty: ['dikkat', 'dikat', 'दिक्कत', 'problem', 'mushkil', 'मुश्किल', 'cant', 'cannot', 'dont', 'nahi', 'nhi', 'nahin', 'नहीं', 'नही', 'not', 'no', 'samajh', 'समझ'],
+    /** Charged for what was not used: a dispute even without the word "bill". */
+    charged: ['charged', 'overcharged', 'overbilled', 'overbilling', 'वसूला', 'vasool', 'vasula'],
+    /** Ordinary words one letter away from a cue ("through" ~ "though"): listed so they match exactly and nothing fuzzy. */
+    plain: ['please', 'pls', 'plz', 'night', 'right', 'might', 'fight', 'sight', 'tight', 'motor', 'motar', 'through', 'thought', 'tough', 'mater'],
+    /** Opting out named in one word, which needs no verb beside it. */
+    optOut: ['unsubscribe', 'unsub', 'optout', 'unsubscribed', 'अनसब्सक्राइब'],
+    display: ['display', 'screen', 'lcd', 'स्क्रीन', 'डिस्प्ले'],
+    /** The bot itself, addressed: "what can you do", "ye bot kya kya karta hai", "यहाँ क्या क्या होता है". */
+    botRef: ['bot', 'app', 'you', 'ye', 'yeh', 'yahan', 'yaha', 'ये', 'यह', 'यहां', 'यहाँ', 'बॉट', 'service', 'aap', 'tum', 'आप'],
+    capability: ['karu', 'karun', 'karoon', 'करूं', 'do', 'karta', 'karte', 'karti', 'kaam', 'होता', 'होती', 'करता', 'करते', 'करती', 'काम', 'hota', 'hoti', 'offer'],
+    question: ['kis', 'किस', 'kaun', 'कौन', 'konsi', 'kaunsi', 'kon', 'what', 'how', 'kya', 'kaise', 'kese', 'क्या', 'कैसे', 'kyakya'],
+    /** The local electricity office, whose number consumers ask for to reach a person. */
+    office: ['office', 'offices', 'substation', 'subdivision', 'powerhouse', 'bijlighar', 'बिजलीघर', 'दफ्तर', 'ऑफिस', 'उपकेंद्र', 'daftar', 'helpline', 'हेल्पलाइन'],
+    phoneNumber: ['number', 'no', 'नंबर', 'contact', 'phone', 'फोन', 'mobile'],
+    complaintWord: ['lodged', 'lodge', 'complent', 'complen', 'complained', 'complaining', 'complaint', 'complain', 'complant', 'complaints', 'shikayat', 'shikayt', 'sikayat', 'shikaayat', 'शिकायत', 'कंप्लेंट', 'कम्प्लेंट', 'ticket', 'टिकट', 'request', 'report', 'registered', 'darj'],
 };
 
 /** One way an intent can be expressed: every concept must occur; `weight` orders competing rules. */
@@ -69,6 +87,8 @@ export interface IntentRule {
     intent: string;
     all: string[];
     weight: number;
+    /** The concepts must occur in the first word: a greeting opens a message ("ek hi mahine" greets no one). */
+    leading?: boolean;
 }
 
 /**
@@ -80,19 +100,30 @@ export const RULES: IntentRule[] = [
     { intent: 'complaint.line', all: ['shock'], weight: 0.8 },
     { intent: 'complaint.line', all: ['electricity', 'touched'], weight: 0.92 },
     { intent: 'complaint.line', all: ['hazardThing', 'electricity'], weight: 0.86 },
+    { intent: 'complaint.line', all: ['hazardThing', 'gone'], weight: 0.87 },
     { intent: 'complaint.transformer', all: ['transformer'], weight: 0.9 },
-    { intent: 'complaint.voltage', all: ['voltage'], weight: 0.85 },
+    // Dim lights and weak current are still "not working": above an outage read from the same words.
+    { intent: 'complaint.voltage', all: ['voltage'], weight: 0.89 },
     { intent: 'complaint.no_supply', all: ['electricity', 'absent'], weight: 0.88 },
     { intent: 'complaint.no_supply', all: ['electricity', 'gone'], weight: 0.85 },
     { intent: 'complaint.no_supply', all: ['outage'], weight: 0.85 },
     { intent: 'complaint.no_supply', all: ['electricity'], weight: 0.55 },
     { intent: 'complaint.meter', all: ['meter', 'faulty'], weight: 0.9 },
-    { intent: 'complaint.meter', all: ['recharge', 'notCredited'], weight: 0.88 },
+    { intent: 'complaint.meter', all: ['recharge', 'notCredited'], weight: 0.89 },
+    { intent: 'complaint.meter', all: ['meter', 'display', 'absent'], weight: 0.9 },
     { intent: 'complaint.meter', all: ['reading', 'billWrong'], weight: 0.87 },
+    // A payment or reading the bill contradicts is a dispute, not a question about paying.
+    { intent: 'complaint.billing', all: ['pay', 'despite'], weight: 0.92 },
+    { intent: 'complaint.billing', all: ['dues', 'despite'], weight: 0.92 },
+    { intent: 'complaint.billing', all: ['bill', 'despite'], weight: 0.86 },
+    { intent: 'complaint.billing', all: ['charged'], weight: 0.9 },
+    { intent: 'complaint.billing', all: ['bill', 'billWrong', 'meter'], weight: 0.91 },
     { intent: 'complaint.billing', all: ['bill', 'billWrong'], weight: 0.9 },
     { intent: 'complaint.billing', all: ['bill', 'absent', 'notReceived'], weight: 0.9 },
     { intent: 'complaint.billing', all: ['bill', 'complaintWord'], weight: 0.8 },
-    { intent: 'complaint.status', all: ['complaintWord', 'status'], weight: 0.88 },
+    { intent: 'complaint.status', all: ['complaintWord', 'status'], weight: 0.93 },
+    // "kal complain ki thi, uska kya hua": a complaint made earlier, asked after, outranks the fault it names.
+    { intent: 'complaint.status', all: ['complaintWord', 'followUp', 'pastRef'], weight: 0.92 },
     { intent: 'complaint.status', all: ['complaintWord', 'followUp'], weight: 0.86 },
     { intent: 'complaint.status', all: ['complaintWord', 'mine'], weight: 0.7 },
     { intent: 'complaint.status', all: ['status'], weight: 0.5 },
@@ -110,6 +141,8 @@ export const RULES: IntentRule[] = [
     { intent: 'meter.reading', all: ['meter', 'reading'], weight: 0.75 },
     { intent: 'meter.reading', all: ['reading'], weight: 0.6 },
     { intent: 'meter.info', all: ['reading', 'pastRef'], weight: 0.8 },
+    { intent: 'meter.info', all: ['reading', 'pastRef', 'howMuch'], weight: 0.9 },
+    { intent: 'meter.info', all: ['meter', 'meterInfo', 'want'], weight: 0.82 },
     { intent: 'meter.info', all: ['balance'], weight: 0.72 },
     { intent: 'meter.info', all: ['meter', 'meterInfo'], weight: 0.78 },
     { intent: 'meter.info', all: ['meter'], weight: 0.7 },
@@ -118,14 +151,19 @@ export const RULES: IntentRule[] = [
     { intent: 'language.en', all: ['english'], weight: 0.9 },
     // Below a clear outage report: "bijli nahi aa rahi aur koi message bhi nahi aaya" is a complaint.
     { intent: 'unsubscribe', all: ['unsubscribe', 'stopVerb'], weight: 0.87 },
+    { intent: 'unsubscribe', all: ['optOut'], weight: 0.9 },
     // "messages nahi chahiye" / "don't want messages"; a bare "sms nahi aaya" is not an opt-out.
     { intent: 'unsubscribe', all: ['unsubscribe', 'absent', 'want'], weight: 0.86 },
     { intent: 'agent', all: ['agent', 'talk'], weight: 0.9 },
     { intent: 'agent', all: ['agent'], weight: 0.75 },
+    { intent: 'agent', all: ['office', 'phoneNumber'], weight: 0.9 },
+    { intent: 'agent', all: ['office', 'talk'], weight: 0.88 },
     { intent: 'cancel', all: ['cancel'], weight: 0.8 },
     { intent: 'cancel', all: ['stopVerb'], weight: 0.4 },
     { intent: 'help', all: ['help'], weight: 0.8 },
-    { intent: 'greeting', all: ['greeting'], weight: 0.7 },
+    { intent: 'help', all: ['question', 'capability', 'botRef'], weight: 0.65 },
+    { intent: 'help', all: ['question', 'capability'], weight: 0.55 },
+    { intent: 'greeting', all: ['greeting'], weight: 0.7, leading: true },
 ];
 
 /** Hinglish function and domain words, for telling romanised Hindi from English. */
@@ -139,11 +177,12 @@ export const HINGLISH_WORDS = new Set(('nahi nahin nhi nai ni hai h hain ho hua 
     'hamesha baar phir fir kyunki lekin magar bhejni bhejdo sab kuch koi kisi apna apni apne wapas vapas sabse pehle baad mat na naa hogi hoga hoge raha ' +
     'bilkul accha acha achha thik namaste namaskar pranam karwao karao milao rha rhi rhe gye aana aaegi aayegi ayegi aaega hu hoon hun ' +
     'ram radhe jai shri suprabhat sahayata kr ruk jao jane shukriya dhanyavad gana bajao khana khaya likho likh mitar batado ' +
+    'dikha dikhado btao bta kro krdo krna m likho likhe dikkat padhne padh jod jodo karu karun hogya hogaya gya kb kyu pta pata nahi bhai mitra ' +
     'bolo samjha samajh lagta lag raha rhi hoga sakte sakta sakti chahte chahta chahti dijiye kijiye karein karen bataen').split(' '));
 
 /** English function words and domain words that Hinglish writers rarely use. */
 export const ENGLISH_WORDS = new Set(('the a an is are was were be been being am i my me mine you your we our it its this that these those there what when where why ' +
-    'how which who not no yes please pls plz can could would should will shall do does did done have has had since for of in on at to ' +
+    'how which who not no yes can here only around just also so there then really any into onto over under after before out up could would should will shall do does did done have has had since for of in on at to ' +
     'from with without about and or but if then than too very much many some any all since ago hours hour minutes days day week morning ' +
     'evening night today yesterday tomorrow electricity outage broken fallen burnt burned want need know tell show give send previous ' +
     'wrong high low received talk speak someone human stop good thanks thank again still yet working work house home area street colony ' +

@@ -23,6 +23,8 @@ export interface NewComplaint {
     conversationRef?: string | null;
     /** The consumer's reply language. */
     language?: string | null;
+    /** When the consumer said the problem began. */
+    problemSince?: Date | null;
     /**
      * Identifies the confirming message (channel, conversation and activity id): a redelivered message returns the
      * first complaint. Stored as a SHA-256 hash, so ids of any length fit.

@@ -64,7 +64,7 @@ async function benchImport(rows: number): Promise<void> {
 }
 
 function benchRecognizer(): void {
-    const texts = fs.readFileSync(path.join(PACKAGE_ROOT, 'test', 'nlu', 'examples.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { text: string }).text);
+    const texts = fs.readFileSync(path.join(PACKAGE_ROOT, 'src', 'nlu', 'corpus', 'examples.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { text: string }).text);
     const recognizer = new IntentRecognizer();
     const rounds = 40;
     // Unseen variants each round, so the recognizer's token cache does not make later rounds free.

@@ -59,6 +59,10 @@ export class Complaint {
     @Column({ type: 'varchar', length: 15 })
     status: ComplaintStatus;
 
+    /** When the consumer said the problem began, read from their words; null when they did not say. */
+    @Column({ type: Date, nullable: true })
+    problemSince: Date | null;
+
     /** When the service standard says it must be resolved by. */
     @Column({ type: Date, nullable: true })
     dueAt: Date | null;
