@@ -172,9 +172,11 @@ describe('Messenger: inbound mapping', () => {
         assert.equal(mapMessengerWebhook({ object: 'page', entry: [{ id: PAGE, time: 1, messaging: [echo] }] }).items.length, 0);
     });
 
-    it('rejects bodies that are not page webhooks', () => {
-        assert.throws(() => mapMessengerWebhook({ object: 'whatsapp_business_account', entry: [] }), MalformedWebhookError);
+    it('skips other products sent to the same URL and rejects bodies of the wrong structure', () => {
+        assert.deepEqual(mapMessengerWebhook({ object: 'whatsapp_business_account', entry: [] }), { items: [], deliveries: [] });
+        assert.deepEqual(mapMessengerWebhook({ object: 'instagram', entry: [{ id: '1', messaging: [] }] }), { items: [], deliveries: [] });
         assert.throws(() => mapMessengerWebhook({ object: 'page' }), MalformedWebhookError);
+        assert.throws(() => mapMessengerWebhook({ object: 'page', entry: ['x'] }), MalformedWebhookError);
         assert.throws(() => mapMessengerWebhook([1, 2]), MalformedWebhookError);
         assert.throws(() => mapMessengerWebhook(null), MalformedWebhookError);
     });

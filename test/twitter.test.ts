@@ -285,9 +285,11 @@ describe('X (Twitter) adapter', () => {
             assert.equal(captioned.text, 'तार टूटा है');
         });
 
-        it('throws MalformedWebhookError for bodies of neither shape', () => {
-            for (const body of [null, undefined, 'text', 42, [], {}, { object: 'page', entry: [] }, { direct_message_events: [] }, { for_user_id: 3000000001, direct_message_events: [] }, { data: {} }, { data: { event_type: 7 } }]) {
-                malformed(() => mapTwitterWebhook(body, BOT));
+        it('throws MalformedWebhookError for bodies that are not objects or break a DM shape, and skips objects of neither shape', () => {
+            for (const body of [null, undefined, 'text', 42, []]) malformed(() => mapTwitterWebhook(body, BOT));
+            // Valid JSON objects of no known envelope (a new event shape, a signature test vector) carry nothing.
+            for (const body of [{}, { object: 'page', entry: [] }, { direct_message_events: [] }, { for_user_id: 3000000001, direct_message_events: [] }, { data: {} }, { data: { event_type: 7 } }]) {
+                assert.deepEqual(mapTwitterWebhook(body, BOT), { items: [], deliveries: [] }, JSON.stringify(body));
             }
             malformed(() => mapTwitterWebhook({ for_user_id: BOT, direct_message_events: { 0: dmEvent('1', 'x') } }, BOT));
             malformed(() => mapTwitterWebhook({ data: { event_type: 'dm.received', filter: { user_id: BOT } } }, BOT));

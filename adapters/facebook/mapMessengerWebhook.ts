@@ -42,10 +42,11 @@ const MEDIA_TYPES: Record<string, string | undefined> = {
  */
 export function mapMessengerWebhook(payload: unknown): InboundBatch {
     const body = payload as { object?: unknown; entry?: unknown };
-    if (!body || typeof body !== 'object' || body.object !== 'page' || !Array.isArray(body.entry)) {
-        throw new MalformedWebhookError('not a page webhook');
-    }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new MalformedWebhookError('not a JSON object');
     const batch: InboundBatch = { items: [], deliveries: [] };
+    // One Meta app may send other products (Instagram, WhatsApp) to the same URL: nothing for this adapter.
+    if (body.object !== 'page') return batch;
+    if (!Array.isArray(body.entry)) throw new MalformedWebhookError('entry is not an array');
     for (const entry of body.entry as Array<{ id?: string | number; messaging?: unknown }>) {
         if (!entry || typeof entry !== 'object') throw new MalformedWebhookError('entry is not an object');
         // Entries with only `standby` (or `changes` of other subscriptions) have nothing for this bot.

@@ -149,9 +149,9 @@ export abstract class WebhookAdapter extends BotAdapter {
     }
 
     /**
-     * Handles one webhook POST: answers 401 for a bad signature and 400 for a body that is not JSON, with nothing
-     * processed; otherwise records receipts and new messages and answers 200 while turns run after. A signed body
-     * of an unknown shape is acknowledged and skipped.
+     * Handles one webhook POST: answers 401 for a bad signature and 400 for a body that is not JSON or not the
+     * platform's structure, with nothing processed; otherwise records receipts and new messages and answers 200 while
+     * turns run after. Event types the mapper does not know are acknowledged and skipped.
      */
     async handleWebhook(raw: Buffer, headers: IncomingHttpHeaders, logic: TurnLogic): Promise<WebhookResponse> {
         if (!this.verifySignature(raw, headers)) {
@@ -168,10 +168,11 @@ export abstract class WebhookAdapter extends BotAdapter {
         try {
             batch = this.mapInbound(payload);
         } catch (error) {
-            // Signed by the platform but not a shape we handle (a new event type, another product): acknowledge it,
-            // or the platform retries it for days and may switch the subscription off.
-            this.shared.logger.warn('webhook body not understood; acknowledged and skipped', { channel: this.channelId, reason: (error as Error).message });
-            return { status: 200 };
+            // Mappers skip event types they do not know (a new webhook field is acknowledged, or the platform would
+            // retry it for days); they throw only for a body of the wrong structure, which no platform sends.
+            if (!(error instanceof MalformedWebhookError)) throw error;
+            this.shared.logger.warn('webhook body malformed; nothing processed', { channel: this.channelId, reason: error.message });
+            return { status: 400, body: 'malformed webhook body' };
         }
         for (const delivery of batch.deliveries) await this.applyDelivery(delivery);
         let duplicates = 0;

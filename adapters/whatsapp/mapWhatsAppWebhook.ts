@@ -27,10 +27,11 @@ const STATUSES: Record<string, DeliveryUpdate['status'] | undefined> = { sent: '
  */
 export function mapWhatsAppWebhook(payload: unknown): InboundBatch {
     const body = payload as { object?: unknown; entry?: unknown };
-    if (!body || typeof body !== 'object' || body.object !== 'whatsapp_business_account' || !Array.isArray(body.entry)) {
-        throw new MalformedWebhookError('not a whatsapp_business_account webhook');
-    }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new MalformedWebhookError('not a JSON object');
     const batch: InboundBatch = { items: [], deliveries: [] };
+    // One Meta app may send other products (pages, Instagram) to the same URL: nothing for this adapter.
+    if (body.object !== 'whatsapp_business_account') return batch;
+    if (!Array.isArray(body.entry)) throw new MalformedWebhookError('entry is not an array');
     for (const entry of body.entry as Array<{ changes?: unknown }>) {
         if (!Array.isArray(entry?.changes)) throw new MalformedWebhookError('entry without changes');
         for (const change of entry.changes as Array<{ field?: string; value?: Record<string, unknown> }>) {
