@@ -12,6 +12,7 @@ const FLOORS: Record<(typeof SPEC_FILES)[number], number> = {
     'Number/Hindi/PercentModel.json': 100,
     'NumberWithUnit/Hindi/CurrencyModel.json': 100,
     'Sequence/Hindi/PhoneNumberModel.json': 94,
+    'Choice/Hindi/BooleanModel.json': 100,
 };
 
 describe('Hindi Recognizers-Text specs', () => {

@@ -7,8 +7,9 @@ import * as path from 'path';
 import { recognizeCurrency, recognizeNumbers, recognizeOrdinals } from './recognizeNumbers';
 import { recognizePercent } from './recognizePercent';
 import { recognizePhoneNumbers } from './recognizePhoneNumbers';
+import { recognizeBoolean } from './recognizeBoolean';
 
-export interface SpecResult { Text: string; TypeName: string; Start: number; End: number; Resolution?: Record<string, unknown> }
+export interface SpecResult { Text: string; TypeName: string; Start?: number; End?: number; Resolution?: Record<string, unknown> }
 export interface SpecCase { Input: string; Results: SpecResult[]; NotSupported?: string; NotSupportedByDesign?: string }
 export interface CaseOutcome { input: string; expected: SpecResult[]; got: SpecResult[]; pass: boolean; notSupportedDotnet: boolean }
 export interface FileOutcome { file: string; total: number; passed: number; rate: number; failures: CaseOutcome[] }
@@ -19,6 +20,7 @@ export const SPEC_FILES = [
     'Number/Hindi/PercentModel.json',
     'NumberWithUnit/Hindi/CurrencyModel.json',
     'Sequence/Hindi/PhoneNumberModel.json',
+    'Choice/Hindi/BooleanModel.json',
 ] as const;
 
 /** Walks up from `from` looking for shared/fixtures/recognizers-text (or uses BIJLI_RECOGNIZERS_FIXTURES). */
@@ -42,6 +44,10 @@ export function loadCases(file: string, root = findSpecRoot()): SpecCase[] {
 }
 
 function recognize(file: string, input: string): SpecResult[] {
+    if (file.includes('BooleanModel')) {
+        // The spec gives no offsets for booleans, and its scores are .NET's own: text, type and value are compared.
+        return recognizeBoolean(input).map((r) => ({ Text: r.text, TypeName: 'boolean', Resolution: { value: r.value } }));
+    }
     if (file.includes('OrdinalModel')) {
         return recognizeOrdinals(input).map((r) => ({ Text: r.text, TypeName: r.typeName, Start: r.start, End: r.end, Resolution: { ...r.resolution } }));
     }
@@ -76,6 +82,7 @@ function resultMatches(file: string, e: SpecResult, g: SpecResult): boolean {
     const gr = g.Resolution ?? {};
     if (file.includes('Percent')) return String(er.value) === String(gr.value);
     if (file.includes('PhoneNumber')) return true;
+    if (file.includes('Boolean')) return er.value === gr.value;
     if (!sameNumber(er.value, gr.value) && !(file.includes('Ordinal') && String(er.value) === String(gr.value))) return false;
     if (file.includes('Ordinal')) return String(er.offset) === String(gr.offset) && er.relativeTo === gr.relativeTo;
     if (file.includes('Currency')) return er.unit === gr.unit && (er.isoCurrency ?? null) === (gr.isoCurrency ?? null);
