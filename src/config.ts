@@ -74,6 +74,14 @@ export interface AppConfig {
     schedulerIntervalSeconds: number;
     /** Days before a bill's due date that subscribed consumers are reminded. */
     billReminderDaysBefore: number;
+    /** Messages a sender may send at once before their turns are spaced out. */
+    rateLimitBurst: number;
+    /** Sustained messages per minute per sender; 0 turns the limit off. */
+    rateLimitPerMinute: number;
+    /** Seconds a SIGTERM waits for running turns and sends before exiting anyway. */
+    shutdownTimeoutSeconds: number;
+    /** Milliseconds one platform API request may take; a send that times out is not repeated (it may have arrived). */
+    platformTimeoutMs: number;
     /** Mark console cookies Secure (the console is served over HTTPS): on unless explicitly off for local use. */
     consoleSecureCookies: boolean;
     /** Channels are on when their secrets are configured; null when off. */
@@ -163,6 +171,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         autoCloseHours: int('AUTO_CLOSE_HOURS', 72, 1, 2160),
         schedulerIntervalSeconds: int('SCHEDULER_INTERVAL_SECONDS', 60, 5, 3600),
         billReminderDaysBefore: int('BILL_REMINDER_DAYS_BEFORE', 3, 1, 30),
+        rateLimitBurst: int('RATE_LIMIT_BURST', 20, 1, 10000),
+        rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 60, 0, 100000),
+        shutdownTimeoutSeconds: int('SHUTDOWN_TIMEOUT_SECONDS', 25, 1, 600),
+        platformTimeoutMs: int('PLATFORM_TIMEOUT_MS', 10000, 100, 120000),
         consoleSecureCookies: oneOf('CONSOLE_SECURE_COOKIES', ['auto', 'on', 'off'] as const, 'auto') !== 'off'
             && (str('CONSOLE_SECURE_COOKIES', 'auto').toLowerCase() === 'on' || microsoftAppId !== '' || ['WHATSAPP_APP_SECRET', 'FACEBOOK_APP_SECRET', 'TWITTER_CONSUMER_SECRET'].some((n) => str(n) !== '')),
         whatsapp: null,

@@ -1,6 +1,14 @@
 import { BotAdapter, ConversationState, Storage, TurnContext } from 'botbuilder';
 import { DataSource } from 'typeorm';
 import { SerializeTurnsMiddleware } from '../adapters/shared/SerializeTurnsMiddleware';
+import { KeyedLock } from './KeyedLock';
+import { Metrics } from './Metrics';
+import { TurnLock } from './TurnLock';
+import { PostgresTurnLock } from './data/PostgresTurnLock';
+import { InboundMessage } from './data/entities/InboundMessage';
+import { QueuedMessage } from './data/entities/QueuedMessage';
+import { Complaint } from './data/entities/Complaint';
+import { In, IsNull, LessThan } from 'typeorm';
 import { DialogServices } from '../dialogs/DialogServices';
 import { MainDialog } from '../dialogs/MainDialog';
 import { BijliMitraBot } from './bot/BijliMitraBot';
@@ -24,7 +32,7 @@ import { SmsSender } from './services/SmsSender';
 import { UtilityBackend } from './services/UtilityBackend';
 import { VerificationService } from './services/VerificationService';
 import { TypeOrmStorage } from './storage/TypeOrmStorage';
-import { ComplaintLifecycle } from './services/ComplaintLifecycle';
+import { ComplaintLifecycle, OPEN_STATUSES } from './services/ComplaintLifecycle';
 import { ComplaintNotifier } from './services/ComplaintNotifier';
 import { OfficialDirectory } from './services/OfficialDirectory';
 import { ProactiveNotifier } from './services/ProactiveNotifier';
@@ -76,6 +84,10 @@ export interface BijliMitra {
     broadcasts: BroadcastService;
     /** Sends the persistent outbound queue through the adapters; started by the host. */
     outboundQueue: OutboundQueueWorker;
+    /** Prometheus metrics, served at `/metrics`. */
+    metrics: Metrics;
+    /** The per-conversation turn lock: in this process on SQLite, across processes on PostgreSQL. */
+    turnLock: TurnLock;
     /**
      * Adds the shared middleware and error handler to an adapter, and registers it for proactive messages on its
      * channels (`*`, the default, for the Bot Framework adapter that serves many). Call once per adapter.
@@ -137,6 +149,16 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
     const onTurnError = async (context: TurnContext, error: Error) => {
         logger.error('turn failed outside the dialogs', { channel: context.activity.channelId, conversation: context.activity.conversation?.id, error });
     };
+    const turnLock: TurnLock = db.isPostgres ? new PostgresTurnLock(dataSource) : new KeyedLock();
+    const metrics = new Metrics(() => db.run(async (m) => {
+        const queued = await m.getRepository(QueuedMessage).createQueryBuilder('q').select('q.channel', 'channel').addSelect('COUNT(*)', 'count')
+            .where('q.status = :status', { status: 'queued' }).groupBy('q.channel').getRawMany<{ channel: string; count: string | number }>();
+        return {
+            queued: Object.fromEntries(queued.map((row) => [row.channel, Number(row.count)])),
+            unprocessedInbound: await m.getRepository(InboundMessage).countBy({ processedAt: IsNull() }),
+            breachedComplaints: await m.getRepository(Complaint).countBy({ status: In(OPEN_STATUSES), dueAt: LessThan(new Date()) }),
+        };
+    }));
 
     return {
         config, dataSource, db, logger, bot, services, translator, storage, conversationState,
@@ -146,8 +168,11 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
             botAppId: config.microsoftAppId, logger,
             perChannelPerSecond: { whatsapp: config.whatsapp?.maxMessagesPerSecond ?? 80 },
         }),
+        metrics,
+        turnLock,
         prepareAdapter(adapter, channels) {
-            adapter.use(new SerializeTurnsMiddleware());
+            adapter.use(new SerializeTurnsMiddleware(turnLock));
+            adapter.use(metrics.turnMiddleware());
             adapter.onTurnError = onTurnError;
             const own = channelIdOf(adapter);
             for (const channel of channels ?? (typeof own === 'string' ? [own] : ['*'])) adapters.set(channel, adapter);

@@ -1,4 +1,5 @@
 import { ChannelStore } from '../adapters/shared/ChannelStore';
+import { SenderRateLimiter } from '../adapters/shared/SenderRateLimiter';
 import { WebhookAdapter } from '../adapters/shared/WebhookAdapter';
 import { MessengerAdapter } from '../adapters/facebook/MessengerAdapter';
 import { MessengerClient } from '../adapters/facebook/MessengerClient';
@@ -24,18 +25,22 @@ export function createChannelAdapters(app: BijliMitra): ChannelRoute[] {
     const { config, logger } = app;
     const store = new ChannelStore(app.db);
     const routes: ChannelRoute[] = [];
+    // One limiter and one lock for every channel: the limit is per sender, the lock per conversation.
+    const rateLimiter = config.rateLimitPerMinute > 0 ? new SenderRateLimiter({ burst: config.rateLimitBurst, perMinute: config.rateLimitPerMinute }) : undefined;
+    const common = { store, logger, turnLock: app.turnLock, rateLimiter, observer: app.metrics };
+    const onRetry = (channel: string) => (status: number, code: string | undefined) => app.metrics.sendRetried(channel, code ?? String(status));
     if (config.whatsapp) {
         const wa = config.whatsapp;
         routes.push({
             route: 'whatsapp',
             adapter: new WhatsAppAdapter({
-                store, logger,
+                ...common,
                 phoneNumberId: wa.phoneNumberId,
                 appSecret: wa.appSecret,
                 verifyToken: wa.verifyToken,
                 template: wa.template ?? undefined,
                 listButton: (locale) => app.translator.forLanguage(toLanguage(locale) ?? 'hi')('common:listButton'),
-                client: new WhatsAppClient({ apiUrl: wa.apiUrl, accessToken: wa.accessToken, phoneNumberId: wa.phoneNumberId, maxMessagesPerSecond: wa.maxMessagesPerSecond, logger }),
+                client: new WhatsAppClient({ apiUrl: wa.apiUrl, accessToken: wa.accessToken, phoneNumberId: wa.phoneNumberId, maxMessagesPerSecond: wa.maxMessagesPerSecond, logger, onRetry: onRetry('whatsapp'), timeoutMs: config.platformTimeoutMs }),
             }),
         });
     }
@@ -44,11 +49,11 @@ export function createChannelAdapters(app: BijliMitra): ChannelRoute[] {
         routes.push({
             route: 'facebook',
             adapter: new MessengerAdapter({
-                store, logger,
+                ...common,
                 appSecret: fb.appSecret,
                 verifyToken: fb.verifyToken,
                 messageTag: fb.messageTag,
-                client: new MessengerClient({ apiUrl: fb.apiUrl, pageAccessToken: fb.pageAccessToken, logger }),
+                client: new MessengerClient({ apiUrl: fb.apiUrl, pageAccessToken: fb.pageAccessToken, logger, onRetry: onRetry('facebook'), timeoutMs: config.platformTimeoutMs }),
             }),
         });
     }
@@ -57,10 +62,10 @@ export function createChannelAdapters(app: BijliMitra): ChannelRoute[] {
         routes.push({
             route: 'twitter',
             adapter: new TwitterAdapter({
-                store, logger,
+                ...common,
                 consumerSecret: tw.consumerSecret,
                 botUserId: tw.userId,
-                client: new TwitterClient({ apiUrl: tw.apiUrl, accessToken: tw.accessToken, logger }),
+                client: new TwitterClient({ apiUrl: tw.apiUrl, accessToken: tw.accessToken, logger, onRetry: onRetry('twitter'), timeoutMs: config.platformTimeoutMs }),
             }),
         });
     }

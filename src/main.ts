@@ -4,6 +4,9 @@ import { createBijliMitra } from './createBijliMitra';
 import { createChannelAdapters } from './createChannelAdapters';
 import { startServer } from './server';
 
+// How old an unprocessed delivery must be before the periodic sweep runs it (younger ones are probably just starting).
+const RESUME_AFTER_MS = 30_000;
+
 /** `npm start`: configuration, database (migrated, demo data on first start), bot, HTTP server. */
 async function main(): Promise<void> {
     let config;
@@ -38,6 +41,13 @@ async function main(): Promise<void> {
     // nothing and several instances can run them at once (escalations are compare-and-sets, queue rows are claimed).
     await app.outboundQueue.recoverAfterRestart();
     app.outboundQueue.start(1000);
+    // Deliveries whose turn a database failure interrupted, or that another instance acknowledged before dying.
+    const resumer = setInterval(() => {
+        for (const { adapter: channel } of channels) {
+            channel.resumeUnprocessed((context) => app.bot.run(context), RESUME_AFTER_MS)
+                .catch((error: Error) => app.logger.warn('could not look for unprocessed deliveries', { error }));
+        }
+    }, RESUME_AFTER_MS);
     let ticking = false;
     let remindedOn = '';
     const scheduler = setInterval(() => {
@@ -47,7 +57,10 @@ async function main(): Promise<void> {
         const reminders = remindedOn === today ? Promise.resolve() : app.broadcasts.queueBillReminders(today, config.billReminderDaysBefore)
             .then((run) => { remindedOn = today; if (run.recipients) app.logger.info('bill reminders queued', { day: today, recipients: run.recipients }); });
         Promise.all([app.lifecycle.tick(), reminders])
-            .then(([done]) => { if (done.escalated || done.autoClosed) app.logger.info('scheduler pass', done); })
+            .then(([done]) => {
+                app.metrics.escalated(done.escalated);
+                if (done.escalated || done.autoClosed) app.logger.info('scheduler pass', done);
+            })
             .catch((error: Error) => app.logger.error('scheduler pass failed', { error }))
             .finally(() => { ticking = false; });
     }, config.schedulerIntervalSeconds * 1000);
@@ -61,13 +74,23 @@ async function main(): Promise<void> {
         if (stopping) return;
         stopping = true;
         app.logger.info('shutting down', { signal });
+        // Whatever is still running then is replayed by the next instance to start: acknowledged rows stay unprocessed.
+        const deadline = setTimeout(() => {
+            app.logger.warn('shutdown timed out; exiting with work left for the next start', { seconds: config.shutdownTimeoutSeconds });
+            process.exit(1);
+        }, config.shutdownTimeoutSeconds * 1000);
+        deadline.unref();
         clearInterval(scheduler);
+        clearInterval(resumer);
         stopWatching();
+        // New webhooks get 503 (the platform delivers them again, to this or another instance); answers under way finish.
+        await server.drain();
         await app.outboundQueue.stop();
-        await server.close();
         // Webhooks were acknowledged before their turns ran: let those turns and their replies finish.
         await Promise.all(channels.map((c) => c.adapter.idle()));
+        await server.close();
         await app.close();
+        app.logger.info('stopped cleanly');
         process.exit(0);
     };
     process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,15 +1,22 @@
 import * as http from 'http';
 import express, { NextFunction, Request, Response } from 'express';
 import { CloudAdapter, TurnContext } from 'botbuilder';
+import { activityProblem } from './activityShape';
 import { ChannelRoute } from './createChannelAdapters';
 import { BijliMitra } from './createBijliMitra';
 import { ConsoleOptions, createConsoleRouter } from './console/createConsoleRouter';
+import { SenderRateLimiter } from '../adapters/shared/SenderRateLimiter';
 
 /** The HTTP face of the bot. */
 export interface BotServer {
     server: http.Server;
     /** The port actually bound (useful with port 0). */
     port: number;
+    /**
+     * Stops taking work: webhooks and `/api/messages` answer 503 (platforms retry, a load balancer moves on) and
+     * `/readyz` fails, while requests already being answered finish. Resolves when none is left.
+     */
+    drain(): Promise<void>;
     close(): Promise<void>;
 }
 
@@ -26,12 +33,15 @@ export interface ServerOptions {
 const BODY_LIMIT = '256kb';
 /** Largest webhook body accepted; Meta's batches stay under about 3 MB. */
 const WEBHOOK_BODY_LIMIT = '4mb';
+/** What a platform is told to wait before retrying when the bot cannot take its webhook now. */
+const RETRY_AFTER_SECONDS = '5';
 
 /**
  * Serves `POST /api/messages` (Bot Framework Emulator, Web Chat, Azure Bot Service through `CloudAdapter`),
  * `GET`/`POST /webhooks/<channel>` for each enabled platform adapter, the officials' console under `/console` (unless
- * `options.console` is false), and `GET /healthz` on `port`. Malformed JSON and oversized bodies get a 4xx without
- * reaching the bot.
+ * `options.console` is false), `GET /healthz` (alive), `GET /readyz` (database reachable and migrated, not draining)
+ * and `GET /metrics` (Prometheus) on `port`. Malformed JSON and oversized bodies get a 4xx without reaching the bot;
+ * a webhook that cannot be recorded (the database is down) gets a 503, so the platform delivers it again later.
  */
 export async function startServer(
     app: BijliMitra, adapter: CloudAdapter, port: number, channels: ChannelRoute[] = [], options: ServerOptions = {}
@@ -39,16 +49,41 @@ export async function startServer(
     const web = express();
     web.disable('x-powered-by');
     const logic = (context: TurnContext) => app.bot.run(context);
+    let draining = false;
+    let active = 0;
+    const drained: Array<() => void> = [];
+    web.use((_req, res, next) => {
+        active += 1;
+        res.once('close', () => {
+            active -= 1;
+            if (active === 0) for (const resolve of drained.splice(0)) resolve();
+        });
+        next();
+    });
+    const refuseWhileDraining = (_req: Request, res: Response, next: NextFunction) => {
+        if (!draining) return next();
+        res.status(503).set('Retry-After', RETRY_AFTER_SECONDS).set('Connection', 'close').type('text/plain').send('shutting down');
+    };
     for (const { route, adapter: channel } of channels) {
         web.get(`/webhooks/${route}`, (req: Request, res: Response) => {
             const answer = channel.handshake(req.query as Record<string, unknown>);
             res.status(answer.status).type(answer.contentType ?? 'text/plain').send(answer.body ?? '');
         });
         // The raw bytes are what the platform signed: parse only after the signature check, inside the adapter.
-        web.post(`/webhooks/${route}`, express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req: Request, res: Response) => {
+        web.post(`/webhooks/${route}`, refuseWhileDraining, express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req: Request, res: Response) => {
+            const started = process.hrtime.bigint();
             const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-            const answer = await channel.handleWebhook(raw, req.headers, logic);
+            let answer: { status: number; body?: string; contentType?: string };
+            try {
+                answer = await channel.handleWebhook(raw, req.headers, logic);
+            } catch (error) {
+                // Nothing was acknowledged: the platform keeps the message and delivers it again.
+                app.logger.error('webhook not recorded; answered 503 for a later redelivery', { channel: channel.channelId, error: error as Error });
+                answer = { status: 503, body: 'temporarily unavailable' };
+                res.set('Retry-After', RETRY_AFTER_SECONDS);
+            }
             res.status(answer.status).type(answer.contentType ?? 'text/plain').send(answer.body ?? '');
+            app.metrics.webhookAnswered(channel.channelId, answer.status, Number(process.hrtime.bigint() - started) / 1e9);
         });
     }
     if (options.console !== false) {
@@ -57,7 +92,29 @@ export async function startServer(
     web.get('/healthz', (_req, res) => {
         res.json({ status: 'ok' });
     });
-    web.post('/api/messages', express.json({ limit: BODY_LIMIT }), async (req: Request, res: Response) => {
+    web.get('/readyz', async (_req, res) => {
+        const problems: string[] = [];
+        if (draining) problems.push('shutting down');
+        try {
+            await app.dataSource.query('SELECT 1');
+            if (await app.dataSource.showMigrations()) problems.push('database migrations pending');
+        } catch (error) {
+            problems.push(`database unreachable: ${(error as Error).message}`);
+        }
+        res.status(problems.length ? 503 : 200).json(problems.length ? { status: 'unavailable', problems } : { status: 'ready' });
+    });
+    web.get('/metrics', async (_req, res) => {
+        try {
+            const { contentType, body } = await app.metrics.render();
+            res.type(contentType).send(body);
+        } catch (error) {
+            app.logger.error('metrics not readable', { error: error as Error });
+            res.status(503).type('text/plain').send('metrics unavailable');
+        }
+    });
+    const apiLimiter = app.config.rateLimitPerMinute > 0
+        ? new SenderRateLimiter({ burst: app.config.rateLimitBurst, perMinute: app.config.rateLimitPerMinute }) : undefined;
+    web.post('/api/messages', refuseWhileDraining, express.json({ limit: BODY_LIMIT }), async (req: Request, res: Response) => {
         if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body) || typeof req.body.type !== 'string') {
             res.status(400).json({ error: 'expected a Bot Framework activity (JSON object with a "type")' });
             return;
@@ -66,6 +123,20 @@ export async function startServer(
         // endpoint an activity claiming such a channel would impersonate them.
         if (channels.some((c) => c.adapter.channelId === req.body.channelId)) {
             res.status(403).json({ error: `channel "${req.body.channelId}" is served by its webhook, not by /api/messages` });
+            return;
+        }
+        // CloudAdapter checks only the type: a wrongly typed field would fail mid-turn as a 500, after state was written;
+        // checked before the rate limit, which keys on channelId and from.id.
+        const problem = activityProblem(req.body);
+        if (problem) {
+            res.status(400).json({ error: `not a valid Bot Framework activity: ${problem}` });
+            return;
+        }
+        const sender = typeof req.body.from?.id === 'string' ? `${req.body.channelId}/${req.body.from.id}` : undefined;
+        const wait = sender && req.body.type === 'message' ? apiLimiter?.take(sender) ?? 0 : 0;
+        if (wait > 0) {
+            app.metrics.rateLimited(String(req.body.channelId ?? 'unknown'));
+            res.status(429).set('Retry-After', String(Math.ceil(wait / 1000))).json({ error: 'too many messages from this sender; retry later' });
             return;
         }
         await adapter.process(req, res, logic);
@@ -84,6 +155,11 @@ export async function startServer(
     return {
         server,
         port: typeof address === 'object' && address ? address.port : port,
+        drain: async () => {
+            draining = true;
+            // `active` counts this process's open requests; idle keep-alive connections hold none.
+            if (active > 0) await new Promise<void>((resolve) => drained.push(resolve));
+        },
         close: () => new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeAllConnections();

@@ -394,7 +394,7 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
         const body = whatsAppText(PHONE_ID, '919000000131', 'bijli nahi aa rahi', { id: 'wamid.crash1' });
         // As handleWebhook records it just before answering 200: then the process died before the turn ran.
         const [item] = mapWhatsAppWebhook(JSON.parse(metaWireJson(body).toString('utf8'))).items;
-        assert.notEqual(await store.recordInbound('whatsapp', 'wamid.crash1', item), null);
+        assert.notEqual(await store.recordInbound('whatsapp', 'wamid.crash1', item, item.activity.conversation?.id), null);
         assert.equal(await adapter.resumeUnprocessed((context) => bot.app.bot.run(context)), 1);
         await adapter.idle();
         assert.ok(api.requests.some((r) => (r.body as any).to === '919000000131'), 'the turn ran after the restart');

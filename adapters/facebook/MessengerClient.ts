@@ -14,6 +14,10 @@ export interface MessengerClientOptions {
      * Messenger error meanings and the retry of Meta's throttling codes.
      */
     http?: PlatformHttpClient;
+    /** Told of every retried request (metrics). */
+    onRetry?: PlatformHttpClientOptions['onRetry'];
+    /** Per-request timeout in ms (default 10000). */
+    timeoutMs?: number;
 }
 
 /** `RESPONSE` inside the 24-hour window, `UPDATE` for proactive messages inside it, `MESSAGE_TAG` outside. */
@@ -28,7 +32,7 @@ export class MessengerClient {
     private readonly http: PlatformHttpClient;
 
     constructor(private readonly options: MessengerClientOptions) {
-        this.http = options.http ?? new PlatformHttpClient(MessengerClient.httpOptions(options.logger));
+        this.http = options.http ?? new PlatformHttpClient({ ...MessengerClient.httpOptions(options.logger), onRetry: options.onRetry, timeoutMs: options.timeoutMs });
     }
 
     /** The Messenger-specific `PlatformHttpClient` options; add `sleep`, `maxAttempts`… to taste. */

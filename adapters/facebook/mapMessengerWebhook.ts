@@ -1,5 +1,6 @@
 import { Activity, ActivityTypes, Attachment, Entity } from 'botbuilder';
 import { DeliveryUpdate, InboundBatch, InboundItem, MalformedWebhookError } from '../shared/WebhookAdapter';
+import { wireDate, wireNumber, wireText } from '../shared/wireValues';
 
 /** Channel id of Messenger activities (Bot Framework's own name for the channel). */
 export const MESSENGER_CHANNEL = 'facebook';
@@ -48,19 +49,19 @@ export function mapMessengerWebhook(payload: unknown): InboundBatch {
     if (body.object !== 'page') return batch;
     if (!Array.isArray(body.entry)) throw new MalformedWebhookError('entry is not an array');
     for (const entry of body.entry as Array<{ id?: string | number; messaging?: unknown }>) {
-        if (!entry || typeof entry !== 'object') throw new MalformedWebhookError('entry is not an object');
+        if (!entry || typeof entry !== 'object' || Array.isArray(entry)) throw new MalformedWebhookError('entry is not an object');
         // Entries with only `standby` (or `changes` of other subscriptions) have nothing for this bot.
         if (!Array.isArray(entry.messaging)) continue;
         for (const event of entry.messaging as FbEvent[]) {
             if (!event || typeof event !== 'object') continue;
-            const psid = event.sender?.id !== undefined ? String(event.sender.id) : '';
+            const psid = wireText(event.sender?.id);
             if (!psid) continue;
-            const pageId = String(entry.id ?? event.recipient?.id ?? '');
+            const pageId = wireText(entry.id ?? event.recipient?.id);
             if (event.delivery) {
                 batch.deliveries.push(...deliveryUpdates(psid, event.delivery));
             } else if (event.read) {
-                const watermark = Number(event.read.watermark);
-                if (Number.isFinite(watermark)) batch.deliveries.push({ kind: 'watermark', recipient: psid, watermark: new Date(watermark), status: 'read' });
+                const watermark = wireDate(wireNumber(event.read.watermark));
+                if (watermark) batch.deliveries.push({ kind: 'watermark', recipient: psid, watermark, status: 'read' });
             } else {
                 const item = mapEvent(event, psid, pageId);
                 if (item) batch.items.push(item);
@@ -73,11 +74,11 @@ export function mapMessengerWebhook(payload: unknown): InboundBatch {
 function deliveryUpdates(psid: string, delivery: NonNullable<FbEvent['delivery']>): DeliveryUpdate[] {
     const updates: DeliveryUpdate[] = [];
     for (const mid of Array.isArray(delivery.mids) ? delivery.mids : []) {
-        if (mid) updates.push({ kind: 'message', platformMessageId: String(mid), status: 'delivered' });
+        if (wireText(mid)) updates.push({ kind: 'message', platformMessageId: wireText(mid), status: 'delivered' });
     }
     // `mids` is optional: the watermark alone says everything sent before it arrived.
-    const watermark = Number(delivery.watermark);
-    if (Number.isFinite(watermark)) updates.push({ kind: 'watermark', recipient: psid, watermark: new Date(watermark), status: 'delivered' });
+    const watermark = wireDate(wireNumber(delivery.watermark));
+    if (watermark) updates.push({ kind: 'watermark', recipient: psid, watermark, status: 'delivered' });
     return updates;
 }
 
@@ -87,15 +88,15 @@ function mapEvent(event: FbEvent, psid: string, pageId: string): InboundItem | n
     // Echoes are the Page's own sends (this bot, or a person in the Page inbox), never the user's words.
     if (message?.is_echo) return null;
     if (!message && !postback) return null; // reactions, optins, referrals, handovers…
-    const timestamp = Number(event.timestamp);
+    const timestamp = wireNumber(event.timestamp);
     // Postbacks carry a mid only since Graph v11.0; sender + timestamp identifies older ones for de-duplication.
-    const id = message ? message.mid : postback?.mid ?? (Number.isFinite(timestamp) ? `${psid}:${timestamp}` : undefined);
+    const id = message ? wireText(message.mid) : wireText(postback?.mid) || (Number.isFinite(timestamp) ? `${psid}:${timestamp}` : '');
     if (!id) return null;
     const activity: Partial<Activity> = {
         type: ActivityTypes.Message,
-        id: String(id),
+        id,
         channelId: MESSENGER_CHANNEL,
-        timestamp: Number.isFinite(timestamp) ? new Date(timestamp) : new Date(),
+        timestamp: wireDate(timestamp) ?? new Date(),
         conversation: { id: `${pageId}:${psid}`, isGroup: false, conversationType: 'personal', name: '' },
         from: { id: psid, name: '', role: 'user' },
         recipient: { id: pageId, name: '', role: 'bot' },
@@ -106,16 +107,16 @@ function mapEvent(event: FbEvent, psid: string, pageId: string): InboundItem | n
         channelData: event,
     };
     if (postback) {
-        activity.text = String(postback.payload ?? postback.title ?? '');
+        activity.text = wireText(postback.payload ?? postback.title);
         activity.value = postback;
         return { activity };
     }
     if (message!.quick_reply) {
-        activity.text = String(message!.quick_reply.payload ?? message!.text ?? '');
+        activity.text = wireText(message!.quick_reply.payload ?? message!.text);
         activity.value = message!.quick_reply;
         return { activity };
     }
-    activity.text = String(message!.text ?? '');
+    activity.text = wireText(message!.text);
     const entities: Entity[] = [];
     const attachments: Attachment[] = [];
     for (const attachment of Array.isArray(message!.attachments) ? message!.attachments : []) {
@@ -130,19 +131,20 @@ function mapEvent(event: FbEvent, psid: string, pageId: string): InboundItem | n
 }
 
 function coordinatesOf(attachment: FbAttachment): Entity | null {
-    const latitude = Number(attachment.payload?.coordinates?.lat);
-    const longitude = Number(attachment.payload?.coordinates?.long);
+    const latitude = wireNumber(attachment.payload?.coordinates?.lat);
+    const longitude = wireNumber(attachment.payload?.coordinates?.long);
     if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) return null;
-    return { type: 'GeoCoordinates', latitude, longitude, name: attachment.title } as Entity;
+    return { type: 'GeoCoordinates', latitude, longitude, name: wireText(attachment.title) || undefined } as Entity;
 }
 
 function attachmentOf(attachment: FbAttachment, message: FbMessage): Attachment {
-    const type = String(attachment.type ?? 'unknown');
+    const type = wireText(attachment.type) || 'unknown';
     // A sticker (the thumbs-up too) arrives as an `image` with a sticker id: it is not a photo of a fault.
     const sticker = attachment.payload?.sticker_id !== undefined || message.sticker_id !== undefined;
-    const mediaType = sticker ? undefined : MEDIA_TYPES[type];
-    if (mediaType && attachment.payload?.url) {
-        return { contentType: mediaType, contentUrl: String(attachment.payload.url), name: type };
+    // Own keys only: a type such as "toString" must not find Object.prototype's.
+    const mediaType = sticker || !Object.hasOwn(MEDIA_TYPES, type) ? undefined : MEDIA_TYPES[type];
+    if (mediaType && wireText(attachment.payload?.url)) {
+        return { contentType: mediaType, contentUrl: wireText(attachment.payload?.url), name: type };
     }
     // Stickers, shared links (`fallback`), templates and future types: the bot explains what it accepts.
     return { contentType: `application/vnd.facebook.${sticker ? 'sticker' : type}`, name: sticker ? 'sticker' : type };

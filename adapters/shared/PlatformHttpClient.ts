@@ -44,6 +44,8 @@ export interface PlatformHttpClientOptions {
      * timeout retried; other 4xx not). Lets an adapter retry Meta throttling codes that arrive as HTTP 400.
      */
     isRetryable?: (failure: PlatformFailure) => boolean | undefined;
+    /** Told of every retry, with the HTTP status (0: network) and platform code (metrics). */
+    onRetry?: (status: number, code: string | undefined) => void;
 }
 
 /** Per-request options for {@link PlatformHttpClient.request}. */
@@ -101,6 +103,7 @@ export class PlatformHttpClient {
     private readonly platform: string;
     private readonly describeError?: PlatformHttpClientOptions['describeError'];
     private readonly isRetryable?: PlatformHttpClientOptions['isRetryable'];
+    private readonly onRetry?: PlatformHttpClientOptions['onRetry'];
 
     /** Creates a client; every option has a production default. */
     constructor(options: PlatformHttpClientOptions = {}) {
@@ -120,6 +123,7 @@ export class PlatformHttpClient {
         this.platform = options.platform ?? 'platform API';
         this.describeError = options.describeError;
         this.isRetryable = options.isRetryable;
+        this.onRetry = options.onRetry;
     }
 
     /**
@@ -174,6 +178,7 @@ export class PlatformHttpClient {
                 ? Math.min(this.maxDelayMs, serverWaitMs)
                 : Math.floor(this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1)));
             this.logger.warn(`${this.platform} request failed, retrying`, { ...logFields, delayMs, serverWaitMs });
+            this.onRetry?.(result.status, code);
             await this.sleep(delayMs);
         }
     }

@@ -1,5 +1,6 @@
 import { Middleware, TurnContext } from 'botbuilder';
 import { KeyedLock } from '../../src/KeyedLock';
+import { TurnLock } from '../../src/TurnLock';
 
 /**
  * Serialises turns per `channelId` + conversation id. botbuilder's `BotState` saves with eTag `*`, so two overlapping
@@ -7,12 +8,15 @@ import { KeyedLock } from '../../src/KeyedLock';
  * turn's state. Proactive turns run middleware too, so they take the same lock.
  */
 export class SerializeTurnsMiddleware implements Middleware {
-    constructor(private readonly lock: KeyedLock = new KeyedLock()) {}
+    constructor(private readonly lock: TurnLock = new KeyedLock()) {}
 
     /** Runs the rest of the turn once every earlier turn of the same conversation has finished. */
     async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-        const activity = context.activity;
-        const key = `${activity.channelId}/${activity.conversation?.id ?? ''}`;
-        await this.lock.run(key, next);
+        await this.lock.run(turnLockKey(context.activity.channelId, context.activity.conversation?.id), next);
     }
+}
+
+/** The key turns of one conversation are serialised on, by this middleware and by webhook adapters alike. */
+export function turnLockKey(channelId: string | undefined, conversationId: string | undefined): string {
+    return `${channelId ?? ''}/${conversationId ?? ''}`;
 }

@@ -1,5 +1,6 @@
 import { IncomingHttpHeaders } from 'http';
 import { continuationLogic } from './continuationLogic';
+import { nestedDeeperThan } from './jsonDepth';
 import {
     Activity, ActivityTypes, BotAdapter, ChannelAccount, ConversationReference, ResourceResponse, TurnContext,
 } from 'botbuilder';
@@ -8,6 +9,11 @@ import type { ClaimsIdentity } from 'botframework-connector';
 import { trustSenderPhone } from '../../src/bot/trustedSenderPhone';
 import { Logger } from '../../src/logger';
 import { ChannelStore } from './ChannelStore';
+import { SenderRateLimiter } from './SenderRateLimiter';
+import { turnLockKey } from './SerializeTurnsMiddleware';
+import { WebhookObserver } from './WebhookObserver';
+import { KeyedLock } from '../../src/KeyedLock';
+import { TurnLock } from '../../src/TurnLock';
 import { DeliveryStatus } from '../../src/data/entities/OutboundMessage';
 
 /** The bot's turn handler, as `bot.run`. */
@@ -61,10 +67,19 @@ export interface WebhookAdapterOptions {
     /** Where failures and dropped duplicates are logged (numbers masked). */
     logger: Logger;
     /**
-     * Turns running at once (default 4). Acknowledged deliveries beyond that wait their turn in arrival order, so
-     * a burst does not starve the event loop that answers webhooks.
+     * Conversations whose turns run at once (default 4). Acknowledged deliveries beyond that wait their turn in arrival
+     * order, so a burst does not starve the event loop that answers webhooks.
      */
     maxConcurrentTurns?: number;
+    /**
+     * The per-conversation lock, shared with the host's `SerializeTurnsMiddleware`. The default holds in this process;
+     * with several processes on one database pass one that holds across them (`PostgresTurnLock`).
+     */
+    turnLock?: TurnLock;
+    /** Spaces out the turns of a sender who floods the bot; none by default. */
+    rateLimiter?: SenderRateLimiter;
+    /** Told of duplicates, sends and postponements (metrics). */
+    observer?: WebhookObserver;
 }
 
 const PROACTIVE = Symbol('bijliMitra.proactiveTurn');
@@ -79,15 +94,23 @@ const DEFAULT_CONCURRENT_TURNS = 4;
 export abstract class WebhookAdapter extends BotAdapter {
     /** The Bot Framework channel id (`whatsapp`, `facebook`, `twitter`). */
     abstract readonly channelId: string;
-    private readonly inFlight = new Set<Promise<void>>();
-    /** Pending turns per conversation, oldest first; the head runs, the rest wait. */
-    private readonly queues = new Map<string, Array<() => Promise<void>>>();
-    /** Conversations whose head turn may start, in the order they became ready. */
+    /** Conversations waiting for a turn slot, in the order their messages arrived. */
     private readonly ready: string[] = [];
+    private readonly queued = new Set<string>();
+    /** Conversations being drained now, and those that received more while being drained. */
+    private readonly draining = new Set<string>();
+    private readonly again = new Set<string>();
     private running = 0;
+    /** Queued drains, running drains and rate-limit timers; `idle()` waits for none. */
+    private outstanding = 0;
+    private readonly idleWaiters: Array<() => void> = [];
+    private readonly timers = new Set<NodeJS.Timeout>();
+    private logic: TurnLogic | undefined;
+    private readonly turnLock: TurnLock;
 
     constructor(protected readonly shared: WebhookAdapterOptions) {
         super();
+        this.turnLock = shared.turnLock ?? new KeyedLock();
     }
 
     /** Answers the platform's GET verification (hub challenge, CRC). */
@@ -134,6 +157,7 @@ export abstract class WebhookAdapter extends BotAdapter {
                 lastId = await this.sendPart(user, part, proactive);
             } catch (error) {
                 if (!(error instanceof PlatformApiError)) throw error;
+                this.shared.observer?.sendResult?.(this.channelId, 'failed', this.errorCodeOf(error));
                 if (await this.onSendRefused(context, activity, error)) return { id: '' };
                 await store.recordOutbound({
                     channel: this.channelId, conversationId, recipient: user.id, kind: part.kind, platformMessageId: null,
@@ -143,6 +167,7 @@ export abstract class WebhookAdapter extends BotAdapter {
                 return { id: '' };
             }
             // Recorded outside the try: a database error after a successful send must not be taken for a failed send.
+            this.shared.observer?.sendResult?.(this.channelId, 'sent');
             await store.recordOutbound({ channel: this.channelId, conversationId, recipient: user.id, kind: part.kind, platformMessageId: lastId, status: 'sent' });
         }
         return { id: lastId };
@@ -164,6 +189,8 @@ export abstract class WebhookAdapter extends BotAdapter {
         } catch {
             return { status: 400, body: 'malformed JSON' };
         }
+        // Mapping, storing and logging recurse into the payload: refuse absurd nesting before any of them.
+        if (nestedDeeperThan(payload)) return { status: 400, body: 'malformed webhook body: nested too deeply' };
         let batch: InboundBatch;
         try {
             batch = this.mapInbound(payload);
@@ -175,39 +202,54 @@ export abstract class WebhookAdapter extends BotAdapter {
             return { status: 400, body: 'malformed webhook body' };
         }
         for (const delivery of batch.deliveries) await this.applyDelivery(delivery);
+        this.logic = logic;
         let duplicates = 0;
         for (const item of batch.items) {
             const activity = item.activity;
-            const recorded = activity.id ? await this.shared.store.recordInbound(this.channelId, activity.id, item) : null;
+            const conversationId = activity.conversation?.id ?? '';
+            const recorded = activity.id ? await this.shared.store.recordInbound(this.channelId, activity.id, item, conversationId) : null;
             if (recorded === null) {
                 duplicates += 1;
+                // Its first delivery may have been recorded when the database failed right after: run what is left.
+                this.requestDrain(conversationId);
                 continue;
             }
-            await this.shared.store.markInbound(this.channelId, activity.from!.id);
-            this.enqueue(item, logic, recorded);
+            this.requestDrain(conversationId);
         }
-        if (duplicates > 0) this.shared.logger.info('duplicate deliveries dropped', { channel: this.channelId, duplicates });
+        if (duplicates > 0) {
+            this.shared.logger.info('duplicate deliveries dropped', { channel: this.channelId, duplicates });
+            this.shared.observer?.duplicatesDropped?.(this.channelId, duplicates);
+        }
         return { status: 200 };
     }
 
     /**
-     * Runs the turns of deliveries that were acknowledged but never processed because the process stopped (a crash,
-     * a deploy). Call once at start, before taking webhooks. Resolves with how many were queued.
+     * Runs the turns of deliveries that were acknowledged but never processed because a process stopped (a crash, a
+     * deploy) or the database failed under a turn. Call at start, before taking webhooks, and now and then after
+     * (`olderThanMs` then skips deliveries whose turn is probably just starting); safe while other instances run, since
+     * every conversation is drained under its lock. Resolves with how many deliveries were waiting.
      */
-    async resumeUnprocessed(logic: TurnLogic): Promise<number> {
-        const pending = await this.shared.store.claimUnprocessed(this.channelId);
-        for (const { id, payload } of pending) {
-            const item = payload as InboundItem;
-            if (item.activity?.timestamp) item.activity.timestamp = new Date(item.activity.timestamp);
-            this.enqueue(item, logic, id);
+    async resumeUnprocessed(logic: TurnLogic, olderThanMs = 0): Promise<number> {
+        this.logic = logic;
+        const waiting = await this.shared.store.unprocessedConversations(this.channelId, new Date(Date.now() - olderThanMs));
+        let count = 0;
+        for (const { conversationId, messages } of waiting) {
+            count += messages;
+            this.requestDrain(conversationId);
         }
-        if (pending.length > 0) this.shared.logger.info('replaying acknowledged deliveries', { channel: this.channelId, count: pending.length });
-        return pending.length;
+        if (count > 0) this.shared.logger.info('replaying acknowledged deliveries', { channel: this.channelId, count });
+        return count;
     }
 
-    /** Resolves when every turn started so far has finished (tests, graceful shutdown). */
+    /** Resolves when every acknowledged delivery seen so far has had its turn (tests, graceful shutdown). */
     async idle(): Promise<void> {
-        while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+        if (this.outstanding === 0) return;
+        await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+
+    /** Conversations queued or draining in this process (metrics). */
+    get pendingConversations(): number {
+        return this.ready.length + this.draining.size + this.timers.size;
     }
 
     /** Sends each outgoing activity; `delay` activities wait, other non-message activities are dropped. */
@@ -255,32 +297,19 @@ export abstract class WebhookAdapter extends BotAdapter {
     }
 
     /**
-     * Queues a turn behind earlier turns of the same conversation (so they run in order, also for a host that adds
-     * no turn lock), and lets only the head of each conversation compete for one of the few turn slots: a user whose
-     * replies are slow to send delays no one else.
+     * Asks for the conversation's stored deliveries to be run. Only a few conversations drain at once, so a burst does
+     * not starve the event loop that answers webhooks, and a user whose replies are slow to send delays no one else.
      */
-    private enqueue(item: InboundItem, logic: TurnLogic, inboundId: number): void {
-        const key = item.activity.conversation?.id ?? '';
-        let done!: () => void;
-        const finished = new Promise<void>((resolve) => { done = resolve; });
-        this.inFlight.add(finished);
-        void finished.then(() => this.inFlight.delete(finished));
-        const job = async () => {
-            try {
-                await this.runTurn(item, logic);
-                await this.shared.store.markProcessed(inboundId).catch((error: Error) =>
-                    this.shared.logger.error('could not mark a delivery processed; it may be replayed', { channel: this.channelId, error }));
-            } finally {
-                done();
-            }
-        };
-        const queue = this.queues.get(key);
-        if (queue) {
-            queue.push(job);
+    private requestDrain(conversationId: string): void {
+        if (this.draining.has(conversationId)) {
+            // Rows recorded while a drain runs may be after its last read: drain once more when it ends.
+            this.again.add(conversationId);
             return;
         }
-        this.queues.set(key, [job]);
-        this.ready.push(key);
+        if (this.queued.has(conversationId)) return;
+        this.outstanding += 1;
+        this.queued.add(conversationId);
+        this.ready.push(conversationId);
         // Start no earlier than the next macrotask, so the webhook's 200 goes out before any dialog work.
         setImmediate(() => this.pump());
     }
@@ -288,17 +317,73 @@ export abstract class WebhookAdapter extends BotAdapter {
     private pump(): void {
         const slots = this.shared.maxConcurrentTurns ?? DEFAULT_CONCURRENT_TURNS;
         while (this.running < slots && this.ready.length > 0) {
-            const key = this.ready.shift()!;
-            const queue = this.queues.get(key)!;
+            const conversationId = this.ready.shift()!;
+            this.queued.delete(conversationId);
             this.running += 1;
-            void queue[0]().finally(() => {
-                this.running -= 1;
-                queue.shift();
-                if (queue.length > 0) this.ready.push(key);
-                else this.queues.delete(key);
-                this.pump();
-            });
+            this.draining.add(conversationId);
+            void this.drain(conversationId)
+                .catch((error: Error) => this.shared.logger.error('could not run stored deliveries; they will be retried', { channel: this.channelId, error }))
+                .finally(() => {
+                    this.running -= 1;
+                    this.draining.delete(conversationId);
+                    if (this.again.delete(conversationId)) this.requestDrain(conversationId);
+                    this.settle();
+                    this.pump();
+                });
         }
+    }
+
+    /**
+     * Runs every stored, unprocessed delivery of one conversation in the order they arrived, holding the conversation's
+     * lock: with several instances, whichever holds it runs the deliveries all instances recorded, so none runs twice
+     * or out of order. A sender over the rate limit is put back for later without holding a slot.
+     */
+    private async drain(conversationId: string): Promise<void> {
+        const logic = this.logic;
+        if (!logic) return;
+        const key = turnLockKey(this.channelId, conversationId);
+        await this.turnLock.run(key, async () => {
+            for (;;) {
+                const rows = await this.shared.store.unprocessedInbound(this.channelId, conversationId, 20);
+                if (rows.length === 0) return;
+                for (const { id, payload } of rows) {
+                    const wait = this.shared.rateLimiter?.take(key) ?? 0;
+                    if (wait > 0) {
+                        this.shared.observer?.rateLimited?.(this.channelId);
+                        this.later(conversationId, wait);
+                        return;
+                    }
+                    const item = payload as InboundItem;
+                    if (item.activity?.timestamp) item.activity.timestamp = new Date(item.activity.timestamp);
+                    // The user's message opens the platform's reply window; noted here rather than before the 200, so the
+                    // answer costs one insert. (Platform timestamps are not used: a replayed message must not shrink it.)
+                    if (item.activity?.from?.id) await this.shared.store.markInbound(this.channelId, item.activity.from.id);
+                    await this.runTurn(item, logic);
+                    try {
+                        await this.shared.store.markProcessed(id);
+                    } catch (error) {
+                        // Stop rather than run the same delivery again at once; it is replayed later.
+                        this.shared.logger.error('could not mark a delivery processed; it may be replayed', { channel: this.channelId, error: error as Error });
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    private later(conversationId: string, ms: number): void {
+        this.outstanding += 1;
+        const timer = setTimeout(() => {
+            this.timers.delete(timer);
+            this.requestDrain(conversationId);
+            this.settle();
+        }, ms);
+        this.timers.add(timer);
+    }
+
+    private settle(): void {
+        this.outstanding -= 1;
+        if (this.outstanding === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
 
     private async runTurn(item: InboundItem, logic: TurnLogic): Promise<void> {

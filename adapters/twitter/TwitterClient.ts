@@ -1,5 +1,5 @@
 import { Logger } from '../../src/logger';
-import { PlatformHttpClient } from '../shared/PlatformHttpClient';
+import { PlatformHttpClient, PlatformHttpClientOptions } from '../shared/PlatformHttpClient';
 import { describeTwitterError } from './twitterErrors';
 
 /** Connection settings of the X API. */
@@ -11,6 +11,10 @@ export interface TwitterClientOptions {
     logger: Logger;
     /** Retry settings (tests shorten the waits). */
     http?: PlatformHttpClient;
+    /** Told of every retried request (metrics). */
+    onRetry?: PlatformHttpClientOptions['onRetry'];
+    /** Per-request timeout in ms (default 10000). */
+    timeoutMs?: number;
 }
 
 /**
@@ -25,6 +29,8 @@ export class TwitterClient {
         this.http = options.http ?? new PlatformHttpClient({
             logger: options.logger,
             platform: 'X',
+            onRetry: options.onRetry,
+            timeoutMs: options.timeoutMs,
             describeError: (status, _body, { code }) => ({ meaning: describeTwitterError(status, code) }),
         });
     }

@@ -1,5 +1,6 @@
 import { Activity, ActivityTypes, Attachment } from 'botbuilder';
 import { InboundBatch, InboundItem, MalformedWebhookError } from '../shared/WebhookAdapter';
+import { wireDate, wireNumber } from '../shared/wireValues';
 
 /** Channel id of X (Twitter) activities; `twitter` is the id Bot Framework has always used for the platform. */
 export const TWITTER_CHANNEL = 'twitter';
@@ -121,13 +122,13 @@ function mapEvent(event: XDmEvent, dms: DmPayload, botUserId: string): InboundIt
     // X appends the media's t.co link to the text; without it a photo-only DM has no text, as on other channels.
     if (media && typeof media.url === 'string' && media.url !== '') text = text.split(media.url).join('').trim();
     const metadata = data.quick_reply_response?.metadata;
-    const timestamp = Number(event.created_timestamp);
+    const timestamp = wireNumber(event.created_timestamp);
 
     const activity: Partial<Activity> = {
         type: ActivityTypes.Message,
         id,
         channelId: TWITTER_CHANNEL,
-        timestamp: Number.isFinite(timestamp) && timestamp > 0 ? new Date(timestamp) : new Date(),
+        timestamp: (timestamp > 0 ? wireDate(timestamp) : null) ?? new Date(),
         conversation: { id: `${botUserId}:${senderId}`, isGroup: false, conversationType: 'personal', name: '' },
         from: { id: senderId, name, role: 'user', properties: username ? { username } : undefined },
         recipient: { id: botUserId, name: '', role: 'bot' },

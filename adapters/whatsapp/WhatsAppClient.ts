@@ -1,5 +1,5 @@
 import { Logger } from '../../src/logger';
-import { PlatformHttpClient } from '../shared/PlatformHttpClient';
+import { PlatformHttpClient, PlatformHttpClientOptions } from '../shared/PlatformHttpClient';
 import { IntervalPacer } from '../shared/IntervalPacer';
 import { describeWhatsAppError } from './whatsAppErrors';
 
@@ -14,6 +14,10 @@ export interface WhatsAppClientOptions {
     logger: Logger;
     /** Retry settings (tests shorten the waits). */
     http?: PlatformHttpClient;
+    /** Told of every retried request (metrics). */
+    onRetry?: PlatformHttpClientOptions['onRetry'];
+    /** Per-request timeout in ms (default 10000). */
+    timeoutMs?: number;
 }
 
 const RETRYABLE_CODES = new Set(['130429', '131056', '131000', '1', '2']);
@@ -33,6 +37,8 @@ export class WhatsAppClient {
         this.http = options.http ?? new PlatformHttpClient({
             platform: 'WhatsApp',
             logger: options.logger,
+            onRetry: options.onRetry,
+            timeoutMs: options.timeoutMs,
             // Throughput, pair-rate and transient errors come back as HTTP 400 from Meta, yet waiting helps.
             isRetryable: ({ code }) => (code !== undefined && RETRYABLE_CODES.has(code) ? true : undefined),
             describeError: (_status, body) => {

@@ -1,5 +1,6 @@
 import { Activity, ActivityTypes, Attachment, Entity } from 'botbuilder';
 import { DeliveryUpdate, InboundBatch, InboundItem, MalformedWebhookError } from '../shared/WebhookAdapter';
+import { isWireObject, wireDate, wireNumber, wireText } from '../shared/wireValues';
 
 /** Channel id of WhatsApp activities. */
 export const WHATSAPP_CHANNEL = 'whatsapp';
@@ -37,22 +38,22 @@ export function mapWhatsAppWebhook(payload: unknown): InboundBatch {
         for (const change of entry.changes as Array<{ field?: string; value?: Record<string, unknown> }>) {
             if (change?.field !== 'messages' || !change.value || typeof change.value !== 'object') continue;
             const value = change.value as { metadata?: { phone_number_id?: string; display_phone_number?: string }; contacts?: WaContact[]; messages?: WaMessage[]; statuses?: WaStatus[] };
-            const phoneNumberId = String(value.metadata?.phone_number_id ?? '');
-            const contacts = Array.isArray(value.contacts) ? value.contacts : [];
+            const phoneNumberId = wireText(value.metadata?.phone_number_id);
+            const contacts = Array.isArray(value.contacts) ? value.contacts.filter(isWireObject) as WaContact[] : [];
             for (const message of Array.isArray(value.messages) ? value.messages : []) {
                 const item = mapMessage(message, contacts, phoneNumberId, value.metadata ?? {});
                 if (item) batch.items.push(item);
             }
             for (const status of Array.isArray(value.statuses) ? value.statuses : []) {
-                const mapped = status?.status ? STATUSES[status.status] : undefined;
-                if (!status?.id || !mapped) continue;
-                const error = status.errors?.[0];
+                const mapped = typeof status?.status === 'string' && Object.hasOwn(STATUSES, status.status) ? STATUSES[status.status] : undefined;
+                if (!wireText(status?.id) || !mapped) continue;
+                const error = Array.isArray(status.errors) && isWireObject(status.errors[0]) ? status.errors[0] : undefined;
                 batch.deliveries.push({
                     kind: 'message',
-                    platformMessageId: String(status.id),
+                    platformMessageId: wireText(status.id),
                     status: mapped,
-                    errorCode: error?.code !== undefined ? String(error.code) : undefined,
-                    errorDetail: error ? String(error.message ?? error.title ?? '') : undefined,
+                    errorCode: error?.code !== undefined ? wireText(error.code) : undefined,
+                    errorDetail: error ? wireText(error.message ?? error.title) : undefined,
                 });
             }
         }
@@ -61,21 +62,21 @@ export function mapWhatsAppWebhook(payload: unknown): InboundBatch {
 }
 
 function mapMessage(message: WaMessage, contacts: WaContact[], phoneNumberId: string, metadata: object): InboundItem | null {
-    if (!message || typeof message !== 'object' || !message.id || !message.type) return null;
+    if (!message || typeof message !== 'object' || Array.isArray(message) || !wireText(message.id) || typeof message.type !== 'string' || !message.type) return null;
     if (message.type === 'system' || message.type === 'reaction') return null;
     const contact = contacts.find((c) => message.from_user_id && c.user_id === message.from_user_id)
         ?? contacts.find((c) => message.from && c.wa_id === message.from)
         ?? (contacts.length === 1 ? contacts[0] : undefined);
-    const waId = message.from ?? contact?.wa_id ?? null;
-    const userKey = message.from_user_id ?? contact?.user_id ?? waId;
+    const waId = wireText(message.from) || wireText(contact?.wa_id) || null;
+    const userKey = wireText(message.from_user_id) || wireText(contact?.user_id) || waId;
     if (!userKey) return null;
     const activity: Partial<Activity> = {
         type: ActivityTypes.Message,
-        id: String(message.id),
+        id: wireText(message.id),
         channelId: WHATSAPP_CHANNEL,
-        timestamp: message.timestamp ? new Date(Number(message.timestamp) * 1000) : new Date(),
+        timestamp: wireDate(wireNumber(message.timestamp) * 1000) ?? new Date(),
         conversation: { id: `${phoneNumberId}:${userKey}`, isGroup: false, conversationType: 'personal', name: '' },
-        from: { id: userKey, name: contact?.profile?.name ?? '', role: 'user', properties: waId ? { waId } : undefined },
+        from: { id: userKey, name: wireText(contact?.profile?.name), role: 'user', properties: waId ? { waId } : undefined },
         recipient: { id: phoneNumberId, name: '', role: 'bot' },
         // WhatsApp sends no locale; an Indian number or BSUID hints Hindi-speaking India, the bot decides from the text.
         locale: waId?.startsWith('91') || userKey.startsWith('IN.') ? 'hi-IN' : undefined,
@@ -85,16 +86,16 @@ function mapMessage(message: WaMessage, contacts: WaContact[], phoneNumberId: st
     };
     switch (message.type) {
         case 'text':
-            activity.text = String(message.text?.body ?? '');
+            activity.text = wireText(message.text?.body);
             break;
         case 'interactive': {
             const reply = message.interactive?.button_reply ?? message.interactive?.list_reply;
-            activity.text = String(reply?.id ?? reply?.title ?? '');
+            activity.text = wireText(reply?.id ?? reply?.title);
             activity.value = reply;
             break;
         }
         case 'button':
-            activity.text = String(message.button?.text ?? message.button?.payload ?? '');
+            activity.text = wireText(message.button?.text ?? message.button?.payload);
             activity.value = message.button;
             break;
         case 'location':
@@ -103,17 +104,17 @@ function mapMessage(message: WaMessage, contacts: WaContact[], phoneNumberId: st
         default:
             activity.attachments = [attachmentOf(message)];
             // A photo's caption is the user's words about it; other media get the "text only" answer instead.
-            activity.text = message.type === 'image' ? String(message.image?.caption ?? '') : '';
+            activity.text = message.type === 'image' ? wireText(message.image?.caption) : '';
     }
     // Only a number the platform reported for this signed delivery may verify an account.
     return { activity, trustedPhone: waId };
 }
 
 function locationEntities(location: WaMessage['location']): Entity[] {
-    const latitude = Number(location?.latitude);
-    const longitude = Number(location?.longitude);
+    const latitude = wireNumber(location?.latitude);
+    const longitude = wireNumber(location?.longitude);
     if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) return [];
-    return [{ type: 'GeoCoordinates', latitude, longitude, name: location?.name, address: location?.address } as Entity];
+    return [{ type: 'GeoCoordinates', latitude, longitude, name: wireText(location?.name) || undefined, address: wireText(location?.address) || undefined } as Entity];
 }
 
 function mediaOf(message: WaMessage): WaMedia | undefined {
@@ -124,8 +125,8 @@ function mediaOf(message: WaMessage): WaMedia | undefined {
 function attachmentOf(message: WaMessage): Attachment {
     const media = mediaOf(message);
     // A sticker is an image technically, but never a photo of a fault.
-    if (media?.id && message.type !== 'sticker') {
-        return { contentType: media.mime_type ?? `${message.type}/*`, contentUrl: `whatsapp-media:${media.id}`, name: media.filename ?? message.type };
+    if (wireText(media?.id) && message.type !== 'sticker') {
+        return { contentType: wireText(media!.mime_type) || `${message.type}/*`, contentUrl: `whatsapp-media:${wireText(media!.id)}`, name: wireText(media!.filename) || message.type! };
     }
     // Contacts, unsupported and future types: the bot explains what it accepts.
     return { contentType: `application/vnd.whatsapp.${message.type}`, name: message.type };

@@ -25,18 +25,23 @@ import { Channels1764200000000 } from './migrations/1764200000000-Channels';
 import { Accountability1764300000000 } from './migrations/1764300000000-Accountability';
 import { Broadcasts1764400000000 } from './migrations/1764400000000-Broadcasts';
 import { ProblemSince1764500000000 } from './migrations/1764500000000-ProblemSince';
+import { InboundConversations1764600000000 } from './migrations/1764600000000-InboundConversations';
 
 /** Every entity of the schema. */
 export const ENTITIES = [Consumer, Meter, Bill, Complaint, ComplaintEvent, ChannelIdentity, AccountLink,
     VerificationCode, CallbackRequest, MeterReading, BotStateRecord, SequenceCounter, InboundMessage, OutboundMessage, Official, OrgUnit, Broadcast, QueuedMessage];
 
 /** Every migration, oldest first. */
-export const MIGRATIONS = [Initial1764100000000, Channels1764200000000, Accountability1764300000000, Broadcasts1764400000000, ProblemSince1764500000000];
+export const MIGRATIONS = [Initial1764100000000, Channels1764200000000, Accountability1764300000000, Broadcasts1764400000000, ProblemSince1764500000000, InboundConversations1764600000000];
+
+// Connections per instance. A turn holds one for its conversation lock and may use two more at once (a transaction and
+// a read beside it), so the pool is sized for a quarter of it to be lock holders (see PostgresTurnLock).
+const DEFAULT_POOL_SIZE = 20;
 
 /**
  * Builds (but does not open) a TypeORM data source for `databaseUrl`:
  * `sqlite:<path>` (`sqlite::memory:` for an in-memory database) or `postgres://…` (an optional `?schema=` picks the
- * PostgreSQL schema). Migrations run on `initialize()`; the schema is never synchronised from entities.
+ * PostgreSQL schema, `&pool=` the connections per process, default 20). Migrations run on `initialize()`; the schema is never synchronised from entities.
  */
 export function createDataSource(databaseUrl: string): DataSource {
     if (databaseUrl.startsWith('sqlite:')) {
@@ -60,7 +65,13 @@ export function createDataSource(databaseUrl: string): DataSource {
     if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
         const url = new URL(databaseUrl);
         const schema = url.searchParams.get('schema') ?? undefined;
+        const poolParameter = url.searchParams.get('pool');
+        const poolSize = Number(poolParameter ?? DEFAULT_POOL_SIZE);
         url.searchParams.delete('schema');
+        url.searchParams.delete('pool');
+        if (!Number.isInteger(poolSize) || poolSize < 4 || poolSize > 500) {
+            throw new Error(`PostgreSQL pool size "pool=${poolParameter}" in DATABASE_URL must be a whole number from 4 to 500`);
+        }
         if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
             throw new Error(`PostgreSQL schema name "${schema}" in DATABASE_URL must be lowercase letters, digits and _`);
         }
@@ -73,7 +84,7 @@ export function createDataSource(databaseUrl: string): DataSource {
             migrationsRun: true,
             synchronize: false,
             // Raw SQL (reference counters, tests) names tables without a schema, so put the schema on the path.
-            extra: { max: 10, connectionTimeoutMillis: 5000, ...(schema ? { options: `-c search_path=${schema}` } : {}) },
+            extra: { max: poolSize, connectionTimeoutMillis: 5000, ...(schema ? { options: `-c search_path=${schema}` } : {}) },
         });
     }
     throw new Error(`DATABASE_URL must start with "sqlite:" or "postgres://" (got "${databaseUrl}")`);

@@ -6,6 +6,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
  */
 @Entity('inbound_messages')
 @Index(['channel', 'messageKey'], { unique: true })
+@Index(['channel', 'conversationKey', 'processedAt'])
 export class InboundMessage {
     @PrimaryGeneratedColumn()
     id: number;
@@ -16,6 +17,10 @@ export class InboundMessage {
     /** The platform message id, or its SHA-256 when longer than 100 characters. */
     @Column({ type: 'varchar', length: 100 })
     messageKey: string;
+
+    /** The conversation it belongs to: a conversation's messages run in id order under its lock. */
+    @Column({ type: 'varchar', length: 200, nullable: true })
+    conversationKey: string | null;
 
     /** The mapped delivery (activity and trusted phone) as JSON, kept until its turn has run. */
     @Column({ type: 'text', nullable: true })
