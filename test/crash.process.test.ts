@@ -129,7 +129,10 @@ for (const kind of ['SQLite', 'PostgreSQL'] as const) {
             await killed;
             assert.ok(waitingAtKill > 0, 'the kill left acknowledged messages unprocessed, so the restart had to replay them');
             await waitUntil('every acknowledged message has been processed', async () =>
-                (await db.count('SELECT COUNT(*) AS n FROM inbound_messages WHERE "processedAt" IS NULL')) === 0);
+                (await db.count('SELECT COUNT(*) AS n FROM inbound_messages WHERE "processedAt" IS NULL')) === 0)
+                .catch(async (error: Error) => {
+                    throw new Error(`${error.message}: ${await db.count('SELECT COUNT(*) AS n FROM inbound_messages WHERE "processedAt" IS NULL')} left; the restarted bot said:\n${bot?.output.split("\n").filter((l) => !/24-hour window/.test(l)).join("\n").slice(-6000)}`);
+                });
             assert.equal(await db.count('SELECT COUNT(*) AS n FROM inbound_messages'), users.length * COMPLAINT.length, 'each message recorded once');
             assert.equal(await db.count('SELECT COUNT(*) AS n FROM complaints'), users.length, 'one complaint per user, none lost, none doubled');
             assert.equal(await db.count('SELECT COUNT(DISTINCT "channelUserId") AS n FROM complaints'), users.length);

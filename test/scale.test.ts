@@ -1,5 +1,6 @@
 import { strict as assert } from 'assert';
 import { createEmulatorAdapter } from '../adapters/emulator/createEmulatorAdapter';
+import { ChannelStore } from '../adapters/shared/ChannelStore';
 import { WebhookAdapter } from '../adapters/shared/WebhookAdapter';
 import { SenderRateLimiter } from '../adapters/shared/SenderRateLimiter';
 import { AppConfig } from '../src/config';
@@ -331,4 +332,24 @@ describe('SenderRateLimiter', () => {
         assert.ok(limiter.take('a') > 0);
         assert.throws(() => new SenderRateLimiter({ burst: 0 }), /burst must be/);
     });
+});
+
+describe('ChannelStore acknowledgements', () => {
+    for (const kind of ['SQLite', 'PostgreSQL'] as const) {
+        it(`records a message once, and notes a user's messages again and again (${kind})`, async () => {
+            const bot = await TestBot.create(kind === 'PostgreSQL' ? { databaseUrl: await freshPostgresSchema('scale_store') } : {});
+            try {
+                const store = new ChannelStore(bot.app.db);
+                const first = await store.recordInbound('whatsapp', 'wamid.once', { activity: { text: 'x' } }, 'conv-1');
+                assert.ok(first !== null && first > 0);
+                assert.equal(await store.recordInbound('whatsapp', 'wamid.once', { activity: { text: 'x' } }, 'conv-1'), null, 'the copy is recognised');
+                assert.deepEqual(await store.unprocessedConversations('whatsapp'), [{ conversationId: 'conv-1', messages: 1 }]);
+                await store.markInbound('whatsapp', '919800000001');
+                await store.markInbound('whatsapp', '919800000001');
+                assert.ok(await store.withinWindow('whatsapp', '919800000001'));
+            } finally {
+                await bot.close();
+            }
+        });
+    }
 });

@@ -83,7 +83,9 @@ export class ChannelStore {
         await this.db.run((m) => m.createQueryBuilder().insert().into(ChannelIdentity)
             .values({ channel, channelUserId: userId, lastInboundAt: at })
             .orUpdate(['lastInboundAt'], ['channel', 'channelUserId'])
-            .execute(), 'high');
+            // Nothing to read back; TypeORM's read-back of an upserted row fails on SQLite when the row already existed.
+            .updateEntity(false)
+            .execute());
     }
 
     /** When `userId` last wrote on `channel`, or null if never. */

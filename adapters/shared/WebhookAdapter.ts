@@ -366,6 +366,12 @@ export abstract class WebhookAdapter extends BotAdapter {
                         this.shared.logger.error('could not mark a delivery processed; it may be replayed', { channel: this.channelId, error: error as Error });
                         return;
                     }
+                    // One turn per slot while others wait: a user who writes fast goes to the back of the line, so a
+                    // new user's first message is not stuck behind a whole conversation.
+                    if (this.ready.length > 0) {
+                        this.again.add(conversationId);
+                        return;
+                    }
                 }
             }
         });
