@@ -102,11 +102,12 @@ export class ChannelStore {
 
     /** Stores one outbound message (or a decision not to send it). */
     async recordOutbound(record: OutboundRecord): Promise<void> {
-        await this.db.run((m) => m.getRepository(OutboundMessage).insert({
+        await this.db.run((m) => m.createQueryBuilder().insert().into(OutboundMessage).values({
             ...record,
             errorCode: record.errorCode?.slice(0, 40) ?? null,
             errorDetail: record.errorDetail?.slice(0, 300) ?? null,
-        }));
+        // One statement per sent message: TypeORM would otherwise read the row back for its defaults.
+        }).updateEntity(false).execute());
     }
 
     /**

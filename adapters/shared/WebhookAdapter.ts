@@ -84,6 +84,7 @@ export interface WebhookAdapterOptions {
 
 const PROACTIVE = Symbol('bijliMitra.proactiveTurn');
 const DEFAULT_CONCURRENT_TURNS = 4;
+const DRAIN_BATCH = 20;
 
 /**
  * The shape every platform adapter shares: handshake, signature check on the raw bytes, mapping of every element
@@ -344,7 +345,7 @@ export abstract class WebhookAdapter extends BotAdapter {
         const key = turnLockKey(this.channelId, conversationId);
         await this.turnLock.run(key, async () => {
             for (;;) {
-                const rows = await this.shared.store.unprocessedInbound(this.channelId, conversationId, 20);
+                const rows = await this.shared.store.unprocessedInbound(this.channelId, conversationId, DRAIN_BATCH);
                 if (rows.length === 0) return;
                 for (const { id, payload } of rows) {
                     const wait = this.shared.rateLimiter?.take(key) ?? 0;
@@ -373,6 +374,9 @@ export abstract class WebhookAdapter extends BotAdapter {
                         return;
                     }
                 }
+                // A short batch was everything: a message recorded since asks for its own drain (this process sets
+                // `again`; another instance drains after this lock is released), so no second read is needed.
+                if (rows.length < DRAIN_BATCH) return;
             }
         });
     }

@@ -91,7 +91,10 @@ export class BijliMitraBot extends ActivityHandler {
         const language = identity.preferredLanguage === 'hi' || identity.preferredLanguage === 'en' ? identity.preferredLanguage : null;
         const recognition = this.recognizer.recognize(typeof activity.text === 'string' ? activity.text : '', language === 'hi' ? 'hi' : 'en');
         if (activity.type === ActivityTypes.Message) {
-            await this.identities.rememberConversation(identity, JSON.stringify(TurnContext.getConversationReference(activity)));
+            // Without the activity id, which changes every turn and which proactive messages do not need, the stored
+            // reference is rewritten only when the conversation really changes.
+            const { activityId: _activityId, ...reference } = TurnContext.getConversationReference(activity);
+            await this.identities.rememberConversation(identity, JSON.stringify(reference));
         }
         const turn = new TurnData(identity, language, recognition, phone, this.translator);
         turn.attach(context);

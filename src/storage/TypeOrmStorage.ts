@@ -30,6 +30,12 @@ export class TypeOrmStorage implements Storage {
         if (!changes) throw new ReferenceError('Changes are required when writing.');
         const keys = Object.keys(changes);
         if (keys.length === 0) return;
+        // One key (the usual turn: conversation state only) is one statement or a conditional pair, atomic enough
+        // without BEGIN and COMMIT; several keys are written all or nothing.
+        if (keys.length === 1) {
+            await this.db.run((manager) => this.writeOne(manager, keys[0], changes[keys[0]]));
+            return;
+        }
         await this.db.transaction(async (manager) => {
             for (const key of keys) await this.writeOne(manager, key, changes[key]);
         });
