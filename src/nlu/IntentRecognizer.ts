@@ -11,6 +11,8 @@ const SURE_MODEL = 0.99;
 const MODEL_SCORE = 0.6;
 // Share of a message's words the model must have seen: "1'; DROP TABLE complaints" is not a status question.
 const FAMILIAR_WORDS = 0.5;
+// Below the dispute rules (a bill whose reading is wrong is a billing complaint), above questions about the bill.
+const READING_WITH_VALUE = 0.88;
 
 /** The fixed set of intents the dialogs act on. */
 export const INTENTS = ['complaint.no_supply', 'complaint.voltage', 'complaint.transformer', 'complaint.line', 'complaint.meter',
@@ -88,10 +90,17 @@ export class IntentRecognizer implements Recognizer {
         let best: IntentRule | undefined;
         for (const rule of this.rules) {
             const seen = rule.leading ? leading : present;
+            if (rule.unless?.some((c) => present.has(c))) continue;
             if (rule.all.every((c) => seen.has(c)) && (!best || rule.weight > best.weight)) best = rule;
         }
+        // A reading given with its value ("current reading is 12890") is a submission, whatever else the message names.
+        const value = entities.some((e) => e.type === 'number' && e.value.replace(/\D/g, '').length >= 3);
+        if (value && present.has('reading') && (!best || best.weight < READING_WITH_VALUE)) {
+            best = { intent: 'meter.reading', all: ['reading'], weight: READING_WITH_VALUE };
+        }
         // Mobile recharges, trains and the weather share words with our intents but are not ours.
-        if (best && best.weight < 0.8 && present.has('notOurs')) best = undefined;
+        const notOurs = present.has('notOurs');
+        if (best && best.weight < 0.8 && notOurs) best = undefined;
         if (best && present.has('hindi') && present.has('english') && best.intent.startsWith('language.')) {
             best = { ...best, intent: requestedLanguage(tokens, conceptsAt, language) };
         }
@@ -99,7 +108,7 @@ export class IntentRecognizer implements Recognizer {
         let score = best?.weight ?? 0;
         // Where the rules are unsure, a confident model guess decides. Its score starts a flow from the menu but stays
         // below what interrupts a question in progress.
-        if (this.model && score < SURE_RULE) {
+        if (this.model && score < SURE_RULE && !notOurs) {
             const guess = this.model.predict(input);
             const familiar = guess.knownWords >= FAMILIAR_WORDS;
             if (familiar && guess.probability >= SURE_MODEL && guess.intent !== intent && isIntent(guess.intent)) {

@@ -6,48 +6,50 @@
  */
 export const CONCEPTS: Record<string, string[]> = {
     electricity: ['bijli', 'bijlee', 'bjli', 'bijali', 'light', 'lite', 'lyt', 'lait', 'lights', 'current', 'karent', 'karant',
-        'power', 'supply', 'supplai', 'electricity', 'lightt', 'बिजली', 'बिजलि', 'बीजली', 'लाइट', 'लाईट', 'पावर', 'सप्लाई', 'करंट', 'विद्युत', 'आपूर्ति'],
+        'power', 'electricity', 'lightt', 'बिजली', 'बिजलि', 'बीजली', 'लाइट', 'लाईट', 'पावर', 'करंट', 'विद्युत'],
+    /** "Supply" alone may be water's or gas's: it reads as electricity only when neither is named. */
+    supplyWord: ['supply', 'supplai', 'सप्लाई', 'आपूर्ति'],
     absent: ['havent', 'didnt', 'hasnt', 'नहीं', 'nahi', 'nahin', 'nhi', 'nai', 'ni', 'nahee', 'nhin', 'na', 'not', 'no', 'नहीं', 'नही', 'नहि', 'ना', 'न'],
     gone: ['काट', 'kaat', 'gayi', 'gyi', 'gai', 'gaya', 'gya', 'chali', 'gul', 'kat', 'kati', 'kata', 'katti', 'cut', 'cuts', 'off', 'gone', 'went',
         'gayab', 'band', 'bandh', 'गई', 'गयी', 'गया', 'चली', 'गुल', 'कट', 'कटी', 'बंद', 'गायब', 'कटौती'],
-    outage: ['outage', 'blackout', 'powercut', 'katauti', 'andhera', 'andhere', 'अंधेरा', 'अंधेरे', 'कटौती', 'trippings', 'shutdown'],
-    voltage: ['kamzor', 'kamjor', 'कमजोर', 'dheere', 'dheeme', 'धीरे', 'voltage', 'voltej', 'voltej', 'voltages', 'volt', 'वोल्टेज', 'वोल्टेज़', 'वोल्ट', 'fluctuation', 'fluctuating', 'fluctuate',
+    outage: ['dark', 'darkness', 'outage', 'blackout', 'powercut', 'katauti', 'andhera', 'andhere', 'अंधेरा', 'अंधेरे', 'कटौती', 'trippings', 'shutdown'],
+    voltage: ['volts', 'kamzor', 'kamjor', 'कमजोर', 'dheere', 'dheeme', 'धीरे', 'voltage', 'voltej', 'voltej', 'voltages', 'volt', 'वोल्टेज', 'वोल्टेज़', 'वोल्ट', 'fluctuation', 'fluctuating', 'fluctuate',
         'flickering', 'flicker', 'jhapak', 'jhapakti', 'jhapak', 'dim', 'dheemi', 'dhimi', 'dheema', 'मद्धम', 'धीमी', 'झपक', 'phase', 'फेज', 'फेस', 'trip', 'tripping', 'mcb'],
-    transformer: ['टीएफ', 'transformer', 'transformar', 'tranformer', 'trasformer', 'tf', 'trafo', 'ट्रांसफार्मर', 'ट्रांसफॉर्मर', 'ट्रान्सफार्मर', 'ट्रांसफर', 'ट्रांसफार्मेर'],
-    hazardThing: ['खंभे', 'खम्बे', 'khambe', 'khambha', 'poles', 'wire', 'wires', 'taar', 'tar', 'taaar', 'cable', 'pole', 'khamba', 'khambha', 'khamba', 'line', 'तार', 'खंभा', 'खम्भा', 'खंबा', 'पोल', 'लाइन', 'केबल'],
+    transformer: ['trans', 'ट्रांस', 'टीएफ', 'transformer', 'transformar', 'tranformer', 'trasformer', 'tf', 'trafo', 'ट्रांसफार्मर', 'ट्रांसफॉर्मर', 'ट्रान्सफार्मर', 'ट्रांसफर', 'ट्रांसफार्मेर'],
+    hazardThing: ['poll', 'खंभे', 'खम्बे', 'khambe', 'khambha', 'poles', 'wire', 'wires', 'taar', 'tar', 'taaar', 'cable', 'pole', 'khamba', 'khambha', 'khamba', 'line', 'तार', 'खंभा', 'खम्भा', 'खंबा', 'पोल', 'लाइन', 'केबल'],
     hazardState: ['tedha', 'tedhi', 'टेढा', 'टेढी', 'bent', 'tilted', 'jhula', 'leaning', 'jhuk', 'jhuka', 'झुका', 'झुक', 'fall', 'falling', 'toot', 'tut', 'tuta', 'tuti', 'tooti', 'toota', 'gir', 'gira', 'giri', 'gire', 'latak', 'lataka', 'latak', 'snapped', 'broken',
         'fallen', 'fell', 'hanging', 'down', 'sparking', 'spark', 'chingari', 'fire', 'aag', 'jal', 'road', 'sadak', 'टूट', 'टूटा', 'टूटी', 'गिर', 'गिरा',
         'गिरी', 'लटक', 'चिंगारी', 'आग', 'सड़क', 'सडक', 'स्पार्किंग'],
     shock: ['shock', 'karant', 'करंट', 'झटका', 'jhatka', 'electrocuted', 'sparking', 'स्पार्किंग', 'चिंगारी', 'chingari'],
     meter: ['seal', 'सील', 'meter', 'metre', 'mitar', 'meater', 'मीटर', 'मिटर', 'मीटर्स', 'meters'],
-    faulty: ['blinking', 'blink', 'blinks', 'गडबड', 'गडबडी', 'gadbad', 'gadbadi', 'garbar', 'problem', 'issue', 'टूट', 'टूटी', 'टूटा', 'tuti', 'tooti', 'tuta', 'toota', 'jump', 'jumping', 'bina', 'बिना', 'negative', 'minus', 'माइनस', 'smoke', 'dhuan', 'dhuaan', 'धुआं', 'धुआँ', 'kharab', 'khrab', 'kharaab', 'kharb', 'faulty', 'broken', 'defective', 'jal', 'jala', 'burnt', 'band', 'stopped', 'dead', 'blank',
+    faulty: ['pighal', 'pighla', 'पिघल', 'पिघला', 'melted', 'melting', 'blinking', 'blink', 'blinks', 'गडबड', 'गडबडी', 'gadbad', 'gadbadi', 'garbar', 'problem', 'issue', 'टूट', 'टूटी', 'टूटा', 'tuti', 'tooti', 'tuta', 'toota', 'jump', 'jumping', 'bina', 'बिना', 'negative', 'minus', 'माइनस', 'smoke', 'dhuan', 'dhuaan', 'धुआं', 'धुआँ', 'kharab', 'khrab', 'kharaab', 'kharb', 'faulty', 'broken', 'defective', 'jal', 'jala', 'burnt', 'band', 'stopped', 'dead', 'blank',
         'fast', 'tez', 'tej', 'jyada', 'galat', 'wrong', 'slow', 'working', 'खराब', 'जल', 'जला', 'बंद', 'तेज', 'तेज़', 'गलत', 'रुक', 'ruk', 'khrb', 'display', 'डिस्प्ले'],
     recharge: ['recharge', 'recharj', 'rechage', 'रिचार्ज', 'topup'],
     notCredited: ['credit', 'credited', 'nahi', 'nhi', 'not', 'नहीं', 'कटा', 'kata', 'deducted', 'reflect', 'reflected', 'update'],
     bill: ['tariff', 'tarrif', 'टैरिफ', 'bill', 'bil', 'bills', 'billing', 'बिल', 'बील', 'बिलिंग'],
-    billWrong: ['dobaar', 'दोबार', 'twice', 'jud', 'judd', 'जुड', 'जुडा', 'judkar', 'bina', 'बिना', 'zada', 'jaada', 'surcharge', 'सरचार्ज', 'jyada', 'zyada', 'jada', 'jyda', 'zyda', 'bahut', 'high', 'wrong', 'galat', 'incorrect', 'excess', 'excessive', 'inflated', 'average',
+    billWrong: ['impossible', 'asambhav', 'असंभव', 'fraud', 'loot', 'लूट', 'commercial', 'कमर्शियल', 'vyavsayik', 'व्यावसायिक', 'mistake', 'galti', 'गलती', 'dobaar', 'दोबार', 'twice', 'jud', 'judd', 'जुड', 'जुडा', 'judkar', 'bina', 'बिना', 'zada', 'jaada', 'surcharge', 'सरचार्ज', 'jyada', 'zyada', 'jada', 'jyda', 'zyda', 'bahut', 'high', 'wrong', 'galat', 'incorrect', 'excess', 'excessive', 'inflated', 'average',
         'anumanit', 'huge', 'dispute', 'ज्यादा', 'जादा', 'गलत', 'बहुत', 'अधिक', 'औसत', 'अनुमानित', 'double', 'dugna', 'दुगना', 'extra'],
     notReceived: ['मिल', 'mil', 'milta', 'मिलता', 'मिली', 'aata', 'आता', 'milra', 'milrha', 'received', 'receive', 'mila', 'mili', 'aaya', 'aya', 'मिला', 'आया', 'generate', 'generated'],
-    amountQuestion: ['kitna', 'kitni', 'kitne', 'how', 'much', 'amount', 'due', 'latest', 'last', 'current', 'check', 'details', 'detail', 'batao', 'bataye',
+    amountQuestion: ['share', 'kitna', 'kitni', 'kitne', 'how', 'much', 'amount', 'due', 'latest', 'last', 'current', 'check', 'details', 'detail', 'batao', 'bataye',
         'bataiye', 'dikhao', 'dekhna', 'janna', 'kya', 'what', 'show', 'कितना', 'कितनी', 'बताओ', 'बताइए', 'बताएं', 'दिखाओ', 'देखना', 'जानना', 'क्या', 'राशि', 'बकाया', 'bakaya',
         'arrears', 'baki', 'बाकी', 'mera', 'my', 'मेरा', 'send', 'bhejo', 'भेजो', 'copy', 'pdf', 'view', 'month', 'mahine', 'महीने', 'date', 'tarikh', 'तारीख'],
     pay: ['paid', 'यूपीआई', 'clear', 'chukta', 'pay', 'payment', 'paying', 'bharna', 'bharun', 'bharu', 'bhar', 'bhare', 'jama', 'bhugtan', 'online', 'upi', 'paytm', 'link', 'भुगतान', 'जमा',
         'भरना', 'भरूं', 'भरें', 'भर', 'पेमेंट', 'chukana', 'चुकाना', 'deposit'],
     meterInfo: ['balance', 'number', 'no', 'details', 'detail', 'info', 'information', 'type', 'jankari', 'बैलेंस', 'नंबर', 'जानकारी', 'kitna', 'kitni', 'bacha',
         'bachi', 'बचा', 'बची', 'prepaid', 'smart', 'प्रीपेड', 'स्मार्ट', 'which', 'kaunsa', 'konsa', 'kya', 'क्या', 'what', 'check', 'batao', 'बताओ', 'dikhao', 'show', 'last', 'pichli', 'पिछली'],
-    reading: ['reading', 'readings', 'reeding', 'redding', 'रीडिंग', 'रिडिंग', 'padhai', 'unit', 'units', 'यूनिट'],
-    submit: ['submit', 'send', 'bhej', 'bhejna', 'bhejni', 'bhejo', 'bhejdo', 'de', 'dena', 'deni', 'dun', 'du', 'doon', 'darj', 'enter', 'give', 'upload', 'self',
+    reading: ['kwh', 'kilowatt', 'reading', 'readings', 'reeding', 'redding', 'रीडिंग', 'रिडिंग', 'padhai', 'unit', 'units', 'यूनिट'],
+    submit: ['dene', 'देने', 'submit', 'send', 'bhej', 'bhejna', 'bhejni', 'bhejo', 'bhejdo', 'de', 'dena', 'deni', 'dun', 'du', 'doon', 'darj', 'enter', 'give', 'upload', 'self',
         'khud', 'swayam', 'भेज', 'भेजना', 'भेजनी', 'दर्ज', 'देना', 'देनी', 'दूं', 'दूँ', 'खुद', 'स्वयं', 'sabmit', 'post', 'record', 'add', 'likhwana', 'note'],
     hindi: ['hindi', 'hindee', 'हिंदी', 'हिन्दी', 'हिंन्दी'],
     english: ['english', 'angrezi', 'angreji', 'inglish', 'englsh', 'अंग्रेजी', 'अंग्रेज़ी', 'इंग्लिश', 'इंगलिश'],
     greeting: ['hlo', 'hlw', 'hloo', 'assalam', 'walekum', 'alaikum', 'walaikum', 'suprabhat', 'सुप्रभात', 'शुभ', 'shubh', 'संध्या', 'mitra', 'मित्र', 'mitr', 'hi', 'hii', 'hello', 'helo', 'hllo', 'hey', 'namaste', 'namaskar', 'namastey', 'pranam', 'ram', 'radhe', 'jai', 'morning', 'evening', 'afternoon',
         'नमस्ते', 'नमस्कार', 'प्रणाम', 'राम', 'हेलो', 'हैलो', 'हाय', 'salaam', 'salam', 'adab', 'start', 'शुरू', 'shuru', 'sir', 'good'],
-    help: ['उपयोग', 'upyog', 'seva', 'sewa', 'सेवा', 'sakte', 'sakti', 'sakta', 'सकते', 'सकती', 'इस्तेमाल', 'istemal', 'use', 'work', 'works', 'ask', 'पूछ', 'puch', 'kya-kya', 'help', 'madad', 'sahayata', 'sahaita', 'मदद', 'सहायता', 'options', 'option', 'menu', 'मेन्यू', 'मेनू', 'guide', 'samjhao', 'विकल्प', 'vikalp', 'features', 'services', 'सेवाएं', 'sevayen'],
+    help: ['skte', 'skta', 'skti', 'उपयोग', 'upyog', 'seva', 'sewa', 'सेवा', 'sakte', 'sakti', 'sakta', 'सकते', 'सकती', 'इस्तेमाल', 'istemal', 'use', 'work', 'works', 'ask', 'पूछ', 'puch', 'kya-kya', 'help', 'madad', 'sahayata', 'sahaita', 'मदद', 'सहायता', 'options', 'option', 'menu', 'मेन्यू', 'मेनू', 'guide', 'samjhao', 'विकल्प', 'vikalp', 'features', 'services', 'सेवाएं', 'sevayen'],
     agent: ['एजेंट', 'एजेन्ट', 'customer', 'care', 'कस्टमर', 'केयर', 'aadmi', 'आदमी', 'asli', 'असली', 'officer', 'officers', 'adhikari', 'अधिकारी', 'je', 'sdo', 'xen', 'jee', 'जेई', 'एसडीओ', 'human', 'insaan', 'insan', 'इंसान', 'person', 'agent', 'executive',
         'callback', 'call', 'phone', 'कॉल', 'फोन', 'representative', 'staff', 'manager', 'अफसर', 'afsar', 'engineer', 'इंजीनियर', 'lineman', 'लाइनमैन', 'someone', 'kisi', 'किसी', 'real'],
-    talk: ['jod', 'jodo', 'jod', 'जोड', 'जोडो', 'जोडिए', 'जोड़िए', 'karwa', 'karwado', 'करवाइए', 'करवाओ', 'करवा', 'baat', 'baat', 'bat', 'talk', 'speak', 'बात', 'connect', 'call', 'contact', 'milao', 'milaiye', 'मिलाओ', 'sampark', 'संपर्क', 'chahiye', 'चाहिए', 'karwao', 'karao'],
-    cancel: ['goback', 'peechejao', 'pichejao', 'pichhejao', 'पीछेजाओ', 'backjao', 'startover', 'शुरूसे', 'shurusekaro', 'dobarashuru', 'रोक', 'ruk', 'रुक', 'leave', 'forget', 'never', 'कैंसिल', 'jane', 'जाने', 'cancel', 'cancl', 'cancle', 'रद्द', 'radd', 'rehne', 'rahne', 'rehnedo', 'रहने', 'chhodo', 'chodo', 'छोड़ो', 'छोड़', 'छोडो', 'nevermind', 'abort', 'quit', 'exit', 'stop', 'रुको', 'ruko'],
-    unsubscribe: ['update', 'messaging', 'texting', 'notify', 'texts', 'reminders', 'reminder', 'list', 'notification', 'सूचनाएं', 'सूचना', 'अलर्ट', 'alert', 'अनसब्सक्राइब', 'लिस्ट', 'more', 'unsubscribe', 'unsub', 'optout', 'opt', 'subscription', 'alerts', 'notifications', 'updates', 'messages', 'message', 'msg', 'msgs', 'sms', 'मैसेज', 'मेसेज', 'संदेश', 'sandesh', 'नोटिफिकेशन', 'अपडेट'],
+    talk: ['milna', 'milu', 'milne', 'मिलना', 'मिलूं', 'jod', 'jodo', 'jod', 'जोड', 'जोडो', 'जोडिए', 'जोड़िए', 'karwa', 'karwado', 'करवाइए', 'करवाओ', 'करवा', 'baat', 'baat', 'bat', 'talk', 'speak', 'बात', 'connect', 'call', 'contact', 'milao', 'milaiye', 'मिलाओ', 'sampark', 'संपर्क', 'chahiye', 'चाहिए', 'karwao', 'karao'],
+    cancel: ['discard', 'wapasjao', 'वापसजाओ', 'vapasjao', 'peechechalo', 'startagain', 'goback', 'peechejao', 'pichejao', 'pichhejao', 'पीछेजाओ', 'backjao', 'startover', 'शुरूसे', 'shurusekaro', 'dobarashuru', 'रोक', 'ruk', 'रुक', 'leave', 'forget', 'never', 'कैंसिल', 'jane', 'जाने', 'cancel', 'cancl', 'cancle', 'रद्द', 'radd', 'rehne', 'rahne', 'rehnedo', 'रहने', 'chhodo', 'chodo', 'छोड़ो', 'छोड़', 'छोडो', 'nevermind', 'abort', 'quit', 'exit', 'stop', 'रुको', 'ruko'],
+    unsubscribe: ['रिमाइंडर', 'सूची', 'reminders', 'update', 'messaging', 'texting', 'notify', 'texts', 'reminders', 'reminder', 'list', 'notification', 'सूचनाएं', 'सूचना', 'अलर्ट', 'alert', 'अनसब्सक्राइब', 'लिस्ट', 'more', 'unsubscribe', 'unsub', 'optout', 'opt', 'subscription', 'alerts', 'notifications', 'updates', 'messages', 'message', 'msg', 'msgs', 'sms', 'मैसेज', 'मेसेज', 'संदेश', 'sandesh', 'नोटिफिकेशन', 'अपडेट'],
     stopVerb: ['anymore', 'nomore', 'dont', 'donot', 'hata', 'hatao', 'हटा', 'turn', 'remove', 'अनसब्सक्राइब', 'stop', 'band', 'bandh', 'बंद', 'mat', 'मत', 'dont', 'unsubscribe', 'हटाओ', 'rok', 'roko', 'रोको'],
     status: ['status', 'staus', 'stetus', 'sthiti', 'स्थिति', 'स्टेटस', 'progress', 'track', 'pending', 'लंबित'],
     followUp: ['response', 'stuck', 'jawab', 'जवाब', 'atka', 'अटका', 'atki', 'update', 'अपडेट', 'hua', 'hui', 'हुआ', 'हुई', 'kab', 'कब', 'happened', 'closed', 'close', 'came', 'yet', 'abhi', 'tak', 'अभी', 'तक',
@@ -60,15 +62,27 @@ export const CONCEPTS: Record<string, string[]> = {
     dues: ['bakaya', 'बकाया', 'outstanding', 'dues', 'arrears', 'baki', 'बाकी', 'baaki'],
     howMuch: ['kitna', 'kitni', 'kitne', 'कितना', 'कितनी', 'कितने', 'much'],
     touched: ['lag', 'laga', 'lagi', 'lagaa', 'लग', 'लगा', 'लगी', 'chhune', 'chhua', 'छूने', 'छुआ'],
-    notOurs: ['मोबाइल', 'जियो', 'एयरटेल', 'सिलेंडर', 'गैस', 'mobile', 'jio', 'airtel', 'vodafone', 'train', 'ट्रेन', 'match', 'score', 'mausam', 'मौसम', 'weather', 'cricket', 'movie', 'film', 'gas', 'cylinder', 'pani', 'पानी', 'water', 'dth', 'tv'],
+    notOurs: ['wifi', 'internet', 'broadband', 'network', 'नेटवर्क', 'इंटरनेट', 'मोबाइल', 'जियो', 'एयरटेल', 'सिलेंडर', 'गैस', 'mobile', 'jio', 'airtel', 'vodafone', 'train', 'ट्रेन', 'match', 'score', 'mausam', 'मौसम', 'weather', 'cricket', 'movie', 'film', 'gas', 'cylinder', 'pani', 'पानी', 'water', 'dth', 'tv'],
     /** "paid but it still shows due", "जबकि हमेशा 800 आता था": the consumer contradicts what the bill says. */
     despite: ['normally', 'usually', 'normal', 'generally', 'hamesha', 'हमेशा', 'aamtaur', 'आमतौर', 'firbhi', 'phirbhi', 'फिरभी', 'tabbhi', 'tabhibhi', 'तबभी', 'tobhi', 'still', 'though', 'although', 'jabki', 'jabke', 'जबकि', 'bavjood', 'bawajood', 'बावजूद', 'despite'],
     /** Words that mark a language as the problem ("can't read Hindi", "हिंदी पढ़ने में दिक्कत"), not the wish. */
     difficulty: ['dikkat', 'dikat', 'दिक्कत', 'problem', 'mushkil', 'मुश्किल', 'cant', 'cannot', 'dont', 'nahi', 'nhi', 'nahin', 'नहीं', 'नही', 'not', 'no', 'samajh', 'समझ'],
+    /** The meter reader, whose wrong reading makes a disputed bill. */
+    reader: ['reader', 'meterreader', 'रीडर'],
+    /** Going back in the menu: with a menu word it is a cancel, not a request for help. */
+    goBack: ['wapas', 'vapas', 'वापस', 'back', 'peeche', 'piche', 'पीछे', 'pichhe', 'previous', 'pichle', 'पिछले'],
+    /** A form to fill, for which consumers ask their meter or account details. */
+    form: ['form', 'फॉर्म', 'फार्म'],
+    /** Explicit cancelling words, stronger than a payment word beside them ("jo bhara hai ise radd kro"). */
+    cancelWord: ['cancel', 'cancl', 'cancle', 'radd', 'रद्द', 'कैंसिल', 'discard'],
+    /** Water and gas: a "supply" that is not ours. */
+    notElectric: ['water', 'pani', 'paani', 'पानी', 'nal', 'नल', 'gas', 'गैस', 'cylinder', 'सिलेंडर'],
+    /** Money, which with "how much" asks what the bill is. */
+    money: ['paisa', 'paise', 'पैसा', 'पैसे', 'rupaye', 'rupay', 'रुपये', 'रुपए'],
     /** Charged for what was not used: a dispute even without the word "bill". */
     charged: ['charged', 'overcharged', 'overbilled', 'overbilling', 'वसूला', 'vasool', 'vasula'],
     /** Ordinary words one letter away from a cue ("through" ~ "though"): listed so they match exactly and nothing fuzzy. */
-    plain: ['please', 'pls', 'plz', 'night', 'right', 'might', 'fight', 'sight', 'tight', 'motor', 'motar', 'through', 'thought', 'tough', 'mater'],
+    plain: ['taraf', 'hind', 'share', 'please', 'pls', 'plz', 'night', 'right', 'might', 'fight', 'sight', 'tight', 'motor', 'motar', 'through', 'thought', 'tough', 'mater'],
     /** Opting out named in one word, which needs no verb beside it. */
     optOut: ['unsubscribe', 'unsub', 'optout', 'unsubscribed', 'अनसब्सक्राइब'],
     display: ['display', 'screen', 'lcd', 'स्क्रीन', 'डिस्प्ले'],
@@ -89,6 +103,8 @@ export interface IntentRule {
     weight: number;
     /** The concepts must occur in the first word: a greeting opens a message ("ek hi mahine" greets no one). */
     leading?: boolean;
+    /** The rule does not fire when any of these concepts occurs ("Jio recharge failed" is not our meter). */
+    unless?: string[];
 }
 
 /**
@@ -108,8 +124,11 @@ export const RULES: IntentRule[] = [
     { intent: 'complaint.no_supply', all: ['electricity', 'gone'], weight: 0.85 },
     { intent: 'complaint.no_supply', all: ['outage'], weight: 0.85 },
     { intent: 'complaint.no_supply', all: ['electricity'], weight: 0.55 },
+    { intent: 'complaint.no_supply', all: ['supplyWord', 'absent'], weight: 0.87, unless: ['notElectric'] },
+    { intent: 'complaint.no_supply', all: ['supplyWord', 'gone'], weight: 0.84, unless: ['notElectric'] },
+    { intent: 'complaint.no_supply', all: ['supplyWord'], weight: 0.5, unless: ['notElectric'] },
     { intent: 'complaint.meter', all: ['meter', 'faulty'], weight: 0.9 },
-    { intent: 'complaint.meter', all: ['recharge', 'notCredited'], weight: 0.89 },
+    { intent: 'complaint.meter', all: ['recharge', 'notCredited'], weight: 0.89, unless: ['notOurs'] },
     { intent: 'complaint.meter', all: ['meter', 'display', 'absent'], weight: 0.9 },
     { intent: 'complaint.meter', all: ['reading', 'billWrong'], weight: 0.87 },
     // A payment or reading the bill contradicts is a dispute, not a question about paying.
@@ -117,6 +136,7 @@ export const RULES: IntentRule[] = [
     { intent: 'complaint.billing', all: ['dues', 'despite'], weight: 0.92 },
     { intent: 'complaint.billing', all: ['bill', 'despite'], weight: 0.86 },
     { intent: 'complaint.billing', all: ['charged'], weight: 0.9 },
+    { intent: 'complaint.billing', all: ['reader', 'billWrong'], weight: 0.92 },
     { intent: 'complaint.billing', all: ['bill', 'billWrong', 'meter'], weight: 0.91 },
     { intent: 'complaint.billing', all: ['bill', 'billWrong'], weight: 0.9 },
     { intent: 'complaint.billing', all: ['bill', 'absent', 'notReceived'], weight: 0.9 },
@@ -130,6 +150,7 @@ export const RULES: IntentRule[] = [
     { intent: 'bill.query', all: ['bill', 'pay', 'dueDate'], weight: 0.91 },
     { intent: 'bill.query', all: ['bill', 'dueDate'], weight: 0.85 },
     { intent: 'bill.query', all: ['pay', 'howMuch'], weight: 0.9 },
+    { intent: 'bill.query', all: ['money', 'howMuch'], weight: 0.86 },
     { intent: 'bill.query', all: ['dues'], weight: 0.75 },
     { intent: 'bill.pay', all: ['dues', 'pay'], weight: 0.9 },
     { intent: 'bill.pay', all: ['bill', 'pay'], weight: 0.89 },
@@ -143,10 +164,11 @@ export const RULES: IntentRule[] = [
     { intent: 'meter.info', all: ['reading', 'pastRef'], weight: 0.8 },
     { intent: 'meter.info', all: ['reading', 'pastRef', 'howMuch'], weight: 0.9 },
     { intent: 'meter.info', all: ['meter', 'meterInfo', 'want'], weight: 0.82 },
+    { intent: 'meter.info', all: ['meter', 'meterInfo', 'form'], weight: 0.85 },
     { intent: 'meter.info', all: ['balance'], weight: 0.72 },
     { intent: 'meter.info', all: ['meter', 'meterInfo'], weight: 0.78 },
     { intent: 'meter.info', all: ['meter'], weight: 0.7 },
-    { intent: 'meter.info', all: ['recharge'], weight: 0.55 },
+    { intent: 'meter.info', all: ['recharge'], weight: 0.55, unless: ['notOurs'] },
     { intent: 'language.hi', all: ['hindi'], weight: 0.9 },
     { intent: 'language.en', all: ['english'], weight: 0.9 },
     // Below a clear outage report: "bijli nahi aa rahi aur koi message bhi nahi aaya" is a complaint.
@@ -159,6 +181,8 @@ export const RULES: IntentRule[] = [
     { intent: 'agent', all: ['office', 'phoneNumber'], weight: 0.9 },
     { intent: 'agent', all: ['office', 'talk'], weight: 0.88 },
     { intent: 'cancel', all: ['cancel'], weight: 0.8 },
+    { intent: 'cancel', all: ['cancelWord'], weight: 0.82 },
+    { intent: 'cancel', all: ['goBack', 'help'], weight: 0.83 },
     { intent: 'cancel', all: ['stopVerb'], weight: 0.4 },
     { intent: 'help', all: ['help'], weight: 0.8 },
     { intent: 'help', all: ['question', 'capability', 'botRef'], weight: 0.65 },
