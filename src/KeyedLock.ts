@@ -1,6 +1,12 @@
 import { AsyncLocalStorage } from 'async_hooks';
 import { TurnLock } from './TurnLock';
 
+/** One holding of a key; timers and callbacks created while holding outlive it, so they check `live`. */
+interface Holding {
+    key: string;
+    live: boolean;
+}
+
 /**
  * Runs tasks one at a time per key, in arrival order, across async gaps: a promise chain per key, dropped again
  * when its queue drains so memory does not grow with the number of conversations. Re-entrant: a task may run another
@@ -9,28 +15,39 @@ import { TurnLock } from './TurnLock';
  */
 export class KeyedLock implements TurnLock {
     private readonly tails = new Map<string, Promise<void>>();
-    private readonly held = new AsyncLocalStorage<ReadonlySet<string>>();
+    private readonly held = new AsyncLocalStorage<readonly Holding[]>();
 
     /** Runs `task` after every earlier task for `key` has settled; resolves or rejects with `task`'s outcome. */
     async run<T>(key: string, task: () => Promise<T>): Promise<T> {
-        const holding = this.held.getStore();
-        if (holding?.has(key)) return task();
+        if (this.holds(key)) return task();
         const previous = this.tails.get(key) ?? Promise.resolve();
         let release!: () => void;
         const current = new Promise<void>((resolve) => { release = resolve; });
         const tail = previous.then(() => current);
         this.tails.set(key, tail);
         await previous;
+        // A timer set inside the task inherits this context; once released the holding must not count for it.
+        const holding: Holding = { key, live: true };
         try {
-            return await this.held.run(new Set([...(holding ?? []), key]), task);
+            return await this.held.run([...this.liveHoldings(), holding], task);
         } finally {
+            holding.live = false;
             release();
             if (this.tails.get(key) === tail) this.tails.delete(key);
         }
     }
 
-    /** Whether the current async flow holds `key`. */
+    /** Whether the current async flow holds `key` now. */
     holds(key: string): boolean {
-        return this.held.getStore()?.has(key) ?? false;
+        return this.liveHoldings().some((h) => h.key === key);
+    }
+
+    /** Whether the current async flow holds any key now. */
+    holdsAny(): boolean {
+        return this.liveHoldings().length > 0;
+    }
+
+    private liveHoldings(): Holding[] {
+        return (this.held.getStore() ?? []).filter((h) => h.live);
     }
 }

@@ -2,6 +2,13 @@ import { Middleware, TurnContext } from 'botbuilder';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { WebhookObserver } from '../adapters/shared/WebhookObserver';
 
+const CHANNEL_LABELS = new Set(['whatsapp', 'facebook', 'twitter', 'emulator', 'webchat', 'directline', 'msteams', 'test', 'terminal']);
+const TYPE_LABELS = new Set(['message', 'event', 'conversationUpdate', 'invoke', 'typing', 'messageReaction', 'endOfConversation']);
+
+function boundedLabel(value: unknown, known: ReadonlySet<string>): string {
+    return typeof value === 'string' && known.has(value) ? value : 'other';
+}
+
 /** Readings taken from the database when `/metrics` is scraped. */
 export interface MetricsSnapshot {
     /** Outbound queue rows waiting to be sent, per channel. */
@@ -62,8 +69,9 @@ export class Metrics implements WebhookObserver {
     turnMiddleware(): Middleware {
         return {
             onTurn: async (context: TurnContext, next: () => Promise<void>) => {
-                const channel = context.activity.channelId ?? 'unknown';
-                const type = context.activity.type ?? 'unknown';
+                // Labels come from the activity, which /api/messages may take unauthenticated: only known values are kept.
+                const channel = boundedLabel(context.activity.channelId, CHANNEL_LABELS);
+                const type = boundedLabel(context.activity.type, TYPE_LABELS);
                 const end = this.turnSeconds.startTimer({ channel });
                 try {
                     await next();

@@ -86,7 +86,9 @@ async function main(): Promise<void> {
         // New webhooks get 503 (the platform delivers them again, to this or another instance); answers under way finish.
         await server.drain();
         await app.outboundQueue.stop();
-        // Webhooks were acknowledged before their turns ran: let those turns and their replies finish.
+        // Webhooks were acknowledged before their turns ran: let those turns and their replies finish (a flooder's
+        // postponed turns stay stored for the next start).
+        for (const { adapter: channel } of channels) channel.stop();
         await Promise.all(channels.map((c) => c.adapter.idle()));
         await server.close();
         await app.close();

@@ -135,7 +135,7 @@ export async function startServer(
         const sender = typeof req.body.from?.id === 'string' ? `${req.body.channelId}/${req.body.from.id}` : undefined;
         const wait = sender && req.body.type === 'message' ? apiLimiter?.take(sender) ?? 0 : 0;
         if (wait > 0) {
-            app.metrics.rateLimited(String(req.body.channelId ?? 'unknown'));
+            app.metrics.rateLimited('api');
             res.status(429).set('Retry-After', String(Math.ceil(wait / 1000))).json({ error: 'too many messages from this sender; retry later' });
             return;
         }

@@ -2,6 +2,8 @@ import { strict as assert } from 'assert';
 import { createEmulatorAdapter } from '../adapters/emulator/createEmulatorAdapter';
 import { ChannelStore } from '../adapters/shared/ChannelStore';
 import { WebhookAdapter } from '../adapters/shared/WebhookAdapter';
+import { KeyedLock } from '../src/KeyedLock';
+import { PostgresTurnLock } from '../src/data/PostgresTurnLock';
 import { SenderRateLimiter } from '../adapters/shared/SenderRateLimiter';
 import { AppConfig } from '../src/config';
 import { BijliMitra, createBijliMitra } from '../src/createBijliMitra';
@@ -344,6 +346,8 @@ describe('ChannelStore acknowledgements', () => {
                 assert.ok(first !== null && first > 0);
                 assert.equal(await store.recordInbound('whatsapp', 'wamid.once', { activity: { text: 'x' } }, 'conv-1'), null, 'the copy is recognised');
                 assert.deepEqual(await store.unprocessedConversations('whatsapp'), [{ conversationId: 'conv-1', messages: 1 }]);
+                // The sweep's age is the database's own clock: a message just recorded is not yet 30 s old, in any zone.
+                assert.deepEqual(await store.unprocessedConversations('whatsapp', 30_000), []);
                 await store.markInbound('whatsapp', '919800000001');
                 await store.markInbound('whatsapp', '919800000001');
                 assert.ok(await store.withinWindow('whatsapp', '919800000001'));
@@ -352,4 +356,37 @@ describe('ChannelStore acknowledgements', () => {
             }
         });
     }
+});
+
+describe('turn locks', () => {
+    it('does not count a holding that has ended for timers set while it lasted (KeyedLock)', async () => {
+        const lock = new KeyedLock();
+        const events: string[] = [];
+        let timerDone!: Promise<void>;
+        await lock.run('conversation', async () => {
+            // As a rate-limited drain does: a timer set while holding, firing after the release.
+            timerDone = new Promise((resolve) => setTimeout(() => {
+                void lock.run('conversation', async () => { events.push('timer turn'); }).then(resolve);
+            }, 20));
+        });
+        await lock.run('conversation', async () => {
+            events.push('other turn starts');
+            await new Promise((resolve) => setTimeout(resolve, 60));
+            events.push('other turn ends');
+        });
+        await timerDone;
+        assert.deepEqual(events, ['other turn starts', 'other turn ends', 'timer turn'], 'the timer waited for the lock');
+    });
+
+    it('lets a turn holding one conversation take a second one even when every holder slot is taken (PostgresTurnLock)', async () => {
+        const bot = await TestBot.create({ databaseUrl: await freshPostgresSchema('scale_nested_lock') });
+        try {
+            const lock = new PostgresTurnLock(bot.dataSource, 1);
+            const nested = lock.run('whatsapp/consumer', () => lock.run('whatsapp/engineer', async () => 'notice sent'));
+            const timeout = new Promise((resolve) => setTimeout(() => resolve('stuck'), 5000));
+            assert.equal(await Promise.race([nested, timeout]), 'notice sent');
+        } finally {
+            await bot.close();
+        }
+    });
 });

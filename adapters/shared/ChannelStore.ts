@@ -22,9 +22,9 @@ const RANK: Record<DeliveryStatus, number> = { sent: 1, delivered: 2, read: 3, f
 const MAX_KEY = 100;
 
 /** Conversation ids are stored as given, up to the column's 200 characters; longer ones by their SHA-256. */
-function conversationKeyOf(conversationId: string): string;
-function conversationKeyOf(conversationId: string | null): string | null;
-function conversationKeyOf(conversationId: string | null): string | null {
+export function conversationKeyOf(conversationId: string): string;
+export function conversationKeyOf(conversationId: string | null): string | null;
+export function conversationKeyOf(conversationId: string | null): string | null {
     if (conversationId === null) return null;
     return conversationId.length > 200 ? createHash('sha256').update(conversationId).digest('hex') : conversationId;
 }
@@ -63,11 +63,18 @@ export class ChannelStore {
         return rows.map((row) => ({ id: row.id, payload: row.payload === null ? null : JSON.parse(row.payload) }));
     }
 
-    /** Conversations of `channel` with messages received before `receivedBefore` and not yet processed, and how many each has. */
-    async unprocessedConversations(channel: string, receivedBefore: Date = new Date(8.64e15)): Promise<Array<{ conversationId: string; messages: number }>> {
+    /**
+     * Conversations of `channel` with messages waiting longer than `olderThanMs` (0: all), and how many each has. The
+     * age is computed by the database against its own clock and zone, the ones `receivedAt` was stored in.
+     */
+    async unprocessedConversations(channel: string, olderThanMs = 0): Promise<Array<{ conversationId: string; messages: number }>> {
+        const seconds = Math.floor(olderThanMs / 1000);
+        const older = seconds <= 0 ? '' : this.db.isPostgres
+            ? ` AND i."receivedAt" < LOCALTIMESTAMP - make_interval(secs => ${seconds})`
+            : ` AND i."receivedAt" < datetime('now', '-${seconds} seconds')`;
         const rows = await this.db.run((m) => m.getRepository(InboundMessage).createQueryBuilder('i')
             .select('i.conversationKey', 'conversationKey').addSelect('COUNT(*)', 'messages')
-            .where('i.channel = :channel AND i.processedAt IS NULL AND i.conversationKey IS NOT NULL AND i.receivedAt < :before', { channel, before: receivedBefore })
+            .where(`i.channel = :channel AND i.processedAt IS NULL AND i.conversationKey IS NOT NULL${older}`, { channel })
             .groupBy('i.conversationKey').orderBy('MIN(i.id)', 'ASC')
             .getRawMany<{ conversationKey: string; messages: string | number }>());
         return rows.map((row) => ({ conversationId: row.conversationKey, messages: Number(row.messages) }));

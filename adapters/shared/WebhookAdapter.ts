@@ -8,7 +8,7 @@ import { PlatformApiError } from './PlatformApiError';
 import type { ClaimsIdentity } from 'botframework-connector';
 import { trustSenderPhone } from '../../src/bot/trustedSenderPhone';
 import { Logger } from '../../src/logger';
-import { ChannelStore } from './ChannelStore';
+import { ChannelStore, conversationKeyOf } from './ChannelStore';
 import { SenderRateLimiter } from './SenderRateLimiter';
 import { turnLockKey } from './SerializeTurnsMiddleware';
 import { WebhookObserver } from './WebhookObserver';
@@ -107,6 +107,7 @@ export abstract class WebhookAdapter extends BotAdapter {
     private readonly idleWaiters: Array<() => void> = [];
     private readonly timers = new Set<NodeJS.Timeout>();
     private logic: TurnLogic | undefined;
+    private stopping = false;
     private readonly turnLock: TurnLock;
 
     constructor(protected readonly shared: WebhookAdapterOptions) {
@@ -207,7 +208,8 @@ export abstract class WebhookAdapter extends BotAdapter {
         let duplicates = 0;
         for (const item of batch.items) {
             const activity = item.activity;
-            const conversationId = activity.conversation?.id ?? '';
+            // Drains are keyed by the stored form, so a sweep (which knows only that) and a webhook name the same one.
+            const conversationId = conversationKeyOf(activity.conversation?.id ?? '');
             const recorded = activity.id ? await this.shared.store.recordInbound(this.channelId, activity.id, item, conversationId) : null;
             if (recorded === null) {
                 duplicates += 1;
@@ -232,7 +234,7 @@ export abstract class WebhookAdapter extends BotAdapter {
      */
     async resumeUnprocessed(logic: TurnLogic, olderThanMs = 0): Promise<number> {
         this.logic = logic;
-        const waiting = await this.shared.store.unprocessedConversations(this.channelId, new Date(Date.now() - olderThanMs));
+        const waiting = await this.shared.store.unprocessedConversations(this.channelId, olderThanMs);
         let count = 0;
         for (const { conversationId, messages } of waiting) {
             count += messages;
@@ -240,6 +242,19 @@ export abstract class WebhookAdapter extends BotAdapter {
         }
         if (count > 0) this.shared.logger.info('replaying acknowledged deliveries', { channel: this.channelId, count });
         return count;
+    }
+
+    /**
+     * For shutdown: turns postponed by the rate limit are not waited for (their messages stay stored for the next
+     * start), and none is postponed from now on. Turns already queued or running still finish; see {@link idle}.
+     */
+    stop(): void {
+        this.stopping = true;
+        for (const timer of this.timers) {
+            clearTimeout(timer);
+            this.settle();
+        }
+        this.timers.clear();
     }
 
     /** Resolves when every acknowledged delivery seen so far has had its turn (tests, graceful shutdown). */
@@ -351,7 +366,7 @@ export abstract class WebhookAdapter extends BotAdapter {
                     const wait = this.shared.rateLimiter?.take(key) ?? 0;
                     if (wait > 0) {
                         this.shared.observer?.rateLimited?.(this.channelId);
-                        this.later(conversationId, wait);
+                        if (!this.stopping) this.later(conversationId, wait);
                         return;
                     }
                     const item = payload as InboundItem;
@@ -365,6 +380,7 @@ export abstract class WebhookAdapter extends BotAdapter {
                     } catch (error) {
                         // Stop rather than run the same delivery again at once; it is replayed later.
                         this.shared.logger.error('could not mark a delivery processed; it may be replayed', { channel: this.channelId, error: error as Error });
+                        this.again.delete(conversationId);
                         return;
                     }
                     // One turn per slot while others wait: a user who writes fast goes to the back of the line, so a

@@ -21,20 +21,23 @@ export class PostgresTurnLock implements TurnLock {
     private readonly maxHolders: number;
 
     /**
-     * @param maxHolders connections that may hold locks at once; default a quarter of the pool. Each holder's task needs
-     * up to two more connections at once (a transaction and a read beside it), so more holders than that would wait
-     * for connections that holders keep: a deadlock.
+     * @param maxHolders turns that may hold locks at once; default a fifth of the pool. Each holder may also take one
+     * nested lock (a second connection) and use two more at once (a transaction and a read beside it), so more holders
+     * than that would wait for connections that holders keep: a deadlock.
      */
     constructor(private readonly dataSource: DataSource, maxHolders?: number) {
         const poolSize = Number((dataSource.options as { extra?: { max?: number } }).extra?.max ?? 10);
-        this.maxHolders = maxHolders ?? Math.max(1, Math.floor(poolSize / 4));
+        this.maxHolders = maxHolders ?? Math.max(1, Math.floor(poolSize / 5));
     }
 
     /** Runs `task` holding `key` in this process and in the database. */
     async run<T>(key: string, task: () => Promise<T>): Promise<T> {
         if (this.local.holds(key)) return task();
+        // A turn that takes a second conversation's lock (a complaint's notice to its engineer) already holds a slot:
+        // making it wait for another could leave every holder waiting on the others.
+        const nested = this.local.holdsAny();
         return this.local.run(key, async () => {
-            await this.acquireSlot();
+            if (!nested) await this.acquireSlot();
             const runner = this.dataSource.createQueryRunner();
             try {
                 await runner.connect();
@@ -47,7 +50,7 @@ export class PostgresTurnLock implements TurnLock {
                 }
             } finally {
                 await runner.release().catch(() => undefined);
-                this.releaseSlot();
+                if (!nested) this.releaseSlot();
             }
         });
     }

@@ -34,8 +34,8 @@ export const ENTITIES = [Consumer, Meter, Bill, Complaint, ComplaintEvent, Chann
 /** Every migration, oldest first. */
 export const MIGRATIONS = [Initial1764100000000, Channels1764200000000, Accountability1764300000000, Broadcasts1764400000000, ProblemSince1764500000000, InboundConversations1764600000000];
 
-// Connections per instance. A turn holds one for its conversation lock and may use two more at once (a transaction and
-// a read beside it), so the pool is sized for a quarter of it to be lock holders (see PostgresTurnLock).
+// Connections per instance. A turn holds one for its conversation lock, may take one more for a nested lock and uses
+// up to two for its queries, so a fifth of the pool may be lock holders (see PostgresTurnLock).
 const DEFAULT_POOL_SIZE = 20;
 
 /**
