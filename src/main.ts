@@ -1,4 +1,5 @@
 import { createEmulatorAdapter } from '../adapters/emulator/createEmulatorAdapter';
+import { ChannelStore } from '../adapters/shared/ChannelStore';
 import { ConfigError, loadConfig } from './config';
 import { createBijliMitra } from './createBijliMitra';
 import { createChannelAdapters } from './createChannelAdapters';
@@ -6,6 +7,8 @@ import { startServer } from './server';
 
 // How old an unprocessed delivery must be before the periodic sweep runs it (younger ones are probably just starting).
 const RESUME_AFTER_MS = 30_000;
+// Meta and X redeliver a webhook for up to a few days; ids are remembered longer than that.
+const KEEP_PROCESSED_DAYS = 7;
 
 /** `npm start`: configuration, database (migrated, demo data on first start), bot, HTTP server. */
 async function main(): Promise<void> {
@@ -48,6 +51,13 @@ async function main(): Promise<void> {
                 .catch((error: Error) => app.logger.warn('could not look for unprocessed deliveries', { error }));
         }
     }, RESUME_AFTER_MS);
+    // Processed message ids are kept a week against redeliveries, then forgotten, so the table does not grow forever.
+    const store = new ChannelStore(app.db);
+    const pruner = setInterval(() => {
+        store.pruneProcessed(KEEP_PROCESSED_DAYS)
+            .then((pruned) => { if (pruned) app.logger.info('old inbound message ids forgotten', { pruned }); })
+            .catch((error: Error) => app.logger.warn('could not prune inbound message ids', { error }));
+    }, 3_600_000);
     let ticking = false;
     let remindedOn = '';
     const scheduler = setInterval(() => {
@@ -82,6 +92,7 @@ async function main(): Promise<void> {
         deadline.unref();
         clearInterval(scheduler);
         clearInterval(resumer);
+        clearInterval(pruner);
         stopWatching();
         // New webhooks get 503 (the platform delivers them again, to this or another instance); answers under way finish.
         await server.drain();

@@ -344,6 +344,7 @@ describe('ChannelStore acknowledgements', () => {
                 const store = new ChannelStore(bot.app.db);
                 const first = await store.recordInbound('whatsapp', 'wamid.once', { activity: { text: 'x' } }, 'conv-1');
                 assert.ok(first !== null && first > 0);
+                if (first === null) return;
                 assert.equal(await store.recordInbound('whatsapp', 'wamid.once', { activity: { text: 'x' } }, 'conv-1'), null, 'the copy is recognised');
                 assert.deepEqual(await store.unprocessedConversations('whatsapp'), [{ conversationId: 'conv-1', messages: 1 }]);
                 // The sweep's age is the database's own clock: a message just recorded is not yet 30 s old, in any zone.
@@ -351,6 +352,14 @@ describe('ChannelStore acknowledgements', () => {
                 await store.markInbound('whatsapp', '919800000001');
                 await store.markInbound('whatsapp', '919800000001');
                 assert.ok(await store.withinWindow('whatsapp', '919800000001'));
+                // Processed a week ago: forgotten; processed now or not yet: kept.
+                await store.markProcessed(first);
+                assert.equal(await store.pruneProcessed(7), 0, 'just processed: kept');
+                const old = await store.recordInbound('whatsapp', 'wamid.old', null, 'conv-2');
+                await bot.dataSource.getRepository(InboundMessage).update({ id: old! }, { processedAt: new Date(Date.now() - 8 * 86_400_000) });
+                await store.recordInbound('whatsapp', 'wamid.waiting', null, 'conv-3');
+                assert.equal(await store.pruneProcessed(7), 1);
+                assert.deepEqual((await bot.dataSource.getRepository(InboundMessage).find({ order: { id: 'ASC' } })).map((m) => m.messageKey), ['wamid.once', 'wamid.waiting']);
             } finally {
                 await bot.close();
             }

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { In, IsNull, LessThanOrEqual } from 'typeorm';
+import { In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
 import { Database } from '../../src/data/Database';
 import { ChannelIdentity } from '../../src/data/entities/ChannelIdentity';
 import { InboundMessage } from '../../src/data/entities/InboundMessage';
@@ -78,6 +78,16 @@ export class ChannelStore {
             .groupBy('i.conversationKey').orderBy('MIN(i.id)', 'ASC')
             .getRawMany<{ conversationKey: string; messages: string | number }>());
         return rows.map((row) => ({ conversationId: row.conversationKey, messages: Number(row.messages) }));
+    }
+
+    /**
+     * Forgets messages processed more than `olderThanDays` ago, so the table holds recent traffic only. They are kept
+     * that long because platforms redeliver for days, and a forgotten id would run again.
+     */
+    async pruneProcessed(olderThanDays: number): Promise<number> {
+        const before = new Date(Date.now() - olderThanDays * 86_400_000);
+        const result = await this.db.run((m) => m.getRepository(InboundMessage).delete({ processedAt: LessThan(before) }));
+        return result.affected ?? 0;
     }
 
     /** Messages acknowledged on any channel but not yet processed (metrics). */
