@@ -112,6 +112,7 @@ export async function startServer(
             res.status(503).type('text/plain').send('metrics unavailable');
         }
     });
+    const authenticated = app.config.microsoftAppId !== '';
     const apiLimiter = app.config.rateLimitPerMinute > 0
         ? new SenderRateLimiter({ burst: app.config.rateLimitBurst, perMinute: app.config.rateLimitPerMinute }) : undefined;
     web.post('/api/messages', refuseWhileDraining, express.json({ limit: BODY_LIMIT }), async (req: Request, res: Response) => {
@@ -133,13 +134,27 @@ export async function startServer(
             return;
         }
         const sender = typeof req.body.from?.id === 'string' ? `${req.body.channelId}/${req.body.from.id}` : undefined;
-        const wait = sender && req.body.type === 'message' ? apiLimiter?.take(sender) ?? 0 : 0;
-        if (wait > 0) {
-            app.metrics.rateLimited('api');
-            res.status(429).set('Retry-After', String(Math.ceil(wait / 1000))).json({ error: 'too many messages from this sender; retry later' });
+        const limited = (): number => (sender && req.body.type === 'message' ? apiLimiter?.take(sender) ?? 0 : 0);
+        if (!authenticated) {
+            // Without an app id anyone may post anything here anyway: answer a flood with 429 before any work.
+            const wait = limited();
+            if (wait > 0) {
+                app.metrics.rateLimited('api');
+                res.status(429).set('Retry-After', String(Math.ceil(wait / 1000))).json({ error: 'too many messages from this sender; retry later' });
+                return;
+            }
+            await adapter.process(req, res, logic);
             return;
         }
-        await adapter.process(req, res, logic);
+        // With an app id the sender is known only once CloudAdapter has checked the token: an unauthenticated caller
+        // must not spend a real user's allowance. A flood past the limit is then acknowledged and not run.
+        await adapter.process(req, res, async (context) => {
+            if (limited() > 0) {
+                app.metrics.rateLimited('api');
+                return;
+            }
+            await logic(context);
+        });
     });
     web.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
         const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;

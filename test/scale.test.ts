@@ -17,6 +17,7 @@ import { ApiStandIn, RecordedRequest, StandInResponse } from './support/ApiStand
 import { metaHeaders, metaWireJson, whatsAppText } from './support/metaPayloads';
 import { freshPostgresSchema, POSTGRES_URL } from './support/postgres';
 import { TcpProxy } from './support/TcpProxy';
+import { EmulatorClient } from './support/EmulatorClient';
 import { testConfig, TestBot } from './support/TestBot';
 
 const SECRET = 'scale-app-secret';
@@ -395,6 +396,50 @@ describe('turn locks', () => {
             const timeout = new Promise((resolve) => setTimeout(() => resolve('stuck'), 5000));
             assert.equal(await Promise.race([nested, timeout]), 'notice sent');
         } finally {
+            await bot.close();
+        }
+    });
+});
+
+describe('/api/messages rate limit', function () {
+    this.timeout(30_000);
+
+    it('answers a flooding Emulator sender with 429 and Retry-After once the burst is spent', async () => {
+        const bot = await TestBot.create({ config: { rateLimitBurst: 3, rateLimitPerMinute: 6 } });
+        const server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, [], { console: false });
+        const client = new EmulatorClient(`http://127.0.0.1:${server.port}/api/messages`);
+        try {
+            await client.listen();
+            for (let i = 0; i < 3; i++) assert.ok((await client.say('meter')).length > 0, 'answered within the burst');
+            await assert.rejects(client.say('meter'), /HTTP 429/);
+            const other = new EmulatorClient(`http://127.0.0.1:${server.port}/api/messages`);
+            await other.listen();
+            assert.ok((await other.say('meter')).length > 0, 'another sender is not slowed');
+            await other.close();
+        } finally {
+            await client.close();
+            await server.close();
+            await bot.close();
+        }
+    });
+
+    it('does not let unauthenticated requests spend a sender\'s allowance when an app id is configured', async () => {
+        const bot = await TestBot.create({ config: { rateLimitBurst: 1, rateLimitPerMinute: 1, microsoftAppId: 'test-app-id', microsoftAppPassword: 'test-secret' } });
+        const server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, [], { console: false });
+        try {
+            const activity = {
+                type: 'message', id: 'a1', channelId: 'webchat', serviceUrl: 'http://127.0.0.1:9', text: 'meter',
+                conversation: { id: 'victim-conversation' }, from: { id: 'victim' }, recipient: { id: 'bot' },
+            };
+            const statuses: number[] = [];
+            for (let i = 0; i < 5; i++) {
+                const response = await fetch(`http://127.0.0.1:${server.port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+                await response.text();
+                statuses.push(response.status);
+            }
+            assert.deepEqual(statuses, [401, 401, 401, 401, 401], 'refused as unauthenticated, never as rate-limited');
+        } finally {
+            await server.close();
             await bot.close();
         }
     });
