@@ -1,14 +1,15 @@
 import { BotAdapter, ConversationState, Storage, TurnContext } from 'botbuilder';
 import { DataSource } from 'typeorm';
+import { ChannelStore } from '../adapters/shared/ChannelStore';
+import { SenderRateLimiter } from '../adapters/shared/SenderRateLimiter';
 import { SerializeTurnsMiddleware } from '../adapters/shared/SerializeTurnsMiddleware';
 import { KeyedLock } from './KeyedLock';
 import { Metrics } from './Metrics';
 import { TurnLock } from './TurnLock';
 import { PostgresTurnLock } from './data/PostgresTurnLock';
-import { InboundMessage } from './data/entities/InboundMessage';
 import { QueuedMessage } from './data/entities/QueuedMessage';
 import { Complaint } from './data/entities/Complaint';
-import { In, IsNull, LessThan } from 'typeorm';
+import { In, LessThan } from 'typeorm';
 import { DialogServices } from '../dialogs/DialogServices';
 import { MainDialog } from '../dialogs/MainDialog';
 import { BijliMitraBot } from './bot/BijliMitraBot';
@@ -88,6 +89,10 @@ export interface BijliMitra {
     metrics: Metrics;
     /** The per-conversation turn lock: in this process on SQLite, across processes on PostgreSQL. */
     turnLock: TurnLock;
+    /** Inbound de-duplication, reply windows and delivery records, for every channel adapter. */
+    channelStore: ChannelStore;
+    /** The per-sender limit of webhooks and `/api/messages`; undefined when `RATE_LIMIT_PER_MINUTE` is 0. */
+    rateLimiter: SenderRateLimiter | undefined;
     /**
      * Adds the shared middleware and error handler to an adapter, and registers it for proactive messages on its
      * channels (`*`, the default, for the Bot Framework adapter that serves many). Call once per adapter.
@@ -150,15 +155,18 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         logger.error('turn failed outside the dialogs', { channel: context.activity.channelId, conversation: context.activity.conversation?.id, error });
     };
     const turnLock: TurnLock = db.isPostgres ? new PostgresTurnLock(dataSource) : new KeyedLock();
-    const metrics = new Metrics(() => db.run(async (m) => {
-        const queued = await m.getRepository(QueuedMessage).createQueryBuilder('q').select('q.channel', 'channel').addSelect('COUNT(*)', 'count')
-            .where('q.status = :status', { status: 'queued' }).groupBy('q.channel').getRawMany<{ channel: string; count: string | number }>();
+    const channelStore = new ChannelStore(db);
+    const rateLimiter = config.rateLimitPerMinute > 0
+        ? new SenderRateLimiter({ burst: config.rateLimitBurst, perMinute: config.rateLimitPerMinute }) : undefined;
+    const metrics = new Metrics(async () => {
+        const queued = await db.run((m) => m.getRepository(QueuedMessage).createQueryBuilder('q').select('q.channel', 'channel').addSelect('COUNT(*)', 'count')
+            .where('q.status = :status', { status: 'queued' }).groupBy('q.channel').getRawMany<{ channel: string; count: string | number }>());
         return {
             queued: Object.fromEntries(queued.map((row) => [row.channel, Number(row.count)])),
-            unprocessedInbound: await m.getRepository(InboundMessage).countBy({ processedAt: IsNull() }),
-            breachedComplaints: await m.getRepository(Complaint).countBy({ status: In(OPEN_STATUSES), dueAt: LessThan(new Date()) }),
+            unprocessedInbound: await channelStore.unprocessedCount(),
+            breachedComplaints: await db.run((m) => m.getRepository(Complaint).countBy({ status: In(OPEN_STATUSES), dueAt: LessThan(new Date()) })),
         };
-    }));
+    });
 
     return {
         config, dataSource, db, logger, bot, services, translator, storage, conversationState,
@@ -170,6 +178,8 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         }),
         metrics,
         turnLock,
+        channelStore,
+        rateLimiter,
         prepareAdapter(adapter, channels) {
             adapter.use(new SerializeTurnsMiddleware(turnLock));
             adapter.use(metrics.turnMiddleware());

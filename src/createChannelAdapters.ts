@@ -1,5 +1,3 @@
-import { ChannelStore } from '../adapters/shared/ChannelStore';
-import { SenderRateLimiter } from '../adapters/shared/SenderRateLimiter';
 import { WebhookAdapter } from '../adapters/shared/WebhookAdapter';
 import { MessengerAdapter } from '../adapters/facebook/MessengerAdapter';
 import { MessengerClient } from '../adapters/facebook/MessengerClient';
@@ -23,11 +21,9 @@ const ADAPTER_RENDERS_BUTTONS = { maxSuggestedActions: 100, maxButtonTitle: 1000
 /** Builds the adapters of every channel whose secrets are configured, ready to serve webhooks. */
 export function createChannelAdapters(app: BijliMitra): ChannelRoute[] {
     const { config, logger } = app;
-    const store = new ChannelStore(app.db);
     const routes: ChannelRoute[] = [];
-    // One limiter and one lock for every channel: the limit is per sender, the lock per conversation.
-    const rateLimiter = config.rateLimitPerMinute > 0 ? new SenderRateLimiter({ burst: config.rateLimitBurst, perMinute: config.rateLimitPerMinute }) : undefined;
-    const common = { store, logger, turnLock: app.turnLock, rateLimiter, observer: app.metrics };
+    // One store, limiter and lock for every channel: the limit is per sender, the lock per conversation.
+    const common = { store: app.channelStore, logger, turnLock: app.turnLock, rateLimiter: app.rateLimiter, observer: app.metrics };
     const onRetry = (channel: string) => (status: number, code: string | undefined) => app.metrics.sendRetried(channel, code ?? String(status));
     if (config.whatsapp) {
         const wa = config.whatsapp;

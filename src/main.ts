@@ -1,5 +1,4 @@
 import { createEmulatorAdapter } from '../adapters/emulator/createEmulatorAdapter';
-import { ChannelStore } from '../adapters/shared/ChannelStore';
 import { ConfigError, loadConfig } from './config';
 import { createBijliMitra } from './createBijliMitra';
 import { createChannelAdapters } from './createChannelAdapters';
@@ -52,9 +51,8 @@ async function main(): Promise<void> {
         }
     }, RESUME_AFTER_MS);
     // Processed message ids are kept a week against redeliveries, then forgotten, so the table does not grow forever.
-    const store = new ChannelStore(app.db);
     const pruner = setInterval(() => {
-        store.pruneProcessed(KEEP_PROCESSED_DAYS)
+        app.channelStore.pruneProcessed(KEEP_PROCESSED_DAYS)
             .then((pruned) => { if (pruned) app.logger.info('old inbound message ids forgotten', { pruned }); })
             .catch((error: Error) => app.logger.warn('could not prune inbound message ids', { error }));
     }, 3_600_000);

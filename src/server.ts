@@ -5,7 +5,6 @@ import { activityProblem } from './activityShape';
 import { ChannelRoute } from './createChannelAdapters';
 import { BijliMitra } from './createBijliMitra';
 import { ConsoleOptions, createConsoleRouter } from './console/createConsoleRouter';
-import { SenderRateLimiter } from '../adapters/shared/SenderRateLimiter';
 
 /** The HTTP face of the bot. */
 export interface BotServer {
@@ -113,8 +112,6 @@ export async function startServer(
         }
     });
     const authenticated = app.config.microsoftAppId !== '';
-    const apiLimiter = app.config.rateLimitPerMinute > 0
-        ? new SenderRateLimiter({ burst: app.config.rateLimitBurst, perMinute: app.config.rateLimitPerMinute }) : undefined;
     web.post('/api/messages', refuseWhileDraining, express.json({ limit: BODY_LIMIT }), async (req: Request, res: Response) => {
         if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body) || typeof req.body.type !== 'string') {
             res.status(400).json({ error: 'expected a Bot Framework activity (JSON object with a "type")' });
@@ -134,7 +131,7 @@ export async function startServer(
             return;
         }
         const sender = typeof req.body.from?.id === 'string' ? `${req.body.channelId}/${req.body.from.id}` : undefined;
-        const limited = (): number => (sender && req.body.type === 'message' ? apiLimiter?.take(sender) ?? 0 : 0);
+        const limited = (): number => (sender && req.body.type === 'message' ? app.rateLimiter?.take(sender) ?? 0 : 0);
         if (!authenticated) {
             // Without an app id anyone may post anything here anyway: answer a flood with 429 before any work.
             const wait = limited();

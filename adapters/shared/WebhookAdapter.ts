@@ -263,11 +263,6 @@ export abstract class WebhookAdapter extends BotAdapter {
         await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
 
-    /** Conversations queued or draining in this process (metrics). */
-    get pendingConversations(): number {
-        return this.ready.length + this.draining.size + this.timers.size;
-    }
-
     /** Sends each outgoing activity; `delay` activities wait, other non-message activities are dropped. */
     async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
         const responses: ResourceResponse[] = [];

@@ -34,6 +34,7 @@ export function extractEntities(text: string, language: string = 'hi', now: Date
     const entities: Entity[] = [];
     const taken: Array<[number, number]> = [];
     const free = (start: number, end: number) => taken.every(([s, e]) => end <= s || start >= e);
+    const india = indianWallClock(now);
     for (const match of ascii.matchAll(TICKET)) {
         const start = match.index ?? 0;
         const end = start + match[0].length;
@@ -72,18 +73,13 @@ export function extractEntities(text: string, language: string = 'hi', now: Date
             entities.push({ type: 'number', value: String(number.value), start: number.start, end });
             taken.push([number.start, end]);
         }
-        const since = inIndianTime(now, (wallClock) => sinceWhen(text, wallClock));
+        const since = sinceWhen(text, india.wallClock);
         // The Hindi reader works on normalised tokens and gives no offsets: the whole message is the span.
-        if (since) entities.push({ type: 'since', value: since.toISOString(), start: 0, end: text.length });
+        if (since) entities.push({ type: 'since', value: india.toInstant(since).toISOString(), start: 0, end: text.length });
     }
     if (!entities.some((e) => e.type === 'since') && /[a-z]/i.test(text)) {
-        let span: { start: number; end: number } | undefined;
-        const since = inIndianTime(now, (wallClock) => {
-            const found = englishSince(text, wallClock);
-            span = found ?? undefined;
-            return found?.date ?? null;
-        });
-        if (since && span) entities.push({ type: 'since', value: since.toISOString(), start: span.start, end: span.end });
+        const since = englishSince(text, india.wallClock);
+        if (since) entities.push({ type: 'since', value: india.toInstant(since.date).toISOString(), start: since.start, end: since.end });
     }
     return entities.sort((a, b) => a.start - b.start);
 }
@@ -91,13 +87,13 @@ export function extractEntities(text: string, language: string = 'hi', now: Date
 const INDIA_UTC_OFFSET_MINUTES = 330;
 
 /**
- * Runs a reader that works in the process's local time so that it works in Indian time instead: "subah se" is 6 am in
- * Lucknow whatever time zone the server keeps. India has no daylight saving, so one fixed shift is exact.
+ * The date readers work in the process's local time; this makes them work in Indian time instead: "subah se" is 6 am
+ * in Lucknow whatever time zone the server keeps. `wallClock` shows Indian time in local fields, and `toInstant` turns
+ * a result read that way back into the real instant. India has no daylight saving, so one fixed shift is exact.
  */
-function inIndianTime(now: Date, read: (wallClock: Date) => Date | null): Date | null {
+function indianWallClock(now: Date): { wallClock: Date; toInstant(local: Date): Date } {
     const shiftMs = (INDIA_UTC_OFFSET_MINUTES + now.getTimezoneOffset()) * 60_000;
-    const local = read(new Date(now.getTime() + shiftMs));
-    return local && new Date(local.getTime() - shiftMs);
+    return { wallClock: new Date(now.getTime() + shiftMs), toInstant: (local) => new Date(local.getTime() - shiftMs) };
 }
 
 /**
