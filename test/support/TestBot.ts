@@ -7,6 +7,7 @@ import { seedDemoData } from '../../src/data/demoData';
 import { Logger } from '../../src/logger';
 import { LogSmsSender } from '../../src/services/LogSmsSender';
 import { trustSenderPhone } from '../../src/bot/trustedSenderPhone';
+import { freshTestDatabase } from './testDatabase';
 
 /** A configuration for tests: in-memory SQLite unless `databaseUrl` is given, no .env file read. */
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
@@ -19,20 +20,25 @@ export class TestBot {
         readonly app: BijliMitra,
         readonly dataSource: DataSource,
         readonly sms: LogSmsSender,
-        readonly logLines: string[]
+        readonly logLines: string[],
+        private readonly dropDatabase: () => Promise<void>
     ) {}
 
-    /** Builds the whole application (real dialogs, services and storage) on a new database. */
+    /**
+     * Builds the whole application (real dialogs, services and storage) on `databaseUrl`, or else on a new database of
+     * the suite's kind (in-memory SQLite, or a PostgreSQL schema of its own under `TEST_DATABASE=postgres`).
+     */
     static async create(options: { databaseUrl?: string; config?: Partial<AppConfig>; overrides?: BijliMitraOverrides } = {}): Promise<TestBot> {
         const logLines: string[] = [];
         const logger = new Logger('debug', (line) => logLines.push(line));
-        const dataSource = await openDatabase(options.databaseUrl ?? 'sqlite::memory:');
+        const fresh = options.databaseUrl === undefined ? await freshTestDatabase() : { url: options.databaseUrl, drop: async () => undefined };
+        const dataSource = await openDatabase(fresh.url);
         await seedDemoData(dataSource);
         const sms = new LogSmsSender(logger);
         const app = await createBijliMitra(testConfig(options.config), { dataSource, logger, sms, ...options.overrides });
         // botbuilder's TestAdapter uses channel "test"; render its buttons as a channel with buttons does.
         app.services.output.register('test', { maxSuggestedActions: 100, maxButtonTitle: 100 });
-        return new TestBot(app, dataSource, sms, logLines);
+        return new TestBot(app, dataSource, sms, logLines, fresh.drop);
     }
 
     /** A conversation of one channel user with the bot. */
@@ -49,6 +55,7 @@ export class TestBot {
     async close(): Promise<void> {
         await this.app.close();
         if (this.dataSource.isInitialized) await this.dataSource.destroy();
+        await this.dropDatabase();
     }
 }
 
