@@ -39,28 +39,28 @@ export class ChannelStore {
      */
     async recordInbound(channel: string, messageId: string, payload: unknown = null, conversationId: string | null = null): Promise<number | null> {
         const messageKey = messageId.length > MAX_KEY ? createHash('sha256').update(messageId).digest('hex') : messageId;
-        const values = [channel, messageKey, conversationKeyOf(conversationId), payload === null ? null : JSON.stringify(payload)];
-        // One statement, no exception for a duplicate: this is the only database work before the webhook's 200, and
-        // TypeORM's insert builder cost about four times as much.
-        const sql = this.db.isPostgres
-            ? 'INSERT INTO "inbound_messages" ("channel", "messageKey", "conversationKey", "payload") VALUES ($1, $2, $3, $4) ON CONFLICT ("channel", "messageKey") DO NOTHING RETURNING "id"'
-            : 'INSERT INTO "inbound_messages" ("channel", "messageKey", "conversationKey", "payload") VALUES (?, ?, ?, ?) ON CONFLICT ("channel", "messageKey") DO NOTHING RETURNING "id"';
-        // High priority: the webhook's answer waits for this, and must not wait behind queued dialog work.
-        const rows: Array<{ id: number | string }> = await this.db.run((m) => m.query(sql, values), 'high');
+        // One statement, no exception for a duplicate: this is the only database work before the webhook's 200. High
+        // priority: the answer waits for it, and must not wait behind queued dialog work.
+        const { rows } = await this.db.sql<{ id: number | string }>(
+            'INSERT INTO "inbound_messages" ("channel", "messageKey", "conversationKey", "payload") VALUES (?, ?, ?, ?) ON CONFLICT ("channel", "messageKey") DO NOTHING RETURNING "id"',
+            [channel, messageKey, conversationKeyOf(conversationId), payload === null ? null : JSON.stringify(payload)],
+            { priority: 'high' }
+        );
         return rows.length > 0 ? Number(rows[0].id) : null;
     }
 
     /** Marks an inbound message's turn as done and drops its stored content. */
     async markProcessed(id: number): Promise<void> {
-        await this.db.run((m) => m.getRepository(InboundMessage).update({ id }, { processedAt: new Date(), payload: null }));
+        await this.db.sql('UPDATE "inbound_messages" SET "processedAt" = ?, "payload" = NULL WHERE "id" = ?', [new Date(), id]);
     }
 
     /** The oldest unprocessed messages of one conversation, in arrival order (ids are assigned in insert order). */
     async unprocessedInbound(channel: string, conversationId: string, limit: number): Promise<Array<{ id: number; payload: unknown }>> {
-        const rows = await this.db.run((m) => m.getRepository(InboundMessage).find({
-            where: { channel, conversationKey: conversationKeyOf(conversationId), processedAt: IsNull() }, order: { id: 'ASC' }, take: limit,
-        }));
-        return rows.map((row) => ({ id: row.id, payload: row.payload === null ? null : JSON.parse(row.payload) }));
+        const { rows } = await this.db.sql<{ id: number | string; payload: string | null }>(
+            'SELECT "id", "payload" FROM "inbound_messages" WHERE "channel" = ? AND "conversationKey" = ? AND "processedAt" IS NULL ORDER BY "id" LIMIT ?',
+            [channel, conversationKeyOf(conversationId), limit]
+        );
+        return rows.map((row) => ({ id: Number(row.id), payload: row.payload === null ? null : JSON.parse(row.payload) }));
     }
 
     /**
@@ -97,12 +97,11 @@ export class ChannelStore {
 
     /** Notes that `userId` wrote on `channel` now, which opens the platform's 24-hour reply window. */
     async markInbound(channel: string, userId: string, at: Date = new Date()): Promise<void> {
-        await this.db.run((m) => m.createQueryBuilder().insert().into(ChannelIdentity)
-            .values({ channel, channelUserId: userId, lastInboundAt: at })
-            .orUpdate(['lastInboundAt'], ['channel', 'channelUserId'])
-            // Nothing to read back; TypeORM's read-back of an upserted row fails on SQLite when the row already existed.
-            .updateEntity(false)
-            .execute());
+        // The other columns take their defaults, as TypeORM would write them.
+        await this.db.sql(
+            'INSERT INTO "channel_identities" ("channel", "channelUserId", "lastInboundAt") VALUES (?, ?, ?) ON CONFLICT ("channel", "channelUserId") DO UPDATE SET "lastInboundAt" = EXCLUDED."lastInboundAt"',
+            [channel, userId, at]
+        );
     }
 
     /** When `userId` last wrote on `channel`, or null if never. */
@@ -119,12 +118,13 @@ export class ChannelStore {
 
     /** Stores one outbound message (or a decision not to send it). */
     async recordOutbound(record: OutboundRecord): Promise<void> {
-        await this.db.run((m) => m.createQueryBuilder().insert().into(OutboundMessage).values({
-            ...record,
-            errorCode: record.errorCode?.slice(0, 40) ?? null,
-            errorDetail: record.errorDetail?.slice(0, 300) ?? null,
-        // One statement per sent message: TypeORM would otherwise read the row back for its defaults.
-        }).updateEntity(false).execute());
+        await this.db.sql(
+            'INSERT INTO "outbound_messages" ("channel", "conversationId", "recipient", "kind", "platformMessageId", "status", "errorCode", "errorDetail") VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            [
+                record.channel, record.conversationId, record.recipient, record.kind, record.platformMessageId, record.status,
+                record.errorCode?.slice(0, 40) ?? null, record.errorDetail?.slice(0, 300) ?? null,
+            ]
+        );
     }
 
     /**

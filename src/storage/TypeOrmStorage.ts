@@ -20,7 +20,9 @@ export class TypeOrmStorage implements Storage {
         if (!keys) throw new ReferenceError('Keys are required when reading.');
         const items: StoreItems = {};
         if (keys.length === 0) return items;
-        const rows = await this.db.run((m) => m.getRepository(BotStateRecord).findBy({ key: In(keys) }));
+        const { rows } = await this.db.sql<{ key: string; data: string; etag: string }>(
+            `SELECT "key", "data", "etag" FROM "bot_state" WHERE "key" IN (${keys.map(() => '?').join(', ')})`, keys
+        );
         for (const row of rows) items[row.key] = { ...JSON.parse(row.data), eTag: row.etag };
         return items;
     }
@@ -33,7 +35,7 @@ export class TypeOrmStorage implements Storage {
         // One key (the usual turn: conversation state only) is one statement or a conditional pair, atomic enough
         // without BEGIN and COMMIT; several keys are written all or nothing.
         if (keys.length === 1) {
-            await this.db.run((manager) => this.writeOne(manager, keys[0], changes[keys[0]]));
+            await this.writeOne(undefined, keys[0], changes[keys[0]]);
             return;
         }
         await this.db.transaction(async (manager) => {
@@ -48,34 +50,28 @@ export class TypeOrmStorage implements Storage {
         await this.db.run((m) => m.getRepository(BotStateRecord).delete({ key: In(keys) }));
     }
 
-    private async writeOne(manager: EntityManager, key: string, item: Record<string, unknown>): Promise<void> {
+    /** Writes one item, in the transaction of `within` when given. */
+    private async writeOne(within: EntityManager | undefined, key: string, item: Record<string, unknown>): Promise<void> {
         const { eTag, ...rest } = item ?? {};
         const data = JSON.stringify(rest);
         const next = randomUUID();
         const now = Date.now();
         const unconditional = eTag === undefined || eTag === null || eTag === '' || eTag === '*';
         if (unconditional) {
-            await manager.createQueryBuilder().insert().into(BotStateRecord)
-                .values({ key, data, etag: next, updatedAt: now })
-                .orUpdate(['data', 'etag', 'updatedAt'], ['key'])
-                .execute();
+            await this.db.sql(
+                'INSERT INTO "bot_state" ("key", "data", "etag", "updatedAt") VALUES (?, ?, ?, ?) ON CONFLICT ("key") DO UPDATE SET "data" = EXCLUDED."data", "etag" = EXCLUDED."etag", "updatedAt" = EXCLUDED."updatedAt"',
+                [key, data, next, now], { within }
+            );
             return;
         }
-        const updated = await manager.createQueryBuilder().update(BotStateRecord)
-            .set({ data, etag: next, updatedAt: now })
-            .where('key = :key AND etag = :etag', { key, etag: String(eTag) })
-            .execute();
-        if (updated.affected) return;
-        const existing = await manager.getRepository(BotStateRecord).existsBy({ key });
-        if (existing) throw conflict(key);
-        try {
-            await manager.createQueryBuilder().insert().into(BotStateRecord)
-                .values({ key, data, etag: next, updatedAt: now })
-                .execute();
-        } catch {
-            // Another writer created the key between our UPDATE and INSERT.
-            throw conflict(key);
-        }
+        const updated = await this.db.sql('UPDATE "bot_state" SET "data" = ?, "etag" = ?, "updatedAt" = ? WHERE "key" = ? AND "etag" = ?', [data, next, now, key, String(eTag)], { within });
+        if (updated.changes > 0) return;
+        // Not there with that eTag: either it is there with another one (a conflict), or it is new. The insert settles
+        // a race with another writer creating the key between the two statements.
+        const inserted = await this.db.sql(
+            'INSERT INTO "bot_state" ("key", "data", "etag", "updatedAt") VALUES (?, ?, ?, ?) ON CONFLICT ("key") DO NOTHING', [key, data, next, now], { within }
+        );
+        if (inserted.changes === 0) throw conflict(key);
     }
 }
 
