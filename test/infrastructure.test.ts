@@ -178,3 +178,53 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
         });
     });
 }
+
+describe('Database.sql', () => {
+    let dir: string;
+    let db: Database;
+    before(async () => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bm-sql-'));
+        db = new Database(await openDatabase(`sqlite:${path.join(dir, 'bot.sqlite')}`));
+    });
+    after(async () => {
+        await db.dataSource.destroy();
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    const connection = () => (db.dataSource.driver as unknown as { databaseConnection: import('better-sqlite3').Database }).databaseConnection;
+
+    it('a SQLite file runs in WAL mode and syncs lazily (NORMAL), except for durable statements, which sync at commit', async () => {
+        assert.equal(connection().pragma('journal_mode', { simple: true }), 'wal');
+        assert.equal(connection().pragma('synchronous', { simple: true }), 1);
+        // Watch the mode the connection is switched to around each statement.
+        const conn = connection();
+        const original = conn.pragma.bind(conn);
+        const switches: string[] = [];
+        conn.pragma = ((source: string, options?: { simple?: boolean }) => {
+            if (source.includes('=')) switches.push(source);
+            return original(source, options);
+        }) as typeof conn.pragma;
+        try {
+            await db.sql('INSERT INTO "inbound_messages" ("channel", "messageKey") VALUES (?, ?)', ['test', 'durable'], { durable: true });
+            assert.deepEqual(switches, ['synchronous = FULL', 'synchronous = NORMAL'], 'FULL for the durable statement only');
+            switches.length = 0;
+            await db.sql('INSERT INTO "inbound_messages" ("channel", "messageKey") VALUES (?, ?)', ['test', 'lazy']);
+            assert.deepEqual(switches, []);
+        } finally {
+            conn.pragma = original;
+        }
+        assert.equal(connection().pragma('synchronous', { simple: true }), 1);
+    });
+
+    it('binds dates as TypeORM does, so rows written either way compare and read back alike', async () => {
+        const at = new Date('2026-11-27T02:05:09.123Z');
+        const { rows } = await db.sql<{ id: number }>(
+            'INSERT INTO "inbound_messages" ("channel", "messageKey", "conversationKey", "payload", "processedAt") VALUES (?, ?, ?, ?, ?) RETURNING "id"',
+            ['test', 'm-1', 'c-1', null, at]
+        );
+        const row = await db.dataSource.getRepository('InboundMessage').findOneByOrFail({ id: rows[0].id }) as { processedAt: Date };
+        assert.equal(row.processedAt.toISOString(), at.toISOString());
+        const update = await db.sql('UPDATE "inbound_messages" SET "payload" = ? WHERE "id" = ?', ['{}', rows[0].id]);
+        assert.equal(update.changes, 1);
+    });
+});

@@ -40,11 +40,12 @@ export class ChannelStore {
     async recordInbound(channel: string, messageId: string, payload: unknown = null, conversationId: string | null = null): Promise<number | null> {
         const messageKey = messageId.length > MAX_KEY ? createHash('sha256').update(messageId).digest('hex') : messageId;
         // One statement, no exception for a duplicate: this is the only database work before the webhook's 200. High
-        // priority: the answer waits for it, and must not wait behind queued dialog work.
+        // priority: the answer waits for it, and must not wait behind queued dialog work. Durable: after the 200 the
+        // platform forgets the message, so it must survive a power cut.
         const { rows } = await this.db.sql<{ id: number | string }>(
             'INSERT INTO "inbound_messages" ("channel", "messageKey", "conversationKey", "payload") VALUES (?, ?, ?, ?) ON CONFLICT ("channel", "messageKey") DO NOTHING RETURNING "id"',
             [channel, messageKey, conversationKeyOf(conversationId), payload === null ? null : JSON.stringify(payload)],
-            { priority: 'high' }
+            { priority: 'high', durable: true }
         );
         return rows.length > 0 ? Number(rows[0].id) : null;
     }

@@ -40,11 +40,13 @@ export class Database {
      * placeholders; they become `$1…` on PostgreSQL. Dates are bound as TypeORM binds them (UTC text on SQLite, a
      * `Date` on PostgreSQL), booleans as 1/0 on SQLite. Statements are prepared once per connection. Inside a
      * {@link transaction}, pass its manager as `within` so the statement runs on the transaction's connection.
+     * `durable` makes the commit reach the disk before the promise resolves even where the SQLite file syncs lazily
+     * (`synchronous = NORMAL`; syncing the WAL also makes every earlier commit durable). PostgreSQL always syncs.
      */
     async sql<Row = Record<string, unknown>>(
         text: string,
         params: readonly SqlValue[] = [],
-        options: { priority?: Priority; within?: EntityManager } = {}
+        options: { priority?: Priority; within?: EntityManager; durable?: boolean } = {}
     ): Promise<SqlResult<Row>> {
         let statement = this.statements.get(text);
         if (!statement) {
@@ -71,11 +73,19 @@ export class Database {
                 prepared.sqlite = connection.prepare(prepared.text);
             }
             const values = params.map(sqliteValue);
-            if (prepared.sqlite.reader) {
-                const rows = prepared.sqlite.all(...values) as Row[];
-                return { rows, changes: 0 };
+            const statementOf = prepared.sqlite;
+            const execute = (): SqlResult<Row> => statementOf.reader
+                ? { rows: statementOf.all(...values) as Row[], changes: 0 }
+                : { rows: [], changes: statementOf.run(...values).changes };
+            if (!options.durable) return execute();
+            const connection = statementOf.database;
+            const lazy = connection.pragma('synchronous', { simple: true }) !== FULL_SYNC;
+            if (lazy) connection.pragma('synchronous = FULL');
+            try {
+                return execute();
+            } finally {
+                if (lazy) connection.pragma('synchronous = NORMAL');
             }
-            return { rows: [], changes: prepared.sqlite.run(...values).changes };
         }, options.priority);
     }
 
@@ -117,6 +127,9 @@ export class Database {
         else this.busy = false;
     }
 }
+
+/** SQLite's `PRAGMA synchronous` value for FULL. */
+const FULL_SYNC = 2;
 
 /** Binds as TypeORM's SQLite driver stores: `2026-11-27 02:05:09.123` in UTC for dates, 1/0 for booleans. */
 function sqliteValue(value: SqlValue): string | number | null {
