@@ -129,10 +129,12 @@ describe('translator', () => {
         fs.writeFileSync(path.join(dir, 'en', 'common.json'), '{"greeting": "Hello"}');
         fs.writeFileSync(path.join(dir, 'hi', 'common.json'), '{"greeting": "नमस्ते"}');
         const translator = new Translator(dir);
-        assert.equal(translator.forLanguage('en')('greeting'), 'Hello');
+        const held = translator.forLanguage('en');
+        assert.equal(held('greeting'), 'Hello');
         fs.writeFileSync(path.join(dir, 'en', 'common.json'), '{"greeting": "Hello again"}');
         assert.equal(translator.reload('en', 'common'), null);
         assert.equal(translator.forLanguage('en')('greeting'), 'Hello again');
+        assert.equal(held('greeting'), 'Hello again', 'a lookup bound before the reload (a running dialog) sees the edit');
         fs.writeFileSync(path.join(dir, 'en', 'common.json'), '{"greeting": ');
         assert.ok(translator.reload('en', 'common') instanceof Error);
         assert.equal(translator.forLanguage('en')('greeting'), 'Hello again');

@@ -25,6 +25,9 @@ export function toLanguage(locale: string | undefined | null): Language | null {
  */
 export class Translator {
     private readonly i18n: I18n;
+    private readonly lookups = new Map<Language, TranslateFn>();
+    /** Texts without variables already looked up, per language; emptied when a locale file is reloaded. */
+    private readonly plainTexts: Array<Map<string, string>> = [];
     /** Namespaces found on disk (file names of `locales/en`). */
     readonly namespaces: string[];
 
@@ -61,6 +64,7 @@ export class Translator {
         try {
             const texts = JSON.parse(fs.readFileSync(path.join(this.localesDir, language, `${namespace}.json`), 'utf8'));
             this.i18n.addResourceBundle(language, namespace, texts, false, true);
+            for (const texts of this.plainTexts) texts.clear();
             return null;
         } catch (error) {
             return error as Error;
@@ -77,10 +81,28 @@ export class Translator {
         return () => watchers.forEach((w) => w.close());
     }
 
-    /** A lookup bound to `language`; never changes the process-wide language. */
+    /**
+     * A lookup bound to `language`; never changes the process-wide language. Texts without variables are looked up
+     * once: i18next's lookup showed as 10 % of a turn's CPU in the benchmark's profile, and most texts are fixed.
+     */
     forLanguage(language: Language): TranslateFn {
-        const fixed = this.i18n.getFixedT(language);
-        return (key, vars) => fixed(key, vars as never) as unknown as string;
+        let lookup = this.lookups.get(language);
+        if (!lookup) {
+            const fixed = this.i18n.getFixedT(language);
+            const plain = new Map<string, string>();
+            this.plainTexts.push(plain);
+            lookup = (key, vars) => {
+                if (vars !== undefined) return fixed(key, vars as never) as unknown as string;
+                let text = plain.get(key);
+                if (text === undefined) {
+                    text = fixed(key) as unknown as string;
+                    plain.set(key, text);
+                }
+                return text;
+            };
+            this.lookups.set(language, lookup);
+        }
+        return lookup;
     }
 
 }
