@@ -5,6 +5,7 @@ import * as path from 'path';
 import { ConfigError, loadConfig } from '../src/config';
 import { openDatabase } from '../src/data/createDataSource';
 import { Database } from '../src/data/Database';
+import { datasyncFile, FileSyncer } from '../src/data/FileSyncer';
 import { Logger, maskNumbers } from '../src/logger';
 import { checkLocales } from '../src/cli/localesCheck';
 import { LOCALES_DIR } from '../src/paths';
@@ -183,10 +184,16 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
 
 describe('Database.sql', () => {
     let dir: string;
+    let file: string;
     let db: Database;
+    const flushed: string[] = [];
     before(async () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bm-sql-'));
-        db = new Database(await openDatabase(`sqlite:${path.join(dir, 'bot.sqlite')}`));
+        file = path.join(dir, 'bot.sqlite');
+        db = new Database(await openDatabase(`sqlite:${file}`), async (target) => {
+            flushed.push(target);
+            await datasyncFile(target);
+        });
     });
     after(async () => {
         await db.dataSource.destroy();
@@ -195,27 +202,13 @@ describe('Database.sql', () => {
 
     const connection = () => (db.dataSource.driver as unknown as { databaseConnection: import('better-sqlite3').Database }).databaseConnection;
 
-    it('a SQLite file runs in WAL mode and syncs lazily (NORMAL), except for durable statements, which sync at commit', async () => {
+    it('a SQLite file runs in WAL mode and syncs lazily (NORMAL); a durable statement flushes the log before it resolves', async () => {
         assert.equal(connection().pragma('journal_mode', { simple: true }), 'wal');
         assert.equal(connection().pragma('synchronous', { simple: true }), 1);
-        // Watch the mode the connection is switched to around each statement.
-        const conn = connection();
-        const original = conn.pragma.bind(conn);
-        const switches: string[] = [];
-        conn.pragma = ((source: string, options?: { simple?: boolean }) => {
-            if (source.includes('=')) switches.push(source);
-            return original(source, options);
-        }) as typeof conn.pragma;
-        try {
-            await db.sql('INSERT INTO "inbound_messages" ("channel", "messageKey") VALUES (?, ?)', ['test', 'durable'], { durable: true });
-            assert.deepEqual(switches, ['synchronous = FULL', 'synchronous = NORMAL'], 'FULL for the durable statement only');
-            switches.length = 0;
-            await db.sql('INSERT INTO "inbound_messages" ("channel", "messageKey") VALUES (?, ?)', ['test', 'lazy']);
-            assert.deepEqual(switches, []);
-        } finally {
-            conn.pragma = original;
-        }
-        assert.equal(connection().pragma('synchronous', { simple: true }), 1);
+        await db.sql('INSERT INTO "inbound_messages" ("channel", "messageKey") VALUES (?, ?)', ['test', 'lazy']);
+        assert.deepEqual(flushed, []);
+        await db.sql('INSERT INTO "inbound_messages" ("channel", "messageKey") VALUES (?, ?)', ['test', 'durable'], { durable: true });
+        assert.deepEqual(flushed, [`${file}-wal`]);
     });
 
     it('binds dates as TypeORM does, so rows written either way compare and read back alike', async () => {
@@ -228,5 +221,37 @@ describe('Database.sql', () => {
         assert.equal(row.processedAt.toISOString(), at.toISOString());
         const update = await db.sql('UPDATE "inbound_messages" SET "payload" = ? WHERE "id" = ?', ['{}', rows[0].id]);
         assert.equal(update.changes, 1);
+    });
+});
+
+describe('FileSyncer (group commit)', () => {
+    it('every caller waits for a flush that started after its call; callers during a flush share the next one', async () => {
+        const started: Array<() => void> = [];
+        const syncer = new FileSyncer('wal', () => new Promise<void>((resolve) => started.push(resolve)));
+        const done: string[] = [];
+        const first = syncer.sync().then(() => done.push('first'));
+        const second = syncer.sync().then(() => done.push('second'));
+        const third = syncer.sync().then(() => done.push('third'));
+        await new Promise((resolve) => setImmediate(resolve));
+        assert.equal(started.length, 1, 'one flush at a time');
+        started[0]();
+        await first;
+        await new Promise((resolve) => setImmediate(resolve));
+        assert.deepEqual(done, ['first'], 'the others wrote while the first flush ran: they wait for the next');
+        assert.equal(started.length, 2, 'one more flush for both of them');
+        started[1]();
+        await Promise.all([second, third]);
+        assert.deepEqual(done.sort(), ['first', 'second', 'third']);
+        assert.equal(started.length, 2);
+    });
+
+    it('a failed flush rejects its callers, and the next caller gets a new flush', async () => {
+        let fail = true;
+        const syncer = new FileSyncer('wal', async () => {
+            if (fail) throw new Error('EIO');
+        });
+        await assert.rejects(syncer.sync(), /EIO/);
+        fail = false;
+        await syncer.sync();
     });
 });

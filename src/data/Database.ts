@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'async_hooks';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
+import { datasyncFile, FileSyncer, SyncFile } from './FileSyncer';
 
 /** How urgent a unit of database work is; `high` runs before queued `normal` work on SQLite. */
 export type Priority = 'high' | 'normal';
@@ -30,18 +31,29 @@ export class Database {
     private busy = false;
     private readonly statements = new Map<string, { text: string; name: string; sqlite?: BetterSqlite3.Statement }>();
 
-    constructor(readonly dataSource: DataSource) {
+    /** Flushes the SQLite file's write-ahead log for `durable` statements; null in memory and on PostgreSQL. */
+    private readonly walSyncer: FileSyncer | null;
+
+    /**
+     * @param dataSource an initialised data source.
+     * @param syncFile how a SQLite file's write-ahead log is flushed for `durable` statements (tests record it).
+     */
+    constructor(readonly dataSource: DataSource, syncFile: SyncFile = datasyncFile) {
         this.exclusive = dataSource.options.type === 'better-sqlite3';
+        const file = this.exclusive ? String(dataSource.options.database) : ':memory:';
+        this.walSyncer = file === ':memory:' ? null : new FileSyncer(`${file}-wal`, syncFile);
     }
 
     /**
      * Runs one statement straight on the driver, outside TypeORM: for the few statements every turn runs, where
      * TypeORM's query building and its query runner cost more than the statement (the turn's CPU profile). Write `?`
-     * placeholders; they become `$1…` on PostgreSQL. Dates are bound as TypeORM binds them (UTC text on SQLite, a
+     * placeholders; they become `$1…` on PostgreSQL, so the text must hold no other `?` (literals go in parameters). Dates are bound as TypeORM binds them (UTC text on SQLite, a
      * `Date` on PostgreSQL), booleans as 1/0 on SQLite. Statements are prepared once per connection. Inside a
      * {@link transaction}, pass its manager as `within` so the statement runs on the transaction's connection.
-     * `durable` makes the commit reach the disk before the promise resolves even where the SQLite file syncs lazily
-     * (`synchronous = NORMAL`; syncing the WAL also makes every earlier commit durable). PostgreSQL always syncs.
+     * `durable` makes the commit reach the disk before the promise resolves, where the SQLite file otherwise syncs
+     * lazily (`synchronous = NORMAL`). The write-ahead log is flushed with `fdatasync` off the event loop, shared by
+     * the durable statements of the moment (group commit); what SQLite's FULL mode would do, without blocking every
+     * turn for the disk. Flushing the log makes every earlier commit durable too. PostgreSQL always syncs its commits.
      */
     async sql<Row = Record<string, unknown>>(
         text: string,
@@ -67,26 +79,19 @@ export class Database {
             const result = await pool.query({ name: prepared.name, text: prepared.text, values: params as SqlValue[] });
             return { rows: result.rows as Row[], changes: result.rowCount ?? 0 };
         }
-        return this.run(async () => {
+        const result = await this.run(async () => {
             if (!prepared.sqlite) {
                 const connection = (this.dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
                 prepared.sqlite = connection.prepare(prepared.text);
             }
             const values = params.map(sqliteValue);
-            const statementOf = prepared.sqlite;
-            const execute = (): SqlResult<Row> => statementOf.reader
-                ? { rows: statementOf.all(...values) as Row[], changes: 0 }
-                : { rows: [], changes: statementOf.run(...values).changes };
-            if (!options.durable) return execute();
-            const connection = statementOf.database;
-            const lazy = connection.pragma('synchronous', { simple: true }) !== FULL_SYNC;
-            if (lazy) connection.pragma('synchronous = FULL');
-            try {
-                return execute();
-            } finally {
-                if (lazy) connection.pragma('synchronous = NORMAL');
-            }
+            return prepared.sqlite.reader
+                ? { rows: prepared.sqlite.all(...values) as Row[], changes: 0 }
+                : { rows: [], changes: prepared.sqlite.run(...values).changes };
         }, options.priority);
+        // Outside the exclusive section: other statements run while the disk flushes.
+        if (options.durable && this.walSyncer) await this.walSyncer.sync();
+        return result;
     }
 
     /** Whether the database is PostgreSQL (placeholders `$1` instead of `?`). */
@@ -127,9 +132,6 @@ export class Database {
         else this.busy = false;
     }
 }
-
-/** SQLite's `PRAGMA synchronous` value for FULL. */
-const FULL_SYNC = 2;
 
 /** Binds as TypeORM's SQLite driver stores: `2026-11-27 02:05:09.123` in UTC for dates, 1/0 for booleans. */
 function sqliteValue(value: SqlValue): string | number | null {
