@@ -17,6 +17,7 @@ import { ChannelOutput } from './bot/ChannelOutput';
 import { AppConfig } from './config';
 import { openDatabase } from './data/createDataSource';
 import { Database } from './data/Database';
+import { WalCheckpointer } from './data/WalCheckpointer';
 import { seedDemoData } from './data/demoData';
 import { Consumer } from './data/entities/Consumer';
 import { Translator } from './i18n/Translator';
@@ -115,6 +116,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         logger.info('demo data loaded', { ...seeded });
     }
     const db = new Database(dataSource);
+    const checkpointer = WalCheckpointer.start(dataSource, logger);
     const translator = new Translator();
     const storage = overrides.storage ?? new TypeOrmStorage(db);
     const conversationState = new ConversationState(storage);
@@ -189,6 +191,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
             return adapter;
         },
         async close() {
+            await checkpointer?.stop();
             if (!overrides.dataSource && dataSource.isInitialized) await dataSource.destroy();
         },
     };

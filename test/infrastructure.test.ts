@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from '../src/config';
 import { openDatabase } from '../src/data/createDataSource';
 import { Database } from '../src/data/Database';
 import { datasyncFile, FileSyncer } from '../src/data/FileSyncer';
+import { WalCheckpointer } from '../src/data/WalCheckpointer';
 import { Logger, maskNumbers } from '../src/logger';
 import { checkLocales } from '../src/cli/localesCheck';
 import { LOCALES_DIR } from '../src/paths';
@@ -253,5 +254,62 @@ describe('FileSyncer (group commit)', () => {
         await assert.rejects(syncer.sync(), /EIO/);
         fail = false;
         await syncer.sync();
+    });
+});
+
+describe('WalCheckpointer', () => {
+    /** Writes rounds of upserts, waiting between them; returns the WAL file's size after each round. */
+    async function walSizes(file: string, db: Database): Promise<number[]> {
+        const sizes: number[] = [];
+        for (let round = 0; round < 4; round++) {
+            for (let i = 0; i < 600; i++) {
+                await db.sql('INSERT INTO "bot_state" ("key", "data", "etag", "updatedAt") VALUES (?, ?, ?, ?) ON CONFLICT ("key") DO UPDATE SET "data" = EXCLUDED."data"',
+                    [`k${i % 100}`, 'x'.repeat(3000) + round, 'e', i]);
+            }
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            sizes.push(fs.statSync(`${file}-wal`).size);
+        }
+        return sizes;
+    }
+
+    async function withDatabase(work: (file: string, db: Database, connection: import('better-sqlite3').Database) => Promise<void>): Promise<void> {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bm-wal-'));
+        const file = path.join(dir, 'bot.sqlite');
+        const dataSource = await openDatabase(`sqlite:${file}`);
+        try {
+            await work(file, new Database(dataSource), (dataSource.driver as unknown as { databaseConnection: import('better-sqlite3').Database }).databaseConnection);
+        } finally {
+            await dataSource.destroy();
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    }
+
+    it('checkpoints from a worker thread, so the log is reused while the bot connection never checkpoints', async () => {
+        await withDatabase(async (file, db, connection) => {
+            const checkpointer = WalCheckpointer.start(db.dataSource, new Logger('error', () => undefined), 50);
+            assert.ok(checkpointer);
+            assert.equal(connection.pragma('wal_autocheckpoint', { simple: true }), 0);
+            const sizes = await walSizes(file, db);
+            await checkpointer.stop();
+            assert.equal(connection.pragma('wal_autocheckpoint', { simple: true }), 1000, 'stopping gives checkpoints back');
+            assert.ok(sizes[3] <= sizes[0], `the log is reused, not grown: ${sizes.join(', ')} bytes`);
+        });
+    });
+
+    it('(control) without it and with automatic checkpoints off, the same writes grow the log round after round', async () => {
+        await withDatabase(async (file, db, connection) => {
+            connection.pragma('wal_autocheckpoint = 0');
+            const sizes = await walSizes(file, db);
+            assert.ok(sizes[1] > sizes[0] && sizes[2] > sizes[1] && sizes[3] > sizes[2], `grows: ${sizes.join(', ')} bytes`);
+        });
+    });
+
+    it('does nothing for in-memory SQLite', async () => {
+        const dataSource = await openDatabase('sqlite::memory:');
+        try {
+            assert.equal(WalCheckpointer.start(dataSource, new Logger('error', () => undefined)), null);
+        } finally {
+            await dataSource.destroy();
+        }
     });
 });

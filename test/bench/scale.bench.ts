@@ -713,15 +713,8 @@ async function countComplaints(databaseUrl: string, schema: string | null): Prom
 }
 
 async function dropSchema(schema: string): Promise<void> {
-    const { Client } = await import('pg');
-    const { POSTGRES_URL } = await import('../support/postgres');
-    const client = new Client({ connectionString: POSTGRES_URL });
-    await client.connect();
-    try {
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    } finally {
-        await client.end();
-    }
+    const { dropPostgresSchema } = await import('../support/postgres');
+    await dropPostgresSchema(schema);
 }
 
 /** Self time per function (and per package) from a V8 .cpuprofile, idle excluded. */

@@ -8,6 +8,12 @@ export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgre
  * server is unreachable: CI must notice a missing PostgreSQL.
  */
 export async function freshPostgresSchema(schema: string): Promise<string> {
+    await dropPostgresSchema(schema);
+    return `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}schema=${schema}`;
+}
+
+/** Drops `schema` and everything in it, if it exists. */
+export async function dropPostgresSchema(schema: string): Promise<void> {
     const client = new Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 5000 });
     try {
         await client.connect();
@@ -19,5 +25,4 @@ export async function freshPostgresSchema(schema: string): Promise<string> {
     } finally {
         await client.end();
     }
-    return `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}schema=${schema}`;
 }

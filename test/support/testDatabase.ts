@@ -1,5 +1,4 @@
-import { freshPostgresSchema, POSTGRES_URL } from './postgres';
-import { Client } from 'pg';
+import { dropPostgresSchema, freshPostgresSchema } from './postgres';
 
 /**
  * Which database the suites that do not name one run on: `sqlite` (default, in memory) or `postgres` (a schema of its
@@ -14,16 +13,5 @@ export async function freshTestDatabase(): Promise<{ url: string; drop(): Promis
     if (TEST_DATABASE === 'sqlite') return { url: 'sqlite::memory:', drop: async () => undefined };
     const schema = `bot_${process.pid}_${++schemas}`;
     const url = await freshPostgresSchema(schema);
-    return {
-        url,
-        drop: async () => {
-            const client = new Client({ connectionString: POSTGRES_URL });
-            await client.connect();
-            try {
-                await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-            } finally {
-                await client.end();
-            }
-        },
-    };
+    return { url, drop: () => dropPostgresSchema(schema) };
 }
