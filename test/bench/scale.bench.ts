@@ -266,6 +266,10 @@ async function loadGenerator(): Promise<void> {
             process.send!({ type: 'progress', fraction, turns, sent });
         }, 250);
         const slot = async () => {
+            // Users who think arrive at random moments, as real ones do: started together, the 50 first messages would
+            // form one burst, and its queue alone would be the p99 (it was: 299 ms at the first step, ≤ 83 ms at
+            // every other).
+            if (thinkMs > 0) await new Promise((resolve) => setTimeout(resolve, thinkMs * 1.5 * Math.random()));
             for (;;) {
                 if (command.conversations !== undefined && started >= command.conversations) return;
                 if (performance.now() >= deadline) return;
@@ -1008,11 +1012,12 @@ async function orchestrate(): Promise<void> {
         const heap100 = memory.heapAt100Percent as { heapUsedMb: number } | undefined;
         const turnsBetween = closed.turns * 0.9;
         results.targets = {
-            turnsPerSecond: { target: '≥ 2× echo bot req/s', measured: ratio(closed.turnsPerSecond, echoAtConcurrency.requestsPerSecond), met: results.ratios.turnsPerSecondToEcho >= 2 },
-            webhookAnswerP99: { target: `≤ 20 ms at ${burstConcurrency} senders`, measured: `${fmt(burst.answerMs.p99)} ms`, met: burst.answerMs.p99 <= 20 },
-            endToEndP99: { target: `≤ 150 ms at ${concurrency} users`, measured: `${fmt(closed.endToEndMs.p99)} ms (paced users: ${fmt(paced.endToEndMs.p99)} ms)`, met: closed.endToEndMs.p99 <= 150 && closed.stalled === 0 },
+            turnsPerSecond: { target: 'full turns/s ≥ 2× echo bot req/s', measured: ratio(closed.turnsPerSecond, echoAtConcurrency.requestsPerSecond), met: results.ratios.turnsPerSecondToEcho >= 2 },
+            webhookAnswerP99: { target: `webhook answer p99 ≤ 20 ms at ${burstConcurrency} senders`, measured: `${fmt(burst.answerMs.p99)} ms`, met: burst.answerMs.p99 <= 20 },
+            endToEndP99: { target: `end-to-end p99 ≤ 150 ms at ${concurrency} users writing back at once (saturation)`, measured: `${fmt(closed.endToEndMs.p99)} ms`, met: closed.endToEndMs.p99 <= 150 && closed.stalled === 0 },
+            endToEndP99Paced: { target: `end-to-end p99 ≤ 150 ms at ${concurrency} users who think ~${fmt(thinkMs / 1000)} s`, measured: `${fmt(paced.endToEndMs.p99)} ms`, met: paced.endToEndMs.p99 <= 150 && paced.stalled === 0 },
             ...(twoInstances ? { twoInstances: {
-                target: '≥ 1.6× one instance (PostgreSQL)',
+                target: 'two instances ≥ 1.6× one (PostgreSQL)',
                 measured: `${ratio(twoInstances.turnsPerSecond, oneInstanceForTwo.turnsPerSecond)} round-robin, ${ratio(twoInstancesSticky!.turnsPerSecond, oneInstanceForTwo.turnsPerSecond)} sticky`,
                 met: results.ratios.twoInstancesToOne! >= 1.6 && twoInstances.stalled === 0,
             } } : {}),
@@ -1050,6 +1055,7 @@ async function orchestrate(): Promise<void> {
         if (profile) out.push('(bot-1 ran under --cpu-prof: its figures are lower than in a run without profiling)');
         out.push(`Conversation (${messagesPerConversation} messages, ${calibration.replies.reduce((a, b) => a + b, 0)} replies): ${calibration.script.join(' → ')}`);
         out.push(line(['What', 'Bijli Mitra', 'Reference (same run)', 'Ratio']), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line));
+        out.push('', `End-to-end p50 / p99 by message, ${concurrency} paced users: ${paced.endToEndByStepMs.map((s) => `${fmt(s.p50)}/${fmt(s.p99)}`).join(', ')} ms`);
         out.push('', 'Targets:');
         for (const t of Object.values(results.targets)) out.push(`  ${t.met ? 'met    ' : 'NOT met'}  ${t.target}: ${t.measured}`);
         out.push('', `CPU (cores busy on average, of ${os.cpus().length}): references ${fmt(referenceCpu.seconds, 0)} s: bench ${fmt(referenceCpu.benchProcessesCores, 2)}, other processes ${fmt(referenceCpu.otherProcessesCores, 2)}`);
