@@ -1,17 +1,21 @@
-import { promises as fs } from 'fs';
+import * as fs from 'fs';
 
 /** Flushes one file's data to the disk (`fdatasync`), off the event loop. */
 export type SyncFile = (file: string) => Promise<void>;
 
-/** `fdatasync` through libuv's thread pool, so the event loop goes on answering while the disk works. */
-export const datasyncFile: SyncFile = async (file) => {
-    const handle = await fs.open(file, 'r');
-    try {
-        await handle.datasync();
-    } finally {
-        await handle.close();
-    }
-};
+/**
+ * `fdatasync` through libuv's thread pool, so the event loop goes on answering while the disk works. Opening and
+ * closing are quick system calls made in place: as pool operations each would wait for a busy event loop to take its
+ * result, and the flush's latency tripled under load.
+ */
+export const datasyncFile: SyncFile = (file) => new Promise<void>((resolve, reject) => {
+    const descriptor = fs.openSync(file, 'r');
+    fs.fdatasync(descriptor, (error) => {
+        fs.closeSync(descriptor);
+        if (error) reject(error);
+        else resolve();
+    });
+});
 
 /**
  * Group commit for one file: every caller of {@link sync} resolves after a flush that *started* after its call, and
