@@ -116,7 +116,6 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         logger.info('demo data loaded', { ...seeded });
     }
     const db = new Database(dataSource);
-    const checkpointer = WalCheckpointer.start(dataSource, logger);
     const translator = new Translator();
     const storage = overrides.storage ?? new TypeOrmStorage(db);
     const conversationState = new ConversationState(storage);
@@ -170,6 +169,8 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         };
     });
 
+    // Last, so a failed start leaves no worker behind.
+    const checkpointer = WalCheckpointer.start(dataSource, logger);
     return {
         config, dataSource, db, logger, bot, services, translator, storage, conversationState,
         lifecycle,

@@ -215,6 +215,22 @@ describe('PlatformHttpClient against a loopback stand-in', () => {
         assert.doesNotMatch(refused.message, /access_token/);
     });
 
+    it('many slow sends at once all go out: none waits for a socket until its timeout and is then taken for delivered', async () => {
+        api.respondWith('POST', MESSAGES, (_req, n) => ({ status: 200, delayMs: 300, body: { messages: [{ id: `wamid.${n}` }] } }));
+        const sender = client({ timeoutMs: 800, maxAttempts: 1 });
+        const results = await Promise.allSettled(Array.from({ length: 150 }, () => sender.request('POST', api.url + MESSAGES, { body: {} })));
+        assert.equal(results.filter((r) => r.status === 'rejected').length, 0);
+        assert.equal(api.requests.filter((r) => r.method === 'POST').length, 150);
+    });
+
+    it('a header value node refuses (a token with its newline) fails as a platform error, not as a crash of the turn', async () => {
+        const failure = await rejection(client({ maxAttempts: 1 }).request('POST', api.url + MESSAGES, { body: {}, headers: { authorization: `Bearer ${TOKEN}\n` } }));
+        assert.ok(failure instanceof PlatformApiError);
+        assert.equal(failure.status, 0);
+        assert.equal(api.requests.length, 0);
+        assert.doesNotMatch(failure.message, new RegExp(TOKEN));
+    });
+
     it('draws jitter from the injected random, doubling up to maxDelayMs', async () => {
         api.respond('POST', MESSAGES, { status: 502 }, { status: 502 }, { status: 502 }, { status: 502 }, { status: 200 });
         const result = await client({ random: () => 0.25, baseDelayMs: 100, maxDelayMs: 600 }).request('POST', api.url + MESSAGES, { body: {} });

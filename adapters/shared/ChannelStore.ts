@@ -100,7 +100,7 @@ export class ChannelStore {
     async markInbound(channel: string, userId: string, at: Date = new Date()): Promise<void> {
         // The other columns take their defaults, as TypeORM would write them.
         await this.db.sql(
-            'INSERT INTO "channel_identities" ("channel", "channelUserId", "lastInboundAt") VALUES (?, ?, ?) ON CONFLICT ("channel", "channelUserId") DO UPDATE SET "lastInboundAt" = EXCLUDED."lastInboundAt"',
+            'INSERT INTO "channel_identities" ("channel", "channelUserId", "lastInboundAt") VALUES (?, ?, ?) ON CONFLICT ("channel", "channelUserId") DO UPDATE SET "lastInboundAt" = EXCLUDED."lastInboundAt", "updatedAt" = CURRENT_TIMESTAMP',
             [channel, userId, at]
         );
     }

@@ -83,8 +83,9 @@ interface ParsedError {
 
 // node:http with keep-alive rather than fetch: measured on this machine, a loopback POST costs about 0.7 ms of CPU
 // through fetch and under 0.2 ms through node:http, and a busy bot sends one or two per turn. Idle sockets are closed
-// after a minute and never keep the process alive.
-const AGENT_OPTIONS = { keepAlive: true, maxSockets: 64, timeout: 60_000, scheduling: 'lifo' as const };
+// after a minute and never keep the process alive. No cap on sockets per host (as with fetch): a request queued for
+// a socket would spend its timeout unsent and then count as a POST that may have been delivered.
+const AGENT_OPTIONS = { keepAlive: true, timeout: 60_000, scheduling: 'lifo' as const };
 const httpAgent = new http.Agent(AGENT_OPTIONS);
 const httpsAgent = new https.Agent(AGENT_OPTIONS);
 
@@ -150,7 +151,7 @@ export class PlatformHttpClient {
         }
         // Not retried: a malformed URL is a configuration bug, not a platform outage.
         if (protocol !== 'http:' && protocol !== 'https:') throw new TypeError(`${this.platform}: invalid request URL "${where}"`);
-        const headers: Record<string, string> = { accept: 'application/json' };
+        const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'bijli-mitra' };
         let payload: string | undefined;
         if (options.body !== undefined) {
             headers['content-type'] = 'application/json';
@@ -198,6 +199,7 @@ export class PlatformHttpClient {
     private attempt(method: PlatformHttpMethod, url: string, headers: Record<string, string>, payload: string | undefined): Promise<Attempt> {
         return new Promise<Attempt>((resolve) => {
             let settled = false;
+            let timer: NodeJS.Timeout | undefined;
             const settle = (result: Attempt): void => {
                 if (settled) return;
                 settled = true;
@@ -210,21 +212,27 @@ export class PlatformHttpClient {
             const target = new URL(url);
             const secure = target.protocol === 'https:';
             const requestHeaders = payload === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(payload)) };
-            const request = (secure ? https : http).request(target, { method, headers: requestHeaders, agent: secure ? httpsAgent : httpAgent }, (response) => {
-                const chunks: Buffer[] = [];
-                response.on('data', (chunk: Buffer) => chunks.push(chunk));
-                response.on('error', networkFailure);
-                response.on('close', () => {
-                    if (!response.complete) return networkFailure(new Error('the connection closed before the response ended'));
-                    const status = response.statusCode ?? 0;
-                    const body = parseBody(Buffer.concat(chunks).toString('utf8'));
-                    if (status >= 200 && status < 300) return settle({ ok: true, status, body });
-                    settle({ ok: false, status, body, headers: response.headers, reason: `HTTP ${status}` });
+            let request: http.ClientRequest;
+            try {
+                // Throws at once for a header value node refuses (a token read with its trailing newline, say).
+                request = (secure ? https : http).request(target, { method, headers: requestHeaders, agent: secure ? httpsAgent : httpAgent }, (response) => {
+                    const chunks: Buffer[] = [];
+                    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+                    response.on('error', networkFailure);
+                    response.on('close', () => {
+                        if (!response.complete) return networkFailure(new Error('the connection closed before the response ended'));
+                        const status = response.statusCode ?? 0;
+                        const body = parseBody(Buffer.concat(chunks).toString('utf8'));
+                        if (status >= 200 && status < 300) return settle({ ok: true, status, body });
+                        settle({ ok: false, status, body, headers: response.headers, reason: `HTTP ${status}` });
+                    });
                 });
-            });
+            } catch (error) {
+                return networkFailure(error);
+            }
             request.on('error', networkFailure);
             // The timeout covers the response body too, so a stalled body also counts as a timeout.
-            const timer = setTimeout(() => {
+            timer = setTimeout(() => {
                 const error = new Error(`timed out after ${this.timeoutMs} ms`);
                 error.name = 'TimeoutError';
                 settle({ ok: false, status: 0, cause: error, reason: error.message, timedOut: true });

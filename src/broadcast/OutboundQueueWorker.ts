@@ -311,6 +311,10 @@ export class OutboundQueueWorker {
                     + `AND ci.${q('subscribed')} = :subscribed AND ci.${q('updatesOptOut')} = :optedOut)`, { subscribed: true, optedOut: false })
                 .execute();
             return (result.affected ?? 0) > 0;
+        }).then(async (started) => {
+            // The mark must outlive a power cut, or the message would be sent again instead of being marked unknown.
+            if (started) await this.db.flush();
+            return started;
         });
     }
 

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'async_hooks';
+import { createHash } from 'crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
@@ -45,6 +46,14 @@ export class Database {
     }
 
     /**
+     * Makes every commit so far durable, where the SQLite file syncs lazily (`synchronous = NORMAL`): one flush of the
+     * write-ahead log, shared with the other durable work of the moment. Nothing to do in memory or on PostgreSQL.
+     */
+    async flush(): Promise<void> {
+        await this.walSyncer?.sync();
+    }
+
+    /**
      * Runs one statement straight on the driver, outside TypeORM: for the few statements every turn runs, where
      * TypeORM's query building and its query runner cost more than the statement (the turn's CPU profile). Write `?`
      * placeholders; they become `$1…` on PostgreSQL, so the text must hold no other `?` (literals go in parameters). Dates are bound as TypeORM binds them (UTC text on SQLite, a
@@ -64,7 +73,8 @@ export class Database {
         if (!statement) {
             let index = 0;
             const dialect = this.isPostgres ? text.replace(/\?/g, () => `$${++index}`) : text;
-            statement = { text: dialect, name: `bijli_${this.statements.size + 1}` };
+            // Named by content: prepared statements live on pooled connections, shared by every Database on the pool.
+            statement = { text: dialect, name: `bijli_${createHash('sha1').update(dialect).digest('hex').slice(0, 20)}` };
             this.statements.set(text, statement);
         }
         const prepared = statement;
@@ -90,7 +100,7 @@ export class Database {
                 : { rows: [], changes: prepared.sqlite.run(...values).changes };
         }, options.priority);
         // Outside the exclusive section: other statements run while the disk flushes.
-        if (options.durable && this.walSyncer) await this.walSyncer.sync();
+        if (options.durable) await this.flush();
         return result;
     }
 

@@ -9,7 +9,7 @@ export type SyncFile = (file: string) => Promise<void>;
  * result, and the flush's latency tripled under load.
  */
 export const datasyncFile: SyncFile = (file) => new Promise<void>((resolve, reject) => {
-    const descriptor = fs.openSync(file, 'r');
+    const descriptor = fs.openSync(file, 'r+');
     fs.fdatasync(descriptor, (error) => {
         fs.closeSync(descriptor);
         if (error) reject(error);

@@ -35,7 +35,8 @@ export class TypeOrmStorage implements Storage {
         // One key (the usual turn: conversation state only) is one statement or a conditional pair, atomic enough
         // without BEGIN and COMMIT; several keys are written all or nothing.
         if (keys.length === 1) {
-            await this.writeOne(undefined, keys[0], changes[keys[0]]);
+            // One unit, so on SQLite nothing (a delete) comes between the conditional UPDATE and the INSERT.
+            await this.db.run(() => this.writeOne(undefined, keys[0], changes[keys[0]]));
             return;
         }
         await this.db.transaction(async (manager) => {

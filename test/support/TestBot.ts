@@ -53,9 +53,12 @@ export class TestBot {
     }
 
     async close(): Promise<void> {
-        await this.app.close();
-        if (this.dataSource.isInitialized) await this.dataSource.destroy();
-        await this.dropDatabase();
+        try {
+            await this.app.close();
+            if (this.dataSource.isInitialized) await this.dataSource.destroy();
+        } finally {
+            await this.dropDatabase();
+        }
     }
 }
 
