@@ -1,4 +1,5 @@
 import { strict as assert } from 'assert';
+import * as http from 'http';
 import * as net from 'net';
 import { PlatformApiError } from '../adapters/shared/PlatformApiError';
 import { PlatformHttpClient, PlatformHttpClientOptions } from '../adapters/shared/PlatformHttpClient';
@@ -215,12 +216,38 @@ describe('PlatformHttpClient against a loopback stand-in', () => {
         assert.doesNotMatch(refused.message, /access_token/);
     });
 
-    it('many slow sends at once all go out: none waits for a socket until its timeout and is then taken for delivered', async () => {
-        api.respondWith('POST', MESSAGES, (_req, n) => ({ status: 200, delayMs: 300, body: { messages: [{ id: `wamid.${n}` }] } }));
-        const sender = client({ timeoutMs: 800, maxAttempts: 1 });
-        const results = await Promise.allSettled(Array.from({ length: 150 }, () => sender.request('POST', api.url + MESSAGES, { body: {} })));
-        assert.equal(results.filter((r) => r.status === 'rejected').length, 0);
-        assert.equal(api.requests.filter((r) => r.method === 'POST').length, 150);
+    it('many sends at once to one host all go out together: none waits for a socket and times out unsent', async () => {
+        // A server that holds every answer until all have arrived (or 3 s have passed), so a cap on sockets per host
+        // shows as fewer requests in flight, without depending on timing.
+        const total = 100;
+        let inFlight = 0;
+        let most = 0;
+        let released = false;
+        const held: Array<() => void> = [];
+        const releaseAll = () => { released = true; for (const answer of held.splice(0)) answer(); };
+        const server = http.createServer((req, res) => {
+            req.resume();
+            inFlight += 1;
+            most = Math.max(most, inFlight);
+            const answer = () => { inFlight -= 1; res.setHeader('content-type', 'application/json'); res.end('{"messages":[{"id":"wamid.x"}]}'); };
+            if (released) return answer();
+            held.push(answer);
+            if (held.length === total) releaseAll();
+        });
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        const fallback = setTimeout(releaseAll, 3000);
+        try {
+            const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}${MESSAGES}`;
+            const sender = client({ timeoutMs: 20_000, maxAttempts: 1 });
+            const results = await Promise.allSettled(Array.from({ length: total }, () => sender.request('POST', url, { body: {} })));
+            const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+            assert.equal(failed.length, 0, `${failed.length} failed, the first with: ${failed[0]?.reason?.message}`);
+            assert.equal(most, total, 'every request was in flight at once');
+        } finally {
+            clearTimeout(fallback);
+            server.closeAllConnections();
+            await new Promise((resolve) => server.close(resolve));
+        }
     });
 
     it('a header value node refuses (a token with its newline) fails as a platform error, not as a crash of the turn', async () => {
