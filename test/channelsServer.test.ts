@@ -1,10 +1,9 @@
 import { strict as assert } from 'assert';
-import { createEmulatorAdapter } from '../adapters/emulator/createEmulatorAdapter';
 import { signSha256 } from '../adapters/shared/webhookSignature';
-import { ChannelRoute, createChannelAdapters } from '../src/createChannelAdapters';
+import { ChannelRoute } from '../src/createChannelAdapters';
 import { Complaint } from '../src/data/entities/Complaint';
-import { BotServer, startServer } from '../src/server';
 import { ApiStandIn, RecordedRequest } from './support/ApiStandIn';
+import { ChannelsTestServer } from './support/ChannelsTestServer';
 import { metaHeaders, metaWireJson } from './support/metaPayloads';
 import { TestBot } from './support/TestBot';
 
@@ -15,38 +14,27 @@ const PAGE_ID = '100200300';
 
 /** All three platforms on one server, each driven over HTTP through its own route, as the platforms would. */
 describe('Messenger and X webhooks through the bot\'s server', () => {
+    let harness: ChannelsTestServer;
     let bot: TestBot;
     let api: ApiStandIn;
-    let server: BotServer;
     let channels: ChannelRoute[];
     let url: string;
     let event = 0;
 
     before(async () => {
-        api = new ApiStandIn();
-        await api.start();
-        api.respondWith('POST', /\/me\/messages$/, (_req, n) => ({ status: 200, body: { recipient_id: 'x', message_id: `m_${n}` } }));
-        api.respondWith('POST', /\/2\/dm_conversations\/with\/[0-9]+\/messages$/, (_req, n) => ({ status: 201, body: { data: { dm_conversation_id: 'c', dm_event_id: `e${n}` } } }));
-        bot = await TestBot.create({
-            config: {
-                whatsapp: { appSecret: 'w', verifyToken: 'w', accessToken: 'w', phoneNumberId: '1', apiUrl: api.url, maxMessagesPerSecond: 80, template: null },
-                facebook: { appSecret: FB_SECRET, verifyToken: 'fb-verify', pageAccessToken: 'PAGE-TOKEN', apiUrl: api.url, messageTag: 'ACCOUNT_UPDATE' },
-                twitter: { consumerSecret: X_SECRET, accessToken: 'X-TOKEN', userId: BOT_X_ID, apiUrl: api.url },
-            },
+        harness = await ChannelsTestServer.start({
+            whatsapp: { appSecret: 'w', phoneNumberId: '1' },
+            facebook: { appSecret: FB_SECRET },
+            twitter: { consumerSecret: X_SECRET, userId: BOT_X_ID },
         });
-        channels = createChannelAdapters(bot.app);
-        server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, channels);
-        url = `http://127.0.0.1:${server.port}`;
+        ({ bot, api, channels, url } = harness);
     });
     after(async () => {
-        await Promise.all(channels.map((c) => c.adapter.idle()));
-        await server.close();
-        await api.stop();
-        await bot.close();
+        await harness.close();
     });
 
     async function idle(): Promise<void> {
-        await Promise.all(channels.map((c) => c.adapter.idle()));
+        await harness.idle();
     }
 
     it('serves every enabled channel\'s handshake', async () => {

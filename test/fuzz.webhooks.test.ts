@@ -4,9 +4,7 @@ import * as http from 'http';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { EntityTarget, ObjectLiteral } from 'typeorm';
-import { createEmulatorAdapter } from '../adapters/emulator/createEmulatorAdapter';
 import { signSha256 } from '../adapters/shared/webhookSignature';
-import { ChannelRoute, createChannelAdapters } from '../src/createChannelAdapters';
 import { AccountLink } from '../src/data/entities/AccountLink';
 import { BotStateRecord } from '../src/data/entities/BotStateRecord';
 import { CallbackRequest } from '../src/data/entities/CallbackRequest';
@@ -19,8 +17,8 @@ import { OutboundMessage } from '../src/data/entities/OutboundMessage';
 import { QueuedMessage } from '../src/data/entities/QueuedMessage';
 import { VerificationCode } from '../src/data/entities/VerificationCode';
 import { Logger } from '../src/logger';
-import { BotServer, startServer } from '../src/server';
 import { ApiStandIn } from './support/ApiStandIn';
+import { ChannelsTestServer } from './support/ChannelsTestServer';
 import { FIXTURES, metaHeaders, metaWireJson, whatsAppText } from './support/metaPayloads';
 import { TestBot } from './support/TestBot';
 
@@ -169,10 +167,9 @@ interface Answer {
 
 describe('Webhooks and /api/messages under malformed, truncated, oversized, wrongly typed and deeply nested payloads', function () {
     this.timeout(120_000 * Math.max(1, RUN_SCALE));
+    let harness: ChannelsTestServer | undefined;
     let bot: TestBot;
     let api: ApiStandIn;
-    let server: BotServer;
-    let channels: ChannelRoute[];
     let url: string;
     const processErrors: unknown[] = [];
     const onProcessError = (error: unknown) => processErrors.push(error);
@@ -180,29 +177,17 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
     before(async () => {
         process.on('unhandledRejection', onProcessError);
         process.on('uncaughtExceptionMonitor', onProcessError);
-        api = new ApiStandIn();
-        await api.start();
-        api.respondWith('POST', new RegExp(`/${PHONE_ID}/messages$`), (_req, n) => ({ status: 200, body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.out${n}` }] } }));
-        api.respondWith('POST', /\/me\/messages$/, (_req, n) => ({ status: 200, body: { recipient_id: 'x', message_id: `m_out${n}` } }));
-        api.respondWith('POST', /\/2\/dm_conversations\/with\/[0-9]+\/messages$/, (_req, n) => ({ status: 201, body: { data: { dm_conversation_id: 'c', dm_event_id: `e${n}` } } }));
-        bot = await TestBot.create({
-            config: {
-                whatsapp: { appSecret: WA_SECRET, verifyToken: 'wa-verify', accessToken: 'WA-TOKEN', phoneNumberId: PHONE_ID, apiUrl: api.url, maxMessagesPerSecond: 1000, template: null },
-                facebook: { appSecret: FB_SECRET, verifyToken: 'fb-verify', pageAccessToken: 'PAGE-TOKEN', apiUrl: api.url, messageTag: 'ACCOUNT_UPDATE' },
-                twitter: { consumerSecret: X_SECRET, accessToken: 'X-TOKEN', userId: BOT_X_ID, apiUrl: api.url },
-            },
+        harness = await ChannelsTestServer.start({
+            whatsapp: { appSecret: WA_SECRET, phoneNumberId: PHONE_ID },
+            facebook: { appSecret: FB_SECRET },
+            twitter: { consumerSecret: X_SECRET, userId: BOT_X_ID },
         });
-        channels = createChannelAdapters(bot.app);
-        server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, channels);
-        url = `http://127.0.0.1:${server.port}`;
+        ({ bot, api, url } = harness);
     });
     after(async () => {
         process.off('unhandledRejection', onProcessError);
         process.off('uncaughtExceptionMonitor', onProcessError);
-        await idle();
-        await server?.close();
-        await api?.stop();
-        await bot?.close();
+        await harness?.close();
     });
     afterEach(async () => {
         await idle();
@@ -212,7 +197,7 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
     });
 
     async function idle(): Promise<void> {
-        await Promise.all((channels ?? []).map((c) => c.adapter.idle()));
+        await harness?.idle();
     }
 
     /** Rows of every table a request could write, and calls to the platform APIs (the "state" of the bot). */
