@@ -15,7 +15,7 @@ import { Logger } from '../src/logger';
 import { BotServer, startServer } from '../src/server';
 import { ApiStandIn, RecordedRequest, StandInResponse } from './support/ApiStandIn';
 import { metaHeaders, metaWireJson, whatsAppText } from './support/metaPayloads';
-import { freshPostgresSchema, POSTGRES_URL } from './support/postgres';
+import { freshPostgresSchema } from './support/postgres';
 import { TcpProxy } from './support/TcpProxy';
 import { EmulatorClient } from './support/EmulatorClient';
 import { testConfig, TestBot } from './support/TestBot';
