@@ -56,9 +56,10 @@ export class Database {
     /**
      * Runs one statement straight on the driver, outside TypeORM: for the few statements every turn runs, where
      * TypeORM's query building and its query runner cost more than the statement (the turn's CPU profile). Write `?`
-     * placeholders; they become `$1…` on PostgreSQL, so the text must hold no other `?` (literals go in parameters). Dates are bound as TypeORM binds them (UTC text on SQLite, a
-     * `Date` on PostgreSQL), booleans as 1/0 on SQLite. Statements are prepared once per connection. Inside a
-     * {@link transaction}, pass its manager as `within` so the statement runs on the transaction's connection.
+     * placeholders; they become `$1…` on PostgreSQL, so the text must hold no other `?` (literals go in parameters).
+     * Dates are bound as TypeORM binds them (UTC text on SQLite, a `Date` on PostgreSQL), booleans as 1/0 on SQLite.
+     * Statements are prepared once per connection. Inside a {@link transaction}, pass its manager as `within` so the
+     * statement runs on the transaction's connection (`durable` does not apply there: the commit comes later).
      * `durable` makes the commit reach the disk before the promise resolves, where the SQLite file otherwise syncs
      * lazily (`synchronous = NORMAL`). The write-ahead log is flushed with `fdatasync` off the event loop, shared by
      * the durable statements of the moment (group commit); what SQLite's FULL mode would do, without blocking every
