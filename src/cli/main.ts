@@ -1,4 +1,5 @@
 import { runChat } from './chat';
+import { runConverse } from './converse';
 import { runImport } from './import';
 import { runLocalesCheck } from './localesCheck';
 import { runNlu } from './nlu';
@@ -10,6 +11,9 @@ const USAGE = `Usage: bijli-mitra <command>
   nlu                               read JSON lines {"text": ...} on stdin, write what the recognizer understood
   nlu evaluate FILE [--json]        score the recognizer on labelled JSON lines {"text","intent","language"}:
                                     accuracy per language and per intent, confusion matrix, misses
+  converse evaluate FILE... [--json] [--transcripts] [--only ID]
+                                    play scripted multi-turn conversations against the real dialogs and report
+                                    success per language, topic and failure class
   import consumers|bills|officials|org-units <file.csv>
                                     load consumers (with meters), bills, officials or the discom hierarchy from CSV
   migrate                           create or upgrade the database schema at DATABASE_URL
@@ -25,6 +29,8 @@ export async function main(argv: string[]): Promise<number> {
             return runChat(rest);
         case 'nlu':
             return runNlu(rest);
+        case 'converse':
+            return runConverse(rest);
         case 'import':
             return runImport(rest);
         case 'migrate':

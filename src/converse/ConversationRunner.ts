@@ -1,0 +1,475 @@
+import { Activity, ActivityTypes, TestAdapter, TurnContext } from 'botbuilder';
+import { trustSenderPhone } from '../bot/trustedSenderPhone';
+import { BijliMitra } from '../createBijliMitra';
+import { AccountLink } from '../data/entities/AccountLink';
+import { Bill } from '../data/entities/Bill';
+import { CallbackRequest } from '../data/entities/CallbackRequest';
+import { ChannelIdentity } from '../data/entities/ChannelIdentity';
+import { Complaint } from '../data/entities/Complaint';
+import { Consumer } from '../data/entities/Consumer';
+import { Meter } from '../data/entities/Meter';
+import { MeterReading } from '../data/entities/MeterReading';
+import { formatDateTime, formatRupees } from '../i18n/format';
+import { LANGUAGES } from '../i18n/Translator';
+import { LogSmsSender } from '../services/LogSmsSender';
+import { AnswerKind, ConversationScript } from './ConversationScript';
+
+/** Why a conversation failed, by class, so a report can say what kind of thing still goes wrong. */
+export type FailureClass =
+    | 'outcome' | 'lost' | 'fallback' | 'disclosure' | 'language' | 'unexpectedQuestion' | 'stuck' | 'gaveUp' | 'error'
+    | 'tooManyQuestions' | 'followUp';
+
+export interface Failure {
+    class: FailureClass;
+    detail: string;
+}
+
+/** One line of a transcript; a bot line notes what its question asked for, when it asked one. */
+export interface TranscriptLine {
+    from: 'user' | 'bot';
+    text: string;
+    asks?: string;
+}
+
+export interface ConversationOutcome {
+    id: string;
+    lang: ConversationScript['lang'];
+    topic: string;
+    success: boolean;
+    failures: Failure[];
+    /** Questions the bot asked that the simulated user answered. */
+    questions: number;
+    transcript: TranscriptLine[];
+}
+
+/** The question a prompt asks, by prompt id; `menu` and `done` mean the request is over. */
+const KIND_BY_PROMPT: Record<string, AnswerKind | 'menu'> = {
+    'language.choose': 'language',
+    'account.number': 'account',
+    'account.numberOrNone': 'account',
+    'account.linked': 'other',
+    'complaint.category': 'category',
+    'complaint.mobile': 'mobile',
+    'complaint.address': 'address',
+    'complaint.description': 'description',
+    'complaint.confirm': 'confirm',
+    'complaint.duplicate': 'yesno',
+    'verify.code': 'code',
+    'status.how': 'ticket',
+    'status.ticket': 'ticket',
+    'status.ticketAgain': 'ticket',
+    'status.fixed': 'yesno',
+    'reading.value': 'reading',
+    'reading.confirm': 'confirm',
+    'handoff.mobile': 'mobile',
+    'main.menu': 'menu',
+    'main.fixed': 'yesno',
+    'bill.more': 'menu',
+    'meter.next': 'menu',
+};
+
+const MAX_QUESTIONS = 10;
+const MAX_SAME_QUESTION = 3;
+/** Replies to "thanks" or "bye" longer than this, or with this many buttons, are not brief. */
+const BRIEF_CHARS = 350;
+const MENU_BUTTONS = 5;
+
+/** District names as consumers write them, for checking where a complaint without an account was placed. */
+const DISTRICT_NAMES: Record<string, string[]> = {
+    lucknow: ['lucknow', 'lakhnau', 'लखनऊ'],
+    varanasi: ['varanasi', 'banaras', 'benaras', 'वाराणसी', 'बनारस'],
+    meerut: ['meerut', 'merath', 'मेरठ'],
+    agra: ['agra', 'आगरा'],
+    kanpur: ['kanpur', 'कानपुर'],
+    gorakhpur: ['gorakhpur', 'गोरखपुर'],
+    ghaziabad: ['ghaziabad', 'गाजियाबाद', 'ग़ाज़ियाबाद'],
+    noida: ['noida', 'नोएडा', 'नोयडा'],
+    aligarh: ['aligarh', 'अलीगढ़', 'अलीगढ'],
+    ayodhya: ['ayodhya', 'faizabad', 'अयोध्या', 'फैजाबाद'],
+    bareilly: ['bareilly', 'bareli', 'barely', 'बरेली'],
+    prayagraj: ['prayagraj', 'allahabad', 'प्रयागराज', 'इलाहाबाद'],
+    mathura: ['mathura', 'vrindavan', 'मथुरा', 'वृंदावन'],
+};
+
+/**
+ * Runs scripted conversations against the real bot (dialogs, services and database) through botbuilder's
+ * TestAdapter, answering each question the way the script's user would, and checks the outcome. Conversations run
+ * one after another on one application; the tables a conversation writes are emptied before the next.
+ */
+export class ConversationRunner {
+    constructor(private readonly app: BijliMitra, private readonly sms: LogSmsSender) {
+        app.services.output.register('test', { maxSuggestedActions: 100, maxButtonTitle: 100 });
+    }
+
+    async run(script: ConversationScript): Promise<ConversationOutcome> {
+        await this.reset();
+        const run = new ScriptRun(this.app, this.sms, script);
+        try {
+            await run.play();
+            await run.check();
+        } catch (error) {
+            run.fail('error', (error as Error).stack ?? String(error));
+        }
+        return run.outcome();
+    }
+
+    /** Empties what a conversation writes, so each one starts in the same world. */
+    private async reset(): Promise<void> {
+        for (const table of ['complaint_events', 'complaints', 'meter_readings', 'callback_requests', 'account_links', 'verification_codes',
+            'channel_identities', 'bot_state', 'outbound_messages']) {
+            await this.app.dataSource.query(`DELETE FROM ${table}`);
+        }
+    }
+}
+
+/** One script being played. */
+class ScriptRun {
+    private readonly adapter: TestAdapter;
+    private readonly userId: string;
+    private readonly transcript: TranscriptLine[] = [];
+    private readonly failures: Failure[] = [];
+    private readonly asked = new Map<string, number>();
+    private questions = 0;
+    private lastButtonCount = 0;
+    private givenTicket: string | null = null;
+    private reachedConfirm = false;
+    /** Replies whose language is checked, and those of the last user turn. */
+    private readonly checkedReplies: string[] = [];
+    private lastTurnReplies: string[] = [];
+    private readonly language: 'hi' | 'en';
+
+    constructor(private readonly app: BijliMitra, private readonly sms: LogSmsSender, private readonly script: ConversationScript) {
+        this.userId = `eval-${script.id}`;
+        this.language = script.expect.replyLanguage ?? (script.lang === 'en' ? 'en' : 'hi');
+        this.adapter = app.prepareAdapter(new TestAdapter(async (context) => app.bot.run(context), {
+            channelId: 'test',
+            locale: 'en-IN',
+            conversation: { id: `conv-${this.userId}`, isGroup: false, conversationType: 'personal', name: '' },
+            from: { id: this.userId, name: 'Consumer', role: 'user' },
+            recipient: { id: 'bot', name: 'Bijli Mitra', role: 'bot' },
+        }));
+        const phone = script.phone;
+        if (phone) this.adapter.use({ onTurn: async (context: TurnContext, next) => { trustSenderPhone(context, phone); await next(); } });
+    }
+
+    fail(failureClass: FailureClass, detail: string): void {
+        this.failures.push({ class: failureClass, detail });
+    }
+
+    outcome(): ConversationOutcome {
+        return {
+            id: this.script.id,
+            lang: this.script.lang,
+            topic: this.script.topic,
+            success: this.failures.length === 0,
+            failures: this.failures,
+            questions: this.questions,
+            transcript: this.transcript,
+        };
+    }
+
+    async play(): Promise<void> {
+        await this.prepareGiven();
+        for (const message of this.script.say) await this.send(message);
+        if (!(await this.answerQuestions())) return;
+        for (const follow of this.script.then) {
+            const before = await this.newComplaints();
+            const start = this.transcript.length;
+            await this.send(follow.say);
+            if (!(await this.answerQuestions())) return;
+            const replies = this.transcript.slice(start).filter((l) => l.from === 'bot');
+            await this.checkFollowUp(follow.say, follow.expect, replies, before.length);
+        }
+    }
+
+    private async prepareGiven(): Promise<void> {
+        const given = this.script.given;
+        if (!given) return;
+        const identities = this.app.services.identities;
+        const identity = await identities.getOrCreate('test', this.userId, null);
+        await identities.setLanguage(identity, this.language);
+        if (given.subscribed) await identities.setSubscribed(identity, true);
+        if (given.complaint) {
+            const consumer = given.complaint.account ? await this.app.services.backend.findConsumer(given.complaint.account) : null;
+            const registered = await this.app.services.complaints.register({
+                accountNumber: consumer ? consumer.accountNumber : null,
+                category: given.complaint.category,
+                description: given.complaint.category,
+                address: consumer?.address ?? null,
+                latitude: null,
+                longitude: null,
+                contactMobile: this.script.phone ?? null,
+                attachments: null,
+                channel: 'test',
+                channelUserId: this.userId,
+                sourceActivityKey: null,
+                conversationRef: JSON.stringify({ channelId: 'test', conversation: { id: `conv-${this.userId}` }, user: { id: this.userId } }),
+                language: this.language,
+                problemSince: null,
+            });
+            const hoursAgo = given.complaint.hoursAgo ?? 2;
+            const createdAt = new Date(Date.now() - hoursAgo * 3_600_000);
+            await this.app.dataSource.getRepository(Complaint).update(registered.id, { createdAt });
+            await this.app.lifecycle.start({ ...registered, createdAt });
+            this.givenTicket = registered.ticket;
+        }
+    }
+
+    private fill(text: string): string {
+        return text.replace(/\{ticket\}/g, this.givenTicket ?? 'C0000-0000');
+    }
+
+    private async send(raw: string): Promise<Partial<Activity>[]> {
+        const text = this.fill(raw);
+        this.transcript.push({ from: 'user', text });
+        await this.adapter.receiveActivity({ type: ActivityTypes.Message, text, from: this.adapter.template.from } as Partial<Activity>);
+        const replies = this.adapter.activeQueue.splice(0);
+        const asks = await this.pendingQuestion();
+        const texts = replies.map((r) => replyText(r));
+        texts.forEach((t, i) => this.transcript.push({ from: 'bot', text: t, asks: i === texts.length - 1 && asks ? asks : undefined }));
+        this.lastTurnReplies = texts;
+        this.lastButtonCount = Math.max(0, ...replies.map((r) => r.suggestedActions?.actions?.length ?? 0));
+        // The language question is bilingual by design.
+        if (asks !== 'language') this.checkedReplies.push(...texts);
+        this.checkReplies(texts);
+        return replies;
+    }
+
+    /** Answers the bot's questions until the request is over; false when the conversation cannot go on. */
+    private async answerQuestions(): Promise<boolean> {
+        for (;;) {
+            const kind = await this.pendingQuestion();
+            if (!kind || kind === 'menu') return true;
+            const times = (this.asked.get(kind) ?? 0) + 1;
+            this.asked.set(kind, times);
+            if (kind === 'confirm') this.reachedConfirm = true;
+            if (times > MAX_SAME_QUESTION) {
+                this.fail('stuck', `asked for ${kind} ${times} times`);
+                return false;
+            }
+            if (++this.questions > MAX_QUESTIONS) {
+                this.fail('tooManyQuestions', `more than ${MAX_QUESTIONS} questions`);
+                return false;
+            }
+            const answer = this.answerFor(kind as AnswerKind, times);
+            if (answer === null) {
+                this.fail('unexpectedQuestion', `asked for ${kind}, which this user had no answer for: "${this.lastTurnReplies.join(' / ').slice(0, 160)}"`);
+                return false;
+            }
+            await this.send(answer);
+        }
+    }
+
+    private answerFor(kind: AnswerKind, times: number): string | null {
+        const given = this.script.answers[kind];
+        if (given === undefined) return null;
+        const list = Array.isArray(given) ? given : [given];
+        const answer = list[Math.min(times, list.length) - 1];
+        if (kind === 'code') return answer.replace(/\{code\}/g, this.lastCode() ?? '000000');
+        return answer;
+    }
+
+    private lastCode(): string | null {
+        const last = this.sms.sent[this.sms.sent.length - 1];
+        return last?.text.match(/\b([0-9]{6})\b/)?.[1] ?? null;
+    }
+
+    /** What the open question asks for, read from the saved dialog stack; null when nothing is asked. */
+    private async pendingQuestion(): Promise<string | null> {
+        const key = `test/conversations/conv-${this.userId}/`;
+        const stored = (await this.app.storage.read([key]))[key] as { dialogState?: { dialogStack?: StackEntry[] } } | undefined;
+        const top = deepest(stored?.dialogState?.dialogStack ?? []);
+        if (!top) return null;
+        const kind = KIND_BY_PROMPT[top.id];
+        if (kind) return kind;
+        const choices = (top.state?.options?.validations as { choices?: Array<{ value: string }> } | undefined)?.choices ?? [];
+        if (choices.some((c) => c.value === 'yes')) return 'yesno';
+        return 'other';
+    }
+
+    /** General rules on every reply: no fallback, no give-up, no error. */
+    private checkReplies(texts: string[]): void {
+        for (const text of texts) {
+            if (this.matchesAny(text, 'common:notUnderstood')) this.fail('fallback', `"not understood" after "${this.lastUser()}"`);
+            if (this.matchesAny(text, 'common:gaveUp')) this.fail('gaveUp', `gave up after "${this.lastUser()}"`);
+            if (this.matchesAny(text, 'common:error')) this.fail('error', `error reply after "${this.lastUser()}"`);
+        }
+    }
+
+    private lastUser(): string {
+        return [...this.transcript].reverse().find((l) => l.from === 'user')?.text ?? '';
+    }
+
+    /** Whether `text` contains the text at `key` (its part before the first variable) in any reply language. */
+    private matchesAny(text: string, key: string): boolean {
+        return LANGUAGES.some((language) => {
+            const rendered = this.app.translator.forLanguage(language)(key);
+            const fixed = rendered.split('{{')[0].trim();
+            return fixed.length >= 8 && text.includes(fixed.slice(0, 60));
+        });
+    }
+
+    private async identity(): Promise<ChannelIdentity | null> {
+        return this.app.dataSource.getRepository(ChannelIdentity).findOneBy({ channel: 'test', channelUserId: this.userId });
+    }
+
+    private async newComplaints(): Promise<Complaint[]> {
+        const all = await this.app.dataSource.getRepository(Complaint).find({ where: { channel: 'test', channelUserId: this.userId }, order: { id: 'ASC' } });
+        return all.filter((c) => c.ticket !== this.givenTicket);
+    }
+
+    private async checkFollowUp(said: string, checks: string[], replies: TranscriptLine[], complaintsBefore: number): Promise<void> {
+        const text = replies.map((r) => r.text).join('\n');
+        for (const check of checks) {
+            if (check === 'dueTime' && !(await this.mentionsDueTime(text))) this.fail('followUp', `"${said}": no due time in the reply`);
+            if (check === 'ticket' && !(await this.mentionsTicket(text))) this.fail('followUp', `"${said}": no ticket in the reply`);
+            if (check === 'brief' && (text.length > BRIEF_CHARS || replies.length === 0 || this.lastButtonCount >= MENU_BUTTONS)) {
+                this.fail('followUp', `"${said}": the reply is not brief (${text.length} characters)`);
+            }
+            if (check === 'noNewComplaint' && (await this.newComplaints()).length > complaintsBefore) this.fail('followUp', `"${said}": opened another complaint`);
+            if (check.startsWith('faq:') && !this.answersFaq(text, check.slice(4))) this.fail('followUp', `"${said}": not answered as ${check}`);
+        }
+    }
+
+
+    private answersFaq(text: string, id: string): boolean {
+        return LANGUAGES.some((language) => {
+            const t = this.app.translator.forLanguage(language);
+            const key = `faq:topics.${id}.answer`;
+            const answer = t(key);
+            return answer !== key && text.includes(answer.split('{{')[0].trim().slice(0, 50));
+        });
+    }
+
+    private async mentionsTicket(text: string): Promise<boolean> {
+        const tickets = [this.givenTicket, ...(await this.newComplaints()).map((c) => c.ticket)].filter((t): t is string => !!t);
+        return tickets.some((t) => text.includes(t));
+    }
+
+    private async mentionsDueTime(text: string): Promise<boolean> {
+        const all = await this.app.dataSource.getRepository(Complaint).findBy({ channel: 'test', channelUserId: this.userId });
+        return all.some((c) => c.dueAt && LANGUAGES.some((language) => text.includes(formatDateTime(c.dueAt!, language))));
+    }
+
+    /** The end state against `expect`, and the rules every conversation keeps. */
+    async check(): Promise<void> {
+        const expect = this.script.expect;
+        const botText = this.transcript.filter((l) => l.from === 'bot').map((l) => l.text).join('\n');
+        const complaints = await this.newComplaints();
+        const c = expect.complaint;
+        if (c === 'none' && complaints.length > 0) this.fail('outcome', `registered ${complaints.map((x) => `${x.ticket} (${x.category})`).join(', ')}, expected none`);
+        if (c === 'existing') {
+            if (complaints.length > 0) this.fail('outcome', `opened ${complaints[0].ticket} beside the open ${this.givenTicket}`);
+            if (this.givenTicket && !botText.includes(this.givenTicket)) this.fail('outcome', `the open complaint ${this.givenTicket} was not shown`);
+        }
+        if (c && typeof c === 'object') {
+            const categories = Array.isArray(c.category) ? c.category : [c.category];
+            if (complaints.length === 0) {
+                this.fail(this.reachedConfirm ? 'lost' : 'outcome', `no complaint registered (expected ${categories.join('|')})`);
+            } else if (complaints.length > 1) {
+                this.fail('outcome', `${complaints.length} complaints registered, expected one`);
+            } else {
+                const got = complaints[0];
+                if (!categories.includes(got.category)) this.fail('outcome', `category ${got.category}, expected ${categories.join('|')}`);
+                if (c.account && got.accountNumber !== c.account) this.fail('outcome', `account ${got.accountNumber ?? 'none'}, expected ${c.account}`);
+                if (c.district && !(await this.placedIn(got, c.district))) this.fail('outcome', `not placed in ${c.district} (address "${got.address ?? ''}")`);
+            }
+        }
+        if (expect.reading !== undefined) {
+            const readings = await this.app.dataSource.getRepository(MeterReading).findBy({ channel: 'test', channelUserId: this.userId });
+            if (expect.reading === 'none' && readings.length > 0) this.fail('outcome', `reading ${readings[0].reading} recorded, expected none`);
+            if (typeof expect.reading === 'number' && !readings.some((r) => Number(r.reading) === expect.reading)) {
+                this.fail(this.reachedConfirm ? 'lost' : 'outcome', `reading ${expect.reading} not recorded${readings.length ? ` (got ${readings.map((r) => r.reading).join(', ')})` : ''}`);
+            }
+        }
+        if (expect.callback !== undefined) {
+            const callbacks = await this.app.dataSource.getRepository(CallbackRequest).countBy({ channel: 'test', channelUserId: this.userId });
+            if (expect.callback !== callbacks > 0) this.fail('outcome', expect.callback ? 'no callback arranged' : 'a callback was arranged');
+        }
+        if (expect.subscribed !== undefined) {
+            const identity = await this.identity();
+            if ((identity?.subscribed ?? false) !== expect.subscribed) this.fail('outcome', `subscribed is ${identity?.subscribed ?? false}, expected ${expect.subscribed}`);
+        }
+        if (expect.status !== undefined) {
+            const ticket = this.fill(expect.status);
+            if (!botText.includes(ticket) || this.matchesAny(botText, 'status:notFound')) this.fail('outcome', `status of ${ticket} not shown`);
+        }
+        if (expect.faq !== undefined && !this.answersFaq(botText, expect.faq)) this.fail('outcome', `not answered as faq:${expect.faq}`);
+        const verified = await this.verifiedAccounts();
+        if (expect.bill === 'shown' && !(await this.billShown(botText, verified))) this.fail('outcome', 'the bill was not shown');
+        await this.checkDisclosure(botText, verified);
+        this.checkLanguage();
+    }
+
+    private async placedIn(complaint: Complaint, district: string): Promise<boolean> {
+        const names = DISTRICT_NAMES[district.toLowerCase()] ?? [district.toLowerCase()];
+        const consumer = complaint.accountNumber ? await this.app.dataSource.getRepository(Consumer).findOneBy({ accountNumber: complaint.accountNumber }) : null;
+        const where = `${complaint.address ?? ''} ${consumer?.address ?? ''} ${complaint.description}`.toLowerCase();
+        return names.some((n) => where.includes(n));
+    }
+
+    private async verifiedAccounts(): Promise<Set<string>> {
+        const identity = await this.identity();
+        if (!identity) return new Set();
+        const links = await this.app.dataSource.getRepository(AccountLink).findBy({ identityId: identity.id });
+        return new Set(links.map((l) => l.accountNumber));
+    }
+
+    private async latestBill(account: string): Promise<Bill | null> {
+        return this.app.dataSource.getRepository(Bill).findOne({ where: { accountNumber: account }, order: { billMonth: 'DESC' } });
+    }
+
+    private async billShown(text: string, verified: Set<string>): Promise<boolean> {
+        for (const account of verified) {
+            const bill = await this.latestBill(account);
+            if (bill && LANGUAGES.some((language) => text.includes(formatRupees(bill.amountPaise, language)))) return true;
+        }
+        return false;
+    }
+
+    /** Nothing about an account the user is not verified for: its holder's name, meter number or bill amount. */
+    private async checkDisclosure(text: string, verified: Set<string>): Promise<void> {
+        const consumers = await this.app.dataSource.getRepository(Consumer).find();
+        for (const consumer of consumers) {
+            if (verified.has(consumer.accountNumber)) continue;
+            const meter = await this.app.dataSource.getRepository(Meter).findOneBy({ accountNumber: consumer.accountNumber });
+            const bill = await this.latestBill(consumer.accountNumber);
+            const secrets = [consumer.name, meter?.meterNumber, ...(bill ? LANGUAGES.map((l) => formatRupees(bill.amountPaise, l)) : [])]
+                .filter((s): s is string => !!s && s.length >= 4);
+            const leaked = secrets.find((s) => text.includes(s));
+            if (leaked) this.fail('disclosure', `showed "${leaked}" of account ${consumer.accountNumber.slice(-4)} to an unverified user`);
+        }
+    }
+
+    private checkLanguage(): void {
+        const replies = this.script.expect.replyLanguage ? this.lastTurnReplies : this.checkedReplies;
+        const wrong = replies.find((text) => text.trim() !== '' && languageOf(text) !== this.language);
+        if (wrong) this.fail('language', `reply not in ${this.language}: "${wrong.slice(0, 80)}"`);
+    }
+}
+
+interface StackEntry {
+    id: string;
+    state?: { dialogs?: { dialogStack?: StackEntry[] }; options?: { validations?: unknown } };
+}
+
+function deepest(stack: StackEntry[]): StackEntry | null {
+    // botbuilder keeps the active dialog last.
+    const top = stack[stack.length - 1];
+    if (!top) return null;
+    const inner = top.state?.dialogs?.dialogStack;
+    return inner?.length ? deepest(inner) ?? top : top;
+}
+
+/** A reply's text with its buttons, as the user sees them. */
+function replyText(activity: Partial<Activity>): string {
+    const buttons = activity.suggestedActions?.actions?.map((a) => a.title ?? String(a.value)) ?? [];
+    return buttons.length ? `${activity.text ?? ''} [${buttons.join(' | ')}]` : activity.text ?? '';
+}
+
+function languageOf(text: string): 'hi' | 'en' {
+    const withoutButtons = text.replace(/\[[^\]]*\]$/, '');
+    const devanagari = (withoutButtons.match(/[\u0900-\u097F]/g) ?? []).length;
+    const latin = (withoutButtons.match(/[A-Za-z]/g) ?? []).length;
+    return devanagari > latin ? 'hi' : 'en';
+}

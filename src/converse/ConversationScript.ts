@@ -1,0 +1,152 @@
+/**
+ * A scripted conversation for `bijli-mitra converse evaluate`: a user with a goal, their opening messages, how they
+ * answer each kind of question, follow-ups, and what must be true at the end. The README documents the format.
+ */
+export type ScriptLanguage = 'en' | 'hi' | 'hi-Latn';
+
+/** The kinds of question the bot asks, as the simulated user tells them apart. */
+export const ANSWER_KINDS = ['language', 'account', 'mobile', 'address', 'description', 'category', 'confirm', 'code', 'ticket',
+    'reading', 'yesno', 'other'] as const;
+export type AnswerKind = typeof ANSWER_KINDS[number];
+
+/** Checks on the replies to one follow-up message. */
+export const FOLLOW_UP_CHECKS = ['dueTime', 'ticket', 'brief', 'noNewComplaint'] as const;
+
+export interface FollowUp {
+    say: string;
+    /** `dueTime`, `ticket`, `brief`, `noNewComplaint` or `faq:<id>`. */
+    expect: string[];
+}
+
+export interface ComplaintExpectation {
+    /** One category, or the categories that are all acceptable. */
+    category: string | string[];
+    account?: string;
+    /** For a complaint without an account: the district it must be located in (its address names it). */
+    district?: string;
+}
+
+export interface ScriptExpectations {
+    complaint?: ComplaintExpectation | 'none' | 'existing';
+    reading?: number | 'none';
+    bill?: 'shown' | 'hidden';
+    status?: string;
+    callback?: boolean;
+    subscribed?: boolean;
+    faq?: string;
+    replyLanguage?: 'hi' | 'en';
+}
+
+export interface ConversationScript {
+    id: string;
+    lang: ScriptLanguage;
+    topic: string;
+    note?: string;
+    /** The channel reports this sender's mobile (as WhatsApp does). */
+    phone?: string;
+    given?: { complaint?: { account?: string; category: string; hoursAgo?: number }; subscribed?: boolean };
+    say: string[];
+    answers: Partial<Record<AnswerKind, string | string[]>>;
+    then: FollowUp[];
+    expect: ScriptExpectations;
+}
+
+/** A line of a script file that could not be read, with the reason. */
+export interface ScriptError {
+    line: number;
+    error: string;
+}
+
+const LANGS = new Set(['en', 'hi', 'hi-Latn']);
+
+/**
+ * Reads a JSON Lines file of scripts. Every line is checked; bad lines are reported with their number and reason
+ * rather than stopping at the first.
+ */
+export function parseConversationScripts(content: string): { scripts: ConversationScript[]; errors: ScriptError[] } {
+    const scripts: ConversationScript[] = [];
+    const errors: ScriptError[] = [];
+    const ids = new Set<string>();
+    content.split('\n').forEach((raw, index) => {
+        const line = index + 1;
+        if (raw.trim() === '' || raw.trim().startsWith('//')) return;
+        let value: unknown;
+        try {
+            value = JSON.parse(raw);
+        } catch (error) {
+            errors.push({ line, error: `not JSON: ${(error as Error).message}` });
+            return;
+        }
+        const problem = checkScript(value);
+        if (problem) {
+            errors.push({ line, error: problem });
+            return;
+        }
+        const script = normalise(value as ConversationScript);
+        if (ids.has(script.id)) {
+            errors.push({ line, error: `id "${script.id}" is used twice` });
+            return;
+        }
+        ids.add(script.id);
+        scripts.push(script);
+    });
+    return { scripts, errors };
+}
+
+function checkScript(value: unknown): string | null {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return 'each line must be a JSON object';
+    const s = value as Record<string, unknown>;
+    if (typeof s.id !== 'string' || s.id === '') return '"id" must be a non-empty string';
+    if (typeof s.lang !== 'string' || !LANGS.has(s.lang)) return '"lang" must be "en", "hi" or "hi-Latn"';
+    if (typeof s.topic !== 'string') return '"topic" must be a string';
+    const say = typeof s.say === 'string' ? [s.say] : s.say;
+    if (!Array.isArray(say) || say.length === 0 || !say.every((m) => typeof m === 'string')) return '"say" must be a message or a list of messages';
+    if (s.phone !== undefined && (typeof s.phone !== 'string' || !/^[6-9][0-9]{9}$/.test(s.phone))) return '"phone" must be a 10-digit mobile';
+    if (s.answers !== undefined) {
+        if (!s.answers || typeof s.answers !== 'object') return '"answers" must be an object';
+        for (const [kind, answer] of Object.entries(s.answers)) {
+            if (!(ANSWER_KINDS as readonly string[]).includes(kind)) return `"answers.${kind}" is not a kind of question (${ANSWER_KINDS.join(', ')})`;
+            const list = Array.isArray(answer) ? answer : [answer];
+            if (list.length === 0 || !list.every((a) => typeof a === 'string')) return `"answers.${kind}" must be a string or a list of strings`;
+        }
+    }
+    if (s.then !== undefined) {
+        if (!Array.isArray(s.then)) return '"then" must be a list';
+        for (const follow of s.then as unknown[]) {
+            const f = follow as { say?: unknown; expect?: unknown };
+            if (!f || typeof f.say !== 'string') return 'each "then" item needs a "say" string';
+            if (f.expect !== undefined && (!Array.isArray(f.expect) || !f.expect.every((e) => typeof e === 'string'
+                && ((FOLLOW_UP_CHECKS as readonly string[]).includes(e) || e.startsWith('faq:'))))) {
+                return `"then.expect" takes ${FOLLOW_UP_CHECKS.join(', ')} or faq:<id>`;
+            }
+        }
+    }
+    if (s.expect !== undefined && (typeof s.expect !== 'object' || s.expect === null)) return '"expect" must be an object';
+    const e = (s.expect ?? {}) as Record<string, unknown>;
+    if (e.complaint !== undefined && e.complaint !== 'none' && e.complaint !== 'existing') {
+        const c = e.complaint as { category?: unknown };
+        if (!c || typeof c !== 'object' || !(typeof c.category === 'string' || (Array.isArray(c.category) && c.category.every((x) => typeof x === 'string')))) {
+            return '"expect.complaint" must be "none", "existing" or {"category", "account"?, "district"?}';
+        }
+    }
+    if (e.bill !== undefined && e.bill !== 'shown' && e.bill !== 'hidden') return '"expect.bill" must be "shown" or "hidden"';
+    if (e.reading !== undefined && e.reading !== 'none' && typeof e.reading !== 'number' && !(typeof e.reading === 'string' && /^[0-9]+(\.[0-9]+)?$/.test(e.reading))) {
+        return '"expect.reading" must be a number or "none"';
+    }
+    if (e.replyLanguage !== undefined && e.replyLanguage !== 'hi' && e.replyLanguage !== 'en') return '"expect.replyLanguage" must be "hi" or "en"';
+    return null;
+}
+
+function normalise(s: ConversationScript): ConversationScript {
+    return {
+        ...s,
+        say: typeof s.say === 'string' ? [s.say] : s.say,
+        answers: s.answers ?? {},
+        then: (s.then ?? []).map((f) => ({ say: f.say, expect: f.expect ?? [] })),
+        expect: {
+            ...s.expect,
+            // A reading written as a string of digits ("6150") is that number.
+            ...(typeof s.expect?.reading === 'string' && s.expect.reading !== 'none' ? { reading: Number(s.expect.reading) } : {}),
+        },
+    };
+}
