@@ -1,9 +1,11 @@
 import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
 import { maskDigits } from '../src/i18n/format';
-import { parseAccountNumber } from '../src/nlu/extractEntities';
+import { TurnContext } from 'botbuilder';
+import { extractEntities, parseAccountNumber, parseMobileNumber } from '../src/nlu/extractEntities';
+import { foldForMatching, toAsciiDigits } from '../src/nlu/normalizeText';
 import { ConsumerRecord } from '../src/services/UtilityBackend';
-import { AskAnswer, AskChoice, AskPrompt } from './AskPrompt';
+import { AskAnswer, AskChoice, AskPrompt, LocalizedText } from './AskPrompt';
 import { DialogServices } from './DialogServices';
 
 /** Options of {@link AccountDialog}. */
@@ -14,8 +16,11 @@ export interface AccountDialogOptions {
     prefill?: string;
 }
 
-/** What {@link AccountDialog} returns. */
-export type AccountResult = { kind: 'account'; consumer: ConsumerRecord } | { kind: 'none' } | { kind: 'gaveUp' };
+/**
+ * What {@link AccountDialog} returns. `none` carries a mobile the consumer typed instead of an account, for the
+ * no-account path; with `allowNoAccount`, too many unusable answers also end as `none` rather than losing the request.
+ */
+export type AccountResult = { kind: 'account'; consumer: ConsumerRecord } | { kind: 'none'; mobile?: string } | { kind: 'gaveUp' };
 
 const ASK_LINKED = 'account.linked';
 const ASK_NUMBER = 'account.number';
@@ -32,18 +37,17 @@ export class AccountDialog extends ComponentDialog {
 
     constructor(private readonly services: DialogServices) {
         super(AccountDialog.id);
-        const validate = async (answer: AskAnswer) => {
+        const validate = async (answer: AskAnswer, context: TurnContext) => {
             if (answer.choice === 'none') return true as const;
-            const parsed = parseAccountNumber(answer.text);
-            if ('error' in parsed) return { key: `common:account.invalid.${parsed.error}` };
-            const consumer = await this.services.backend.findConsumer(parsed.value);
-            return consumer ? (true as const) : { key: 'common:account.unknown', vars: { account: maskDigits(parsed.value) } };
+            const read = await this.read(TurnData.of(context), answer.text);
+            if (read.kind === 'account' || read.kind === 'none') return true as const;
+            return read.retry;
         };
         // Someone offered their linked accounts may just type another number instead of tapping "other".
-        this.addDialog(new AskPrompt(ASK_LINKED, services.output, async (answer) => {
+        this.addDialog(new AskPrompt(ASK_LINKED, services.output, async (answer, context, spec) => {
             if (answer.choice !== null) return true;
-            if (!/[0-9\u0966-\u096F]{4}/.test(answer.text)) return { key: 'common:retry.pickOne', vars: { count: 2 } };
-            return validate(answer);
+            if (!/[0-9\u0966-\u096F]{4}/.test(answer.text)) return { key: 'common:retry.pickOne', vars: { count: spec.choices?.length ?? 2 } };
+            return validate(answer, context);
         }));
         this.addDialog(new AskPrompt(ASK_NUMBER, services.output, validate, { freeText: true }));
         this.addDialog(new AskPrompt(ASK_NUMBER_OR_NONE, services.output, validate, { freeText: true }));
@@ -55,18 +59,50 @@ export class AccountDialog extends ComponentDialog {
         this.initialDialogId = 'account.flow';
     }
 
+    /**
+     * What an answer to "your account number?" says, read from anywhere in the sentence: an account on record, a
+     * mobile typed instead (its owner's only account, or the no-account path), "I don't know it", or what was wrong.
+     */
+    private async read(turn: TurnData, text: string): Promise<{ kind: 'account'; consumer: ConsumerRecord } | { kind: 'none'; mobile?: string } | { kind: 'retry'; retry: LocalizedText }> {
+        const found = extractEntities(text, 'hi').find((e) => e.type === 'accountNumber')?.value;
+        const candidate = found ?? (/^[\s0-9\u0966-\u096F-]+$/.test(text) ? text : null);
+        if (candidate) {
+            const parsed = parseAccountNumber(candidate);
+            if ('error' in parsed) return { kind: 'retry', retry: { key: `common:account.invalid.${parsed.error}` } };
+            const consumer = await this.services.backend.findConsumer(parsed.value);
+            if (consumer) return { kind: 'account', consumer };
+            const mobile = parseMobileNumber(parsed.value);
+            if (mobile) {
+                // A registered mobile leads to its account only when it is the one account on that mobile.
+                const owners = await this.services.backend.findConsumersByMobile(mobile);
+                return owners.length === 1 ? { kind: 'account', consumer: owners[0] } : { kind: 'none', mobile };
+            }
+            return { kind: 'retry', retry: { key: 'common:account.unknown', vars: { account: maskDigits(parsed.value) } } };
+        }
+        const digits = toAsciiDigits(text).match(/[0-9][0-9 -]{4,}[0-9]/)?.[0];
+        if (digits) return { kind: 'retry', retry: { key: 'common:account.invalid.length' } };
+        const folded = ` ${foldForMatching(text)} `;
+        if (turn.wordList('common:words.noAccount').some((w) => folded.includes(` ${foldForMatching(w)} `))) return { kind: 'none' };
+        return { kind: 'retry', retry: { key: 'common:account.invalid.letters' } };
+    }
+
     private async offerLinked(step: WaterfallStepContext) {
         const options = (step.options ?? {}) as AccountDialogOptions;
-        if (options.prefill) {
-            const parsed = parseAccountNumber(options.prefill);
-            const consumer = 'value' in parsed ? await this.services.backend.findConsumer(parsed.value) : null;
-            if (consumer) return step.endDialog({ kind: 'account', consumer } satisfies AccountResult);
-            // The number in their message is not on record: say so before asking for it.
-            if ('value' in parsed) await step.context.sendActivity(TurnData.of(step.context).t('common:account.unknown', { account: maskDigits(parsed.value) }));
-        }
         const turn = TurnData.of(step.context);
+        if (options.prefill) {
+            const read = await this.read(turn, options.prefill);
+            if (read.kind === 'account') return step.endDialog({ kind: 'account', consumer: read.consumer } satisfies AccountResult);
+            if (read.kind === 'none' && read.mobile && options.allowNoAccount) return step.endDialog({ kind: 'none', mobile: read.mobile } satisfies AccountResult);
+            // The number in their message is not on record: say so before asking for it.
+            if (read.kind === 'retry') await step.context.sendActivity(turn.render(read.retry.key, read.retry.vars));
+        }
         const linked = (await this.services.identities.verifiedAccounts(turn.identity.id)).slice(-3);
         if (linked.length === 0) return step.next();
+        // One verified account: that is the one meant, without asking every time.
+        if (linked.length === 1) {
+            const consumer = await this.services.backend.findConsumer(linked[0]);
+            if (consumer) return step.endDialog({ kind: 'account', consumer } satisfies AccountResult);
+        }
         const choices: AskChoice[] = linked.map((account) => ({ value: account, label: { key: 'common:account.useLinked', vars: { account: maskDigits(account) } } }));
         choices.push({ value: 'other', label: { key: 'common:account.other' } });
         return step.prompt(ASK_LINKED, AskPrompt.options('common:account.whichLinked', undefined, choices));
@@ -91,11 +127,13 @@ export class AccountDialog extends ComponentDialog {
 
     private async finish(step: WaterfallStepContext) {
         const answer = step.result as AskAnswer;
-        if (answer.gaveUp) return step.endDialog({ kind: 'gaveUp' } satisfies AccountResult);
+        const options = (step.options ?? {}) as AccountDialogOptions;
+        // A complaint goes on without an account rather than being lost.
+        if (answer.gaveUp) return step.endDialog((options.allowNoAccount ? { kind: 'none' } : { kind: 'gaveUp' }) satisfies AccountResult);
         if (answer.choice === 'none') return step.endDialog({ kind: 'none' } satisfies AccountResult);
-        const parsed = parseAccountNumber(answer.text);
-        const consumer = 'value' in parsed ? await this.services.backend.findConsumer(parsed.value) : null;
-        if (!consumer) return step.endDialog({ kind: 'gaveUp' } satisfies AccountResult);
-        return step.endDialog({ kind: 'account', consumer } satisfies AccountResult);
+        const read = await this.read(TurnData.of(step.context), answer.text);
+        if (read.kind === 'account') return step.endDialog({ kind: 'account', consumer: read.consumer } satisfies AccountResult);
+        if (read.kind === 'none') return step.endDialog((options.allowNoAccount ? read : { kind: 'gaveUp' }) satisfies AccountResult);
+        return step.endDialog({ kind: 'gaveUp' } satisfies AccountResult);
     }
 }

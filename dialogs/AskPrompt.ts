@@ -3,6 +3,7 @@ import { DialogContext, Prompt, PromptOptions, PromptRecognizerResult, PromptVal
 import { ChannelOutput } from '../src/bot/ChannelOutput';
 import { TurnData } from '../src/bot/TurnData';
 import { foldForMatching, toAsciiDigits } from '../src/nlu/normalizeText';
+import { readYesNo } from './yesNo';
 
 /**
  * A locale key with its variables, rendered in the user's language at the moment it is sent. A variable may itself
@@ -44,6 +45,8 @@ export interface AskAnswer {
     gaveUp?: boolean;
     /** What the validator found out while checking (e.g. a code check's outcome), for the next step. */
     note?: string;
+    /** At a yes/no question: the consumer's words after the yes or no ("haan par address galat hai" → "address galat hai"). */
+    rest?: string;
 }
 
 /** Checks an answer: `true` accepts it, a {@link LocalizedText} rejects it with that explanation. */
@@ -108,7 +111,14 @@ export class AskPrompt extends Prompt<AskAnswer> {
         if (context.activity.type !== ActivityTypes.Message) return { succeeded: false };
         const text = (context.activity.text ?? '').trim();
         const spec = options.validations as AskSpec;
-        return { succeeded: true, value: { text, choice: this.matchChoice(context, text, spec.choices ?? []) } };
+        const choices = spec.choices ?? [];
+        if (isYesNo(choices)) {
+            const reading = readYesNo(TurnData.of(context), text);
+            const number = matchButton(TurnData.of(context), text, choices);
+            if (reading) return { succeeded: true, value: { text, choice: reading.answer, rest: reading.rest } };
+            return { succeeded: true, value: { text, choice: number } };
+        }
+        return { succeeded: true, value: { text, choice: this.matchChoice(context, text, choices) } };
     }
 
     /**
@@ -117,7 +127,10 @@ export class AskPrompt extends Prompt<AskAnswer> {
      */
     static answersPendingButton(dc: DialogContext, text: string): boolean {
         const pending = AskPrompt.pending(dc);
-        return !!pending?.spec.choices?.length && pending.prompt.matchButton(TurnData.of(dc.context), text, pending.spec.choices) !== null;
+        if (!pending?.spec.choices?.length) return false;
+        const turn = TurnData.of(dc.context);
+        if (isYesNo(pending.spec.choices) && readYesNo(turn, text)) return true;
+        return pending.prompt.matchButton(turn, text, pending.spec.choices) !== null;
     }
 
     /** The button `text` selects among `choices`, or null: by number, title or synonym. */
@@ -207,4 +220,9 @@ function coveredBy(clause: string[], phrases: string[][]): boolean {
         }
     }
     return reachable[clause.length];
+}
+
+/** Whether the choices are a yes/no question (read with {@link readYesNo}). */
+function isYesNo(choices: AskChoice[]): boolean {
+    return choices.some((c) => c.value === 'yes') && choices.some((c) => c.value === 'no');
 }

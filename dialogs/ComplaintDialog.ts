@@ -3,12 +3,15 @@ import { ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus, Wat
 import { TurnData } from '../src/bot/TurnData';
 import { echoSafe, formatDateTime, maskName } from '../src/i18n/format';
 import { findMobileNumber } from '../src/nlu/extractEntities';
+import { foldForMatching } from '../src/nlu/normalizeText';
 import { findLocation, GeoPoint } from '../src/bot/findLocation';
 import { AccountDialog, AccountResult } from './AccountDialog';
 import { AskAnswer, AskPrompt } from './AskPrompt';
 import { sayGaveUp } from './sayGaveUp';
 import { DialogServices } from './DialogServices';
 import { FlowResult } from './FlowResult';
+import { complaintProgress } from './complaintProgress';
+import { Complaint } from '../src/data/entities/Complaint';
 import { yesNoChoices } from './yesNo';
 
 /** Options of {@link ComplaintDialog}. */
@@ -21,6 +24,8 @@ export interface ComplaintDialogOptions {
     accountNumber?: string;
     /** The safety warning was already given (before the language choice). */
     safetyWarned?: boolean;
+    /** The consumer asked for a new complaint although one of the category is open. */
+    forceNew?: boolean;
 }
 
 /** What the flow keeps in conversation state: an unverified account's personal details are never among it. */
@@ -33,6 +38,8 @@ interface ComplaintValues {
     description: string;
     /** Platform references of photos sent during the flow. */
     photos?: string[];
+    /** Which question the review step is waiting on. */
+    awaiting?: 'confirm' | 'correction';
 }
 
 const FLOW = 'complaint.flow';
@@ -42,6 +49,8 @@ const ASK_MOBILE = 'complaint.mobile';
 const ASK_ADDRESS = 'complaint.address';
 const ASK_DESCRIPTION = 'complaint.description';
 const ASK_CONFIRM = 'complaint.confirm';
+const ASK_CORRECTION = 'complaint.correction';
+const REVIEW_ROUNDS = 6;
 // The longest description and address accepted (the complaints table allows 1000 and 300 characters).
 const MAX_DESCRIPTION = 500;
 const MAX_ADDRESS = 300;
@@ -60,8 +69,8 @@ export class ComplaintDialog extends ComponentDialog {
     constructor(private readonly services: DialogServices) {
         super(ComplaintDialog.id);
         this.addDialog(new AskPrompt(ASK_CATEGORY, services.output));
-        this.addDialog(new AskPrompt(ASK_MOBILE, services.output, async (answer) =>
-            findMobileNumber(answer.text) ? true : { key: 'complaint:retry.mobile' }, { freeText: true }));
+        this.addDialog(new AskPrompt(ASK_MOBILE, services.output, async (answer, context) =>
+            findMobileNumber(answer.text) || saysNone(TurnData.of(context), answer.text) ? true : { key: 'complaint:retry.mobile' }, { freeText: true }));
         this.addDialog(new AskPrompt(ASK_ADDRESS, services.output, async (answer, context) => {
             if (findLocation(context.activity)) return true;
             if (answer.text.length > MAX_ADDRESS) return { key: 'complaint:retry.addressLong', vars: { max: MAX_ADDRESS } };
@@ -74,7 +83,13 @@ export class ComplaintDialog extends ComponentDialog {
             if (answer.text.length > MAX_DESCRIPTION) return { key: 'complaint:retry.descriptionLong', vars: { max: MAX_DESCRIPTION } };
             return true;
         }, { freeText: true }));
-        this.addDialog(new AskPrompt(ASK_CONFIRM, services.output));
+        this.addDialog(new AskPrompt(ASK_CONFIRM, services.output, async (answer) => {
+            if (answer.choice) return true;
+            // Not a yes or no but more details ("aur meter bhi jal gaya hai"): they are added, then asked again.
+            return wordsIn(answer.text) >= 2 ? true : { key: 'complaint:retry.confirm' };
+        }));
+        this.addDialog(new AskPrompt(ASK_CORRECTION, services.output, async (answer) =>
+            wordsIn(answer.text) >= 1 ? true : { key: 'complaint:retry.descriptionShort' }, { freeText: true }));
         this.addDialog(new AccountDialog(services));
         this.addDialog(new WaterfallDialog(FLOW, [
             this.category.bind(this),
@@ -83,7 +98,9 @@ export class ComplaintDialog extends ComponentDialog {
             this.addressIfNoAccount.bind(this),
             this.description.bind(this),
             this.confirm.bind(this),
-            this.save.bind(this),
+            // Each review round is one step: a correction or added details lead to the summary again.
+            ...Array.from({ length: REVIEW_ROUNDS }, () => this.review.bind(this)),
+            this.reviewedTooOften.bind(this),
         ]));
         this.initialDialogId = FLOW;
     }
@@ -141,7 +158,10 @@ export class ComplaintDialog extends ComponentDialog {
         const values = this.values(step);
         values.category = answer.choice;
         const options = (step.options ?? {}) as ComplaintDialogOptions;
-        if (this.services.categories.byId(answer.choice)?.hazard && !options.safetyWarned) await step.context.sendActivity(t('complaint:safetyWarning'));
+        const hazard = this.services.categories.byId(answer.choice)?.hazard;
+        if (hazard && !options.safetyWarned) await step.context.sendActivity(t('complaint:safetyWarning'));
+        // A hazard is reported by whoever sees it, often a passer-by: its place matters, not an account.
+        if (hazard && !options.accountNumber) return step.next({ kind: 'none' } satisfies AccountResult);
         return step.beginDialog(AccountDialog.id, { allowNoAccount: true, prefill: options.accountNumber });
     }
 
@@ -157,20 +177,37 @@ export class ComplaintDialog extends ComponentDialog {
         };
         values.contactMobile = null;
         values.address = null;
+        const activity = step.context.activity;
+        const duplicate = await this.services.complaints.findOpenDuplicate(values.category, values.account?.number ?? null, activity.channelId, activity.from.id);
+        if (duplicate && !(step.options as ComplaintDialogOptions | undefined)?.forceNew) return this.joinDuplicate(step, duplicate);
         if (values.account) return step.next();
         const turn = TurnData.of(step.context);
-        if (turn.senderPhone) {
-            values.contactMobile = turn.senderPhone;
+        const mobile = (result.kind === 'none' ? result.mobile : undefined) ?? turn.senderPhone;
+        if (mobile) {
+            values.contactMobile = mobile;
             return step.next();
         }
         return step.prompt(ASK_MOBILE, AskPrompt.options('complaint:askMobile'));
     }
 
+    /** The same fault reported again joins the open complaint: its details are added and its progress is shown. */
+    private async joinDuplicate(step: WaterfallStepContext, duplicate: Complaint) {
+        const turn = TurnData.of(step.context);
+        const text = (step.options as ComplaintDialogOptions | undefined)?.text;
+        if (text?.trim()) await this.services.lifecycle.addNote(duplicate.id, 'consumer', text.slice(0, MAX_DESCRIPTION));
+        await step.context.sendActivity(turn.t('complaint:duplicate', {
+            ticket: duplicate.ticket,
+            status: turn.t(`status:states.${duplicate.status}`),
+            progress: complaintProgress(turn, duplicate),
+        }));
+        return step.endDialog({ ticket: duplicate.ticket } satisfies FlowResult);
+    }
+
     private async addressIfNoAccount(step: WaterfallStepContext) {
         const values = this.values(step);
         const answer = step.result as AskAnswer | undefined;
-        if (answer?.gaveUp) return sayGaveUp(step);
-        if (answer?.text) values.contactMobile = findMobileNumber(answer.text);
+        // No mobile after a few tries: the complaint goes on without one rather than being lost.
+        if (answer?.text && !answer.gaveUp) values.contactMobile = findMobileNumber(answer.text);
         if (values.account) return step.next();
         return step.prompt(ASK_ADDRESS, AskPrompt.options('complaint:askAddress'));
     }
@@ -195,6 +232,12 @@ export class ComplaintDialog extends ComponentDialog {
         if (answer.gaveUp) return sayGaveUp(step);
         const values = this.values(step);
         values.description = answer.text.slice(0, MAX_DESCRIPTION);
+        return this.askToConfirm(step);
+    }
+
+    private async askToConfirm(step: WaterfallStepContext) {
+        const values = this.values(step);
+        values.awaiting = 'confirm';
         const account = values.account;
         const vars = {
             category: { $t: `complaint:categories.${values.category}` },
@@ -214,14 +257,50 @@ export class ComplaintDialog extends ComponentDialog {
         return null;
     }
 
-    private async save(step: WaterfallStepContext) {
+    /**
+     * The consumer's reply to the summary. Yes registers it, with anything written after the yes added ("haan par
+     * address galat hai, ..."); a no with words is a correction; a bare no asks what to change; other words are more
+     * details. Corrections and details go into the description and the summary is shown again. Never taken as a no.
+     */
+    private async review(step: WaterfallStepContext) {
         const answer = step.result as AskAnswer;
-        const turn = TurnData.of(step.context);
-        if (answer.gaveUp) return sayGaveUp(step);
-        if (answer.choice !== 'yes') {
-            await step.context.sendActivity(turn.t('complaint:notSaved'));
-            return step.endDialog();
+        const values = this.values(step);
+        if (answer.gaveUp) return this.confirmGaveUp(step);
+        if (values.awaiting === 'correction') {
+            this.addDetails(values, answer.text);
+            return this.askToConfirm(step);
         }
+        if (answer.choice === 'yes') {
+            if (answer.rest && wordsIn(answer.rest) >= 2) this.addDetails(values, answer.rest);
+            return this.save(step);
+        }
+        if (answer.choice === 'no' && !(answer.rest && wordsIn(answer.rest) >= 2)) {
+            values.awaiting = 'correction';
+            return step.prompt(ASK_CORRECTION, AskPrompt.options('complaint:askCorrection'));
+        }
+        this.addDetails(values, answer.choice === 'no' ? answer.rest ?? '' : answer.text);
+        await step.context.sendActivity(TurnData.of(step.context).t('complaint:detailsAdded'));
+        return this.askToConfirm(step);
+    }
+
+    private addDetails(values: ComplaintValues, text: string): void {
+        const added = text.trim();
+        if (added === '') return;
+        values.description = `${values.description}\n${added}`.slice(0, MAX_DESCRIPTION);
+    }
+
+    private async reviewedTooOften(step: WaterfallStepContext) {
+        return this.confirmGaveUp(step);
+    }
+
+    /** No clear yes after several rounds: nothing is registered, and the consumer is told exactly how to go on. */
+    private async confirmGaveUp(step: WaterfallStepContext) {
+        await step.context.sendActivity(TurnData.of(step.context).t('complaint:confirmGaveUp'));
+        return step.endDialog();
+    }
+
+    private async save(step: WaterfallStepContext) {
+        const turn = TurnData.of(step.context);
         const values = this.values(step);
         const activity = step.context.activity;
         // The consumer's address is read now rather than carried in conversation state.
@@ -261,4 +340,15 @@ export class ComplaintDialog extends ComponentDialog {
         await step.context.sendActivity(lines.join('\n\n'));
         return step.endDialog({ ticket: complaint.ticket } satisfies FlowResult);
     }
+}
+
+/** Words with letters in `text`. */
+function wordsIn(text: string): number {
+    return text.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length;
+}
+
+/** "I don't have one" in any reply language (common:words.noAccount), anywhere in the text. */
+function saysNone(turn: TurnData, text: string): boolean {
+    const folded = ` ${foldForMatching(text)} `;
+    return turn.wordList('common:words.noAccount').some((w) => folded.includes(` ${foldForMatching(w)} `));
 }

@@ -6,7 +6,9 @@ import { extractEntities } from '../src/nlu/extractEntities';
 import { ComplaintWithHistory } from '../src/services/ComplaintService';
 import { AskAnswer, AskChoice, AskPrompt } from './AskPrompt';
 import { yesNoChoices } from './yesNo';
-import { LifecycleError } from '../src/services/ComplaintLifecycle';
+import { LifecycleError, OPEN_STATUSES } from '../src/services/ComplaintLifecycle';
+import { foldForMatching } from '../src/nlu/normalizeText';
+import { complaintProgress } from './complaintProgress';
 import { Complaint } from '../src/data/entities/Complaint';
 import { sayGaveUp } from './sayGaveUp';
 import { DialogServices } from './DialogServices';
@@ -17,6 +19,14 @@ export interface ComplaintStatusOptions {
     ticket?: string;
     /** The message that asked, so "my complaints" goes straight to the list. */
     text?: string;
+    /** Show the newest open complaint of this chat without asking which. */
+    latest?: boolean;
+}
+
+/** Whether `text` asks by when ("kab tak", "when will", "कब तक"): locale list status:words.when, anywhere. */
+export function asksWhen(turn: TurnData, text: string): boolean {
+    const folded = ` ${foldForMatching(text)} `;
+    return turn.wordList('status:words.when').some((w) => folded.includes(` ${foldForMatching(w)} `));
 }
 
 const ASK_HOW = 'status.how';
@@ -57,6 +67,11 @@ export class ComplaintStatusDialog extends ComponentDialog {
     private async how(step: WaterfallStepContext) {
         const options = (step.options ?? {}) as ComplaintStatusOptions;
         if (options.ticket) return step.next({ text: options.ticket, choice: 'ticket' } satisfies AskAnswer);
+        // "kab tak theek hoga?", "my complaint ka kya hua": the newest open complaint of this chat, if there is one.
+        const latest = await this.latestOpen(step.context);
+        if (latest && (options.latest || (options.text && asksWhen(TurnData.of(step.context), options.text)))) {
+            return step.next({ text: latest.ticket, choice: 'ticket' } satisfies AskAnswer);
+        }
         const choices: AskChoice[] = [
             { value: 'ticket', label: { key: 'status:byTicket' } },
             { value: 'mine', label: { key: 'status:mine' }, synonymsKey: 'status:words.mine' },
@@ -88,8 +103,14 @@ export class ComplaintStatusDialog extends ComponentDialog {
             // Only a ticket from the opening message gets here unchecked: ask for it again, saying why.
             return step.replaceDialog(ASK_TICKET_AGAIN, { ticket: ticket ?? '' });
         }
-        await step.context.sendActivity(this.describe(step.context, found));
         const { complaint } = found;
+        // "C2612-0042 taar abhi bhi sadak par hai": what follows the ticket is news for the complaint, not a new one.
+        const said = (step.options as ComplaintStatusOptions | undefined)?.text ?? '';
+        const news = said.replace(/[Cc]\s?-?\s?[0-9]{4}\s?-?\s?[0-9]{4,6}/g, ' ').trim();
+        const added = news.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length >= 3 && !this.asksAfter(step.context, news)
+            && (await this.isTheirs(step, complaint));
+        if (added) await this.services.lifecycle.addNote(complaint.id, 'consumer', news.slice(0, 500));
+        await step.context.sendActivity(this.describe(step.context, found) + (added ? `\n\n${TurnData.of(step.context).t('complaint:detailsAdded')}` : ''));
         // The one who registered it (or holds its account) may confirm or dispute an official's "resolved" here too,
         // e.g. when the question came while they were busy with something else.
         if (complaint.status === 'resolved' && (await this.isTheirs(step, complaint))) {
@@ -122,6 +143,17 @@ export class ComplaintStatusDialog extends ComponentDialog {
         return accounts.includes(complaint.accountNumber);
     }
 
+    /** The newest open complaint registered from this chat or on an account the user verified. */
+    async latestOpen(context: TurnContext): Promise<Complaint | null> {
+        const turn = TurnData.of(context);
+        const accounts = await this.services.identities.verifiedAccounts(turn.identity.id);
+        const mine = [
+            ...(await this.services.complaints.listForChannelUser(context.activity.channelId, context.activity.from.id, MY_COMPLAINTS_LIMIT)),
+            ...(await this.services.complaints.listForAccounts(accounts, MY_COMPLAINTS_LIMIT)),
+        ];
+        return mine.filter((c) => OPEN_STATUSES.includes(c.status) || c.status === 'resolved').sort((a, b) => b.id - a.id)[0] ?? null;
+    }
+
     private async showMine(context: TurnContext): Promise<void> {
         const turn = TurnData.of(context);
         const accounts = await this.services.identities.verifiedAccounts(turn.identity.id);
@@ -151,13 +183,20 @@ export class ComplaintStatusDialog extends ComponentDialog {
             status: turn.t(`status:states.${event.status}`),
             time: formatDateTime(event.createdAt, language),
         }));
-        return turn.t('status:detail', {
+        const detail = turn.t('status:detail', {
             ticket: complaint.ticket,
             category: turn.t(`complaint:categories.${complaint.category}`),
             status: turn.t(`status:states.${complaint.status}`),
             time: formatDateTime(complaint.createdAt, language),
             history: steps.join('\n'),
         });
+        const progress = complaintProgress(turn, complaint);
+        return progress ? `${detail}\n\n${progress}` : detail;
+    }
+
+    /** Whether `text` only asks after the complaint ("kya hua", "kab tak theek hoga") rather than adding news. */
+    private asksAfter(context: TurnContext, text: string): boolean {
+        return asksWhen(TurnData.of(context), text) || TurnData.of(context).recognition.intent === 'complaint.status' && text.split(/\s+/).length <= 4;
     }
 }
 

@@ -1,5 +1,6 @@
 import { ChannelOutput } from '../src/bot/ChannelOutput';
 import { Recognizer } from '../src/nlu/IntentRecognizer';
+import { FaqMatcher } from '../src/nlu/FaqMatcher';
 import { ComplaintCategories } from '../src/services/ComplaintCategories';
 import { ComplaintLifecycle } from '../src/services/ComplaintLifecycle';
 import { ComplaintService } from '../src/services/ComplaintService';
@@ -36,6 +37,8 @@ export interface DialogServices {
     output: ChannelOutput;
     /** Intent recognizer for typed answers. */
     recognizer: Recognizer;
+    /** Everyday questions answered from `locales/<lng>/faq.json`. */
+    faq: FaqMatcher;
     /** Configured values the dialogs read. */
     settings: DialogSettings;
 }

@@ -3,12 +3,12 @@ import { ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus, Wat
 import { TurnData } from '../src/bot/TurnData';
 import { Language } from '../src/i18n/Translator';
 import { Intent, Recognition } from '../src/nlu/IntentRecognizer';
-import { foldForMatching } from '../src/nlu/normalizeText';
+import { foldForMatching, tokenize } from '../src/nlu/normalizeText';
 import { findLocation } from '../src/bot/findLocation';
 import { AskAnswer, AskChoice, AskPrompt } from './AskPrompt';
 import { BillDialog } from './BillDialog';
 import { ComplaintDialog, ComplaintDialogOptions } from './ComplaintDialog';
-import { ComplaintStatusDialog, ComplaintStatusOptions } from './ComplaintStatusDialog';
+import { asksWhen, ComplaintStatusDialog, ComplaintStatusOptions } from './ComplaintStatusDialog';
 import { DialogServices } from './DialogServices';
 import { FlowResult, isRequest } from './FlowResult';
 import { sayGaveUp } from './sayGaveUp';
@@ -53,6 +53,8 @@ const MENU_ATTEMPTS = 1000;
 const INTERRUPT_SCORE = 0.7;
 const INTERRUPT_SCORE_LONG = 0.9;
 const INTERRUPT_MAX_WORDS = 4;
+// An everyday question of one phrase word gives way to a recognized request at least this sure.
+const FAQ_OVERRULES_BELOW = 0.86;
 
 /** Command word lists (locales) and the interruption each one means, for exact matches on free-text prompts. */
 const COMMAND_WORDS: Array<[string, Intent]> = [
@@ -82,19 +84,22 @@ const MENU: Array<{ value: string; intent?: Intent; synonymsKey?: string }> = [
 export class MainDialog extends ComponentDialog {
     /** Dialog id. */
     static readonly id = 'mainDialog';
+    private readonly statusDialog: ComplaintStatusDialog;
 
     constructor(private readonly services: DialogServices) {
         super(MainDialog.id);
         this.addDialog(new LanguageDialog(services));
         this.addDialog(new ComplaintDialog(services));
-        this.addDialog(new ComplaintStatusDialog(services));
+        this.statusDialog = new ComplaintStatusDialog(services);
+        this.addDialog(this.statusDialog);
         this.addDialog(new BillDialog(services));
         this.addDialog(new MeterDialog(services));
         this.addDialog(new MeterReadingDialog(services));
         this.addDialog(new HandoffDialog(services));
         // Anything the bot can act on is a valid answer to the menu, chit-chat included.
         this.addDialog(new AskPrompt(ASK_MENU, services.output, async (answer, context) =>
-            answer.choice || TurnData.of(context).recognition.intent !== 'none' ? true : { key: 'common:retry.menu' }));
+            answer.choice || TurnData.of(context).recognition.intent !== 'none' || services.faq.match(answer.text) || isSmallTalk(TurnData.of(context), answer.text)
+                ? true : { key: 'common:retry.menu' }));
         this.addDialog(new AskPrompt(ASK_FIXED, services.output));
         this.addDialog(new WaterfallDialog(FLOW, [
             this.ensureLanguage.bind(this),
@@ -120,8 +125,16 @@ export class MainDialog extends ComponentDialog {
             return { status: DialogTurnStatus.waiting };
         }
         if (!activity.text) return null;
-        if (dc.activeDialog?.id === LanguageDialog.id) return null;
         const turn = TurnData.of(dc.context);
+        if (dc.activeDialog?.id === LanguageDialog.id) {
+            // "STOP" needs no language: it is honoured at once, in English unless the words were Hindi.
+            const subscription = saidOneOf(turn.wordList('common:words.unsubscribe'), activity.text) ? 'off'
+                : saidOneOf(turn.wordList('common:words.subscribe'), activity.text) ? 'on' : null;
+            if (!subscription) return null;
+            await dc.cancelAllDialogs();
+            await this.adoptLanguage(dc, turn.recognition.language === 'en' ? 'en' : 'hi');
+            return dc.beginDialog(FLOW, { subscription } satisfies MainDialogOptions);
+        }
         if (saidOneOf(turn.wordList('common:words.menu'), activity.text)) {
             await dc.cancelAllDialogs();
             return dc.beginDialog(FLOW, { menu: 'common:menuIntro' } satisfies MainDialogOptions);
@@ -166,8 +179,15 @@ export class MainDialog extends ComponentDialog {
     private interruptionIn(dc: DialogContext, text: string): Intent | null {
         const turn = TurnData.of(dc.context);
         const pending = AskPrompt.pending(dc);
+        // "rehne do bhai, light aa gayi", "forget it, voltage is ok now": a cancel that opens the message counts anywhere.
+        if (startsWithOneOf(turn.wordList('common:words.cancel'), text) && !/[0-9\u0966-\u096F]/.test(text)) return 'cancel';
         if (pending?.prompt.settings.freeText) {
-            return COMMAND_WORDS.find(([key]) => saidOneOf(turn.wordList(key), text))?.[1] ?? null;
+            const command = COMMAND_WORDS.find(([key]) => saidOneOf(turn.wordList(key), text))?.[1] ?? null;
+            if (command) return command;
+            // "please talk in English", "english me baat kro": a clear, short language request, with no data in it.
+            const r = turn.recognition;
+            const short = text.trim().split(/\s+/).length <= 6 && !/[0-9\u0966-\u096F]/.test(text);
+            return short && r.score >= 0.9 && r.intent.startsWith('language.') ? r.intent : null;
         }
         const r = turn.recognition;
         const words = text.trim().split(/\s+/).length;
@@ -185,6 +205,15 @@ export class MainDialog extends ComponentDialog {
         if (r.language === 'hi' || r.language === 'hi-Latn') {
             await this.services.identities.setLanguage(turn.identity, 'hi');
             turn.useLanguage('hi');
+            return step.next();
+        }
+        // An English message that asks for something is answered in English at once; only a message with no signal
+        // ("hi", a number) gets the language question.
+        const text = r.text;
+        const control = ['common:words.unsubscribe', 'common:words.subscribe', 'common:words.cancel'].some((key) => saidOneOf(turn.wordList(key), text));
+        if (r.language === 'en' && (isRequest(r) || control || this.services.faq.match(text) || isSmallTalk(turn, text)
+            || (r.intent !== 'none' && r.intent !== 'greeting' && r.score >= 0.5))) {
+            await this.adoptLanguage(step, 'en');
             return step.next();
         }
         const values = step.values as MainValues;
@@ -285,6 +314,22 @@ export class MainDialog extends ComponentDialog {
         const turn = TurnData.of(step.context);
         const account = r.entities.find((e) => e.type === 'accountNumber')?.value;
         const ticket = r.entities.find((e) => e.type === 'ticket')?.value;
+        // A ticket in the message is about that complaint, whatever else it says ("C2612-0042 taar abhi bhi gira hai").
+        if (ticket && !intent.startsWith('language.') && intent !== 'cancel' && intent !== 'unsubscribe') intent = 'complaint.status';
+        // "kab tak theek hoga?" from someone with an open complaint asks after it.
+        if (!ticket && asksWhen(turn, r.text) && r.text.split(/\s+/).length <= 10 && (await this.statusDialog.latestOpen(step.context))) {
+            return step.beginDialog(ComplaintStatusDialog.id, { latest: true, text: r.text } satisfies ComplaintStatusOptions);
+        }
+        const faq = this.services.faq.match(r.text);
+        const hazard = (intent === 'complaint.line' || intent === 'complaint.transformer') && r.score >= 0.9;
+        if (faq && !hazard && !ticket && (faq.words >= 2 || r.score < FAQ_OVERRULES_BELOW || !isRequest(r))) {
+            await step.context.sendActivity(`${turn.t(`faq:topics.${faq.topic}.answer`)}\n\n${turn.t('faq:more')}`);
+            return step.endDialog();
+        }
+        if (!isRequest(r) && isSmallTalk(turn, r.text)) {
+            await step.context.sendActivity(turn.t('common:smallTalkReply'));
+            return step.endDialog();
+        }
         switch (intent) {
             case 'complaint.status':
                 return step.beginDialog(ComplaintStatusDialog.id, { ticket, text: r.text } satisfies ComplaintStatusOptions);
@@ -327,6 +372,7 @@ export class MainDialog extends ComponentDialog {
             text: askCategory ? undefined : r.text,
             accountNumber: r.entities.find((e) => e.type === 'accountNumber')?.value,
             safetyWarned: (step.values as MainValues).safetyWarned,
+            forceNew: containsOneOf(TurnData.of(step.context).wordList('common:words.newComplaint'), r.text),
         };
         return step.beginDialog(ComplaintDialog.id, options);
     }
@@ -350,6 +396,13 @@ export class MainDialog extends ComponentDialog {
         return dc.stack.some((instance) => instance.id === ComplaintDialog.id);
     }
 
+    /** Uses `language` from now on without announcing it (the user wrote in it). */
+    private async adoptLanguage(dc: DialogContext, language: Language): Promise<void> {
+        const turn = TurnData.of(dc.context);
+        await this.services.identities.setLanguage(turn.identity, language);
+        turn.useLanguage(language);
+    }
+
     private async switchLanguage(dc: DialogContext, language: Language): Promise<void> {
         const turn = TurnData.of(dc.context);
         await this.services.identities.setLanguage(turn.identity, language);
@@ -361,4 +414,35 @@ export class MainDialog extends ComponentDialog {
 function saidOneOf(words: string[], text: string): boolean {
     const folded = foldForMatching(text);
     return folded !== '' && words.some((w) => foldForMatching(w) === folded);
+}
+
+/** Whether `text` begins with one of `phrases` as a whole clause ("rehne do bhai, ..." / "forget it, ..."). */
+function startsWithOneOf(phrases: string[], text: string): boolean {
+    const firstClause = foldForMatching(text.split(/[,.!?।;:\n]/u)[0] ?? '').replace(/[^\p{L}\p{M}\p{N} ]/gu, '').trim();
+    if (firstClause === '') return false;
+    return phrases.some((p) => {
+        const phrase = foldForMatching(p);
+        return firstClause === phrase || (phrase.includes(' ') && firstClause.startsWith(`${phrase} `) && firstClause.split(' ').length <= phrase.split(' ').length + 1);
+    });
+}
+
+/** Whether one of `phrases` occurs in `text` as whole words. */
+function containsOneOf(phrases: string[], text: string): boolean {
+    const folded = ` ${foldForMatching(text)} `;
+    return phrases.some((p) => folded.includes(` ${foldForMatching(p)} `));
+}
+
+/** Thanks, ok, bye and the like, alone (fillers allowed): answered briefly, with no menu. */
+function isSmallTalk(turn: TurnData, text: string): boolean {
+    const fillers = new Set(turn.wordList('common:words.filler').map((w) => foldForMatching(w)));
+    const words = tokenize(foldForMatching(text)).filter((w) => !fillers.has(w));
+    const phrases = turn.wordList('common:words.smallTalk').map((p) => tokenize(foldForMatching(p)));
+    if (words.length === 0) return /^[\s\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F]+$/u.test(text) && text.trim() !== '';
+    // The whole message is made of small-talk phrases.
+    const reachable = [true, ...words.map(() => false)];
+    for (let i = 0; i < words.length; i++) {
+        if (!reachable[i]) continue;
+        for (const p of phrases) if (p.length > 0 && p.every((w, k) => words[i + k] === w)) reachable[i + p.length] = true;
+    }
+    return reachable[words.length];
 }

@@ -27,8 +27,9 @@ export class VerifyDialog extends ComponentDialog {
         super(VerifyDialog.id);
         this.addDialog(new AskPrompt(ASK_CODE, services.output, async (answer, context, spec) => {
             if (answer.choice === 'resend') return true;
-            const digits = toAsciiDigits(answer.text).replace(/[\s-]/g, '');
-            if (!/^[0-9]{6}$/.test(digits)) return { key: 'verify:retry.format' };
+            // The code may come inside a sentence ("otp 297148 hai", "code is 297 148").
+            const digits = toAsciiDigits(answer.text).match(/(?<![0-9])[0-9](?:[\s-]?[0-9]){5}(?![\s-]?[0-9])/)?.[0].replace(/[\s-]/g, '');
+            if (!digits) return { key: 'verify:retry.format' };
             const turn = TurnData.of(context);
             const outcome = await this.services.verification.check(turn.identity, String(spec.data?.account), digits);
             answer.note = outcome.kind;

@@ -1,3 +1,5 @@
+import { TurnData } from '../src/bot/TurnData';
+import { foldForMatching, tokenize } from '../src/nlu/normalizeText';
 import { AskChoice } from './AskPrompt';
 
 /** Yes / No buttons that also accept haan, ji, theek hai, नहीं, nahi… in any reply language. */
@@ -6,4 +8,54 @@ export function yesNoChoices(): AskChoice[] {
         { value: 'yes', label: { key: 'common:yes' }, synonymsKey: 'common:words.yes' },
         { value: 'no', label: { key: 'common:no' }, synonymsKey: 'common:words.no' },
     ];
+}
+
+/** A yes or no read from a whole reply, with what the consumer wrote after it ("haan par address galat hai"). */
+export interface YesNoReading {
+    answer: 'yes' | 'no';
+    /** The words after the yes or no, fillers and "but" dropped; empty when there are none. */
+    rest: string;
+}
+
+// The yes or no must come early: "light abhi bhi nahi aayi" is a sentence, not a "no".
+const SIGNAL_WITHIN_WORDS = 3;
+
+/**
+ * Reads yes or no from a reply the way a person would: polite and compound forms ("ha ji", "जी हाँ, सही है", "yes
+ * please go ahead", "theek hai register karo"), misspellings in the word lists, and a sentence after the answer. The
+ * first yes or no word (within the first few words, fillers such as "ji", "sir", "bhaiya" skipped) decides; "ji"
+ * before a no is politeness, not a yes. Word lists live in `locales/` (common:words.yes, .no, .filler).
+ */
+export function readYesNo(turn: TurnData, text: string): YesNoReading | null {
+    const tokens = [...text.matchAll(/[\p{L}\p{M}]+|[0-9\u0966-\u096F]+/gu)].map((m) => ({ word: foldForMatching(m[0]), start: m.index ?? 0 }));
+    const words = tokens.map((t) => t.word);
+    if (words.length === 0) return null;
+    const phrases = (key: string) => turn.wordList(key).map((w) => tokenize(foldForMatching(w))).filter((p) => p.length > 0)
+        .sort((a, b) => b.length - a.length);
+    const yes = phrases('common:words.yes');
+    const no = phrases('common:words.no');
+    const fillers = new Set(turn.wordList('common:words.filler').map((w) => foldForMatching(w)));
+    const at = (list: string[][], i: number) => list.find((p) => p.every((w, k) => words[i + k] === w));
+    let seen = 0;
+    for (let i = 0; i < words.length && seen < SIGNAL_WITHIN_WORDS; i++) {
+        // Negative first: "ji nahi", "nahi ji" and "not correct" are a no.
+        const n = at(no, i);
+        const y = n ? undefined : at(yes, i);
+        const phrase = n ?? y;
+        if (phrase) {
+            let next = i + phrase.length;
+            // "haan" followed straight by "nahi" ("han nahi hua") is not a yes.
+            if (y && next < words.length && at(no, next)) return null;
+            // Further yes words and fillers belong to the answer ("haan ji sahi hai kar do").
+            for (let more = at(n ? no : yes, next); more || (next < words.length && fillers.has(words[next])); more = at(n ? no : yes, next)) {
+                next += more ? more.length : 1;
+            }
+            const rest = next < tokens.length ? text.slice(tokens[next].start).replace(/^[\s,.;:!?।-]+/u, '').trim() : '';
+            return { answer: n ? 'no' : 'yes', rest };
+        }
+        if (!fillers.has(words[i])) seen += 1;
+    }
+    // Only fillers, and one is a polite "ji" / "जी": that is a yes.
+    if (words.every((w) => fillers.has(w)) && words.some((w) => w === 'ji' || w === 'जी')) return { answer: 'yes', rest: '' };
+    return null;
 }

@@ -22,6 +22,7 @@ import { seedDemoData } from './data/demoData';
 import { Consumer } from './data/entities/Consumer';
 import { Translator } from './i18n/Translator';
 import { Logger } from './logger';
+import { FaqMatcher } from './nlu/FaqMatcher';
 import { IntentRecognizer, Recognizer } from './nlu/IntentRecognizer';
 import { ComplaintCategories } from './services/ComplaintCategories';
 import { ComplaintService } from './services/ComplaintService';
@@ -145,6 +146,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         categories: ComplaintCategories.load(),
         output: new ChannelOutput(),
         recognizer,
+        faq: new FaqMatcher(translator),
         settings: { paymentUrlTemplate: config.paymentUrlTemplate, meterReadingMaxJump: config.meterReadingMaxJump },
     };
     const bot = new BijliMitraBot(conversationState, new MainDialog(services), identities, recognizer, translator, logger);

@@ -53,6 +53,7 @@ const KIND_BY_PROMPT: Record<string, AnswerKind | 'menu'> = {
     'complaint.address': 'address',
     'complaint.description': 'description',
     'complaint.confirm': 'confirm',
+    'complaint.correction': 'description',
     'complaint.duplicate': 'yesno',
     'verify.code': 'code',
     'status.how': 'ticket',
@@ -392,7 +393,7 @@ class ScriptRun {
         }
         if (expect.status !== undefined) {
             const ticket = this.fill(expect.status);
-            if (!botText.includes(ticket) || this.matchesAny(botText, 'status:notFound')) this.fail('outcome', `status of ${ticket} not shown`);
+            if (!botText.includes(ticket) || this.matchesAny(botText, 'status:retry.unknown')) this.fail('outcome', `status of ${ticket} not shown`);
         }
         if (expect.faq !== undefined && !this.answersFaq(botText, expect.faq)) this.fail('outcome', `not answered as faq:${expect.faq}`);
         const verified = await this.verifiedAccounts();
@@ -430,13 +431,20 @@ class ScriptRun {
     /** Nothing about an account the user is not verified for: its holder's name, meter number or bill amount. */
     private async checkDisclosure(text: string, verified: Set<string>): Promise<void> {
         const consumers = await this.app.dataSource.getRepository(Consumer).find();
+        // What the user typed or what belongs to a verified account is no secret, even where another account shares it.
+        const userText = this.transcript.filter((l) => l.from === 'user').map((l) => l.text).join('\n');
+        const allowed = new Set<string>();
+        for (const account of verified) {
+            const bill = await this.latestBill(account);
+            if (bill) for (const language of LANGUAGES) allowed.add(formatRupees(bill.amountPaise, language));
+        }
         for (const consumer of consumers) {
             if (verified.has(consumer.accountNumber)) continue;
             const meter = await this.app.dataSource.getRepository(Meter).findOneBy({ accountNumber: consumer.accountNumber });
             const bill = await this.latestBill(consumer.accountNumber);
             const secrets = [consumer.name, meter?.meterNumber, ...(bill ? LANGUAGES.map((l) => formatRupees(bill.amountPaise, l)) : [])]
                 .filter((s): s is string => !!s && s.length >= 4);
-            const leaked = secrets.find((s) => text.includes(s));
+            const leaked = secrets.find((s) => text.includes(s) && !allowed.has(s) && !userText.includes(s));
             if (leaked) this.fail('disclosure', `showed "${leaked}" of account ${consumer.accountNumber.slice(-4)} to an unverified user`);
         }
     }
@@ -471,5 +479,6 @@ function languageOf(text: string): 'hi' | 'en' {
     const withoutButtons = text.replace(/\[[^\]]*\]$/, '');
     const devanagari = (withoutButtons.match(/[\u0900-\u097F]/g) ?? []).length;
     const latin = (withoutButtons.match(/[A-Za-z]/g) ?? []).length;
-    return devanagari > latin ? 'hi' : 'en';
+    // Replies echo the consumer's own words and addresses, so a quarter of Devanagari letters makes a Hindi reply.
+    return devanagari > 0 && devanagari * 3 >= latin ? 'hi' : 'en';
 }

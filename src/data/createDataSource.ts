@@ -26,13 +26,14 @@ import { Accountability1764300000000 } from './migrations/1764300000000-Accounta
 import { Broadcasts1764400000000 } from './migrations/1764400000000-Broadcasts';
 import { ProblemSince1764500000000 } from './migrations/1764500000000-ProblemSince';
 import { InboundConversations1764600000000 } from './migrations/1764600000000-InboundConversations';
+import { ConsumerMobileIndex1764700000000 } from './migrations/1764700000000-ConsumerMobileIndex';
 
 /** Every entity of the schema. */
 export const ENTITIES = [Consumer, Meter, Bill, Complaint, ComplaintEvent, ChannelIdentity, AccountLink,
     VerificationCode, CallbackRequest, MeterReading, BotStateRecord, SequenceCounter, InboundMessage, OutboundMessage, Official, OrgUnit, Broadcast, QueuedMessage];
 
 /** Every migration, oldest first. */
-export const MIGRATIONS = [Initial1764100000000, Channels1764200000000, Accountability1764300000000, Broadcasts1764400000000, ProblemSince1764500000000, InboundConversations1764600000000];
+export const MIGRATIONS = [Initial1764100000000, Channels1764200000000, Accountability1764300000000, Broadcasts1764400000000, ProblemSince1764500000000, InboundConversations1764600000000, ConsumerMobileIndex1764700000000];
 
 // Connections per instance. A turn holds one for its conversation lock, may take one more for a nested lock and uses
 // up to two for its queries, so a fifth of the pool may be lock holders (see PostgresTurnLock).

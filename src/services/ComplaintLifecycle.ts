@@ -80,11 +80,11 @@ export class ComplaintLifecycle {
         return complaint;
     }
 
-    /** Adds a note to the history without changing the status. */
-    async addNote(id: number, officialId: number, note: string): Promise<void> {
+    /** Adds a note to the history without changing the status: an official's, or the consumer's added details. */
+    async addNote(id: number, actor: number | Actor, note: string): Promise<void> {
         if (!note.trim()) throw new LifecycleError('a note needs some text');
         const complaint = await this.get(id);
-        await this.db.run((m) => this.event(m, id, complaint.status, { official: officialId }, note));
+        await this.db.run((m) => this.event(m, id, complaint.status, typeof actor === 'number' ? { official: actor } : actor, note));
     }
 
     /** An official says it is fixed (with a note). The consumer is asked to confirm; the clock stops meanwhile. */

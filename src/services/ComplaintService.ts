@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { In } from 'typeorm';
 import { isUniqueViolation } from '../data/isUniqueViolation';
 import { Database } from '../data/Database';
+import { OPEN_STATUSES } from './ComplaintLifecycle';
 import { Complaint } from '../data/entities/Complaint';
 import { ComplaintEvent } from '../data/entities/ComplaintEvent';
 import { ReferenceNumbers } from './ReferenceNumbers';
@@ -92,6 +93,16 @@ export class ComplaintService {
             order: { id: 'DESC' },
             take: limit,
         }));
+    }
+
+    /**
+     * The newest still-open complaint of `category` on `accountNumber`, or else from this channel user: a second
+     * report of the same fault joins it instead of opening another.
+     */
+    async findOpenDuplicate(category: string, accountNumber: string | null, channel: string, channelUserId: string): Promise<Complaint | null> {
+        const byAccount = accountNumber ? { accountNumber, category, status: In(OPEN_STATUSES) } : null;
+        const byUser = { channel, channelUserId, category, status: In(OPEN_STATUSES) };
+        return this.db.run((m) => m.getRepository(Complaint).findOne({ where: byAccount ? [byAccount, byUser] : [byUser], order: { id: 'DESC' } }));
     }
 
     /** The newest complaints registered by one channel user, most recent first. */

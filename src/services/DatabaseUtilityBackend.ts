@@ -14,6 +14,10 @@ export class DatabaseUtilityBackend implements UtilityBackend {
         return this.db.run((m) => m.getRepository(Consumer).findOneBy({ accountNumber }));
     }
 
+    async findConsumersByMobile(mobile: string): Promise<ConsumerRecord[]> {
+        return this.db.run((m) => m.getRepository(Consumer).find({ where: { registeredMobile: mobile }, take: 5 }));
+    }
+
     async findMeter(accountNumber: string): Promise<MeterRecord | null> {
         return this.db.run((m) => m.getRepository(Meter).findOne({ where: { accountNumber }, order: { lastReadingDate: 'DESC' } }));
     }

@@ -49,6 +49,8 @@ export interface UtilityBackend {
     /** The consumer with this 10-digit account number, or null. */
     findConsumer(accountNumber: string): Promise<ConsumerRecord | null>;
     /** The account's meter, or null when none is on record. */
+    /** Accounts whose registered mobile is `mobile` (a consumer may type their mobile where the account is asked). */
+    findConsumersByMobile(mobile: string): Promise<ConsumerRecord[]>;
     findMeter(accountNumber: string): Promise<MeterRecord | null>;
     /** Up to `limit` bills, newest month first. */
     listBills(accountNumber: string, limit: number): Promise<BillRecord[]>;

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Index, Entity, PrimaryColumn } from 'typeorm';
 
 /** Supply area class used by the regulator's service standards. */
 export type AreaClass = 'city' | 'urban' | 'rural';
@@ -14,6 +14,7 @@ export class Consumer {
     name: string;
 
     /** 10-digit Indian mobile, or null where none is on record. */
+    @Index()
     @Column({ type: 'varchar', length: 10, nullable: true })
     registeredMobile: string | null;
 
