@@ -186,7 +186,7 @@ export class MainDialog extends ComponentDialog {
             if (command) return command;
             // "please talk in English", "english me baat kro": a clear, short language request, with no data in it.
             const r = turn.recognition;
-            const short = text.trim().split(/\s+/).length <= 6 && !/[0-9\u0966-\u096F]/.test(text);
+            const short = text.trim().split(/\s+/).length <= 10 && !/[0-9\u0966-\u096F]/.test(text);
             return short && r.score >= 0.9 && r.intent.startsWith('language.') ? r.intent : null;
         }
         const r = turn.recognition;
@@ -321,8 +321,9 @@ export class MainDialog extends ComponentDialog {
             return step.beginDialog(ComplaintStatusDialog.id, { latest: true, text: r.text } satisfies ComplaintStatusOptions);
         }
         const faq = this.services.faq.match(r.text);
-        const hazard = (intent === 'complaint.line' || intent === 'complaint.transformer') && r.score >= 0.9;
-        if (faq && !hazard && !ticket && (faq.words >= 2 || r.score < FAQ_OVERRULES_BELOW || !isRequest(r))) {
+        // A fault on the network is never mistaken for a question ("transformer se tel tapak raha hai").
+        const hazard = intent === 'complaint.line' || intent === 'complaint.transformer';
+        if (faq && !ticket && (hazard ? faq.words >= 2 : faq.words >= 2 || r.score < FAQ_OVERRULES_BELOW || !isRequest(r))) {
             await step.context.sendActivity(`${turn.t(`faq:topics.${faq.topic}.answer`)}\n\n${turn.t('faq:more')}`);
             return step.endDialog();
         }
@@ -434,15 +435,16 @@ function containsOneOf(phrases: string[], text: string): boolean {
 
 /** Thanks, ok, bye and the like, alone (fillers allowed): answered briefly, with no menu. */
 function isSmallTalk(turn: TurnData, text: string): boolean {
-    const fillers = new Set(turn.wordList('common:words.filler').map((w) => foldForMatching(w)));
-    const words = tokenize(foldForMatching(text)).filter((w) => !fillers.has(w));
-    const phrases = turn.wordList('common:words.smallTalk').map((p) => tokenize(foldForMatching(p)));
+    const words = tokenize(foldForMatching(text));
     if (words.length === 0) return /^[\s\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F]+$/u.test(text) && text.trim() !== '';
-    // The whole message is made of small-talk phrases.
-    const reachable = [true, ...words.map(() => false)];
+    const fillers = new Set(turn.wordList('common:words.filler').map((w) => foldForMatching(w)));
+    const phrases = turn.wordList('common:words.smallTalk').map((p) => tokenize(foldForMatching(p))).filter((p) => p.length > 0);
+    // The whole message is small-talk phrases and fillers, with at least one phrase ("ok thank u", "धन्यवाद भैया").
+    const reach: Array<'no' | 'fillers' | 'phrase'> = [ 'fillers', ...words.map(() => 'no' as const)];
     for (let i = 0; i < words.length; i++) {
-        if (!reachable[i]) continue;
-        for (const p of phrases) if (p.length > 0 && p.every((w, k) => words[i + k] === w)) reachable[i + p.length] = true;
+        if (reach[i] === 'no') continue;
+        for (const p of phrases) if (p.every((w, k) => words[i + k] === w)) reach[i + p.length] = 'phrase';
+        if (fillers.has(words[i]) && reach[i + 1] !== 'phrase') reach[i + 1] = reach[i];
     }
-    return reachable[words.length];
+    return reach[words.length] === 'phrase';
 }

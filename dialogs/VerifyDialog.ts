@@ -29,7 +29,14 @@ export class VerifyDialog extends ComponentDialog {
             if (answer.choice === 'resend') return true;
             // The code may come inside a sentence ("otp 297148 hai", "code is 297 148").
             const digits = toAsciiDigits(answer.text).match(/(?<![0-9])[0-9](?:[\s-]?[0-9]){5}(?![\s-]?[0-9])/)?.[0].replace(/[\s-]/g, '');
-            if (!digits) return { key: 'verify:retry.format' };
+            if (!digits) {
+                // "I don't have that phone": no code will ever come; say how to get the mobile updated instead.
+                if (answer.text.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length >= 3) {
+                    answer.note = 'noPhone';
+                    return true;
+                }
+                return { key: 'verify:retry.format' };
+            }
             const turn = TurnData.of(context);
             const outcome = await this.services.verification.check(turn.identity, String(spec.data?.account), digits);
             answer.note = outcome.kind;
@@ -65,6 +72,10 @@ export class VerifyDialog extends ComponentDialog {
         const answer = step.result as AskAnswer;
         const { t } = TurnData.of(step.context);
         if (answer.choice === 'resend') return step.replaceDialog('verify.flow', step.options);
+        if (answer.note === 'noPhone') {
+            await step.context.sendActivity(t('verify:noPhone'));
+            return step.endDialog(false);
+        }
         if (answer.note === 'verified') {
             await step.context.sendActivity(t('verify:verified'));
             return step.endDialog(true);

@@ -43,8 +43,10 @@ export class FaqMatcher {
         const tokens = tokenize(foldForMatching(text.slice(0, 1000)));
         if (tokens.length === 0) return null;
         const exact = new Set(tokens);
-        const skeletons = new Set(tokens.filter((t) => t.length >= 4).map(skeleton));
-        const has = (word: string) => exact.has(word) || (word.length >= 4 && skeletons.has(skeleton(word)));
+        // Spelling variants count only where the skeleton still says something ("gaon" and "gana" share "gn").
+        const loose = (word: string) => word.length >= 4 && skeleton(word).length >= 3;
+        const skeletons = new Set(tokens.filter(loose).map(skeleton));
+        const has = (word: string) => exact.has(word) || (loose(word) && skeletons.has(skeleton(word)));
         let best: FaqMatch | null = null;
         for (const phrase of this.phrases) {
             if (best && phrase.words.length <= best.words) continue;

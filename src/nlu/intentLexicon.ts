@@ -30,7 +30,7 @@ export const CONCEPTS: Record<string, string[]> = {
     billWrong: ['impossible', 'asambhav', 'असंभव', 'fraud', 'loot', 'लूट', 'commercial', 'कमर्शियल', 'vyavsayik', 'व्यावसायिक', 'mistake', 'galti', 'गलती', 'dobaar', 'दोबार', 'twice', 'jud', 'judd', 'जुड', 'जुडा', 'judkar', 'bina', 'बिना', 'zada', 'jaada', 'surcharge', 'सरचार्ज', 'jyada', 'zyada', 'jada', 'jyda', 'zyda', 'bahut', 'high', 'wrong', 'galat', 'incorrect', 'excess', 'excessive', 'inflated', 'average',
         'anumanit', 'huge', 'dispute', 'ज्यादा', 'जादा', 'गलत', 'बहुत', 'अधिक', 'औसत', 'अनुमानित', 'double', 'dugna', 'दुगना', 'extra'],
     notReceived: ['मिल', 'mil', 'milta', 'मिलता', 'मिली', 'aata', 'आता', 'milra', 'milrha', 'received', 'receive', 'mila', 'mili', 'aaya', 'aya', 'मिला', 'आया', 'generate', 'generated'],
-    amountQuestion: ['share', 'kitna', 'kitni', 'kitne', 'how', 'much', 'amount', 'due', 'latest', 'last', 'current', 'check', 'details', 'detail', 'batao', 'bataye',
+    amountQuestion: ['dikha', 'dikhana', 'दिखा', 'दिखाना', 'दिखाइए', 'dikhaiye', 'share', 'kitna', 'kitni', 'kitne', 'how', 'much', 'amount', 'due', 'latest', 'last', 'current', 'check', 'details', 'detail', 'batao', 'bataye',
         'bataiye', 'dikhao', 'dekhna', 'janna', 'kya', 'what', 'show', 'कितना', 'कितनी', 'बताओ', 'बताइए', 'बताएं', 'दिखाओ', 'देखना', 'जानना', 'क्या', 'राशि', 'बकाया', 'bakaya',
         'arrears', 'baki', 'बाकी', 'mera', 'my', 'मेरा', 'send', 'bhejo', 'भेजो', 'copy', 'pdf', 'view', 'month', 'mahine', 'महीने', 'date', 'tarikh', 'तारीख'],
     pay: ['paid', 'यूपीआई', 'clear', 'chukta', 'pay', 'payment', 'paying', 'bharna', 'bharun', 'bharu', 'bhar', 'bhare', 'jama', 'bhugtan', 'online', 'upi', 'paytm', 'link', 'भुगतान', 'जमा',
