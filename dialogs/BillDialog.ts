@@ -55,7 +55,9 @@ export class BillDialog extends ComponentDialog {
         const latest = bills[0];
         const mode = (step.options as BillDialogOptions)?.mode ?? 'latest';
         if (mode === 'pay') {
-            await step.context.sendActivity(this.payText(step.context, account, latest));
+            // What is to be paid comes with the link, so the consumer sees the amount before paying.
+            const bill = this.billText(step.context, latest, bills.find((b) => b.paid && b.paymentDate));
+            await step.context.sendActivity(`${bill}\n\n${this.payText(step.context, account, latest)}`);
         } else {
             await step.context.sendActivity(this.billText(step.context, latest, bills.find((b) => b.paid && b.paymentDate)));
         }
@@ -105,6 +107,7 @@ export class BillDialog extends ComponentDialog {
             lines.push(turn.t('bill:paidOn', { date: formatDate(bill.paymentDate, language) }));
         } else {
             lines.push(turn.t('bill:notPaid', { total: formatRupees(bill.amountPaise + bill.arrearsPaise, language) }));
+            if (bill.dueDate < indianToday()) lines.push(turn.t('bill:overdue'));
             if (lastPaid?.paymentDate) {
                 lines.push(turn.t('bill:lastPayment', { amount: formatRupees(lastPaid.amountPaise, language), date: formatDate(lastPaid.paymentDate, language) }));
             }
@@ -119,4 +122,9 @@ export class BillDialog extends ComponentDialog {
         if (bill.paid) return turn.t('bill:payNothingDue', { link });
         return turn.t('bill:payLink', { total: formatRupees(bill.amountPaise + bill.arrearsPaise, language), dueDate: formatDate(bill.dueDate, language), link });
     }
+}
+
+/** Today's date in India as `YYYY-MM-DD`, to compare with a bill's due date. */
+function indianToday(now = new Date()): string {
+    return new Date(now.getTime() + 330 * 60_000).toISOString().slice(0, 10);
 }

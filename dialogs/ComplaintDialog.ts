@@ -2,7 +2,8 @@ import { TurnContext } from 'botbuilder';
 import { ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
 import { echoSafe, formatDateTime, maskName } from '../src/i18n/format';
-import { findMobileNumber } from '../src/nlu/extractEntities';
+import { extractEntities, findMobileNumber } from '../src/nlu/extractEntities';
+import { ConsumerRecord } from '../src/services/UtilityBackend';
 import { foldForMatching } from '../src/nlu/normalizeText';
 import { findLocation, GeoPoint } from '../src/bot/findLocation';
 import { AccountDialog, AccountResult } from './AccountDialog';
@@ -73,6 +74,8 @@ export class ComplaintDialog extends ComponentDialog {
             findMobileNumber(answer.text) || saysNone(TurnData.of(context), answer.text) ? true : { key: 'complaint:retry.mobile' }, { freeText: true }));
         this.addDialog(new AskPrompt(ASK_ADDRESS, services.output, async (answer, context) => {
             if (findLocation(context.activity)) return true;
+            // An account number typed here places the complaint better than any address.
+            if (await this.accountIn(answer.text)) return true;
             if (answer.text.length > MAX_ADDRESS) return { key: 'complaint:retry.addressLong', vars: { max: MAX_ADDRESS } };
             // An address names a place: a few letters at least, not just a number.
             return (answer.text.match(/\p{L}/gu) ?? []).length >= 3 && answer.text.replace(/[^\p{L}\p{N}]/gu, '').length >= 5 ? true : { key: 'complaint:retry.address' };
@@ -170,11 +173,7 @@ export class ComplaintDialog extends ComponentDialog {
         const values = this.values(step);
         if (result.kind === 'gaveUp') return sayGaveUp(step);
         const consumer = result.kind === 'account' ? result.consumer : null;
-        values.account = consumer && {
-            number: consumer.accountNumber,
-            maskedName: maskName(consumer.name),
-            area: { subdivision: consumer.subdivision, division: consumer.division, discom: consumer.discom },
-        };
+        values.account = consumer && accountValues(consumer);
         values.contactMobile = null;
         values.address = null;
         const activity = step.context.activity;
@@ -188,6 +187,12 @@ export class ComplaintDialog extends ComponentDialog {
             return step.next();
         }
         return step.prompt(ASK_MOBILE, AskPrompt.options('complaint:askMobile'));
+    }
+
+    /** The consumer whose account number `text` holds, if any. */
+    private async accountIn(text: string): Promise<ConsumerRecord | null> {
+        const account = extractEntities(text, 'hi').find((e) => e.type === 'accountNumber')?.value;
+        return account ? this.services.backend.findConsumer(account) : null;
     }
 
     /** The same fault reported again joins the open complaint: its details are added and its progress is shown. */
@@ -219,7 +224,9 @@ export class ComplaintDialog extends ComponentDialog {
         if (!values.account && answer) {
             const location = findLocation(step.context.activity);
             if (location) values.location = location;
-            values.address = answer.text || null;
+            const consumer = await this.accountIn(answer.text);
+            if (consumer) values.account = accountValues(consumer);
+            else values.address = answer.text || null;
         }
         const options = (step.options ?? {}) as ComplaintDialogOptions;
         const words = (options.text ?? '').split(/\s+/).filter((w) => /[\p{L}]/u.test(w)).length;
@@ -351,4 +358,13 @@ function wordsIn(text: string): number {
 function saysNone(turn: TurnData, text: string): boolean {
     const folded = ` ${foldForMatching(text)} `;
     return turn.wordList('common:words.noAccount').some((w) => folded.includes(` ${foldForMatching(w)} `));
+}
+
+/** What the flow keeps of an account: masked, so conversation state holds nothing personal. */
+function accountValues(consumer: ConsumerRecord): NonNullable<ComplaintValues['account']> {
+    return {
+        number: consumer.accountNumber,
+        maskedName: maskName(consumer.name),
+        area: { subdivision: consumer.subdivision, division: consumer.division, discom: consumer.discom },
+    };
 }

@@ -72,6 +72,8 @@ export class ComplaintStatusDialog extends ComponentDialog {
         if (latest && (options.latest || (options.text && asksWhen(TurnData.of(step.context), options.text)))) {
             return step.next({ text: latest.ticket, choice: 'ticket' } satisfies AskAnswer);
         }
+        // Someone who registered complaints here is shown them rather than asked how to find them.
+        if (latest || (await this.hasAny(step.context))) return step.next({ text: '', choice: 'mine' } satisfies AskAnswer);
         const choices: AskChoice[] = [
             { value: 'ticket', label: { key: 'status:byTicket' } },
             { value: 'mine', label: { key: 'status:mine' }, synonymsKey: 'status:words.mine' },
@@ -141,6 +143,10 @@ export class ComplaintStatusDialog extends ComponentDialog {
         if (!complaint.accountNumber) return false;
         const accounts = await this.services.identities.verifiedAccounts(TurnData.of(step.context).identity.id);
         return accounts.includes(complaint.accountNumber);
+    }
+
+    private async hasAny(context: TurnContext): Promise<boolean> {
+        return (await this.services.complaints.listForChannelUser(context.activity.channelId, context.activity.from.id, 1)).length > 0;
     }
 
     /** The newest open complaint registered from this chat or on an account the user verified. */

@@ -53,6 +53,10 @@ const MENU_ATTEMPTS = 1000;
 const INTERRUPT_SCORE = 0.7;
 const INTERRUPT_SCORE_LONG = 0.9;
 const INTERRUPT_MAX_WORDS = 4;
+// A language request long enough to be lowered by the recognizer's length rule is still one.
+const LANGUAGE_REQUEST_SCORE = 0.75;
+// Below this a recognition is the statistical model's guess, not a rule's.
+const GUESS_SCORE = 0.6;
 // An everyday question of one phrase word gives way to a recognized request at least this sure.
 const FAQ_OVERRULES_BELOW = 0.86;
 
@@ -186,8 +190,8 @@ export class MainDialog extends ComponentDialog {
             if (command) return command;
             // "please talk in English", "english me baat kro": a clear, short language request, with no data in it.
             const r = turn.recognition;
-            const short = text.trim().split(/\s+/).length <= 10 && !/[0-9\u0966-\u096F]/.test(text);
-            return short && r.score >= 0.9 && r.intent.startsWith('language.') ? r.intent : null;
+            const short = text.trim().split(/\s+/).length <= 12 && !/[0-9\u0966-\u096F]/.test(text);
+            return short && r.score >= LANGUAGE_REQUEST_SCORE && r.intent.startsWith('language.') ? r.intent : null;
         }
         const r = turn.recognition;
         const words = text.trim().split(/\s+/).length;
@@ -327,9 +331,14 @@ export class MainDialog extends ComponentDialog {
             await step.context.sendActivity(`${turn.t(`faq:topics.${faq.topic}.answer`)}\n\n${turn.t('faq:more')}`);
             return step.endDialog();
         }
-        if (!isRequest(r) && isSmallTalk(turn, r.text)) {
+        // "ok pls do it fast" after a status: an acknowledgement, not a request the model half-guessed.
+        if ((!isRequest(r) || r.score <= GUESS_SCORE) && (isSmallTalk(turn, r.text) || (r.score <= GUESS_SCORE && startsWithSmallTalk(turn, r.text)))) {
             await step.context.sendActivity(turn.t('common:smallTalkReply'));
             return step.endDialog();
+        }
+        // "खाता … में शिकायत करनी है": a complaint whose kind is not said yet, whatever the model guessed.
+        if (r.score <= GUESS_SCORE && !intent.startsWith('complaint.') && containsOneOf(turn.wordList('common:words.complaint'), r.text)) {
+            return this.startComplaint(step, r, true);
         }
         switch (intent) {
             case 'complaint.status':
@@ -425,6 +434,12 @@ function startsWithOneOf(phrases: string[], text: string): boolean {
         const phrase = foldForMatching(p);
         return firstClause === phrase || (phrase.includes(' ') && firstClause.startsWith(`${phrase} `) && firstClause.split(' ').length <= phrase.split(' ').length + 1);
     });
+}
+
+/** Whether `text` opens with a small-talk word ("ok", "thanks", "theek hai") followed by more. */
+function startsWithSmallTalk(turn: TurnData, text: string): boolean {
+    const first = tokenize(foldForMatching(text))[0];
+    return !!first && turn.wordList('common:words.smallTalk').some((p) => foldForMatching(p) === first);
 }
 
 /** Whether one of `phrases` occurs in `text` as whole words. */

@@ -146,6 +146,8 @@ export const RULES: IntentRule[] = [
     { intent: 'complaint.status', all: ['complaintWord', 'followUp', 'pastRef'], weight: 0.92 },
     { intent: 'complaint.status', all: ['complaintWord', 'followUp'], weight: 0.86 },
     { intent: 'complaint.status', all: ['complaintWord', 'mine'], weight: 0.7 },
+    // "ticket no fir se batana", "complaint number kya hai": the number of a complaint made earlier.
+    { intent: 'complaint.status', all: ['complaintWord', 'phoneNumber'], weight: 0.75, unless: ['office'] },
     { intent: 'complaint.status', all: ['status'], weight: 0.5 },
     { intent: 'bill.query', all: ['bill', 'pay', 'dueDate'], weight: 0.91 },
     { intent: 'bill.query', all: ['bill', 'dueDate'], weight: 0.85 },
