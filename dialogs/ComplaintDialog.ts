@@ -39,6 +39,8 @@ interface ComplaintValues {
     description: string;
     /** Platform references of photos sent during the flow. */
     photos?: string[];
+    /** The consumer already said no to the summary once. */
+    saidNo?: boolean;
     /** Which question the review step is waiting on. */
     awaiting?: 'confirm' | 'correction';
 }
@@ -281,6 +283,13 @@ export class ComplaintDialog extends ComponentDialog {
             if (answer.rest && wordsIn(answer.rest) >= 2) this.addDetails(values, answer.rest);
             return this.save(step);
         }
+        // "nahi chhodo, thik ho gaya", or a second no: the consumer does not want it registered.
+        const turn = TurnData.of(step.context);
+        if (answer.choice === 'no' && (values.saidNo || saysCancel(turn, answer.rest ?? ''))) {
+            await step.context.sendActivity(turn.t('complaint:notSaved'));
+            return step.endDialog();
+        }
+        if (answer.choice === 'no') values.saidNo = true;
         if (answer.choice === 'no' && !(answer.rest && wordsIn(answer.rest) >= 2)) {
             values.awaiting = 'correction';
             return step.prompt(ASK_CORRECTION, AskPrompt.options('complaint:askCorrection'));
@@ -352,6 +361,12 @@ export class ComplaintDialog extends ComponentDialog {
 /** Words with letters in `text`. */
 function wordsIn(text: string): number {
     return text.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length;
+}
+
+/** A cancel phrase (common:words.cancel) anywhere in `text`: "chhodo, thik ho gaya", "forget it". */
+function saysCancel(turn: TurnData, text: string): boolean {
+    const folded = ` ${foldForMatching(text)} `;
+    return turn.wordList('common:words.cancel').some((w) => folded.includes(` ${foldForMatching(w)} `));
 }
 
 /** "I don't have one" in any reply language (common:words.noAccount), anywhere in the text. */

@@ -152,7 +152,7 @@ export class MainDialog extends ComponentDialog {
                 return dc.beginDialog(FLOW, { subscription } satisfies MainDialogOptions);
             }
         }
-        const intent = this.interruptionIn(dc, activity.text);
+        const intent = await this.interruptionIn(dc, activity.text);
         switch (intent) {
             case 'cancel':
                 await dc.cancelAllDialogs();
@@ -180,7 +180,7 @@ export class MainDialog extends ComponentDialog {
      * The interruption `text` asks for, if any. At a free-text prompt (address, mobile, reading…) only an exact
      * command word counts; at a button prompt a confident recognition does, unless the text is one of its buttons.
      */
-    private interruptionIn(dc: DialogContext, text: string): Intent | null {
+    private async interruptionIn(dc: DialogContext, text: string): Promise<Intent | null> {
         const turn = TurnData.of(dc.context);
         const pending = AskPrompt.pending(dc);
         // "rehne do bhai, light aa gayi", "forget it, voltage is ok now": a cancel that opens the message counts anywhere.
@@ -188,6 +188,11 @@ export class MainDialog extends ComponentDialog {
         if (pending?.prompt.settings.freeText) {
             const command = COMMAND_WORDS.find(([key]) => saidOneOf(turn.wordList(key), text))?.[1] ?? null;
             if (command) return command;
+            // "please talk in English. My account number is 1234567890": switch, and let the question take the number.
+            if (/[0-9\u0966-\u096F]/.test(text) && turn.recognition.intent.startsWith('language.') && turn.recognition.score >= LANGUAGE_REQUEST_SCORE) {
+                await this.switchLanguage(dc, turn.recognition.intent === 'language.hi' ? 'hi' : 'en');
+                return null;
+            }
             // "please talk in English", "english me baat kro": a clear, short language request, with no data in it.
             const r = turn.recognition;
             const short = text.trim().split(/\s+/).length <= 12 && !/[0-9\u0966-\u096F]/.test(text);
@@ -327,7 +332,9 @@ export class MainDialog extends ComponentDialog {
         const faq = this.services.faq.match(r.text);
         // A fault on the network is never mistaken for a question ("transformer se tel tapak raha hai").
         const hazard = intent === 'complaint.line' || intent === 'complaint.transformer';
-        if (faq && !ticket && (hazard ? faq.words >= 2 : faq.words >= 2 || r.score < FAQ_OVERRULES_BELOW || !isRequest(r))) {
+        // With an account number the consumer wants something done on that account ("8041573269 uska bill batao").
+        const specific = !!ticket || (!!account && isRequest(r));
+        if (faq && !specific && (hazard ? faq.words >= 2 : faq.words >= 2 || r.score < FAQ_OVERRULES_BELOW || !isRequest(r))) {
             await step.context.sendActivity(`${turn.t(`faq:topics.${faq.topic}.answer`)}\n\n${turn.t('faq:more')}`);
             return step.endDialog();
         }
@@ -337,7 +344,7 @@ export class MainDialog extends ComponentDialog {
             return step.endDialog();
         }
         // "खाता … में शिकायत करनी है": a complaint whose kind is not said yet, whatever the model guessed.
-        if (r.score <= GUESS_SCORE && !intent.startsWith('complaint.') && containsOneOf(turn.wordList('common:words.complaint'), r.text)) {
+        if (r.score <= GUESS_SCORE && (intent === 'complaint.status' || !intent.startsWith('complaint.')) && containsOneOf(turn.wordList('common:words.complaint'), r.text)) {
             return this.startComplaint(step, r, true);
         }
         switch (intent) {
@@ -426,14 +433,16 @@ function saidOneOf(words: string[], text: string): boolean {
     return folded !== '' && words.some((w) => foldForMatching(w) === folded);
 }
 
-/** Whether `text` begins with one of `phrases` as a whole clause ("rehne do bhai, ..." / "forget it, ..."). */
+/**
+ * Whether one of the first two clauses of `text` is one of `phrases`, or starts with a phrase of two words or more
+ * followed by at most one word: "rehne do bhai, ...", "ruko... rehne do abhi", "forget it, voltage is ok now".
+ */
 function startsWithOneOf(phrases: string[], text: string): boolean {
-    const firstClause = foldForMatching(text.split(/[,.!?।;:\n]/u)[0] ?? '').replace(/[^\p{L}\p{M}\p{N} ]/gu, '').trim();
-    if (firstClause === '') return false;
-    return phrases.some((p) => {
+    const clauses = text.split(/[,.!?।;:\n]+/u).map((c) => foldForMatching(c).replace(/[^\p{L}\p{M}\p{N} ]/gu, '').trim()).filter(Boolean).slice(0, 2);
+    return clauses.some((clause) => phrases.some((p) => {
         const phrase = foldForMatching(p);
-        return firstClause === phrase || (phrase.includes(' ') && firstClause.startsWith(`${phrase} `) && firstClause.split(' ').length <= phrase.split(' ').length + 1);
-    });
+        return clause === phrase || (phrase.includes(' ') && clause.startsWith(`${phrase} `) && clause.split(' ').length <= phrase.split(' ').length + 1);
+    }));
 }
 
 /** Whether `text` opens with a small-talk word ("ok", "thanks", "theek hai") followed by more. */

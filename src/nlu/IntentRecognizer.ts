@@ -160,12 +160,15 @@ function requestedLanguage(tokens: string[], conceptsAt: Array<Set<string>>, lan
     let lastNamed: 'language.hi' | 'language.en' = 'language.en';
     for (let i = 0; i < tokens.length; i++) lastNamed = named(i) ?? lastNamed;
     const step = language === 'en' ? 1 : -1;
-    for (let i = 0; i < tokens.length; i++) {
-        const cue = conceptsAt[i].has('difficulty') || (i > 0 && ['cant', 'dont'].includes(tokens[i - 1] + tokens[i]));
-        if (!cue) continue;
-        for (let j = i + step, n = 0; j >= 0 && j < tokens.length && n < NEAR; j += step, n++) {
-            const troubled = named(j);
-            if (troubled) return troubled === 'language.hi' ? 'language.en' : 'language.hi';
+    // "my english is not so good" puts the language first in English too: the other direction is tried second.
+    for (const direction of [step, -step]) {
+        for (let i = 0; i < tokens.length; i++) {
+            const cue = conceptsAt[i].has('difficulty') || (i > 0 && ['cant', 'dont'].includes(tokens[i - 1] + tokens[i]));
+            if (!cue) continue;
+            for (let j = i + direction, n = 0; j >= 0 && j < tokens.length && n < NEAR; j += direction, n++) {
+                const troubled = named(j);
+                if (troubled) return troubled === 'language.hi' ? 'language.en' : 'language.hi';
+            }
         }
     }
     return lastNamed;

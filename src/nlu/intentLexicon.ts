@@ -57,6 +57,8 @@ export const CONCEPTS: Record<string, string[]> = {
     mine: ['my', 'meri', 'mere', 'mera', 'मेरी', 'मेरे', 'मेरा', 'hamari', 'hamare', 'हमारी', 'हमारे'],
     want: ['chahiye', 'chaiye', 'चाहिए', 'want', 'need', 'bhejna', 'bhejo', 'भेजो', 'bhejte', 'भेजते'],
     balance: ['balance', 'बैलेंस', 'bailens', 'balence'],
+    /** Past tense of making a complaint: "ki thi", "kiya tha", "की थी", "lodged". */
+    madeBefore: ['thi', 'tha', 'थी', 'था', 'lodged', 'registered', 'filed', 'kari', 'kri', 'karayi', 'karai', 'karwai', 'करवाई', 'कराई', 'darj'],
     pastRef: ['last', 'previous', 'pichli', 'pichhli', 'पिछली', 'पिछला', 'thi', 'थी', 'kitni', 'कितनी', 'old', 'purani'],
     dueDate: ['date', 'tarikh', 'तारीख', 'डेट', 'kab', 'kb', 'कब', 'deadline', 'antim', 'अंतिम', 'when'],
     dues: ['bakaya', 'बकाया', 'outstanding', 'dues', 'arrears', 'baki', 'बाकी', 'baaki'],
@@ -128,6 +130,8 @@ export const RULES: IntentRule[] = [
     { intent: 'complaint.no_supply', all: ['supplyWord', 'gone'], weight: 0.84, unless: ['notElectric'] },
     { intent: 'complaint.no_supply', all: ['supplyWord'], weight: 0.5, unless: ['notElectric'] },
     { intent: 'complaint.meter', all: ['meter', 'faulty'], weight: 0.9 },
+    // "meter ki complaint karni hai": a complaint about the meter, though no fault is named yet.
+    { intent: 'complaint.meter', all: ['meter', 'complaintWord'], weight: 0.8 },
     { intent: 'complaint.meter', all: ['recharge', 'notCredited'], weight: 0.89, unless: ['notOurs'] },
     { intent: 'complaint.meter', all: ['meter', 'display', 'absent'], weight: 0.9 },
     { intent: 'complaint.meter', all: ['reading', 'billWrong'], weight: 0.87 },
@@ -145,6 +149,8 @@ export const RULES: IntentRule[] = [
     // "kal complain ki thi, uska kya hua": a complaint made earlier, asked after, outranks the fault it names.
     { intent: 'complaint.status', all: ['complaintWord', 'followUp', 'pastRef'], weight: 0.92 },
     { intent: 'complaint.status', all: ['complaintWord', 'followUp'], weight: 0.86 },
+    // "light ki complaint kri thi", "शिकायत की थी मैंने": a complaint made before.
+    { intent: 'complaint.status', all: ['complaintWord', 'madeBefore'], weight: 0.85 },
     { intent: 'complaint.status', all: ['complaintWord', 'mine'], weight: 0.7 },
     // "ticket no fir se batana", "complaint number kya hai": the number of a complaint made earlier.
     { intent: 'complaint.status', all: ['complaintWord', 'phoneNumber'], weight: 0.75, unless: ['office'] },
@@ -178,7 +184,8 @@ export const RULES: IntentRule[] = [
     { intent: 'unsubscribe', all: ['optOut'], weight: 0.9 },
     // "messages nahi chahiye" / "don't want messages"; a bare "sms nahi aaya" is not an opt-out.
     { intent: 'unsubscribe', all: ['unsubscribe', 'absent', 'want'], weight: 0.86 },
-    { intent: 'agent', all: ['agent', 'talk'], weight: 0.9 },
+    // Asking for a person outranks the problem they want to talk about ("officer se baat karwa do, bill galat hai").
+    { intent: 'agent', all: ['agent', 'talk'], weight: 0.93 },
     { intent: 'agent', all: ['agent'], weight: 0.75 },
     { intent: 'agent', all: ['office', 'phoneNumber'], weight: 0.9 },
     { intent: 'agent', all: ['office', 'talk'], weight: 0.88 },
