@@ -73,16 +73,18 @@ export class AccountDialog extends ComponentDialog {
             if (consumer) return { kind: 'account', consumer };
             const mobile = parseMobileNumber(parsed.value);
             if (mobile) {
-                // A registered mobile leads to its account only when it is the one account on that mobile.
+                // A registered mobile leads to its account only when it is the one account on that mobile; an unknown
+                // number is taken for a mobile only when the consumer says so ("mera mobile 98…"), else it may be a
+                // mistyped account.
                 const owners = await this.services.backend.findConsumersByMobile(mobile);
-                return owners.length === 1 ? { kind: 'account', consumer: owners[0] } : { kind: 'none', mobile };
+                if (owners.length === 1) return { kind: 'account', consumer: owners[0] };
+                if (owners.length > 1 || turn.mentions('common:words.mobile', text)) return { kind: 'none', mobile };
             }
             return { kind: 'retry', retry: { key: 'common:account.unknown', vars: { account: maskDigits(parsed.value) } } };
         }
         const digits = toAsciiDigits(text).match(/[0-9][0-9 -]{4,}[0-9]/)?.[0];
         if (digits) return { kind: 'retry', retry: { key: 'common:account.invalid.length' } };
-        const folded = ` ${foldForMatching(text)} `;
-        if (turn.wordList('common:words.noAccount').some((w) => folded.includes(` ${foldForMatching(w)} `))) return { kind: 'none' };
+        if (saysNoAccount(turn, text)) return { kind: 'none' };
         return { kind: 'retry', retry: { key: 'common:account.invalid.letters' } };
     }
 
@@ -136,4 +138,9 @@ export class AccountDialog extends ComponentDialog {
         if (read.kind === 'none') return step.endDialog((options.allowNoAccount ? read : { kind: 'gaveUp' }) satisfies AccountResult);
         return step.endDialog({ kind: 'gaveUp' } satisfies AccountResult);
     }
+}
+
+/** "I don't have it", "pata nahi", "नहीं पता"… (common:words.noAccount) anywhere in `text`. */
+export function saysNoAccount(turn: TurnData, text: string): boolean {
+    return turn.mentions('common:words.noAccount', text);
 }

@@ -6,7 +6,7 @@ import { extractEntities, findMobileNumber } from '../src/nlu/extractEntities';
 import { ConsumerRecord } from '../src/services/UtilityBackend';
 import { foldForMatching } from '../src/nlu/normalizeText';
 import { findLocation, GeoPoint } from '../src/bot/findLocation';
-import { AccountDialog, AccountResult } from './AccountDialog';
+import { AccountDialog, AccountResult, saysNoAccount } from './AccountDialog';
 import { AskAnswer, AskPrompt } from './AskPrompt';
 import { sayGaveUp } from './sayGaveUp';
 import { DialogServices } from './DialogServices';
@@ -73,7 +73,7 @@ export class ComplaintDialog extends ComponentDialog {
         super(ComplaintDialog.id);
         this.addDialog(new AskPrompt(ASK_CATEGORY, services.output));
         this.addDialog(new AskPrompt(ASK_MOBILE, services.output, async (answer, context) =>
-            findMobileNumber(answer.text) || saysNone(TurnData.of(context), answer.text) ? true : { key: 'complaint:retry.mobile' }, { freeText: true }));
+            findMobileNumber(answer.text) || saysNoAccount(TurnData.of(context), answer.text) ? true : { key: 'complaint:retry.mobile' }, { freeText: true }));
         this.addDialog(new AskPrompt(ASK_ADDRESS, services.output, async (answer, context) => {
             if (findLocation(context.activity)) return true;
             // An account number typed here places the complaint better than any address.
@@ -91,6 +91,7 @@ export class ComplaintDialog extends ComponentDialog {
         this.addDialog(new AskPrompt(ASK_CONFIRM, services.output, async (answer) => {
             if (answer.choice) return true;
             // Not a yes or no but more details ("aur meter bhi jal gaya hai"): they are added, then asked again.
+            if (answer.text.length > MAX_DESCRIPTION) return { key: 'complaint:retry.descriptionLong', vars: { max: MAX_DESCRIPTION } };
             return wordsIn(answer.text) >= 2 ? true : { key: 'complaint:retry.confirm' };
         }));
         this.addDialog(new AskPrompt(ASK_CORRECTION, services.output, async (answer) =>
@@ -285,7 +286,7 @@ export class ComplaintDialog extends ComponentDialog {
         }
         // "nahi chhodo, thik ho gaya", or a second no: the consumer does not want it registered.
         const turn = TurnData.of(step.context);
-        if (answer.choice === 'no' && (values.saidNo || saysCancel(turn, answer.rest ?? ''))) {
+        if (answer.choice === 'no' && (values.saidNo || turn.mentions('common:words.cancel', answer.rest ?? ''))) {
             await step.context.sendActivity(turn.t('complaint:notSaved'));
             return step.endDialog();
         }
@@ -361,18 +362,6 @@ export class ComplaintDialog extends ComponentDialog {
 /** Words with letters in `text`. */
 function wordsIn(text: string): number {
     return text.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length;
-}
-
-/** A cancel phrase (common:words.cancel) anywhere in `text`: "chhodo, thik ho gaya", "forget it". */
-function saysCancel(turn: TurnData, text: string): boolean {
-    const folded = ` ${foldForMatching(text)} `;
-    return turn.wordList('common:words.cancel').some((w) => folded.includes(` ${foldForMatching(w)} `));
-}
-
-/** "I don't have one" in any reply language (common:words.noAccount), anywhere in the text. */
-function saysNone(turn: TurnData, text: string): boolean {
-    const folded = ` ${foldForMatching(text)} `;
-    return turn.wordList('common:words.noAccount').some((w) => folded.includes(` ${foldForMatching(w)} `));
 }
 
 /** What the flow keeps of an account: masked, so conversation state holds nothing personal. */

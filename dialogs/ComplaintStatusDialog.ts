@@ -7,7 +7,6 @@ import { ComplaintWithHistory } from '../src/services/ComplaintService';
 import { AskAnswer, AskChoice, AskPrompt } from './AskPrompt';
 import { yesNoChoices } from './yesNo';
 import { LifecycleError, OPEN_STATUSES } from '../src/services/ComplaintLifecycle';
-import { foldForMatching } from '../src/nlu/normalizeText';
 import { complaintProgress } from './complaintProgress';
 import { Complaint } from '../src/data/entities/Complaint';
 import { sayGaveUp } from './sayGaveUp';
@@ -25,8 +24,7 @@ export interface ComplaintStatusOptions {
 
 /** Whether `text` asks by when ("kab tak", "when will", "कब तक"): locale list status:words.when, anywhere. */
 export function asksWhen(turn: TurnData, text: string): boolean {
-    const folded = ` ${foldForMatching(text)} `;
-    return turn.wordList('status:words.when').some((w) => folded.includes(` ${foldForMatching(w)} `));
+    return turn.mentions('status:words.when', text);
 }
 
 const ASK_HOW = 'status.how';

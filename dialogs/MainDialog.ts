@@ -344,7 +344,7 @@ export class MainDialog extends ComponentDialog {
             return step.endDialog();
         }
         // "खाता … में शिकायत करनी है": a complaint whose kind is not said yet, whatever the model guessed.
-        if (r.score <= GUESS_SCORE && (intent === 'complaint.status' || !intent.startsWith('complaint.')) && containsOneOf(turn.wordList('common:words.complaint'), r.text)) {
+        if (r.score <= GUESS_SCORE && (intent === 'complaint.status' || !intent.startsWith('complaint.')) && turn.mentions('common:words.complaint', r.text)) {
             return this.startComplaint(step, r, true);
         }
         switch (intent) {
@@ -389,7 +389,7 @@ export class MainDialog extends ComponentDialog {
             text: askCategory ? undefined : r.text,
             accountNumber: r.entities.find((e) => e.type === 'accountNumber')?.value,
             safetyWarned: (step.values as MainValues).safetyWarned,
-            forceNew: containsOneOf(TurnData.of(step.context).wordList('common:words.newComplaint'), r.text),
+            forceNew: TurnData.of(step.context).mentions('common:words.newComplaint', r.text),
         };
         return step.beginDialog(ComplaintDialog.id, options);
     }
@@ -449,12 +449,6 @@ function startsWithOneOf(phrases: string[], text: string): boolean {
 function startsWithSmallTalk(turn: TurnData, text: string): boolean {
     const first = tokenize(foldForMatching(text))[0];
     return !!first && turn.wordList('common:words.smallTalk').some((p) => foldForMatching(p) === first);
-}
-
-/** Whether one of `phrases` occurs in `text` as whole words. */
-function containsOneOf(phrases: string[], text: string): boolean {
-    const folded = ` ${foldForMatching(text)} `;
-    return phrases.some((p) => folded.includes(` ${foldForMatching(p)} `));
 }
 
 /** Thanks, ok, bye and the like, alone (fillers allowed): answered briefly, with no menu. */

@@ -4,6 +4,7 @@ import { toAsciiDigits } from '../src/nlu/normalizeText';
 import { AskAnswer, AskPrompt } from './AskPrompt';
 import { DialogServices } from './DialogServices';
 import { sayGaveUp } from './sayGaveUp';
+import { saysNoAccount } from './AccountDialog';
 
 /** Options of {@link VerifyDialog}. */
 export interface VerifyDialogOptions {
@@ -31,7 +32,7 @@ export class VerifyDialog extends ComponentDialog {
             const digits = toAsciiDigits(answer.text).match(/(?<![0-9])[0-9](?:[\s-]?[0-9]){5}(?![\s-]?[0-9])/)?.[0].replace(/[\s-]/g, '');
             if (!digits) {
                 // "I don't have that phone": no code will ever come; say how to get the mobile updated instead.
-                if (answer.text.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length >= 3) {
+                if (saysNoAccount(TurnData.of(context), answer.text)) {
                     answer.note = 'noPhone';
                     return true;
                 }

@@ -3,6 +3,7 @@ import { ChannelIdentity } from '../data/entities/ChannelIdentity';
 import { formatDate, formatDateTime } from '../i18n/format';
 import { Language, LANGUAGES, TranslateFn, Translator } from '../i18n/Translator';
 import { Recognition } from '../nlu/IntentRecognizer';
+import { foldForMatching } from '../nlu/normalizeText';
 
 const TURN_DATA = Symbol('bijliMitra.turn');
 
@@ -72,6 +73,18 @@ export class TurnData {
         return this.allLanguages().flatMap((t) => {
             const value = t(key, { returnObjects: true }) as unknown;
             return Array.isArray(value) ? value.map(String) : [];
+        });
+    }
+
+    /**
+     * Whether a phrase of the word list at `key` occurs in `text` as whole words, in any reply language ("pata
+     * nahi" in "account number pata nahi bhai"). Matching is on folded text, so spelling of case and nukta do not matter.
+     */
+    mentions(key: string, text: string): boolean {
+        const folded = ` ${foldForMatching(text).replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ')} `;
+        return this.wordList(key).some((phrase) => {
+            const words = foldForMatching(phrase).replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ').trim();
+            return words !== '' && folded.includes(` ${words} `);
         });
     }
 

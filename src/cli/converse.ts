@@ -47,6 +47,6 @@ export async function runConverse(args: string[], output: NodeJS.WritableStream 
         return 1;
     }
     const evaluation = await evaluateConversations(chosen);
-    output.write(json ? JSON.stringify(evaluation, null, 2) + '\n' : formatConversationEvaluation(evaluation, transcripts || !!only));
+    output.write(json ? JSON.stringify(evaluation, null, 2) + '\n' : formatConversationEvaluation(evaluation, only ? 'all' : transcripts));
     return bad > 0 ? 1 : 0;
 }

@@ -63,8 +63,8 @@ export function summarise(outcomes: ConversationOutcome[]): ConversationEvaluati
 
 const percent = (r: SuccessRate) => `${(r.rate * 100).toFixed(1)} % (${r.succeeded}/${r.total})`;
 
-/** A readable report; with `transcripts`, every failed conversation's transcript too. */
-export function formatConversationEvaluation(e: ConversationEvaluation, transcripts = false): string {
+/** A readable report; with `transcripts`, every failed conversation's transcript too (`all`: every conversation's). */
+export function formatConversationEvaluation(e: ConversationEvaluation, transcripts: boolean | 'all' = false): string {
     const lines = [`Conversations that succeeded: ${percent(e.overall)}`, '', 'By language:'];
     for (const [lang, r] of Object.entries(e.byLanguage)) lines.push(`  ${lang.padEnd(8)} ${percent(r)}`);
     lines.push('', 'By topic:');
@@ -73,10 +73,10 @@ export function formatConversationEvaluation(e: ConversationEvaluation, transcri
     const classes = Object.entries(e.byFailureClass).sort(([, a], [, b]) => (b ?? 0) - (a ?? 0));
     if (classes.length === 0) lines.push('  none');
     for (const [name, n] of classes) lines.push(`  ${name.padEnd(20)} ${n}`);
-    const failed = e.outcomes.filter((o) => !o.success);
-    if (failed.length > 0) lines.push('', 'Failed conversations:');
-    for (const o of failed) {
-        lines.push(`  ${o.id} [${o.lang}, ${o.topic}]`);
+    const shown = e.outcomes.filter((o) => !o.success || transcripts === 'all');
+    if (shown.length > 0) lines.push('', transcripts === 'all' ? 'Conversations:' : 'Failed conversations:');
+    for (const o of shown) {
+        lines.push(`  ${o.id} [${o.lang}, ${o.topic}]${o.success ? ' succeeded' : ''}`);
         for (const f of o.failures) lines.push(`    ${f.class}: ${f.detail.split('\n')[0]}`);
         if (transcripts) {
             for (const l of o.transcript) lines.push(`      ${l.from === 'user' ? 'USER' : 'BOT '}${l.asks ? ` (${l.asks})` : ''}: ${l.text.replace(/\n+/g, ' ⏎ ')}`);
