@@ -32,7 +32,8 @@ export class VerifyDialog extends ComponentDialog {
             const digits = toAsciiDigits(answer.text).match(/(?<![0-9])[0-9](?:[\s-]?[0-9]){5}(?![\s-]?[0-9])/)?.[0].replace(/[\s-]/g, '');
             if (!digits) {
                 // "I don't have that phone": no code will ever come; say how to get the mobile updated instead.
-                if (saysNoAccount(TurnData.of(context), answer.text)) {
+                const turn = TurnData.of(context);
+                if (saysNoAccount(turn, answer.text) || turn.mentions('verify:words.notReceived', answer.text)) {
                     answer.note = 'noPhone';
                     return true;
                 }
