@@ -62,6 +62,11 @@ export interface AskPromptSettings {
      * answer, not a request.
      */
     freeText?: boolean;
+    /**
+     * A yes/no question whose yes cannot be undone ("is it fixed?" closes the complaint): a yes that the rest of
+     * the message contradicts is asked again.
+     */
+    strictYes?: boolean;
 }
 
 /**
@@ -113,7 +118,7 @@ export class AskPrompt extends Prompt<AskAnswer> {
         const spec = options.validations as AskSpec;
         const choices = spec.choices ?? [];
         if (isYesNo(choices)) {
-            const reading = readYesNo(TurnData.of(context), text);
+            const reading = readYesNo(TurnData.of(context), text, { strictYes: this.settings.strictYes });
             const number = matchButton(TurnData.of(context), text, choices);
             if (reading) return { succeeded: true, value: { text, choice: reading.answer, rest: reading.rest } };
             return { succeeded: true, value: { text, choice: number } };
@@ -129,7 +134,7 @@ export class AskPrompt extends Prompt<AskAnswer> {
         const pending = AskPrompt.pending(dc);
         if (!pending?.spec.choices?.length) return false;
         const turn = TurnData.of(dc.context);
-        if (isYesNo(pending.spec.choices) && readYesNo(turn, text)) return true;
+        if (isYesNo(pending.spec.choices) && readYesNo(turn, text, { strictYes: pending.prompt.settings.strictYes })) return true;
         return pending.prompt.matchButton(turn, text, pending.spec.choices) !== null;
     }
 

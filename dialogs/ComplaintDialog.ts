@@ -13,7 +13,7 @@ import { DialogServices } from './DialogServices';
 import { FlowResult } from './FlowResult';
 import { complaintProgress } from './complaintProgress';
 import { Complaint } from '../src/data/entities/Complaint';
-import { yesNoChoices } from './yesNo';
+import { readYesNo, yesNoChoices } from './yesNo';
 
 /** Options of {@link ComplaintDialog}. */
 export interface ComplaintDialogOptions {
@@ -277,6 +277,9 @@ export class ComplaintDialog extends ComponentDialog {
         const values = this.values(step);
         if (answer.gaveUp) return this.confirmGaveUp(step);
         if (values.awaiting === 'correction') {
+            // A second plain no, where the change was asked: the consumer does not want it registered.
+            const again = readYesNo(TurnData.of(step.context), answer.text);
+            if (again?.answer === 'no' && !again.rest) return this.notSaved(step);
             this.addDetails(values, answer.text);
             return this.askToConfirm(step);
         }
@@ -286,10 +289,7 @@ export class ComplaintDialog extends ComponentDialog {
         }
         // "nahi chhodo, thik ho gaya", or a second no: the consumer does not want it registered.
         const turn = TurnData.of(step.context);
-        if (answer.choice === 'no' && (values.saidNo || turn.mentions('common:words.cancel', answer.rest ?? ''))) {
-            await step.context.sendActivity(turn.t('complaint:notSaved'));
-            return step.endDialog();
-        }
+        if (answer.choice === 'no' && (values.saidNo || turn.mentions('common:words.cancel', answer.rest ?? ''))) return this.notSaved(step);
         if (answer.choice === 'no') values.saidNo = true;
         if (answer.choice === 'no' && !(answer.rest && wordsIn(answer.rest) >= 2)) {
             values.awaiting = 'correction';
@@ -304,6 +304,11 @@ export class ComplaintDialog extends ComponentDialog {
         const added = text.trim();
         if (added === '') return;
         values.description = `${values.description}\n${added}`.slice(0, MAX_DESCRIPTION);
+    }
+
+    private async notSaved(step: WaterfallStepContext) {
+        await step.context.sendActivity(TurnData.of(step.context).t('complaint:notSaved'));
+        return step.endDialog();
     }
 
     private async reviewedTooOften(step: WaterfallStepContext) {

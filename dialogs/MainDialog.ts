@@ -104,7 +104,7 @@ export class MainDialog extends ComponentDialog {
         this.addDialog(new AskPrompt(ASK_MENU, services.output, async (answer, context) =>
             answer.choice || TurnData.of(context).recognition.intent !== 'none' || services.faq.match(answer.text) || isSmallTalk(TurnData.of(context), answer.text)
                 ? true : { key: 'common:retry.menu' }));
-        this.addDialog(new AskPrompt(ASK_FIXED, services.output));
+        this.addDialog(new AskPrompt(ASK_FIXED, services.output, undefined, { strictYes: true }));
         this.addDialog(new WaterfallDialog(FLOW, [
             this.ensureLanguage.bind(this),
             this.route.bind(this),

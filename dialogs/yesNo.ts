@@ -24,9 +24,10 @@ const SIGNAL_WITHIN_WORDS = 3;
  * Reads yes or no from a reply the way a person would: polite and compound forms ("ha ji", "जी हाँ, सही है", "yes
  * please go ahead", "theek hai register karo"), misspellings in the word lists, and a sentence after the answer. The
  * first yes or no word (within the first few words, fillers such as "ji", "sir", "bhaiya" skipped) decides; "ji"
- * before a no is politeness, not a yes. Word lists live in `locales/` (common:words.yes, .no, .filler).
+ * before a no is politeness, not a yes. With `strictYes`, a yes that the rest contradicts ("yes, but no light") is
+ * unclear. Word lists live in `locales/` (common:words.yes, .no, .filler).
  */
-export function readYesNo(turn: TurnData, text: string): YesNoReading | null {
+export function readYesNo(turn: TurnData, text: string, options: { strictYes?: boolean } = {}): YesNoReading | null {
     const tokens = [...text.matchAll(/[\p{L}\p{M}]+|[0-9\u0966-\u096F]+/gu)].map((m) => ({ word: foldForMatching(m[0]), start: m.index ?? 0 }));
     const words = tokens.map((t) => t.word);
     if (words.length === 0) return null;
@@ -50,6 +51,8 @@ export function readYesNo(turn: TurnData, text: string): YesNoReading | null {
             for (let more = at(n ? no : yes, next); more || (next < words.length && fillers.has(words[next])); more = at(n ? no : yes, next)) {
                 next += more ? more.length : 1;
             }
+            // Where a yes closes something for good ("is it fixed?"), a no anywhere after it makes the reply unclear.
+            if (y && options.strictYes && words.slice(next).some((_, k) => at(no, next + k))) return null;
             const rest = next < tokens.length ? text.slice(tokens[next].start).replace(/^[\s,.;:!?।-]+/u, '').trim() : '';
             return { answer: n ? 'no' : 'yes', rest };
         }

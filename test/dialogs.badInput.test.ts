@@ -124,7 +124,9 @@ const STAGES: Stage[] = [
     {
         prompt: 'ticket number',
         reach: async (ctx) => {
-            const saved = await last(ctx.user, [SAY[ctx.language].complaint, LUCKNOW.account, SAY[ctx.language].yes]);
+            // Registered by someone else: a user with complaints of their own is shown them without this question.
+            const other = await startUser(ctx.bot, ctx.language);
+            const saved = await last(other, [SAY[ctx.language].complaint, LUCKNOW.account, SAY[ctx.language].yes]);
             ctx.ticket = ticketIn(saved) ?? undefined;
             assert.ok(ctx.ticket, saved);
             return last(ctx.user, [SAY[ctx.language].status, '1']);

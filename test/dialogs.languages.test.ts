@@ -21,7 +21,7 @@ describe('dialogs in English, Devanagari Hindi and romanised Hindi', () => {
     }
 
     /** Confirms, checks the saved reply and the single complaint row; returns the row. */
-    async function confirmAndCheckSaved(user: TestConversation, yes: string, savedFragment: RegExp, expected: { category: string; description: string }) {
+    async function confirmAndCheckSaved(user: TestConversation, yes: string, savedFragment: RegExp, expected: { category: string; description: string; account?: string | null }) {
         const saved = await user.say(yes);
         assert.match(joined(saved), savedFragment);
         const ticket = ticketIn(joined(saved));
@@ -31,7 +31,7 @@ describe('dialogs in English, Devanagari Hindi and romanised Hindi', () => {
         const [row] = rows;
         assert.equal(row.ticket, ticket);
         assert.match(row.ticket, TICKET_FORMAT);
-        assert.equal(row.accountNumber, LUCKNOW.account);
+        assert.equal(row.accountNumber, expected.account === undefined ? LUCKNOW.account : expected.account);
         assert.equal(row.category, expected.category);
         assert.equal(row.description, expected.description);
         assert.equal(row.status, 'assigned', 'the JE of the subdivision owns it at once');
@@ -92,8 +92,10 @@ describe('dialogs in English, Devanagari Hindi and romanised Hindi', () => {
             const user = bot.conversation();
             const first = await user.say('तार टूट कर सड़क पर गिरा है');
             assert.match(first[0], /सबसे पहले सुरक्षा/);
-            await user.say(LUCKNOW.account);
-            await confirmAndCheckSaved(user, 'हां', /दर्ज हो गई/, { category: 'line', description: 'तार टूट कर सड़क पर गिरा है' });
+            // The place is asked (the no-account path), not an account.
+            // An address that names the subdivision places the complaint with its JE, as an account would.
+            await sayAll(user, ['9876543210', 'हनुमान मंदिर के पास, Vibhuti Khand, लखनऊ']);
+            await confirmAndCheckSaved(user, 'हां', /दर्ज हो गई/, { category: 'line', description: 'तार टूट कर सड़क पर गिरा है', account: null });
         });
     });
 
@@ -128,11 +130,12 @@ describe('dialogs in English, Devanagari Hindi and romanised Hindi', () => {
             });
         }
 
-        it('"नहीं" at the confirmation saves nothing', async () => {
+        it('"नहीं" at the confirmation asks what to change; a second "नहीं" saves nothing', async () => {
             const user = bot.conversation();
             await sayAll(user, ['बिजली नहीं आ रही है', LUCKNOW.account]);
-            const reply = await user.say('नहीं');
-            assert.match(joined(reply), /शिकायत दर्ज नहीं की गई/);
+            assert.match(joined(await user.say('नहीं')), /क्या बदलना है\?/);
+            assert.equal((await complaints(bot)).length, 0);
+            assert.match(joined(await user.say('नहीं')), /शिकायत दर्ज नहीं की गई/);
             assert.equal((await complaints(bot)).length, 0);
         });
     });

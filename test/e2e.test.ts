@@ -73,7 +73,8 @@ describe('end to end over HTTP, as the Bot Framework Emulator does', () => {
         try {
             await emulator.start();
             await emulator.say('English');
-            await emulator.say('no power since morning in our street');
+            // Another fault than the first test's outage on this account, which would join that open complaint.
+            await emulator.say('low voltage since morning in our street');
             await emulator.say('1234567890');
             const saved = (await emulator.say('yes')).join('\n');
             const ticket = saved.match(/C[0-9]{4}-[0-9]{4,}/)![0];

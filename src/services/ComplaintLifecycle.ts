@@ -56,7 +56,9 @@ export class ComplaintLifecycle {
         const consumer = complaint.accountNumber ? await this.backend.findConsumer(complaint.accountNumber) : null;
         const areaClass = consumer?.areaClass ?? 'urban';
         const dueAt = this.standards.dueAt(complaint.category, areaClass, complaint.createdAt);
-        const owner = consumer ? await this.directory.ownerFor(consumer, 'JE') : null;
+        // Without an account, the subdivision the consumer named in the address or description takes it.
+        const area = consumer ?? (await this.directory.subdivisionNamedIn(`${complaint.address ?? ''} ${complaint.description}`));
+        const owner = area ? await this.directory.ownerFor(area, 'JE') : null;
         const updated = await this.db.transaction(async (m) => {
             await m.getRepository(Complaint).update({ id: complaint.id }, {
                 dueAt,

@@ -3,6 +3,7 @@ import { Database } from '../data/Database';
 import { Consumer } from '../data/entities/Consumer';
 import { Official, OfficialLevel } from '../data/entities/Official';
 import { OrgUnit, OrgUnitKind } from '../data/entities/OrgUnit';
+import { foldForMatching } from '../nlu/normalizeText';
 import { hashPassword, verifyPassword } from './passwords';
 
 /** Where a consumer is served: the names of their discom, division and subdivision, as on the consumer record. */
@@ -63,6 +64,24 @@ export class OfficialDirectory {
             if (unitName === null) return null;
             return m.getRepository(Official).findOne({ where: { discom: area.discom, level, unitName, active: true }, order: { id: 'ASC' } });
         });
+    }
+
+    /**
+     * The subdivision a complaint without an account names in its address or description ("near the tank, Vibhuti
+     * Khand, Lucknow"), so the complaint reaches that subdivision's JE. The longest name found wins; two different
+     * subdivisions of that length (the same name in two discoms) place nothing.
+     */
+    async subdivisionNamedIn(text: string): Promise<ServiceArea | null> {
+        const folded = ` ${foldForMatching(text).replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ')} `;
+        if (folded.trim() === '') return null;
+        const units = await this.db.run((m) => m.getRepository(OrgUnit).find({ where: { kind: 'subdivision' }, select: { discom: true, name: true, parentName: true } }));
+        const named = units
+            .map((u) => ({ unit: u, name: foldForMatching(u.name).replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ').trim() }))
+            .filter(({ name }) => name.length >= 3 && folded.includes(` ${name} `))
+            .sort((a, b) => b.name.length - a.name.length);
+        if (named.length === 0 || (named.length > 1 && named[1].name.length === named[0].name.length)) return null;
+        const { unit } = named[0];
+        return { discom: unit.discom, subdivision: unit.name, division: unit.parentName ?? '' };
     }
 
     /** The official with this sign-in name (case-insensitive), active or not. */
