@@ -151,7 +151,7 @@ async function startConsole(options: { secureCookies?: boolean; databaseUrl?: st
     /** Registers a complaint as the bot does, at the clock's time, and starts its SLA clock. */
     async function register(account: string | null, category = 'no_supply', description = 'No light since morning'): Promise<Complaint> {
         const complaint = await app.services.complaints.register({
-            accountNumber: account, category, description, address: account ? null : 'Near the water tank, Vibhuti Khand', contactMobile: account ? null : '9876543210',
+            accountNumber: account, category, description, address: account ? null : 'Near the water tank, Sector 9', contactMobile: account ? null : '9876543210',
             channel: 'test', channelUserId: `u-${Math.random()}`, sourceActivityKey: null,
         });
         await bot.dataSource.getRepository(Complaint).update({ id: complaint.id }, { createdAt: clock.now() });
@@ -325,7 +325,17 @@ describe('officials\' console over HTTP', () => {
             assert.equal(vibhuti.assignedOfficialId, (await f.official('je.vibhutikhand')).id);
             assert.equal(viraj.assignedOfficialId, (await f.official('je.virajkhand')).id);
             assert.equal(kapoorthala.assignedOfficialId, null, 'Kapoorthala has no JE in the demo data');
-            assert.equal(noAccount.assignedOfficialId, null);
+            assert.equal(noAccount.assignedOfficialId, null, 'its address names no subdivision');
+        });
+
+        it('gives a complaint without an account to the JE of the subdivision its address names', async () => {
+            const complaint = await f.app.services.complaints.register({
+                accountNumber: null, category: 'line', description: 'Wire hanging low', address: 'Near the water tank, Vibhuti Khand, Lucknow',
+                contactMobile: '9876543210', channel: 'test', channelUserId: 'passer-by', sourceActivityKey: null,
+            });
+            const started = await f.app.lifecycle.start(complaint);
+            assert.equal(started.assignedOfficialId, (await f.official('je.vibhutikhand')).id);
+            assert.equal(started.status, 'assigned');
         });
 
         it('shows a JE only the complaints of their own subdivision', async () => {

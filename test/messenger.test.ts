@@ -532,7 +532,7 @@ describe('Messenger adapter on the real bot', () => {
             const kept = await say(psid, attachmentEvent(psid, location));
             assert.match(texts(kept), /लोकेशन आपकी शिकायत में जोड़ दी गई है/);
             assert.match(texts(kept), /खाता नंबर/, 'the open question is asked again');
-            await say(psid, textEvent(psid, '1234567890'));
+            await say(psid, textEvent(psid, '3692581470'));
             assert.match(texts(await say(psid, quickReplyEvent(psid, 'हाँ'))), /C[0-9]{4}-[0-9]{4,}/);
             const [complaint] = await bot.dataSource.getRepository(Complaint).findBy({ channelUserId: psid });
             assert.equal(complaint.latitude, 26.8467);

@@ -1,3 +1,4 @@
+import { DEMO_CONSUMERS } from '../src/data/demoData';
 import { strict as assert } from 'assert';
 import { createEmulatorAdapter } from '../adapters/emulator/createEmulatorAdapter';
 import { ChannelStore } from '../adapters/shared/ChannelStore';
@@ -23,6 +24,9 @@ import { testConfig, TestBot } from './support/TestBot';
 const SECRET = 'scale-app-secret';
 const PHONE_ID = '100000000077';
 const COMPLAINT = ['मेरे घर में सुबह से बिजली नहीं है', '1234567890', 'हाँ'];
+/** The same complaint on a user's own account: one outage on one account from several users would join one complaint. */
+const ACCOUNTS = DEMO_CONSUMERS.map((c) => c.accountNumber);
+const complaintOn = (i: number) => [COMPLAINT[0], ACCOUNTS[i % ACCOUNTS.length], COMPLAINT[2]];
 
 function whatsAppConfig(apiUrl: string): Partial<AppConfig> {
     return { whatsapp: { appSecret: SECRET, verifyToken: 'verify', accessToken: 'WA-TOKEN', phoneNumberId: PHONE_ID, apiUrl, maxMessagesPerSecond: 1000, template: null } };
@@ -109,9 +113,9 @@ describe('two instances on one PostgreSQL database', function () {
     it('runs every message once and registers one complaint per user when each webhook reaches both instances at once', async () => {
         const users = Array.from({ length: 12 }, (_, i) => `9198000${String(i).padStart(5, '0')}`);
         const turnsBefore = (await turnsCounted(a.app, 'whatsapp')) + (await turnsCounted(b.app, 'whatsapp'));
-        for (const [step, text] of COMPLAINT.entries()) {
-            await Promise.all(users.map(async (waId) => {
-                const body = whatsAppText(PHONE_ID, waId, text, { id: `wamid.twice.${waId}.${step}` });
+        for (const step of COMPLAINT.keys()) {
+            await Promise.all(users.map(async (waId, i) => {
+                const body = whatsAppText(PHONE_ID, waId, complaintOn(i)[step], { id: `wamid.twice.${waId}.${step}` });
                 const statuses = await Promise.all([post(a, body), post(b, body)]);
                 assert.deepEqual(statuses, [200, 200], 'both instances acknowledge; one of them records it');
             }));
@@ -129,17 +133,17 @@ describe('two instances on one PostgreSQL database', function () {
 
     it('keeps a conversation in order when its messages arrive at different instances', async () => {
         const users = Array.from({ length: 10 }, (_, i) => `9198100${String(i).padStart(5, '0')}`);
-        await Promise.all(users.map(async (waId) => {
+        await Promise.all(users.map(async (waId, i) => {
             // Each message goes to the other instance, right after the previous one was acknowledged.
-            for (const [step, text] of COMPLAINT.entries()) {
+            for (const [step, text] of complaintOn(i).entries()) {
                 assert.equal(await post(step % 2 === 0 ? a : b, whatsAppText(PHONE_ID, waId, text, { id: `wamid.order.${waId}.${step}` })), 200);
             }
         }));
         await idleBoth();
-        for (const waId of users) {
+        for (const [i, waId] of users.entries()) {
             const [complaint] = await first.dataSource.getRepository(Complaint).findBy({ channelUserId: waId });
             assert.ok(complaint, `${waId}: the complaint was registered, so the three messages ran in the order sent`);
-            assert.equal(complaint.accountNumber, '1234567890');
+            assert.equal(complaint.accountNumber, ACCOUNTS[i]);
             assert.equal(complaint.category, 'no_supply');
         }
     });
@@ -181,8 +185,8 @@ describe('faults on one instance', function () {
         bot = await TestBot.create({ config: { ...whatsAppConfig(api.url), platformTimeoutMs: 400 } });
         instance = await serve(bot.app);
         const users = Array.from({ length: 10 }, (_, i) => `9198200${String(i).padStart(5, '0')}`);
-        for (const [step, text] of COMPLAINT.entries()) {
-            await Promise.all(users.map((waId) => post(instance, whatsAppText(PHONE_ID, waId, text, { id: `wamid.flaky.${waId}.${step}` }))));
+        for (const step of COMPLAINT.keys()) {
+            await Promise.all(users.map((waId, i) => post(instance, whatsAppText(PHONE_ID, waId, complaintOn(i)[step], { id: `wamid.flaky.${waId}.${step}` }))));
             await instance.adapter.idle();
         }
         const failedFirst = [...attempts.values()].filter((count) => count > 1).length;

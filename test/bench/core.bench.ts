@@ -12,6 +12,7 @@ import * as path from 'path';
 import Sqlite from 'better-sqlite3';
 import { ActivityTypes, TestAdapter } from 'botbuilder';
 import { CsvImporter } from '../../src/data/CsvImporter';
+import { Consumer } from '../../src/data/entities/Consumer';
 import { openDatabase } from '../../src/data/createDataSource';
 import { IntentRecognizer } from '../../src/nlu/IntentRecognizer';
 import { foldForMatching, tokenize } from '../../src/nlu/normalizeText';
@@ -81,11 +82,16 @@ function benchRecognizer(): void {
 
 async function benchTurns(conversations: number): Promise<void> {
     const bot = await TestBot.create();
-    const script = ['English', 'no power since morning in our street', '1234567890', 'yes', 'status', 'My complaints'];
+    const script = ['English', 'no power since morning in our street', '{account}', 'yes', 'status', 'My complaints'];
+    // Each conversation on its own account, copied from the first demo consumer: the same outage on one account from
+    // many users would join one complaint and measure a shorter flow.
+    const template = (await bot.dataSource.getRepository(Consumer).findOneByOrFail({ accountNumber: '1234567890' }));
+    const accounts = Array.from({ length: conversations }, (_, i) => String(5_200_000_000 + i));
+    await bot.dataSource.getRepository(Consumer).insert(accounts.map((accountNumber) => ({ ...template, accountNumber, registeredMobile: null })));
     let start = process.hrtime.bigint();
     for (let i = 0; i < conversations; i++) {
         const user = bot.conversation({ userId: `bench-${i}` });
-        for (const line of script) await user.say(line);
+        for (const line of script) await user.say(line.replace('{account}', accounts[i]));
     }
     const ours = seconds(start);
     await bot.close();
