@@ -159,15 +159,21 @@ export class ComplaintDialog extends ComponentDialog {
 
     private async safetyThenAccount(step: WaterfallStepContext) {
         const answer = step.result as AskAnswer;
-        const { t } = TurnData.of(step.context);
+        const turn = TurnData.of(step.context);
         if (answer.gaveUp || !answer.choice) return sayGaveUp(step);
         const values = this.values(step);
         values.category = answer.choice;
         const options = (step.options ?? {}) as ComplaintDialogOptions;
-        const hazard = this.services.categories.byId(answer.choice)?.hazard;
-        if (hazard && !options.safetyWarned) await step.context.sendActivity(t('complaint:safetyWarning'));
-        // A hazard is reported by whoever sees it, often a passer-by: its place matters, not an account.
-        if (hazard && !options.accountNumber) return step.next({ kind: 'none' } satisfies AccountResult);
+        // A wire or pole is always a danger; a transformer or meter is one when the words say so ("chingari", "dhuan").
+        const hazard = this.services.categories.byId(answer.choice)?.hazard === true;
+        const advice = `safety.${answer.choice}`;
+        const hasAdvice = turn.t(`complaint:${advice}`) !== advice;
+        const danger = hazard || (hasAdvice && turn.mentions('complaint:words.danger', options.text ?? ''));
+        if (danger && !options.safetyWarned) await step.context.sendActivity(turn.t(hazard ? 'complaint:safetyWarning' : `complaint:${advice}`));
+        // A danger on the network (a wire, a burning transformer) is reported by whoever sees it, often a passer-by:
+        // its place matters, not an account. A burning meter is at the consumer's own home, so the account is asked.
+        const onTheNetwork = hazard || answer.choice === 'transformer';
+        if (danger && onTheNetwork && !options.accountNumber) return step.next({ kind: 'none' } satisfies AccountResult);
         return step.beginDialog(AccountDialog.id, { allowNoAccount: true, prefill: options.accountNumber });
     }
 
@@ -355,7 +361,7 @@ export class ComplaintDialog extends ComponentDialog {
         })];
         if (started.dueAt) {
             lines.push(turn.t(limit.status === 'unknown' ? 'complaint:dueByTarget' : 'complaint:dueBy', {
-                hours: limit.hours,
+                duration: duration(turn, limit.hours),
                 time: formatDateTime(started.dueAt, language),
             }));
         }
@@ -376,4 +382,10 @@ function accountValues(consumer: ConsumerRecord): NonNullable<ComplaintValues['a
         maskedName: maskName(consumer.name),
         area: { subdivision: consumer.subdivision, division: consumer.division, discom: consumer.discom },
     };
+}
+
+/** A time limit as people say it: whole days as days ("7 दिन", not "168 घंटे"), else hours. */
+function duration(turn: TurnData, hours: number): string {
+    if (hours >= 24 && hours % 24 === 0) return hours === 24 ? turn.t('complaint:duration.day') : turn.t('complaint:duration.days', { count: hours / 24 });
+    return hours === 1 ? turn.t('complaint:duration.hour') : turn.t('complaint:duration.hours', { count: hours });
 }

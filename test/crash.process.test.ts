@@ -1,3 +1,4 @@
+import { DEMO_CONSUMERS } from '../src/data/demoData';
 import { strict as assert } from 'assert';
 import Sqlite from 'better-sqlite3';
 import * as fs from 'fs';
@@ -12,6 +13,8 @@ import { freshPostgresSchema } from './support/postgres';
 const SECRET = 'crash-app-secret';
 const PHONE_ID = '100000000088';
 const COMPLAINT = ['मेरे घर में सुबह से बिजली नहीं है', '1234567890', 'हाँ'];
+/** The complaint on a user's own account: one outage on one account from several users would join one complaint. */
+const complaintOn = (i: number) => [COMPLAINT[0], DEMO_CONSUMERS[i % DEMO_CONSUMERS.length].accountNumber, COMPLAINT[2]];
 
 /** Counts rows with one SQL query on either database. */
 type Count = (sql: string) => Promise<number>;
@@ -111,8 +114,8 @@ for (const kind of ['SQLite', 'PostgreSQL'] as const) {
             let killed: Promise<void> | undefined;
             let waitingAtKill = 0;
             const killAt = Math.floor((users.length * COMPLAINT.length) / 2);
-            await Promise.all(users.map(async (waId) => {
-                for (const [step, text] of COMPLAINT.entries()) {
+            await Promise.all(users.map(async (waId, i) => {
+                for (const [step, text] of complaintOn(i).entries()) {
                     await deliver(() => bot!, whatsAppText(PHONE_ID, waId, text, { id: `wamid.crash.${waId}.${step}` }));
                     acknowledged += 1;
                     if (acknowledged === killAt) {

@@ -105,12 +105,12 @@ describe('dialog flows', () => {
             const user = await englishUser(bot);
             const categories = await user.sayFull('1');
             assert.match(categories[0].text!, /What is the problem\?/);
-            assert.deepEqual(buttonsOf(categories), ['No electricity', 'Low/fluctuating voltage', 'Transformer fault',
+            assert.deepEqual(buttonsOf(categories), ['No electricity', 'Voltage problem', 'Transformer fault',
                 'Wire broken/pole fallen', 'Meter problem', 'Billing problem']);
             assert.match(joined(await user.say('2')), /10-digit account number/);
             assert.match(joined(await user.say(LUCKNOW.account)), /describe the problem in a few words/);
             const confirm = await user.say('fans slow down every evening');
-            assert.match(joined(confirm), /Problem: Low\/fluctuating voltage/);
+            assert.match(joined(confirm), /Problem: Voltage problem/);
             assert.match(joined(confirm), /Details: fans slow down every evening/);
             await user.say('yes');
             const [row] = await complaints(bot);

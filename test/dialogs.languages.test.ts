@@ -62,7 +62,7 @@ describe('dialogs in English, Devanagari Hindi and romanised Hindi', () => {
             assert.doesNotMatch(joined(first), /choose your language/i, 'no language question');
             assert.match(joined(first), /10 अंकों का खाता नंबर/);
             const confirm = await user.say(LUCKNOW.account);
-            assert.match(joined(confirm), /समस्या: कम या ऊपर-नीचे वोल्टेज/);
+            assert.match(joined(confirm), /समस्या: वोल्टेज की समस्या/);
             assert.match(joined(confirm), /क्या मैं इसे दर्ज कर दूँ\?/);
             await confirmAndCheckSaved(user, 'हाँ', /आपकी शिकायत दर्ज हो गई है/, { category: 'voltage', description: text });
             assertAllHindi(transcriptText(user));

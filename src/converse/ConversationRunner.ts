@@ -434,9 +434,13 @@ class ScriptRun {
         // What the user typed or what belongs to a verified account is no secret, even where another account shares it.
         const userText = this.transcript.filter((l) => l.from === 'user').map((l) => l.text).join('\n');
         const allowed = new Set<string>();
+        // Every amount shown for a verified account (bills, arrears, totals, payments) may equal another account's bill.
         for (const account of verified) {
-            const bill = await this.latestBill(account);
-            if (bill) for (const language of LANGUAGES) allowed.add(formatRupees(bill.amountPaise, language));
+            for (const bill of await this.app.dataSource.getRepository(Bill).findBy({ accountNumber: account })) {
+                for (const paise of [bill.amountPaise, bill.arrearsPaise, bill.amountPaise + bill.arrearsPaise]) {
+                    for (const language of LANGUAGES) allowed.add(formatRupees(paise, language));
+                }
+            }
         }
         for (const consumer of consumers) {
             if (verified.has(consumer.accountNumber)) continue;
