@@ -49,8 +49,8 @@ export class AccountDialog extends ComponentDialog {
             if (!/[0-9\u0966-\u096F]{4}/.test(answer.text)) return { key: 'common:retry.pickOne', vars: { count: spec.choices?.length ?? 2 } };
             return validate(answer, context);
         }));
-        this.addDialog(new AskPrompt(ASK_NUMBER, services.output, validate, { freeText: true }));
-        this.addDialog(new AskPrompt(ASK_NUMBER_OR_NONE, services.output, validate, { freeText: true }));
+        this.addDialog(new AskPrompt(ASK_NUMBER, services.output, validate, { freeText: true, numeric: true }));
+        this.addDialog(new AskPrompt(ASK_NUMBER_OR_NONE, services.output, validate, { freeText: true, numeric: true }));
         this.addDialog(new WaterfallDialog('account.flow', [
             this.offerLinked.bind(this),
             this.askNumber.bind(this),

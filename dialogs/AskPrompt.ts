@@ -67,6 +67,11 @@ export interface AskPromptSettings {
      * the message contradicts is asked again.
      */
     strictYes?: boolean;
+    /**
+     * The answer is a number (an account, a ticket, a code, a reading): a message without digits that clearly asks
+     * for something else ("mera bill batao" at the account question) is taken up instead of refused as a bad number.
+     */
+    numeric?: boolean;
 }
 
 /**

@@ -51,7 +51,7 @@ export class ComplaintStatusDialog extends ComponentDialog {
             const ticket = ticketIn(answer.text);
             if (!ticket) return { key: 'status:retry.format' };
             return (await this.services.complaints.findByTicket(ticket)) ? true : { key: 'status:retry.unknown', vars: { ticket } };
-        }, { freeText: true }));
+        }, { freeText: true, numeric: true }));
         this.addDialog(new AskPrompt(ASK_FIXED, services.output, undefined, { strictYes: true }));
         this.addDialog(new WaterfallDialog('status.flow', [this.how.bind(this), this.ticket.bind(this), this.show.bind(this), this.confirmFixed.bind(this)]));
         this.addDialog(new WaterfallDialog(ASK_TICKET_AGAIN, [

@@ -5,6 +5,7 @@ import { Language } from '../src/i18n/Translator';
 import { Intent, Recognition } from '../src/nlu/IntentRecognizer';
 import { foldForMatching, tokenize } from '../src/nlu/normalizeText';
 import { findLocation } from '../src/bot/findLocation';
+import { saysNoAccount } from './AccountDialog';
 import { AskAnswer, AskChoice, AskPrompt } from './AskPrompt';
 import { BillDialog } from './BillDialog';
 import { ComplaintDialog, ComplaintDialogOptions } from './ComplaintDialog';
@@ -53,6 +54,8 @@ const MENU_ATTEMPTS = 1000;
 const INTERRUPT_SCORE = 0.7;
 const INTERRUPT_SCORE_LONG = 0.9;
 const INTERRUPT_MAX_WORDS = 4;
+// A request typed at a number question is taken up when the recognizer is this sure of it.
+const NEW_REQUEST_SCORE = 0.8;
 // A language request long enough to be lowered by the recognizer's length rule is still one.
 const LANGUAGE_REQUEST_SCORE = 0.75;
 // Below this a recognition is the statistical model's guess, not a rule's.
@@ -153,6 +156,10 @@ export class MainDialog extends ComponentDialog {
             }
         }
         const intent = await this.interruptionIn(dc, activity.text);
+        if (!intent) {
+            const taken = await this.takeUpAtNumberQuestion(dc, activity.text);
+            if (taken) return taken;
+        }
         switch (intent) {
             case 'cancel':
                 await dc.cancelAllDialogs();
@@ -174,6 +181,40 @@ export class MainDialog extends ComponentDialog {
             default:
                 return null;
         }
+    }
+
+    /**
+     * A number question (account, ticket, code, reading) cannot be answered without digits: an everyday question typed
+     * there is answered and the question asked again, and a clear request for another flow ("mera bill batao" while a
+     * complaint asks the account) starts that flow, instead of "an account number has only digits".
+     */
+    private async takeUpAtNumberQuestion(dc: DialogContext, text: string): Promise<DialogTurnResult | null> {
+        const pending = AskPrompt.pending(dc);
+        if (!pending?.prompt.settings.numeric || /[0-9\u0966-\u096F]/.test(text)) return null;
+        const turn = TurnData.of(dc.context);
+        // "I don't have it, the bill is with my father" answers the question; it asks for nothing else.
+        if (saysNoAccount(turn, text) || turn.mentions('verify:words.notReceived', text)) return null;
+        const faq = this.services.faq.match(text);
+        if (faq && faq.words >= 2) {
+            await dc.context.sendActivity(turn.t(`faq:topics.${faq.topic}.answer`));
+            await dc.repromptDialog();
+            return { status: DialogTurnStatus.waiting };
+        }
+        const r = turn.recognition;
+        if (!isRequest(r) || r.score < NEW_REQUEST_SCORE || this.flowOf(dc) === flowFor(r.intent)) return null;
+        await dc.cancelAllDialogs();
+        return dc.beginDialog(FLOW, { intent: r.intent } satisfies MainDialogOptions);
+    }
+
+    /** The flow under way in `dc` (its dialog id), or null. */
+    private flowOf(dc: DialogContext): string | null {
+        let inner: DialogContext | undefined = dc;
+        const ids: string[] = [];
+        while (inner) {
+            ids.push(...inner.stack.map((i) => i.id));
+            inner = inner.child;
+        }
+        return FLOWS.find((id) => ids.includes(id)) ?? null;
     }
 
     /**
@@ -426,6 +467,20 @@ export class MainDialog extends ComponentDialog {
         turn.useLanguage(language);
         await dc.context.sendActivity(turn.t('common:languageSet'));
     }
+}
+
+/** The flows a request can start, outermost first, for telling a new request from the one under way. */
+const FLOWS = [ComplaintDialog.id, ComplaintStatusDialog.id, BillDialog.id, MeterReadingDialog.id, MeterDialog.id, HandoffDialog.id];
+
+/** The flow an intent starts. */
+function flowFor(intent: Intent): string | null {
+    if (intent === 'complaint.status') return ComplaintStatusDialog.id;
+    if (intent.startsWith('complaint.')) return ComplaintDialog.id;
+    if (intent.startsWith('bill.')) return BillDialog.id;
+    if (intent === 'meter.reading') return MeterReadingDialog.id;
+    if (intent === 'meter.info') return MeterDialog.id;
+    if (intent === 'agent') return HandoffDialog.id;
+    return null;
 }
 
 function saidOneOf(words: string[], text: string): boolean {

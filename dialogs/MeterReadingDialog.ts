@@ -50,7 +50,7 @@ export class MeterReadingDialog extends ComponentDialog {
             if (reading < last) return { key: 'meter:retry.belowLast', vars: { last } };
             if (reading - last > this.services.settings.meterReadingMaxJump) return { key: 'meter:retry.tooHigh', vars: { last } };
             return true;
-        }, { freeText: true }));
+        }, { freeText: true, numeric: true }));
         this.addDialog(new AskPrompt(ASK_CONFIRM, services.output));
         this.addDialog(new WaterfallDialog('reading.flow', [
             async (step: WaterfallStepContext) => {

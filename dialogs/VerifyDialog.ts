@@ -43,7 +43,7 @@ export class VerifyDialog extends ComponentDialog {
             const outcome = await this.services.verification.check(turn.identity, String(spec.data?.account), digits);
             answer.note = outcome.kind;
             return outcome.kind === 'wrong' ? { key: 'verify:retry.wrong', vars: { count: outcome.attemptsLeft } } : true;
-        }, { freeText: true }));
+        }, { freeText: true, numeric: true }));
         this.addDialog(new WaterfallDialog('verify.flow', [this.start.bind(this), this.afterCode.bind(this)]));
         this.initialDialogId = 'verify.flow';
     }

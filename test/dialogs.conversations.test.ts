@@ -117,6 +117,26 @@ describe('conversations that succeed', () => {
         });
     });
 
+    describe('a new request typed at a number question', () => {
+        it('"show my bill" at the complaint\'s account question starts the bill instead of refusing it as a bad number', async () => {
+            const user = await englishUser(bot);
+            await user.say('no power since morning in our street');
+            const replies = await user.sayFull('please show my bill');
+            assert.doesNotMatch(joined(replies.map((r) => r.text ?? '')), /only digits/);
+            assert.match(replies[0].text ?? '', /it is printed on your electricity bill/, 'the bill flow asks its own question');
+            assert.equal(replies[0].suggestedActions?.actions?.length ?? 0, 0, 'without the complaint\'s "I don\'t have it"');
+        });
+
+        it('an everyday question at the account question is answered and the question asked again', async () => {
+            const user = bot.conversation();
+            await user.say('bijli nahi aa rahi');
+            const replies = joined(await user.say('naya connection kaise le'));
+            assert.match(replies, /jhatpat\.uppcl\.org/);
+            assert.match(replies, /खाता नंबर/);
+            assert.match(joined(await sayAll(user, [LUCKNOW.account, 'haan'])), /दर्ज हो गई/);
+        });
+    });
+
     describe('status and the promised due time', () => {
         it('"kab tak theek hoga?" after registering repeats the due time', async () => {
             const user = bot.conversation();
