@@ -51,7 +51,9 @@ export class MeterReadingDialog extends ComponentDialog {
             if (reading - last > this.services.settings.meterReadingMaxJump) return { key: 'meter:retry.tooHigh', vars: { last } };
             return true;
         }, { freeText: true, numeric: true }));
-        this.addDialog(new AskPrompt(ASK_CONFIRM, services.output));
+        // Unclear is asked again in other words, a few times more than elsewhere: a reading is never dropped as a "no".
+        this.addDialog(new AskPrompt(ASK_CONFIRM, services.output, async (answer, _context, spec) =>
+            answer.choice ? true : { key: 'meter:retry.confirm', vars: spec.vars }));
         this.addDialog(new WaterfallDialog('reading.flow', [
             async (step: WaterfallStepContext) => {
                 const options = (step.options ?? {}) as MeterReadingOptions;
@@ -100,6 +102,10 @@ export class MeterReadingDialog extends ComponentDialog {
         const answer = step.result as AskAnswer;
         const turn = TurnData.of(step.context);
         const values = step.values as { meter: MeterRecord; reading: number };
+        if (answer.gaveUp) {
+            await step.context.sendActivity(turn.t('meter:confirmGaveUp'));
+            return step.endDialog();
+        }
         if (answer.choice !== 'yes') {
             await step.context.sendActivity(turn.t('meter:readingNotSaved'));
             return step.endDialog();
