@@ -1,0 +1,47 @@
+import { TurnData } from '../src/bot/TurnData';
+import { foldForMatching, tokenize } from '../src/nlu/normalizeText';
+
+/**
+ * What a whole message says beyond its intent, read with the word lists in `locales/`: a command said alone, a
+ * cancel opening the message, small talk. One place for these, so every dialog reads them the same way.
+ */
+
+/** Whether `text` is exactly one of `words` (folded: case, nukta, Devanagari digits). */
+export function saidOneOf(words: string[], text: string): boolean {
+    const folded = foldForMatching(text);
+    return folded !== '' && words.some((w) => foldForMatching(w) === folded);
+}
+
+/**
+ * Whether one of the first two clauses of `text` is one of `phrases`, or starts with a phrase of two words or more
+ * followed by at most one word: "rehne do bhai, ...", "ruko... rehne do abhi", "forget it, voltage is ok now".
+ */
+export function startsWithOneOf(phrases: string[], text: string): boolean {
+    const clauses = text.split(/[,.!?।;:\n]+/u).map((c) => foldForMatching(c).replace(/[^\p{L}\p{M}\p{N} ]/gu, '').trim()).filter(Boolean).slice(0, 2);
+    return clauses.some((clause) => phrases.some((p) => {
+        const phrase = foldForMatching(p);
+        return clause === phrase || (phrase.includes(' ') && clause.startsWith(`${phrase} `) && clause.split(' ').length <= phrase.split(' ').length + 1);
+    }));
+}
+
+/** Whether `text` opens with a small-talk word ("ok", "thanks", "theek hai") followed by more. */
+export function startsWithSmallTalk(turn: TurnData, text: string): boolean {
+    const first = tokenize(foldForMatching(text))[0];
+    return !!first && turn.wordList('common:words.smallTalk').some((p) => foldForMatching(p) === first);
+}
+
+/** Thanks, ok, bye and the like, alone (fillers allowed): answered briefly, with no menu. */
+export function isSmallTalk(turn: TurnData, text: string): boolean {
+    const words = tokenize(foldForMatching(text));
+    if (words.length === 0) return /^[\s\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F]+$/u.test(text) && text.trim() !== '';
+    const fillers = new Set(turn.wordList('common:words.filler').map((w) => foldForMatching(w)));
+    const phrases = turn.wordList('common:words.smallTalk').map((p) => tokenize(foldForMatching(p))).filter((p) => p.length > 0);
+    // The whole message is small-talk phrases and fillers, with at least one phrase ("ok thank u", "धन्यवाद भैया").
+    const reach: Array<'no' | 'fillers' | 'phrase'> = [ 'fillers', ...words.map(() => 'no' as const)];
+    for (let i = 0; i < words.length; i++) {
+        if (reach[i] === 'no') continue;
+        for (const p of phrases) if (p.every((w, k) => words[i + k] === w)) reach[i + p.length] = 'phrase';
+        if (fillers.has(words[i]) && reach[i + 1] !== 'phrase') reach[i + 1] = reach[i];
+    }
+    return reach[words.length] === 'phrase';
+}
