@@ -72,8 +72,10 @@ export class ComplaintDialog extends ComponentDialog {
     constructor(private readonly services: DialogServices) {
         super(ComplaintDialog.id);
         this.addDialog(new AskPrompt(ASK_CATEGORY, services.output));
+        // An account number typed here ("consumer number 8041573269") is better still: it is taken as the account.
         this.addDialog(new AskPrompt(ASK_MOBILE, services.output, async (answer, context) =>
-            findMobileNumber(answer.text) || saysNoAccount(TurnData.of(context), answer.text) ? true : { key: 'complaint:retry.mobile' }, { freeText: true }));
+            findMobileNumber(answer.text) || saysNoAccount(TurnData.of(context), answer.text) || (await this.accountIn(answer.text))
+                ? true : { key: 'complaint:retry.mobile' }, { freeText: true }));
         this.addDialog(new AskPrompt(ASK_ADDRESS, services.output, async (answer, context) => {
             if (findLocation(context.activity)) return true;
             // An account number typed here places the complaint better than any address.
@@ -221,7 +223,9 @@ export class ComplaintDialog extends ComponentDialog {
         const values = this.values(step);
         const answer = step.result as AskAnswer | undefined;
         // No mobile after a few tries: the complaint goes on without one rather than being lost.
-        if (answer?.text && !answer.gaveUp) values.contactMobile = findMobileNumber(answer.text);
+        const account = answer?.text && !answer.gaveUp ? await this.accountIn(answer.text) : null;
+        if (account) values.account = accountValues(account);
+        else if (answer?.text && !answer.gaveUp) values.contactMobile = findMobileNumber(answer.text);
         if (values.account) return step.next();
         return step.prompt(ASK_ADDRESS, AskPrompt.options('complaint:askAddress'));
     }

@@ -5,7 +5,7 @@ import { Language } from '../src/i18n/Translator';
 import { Intent, Recognition } from '../src/nlu/IntentRecognizer';
 import { findLocation } from '../src/bot/findLocation';
 import { saysNoAccount } from './AccountDialog';
-import { isSmallTalk, saidOneOf, startsWithOneOf, startsWithSmallTalk } from './messageCues';
+import { isSmallTalk, onlyFillers, saidOneOf, startsWithOneOf, startsWithSmallTalk } from './messageCues';
 import { AskAnswer, AskChoice, AskPrompt } from './AskPrompt';
 import { BillDialog } from './BillDialog';
 import { ComplaintDialog, ComplaintDialogOptions } from './ComplaintDialog';
@@ -366,13 +366,18 @@ export class MainDialog extends ComponentDialog {
         const ticket = r.entities.find((e) => e.type === 'ticket')?.value;
         // A ticket in the message is about that complaint, whatever else it says ("C2612-0042 taar abhi bhi gira hai").
         if (ticket && !intent.startsWith('language.') && intent !== 'cancel' && intent !== 'unsubscribe') intent = 'complaint.status';
-        // "kab tak theek hoga?" from someone with an open complaint asks after it.
-        if (!ticket && asksWhen(turn, r.text) && r.text.split(/\s+/).length <= 10 && (await this.statusDialog.latestOpen(step.context))) {
+        // "kab tak theek hoga?", "jaldi karo" from someone with an open complaint ask after it.
+        const short = r.text.split(/\s+/).length <= 10;
+        if (!ticket && short && (asksWhen(turn, r.text) || turn.mentions('status:words.hurry', r.text)) && (await this.statusDialog.latestOpen(step.context))) {
             return step.beginDialog(ComplaintStatusDialog.id, { latest: true, text: r.text } satisfies ComplaintStatusOptions);
+        }
+        // "complaint ki thi", "शिकायत की थी मैंने": a complaint made before, not a new one.
+        if (!ticket && turn.mentions('status:words.madeBefore', r.text) && !hazardIntent(intent)) {
+            return step.beginDialog(ComplaintStatusDialog.id, { text: r.text } satisfies ComplaintStatusOptions);
         }
         const faq = this.services.faq.match(r.text);
         // A fault on the network is never mistaken for a question ("transformer se tel tapak raha hai").
-        const hazard = intent === 'complaint.line' || intent === 'complaint.transformer';
+        const hazard = hazardIntent(intent);
         // With an account number the consumer wants something done on that account ("8041573269 uska bill batao").
         const specific = !!ticket || (!!account && isRequest(r));
         if (faq && !specific && (hazard ? faq.words >= 2 : faq.words >= 2 || r.score < FAQ_OVERRULES_BELOW || !isRequest(r))) {
@@ -417,6 +422,8 @@ export class MainDialog extends ComponentDialog {
             case 'greeting':
                 return this.menuAgain(step, 'common:welcome');
             case 'none':
+                // "भाई साहब", "sir ji": someone calling for attention is greeted, not told they were not understood.
+                if (onlyFillers(turn, r.text)) return this.menuAgain(step, 'common:welcome');
                 if (saidOneOf(turn.wordList('common:words.complaint'), r.text)) return this.startComplaint(step, r, true);
                 return this.menuAgain(step, r.text.trim() === '' ? 'common:emptyInput' : 'common:notUnderstood');
             default:
@@ -471,6 +478,11 @@ export class MainDialog extends ComponentDialog {
 
 /** The flows a request can start, outermost first, for telling a new request from the one under way. */
 const FLOWS = [ComplaintDialog.id, ComplaintStatusDialog.id, BillDialog.id, MeterReadingDialog.id, MeterDialog.id, HandoffDialog.id];
+
+/** A fault on the network: a wire, a pole, a transformer. */
+function hazardIntent(intent: Intent): boolean {
+    return intent === 'complaint.line' || intent === 'complaint.transformer';
+}
 
 /** The flow an intent starts. */
 function flowFor(intent: Intent): string | null {

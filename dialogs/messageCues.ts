@@ -13,14 +13,15 @@ export function saidOneOf(words: string[], text: string): boolean {
 }
 
 /**
- * Whether one of the first two clauses of `text` is one of `phrases`, or starts with a phrase of two words or more
- * followed by at most one word: "rehne do bhai, ...", "ruko... rehne do abhi", "forget it, voltage is ok now".
+ * Whether one of the first two clauses of `text` is one of `phrases`, or starts with one of two words or more:
+ * "rehne do bhai, ...", "ek min... rehne do baad me karta hu", "forget it, voltage is ok now".
  */
 export function startsWithOneOf(phrases: string[], text: string): boolean {
     const clauses = text.split(/[,.!?।;:\n]+/u).map((c) => foldForMatching(c).replace(/[^\p{L}\p{M}\p{N} ]/gu, '').trim()).filter(Boolean).slice(0, 2);
     return clauses.some((clause) => phrases.some((p) => {
         const phrase = foldForMatching(p);
-        return clause === phrase || (phrase.includes(' ') && clause.startsWith(`${phrase} `) && clause.split(' ').length <= phrase.split(' ').length + 1);
+        // A phrase of two words or more ("rehne do", "forget it") says it whatever follows ("rehne do baad me karta hu").
+        return clause === phrase || (phrase.includes(' ') && clause.startsWith(`${phrase} `));
     }));
 }
 
@@ -44,4 +45,11 @@ export function isSmallTalk(turn: TurnData, text: string): boolean {
         if (fillers.has(words[i]) && reach[i + 1] !== 'phrase') reach[i + 1] = reach[i];
     }
     return reach[words.length] === 'phrase';
+}
+
+/** Whether `text` is nothing but politeness words ("भाई साहब", "sir ji"). */
+export function onlyFillers(turn: TurnData, text: string): boolean {
+    const fillers = new Set(turn.wordList('common:words.filler').map((w) => foldForMatching(w)));
+    const words = tokenize(foldForMatching(text));
+    return words.length > 0 && words.every((w) => fillers.has(w));
 }

@@ -57,8 +57,6 @@ export const CONCEPTS: Record<string, string[]> = {
     mine: ['my', 'meri', 'mere', 'mera', 'मेरी', 'मेरे', 'मेरा', 'hamari', 'hamare', 'हमारी', 'हमारे'],
     want: ['chahiye', 'chaiye', 'चाहिए', 'want', 'need', 'bhejna', 'bhejo', 'भेजो', 'bhejte', 'भेजते'],
     balance: ['balance', 'बैलेंस', 'bailens', 'balence'],
-    /** Past tense of making a complaint: "ki thi", "kiya tha", "की थी", "lodged". */
-    madeBefore: ['thi', 'tha', 'थी', 'था', 'lodged', 'registered', 'filed', 'kari', 'kri', 'karayi', 'karai', 'karwai', 'करवाई', 'कराई', 'darj'],
     pastRef: ['last', 'previous', 'pichli', 'pichhli', 'पिछली', 'पिछला', 'thi', 'थी', 'kitni', 'कितनी', 'old', 'purani'],
     dueDate: ['date', 'tarikh', 'तारीख', 'डेट', 'kab', 'kb', 'कब', 'deadline', 'antim', 'अंतिम', 'when'],
     dues: ['bakaya', 'बकाया', 'outstanding', 'dues', 'arrears', 'baki', 'बाकी', 'baaki'],
@@ -68,7 +66,7 @@ export const CONCEPTS: Record<string, string[]> = {
     /** "paid but it still shows due", "जबकि हमेशा 800 आता था": the consumer contradicts what the bill says. */
     despite: ['normally', 'usually', 'normal', 'generally', 'hamesha', 'हमेशा', 'aamtaur', 'आमतौर', 'firbhi', 'phirbhi', 'फिरभी', 'tabbhi', 'tabhibhi', 'तबभी', 'tobhi', 'still', 'though', 'although', 'jabki', 'jabke', 'जबकि', 'bavjood', 'bawajood', 'बावजूद', 'despite'],
     /** Words that mark a language as the problem ("can't read Hindi", "हिंदी पढ़ने में दिक्कत"), not the wish. */
-    difficulty: ['dikkat', 'dikat', 'दिक्कत', 'problem', 'mushkil', 'मुश्किल', 'cant', 'cannot', 'dont', 'nahi', 'nhi', 'nahin', 'नहीं', 'नही', 'not', 'no', 'samajh', 'समझ'],
+    difficulty: ['kam', 'कम', 'dikkat', 'dikat', 'दिक्कत', 'problem', 'mushkil', 'मुश्किल', 'cant', 'cannot', 'dont', 'nahi', 'nhi', 'nahin', 'नहीं', 'नही', 'not', 'no', 'samajh', 'समझ'],
     /** The meter reader, whose wrong reading makes a disputed bill. */
     reader: ['reader', 'meterreader', 'रीडर'],
     /** Going back in the menu: with a menu word it is a cancel, not a request for help. */
@@ -149,8 +147,6 @@ export const RULES: IntentRule[] = [
     // "kal complain ki thi, uska kya hua": a complaint made earlier, asked after, outranks the fault it names.
     { intent: 'complaint.status', all: ['complaintWord', 'followUp', 'pastRef'], weight: 0.92 },
     { intent: 'complaint.status', all: ['complaintWord', 'followUp'], weight: 0.86 },
-    // "light ki complaint kri thi", "शिकायत की थी मैंने": a complaint made before.
-    { intent: 'complaint.status', all: ['complaintWord', 'madeBefore'], weight: 0.85 },
     { intent: 'complaint.status', all: ['complaintWord', 'mine'], weight: 0.7 },
     // "ticket no fir se batana", "complaint number kya hai": the number of a complaint made earlier.
     { intent: 'complaint.status', all: ['complaintWord', 'phoneNumber'], weight: 0.75, unless: ['office'] },
