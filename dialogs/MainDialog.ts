@@ -157,7 +157,7 @@ export class MainDialog extends ComponentDialog {
         }
         const intent = await this.interruptionIn(dc, activity.text);
         if (!intent) {
-            const taken = await this.takeUpAtNumberQuestion(dc, activity.text);
+            const taken = (await this.takeUpAtNumberQuestion(dc, activity.text)) ?? (await this.answerQuestionAtButtons(dc, activity.text));
             if (taken) return taken;
         }
         switch (intent) {
@@ -204,6 +204,21 @@ export class MainDialog extends ComponentDialog {
         if (!isRequest(r) || r.score < NEW_REQUEST_SCORE || this.flowOf(dc) === flowFor(r.intent)) return null;
         await dc.cancelAllDialogs();
         return dc.beginDialog(FLOW, { intent: r.intent } satisfies MainDialogOptions);
+    }
+
+    /**
+     * An everyday question typed where buttons are offered ("can I pay by Paytm?" under Previous bills / Pay bill) is
+     * answered, and the buttons offered again. The main menu is left to the flow, which answers without the menu.
+     */
+    private async answerQuestionAtButtons(dc: DialogContext, text: string): Promise<DialogTurnResult | null> {
+        const pending = AskPrompt.pending(dc);
+        if (!pending?.spec.choices?.length || pending.prompt.settings.freeText || pending.prompt.id === ASK_MENU) return null;
+        if (AskPrompt.answersPendingButton(dc, text)) return null;
+        const faq = this.services.faq.match(text);
+        if (!faq || faq.words < 2) return null;
+        await dc.context.sendActivity(TurnData.of(dc.context).t(`faq:topics.${faq.topic}.answer`));
+        await dc.repromptDialog();
+        return { status: DialogTurnStatus.waiting };
     }
 
     /** The flow under way in `dc` (its dialog id), or null. */
