@@ -25,8 +25,6 @@ export interface ComplaintDialogOptions {
     accountNumber?: string;
     /** The safety warning was already given (before the language choice). */
     safetyWarned?: boolean;
-    /** The consumer asked for a new complaint although one of the category is open. */
-    forceNew?: boolean;
 }
 
 /** What the flow keeps in conversation state: an unverified account's personal details are never among it. */
@@ -189,7 +187,7 @@ export class ComplaintDialog extends ComponentDialog {
         values.address = null;
         const activity = step.context.activity;
         const duplicate = await this.services.complaints.findOpenDuplicate(values.category, values.account?.number ?? null, activity.channelId, activity.from.id);
-        if (duplicate && !(step.options as ComplaintDialogOptions | undefined)?.forceNew) return this.joinDuplicate(step, duplicate);
+        if (duplicate) return this.joinDuplicate(step, duplicate);
         if (values.account) return step.next();
         const turn = TurnData.of(step.context);
         const mobile = (result.kind === 'none' ? result.mobile : undefined) ?? turn.senderPhone;

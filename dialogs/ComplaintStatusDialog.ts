@@ -143,7 +143,8 @@ export class ComplaintStatusDialog extends ComponentDialog {
         return accounts.includes(complaint.accountNumber);
     }
 
-    private async hasAny(context: TurnContext): Promise<boolean> {
+    /** Whether this chat registered any complaint. */
+    async hasAny(context: TurnContext): Promise<boolean> {
         return (await this.services.complaints.listForChannelUser(context.activity.channelId, context.activity.from.id, 1)).length > 0;
     }
 

@@ -190,7 +190,8 @@ export class MainDialog extends ComponentDialog {
      */
     private async takeUpAtNumberQuestion(dc: DialogContext, text: string): Promise<DialogTurnResult | null> {
         const pending = AskPrompt.pending(dc);
-        if (!pending?.prompt.settings.numeric || /[0-9\u0966-\u096F]/.test(text)) return null;
+        // Four digits or more (spaced or not) are an attempt at the number; "2 ghante se light gayi" is not.
+        if (!pending?.prompt.settings.numeric || /(?:[0-9\u0966-\u096F][\s-]?){4}/.test(text)) return null;
         const turn = TurnData.of(dc.context);
         // "I don't have it, the bill is with my father" answers the question; it asks for nothing else.
         if (saysNoAccount(turn, text) || turn.mentions('verify:words.notReceived', text)) return null;
@@ -240,7 +241,8 @@ export class MainDialog extends ComponentDialog {
         const turn = TurnData.of(dc.context);
         const pending = AskPrompt.pending(dc);
         // "rehne do bhai, light aa gayi", "forget it, voltage is ok now": a cancel that opens the message counts anywhere.
-        if (startsWithOneOf(turn.wordList('common:words.cancel'), text) && !/[0-9\u0966-\u096F]/.test(text)) return 'cancel';
+        if (startsWithOneOf(turn.wordList('common:words.cancel'), text) && !/[0-9\u0966-\u096F]/.test(text)
+            && !(turn.recognition.intent === 'unsubscribe' && turn.recognition.score >= 0.85)) return 'cancel';
         if (pending?.prompt.settings.freeText) {
             const command = COMMAND_WORDS.find(([key]) => saidOneOf(turn.wordList(key), text))?.[1] ?? null;
             if (command) return command;
@@ -386,8 +388,8 @@ export class MainDialog extends ComponentDialog {
         if (!ticket && short && (asksWhen(turn, r.text) || turn.mentions('status:words.hurry', r.text)) && (await this.statusDialog.latestOpen(step.context))) {
             return step.beginDialog(ComplaintStatusDialog.id, { latest: true, text: r.text } satisfies ComplaintStatusOptions);
         }
-        // "complaint ki thi", "शिकायत की थी मैंने": a complaint made before, not a new one.
-        if (!ticket && turn.mentions('status:words.madeBefore', r.text) && !hazardIntent(intent)) {
+        // "complaint ki thi", "शिकायत की थी मैंने": a complaint made before, when this user has one, not a new one.
+        if (!ticket && turn.mentions('status:words.madeBefore', r.text) && (await this.statusDialog.hasAny(step.context))) {
             return step.beginDialog(ComplaintStatusDialog.id, { text: r.text } satisfies ComplaintStatusOptions);
         }
         const faq = this.services.faq.match(r.text);
@@ -452,7 +454,6 @@ export class MainDialog extends ComponentDialog {
             text: askCategory ? undefined : r.text,
             accountNumber: r.entities.find((e) => e.type === 'accountNumber')?.value,
             safetyWarned: (step.values as MainValues).safetyWarned,
-            forceNew: TurnData.of(step.context).mentions('common:words.newComplaint', r.text),
         };
         return step.beginDialog(ComplaintDialog.id, options);
     }

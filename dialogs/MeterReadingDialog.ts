@@ -26,10 +26,11 @@ const ASK_CONFIRM = 'reading.confirm';
 export function parseReading(text: string): number | null {
     const compact = toAsciiDigits(text).replace(/(kwh|units?|यूनिट|kw)/gi, '').replace(/[\s,]/g, '');
     if (/^[0-9]{1,9}(\.[0-9]+)?$/.test(compact)) return Math.floor(Number(compact));
-    const numbers = recognizeNumbers(text.replace(/(kwh|units?|यूनिट)/gi, ' '));
-    const [only] = numbers;
-    if (numbers.length !== 1 || !Number.isFinite(only.value) || only.value < 0) return null;
-    return Math.floor(only.value);
+    const numbers = recognizeNumbers(text.replace(/(kwh|units?|यूनिट)/gi, ' ')).filter((n) => Number.isFinite(n.value) && n.value >= 0);
+    // "sorry ek 0 chhut gaya, 13100 hai": of several numbers, the one reading-sized number (three digits or more) is it.
+    const readingSized = numbers.filter((n) => n.value >= 100);
+    const [only] = numbers.length === 1 ? numbers : readingSized.length === 1 ? readingSized : [];
+    return only ? Math.floor(only.value) : null;
 }
 
 /**

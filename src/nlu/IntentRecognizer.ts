@@ -111,7 +111,10 @@ export class IntentRecognizer implements Recognizer {
         if (this.model && score < SURE_RULE && !notOurs) {
             const guess = this.model.predict(input);
             const familiar = guess.knownWords >= FAMILIAR_WORDS;
-            if (familiar && guess.probability >= SURE_MODEL && guess.intent !== intent && isIntent(guess.intent)) {
+            // The model may replace a weak rule's intent with another, but not silence it: "ticket number fir se bta do"
+            // matched a status rule, and "none" would only leave the consumer with "not understood".
+            const silencesRule = guess.intent === 'none' && best !== undefined;
+            if (familiar && guess.probability >= SURE_MODEL && guess.intent !== intent && isIntent(guess.intent) && !silencesRule) {
                 intent = guess.intent;
                 score = guess.intent === 'none' ? 0.3 : MODEL_SCORE;
                 best = undefined;

@@ -13,7 +13,7 @@ export const CONCEPTS: Record<string, string[]> = {
     gone: ['काट', 'kaat', 'gayi', 'gyi', 'gai', 'gaya', 'gya', 'chali', 'gul', 'kat', 'kati', 'kata', 'katti', 'cut', 'cuts', 'off', 'gone', 'went',
         'gayab', 'band', 'bandh', 'गई', 'गयी', 'गया', 'चली', 'गुल', 'कट', 'कटी', 'बंद', 'गायब', 'कटौती'],
     outage: ['dark', 'darkness', 'outage', 'blackout', 'powercut', 'katauti', 'andhera', 'andhere', 'अंधेरा', 'अंधेरे', 'कटौती', 'trippings', 'shutdown'],
-    voltage: ['volts', 'kamzor', 'kamjor', 'कमजोर', 'dheere', 'dheeme', 'धीरे', 'voltage', 'voltej', 'voltej', 'voltages', 'volt', 'वोल्टेज', 'वोल्टेज़', 'वोल्ट', 'fluctuation', 'fluctuating', 'fluctuate',
+    voltage: ['kamjyada', 'kamzyada', 'kamjada', 'कमज्यादा', 'कमजादा', 'uparniche', 'ऊपरनीचे', 'upar-niche', 'volts', 'kamzor', 'kamjor', 'कमजोर', 'dheere', 'dheeme', 'धीरे', 'voltage', 'voltej', 'voltej', 'voltages', 'volt', 'वोल्टेज', 'वोल्टेज़', 'वोल्ट', 'fluctuation', 'fluctuating', 'fluctuate',
         'flickering', 'flicker', 'jhapak', 'jhapakti', 'jhapak', 'dim', 'dheemi', 'dhimi', 'dheema', 'मद्धम', 'धीमी', 'झपक', 'phase', 'फेज', 'फेस', 'trip', 'tripping', 'mcb'],
     transformer: ['trans', 'ट्रांस', 'टीएफ', 'transformer', 'transformar', 'tranformer', 'trasformer', 'tf', 'trafo', 'ट्रांसफार्मर', 'ट्रांसफॉर्मर', 'ट्रान्सफार्मर', 'ट्रांसफर', 'ट्रांसफार्मेर'],
     hazardThing: ['poll', 'खंभे', 'खम्बे', 'khambe', 'khambha', 'poles', 'wire', 'wires', 'taar', 'tar', 'taaar', 'cable', 'pole', 'khamba', 'khambha', 'khamba', 'line', 'तार', 'खंभा', 'खम्भा', 'खंबा', 'पोल', 'लाइन', 'केबल'],
@@ -64,9 +64,9 @@ export const CONCEPTS: Record<string, string[]> = {
     touched: ['lag', 'laga', 'lagi', 'lagaa', 'लग', 'लगा', 'लगी', 'chhune', 'chhua', 'छूने', 'छुआ'],
     notOurs: ['wifi', 'internet', 'broadband', 'network', 'नेटवर्क', 'इंटरनेट', 'मोबाइल', 'जियो', 'एयरटेल', 'सिलेंडर', 'गैस', 'mobile', 'jio', 'airtel', 'vodafone', 'train', 'ट्रेन', 'match', 'score', 'mausam', 'मौसम', 'weather', 'cricket', 'movie', 'film', 'gas', 'cylinder', 'pani', 'पानी', 'water', 'dth', 'tv'],
     /** "paid but it still shows due", "जबकि हमेशा 800 आता था": the consumer contradicts what the bill says. */
-    despite: ['normally', 'usually', 'normal', 'generally', 'hamesha', 'हमेशा', 'aamtaur', 'आमतौर', 'firbhi', 'phirbhi', 'फिरभी', 'tabbhi', 'tabhibhi', 'तबभी', 'tobhi', 'still', 'though', 'although', 'jabki', 'jabke', 'जबकि', 'bavjood', 'bawajood', 'बावजूद', 'despite'],
+    despite: ['harmahine', 'हरमहीने', 'normally', 'usually', 'normal', 'generally', 'hamesha', 'हमेशा', 'aamtaur', 'आमतौर', 'firbhi', 'phirbhi', 'फिरभी', 'tabbhi', 'tabhibhi', 'तबभी', 'tobhi', 'still', 'though', 'although', 'jabki', 'jabke', 'जबकि', 'bavjood', 'bawajood', 'बावजूद', 'despite'],
     /** Words that mark a language as the problem ("can't read Hindi", "हिंदी पढ़ने में दिक्कत"), not the wish. */
-    difficulty: ['kam', 'कम', 'dikkat', 'dikat', 'दिक्कत', 'problem', 'mushkil', 'मुश्किल', 'cant', 'cannot', 'dont', 'nahi', 'nhi', 'nahin', 'नहीं', 'नही', 'not', 'no', 'samajh', 'समझ'],
+    difficulty: ['difficult', 'hard', 'kam', 'कम', 'dikkat', 'dikat', 'दिक्कत', 'problem', 'mushkil', 'मुश्किल', 'cant', 'cannot', 'dont', 'nahi', 'nhi', 'nahin', 'नहीं', 'नही', 'not', 'no', 'samajh', 'समझ'],
     /** The meter reader, whose wrong reading makes a disputed bill. */
     reader: ['reader', 'meterreader', 'रीडर'],
     /** Going back in the menu: with a menu word it is a cancel, not a request for help. */
