@@ -37,6 +37,8 @@ interface ComplaintValues {
     description: string;
     /** Platform references of photos sent during the flow. */
     photos?: string[];
+    /** What the consumer added about the problem before the description was taken (at the address question). */
+    extra?: string[];
     /** The consumer already said no to the summary once. */
     saidNo?: boolean;
     /** Which question the review step is waiting on. */
@@ -137,7 +139,23 @@ export class ComplaintDialog extends ComponentDialog {
                 return { status: DialogTurnStatus.waiting };
             }
         }
+        // Typed ahead or in alarm, "aag lag sakti hai" at the address question says more about the danger, not where it
+        // is: it is kept with the description and the place asked again.
+        if (flow && atAddress && activity.text && !location && this.saysMoreNotWhere(TurnData.of(innerDc.context), activity.text)) {
+            const values = flow.state.values as ComplaintValues;
+            values.extra = [...(values.extra ?? []), activity.text.slice(0, MAX_DESCRIPTION)];
+            await innerDc.context.sendActivity(TurnData.of(innerDc.context).t('complaint:notedAskPlace'));
+            await innerDc.repromptDialog();
+            return { status: DialogTurnStatus.waiting };
+        }
         return super.onContinueDialog(innerDc);
+    }
+
+    /** A message about the danger with nothing that names a place: no place word, no number, no district. */
+    private saysMoreNotWhere(turn: TurnData, text: string): boolean {
+        if (/[0-9\u0966-\u096F]/.test(text) || turn.mentions('complaint:words.place', text)) return false;
+        const r = this.services.recognizer.recognize(text, turn.language === 'hi' ? 'hi' : 'en');
+        return turn.mentions('complaint:words.danger', text) || (r.intent.startsWith('complaint.') && r.score >= 0.85);
     }
 
     private values(step: WaterfallStepContext): ComplaintValues {
@@ -249,7 +267,7 @@ export class ComplaintDialog extends ComponentDialog {
         const answer = step.result as AskAnswer;
         if (answer.gaveUp) return sayGaveUp(step);
         const values = this.values(step);
-        values.description = answer.text.slice(0, MAX_DESCRIPTION);
+        values.description = [answer.text, ...(values.extra ?? [])].join('\n').slice(0, MAX_DESCRIPTION);
         return this.askToConfirm(step);
     }
 
