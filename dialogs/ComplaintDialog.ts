@@ -302,6 +302,9 @@ export class ComplaintDialog extends ComponentDialog {
         const answer = step.result as AskAnswer;
         const values = this.values(step);
         if (answer.gaveUp) return this.confirmGaveUp(step);
+        // "khata number galat tha, sahi 2395917603 hai": a known account in the reply corrects the one on the complaint.
+        const corrected = await this.accountIn(answer.text);
+        if (corrected && corrected.accountNumber !== values.account?.number) values.account = accountValues(corrected);
         if (values.awaiting === 'correction') {
             // A second plain no, where the change was asked: the consumer does not want it registered.
             const again = readYesNo(TurnData.of(step.context), answer.text);
@@ -313,9 +316,12 @@ export class ComplaintDialog extends ComponentDialog {
             if (answer.rest && wordsIn(answer.rest) >= 2) this.addDetails(values, answer.rest);
             return this.save(step);
         }
-        // "nahi chhodo, thik ho gaya", or a second no: the consumer does not want it registered.
+        // "nahi chhodo, thik ho gaya", or a second plain no: the consumer does not want it registered. A no with more
+        // words after it is another correction.
         const turn = TurnData.of(step.context);
-        if (answer.choice === 'no' && (values.saidNo || turn.mentions('common:words.cancel', answer.rest ?? ''))) return this.notSaved(step);
+        const plainNo = !(answer.rest && wordsIn(answer.rest) >= 2);
+        if (answer.choice === 'no' && ((values.saidNo && plainNo) || turn.mentions('common:words.cancel', answer.rest ?? ''))) return this.notSaved(step);
+        if (!answer.choice && turn.mentions('common:words.cancel', answer.text)) return this.notSaved(step);
         if (answer.choice === 'no') values.saidNo = true;
         if (answer.choice === 'no' && !(answer.rest && wordsIn(answer.rest) >= 2)) {
             values.awaiting = 'correction';

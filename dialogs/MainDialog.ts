@@ -54,6 +54,8 @@ const MENU_ATTEMPTS = 1000;
 const INTERRUPT_SCORE = 0.7;
 const INTERRUPT_SCORE_LONG = 0.9;
 const INTERRUPT_MAX_WORDS = 4;
+// A follow-up about the open complaint ("still not done ji, we are waiting since yesterday. kab tak?") is this short.
+const FOLLOW_UP_MAX_WORDS = 16;
 // A request typed at a number question is taken up when the recognizer is this sure of it.
 const NEW_REQUEST_SCORE = 0.8;
 // A language request long enough to be lowered by the recognizer's length rule is still one.
@@ -384,7 +386,7 @@ export class MainDialog extends ComponentDialog {
         // A ticket in the message is about that complaint, whatever else it says ("C2612-0042 taar abhi bhi gira hai").
         if (ticket && !intent.startsWith('language.') && intent !== 'cancel' && intent !== 'unsubscribe') intent = 'complaint.status';
         // "kab tak theek hoga?", "jaldi karo" from someone with an open complaint ask after it.
-        const short = r.text.split(/\s+/).length <= 10;
+        const short = r.text.split(/\s+/).length <= FOLLOW_UP_MAX_WORDS;
         if (!ticket && short && (asksWhen(turn, r.text) || turn.mentions('status:words.hurry', r.text)) && (await this.statusDialog.latestOpen(step.context))) {
             return step.beginDialog(ComplaintStatusDialog.id, { latest: true, text: r.text } satisfies ComplaintStatusOptions);
         }

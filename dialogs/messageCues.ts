@@ -13,15 +13,15 @@ export function saidOneOf(words: string[], text: string): boolean {
 }
 
 /**
- * Whether one of the first two clauses of `text` is one of `phrases`, or starts with one of two words or more:
- * "rehne do bhai, ...", "ek min... rehne do baad me karta hu", "forget it, voltage is ok now".
+ * Whether one of the first two clauses of `text` is or opens with one of `phrases`: "rehne do bhai, ...",
+ * "ek min... rehne do baad me karta hu", "forget it, voltage is ok now", "chhodo yaar abhi mat karo".
  */
 export function startsWithOneOf(phrases: string[], text: string): boolean {
     const clauses = text.split(/[,.!?।;:\n]+/u).map((c) => foldForMatching(c).replace(/[^\p{L}\p{M}\p{N} ]/gu, '').trim()).filter(Boolean).slice(0, 2);
     return clauses.some((clause) => phrases.some((p) => {
         const phrase = foldForMatching(p);
-        // A phrase of two words or more ("rehne do", "forget it") says it whatever follows ("rehne do baad me karta hu").
-        return clause === phrase || (phrase.includes(' ') && clause.startsWith(`${phrase} `));
+        // A clause that opens with the phrase says it, whatever follows ("rehne do baad me karta hu", "chhodo yaar").
+        return clause === phrase || clause.startsWith(`${phrase} `);
     }));
 }
 

@@ -17,8 +17,8 @@ export interface YesNoReading {
     rest: string;
 }
 
-// The yes or no must come early: "light abhi bhi nahi aayi" is a sentence, not a "no".
-const SIGNAL_WITHIN_WORDS = 3;
+// The yes or no must open the reply (fillers aside): in "khata number galat ho gaya tha" the "galat" is not the answer.
+const SIGNAL_WITHIN_WORDS = 2;
 
 /**
  * Reads yes or no from a reply the way a person would: polite and compound forms ("ha ji", "जी हाँ, सही है", "yes
@@ -60,5 +60,15 @@ export function readYesNo(turn: TurnData, text: string, options: { strictYes?: b
     }
     // Only fillers, and one is a polite "ji" / "जी": that is a yes.
     if (words.every((w) => fillers.has(w)) && words.some((w) => w === 'ji' || w === 'जी')) return { answer: 'yes', rest: '' };
+    // "…, baaki sab theek hai, darj kar do": a reply whose last clause ends by asking to go ahead is a yes.
+    const clauses = text.split(/[,.!?।;\n]+/u).map((c) => c.trim()).filter(Boolean);
+    const lastWords = tokenize(foldForMatching(clauses[clauses.length - 1] ?? ''));
+    const goAhead = yes.filter((p) => p.length >= 2).find((p) => p.length <= lastWords.length && p.every((w, k) => lastWords[lastWords.length - p.length + k] === w));
+    if (goAhead && !lastWords.some((_, i) => at2(no, lastWords, i))) return { answer: 'yes', rest: text.trim() };
     return null;
+}
+
+/** The phrase of `list` that starts at word `i` of `words`, if any. */
+function at2(list: string[][], words: string[], i: number): string[] | undefined {
+    return list.find((p) => p.every((w, k) => words[i + k] === w));
 }

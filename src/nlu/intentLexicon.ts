@@ -67,6 +67,8 @@ export const CONCEPTS: Record<string, string[]> = {
     despite: ['harmahine', 'हरमहीने', 'normally', 'usually', 'normal', 'generally', 'hamesha', 'हमेशा', 'aamtaur', 'आमतौर', 'firbhi', 'phirbhi', 'फिरभी', 'tabbhi', 'tabhibhi', 'तबभी', 'tobhi', 'still', 'though', 'although', 'jabki', 'jabke', 'जबकि', 'bavjood', 'bawajood', 'बावजूद', 'despite'],
     /** Words that mark a language as the problem ("can't read Hindi", "हिंदी पढ़ने में दिक्कत"), not the wish. */
     difficulty: ['difficult', 'hard', 'kam', 'कम', 'dikkat', 'dikat', 'दिक्कत', 'problem', 'mushkil', 'मुश्किल', 'cant', 'cannot', 'dont', 'nahi', 'nhi', 'nahin', 'नहीं', 'नही', 'not', 'no', 'samajh', 'समझ'],
+    /** Done by the consumer themselves: a self reading. */
+    selfMade: ['khud', 'self', 'swayam', 'खुद', 'स्वयं', 'apne', 'myself'],
     /** The meter reader, whose wrong reading makes a disputed bill. */
     reader: ['reader', 'meterreader', 'रीडर'],
     /** Going back in the menu: with a menu word it is a cancel, not a request for help. */
@@ -149,7 +151,7 @@ export const RULES: IntentRule[] = [
     { intent: 'complaint.status', all: ['complaintWord', 'followUp'], weight: 0.86 },
     { intent: 'complaint.status', all: ['complaintWord', 'mine'], weight: 0.7 },
     // "ticket no fir se batana", "complaint number kya hai": the number of a complaint made earlier.
-    { intent: 'complaint.status', all: ['complaintWord', 'phoneNumber'], weight: 0.75, unless: ['office'] },
+    { intent: 'complaint.status', all: ['complaintWord', 'phoneNumber'], weight: 0.8, unless: ['office'] },
     { intent: 'complaint.status', all: ['status'], weight: 0.5 },
     { intent: 'bill.query', all: ['bill', 'pay', 'dueDate'], weight: 0.91 },
     { intent: 'bill.query', all: ['bill', 'dueDate'], weight: 0.85 },
@@ -162,6 +164,8 @@ export const RULES: IntentRule[] = [
     { intent: 'bill.query', all: ['bill', 'amountQuestion'], weight: 0.8 },
     { intent: 'bill.query', all: ['bill'], weight: 0.7 },
     { intent: 'meter.reading', all: ['reading', 'submit'], weight: 0.88 },
+    // "bill galat na aaye isliye khud reading de raha hoon": a reading given by the consumer, whatever the bill worry.
+    { intent: 'meter.reading', all: ['reading', 'selfMade'], weight: 0.94 },
     { intent: 'meter.reading', all: ['reading', 'pay'], weight: 0.9 },
     { intent: 'meter.reading', all: ['meter', 'reading'], weight: 0.75 },
     { intent: 'meter.reading', all: ['reading'], weight: 0.6 },
