@@ -33,7 +33,9 @@ export function readYesNo(turn: TurnData, text: string, options: { strictYes?: b
     if (words.length === 0) return null;
     const phrases = (key: string) => turn.wordList(key).map((w) => tokenize(foldForMatching(w))).filter((p) => p.length > 0)
         .sort((a, b) => b.length - a.length);
-    const yes = phrases('common:words.yes');
+    const goAheadWords = new Set(turn.wordList('common:words.goAhead').map((w) => foldForMatching(w)));
+    // "Is it fixed?" is not answered by "karo" or "kar do", which only ask to go ahead.
+    const yes = phrases('common:words.yes').filter((p) => !options.strictYes || !p.every((w) => goAheadWords.has(w)));
     const no = phrases('common:words.no');
     const fillers = new Set(turn.wordList('common:words.filler').map((w) => foldForMatching(w)));
     const at = (list: string[][], i: number) => list.find((p) => p.every((w, k) => words[i + k] === w));
@@ -60,11 +62,15 @@ export function readYesNo(turn: TurnData, text: string, options: { strictYes?: b
     }
     // Only fillers, and one is a polite "ji" / "जी": that is a yes.
     if (words.every((w) => fillers.has(w)) && words.some((w) => w === 'ji' || w === 'जी')) return { answer: 'yes', rest: '' };
+    // Where a yes cannot be undone, only a plain yes counts.
+    if (options.strictYes) return null;
+    // "ji kr dijiye", "जल्दी कर दो": politeness and go-ahead verbs only, no no-word: a yes.
+    if (words.length <= 5 && words.some((w) => goAheadWords.has(w)) && words.every((w) => fillers.has(w) || goAheadWords.has(w))) return { answer: 'yes', rest: '' };
     // "…, baaki sab theek hai, darj kar do": a reply whose last clause ends by asking to go ahead is a yes.
     const clauses = text.split(/[,.!?।;\n]+/u).map((c) => c.trim()).filter(Boolean);
     const lastWords = tokenize(foldForMatching(clauses[clauses.length - 1] ?? ''));
-    const goAhead = yes.filter((p) => p.length >= 2).find((p) => p.length <= lastWords.length && p.every((w, k) => lastWords[lastWords.length - p.length + k] === w));
-    if (goAhead && !lastWords.some((_, i) => at2(no, lastWords, i))) return { answer: 'yes', rest: text.trim() };
+    const endsGoAhead = yes.filter((p) => p.length >= 2).find((p) => p.length <= lastWords.length && p.every((w, k) => lastWords[lastWords.length - p.length + k] === w));
+    if (endsGoAhead && !lastWords.some((_, i) => at2(no, lastWords, i))) return { answer: 'yes', rest: text.trim() };
     return null;
 }
 

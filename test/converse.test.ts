@@ -11,13 +11,16 @@ import { PACKAGE_ROOT } from '../src/paths';
 const SETS = path.join(PACKAGE_ROOT, 'test', 'conversations');
 
 /**
- * Floors for whole-conversation success on the blind sets, per language, a few points below the measured figures
- * (README, "Conversations"), so that a real regression fails the suite. Set A was used for tuning; set B was
- * measured once, after tuning, and is the blind figure.
+ * Floors for whole-conversation success per set and language, a few points below the figures of the final code
+ * (README, "Conversations"), so that a real regression fails the suite. Each set was measured once, blind, before
+ * it was used for tuning; the blind figures are in the README.
  */
 const FLOORS: Record<string, Record<string, number>> = {
-    a: { en: 0.9, hi: 0.92, 'hi-Latn': 0.9 },
-    b: { en: 0.85, hi: 0.85, 'hi-Latn': 0.85 },
+    a: { en: 0.92, hi: 0.95, 'hi-Latn': 0.92 },
+    b: { en: 0.92, hi: 0.95, 'hi-Latn': 0.88 },
+    c: { en: 0.9, hi: 0.85, 'hi-Latn': 0.92 },
+    d: { en: 0.93, hi: 0.93, 'hi-Latn': 0.86 },
+    e: { en: 0.83, hi: 0.85, 'hi-Latn': 0.78 },
 };
 
 function capture(): { stream: Writable; text: () => string } {
@@ -34,7 +37,7 @@ function tempFile(content: string): string {
 describe('converse evaluate: whole scripted conversations against the real dialogs', function () {
     this.timeout(120_000);
 
-    for (const set of ['a', 'b']) {
+    for (const set of Object.keys(FLOORS)) {
         it(`blind set ${set.toUpperCase()} stays at or above its measured success per language and never loses or discloses anything`, async () => {
             const scripts = ['en', 'hi', 'hl'].flatMap((lang) => {
                 const parsed = parseConversationScripts(fs.readFileSync(path.join(SETS, `blind-${set}-${lang}.jsonl`), 'utf8'));

@@ -107,7 +107,8 @@ describe('conversations that succeed', () => {
         });
 
         it('polite and compound yeses register the complaint', async () => {
-            for (const yes of ['ha ji', 'जी हाँ, सही है', 'haan kar do', 'yes please go ahead', 'theek hai register karo']) {
+            for (const yes of ['ha ji', 'जी हाँ, सही है', 'haan kar do', 'yes please go ahead', 'theek hai register karo', 'ji kr dijiye',
+                'sab details theek hain, ab darj kar do']) {
                 const user = await englishUser(bot);
                 await sayAll(user, ['no power since morning in our street', VARANASI.account]);
                 assert.match(joined(await user.say(yes)), /Your complaint is registered/, yes);
@@ -134,6 +135,35 @@ describe('conversations that succeed', () => {
             assert.match(replies, /jhatpat\.uppcl\.org/);
             assert.match(replies, /खाता नंबर/);
             assert.match(joined(await sayAll(user, [LUCKNOW.account, 'haan'])), /दर्ज हो गई/);
+        });
+    });
+
+    describe('corrections at the confirmation never lose the complaint', () => {
+        it('"the account number was wrong, the right one is …, register it" corrects the account and registers', async () => {
+            const user = bot.conversation();
+            await sayAll(user, ['वोल्टेज ऊपर नीचे हो रहा है', VARANASI.account]);
+            const saved = joined(await user.say(`खाता नंबर गलत हो गया था, सही ${LUCKNOW.account} है, बाकी सब ठीक है दर्ज कर दो`));
+            assert.match(saved, /दर्ज हो गई/);
+            const [row] = await complaints(bot);
+            assert.equal(row.accountNumber, LUCKNOW.account);
+        });
+
+        it('a "no" followed by a correction, twice, is two corrections, not a drop', async () => {
+            const user = await englishUser(bot);
+            await sayAll(user, ['no power since morning in our street', LUCKNOW.account]);
+            assert.match(joined(await user.say('no, it is since last night')), /Shall I register it\?/);
+            assert.match(joined(await user.say('no, the whole colony has no power')), /Shall I register it\?/);
+            assert.match(joined(await user.say('yes')), /Your complaint is registered/);
+        });
+
+        it('"is it fixed?" is never answered yes by an impatient "jaldi karo"', async () => {
+            const user = await englishUser(bot);
+            const ticket = ticketIn(joined(await sayAll(user, ['no power since morning in our street', LUCKNOW.account, 'yes'])))!;
+            const row = await bot.dataSource.getRepository(Complaint).findOneByOrFail({ ticket });
+            await bot.app.lifecycle.resolve(row.id, row.assignedOfficialId!, 'fuse replaced');
+            await user.say(`status ${ticket}`);
+            await user.say('jaldi karo');
+            assert.equal((await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: row.id })).status, 'resolved');
         });
     });
 
