@@ -78,7 +78,8 @@ export interface AskPromptSettings {
  * The one prompt of the dialogs. Unlike the stock prompts it renders its question from `locales/` each time it is
  * shown, so a reprompt after a language switch comes in the new language; it matches buttons by number (ASCII or
  * Devanagari digits), by title in either language, by synonyms and by intent; and it degrades buttons to a
- * numbered list on channels that have none. The stock NumberPrompt/ChoicePrompt cannot read Hindi (language.md).
+ * numbered list on channels that have none. The stock NumberPrompt/ChoicePrompt cannot read Hindi (Recognizers-Text
+ * has no Hindi culture in JavaScript).
  */
 export class AskPrompt extends Prompt<AskAnswer> {
     constructor(

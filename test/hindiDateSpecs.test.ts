@@ -2,6 +2,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { extractDates, parseDates } from '../src/nlu/hindiDates';
+import { findSpecRoot } from '../src/nlu/hindi/specRunner';
 
 /**
  * Hindi DateExtractor / DateParser cases of Microsoft Recognizers-Text, run against src/nlu/hindiDates.ts.
@@ -50,14 +51,7 @@ function packageRoot(): string {
 }
 
 export function fixturesDir(): string {
-    let dir = packageRoot();
-    for (;;) {
-        const cand = path.join(dir, 'shared', 'fixtures', 'recognizers-text');
-        if (fs.existsSync(cand)) return cand;
-        const up = path.dirname(dir);
-        if (up === dir) throw new Error('shared/fixtures/recognizers-text not found above ' + packageRoot());
-        dir = up;
-    }
+    return findSpecRoot();
 }
 
 function readCases(file: string): SpecCase[] {

@@ -19,7 +19,7 @@ import { InboundMessage } from '../src/data/entities/InboundMessage';
 import { ApiStandIn, RecordedRequest } from './support/ApiStandIn';
 import { TestBot } from './support/TestBot';
 
-// The shared fixture set sits next to the repository (shared/fixtures/channels), as the issue describes.
+// The channel fixtures are in test/fixtures/channels (provenance in its SOURCES.md).
 const FIXTURES = path.join(CHANNEL_FIXTURES, 'messenger');
 const SECRET = 'secret';
 const PAGE = '104209652421097';

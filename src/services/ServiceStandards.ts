@@ -4,7 +4,7 @@ import type { AreaClass } from '../data/entities/Consumer';
 import { PACKAGE_ROOT } from '../paths';
 import { ComplaintCategories } from './ComplaintCategories';
 
-/** How far a value can be trusted; see shared/docs/domain.md §6.3. */
+/** How far a value can be trusted: confirmed by more than one source, uncertain, or a placeholder (unknown). */
 export type StandardStatus = 'confirmed' | 'uncertain' | 'unknown';
 
 /** One row of the table: the time limit and compensation for a complaint category in an area class. */
@@ -59,7 +59,7 @@ const FALLBACK_HOURS = 24;
 
 /**
  * Complaint time limits and compensation per category × area class (UPERC Standards of Performance), loaded from a
- * versioned JSON table so that values can be corrected without a code change (domain.md §6.4). Pure date math: the
+ * versioned JSON table so that values can be corrected without a code change. Pure date math: the
  * caller passes every time, so tests need no clock.
  */
 export class ServiceStandards {
@@ -194,7 +194,7 @@ export class ServiceStandards {
      * Compensation accrued at `now` on a complaint due at `dueAt`. Each started day of delay counts ("per day or part
      * thereof"): 0 days up to and at the due time, 1 day from any moment after it up to and including due + 24 h, 2
      * days after that, and so on. The amount is null when the row has no per-day amount or its status is `unknown`
-     * (domain.md §6.4: unknown cells get no compensation text). The annual cap and claim window are not applied here.
+     * (unknown cells get no compensation text). The annual cap and claim window are not applied here.
      */
     compensation(category: string, areaClass: AreaClass, dueAt: Date, now: Date): Compensation {
         requireDate(dueAt, 'dueAt');

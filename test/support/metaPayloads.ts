@@ -4,18 +4,10 @@ import { signSha256 } from '../../adapters/shared/webhookSignature';
 import { PACKAGE_ROOT } from '../../src/paths';
 
 /**
- * The shared channel fixtures: `shared/fixtures/channels` beside the checkout (where CI puts its copy of shared/),
- * found by walking up from the package, or wherever BIJLI_FIXTURES points.
+ * The channel fixtures (`test/fixtures/channels`, provenance and licences in its SOURCES.md), or wherever
+ * BIJLI_FIXTURES points.
  */
-export const FIXTURES = ((): string => {
-    if (process.env.BIJLI_FIXTURES) return path.resolve(process.env.BIJLI_FIXTURES);
-    for (let dir = PACKAGE_ROOT; ; dir = path.dirname(dir)) {
-        const candidate = path.join(dir, 'shared', 'fixtures', 'channels');
-        if (fs.existsSync(candidate)) return candidate;
-        if (path.dirname(dir) === dir) break;
-    }
-    throw new Error(`channel fixtures not found: expected shared/fixtures/channels beside ${PACKAGE_ROOT} (or set BIJLI_FIXTURES)`);
-})();
+export const FIXTURES = process.env.BIJLI_FIXTURES ? path.resolve(process.env.BIJLI_FIXTURES) : path.join(PACKAGE_ROOT, 'test', 'fixtures', 'channels');
 
 /** A fixture file parsed. */
 export function fixture(relative: string): any {
