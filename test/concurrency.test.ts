@@ -1,5 +1,6 @@
 import { strict as assert } from 'assert';
 import { Complaint } from '../src/data/entities/Complaint';
+import { Consumer } from '../src/data/entities/Consumer';
 import { freshPostgresSchema } from './support/postgres';
 import { TestBot, TestConversation } from './support/TestBot';
 
@@ -23,8 +24,12 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
 
         it('registers every complaint of 30 simultaneous conversations, each with its own ticket', async () => {
             const users = Array.from({ length: 30 }, (_, i) => bot.conversation({ userId: `${name}-crowd-${i}` }));
+            // An account each: the same outage on one account from several users would join one open complaint.
+            const template = await bot.dataSource.getRepository(Consumer).findOneByOrFail({ accountNumber: ACCOUNTS[0] });
+            const accounts = users.map((_, i) => String(5_300_000_000 + i));
+            await bot.dataSource.getRepository(Consumer).insert(accounts.map((accountNumber) => ({ ...template, accountNumber, registeredMobile: null })));
             const before = await bot.dataSource.getRepository(Complaint).count();
-            const tickets = await Promise.all(users.map((user, i) => registerComplaint(user, ACCOUNTS[i % ACCOUNTS.length])));
+            const tickets = await Promise.all(users.map((user, i) => registerComplaint(user, accounts[i])));
             assert.equal(new Set(tickets).size, 30);
             assert.equal(await bot.dataSource.getRepository(Complaint).count(), before + 30);
             assert.ok(!bot.logLines.some((l) => /"level":"error"/.test(l)), bot.logLines.filter((l) => /error/.test(l)).join('\n'));
