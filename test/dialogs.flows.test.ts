@@ -106,7 +106,7 @@ describe('dialog flows', () => {
             const categories = await user.sayFull('1');
             assert.match(categories[0].text!, /What is the problem\?/);
             assert.deepEqual(buttonsOf(categories), ['No electricity', 'Voltage problem', 'Transformer fault',
-                'Wire broken/pole fallen', 'Meter problem', 'Billing problem']);
+                'Wire or pole danger', 'Meter problem', 'Billing problem']);
             assert.match(joined(await user.say('2')), /10-digit account number/);
             assert.match(joined(await user.say(LUCKNOW.account)), /describe the problem in a few words/);
             const confirm = await user.say('fans slow down every evening');

@@ -67,6 +67,18 @@ describe('the bot as a process (what `npm start` runs)', () => {
     });
 });
 
+describe('the command without a command', () => {
+    it('prints the commands on stderr and exits non-zero; help prints them on stdout and exits 0', () => {
+        const bare = spawnSync(process.execPath, [CLI], { env: env({}), cwd: os.tmpdir(), encoding: 'utf8' });
+        assert.equal(bare.status, 2);
+        assert.match(bare.stderr, /Usage: bijli-mitra <command>/);
+        assert.match(bare.stderr, /converse evaluate FILE/);
+        const help = spawnSync(process.execPath, [CLI, 'help'], { env: env({}), cwd: os.tmpdir(), encoding: 'utf8' });
+        assert.equal(help.status, 0);
+        assert.match(help.stdout, /Usage: bijli-mitra <command>/);
+    });
+});
+
 describe('terminal chat (`bijli-mitra chat`)', () => {
     it('runs the dialogs with no configuration, numbered buttons answered by number, codes shown inline', () => {
         const input = ['2', 'my bill', '1234567890', ''].join('\n');

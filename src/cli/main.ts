@@ -39,12 +39,15 @@ export async function main(argv: string[]): Promise<number> {
         case 'locales':
             if (rest[0] === 'check') return runLocalesCheck(rest.slice(1));
             break;
-        case undefined:
         case 'help':
         case '--help':
         case '-h':
             process.stdout.write(USAGE);
             return 0;
+        case undefined:
+            // No command is a mistake in a script: say what there is, and fail.
+            process.stderr.write(USAGE);
+            return 2;
     }
     process.stderr.write(`Unknown command "${argv.join(' ')}".\n\n${USAGE}`);
     return 2;
