@@ -191,7 +191,9 @@ export class ComplaintDialog extends ComponentDialog {
         // A danger on the network (a wire, a burning transformer) is reported by whoever sees it, often a passer-by:
         // its place matters, not an account. A burning meter is at the consumer's own home, so the account is asked.
         const onTheNetwork = hazard || answer.choice === 'transformer';
-        if (danger && onTheNetwork && !options.accountNumber) return step.next({ kind: 'none' } satisfies AccountResult);
+        // Unless it is at the reporter's own house ("the wire over my house"): then their account places it best.
+        const atOwnPremises = turn.mentions('complaint:words.ownPremises', options.text ?? '');
+        if (danger && onTheNetwork && !options.accountNumber && !atOwnPremises) return step.next({ kind: 'none' } satisfies AccountResult);
         return step.beginDialog(AccountDialog.id, { allowNoAccount: true, prefill: options.accountNumber });
     }
 

@@ -62,6 +62,8 @@ const NEW_REQUEST_SCORE = 0.8;
 const LANGUAGE_REQUEST_SCORE = 0.75;
 // Below this a recognition is the statistical model's guess, not a rule's.
 const GUESS_SCORE = 0.6;
+// A complaint rule at least this sure gives way only to an everyday question of three phrase words.
+const SURE_COMPLAINT = 0.88;
 // An everyday question of one phrase word gives way to a recognized request at least this sure.
 const FAQ_OVERRULES_BELOW = 0.86;
 
@@ -399,7 +401,11 @@ export class MainDialog extends ComponentDialog {
         const hazard = hazardIntent(intent);
         // With an account number the consumer wants something done on that account ("8041573269 uska bill batao").
         const specific = !!ticket || (!!account && isRequest(r));
-        if (faq && !specific && (hazard ? faq.words >= 2 : faq.words >= 2 || r.score < FAQ_OVERRULES_BELOW || !isRequest(r))) {
+        // A sure complaint ("no light in the whole colony… 1912 is always busy") needs a longer question to be one.
+        const sureComplaint = intent.startsWith('complaint.') && intent !== 'complaint.status' && r.score >= SURE_COMPLAINT;
+        // (A danger read from words shared with theft or solar questions, "katiya from the pole", takes two.)
+        const needed = sureComplaint && !hazard ? 3 : 2;
+        if (faq && !specific && (faq.words >= needed || (!hazard && !sureComplaint && (r.score < FAQ_OVERRULES_BELOW || !isRequest(r))))) {
             await step.context.sendActivity(`${turn.t(`faq:topics.${faq.topic}.answer`)}\n\n${turn.t('faq:more')}`);
             return step.endDialog();
         }

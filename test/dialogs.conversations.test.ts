@@ -200,6 +200,15 @@ describe('conversations that succeed', () => {
             assert.equal((await complaints(bot)).length, 1);
         });
 
+        it('a danger at the reporter\'s own house asks the account (with a way without it), a danger elsewhere the place', async () => {
+            const own = joined(await bot.conversation().say('the wire over my house is hanging very low'));
+            assert.match(own, /SAFETY FIRST/);
+            assert.match(own, /10-digit account number/);
+            const street = joined(await bot.conversation().say('a wire is hanging very low over the main road near the school'));
+            assert.match(street, /SAFETY FIRST/);
+            assert.doesNotMatch(street, /account number/);
+        });
+
         it('a sparking transformer gets its own safety advice first, and a place rather than an account', async () => {
             const replies = await bot.conversation().say('transformer me chingari nikal rahi hai');
             assert.match(replies[0], /ट्रांसफार्मर से कम से कम 10 मीटर दूर/);

@@ -61,8 +61,8 @@ describe('dialog regressions', () => {
         await user.open();
         const replies = joined(await user.say('A live wire has fallen on the road near my house'));
         assert.match(replies, /SAFETY FIRST/);
-        // A hazard needs a place, not an account: the no-account path goes on in English.
-        assert.match(replies, /10-digit mobile number/);
+        // At the reporter's own house ("near my house") the account places it best; "I don't have it" stays offered.
+        assert.match(replies, /10-digit account number/);
     });
 
     it('an unknown account typed where linked accounts are offered is reported as not found', async () => {
