@@ -20,7 +20,8 @@ const FLOORS: Record<string, Record<string, number>> = {
     b: { en: 0.92, hi: 0.95, 'hi-Latn': 0.88 },
     c: { en: 0.9, hi: 0.85, 'hi-Latn': 0.92 },
     d: { en: 0.93, hi: 0.93, 'hi-Latn': 0.86 },
-    e: { en: 0.83, hi: 0.85, 'hi-Latn': 0.78 },
+    e: { en: 0.85, hi: 0.88, 'hi-Latn': 0.83 },
+    f: { en: 0.85, hi: 0.87, 'hi-Latn': 0.73 },
 };
 
 function capture(): { stream: Writable; text: () => string } {
