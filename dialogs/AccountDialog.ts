@@ -3,7 +3,7 @@ import { TurnData } from '../src/bot/TurnData';
 import { maskDigits } from '../src/i18n/format';
 import { TurnContext } from 'botbuilder';
 import { extractEntities, parseAccountNumber, parseMobileNumber } from '../src/nlu/extractEntities';
-import { foldForMatching, toAsciiDigits } from '../src/nlu/normalizeText';
+import { toAsciiDigits } from '../src/nlu/normalizeText';
 import { ConsumerRecord } from '../src/services/UtilityBackend';
 import { AskAnswer, AskChoice, AskPrompt, LocalizedText } from './AskPrompt';
 import { DialogServices } from './DialogServices';
@@ -64,7 +64,7 @@ export class AccountDialog extends ComponentDialog {
      * mobile typed instead (its owner's only account, or the no-account path), "I don't know it", or what was wrong.
      */
     private async read(turn: TurnData, text: string): Promise<{ kind: 'account'; consumer: ConsumerRecord } | { kind: 'none'; mobile?: string } | { kind: 'retry'; retry: LocalizedText }> {
-        const found = extractEntities(text, 'hi').find((e) => e.type === 'accountNumber')?.value;
+        const found = /[0-9\u0966-\u096F]/.test(text) ? extractEntities(text, 'hi').find((e) => e.type === 'accountNumber')?.value : undefined;
         const candidate = found ?? (/^[\s0-9\u0966-\u096F-]+$/.test(text) ? text : null);
         if (candidate) {
             const parsed = parseAccountNumber(candidate);

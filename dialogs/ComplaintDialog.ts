@@ -4,7 +4,6 @@ import { TurnData } from '../src/bot/TurnData';
 import { echoSafe, formatDateTime, maskName } from '../src/i18n/format';
 import { extractEntities, findMobileNumber } from '../src/nlu/extractEntities';
 import { ConsumerRecord } from '../src/services/UtilityBackend';
-import { foldForMatching } from '../src/nlu/normalizeText';
 import { findLocation, GeoPoint } from '../src/bot/findLocation';
 import { AccountDialog, AccountResult, saysNoAccount } from './AccountDialog';
 import { AskAnswer, AskPrompt } from './AskPrompt';
@@ -154,7 +153,8 @@ export class ComplaintDialog extends ComponentDialog {
     /** A message about the danger with nothing that names a place: no place word, no number, no district. */
     private saysMoreNotWhere(turn: TurnData, text: string): boolean {
         if (/[0-9\u0966-\u096F]/.test(text) || turn.mentions('complaint:words.place', text)) return false;
-        const r = this.services.recognizer.recognize(text, turn.language === 'hi' ? 'hi' : 'en');
+        // The turn's own recognition: `text` is this turn's message.
+        const r = turn.recognition;
         return turn.mentions('complaint:words.danger', text) || (r.intent.startsWith('complaint.') && r.score >= 0.85);
     }
 
@@ -220,6 +220,8 @@ export class ComplaintDialog extends ComponentDialog {
 
     /** The consumer whose account number `text` holds, if any. */
     private async accountIn(text: string): Promise<ConsumerRecord | null> {
+        // Most replies here hold no number at all; the entity reader is not cheap.
+        if (!/[0-9\u0966-\u096F]/.test(text)) return null;
         const account = extractEntities(text, 'hi').find((e) => e.type === 'accountNumber')?.value;
         return account ? this.services.backend.findConsumer(account) : null;
     }

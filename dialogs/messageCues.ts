@@ -28,15 +28,15 @@ export function startsWithOneOf(phrases: string[], text: string): boolean {
 /** Whether `text` opens with a small-talk word ("ok", "thanks", "theek hai") followed by more. */
 export function startsWithSmallTalk(turn: TurnData, text: string): boolean {
     const first = tokenize(foldForMatching(text))[0];
-    return !!first && turn.wordList('common:words.smallTalk').some((p) => foldForMatching(p) === first);
+    return !!first && turn.wordSet('common:words.smallTalk').has(first);
 }
 
 /** Thanks, ok, bye and the like, alone (fillers allowed): answered briefly, with no menu. */
 export function isSmallTalk(turn: TurnData, text: string): boolean {
     const words = tokenize(foldForMatching(text));
     if (words.length === 0) return /^[\s\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F]+$/u.test(text) && text.trim() !== '';
-    const fillers = new Set(turn.wordList('common:words.filler').map((w) => foldForMatching(w)));
-    const phrases = turn.wordList('common:words.smallTalk').map((p) => tokenize(foldForMatching(p))).filter((p) => p.length > 0);
+    const fillers = turn.wordSet('common:words.filler');
+    const phrases = turn.phrases('common:words.smallTalk');
     // The whole message is small-talk phrases and fillers, with at least one phrase ("ok thank u", "धन्यवाद भैया").
     const reach: Array<'no' | 'fillers' | 'phrase'> = [ 'fillers', ...words.map(() => 'no' as const)];
     for (let i = 0; i < words.length; i++) {
@@ -49,7 +49,7 @@ export function isSmallTalk(turn: TurnData, text: string): boolean {
 
 /** Whether `text` is nothing but politeness words ("भाई साहब", "sir ji"). */
 export function onlyFillers(turn: TurnData, text: string): boolean {
-    const fillers = new Set(turn.wordList('common:words.filler').map((w) => foldForMatching(w)));
+    const fillers = turn.wordSet('common:words.filler');
     const words = tokenize(foldForMatching(text));
     return words.length > 0 && words.every((w) => fillers.has(w));
 }

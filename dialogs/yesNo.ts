@@ -31,14 +31,12 @@ export function readYesNo(turn: TurnData, text: string, options: { strictYes?: b
     const tokens = [...text.matchAll(/[\p{L}\p{M}]+|[0-9\u0966-\u096F]+/gu)].map((m) => ({ word: foldForMatching(m[0]), start: m.index ?? 0 }));
     const words = tokens.map((t) => t.word);
     if (words.length === 0) return null;
-    const phrases = (key: string) => turn.wordList(key).map((w) => tokenize(foldForMatching(w))).filter((p) => p.length > 0)
-        .sort((a, b) => b.length - a.length);
-    const goAheadWords = new Set(turn.wordList('common:words.goAhead').map((w) => foldForMatching(w)));
+    const goAheadWords = turn.wordSet('common:words.goAhead');
     // "Is it fixed?" is not answered by "karo" or "kar do", which only ask to go ahead.
-    const yes = phrases('common:words.yes').filter((p) => !options.strictYes || !p.every((w) => goAheadWords.has(w)));
-    const no = phrases('common:words.no');
-    const fillers = new Set(turn.wordList('common:words.filler').map((w) => foldForMatching(w)));
-    const at = (list: string[][], i: number) => list.find((p) => p.every((w, k) => words[i + k] === w));
+    const yes = turn.phrases('common:words.yes').filter((p) => !options.strictYes || !p.every((w) => goAheadWords.has(w)));
+    const no = turn.phrases('common:words.no');
+    const fillers = turn.wordSet('common:words.filler');
+    const at = (list: string[][], i: number) => phraseAt(list, words, i);
     let seen = 0;
     for (let i = 0; i < words.length && seen < SIGNAL_WITHIN_WORDS; i++) {
         // Negative first: "ji nahi", "nahi ji" and "not correct" are a no.
@@ -70,11 +68,11 @@ export function readYesNo(turn: TurnData, text: string, options: { strictYes?: b
     const clauses = text.split(/[,.!?।;\n]+/u).map((c) => c.trim()).filter(Boolean);
     const lastWords = tokenize(foldForMatching(clauses[clauses.length - 1] ?? ''));
     const endsGoAhead = yes.filter((p) => p.length >= 2).find((p) => p.length <= lastWords.length && p.every((w, k) => lastWords[lastWords.length - p.length + k] === w));
-    if (endsGoAhead && !lastWords.some((_, i) => at2(no, lastWords, i))) return { answer: 'yes', rest: text.trim() };
+    if (endsGoAhead && !lastWords.some((_, i) => phraseAt(no, lastWords, i))) return { answer: 'yes', rest: text.trim() };
     return null;
 }
 
 /** The phrase of `list` that starts at word `i` of `words`, if any. */
-function at2(list: string[][], words: string[], i: number): string[] | undefined {
+function phraseAt(list: string[][], words: string[], i: number): string[] | undefined {
     return list.find((p) => p.every((w, k) => words[i + k] === w));
 }

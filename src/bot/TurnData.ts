@@ -3,7 +3,7 @@ import { ChannelIdentity } from '../data/entities/ChannelIdentity';
 import { formatDate, formatDateTime } from '../i18n/format';
 import { Language, LANGUAGES, TranslateFn, Translator } from '../i18n/Translator';
 import { Recognition } from '../nlu/IntentRecognizer';
-import { foldForMatching } from '../nlu/normalizeText';
+import { foldForMatching, tokenize } from '../nlu/normalizeText';
 
 const TURN_DATA = Symbol('bijliMitra.turn');
 
@@ -70,10 +70,25 @@ export class TurnData {
      * "menu" and an English speaker "मेनू".
      */
     wordList(key: string): string[] {
-        return this.allLanguages().flatMap((t) => {
+        const current = this.language ?? 'en';
+        return this.translator.derive(`words\u0000${current}\u0000${key}`, () => this.allLanguages().flatMap((t) => {
             const value = t(key, { returnObjects: true }) as unknown;
             return Array.isArray(value) ? value.map(String) : [];
-        });
+        }));
+    }
+
+    /**
+     * The phrases of the word list at `key`, each folded for matching and split into its words, longest first: for
+     * reading a message word by word ("haan" + "sahi hai").
+     */
+    phrases(key: string): string[][] {
+        return this.translator.derive(`phrases\u0000${key}`, () => this.wordList(key)
+            .map((phrase) => tokenize(foldForMatching(phrase))).filter((words) => words.length > 0).sort((a, b) => b.length - a.length));
+    }
+
+    /** The one-word entries of the word list at `key`, folded, as a set (fillers, go-ahead verbs). */
+    wordSet(key: string): Set<string> {
+        return this.translator.derive(`set\u0000${key}`, () => new Set(this.wordList(key).map((word) => foldForMatching(word))));
     }
 
     /**
@@ -81,11 +96,9 @@ export class TurnData {
      * nahi" in "account number pata nahi bhai"). Matching is on folded text, so spelling of case and nukta do not matter.
      */
     mentions(key: string, text: string): boolean {
-        const folded = ` ${foldForMatching(text).replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ')} `;
-        return this.wordList(key).some((phrase) => {
-            const words = foldForMatching(phrase).replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ').trim();
-            return words !== '' && folded.includes(` ${words} `);
-        });
+        const folded = ` ${tokenize(foldForMatching(text)).join(' ')} `;
+        const spaced = this.translator.derive(`spaced\u0000${key}`, () => this.phrases(key).map((words) => ` ${words.join(' ')} `));
+        return spaced.some((phrase) => folded.includes(phrase));
     }
 
     /** Attaches this data to `context`. */

@@ -10,7 +10,12 @@ export interface FaqMatch {
 interface Phrase {
     topic: string;
     words: string[];
+    /** Each word's spelling skeleton, or null where the word must match exactly (computed once, not per message). */
+    skeletons: Array<string | null>;
 }
+
+// Spelling variants count only where the skeleton still says something ("gaon" and "gana" share "gn").
+const loose = (word: string) => word.length >= 4 && skeleton(word).length >= 3;
 
 /**
  * Recognises the everyday questions of `locales/<lng>/faq.json` ("naya connection kaise le", "बिजली चोरी की
@@ -31,7 +36,7 @@ export class FaqMatcher {
                 const match = Array.isArray(entry?.match) ? entry.match : [];
                 for (const phrase of match) {
                     const words = tokenize(foldForMatching(String(phrase)));
-                    if (words.length > 0) this.phrases.push({ topic, words });
+                    if (words.length > 0) this.phrases.push({ topic, words, skeletons: words.map((w) => (loose(w) ? skeleton(w) : null)) });
                 }
             }
         }
@@ -43,14 +48,12 @@ export class FaqMatcher {
         const tokens = tokenize(foldForMatching(text.slice(0, 1000)));
         if (tokens.length === 0) return null;
         const exact = new Set(tokens);
-        // Spelling variants count only where the skeleton still says something ("gaon" and "gana" share "gn").
-        const loose = (word: string) => word.length >= 4 && skeleton(word).length >= 3;
         const skeletons = new Set(tokens.filter(loose).map(skeleton));
-        const has = (word: string) => exact.has(word) || (loose(word) && skeletons.has(skeleton(word)));
         let best: FaqMatch | null = null;
         for (const phrase of this.phrases) {
             if (best && phrase.words.length <= best.words) continue;
-            if (phrase.words.every(has)) best = { topic: phrase.topic, words: phrase.words.length };
+            const found = phrase.words.every((word, i) => exact.has(word) || (phrase.skeletons[i] !== null && skeletons.has(phrase.skeletons[i]!)));
+            if (found) best = { topic: phrase.topic, words: phrase.words.length };
         }
         return best;
     }
