@@ -5,7 +5,7 @@ import { Language } from '../src/i18n/Translator';
 import { Intent, Recognition } from '../src/nlu/IntentRecognizer';
 import { findLocation } from '../src/bot/findLocation';
 import { saysNoAccount } from './AccountDialog';
-import { isSmallTalk, onlyFillers, saidOneOf, startsWithOneOf, startsWithSmallTalk } from './messageCues';
+import { isSmallTalk, onlyFillers, saidOneOf, startsWithOneOf, startsWithSmallTalk, subscriptionIn } from './messageCues';
 import { AskAnswer, AskChoice, AskPrompt } from './AskPrompt';
 import { BillDialog } from './BillDialog';
 import { ComplaintDialog, ComplaintDialogOptions } from './ComplaintDialog';
@@ -139,8 +139,7 @@ export class MainDialog extends ComponentDialog {
         const turn = TurnData.of(dc.context);
         if (dc.activeDialog?.id === LanguageDialog.id) {
             // "STOP" needs no language: it is honoured at once, in English unless the words were Hindi.
-            const subscription = saidOneOf(turn.wordList('common:words.unsubscribe'), activity.text) ? 'off'
-                : saidOneOf(turn.wordList('common:words.subscribe'), activity.text) ? 'on' : null;
+            const subscription = subscriptionIn(turn, activity.text);
             if (!subscription) return null;
             await dc.cancelAllDialogs();
             await this.adoptLanguage(dc, turn.recognition.language === 'en' ? 'en' : 'hi');
@@ -152,8 +151,7 @@ export class MainDialog extends ComponentDialog {
         }
         // At the main menu nothing is in progress, so "STOP" and "START" are about subscriptions, not cancelling.
         if (AskPrompt.pending(dc)?.prompt.id === ASK_MENU) {
-            const subscription = saidOneOf(turn.wordList('common:words.unsubscribe'), activity.text) ? 'off'
-                : saidOneOf(turn.wordList('common:words.subscribe'), activity.text) ? 'on' : null;
+            const subscription = subscriptionIn(turn, activity.text);
             if (subscription) {
                 await dc.cancelAllDialogs();
                 return dc.beginDialog(FLOW, { subscription } satisfies MainDialogOptions);
@@ -199,12 +197,8 @@ export class MainDialog extends ComponentDialog {
         const turn = TurnData.of(dc.context);
         // "I don't have it, the bill is with my father" answers the question; it asks for nothing else.
         if (saysNoAccount(turn, text) || turn.mentions('verify:words.notReceived', text)) return null;
-        const faq = this.services.faq.match(text);
-        if (faq && faq.words >= 2) {
-            await dc.context.sendActivity(turn.t(`faq:topics.${faq.topic}.answer`));
-            await dc.repromptDialog();
-            return { status: DialogTurnStatus.waiting };
-        }
+        const answered = await this.answerEverydayQuestion(dc, text);
+        if (answered) return answered;
         const r = turn.recognition;
         if (!isRequest(r) || r.score < NEW_REQUEST_SCORE || this.flowOf(dc) === flowFor(r.intent)) return null;
         await dc.cancelAllDialogs();
@@ -219,6 +213,11 @@ export class MainDialog extends ComponentDialog {
         const pending = AskPrompt.pending(dc);
         if (!pending?.spec.choices?.length || pending.prompt.settings.freeText || pending.prompt.id === ASK_MENU) return null;
         if (AskPrompt.answersPendingButton(dc, text)) return null;
+        return this.answerEverydayQuestion(dc, text);
+    }
+
+    /** An everyday question of two phrase words or more typed at a question: answered, and the question asked again. */
+    private async answerEverydayQuestion(dc: DialogContext, text: string): Promise<DialogTurnResult | null> {
         const faq = this.services.faq.match(text);
         if (!faq || faq.words < 2) return null;
         await dc.context.sendActivity(TurnData.of(dc.context).t(`faq:topics.${faq.topic}.answer`));
@@ -244,23 +243,22 @@ export class MainDialog extends ComponentDialog {
     private async interruptionIn(dc: DialogContext, text: string): Promise<Intent | null> {
         const turn = TurnData.of(dc.context);
         const pending = AskPrompt.pending(dc);
+        const r = turn.recognition;
+        const hasDigits = /[0-9\u0966-\u096F]/.test(text);
         // "rehne do bhai, light aa gayi", "forget it, voltage is ok now": a cancel that opens the message counts anywhere.
-        if (startsWithOneOf(turn.wordList('common:words.cancel'), text) && !/[0-9\u0966-\u096F]/.test(text)
-            && !(turn.recognition.intent === 'unsubscribe' && turn.recognition.score >= 0.85)) return 'cancel';
+        if (startsWithOneOf(turn.wordList('common:words.cancel'), text) && !hasDigits && !(r.intent === 'unsubscribe' && r.score >= 0.85)) return 'cancel';
         if (pending?.prompt.settings.freeText) {
             const command = COMMAND_WORDS.find(([key]) => saidOneOf(turn.wordList(key), text))?.[1] ?? null;
             if (command) return command;
+            if (!r.intent.startsWith('language.') || r.score < LANGUAGE_REQUEST_SCORE) return null;
             // "please talk in English. My account number is 1234567890": switch, and let the question take the number.
-            if (/[0-9\u0966-\u096F]/.test(text) && turn.recognition.intent.startsWith('language.') && turn.recognition.score >= LANGUAGE_REQUEST_SCORE) {
-                await this.switchLanguage(dc, turn.recognition.intent === 'language.hi' ? 'hi' : 'en');
+            if (hasDigits) {
+                await this.switchLanguage(dc, r.intent === 'language.hi' ? 'hi' : 'en');
                 return null;
             }
-            // "please talk in English", "english me baat kro": a clear, short language request, with no data in it.
-            const r = turn.recognition;
-            const short = text.trim().split(/\s+/).length <= 12 && !/[0-9\u0966-\u096F]/.test(text);
-            return short && r.score >= LANGUAGE_REQUEST_SCORE && r.intent.startsWith('language.') ? r.intent : null;
+            // "please talk in English", "english me baat kro": a clear language request, short enough to be only that.
+            return text.trim().split(/\s+/).length <= 12 ? r.intent : null;
         }
-        const r = turn.recognition;
         const words = text.trim().split(/\s+/).length;
         if (r.score < INTERRUPT_SCORE || (words > INTERRUPT_MAX_WORDS && r.score < INTERRUPT_SCORE_LONG)) return null;
         if (AskPrompt.answersPendingButton(dc, text)) return null;
@@ -281,7 +279,7 @@ export class MainDialog extends ComponentDialog {
         // An English message that asks for something is answered in English at once; only a message with no signal
         // ("hi", a number) gets the language question.
         const text = r.text;
-        const control = ['common:words.unsubscribe', 'common:words.subscribe', 'common:words.cancel'].some((key) => saidOneOf(turn.wordList(key), text));
+        const control = subscriptionIn(turn, text) !== null || saidOneOf(turn.wordList('common:words.cancel'), text);
         if (r.language === 'en' && (isRequest(r) || control || this.services.faq.match(text) || isSmallTalk(turn, text)
             || (r.intent !== 'none' && r.intent !== 'greeting' && r.score >= 0.5))) {
             await this.adoptLanguage(step, 'en');
@@ -318,8 +316,9 @@ export class MainDialog extends ComponentDialog {
         if (options.menu) return this.showMenu(step, options.menu);
         if (saidOneOf(turn.wordList('common:words.menu'), turn.recognition.text)) return this.showMenu(step, 'common:menuIntro');
         // "STOP" / "START" and their Hindi forms are subscription commands when no question is open.
-        if (saidOneOf(turn.wordList('common:words.unsubscribe'), turn.recognition.text)) return this.act(step, 'unsubscribe', turn.recognition);
-        if (saidOneOf(turn.wordList('common:words.subscribe'), turn.recognition.text)) return this.subscribe(step);
+        const subscription = subscriptionIn(turn, turn.recognition.text);
+        if (subscription === 'off') return this.act(step, 'unsubscribe', turn.recognition);
+        if (subscription === 'on') return this.subscribe(step);
         const activity = step.context.activity;
         if (!options.intent && !activity.text && findLocation(activity)) return this.startComplaint(step, turn.recognition, true);
         if (!options.intent && !activity.text && activity.attachments?.length) {

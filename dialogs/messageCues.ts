@@ -12,6 +12,12 @@ export function saidOneOf(words: string[], text: string): boolean {
     return folded !== '' && words.some((w) => foldForMatching(w) === folded);
 }
 
+/** "STOP" / "START" and their other forms said alone: turn area news off or on. */
+export function subscriptionIn(turn: TurnData, text: string): 'on' | 'off' | null {
+    if (saidOneOf(turn.wordList('common:words.unsubscribe'), text)) return 'off';
+    return saidOneOf(turn.wordList('common:words.subscribe'), text) ? 'on' : null;
+}
+
 /**
  * Whether one of the first two clauses of `text` is or opens with one of `phrases`: "rehne do bhai, ...",
  * "ek min... rehne do baad me karta hu", "forget it, voltage is ok now", "chhodo yaar abhi mat karo".
