@@ -3,6 +3,7 @@ import { ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus, Wat
 import { TurnData } from '../src/bot/TurnData';
 import { Language } from '../src/i18n/Translator';
 import { Intent, Recognition } from '../src/nlu/IntentRecognizer';
+import { languageVotes } from '../src/nlu/detectLanguage';
 import { findLocation } from '../src/bot/findLocation';
 import { saysNoAccount } from './AccountDialog';
 import { isSmallTalk, onlyFillers, saidOneOf, startsWithOneOf, startsWithSmallTalk, subscriptionIn } from './messageCues';
@@ -271,7 +272,11 @@ export class MainDialog extends ComponentDialog {
         const r = turn.recognition;
         if (r.intent === 'language.hi' || r.intent === 'language.en') return step.next();
         if ((step.options as MainDialogOptions | undefined)?.welcome) return step.beginDialog(LanguageDialog.id);
-        if (r.language === 'hi' || r.language === 'hi-Latn') {
+        // "sir", "ji": a word or two both languages use does not show the writer's; ask rather than guess. (A request
+        // is acted on at once in the language it leans to: a question first would hold up what was asked.)
+        const votes = r.language === 'hi' || isRequest(r) ? null : languageVotes(r.text);
+        const shown = votes === null || votes.hinglish + votes.english >= 2;
+        if ((r.language === 'hi' || r.language === 'hi-Latn') && shown) {
             await this.services.identities.setLanguage(turn.identity, 'hi');
             turn.useLanguage('hi');
             return step.next();
@@ -280,8 +285,8 @@ export class MainDialog extends ComponentDialog {
         // ("hi", a number) gets the language question.
         const text = r.text;
         const control = subscriptionIn(turn, text) !== null || saidOneOf(turn.wordList('common:words.cancel'), text);
-        if (r.language === 'en' && (isRequest(r) || control || this.services.faq.match(text) || isSmallTalk(turn, text)
-            || (r.intent !== 'none' && r.intent !== 'greeting' && r.score >= 0.5))) {
+        if (r.language === 'en' && (control || (shown && (isRequest(r) || this.services.faq.match(text) || isSmallTalk(turn, text)
+            || (r.intent !== 'none' && r.intent !== 'greeting' && r.score >= 0.5))))) {
             await this.adoptLanguage(step, 'en');
             return step.next();
         }
@@ -404,7 +409,10 @@ export class MainDialog extends ComponentDialog {
         const sureComplaint = intent.startsWith('complaint.') && intent !== 'complaint.status' && r.score >= SURE_COMPLAINT;
         // (A danger read from words shared with theft or solar questions, "katiya from the pole", takes two.)
         const needed = sureComplaint && !hazard ? 3 : 2;
-        if (faq && !specific && (faq.words >= needed || (!hazard && !sureComplaint && (r.score < FAQ_OVERRULES_BELOW || !isRequest(r))))) {
+        // Over a fault said for sure, the question's words must also stand together ("meter jal gaya … connection dadi
+        // ke naam pe hai" reports a burnt meter, not a name change).
+        const asked = faq && (faq.close || (!sureComplaint && !hazard));
+        if (faq && asked && !specific && (faq.words >= needed || (!hazard && !sureComplaint && (r.score < FAQ_OVERRULES_BELOW || !isRequest(r))))) {
             await step.context.sendActivity(`${turn.t(`faq:topics.${faq.topic}.answer`)}\n\n${turn.t('faq:more')}`);
             return step.endDialog();
         }
@@ -417,6 +425,10 @@ export class MainDialog extends ComponentDialog {
         if (r.score <= GUESS_SCORE && (intent === 'complaint.status' || !intent.startsWith('complaint.')) && turn.mentions('common:words.complaint', r.text)) {
             return this.startComplaint(step, r, true);
         }
+        // "ye kya tamasha hai bijli vibhag ka", a bare "jaldi": anger or haste before the problem is said is heard, and
+        // the consumer is asked what happened, rather than told they were not understood or sent to an officer.
+        const upset = turn.mentions('common:words.grievance', r.text) || (short && turn.mentions('status:words.hurry', r.text));
+        if (upset && r.score <= GUESS_SCORE && r.entities.length === 0) return this.menuAgain(step, 'common:grievance');
         switch (intent) {
             case 'complaint.status':
                 return step.beginDialog(ComplaintStatusDialog.id, { ticket, text: r.text } satisfies ComplaintStatusOptions);

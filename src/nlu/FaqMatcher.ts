@@ -5,6 +5,8 @@ import { foldForMatching, skeleton, tokenize } from './normalizeText';
 export interface FaqMatch {
     topic: string;
     words: number;
+    /** The phrase's words stand together (at most one other word among them), not scattered over a long message. */
+    close: boolean;
 }
 
 interface Phrase {
@@ -17,10 +19,40 @@ interface Phrase {
 // Spelling variants count only where the skeleton still says something ("gaon" and "gana" share "gn").
 const loose = (word: string) => word.length >= 4 && skeleton(word).length >= 3;
 
+const FINAL_VOWEL: Record<string, string> = { ee: 'i', y: 'i', oo: 'u', ai: 'e', ei: 'e', au: 'o' };
+
+/**
+ * A romanised word's skeleton keeps its last vowel sound, so bijli/bijlee still meet but katne/kitna do not (a bare
+ * skeleton let "bill kitna aya" ask about planned cuts). Devanagari skeletons already keep enough.
+ */
+function spellingKey(word: string): string {
+    if (/[\u0900-\u097F]/.test(word)) return skeleton(word);
+    const vowels = word.match(/(ee|oo|ai|ei|au|[aeiouy])[^aeiouy]*$/);
+    return `${skeleton(word)}:${vowels ? (FINAL_VOWEL[vowels[1]] ?? vowels[1]) : ''}`;
+}
+
+/** The fewest tokens that hold one position of each word (positions per word, each list ascending). */
+function narrowestSpan(positions: number[][]): number {
+    let best = Infinity;
+    for (const start of positions[0]) {
+        let low = start;
+        let high = start;
+        for (const list of positions.slice(1)) {
+            // The position nearest to the first word's keeps the span small; good enough for phrases of a few words.
+            const nearest = list.reduce((a, b) => (Math.abs(b - start) < Math.abs(a - start) ? b : a));
+            low = Math.min(low, nearest);
+            high = Math.max(high, nearest);
+        }
+        best = Math.min(best, high - low + 1);
+    }
+    return best;
+}
+
 /**
  * Recognises the everyday questions of `locales/<lng>/faq.json` ("naya connection kaise le", "बिजली चोरी की
  * शिकायत"): a phrase matches when all its words occur in the message in any order, each exactly or with the same
- * spelling skeleton (bijli/bijlee), so locale maintainers add phrasings without code. The longest phrase wins.
+ * spelling skeleton (bijli/bijlee), so locale maintainers add phrasings without code. The longest phrase whose words
+ * stand together wins.
  */
 export class FaqMatcher {
     private readonly phrases: Phrase[] = [];
@@ -36,7 +68,7 @@ export class FaqMatcher {
                 const match = Array.isArray(entry?.match) ? entry.match : [];
                 for (const phrase of match) {
                     const words = tokenize(foldForMatching(String(phrase)));
-                    if (words.length > 0) this.phrases.push({ topic, words, skeletons: words.map((w) => (loose(w) ? skeleton(w) : null)) });
+                    if (words.length > 0) this.phrases.push({ topic, words, skeletons: words.map((w) => (loose(w) ? spellingKey(w) : null)) });
                 }
             }
         }
@@ -47,13 +79,25 @@ export class FaqMatcher {
     match(text: string): FaqMatch | null {
         const tokens = tokenize(foldForMatching(text.slice(0, 1000)));
         if (tokens.length === 0) return null;
-        const exact = new Set(tokens);
-        const skeletons = new Set(tokens.filter(loose).map(skeleton));
+        const keys = tokens.map((token) => (loose(token) ? spellingKey(token) : null));
         let best: FaqMatch | null = null;
         for (const phrase of this.phrases) {
-            if (best && phrase.words.length <= best.words) continue;
-            const found = phrase.words.every((word, i) => exact.has(word) || (phrase.skeletons[i] !== null && skeletons.has(phrase.skeletons[i]!)));
-            if (found) best = { topic: phrase.topic, words: phrase.words.length };
+            if (best?.close && phrase.words.length <= best.words) continue;
+            const positions: number[][] = [];
+            for (const [i, word] of phrase.words.entries()) {
+                const at: number[] = [];
+                tokens.forEach((token, j) => {
+                    if (token === word || (phrase.skeletons[i] !== null && keys[j] === phrase.skeletons[i])) at.push(j);
+                });
+                if (at.length === 0) break;
+                positions.push(at);
+            }
+            if (positions.length < phrase.words.length) continue;
+            const close = narrowestSpan(positions) <= phrase.words.length + 1;
+            // A phrase whose words stand together tells more than a longer one gathered from all over the message
+            // ("bill kaha jama kr skte h, paytm se ho jayega kya" asks where to pay, not what the bot can do).
+            const better = !best || (close && !best.close) || (close === best.close && phrase.words.length > best.words);
+            if (better) best = { topic: phrase.topic, words: phrase.words.length, close };
         }
         return best;
     }

@@ -13,6 +13,20 @@ export function detectLanguage(text: string, fallback: DetectedLanguage = 'en'):
     const latin = (text.match(/[A-Za-z]/g) ?? []).length;
     if (devanagari > 0 && devanagari >= latin) return 'hi';
     if (latin === 0) return fallback;
+    const { hinglish, english } = languageVotes(text);
+    // Devanagari is the minority script here (it wins outright above), so the message is romanised Hindi.
+    if (hinglish > english) return 'hi-Latn';
+    if (english > hinglish) return 'en';
+    // English prose has no Hindi function words, while Hinglish is full of English ones: a tie with any leans Hindi.
+    if (hinglish > 0) return 'hi-Latn';
+    return devanagari > 0 ? 'hi' : fallback;
+}
+
+/**
+ * How many of the Latin words of `text` are Hinglish and how many English. A message with hardly any ("sir",
+ * "meter reading") does not show its writer's language; the first reply should ask rather than guess.
+ */
+export function languageVotes(text: string): { hinglish: number; english: number } {
     let hinglish = 0;
     let english = 0;
     // The bot's own name is Hindi in every language.
@@ -24,10 +38,5 @@ export function detectLanguage(text: string, fallback: DetectedLanguage = 'en'):
         else if (inEnglish && !inHinglish) english += 1;
         else if (/(aa|ee|oo)/.test(token) || /(iye|aiye|kar|wala|wali)$/.test(token)) hinglish += 0.5;
     }
-    // Devanagari is the minority script here (it wins outright above), so the message is romanised Hindi.
-    if (hinglish > english) return 'hi-Latn';
-    if (english > hinglish) return 'en';
-    // English prose has no Hindi function words, while Hinglish is full of English ones: a tie with any leans Hindi.
-    if (hinglish > 0) return 'hi-Latn';
-    return devanagari > 0 ? 'hi' : fallback;
+    return { hinglish, english };
 }

@@ -61,6 +61,8 @@ export const CONCEPTS: Record<string, string[]> = {
     dueDate: ['date', 'tarikh', 'तारीख', 'डेट', 'kab', 'kb', 'कब', 'deadline', 'antim', 'अंतिम', 'when'],
     dues: ['bakaya', 'बकाया', 'outstanding', 'dues', 'arrears', 'baki', 'बाकी', 'baaki'],
     howMuch: ['kitna', 'kitni', 'kitne', 'कितना', 'कितनी', 'कितने', 'much'],
+    /** A death by current ("bhains mar gayi", "koi mar jayega") makes a pole or wire a danger, whatever else is said. */
+    died: ['mar', 'mari', 'mara', 'mare', 'maut', 'died', 'killed', 'मर', 'मरी', 'मरा', 'मरे', 'मौत', 'मृत्यु'],
     touched: ['lag', 'laga', 'lagi', 'lagaa', 'लग', 'लगा', 'लगी', 'chhune', 'chhua', 'छूने', 'छुआ'],
     notOurs: ['wifi', 'internet', 'broadband', 'network', 'नेटवर्क', 'इंटरनेट', 'मोबाइल', 'जियो', 'एयरटेल', 'सिलेंडर', 'गैस', 'mobile', 'jio', 'airtel', 'vodafone', 'train', 'ट्रेन', 'match', 'score', 'mausam', 'मौसम', 'weather', 'cricket', 'movie', 'film', 'gas', 'cylinder', 'pani', 'पानी', 'water', 'dth', 'tv'],
     /** "paid but it still shows due", "जबकि हमेशा 800 आता था": the consumer contradicts what the bill says. */
@@ -119,6 +121,8 @@ export const RULES: IntentRule[] = [
     { intent: 'complaint.line', all: ['electricity', 'touched'], weight: 0.92 },
     { intent: 'complaint.line', all: ['hazardThing', 'electricity'], weight: 0.86 },
     { intent: 'complaint.line', all: ['hazardThing', 'gone'], weight: 0.87 },
+    { intent: 'complaint.line', all: ['hazardThing', 'died'], weight: 0.93 },
+    { intent: 'complaint.line', all: ['electricity', 'died'], weight: 0.92 },
     { intent: 'complaint.transformer', all: ['transformer'], weight: 0.9 },
     // Dim lights and weak current are still "not working": above an outage read from the same words.
     { intent: 'complaint.voltage', all: ['voltage'], weight: 0.89 },
@@ -211,7 +215,8 @@ export const HINGLISH_WORDS = new Set(('nahi nahin nhi nai ni hai h hain ho hua 
     'bilkul accha acha achha thik namaste namaskar pranam karwao karao milao rha rhi rhe gye aana aaegi aayegi ayegi aaega hu hoon hun ' +
     'ram radhe jai shri suprabhat sahayata kr ruk jao jane shukriya dhanyavad gana bajao khana khaya likho likh mitar batado ' +
     'dikha dikhado btao bta kro krdo krna m likho likhe dikkat padhne padh jod jodo karu karun hogya hogaya gya kb kyu pta pata nahi bhai mitra ' +
-    'bolo samjha samajh lagta lag raha rhi hoga sakte sakta sakti chahte chahta chahti dijiye kijiye karein karen bataen').split(' '));
+    'bolo samjha samajh lagta lag raha rhi hoga sakte sakta sakti chahte chahta chahti dijiye kijiye karein karen bataen ' +
+    'dunga dungi denge karunga karungi karenge krunga lunga lungi lenge jaunga jayega jayegi hogi honge').split(' '));
 
 /** English function words and domain words that Hinglish writers rarely use. */
 export const ENGLISH_WORDS = new Set(('the a an is are was were be been being am i my me mine you your we our it its this that these those there what when where why ' +
