@@ -324,7 +324,8 @@ export class ComplaintDialog extends ComponentDialog {
         // words after it is another correction.
         const turn = TurnData.of(step.context);
         const plainNo = !(answer.rest && wordsIn(answer.rest) >= 2);
-        if (answer.choice === 'no' && ((values.saidNo && plainNo) || turn.mentions('common:words.cancel', answer.rest ?? ''))) return this.notSaved(step);
+        // (The cancel may run into the no: "nhi nhi mat kro register".)
+        if (answer.choice === 'no' && ((values.saidNo && plainNo) || turn.mentions('common:words.cancel', answer.text))) return this.notSaved(step);
         if (!answer.choice && turn.mentions('common:words.cancel', answer.text)) return this.notSaved(step);
         if (answer.choice === 'no') values.saidNo = true;
         if (answer.choice === 'no' && !(answer.rest && wordsIn(answer.rest) >= 2)) {

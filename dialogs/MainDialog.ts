@@ -404,7 +404,9 @@ export class MainDialog extends ComponentDialog {
         // A fault on the network is never mistaken for a question ("transformer se tel tapak raha hai").
         const hazard = hazardIntent(intent);
         // With an account number the consumer wants something done on that account ("8041573269 uska bill batao").
-        const specific = !!ticket || (!!account && isRequest(r));
+        // So does one asking for their own bill ("dukan ka bill batao aur payment ka link bhejo"), over where to pay.
+        const ownBill = intent.startsWith('bill.') && turn.mentions('bill:words.ownBill', r.text);
+        const specific = !!ticket || (!!account && isRequest(r)) || ownBill;
         // A sure complaint ("no light in the whole colony… 1912 is always busy") needs a longer question to be one.
         const sureComplaint = intent.startsWith('complaint.') && intent !== 'complaint.status' && r.score >= SURE_COMPLAINT;
         // (A danger read from words shared with theft or solar questions, "katiya from the pole", takes two.)
