@@ -140,7 +140,7 @@ export class ComplaintDialog extends ComponentDialog {
         }
         // Typed ahead or in alarm, "aag lag sakti hai" at the address question says more about the danger, not where it
         // is: it is kept with the description and the place asked again.
-        if (flow && atAddress && activity.text && !location && this.saysMoreNotWhere(TurnData.of(innerDc.context), activity.text)) {
+        if (flow && atAddress && activity.text && !location && this.saysMoreNotWhere(TurnData.of(innerDc.context), activity.text, flow.state.values as ComplaintValues)) {
             const values = flow.state.values as ComplaintValues;
             values.extra = [...(values.extra ?? []), activity.text.slice(0, MAX_DESCRIPTION)];
             await innerDc.context.sendActivity(TurnData.of(innerDc.context).t('complaint:notedAskPlace'));
@@ -150,12 +150,15 @@ export class ComplaintDialog extends ComponentDialog {
         return super.onContinueDialog(innerDc);
     }
 
-    /** A message about the danger with nothing that names a place: no place word, no number, no district. */
-    private saysMoreNotWhere(turn: TurnData, text: string): boolean {
+    /** A message about the danger, or a remark, with nothing that names a place: no place word, no number. */
+    private saysMoreNotWhere(turn: TurnData, text: string, values: ComplaintValues): boolean {
         if (/[0-9\u0966-\u096F]/.test(text) || turn.mentions('complaint:words.place', text)) return false;
         // The turn's own recognition: `text` is this turn's message.
         const r = turn.recognition;
-        return turn.mentions('complaint:words.danger', text) || (r.intent.startsWith('complaint.') && r.score >= 0.85);
+        if (turn.mentions('complaint:words.danger', text) || (r.intent.startsWith('complaint.') && r.score >= 0.85)) return true;
+        // A sentence ("log upar se nikal rahe hain", "bacche bhi chhu lete h") is a remark, where an address is a name;
+        // once, so that a place written as a sentence is still taken the second time.
+        return (values.extra ?? []).length === 0 && turn.mentions('complaint:words.statement', text);
     }
 
     private values(step: WaterfallStepContext): ComplaintValues {

@@ -202,6 +202,8 @@ export class MainDialog extends ComponentDialog {
         if (answered) return answered;
         const r = turn.recognition;
         if (!isRequest(r) || r.score < NEW_REQUEST_SCORE || this.flowOf(dc) === flowFor(r.intent)) return null;
+        // "3 baar shikayat kar chuka, koi sunta nahi" while asking for an officer is why they ask, not a new request.
+        if (this.flowOf(dc) === HandoffDialog.id && (r.intent === 'complaint.status' || turn.mentions('common:words.grievance', text))) return null;
         await dc.cancelAllDialogs();
         return dc.beginDialog(FLOW, { intent: r.intent } satisfies MainDialogOptions);
     }
@@ -247,7 +249,7 @@ export class MainDialog extends ComponentDialog {
         const r = turn.recognition;
         const hasDigits = /[0-9\u0966-\u096F]/.test(text);
         // "rehne do bhai, light aa gayi", "forget it, voltage is ok now": a cancel that opens the message counts anywhere.
-        if (startsWithOneOf(turn.wordList('common:words.cancel'), text) && !hasDigits && !(r.intent === 'unsubscribe' && r.score >= 0.85)) return 'cancel';
+        if (startsWithOneOf(turn.wordList('common:words.cancel'), text, turn.wordSet('common:words.filler')) && !hasDigits && !(r.intent === 'unsubscribe' && r.score >= 0.85)) return 'cancel';
         if (pending?.prompt.settings.freeText) {
             const command = COMMAND_WORDS.find(([key]) => saidOneOf(turn.wordList(key), text))?.[1] ?? null;
             if (command) return command;

@@ -19,16 +19,23 @@ export function subscriptionIn(turn: TurnData, text: string): 'on' | 'off' | nul
 }
 
 /**
- * Whether one of the first two clauses of `text` is or opens with one of `phrases`: "rehne do bhai, ...",
- * "ek min... rehne do baad me karta hu", "forget it, voltage is ok now", "chhodo yaar abhi mat karo".
+ * Whether one of the first three clauses of `text` is or opens with one of `phrases`, after any of `fillers`:
+ * "rehne do bhai, ...", "ek min... rehne do baad me karta hu", "forget it, voltage is ok now", "actually leave it",
+ * "wait... light has come just now. no need, cancel it".
  */
-export function startsWithOneOf(phrases: string[], text: string): boolean {
-    const clauses = text.split(/[,.!?।;:\n]+/u).map((c) => foldForMatching(c).replace(/[^\p{L}\p{M}\p{N} ]/gu, '').trim()).filter(Boolean).slice(0, 2);
-    return clauses.some((clause) => phrases.some((p) => {
-        const phrase = foldForMatching(p);
-        // A clause that opens with the phrase says it, whatever follows ("rehne do baad me karta hu", "chhodo yaar").
-        return clause === phrase || clause.startsWith(`${phrase} `);
-    }));
+export function startsWithOneOf(phrases: string[], text: string, fillers: ReadonlySet<string> = new Set()): boolean {
+    const clauses = text.split(/[,.!?।;:\n]+/u).map((c) => foldForMatching(c).replace(/[^\p{L}\p{M}\p{N} ]/gu, '').trim()).filter(Boolean).slice(0, 3);
+    return clauses.some((clause) => {
+        const words = clause.split(' ');
+        let start = 0;
+        while (start < words.length - 1 && fillers.has(words[start])) start += 1;
+        const opening = words.slice(start).join(' ');
+        return phrases.some((p) => {
+            const phrase = foldForMatching(p);
+            // A clause that opens with the phrase says it, whatever follows ("rehne do baad me karta hu", "chhodo yaar").
+            return clause === phrase || clause.startsWith(`${phrase} `) || opening === phrase || opening.startsWith(`${phrase} `);
+        });
+    });
 }
 
 /** Whether `text` opens with a small-talk word ("ok", "thanks", "theek hai") followed by more. */

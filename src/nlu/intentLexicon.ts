@@ -46,7 +46,9 @@ export const CONCEPTS: Record<string, string[]> = {
         'नमस्ते', 'नमस्कार', 'प्रणाम', 'राम', 'हेलो', 'हैलो', 'हाय', 'salaam', 'salam', 'adab', 'start', 'शुरू', 'shuru', 'sir', 'good'],
     help: ['skte', 'skta', 'skti', 'उपयोग', 'upyog', 'seva', 'sewa', 'सेवा', 'sakte', 'sakti', 'sakta', 'सकते', 'सकती', 'इस्तेमाल', 'istemal', 'use', 'work', 'works', 'ask', 'पूछ', 'puch', 'kya-kya', 'help', 'madad', 'sahayata', 'sahaita', 'मदद', 'सहायता', 'options', 'option', 'menu', 'मेन्यू', 'मेनू', 'guide', 'samjhao', 'विकल्प', 'vikalp', 'features', 'services', 'सेवाएं', 'sevayen'],
     agent: ['एजेंट', 'एजेन्ट', 'customer', 'care', 'कस्टमर', 'केयर', 'aadmi', 'आदमी', 'asli', 'असली', 'officer', 'officers', 'adhikari', 'अधिकारी', 'je', 'sdo', 'xen', 'jee', 'जेई', 'एसडीओ', 'human', 'insaan', 'insan', 'इंसान', 'person', 'agent', 'executive',
-        'callback', 'call', 'phone', 'कॉल', 'फोन', 'representative', 'staff', 'manager', 'अफसर', 'afsar', 'engineer', 'इंजीनियर', 'lineman', 'लाइनमैन', 'someone', 'kisi', 'किसी', 'real'],
+        'callback', 'call', 'phone', 'कॉल', 'फोन', 'representative', 'staff', 'manager', 'अफसर', 'afsar', 'engineer', 'इंजीनियर', 'lineman', 'लाइनमैन', 'real'],
+    /** "kisi se baat karao": somebody to talk to; alone ("mera naam kisi ko mat batana") it asks for no one. */
+    somebody: ['someone', 'somebody', 'kisi', 'किसी'],
     talk: ['milna', 'milu', 'milne', 'मिलना', 'मिलूं', 'jod', 'jodo', 'jod', 'जोड', 'जोडो', 'जोडिए', 'जोड़िए', 'karwa', 'karwado', 'करवाइए', 'करवाओ', 'करवा', 'baat', 'baat', 'bat', 'talk', 'speak', 'बात', 'connect', 'call', 'contact', 'milao', 'milaiye', 'मिलाओ', 'sampark', 'संपर्क', 'chahiye', 'चाहिए', 'karwao', 'karao'],
     cancel: ['discard', 'wapasjao', 'वापसजाओ', 'vapasjao', 'peechechalo', 'startagain', 'goback', 'peechejao', 'pichejao', 'pichhejao', 'पीछेजाओ', 'backjao', 'startover', 'शुरूसे', 'shurusekaro', 'dobarashuru', 'रोक', 'ruk', 'रुक', 'leave', 'forget', 'never', 'कैंसिल', 'jane', 'जाने', 'cancel', 'cancl', 'cancle', 'रद्द', 'radd', 'rehne', 'rahne', 'rehnedo', 'रहने', 'chhodo', 'chodo', 'छोड़ो', 'छोड़', 'छोडो', 'nevermind', 'abort', 'quit', 'exit', 'stop', 'रुको', 'ruko'],
     unsubscribe: ['रिमाइंडर', 'सूची', 'reminders', 'update', 'messaging', 'texting', 'notify', 'texts', 'reminders', 'reminder', 'list', 'notification', 'सूचनाएं', 'सूचना', 'अलर्ट', 'alert', 'अनसब्सक्राइब', 'लिस्ट', 'more', 'unsubscribe', 'unsub', 'optout', 'opt', 'subscription', 'alerts', 'notifications', 'updates', 'messages', 'message', 'msg', 'msgs', 'sms', 'मैसेज', 'मेसेज', 'संदेश', 'sandesh', 'नोटिफिकेशन', 'अपडेट'],
@@ -190,8 +192,10 @@ export const RULES: IntentRule[] = [
     { intent: 'unsubscribe', all: ['unsubscribe', 'absent', 'want'], weight: 0.86 },
     // Asking for a person outranks the problem they want to talk about ("officer se baat karwa do, bill galat hai").
     { intent: 'agent', all: ['agent', 'talk'], weight: 0.93 },
+    { intent: 'agent', all: ['somebody', 'talk'], weight: 0.93 },
     { intent: 'agent', all: ['agent'], weight: 0.75 },
-    { intent: 'agent', all: ['office', 'phoneNumber'], weight: 0.9 },
+    // "writing from office number" beside a bill request is not asking for the office's number.
+    { intent: 'agent', all: ['office', 'phoneNumber'], weight: 0.9, unless: ['bill'] },
     { intent: 'agent', all: ['office', 'talk'], weight: 0.88 },
     { intent: 'cancel', all: ['cancel'], weight: 0.8 },
     { intent: 'cancel', all: ['cancelWord'], weight: 0.82 },
