@@ -157,8 +157,8 @@ export class ComplaintDialog extends ComponentDialog {
         const r = turn.recognition;
         if (turn.mentions('complaint:words.danger', text) || (r.intent.startsWith('complaint.') && r.score >= 0.85)) return true;
         // A sentence ("log upar se nikal rahe hain", "bacche bhi chhu lete h") is a remark, where an address is a name;
-        // once, so that a place written as a sentence is still taken the second time.
-        return (values.extra ?? []).length === 0 && turn.mentions('complaint:words.statement', text);
+        // twice at most, so that a place written as a sentence is still taken in the end.
+        return (values.extra ?? []).length < 2 && turn.mentions('complaint:words.statement', text);
     }
 
     private values(step: WaterfallStepContext): ComplaintValues {

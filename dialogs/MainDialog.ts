@@ -196,11 +196,13 @@ export class MainDialog extends ComponentDialog {
         // Four digits or more (spaced or not) are an attempt at the number; "2 ghante se light gayi" is not.
         if (!pending?.prompt.settings.numeric || /(?:[0-9\u0966-\u096F][\s-]?){4}/.test(text)) return null;
         const turn = TurnData.of(dc.context);
-        // "I don't have it, the bill is with my father" answers the question; it asks for nothing else.
-        if (saysNoAccount(turn, text) || turn.mentions('verify:words.notReceived', text)) return null;
+        const r = turn.recognition;
+        // "I don't have it, the bill is with my father" answers the question; it asks for nothing else. (But "unke ghar
+        // 3 din se light nhi h" is a complaint, whatever "nhi h" says.)
+        const sure = isRequest(r) && r.score >= SURE_COMPLAINT && this.flowOf(dc) !== flowFor(r.intent);
+        if (!sure && (saysNoAccount(turn, text) || turn.mentions('verify:words.notReceived', text))) return null;
         const answered = await this.answerEverydayQuestion(dc, text);
         if (answered) return answered;
-        const r = turn.recognition;
         if (!isRequest(r) || r.score < NEW_REQUEST_SCORE || this.flowOf(dc) === flowFor(r.intent)) return null;
         // "3 baar shikayat kar chuka, koi sunta nahi" while asking for an officer is why they ask, not a new request.
         if (this.flowOf(dc) === HandoffDialog.id && (r.intent === 'complaint.status' || turn.mentions('common:words.grievance', text))) return null;

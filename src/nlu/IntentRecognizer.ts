@@ -114,7 +114,10 @@ export class IntentRecognizer implements Recognizer {
             // The model may replace a weak rule's intent with another, but not silence it: "ticket number fir se bta do"
             // matched a status rule, and "none" would only leave the consumer with "not understood".
             const silencesRule = guess.intent === 'none' && best !== undefined;
-            if (familiar && guess.probability >= SURE_MODEL && guess.intent !== intent && isIntent(guess.intent) && !silencesRule) {
+            // A greeting opening the message stays one unless a rule says more ("namaste main apni dadi ke liye likh
+            // rha hu" introduces the writer; the model read a meter reading into "likh").
+            const greets = best?.intent === 'greeting';
+            if (familiar && guess.probability >= SURE_MODEL && guess.intent !== intent && isIntent(guess.intent) && !silencesRule && !greets) {
                 intent = guess.intent;
                 score = guess.intent === 'none' ? 0.3 : MODEL_SCORE;
                 best = undefined;
