@@ -191,12 +191,8 @@ export class ComplaintDialog extends ComponentDialog {
         const hasAdvice = turn.t(`complaint:${advice}`) !== advice;
         const danger = hazard || (hasAdvice && turn.mentions('complaint:words.danger', options.text ?? ''));
         if (danger && !options.safetyWarned) await step.context.sendActivity(turn.t(hazard ? 'complaint:safetyWarning' : `complaint:${advice}`));
-        // A danger on the network (a wire, a burning transformer) is reported by whoever sees it, often a passer-by:
-        // its place matters, not an account. A burning meter is at the consumer's own home, so the account is asked.
-        const onTheNetwork = hazard || answer.choice === 'transformer';
-        // Unless it is at the reporter's own house ("the wire over my house"): then their account places it best.
-        const atOwnPremises = turn.mentions('complaint:words.ownPremises', options.text ?? '');
-        if (danger && onTheNetwork && !options.accountNumber && !atOwnPremises) return step.next({ kind: 'none' } satisfies AccountResult);
+        // A danger on the network is asked for the account too: most who report one live by it, and the account places
+        // it with the right line staff; a passer-by taps "I don't have it" and is asked the place instead.
         return step.beginDialog(AccountDialog.id, { allowNoAccount: true, prefill: options.accountNumber });
     }
 

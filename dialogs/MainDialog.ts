@@ -276,10 +276,11 @@ export class MainDialog extends ComponentDialog {
         const r = turn.recognition;
         if (r.intent === 'language.hi' || r.intent === 'language.en') return step.next();
         if ((step.options as MainDialogOptions | undefined)?.welcome) return step.beginDialog(LanguageDialog.id);
-        // "sir", "ji": a word or two both languages use does not show the writer's; ask rather than guess. (A request
-        // is acted on at once in the language it leans to: a question first would hold up what was asked.)
+        // "sir", "namaste sir": a greeting or a word or two in Latin letters does not show the writer's language (many
+        // English writers greet with "namaste"); ask rather than guess. A request is acted on at once in the language
+        // it leans to: a question first would hold up what was asked.
         const votes = r.language === 'hi' || isRequest(r) ? null : languageVotes(r.text);
-        const shown = votes === null || votes.hinglish + votes.english >= 2;
+        const shown = votes === null || (r.intent !== 'greeting' && votes.hinglish + votes.english >= 2);
         if ((r.language === 'hi' || r.language === 'hi-Latn') && shown) {
             await this.services.identities.setLanguage(turn.identity, 'hi');
             turn.useLanguage('hi');

@@ -63,6 +63,8 @@ export const CONCEPTS: Record<string, string[]> = {
     dueDate: ['date', 'tarikh', 'तारीख', 'डेट', 'kab', 'kb', 'कब', 'deadline', 'antim', 'अंतिम', 'when'],
     dues: ['bakaya', 'बकाया', 'outstanding', 'dues', 'arrears', 'baki', 'बाकी', 'baaki'],
     howMuch: ['kitna', 'kitni', 'kitne', 'कितना', 'कितनी', 'कितने', 'much'],
+    /** "village without light": an outage, though less sure than "no light" ("report without telling my name"). */
+    without: ['without'],
     /** A death by current ("bhains mar gayi", "koi mar jayega") makes a pole or wire a danger, whatever else is said. */
     died: ['mar', 'mari', 'mara', 'mare', 'maut', 'died', 'killed', 'मर', 'मरी', 'मरा', 'मरे', 'मौत', 'मृत्यु'],
     touched: ['lag', 'laga', 'lagi', 'lagaa', 'लग', 'लगा', 'लगी', 'chhune', 'chhua', 'छूने', 'छुआ'],
@@ -130,6 +132,7 @@ export const RULES: IntentRule[] = [
     { intent: 'complaint.voltage', all: ['voltage'], weight: 0.89 },
     { intent: 'complaint.no_supply', all: ['electricity', 'absent'], weight: 0.88 },
     { intent: 'complaint.no_supply', all: ['electricity', 'gone'], weight: 0.85 },
+    { intent: 'complaint.no_supply', all: ['electricity', 'without'], weight: 0.86 },
     { intent: 'complaint.no_supply', all: ['outage'], weight: 0.85 },
     { intent: 'complaint.no_supply', all: ['electricity'], weight: 0.55 },
     { intent: 'complaint.no_supply', all: ['supplyWord', 'absent'], weight: 0.87, unless: ['notElectric'] },
