@@ -55,6 +55,8 @@ const ASK_CORRECTION = 'complaint.correction';
 const REVIEW_ROUNDS = 6;
 // The longest description and address accepted (the complaints table allows 1000 and 300 characters).
 const MAX_DESCRIPTION = 500;
+/** A complaint of another kind said this surely, with words that correct, changes the kind where the account is asked. */
+const SURE_CATEGORY = 0.75;
 const MAX_ADDRESS = 300;
 // A first message of this many words describes the problem well enough to skip asking again.
 const DESCRIPTIVE_WORDS = 4;
@@ -134,6 +136,26 @@ export class ComplaintDialog extends ComponentDialog {
             }
             // A caption is the user's answer to the open question; without one, ask it again.
             if (!activity.text) {
+                await innerDc.repromptDialog();
+                return { status: DialogTurnStatus.waiting };
+            }
+        }
+        // "sorry sir, light is there but very dim, voltage is low" while the account is asked: the problem is another
+        // one. The complaint takes the new kind, keeps the words, and the question is asked again.
+        const pending = AskPrompt.pending(innerDc);
+        const atAccount = pending?.prompt.settings.numeric === true && pending.prompt.id.startsWith('account.');
+        if (flow && atAccount && activity.text && !/(?:[0-9\u0966-\u096F][\s-]?){4}/.test(activity.text)) {
+            const turn = TurnData.of(innerDc.context);
+            const values = flow.state.values as ComplaintValues;
+            const r = turn.recognition;
+            const sure = r.intent.startsWith('complaint.') && r.intent !== 'complaint.status' && r.score >= SURE_CATEGORY;
+            const other = sure ? this.services.categories.detect(r.intent, activity.text) : undefined;
+            // Only when the words correct what was said: more about the same fault ("dhamaka hua tha fir light chali
+            // gyi" after a transformer) names other kinds too.
+            if (other && values.category && other.id !== values.category && turn.mentions('complaint:words.correction', activity.text)) {
+                values.category = other.id;
+                values.extra = [...(values.extra ?? []), activity.text.slice(0, MAX_DESCRIPTION)];
+                await innerDc.context.sendActivity(turn.t('complaint:categoryChanged', { category: turn.t(`complaint:categories.${other.id}`) }));
                 await innerDc.repromptDialog();
                 return { status: DialogTurnStatus.waiting };
             }

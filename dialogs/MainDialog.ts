@@ -290,8 +290,8 @@ export class MainDialog extends ComponentDialog {
         // ("hi", a number) gets the language question.
         const text = r.text;
         const control = subscriptionIn(turn, text) !== null || saidOneOf(turn.wordList('common:words.cancel'), text);
-        if (r.language === 'en' && (control || (shown && (isRequest(r) || this.services.faq.match(text) || isSmallTalk(turn, text)
-            || (r.intent !== 'none' && r.intent !== 'greeting' && r.score >= 0.5))))) {
+        if (r.language === 'en' && (control || this.services.faq.match(text) || isSmallTalk(turn, text)
+            || (shown && (isRequest(r) || (r.intent !== 'none' && r.intent !== 'greeting' && r.score >= 0.5))))) {
             await this.adoptLanguage(step, 'en');
             return step.next();
         }

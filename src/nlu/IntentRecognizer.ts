@@ -1,6 +1,6 @@
 import { detectLanguage, DetectedLanguage } from './detectLanguage';
 import { Entity, extractEntities } from './extractEntities';
-import { CONCEPTS, ENGLISH_WORDS, HINGLISH_WORDS, IntentRule, RULES } from './intentLexicon';
+import { CONCEPTS, ENGLISH_WORDS, HINGLISH_WORDS, IntentRule, NOT_MISSPELLINGS, RULES } from './intentLexicon';
 import { IntentGuess, NaiveBayesIntentModel } from './NaiveBayesIntentModel';
 import { editDistance, foldForMatching, skeleton, tokenize } from './normalizeText';
 
@@ -139,7 +139,7 @@ export class IntentRecognizer implements Recognizer {
         if (cached) return cached;
         const found = new Set<string>(this.exact.get(token) ?? []);
         // Common English and Hindi words are never misspellings of a cue ("here" is not "hera", "please" is not "poles", "dunga" is not "dugna").
-        if (found.size === 0 && token.length >= 4 && !/^[0-9]+$/.test(token) && !ENGLISH_WORDS.has(token) && !HINGLISH_WORDS.has(token)) {
+        if (found.size === 0 && token.length >= 4 && !/^[0-9]+$/.test(token) && !ENGLISH_WORDS.has(token) && !HINGLISH_WORDS.has(token) && !NOT_MISSPELLINGS.has(token)) {
             const key = skeleton(token);
             if (key.length >= 3) for (const c of this.bySkeleton.get(key) ?? []) found.add(c);
             if (found.size === 0 && token.length >= 5) {

@@ -225,6 +225,10 @@ export const HINGLISH_WORDS = new Set(('nahi nahin nhi nai ni hai h hain ho hua 
     'bolo samjha samajh lagta lag raha rhi hoga sakte sakta sakti chahte chahta chahti dijiye kijiye karein karen bataen ' +
     'dunga dungi denge karunga karungi karenge krunga lunga lungi lenge jaunga jayega jayegi hogi honge').split(' '));
 
+/** Words one letter from a cue that are never that cue ("heater" is not "meater"): matched exactly or not at all. */
+export const NOT_MISSPELLINGS = new Set(('heater heaters geyser geysers cooler coolers fridge motor motors pump pumps inverter inverters ' +
+    'battery charger washing machine iron tubelight').split(' '));
+
 /** English function words and domain words that Hinglish writers rarely use. */
 export const ENGLISH_WORDS = new Set(('the a an is are was were be been being am i my me mine you your we our it its this that these those there what when where why ' +
     'how which who not no yes can here only around just also so there then really any into onto over under after before out up could would should will shall do does did done have has had since for of in on at to ' +
