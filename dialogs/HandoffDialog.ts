@@ -20,8 +20,8 @@ export class HandoffDialog extends ComponentDialog {
     constructor(private readonly services: DialogServices) {
         super(HandoffDialog.id);
         this.addDialog(new AccountDialog(services));
-        this.addDialog(new AskPrompt(ASK_MOBILE, services.output, async (answer) =>
-            answer.choice === 'this' || findMobileNumber(answer.text) ? true : { key: 'handoff:retry.mobile' }, { freeText: true }));
+        this.addDialog(new AskPrompt(ASK_MOBILE, services.output, async (answer, context) =>
+            this.mobileIn(TurnData.of(context), answer) ? true : { key: 'handoff:retry.mobile' }, { freeText: true }));
         this.addDialog(new WaterfallDialog('handoff.flow', [
             async (step: WaterfallStepContext) => {
                 await step.context.sendActivity(TurnData.of(step.context).t('handoff:intro'));
@@ -42,11 +42,17 @@ export class HandoffDialog extends ComponentDialog {
         return step.prompt(ASK_MOBILE, AskPrompt.options('handoff:askMobile', undefined, choices));
     }
 
+    /** The number to call: typed, or the one writing ("isi number par call kar dijiye", the button). */
+    private mobileIn(turn: TurnData, answer: AskAnswer): string | null {
+        const thisOne = answer.choice === 'this' || turn.mentions('common:words.thisNumber', answer.text);
+        return (thisOne ? turn.senderPhone : null) ?? findMobileNumber(answer.text);
+    }
+
     private async record(step: WaterfallStepContext) {
         const answer = step.result as AskAnswer;
         const turn = TurnData.of(step.context);
         if (answer.gaveUp) return sayGaveUp(step);
-        const mobile = answer.choice === 'this' ? turn.senderPhone : findMobileNumber(answer.text);
+        const mobile = this.mobileIn(turn, answer);
         const account = (step.values as { account: string | null }).account;
         const activity = step.context.activity;
         const request = await this.services.handoff.request({
