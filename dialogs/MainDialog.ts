@@ -1,4 +1,4 @@
-import { ActivityTypes } from 'botbuilder';
+import { ActivityTypes, TurnContext } from 'botbuilder';
 import { ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
 import { Language } from '../src/i18n/Translator';
@@ -122,8 +122,25 @@ export class MainDialog extends ComponentDialog {
         this.initialDialogId = FLOW;
     }
 
+    protected override async onBeginDialog(innerDc: DialogContext, options?: object): Promise<DialogTurnResult> {
+        await this.followScript(innerDc);
+        return super.onBeginDialog(innerDc, options);
+    }
+
     protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+        await this.followScript(innerDc);
         return (await this.interrupt(innerDc)) ?? super.onContinueDialog(innerDc);
+    }
+
+    /**
+     * Someone answered in English ("START" was their first word, or they greeted in English) who now writes in
+     * Devanagari ("धन्यवाद") wants Hindi: the replies follow, without a word about it.
+     */
+    private async followScript(dc: DialogContext): Promise<void> {
+        const turn = TurnData.of(dc.context);
+        if (turn.language === 'en' && turn.recognition.language === 'hi' && /[\u0900-\u097F]{2}/.test(turn.recognition.text)) {
+            await this.adoptLanguage(dc, 'hi');
+        }
     }
 
     private async interrupt(dc: DialogContext): Promise<DialogTurnResult | null> {
@@ -157,6 +174,12 @@ export class MainDialog extends ComponentDialog {
                 await dc.cancelAllDialogs();
                 return dc.beginDialog(FLOW, { subscription } satisfies MainDialogOptions);
             }
+        }
+        // "START" in the middle of a flow asks for area news (a "STOP" there cancels): done, and the question asked again.
+        if (subscriptionIn(turn, activity.text) === 'on') {
+            await this.turnOnUpdates(dc.context);
+            await dc.repromptDialog();
+            return { status: DialogTurnStatus.waiting };
         }
         const intent = await this.interruptionIn(dc, activity.text);
         if (!intent) {
@@ -362,11 +385,15 @@ export class MainDialog extends ComponentDialog {
     }
 
     private async subscribe(step: WaterfallStepContext) {
-        const turn = TurnData.of(step.context);
+        await this.turnOnUpdates(step.context);
+        return step.endDialog();
+    }
+
+    private async turnOnUpdates(context: TurnContext): Promise<void> {
+        const turn = TurnData.of(context);
         await this.services.identities.setSubscribed(turn.identity, true);
         const linked = await this.services.identities.verifiedAccounts(turn.identity.id);
-        await step.context.sendActivity(turn.t(linked.length > 0 ? 'common:subscribed' : 'common:subscribedNoAccount'));
-        return step.endDialog();
+        await context.sendActivity(turn.t(linked.length > 0 ? 'common:subscribed' : 'common:subscribedNoAccount'));
     }
 
     /** The consumer's answer to "is it fixed?": yes closes the complaint, no reopens it. */
@@ -405,7 +432,9 @@ export class MainDialog extends ComponentDialog {
         if (!ticket && turn.mentions('status:words.madeBefore', r.text) && (await this.statusDialog.hasAny(step.context))) {
             return step.beginDialog(ComplaintStatusDialog.id, { text: r.text } satisfies ComplaintStatusOptions);
         }
-        const faq = this.services.faq.match(r.text);
+        // "kya aap English me baat kar sakte hain?" asks for the language, not what the bot can do.
+        const languageRequest = intent.startsWith('language.') && r.score >= LANGUAGE_REQUEST_SCORE;
+        const faq = languageRequest ? null : this.services.faq.match(r.text);
         // A fault on the network is never mistaken for a question ("transformer se tel tapak raha hai").
         const hazard = hazardIntent(intent);
         // With an account number the consumer wants something done on that account ("8041573269 uska bill batao").
@@ -452,6 +481,8 @@ export class MainDialog extends ComponentDialog {
             case 'language.en':
                 await this.switchLanguage(step, intent === 'language.hi' ? 'hi' : 'en');
                 return this.menuAgain(step, 'common:menuIntro');
+            case 'subscribe':
+                return this.subscribe(step);
             case 'unsubscribe':
                 await this.services.identities.setSubscribed(turn.identity, false);
                 await step.context.sendActivity(turn.t('common:unsubscribed'));

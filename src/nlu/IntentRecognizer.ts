@@ -17,7 +17,7 @@ const READING_WITH_VALUE = 0.88;
 /** The fixed set of intents the dialogs act on. */
 export const INTENTS = ['complaint.no_supply', 'complaint.voltage', 'complaint.transformer', 'complaint.line', 'complaint.meter',
     'complaint.billing', 'complaint.status', 'bill.query', 'bill.pay', 'meter.info', 'meter.reading', 'language.hi', 'language.en',
-    'greeting', 'help', 'agent', 'cancel', 'unsubscribe', 'none'] as const;
+    'greeting', 'help', 'agent', 'cancel', 'subscribe', 'unsubscribe', 'none'] as const;
 
 /** One of {@link INTENTS}. */
 export type Intent = typeof INTENTS[number];

@@ -52,6 +52,10 @@ export const CONCEPTS: Record<string, string[]> = {
     talk: ['milna', 'milu', 'milne', 'मिलना', 'मिलूं', 'jod', 'jodo', 'jod', 'जोड', 'जोडो', 'जोडिए', 'जोड़िए', 'karwa', 'karwado', 'करवाइए', 'करवाओ', 'करवा', 'baat', 'baat', 'bat', 'talk', 'speak', 'बात', 'connect', 'call', 'contact', 'milao', 'milaiye', 'मिलाओ', 'sampark', 'संपर्क', 'chahiye', 'चाहिए', 'karwao', 'karao'],
     cancel: ['discard', 'wapasjao', 'वापसजाओ', 'vapasjao', 'peechechalo', 'startagain', 'goback', 'peechejao', 'pichejao', 'pichhejao', 'पीछेजाओ', 'backjao', 'startover', 'शुरूसे', 'shurusekaro', 'dobarashuru', 'रोक', 'ruk', 'रुक', 'leave', 'forget', 'never', 'कैंसिल', 'jane', 'जाने', 'cancel', 'cancl', 'cancle', 'रद्द', 'radd', 'rehne', 'rahne', 'rehnedo', 'रहने', 'chhodo', 'chodo', 'छोड़ो', 'छोड़', 'छोडो', 'nevermind', 'abort', 'quit', 'exit', 'stop', 'रुको', 'ruko'],
     unsubscribe: ['रिमाइंडर', 'सूची', 'reminders', 'update', 'messaging', 'texting', 'notify', 'texts', 'reminders', 'reminder', 'list', 'notification', 'सूचनाएं', 'सूचना', 'अलर्ट', 'alert', 'अनसब्सक्राइब', 'लिस्ट', 'more', 'unsubscribe', 'unsub', 'optout', 'opt', 'subscription', 'alerts', 'notifications', 'updates', 'messages', 'message', 'msg', 'msgs', 'sms', 'मैसेज', 'मेसेज', 'संदेश', 'sandesh', 'नोटिफिकेशन', 'अपडेट'],
+    /** Alerts and reminders asked for ("power cut alerts bhejo"): area news, not the outage the words name. */
+    alertWord: ['khabar', 'khabr', 'news', 'खबर', 'ख़बर', 'alert', 'alerts', 'reminder', 'reminders', 'notification', 'notifications', 'अलर्ट', 'रिमाइंडर', 'सूचना', 'सूचनाएं', 'सूचनाएँ', 'नोटिफिकेशन'],
+    subscribeVerb: ['send', 'bhejo', 'bhejna', 'bhejte', 'bhejiye', 'bhej', 'chahiye', 'chaiye', 'want', 'start', 'subscribe', 'chalu', 'shuru', 'on',
+        'भेजो', 'भेजें', 'भेजिए', 'भेजना', 'चाहिए', 'चालू', 'शुरू', 'get', 'receive'],
     stopVerb: ['anymore', 'nomore', 'dont', 'donot', 'hata', 'hatao', 'हटा', 'turn', 'remove', 'अनसब्सक्राइब', 'stop', 'band', 'bandh', 'बंद', 'mat', 'मत', 'dont', 'unsubscribe', 'हटाओ', 'rok', 'roko', 'रोको'],
     status: ['status', 'staus', 'stetus', 'sthiti', 'स्थिति', 'स्टेटस', 'progress', 'track', 'pending', 'लंबित'],
     followUp: ['response', 'stuck', 'jawab', 'जवाब', 'atka', 'अटका', 'atki', 'update', 'अपडेट', 'hua', 'hui', 'हुआ', 'हुई', 'kab', 'कब', 'happened', 'closed', 'close', 'came', 'yet', 'abhi', 'tak', 'अभी', 'तक',
@@ -191,6 +195,7 @@ export const RULES: IntentRule[] = [
     // Below a clear outage report: "bijli nahi aa rahi aur koi message bhi nahi aaya" is a complaint.
     { intent: 'unsubscribe', all: ['unsubscribe', 'stopVerb'], weight: 0.87 },
     { intent: 'unsubscribe', all: ['optOut'], weight: 0.9 },
+    { intent: 'subscribe', all: ['alertWord', 'subscribeVerb'], weight: 0.9, unless: ['stopVerb', 'absent', 'optOut'] },
     // "messages nahi chahiye" / "don't want messages"; a bare "sms nahi aaya" is not an opt-out.
     { intent: 'unsubscribe', all: ['unsubscribe', 'absent', 'want'], weight: 0.86 },
     // Asking for a person outranks the problem they want to talk about ("officer se baat karwa do, bill galat hai").
