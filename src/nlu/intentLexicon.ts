@@ -232,7 +232,7 @@ export const HINGLISH_WORDS = new Set(('nahi nahin nhi nai ni hai h hain ho hua 
 
 /** Words one letter from a cue that are never that cue ("heater" is not "meater"): matched exactly or not at all. */
 export const NOT_MISSPELLINGS = new Set(('heater heaters geyser geysers cooler coolers fridge motor motors pump pumps inverter inverters ' +
-    'battery charger washing machine iron tubelight').split(' '));
+    'battery charger charge charging washing machine iron tubelight').split(' '));
 
 /** English function words and domain words that Hinglish writers rarely use. */
 export const ENGLISH_WORDS = new Set(('the a an is are was were be been being am i my me mine you your we our it its this that these those there what when where why ' +
