@@ -67,6 +67,8 @@ export const CONCEPTS: Record<string, string[]> = {
     dueDate: ['date', 'tarikh', 'तारीख', 'डेट', 'kab', 'kb', 'कब', 'deadline', 'antim', 'अंतिम', 'when'],
     dues: ['bakaya', 'बकाया', 'outstanding', 'dues', 'arrears', 'baki', 'बाकी', 'baaki'],
     howMuch: ['kitna', 'kitni', 'kitne', 'कितना', 'कितनी', 'कितने', 'much'],
+    /** "light aa gayi", "लाइट आ गई" (read as one word, as written apart): the power is back, not gone. */
+    restored: ['aagayi', 'aagai', 'aagyi', 'agayi', 'cameback', 'isback', 'restored', 'आगई', 'आगयी'],
     /** "village without light": an outage, though less sure than "no light" ("report without telling my name"). */
     without: ['without'],
     /** A death by current ("bhains mar gayi", "koi mar jayega") makes a pole or wire a danger, whatever else is said. */
@@ -135,10 +137,10 @@ export const RULES: IntentRule[] = [
     // Dim lights and weak current are still "not working": above an outage read from the same words.
     { intent: 'complaint.voltage', all: ['voltage'], weight: 0.89 },
     { intent: 'complaint.no_supply', all: ['electricity', 'absent'], weight: 0.88 },
-    { intent: 'complaint.no_supply', all: ['electricity', 'gone'], weight: 0.85 },
+    { intent: 'complaint.no_supply', all: ['electricity', 'gone'], weight: 0.85, unless: ['restored'] },
     { intent: 'complaint.no_supply', all: ['electricity', 'without'], weight: 0.86 },
     { intent: 'complaint.no_supply', all: ['outage'], weight: 0.85 },
-    { intent: 'complaint.no_supply', all: ['electricity'], weight: 0.55 },
+    { intent: 'complaint.no_supply', all: ['electricity'], weight: 0.55, unless: ['restored'] },
     { intent: 'complaint.no_supply', all: ['supplyWord', 'absent'], weight: 0.87, unless: ['notElectric'] },
     { intent: 'complaint.no_supply', all: ['supplyWord', 'gone'], weight: 0.84, unless: ['notElectric'] },
     { intent: 'complaint.no_supply', all: ['supplyWord'], weight: 0.5, unless: ['notElectric'] },
