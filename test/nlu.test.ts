@@ -8,6 +8,8 @@ import { extractEntities, parseAccountNumber, parseMobileNumber } from '../src/n
 import { detectLanguage } from '../src/nlu/detectLanguage';
 import { INTENTS, IntentRecognizer } from '../src/nlu/IntentRecognizer';
 import { foldForMatching, skeleton } from '../src/nlu/normalizeText';
+import { FaqMatcher } from '../src/nlu/FaqMatcher';
+import { Translator } from '../src/i18n/Translator';
 import { recognizePhoneNumbers } from '../src/nlu/hindi/recognizePhoneNumbers';
 import { NaiveBayesIntentModel, readCorpus } from '../src/nlu/NaiveBayesIntentModel';
 
@@ -51,6 +53,19 @@ describe('intent recognizer', () => {
             assert.ok(languageHits / examples.length >= LANGUAGE_FLOOR, `language accuracy ${(languageHits / examples.length * 100).toFixed(1)}%`);
         });
     }
+
+    it('reads alerts asked for as a subscription, not the outage they name, and a death by current as a danger', () => {
+        assert.equal(recognizer.recognize('pls send me power cut alerts and bill reminder on whatsapp').intent, 'subscribe');
+        assert.equal(recognizer.recognize('mujhe area ki bijli katoti ki khabar chahiye').intent, 'subscribe');
+        assert.notEqual(recognizer.recognize('alerts band karo').intent, 'subscribe');
+        assert.equal(recognizer.recognize('khambe me current aa rha h hamari ek bhains mar gyi, koi sunta hi nhi').intent, 'complaint.line');
+    });
+
+    it('does not read cues into near spellings of everyday words', () => {
+        assert.notEqual(recognizer.recognize('dukan ka bill batao aur payment ka link bhejo paytm se bhar dunga').intent, 'complaint.billing');
+        assert.equal(recognizer.recognize('geyser heater not working, bulbs very dim, low voltage').intent, 'complaint.voltage');
+        assert.notEqual(rulesAlone.recognize('thank you sir, light aa gayi').intent, 'complaint.no_supply');
+    });
 
     it('reads a greeting only where a message opens with it', () => {
         assert.equal(rulesAlone.recognize('hi').intent, 'greeting');
@@ -138,6 +153,22 @@ describe('intent recognizer', () => {
         assert.equal(skeleton('kharaab'), skeleton('khrab'));
         assert.equal(recognizer.recognize('bijlee nahin aa rhi').intent, 'complaint.no_supply');
         assert.equal(recognizer.recognize('transfromer jal gya').intent, 'complaint.transformer');
+    });
+});
+
+describe('everyday questions (FaqMatcher)', () => {
+    const faq = new FaqMatcher(new Translator());
+
+    it('keeps the last vowel of a romanised word: bijli/bijlee meet, katne/kitna do not', () => {
+        assert.equal(faq.match('mera bijli ka bill kitna aya h is baar'), null);
+        assert.equal(faq.match('kal light katne ka schedule')?.topic, 'planned_shutdown');
+    });
+
+    it('prefers a phrase whose words stand together to a longer one gathered from all over the message', () => {
+        assert.equal(faq.match('bill kaha kaha jama kr skte h, paytm se ho jayega kya ya office jana padega')?.topic, 'bill_payment');
+        const scattered = faq.match('mera smart meter bahut tez bhaag rha h 1000 ka recharge 2 din me khatam ho gya');
+        assert.equal(scattered?.close, false);
+        assert.equal(faq.match('smart meter recharge kaise karu')?.close, true);
     });
 });
 
