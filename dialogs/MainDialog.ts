@@ -2,6 +2,7 @@ import { ActivityTypes, TurnContext } from 'botbuilder';
 import { ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
 import { Language } from '../src/i18n/Translator';
+import { maskDigits } from '../src/i18n/format';
 import { Intent, Recognition } from '../src/nlu/IntentRecognizer';
 import { languageVotes } from '../src/nlu/detectLanguage';
 import { findLocation } from '../src/bot/findLocation';
@@ -33,6 +34,8 @@ export interface MainDialogOptions {
     subscription?: 'on' | 'off';
     /** A proactive turn: an official resolved this complaint; ask the consumer whether it is fixed. */
     confirmResolution?: { ticket: string; note: string };
+    /** An account number sent alone: the menu asks what to do for it, and the flow chosen takes it. */
+    account?: string;
 }
 
 /** What the main flow keeps between its steps. */
@@ -42,6 +45,8 @@ interface MainValues {
     /** The safety warning was already given for that message. */
     safetyWarned?: boolean;
     menuShown?: boolean;
+    /** The account number the menu was shown for. */
+    account?: string;
     /** Ticket whose "is it fixed?" question is open. */
     confirming?: string;
 }
@@ -346,6 +351,10 @@ export class MainDialog extends ComponentDialog {
         if (options.subscription === 'on') return this.subscribe(step);
         if (options.subscription === 'off') return this.act(step, 'unsubscribe', turn.recognition);
         if (options.welcome) return this.showMenu(step, 'common:welcome');
+        if (options.account) {
+            (step.values as MainValues).account = options.account;
+            return this.showMenu(step, 'common:accountWhat', { account: maskDigits(options.account) });
+        }
         if (options.menu) return this.showMenu(step, options.menu);
         if (saidOneOf(turn.wordList('common:words.menu'), turn.recognition.text)) return this.showMenu(step, 'common:menuIntro');
         // "STOP" / "START" and their Hindi forms are subscription commands when no question is open.
@@ -369,11 +378,15 @@ export class MainDialog extends ComponentDialog {
         const answer = step.result as AskAnswer;
         const turn = TurnData.of(step.context);
         if (answer.gaveUp) return sayGaveUp(step);
-        if (answer.choice === 'language') return this.act(step, turn.language === 'hi' ? 'language.en' : 'language.hi', turn.recognition);
-        if (answer.choice === 'complaint') return this.startComplaint(step, turn.recognition, true);
-        if (answer.choice === 'updates') return turn.identity.subscribed ? this.act(step, 'unsubscribe', turn.recognition) : this.subscribe(step);
+        // The account sent alone before the menu is the one the chosen flow is about.
+        const r: Recognition = values.account
+            ? { ...turn.recognition, entities: [...turn.recognition.entities, { type: 'accountNumber', value: values.account, start: 0, end: 0 }] }
+            : turn.recognition;
+        if (answer.choice === 'language') return this.act(step, turn.language === 'hi' ? 'language.en' : 'language.hi', r);
+        if (answer.choice === 'complaint') return this.startComplaint(step, r, true);
+        if (answer.choice === 'updates') return turn.identity.subscribed ? this.act(step, 'unsubscribe', r) : this.subscribe(step);
         const item = MENU.find((m) => m.value === answer.choice);
-        return this.act(step, item?.intent ?? turn.recognition.intent, turn.recognition);
+        return this.act(step, item?.intent ?? r.intent, r);
     }
 
     private async afterFlow(step: WaterfallStepContext) {
@@ -453,7 +466,9 @@ export class MainDialog extends ComponentDialog {
             return step.endDialog();
         }
         // "ok pls do it fast" after a status: an acknowledgement, not a request the model half-guessed.
-        if ((!isRequest(r) || r.score <= GUESS_SCORE) && (isSmallTalk(turn, r.text) || (r.score <= GUESS_SCORE && startsWithSmallTalk(turn, r.text)))) {
+        // ("thank you for your help" thanks; it does not ask for help.)
+        const thanksFirst = startsWithSmallTalk(turn, r.text) && (r.score <= GUESS_SCORE || r.intent === 'help' || r.intent === 'greeting');
+        if ((!isRequest(r) || r.score <= GUESS_SCORE) && (isSmallTalk(turn, r.text) || thanksFirst)) {
             await step.context.sendActivity(turn.t('common:smallTalkReply'));
             return step.endDialog();
         }
@@ -496,6 +511,10 @@ export class MainDialog extends ComponentDialog {
             case 'greeting':
                 return this.menuAgain(step, 'common:welcome');
             case 'none':
+                // "3305871962" alone: what to do for that account is asked, rather than "not understood".
+                if (account && r.text.replace(/[\s\-.,:]/g, '').replace(/^(?:acc(?:ount)?(?:no)?|a\/c)/i, '').length <= 10) {
+                    return step.replaceDialog(FLOW, { account } satisfies MainDialogOptions);
+                }
                 // "भाई साहब", "sir ji": someone calling for attention is greeted, not told they were not understood.
                 if (onlyFillers(turn, r.text)) return this.menuAgain(step, 'common:welcome');
                 if (saidOneOf(turn.wordList('common:words.complaint'), r.text)) return this.startComplaint(step, r, true);
@@ -520,14 +539,14 @@ export class MainDialog extends ComponentDialog {
         return step.replaceDialog(FLOW, { menu: introKey } satisfies MainDialogOptions);
     }
 
-    private async showMenu(step: WaterfallStepContext, introKey: string) {
+    private async showMenu(step: WaterfallStepContext, introKey: string, vars?: Record<string, unknown>) {
         (step.values as MainValues).menuShown = true;
         const choices: AskChoice[] = MENU.map((m) => ({
             value: m.value,
             label: { key: `common:menu.${m.value}` },
             synonymsKey: m.synonymsKey,
         }));
-        return step.prompt(ASK_MENU, AskPrompt.options(introKey, undefined, choices, { maxAttempts: MENU_ATTEMPTS }));
+        return step.prompt(ASK_MENU, AskPrompt.options(introKey, vars, choices, { maxAttempts: MENU_ATTEMPTS }));
     }
 
     private complaintInProgress(dc: DialogContext): boolean {

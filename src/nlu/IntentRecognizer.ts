@@ -6,6 +6,8 @@ import { editDistance, foldForMatching, skeleton, tokenize } from './normalizeTe
 
 // Rules at or above this weight are trusted over the model.
 const SURE_RULE = 0.8;
+/** Words after which "no" is short for number. */
+const NUMBER_NOUNS = new Set(['helpline', 'office', 'contact', 'phone', 'mobile', 'account', 'acc', 'ticket', 'complaint', 'consumer', 'meter', 'customer', 'care']);
 // The model's posterior needed to overrule the rules (measured on held-out set 3: see src/nlu/corpus/README.md).
 const SURE_MODEL = 0.99;
 const MODEL_SCORE = 0.6;
@@ -73,7 +75,12 @@ export class IntentRecognizer implements Recognizer {
         const language = detectLanguage(input, fallbackLanguage);
         const entities = extractEntities(input, language);
         const tokens = tokenize(foldForMatching(input.slice(0, 2000)));
-        const conceptsAt = tokens.map((token) => this.conceptsOf(token));
+        const conceptsAt = tokens.map((token, i) => {
+            const concepts = this.conceptsOf(token);
+            // "helpline no", "account no": a number, not a "no" ("no light").
+            if (token === 'no' && i > 0 && NUMBER_NOUNS.has(tokens[i - 1])) return new Set([...concepts].filter((c) => c !== 'absent'));
+            return concepts;
+        });
         const present = new Set<string>();
         const leading = new Set<string>();
         conceptsAt.forEach((concepts, i) => {

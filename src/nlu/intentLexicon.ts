@@ -43,7 +43,7 @@ export const CONCEPTS: Record<string, string[]> = {
     hindi: ['hindi', 'hindee', 'हिंदी', 'हिन्दी', 'हिंन्दी'],
     english: ['english', 'angrezi', 'angreji', 'inglish', 'englsh', 'अंग्रेजी', 'अंग्रेज़ी', 'इंग्लिश', 'इंगलिश'],
     greeting: ['hlo', 'hlw', 'hloo', 'assalam', 'walekum', 'alaikum', 'walaikum', 'suprabhat', 'सुप्रभात', 'शुभ', 'shubh', 'संध्या', 'mitra', 'मित्र', 'mitr', 'hi', 'hii', 'hello', 'helo', 'hllo', 'hey', 'namaste', 'namaskar', 'namastey', 'pranam', 'ram', 'radhe', 'jai', 'morning', 'evening', 'afternoon',
-        'नमस्ते', 'नमस्कार', 'प्रणाम', 'राम', 'हेलो', 'हैलो', 'हाय', 'salaam', 'salam', 'adab', 'start', 'शुरू', 'shuru', 'sir', 'good'],
+        'नमस्ते', 'नमस्कार', 'प्रणाम', 'राम', 'हेलो', 'हैलो', 'हाय', 'salaam', 'salam', 'adab', 'start', 'शुरू', 'shuru', 'sir', 'good', 'गुड', 'इवनिंग', 'मॉर्निंग', 'अस्सलाम', 'अस्सलामु', 'अलैकुम', 'वालेकुम', 'सलाम', 'assalamualaikum', 'assalamu'],
     help: ['skte', 'skta', 'skti', 'उपयोग', 'upyog', 'seva', 'sewa', 'सेवा', 'sakte', 'sakti', 'sakta', 'सकते', 'सकती', 'इस्तेमाल', 'istemal', 'use', 'work', 'works', 'ask', 'पूछ', 'puch', 'kya-kya', 'help', 'madad', 'sahayata', 'sahaita', 'मदद', 'सहायता', 'options', 'option', 'menu', 'मेन्यू', 'मेनू', 'guide', 'samjhao', 'विकल्प', 'vikalp', 'features', 'services', 'सेवाएं', 'sevayen'],
     agent: ['एजेंट', 'एजेन्ट', 'customer', 'care', 'कस्टमर', 'केयर', 'aadmi', 'आदमी', 'asli', 'असली', 'officer', 'officers', 'adhikari', 'अधिकारी', 'je', 'sdo', 'xen', 'jee', 'जेई', 'एसडीओ', 'human', 'insaan', 'insan', 'इंसान', 'person', 'agent', 'executive',
         'callback', 'call', 'phone', 'कॉल', 'फोन', 'representative', 'staff', 'manager', 'अफसर', 'afsar', 'engineer', 'इंजीनियर', 'lineman', 'लाइनमैन', 'real'],
@@ -204,8 +204,9 @@ export const RULES: IntentRule[] = [
     { intent: 'agent', all: ['agent', 'talk'], weight: 0.93 },
     { intent: 'agent', all: ['somebody', 'talk'], weight: 0.93 },
     { intent: 'agent', all: ['agent'], weight: 0.75 },
-    // "writing from office number" beside a bill request is not asking for the office's number.
-    { intent: 'agent', all: ['office', 'phoneNumber'], weight: 0.9, unless: ['bill'] },
+    // "writing from office number" beside a bill request, "no light… nobody picking phone at substation" beside an
+    // outage: not asking for the office's number.
+    { intent: 'agent', all: ['office', 'phoneNumber'], weight: 0.9, unless: ['bill', 'electricity'] },
     { intent: 'agent', all: ['office', 'talk'], weight: 0.88 },
     { intent: 'cancel', all: ['cancel'], weight: 0.8 },
     { intent: 'cancel', all: ['cancelWord'], weight: 0.82 },
