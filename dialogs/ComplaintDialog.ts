@@ -345,8 +345,8 @@ export class ComplaintDialog extends ComponentDialog {
         // words after it is another correction.
         const turn = TurnData.of(step.context);
         const plainNo = !(answer.rest && wordsIn(answer.rest) >= 2);
-        // (The cancel may run into the no: "nhi nhi mat kro register".)
-        if (answer.choice === 'no' && ((values.saidNo && plainNo) || turn.mentions('common:words.cancel', answer.text))) return this.notSaved(step);
+        // (The cancel may run into the no: "nhi nhi mat kro register"; a reply that corrects the account is no cancel.)
+        if (answer.choice === 'no' && ((values.saidNo && plainNo) || (!corrected && turn.mentions('common:words.cancel', answer.text)))) return this.notSaved(step);
         if (!answer.choice && turn.mentions('common:words.cancel', answer.text)) return this.notSaved(step);
         if (answer.choice === 'no') values.saidNo = true;
         if (answer.choice === 'no' && !(answer.rest && wordsIn(answer.rest) >= 2)) {

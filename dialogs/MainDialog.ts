@@ -138,12 +138,15 @@ export class MainDialog extends ComponentDialog {
     }
 
     /**
-     * Someone answered in English ("START" was their first word, or they greeted in English) who now writes in
-     * Devanagari ("धन्यवाद") wants Hindi: the replies follow, without a word about it.
+     * Someone answered in English ("START" was their first word, or they greeted in English) who now starts something
+     * in Devanagari ("धन्यवाद") wants Hindi: the replies follow, without a word about it. An answer to an open question
+     * ("हाँ" to a summary) switches nothing.
      */
     private async followScript(dc: DialogContext): Promise<void> {
         const turn = TurnData.of(dc.context);
-        if (turn.language === 'en' && turn.recognition.language === 'hi' && /[\u0900-\u097F]{2}/.test(turn.recognition.text)) {
+        const pending = AskPrompt.pending(dc);
+        const answering = pending !== null && pending.prompt.id !== ASK_MENU;
+        if (!answering && turn.language === 'en' && turn.recognition.language === 'hi' && /[\u0900-\u097F]{2}/.test(turn.recognition.text)) {
             await this.adoptLanguage(dc, 'hi');
         }
     }

@@ -1,11 +1,11 @@
 import { BotAdapter, ConversationState, Storage, TurnContext } from 'botbuilder';
 import { DataSource } from 'typeorm';
-import { ChannelStore } from '../adapters/shared/ChannelStore';
+import { ChannelStore } from './inbox/ChannelStore';
 import { SenderRateLimiter } from '../adapters/shared/SenderRateLimiter';
 import { SerializeTurnsMiddleware } from '../adapters/shared/SerializeTurnsMiddleware';
-import { KeyedLock } from './KeyedLock';
+import { KeyedLock } from '../adapters/shared/KeyedLock';
 import { Metrics } from './Metrics';
-import { TurnLock } from './TurnLock';
+import { TurnLock } from '../adapters/shared/ports';
 import { PostgresTurnLock } from './data/PostgresTurnLock';
 import { QueuedMessage } from './data/entities/QueuedMessage';
 import { Complaint } from './data/entities/Complaint';

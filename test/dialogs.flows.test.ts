@@ -52,9 +52,10 @@ describe('dialog flows', () => {
             assert.ok(first.length >= 2);
             assert.match(first[0], /सबसे पहले सुरक्षा/);
             assert.match(first[0], /1912/);
-            // A hazard is reported by whoever sees it: the place is asked, never an account number.
-            assert.doesNotMatch(joined(first), /खाता नंबर/);
-            assert.match(first[1], /मोबाइल नंबर/);
+            // A hazard asks the account too, with a way without it; a passer-by then gives a mobile and the place.
+            assert.match(first[1], /खाता नंबर/);
+            assert.match(first[1], /मेरे पास नहीं है/);
+            assert.match(joined(await user.say('मेरे पास नहीं है')), /मोबाइल नंबर/);
             assert.match(joined(await user.say('9876543210')), /पूरा पता/);
             await user.say('Ram Ram chauraha, Aminabad, Lucknow');
             await user.say('haan');
@@ -78,7 +79,8 @@ describe('dialog flows', () => {
             const first = await user.say('a wire has snapped and fallen on the road');
             assert.match(first[0], /SAFETY FIRST/);
             assert.match(first[0], /10 metres away/);
-            assert.match(first[1], /10-digit mobile number/);
+            assert.match(first[1], /10-digit account number/);
+            assert.match(first[1], /I don't have it/);
         });
 
         // Regression test; the bug was: a new user whose first message reports a hazard in English is asked to choose a language first; the
@@ -123,7 +125,7 @@ describe('dialog flows', () => {
             await user.say('Register a complaint');
             const replies = await user.say('4');
             assert.match(replies[0], /SAFETY FIRST/);
-            assert.match(replies[1], /10-digit mobile number/);
+            assert.match(replies[1], /10-digit account number/);
         });
 
         it('without an account number: asks mobile (invalid one rejected with the reason) and address, confirms the address, saves with contactMobile', async () => {

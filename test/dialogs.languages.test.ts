@@ -92,9 +92,9 @@ describe('dialogs in English, Devanagari Hindi and romanised Hindi', () => {
             const user = bot.conversation();
             const first = await user.say('तार टूट कर सड़क पर गिरा है');
             assert.match(first[0], /सबसे पहले सुरक्षा/);
-            // The place is asked (the no-account path), not an account.
+            // The account is asked with a way without it; a passer-by takes the no-account path (a mobile, the place).
             // An address that names the subdivision places the complaint with its JE, as an account would.
-            await sayAll(user, ['9876543210', 'हनुमान मंदिर के पास, Vibhuti Khand, लखनऊ']);
+            await sayAll(user, ['मेरे पास नहीं है', '9876543210', 'हनुमान मंदिर के पास, Vibhuti Khand, लखनऊ']);
             await confirmAndCheckSaved(user, 'हां', /दर्ज हो गई/, { category: 'line', description: 'तार टूट कर सड़क पर गिरा है', account: null });
         });
     });

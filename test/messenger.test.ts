@@ -7,7 +7,7 @@ import { MessengerClient } from '../adapters/facebook/MessengerClient';
 import { mapMessengerWebhook } from '../adapters/facebook/mapMessengerWebhook';
 import { describeMessengerError } from '../adapters/facebook/messengerErrors';
 import { MESSENGER_LIMITS, renderMessenger } from '../adapters/facebook/renderMessenger';
-import { ChannelStore } from '../adapters/shared/ChannelStore';
+import { ChannelStore } from '../src/inbox/ChannelStore';
 import { PlatformHttpClient } from '../adapters/shared/PlatformHttpClient';
 import { codePointLength } from '../adapters/shared/splitText';
 import { InboundBatch, MalformedWebhookError } from '../adapters/shared/WebhookAdapter';

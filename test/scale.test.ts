@@ -1,9 +1,9 @@
 import { DEMO_CONSUMERS } from '../src/data/demoData';
 import { strict as assert } from 'assert';
 import { createEmulatorAdapter } from '../adapters/emulator/createEmulatorAdapter';
-import { ChannelStore } from '../adapters/shared/ChannelStore';
+import { ChannelStore } from '../src/inbox/ChannelStore';
 import { WebhookAdapter } from '../adapters/shared/WebhookAdapter';
-import { KeyedLock } from '../src/KeyedLock';
+import { KeyedLock } from '../adapters/shared/KeyedLock';
 import { PostgresTurnLock } from '../src/data/PostgresTurnLock';
 import { SenderRateLimiter } from '../adapters/shared/SenderRateLimiter';
 import { AppConfig } from '../src/config';

@@ -4,7 +4,7 @@ import { readFileSync } from 'fs';
 import { IncomingHttpHeaders } from 'http';
 import * as path from 'path';
 import { Activity, TurnContext } from 'botbuilder';
-import { ChannelStore } from '../adapters/shared/ChannelStore';
+import { ChannelStore } from '../src/inbox/ChannelStore';
 import { PlatformApiError } from '../adapters/shared/PlatformApiError';
 import { PlatformHttpClient } from '../adapters/shared/PlatformHttpClient';
 import { codePointLength } from '../adapters/shared/splitText';

@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createEmulatorAdapter } from '../adapters/emulator/createEmulatorAdapter';
-import { ChannelStore } from '../adapters/shared/ChannelStore';
+import { ChannelStore } from '../src/inbox/ChannelStore';
 import { signSha256, verifySha256Signature } from '../adapters/shared/webhookSignature';
 import { WebhookAdapter } from '../adapters/shared/WebhookAdapter';
 import { mapWhatsAppWebhook } from '../adapters/whatsapp/mapWhatsAppWebhook';

@@ -39,7 +39,8 @@ export class MessengerAdapter extends MetaWebhookAdapter {
      * `UPDATE`s while the user's window is open and tagged after it closes, or when Meta says it has closed.
      */
     protected async sendPart(user: ChannelAccount, part: OutboundPart, proactive: boolean): Promise<string> {
-        const { client, messageTag: tag, store } = this.options;
+        const { client, messageTag: tag } = this.options;
+        const store = this.store;
         const message = (part as MessengerPart).message;
         if (!proactive) return client.send(user.id, message, 'RESPONSE');
         const messagingType: MessagingType = (await store.withinWindow(this.channelId, user.id)) ? 'UPDATE' : 'MESSAGE_TAG';
@@ -49,7 +50,7 @@ export class MessengerAdapter extends MetaWebhookAdapter {
             // Our record of the window can disagree with Meta's (the user wrote to a person in the Page inbox);
             // Meta's answer decides, and the tag is what it allows for an account update outside the window.
             if (messagingType === 'UPDATE' && error instanceof PlatformApiError && error.code === OUTSIDE_WINDOW.code && error.subcode === OUTSIDE_WINDOW.subcode) {
-                this.options.logger.info('outside the 24-hour window: resending the update with a message tag', { channel: this.channelId, tag });
+                this.logger.info('outside the 24-hour window: resending the update with a message tag', { channel: this.channelId, tag });
                 return client.send(user.id, message, 'MESSAGE_TAG', tag);
             }
             throw error;

@@ -1,4 +1,4 @@
-import { Logger } from '../../src/logger';
+import { AdapterLogger } from '../shared/ports';
 import { PlatformHttpClient, PlatformHttpClientOptions } from '../shared/PlatformHttpClient';
 import { describeMessengerFailure, isRetryableMessengerFailure } from './messengerErrors';
 
@@ -8,7 +8,7 @@ export interface MessengerClientOptions {
     apiUrl: string;
     /** The Page access token (sent as `access_token`, as the Send API expects). */
     pageAccessToken: string;
-    logger: Logger;
+    logger: AdapterLogger;
     /**
      * Retry settings (tests shorten the waits). Build it with {@link MessengerClient.httpOptions} to keep the
      * Messenger error meanings and the retry of Meta's throttling codes.
@@ -36,7 +36,7 @@ export class MessengerClient {
     }
 
     /** The Messenger-specific `PlatformHttpClient` options; add `sleep`, `maxAttempts`… to taste. */
-    static httpOptions(logger: Logger): PlatformHttpClientOptions {
+    static httpOptions(logger: AdapterLogger): PlatformHttpClientOptions {
         return { logger, platform: 'Messenger', describeError: describeMessengerFailure, isRetryable: isRetryableMessengerFailure };
     }
 

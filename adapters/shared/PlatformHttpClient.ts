@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { Logger, maskNumbers } from '../../src/logger';
+import { maskNumbers } from './maskNumbers';
+import { AdapterLogger, silentLogger } from './ports';
 import { PlatformApiError } from './PlatformApiError';
 
 /** HTTP methods the platform APIs need. */
@@ -32,8 +33,8 @@ export interface PlatformHttpClientOptions {
     sleep?: (ms: number) => Promise<void>;
     /** Source of jitter in [0, 1); default `Math.random`. */
     random?: () => number;
-    /** Where retries and final failures are logged; default a `warn`-level {@link Logger} on stdout. */
-    logger?: Logger;
+    /** Where retries and final failures are logged; default nowhere. */
+    logger?: AdapterLogger;
     /** Names the platform in error messages and logs, e.g. `"WhatsApp"`; default `"platform API"`. */
     platform?: string;
     /**
@@ -109,7 +110,7 @@ export class PlatformHttpClient {
     private readonly timeoutMs: number;
     private readonly sleep: (ms: number) => Promise<void>;
     private readonly random: () => number;
-    private readonly logger: Logger;
+    private readonly logger: AdapterLogger;
     private readonly platform: string;
     private readonly describeError?: PlatformHttpClientOptions['describeError'];
     private readonly isRetryable?: PlatformHttpClientOptions['isRetryable'];
@@ -129,7 +130,7 @@ export class PlatformHttpClient {
         }
         this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
         this.random = options.random ?? Math.random;
-        this.logger = options.logger ?? new Logger('warn');
+        this.logger = options.logger ?? silentLogger;
         this.platform = options.platform ?? 'platform API';
         this.describeError = options.describeError;
         this.isRetryable = options.isRetryable;

@@ -1,6 +1,6 @@
 import { Middleware, TurnContext } from 'botbuilder';
-import { KeyedLock } from '../../src/KeyedLock';
-import { TurnLock } from '../../src/TurnLock';
+import { KeyedLock } from './KeyedLock';
+import { TurnLock } from './ports';
 
 /**
  * Serialises turns per `channelId` + conversation id. botbuilder's `BotState` saves with eTag `*`, so two overlapping

@@ -6,15 +6,14 @@ import {
 } from 'botbuilder';
 import { PlatformApiError } from './PlatformApiError';
 import type { ClaimsIdentity } from 'botframework-connector';
-import { trustSenderPhone } from '../../src/bot/trustedSenderPhone';
-import { Logger } from '../../src/logger';
-import { ChannelStore, conversationKeyOf } from './ChannelStore';
+import { conversationKeyOf } from './conversationKey';
+import { InMemoryChannelLedger } from './InMemoryChannelLedger';
+import { AdapterLogger, ChannelLedger, DeliveryStatus, silentLogger, TurnLock } from './ports';
+import { vouchForSenderPhone } from './senderPhone';
 import { SenderRateLimiter } from './SenderRateLimiter';
 import { turnLockKey } from './SerializeTurnsMiddleware';
 import { WebhookObserver } from './WebhookObserver';
-import { KeyedLock } from '../../src/KeyedLock';
-import { TurnLock } from '../../src/TurnLock';
-import { DeliveryStatus } from '../../src/data/entities/OutboundMessage';
+import { KeyedLock } from './KeyedLock';
 
 /** The bot's turn handler, as `bot.run`. */
 export type TurnLogic = (context: TurnContext) => Promise<void>;
@@ -62,10 +61,10 @@ export class MalformedWebhookError extends Error {
 
 /** Options every webhook adapter takes. */
 export interface WebhookAdapterOptions {
-    /** Inbound de-duplication, the reply window and delivery records. */
-    store: ChannelStore;
-    /** Where failures and dropped duplicates are logged (numbers masked). */
-    logger: Logger;
+    /** Inbound de-duplication, the reply window and delivery records; in memory by default (lost in a crash). */
+    store?: ChannelLedger;
+    /** Where failures and dropped duplicates are logged; nowhere by default. */
+    logger?: AdapterLogger;
     /**
      * Conversations whose turns run at once (default 4). Acknowledged deliveries beyond that wait their turn in arrival
      * order, so a burst does not starve the event loop that answers webhooks.
@@ -109,10 +108,14 @@ export abstract class WebhookAdapter extends BotAdapter {
     private logic: TurnLogic | undefined;
     private stopping = false;
     private readonly turnLock: TurnLock;
+    protected readonly store: ChannelLedger;
+    protected readonly logger: AdapterLogger;
 
     constructor(protected readonly shared: WebhookAdapterOptions) {
         super();
         this.turnLock = shared.turnLock ?? new KeyedLock();
+        this.store = shared.store ?? new InMemoryChannelLedger();
+        this.logger = shared.logger ?? silentLogger;
     }
 
     /** Answers the platform's GET verification (hub challenge, CRC). */
@@ -152,7 +155,7 @@ export abstract class WebhookAdapter extends BotAdapter {
     protected async deliver(context: TurnContext, activity: Partial<Activity>, proactive: boolean): Promise<ResourceResponse> {
         const user = activity.recipient ?? context.activity.from;
         const conversationId = activity.conversation?.id ?? context.activity.conversation.id;
-        const store = this.shared.store;
+        const store = this.store;
         let lastId = '';
         for (const part of this.render(activity)) {
             try {
@@ -165,7 +168,7 @@ export abstract class WebhookAdapter extends BotAdapter {
                     channel: this.channelId, conversationId, recipient: user.id, kind: part.kind, platformMessageId: null,
                     status: 'failed', errorCode: this.errorCodeOf(error), errorDetail: error.message,
                 });
-                this.shared.logger.warn('message not delivered', { channel: this.channelId, conversation: conversationId, code: this.errorCodeOf(error) });
+                this.logger.warn('message not delivered', { channel: this.channelId, conversation: conversationId, code: this.errorCodeOf(error) });
                 return { id: '' };
             }
             // Recorded outside the try: a database error after a successful send must not be taken for a failed send.
@@ -182,7 +185,7 @@ export abstract class WebhookAdapter extends BotAdapter {
      */
     async handleWebhook(raw: Buffer, headers: IncomingHttpHeaders, logic: TurnLogic): Promise<WebhookResponse> {
         if (!this.verifySignature(raw, headers)) {
-            this.shared.logger.warn('webhook signature rejected', { channel: this.channelId });
+            this.logger.warn('webhook signature rejected', { channel: this.channelId });
             return { status: 401, body: 'invalid signature' };
         }
         let payload: unknown;
@@ -200,7 +203,7 @@ export abstract class WebhookAdapter extends BotAdapter {
             // Mappers skip event types they do not know (a new webhook field is acknowledged, or the platform would
             // retry it for days); they throw only for a body of the wrong structure, which no platform sends.
             if (!(error instanceof MalformedWebhookError)) throw error;
-            this.shared.logger.warn('webhook body malformed; nothing processed', { channel: this.channelId, reason: error.message });
+            this.logger.warn('webhook body malformed; nothing processed', { channel: this.channelId, reason: error.message });
             return { status: 400, body: 'malformed webhook body' };
         }
         for (const delivery of batch.deliveries) await this.applyDelivery(delivery);
@@ -210,7 +213,7 @@ export abstract class WebhookAdapter extends BotAdapter {
             const activity = item.activity;
             // Drains are keyed by the stored form, so a sweep (which knows only that) and a webhook name the same one.
             const conversationId = conversationKeyOf(activity.conversation?.id ?? '');
-            const recorded = activity.id ? await this.shared.store.recordInbound(this.channelId, activity.id, item, conversationId) : null;
+            const recorded = activity.id ? await this.store.recordInbound(this.channelId, activity.id, item, conversationId) : null;
             if (recorded === null) {
                 duplicates += 1;
                 // Its first delivery may have been recorded when the database failed right after: run what is left.
@@ -220,7 +223,7 @@ export abstract class WebhookAdapter extends BotAdapter {
             this.requestDrain(conversationId);
         }
         if (duplicates > 0) {
-            this.shared.logger.info('duplicate deliveries dropped', { channel: this.channelId, duplicates });
+            this.logger.info('duplicate deliveries dropped', { channel: this.channelId, duplicates });
             this.shared.observer?.duplicatesDropped?.(this.channelId, duplicates);
         }
         return { status: 200 };
@@ -234,13 +237,13 @@ export abstract class WebhookAdapter extends BotAdapter {
      */
     async resumeUnprocessed(logic: TurnLogic, olderThanMs = 0): Promise<number> {
         this.logic = logic;
-        const waiting = await this.shared.store.unprocessedConversations(this.channelId, olderThanMs);
+        const waiting = await this.store.unprocessedConversations(this.channelId, olderThanMs);
         let count = 0;
         for (const { conversationId, messages } of waiting) {
             count += messages;
             this.requestDrain(conversationId);
         }
-        if (count > 0) this.shared.logger.info('replaying acknowledged deliveries', { channel: this.channelId, count });
+        if (count > 0) this.logger.info('replaying acknowledged deliveries', { channel: this.channelId, count });
         return count;
     }
 
@@ -333,7 +336,7 @@ export abstract class WebhookAdapter extends BotAdapter {
             this.running += 1;
             this.draining.add(conversationId);
             void this.drain(conversationId)
-                .catch((error: Error) => this.shared.logger.error('could not run stored deliveries; they will be retried', { channel: this.channelId, error }))
+                .catch((error: Error) => this.logger.error('could not run stored deliveries; they will be retried', { channel: this.channelId, error }))
                 .finally(() => {
                     this.running -= 1;
                     this.draining.delete(conversationId);
@@ -355,7 +358,7 @@ export abstract class WebhookAdapter extends BotAdapter {
         const key = turnLockKey(this.channelId, conversationId);
         await this.turnLock.run(key, async () => {
             for (;;) {
-                const rows = await this.shared.store.unprocessedInbound(this.channelId, conversationId, DRAIN_BATCH);
+                const rows = await this.store.unprocessedInbound(this.channelId, conversationId, DRAIN_BATCH);
                 if (rows.length === 0) return;
                 for (const { id, payload } of rows) {
                     const wait = this.shared.rateLimiter?.take(key) ?? 0;
@@ -368,13 +371,13 @@ export abstract class WebhookAdapter extends BotAdapter {
                     if (item.activity?.timestamp) item.activity.timestamp = new Date(item.activity.timestamp);
                     // The user's message opens the platform's reply window; noted here rather than before the 200, so the
                     // answer costs one insert. (Platform timestamps are not used: a replayed message must not shrink it.)
-                    if (item.activity?.from?.id) await this.shared.store.markInbound(this.channelId, item.activity.from.id);
+                    if (item.activity?.from?.id) await this.store.markInbound(this.channelId, item.activity.from.id);
                     await this.runTurn(item, logic);
                     try {
-                        await this.shared.store.markProcessed(id);
+                        await this.store.markProcessed(id);
                     } catch (error) {
                         // Stop rather than run the same delivery again at once; it is replayed later.
-                        this.shared.logger.error('could not mark a delivery processed; it may be replayed', { channel: this.channelId, error: error as Error });
+                        this.logger.error('could not mark a delivery processed; it may be replayed', { channel: this.channelId, error: error as Error });
                         this.again.delete(conversationId);
                         return;
                     }
@@ -409,22 +412,22 @@ export abstract class WebhookAdapter extends BotAdapter {
 
     private async runTurn(item: InboundItem, logic: TurnLogic): Promise<void> {
         const context = new TurnContext(this, item.activity);
-        if (item.trustedPhone) trustSenderPhone(context, item.trustedPhone);
+        if (item.trustedPhone) vouchForSenderPhone(context, item.trustedPhone);
         try {
             await this.runMiddleware(context, logic);
         } catch (error) {
-            this.shared.logger.error('turn failed', { channel: this.channelId, conversation: item.activity.conversation?.id, error: error as Error });
+            this.logger.error('turn failed', { channel: this.channelId, conversation: item.activity.conversation?.id, error: error as Error });
         }
     }
 
     private async applyDelivery(delivery: DeliveryUpdate): Promise<void> {
         if (delivery.kind === 'message') {
-            const found = await this.shared.store.updateDelivery(this.channelId, delivery.platformMessageId, delivery.status, delivery.errorCode, delivery.errorDetail);
+            const found = await this.store.updateDelivery(this.channelId, delivery.platformMessageId, delivery.status, delivery.errorCode, delivery.errorDetail);
             if (delivery.status === 'failed') {
-                this.shared.logger.warn('message delivery failed', { channel: this.channelId, code: delivery.errorCode, detail: delivery.errorDetail, known: found });
+                this.logger.warn('message delivery failed', { channel: this.channelId, code: delivery.errorCode, detail: delivery.errorDetail, known: found });
             }
         } else {
-            await this.shared.store.markUpTo(this.channelId, delivery.recipient, delivery.watermark, delivery.status);
+            await this.store.markUpTo(this.channelId, delivery.recipient, delivery.watermark, delivery.status);
         }
     }
 }

@@ -4,7 +4,7 @@ import {
     Activity, ActivityTypes, BotAdapter, ConversationReference, ResourceResponse, TurnContext,
 } from 'botbuilder';
 import type { ClaimsIdentity } from 'botframework-connector';
-import { trustSenderPhone } from '../../src/bot/trustedSenderPhone';
+import { vouchForSenderPhone } from '../shared/senderPhone';
 
 /** Where the terminal adapter writes the bot's messages. */
 export interface TerminalOutput {
@@ -62,7 +62,7 @@ export class TerminalAdapter extends BotAdapter {
         const activity = TurnContext.applyConversationReference({ ...partial, id: randomUUID(), timestamp: new Date() }, this.reference, true) as Activity;
         const context = new TurnContext(this, activity);
         // The terminal is local: the developer's --phone stands for what a platform like WhatsApp would vouch for.
-        if (this.options.phoneNumber) trustSenderPhone(context, this.options.phoneNumber);
+        if (this.options.phoneNumber) vouchForSenderPhone(context, this.options.phoneNumber);
         await this.runMiddleware(context, logic);
     }
 

@@ -1,4 +1,4 @@
-import { Logger } from '../../src/logger';
+import { AdapterLogger } from '../shared/ports';
 import { PlatformHttpClient, PlatformHttpClientOptions } from '../shared/PlatformHttpClient';
 import { describeTwitterError } from './twitterErrors';
 
@@ -8,7 +8,7 @@ export interface TwitterClientOptions {
     apiUrl: string;
     /** User-context token of the bot account (OAuth 2.0 user token with `dm.write`), sent as a Bearer token. */
     accessToken: string;
-    logger: Logger;
+    logger: AdapterLogger;
     /** Retry settings (tests shorten the waits). */
     http?: PlatformHttpClient;
     /** Told of every retried request (metrics). */

@@ -1,5 +1,4 @@
 import { Activity, ChannelAccount, ResourceResponse, TurnContext } from 'botbuilder';
-import { ChannelStore } from '../shared/ChannelStore';
 import { PlatformApiError } from '../shared/PlatformApiError';
 import { InboundBatch, OutboundPart } from '../shared/WebhookAdapter';
 import { MetaWebhookAdapter, MetaWebhookAdapterOptions } from '../shared/MetaWebhookAdapter';
@@ -57,7 +56,7 @@ export class WhatsAppAdapter extends MetaWebhookAdapter {
 
     /** Outside the 24-hour window no free-form message is attempted: the template goes instead, or nothing. */
     protected override async deliver(context: TurnContext, activity: Partial<Activity>, proactive: boolean): Promise<ResourceResponse> {
-        if (proactive && !(await this.options.store.withinWindow(this.channelId, (activity.recipient ?? context.activity.from).id))) {
+        if (proactive && !(await this.store.withinWindow(this.channelId, (activity.recipient ?? context.activity.from).id))) {
             return this.outsideWindow(context, activity, 'window_closed');
         }
         return super.deliver(context, activity, proactive);
@@ -73,7 +72,8 @@ export class WhatsAppAdapter extends MetaWebhookAdapter {
     private async outsideWindow(context: TurnContext, activity: Partial<Activity>, reason: string): Promise<ResourceResponse> {
         const user = activity.recipient ?? context.activity.from;
         const conversationId = activity.conversation?.id ?? context.activity.conversation.id;
-        const { store, template, logger } = this.options;
+        const { template } = this.options;
+        const { store, logger } = this;
         const record = { channel: this.channelId, conversationId, recipient: user.id, kind: 'template' };
         if (!template) {
             await store.recordOutbound({ ...record, platformMessageId: null, status: 'undeliverable', errorCode: reason, errorDetail: 'outside the 24-hour window and no template configured' });

@@ -1,4 +1,4 @@
-import { Logger } from '../../src/logger';
+import { AdapterLogger } from '../shared/ports';
 import { PlatformHttpClient, PlatformHttpClientOptions } from '../shared/PlatformHttpClient';
 import { IntervalPacer } from '../shared/IntervalPacer';
 import { describeWhatsAppError } from './whatsAppErrors';
@@ -11,7 +11,7 @@ export interface WhatsAppClientOptions {
     phoneNumberId: string;
     /** Messages per second to this number's API; WhatsApp's default throughput is 80. */
     maxMessagesPerSecond: number;
-    logger: Logger;
+    logger: AdapterLogger;
     /** Retry settings (tests shorten the waits). */
     http?: PlatformHttpClient;
     /** Told of every retried request (metrics). */

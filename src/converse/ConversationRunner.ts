@@ -1,5 +1,5 @@
 import { Activity, ActivityTypes, TestAdapter, TurnContext } from 'botbuilder';
-import { trustSenderPhone } from '../bot/trustedSenderPhone';
+import { vouchForSenderPhone } from '../../adapters/shared/senderPhone';
 import { BijliMitra } from '../createBijliMitra';
 import { AccountLink } from '../data/entities/AccountLink';
 import { Bill } from '../data/entities/Bill';
@@ -150,7 +150,7 @@ class ScriptRun {
             recipient: { id: 'bot', name: 'Bijli Mitra', role: 'bot' },
         }));
         const phone = script.phone;
-        if (phone) this.adapter.use({ onTurn: async (context: TurnContext, next) => { trustSenderPhone(context, phone); await next(); } });
+        if (phone) this.adapter.use({ onTurn: async (context: TurnContext, next) => { vouchForSenderPhone(context, phone); await next(); } });
     }
 
     fail(failureClass: FailureClass, detail: string): void {

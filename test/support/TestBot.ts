@@ -6,7 +6,7 @@ import { openDatabase } from '../../src/data/createDataSource';
 import { seedDemoData } from '../../src/data/demoData';
 import { Logger } from '../../src/logger';
 import { LogSmsSender } from '../../src/services/LogSmsSender';
-import { trustSenderPhone } from '../../src/bot/trustedSenderPhone';
+import { vouchForSenderPhone } from '../../adapters/shared/senderPhone';
 import { freshTestDatabase } from './testDatabase';
 
 /** A configuration for tests: in-memory SQLite unless `databaseUrl` is given, no .env file read. */
@@ -79,7 +79,7 @@ export class TestConversation {
         }));
         const phone = options.phoneNumber;
         // Stands in for a channel adapter that knows the sender's phone from the platform (as WhatsApp's does).
-        if (phone) this.adapter.use({ onTurn: async (context, next) => { trustSenderPhone(context, phone); await next(); } });
+        if (phone) this.adapter.use({ onTurn: async (context, next) => { vouchForSenderPhone(context, phone); await next(); } });
     }
 
     /** Sends `text` (or a whole activity) as the user and returns the text of every reply of that turn. */

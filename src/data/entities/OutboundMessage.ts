@@ -1,7 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { DeliveryStatus } from '../../../adapters/shared/ports';
 
-/** Delivery states of an outbound message; `undeliverable` means we decided not to attempt it (e.g. window closed). */
-export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed' | 'undeliverable';
+/** Delivery states of an outbound message (the adapters' vocabulary); `undeliverable`: not attempted (window closed). */
+export type { DeliveryStatus };
 
 /** Every message the bot sent (or could not send) on a platform, with its delivery record. */
 @Entity('outbound_messages')

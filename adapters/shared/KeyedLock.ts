@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'async_hooks';
-import { TurnLock } from './TurnLock';
+import { TurnLock } from './ports';
 
 /** One holding of a key; timers and callbacks created while holding outlive it, so they check `live`. */
 interface Holding {

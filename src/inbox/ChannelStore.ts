@@ -1,36 +1,18 @@
 import { createHash } from 'crypto';
 import { In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
-import { Database } from '../../src/data/Database';
-import { ChannelIdentity } from '../../src/data/entities/ChannelIdentity';
-import { InboundMessage } from '../../src/data/entities/InboundMessage';
-import { DeliveryStatus, OutboundMessage } from '../../src/data/entities/OutboundMessage';
-
-/** What an adapter records about a message it sent or decided not to send. */
-export interface OutboundRecord {
-    channel: string;
-    conversationId: string;
-    recipient: string;
-    kind: string;
-    platformMessageId: string | null;
-    status: DeliveryStatus;
-    errorCode?: string | null;
-    errorDetail?: string | null;
-}
+import { conversationKeyOf } from '../../adapters/shared/conversationKey';
+import { ChannelLedger, DeliveryStatus, OutboundRecord } from '../../adapters/shared/ports';
+import { Database } from '../data/Database';
+import { ChannelIdentity } from '../data/entities/ChannelIdentity';
+import { InboundMessage } from '../data/entities/InboundMessage';
+import { OutboundMessage } from '../data/entities/OutboundMessage';
 
 // A later status never moves a message back (webhooks arrive unordered: "read" may come before "delivered").
 const RANK: Record<DeliveryStatus, number> = { sent: 1, delivered: 2, read: 3, failed: 4, undeliverable: 4 };
 const MAX_KEY = 100;
 
-/** Conversation ids are stored as given, up to the column's 200 characters; longer ones by their SHA-256. */
-export function conversationKeyOf(conversationId: string): string;
-export function conversationKeyOf(conversationId: string | null): string | null;
-export function conversationKeyOf(conversationId: string | null): string | null {
-    if (conversationId === null) return null;
-    return conversationId.length > 200 ? createHash('sha256').update(conversationId).digest('hex') : conversationId;
-}
-
 /** The database side of every channel adapter: inbound de-duplication, the reply window, delivery records. */
-export class ChannelStore {
+export class ChannelStore implements ChannelLedger {
     constructor(private readonly db: Database) {}
 
     /**
