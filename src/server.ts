@@ -5,6 +5,7 @@ import { activityProblem } from './activityShape';
 import { ChannelRoute } from './createChannelAdapters';
 import { BijliMitra } from './createBijliMitra';
 import { ConsoleOptions, createConsoleRouter } from './console/createConsoleRouter';
+import { homePage } from './homePage';
 
 /** The HTTP face of the bot. */
 export interface BotServer {
@@ -38,7 +39,7 @@ const RETRY_AFTER_SECONDS = '5';
 /**
  * Serves `POST /api/messages` (Bot Framework Emulator, Web Chat, Azure Bot Service through `CloudAdapter`),
  * `GET`/`POST /webhooks/<channel>` for each enabled platform adapter, the officials' console under `/console` (unless
- * `options.console` is false), `GET /healthz` (alive), `GET /readyz` (database reachable and migrated, not draining)
+ * `options.console` is false), `GET /` (what is running, with links), `GET /healthz` (alive), `GET /readyz` (database reachable and migrated, not draining)
  * and `GET /metrics` (Prometheus) on `port`. Malformed JSON and oversized bodies get a 4xx without reaching the bot;
  * a webhook that cannot be recorded (the database is down) gets a 503, so the platform delivers it again later.
  */
@@ -88,6 +89,10 @@ export async function startServer(
     if (options.console !== false) {
         web.use('/console', createConsoleRouter(app, options.console ?? { secureCookies: app.config.consoleSecureCookies }));
     }
+    web.get('/', (_req, res) => {
+        const t = app.translator.forLanguage('en');
+        res.type('html').send(homePage((key, vars) => t(`console:${key}`, vars), { channels: channels.map((c) => c.route), console: options.console !== false }));
+    });
     web.get('/healthz', (_req, res) => {
         res.json({ status: 'ok' });
     });

@@ -26,6 +26,17 @@ describe('end to end over HTTP, as the Bot Framework Emulator does', () => {
         assert.deepEqual(await response.json(), { status: 'ok' });
     });
 
+    it('serves a page at / that says what is running and links to the console and the health checks', async () => {
+        const response = await fetch(`${url}/`);
+        assert.equal(response.status, 200);
+        assert.match(response.headers.get('content-type') ?? '', /text\/html/);
+        const page = await response.text();
+        assert.match(page, /bot server is running/);
+        for (const link of ['/console', '/healthz', '/readyz', '/metrics']) assert.match(page, new RegExp(`href="${link}"`));
+        assert.match(page, /none configured/, 'no channel is on in this test');
+        assert.match(page, /README\.md/);
+    });
+
     it('welcomes, registers a complaint in Hindi and reports its status', async () => {
         const emulator = new EmulatorClient(`${url}/api/messages`, 'hi-IN');
         await emulator.listen();

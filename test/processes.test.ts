@@ -79,6 +79,19 @@ describe('the command without a command', () => {
     });
 });
 
+describe('`bijli-mitra migrate`', () => {
+    it('says which migrations it applied to a new database, and that there was nothing to do the second time', () => {
+        const databaseUrl = tempDatabase();
+        const first = spawnSync(process.execPath, [CLI, 'migrate'], { env: env({ DATABASE_URL: databaseUrl }), cwd: os.tmpdir(), encoding: 'utf8' });
+        assert.equal(first.status, 0, first.stderr);
+        assert.match(first.stdout, /^Applied [0-9]+ migrations to sqlite:/);
+        assert.match(first.stdout, /ConsumerMobileIndex1764700000000/);
+        const second = spawnSync(process.execPath, [CLI, 'migrate'], { env: env({ DATABASE_URL: databaseUrl }), cwd: os.tmpdir(), encoding: 'utf8' });
+        assert.equal(second.status, 0, second.stderr);
+        assert.match(second.stdout, /already up to date \([0-9]+ migrations\); nothing to do/);
+    });
+});
+
 describe('terminal chat (`bijli-mitra chat`)', () => {
     it('runs the dialogs with no configuration, numbered buttons answered by number, codes shown inline', () => {
         const input = ['2', 'my bill', '1234567890', ''].join('\n');

@@ -8,7 +8,8 @@ export interface MessengerClientOptions {
     apiUrl: string;
     /** The Page access token (sent as `access_token`, as the Send API expects). */
     pageAccessToken: string;
-    logger: AdapterLogger;
+    /** Where retries and failures are logged; nowhere by default. */
+    logger?: AdapterLogger;
     /**
      * Retry settings (tests shorten the waits). Build it with {@link MessengerClient.httpOptions} to keep the
      * Messenger error meanings and the retry of Meta's throttling codes.
@@ -36,7 +37,7 @@ export class MessengerClient {
     }
 
     /** The Messenger-specific `PlatformHttpClient` options; add `sleep`, `maxAttempts`… to taste. */
-    static httpOptions(logger: AdapterLogger): PlatformHttpClientOptions {
+    static httpOptions(logger?: AdapterLogger): PlatformHttpClientOptions {
         return { logger, platform: 'Messenger', describeError: describeMessengerFailure, isRetryable: isRetryableMessengerFailure };
     }
 

@@ -8,7 +8,8 @@ export interface TwitterClientOptions {
     apiUrl: string;
     /** User-context token of the bot account (OAuth 2.0 user token with `dm.write`), sent as a Bearer token. */
     accessToken: string;
-    logger: AdapterLogger;
+    /** Where retries and failures are logged; nowhere by default. */
+    logger?: AdapterLogger;
     /** Retry settings (tests shorten the waits). */
     http?: PlatformHttpClient;
     /** Told of every retried request (metrics). */

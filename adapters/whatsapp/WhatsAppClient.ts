@@ -11,7 +11,8 @@ export interface WhatsAppClientOptions {
     phoneNumberId: string;
     /** Messages per second to this number's API; WhatsApp's default throughput is 80. */
     maxMessagesPerSecond: number;
-    logger: AdapterLogger;
+    /** Where retries and failures are logged; nowhere by default. */
+    logger?: AdapterLogger;
     /** Retry settings (tests shorten the waits). */
     http?: PlatformHttpClient;
     /** Told of every retried request (metrics). */

@@ -22,10 +22,14 @@ export async function runImport(args: string[]): Promise<number> {
         process.stderr.write('Usage: bijli-mitra import consumers|bills|officials|org-units <file.csv>\n');
         return 2;
     }
-    const dataSource = await openDatabase(config.databaseUrl);
+    const dataSource = await openDatabase(config.databaseUrl, { runMigrations: kind !== 'migrate' });
     try {
         if (kind === 'migrate') {
-            process.stdout.write('Database schema is up to date.\n');
+            const applied = await dataSource.runMigrations({ transaction: 'each' });
+            const where = maskedDatabase(config.databaseUrl);
+            process.stdout.write(applied.length === 0
+                ? `Database schema at ${where} was already up to date (${dataSource.migrations.length} migrations); nothing to do.\n`
+                : `Applied ${applied.length} migration${applied.length === 1 ? '' : 's'} to ${where}:\n${applied.map((m) => `  ${m.name}\n`).join('')}Database schema is up to date.\n`);
             return 0;
         }
         if (kind === 'seed') {
@@ -51,4 +55,9 @@ export async function runImport(args: string[]): Promise<number> {
     } finally {
         await dataSource.destroy();
     }
+}
+
+/** The database named without its password ("postgres://user:***@host/db"), for messages. */
+function maskedDatabase(url: string): string {
+    return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
 }

@@ -99,8 +99,10 @@ export function createDataSource(databaseUrl: string): DataSource {
 }
 
 /** Opens `databaseUrl`, creating the PostgreSQL schema first when one is named, and runs pending migrations. */
-export async function openDatabase(databaseUrl: string): Promise<DataSource> {
+export async function openDatabase(databaseUrl: string, options: { runMigrations?: boolean } = {}): Promise<DataSource> {
     const dataSource = createDataSource(databaseUrl);
+    // `migrate` runs them itself, to say which it applied.
+    if (options.runMigrations === false) dataSource.setOptions({ migrationsRun: false });
     const schema = (dataSource.options as { schema?: string }).schema;
     if (schema) {
         const bootstrap = new DataSource({ ...(dataSource.options as object), schema: undefined, extra: {}, migrationsRun: false, entities: [], migrations: [] } as never);
