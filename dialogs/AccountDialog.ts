@@ -44,18 +44,16 @@ export class AccountDialog extends ComponentDialog {
             return read.retry;
         };
         // Someone offered their linked accounts may just type another number instead of tapping "other".
-        this.addDialog(new AskPrompt(ASK_LINKED, services.output, async (answer, context, spec) => {
-            if (answer.choice !== null) return true;
-            if (!/[0-9\u0966-\u096F]{4}/.test(answer.text)) return { key: 'common:retry.pickOne', vars: { count: spec.choices?.length ?? 2 } };
-            return validate(answer, context);
-        }));
+        this.addDialog(
+            new AskPrompt(ASK_LINKED, services.output, async (answer, context, spec) => {
+                if (answer.choice !== null) return true;
+                if (!/[0-9\u0966-\u096F]{4}/.test(answer.text)) return { key: 'common:retry.pickOne', vars: { count: spec.choices?.length ?? 2 } };
+                return validate(answer, context);
+            })
+        );
         this.addDialog(new AskPrompt(ASK_NUMBER, services.output, validate, { freeText: true, numeric: true }));
         this.addDialog(new AskPrompt(ASK_NUMBER_OR_NONE, services.output, validate, { freeText: true, numeric: true }));
-        this.addDialog(new WaterfallDialog('account.flow', [
-            this.offerLinked.bind(this),
-            this.askNumber.bind(this),
-            this.finish.bind(this),
-        ]));
+        this.addDialog(new WaterfallDialog('account.flow', [this.offerLinked.bind(this), this.askNumber.bind(this), this.finish.bind(this)]));
         this.initialDialogId = 'account.flow';
     }
 
@@ -63,7 +61,10 @@ export class AccountDialog extends ComponentDialog {
      * What an answer to "your account number?" says, read from anywhere in the sentence: an account on record, a
      * mobile typed instead (its owner's only account, or the no-account path), "I don't know it", or what was wrong.
      */
-    private async read(turn: TurnData, text: string): Promise<{ kind: 'account'; consumer: ConsumerRecord } | { kind: 'none'; mobile?: string } | { kind: 'retry'; retry: LocalizedText }> {
+    private async read(
+        turn: TurnData,
+        text: string
+    ): Promise<{ kind: 'account'; consumer: ConsumerRecord } | { kind: 'none'; mobile?: string } | { kind: 'retry'; retry: LocalizedText }> {
         const found = /[0-9\u0966-\u096F]/.test(text) ? extractEntities(text, 'hi').find((e) => e.type === 'accountNumber')?.value : undefined;
         const candidate = found ?? (/^[\s0-9\u0966-\u096F-]+$/.test(text) ? text : null);
         if (candidate) {
@@ -94,7 +95,8 @@ export class AccountDialog extends ComponentDialog {
         if (options.prefill) {
             const read = await this.read(turn, options.prefill);
             if (read.kind === 'account') return step.endDialog({ kind: 'account', consumer: read.consumer } satisfies AccountResult);
-            if (read.kind === 'none' && read.mobile && options.allowNoAccount) return step.endDialog({ kind: 'none', mobile: read.mobile } satisfies AccountResult);
+            if (read.kind === 'none' && read.mobile && options.allowNoAccount)
+                return step.endDialog({ kind: 'none', mobile: read.mobile } satisfies AccountResult);
             // The number in their message is not on record: say so before asking for it.
             if (read.kind === 'retry') await step.context.sendActivity(turn.render(read.retry.key, read.retry.vars));
         }
@@ -105,7 +107,10 @@ export class AccountDialog extends ComponentDialog {
             const consumer = await this.services.backend.findConsumer(linked[0]);
             if (consumer) return step.endDialog({ kind: 'account', consumer } satisfies AccountResult);
         }
-        const choices: AskChoice[] = linked.map((account) => ({ value: account, label: { key: 'common:account.useLinked', vars: { account: maskDigits(account) } } }));
+        const choices: AskChoice[] = linked.map((account) => ({
+            value: account,
+            label: { key: 'common:account.useLinked', vars: { account: maskDigits(account) } },
+        }));
         choices.push({ value: 'other', label: { key: 'common:account.other' } });
         return step.prompt(ASK_LINKED, AskPrompt.options('common:account.whichLinked', undefined, choices));
     }
@@ -120,9 +125,12 @@ export class AccountDialog extends ComponentDialog {
         }
         const options = (step.options ?? {}) as AccountDialogOptions;
         if (options.allowNoAccount) {
-            return step.prompt(ASK_NUMBER_OR_NONE, AskPrompt.options('common:account.askOrNone', undefined, [
-                { value: 'none', label: { key: 'common:account.noAccount' }, synonymsKey: 'common:words.noAccount' },
-            ]));
+            return step.prompt(
+                ASK_NUMBER_OR_NONE,
+                AskPrompt.options('common:account.askOrNone', undefined, [
+                    { value: 'none', label: { key: 'common:account.noAccount' }, synonymsKey: 'common:words.noAccount' },
+                ])
+            );
         }
         return step.prompt(ASK_NUMBER, AskPrompt.options('common:account.ask'));
     }

@@ -186,7 +186,10 @@ export class AskPrompt extends Prompt<AskAnswer> {
 function matchButton(turn: TurnData, text: string, choices: AskChoice[]): string | null {
     const number = toAsciiDigits(text).replace(/[.)\s]/g, '');
     if (/^[0-9]{1,2}$/.test(number)) return choices[Number(number) - 1]?.value ?? null;
-    const fold = (value: string) => foldForMatching(value).replace(/[^\p{L}\p{M}\p{N} ]/gu, '').trim();
+    const fold = (value: string) =>
+        foldForMatching(value)
+            .replace(/[^\p{L}\p{M}\p{N} ]/gu, '')
+            .trim();
     const folded = fold(text);
     if (folded === '') return null;
     for (const choice of choices) {
@@ -213,7 +216,13 @@ function matchLeadingSynonym(turn: TurnData, text: string, choices: AskChoice[],
     if (clause.length === 0 || rest.length === 0) return null;
     const phrasesOf = choices
         .filter((choice) => choice.synonymsKey)
-        .map((choice) => ({ value: choice.value, phrases: turn.wordList(choice.synonymsKey!).map(words).filter((w) => w.length > 0) }));
+        .map((choice) => ({
+            value: choice.value,
+            phrases: turn
+                .wordList(choice.synonymsKey!)
+                .map(words)
+                .filter((w) => w.length > 0),
+        }));
     const picked = phrasesOf.filter(({ phrases }) => coveredBy(clause, phrases));
     if (picked.length !== 1) return null;
     const mentions = (phrases: string[][]) => phrases.some((phrase) => after.some((_, i) => phrase.every((word, k) => after[i + k] === word)));

@@ -32,13 +32,19 @@ export class BillDialog extends ComponentDialog {
         super(BillDialog.id);
         this.addDialog(new VerifiedAccountDialog(services));
         // A new request typed here ("meter details" after a bill) is taken up rather than refused.
-        this.addDialog(new AskPrompt(ASK_MORE, services.output, async (answer, context) =>
-            answer.choice || isRequest(TurnData.of(context).recognition) ? true : { key: 'common:retry.pickOne', vars: { count: 2 } }));
-        this.addDialog(new WaterfallDialog('bill.flow', [
-            async (step: WaterfallStepContext) => step.beginDialog(VerifiedAccountDialog.id, { prefill: (step.options as BillDialogOptions)?.accountNumber }),
-            this.showLatest.bind(this),
-            this.more.bind(this),
-        ]));
+        this.addDialog(
+            new AskPrompt(ASK_MORE, services.output, async (answer, context) =>
+                answer.choice || isRequest(TurnData.of(context).recognition) ? true : { key: 'common:retry.pickOne', vars: { count: 2 } }
+            )
+        );
+        this.addDialog(
+            new WaterfallDialog('bill.flow', [
+                async (step: WaterfallStepContext) =>
+                    step.beginDialog(VerifiedAccountDialog.id, { prefill: (step.options as BillDialogOptions)?.accountNumber }),
+                this.showLatest.bind(this),
+                this.more.bind(this),
+            ])
+        );
         this.initialDialogId = 'bill.flow';
     }
 
@@ -56,16 +62,29 @@ export class BillDialog extends ComponentDialog {
         const mode = (step.options as BillDialogOptions)?.mode ?? 'latest';
         if (mode === 'pay') {
             // What is to be paid comes with the link, so the consumer sees the amount before paying.
-            const bill = this.billText(step.context, latest, bills.find((b) => b.paid && b.paymentDate));
+            const bill = this.billText(
+                step.context,
+                latest,
+                bills.find((b) => b.paid && b.paymentDate)
+            );
             await step.context.sendActivity(`${bill}\n\n${this.payText(step.context, account, latest)}`);
         } else {
-            await step.context.sendActivity(this.billText(step.context, latest, bills.find((b) => b.paid && b.paymentDate)));
+            await step.context.sendActivity(
+                this.billText(
+                    step.context,
+                    latest,
+                    bills.find((b) => b.paid && b.paymentDate)
+                )
+            );
         }
-        return step.prompt(ASK_MORE, AskPrompt.options('bill:askMore', undefined, [
-            { value: 'previous', label: { key: 'bill:previousButton' } },
-            { value: 'pay', label: { key: 'bill:payButton' }, intents: ['bill.pay'] },
-            { value: 'menu', label: { key: 'common:menuButton' }, synonymsKey: 'common:words.menu' },
-        ]));
+        return step.prompt(
+            ASK_MORE,
+            AskPrompt.options('bill:askMore', undefined, [
+                { value: 'previous', label: { key: 'bill:previousButton' } },
+                { value: 'pay', label: { key: 'bill:payButton' }, intents: ['bill.pay'] },
+                { value: 'menu', label: { key: 'common:menuButton' }, synonymsKey: 'common:words.menu' },
+            ])
+        );
     }
 
     private async more(step: WaterfallStepContext) {
@@ -75,12 +94,14 @@ export class BillDialog extends ComponentDialog {
         if (answer.choice === 'previous') {
             const bills = await this.services.backend.listBills(account, PREVIOUS_BILLS);
             const language = turn.language ?? 'en';
-            const lines = bills.map((bill) => turn.t('bill:historyLine', {
-                month: formatMonth(bill.billMonth, language),
-                amount: formatRupees(bill.amountPaise, language),
-                units: bill.units,
-                paid: turn.t(bill.paid ? 'bill:paid' : 'bill:unpaid'),
-            }));
+            const lines = bills.map((bill) =>
+                turn.t('bill:historyLine', {
+                    month: formatMonth(bill.billMonth, language),
+                    amount: formatRupees(bill.amountPaise, language),
+                    units: bill.units,
+                    paid: turn.t(bill.paid ? 'bill:paid' : 'bill:unpaid'),
+                })
+            );
             await step.context.sendActivity(`${turn.t('bill:historyHeader', { count: bills.length })}\n\n${lines.join('\n')}`);
         } else if (answer.choice === 'pay') {
             const [latest] = await this.services.backend.listBills(account, 1);
@@ -96,12 +117,14 @@ export class BillDialog extends ComponentDialog {
     private billText(context: TurnContext, bill: BillRecord, lastPaid: BillRecord | undefined): string {
         const turn = TurnData.of(context);
         const language = turn.language ?? 'en';
-        const lines = [turn.t('bill:latest', {
-            month: formatMonth(bill.billMonth, language),
-            amount: formatRupees(bill.amountPaise, language),
-            units: bill.units,
-            dueDate: formatDate(bill.dueDate, language),
-        })];
+        const lines = [
+            turn.t('bill:latest', {
+                month: formatMonth(bill.billMonth, language),
+                amount: formatRupees(bill.amountPaise, language),
+                units: bill.units,
+                dueDate: formatDate(bill.dueDate, language),
+            }),
+        ];
         if (bill.arrearsPaise > 0) lines.push(turn.t('bill:arrears', { amount: formatRupees(bill.arrearsPaise, language) }));
         if (bill.paid && bill.paymentDate) {
             lines.push(turn.t('bill:paidOn', { date: formatDate(bill.paymentDate, language) }));
@@ -109,7 +132,9 @@ export class BillDialog extends ComponentDialog {
             lines.push(turn.t('bill:notPaid', { total: formatRupees(bill.amountPaise + bill.arrearsPaise, language) }));
             if (bill.dueDate < indianToday()) lines.push(turn.t('bill:overdue'));
             if (lastPaid?.paymentDate) {
-                lines.push(turn.t('bill:lastPayment', { amount: formatRupees(lastPaid.amountPaise, language), date: formatDate(lastPaid.paymentDate, language) }));
+                lines.push(
+                    turn.t('bill:lastPayment', { amount: formatRupees(lastPaid.amountPaise, language), date: formatDate(lastPaid.paymentDate, language) })
+                );
             }
         }
         return lines.join('\n');
@@ -120,7 +145,11 @@ export class BillDialog extends ComponentDialog {
         const language = turn.language ?? 'en';
         const link = this.services.settings.paymentUrlTemplate.replace('{account}', encodeURIComponent(account));
         if (bill.paid) return turn.t('bill:payNothingDue', { link });
-        return turn.t('bill:payLink', { total: formatRupees(bill.amountPaise + bill.arrearsPaise, language), dueDate: formatDate(bill.dueDate, language), link });
+        return turn.t('bill:payLink', {
+            total: formatRupees(bill.amountPaise + bill.arrearsPaise, language),
+            dueDate: formatDate(bill.dueDate, language),
+            link,
+        });
     }
 }
 

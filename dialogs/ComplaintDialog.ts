@@ -74,43 +74,74 @@ export class ComplaintDialog extends ComponentDialog {
         super(ComplaintDialog.id);
         this.addDialog(new AskPrompt(ASK_CATEGORY, services.output));
         // An account number typed here ("consumer number 8041573269") is better still: it is taken as the account.
-        this.addDialog(new AskPrompt(ASK_MOBILE, services.output, async (answer, context) =>
-            findMobileNumber(answer.text) || saysNoAccount(TurnData.of(context), answer.text) || (await this.accountIn(answer.text))
-                ? true : { key: 'complaint:retry.mobile' }, { freeText: true }));
-        this.addDialog(new AskPrompt(ASK_ADDRESS, services.output, async (answer, context) => {
-            if (findLocation(context.activity)) return true;
-            // An account number typed here places the complaint better than any address.
-            if (await this.accountIn(answer.text)) return true;
-            if (answer.text.length > MAX_ADDRESS) return { key: 'complaint:retry.addressLong', vars: { max: MAX_ADDRESS } };
-            // An address names a place: a few letters at least, not just a number.
-            return (answer.text.match(/\p{L}/gu) ?? []).length >= 3 && answer.text.replace(/[^\p{L}\p{N}]/gu, '').length >= 5 ? true : { key: 'complaint:retry.address' };
-        }, { freeText: true }));
-        this.addDialog(new AskPrompt(ASK_DESCRIPTION, services.output, async (answer) => {
-            const letters = answer.text.replace(/[^\p{L}\p{N}]/gu, '').length;
-            if (letters < 3) return { key: 'complaint:retry.descriptionShort' };
-            if (answer.text.length > MAX_DESCRIPTION) return { key: 'complaint:retry.descriptionLong', vars: { max: MAX_DESCRIPTION } };
-            return true;
-        }, { freeText: true }));
-        this.addDialog(new AskPrompt(ASK_CONFIRM, services.output, async (answer) => {
-            if (answer.choice) return true;
-            // Not a yes or no but more details ("aur meter bhi jal gaya hai"): they are added, then asked again.
-            if (answer.text.length > MAX_DESCRIPTION) return { key: 'complaint:retry.descriptionLong', vars: { max: MAX_DESCRIPTION } };
-            return wordsIn(answer.text) >= 2 ? true : { key: 'complaint:retry.confirm' };
-        }));
-        this.addDialog(new AskPrompt(ASK_CORRECTION, services.output, async (answer) =>
-            wordsIn(answer.text) >= 1 ? true : { key: 'complaint:retry.descriptionShort' }, { freeText: true }));
+        this.addDialog(
+            new AskPrompt(
+                ASK_MOBILE,
+                services.output,
+                async (answer, context) =>
+                    findMobileNumber(answer.text) || saysNoAccount(TurnData.of(context), answer.text) || (await this.accountIn(answer.text))
+                        ? true
+                        : { key: 'complaint:retry.mobile' },
+                { freeText: true }
+            )
+        );
+        this.addDialog(
+            new AskPrompt(
+                ASK_ADDRESS,
+                services.output,
+                async (answer, context) => {
+                    if (findLocation(context.activity)) return true;
+                    // An account number typed here places the complaint better than any address.
+                    if (await this.accountIn(answer.text)) return true;
+                    if (answer.text.length > MAX_ADDRESS) return { key: 'complaint:retry.addressLong', vars: { max: MAX_ADDRESS } };
+                    // An address names a place: a few letters at least, not just a number.
+                    return (answer.text.match(/\p{L}/gu) ?? []).length >= 3 && answer.text.replace(/[^\p{L}\p{N}]/gu, '').length >= 5
+                        ? true
+                        : { key: 'complaint:retry.address' };
+                },
+                { freeText: true }
+            )
+        );
+        this.addDialog(
+            new AskPrompt(
+                ASK_DESCRIPTION,
+                services.output,
+                async (answer) => {
+                    const letters = answer.text.replace(/[^\p{L}\p{N}]/gu, '').length;
+                    if (letters < 3) return { key: 'complaint:retry.descriptionShort' };
+                    if (answer.text.length > MAX_DESCRIPTION) return { key: 'complaint:retry.descriptionLong', vars: { max: MAX_DESCRIPTION } };
+                    return true;
+                },
+                { freeText: true }
+            )
+        );
+        this.addDialog(
+            new AskPrompt(ASK_CONFIRM, services.output, async (answer) => {
+                if (answer.choice) return true;
+                // Not a yes or no but more details ("aur meter bhi jal gaya hai"): they are added, then asked again.
+                if (answer.text.length > MAX_DESCRIPTION) return { key: 'complaint:retry.descriptionLong', vars: { max: MAX_DESCRIPTION } };
+                return wordsIn(answer.text) >= 2 ? true : { key: 'complaint:retry.confirm' };
+            })
+        );
+        this.addDialog(
+            new AskPrompt(ASK_CORRECTION, services.output, async (answer) => (wordsIn(answer.text) >= 1 ? true : { key: 'complaint:retry.descriptionShort' }), {
+                freeText: true,
+            })
+        );
         this.addDialog(new AccountDialog(services));
-        this.addDialog(new WaterfallDialog(FLOW, [
-            this.category.bind(this),
-            this.safetyThenAccount.bind(this),
-            this.mobileIfNoAccount.bind(this),
-            this.addressIfNoAccount.bind(this),
-            this.description.bind(this),
-            this.confirm.bind(this),
-            // Each review round is one step: a correction or added details lead to the summary again.
-            ...Array.from({ length: REVIEW_ROUNDS }, () => this.review.bind(this)),
-            this.reviewedTooOften.bind(this),
-        ]));
+        this.addDialog(
+            new WaterfallDialog(FLOW, [
+                this.category.bind(this),
+                this.safetyThenAccount.bind(this),
+                this.mobileIfNoAccount.bind(this),
+                this.addressIfNoAccount.bind(this),
+                this.description.bind(this),
+                this.confirm.bind(this),
+                // Each review round is one step: a correction or added details lead to the summary again.
+                ...Array.from({ length: REVIEW_ROUNDS }, () => this.review.bind(this)),
+                this.reviewedTooOften.bind(this),
+            ])
+        );
         this.initialDialogId = FLOW;
     }
 
@@ -162,7 +193,13 @@ export class ComplaintDialog extends ComponentDialog {
         }
         // Typed ahead or in alarm, "aag lag sakti hai" at the address question says more about the danger, not where it
         // is: it is kept with the description and the place asked again.
-        if (flow && atAddress && activity.text && !location && this.saysMoreNotWhere(TurnData.of(innerDc.context), activity.text, flow.state.values as ComplaintValues)) {
+        if (
+            flow &&
+            atAddress &&
+            activity.text &&
+            !location &&
+            this.saysMoreNotWhere(TurnData.of(innerDc.context), activity.text, flow.state.values as ComplaintValues)
+        ) {
             const values = flow.state.values as ComplaintValues;
             values.extra = [...(values.extra ?? []), activity.text.slice(0, MAX_DESCRIPTION)];
             await innerDc.context.sendActivity(TurnData.of(innerDc.context).t('complaint:notedAskPlace'));
@@ -227,7 +264,12 @@ export class ComplaintDialog extends ComponentDialog {
         values.contactMobile = null;
         values.address = null;
         const activity = step.context.activity;
-        const duplicate = await this.services.complaints.findOpenDuplicate(values.category, values.account?.number ?? null, activity.channelId, activity.from.id);
+        const duplicate = await this.services.complaints.findOpenDuplicate(
+            values.category,
+            values.account?.number ?? null,
+            activity.channelId,
+            activity.from.id
+        );
         if (duplicate) return this.joinDuplicate(step, duplicate);
         if (values.account) return step.next();
         const turn = TurnData.of(step.context);
@@ -252,11 +294,13 @@ export class ComplaintDialog extends ComponentDialog {
         const turn = TurnData.of(step.context);
         const text = (step.options as ComplaintDialogOptions | undefined)?.text;
         if (text?.trim()) await this.services.lifecycle.addNote(duplicate.id, 'consumer', text.slice(0, MAX_DESCRIPTION));
-        await step.context.sendActivity(turn.t('complaint:duplicate', {
-            ticket: duplicate.ticket,
-            status: turn.t(`status:states.${duplicate.status}`),
-            progress: complaintProgress(turn, duplicate),
-        }));
+        await step.context.sendActivity(
+            turn.t('complaint:duplicate', {
+                ticket: duplicate.ticket,
+                status: turn.t(`status:states.${duplicate.status}`),
+                progress: complaintProgress(turn, duplicate),
+            })
+        );
         return step.endDialog({ ticket: duplicate.ticket } satisfies FlowResult);
     }
 
@@ -346,14 +390,15 @@ export class ComplaintDialog extends ComponentDialog {
         const turn = TurnData.of(step.context);
         const plainNo = !(answer.rest && wordsIn(answer.rest) >= 2);
         // (The cancel may run into the no: "nhi nhi mat kro register"; a reply that corrects the account is no cancel.)
-        if (answer.choice === 'no' && ((values.saidNo && plainNo) || (!corrected && turn.mentions('common:words.cancel', answer.text)))) return this.notSaved(step);
+        if (answer.choice === 'no' && ((values.saidNo && plainNo) || (!corrected && turn.mentions('common:words.cancel', answer.text))))
+            return this.notSaved(step);
         if (!answer.choice && turn.mentions('common:words.cancel', answer.text)) return this.notSaved(step);
         if (answer.choice === 'no') values.saidNo = true;
         if (answer.choice === 'no' && !(answer.rest && wordsIn(answer.rest) >= 2)) {
             values.awaiting = 'correction';
             return step.prompt(ASK_CORRECTION, AskPrompt.options('complaint:askCorrection'));
         }
-        this.addDetails(values, answer.choice === 'no' ? answer.rest ?? '' : answer.text);
+        this.addDetails(values, answer.choice === 'no' ? (answer.rest ?? '') : answer.text);
         await step.context.sendActivity(TurnData.of(step.context).t('complaint:detailsAdded'));
         return this.askToConfirm(step);
     }
@@ -406,16 +451,20 @@ export class ComplaintDialog extends ComponentDialog {
         const language = turn.language ?? 'en';
         const areaClass = consumer?.areaClass ?? 'urban';
         const limit = this.services.lifecycle.limitFor(started.category, areaClass);
-        const lines = [turn.t('complaint:saved', {
-            ticket: started.ticket,
-            category: turn.t(`complaint:categories.${values.category}`),
-            time: formatDateTime(started.createdAt, language),
-        })];
+        const lines = [
+            turn.t('complaint:saved', {
+                ticket: started.ticket,
+                category: turn.t(`complaint:categories.${values.category}`),
+                time: formatDateTime(started.createdAt, language),
+            }),
+        ];
         if (started.dueAt) {
-            lines.push(turn.t(limit.status === 'unknown' ? 'complaint:dueByTarget' : 'complaint:dueBy', {
-                duration: duration(turn, limit.hours),
-                time: formatDateTime(started.dueAt, language),
-            }));
+            lines.push(
+                turn.t(limit.status === 'unknown' ? 'complaint:dueByTarget' : 'complaint:dueBy', {
+                    duration: duration(turn, limit.hours),
+                    time: formatDateTime(started.dueAt, language),
+                })
+            );
         }
         await step.context.sendActivity(lines.join('\n\n'));
         return step.endDialog({ ticket: complaint.ticket } satisfies FlowResult);

@@ -45,20 +45,31 @@ export class ComplaintStatusDialog extends ComponentDialog {
     constructor(private readonly services: DialogServices) {
         super(ComplaintStatusDialog.id);
         this.howPrompt = new AskPrompt(ASK_HOW, services.output, async (answer) =>
-            answer.choice || ticketIn(answer.text) ? true : { key: 'common:retry.pickOne', vars: { count: 2 } });
+            answer.choice || ticketIn(answer.text) ? true : { key: 'common:retry.pickOne', vars: { count: 2 } }
+        );
         this.addDialog(this.howPrompt);
-        this.addDialog(new AskPrompt(ASK_TICKET, services.output, async (answer) => {
-            const ticket = ticketIn(answer.text);
-            if (!ticket) return { key: 'status:retry.format' };
-            return (await this.services.complaints.findByTicket(ticket)) ? true : { key: 'status:retry.unknown', vars: { ticket } };
-        }, { freeText: true, numeric: true }));
+        this.addDialog(
+            new AskPrompt(
+                ASK_TICKET,
+                services.output,
+                async (answer) => {
+                    const ticket = ticketIn(answer.text);
+                    if (!ticket) return { key: 'status:retry.format' };
+                    return (await this.services.complaints.findByTicket(ticket)) ? true : { key: 'status:retry.unknown', vars: { ticket } };
+                },
+                { freeText: true, numeric: true }
+            )
+        );
         this.addDialog(new AskPrompt(ASK_FIXED, services.output, undefined, { strictYes: true }));
         this.addDialog(new WaterfallDialog('status.flow', [this.how.bind(this), this.ticket.bind(this), this.show.bind(this), this.confirmFixed.bind(this)]));
-        this.addDialog(new WaterfallDialog(ASK_TICKET_AGAIN, [
-            async (step: WaterfallStepContext) => step.prompt(ASK_TICKET, AskPrompt.options('status:retry.unknown', { ticket: (step.options as { ticket: string }).ticket })),
-            this.show.bind(this),
-            this.confirmFixed.bind(this),
-        ]));
+        this.addDialog(
+            new WaterfallDialog(ASK_TICKET_AGAIN, [
+                async (step: WaterfallStepContext) =>
+                    step.prompt(ASK_TICKET, AskPrompt.options('status:retry.unknown', { ticket: (step.options as { ticket: string }).ticket })),
+                this.show.bind(this),
+                this.confirmFixed.bind(this),
+            ])
+        );
         this.initialDialogId = 'status.flow';
     }
 
@@ -107,8 +118,8 @@ export class ComplaintStatusDialog extends ComponentDialog {
         // "C2612-0042 taar abhi bhi sadak par hai": what follows the ticket is news for the complaint, not a new one.
         const said = (step.options as ComplaintStatusOptions | undefined)?.text ?? '';
         const news = said.replace(/[Cc]\s?-?\s?[0-9]{4}\s?-?\s?[0-9]{4,6}/g, ' ').trim();
-        const added = news.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length >= 3 && !this.asksAfter(step.context, news)
-            && (await this.isTheirs(step, complaint));
+        const added =
+            news.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length >= 3 && !this.asksAfter(step.context, news) && (await this.isTheirs(step, complaint));
         if (added) await this.services.lifecycle.addNote(complaint.id, 'consumer', news.slice(0, 500));
         await step.context.sendActivity(this.describe(step.context, found) + (added ? `\n\n${TurnData.of(step.context).t('complaint:detailsAdded')}` : ''));
         // The one who registered it (or holds its account) may confirm or dispute an official's "resolved" here too,
@@ -164,19 +175,19 @@ export class ComplaintStatusDialog extends ComponentDialog {
         const accounts = await this.services.identities.verifiedAccounts(turn.identity.id);
         const byAccount = await this.services.complaints.listForAccounts(accounts, MY_COMPLAINTS_LIMIT);
         const byUser = await this.services.complaints.listForChannelUser(context.activity.channelId, context.activity.from.id, MY_COMPLAINTS_LIMIT);
-        const merged = [...new Map([...byAccount, ...byUser].map((c) => [c.id, c])).values()]
-            .sort((a, b) => b.id - a.id)
-            .slice(0, MY_COMPLAINTS_LIMIT);
+        const merged = [...new Map([...byAccount, ...byUser].map((c) => [c.id, c])).values()].sort((a, b) => b.id - a.id).slice(0, MY_COMPLAINTS_LIMIT);
         if (merged.length === 0) {
             await context.sendActivity(turn.t('status:noneFound'));
             return;
         }
-        const lines = merged.map((c) => turn.t('status:line', {
-            ticket: c.ticket,
-            category: turn.t(`complaint:categories.${c.category}`),
-            status: turn.t(`status:states.${c.status}`),
-            time: formatDateTime(c.createdAt, turn.language ?? 'en'),
-        }));
+        const lines = merged.map((c) =>
+            turn.t('status:line', {
+                ticket: c.ticket,
+                category: turn.t(`complaint:categories.${c.category}`),
+                status: turn.t(`status:states.${c.status}`),
+                time: formatDateTime(c.createdAt, turn.language ?? 'en'),
+            })
+        );
         await context.sendActivity(`${turn.t('status:mineHeader', { count: merged.length })}\n\n${lines.join('\n')}\n\n${turn.t('status:mineFooter')}`);
     }
 
@@ -184,10 +195,12 @@ export class ComplaintStatusDialog extends ComponentDialog {
         const turn = TurnData.of(context);
         const language = turn.language ?? 'en';
         const { complaint, history } = found;
-        const steps = history.map((event) => turn.t('status:historyLine', {
-            status: turn.t(`status:states.${event.status}`),
-            time: formatDateTime(event.createdAt, language),
-        }));
+        const steps = history.map((event) =>
+            turn.t('status:historyLine', {
+                status: turn.t(`status:states.${event.status}`),
+                time: formatDateTime(event.createdAt, language),
+            })
+        );
         const detail = turn.t('status:detail', {
             ticket: complaint.ticket,
             category: turn.t(`complaint:categories.${complaint.category}`),
@@ -201,7 +214,7 @@ export class ComplaintStatusDialog extends ComponentDialog {
 
     /** Whether `text` only asks after the complaint ("kya hua", "kab tak theek hoga") rather than adding news. */
     private asksAfter(context: TurnContext, text: string): boolean {
-        return asksWhen(TurnData.of(context), text) || TurnData.of(context).recognition.intent === 'complaint.status' && text.split(/\s+/).length <= 4;
+        return asksWhen(TurnData.of(context), text) || (TurnData.of(context).recognition.intent === 'complaint.status' && text.split(/\s+/).length <= 4);
     }
 }
 

@@ -12,6 +12,13 @@ export interface FlowResult {
 
 /** Whether a message asks for something the bot does (a flow, an officer, an opt-out), as opposed to chit-chat. */
 export function isRequest(r: Pick<Recognition, 'intent' | 'score'>): boolean {
-    return r.score >= 0.5 && (r.intent.startsWith('complaint.') || r.intent.startsWith('bill.') || r.intent.startsWith('meter.')
-        || r.intent === 'agent' || r.intent === 'subscribe' || r.intent === 'unsubscribe');
+    return (
+        r.score >= 0.5 &&
+        (r.intent.startsWith('complaint.') ||
+            r.intent.startsWith('bill.') ||
+            r.intent.startsWith('meter.') ||
+            r.intent === 'agent' ||
+            r.intent === 'subscribe' ||
+            r.intent === 'unsubscribe')
+    );
 }

@@ -20,16 +20,24 @@ export class HandoffDialog extends ComponentDialog {
     constructor(private readonly services: DialogServices) {
         super(HandoffDialog.id);
         this.addDialog(new AccountDialog(services));
-        this.addDialog(new AskPrompt(ASK_MOBILE, services.output, async (answer, context) =>
-            this.mobileIn(TurnData.of(context), answer) ? true : { key: 'handoff:retry.mobile' }, { freeText: true }));
-        this.addDialog(new WaterfallDialog('handoff.flow', [
-            async (step: WaterfallStepContext) => {
-                await step.context.sendActivity(TurnData.of(step.context).t('handoff:intro'));
-                return step.beginDialog(AccountDialog.id, { allowNoAccount: true });
-            },
-            this.askMobile.bind(this),
-            this.record.bind(this),
-        ]));
+        this.addDialog(
+            new AskPrompt(
+                ASK_MOBILE,
+                services.output,
+                async (answer, context) => (this.mobileIn(TurnData.of(context), answer) ? true : { key: 'handoff:retry.mobile' }),
+                { freeText: true }
+            )
+        );
+        this.addDialog(
+            new WaterfallDialog('handoff.flow', [
+                async (step: WaterfallStepContext) => {
+                    await step.context.sendActivity(TurnData.of(step.context).t('handoff:intro'));
+                    return step.beginDialog(AccountDialog.id, { allowNoAccount: true });
+                },
+                this.askMobile.bind(this),
+                this.record.bind(this),
+            ])
+        );
         this.initialDialogId = 'handoff.flow';
     }
 
@@ -61,11 +69,13 @@ export class HandoffDialog extends ComponentDialog {
             channel: activity.channelId,
             channelUserId: activity.from.id,
         });
-        await step.context.sendActivity(turn.t(account ? 'handoff:recorded' : 'handoff:recordedNoAccount', {
-            reference: request.reference,
-            mobile: mobile ? maskDigits(mobile) : '',
-            account: account ? maskDigits(account) : '',
-        }));
+        await step.context.sendActivity(
+            turn.t(account ? 'handoff:recorded' : 'handoff:recordedNoAccount', {
+                reference: request.reference,
+                mobile: mobile ? maskDigits(mobile) : '',
+                account: account ? maskDigits(account) : '',
+            })
+        );
         return step.endDialog();
     }
 }

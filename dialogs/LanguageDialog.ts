@@ -25,25 +25,37 @@ export class LanguageDialog extends ComponentDialog {
     constructor(private readonly services: DialogServices) {
         super(LanguageDialog.id);
         // Words instead of a tap are fine too: their language is the choice, and the caller acts on what they say.
-        this.addDialog(new AskPrompt(ASK_LANGUAGE, services.output, async (answer) =>
-            answer.choice || /\p{L}/u.test(answer.text) ? true : { key: 'common:retry.language' }));
-        this.addDialog(new WaterfallDialog('language.flow', [
-            async (step: WaterfallStepContext) => step.prompt(ASK_LANGUAGE, AskPrompt.options('common:chooseLanguage', undefined, [
-                { value: 'hi', label: { key: 'common:languages.hi' }, intents: ['language.hi'], synonymsKey: 'common:words.hindi' },
-                { value: 'en', label: { key: 'common:languages.en' }, intents: ['language.en'], synonymsKey: 'common:words.english' },
-            ])),
-            async (step: WaterfallStepContext) => {
-                const answer = step.result as AskAnswer;
-                const language: Language = answer.choice === 'hi' || answer.choice === 'en'
-                    ? answer.choice
-                    : !answer.gaveUp && detectLanguage(answer.text, 'en') !== 'en' ? 'hi' : 'en';
-                const turn = TurnData.of(step.context);
-                await this.services.identities.setLanguage(turn.identity, language);
-                turn.useLanguage(language);
-                const result: LanguageResult = { language, text: answer.choice || answer.gaveUp ? undefined : answer.text };
-                return step.endDialog(result);
-            },
-        ]));
+        this.addDialog(
+            new AskPrompt(ASK_LANGUAGE, services.output, async (answer) =>
+                answer.choice || /\p{L}/u.test(answer.text) ? true : { key: 'common:retry.language' }
+            )
+        );
+        this.addDialog(
+            new WaterfallDialog('language.flow', [
+                async (step: WaterfallStepContext) =>
+                    step.prompt(
+                        ASK_LANGUAGE,
+                        AskPrompt.options('common:chooseLanguage', undefined, [
+                            { value: 'hi', label: { key: 'common:languages.hi' }, intents: ['language.hi'], synonymsKey: 'common:words.hindi' },
+                            { value: 'en', label: { key: 'common:languages.en' }, intents: ['language.en'], synonymsKey: 'common:words.english' },
+                        ])
+                    ),
+                async (step: WaterfallStepContext) => {
+                    const answer = step.result as AskAnswer;
+                    const language: Language =
+                        answer.choice === 'hi' || answer.choice === 'en'
+                            ? answer.choice
+                            : !answer.gaveUp && detectLanguage(answer.text, 'en') !== 'en'
+                              ? 'hi'
+                              : 'en';
+                    const turn = TurnData.of(step.context);
+                    await this.services.identities.setLanguage(turn.identity, language);
+                    turn.useLanguage(language);
+                    const result: LanguageResult = { language, text: answer.choice || answer.gaveUp ? undefined : answer.text };
+                    return step.endDialog(result);
+                },
+            ])
+        );
         this.initialDialogId = 'language.flow';
     }
 }

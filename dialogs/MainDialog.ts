@@ -114,16 +114,20 @@ export class MainDialog extends ComponentDialog {
         this.addDialog(new MeterReadingDialog(services));
         this.addDialog(new HandoffDialog(services));
         // Anything the bot can act on is a valid answer to the menu, chit-chat included.
-        this.addDialog(new AskPrompt(ASK_MENU, services.output, async (answer, context) =>
-            answer.choice || TurnData.of(context).recognition.intent !== 'none' || services.faq.match(answer.text) || isSmallTalk(TurnData.of(context), answer.text)
-                ? true : { key: 'common:retry.menu' }));
+        this.addDialog(
+            new AskPrompt(ASK_MENU, services.output, async (answer, context) =>
+                answer.choice ||
+                TurnData.of(context).recognition.intent !== 'none' ||
+                services.faq.match(answer.text) ||
+                isSmallTalk(TurnData.of(context), answer.text)
+                    ? true
+                    : { key: 'common:retry.menu' }
+            )
+        );
         this.addDialog(new AskPrompt(ASK_FIXED, services.output, undefined, { strictYes: true }));
-        this.addDialog(new WaterfallDialog(FLOW, [
-            this.ensureLanguage.bind(this),
-            this.route.bind(this),
-            this.afterMenuOrFlow.bind(this),
-            this.afterFlow.bind(this),
-        ]));
+        this.addDialog(
+            new WaterfallDialog(FLOW, [this.ensureLanguage.bind(this), this.route.bind(this), this.afterMenuOrFlow.bind(this), this.afterFlow.bind(this)])
+        );
         this.initialDialogId = FLOW;
     }
 
@@ -282,7 +286,12 @@ export class MainDialog extends ComponentDialog {
         const r = turn.recognition;
         const hasDigits = /[0-9\u0966-\u096F]/.test(text);
         // "rehne do bhai, light aa gayi", "forget it, voltage is ok now": a cancel that opens the message counts anywhere.
-        if (startsWithOneOf(turn.wordList('common:words.cancel'), text, turn.wordSet('common:words.filler')) && !hasDigits && !(r.intent === 'unsubscribe' && r.score >= 0.85)) return 'cancel';
+        if (
+            startsWithOneOf(turn.wordList('common:words.cancel'), text, turn.wordSet('common:words.filler')) &&
+            !hasDigits &&
+            !(r.intent === 'unsubscribe' && r.score >= 0.85)
+        )
+            return 'cancel';
         if (pending?.prompt.settings.freeText) {
             const command = COMMAND_WORDS.find(([key]) => saidOneOf(turn.wordList(key), text))?.[1] ?? null;
             if (command) return command;
@@ -321,8 +330,13 @@ export class MainDialog extends ComponentDialog {
         // ("hi", a number) gets the language question.
         const text = r.text;
         const control = subscriptionIn(turn, text) !== null || saidOneOf(turn.wordList('common:words.cancel'), text);
-        if (r.language === 'en' && (control || this.services.faq.match(text) || isSmallTalk(turn, text)
-            || (shown && (isRequest(r) || (r.intent !== 'none' && r.intent !== 'greeting' && r.score >= 0.5))))) {
+        if (
+            r.language === 'en' &&
+            (control ||
+                this.services.faq.match(text) ||
+                isSmallTalk(turn, text) ||
+                (shown && (isRequest(r) || (r.intent !== 'none' && r.intent !== 'greeting' && r.score >= 0.5))))
+        ) {
             await this.adoptLanguage(step, 'en');
             return step.next();
         }

@@ -24,13 +24,19 @@ export class MeterDialog extends ComponentDialog {
         this.addDialog(new VerifiedAccountDialog(services));
         this.addDialog(new MeterReadingDialog(services));
         // A new request typed here ("meter details" after a bill) is taken up rather than refused.
-        this.addDialog(new AskPrompt(ASK_NEXT, services.output, async (answer, context) =>
-            answer.choice || isRequest(TurnData.of(context).recognition) ? true : { key: 'common:retry.pickOne', vars: { count: 2 } }));
-        this.addDialog(new WaterfallDialog('meter.flow', [
-            async (step: WaterfallStepContext) => step.beginDialog(VerifiedAccountDialog.id, { prefill: (step.options as MeterDialogOptions)?.accountNumber }),
-            this.show.bind(this),
-            this.next.bind(this),
-        ]));
+        this.addDialog(
+            new AskPrompt(ASK_NEXT, services.output, async (answer, context) =>
+                answer.choice || isRequest(TurnData.of(context).recognition) ? true : { key: 'common:retry.pickOne', vars: { count: 2 } }
+            )
+        );
+        this.addDialog(
+            new WaterfallDialog('meter.flow', [
+                async (step: WaterfallStepContext) =>
+                    step.beginDialog(VerifiedAccountDialog.id, { prefill: (step.options as MeterDialogOptions)?.accountNumber }),
+                this.show.bind(this),
+                this.next.bind(this),
+            ])
+        );
         this.initialDialogId = 'meter.flow';
     }
 
@@ -45,22 +51,29 @@ export class MeterDialog extends ComponentDialog {
             return step.endDialog();
         }
         (step.values as { account: string }).account = account;
-        const lines = [turn.t('meter:info', {
-            meter: meter.meterNumber,
-            type: turn.t(`meter:types.${meter.meterType}`),
-            reading: meter.lastReading,
-            date: formatDate(meter.lastReadingDate, language),
-        })];
+        const lines = [
+            turn.t('meter:info', {
+                meter: meter.meterNumber,
+                type: turn.t(`meter:types.${meter.meterType}`),
+                reading: meter.lastReading,
+                date: formatDate(meter.lastReadingDate, language),
+            }),
+        ];
         if (meter.prepaidBalancePaise !== null) {
-            lines.push(turn.t(meter.prepaidBalancePaise < 0 ? 'meter:balanceNegative' : 'meter:balance', {
-                amount: formatRupees(Math.abs(meter.prepaidBalancePaise), language),
-            }));
+            lines.push(
+                turn.t(meter.prepaidBalancePaise < 0 ? 'meter:balanceNegative' : 'meter:balance', {
+                    amount: formatRupees(Math.abs(meter.prepaidBalancePaise), language),
+                })
+            );
         }
         await step.context.sendActivity(lines.join('\n'));
-        return step.prompt(ASK_NEXT, AskPrompt.options('meter:askNext', undefined, [
-            { value: 'reading', label: { key: 'meter:submitButton' }, intents: ['meter.reading'] },
-            { value: 'menu', label: { key: 'common:menuButton' }, synonymsKey: 'common:words.menu' },
-        ]));
+        return step.prompt(
+            ASK_NEXT,
+            AskPrompt.options('meter:askNext', undefined, [
+                { value: 'reading', label: { key: 'meter:submitButton' }, intents: ['meter.reading'] },
+                { value: 'menu', label: { key: 'common:menuButton' }, synonymsKey: 'common:words.menu' },
+            ])
+        );
     }
 
     private async next(step: WaterfallStepContext) {

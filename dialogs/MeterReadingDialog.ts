@@ -2,7 +2,7 @@ import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuild
 import { TurnData } from '../src/bot/TurnData';
 import { toAsciiDigits } from '../src/nlu/normalizeText';
 import { recognizeNumbers } from '../src/nlu/hindi/recognizeNumbers';
-import { ConsumerRecord, MeterRecord } from '../src/services/UtilityBackend';
+import { MeterRecord } from '../src/services/UtilityBackend';
 import { AskAnswer, AskPrompt } from './AskPrompt';
 import { sayGaveUp } from './sayGaveUp';
 import { DialogServices } from './DialogServices';
@@ -24,7 +24,9 @@ const ASK_CONFIRM = 'reading.confirm';
  * in words ("बारह हज़ार तीन सौ", "barah hazaar").
  */
 export function parseReading(text: string): number | null {
-    const compact = toAsciiDigits(text).replace(/(kwh|units?|यूनिट|kw)/gi, '').replace(/[\s,]/g, '');
+    const compact = toAsciiDigits(text)
+        .replace(/(kwh|units?|यूनिट|kw)/gi, '')
+        .replace(/[\s,]/g, '');
     if (/^[0-9]{1,9}(\.[0-9]+)?$/.test(compact)) return Math.floor(Number(compact));
     const numbers = recognizeNumbers(text.replace(/(kwh|units?|यूनिट)/gi, ' ')).filter((n) => Number.isFinite(n.value) && n.value >= 0);
     // "sorry ek 0 chhut gaya, 13100 hai": of several numbers, the one reading-sized number (three digits or more) is it.
@@ -44,27 +46,39 @@ export class MeterReadingDialog extends ComponentDialog {
     constructor(private readonly services: DialogServices) {
         super(MeterReadingDialog.id);
         this.addDialog(new VerifiedAccountDialog(services));
-        this.addDialog(new AskPrompt(ASK_READING, services.output, async (answer, _context, spec) => {
-            const reading = parseReading(answer.text);
-            const last = Number(spec.data?.last);
-            if (reading === null) return { key: 'meter:retry.notNumber' };
-            if (reading < last) return { key: 'meter:retry.belowLast', vars: { last } };
-            if (reading - last > this.services.settings.meterReadingMaxJump) return { key: 'meter:retry.tooHigh', vars: { last } };
-            return true;
-        }, { freeText: true, numeric: true }));
+        this.addDialog(
+            new AskPrompt(
+                ASK_READING,
+                services.output,
+                async (answer, _context, spec) => {
+                    const reading = parseReading(answer.text);
+                    const last = Number(spec.data?.last);
+                    if (reading === null) return { key: 'meter:retry.notNumber' };
+                    if (reading < last) return { key: 'meter:retry.belowLast', vars: { last } };
+                    if (reading - last > this.services.settings.meterReadingMaxJump) return { key: 'meter:retry.tooHigh', vars: { last } };
+                    return true;
+                },
+                { freeText: true, numeric: true }
+            )
+        );
         // Unclear is asked again in other words, a few times more than elsewhere: a reading is never dropped as a "no".
-        this.addDialog(new AskPrompt(ASK_CONFIRM, services.output, async (answer, _context, spec) =>
-            answer.choice ? true : { key: 'meter:retry.confirm', vars: spec.vars }));
-        this.addDialog(new WaterfallDialog('reading.flow', [
-            async (step: WaterfallStepContext) => {
-                const options = (step.options ?? {}) as MeterReadingOptions;
-                if (options.verifiedAccount) return step.next(options.verifiedAccount);
-                return step.beginDialog(VerifiedAccountDialog.id, { prefill: options.accountNumber });
-            },
-            this.askReading.bind(this),
-            this.confirm.bind(this),
-            this.save.bind(this),
-        ]));
+        this.addDialog(
+            new AskPrompt(ASK_CONFIRM, services.output, async (answer, _context, spec) =>
+                answer.choice ? true : { key: 'meter:retry.confirm', vars: spec.vars }
+            )
+        );
+        this.addDialog(
+            new WaterfallDialog('reading.flow', [
+                async (step: WaterfallStepContext) => {
+                    const options = (step.options ?? {}) as MeterReadingOptions;
+                    if (options.verifiedAccount) return step.next(options.verifiedAccount);
+                    return step.beginDialog(VerifiedAccountDialog.id, { prefill: options.accountNumber });
+                },
+                this.askReading.bind(this),
+                this.confirm.bind(this),
+                this.save.bind(this),
+            ])
+        );
         this.initialDialogId = 'reading.flow';
     }
 
@@ -80,10 +94,18 @@ export class MeterReadingDialog extends ComponentDialog {
         (step.values as { meter: MeterRecord }).meter = meter;
         // A reading submitted earlier (not yet checked) is a floor too: readings never go backwards.
         const floor = Math.max(meter.lastReading, (await this.services.backend.lastSubmittedReading(meter.meterNumber)) ?? 0);
-        return step.prompt(ASK_READING, AskPrompt.options('meter:askReading', {
-            last: meter.lastReading,
-            date: { $date: meter.lastReadingDate },
-        }, undefined, { data: { last: floor } }));
+        return step.prompt(
+            ASK_READING,
+            AskPrompt.options(
+                'meter:askReading',
+                {
+                    last: meter.lastReading,
+                    date: { $date: meter.lastReadingDate },
+                },
+                undefined,
+                { data: { last: floor } }
+            )
+        );
     }
 
     private async confirm(step: WaterfallStepContext) {
@@ -92,11 +114,18 @@ export class MeterReadingDialog extends ComponentDialog {
         const reading = parseReading(answer.text) as number;
         const values = step.values as { meter: MeterRecord; reading: number };
         values.reading = reading;
-        return step.prompt(ASK_CONFIRM, AskPrompt.options('meter:confirmReading', {
-            reading,
-            units: reading - values.meter.lastReading,
-            meter: values.meter.meterNumber,
-        }, yesNoChoices()));
+        return step.prompt(
+            ASK_CONFIRM,
+            AskPrompt.options(
+                'meter:confirmReading',
+                {
+                    reading,
+                    units: reading - values.meter.lastReading,
+                    meter: values.meter.meterNumber,
+                },
+                yesNoChoices()
+            )
+        );
     }
 
     private async save(step: WaterfallStepContext) {

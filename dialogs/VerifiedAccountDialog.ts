@@ -22,20 +22,23 @@ export class VerifiedAccountDialog extends ComponentDialog {
         super(VerifiedAccountDialog.id);
         this.addDialog(new AccountDialog(services));
         this.addDialog(new VerifyDialog(services));
-        this.addDialog(new WaterfallDialog('verifiedAccount.flow', [
-            async (step: WaterfallStepContext) => step.beginDialog(AccountDialog.id, { prefill: (step.options as VerifiedAccountOptions | undefined)?.prefill }),
-            async (step: WaterfallStepContext) => {
-                const result = step.result as AccountResult;
-                if (result.kind !== 'account') {
-                    await step.context.sendActivity(TurnData.of(step.context).t('common:gaveUp'));
-                    return step.endDialog(null);
-                }
-                // Only the number is kept in conversation state, never the unverified account's personal details.
-                (step.values as { account: string }).account = result.consumer.accountNumber;
-                return step.beginDialog(VerifyDialog.id, { accountNumber: result.consumer.accountNumber } satisfies VerifyDialogOptions);
-            },
-            async (step: WaterfallStepContext) => step.endDialog(step.result === true ? (step.values as { account: string }).account : null),
-        ]));
+        this.addDialog(
+            new WaterfallDialog('verifiedAccount.flow', [
+                async (step: WaterfallStepContext) =>
+                    step.beginDialog(AccountDialog.id, { prefill: (step.options as VerifiedAccountOptions | undefined)?.prefill }),
+                async (step: WaterfallStepContext) => {
+                    const result = step.result as AccountResult;
+                    if (result.kind !== 'account') {
+                        await step.context.sendActivity(TurnData.of(step.context).t('common:gaveUp'));
+                        return step.endDialog(null);
+                    }
+                    // Only the number is kept in conversation state, never the unverified account's personal details.
+                    (step.values as { account: string }).account = result.consumer.accountNumber;
+                    return step.beginDialog(VerifyDialog.id, { accountNumber: result.consumer.accountNumber } satisfies VerifyDialogOptions);
+                },
+                async (step: WaterfallStepContext) => step.endDialog(step.result === true ? (step.values as { account: string }).account : null),
+            ])
+        );
         this.initialDialogId = 'verifiedAccount.flow';
     }
 }

@@ -26,24 +26,33 @@ export class VerifyDialog extends ComponentDialog {
 
     constructor(private readonly services: DialogServices) {
         super(VerifyDialog.id);
-        this.addDialog(new AskPrompt(ASK_CODE, services.output, async (answer, context, spec) => {
-            if (answer.choice === 'resend') return true;
-            // The code may come inside a sentence ("otp 297148 hai", "code is 297 148").
-            const digits = toAsciiDigits(answer.text).match(/(?<![0-9])[0-9](?:[\s-]?[0-9]){5}(?![\s-]?[0-9])/)?.[0].replace(/[\s-]/g, '');
-            if (!digits) {
-                // "I don't have that phone": no code will ever come; say how to get the mobile updated instead.
-                const turn = TurnData.of(context);
-                if (saysNoAccount(turn, answer.text) || turn.mentions('verify:words.notReceived', answer.text)) {
-                    answer.note = 'noPhone';
-                    return true;
-                }
-                return { key: 'verify:retry.format' };
-            }
-            const turn = TurnData.of(context);
-            const outcome = await this.services.verification.check(turn.identity, String(spec.data?.account), digits);
-            answer.note = outcome.kind;
-            return outcome.kind === 'wrong' ? { key: 'verify:retry.wrong', vars: { count: outcome.attemptsLeft } } : true;
-        }, { freeText: true, numeric: true }));
+        this.addDialog(
+            new AskPrompt(
+                ASK_CODE,
+                services.output,
+                async (answer, context, spec) => {
+                    if (answer.choice === 'resend') return true;
+                    // The code may come inside a sentence ("otp 297148 hai", "code is 297 148").
+                    const digits = toAsciiDigits(answer.text)
+                        .match(/(?<![0-9])[0-9](?:[\s-]?[0-9]){5}(?![\s-]?[0-9])/)?.[0]
+                        .replace(/[\s-]/g, '');
+                    if (!digits) {
+                        // "I don't have that phone": no code will ever come; say how to get the mobile updated instead.
+                        const turn = TurnData.of(context);
+                        if (saysNoAccount(turn, answer.text) || turn.mentions('verify:words.notReceived', answer.text)) {
+                            answer.note = 'noPhone';
+                            return true;
+                        }
+                        return { key: 'verify:retry.format' };
+                    }
+                    const turn = TurnData.of(context);
+                    const outcome = await this.services.verification.check(turn.identity, String(spec.data?.account), digits);
+                    answer.note = outcome.kind;
+                    return outcome.kind === 'wrong' ? { key: 'verify:retry.wrong', vars: { count: outcome.attemptsLeft } } : true;
+                },
+                { freeText: true, numeric: true }
+            )
+        );
         this.addDialog(new WaterfallDialog('verify.flow', [this.start.bind(this), this.afterCode.bind(this)]));
         this.initialDialogId = 'verify.flow';
     }
@@ -61,9 +70,15 @@ export class VerifyDialog extends ComponentDialog {
                 await step.context.sendActivity(turn.t('verify:phoneMatched'));
                 return step.endDialog(true);
             case 'code_sent':
-                return step.prompt(ASK_CODE, AskPrompt.options('verify:askCode', { mobile: started.maskedMobile },
-                    [{ value: 'resend', label: { key: 'verify:resend' }, synonymsKey: 'verify:words.resend' }],
-                    { maxAttempts: MAX_PROMPT_ATTEMPTS, data: { account: consumer.accountNumber } }));
+                return step.prompt(
+                    ASK_CODE,
+                    AskPrompt.options(
+                        'verify:askCode',
+                        { mobile: started.maskedMobile },
+                        [{ value: 'resend', label: { key: 'verify:resend' }, synonymsKey: 'verify:words.resend' }],
+                        { maxAttempts: MAX_PROMPT_ATTEMPTS, data: { account: consumer.accountNumber } }
+                    )
+                );
             default:
                 await step.context.sendActivity(turn.t(`verify:${started.kind}`));
                 return step.endDialog(false);

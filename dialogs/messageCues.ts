@@ -24,7 +24,15 @@ export function subscriptionIn(turn: TurnData, text: string): 'on' | 'off' | nul
  * "wait... light has come just now. no need, cancel it".
  */
 export function startsWithOneOf(phrases: string[], text: string, fillers: ReadonlySet<string> = new Set()): boolean {
-    const clauses = text.split(/[,.!?।;:\n]+/u).map((c) => foldForMatching(c).replace(/[^\p{L}\p{M}\p{N} ]/gu, '').trim()).filter(Boolean).slice(0, 3);
+    const clauses = text
+        .split(/[,.!?।;:\n]+/u)
+        .map((c) =>
+            foldForMatching(c)
+                .replace(/[^\p{L}\p{M}\p{N} ]/gu, '')
+                .trim()
+        )
+        .filter(Boolean)
+        .slice(0, 3);
     return clauses.some((clause) => {
         const words = clause.split(' ');
         let start = 0;
@@ -47,11 +55,11 @@ export function startsWithSmallTalk(turn: TurnData, text: string): boolean {
 /** Thanks, ok, bye and the like, alone (fillers allowed): answered briefly, with no menu. */
 export function isSmallTalk(turn: TurnData, text: string): boolean {
     const words = tokenize(foldForMatching(text));
-    if (words.length === 0) return /^[\s\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F]+$/u.test(text) && text.trim() !== '';
+    if (words.length === 0) return /^(?:[\s\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}]|\uFE0F)+$/u.test(text) && text.trim() !== '';
     const fillers = turn.wordSet('common:words.filler');
     const phrases = turn.phrases('common:words.smallTalk');
     // The whole message is small-talk phrases and fillers, with at least one phrase ("ok thank u", "धन्यवाद भैया").
-    const reach: Array<'no' | 'fillers' | 'phrase'> = [ 'fillers', ...words.map(() => 'no' as const)];
+    const reach: Array<'no' | 'fillers' | 'phrase'> = ['fillers', ...words.map(() => 'no' as const)];
     for (let i = 0; i < words.length; i++) {
         if (reach[i] === 'no') continue;
         for (const p of phrases) if (p.every((w, k) => words[i + k] === w)) reach[i + p.length] = 'phrase';

@@ -53,7 +53,13 @@ export function readYesNo(turn: TurnData, text: string, options: { strictYes?: b
             }
             // Where a yes closes something for good ("is it fixed?"), a no anywhere after it makes the reply unclear.
             if (y && options.strictYes && words.slice(next).some((_, k) => at(no, next + k))) return null;
-            const rest = next < tokens.length ? text.slice(tokens[next].start).replace(/^[\s,.;:!?।-]+/u, '').trim() : '';
+            const rest =
+                next < tokens.length
+                    ? text
+                          .slice(tokens[next].start)
+                          .replace(/^[\s,.;:!?।-]+/u, '')
+                          .trim()
+                    : '';
             return { answer: n ? 'no' : 'yes', rest };
         }
         if (!fillers.has(words[i])) seen += 1;
@@ -63,11 +69,17 @@ export function readYesNo(turn: TurnData, text: string, options: { strictYes?: b
     // Where a yes cannot be undone, only a plain yes counts.
     if (options.strictYes) return null;
     // "ji kr dijiye", "जल्दी कर दो": politeness and go-ahead verbs only, no no-word: a yes.
-    if (words.length <= 5 && words.some((w) => goAheadWords.has(w)) && words.every((w) => fillers.has(w) || goAheadWords.has(w))) return { answer: 'yes', rest: '' };
+    if (words.length <= 5 && words.some((w) => goAheadWords.has(w)) && words.every((w) => fillers.has(w) || goAheadWords.has(w)))
+        return { answer: 'yes', rest: '' };
     // "…, baaki sab theek hai, darj kar do": a reply whose last clause ends by asking to go ahead is a yes.
-    const clauses = text.split(/[,.!?।;\n]+/u).map((c) => c.trim()).filter(Boolean);
+    const clauses = text
+        .split(/[,.!?।;\n]+/u)
+        .map((c) => c.trim())
+        .filter(Boolean);
     const lastWords = tokenize(foldForMatching(clauses[clauses.length - 1] ?? ''));
-    const endsGoAhead = yes.filter((p) => p.length >= 2).find((p) => p.length <= lastWords.length && p.every((w, k) => lastWords[lastWords.length - p.length + k] === w));
+    const endsGoAhead = yes
+        .filter((p) => p.length >= 2)
+        .find((p) => p.length <= lastWords.length && p.every((w, k) => lastWords[lastWords.length - p.length + k] === w));
     if (endsGoAhead && !lastWords.some((_, i) => phraseAt(no, lastWords, i))) return { answer: 'yes', rest: text.trim() };
     return null;
 }

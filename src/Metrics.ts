@@ -26,42 +26,85 @@ export interface MetricsSnapshot {
  */
 export class Metrics implements WebhookObserver {
     readonly registry = new Registry();
-    private readonly turns = new Counter({ name: 'bijli_turns_total', help: 'Bot turns run, by channel, activity type (message; event for proactive sends) and outcome', labelNames: ['channel', 'type', 'outcome'] as const, registers: [this.registry] });
+    private readonly turns = new Counter({
+        name: 'bijli_turns_total',
+        help: 'Bot turns run, by channel, activity type (message; event for proactive sends) and outcome',
+        labelNames: ['channel', 'type', 'outcome'] as const,
+        registers: [this.registry],
+    });
     private readonly turnSeconds = new Histogram({
-        name: 'bijli_turn_duration_seconds', help: 'Time from a turn starting to its last reply being sent', labelNames: ['channel'] as const,
-        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry],
+        name: 'bijli_turn_duration_seconds',
+        help: 'Time from a turn starting to its last reply being sent',
+        labelNames: ['channel'] as const,
+        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+        registers: [this.registry],
     });
     private readonly webhookSeconds = new Histogram({
-        name: 'bijli_webhook_response_seconds', help: 'Time to answer a platform webhook request', labelNames: ['channel', 'status'] as const,
-        buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1], registers: [this.registry],
+        name: 'bijli_webhook_response_seconds',
+        help: 'Time to answer a platform webhook request',
+        labelNames: ['channel', 'status'] as const,
+        buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
+        registers: [this.registry],
     });
-    private readonly duplicates = new Counter({ name: 'bijli_inbound_duplicates_total', help: 'Redelivered webhook messages dropped', labelNames: ['channel'] as const, registers: [this.registry] });
+    private readonly duplicates = new Counter({
+        name: 'bijli_inbound_duplicates_total',
+        help: 'Redelivered webhook messages dropped',
+        labelNames: ['channel'] as const,
+        registers: [this.registry],
+    });
     private readonly outbound = new Counter({
-        name: 'bijli_outbound_messages_total', help: 'Platform sends, by channel, result (sent, failed, retried) and error code',
-        labelNames: ['channel', 'result', 'code'] as const, registers: [this.registry],
+        name: 'bijli_outbound_messages_total',
+        help: 'Platform sends, by channel, result (sent, failed, retried) and error code',
+        labelNames: ['channel', 'result', 'code'] as const,
+        registers: [this.registry],
     });
-    private readonly rateLimitedTurns = new Counter({ name: 'bijli_rate_limited_total', help: 'Turns postponed by the per-sender rate limit', labelNames: ['channel'] as const, registers: [this.registry] });
-    private readonly escalations = new Counter({ name: 'bijli_sla_escalations_total', help: 'Complaints escalated for breaching their due time', registers: [this.registry] });
+    private readonly rateLimitedTurns = new Counter({
+        name: 'bijli_rate_limited_total',
+        help: 'Turns postponed by the per-sender rate limit',
+        labelNames: ['channel'] as const,
+        registers: [this.registry],
+    });
+    private readonly escalations = new Counter({
+        name: 'bijli_sla_escalations_total',
+        help: 'Complaints escalated for breaching their due time',
+        registers: [this.registry],
+    });
 
     /** @param snapshot reads the database-backed gauges; called on every scrape. */
     constructor(snapshot: () => Promise<MetricsSnapshot>) {
         let last: Promise<MetricsSnapshot> | undefined;
         // One database read per scrape, shared by the three gauges.
-        const read = () => (last ??= snapshot().finally(() => setImmediate(() => { last = undefined; })));
+        const read = () =>
+            (last ??= snapshot().finally(() =>
+                setImmediate(() => {
+                    last = undefined;
+                })
+            ));
         new Gauge({
-            name: 'bijli_outbound_queue_depth', help: 'Broadcast messages waiting to be sent, by channel', labelNames: ['channel'] as const, registers: [this.registry],
+            name: 'bijli_outbound_queue_depth',
+            help: 'Broadcast messages waiting to be sent, by channel',
+            labelNames: ['channel'] as const,
+            registers: [this.registry],
             async collect() {
                 this.reset();
                 for (const [channel, count] of Object.entries((await read()).queued)) this.set({ channel }, count);
             },
         });
         new Gauge({
-            name: 'bijli_inbound_unprocessed', help: 'Webhook messages acknowledged whose turn has not run yet', registers: [this.registry],
-            async collect() { this.set((await read()).unprocessedInbound); },
+            name: 'bijli_inbound_unprocessed',
+            help: 'Webhook messages acknowledged whose turn has not run yet',
+            registers: [this.registry],
+            async collect() {
+                this.set((await read()).unprocessedInbound);
+            },
         });
         new Gauge({
-            name: 'bijli_sla_breached_complaints', help: 'Open complaints past their due time', registers: [this.registry],
-            async collect() { this.set((await read()).breachedComplaints); },
+            name: 'bijli_sla_breached_complaints',
+            help: 'Open complaints past their due time',
+            registers: [this.registry],
+            async collect() {
+                this.set((await read()).breachedComplaints);
+            },
         });
     }
 

@@ -3,8 +3,24 @@ import { MAX_JSON_DEPTH, nestedDeeperThan } from '../adapters/shared/jsonDepth';
 type Fields = Record<string, unknown>;
 
 const OPTIONAL_STRINGS = [
-    'id', 'text', 'locale', 'textFormat', 'replyToId', 'name', 'deliveryMode', 'inputHint', 'speak', 'summary',
-    'localTimezone', 'callerId', 'action', 'topicName', 'label', 'valueType', 'attachmentLayout', 'importance',
+    'id',
+    'text',
+    'locale',
+    'textFormat',
+    'replyToId',
+    'name',
+    'deliveryMode',
+    'inputHint',
+    'speak',
+    'summary',
+    'localTimezone',
+    'callerId',
+    'action',
+    'topicName',
+    'label',
+    'valueType',
+    'attachmentLayout',
+    'importance',
 ] as const;
 const OPTIONAL_DATES = ['timestamp', 'localTimestamp', 'expiration'] as const;
 
@@ -58,10 +74,18 @@ export function activityProblem(body: unknown): string | null {
     }
     for (const field of OPTIONAL_DATES) {
         const value = body[field];
-        if (value !== undefined && value !== null && (typeof value !== 'string' || Number.isNaN(Date.parse(value)))) return `"${field}" must be an ISO date string`;
+        if (value !== undefined && value !== null && (typeof value !== 'string' || Number.isNaN(Date.parse(value))))
+            return `"${field}" must be an ISO date string`;
     }
-    return listProblem(body.membersAdded, 'membersAdded', (m) => accountProblem(m, 'member') === null, 'accounts with a string "id"')
-        ?? listProblem(body.membersRemoved, 'membersRemoved', (m) => accountProblem(m, 'member') === null, 'accounts with a string "id"')
-        ?? listProblem(body.attachments, 'attachments', (a) => typeof a.contentType === 'string' && optionalString(a.contentUrl) && optionalString(a.name), 'objects with a string "contentType"')
-        ?? listProblem(body.entities, 'entities', (e) => typeof e.type === 'string', 'objects with a string "type"');
+    return (
+        listProblem(body.membersAdded, 'membersAdded', (m) => accountProblem(m, 'member') === null, 'accounts with a string "id"') ??
+        listProblem(body.membersRemoved, 'membersRemoved', (m) => accountProblem(m, 'member') === null, 'accounts with a string "id"') ??
+        listProblem(
+            body.attachments,
+            'attachments',
+            (a) => typeof a.contentType === 'string' && optionalString(a.contentUrl) && optionalString(a.name),
+            'objects with a string "contentType"'
+        ) ??
+        listProblem(body.entities, 'entities', (e) => typeof e.type === 'string', 'objects with a string "type"')
+    );
 }

@@ -175,8 +175,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 60, 0, 100000),
         shutdownTimeoutSeconds: int('SHUTDOWN_TIMEOUT_SECONDS', 25, 1, 600),
         platformTimeoutMs: int('PLATFORM_TIMEOUT_MS', 10000, 100, 120000),
-        consoleSecureCookies: oneOf('CONSOLE_SECURE_COOKIES', ['auto', 'on', 'off'] as const, 'auto') !== 'off'
-            && (str('CONSOLE_SECURE_COOKIES', 'auto').toLowerCase() === 'on' || microsoftAppId !== '' || ['WHATSAPP_APP_SECRET', 'FACEBOOK_APP_SECRET', 'TWITTER_CONSUMER_SECRET'].some((n) => str(n) !== '')),
+        consoleSecureCookies:
+            oneOf('CONSOLE_SECURE_COOKIES', ['auto', 'on', 'off'] as const, 'auto') !== 'off' &&
+            (str('CONSOLE_SECURE_COOKIES', 'auto').toLowerCase() === 'on' ||
+                microsoftAppId !== '' ||
+                ['WHATSAPP_APP_SECRET', 'FACEBOOK_APP_SECRET', 'TWITTER_CONSUMER_SECRET'].some((n) => str(n) !== '')),
         whatsapp: null,
         facebook: null,
         twitter: null,

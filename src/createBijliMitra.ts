@@ -122,26 +122,44 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
     const conversationState = new ConversationState(storage);
     const recognizer = overrides.recognizer ?? new IntentRecognizer();
     const identities = new IdentityService(db);
-    const sms = overrides.sms ?? (config.smsSender === 'http'
-        ? new HttpSmsSender(config.smsHttpUrl, config.smsHttpToken)
-        : new LogSmsSender(logger, overrides.onDevelopmentSms));
+    const sms =
+        overrides.sms ??
+        (config.smsSender === 'http' ? new HttpSmsSender(config.smsHttpUrl, config.smsHttpToken) : new LogSmsSender(logger, overrides.onDevelopmentSms));
     const otpText = translator.forLanguage('hi');
     const adapters = new Map<string, BotAdapter>();
     const standards = overrides.standards ?? ServiceStandards.load();
-    const notifier = overrides.notifier ?? new ProactiveNotifier(adapters, translator, logger, config.microsoftAppId,
-        config.whatsapp ? { channelId: 'whatsapp', phoneNumberId: config.whatsapp.phoneNumberId } : null);
+    const notifier =
+        overrides.notifier ??
+        new ProactiveNotifier(
+            adapters,
+            translator,
+            logger,
+            config.microsoftAppId,
+            config.whatsapp ? { channelId: 'whatsapp', phoneNumberId: config.whatsapp.phoneNumberId } : null
+        );
     const backend = overrides.backend ?? new DatabaseUtilityBackend(db);
-    const lifecycle = new ComplaintLifecycle(db, standards, new OfficialDirectory(db), backend, notifier,
-        { escalationIntervalHours: config.escalationIntervalHours, autoCloseHours: config.autoCloseHours }, overrides.now);
+    const lifecycle = new ComplaintLifecycle(
+        db,
+        standards,
+        new OfficialDirectory(db),
+        backend,
+        notifier,
+        { escalationIntervalHours: config.escalationIntervalHours, autoCloseHours: config.autoCloseHours },
+        overrides.now
+    );
     const services: DialogServices = {
         backend,
         lifecycle,
         complaints: new ComplaintService(db),
         identities,
-        verification: new VerificationService(db, identities, sms,
+        verification: new VerificationService(
+            db,
+            identities,
+            sms,
             { ttlSeconds: config.otpTtlSeconds, maxAttempts: config.otpMaxAttempts, maxSendsPerHour: config.otpMaxSendsPerHour },
             // SMS goes to a phone whose owner's language we may not know: one bilingual text.
-            (code, minutes) => otpText('verify:sms', { code, minutes })),
+            (code, minutes) => otpText('verify:sms', { code, minutes })
+        ),
         handoff: new HandoffService(db),
         categories: ComplaintCategories.load(),
         output: new ChannelOutput(),
@@ -159,11 +177,19 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
     };
     const turnLock: TurnLock = db.isPostgres ? new PostgresTurnLock(dataSource) : new KeyedLock();
     const channelStore = new ChannelStore(db);
-    const rateLimiter = config.rateLimitPerMinute > 0
-        ? new SenderRateLimiter({ burst: config.rateLimitBurst, perMinute: config.rateLimitPerMinute }) : undefined;
+    const rateLimiter =
+        config.rateLimitPerMinute > 0 ? new SenderRateLimiter({ burst: config.rateLimitBurst, perMinute: config.rateLimitPerMinute }) : undefined;
     const metrics = new Metrics(async () => {
-        const queued = await db.run((m) => m.getRepository(QueuedMessage).createQueryBuilder('q').select('q.channel', 'channel').addSelect('COUNT(*)', 'count')
-            .where('q.status = :status', { status: 'queued' }).groupBy('q.channel').getRawMany<{ channel: string; count: string | number }>());
+        const queued = await db.run((m) =>
+            m
+                .getRepository(QueuedMessage)
+                .createQueryBuilder('q')
+                .select('q.channel', 'channel')
+                .addSelect('COUNT(*)', 'count')
+                .where('q.status = :status', { status: 'queued' })
+                .groupBy('q.channel')
+                .getRawMany<{ channel: string; count: string | number }>()
+        );
         return {
             queued: Object.fromEntries(queued.map((row) => [row.channel, Number(row.count)])),
             unprocessedInbound: await channelStore.unprocessedCount(),
@@ -174,11 +200,20 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
     // Last, so a failed start leaves no worker behind.
     const checkpointer = WalCheckpointer.start(dataSource, logger);
     return {
-        config, dataSource, db, logger, bot, services, translator, storage, conversationState,
+        config,
+        dataSource,
+        db,
+        logger,
+        bot,
+        services,
+        translator,
+        storage,
+        conversationState,
         lifecycle,
         broadcasts: new BroadcastService(db, translator, new OfficialDirectory(db)),
         outboundQueue: new OutboundQueueWorker(db, adapters, {
-            botAppId: config.microsoftAppId, logger,
+            botAppId: config.microsoftAppId,
+            logger,
             perChannelPerSecond: { whatsapp: config.whatsapp?.maxMessagesPerSecond ?? 80 },
         }),
         metrics,

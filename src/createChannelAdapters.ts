@@ -36,7 +36,15 @@ export function createChannelAdapters(app: BijliMitra): ChannelRoute[] {
                 verifyToken: wa.verifyToken,
                 template: wa.template ?? undefined,
                 listButton: (locale) => app.translator.forLanguage(toLanguage(locale) ?? 'hi')('common:listButton'),
-                client: new WhatsAppClient({ apiUrl: wa.apiUrl, accessToken: wa.accessToken, phoneNumberId: wa.phoneNumberId, maxMessagesPerSecond: wa.maxMessagesPerSecond, logger, onRetry: onRetry('whatsapp'), timeoutMs: config.platformTimeoutMs }),
+                client: new WhatsAppClient({
+                    apiUrl: wa.apiUrl,
+                    accessToken: wa.accessToken,
+                    phoneNumberId: wa.phoneNumberId,
+                    maxMessagesPerSecond: wa.maxMessagesPerSecond,
+                    logger,
+                    onRetry: onRetry('whatsapp'),
+                    timeoutMs: config.platformTimeoutMs,
+                }),
             }),
         });
     }
@@ -49,7 +57,13 @@ export function createChannelAdapters(app: BijliMitra): ChannelRoute[] {
                 appSecret: fb.appSecret,
                 verifyToken: fb.verifyToken,
                 messageTag: fb.messageTag,
-                client: new MessengerClient({ apiUrl: fb.apiUrl, pageAccessToken: fb.pageAccessToken, logger, onRetry: onRetry('facebook'), timeoutMs: config.platformTimeoutMs }),
+                client: new MessengerClient({
+                    apiUrl: fb.apiUrl,
+                    pageAccessToken: fb.pageAccessToken,
+                    logger,
+                    onRetry: onRetry('facebook'),
+                    timeoutMs: config.platformTimeoutMs,
+                }),
             }),
         });
     }
@@ -61,7 +75,13 @@ export function createChannelAdapters(app: BijliMitra): ChannelRoute[] {
                 ...common,
                 consumerSecret: tw.consumerSecret,
                 botUserId: tw.userId,
-                client: new TwitterClient({ apiUrl: tw.apiUrl, accessToken: tw.accessToken, logger, onRetry: onRetry('twitter'), timeoutMs: config.platformTimeoutMs }),
+                client: new TwitterClient({
+                    apiUrl: tw.apiUrl,
+                    accessToken: tw.accessToken,
+                    logger,
+                    onRetry: onRetry('twitter'),
+                    timeoutMs: config.platformTimeoutMs,
+                }),
             }),
         });
     }

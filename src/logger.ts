@@ -23,10 +23,18 @@ export class Logger {
         return new Logger(this.level, this.sink, { ...this.fields, ...fields });
     }
 
-    debug(msg: string, fields?: Record<string, unknown>): void { this.write('debug', msg, fields); }
-    info(msg: string, fields?: Record<string, unknown>): void { this.write('info', msg, fields); }
-    warn(msg: string, fields?: Record<string, unknown>): void { this.write('warn', msg, fields); }
-    error(msg: string, fields?: Record<string, unknown>): void { this.write('error', msg, fields); }
+    debug(msg: string, fields?: Record<string, unknown>): void {
+        this.write('debug', msg, fields);
+    }
+    info(msg: string, fields?: Record<string, unknown>): void {
+        this.write('info', msg, fields);
+    }
+    warn(msg: string, fields?: Record<string, unknown>): void {
+        this.write('warn', msg, fields);
+    }
+    error(msg: string, fields?: Record<string, unknown>): void {
+        this.write('error', msg, fields);
+    }
 
     private write(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
         if (LEVELS[level] < LEVELS[this.level]) return;

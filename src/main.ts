@@ -37,7 +37,9 @@ async function main(): Promise<void> {
         channelsOff: (['whatsapp', 'facebook', 'twitter'] as const).filter((name) => !channels.some((c) => c.route === name)),
     });
     if (!config.microsoftAppId && channels.length > 0) {
-        app.logger.warn('/api/messages runs without authentication on the same port as the webhooks: set MicrosoftAppId, or keep the port reachable only through a proxy that serves /webhooks/ alone');
+        app.logger.warn(
+            '/api/messages runs without authentication on the same port as the webhooks: set MicrosoftAppId, or keep the port reachable only through a proxy that serves /webhooks/ alone'
+        );
     }
     // The SLA clock and the queue live in the database; these timers only ask it what is due, so a restart loses
     // nothing and several instances can run them at once (escalations are compare-and-sets, queue rows are claimed).
@@ -46,14 +48,18 @@ async function main(): Promise<void> {
     // Deliveries whose turn a database failure interrupted, or that another instance acknowledged before dying.
     const resumer = setInterval(() => {
         for (const { adapter: channel } of channels) {
-            channel.resumeUnprocessed((context) => app.bot.run(context), RESUME_AFTER_MS)
+            channel
+                .resumeUnprocessed((context) => app.bot.run(context), RESUME_AFTER_MS)
                 .catch((error: Error) => app.logger.warn('could not look for unprocessed deliveries', { error }));
         }
     }, RESUME_AFTER_MS);
     // Processed message ids are kept a week against redeliveries, then forgotten, so the table does not grow forever.
     const pruner = setInterval(() => {
-        app.channelStore.pruneProcessed(KEEP_PROCESSED_DAYS)
-            .then((pruned) => { if (pruned) app.logger.info('old inbound message ids forgotten', { pruned }); })
+        app.channelStore
+            .pruneProcessed(KEEP_PROCESSED_DAYS)
+            .then((pruned) => {
+                if (pruned) app.logger.info('old inbound message ids forgotten', { pruned });
+            })
             .catch((error: Error) => app.logger.warn('could not prune inbound message ids', { error }));
     }, 3_600_000);
     let ticking = false;
@@ -62,21 +68,31 @@ async function main(): Promise<void> {
         if (ticking) return;
         ticking = true;
         const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(new Date());
-        const reminders = remindedOn === today ? Promise.resolve() : app.broadcasts.queueBillReminders(today, config.billReminderDaysBefore)
-            .then((run) => { remindedOn = today; if (run.recipients) app.logger.info('bill reminders queued', { day: today, recipients: run.recipients }); });
+        const reminders =
+            remindedOn === today
+                ? Promise.resolve()
+                : app.broadcasts.queueBillReminders(today, config.billReminderDaysBefore).then((run) => {
+                      remindedOn = today;
+                      if (run.recipients) app.logger.info('bill reminders queued', { day: today, recipients: run.recipients });
+                  });
         Promise.all([app.lifecycle.tick(), reminders])
             .then(([done]) => {
                 app.metrics.escalated(done.escalated);
                 if (done.escalated || done.autoClosed) app.logger.info('scheduler pass', done);
             })
             .catch((error: Error) => app.logger.error('scheduler pass failed', { error }))
-            .finally(() => { ticking = false; });
+            .finally(() => {
+                ticking = false;
+            });
     }, config.schedulerIntervalSeconds * 1000);
     // Translators see their edits without a restart while developing.
-    const stopWatching = process.env.NODE_ENV === 'production' ? () => undefined : app.translator.watch((file, error) => {
-        if (error) app.logger.warn('locale file not reloaded: not valid JSON', { file, reason: error.message });
-        else app.logger.info('locale file reloaded', { file });
-    });
+    const stopWatching =
+        process.env.NODE_ENV === 'production'
+            ? () => undefined
+            : app.translator.watch((file, error) => {
+                  if (error) app.logger.warn('locale file not reloaded: not valid JSON', { file, reason: error.message });
+                  else app.logger.info('locale file reloaded', { file });
+              });
     let stopping = false;
     const stop = async (signal: string) => {
         if (stopping) return;

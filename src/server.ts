@@ -44,7 +44,11 @@ const RETRY_AFTER_SECONDS = '5';
  * a webhook that cannot be recorded (the database is down) gets a 503, so the platform delivers it again later.
  */
 export async function startServer(
-    app: BijliMitra, adapter: CloudAdapter, port: number, channels: ChannelRoute[] = [], options: ServerOptions = {}
+    app: BijliMitra,
+    adapter: CloudAdapter,
+    port: number,
+    channels: ChannelRoute[] = [],
+    options: ServerOptions = {}
 ): Promise<BotServer> {
     const web = express();
     web.disable('x-powered-by');
@@ -67,31 +71,42 @@ export async function startServer(
     for (const { route, adapter: channel } of channels) {
         web.get(`/webhooks/${route}`, (req: Request, res: Response) => {
             const answer = channel.handshake(req.query as Record<string, unknown>);
-            res.status(answer.status).type(answer.contentType ?? 'text/plain').send(answer.body ?? '');
+            res.status(answer.status)
+                .type(answer.contentType ?? 'text/plain')
+                .send(answer.body ?? '');
         });
         // The raw bytes are what the platform signed: parse only after the signature check, inside the adapter.
-        web.post(`/webhooks/${route}`, refuseWhileDraining, express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req: Request, res: Response) => {
-            const started = process.hrtime.bigint();
-            const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-            let answer: { status: number; body?: string; contentType?: string };
-            try {
-                answer = await channel.handleWebhook(raw, req.headers, logic);
-            } catch (error) {
-                // Nothing was acknowledged: the platform keeps the message and delivers it again.
-                app.logger.error('webhook not recorded; answered 503 for a later redelivery', { channel: channel.channelId, error: error as Error });
-                answer = { status: 503, body: 'temporarily unavailable' };
-                res.set('Retry-After', RETRY_AFTER_SECONDS);
+        web.post(
+            `/webhooks/${route}`,
+            refuseWhileDraining,
+            express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }),
+            async (req: Request, res: Response) => {
+                const started = process.hrtime.bigint();
+                const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+                let answer: { status: number; body?: string; contentType?: string };
+                try {
+                    answer = await channel.handleWebhook(raw, req.headers, logic);
+                } catch (error) {
+                    // Nothing was acknowledged: the platform keeps the message and delivers it again.
+                    app.logger.error('webhook not recorded; answered 503 for a later redelivery', { channel: channel.channelId, error: error as Error });
+                    answer = { status: 503, body: 'temporarily unavailable' };
+                    res.set('Retry-After', RETRY_AFTER_SECONDS);
+                }
+                res.status(answer.status)
+                    .type(answer.contentType ?? 'text/plain')
+                    .send(answer.body ?? '');
+                app.metrics.webhookAnswered(channel.channelId, answer.status, Number(process.hrtime.bigint() - started) / 1e9);
             }
-            res.status(answer.status).type(answer.contentType ?? 'text/plain').send(answer.body ?? '');
-            app.metrics.webhookAnswered(channel.channelId, answer.status, Number(process.hrtime.bigint() - started) / 1e9);
-        });
+        );
     }
     if (options.console !== false) {
         web.use('/console', createConsoleRouter(app, options.console ?? { secureCookies: app.config.consoleSecureCookies }));
     }
     web.get('/', (_req, res) => {
         const t = app.translator.forLanguage('en');
-        res.type('html').send(homePage((key, vars) => t(`console:${key}`, vars), { channels: channels.map((c) => c.route), console: options.console !== false }));
+        res.type('html').send(
+            homePage((key, vars) => t(`console:${key}`, vars), { channels: channels.map((c) => c.route), console: options.console !== false })
+        );
     });
     web.get('/healthz', (_req, res) => {
         res.json({ status: 'ok' });
@@ -136,13 +151,15 @@ export async function startServer(
             return;
         }
         const sender = typeof req.body.from?.id === 'string' ? `${req.body.channelId}/${req.body.from.id}` : undefined;
-        const limited = (): number => (sender && req.body.type === 'message' ? app.rateLimiter?.take(sender) ?? 0 : 0);
+        const limited = (): number => (sender && req.body.type === 'message' ? (app.rateLimiter?.take(sender) ?? 0) : 0);
         if (!authenticated) {
             // Without an app id anyone may post anything here anyway: answer a flood with 429 before any work.
             const wait = limited();
             if (wait > 0) {
                 app.metrics.rateLimited('api');
-                res.status(429).set('Retry-After', String(Math.ceil(wait / 1000))).json({ error: 'too many messages from this sender; retry later' });
+                res.status(429)
+                    .set('Retry-After', String(Math.ceil(wait / 1000)))
+                    .json({ error: 'too many messages from this sender; retry later' });
                 return;
             }
             await adapter.process(req, res, logic);
@@ -161,7 +178,7 @@ export async function startServer(
     web.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
         const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
         if (status === 500) app.logger.error('request failed', { error });
-        if (!res.headersSent) res.status(status).json({ error: status === 500 ? 'internal error' : error.type ?? error.message });
+        if (!res.headersSent) res.status(status).json({ error: status === 500 ? 'internal error' : (error.type ?? error.message) });
     });
     const server = http.createServer(web);
     await new Promise<void>((resolve, reject) => {
@@ -177,9 +194,10 @@ export async function startServer(
             // `active` counts this process's open requests; idle keep-alive connections hold none.
             if (active > 0) await new Promise<void>((resolve) => drained.push(resolve));
         },
-        close: () => new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeAllConnections();
-        }),
+        close: () =>
+            new Promise<void>((resolve) => {
+                server.close(() => resolve());
+                server.closeAllConnections();
+            }),
     };
 }

@@ -18,9 +18,14 @@ describe('adapters used alone: WhatsApp under a bare ActivityHandler bot', () =>
     beforeEach(async () => {
         api = new ApiStandIn();
         await api.start();
-        api.respondWith('POST', new RegExp(`/${PHONE_ID}/messages$`), (_req, n) => ({ status: 200, body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.echo${n}` }] } }));
+        api.respondWith('POST', new RegExp(`/${PHONE_ID}/messages$`), (_req, n) => ({
+            status: 200,
+            body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.echo${n}` }] },
+        }));
     });
-    afterEach(async () => { await api.stop(); });
+    afterEach(async () => {
+        await api.stop();
+    });
 
     function whatsApp(options: { verifyToken: string; accessToken: string; store?: InMemoryChannelLedger }): WhatsAppAdapter {
         return new WhatsAppAdapter({
@@ -46,7 +51,11 @@ describe('adapters used alone: WhatsApp under a bare ActivityHandler bot', () =>
         const ledger = new InMemoryChannelLedger();
         const adapter = whatsApp({ verifyToken: 'bare-verify', accessToken: 'BARE-TOKEN', store: ledger });
         const bot = echoBot();
-        assert.deepEqual(adapter.handshake({ 'hub.mode': 'subscribe', 'hub.challenge': '42', 'hub.verify_token': 'bare-verify' }), { status: 200, body: '42', contentType: 'text/plain' });
+        assert.deepEqual(adapter.handshake({ 'hub.mode': 'subscribe', 'hub.challenge': '42', 'hub.verify_token': 'bare-verify' }), {
+            status: 200,
+            body: '42',
+            contentType: 'text/plain',
+        });
         assert.equal(adapter.handshake({ 'hub.mode': 'subscribe', 'hub.challenge': '42', 'hub.verify_token': 'wrong' }).status, 403);
 
         const raw = metaWireJson(whatsAppText(PHONE_ID, '919812345678', 'hello there', { id: 'wamid.in1' }));
@@ -63,7 +72,10 @@ describe('adapters used alone: WhatsApp under a bare ActivityHandler bot', () =>
         assert.equal((await adapter.handleWebhook(raw, metaHeaders(raw, SECRET), (context) => bot.run(context))).status, 200);
         await adapter.idle();
         assert.equal(api.requests.filter((r) => r.method === 'POST').length, 1);
-        assert.deepEqual(ledger.outbound.map((r) => [r.recipient, r.status, r.platformMessageId]), [['919812345678', 'sent', 'wamid.echo1']]);
+        assert.deepEqual(
+            ledger.outbound.map((r) => [r.recipient, r.status, r.platformMessageId]),
+            [['919812345678', 'sent', 'wamid.echo1']]
+        );
         assert.equal(await ledger.withinWindow('whatsapp', '919812345678'), true);
 
         // A forged body is refused before anything runs.
@@ -74,7 +86,11 @@ describe('adapters used alone: WhatsApp under a bare ActivityHandler bot', () =>
     it('needs no ledger at all: the default keeps the same promises within the process', async () => {
         const adapter = whatsApp({ verifyToken: 'v', accessToken: 'T' });
         const bot = echoBot();
-        for (const [id, text] of [['wamid.a', 'one'], ['wamid.b', 'two'], ['wamid.a', 'one']]) {
+        for (const [id, text] of [
+            ['wamid.a', 'one'],
+            ['wamid.b', 'two'],
+            ['wamid.a', 'one'],
+        ]) {
             const raw = metaWireJson(whatsAppText(PHONE_ID, '919800000001', text, { id }));
             assert.equal((await adapter.handleWebhook(raw, metaHeaders(raw, SECRET), (context) => bot.run(context))).status, 200);
         }

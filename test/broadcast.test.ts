@@ -59,8 +59,12 @@ class RecordingAdapter extends BotAdapter {
         return responses;
     }
 
-    async updateActivity(): Promise<void> { /* not used */ }
-    async deleteActivity(): Promise<void> { /* not used */ }
+    async updateActivity(): Promise<void> {
+        /* not used */
+    }
+    async deleteActivity(): Promise<void> {
+        /* not used */
+    }
 
     async continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
         const activity = TurnContext.applyConversationReference({ type: 'event', name: 'continueConversation' }, reference, true);
@@ -106,7 +110,10 @@ function testReference(userId: string): string {
     return JSON.stringify({ channelId: 'test', serviceUrl: 'test:', conversation: { id: `conv-${userId}` }, user: { id: userId }, bot: { id: 'bot' } });
 }
 
-for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreSQL', () => freshPostgresSchema('broadcast_test')]] as const) {
+for (const [name, url] of [
+    ['SQLite', async () => 'sqlite::memory:'],
+    ['PostgreSQL', () => freshPostgresSchema('broadcast_test')],
+] as const) {
     describe(`area broadcasts and bill reminders on ${name}`, function () {
         let bot: TestBot;
         let db: Database;
@@ -120,7 +127,9 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
             bot = await TestBot.create({ databaseUrl });
             db = bot.app.db;
         });
-        after(async () => { await bot?.close(); });
+        after(async () => {
+            await bot?.close();
+        });
 
         beforeEach(async () => {
             for (const entity of [QueuedMessage, Broadcast, AccountLink, OutboundMessage, ChannelIdentity]) {
@@ -133,25 +142,42 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
 
         function worker(options: Partial<OutboundQueueWorkerOptions> = {}, database: Database = db): OutboundQueueWorker {
             return new OutboundQueueWorker(database, new Map<string, BotAdapter>([['test', adapter]]), {
-                botAppId: '', logger: bot.app.logger, now: clock.now, perChannelPerSecond: { test: 1000 }, ...options,
+                botAppId: '',
+                logger: bot.app.logger,
+                now: clock.now,
+                perChannelPerSecond: { test: 1000 },
+                ...options,
             });
         }
 
         /** A channel user; subscribed and reachable unless told otherwise. */
-        async function person(userId: string, options: { subscribed?: boolean; optedOut?: boolean; language?: string | null; reachable?: boolean } = {}): Promise<ChannelIdentity> {
+        async function person(
+            userId: string,
+            options: { subscribed?: boolean; optedOut?: boolean; language?: string | null; reachable?: boolean } = {}
+        ): Promise<ChannelIdentity> {
             const repository = bot.dataSource.getRepository(ChannelIdentity);
-            return repository.save(repository.create({
-                channel: 'test', channelUserId: userId, phoneNumber: null, preferredLanguage: options.language === undefined ? 'en' : options.language,
-                lastInboundAt: new Date(), subscribed: options.subscribed ?? true, updatesOptOut: options.optedOut ?? false,
-                conversationRef: options.reachable === false ? null : testReference(userId),
-            }));
+            return repository.save(
+                repository.create({
+                    channel: 'test',
+                    channelUserId: userId,
+                    phoneNumber: null,
+                    preferredLanguage: options.language === undefined ? 'en' : options.language,
+                    lastInboundAt: new Date(),
+                    subscribed: options.subscribed ?? true,
+                    updatesOptOut: options.optedOut ?? false,
+                    conversationRef: options.reachable === false ? null : testReference(userId),
+                })
+            );
         }
 
         /** Links `identity` to `account` as verification does, against the registered mobile (or a stale one). */
         async function link(identity: ChannelIdentity, account: string, staleMobile = false): Promise<void> {
             const consumer = await bot.dataSource.getRepository(Consumer).findOneByOrFail({ accountNumber: account });
             await bot.dataSource.getRepository(AccountLink).insert({
-                identityId: identity.id, accountNumber: account, method: 'otp', verifiedMobile: staleMobile ? '9000000000' : consumer.registeredMobile!,
+                identityId: identity.id,
+                accountNumber: account,
+                method: 'otp',
+                verifiedMobile: staleMobile ? '9000000000' : consumer.registeredMobile!,
             });
         }
 
@@ -160,7 +186,9 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
         }
 
         async function drain(w: OutboundQueueWorker): Promise<void> {
-            while ((await w.runOnce()).claimed > 0) { /* until nothing is due */ }
+            while ((await w.runOnce()).claimed > 0) {
+                /* until nothing is due */
+            }
         }
 
         it('queues an announcement only for subscribed, not opted-out, reachable people with a verified account in the area, once each', async () => {
@@ -171,7 +199,11 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
             await link(english, NAGRAM); // a second account, elsewhere: still one message
             const noLanguage = await person('in-area-no-language', { language: null });
             await link(noLanguage, VIBHUTI_KHAND);
-            for (const [userId, options] of [['unsubscribed', { subscribed: false }], ['opted-out', { optedOut: true }], ['unreachable', { reachable: false }]] as const) {
+            for (const [userId, options] of [
+                ['unsubscribed', { subscribed: false }],
+                ['opted-out', { optedOut: true }],
+                ['unreachable', { reachable: false }],
+            ] as const) {
                 await link(await person(userId, options), VIBHUTI_KHAND);
             }
             await link(await person('stale-link'), VIBHUTI_KHAND, true); // registered mobile changed since verification
@@ -180,7 +212,11 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
             await person('never-linked');
 
             const broadcast = await service.createAnnouncement({
-                discom: 'MVVNL', unitKind: 'subdivision', unitName: 'Vibhuti Khand', text: '  Planned shutdown on 12 Nov, 10:00–14:00, for line maintenance.  ', createdBy: null,
+                discom: 'MVVNL',
+                unitKind: 'subdivision',
+                unitName: 'Vibhuti Khand',
+                text: '  Planned shutdown on 12 Nov, 10:00–14:00, for line maintenance.  ',
+                createdBy: null,
             });
             assert.equal(broadcast.recipients, 3);
             assert.equal(broadcast.text, 'Planned shutdown on 12 Nov, 10:00–14:00, for line maintenance.');
@@ -214,9 +250,15 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
             assert.equal(zone.createdBy, 7);
 
             await assert.rejects(post('subdivision', 'Vibhuti Khand', ' \n '), (e: Error) => e instanceof BroadcastError && /empty/.test(e.message));
-            await assert.rejects(post('subdivision', 'Vibhuti Khand', 'बिजली '.repeat(200) + 'x'), (e: Error) => e instanceof BroadcastError && /1201 characters; at most 1000/.test(e.message));
+            await assert.rejects(
+                post('subdivision', 'Vibhuti Khand', 'बिजली '.repeat(200) + 'x'),
+                (e: Error) => e instanceof BroadcastError && /1201 characters; at most 1000/.test(e.message)
+            );
             await post('subdivision', 'Vibhuti Khand', 'ब'.repeat(1000)); // exactly the limit is fine
-            await assert.rejects(post('subdivision', 'Atlantis'), (e: Error) => e instanceof BroadcastError && /no subdivision "Atlantis" in MVVNL/.test(e.message));
+            await assert.rejects(
+                post('subdivision', 'Atlantis'),
+                (e: Error) => e instanceof BroadcastError && /no subdivision "Atlantis" in MVVNL/.test(e.message)
+            );
             await assert.rejects(post('circle', 'No Such Circle'), (e: Error) => e instanceof BroadcastError && /no circle "No Such Circle"/.test(e.message));
             await assert.rejects(post('ward' as never, 'x'), (e: Error) => e instanceof BroadcastError && /Unknown kind of area "ward"/.test(e.message));
         });
@@ -226,7 +268,13 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
             await link(stays, VIBHUTI_KHAND);
             const leaves = await person('leaves');
             await link(leaves, VIBHUTI_KHAND);
-            const broadcast = await service.createAnnouncement({ discom: 'MVVNL', unitKind: 'subdivision', unitName: 'Vibhuti Khand', text: 'Supply restored.', createdBy: null });
+            const broadcast = await service.createAnnouncement({
+                discom: 'MVVNL',
+                unitKind: 'subdivision',
+                unitName: 'Vibhuti Khand',
+                text: 'Supply restored.',
+                createdBy: null,
+            });
             assert.equal(broadcast.recipients, 2);
             await bot.app.services.identities.setSubscribed(leaves, false); // "STOP" after the official posted
 
@@ -267,10 +315,13 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
             assert.equal(reminders.recipients, 2);
             const queued = await rows(reminders.id);
             const textOf = (id: number) => queued.find((r) => r.identityId === id)!.text;
-            assert.equal(textOf(english.id), [
-                `🔔 Bill reminder: the electricity bill of account ******7890 is due on ${formatDate('2026-11-15', 'en')}. Total payable: ${formatRupees(vibhuti.amountPaise + vibhuti.arrearsPaise, 'en')}. Please pay on time to avoid a late payment surcharge.`,
-                'Send "STOP" to stop these messages.',
-            ].join('\n\n'));
+            assert.equal(
+                textOf(english.id),
+                [
+                    `🔔 Bill reminder: the electricity bill of account ******7890 is due on ${formatDate('2026-11-15', 'en')}. Total payable: ${formatRupees(vibhuti.amountPaise + vibhuti.arrearsPaise, 'en')}. Please pay on time to avoid a late payment surcharge.`,
+                    'Send "STOP" to stop these messages.',
+                ].join('\n\n')
+            );
             const hindiText = textOf(hindi.id);
             assert.ok(hindiText.startsWith('🔔 बिल अनुस्मारक: खाता ******5481'), hindiText);
             assert.ok(hindiText.includes(formatRupees(khair.amountPaise + khair.arrearsPaise, 'hi')), 'total payable includes arrears');
@@ -298,27 +349,66 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
         it('reports progress and delivery: queued, sent, failed, unknown, delivered and read', async () => {
             const people = await Promise.all(['r1', 'r2', 'r3', 'r4'].map((id) => person(id)));
             for (const p of people) await link(p, VIBHUTI_KHAND);
-            const broadcast = await service.createAnnouncement({ discom: 'MVVNL', unitKind: 'subdivision', unitName: 'Vibhuti Khand', text: 'Tariff notice.', createdBy: null });
+            const broadcast = await service.createAnnouncement({
+                discom: 'MVVNL',
+                unitKind: 'subdivision',
+                unitName: 'Vibhuti Khand',
+                text: 'Tariff notice.',
+                createdBy: null,
+            });
             assert.deepEqual(await service.report(broadcast.id), {
-                broadcastId: broadcast.id, kind: 'announcement', recipients: 4, queued: 4, sending: 0, sent: 0, failed: 0, unknown: 0, delivered: 0, read: 0, deliveryFailed: 0,
+                broadcastId: broadcast.id,
+                kind: 'announcement',
+                recipients: 4,
+                queued: 4,
+                sending: 0,
+                sent: 0,
+                failed: 0,
+                unknown: 0,
+                delivered: 0,
+                read: 0,
+                deliveryFailed: 0,
             });
             adapter.behaviour = (conversationId) => (conversationId === 'conv-r3' ? 'refuse' : conversationId === 'conv-r4' ? 'throw' : 'ok');
             await drain(worker({ maxAttempts: 1 }));
             const sent = (await rows(broadcast.id)).filter((r) => r.status === 'sent');
             assert.equal(sent.length, 2);
             // Receipts as the webhook adapters record them: one delivered, one read.
-            await bot.dataSource.getRepository(OutboundMessage).insert(sent.map((row, i) => ({
-                channel: 'test', conversationId: 'c', recipient: 'u', kind: 'text', platformMessageId: row.platformMessageId, status: i === 0 ? 'delivered' as const : 'read' as const,
-            })));
+            await bot.dataSource.getRepository(OutboundMessage).insert(
+                sent.map((row, i) => ({
+                    channel: 'test',
+                    conversationId: 'c',
+                    recipient: 'u',
+                    kind: 'text',
+                    platformMessageId: row.platformMessageId,
+                    status: i === 0 ? ('delivered' as const) : ('read' as const),
+                }))
+            );
             assert.deepEqual(await service.report(broadcast.id), {
-                broadcastId: broadcast.id, kind: 'announcement', recipients: 4, queued: 0, sending: 0, sent: 2, failed: 1, unknown: 1, delivered: 2, read: 1, deliveryFailed: 0,
+                broadcastId: broadcast.id,
+                kind: 'announcement',
+                recipients: 4,
+                queued: 0,
+                sending: 0,
+                sent: 2,
+                failed: 1,
+                unknown: 1,
+                delivered: 2,
+                read: 1,
+                deliveryFailed: 0,
             });
             await assert.rejects(service.report(999_999), (e: Error) => e instanceof BroadcastError && /no broadcast 999999/.test(e.message));
         });
 
         it('retries refused sends with exponential backoff, gives up after maxAttempts, and never resends an unknown one', async () => {
             for (const id of ['flaky', 'dead', 'throws']) await link(await person(id), VIBHUTI_KHAND);
-            const broadcast = await service.createAnnouncement({ discom: 'MVVNL', unitKind: 'subdivision', unitName: 'Vibhuti Khand', text: 'Outage update.', createdBy: null });
+            const broadcast = await service.createAnnouncement({
+                discom: 'MVVNL',
+                unitKind: 'subdivision',
+                unitName: 'Vibhuti Khand',
+                text: 'Outage update.',
+                createdBy: null,
+            });
             let flakyCalls = 0;
             adapter.behaviour = (conversationId) => {
                 if (conversationId === 'conv-dead') return 'refuse';
@@ -327,7 +417,8 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
             };
             const w = worker({ maxAttempts: 3, retryBaseMs: 60_000 });
             assert.deepEqual(await w.runOnce(), { claimed: 3, sent: 0, failed: 2, unknown: 1 });
-            const status = async () => Object.fromEntries((await rows(broadcast.id)).map((r) => [JSON.parse(r.conversationRef).user.id, `${r.status}/${r.attempts}`]));
+            const status = async () =>
+                Object.fromEntries((await rows(broadcast.id)).map((r) => [JSON.parse(r.conversationRef).user.id, `${r.status}/${r.attempts}`]));
             assert.deepEqual(await status(), { flaky: 'queued/1', dead: 'queued/1', throws: 'unknown/1' });
             const flakyRow = (await rows(broadcast.id)).find((r) => r.conversationRef.includes('flaky'))!;
             assert.equal(flakyRow.nextAttemptAt.getTime(), clock.time.getTime() + 60_000);
@@ -343,12 +434,21 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
             assert.deepEqual(await status(), { flaky: 'sent/3', dead: 'failed/3', throws: 'unknown/1' });
             clock.advance(24 * 3600_000);
             assert.equal((await w.runOnce()).claimed, 0);
-            assert.deepEqual([...adapter.counts()].sort(), [['conv-flaky', 1], ['conv-throws', 1]]);
+            assert.deepEqual([...adapter.counts()].sort(), [
+                ['conv-flaky', 1],
+                ['conv-throws', 1],
+            ]);
         });
 
         it('after a crash mid-send marks only the started send unknown, requeues the rest, and sends nobody twice', async () => {
             for (let i = 0; i < 5; i++) await link(await person(`crash-${i}`), VIBHUTI_KHAND);
-            const broadcast = await service.createAnnouncement({ discom: 'MVVNL', unitKind: 'subdivision', unitName: 'Vibhuti Khand', text: 'Shutdown notice.', createdBy: null });
+            const broadcast = await service.createAnnouncement({
+                discom: 'MVVNL',
+                unitKind: 'subdivision',
+                unitName: 'Vibhuti Khand',
+                text: 'Shutdown notice.',
+                createdBy: null,
+            });
             adapter.behaviour = () => 'hang';
             const crashed = worker({ concurrency: 1 });
             void crashed.runOnce(); // never finishes: the process "dies" inside the first send
@@ -373,7 +473,13 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
 
         it('stops cleanly: sends under way finish, claimed rows not yet started go back to the queue', async () => {
             for (let i = 0; i < 6; i++) await link(await person(`stop-${i}`), VIBHUTI_KHAND);
-            const broadcast = await service.createAnnouncement({ discom: 'MVVNL', unitKind: 'subdivision', unitName: 'Vibhuti Khand', text: 'Notice.', createdBy: null });
+            const broadcast = await service.createAnnouncement({
+                discom: 'MVVNL',
+                unitKind: 'subdivision',
+                unitName: 'Vibhuti Khand',
+                text: 'Notice.',
+                createdBy: null,
+            });
             const slow = worker({ perChannelPerSecond: { test: 10 }, concurrency: 1 });
             slow.start(10);
             await waitUntil(() => adapter.sends.length >= 2, 'two sends');
@@ -393,19 +499,41 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
             this.timeout(60_000);
             const total = 400;
             const repository = bot.dataSource.getRepository(ChannelIdentity);
-            const identities = await repository.save(Array.from({ length: total }, (_, i) => repository.create({
-                channel: 'test', channelUserId: `pair-${i}`, phoneNumber: null, preferredLanguage: 'en', lastInboundAt: null,
-                subscribed: true, updatesOptOut: false, conversationRef: testReference(`pair-${i}`),
-            })), { chunk: 100 });
-            await bot.dataSource.getRepository(AccountLink).insert(identities.map((identity) => ({
-                identityId: identity.id, accountNumber: VIBHUTI_KHAND, method: 'otp' as const, verifiedMobile: '9415012345',
-            })));
-            const broadcast = await service.createAnnouncement({ discom: 'MVVNL', unitKind: 'subdivision', unitName: 'Vibhuti Khand', text: 'Both workers.', createdBy: null });
+            const identities = await repository.save(
+                Array.from({ length: total }, (_, i) =>
+                    repository.create({
+                        channel: 'test',
+                        channelUserId: `pair-${i}`,
+                        phoneNumber: null,
+                        preferredLanguage: 'en',
+                        lastInboundAt: null,
+                        subscribed: true,
+                        updatesOptOut: false,
+                        conversationRef: testReference(`pair-${i}`),
+                    })
+                ),
+                { chunk: 100 }
+            );
+            await bot.dataSource.getRepository(AccountLink).insert(
+                identities.map((identity) => ({
+                    identityId: identity.id,
+                    accountNumber: VIBHUTI_KHAND,
+                    method: 'otp' as const,
+                    verifiedMobile: '9415012345',
+                }))
+            );
+            const broadcast = await service.createAnnouncement({
+                discom: 'MVVNL',
+                unitKind: 'subdivision',
+                unitName: 'Vibhuti Khand',
+                text: 'Both workers.',
+                createdBy: null,
+            });
             assert.equal(broadcast.recipients, total);
 
             // On PostgreSQL the second worker has its own pool, as a second instance would.
             let second: DataSource | null = null;
-            const secondDb = bot.app.db.isPostgres ? new Database(second = await openDatabase(databaseUrl)) : db;
+            const secondDb = bot.app.db.isPostgres ? new Database((second = await openDatabase(databaseUrl))) : db;
             try {
                 adapter.maxDelayMs = 3;
                 const options = { batchSize: 10, concurrency: 4, perChannelPerSecond: { test: 100_000 } };
@@ -436,12 +564,19 @@ describe('IntervalPacer', () => {
         const rate = 50;
         const pacer = new IntervalPacer(rate);
         const times: number[] = [];
-        await Promise.all(Array.from({ length: 80 }, async (_, i) => {
-            await pacer.wait();
-            times.push(performance.now());
-            // A busy event loop: the waiters it delayed must not rush through afterwards.
-            if (i === 20) { const until = performance.now() + 150; while (performance.now() < until) { /* block */ } }
-        }));
+        await Promise.all(
+            Array.from({ length: 80 }, async (_, i) => {
+                await pacer.wait();
+                times.push(performance.now());
+                // A busy event loop: the waiters it delayed must not rush through afterwards.
+                if (i === 20) {
+                    const until = performance.now() + 150;
+                    while (performance.now() < until) {
+                        /* block */
+                    }
+                }
+            })
+        );
         const busiest = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
         assert.ok(busiest <= rate, `${busiest} in one second`);
         assert.ok(busiest >= rate * 0.9, `the rate is used (${busiest} in the busiest second)`);
@@ -462,9 +597,22 @@ describe('broadcast to 10,000 opted-in WhatsApp consumers through the stand-in G
     before(async () => {
         api = new ApiStandIn();
         await api.start();
-        api.respondWith('POST', new RegExp(`/${PHONE_ID}/messages$`), (_req, n) => ({ status: 200, body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.b${n}` }] } }));
+        api.respondWith('POST', new RegExp(`/${PHONE_ID}/messages$`), (_req, n) => ({
+            status: 200,
+            body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.b${n}` }] },
+        }));
         bot = await TestBot.create({
-            config: { whatsapp: { appSecret: 'secret', verifyToken: 'verify', accessToken: 'WA-TOKEN', phoneNumberId: PHONE_ID, apiUrl: api.url, maxMessagesPerSecond: LIMIT, template: null } },
+            config: {
+                whatsapp: {
+                    appSecret: 'secret',
+                    verifyToken: 'verify',
+                    accessToken: 'WA-TOKEN',
+                    phoneNumberId: PHONE_ID,
+                    apiUrl: api.url,
+                    maxMessagesPerSecond: LIMIT,
+                    template: null,
+                },
+            },
         });
     });
     after(async () => {
@@ -479,26 +627,64 @@ describe('broadcast to 10,000 opted-in WhatsApp consumers through the stand-in G
         await bot.app.db.transaction(async (m) => {
             for (let start = 0; start < COUNT; start += 500) {
                 const slice = waIds.slice(start, start + 500);
-                await m.createQueryBuilder().insert().into(Consumer).values(slice.map((waId, j) => ({
-                    accountNumber: `8000${String(start + j).padStart(6, '0')}`, name: 'Broadcast Test', registeredMobile: waId.slice(2),
-                    address: 'Broadcast Nagar, Lucknow', discom: 'MVVNL', division: 'EUDD Gomti Nagar, Lucknow', subdivision: 'Broadcast Nagar',
-                    tariffCategory: 'LMV-1', areaClass: 'city' as const,
-                }))).execute();
-                await m.createQueryBuilder().insert().into(ChannelIdentity).values(slice.map((waId, j) => ({
-                    channel: 'whatsapp', channelUserId: waId, phoneNumber: waId.slice(2), preferredLanguage: j % 2 === 0 ? 'en' : 'hi',
-                    lastInboundAt: now, subscribed: true, updatesOptOut: false,
-                    conversationRef: JSON.stringify({
-                        channelId: 'whatsapp', serviceUrl: 'whatsapp:', conversation: { id: `${PHONE_ID}:${waId}` },
-                        user: { id: waId, properties: { waId } }, bot: { id: PHONE_ID },
-                    }),
-                }))).execute();
+                await m
+                    .createQueryBuilder()
+                    .insert()
+                    .into(Consumer)
+                    .values(
+                        slice.map((waId, j) => ({
+                            accountNumber: `8000${String(start + j).padStart(6, '0')}`,
+                            name: 'Broadcast Test',
+                            registeredMobile: waId.slice(2),
+                            address: 'Broadcast Nagar, Lucknow',
+                            discom: 'MVVNL',
+                            division: 'EUDD Gomti Nagar, Lucknow',
+                            subdivision: 'Broadcast Nagar',
+                            tariffCategory: 'LMV-1',
+                            areaClass: 'city' as const,
+                        }))
+                    )
+                    .execute();
+                await m
+                    .createQueryBuilder()
+                    .insert()
+                    .into(ChannelIdentity)
+                    .values(
+                        slice.map((waId, j) => ({
+                            channel: 'whatsapp',
+                            channelUserId: waId,
+                            phoneNumber: waId.slice(2),
+                            preferredLanguage: j % 2 === 0 ? 'en' : 'hi',
+                            lastInboundAt: now,
+                            subscribed: true,
+                            updatesOptOut: false,
+                            conversationRef: JSON.stringify({
+                                channelId: 'whatsapp',
+                                serviceUrl: 'whatsapp:',
+                                conversation: { id: `${PHONE_ID}:${waId}` },
+                                user: { id: waId, properties: { waId } },
+                                bot: { id: PHONE_ID },
+                            }),
+                        }))
+                    )
+                    .execute();
             }
             const identities = await m.getRepository(ChannelIdentity).find({ where: { channel: 'whatsapp' }, select: { id: true, channelUserId: true } });
             const idOf = new Map(identities.map((identity) => [identity.channelUserId, identity.id]));
             for (let start = 0; start < COUNT; start += 500) {
-                await m.createQueryBuilder().insert().into(AccountLink).values(waIds.slice(start, start + 500).map((waId, j) => ({
-                    identityId: idOf.get(waId)!, accountNumber: `8000${String(start + j).padStart(6, '0')}`, method: 'phone_match' as const, verifiedMobile: waId.slice(2),
-                }))).execute();
+                await m
+                    .createQueryBuilder()
+                    .insert()
+                    .into(AccountLink)
+                    .values(
+                        waIds.slice(start, start + 500).map((waId, j) => ({
+                            identityId: idOf.get(waId)!,
+                            accountNumber: `8000${String(start + j).padStart(6, '0')}`,
+                            method: 'phone_match' as const,
+                            verifiedMobile: waId.slice(2),
+                        }))
+                    )
+                    .execute();
             }
         });
         return waIds;
@@ -509,7 +695,11 @@ describe('broadcast to 10,000 opted-in WhatsApp consumers through the stand-in G
         const waIds = await seed();
         const service = new BroadcastService(bot.app.db, bot.app.translator);
         const broadcast = await service.createAnnouncement({
-            discom: 'MVVNL', unitKind: 'subdivision', unitName: 'Broadcast Nagar', text: 'Planned shutdown tomorrow 10:00–13:00 for transformer work.', createdBy: null,
+            discom: 'MVVNL',
+            unitKind: 'subdivision',
+            unitName: 'Broadcast Nagar',
+            text: 'Planned shutdown tomorrow 10:00–13:00 for transformer work.',
+            createdBy: null,
         });
         assert.equal(broadcast.recipients, COUNT);
         const queuedAt = Date.now();
@@ -528,9 +718,12 @@ describe('broadcast to 10,000 opted-in WhatsApp consumers through the stand-in G
                 }
             },
         } as unknown as BotAdapter;
-        const newWorker = (adapter: BotAdapter) => new OutboundQueueWorker(bot.app.db, new Map([['whatsapp', adapter]]), {
-            botAppId: '', logger: bot.app.logger, perChannelPerSecond: { whatsapp: LIMIT },
-        });
+        const newWorker = (adapter: BotAdapter) =>
+            new OutboundQueueWorker(bot.app.db, new Map([['whatsapp', adapter]]), {
+                botAppId: '',
+                logger: bot.app.logger,
+                perChannelPerSecond: { whatsapp: LIMIT },
+            });
         const count = (status: QueuedMessage['status']) => bot.dataSource.getRepository(QueuedMessage).countBy({ broadcastId: broadcast.id, status });
 
         // 1. Runs to about a third, then stops cleanly (a deploy).
@@ -574,17 +767,36 @@ describe('broadcast to 10,000 opted-in WhatsApp consumers through the stand-in G
         }
         assert.equal(api.requests.length, COUNT, 'one request per recipient');
         assert.equal(sentTo.size, COUNT);
-        assert.ok(waIds.every((waId) => sentTo.get(waId) === 1), 'every recipient exactly once');
+        assert.ok(
+            waIds.every((waId) => sentTo.get(waId) === 1),
+            'every recipient exactly once'
+        );
 
         const unknownRows = await bot.dataSource.getRepository(QueuedMessage).findBy({ broadcastId: broadcast.id, status: 'unknown' });
         assert.equal(unknownRows.length, hung);
         const unknownWaIds = new Set(unknownRows.map((row) => JSON.parse(row.conversationRef).user.id as string));
-        assert.ok(api.requests.filter((r) => unknownWaIds.has((r.body as { to: string }).to)).every((r) => r.receivedAt < restartedAt), 'unknown rows were not resent');
+        assert.ok(
+            api.requests.filter((r) => unknownWaIds.has((r.body as { to: string }).to)).every((r) => r.receivedAt < restartedAt),
+            'unknown rows were not resent'
+        );
 
         const report = await service.report(broadcast.id);
-        assert.deepEqual({ ...report, delivered: 0 }, {
-            broadcastId: broadcast.id, kind: 'announcement', recipients: COUNT, queued: 0, sending: 0, sent: COUNT - hung, failed: 0, unknown: hung, delivered: 0, read: 0, deliveryFailed: 0,
-        });
+        assert.deepEqual(
+            { ...report, delivered: 0 },
+            {
+                broadcastId: broadcast.id,
+                kind: 'announcement',
+                recipients: COUNT,
+                queued: 0,
+                sending: 0,
+                sent: COUNT - hung,
+                failed: 0,
+                unknown: hung,
+                delivered: 0,
+                read: 0,
+                deliveryFailed: 0,
+            }
+        );
         assert.equal(await bot.dataSource.getRepository(OutboundMessage).countBy({ channel: 'whatsapp', status: 'sent' }), COUNT);
         const english = api.requests.find((r) => (r.body as { to: string }).to === waIds[0])!.body as { text: { body: string } };
         assert.match(english.text.body, /^📢 UPPCL notice for Broadcast Nagar \(MVVNL\):\nPlanned shutdown tomorrow/);
@@ -598,7 +810,9 @@ describe('broadcast to 10,000 opted-in WhatsApp consumers through the stand-in G
         assert.ok(busiest <= LIMIT, `${busiest} requests reached the API within one second; the limit is ${LIMIT}`);
         if (!process.env.BROADCAST_TEST_RATE) assert.ok(busiest >= LIMIT * 0.7, `the pacer should set the pace, yet the busiest second had only ${busiest}`);
         const seconds = (finished - started) / 1000;
-        process.stdout.write(`      seeded in ${((queuedAt - seeded) / 1000).toFixed(1)} s; sent ${COUNT} in ${seconds.toFixed(1)} s `
-            + `(${Math.round(COUNT / seconds)}/s, busiest second ${busiest}, limit ${LIMIT}); unknown after the crash: ${hung}\n`);
+        process.stdout.write(
+            `      seeded in ${((queuedAt - seeded) / 1000).toFixed(1)} s; sent ${COUNT} in ${seconds.toFixed(1)} s ` +
+                `(${Math.round(COUNT / seconds)}/s, busiest second ${busiest}, limit ${LIMIT}); unknown after the crash: ${hung}\n`
+        );
     });
 });

@@ -13,8 +13,12 @@ function inIndia(date: Date): Date {
 
 describe('complaint registration', () => {
     let bot: TestBot;
-    beforeEach(async () => { bot = await TestBot.create(); });
-    afterEach(async () => { await bot.close(); });
+    beforeEach(async () => {
+        bot = await TestBot.create();
+    });
+    afterEach(async () => {
+        await bot.close();
+    });
 
     async function complaints(): Promise<Complaint[]> {
         return bot.dataSource.getRepository(Complaint).find({ order: { id: 'ASC' } });
@@ -40,7 +44,10 @@ describe('complaint registration', () => {
         assert.equal(complaint.category, 'no_supply');
         assert.equal(complaint.channel, 'test');
         const history = await bot.dataSource.getRepository(ComplaintEvent).findBy({ complaintId: complaint.id });
-        assert.deepEqual(history.map((h) => h.status), ['registered', 'assigned']);
+        assert.deepEqual(
+            history.map((h) => h.status),
+            ['registered', 'assigned']
+        );
         // "since morning": 08:00 Indian time today (or yesterday, when run before 08:00), whatever the server's zone.
         assert.ok(complaint.problemSince, 'the time the consumer gave is stored');
         assert.equal(inIndia(complaint.problemSince).getUTCHours(), 8);

@@ -16,11 +16,18 @@ async function registerComplaint(user: TestConversation, account: string): Promi
     return ticket;
 }
 
-for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreSQL', () => freshPostgresSchema('concurrency_test')]] as const) {
+for (const [name, url] of [
+    ['SQLite', async () => 'sqlite::memory:'],
+    ['PostgreSQL', () => freshPostgresSchema('concurrency_test')],
+] as const) {
     describe(`many consumers at once on ${name}`, () => {
         let bot: TestBot;
-        before(async () => { bot = await TestBot.create({ databaseUrl: await url() }); });
-        after(async () => { await bot?.close(); });
+        before(async () => {
+            bot = await TestBot.create({ databaseUrl: await url() });
+        });
+        after(async () => {
+            await bot?.close();
+        });
 
         it('registers every complaint of 30 simultaneous conversations, each with its own ticket', async () => {
             const users = Array.from({ length: 30 }, (_, i) => bot.conversation({ userId: `${name}-crowd-${i}` }));

@@ -10,7 +10,7 @@ import { Official } from '../src/data/entities/Official';
 import { OutboundMessage } from '../src/data/entities/OutboundMessage';
 import { QueuedMessage } from '../src/data/entities/QueuedMessage';
 import { RecordingNotifier } from '../src/services/ComplaintNotifier';
-import { BotServer, startServer } from '../src/server';
+import { startServer } from '../src/server';
 import { freshPostgresSchema } from './support/postgres';
 import { TestBot } from './support/TestBot';
 
@@ -118,15 +118,27 @@ async function subscribeConsumer(bot: TestBot, account: string, phone: string): 
     const consumer = await bot.dataSource.getRepository(Consumer).findOneByOrFail({ accountNumber: account });
     assert.ok(consumer.registeredMobile, 'the demo consumer has a registered mobile');
     const identities = bot.dataSource.getRepository(ChannelIdentity);
-    const identity = await identities.save(identities.create({
-        channel: 'whatsapp', channelUserId: `91${phone}`, preferredLanguage: 'hi', phoneNumber: phone, lastInboundAt: null,
-        subscribed: true, updatesOptOut: false,
-        conversationRef: JSON.stringify({
-            channelId: 'whatsapp', serviceUrl: 'https://whatsapp.local', conversation: { id: `91${phone}` },
-            user: { id: `91${phone}` }, bot: { id: 'bijli-mitra' },
-        }),
-    }));
-    await bot.dataSource.getRepository(AccountLink).insert({ identityId: identity.id, accountNumber: account, method: 'phone_match', verifiedMobile: consumer.registeredMobile });
+    const identity = await identities.save(
+        identities.create({
+            channel: 'whatsapp',
+            channelUserId: `91${phone}`,
+            preferredLanguage: 'hi',
+            phoneNumber: phone,
+            lastInboundAt: null,
+            subscribed: true,
+            updatesOptOut: false,
+            conversationRef: JSON.stringify({
+                channelId: 'whatsapp',
+                serviceUrl: 'https://whatsapp.local',
+                conversation: { id: `91${phone}` },
+                user: { id: `91${phone}` },
+                bot: { id: 'bijli-mitra' },
+            }),
+        })
+    );
+    await bot.dataSource
+        .getRepository(AccountLink)
+        .insert({ identityId: identity.id, accountNumber: account, method: 'phone_match', verifiedMobile: consumer.registeredMobile });
     return identity;
 }
 
@@ -139,8 +151,15 @@ async function startConsole(options: { secureCookies?: boolean; databaseUrl?: st
     const notifier = new RecordingNotifier();
     const bot = await TestBot.create({ databaseUrl: options.databaseUrl, overrides: { notifier, now: clock.now } });
     await bot.dataSource.getRepository(Consumer).insert({
-        accountNumber: VIRAJ_KHAND, name: 'Kamla Devi', registeredMobile: null, address: '4/12, Viraj Khand, Gomti Nagar, Lucknow 226010',
-        discom: 'MVVNL', division: 'EUDD Gomti Nagar, Lucknow', subdivision: 'Viraj Khand', tariffCategory: 'LMV-1', areaClass: 'city',
+        accountNumber: VIRAJ_KHAND,
+        name: 'Kamla Devi',
+        registeredMobile: null,
+        address: '4/12, Viraj Khand, Gomti Nagar, Lucknow 226010',
+        discom: 'MVVNL',
+        division: 'EUDD Gomti Nagar, Lucknow',
+        subdivision: 'Viraj Khand',
+        tariffCategory: 'LMV-1',
+        areaClass: 'city',
     });
     const app = bot.app;
     const server = await startServer(app, app.prepareAdapter(createEmulatorAdapter(app.config)), 0, [], {
@@ -151,8 +170,14 @@ async function startConsole(options: { secureCookies?: boolean; databaseUrl?: st
     /** Registers a complaint as the bot does, at the clock's time, and starts its SLA clock. */
     async function register(account: string | null, category = 'no_supply', description = 'No light since morning'): Promise<Complaint> {
         const complaint = await app.services.complaints.register({
-            accountNumber: account, category, description, address: account ? null : 'Near the water tank, Sector 9', contactMobile: account ? null : '9876543210',
-            channel: 'test', channelUserId: `u-${Math.random()}`, sourceActivityKey: null,
+            accountNumber: account,
+            category,
+            description,
+            address: account ? null : 'Near the water tank, Sector 9',
+            contactMobile: account ? null : '9876543210',
+            channel: 'test',
+            channelUserId: `u-${Math.random()}`,
+            sourceActivityKey: null,
         });
         await bot.dataSource.getRepository(Complaint).update({ id: complaint.id }, { createdAt: clock.now() });
         return app.lifecycle.start(await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id }));
@@ -172,9 +197,11 @@ async function startConsole(options: { secureCookies?: boolean; databaseUrl?: st
 
 type Fixture = Awaited<ReturnType<typeof startConsole>>;
 
-describe('officials\' console over HTTP', () => {
+describe("officials' console over HTTP", () => {
     let f: Fixture;
-    before(async () => { f = await startConsole(); });
+    before(async () => {
+        f = await startConsole();
+    });
     after(async () => {
         await f.server.close();
         await f.bot.close();
@@ -330,8 +357,14 @@ describe('officials\' console over HTTP', () => {
 
         it('gives a complaint without an account to the JE of the subdivision its address names', async () => {
             const complaint = await f.app.services.complaints.register({
-                accountNumber: null, category: 'line', description: 'Wire hanging low', address: 'Near the water tank, Vibhuti Khand, Lucknow',
-                contactMobile: '9876543210', channel: 'test', channelUserId: 'passer-by', sourceActivityKey: null,
+                accountNumber: null,
+                category: 'line',
+                description: 'Wire hanging low',
+                address: 'Near the water tank, Vibhuti Khand, Lucknow',
+                contactMobile: '9876543210',
+                channel: 'test',
+                channelUserId: 'passer-by',
+                sourceActivityKey: null,
             });
             const started = await f.app.lifecycle.start(complaint);
             assert.equal(started.assignedOfficialId, (await f.official('je.vibhutikhand')).id);
@@ -362,7 +395,7 @@ describe('officials\' console over HTTP', () => {
             assert.deepEqual(otherDiscom, []);
         });
 
-        it('answers 404 for another subdivision\'s ticket by crafted URL, exactly as for a ticket that does not exist', async () => {
+        it("answers 404 for another subdivision's ticket by crafted URL, exactly as for a ticket that does not exist", async () => {
             const je = await f.as('je.vibhutikhand', 'demo-je-1');
             const own = await je.get(`/console/complaints/${vibhuti.ticket}`);
             assert.equal(own.status, 200);
@@ -378,14 +411,17 @@ describe('officials\' console over HTTP', () => {
             assert.equal((await je.get('/console/complaints/%3Cscript%3E')).status, 404);
         });
 
-        it('answers 404 to a POST on another subdivision\'s ticket and changes nothing', async () => {
+        it("answers 404 to a POST on another subdivision's ticket and changes nothing", async () => {
             const je = await f.as('je.vibhutikhand', 'demo-je-1');
             const csrf = await je.csrf();
             const before = (await f.events(viraj.id)).length;
             const je4 = (await f.official('je.virajkhand')).id;
             for (const [action, form] of [
-                ['acknowledge', {}], ['note', { note: 'x' }], ['resolve', { note: 'fixed' }],
-                ['reassign', { officialId: String((await f.official('je.vibhutikhand')).id) }], ['escalate', { reason: 'slow' }],
+                ['acknowledge', {}],
+                ['note', { note: 'x' }],
+                ['resolve', { note: 'fixed' }],
+                ['reassign', { officialId: String((await f.official('je.vibhutikhand')).id) }],
+                ['escalate', { reason: 'slow' }],
             ] as const) {
                 const answer = await je.post(`/console/complaints/${viraj.ticket}/${action}`, { _csrf: csrf, ...form });
                 assert.equal(answer.status, 404, action);
@@ -425,7 +461,7 @@ describe('officials\' console over HTTP', () => {
             const wrong = await je.post(path, { _csrf: 'not-the-token' });
             assert.equal(wrong.status, 403, 'wrong');
             assert.match(wrong.text, /Request refused|अनुरोध अस्वीकार/);
-            assert.equal((await je.post(path, { _csrf: await other.csrf() })).status, 403, 'another session\'s token');
+            assert.equal((await je.post(path, { _csrf: await other.csrf() })).status, 403, "another session's token");
             assert.equal((await je.post(path, { _csrf: (await je.csrf()).slice(0, -1) })).status, 403, 'truncated');
             assert.equal((await f.reload(complaint.id)).status, 'assigned');
             assert.equal((await f.events(complaint.id)).length, before);
@@ -446,13 +482,25 @@ describe('officials\' console over HTTP', () => {
             assert.equal((await f.reload(complaint.id)).status, 'assigned');
             assert.equal((await je.post(path, { _csrf: csrf }, { origin: f.base, 'sec-fetch-site': 'same-origin' })).status, 303, 'its own origin is fine');
             // Browsers send Origin: null for form posts from pages with Referrer-Policy: no-referrer (the console's own).
-            assert.equal((await je.post(`/console/complaints/${complaint.ticket}/note`, { _csrf: csrf, note: 'from a no-referrer page' },
-                { origin: 'null', 'sec-fetch-site': 'same-origin' })).status, 303);
+            assert.equal(
+                (
+                    await je.post(
+                        `/console/complaints/${complaint.ticket}/note`,
+                        { _csrf: csrf, note: 'from a no-referrer page' },
+                        { origin: 'null', 'sec-fetch-site': 'same-origin' }
+                    )
+                ).status,
+                303
+            );
             assert.equal((await f.reload(complaint.id)).status, 'in_progress');
             // A sign-in from another site is refused too.
             const c = f.client();
             const page = await c.get('/console/sign-in');
-            const signIn = await c.post('/console/sign-in', { _csrf: csrfOf(page.text), username: 'je.vibhutikhand', password: 'demo-je-1' }, { origin: 'https://evil.example' });
+            const signIn = await c.post(
+                '/console/sign-in',
+                { _csrf: csrfOf(page.text), username: 'je.vibhutikhand', password: 'demo-je-1' },
+                { origin: 'https://evil.example' }
+            );
             assert.equal(signIn.status, 403);
         });
     });
@@ -487,8 +535,12 @@ describe('officials\' console over HTTP', () => {
                 ['in_progress', `official:${jeId}`, 'Fuse found blown at the pole'],
                 ['resolved', `official:${jeId}`, 'Fuse replaced, supply restored'],
             ]);
-            assert.ok(f.notifier.sent.some((n) => n.complaintId === complaint.id && n.to === 'consumer'
-                && JSON.stringify(n.text.vars ?? {}).includes('Fuse replaced, supply restored')), 'the consumer hears of it (and is asked to confirm)');
+            assert.ok(
+                f.notifier.sent.some(
+                    (n) => n.complaintId === complaint.id && n.to === 'consumer' && JSON.stringify(n.text.vars ?? {}).includes('Fuse replaced, supply restored')
+                ),
+                'the consumer hears of it (and is asked to confirm)'
+            );
             page = await je.get(base);
             assert.match(page.text, /Fuse replaced, supply restored/);
             assert.match(page.text, /Fuse found blown at the pole/);
@@ -517,7 +569,10 @@ describe('officials\' console over HTTP', () => {
             const base = `/console/complaints/${complaint.ticket}`;
             const page = await je.get(base);
             const options = [...page.text.matchAll(/<option value="(\d+)">([^<]+)<\/option>/g)].map((m) => m[2]);
-            assert.ok(options.some((o) => o.startsWith('Pradeep Singh Chauhan (SDO)')), options.join(' | '));
+            assert.ok(
+                options.some((o) => o.startsWith('Pradeep Singh Chauhan (SDO)')),
+                options.join(' | ')
+            );
             assert.ok(options.some((o) => o.startsWith('Meenakshi Srivastava (SE)')));
             assert.ok(!options.some((o) => o.includes('Sandeep Yadav')), 'the neighbouring JE does not cover this subdivision');
             assert.ok(!options.some((o) => o.includes('Amit Kumar Verma')), 'not the current owner');
@@ -528,13 +583,16 @@ describe('officials\' console over HTTP', () => {
             const sdo = await f.official('sdo.gomtinagar');
             assert.notEqual((await f.reload(complaint.id)).assignedOfficialId, neighbour.id);
 
-            assert.equal((await je.post(`${base}/reassign`, { _csrf: await je.csrf(), officialId: String(sdo.id), note: 'needs a new transformer' })).status, 303);
+            assert.equal(
+                (await je.post(`${base}/reassign`, { _csrf: await je.csrf(), officialId: String(sdo.id), note: 'needs a new transformer' })).status,
+                303
+            );
             const after = await f.reload(complaint.id);
             assert.equal(after.assignedOfficialId, sdo.id);
             const last = (await f.events(complaint.id)).at(-1)!;
             assert.equal(last.note, 'reassigned to SDO Pradeep Singh Chauhan: needs a new transformer');
             const shown = await je.get(base);
-            assert.equal(shown.status, 200, 'still in the JE\'s subdivision');
+            assert.equal(shown.status, 200, "still in the JE's subdivision");
             assert.match(flashOf(shown.text) ?? '', /handed over to SDO Pradeep Singh Chauhan/);
             assert.match(shown.text, /id="detail-assignee">Pradeep Singh Chauhan \(SDO\)/);
             assert.ok(f.notifier.sent.some((n) => n.complaintId === complaint.id && n.to === 'official' && n.officialId === sdo.id));
@@ -615,8 +673,11 @@ describe('officials\' console over HTTP', () => {
                 assert.deepEqual(await tickets('?subdivision=Viraj+Khand'), sorted(viraj));
                 assert.deepEqual(await tickets('?subdivision=Vibhuti+Khand&category=no_supply'), sorted(outage));
                 assert.deepEqual(await tickets('?status=all&category=billing&subdivision=Vibhuti+Khand'), sorted(done));
-                assert.deepEqual(await tickets('?status=bogus&category=nope&subdivision=Kapoorthala'), sorted(outage, voltage, viraj),
-                    'unknown values and subdivisions outside the scope are ignored');
+                assert.deepEqual(
+                    await tickets('?status=bogus&category=nope&subdivision=Kapoorthala'),
+                    sorted(outage, voltage, viraj),
+                    'unknown values and subdivisions outside the scope are ignored'
+                );
                 const page = (await sdo.get('/console?category=voltage')).text;
                 assert.match(page, /<option value="voltage" selected>/, 'the form shows the filter in use');
                 // A JE cannot widen their scope with the subdivision filter.
@@ -649,7 +710,7 @@ describe('officials\' console over HTTP', () => {
             }
         });
 
-        it('shows masked account numbers, the consumer\'s name and address, and the whole history', async () => {
+        it("shows masked account numbers, the consumer's name and address, and the whole history", async () => {
             const complaint = await f.register(VIBHUTI_KHAND, 'no_supply', 'Sparking at the meter board');
             const je = await f.as('je.vibhutikhand', 'demo-je-1');
             await je.get('/console/language/en?next=/console');
@@ -661,13 +722,16 @@ describe('officials\' console over HTTP', () => {
             assert.match(page, /Sparking at the meter board/);
             const history = /<table id="history"[^>]*>([\s\S]*?)<\/table>/.exec(page)![1];
             const rows = [...history.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => [...m[1].matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((c) => c[1]));
-            assert.deepEqual(rows.filter((cells) => cells.length > 0).map((cells) => cells.slice(1)), [
-                ['Registered', 'Consumer', ''],
-                ['Assigned', 'System (automatic)', 'JE Amit Kumar Verma'],
-            ]);
+            assert.deepEqual(
+                rows.filter((cells) => cells.length > 0).map((cells) => cells.slice(1)),
+                [
+                    ['Registered', 'Consumer', ''],
+                    ['Assigned', 'System (automatic)', 'JE Amit Kumar Verma'],
+                ]
+            );
         });
 
-        it('switches language for the session, defaulting to the official\'s own', async () => {
+        it("switches language for the session, defaulting to the official's own", async () => {
             const je = await f.as('je.vibhutikhand', 'demo-je-1');
             let page = (await je.get('/console')).text;
             assert.match(page, /<html lang="hi">/, 'je.vibhutikhand prefers Hindi');
@@ -766,7 +830,7 @@ describe('officials\' console over HTTP', () => {
             await b.bot.close();
         });
 
-        it('links the broadcasts page from the navigation and offers only the official\'s own unit and the units below it', async () => {
+        it("links the broadcasts page from the navigation and offers only the official's own unit and the units below it", async () => {
             const je = await b.as('je.vibhutikhand', 'demo-je-1');
             const queue = await je.get('/console');
             assert.match(queue.text, /<a href="\/console\/broadcasts" id="nav-broadcasts">प्रसारण<\/a>/);
@@ -806,8 +870,10 @@ describe('officials\' console over HTTP', () => {
             assert.equal(await broadcastCount(), before + 1);
 
             const stored = await b.bot.dataSource.getRepository(Broadcast).findOneByOrFail({ id });
-            assert.deepEqual([stored.kind, stored.discom, stored.unitKind, stored.unitName, stored.text, stored.recipients],
-                ['announcement', 'MVVNL', 'subdivision', 'Vibhuti Khand', text, 1]);
+            assert.deepEqual(
+                [stored.kind, stored.discom, stored.unitKind, stored.unitName, stored.text, stored.recipients],
+                ['announcement', 'MVVNL', 'subdivision', 'Vibhuti Khand', text, 1]
+            );
             assert.equal(stored.createdBy, (await b.official('je.vibhutikhand')).id);
             const queued = await b.bot.dataSource.getRepository(QueuedMessage).findBy({ broadcastId: id });
             assert.equal(queued.length, 1);
@@ -815,7 +881,17 @@ describe('officials\' console over HTTP', () => {
             assert.equal(queued[0].status, 'queued');
             assert.match(queued[0].text, /Planned shutdown on 22 Nov/);
             assert.deepEqual(await b.app.broadcasts.report(id), {
-                broadcastId: id, kind: 'announcement', recipients: 1, queued: 1, sending: 0, sent: 0, failed: 0, unknown: 0, delivered: 0, read: 0, deliveryFailed: 0,
+                broadcastId: id,
+                kind: 'announcement',
+                recipients: 1,
+                queued: 1,
+                sending: 0,
+                sent: 0,
+                failed: 0,
+                unknown: 0,
+                delivered: 0,
+                read: 0,
+                deliveryFailed: 0,
             });
 
             const report = await je.get(answer.location!);
@@ -846,10 +922,18 @@ describe('officials\' console over HTTP', () => {
             assert.match(row[1], new RegExp(`href="/console/broadcasts/${id}"`));
 
             // Once the worker has sent it and WhatsApp reported it read, the report says so and stops refreshing.
-            await b.bot.dataSource.getRepository(QueuedMessage).update({ id: queued[0].id }, { status: 'sent', attempts: 1, platformMessageId: 'wamid.console-1' });
+            await b.bot.dataSource
+                .getRepository(QueuedMessage)
+                .update({ id: queued[0].id }, { status: 'sent', attempts: 1, platformMessageId: 'wamid.console-1' });
             await b.bot.dataSource.getRepository(OutboundMessage).insert({
-                channel: 'whatsapp', conversationId: '919415012345', recipient: '919415012345', kind: 'text', platformMessageId: 'wamid.console-1',
-                status: 'read', errorCode: null, errorDetail: null,
+                channel: 'whatsapp',
+                conversationId: '919415012345',
+                recipient: '919415012345',
+                kind: 'text',
+                platformMessageId: 'wamid.console-1',
+                status: 'read',
+                errorCode: null,
+                errorDetail: null,
             });
             const done = (await je.get(answer.location!)).text;
             const doneStat = (key: string) => new RegExp(`id="${key}">([^<]*)<`).exec(done)?.[1];
@@ -862,12 +946,21 @@ describe('officials\' console over HTTP', () => {
             const je = await b.as('je.vibhutikhand', 'demo-je-1');
             const answer = await post(je, { area: 'subdivision:Vibhuti Khand', text: 'Supply restored in Vibhuti Khand.' });
             const path = answer.location!;
-            for (const [username, password] of [['sdo.gomtinagar', 'demo-sdo-1'], ['xen.gomtinagar', 'demo-xen-1'], ['se.lucknow1', 'demo-se-1'], ['ce.lucknow', 'demo-ce-1']]) {
+            for (const [username, password] of [
+                ['sdo.gomtinagar', 'demo-sdo-1'],
+                ['xen.gomtinagar', 'demo-xen-1'],
+                ['se.lucknow1', 'demo-se-1'],
+                ['ce.lucknow', 'demo-ce-1'],
+            ]) {
                 const official = await b.as(username, password);
                 assert.equal((await official.get(path)).status, 200, username);
                 assert.ok((await official.get('/console/broadcasts')).text.includes('Supply restored in Vibhuti Khand.'), `${username} lists it`);
             }
-            for (const [username, password] of [['je.virajkhand', 'demo-je-4'], ['je.shastrinagar', 'demo-je-2'], ['sdo.meerut2', 'demo-sdo-2']]) {
+            for (const [username, password] of [
+                ['je.virajkhand', 'demo-je-4'],
+                ['je.shastrinagar', 'demo-je-2'],
+                ['sdo.meerut2', 'demo-sdo-2'],
+            ]) {
                 const official = await b.as(username, password);
                 const page = await official.get(path);
                 assert.equal(page.status, 404, username);
@@ -878,12 +971,22 @@ describe('officials\' console over HTTP', () => {
             assert.equal((await je.get('/console/broadcasts/abc')).status, 404);
         });
 
-        it('refuses a crafted POST for an area outside the official\'s scope (403) and queues nothing', async () => {
+        it("refuses a crafted POST for an area outside the official's scope (403) and queues nothing", async () => {
             const beforeBroadcasts = await broadcastCount();
             const beforeQueued = await queuedCount();
             const je = await b.as('je.vibhutikhand', 'demo-je-1');
-            for (const area of ['subdivision:Viraj Khand', 'division:EUDD Gomti Nagar, Lucknow', 'circle:Lucknow Circle-I', 'zone:Lucknow Zone',
-                'subdivision:Kapoorthala', 'subdivision:Shastri Nagar', 'subdivision:vibhuti khand', 'street:Vibhuti Khand', 'Vibhuti Khand', '']) {
+            for (const area of [
+                'subdivision:Viraj Khand',
+                'division:EUDD Gomti Nagar, Lucknow',
+                'circle:Lucknow Circle-I',
+                'zone:Lucknow Zone',
+                'subdivision:Kapoorthala',
+                'subdivision:Shastri Nagar',
+                'subdivision:vibhuti khand',
+                'street:Vibhuti Khand',
+                'Vibhuti Khand',
+                '',
+            ]) {
                 const answer = await post(je, { area, text: 'Crafted announcement' });
                 assert.equal(answer.status, 403, area);
                 assert.match(answer.text, /own area or the areas under it|अपने क्षेत्र या उसके अंतर्गत/);
@@ -910,8 +1013,12 @@ describe('officials\' console over HTTP', () => {
             assert.match(missing.text, /Request refused|अनुरोध अस्वीकार/);
             assert.equal((await je.post('/console/broadcasts', { ...form, _csrf: 'not-the-token' })).status, 403);
             const other = await b.as('je.vibhutikhand', 'demo-je-1');
-            assert.equal((await je.post('/console/broadcasts', { ...form, _csrf: await other.csrf() })).status, 403, 'another session\'s token');
-            assert.equal((await je.post('/console/broadcasts', { ...form, _csrf: csrfOf(page.text) }, { origin: 'https://evil.example' })).status, 403, 'another site');
+            assert.equal((await je.post('/console/broadcasts', { ...form, _csrf: await other.csrf() })).status, 403, "another session's token");
+            assert.equal(
+                (await je.post('/console/broadcasts', { ...form, _csrf: csrfOf(page.text) }, { origin: 'https://evil.example' })).status,
+                403,
+                'another site'
+            );
             assert.equal(await broadcastCount(), beforeBroadcasts);
             assert.equal(await queuedCount(), beforeQueued);
             // Signed out, the POST only leads to sign-in.
@@ -943,7 +1050,12 @@ describe('officials\' console over HTTP', () => {
             const before = await broadcastCount();
             const sdo = await b.as('sdo.gomtinagar', 'demo-sdo-1');
             const page = await sdo.get('/console/broadcasts');
-            const form = { _csrf: csrfOf(page.text), submission: submissionOf(page.text), area: 'division:EUDD Gomti Nagar, Lucknow', text: 'Tariff notice for the division' };
+            const form = {
+                _csrf: csrfOf(page.text),
+                submission: submissionOf(page.text),
+                area: 'division:EUDD Gomti Nagar, Lucknow',
+                text: 'Tariff notice for the division',
+            };
             const [first, second] = await Promise.all([sdo.post('/console/broadcasts', form), sdo.post('/console/broadcasts', form)]);
             assert.equal(first.status, 303);
             assert.equal(second.status, 303);
@@ -952,7 +1064,7 @@ describe('officials\' console over HTTP', () => {
             const third = await sdo.post('/console/broadcasts', form);
             assert.equal(third.location, first.location, 'a later resubmission too');
             const id = Number(/(\d+)$/.exec(first.location!)![1]);
-            assert.equal((await b.app.broadcasts.report(id)).recipients, 1, 'the division\'s one subscribed consumer');
+            assert.equal((await b.app.broadcasts.report(id)).recipients, 1, "the division's one subscribed consumer");
             // A fresh form is a new announcement.
             assert.equal((await post(sdo, { area: 'division:EUDD Gomti Nagar, Lucknow', text: 'Tariff notice for the division' })).status, 303);
             assert.equal(await broadcastCount(), before + 2);
@@ -988,7 +1100,10 @@ describe('officials\' console over HTTP', () => {
                 const page = (await sdo.get('/console')).text;
                 assert.match(page, /<section class="card notices" id="notices"/);
                 assert.match(page, /<h2 id="notices-heading">Notices: complaints given to you<\/h2>/);
-                assert.deepEqual(noticesIn(page), [[second.ticket, 'escalated'], [first.ticket, 'escalated']]);
+                assert.deepEqual(noticesIn(page), [
+                    [second.ticket, 'escalated'],
+                    [first.ticket, 'escalated'],
+                ]);
                 const row = new RegExp(`<tr data-notice="${first.ticket}" data-kind="escalated">([\\s\\S]*?)</tr>`).exec(page)![1];
                 assert.match(row, new RegExp(`<a href="/console/complaints/${first.ticket}">${first.ticket}</a>`));
                 assert.match(row, /Escalated to you/);
@@ -1009,7 +1124,10 @@ describe('officials\' console over HTTP', () => {
                 await n.app.lifecycle.reassign(kept.id, sdoId, xen.id, 'please look');
                 await n.app.lifecycle.escalate(first.id, { official: sdoId }, 'needs a transformer');
                 const xenPage = (await (await n.as('xen.gomtinagar', 'demo-xen-1')).get('/console')).text;
-                assert.deepEqual(noticesIn(xenPage), [[first.ticket, 'escalated'], [kept.ticket, 'reassigned']]);
+                assert.deepEqual(noticesIn(xenPage), [
+                    [first.ticket, 'escalated'],
+                    [kept.ticket, 'reassigned'],
+                ]);
                 assert.match(xenPage, /Pradeep Singh Chauhan \(SDO\)/);
                 assert.match(xenPage, /please look/);
                 assert.deepEqual(noticesIn((await sdo.get('/console')).text), [[second.ticket, 'escalated']]);
@@ -1027,7 +1145,10 @@ describe('officials\' console over HTTP', () => {
                 const je = await n.as('je.vibhutikhand', 'demo-je-1');
                 const listed = noticesIn((await je.get('/console')).text);
                 assert.equal(listed.length, 20);
-                assert.deepEqual(listed.map(([ticket]) => ticket), tickets.slice(2).reverse());
+                assert.deepEqual(
+                    listed.map(([ticket]) => ticket),
+                    tickets.slice(2).reverse()
+                );
                 assert.ok(listed.every(([, kind]) => kind === 'assigned'));
             } finally {
                 await n.server.close();
@@ -1038,7 +1159,9 @@ describe('officials\' console over HTTP', () => {
 
     describe('on PostgreSQL', () => {
         let pg: Fixture;
-        before(async () => { pg = await startConsole({ databaseUrl: await freshPostgresSchema('console_test') }); });
+        before(async () => {
+            pg = await startConsole({ databaseUrl: await freshPostgresSchema('console_test') });
+        });
         after(async () => {
             await pg?.server.close();
             await pg?.bot.close();
@@ -1076,7 +1199,11 @@ describe('officials\' console over HTTP', () => {
             const form = { _csrf: csrfOf(page.text), submission: submissionOf(page.text) };
             assert.equal((await sdo.post('/console/broadcasts', { ...form, area: 'subdivision:Kapoorthala', text: 'crafted' })).status, 403);
             assert.equal(await pg.bot.dataSource.getRepository(Broadcast).count(), 0);
-            const answer = await sdo.post('/console/broadcasts', { ...form, area: 'division:EUDD Gomti Nagar, Lucknow', text: 'Shutdown 100% of feeder_2 (10:00–12:00)' });
+            const answer = await sdo.post('/console/broadcasts', {
+                ...form,
+                area: 'division:EUDD Gomti Nagar, Lucknow',
+                text: 'Shutdown 100% of feeder_2 (10:00–12:00)',
+            });
             assert.equal(answer.status, 303);
             const report = (await sdo.get(answer.location!)).text;
             assert.match(report, /id="report-recipients">1</);

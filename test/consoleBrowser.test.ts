@@ -16,7 +16,7 @@ import { TestBot } from './support/TestBot';
  * the browser's own cookie, form and redirect handling, CSP enforcement and rendering. Fails, never skips, when
  * Chromium is missing.
  */
-describe('officials\' console in headless Chromium', function () {
+describe("officials' console in headless Chromium", function () {
     this.timeout(120_000);
     let bot: TestBot;
     let server: BotServer;
@@ -32,24 +32,47 @@ describe('officials\' console in headless Chromium', function () {
         browser = await launchChromium();
         bot = await TestBot.create({ overrides: { notifier: new RecordingNotifier() } });
         const registered = await bot.app.services.complaints.register({
-            accountNumber: '1234567890', category: 'no_supply', description: 'No light in the whole lane since 6 am <b>urgent</b>',
-            address: null, contactMobile: null, channel: 'test', channelUserId: 'browser-user', sourceActivityKey: null,
+            accountNumber: '1234567890',
+            category: 'no_supply',
+            description: 'No light in the whole lane since 6 am <b>urgent</b>',
+            address: null,
+            contactMobile: null,
+            channel: 'test',
+            channelUserId: 'browser-user',
+            sourceActivityKey: null,
             problemSince: new Date('2026-11-26T06:00:00+05:30'),
         });
         complaint = await bot.app.lifecycle.start(registered);
         // One consumer of Vibhuti Khand who asked for area news, linked to the Lucknow demo account.
-        const identity = await bot.dataSource.getRepository(ChannelIdentity).save(bot.dataSource.getRepository(ChannelIdentity).create({
-            channel: 'whatsapp', channelUserId: '919415012345', preferredLanguage: 'hi', phoneNumber: '9415012345', lastInboundAt: null,
-            subscribed: true, updatesOptOut: false,
-            conversationRef: JSON.stringify({ channelId: 'whatsapp', serviceUrl: 'https://whatsapp.local', conversation: { id: '919415012345' }, user: { id: '919415012345' }, bot: { id: 'bijli-mitra' } }),
-        }));
-        await bot.dataSource.getRepository(AccountLink).insert({ identityId: identity.id, accountNumber: '1234567890', method: 'phone_match', verifiedMobile: '9415012345' });
+        const identity = await bot.dataSource.getRepository(ChannelIdentity).save(
+            bot.dataSource.getRepository(ChannelIdentity).create({
+                channel: 'whatsapp',
+                channelUserId: '919415012345',
+                preferredLanguage: 'hi',
+                phoneNumber: '9415012345',
+                lastInboundAt: null,
+                subscribed: true,
+                updatesOptOut: false,
+                conversationRef: JSON.stringify({
+                    channelId: 'whatsapp',
+                    serviceUrl: 'https://whatsapp.local',
+                    conversation: { id: '919415012345' },
+                    user: { id: '919415012345' },
+                    bot: { id: 'bijli-mitra' },
+                }),
+            })
+        );
+        await bot.dataSource
+            .getRepository(AccountLink)
+            .insert({ identityId: identity.id, accountNumber: '1234567890', method: 'phone_match', verifiedMobile: '9415012345' });
         server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, [], { console: { secureCookies: false } });
         base = `http://127.0.0.1:${server.port}`;
         context = await browser.newContext({ locale: 'en-IN', viewport: { width: 390, height: 844 } });
         page = await context.newPage();
         page.on('pageerror', (error) => pageErrors.push(error.message));
-        page.on('console', (message) => { if (message.type() === 'error') pageErrors.push(message.text()); });
+        page.on('console', (message) => {
+            if (message.type() === 'error') pageErrors.push(message.text());
+        });
     });
 
     after(async () => {
@@ -74,7 +97,7 @@ describe('officials\' console in headless Chromium', function () {
         assert.equal(await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie), '', 'not readable by scripts');
     });
 
-    it('shows the queue in the official\'s own language (Hindi) with the registered complaint', async () => {
+    it("shows the queue in the official's own language (Hindi) with the registered complaint", async () => {
         assert.equal(await page.getAttribute('html', 'lang'), 'hi');
         assert.equal((await page.textContent('h1'))?.trim(), 'शिकायत सूची');
         const row = page.locator(`tr[data-ticket="${complaint.ticket}"]`);
@@ -122,7 +145,10 @@ describe('officials\' console in headless Chromium', function () {
         assert.equal((await page.textContent('h1'))?.trim(), `शिकायत ${complaint.ticket}`);
         assert.equal((await page.textContent('#detail-status'))?.trim(), 'समाधान हुआ');
         const headings = await page.locator('#history thead th').allInnerTexts();
-        assert.deepEqual(headings.map((h) => h.trim()), ['समय', 'स्थिति', 'किसके द्वारा', 'टिप्पणी']);
+        assert.deepEqual(
+            headings.map((h) => h.trim()),
+            ['समय', 'स्थिति', 'किसके द्वारा', 'टिप्पणी']
+        );
         assert.match(await page.locator('nav').innerText(), /शिकायत सूची[\s\S]*डैशबोर्ड[\s\S]*English[\s\S]*साइन आउट/);
     });
 

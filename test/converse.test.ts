@@ -28,7 +28,15 @@ const FLOORS: Record<string, Record<string, number>> = {
 
 function capture(): { stream: Writable; text: () => string } {
     const chunks: string[] = [];
-    return { stream: new Writable({ write(chunk, _enc, done) { chunks.push(String(chunk)); done(); } }), text: () => chunks.join('') };
+    return {
+        stream: new Writable({
+            write(chunk, _enc, done) {
+                chunks.push(String(chunk));
+                done();
+            },
+        }),
+        text: () => chunks.join(''),
+    };
 }
 
 function tempFile(content: string): string {
@@ -60,20 +68,50 @@ describe('converse evaluate: whole scripted conversations against the real dialo
     }
 
     it('fails a conversation whose outcome is not reached, names the class, and keeps the transcript', async () => {
-        const { scripts } = parseConversationScripts([
-            // Expects a bill, but the user never proves who they are: the bill must not be shown, so this fails.
-            JSON.stringify({ id: 'x1', lang: 'en', topic: 'bill', say: ['my bill please'], answers: { account: '1234567890', code: 'no idea' }, expect: { bill: 'shown' } }),
-            // A complaint the bot asks an account for, from a user who has no answer to that question.
-            JSON.stringify({ id: 'x2', lang: 'hi-Latn', topic: 'complaint', say: ['bijli nahi aa rahi'], answers: {}, expect: { complaint: { category: 'no_supply' } } }),
-            // Succeeds: the complaint registered, in Hindi, with the due time repeated on "kab tak".
-            JSON.stringify({ id: 'x3', lang: 'hi-Latn', topic: 'complaint', say: ['bijli nahi aa rahi'], answers: { account: '1234567890', confirm: 'ha ji' }, then: [{ say: 'kab tak theek hoga', expect: ['dueTime'] }], expect: { complaint: { category: 'no_supply', account: '1234567890' } } }),
-        ].join('\n'));
+        const { scripts } = parseConversationScripts(
+            [
+                // Expects a bill, but the user never proves who they are: the bill must not be shown, so this fails.
+                JSON.stringify({
+                    id: 'x1',
+                    lang: 'en',
+                    topic: 'bill',
+                    say: ['my bill please'],
+                    answers: { account: '1234567890', code: 'no idea' },
+                    expect: { bill: 'shown' },
+                }),
+                // A complaint the bot asks an account for, from a user who has no answer to that question.
+                JSON.stringify({
+                    id: 'x2',
+                    lang: 'hi-Latn',
+                    topic: 'complaint',
+                    say: ['bijli nahi aa rahi'],
+                    answers: {},
+                    expect: { complaint: { category: 'no_supply' } },
+                }),
+                // Succeeds: the complaint registered, in Hindi, with the due time repeated on "kab tak".
+                JSON.stringify({
+                    id: 'x3',
+                    lang: 'hi-Latn',
+                    topic: 'complaint',
+                    say: ['bijli nahi aa rahi'],
+                    answers: { account: '1234567890', confirm: 'ha ji' },
+                    then: [{ say: 'kab tak theek hoga', expect: ['dueTime'] }],
+                    expect: { complaint: { category: 'no_supply', account: '1234567890' } },
+                }),
+            ].join('\n')
+        );
         const result = await evaluateConversations(scripts);
         const [billy, silent, fine] = result.outcomes;
         assert.equal(billy.success, false);
-        assert.ok(billy.failures.some((f) => f.class === 'outcome' && /bill was not shown/.test(f.detail)), JSON.stringify(billy.failures));
+        assert.ok(
+            billy.failures.some((f) => f.class === 'outcome' && /bill was not shown/.test(f.detail)),
+            JSON.stringify(billy.failures)
+        );
         assert.equal(silent.success, false);
-        assert.ok(silent.failures.some((f) => f.class === 'unexpectedQuestion' && /account/.test(f.detail)), JSON.stringify(silent.failures));
+        assert.ok(
+            silent.failures.some((f) => f.class === 'unexpectedQuestion' && /account/.test(f.detail)),
+            JSON.stringify(silent.failures)
+        );
         assert.equal(fine.success, true, JSON.stringify(fine.failures));
         assert.ok(fine.transcript.some((l) => l.from === 'bot' && l.asks === 'account'));
         assert.deepEqual(result.byLanguage.en, { total: 1, succeeded: 0, rate: 0 });
@@ -81,27 +119,37 @@ describe('converse evaluate: whole scripted conversations against the real dialo
     });
 
     it('reports every bad line of a script file with its number and reason', () => {
-        const { scripts, errors } = parseConversationScripts([
-            '{"id":"ok","lang":"hi","topic":"faq","say":"नया कनेक्शन कैसे लें","expect":{"faq":"new_connection"}}',
-            'not json',
-            '{"id":"ok","lang":"hi","topic":"faq","say":["x"]}',
-            '{"id":"y","lang":"fr","topic":"faq","say":["x"]}',
-            '{"id":"z","lang":"en","topic":"faq","say":["x"],"answers":{"pin":"1"}}',
-            '{"id":"w","lang":"en","topic":"reading","say":["x"],"expect":{"reading":"6150"}}',
-        ].join('\n'));
-        assert.deepEqual(scripts.map((s) => s.id), ['ok', 'w']);
+        const { scripts, errors } = parseConversationScripts(
+            [
+                '{"id":"ok","lang":"hi","topic":"faq","say":"नया कनेक्शन कैसे लें","expect":{"faq":"new_connection"}}',
+                'not json',
+                '{"id":"ok","lang":"hi","topic":"faq","say":["x"]}',
+                '{"id":"y","lang":"fr","topic":"faq","say":["x"]}',
+                '{"id":"z","lang":"en","topic":"faq","say":["x"],"answers":{"pin":"1"}}',
+                '{"id":"w","lang":"en","topic":"reading","say":["x"],"expect":{"reading":"6150"}}',
+            ].join('\n')
+        );
+        assert.deepEqual(
+            scripts.map((s) => s.id),
+            ['ok', 'w']
+        );
         assert.equal(scripts[1].expect.reading, 6150, 'a reading written as digits is that number');
-        assert.deepEqual(errors.map((e) => e.line), [2, 3, 4, 5]);
+        assert.deepEqual(
+            errors.map((e) => e.line),
+            [2, 3, 4, 5]
+        );
         assert.match(errors[1].error, /used twice/);
         assert.match(errors[2].error, /"lang"/);
         assert.match(errors[3].error, /not a kind of question/);
     });
 
     it('the command prints the report, or JSON, and exits 2 on bad usage and 1 on a bad line', async () => {
-        const file = tempFile([
-            JSON.stringify({ id: 'c1', lang: 'en', topic: 'faq', say: ['how do I apply for a new connection'], expect: { faq: 'new_connection' } }),
-            'oops',
-        ].join('\n'));
+        const file = tempFile(
+            [
+                JSON.stringify({ id: 'c1', lang: 'en', topic: 'faq', say: ['how do I apply for a new connection'], expect: { faq: 'new_connection' } }),
+                'oops',
+            ].join('\n')
+        );
         const out = capture();
         const err = capture();
         assert.equal(await runConverse(['evaluate', file], out.stream, err.stream), 1);

@@ -34,7 +34,9 @@ async function sqliteDatabase(): Promise<Database> {
             db ??= new Sqlite(file, { readonly: true, fileMustExist: true });
             return Number((db.prepare(sql).get() as { n: number }).n);
         },
-        close: async () => { db?.close(); },
+        close: async () => {
+            db?.close();
+        },
     };
 }
 
@@ -51,9 +53,14 @@ async function postgresDatabase(schema: string): Promise<Database> {
 
 function botEnv(databaseUrl: string, apiUrl: string): Record<string, string> {
     return {
-        DATABASE_URL: databaseUrl, LOG_LEVEL: 'info',
-        WHATSAPP_APP_SECRET: SECRET, WHATSAPP_VERIFY_TOKEN: 'verify', WHATSAPP_ACCESS_TOKEN: 'WA-TOKEN', WHATSAPP_PHONE_NUMBER_ID: PHONE_ID,
-        WHATSAPP_API_URL: apiUrl, WHATSAPP_MAX_MESSAGES_PER_SECOND: '1000',
+        DATABASE_URL: databaseUrl,
+        LOG_LEVEL: 'info',
+        WHATSAPP_APP_SECRET: SECRET,
+        WHATSAPP_VERIFY_TOKEN: 'verify',
+        WHATSAPP_ACCESS_TOKEN: 'WA-TOKEN',
+        WHATSAPP_PHONE_NUMBER_ID: PHONE_ID,
+        WHATSAPP_API_URL: apiUrl,
+        WHATSAPP_MAX_MESSAGES_PER_SECOND: '1000',
     };
 }
 
@@ -97,7 +104,11 @@ for (const kind of ['SQLite', 'PostgreSQL'] as const) {
             api = new ApiStandIn();
             await api.start();
             // A little latency per send keeps turns in flight when the process is killed.
-            api.respondWith('POST', new RegExp(`/${PHONE_ID}/messages$`), (_req, n) => ({ status: 200, delayMs: 20, body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.out${n}` }] } }));
+            api.respondWith('POST', new RegExp(`/${PHONE_ID}/messages$`), (_req, n) => ({
+                status: 200,
+                delayMs: 20,
+                body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.out${n}` }] },
+            }));
             db = kind === 'SQLite' ? await sqliteDatabase() : await postgresDatabase(`crash_${Date.now()}`);
         });
 
@@ -114,32 +125,45 @@ for (const kind of ['SQLite', 'PostgreSQL'] as const) {
             let killed: Promise<void> | undefined;
             let waitingAtKill = 0;
             const killAt = Math.floor((users.length * COMPLAINT.length) / 2);
-            await Promise.all(users.map(async (waId, i) => {
-                for (const [step, text] of complaintOn(i).entries()) {
-                    await deliver(() => bot!, whatsAppText(PHONE_ID, waId, text, { id: `wamid.crash.${waId}.${step}` }));
-                    acknowledged += 1;
-                    if (acknowledged === killAt) {
-                        killed = (async () => {
-                            const signal = await bot!.stop('SIGKILL');
-                            assert.equal(signal, null, 'killed, not exited');
-                            waitingAtKill = await db.count('SELECT COUNT(*) AS n FROM inbound_messages WHERE "processedAt" IS NULL');
-                            bot = await BotProcess.start(botEnv(db.url, api.url));
-                        })();
+            await Promise.all(
+                users.map(async (waId, i) => {
+                    for (const [step, text] of complaintOn(i).entries()) {
+                        await deliver(() => bot!, whatsAppText(PHONE_ID, waId, text, { id: `wamid.crash.${waId}.${step}` }));
+                        acknowledged += 1;
+                        if (acknowledged === killAt) {
+                            killed = (async () => {
+                                const signal = await bot!.stop('SIGKILL');
+                                assert.equal(signal, null, 'killed, not exited');
+                                waitingAtKill = await db.count('SELECT COUNT(*) AS n FROM inbound_messages WHERE "processedAt" IS NULL');
+                                bot = await BotProcess.start(botEnv(db.url, api.url));
+                            })();
+                        }
+                        if (killed && acknowledged > killAt) await killed;
                     }
-                    if (killed && acknowledged > killAt) await killed;
-                }
-            }));
+                })
+            );
             await killed;
             assert.ok(waitingAtKill > 0, 'the kill left acknowledged messages unprocessed, so the restart had to replay them');
-            await waitUntil('every acknowledged message has been processed', async () =>
-                (await db.count('SELECT COUNT(*) AS n FROM inbound_messages WHERE "processedAt" IS NULL')) === 0)
-                .catch(async (error: Error) => {
-                    throw new Error(`${error.message}: ${await db.count('SELECT COUNT(*) AS n FROM inbound_messages WHERE "processedAt" IS NULL')} left; the restarted bot said:\n${bot?.output.split("\n").filter((l) => !/24-hour window/.test(l)).join("\n").slice(-6000)}`);
-                });
+            await waitUntil(
+                'every acknowledged message has been processed',
+                async () => (await db.count('SELECT COUNT(*) AS n FROM inbound_messages WHERE "processedAt" IS NULL')) === 0
+            ).catch(async (error: Error) => {
+                throw new Error(
+                    `${error.message}: ${await db.count('SELECT COUNT(*) AS n FROM inbound_messages WHERE "processedAt" IS NULL')} left; the restarted bot said:\n${bot?.output
+                        .split('\n')
+                        .filter((l) => !/24-hour window/.test(l))
+                        .join('\n')
+                        .slice(-6000)}`
+                );
+            });
             assert.equal(await db.count('SELECT COUNT(*) AS n FROM inbound_messages'), users.length * COMPLAINT.length, 'each message recorded once');
             assert.equal(await db.count('SELECT COUNT(*) AS n FROM complaints'), users.length, 'one complaint per user, none lost, none doubled');
             assert.equal(await db.count('SELECT COUNT(DISTINCT "channelUserId") AS n FROM complaints'), users.length);
-            for (const waId of users) assert.ok(api.requests.some((r) => sentTo(r) === waId), `${waId} was answered`);
+            for (const waId of users)
+                assert.ok(
+                    api.requests.some((r) => sentTo(r) === waId),
+                    `${waId} was answered`
+                );
         });
 
         it('stops on SIGTERM by refusing new webhooks and finishing the turns it acknowledged', async () => {
@@ -150,12 +174,23 @@ for (const kind of ['SQLite', 'PostgreSQL'] as const) {
             await waitUntil('the process has begun shutting down', async () => /shutting down/.test(bot!.output), 10_000);
             // Once draining, the process refuses new webhooks (or is already gone): either way Meta keeps them.
             const raw = metaWireJson(whatsAppText(PHONE_ID, '919870099999', 'bijli nahi hai', { id: 'wamid.term.late' }));
-            const late = await fetch(`${bot.url}/webhooks/whatsapp`, { method: 'POST', headers: metaHeaders(raw, SECRET), body: raw }).then((r) => r.status, () => 0);
+            const late = await fetch(`${bot.url}/webhooks/whatsapp`, { method: 'POST', headers: metaHeaders(raw, SECRET), body: raw }).then(
+                (r) => r.status,
+                () => 0
+            );
             assert.ok(late === 503 || late === 0, `a webhook after SIGTERM got ${late}`);
             assert.equal(await exited, 0, bot.output);
             assert.match(bot.output, /stopped cleanly/);
-            assert.equal(await db.count('SELECT COUNT(*) AS n FROM inbound_messages WHERE "processedAt" IS NULL'), 0, 'every acknowledged message had its turn');
-            for (const waId of users) assert.ok(api.requests.some((r) => sentTo(r) === waId), `${waId} was answered before the exit`);
+            assert.equal(
+                await db.count('SELECT COUNT(*) AS n FROM inbound_messages WHERE "processedAt" IS NULL'),
+                0,
+                'every acknowledged message had its turn'
+            );
+            for (const waId of users)
+                assert.ok(
+                    api.requests.some((r) => sentTo(r) === waId),
+                    `${waId} was answered before the exit`
+                );
             bot = undefined;
         });
     });

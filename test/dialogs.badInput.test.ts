@@ -6,8 +6,19 @@ import { Complaint } from '../src/data/entities/Complaint';
 import { ComplaintEvent } from '../src/data/entities/ComplaintEvent';
 import { MeterReading } from '../src/data/entities/MeterReading';
 import {
-    assertNoFailure, complaints, count, englishUser, hindiUser, isEnglish, isHindi, joined, LUCKNOW, sayAll, sayCode,
-    ticketIn, transcriptText,
+    assertNoFailure,
+    complaints,
+    count,
+    englishUser,
+    hindiUser,
+    isEnglish,
+    isHindi,
+    joined,
+    LUCKNOW,
+    sayAll,
+    sayCode,
+    ticketIn,
+    transcriptText,
 } from './support/dialogKit';
 import { TestBot, TestConversation } from './support/TestBot';
 
@@ -30,14 +41,34 @@ const BAD_INPUTS: BadInput[] = [
     { name: '5,000+ characters', activity: { text: LONG_TEXT }, message: true },
     { name: 'HTML/script', activity: { text: SCRIPT }, message: true },
     { name: 'SQL-looking text', activity: { text: SQL }, message: true },
-    { name: 'an attachment without text', activity: { text: undefined, attachments: [{ contentType: 'image/jpeg', contentUrl: 'https://example.com/meter.jpg', name: 'meter.jpg' }] }, message: true },
+    {
+        name: 'an attachment without text',
+        activity: { text: undefined, attachments: [{ contentType: 'image/jpeg', contentUrl: 'https://example.com/meter.jpg', name: 'meter.jpg' }] },
+        message: true,
+    },
     { name: 'a typing activity', activity: { type: 'typing', text: undefined }, message: false },
 ];
 
 /** Words of the flows in each language. */
 const SAY = {
-    en: { complaint: 'no power since morning in our street', register: 'Register a complaint', bill: 'my bill', reading: 'submit meter reading', status: 'complaint status', yes: 'yes', description: 'no power since morning in our street' },
-    hi: { complaint: 'बिजली नहीं आ रही है सुबह से', register: 'शिकायत दर्ज करें', bill: 'मेरा बिल', reading: 'मीटर रीडिंग भेजनी है', status: 'शिकायत की स्थिति', yes: 'हाँ', description: 'सुबह से पूरे मोहल्ले में बिजली नहीं है' },
+    en: {
+        complaint: 'no power since morning in our street',
+        register: 'Register a complaint',
+        bill: 'my bill',
+        reading: 'submit meter reading',
+        status: 'complaint status',
+        yes: 'yes',
+        description: 'no power since morning in our street',
+    },
+    hi: {
+        complaint: 'बिजली नहीं आ रही है सुबह से',
+        register: 'शिकायत दर्ज करें',
+        bill: 'मेरा बिल',
+        reading: 'मीटर रीडिंग भेजनी है',
+        status: 'शिकायत की स्थिति',
+        yes: 'हाँ',
+        description: 'सुबह से पूरे मोहल्ले में बिजली नहीं है',
+    },
 };
 
 /** What a stage's successful end looks like, per language. */
@@ -111,7 +142,10 @@ const STAGES: Stage[] = [
         reach: async ({ user, language }) => last(user, [SAY[language].bill, LUCKNOW.account]),
         finish: async ({ bot, user }) => sayCode(bot, user),
         done: DONE.billShown,
-        adds: [[AccountLink, 1], [Complaint, 0]],
+        adds: [
+            [AccountLink, 1],
+            [Complaint, 0],
+        ],
     },
     {
         prompt: 'meter reading',
@@ -119,7 +153,10 @@ const STAGES: Stage[] = [
         reach: async ({ user, language }) => last(user, [SAY[language].reading, LUCKNOW.account]),
         finish: async ({ user, language }) => sayAll(user, [String(LUCKNOW.lastReading + 40), SAY[language].yes]),
         done: DONE.readingSaved,
-        adds: [[MeterReading, 1], [Complaint, 0]],
+        adds: [
+            [MeterReading, 1],
+            [Complaint, 0],
+        ],
     },
     {
         prompt: 'ticket number',
@@ -150,8 +187,12 @@ const PROMPT_SHOWN: Record<string, Record<Language, RegExp>> = {
 
 describe('bad input at every kind of prompt', () => {
     let bot: TestBot;
-    beforeEach(async () => { bot = await TestBot.create(); });
-    afterEach(async () => { await bot.close(); });
+    beforeEach(async () => {
+        bot = await TestBot.create();
+    });
+    afterEach(async () => {
+        await bot.close();
+    });
 
     async function counts(entities: Stage['adds']): Promise<number[]> {
         return Promise.all(entities.map(([entity]) => count(bot, entity)));
@@ -191,7 +232,11 @@ describe('bad input at every kind of prompt', () => {
                             assert.match(joined(end), stage.done[language], `flow finished: ${joined(end)}`);
                             assertNoFailure(bot, transcriptText(user));
                             const after = await counts(stage.adds);
-                            assert.deepEqual(after, before.map((n, i) => n + stage.adds[i][1]), 'exactly the expected rows, no duplicates');
+                            assert.deepEqual(
+                                after,
+                                before.map((n, i) => n + stage.adds[i][1]),
+                                'exactly the expected rows, no duplicates'
+                            );
                         });
                     }
                 });
@@ -293,7 +338,10 @@ describe('bad input at every kind of prompt', () => {
             const first = await user.sayFull({ id: 'dup-1', text: 'yes' });
             assert.match(joined(first.map((a) => a.text ?? '')), /Your complaint is registered/);
             const second = await user.sayFull({ id: 'dup-1', text: 'yes' });
-            assertNoFailure(bot, second.map((a) => a.text ?? ''));
+            assertNoFailure(
+                bot,
+                second.map((a) => a.text ?? '')
+            );
             assert.equal(await count(bot, Complaint), 1);
             assert.equal(await count(bot, ComplaintEvent), 2, 'registered and assigned, once each');
         });

@@ -12,8 +12,12 @@ import { TestBot } from './support/TestBot';
  */
 describe('conversations that succeed', () => {
     let bot: TestBot;
-    beforeEach(async () => { bot = await TestBot.create(); });
-    afterEach(async () => { await bot.close(); });
+    beforeEach(async () => {
+        bot = await TestBot.create();
+    });
+    afterEach(async () => {
+        await bot.close();
+    });
 
     describe('the first message', () => {
         it('an English request is acted on in English at once, with no language question', async () => {
@@ -107,8 +111,15 @@ describe('conversations that succeed', () => {
         });
 
         it('polite and compound yeses register the complaint', async () => {
-            for (const yes of ['ha ji', 'जी हाँ, सही है', 'haan kar do', 'yes please go ahead', 'theek hai register karo', 'ji kr dijiye',
-                'sab details theek hain, ab darj kar do']) {
+            for (const yes of [
+                'ha ji',
+                'जी हाँ, सही है',
+                'haan kar do',
+                'yes please go ahead',
+                'theek hai register karo',
+                'ji kr dijiye',
+                'sab details theek hain, ab darj kar do',
+            ]) {
                 const user = await englishUser(bot);
                 await sayAll(user, ['no power since morning in our street', VARANASI.account]);
                 assert.match(joined(await user.say(yes)), /Your complaint is registered/, yes);
@@ -185,7 +196,10 @@ describe('conversations that succeed', () => {
             assert.match(reply, new RegExp(row.ticket));
             assert.equal((await complaints(bot)).length, 1);
             const notes = await bot.dataSource.getRepository(ComplaintEvent).findBy({ complaintId: row.id, actor: 'consumer' });
-            assert.deepEqual(notes.filter((n) => n.note).map((n) => n.note), ['wire still on the road near the school']);
+            assert.deepEqual(
+                notes.filter((n) => n.note).map((n) => n.note),
+                ['wire still on the road near the school']
+            );
         });
     });
 

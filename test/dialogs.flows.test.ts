@@ -5,8 +5,27 @@ import { ChannelIdentity } from '../src/data/entities/ChannelIdentity';
 import { Meter } from '../src/data/entities/Meter';
 import { MeterReading } from '../src/data/entities/MeterReading';
 import {
-    assertNoFailure, buttonsOf, complaints, count, demo, DemoFacts, englishUser, joined, laterConversation, LUCKNOW, MEERUT,
-    REFERENCE_FORMAT, referenceIn, rupees, sayAll, sayCode, TICKET_FORMAT, ticketIn, transcriptText, UNKNOWN_ACCOUNT, VARANASI,
+    assertNoFailure,
+    buttonsOf,
+    complaints,
+    count,
+    demo,
+    DemoFacts,
+    englishUser,
+    joined,
+    laterConversation,
+    LUCKNOW,
+    MEERUT,
+    REFERENCE_FORMAT,
+    referenceIn,
+    rupees,
+    sayAll,
+    sayCode,
+    TICKET_FORMAT,
+    ticketIn,
+    transcriptText,
+    UNKNOWN_ACCOUNT,
+    VARANASI,
 } from './support/dialogKit';
 import { TestBot, TestConversation } from './support/TestBot';
 
@@ -28,8 +47,15 @@ function enMonth(billMonth: string): string {
 
 /** Details that must never be shown to a user who has not verified the account. */
 function privateDetails(facts: DemoFacts): string[] {
-    return [facts.name, ...facts.name.split(' ').filter((part) => part.length > 3), facts.mobile ?? '', facts.meterNumber,
-        rupees(facts.latestBill.amountPaise), facts.address, facts.address.split(',')[0]].filter(Boolean);
+    return [
+        facts.name,
+        ...facts.name.split(' ').filter((part) => part.length > 3),
+        facts.mobile ?? '',
+        facts.meterNumber,
+        rupees(facts.latestBill.amountPaise),
+        facts.address,
+        facts.address.split(',')[0],
+    ].filter(Boolean);
 }
 
 function assertNothingPrivate(texts: string[], facts: DemoFacts): void {
@@ -42,8 +68,12 @@ function assertNothingPrivate(texts: string[], facts: DemoFacts): void {
 
 describe('dialog flows', () => {
     let bot: TestBot;
-    beforeEach(async () => { bot = await TestBot.create(); });
-    afterEach(async () => { await bot.close(); });
+    beforeEach(async () => {
+        bot = await TestBot.create();
+    });
+    afterEach(async () => {
+        await bot.close();
+    });
 
     describe('complaint', () => {
         it('a hazard ("taar toot kar sadak par gira hai") gets the safety warning before anything else', async () => {
@@ -107,8 +137,14 @@ describe('dialog flows', () => {
             const user = await englishUser(bot);
             const categories = await user.sayFull('1');
             assert.match(categories[0].text!, /What is the problem\?/);
-            assert.deepEqual(buttonsOf(categories), ['No electricity', 'Voltage problem', 'Transformer fault',
-                'Wire or pole danger', 'Meter problem', 'Billing problem']);
+            assert.deepEqual(buttonsOf(categories), [
+                'No electricity',
+                'Voltage problem',
+                'Transformer fault',
+                'Wire or pole danger',
+                'Meter problem',
+                'Billing problem',
+            ]);
             assert.match(joined(await user.say('2')), /10-digit account number/);
             assert.match(joined(await user.say(LUCKNOW.account)), /describe the problem in a few words/);
             const confirm = await user.say('fans slow down every evening');
@@ -279,7 +315,7 @@ describe('dialog flows', () => {
             assert.match(detail, /Status: assigned to the junior engineer/);
         });
 
-        it('the status of a complaint someone else registered can be read by ticket, in the reader\'s language', async () => {
+        it("the status of a complaint someone else registered can be read by ticket, in the reader's language", async () => {
             const ticket = await registerOne(await englishUser(bot));
             const other = bot.conversation();
             const detail = joined(await other.say(`meri shikayat ${ticket} ka status`));
@@ -316,7 +352,7 @@ describe('dialog flows', () => {
             assert.match(list, /Your latest 2 complaints/);
             assert.ok(list.includes(`${first}: No electricity, assigned to the junior engineer`), list);
             assert.ok(list.includes(`${second}: Transformer fault, assigned to the junior engineer`), list);
-            assert.ok(othersTicket && !list.includes(othersTicket), 'another user\'s complaint is not listed');
+            assert.ok(othersTicket && !list.includes(othersTicket), "another user's complaint is not listed");
             assert.ok(list.indexOf(second!) < list.indexOf(first), 'newest first');
         });
 
@@ -388,7 +424,7 @@ describe('dialog flows', () => {
             assert.ok(all.includes(rupees(LUCKNOW.latestBill.amountPaise)), 'shown after verification');
         });
 
-        it('PRIVACY: a new conversation with a different user id is not verified by someone else\'s code', async () => {
+        it("PRIVACY: a new conversation with a different user id is not verified by someone else's code", async () => {
             const owner = await englishUser(bot, { phoneNumber: LUCKNOW.mobile! });
             await sayAll(owner, ['my bill', LUCKNOW.account]);
             const stranger = await englishUser(bot);
@@ -545,8 +581,10 @@ describe('dialog flows', () => {
             assert.match(recorded, /\*+3210/);
             const rows = await bot.dataSource.getRepository(CallbackRequest).find();
             assert.equal(rows.length, 1);
-            assert.deepEqual([rows[0].reference, rows[0].accountNumber, rows[0].contactMobile, rows[0].status],
-                [reference, LUCKNOW.account, '9876543210', 'open']);
+            assert.deepEqual(
+                [rows[0].reference, rows[0].accountNumber, rows[0].contactMobile, rows[0].status],
+                [reference, LUCKNOW.account, '9876543210', 'open']
+            );
         });
 
         async function handoffWithoutAccount(phone: string): Promise<TestConversation> {
@@ -643,7 +681,9 @@ describe('dialog flows', () => {
 
     describe('unsubscribe', () => {
         async function optOutOf(user: TestConversation): Promise<boolean> {
-            const identity = await bot.dataSource.getRepository(ChannelIdentity).findOneByOrFail({ channel: 'test', channelUserId: user.adapter.template.from!.id });
+            const identity = await bot.dataSource
+                .getRepository(ChannelIdentity)
+                .findOneByOrFail({ channel: 'test', channelUserId: user.adapter.template.from!.id });
             return identity.updatesOptOut;
         }
 

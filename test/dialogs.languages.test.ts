@@ -2,8 +2,18 @@ import { strict as assert } from 'assert';
 import { ChannelIdentity } from '../src/data/entities/ChannelIdentity';
 import { ComplaintEvent } from '../src/data/entities/ComplaintEvent';
 import {
-    assertAllEnglish, assertAllHindi, assertNoFailure, complaints, englishUser, joined, laterConversation, LUCKNOW, sayAll,
-    TICKET_FORMAT, ticketIn, transcriptText,
+    assertAllEnglish,
+    assertAllHindi,
+    assertNoFailure,
+    complaints,
+    englishUser,
+    joined,
+    laterConversation,
+    LUCKNOW,
+    sayAll,
+    TICKET_FORMAT,
+    ticketIn,
+    transcriptText,
 } from './support/dialogKit';
 import { TestBot, TestConversation } from './support/TestBot';
 
@@ -13,15 +23,24 @@ import { TestBot, TestConversation } from './support/TestBot';
  */
 describe('dialogs in English, Devanagari Hindi and romanised Hindi', () => {
     let bot: TestBot;
-    beforeEach(async () => { bot = await TestBot.create(); });
-    afterEach(async () => { await bot.close(); });
+    beforeEach(async () => {
+        bot = await TestBot.create();
+    });
+    afterEach(async () => {
+        await bot.close();
+    });
 
     async function identityOf(user: TestConversation): Promise<ChannelIdentity> {
         return bot.dataSource.getRepository(ChannelIdentity).findOneByOrFail({ channel: 'test', channelUserId: user.adapter.template.from!.id });
     }
 
     /** Confirms, checks the saved reply and the single complaint row; returns the row. */
-    async function confirmAndCheckSaved(user: TestConversation, yes: string, savedFragment: RegExp, expected: { category: string; description: string; account?: string | null }) {
+    async function confirmAndCheckSaved(
+        user: TestConversation,
+        yes: string,
+        savedFragment: RegExp,
+        expected: { category: string; description: string; account?: string | null }
+    ) {
         const saved = await user.say(yes);
         assert.match(joined(saved), savedFragment);
         const ticket = ticketIn(joined(saved));
@@ -36,7 +55,10 @@ describe('dialogs in English, Devanagari Hindi and romanised Hindi', () => {
         assert.equal(row.description, expected.description);
         assert.equal(row.status, 'assigned', 'the JE of the subdivision owns it at once');
         const history = await bot.dataSource.getRepository(ComplaintEvent).findBy({ complaintId: row.id });
-        assert.deepEqual(history.map((h) => h.status), ['registered', 'assigned']);
+        assert.deepEqual(
+            history.map((h) => h.status),
+            ['registered', 'assigned']
+        );
         assertNoFailure(bot, transcriptText(user));
         return row;
     }
@@ -222,7 +244,11 @@ describe('dialogs in English, Devanagari Hindi and romanised Hindi', () => {
             assert.match(joined(reply), /Please type your 10-digit account number/);
             assertAllEnglish(reply);
             const identities = await bot.dataSource.getRepository(ChannelIdentity).findBy({ channelUserId: 'returning-en' });
-            assert.deepEqual(identities.map((i) => i.preferredLanguage), ['en'], 'one identity, language en');
+            assert.deepEqual(
+                identities.map((i) => i.preferredLanguage),
+                ['en'],
+                'one identity, language en'
+            );
         });
 
         it('a new conversation object of the same user id (harness default) continues in Hindi', async () => {

@@ -9,19 +9,25 @@ import { TestBot } from './support/TestBot';
 /** Cases a code review reproduced against an earlier version; each must keep working. */
 describe('dialog regressions', () => {
     let bot: TestBot;
-    beforeEach(async () => { bot = await TestBot.create(); });
-    afterEach(async () => { await bot.close(); });
+    beforeEach(async () => {
+        bot = await TestBot.create();
+    });
+    afterEach(async () => {
+        await bot.close();
+    });
 
     it('a phone number written into the activity by the client verifies nothing', async () => {
         const user = bot.conversation();
         await user.say('English');
         await user.say('my bill');
-        const asked = joined(await user.say({ text: LUCKNOW.account, from: { id: user.adapter.template.from!.id, name: 'x', properties: { phoneNumber: LUCKNOW.mobile } } }));
+        const asked = joined(
+            await user.say({ text: LUCKNOW.account, from: { id: user.adapter.template.from!.id, name: 'x', properties: { phoneNumber: LUCKNOW.mobile } } })
+        );
         assert.match(asked, /6-digit code by SMS/);
         assert.doesNotMatch(asked, /Bill for/);
     });
 
-    it('the menu\'s language button switches and the next menu answer still works', async () => {
+    it("the menu's language button switches and the next menu answer still works", async () => {
         const user = await englishUser(bot);
         assert.match(joined(await user.say('8')), /हिंदी में बात/);
         assert.match(joined(await user.say('3')), /खाता नंबर/, 'option 3 (bill) asks for the account');
@@ -102,7 +108,10 @@ describe('dialog regressions', () => {
         const late = joined(await first.say('yes'));
         assert.match(late, /cannot be lower than the last reading \(\d+ kWh\)/);
         const readings = await bot.dataSource.getRepository(MeterReading).find();
-        assert.deepEqual(readings.map((r) => r.reading), [LUCKNOW.lastReading + 500]);
+        assert.deepEqual(
+            readings.map((r) => r.reading),
+            [LUCKNOW.lastReading + 500]
+        );
     });
 
     it('the menu never gives up, and chit-chat at the menu is answered', async () => {
@@ -127,7 +136,7 @@ describe('dialog regressions', () => {
         assert.match(joined(await hindi.say('सदस्यता समाप्त')), /क्षेत्र की सूचनाएँ या बिल के याद दिलाने वाले संदेश नहीं भेजे जाएँगे/);
     });
 
-    it('remembers each user\'s latest conversation, to reach them with announcements', async () => {
+    it("remembers each user's latest conversation, to reach them with announcements", async () => {
         const user = await englishUser(bot);
         await user.say('hello');
         const identity = await bot.dataSource.getRepository(ChannelIdentity).findOneByOrFail({ channelUserId: user.adapter.template.from!.id });
@@ -154,7 +163,11 @@ describe('dialog regressions', () => {
     it('a yes/no question takes an answer followed by a sentence, and asks again when the reply is unclear', async () => {
         const user = await englishUser(bot);
         await sayAll(user, ['no power since morning in our street', LUCKNOW.account]);
-        assert.match(joined(await user.say('what?')), /reply "yes" to register this complaint, or "no" to change something/, 'unclear is asked again in other words');
+        assert.match(
+            joined(await user.say('what?')),
+            /reply "yes" to register this complaint, or "no" to change something/,
+            'unclear is asked again in other words'
+        );
         // "ji nahi" is an ordinary polite no: what to change is asked, nothing is registered.
         assert.match(joined(await user.say('ji nahi')), /What should I change\?/);
         assert.equal(await bot.dataSource.getRepository(Complaint).count(), 0);
@@ -181,4 +194,3 @@ describe('dialog regressions', () => {
         assert.equal(reading.reading, 6200);
     });
 });
-

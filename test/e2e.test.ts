@@ -42,7 +42,10 @@ describe('end to end over HTTP, as the Bot Framework Emulator does', () => {
         await emulator.listen();
         try {
             const welcome = await emulator.start();
-            assert.ok(welcome.some((r) => /भाषा चुनें/.test(r.body.text ?? '')), 'bilingual welcome');
+            assert.ok(
+                welcome.some((r) => /भाषा चुनें/.test(r.body.text ?? '')),
+                'bilingual welcome'
+            );
             const buttons = welcome.flatMap((r) => r.body.suggestedActions?.actions ?? []).map((a) => a.title);
             assert.deepEqual(buttons, ['हिंदी', 'English'], 'language buttons as suggested actions on the emulator channel');
 
@@ -62,7 +65,10 @@ describe('end to end over HTTP, as the Bot Framework Emulator does', () => {
             assert.match(status, new RegExp(`शिकायत ${ticket}`));
             assert.match(status, /स्थिति: अवर अभियंता \(JE\) को सौंपी गई/);
             assert.ok(emulator.records.every((r) => r.conversationId === emulator.conversationId));
-            assert.ok(emulator.records.every((r) => r.body.type === 'message' && r.body.text), 'every reply is a non-empty message');
+            assert.ok(
+                emulator.records.every((r) => r.body.type === 'message' && r.body.text),
+                'every reply is a non-empty message'
+            );
         } finally {
             await emulator.close();
         }
@@ -93,7 +99,10 @@ describe('end to end over HTTP, as the Bot Framework Emulator does', () => {
             const before = emulator.records.length;
             await bot.app.lifecycle.resolve(complaint.id, complaint.assignedOfficialId!, 'fuse replaced');
             const proactive = emulator.records.slice(before);
-            assert.ok(proactive.some((r) => /Is the problem really solved\?/.test(r.body.text ?? '')), JSON.stringify(proactive.map((r) => r.body.text)));
+            assert.ok(
+                proactive.some((r) => /Is the problem really solved\?/.test(r.body.text ?? '')),
+                JSON.stringify(proactive.map((r) => r.body.text))
+            );
             assert.match((await emulator.say('no')).join('\n'), /reopened/);
             assert.equal((await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id })).status, 'reopened');
         } finally {
@@ -101,4 +110,3 @@ describe('end to end over HTTP, as the Bot Framework Emulator does', () => {
         }
     });
 });
-

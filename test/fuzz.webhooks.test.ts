@@ -48,7 +48,8 @@ function runs(n: number): { seed: number; numRuns: number } {
 /** The raw bytes of every payload fixture of a platform, as the platform put them on the wire. */
 function fixtureBodies(route: Route): Array<{ name: string; raw: Buffer }> {
     const folder = { whatsapp: 'whatsapp', facebook: 'messenger', twitter: 'twitter' }[route];
-    return fs.readdirSync(path.join(FIXTURES, folder))
+    return fs
+        .readdirSync(path.join(FIXTURES, folder))
         .filter((name) => name.endsWith('.json') && name !== 'signature_vectors.json')
         .sort()
         .map((name) => ({ name: `${folder}/${name}`, raw: fs.readFileSync(path.join(FIXTURES, folder, name)) }));
@@ -124,36 +125,51 @@ const wronglyTyped: fc.Arbitrary<Json> = fc.oneof(
     fc.constant<Json>([]),
     fc.constant<Json>({}),
     fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }) as fc.Arbitrary<Json>,
-    fc.dictionary(fc.oneof(fc.string({ maxLength: 5 }), fc.constantFrom('toString', 'valueOf', 'id', 'mid', 'type', 'length')), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }) as fc.Arbitrary<Json>,
-    fc.constantFrom(...HOSTILE_OBJECTS),
+    fc.dictionary(fc.oneof(fc.string({ maxLength: 5 }), fc.constantFrom('toString', 'valueOf', 'id', 'mid', 'type', 'length')), fc.jsonValue({ maxDepth: 2 }), {
+        maxKeys: 3,
+    }) as fc.Arbitrary<Json>,
+    fc.constantFrom(...HOSTILE_OBJECTS)
 );
 
 /** A wrongly typed value, or now and then the field removed. */
 const replacement: fc.Arbitrary<Json | typeof DELETE> = fc.oneof(
     { weight: 5, arbitrary: wronglyTyped as fc.Arbitrary<Json | typeof DELETE> },
-    { weight: 1, arbitrary: fc.constant<Json | typeof DELETE>(DELETE) },
+    { weight: 1, arbitrary: fc.constant<Json | typeof DELETE>(DELETE) }
 );
 
 /** Any JSON value except a plain object. */
-const notAnObject: fc.Arbitrary<Json> = (fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>)
-    .filter((v) => v === null || typeof v !== 'object' || Array.isArray(v));
+const notAnObject: fc.Arbitrary<Json> = (fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>).filter(
+    (v) => v === null || typeof v !== 'object' || Array.isArray(v)
+);
 
 /** A value in place of an array (null is one: the property is there, with the wrong type). */
 const notAnArray: fc.Arbitrary<Json> = (fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>).filter((v) => !Array.isArray(v));
 
 /** Bytes that are not JSON at all. */
-const notJsonBytes: fc.Arbitrary<Buffer> = fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)).filter((raw) => {
-    try {
-        JSON.parse(raw.toString('utf8'));
-        return false;
-    } catch {
-        return true;
-    }
-});
+const notJsonBytes: fc.Arbitrary<Buffer> = fc
+    .uint8Array({ maxLength: 2048 })
+    .map((bytes) => Buffer.from(bytes))
+    .filter((raw) => {
+        try {
+            JSON.parse(raw.toString('utf8'));
+            return false;
+        } catch {
+            return true;
+        }
+    });
 
 const TRACKED: Array<EntityTarget<ObjectLiteral>> = [
-    InboundMessage, Complaint, OutboundMessage, BotStateRecord, ChannelIdentity, CallbackRequest, ComplaintEvent,
-    VerificationCode, MeterReading, AccountLink, QueuedMessage,
+    InboundMessage,
+    Complaint,
+    OutboundMessage,
+    BotStateRecord,
+    ChannelIdentity,
+    CallbackRequest,
+    ComplaintEvent,
+    VerificationCode,
+    MeterReading,
+    AccountLink,
+    QueuedMessage,
 ];
 
 interface Answer {
@@ -203,7 +219,9 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
     /** Rows of every table a request could write, and calls to the platform APIs (the "state" of the bot). */
     async function snapshot(): Promise<Record<string, number>> {
         const tables = TRACKED.map((entity) => bot.dataSource.getMetadata(entity).tableName);
-        const [row] = await bot.dataSource.query(`SELECT ${tables.map((t) => `(SELECT COUNT(*) FROM "${t}") AS "${t}"`).join(', ')}`) as Array<Record<string, number | string>>;
+        const [row] = (await bot.dataSource.query(`SELECT ${tables.map((t) => `(SELECT COUNT(*) FROM "${t}") AS "${t}"`).join(', ')}`)) as Array<
+            Record<string, number | string>
+        >;
         const counts: Record<string, number> = {};
         for (const table of tables) counts[table] = Number(row[table]);
         counts['platform API calls'] = api.requests.length;
@@ -218,7 +236,9 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
         const body = await response.text();
         await idle();
         const after = await snapshot();
-        const changed = Object.keys(before).filter((k) => before[k] !== after[k]).map((k) => `${k}: ${before[k]} → ${after[k]}`);
+        const changed = Object.keys(before)
+            .filter((k) => before[k] !== after[k])
+            .map((k) => `${k}: ${before[k]} → ${after[k]}`);
         const healthy = (await fetch(`${url}/healthz`)).status === 200;
         return { status: response.status, body, changed, healthy };
     }
@@ -254,41 +274,54 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
             const body = fc.oneof(
                 route.chain((r) => fixtureOf(r).map((i) => BODIES[r][i].raw)),
                 fc.uint8Array({ maxLength: 1024 }).map((b) => Buffer.from(b)),
-                fc.jsonValue({ maxDepth: 3 }).map((v) => Buffer.from(JSON.stringify(v) ?? '')),
+                fc.jsonValue({ maxDepth: 3 }).map((v) => Buffer.from(JSON.stringify(v) ?? ''))
             );
             const signature = fc.oneof(
                 fc.constant<'none'>('none'),
                 fc.constant<'wrong secret'>('wrong secret'),
                 fc.constant<'another body'>('another body'),
                 fc.constant<'other channel'>('other channel'),
-                fc.string({ maxLength: 80 }),
+                fc.string({ maxLength: 80 })
             );
-            await fc.assert(fc.asyncProperty(route, body, signature, async (r, raw, how) => {
-                let headers: Record<string, string>;
-                if (how === 'none') headers = { 'content-type': 'application/json' };
-                else if (how === 'wrong secret') headers = signed(r, raw, `${SECRETS[r]}x`);
-                else if (how === 'another body') headers = signed(r, Buffer.concat([raw, Buffer.from(' ')]));
-                else if (how === 'other channel') headers = signed(r === 'twitter' ? 'whatsapp' : 'twitter', raw, SECRETS[r]);
-                else headers = { 'content-type': 'application/json', 'x-hub-signature-256': how, 'x-twitter-webhooks-signature': how };
-                assertRejected(await webhook(r, raw, headers), 401, `${r} with signature "${how}"`);
-            }), runs(100));
+            await fc.assert(
+                fc.asyncProperty(route, body, signature, async (r, raw, how) => {
+                    let headers: Record<string, string>;
+                    if (how === 'none') headers = { 'content-type': 'application/json' };
+                    else if (how === 'wrong secret') headers = signed(r, raw, `${SECRETS[r]}x`);
+                    else if (how === 'another body') headers = signed(r, Buffer.concat([raw, Buffer.from(' ')]));
+                    else if (how === 'other channel') headers = signed(r === 'twitter' ? 'whatsapp' : 'twitter', raw, SECRETS[r]);
+                    else headers = { 'content-type': 'application/json', 'x-hub-signature-256': how, 'x-twitter-webhooks-signature': how };
+                    assertRejected(await webhook(r, raw, headers), 401, `${r} with signature "${how}"`);
+                }),
+                runs(100)
+            );
         });
 
         it('answer 400 to a correctly signed body that is not JSON (random bytes, truncated real payloads) and change nothing', async () => {
-            const truncated = route.chain((r) => fixtureOf(r).chain((i) => {
-                const raw = Buffer.from(BODIES[r][i].raw.toString('utf8').trimEnd());
-                return fc.integer({ min: 0, max: raw.length - 1 }).map((cut) => ({ r, raw: raw.subarray(0, cut), what: `${BODIES[r][i].name} cut at ${cut}` }));
-            }));
+            const truncated = route.chain((r) =>
+                fixtureOf(r).chain((i) => {
+                    const raw = Buffer.from(BODIES[r][i].raw.toString('utf8').trimEnd());
+                    return fc
+                        .integer({ min: 0, max: raw.length - 1 })
+                        .map((cut) => ({ r, raw: raw.subarray(0, cut), what: `${BODIES[r][i].name} cut at ${cut}` }));
+                })
+            );
             const bytes = fc.tuple(route, notJsonBytes).map(([r, raw]) => ({ r, raw, what: `${raw.length} random bytes` }));
-            await fc.assert(fc.asyncProperty(fc.oneof(truncated, bytes), async ({ r, raw, what }) => {
-                assertRejected(await webhook(r, raw), 400, `${r}: ${what}`);
-            }), runs(100));
+            await fc.assert(
+                fc.asyncProperty(fc.oneof(truncated, bytes), async ({ r, raw, what }) => {
+                    assertRejected(await webhook(r, raw), 400, `${r}: ${what}`);
+                }),
+                runs(100)
+            );
         });
 
         it('answer 400 to correctly signed JSON that is not an object and change nothing', async () => {
-            await fc.assert(fc.asyncProperty(route, notAnObject, async (r, value) => {
-                assertRejected(await webhook(r, Buffer.from(JSON.stringify(value))), 400, `${r}: ${JSON.stringify(value).slice(0, 100)}`);
-            }), runs(60));
+            await fc.assert(
+                fc.asyncProperty(route, notAnObject, async (r, value) => {
+                    assertRejected(await webhook(r, Buffer.from(JSON.stringify(value))), 400, `${r}: ${JSON.stringify(value).slice(0, 100)}`);
+                }),
+                runs(60)
+            );
         });
 
         it('answer 400 to the right product with entry, changes or direct_message_events of the wrong type, and change nothing', async () => {
@@ -297,93 +330,142 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
                 notAnArray.map((entry) => ({ r: 'whatsapp' as Route, body: { object: 'whatsapp_business_account', entry } })),
                 notAnArray.map((entry) => ({ r: 'facebook' as Route, body: { object: 'page', entry } })),
                 // A WhatsApp entry must carry a changes array; a Messenger entry must be an object.
-                fc.oneof(notAnObject, notAnArray.map((changes) => ({ id: 'WABA', changes }) as Json))
+                fc
+                    .oneof(
+                        notAnObject,
+                        notAnArray.map((changes) => ({ id: 'WABA', changes }) as Json)
+                    )
                     .map((e) => ({ r: 'whatsapp' as Route, body: { object: 'whatsapp_business_account', entry: [e] } })),
                 notAnObject.map((e) => ({ r: 'facebook' as Route, body: { object: 'page', entry: [e] } })),
                 notAnArray.map((events) => ({ r: 'twitter' as Route, body: { for_user_id: BOT_X_ID, direct_message_events: events } })),
-                notAnArray.map((events) => ({ r: 'twitter' as Route, body: { data: { event_type: 'dm.received', payload: { direct_message_events: events } } } })),
-                notAnObject.map((payload) => ({ r: 'twitter' as Route, body: { data: { event_type: 'dm.received', payload } } })),
+                notAnArray.map((events) => ({
+                    r: 'twitter' as Route,
+                    body: { data: { event_type: 'dm.received', payload: { direct_message_events: events } } },
+                })),
+                notAnObject.map((payload) => ({ r: 'twitter' as Route, body: { data: { event_type: 'dm.received', payload } } }))
             );
-            await fc.assert(fc.asyncProperty(wrongEntry, extra, async ({ r, body }, more) => {
-                const raw = metaWireJson({ ...more, ...body });
-                assertRejected(await webhook(r, raw), 400, `${r}: ${raw.toString().slice(0, 200)}`);
-            }), runs(100));
+            await fc.assert(
+                fc.asyncProperty(wrongEntry, extra, async ({ r, body }, more) => {
+                    const raw = metaWireJson({ ...more, ...body });
+                    assertRejected(await webhook(r, raw), 400, `${r}: ${raw.toString().slice(0, 200)}`);
+                }),
+                runs(100)
+            );
         });
 
         it('acknowledge another product or an unknown event type with 200 and process nothing', async () => {
             const other = fc.oneof(
                 fc.constantFrom('instagram', 'page', 'user', 'permissions', '', 'WHATSAPP_BUSINESS_ACCOUNT'),
                 fc.string({ maxLength: 12 }),
-                fc.constantFrom(null, 1, true, []),
+                fc.constantFrom(null, 1, true, [])
             );
-            const rest = fc.dictionary(fc.constantFrom('entry', 'id', 'time', 'changes', 'messaging'), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 3 }) as fc.Arbitrary<Record<string, Json>>;
+            const rest = fc.dictionary(fc.constantFrom('entry', 'id', 'time', 'changes', 'messaging'), fc.jsonValue({ maxDepth: 3 }), {
+                maxKeys: 3,
+            }) as fc.Arbitrary<Record<string, Json>>;
             const bodies = fc.oneof(
-                fc.tuple(other.filter((o) => o !== 'whatsapp_business_account'), rest).map(([object, more]) => ({ r: 'whatsapp' as Route, body: { ...more, object } as Json })),
-                fc.tuple(other.filter((o) => o !== 'page'), rest).map(([object, more]) => ({ r: 'facebook' as Route, body: { ...more, object } as Json })),
+                fc
+                    .tuple(
+                        other.filter((o) => o !== 'whatsapp_business_account'),
+                        rest
+                    )
+                    .map(([object, more]) => ({ r: 'whatsapp' as Route, body: { ...more, object } as Json })),
+                fc
+                    .tuple(
+                        other.filter((o) => o !== 'page'),
+                        rest
+                    )
+                    .map(([object, more]) => ({ r: 'facebook' as Route, body: { ...more, object } as Json })),
                 // X: other Activity API event types, other Account Activity arrays, and bodies of neither API.
-                fc.tuple(fc.string({ maxLength: 12 }).filter((t) => t !== 'dm.received'), fc.jsonValue({ maxDepth: 3 }))
+                fc
+                    .tuple(
+                        fc.string({ maxLength: 12 }).filter((t) => t !== 'dm.received'),
+                        fc.jsonValue({ maxDepth: 3 })
+                    )
                     .map(([eventType, payload]) => ({ r: 'twitter' as Route, body: { data: { event_type: eventType, payload } } as Json })),
-                fc.constantFrom('tweet_create_events', 'favorite_events', 'direct_message_indicate_typing_events', 'follow_events')
+                fc
+                    .constantFrom('tweet_create_events', 'favorite_events', 'direct_message_indicate_typing_events', 'follow_events')
                     .map((key) => ({ r: 'twitter' as Route, body: { for_user_id: BOT_X_ID, [key]: [{ id: '1' }] } as Json })),
                 (fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 }) as fc.Arbitrary<Record<string, Json>>)
-                    .filter((o) => !('for_user_id' in o) && !('data' in o)).map((body) => ({ r: 'twitter' as Route, body: body as Json })),
+                    .filter((o) => !('for_user_id' in o) && !('data' in o))
+                    .map((body) => ({ r: 'twitter' as Route, body: body as Json })),
                 // A real payload of one platform delivered to another's URL.
-                fc.tuple(route, route).filter(([from, to]) => from !== to).chain(([from, to]) => fixtureOf(from).map((i) => ({ r: to, body: realPayload(from, i) }))),
+                fc
+                    .tuple(route, route)
+                    .filter(([from, to]) => from !== to)
+                    .chain(([from, to]) => fixtureOf(from).map((i) => ({ r: to, body: realPayload(from, i) })))
             );
-            await fc.assert(fc.asyncProperty(bodies, async ({ r, body }) => {
-                const raw = metaWireJson(body);
-                const answer = await webhook(r, raw);
-                assert.equal(answer.status, 200, `${r}: ${raw.toString().slice(0, 200)} → ${answer.status} ${answer.body}`);
-                assert.deepEqual(answer.changed, [], `${r}: nothing processed`);
-                assert.ok(answer.healthy);
-            }), runs(100));
+            await fc.assert(
+                fc.asyncProperty(bodies, async ({ r, body }) => {
+                    const raw = metaWireJson(body);
+                    const answer = await webhook(r, raw);
+                    assert.equal(answer.status, 200, `${r}: ${raw.toString().slice(0, 200)} → ${answer.status} ${answer.body}`);
+                    assert.deepEqual(answer.changed, [], `${r}: nothing processed`);
+                    assert.ok(answer.healthy);
+                }),
+                runs(100)
+            );
         });
 
         it('never answer 5xx to a real payload with one field replaced by a wrongly typed value or removed', async () => {
-            const mutated = route.chain((r) => fixtureOf(r).chain((i) => {
-                const base = realPayload(r, i);
-                return fc.tuple(fc.constantFrom(...pathsOf(base)), replacement)
-                    .map(([at, value]) => ({ r, name: BODIES[r][i].name, at, value, base }));
-            }));
-            await fc.assert(fc.asyncProperty(mutated, async ({ r, name, at, value, base }) => {
-                const body = replaceAt(withFreshIds(base), at, value);
-                const what = `${r}: ${name} with ${at.join('.')} = ${value === DELETE ? '(deleted)' : JSON.stringify(value).slice(0, 80)}`;
-                const answer = await webhook(r, metaWireJson(body));
-                assert.ok(answer.status === 200 || answer.status === 400, `${what} → ${answer.status} ${answer.body.slice(0, 200)}`);
-                if (answer.status === 400) assert.deepEqual(answer.changed, [], `${what}: answered 400 but changed state`);
-                assert.ok(answer.healthy, `${what}: /healthz stopped answering 200`);
-            }), runs(150));
+            const mutated = route.chain((r) =>
+                fixtureOf(r).chain((i) => {
+                    const base = realPayload(r, i);
+                    return fc.tuple(fc.constantFrom(...pathsOf(base)), replacement).map(([at, value]) => ({ r, name: BODIES[r][i].name, at, value, base }));
+                })
+            );
+            await fc.assert(
+                fc.asyncProperty(mutated, async ({ r, name, at, value, base }) => {
+                    const body = replaceAt(withFreshIds(base), at, value);
+                    const what = `${r}: ${name} with ${at.join('.')} = ${value === DELETE ? '(deleted)' : JSON.stringify(value).slice(0, 80)}`;
+                    const answer = await webhook(r, metaWireJson(body));
+                    assert.ok(answer.status === 200 || answer.status === 400, `${what} → ${answer.status} ${answer.body.slice(0, 200)}`);
+                    if (answer.status === 400) assert.deepEqual(answer.changed, [], `${what}: answered 400 but changed state`);
+                    assert.ok(answer.healthy, `${what}: /healthz stopped answering 200`);
+                }),
+                runs(150)
+            );
         });
 
         it('answer 400, 413 or 200 with nothing processed to deeply nested JSON, alone or inside a real payload', async () => {
             const depth = fc.oneof(fc.constantFrom(10_000, 100_000), fc.integer({ min: 100, max: 120_000 }));
             const nested = fc.record({ depth, kind: fc.constantFrom<'array' | 'object' | 'mixed'>('array', 'object', 'mixed'), closed: fc.boolean() });
-            const placement = route.chain((r) => fc.oneof(
-                fc.constant({ r, base: null as Json, at: [] as PathStep[] }),
-                fixtureOf(r).chain((i) => {
-                    const base = realPayload(r, i);
-                    return fc.constantFrom(...pathsOf(base)).map((at) => ({ r, base, at }));
+            const placement = route.chain((r) =>
+                fc.oneof(
+                    fc.constant({ r, base: null as Json, at: [] as PathStep[] }),
+                    fixtureOf(r).chain((i) => {
+                        const base = realPayload(r, i);
+                        return fc.constantFrom(...pathsOf(base)).map((at) => ({ r, base, at }));
+                    })
+                )
+            );
+            await fc.assert(
+                fc.asyncProperty(placement, nested, async ({ r, base, at }, { depth: levels, kind, closed }) => {
+                    const deep = nestedJson(levels, kind, closed);
+                    const marker = '__fuzz_deep_value__';
+                    const raw =
+                        at.length === 0
+                            ? Buffer.from(deep)
+                            : Buffer.from(JSON.stringify(replaceAt(withFreshIds(base), at, marker)).replace(`"${marker}"`, () => deep));
+                    const what = `${r}: ${levels} levels of ${kind}${closed ? '' : ' (unclosed)'} at ${at.join('.') || 'the root'}`;
+                    const answer = await webhook(r, raw);
+                    assert.ok([200, 400, 413].includes(answer.status), `${what} → ${answer.status} ${answer.body.slice(0, 200)}`);
+                    assert.deepEqual(answer.changed, [], `${what}: answered ${answer.status} but processed it`);
+                    assert.ok(answer.healthy, `${what}: /healthz stopped answering 200`);
                 }),
-            ));
-            await fc.assert(fc.asyncProperty(placement, nested, async ({ r, base, at }, { depth: levels, kind, closed }) => {
-                const deep = nestedJson(levels, kind, closed);
-                const marker = '__fuzz_deep_value__';
-                const raw = at.length === 0 ? Buffer.from(deep) : Buffer.from(JSON.stringify(replaceAt(withFreshIds(base), at, marker)).replace(`"${marker}"`, () => deep));
-                const what = `${r}: ${levels} levels of ${kind}${closed ? '' : ' (unclosed)'} at ${at.join('.') || 'the root'}`;
-                const answer = await webhook(r, raw);
-                assert.ok([200, 400, 413].includes(answer.status), `${what} → ${answer.status} ${answer.body.slice(0, 200)}`);
-                assert.deepEqual(answer.changed, [], `${what}: answered ${answer.status} but processed it`);
-                assert.ok(answer.healthy, `${what}: /healthz stopped answering 200`);
-            }), runs(50));
+                runs(50)
+            );
         });
 
         it('answer 413 to a body over 4 MB, signed or not, and take one of exactly 4 MB', async () => {
-            await fc.assert(fc.asyncProperty(route, fc.integer({ min: WEBHOOK_LIMIT + 1, max: WEBHOOK_LIMIT + 2 * MB }), fc.boolean(), async (r, size, sign) => {
-                // A real payload padded with whitespace: valid JSON that would be processed if it were read.
-                const real = metaWireJson(withFreshIds(realPayload(r, 0)));
-                const raw = Buffer.concat([real, Buffer.alloc(size - real.length, ' ')]);
-                assertRejected(await webhook(r, raw, sign ? signed(r, raw) : { 'content-type': 'application/json' }), 413, `${r}: ${size} bytes`);
-            }), runs(8));
+            await fc.assert(
+                fc.asyncProperty(route, fc.integer({ min: WEBHOOK_LIMIT + 1, max: WEBHOOK_LIMIT + 2 * MB }), fc.boolean(), async (r, size, sign) => {
+                    // A real payload padded with whitespace: valid JSON that would be processed if it were read.
+                    const real = metaWireJson(withFreshIds(realPayload(r, 0)));
+                    const raw = Buffer.concat([real, Buffer.alloc(size - real.length, ' ')]);
+                    assertRejected(await webhook(r, raw, sign ? signed(r, raw) : { 'content-type': 'application/json' }), 413, `${r}: ${size} bytes`);
+                }),
+                runs(8)
+            );
             const exact = Buffer.concat([Buffer.from('{"object":"instagram"}'), Buffer.alloc(WEBHOOK_LIMIT - 22, ' ')]);
             assert.equal(exact.length, WEBHOOK_LIMIT);
             assert.equal((await webhook('whatsapp', exact)).status, 200, 'exactly the limit is read');
@@ -392,10 +474,14 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
         it('answer 413 to a chunked body over 4 MB that declares no length', async () => {
             const before = await snapshot();
             const status = await new Promise<number>((resolve, reject) => {
-                const request = http.request(`${url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (response) => {
-                    response.resume();
-                    resolve(response.statusCode ?? 0);
-                });
+                const request = http.request(
+                    `${url}/webhooks/whatsapp`,
+                    { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+                    (response) => {
+                        response.resume();
+                        resolve(response.statusCode ?? 0);
+                    }
+                );
                 // The server may answer and close before every chunk is written.
                 request.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
                 const chunk = Buffer.alloc(256 * 1024, ' ');
@@ -431,69 +517,122 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
         }
 
         it('answers 400 to a body that is not JSON and changes nothing', async () => {
-            const truncated = fc.integer({ min: 0, max: 10_000 }).chain((n) => {
-                const raw = JSON.stringify(emulatorActivity(n));
-                return fc.integer({ min: 0, max: raw.length - 1 }).map((cut) => raw.slice(0, cut));
-            }).map((text) => Buffer.from(text));
-            await fc.assert(fc.asyncProperty(fc.oneof(truncated, notJsonBytes), async (raw) => {
-                assertRejected(await activity(raw), 400, `${raw.length} bytes: ${raw.toString('utf8').slice(0, 80)}`);
-            }), runs(80));
+            const truncated = fc
+                .integer({ min: 0, max: 10_000 })
+                .chain((n) => {
+                    const raw = JSON.stringify(emulatorActivity(n));
+                    return fc.integer({ min: 0, max: raw.length - 1 }).map((cut) => raw.slice(0, cut));
+                })
+                .map((text) => Buffer.from(text));
+            await fc.assert(
+                fc.asyncProperty(fc.oneof(truncated, notJsonBytes), async (raw) => {
+                    assertRejected(await activity(raw), 400, `${raw.length} bytes: ${raw.toString('utf8').slice(0, 80)}`);
+                }),
+                runs(80)
+            );
         });
 
         it('answers 400 to JSON that is not an object with a string "type", or is sent as another content type, and changes nothing', async () => {
-            const notAnActivity = (fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>)
-                .filter((v) => !(v !== null && typeof v === 'object' && !Array.isArray(v) && typeof v.type === 'string'));
-            const withWrongType = fc.tuple(fc.integer({ min: 0, max: 10_000 }), notAnObject.filter((t) => typeof t !== 'string'))
+            const notAnActivity = (fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>).filter(
+                (v) => !(v !== null && typeof v === 'object' && !Array.isArray(v) && typeof v.type === 'string')
+            );
+            const withWrongType = fc
+                .tuple(
+                    fc.integer({ min: 0, max: 10_000 }),
+                    notAnObject.filter((t) => typeof t !== 'string')
+                )
                 .map(([n, type]) => ({ ...(emulatorActivity(n) as Record<string, Json>), type }) as Json);
-            await fc.assert(fc.asyncProperty(fc.oneof(notAnActivity, withWrongType), async (value) => {
-                assertRejected(await activity(JSON.stringify(value)), 400, JSON.stringify(value).slice(0, 120));
-            }), runs(80));
-            await fc.assert(fc.asyncProperty(fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream', 'multipart/form-data'), fc.integer({ min: 0, max: 10_000 }), async (contentType, n) => {
-                assertRejected(await activity(JSON.stringify(emulatorActivity(n)), contentType), 400, contentType);
-            }), runs(10));
+            await fc.assert(
+                fc.asyncProperty(fc.oneof(notAnActivity, withWrongType), async (value) => {
+                    assertRejected(await activity(JSON.stringify(value)), 400, JSON.stringify(value).slice(0, 120));
+                }),
+                runs(80)
+            );
+            await fc.assert(
+                fc.asyncProperty(
+                    fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream', 'multipart/form-data'),
+                    fc.integer({ min: 0, max: 10_000 }),
+                    async (contentType, n) => {
+                        assertRejected(await activity(JSON.stringify(emulatorActivity(n)), contentType), 400, contentType);
+                    }
+                ),
+                runs(10)
+            );
         });
 
         it('answers 413 to an activity over 256 kB and changes nothing', async () => {
-            await fc.assert(fc.asyncProperty(fc.integer({ min: ACTIVITY_LIMIT + 1, max: ACTIVITY_LIMIT * 3 }), fc.integer({ min: 0, max: 10_000 }), async (size, n) => {
-                const base = JSON.stringify({ ...(emulatorActivity(n) as Record<string, Json>), text: '' });
-                const raw = base.replace('"text":""', `"text":"${'x'.repeat(size - base.length)}"`);
-                assert.equal(Buffer.byteLength(raw), size);
-                assertRejected(await activity(raw), 413, `${size} bytes`);
-            }), runs(10));
+            await fc.assert(
+                fc.asyncProperty(fc.integer({ min: ACTIVITY_LIMIT + 1, max: ACTIVITY_LIMIT * 3 }), fc.integer({ min: 0, max: 10_000 }), async (size, n) => {
+                    const base = JSON.stringify({ ...(emulatorActivity(n) as Record<string, Json>), text: '' });
+                    const raw = base.replace('"text":""', `"text":"${'x'.repeat(size - base.length)}"`);
+                    assert.equal(Buffer.byteLength(raw), size);
+                    assertRejected(await activity(raw), 413, `${size} bytes`);
+                }),
+                runs(10)
+            );
         });
 
         it('refuses with 403 any activity claiming a platform channel, and changes nothing', async () => {
-            const claim = fc.tuple(fc.constantFrom('whatsapp', 'facebook', 'twitter'), fc.integer({ min: 0, max: 10_000 }), fc.constantFrom<'message' | 'conversationUpdate'>('message', 'conversationUpdate'), fc.option(fc.constantFrom(...pathsOf(emulatorActivity(0)).filter((p) => p[0] !== 'channelId' && p[0] !== 'type')), { nil: undefined }), wronglyTyped);
-            await fc.assert(fc.asyncProperty(claim, async ([channelId, n, type, at, value]) => {
-                let body = { ...(emulatorActivity(n, type) as Record<string, Json>), channelId } as Json;
-                if (at && pathsOf(body).some((p) => p.join('.') === at.join('.'))) body = replaceAt(body, at, value);
-                assertRejected(await activity(JSON.stringify(body)), 403, `${channelId}: ${JSON.stringify(body).slice(0, 120)}`);
-            }), runs(60));
+            const claim = fc.tuple(
+                fc.constantFrom('whatsapp', 'facebook', 'twitter'),
+                fc.integer({ min: 0, max: 10_000 }),
+                fc.constantFrom<'message' | 'conversationUpdate'>('message', 'conversationUpdate'),
+                fc.option(fc.constantFrom(...pathsOf(emulatorActivity(0)).filter((p) => p[0] !== 'channelId' && p[0] !== 'type')), { nil: undefined }),
+                wronglyTyped
+            );
+            await fc.assert(
+                fc.asyncProperty(claim, async ([channelId, n, type, at, value]) => {
+                    let body = { ...(emulatorActivity(n, type) as Record<string, Json>), channelId } as Json;
+                    if (at && pathsOf(body).some((p) => p.join('.') === at.join('.'))) body = replaceAt(body, at, value);
+                    assertRejected(await activity(JSON.stringify(body)), 403, `${channelId}: ${JSON.stringify(body).slice(0, 120)}`);
+                }),
+                runs(60)
+            );
         });
 
         it('never answers 5xx to a plausible activity with one field wrongly typed or removed; a 400 changes nothing', async () => {
-            const mutated = fc.tuple(fc.integer({ min: 0, max: 1_000_000 }), fc.constantFrom<'message' | 'conversationUpdate'>('message', 'conversationUpdate')).chain(([n, type]) => {
-                const base = emulatorActivity(n, type);
-                const paths = pathsOf(base).filter((p) => p[0] !== 'type');
-                return fc.tuple(fc.constantFrom(...paths), replacement)
-                    .map(([at, value]) => ({ body: replaceAt(base, at, value), what: `${type} with ${at.join('.')} = ${value === DELETE ? '(deleted)' : JSON.stringify(value).slice(0, 80)}` }));
-            });
-            await fc.assert(fc.asyncProperty(mutated, async ({ body, what }) => {
-                const answer = await activity(JSON.stringify(body));
-                assert.ok(answer.status < 500, `${what} → ${answer.status} ${answer.body.slice(0, 300)}`);
-                if (answer.status >= 400) assertRejected(answer, 400, what);
-                assert.ok(answer.healthy, `${what}: /healthz stopped answering 200`);
-            }), runs(150));
+            const mutated = fc
+                .tuple(fc.integer({ min: 0, max: 1_000_000 }), fc.constantFrom<'message' | 'conversationUpdate'>('message', 'conversationUpdate'))
+                .chain(([n, type]) => {
+                    const base = emulatorActivity(n, type);
+                    const paths = pathsOf(base).filter((p) => p[0] !== 'type');
+                    return fc.tuple(fc.constantFrom(...paths), replacement).map(([at, value]) => ({
+                        body: replaceAt(base, at, value),
+                        what: `${type} with ${at.join('.')} = ${value === DELETE ? '(deleted)' : JSON.stringify(value).slice(0, 80)}`,
+                    }));
+                });
+            await fc.assert(
+                fc.asyncProperty(mutated, async ({ body, what }) => {
+                    const answer = await activity(JSON.stringify(body));
+                    assert.ok(answer.status < 500, `${what} → ${answer.status} ${answer.body.slice(0, 300)}`);
+                    if (answer.status >= 400) assertRejected(answer, 400, what);
+                    assert.ok(answer.healthy, `${what}: /healthz stopped answering 200`);
+                }),
+                runs(150)
+            );
         });
 
         it('answers 400 or 413 to deeply nested activities and changes nothing', async () => {
             const depth = fc.oneof(fc.constantFrom(10_000, 50_000), fc.integer({ min: 100, max: 60_000 }));
             const at = fc.constantFrom('root', 'channelData', 'value', 'text', 'conversation', 'from', 'entities', 'attachments');
-            await fc.assert(fc.asyncProperty(depth, fc.constantFrom<'array' | 'object' | 'mixed'>('array', 'object', 'mixed'), fc.boolean(), at, fc.integer({ min: 0, max: 10_000 }), async (levels, kind, closed, where, n) => {
-                const deep = nestedJson(levels, kind, closed);
-                const raw = where === 'root' ? deep : JSON.stringify({ ...(emulatorActivity(n) as Record<string, Json>), [where]: '__deep__' }).replace('"__deep__"', () => deep);
-                assertRejected(await activity(raw), [400, 413], `${levels} levels of ${kind}${closed ? '' : ' (unclosed)'} at ${where}`);
-            }), runs(40));
+            await fc.assert(
+                fc.asyncProperty(
+                    depth,
+                    fc.constantFrom<'array' | 'object' | 'mixed'>('array', 'object', 'mixed'),
+                    fc.boolean(),
+                    at,
+                    fc.integer({ min: 0, max: 10_000 }),
+                    async (levels, kind, closed, where, n) => {
+                        const deep = nestedJson(levels, kind, closed);
+                        const raw =
+                            where === 'root'
+                                ? deep
+                                : JSON.stringify({ ...(emulatorActivity(n) as Record<string, Json>), [where]: '__deep__' }).replace('"__deep__"', () => deep);
+                        assertRejected(await activity(raw), [400, 413], `${levels} levels of ${kind}${closed ? '' : ' (unclosed)'} at ${where}`);
+                    }
+                ),
+                runs(40)
+            );
         });
     });
 
@@ -511,12 +650,18 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
         });
 
         it('a WhatsApp message whose "from" is an array is taken without a 5xx (was a 5xx: waId.startsWith is not a function)', async () => {
-            const answer = await webhook('whatsapp', fixtureWith('whatsapp', 'whatsapp/image.json', ['entry', 0, 'changes', 0, 'value', 'messages', 0, 'from'], []));
+            const answer = await webhook(
+                'whatsapp',
+                fixtureWith('whatsapp', 'whatsapp/image.json', ['entry', 0, 'changes', 0, 'value', 'messages', 0, 'from'], [])
+            );
             assert.equal(answer.status, 200, answer.body);
         });
 
         it('a WhatsApp contact whose "user_id" is an object is taken without a 5xx (was a 5xx: userKey.startsWith is not a function)', async () => {
-            const answer = await webhook('whatsapp', fixtureWith('whatsapp', 'whatsapp/image.json', ['entry', 0, 'changes', 0, 'value', 'contacts', 0, 'user_id'], {}));
+            const answer = await webhook(
+                'whatsapp',
+                fixtureWith('whatsapp', 'whatsapp/image.json', ['entry', 0, 'changes', 0, 'value', 'contacts', 0, 'user_id'], {})
+            );
             assert.equal(answer.status, 200, answer.body);
         });
 
@@ -535,8 +680,9 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
 
         it('100 levels of nested arrays inside an X DM are a 400 with nothing processed (was 200, and the DM was answered)', async () => {
             const index = BODIES.twitter.findIndex((b) => b.name === 'twitter/dm_incoming.json');
-            const body = JSON.stringify(replaceAt(withFreshIds(realPayload('twitter', index)), ['direct_message_events', 0, 'message_create', 'target', 'recipient_id'], '__deep__'))
-                .replace('"__deep__"', () => nestedJson(100, 'array', true));
+            const body = JSON.stringify(
+                replaceAt(withFreshIds(realPayload('twitter', index)), ['direct_message_events', 0, 'message_create', 'target', 'recipient_id'], '__deep__')
+            ).replace('"__deep__"', () => nestedJson(100, 'array', true));
             assertRejected(await webhook('twitter', Buffer.from(body)), 400, '100 levels at recipient_id');
         });
 
@@ -552,11 +698,17 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
         });
 
         it('/api/messages answers 400 to a channelId of {"toString": 1} (was 500 from the sender key of the rate limit)', async () => {
-            assertRejected(await activity(JSON.stringify({ ...(emulatorActivityForRegression(8) as Record<string, Json>), channelId: { toString: 1 } })), 400, 'channelId {"toString":1}');
+            assertRejected(
+                await activity(JSON.stringify({ ...(emulatorActivityForRegression(8) as Record<string, Json>), channelId: { toString: 1 } })),
+                400,
+                'channelId {"toString":1}'
+            );
         });
 
         it('/api/messages answers 400 to 100 levels of nested arrays as the conversation (was 200, and a turn ran)', async () => {
-            const raw = JSON.stringify({ ...(emulatorActivityForRegression(9) as Record<string, Json>), conversation: '__deep__' }).replace('"__deep__"', () => nestedJson(100, 'array', true));
+            const raw = JSON.stringify({ ...(emulatorActivityForRegression(9) as Record<string, Json>), conversation: '__deep__' }).replace('"__deep__"', () =>
+                nestedJson(100, 'array', true)
+            );
             assertRejected(await activity(raw), 400, '100 levels as conversation');
         });
 
@@ -578,8 +730,14 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
 
         function emulatorActivityForRegression(n: number): Json {
             return {
-                type: 'message', id: `regression-${n}`, channelId: 'emulator', serviceUrl: api.url, locale: 'en-US', text: 'bijli nahi aa rahi',
-                conversation: { id: `regression-conversation-${n}` }, from: { id: `regression-user-${n}`, name: 'User', role: 'user' },
+                type: 'message',
+                id: `regression-${n}`,
+                channelId: 'emulator',
+                serviceUrl: api.url,
+                locale: 'en-US',
+                text: 'bijli nahi aa rahi',
+                conversation: { id: `regression-conversation-${n}` },
+                from: { id: `regression-user-${n}`, name: 'User', role: 'user' },
                 recipient: { id: 'bot-1', name: 'Bot', role: 'bot' },
             };
         }
@@ -589,16 +747,18 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
         // Ten digits (Devanagari too), with spaces or dashes anywhere between them and an optional +91: an account or
         // mobile number as a person would recognise it. Masked numbers keep three digits, so they never match.
         // In a JSON log line a newline or tab between the digits reads as \n or \t.
-        const UNMASKED_NUMBER = /(?:\+91(?:[\s\-\u2010-\u2015]|\\[nrt])*)?(?<![0-9\u0966-\u096F])[0-9\u0966-\u096F](?:(?:[\s\-\u2010-\u2015]|\\[nrt])*[0-9\u0966-\u096F]){9}/;
+        const UNMASKED_NUMBER =
+            /(?:\+91(?:[\s\-\u2010-\u2015]|\\[nrt])*)?(?<![0-9\u0966-\u096F])[0-9\u0966-\u096F](?:(?:[\s\-\u2010-\u2015]|\\[nrt])*[0-9\u0966-\u096F]){9}/;
 
         it('at debug level shows no account or mobile number unmasked, after complaints and callback requests on every channel', async () => {
             const captured: string[] = [];
             const writes = { out: process.stdout.write, err: process.stderr.write };
             // Also catch anything that bypasses the Logger (console.*, libraries writing to stderr) during the traffic.
-            const tap = (stream: NodeJS.WriteStream, original: typeof process.stdout.write) => ((chunk: unknown, ...rest: unknown[]) => {
-                captured.push(String(chunk));
-                return (original as (...args: unknown[]) => boolean).call(stream, chunk, ...rest);
-            }) as typeof process.stdout.write;
+            const tap = (stream: NodeJS.WriteStream, original: typeof process.stdout.write) =>
+                ((chunk: unknown, ...rest: unknown[]) => {
+                    captured.push(String(chunk));
+                    return (original as (...args: unknown[]) => boolean).call(stream, chunk, ...rest);
+                }) as typeof process.stdout.write;
             process.stdout.write = tap(process.stdout, writes.out);
             process.stderr.write = tap(process.stderr, writes.err);
             const complaintsBefore = await bot.dataSource.getRepository(Complaint).count();
@@ -609,10 +769,13 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
                 process.stdout.write = writes.out;
                 process.stderr.write = writes.err;
             }
-            assert.ok(await bot.dataSource.getRepository(Complaint).count() >= complaintsBefore + 3, 'the traffic registered complaints');
-            assert.ok(await bot.dataSource.getRepository(CallbackRequest).count() >= callbacksBefore + 3, 'the traffic recorded callback requests');
+            assert.ok((await bot.dataSource.getRepository(Complaint).count()) >= complaintsBefore + 3, 'the traffic registered complaints');
+            assert.ok((await bot.dataSource.getRepository(CallbackRequest).count()) >= callbacksBefore + 3, 'the traffic recorded callback requests');
             assert.ok(bot.sms.sent.length > 0, 'a one-time code was sent (and logged by the development sender)');
-            assert.ok(bot.logLines.some((line) => /"level":"debug"/.test(line)), 'debug lines were captured');
+            assert.ok(
+                bot.logLines.some((line) => /"level":"debug"/.test(line)),
+                'debug lines were captured'
+            );
             const leaks = [...bot.logLines, ...captured].filter((line) => UNMASKED_NUMBER.test(line));
             assert.deepEqual(leaks, [], `unmasked numbers in the log:\n${leaks.join('\n')}`);
         });
@@ -621,24 +784,38 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
             const digits = fc.array(fc.constantFrom(...'0123456789९४१५०'), { minLength: 10, maxLength: 10 });
             // What people put between digit groups: spaces, dashes (typed or autocorrected), line breaks.
             const separator = fc.constantFrom('', '', '', ' ', '-', '  ', ' - ', '\u00a0', '\u2013', '\n', '\t');
-            const written = fc.tuple(fc.constantFrom('', '+91', '+91 ', '+91-', '91', '0', '(+91) '), digits, fc.array(separator, { minLength: 9, maxLength: 9 }))
+            const written = fc
+                .tuple(fc.constantFrom('', '+91', '+91 ', '+91-', '91', '0', '(+91) '), digits, fc.array(separator, { minLength: 9, maxLength: 9 }))
                 .map(([prefix, ds, seps]) => prefix + ds.map((d, i) => d + (seps[i] ?? '')).join(''));
             const context = fc.tuple(fc.constantFrom('', 'my number is ', 'खाता ', 'acct:', 'call '), fc.constantFrom('', ' please', '.', ' ok'));
-            await fc.assert(fc.asyncProperty(written, context, async (number, [before, after]) => {
-                const lines: string[] = [];
-                const logger = new Logger('debug', (line) => lines.push(line)).child({ user: number });
-                logger.warn(`${before}${number}${after}`, { text: `${before}${number}${after}`, nested: { mobile: number }, error: new Error(`cannot reach ${number}`) });
-                const leaks = lines.filter((line) => UNMASKED_NUMBER.test(line));
-                assert.deepEqual(leaks, [], `"${number}" was logged unmasked`);
-            }), runs(300));
+            await fc.assert(
+                fc.asyncProperty(written, context, async (number, [before, after]) => {
+                    const lines: string[] = [];
+                    const logger = new Logger('debug', (line) => lines.push(line)).child({ user: number });
+                    logger.warn(`${before}${number}${after}`, {
+                        text: `${before}${number}${after}`,
+                        nested: { mobile: number },
+                        error: new Error(`cannot reach ${number}`),
+                    });
+                    const leaks = lines.filter((line) => UNMASKED_NUMBER.test(line));
+                    assert.deepEqual(leaks, [], `"${number}" was logged unmasked`);
+                }),
+                runs(300)
+            );
         });
 
         it('masks a mobile written with a spaced dash, two spaces, an en dash or a line break (the property\'s counterexample "000000000 - 0"; were logged as written)', () => {
             const lines: string[] = [];
             const logger = new Logger('debug', (line) => lines.push(line));
             for (const mobile of ['94150 - 12345', '94150  12345', '94150\u201312345', '94150\n12345']) logger.info('callback', { mobile });
-            assert.deepEqual(lines.filter((line) => UNMASKED_NUMBER.test(line)), []);
-            assert.ok(lines.every((line) => line.includes('"mobile":"*******345"')), lines.join('\n'));
+            assert.deepEqual(
+                lines.filter((line) => UNMASKED_NUMBER.test(line)),
+                []
+            );
+            assert.ok(
+                lines.every((line) => line.includes('"mobile":"*******345"')),
+                lines.join('\n')
+            );
         });
 
         it('the scan itself finds a number the logger did not mask, in every written form', () => {
@@ -651,18 +828,56 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
         });
 
         async function driveRealisticTraffic(): Promise<void> {
-            const wa = async (waId: string, text: string) => assert.equal((await webhook('whatsapp', metaWireJson(whatsAppText(PHONE_ID, waId, text)))).status, 200);
+            const wa = async (waId: string, text: string) =>
+                assert.equal((await webhook('whatsapp', metaWireJson(whatsAppText(PHONE_ID, waId, text)))).status, 200);
             let mid = 0;
             const fb = async (psid: string, text: string) => {
-                const body = { object: 'page', entry: [{ id: '104209652421097', time: Date.now(), messaging: [{ sender: { id: psid }, recipient: { id: '104209652421097' }, timestamp: Date.now(), message: { mid: `m_log.${++mid}.${Date.now()}`, text } }] }] };
+                const body = {
+                    object: 'page',
+                    entry: [
+                        {
+                            id: '104209652421097',
+                            time: Date.now(),
+                            messaging: [
+                                {
+                                    sender: { id: psid },
+                                    recipient: { id: '104209652421097' },
+                                    timestamp: Date.now(),
+                                    message: { mid: `m_log.${++mid}.${Date.now()}`, text },
+                                },
+                            ],
+                        },
+                    ],
+                };
                 assert.equal((await webhook('facebook', metaWireJson(body))).status, 200);
             };
             const dm = async (sender: string, text: string) => {
-                const body = { for_user_id: BOT_X_ID, direct_message_events: [{ type: 'message_create', id: `log-dm-${++mid}-${Date.now()}`, created_timestamp: String(Date.now()), message_create: { target: { recipient_id: BOT_X_ID }, sender_id: sender, message_data: { text } } }], users: { [sender]: { id: sender, name: 'Consumer', screen_name: 'consumer' } } };
+                const body = {
+                    for_user_id: BOT_X_ID,
+                    direct_message_events: [
+                        {
+                            type: 'message_create',
+                            id: `log-dm-${++mid}-${Date.now()}`,
+                            created_timestamp: String(Date.now()),
+                            message_create: { target: { recipient_id: BOT_X_ID }, sender_id: sender, message_data: { text } },
+                        },
+                    ],
+                    users: { [sender]: { id: sender, name: 'Consumer', screen_name: 'consumer' } },
+                };
                 assert.equal((await webhook('twitter', Buffer.from(JSON.stringify(body)))).status, 200);
             };
             const emulator = async (conversation: string, extra: Record<string, Json>) => {
-                const body = { type: 'message', id: `log-${++mid}`, channelId: 'emulator', serviceUrl: api.url, locale: 'en-US', conversation: { id: conversation }, from: { id: `${conversation}-user`, name: 'User', role: 'user' }, recipient: { id: 'bot-1', name: 'Bot', role: 'bot' }, ...extra };
+                const body = {
+                    type: 'message',
+                    id: `log-${++mid}`,
+                    channelId: 'emulator',
+                    serviceUrl: api.url,
+                    locale: 'en-US',
+                    conversation: { id: conversation },
+                    from: { id: `${conversation}-user`, name: 'User', role: 'user' },
+                    recipient: { id: 'bot-1', name: 'Bot', role: 'bot' },
+                    ...extra,
+                };
                 return (await activity(JSON.stringify(body))).status;
             };
 
@@ -671,7 +886,36 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
             // A callback request with the account and a +91 mobile written with spaces.
             for (const text of ['officer se baat karni hai', '1234567890', '+91 94150 12345']) await wa('919000000123', text);
             // A status webhook whose error text quotes the recipient's number.
-            const failed = { object: 'whatsapp_business_account', entry: [{ id: 'W', changes: [{ field: 'messages', value: { metadata: { phone_number_id: PHONE_ID }, statuses: [{ id: 'wamid.out1', status: 'failed', recipient_id: '919415012345', errors: [{ code: 131026, title: 'Message undeliverable', message: 'Recipient +91 94150 12345 (919415012345) cannot be reached' }] }] } }] }] };
+            const failed = {
+                object: 'whatsapp_business_account',
+                entry: [
+                    {
+                        id: 'W',
+                        changes: [
+                            {
+                                field: 'messages',
+                                value: {
+                                    metadata: { phone_number_id: PHONE_ID },
+                                    statuses: [
+                                        {
+                                            id: 'wamid.out1',
+                                            status: 'failed',
+                                            recipient_id: '919415012345',
+                                            errors: [
+                                                {
+                                                    code: 131026,
+                                                    title: 'Message undeliverable',
+                                                    message: 'Recipient +91 94150 12345 (919415012345) cannot be reached',
+                                                },
+                                            ],
+                                        },
+                                    ],
+                                },
+                            },
+                        ],
+                    },
+                ],
+            };
             assert.equal((await webhook('whatsapp', metaWireJson(failed))).status, 200);
 
             // Messenger: a complaint with the account typed in groups, and a callback without an account.
@@ -679,7 +923,10 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
             for (const text of ['English', 'low voltage since morning in our street', '1234 567 890', 'yes']) await fb('psid-log-1', text);
             // The Graph API refuses a send, quoting the number the user typed.
             await fb('psid-log-2', 'English');
-            api.failNext('POST', /\/me\/messages$/, 1, { status: 400, body: { error: { code: 100, message: 'Invalid parameter near 94150-12345', error_subcode: 2018001 } } });
+            api.failNext('POST', /\/me\/messages$/, 1, {
+                status: 400,
+                body: { error: { code: 100, message: 'Invalid parameter near 94150-12345', error_subcode: 2018001 } },
+            });
             for (const text of ['talk to an officer', "I don't have it", '94150-12345']) await fb('psid-log-2', text);
 
             // X: the bill of an account needs a one-time code sent to its registered mobile; a wrong code first.
@@ -692,7 +939,10 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
             for (const text of ['English', 'talk to an officer', '9415012345', '1234567890']) assert.equal(await emulator('log-emulator-2', { text }), 200);
             // The channel refuses the reply that confirms the request: the turn fails, and the errors reach the log and
             // CloudAdapter's console.error.
-            api.failNext('POST', /\/v3\/conversations\//, 2, { status: 400, body: { error: { code: 'BadArgument', message: 'cannot deliver to 9415012345' } } });
+            api.failNext('POST', /\/v3\/conversations\//, 2, {
+                status: 400,
+                body: { error: { code: 'BadArgument', message: 'cannot deliver to 9415012345' } },
+            });
             assert.equal(await emulator('log-emulator-2', { text: '9415012345' }), 200, 'the turn error is handled by the bot');
             await idle();
         }

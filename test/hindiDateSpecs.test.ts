@@ -66,8 +66,7 @@ function referenceOf(c: SpecCase): Date {
     return new Date(+m[1], +m[2] - 1, +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
 }
 
-const fmtExtract = (r: { text: string; start: number; length: number; type: string }) =>
-    `${r.text}@${r.start}+${r.length}`;
+const fmtExtract = (r: { text: string; start: number; length: number; type: string }) => `${r.text}@${r.start}+${r.length}`;
 const fmtParse = (r: { text: string; start: number; length: number; timex: string; future: string; past: string }) =>
     `${fmtExtract({ ...r, type: 'date' })} ${r.timex} F:${r.future} P:${r.past}`;
 
@@ -92,11 +91,9 @@ export function runDateSpecFile(file: SpecFile): DateSpecOutcome {
                     timex: r.Value?.Timex ?? '',
                     future: r.Value?.FutureResolution?.date ?? '',
                     past: r.Value?.PastResolution?.date ?? '',
-                }),
+                })
             );
-            actual = parseDates(c.Input, referenceOf(c)).map((r) =>
-                fmtParse({ ...r, future: r.future.date, past: r.past.date }),
-            );
+            actual = parseDates(c.Input, referenceOf(c)).map((r) => fmtParse({ ...r, future: r.future.date, past: r.past.date }));
         } else {
             expected = c.Results.map((r) => fmtExtract({ text: r.Text, start: r.Start, length: r.Length, type: r.Type }));
             actual = extractDates(c.Input, referenceOf(c)).map(fmtExtract);
@@ -127,7 +124,7 @@ export function writeDateSpecsReport(): void {
         '',
         'Known, deliberate differences: numeric dates are read day first (DD-MM-YYYY, as written in India), so the',
         'upstream month-first readings of ambiguous `3-7-2017`, `3-7-07`, `3-7-27` fail. Upstream is inconsistent about',
-        'keeping `तारीख` after "<month> की <ordinal>" (kept only in the `अक्तूबर की पहली तारीख के लिए` case).',
+        'keeping `तारीख` after "<month> की <ordinal>" (kept only in the `अक्तूबर की पहली तारीख के लिए` case).'
     );
     for (const o of outcomes) {
         lines.push('', `## Failing cases: ${o.file} (${o.failures.length})`, '');

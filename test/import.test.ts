@@ -7,7 +7,14 @@ import { DataSource } from 'typeorm';
 import { CsvImporter, ImportReport } from '../src/data/CsvImporter';
 import { openDatabase } from '../src/data/createDataSource';
 import {
-    DEMO_ACCOUNTS, DEMO_ACCOUNT_NUMBERS, DEMO_BILLS, DEMO_BILL_MONTHS, DEMO_CONSUMERS, DEMO_METERS, demoBillAmountPaise, seedDemoData,
+    DEMO_ACCOUNTS,
+    DEMO_ACCOUNT_NUMBERS,
+    DEMO_BILLS,
+    DEMO_BILL_MONTHS,
+    DEMO_CONSUMERS,
+    DEMO_METERS,
+    demoBillAmountPaise,
+    seedDemoData,
 } from '../src/data/demoData';
 import { Bill } from '../src/data/entities/Bill';
 import { Consumer } from '../src/data/entities/Consumer';
@@ -16,21 +23,51 @@ import { Official } from '../src/data/entities/Official';
 import { OrgUnit } from '../src/data/entities/OrgUnit';
 import { ProgressBar, ProgressStream } from '../src/data/ProgressBar';
 
-const CONSUMER_COLUMNS = ['account_number', 'name', 'registered_mobile', 'address', 'discom', 'division', 'subdivision',
-    'tariff_category', 'area_class', 'meter_number', 'meter_type', 'last_reading', 'last_reading_date', 'prepaid_balance'] as const;
+const CONSUMER_COLUMNS = [
+    'account_number',
+    'name',
+    'registered_mobile',
+    'address',
+    'discom',
+    'division',
+    'subdivision',
+    'tariff_category',
+    'area_class',
+    'meter_number',
+    'meter_type',
+    'last_reading',
+    'last_reading_date',
+    'prepaid_balance',
+] as const;
 const BILL_COLUMNS = ['account_number', 'bill_month', 'units', 'amount', 'arrears', 'due_date', 'paid', 'payment_date'] as const;
 type ConsumerCsv = Record<(typeof CONSUMER_COLUMNS)[number], string>;
 type BillCsv = Record<(typeof BILL_COLUMNS)[number], string>;
 
 const BASE_CONSUMER: ConsumerCsv = {
-    account_number: '1234567890', name: 'Rajesh Kumar Srivastava', registered_mobile: '9415012345',
-    address: 'B-2/145, Vibhuti Khand, Gomti Nagar, Lucknow 226010', discom: 'MVVNL', division: 'EUDD Gomti Nagar',
-    subdivision: 'Vibhuti Khand', tariff_category: 'LMV-1', area_class: 'city', meter_number: 'UPM10234567',
-    meter_type: 'postpaid', last_reading: '14532', last_reading_date: '2026-10-28', prepaid_balance: '',
+    account_number: '1234567890',
+    name: 'Rajesh Kumar Srivastava',
+    registered_mobile: '9415012345',
+    address: 'B-2/145, Vibhuti Khand, Gomti Nagar, Lucknow 226010',
+    discom: 'MVVNL',
+    division: 'EUDD Gomti Nagar',
+    subdivision: 'Vibhuti Khand',
+    tariff_category: 'LMV-1',
+    area_class: 'city',
+    meter_number: 'UPM10234567',
+    meter_type: 'postpaid',
+    last_reading: '14532',
+    last_reading_date: '2026-10-28',
+    prepaid_balance: '',
 };
 const BASE_BILL: BillCsv = {
-    account_number: '1234567890', bill_month: '2026-10', units: '245', amount: '1523.50', arrears: '0',
-    due_date: '2026-11-15', paid: 'no', payment_date: '',
+    account_number: '1234567890',
+    bill_month: '2026-10',
+    units: '245',
+    amount: '1523.50',
+    arrears: '0',
+    due_date: '2026-11-15',
+    paid: 'no',
+    payment_date: '',
 };
 
 function csvLine(values: readonly string[]): string {
@@ -86,10 +123,25 @@ describe('CsvImporter on SQLite', () => {
         const file = writeCsv(CONSUMER_COLUMNS, [
             consumerLine(),
             consumerLine({
-                account_number: '2468013579', name: '  Priya   Sharma ', registered_mobile: '', discom: 'pvvnl', tariff_category: 'lmv 2',
-                area_class: 'URBAN', meter_number: 'gns26041187', meter_type: 'Smart Prepaid', prepaid_balance: '-12.5', address: 'H-43, Shastri Nagar, Meerut',
+                account_number: '2468013579',
+                name: '  Priya   Sharma ',
+                registered_mobile: '',
+                discom: 'pvvnl',
+                tariff_category: 'lmv 2',
+                area_class: 'URBAN',
+                meter_number: 'gns26041187',
+                meter_type: 'Smart Prepaid',
+                prepaid_balance: '-12.5',
+                address: 'H-43, Shastri Nagar, Meerut',
             }),
-            consumerLine({ account_number: '3692581470', discom: 'kesco', meter_number: 'UPP50327741', meter_type: 'prepaid', prepaid_balance: '620.75', area_class: 'rural' }),
+            consumerLine({
+                account_number: '3692581470',
+                discom: 'kesco',
+                meter_number: 'UPP50327741',
+                meter_type: 'prepaid',
+                prepaid_balance: '620.75',
+                area_class: 'rural',
+            }),
         ]);
         const report = await new CsvImporter(ds).importConsumers(file);
         assert.deepEqual(report, { file, kind: 'consumers', total: 3, imported: 3, rejected: [] });
@@ -97,15 +149,32 @@ describe('CsvImporter on SQLite', () => {
         assert.equal(await ds.getRepository(Meter).count(), 3);
 
         const priya = await ds.getRepository(Consumer).findOneByOrFail({ accountNumber: '2468013579' });
-        assert.deepEqual({ ...priya }, {
-            accountNumber: '2468013579', name: 'Priya Sharma', registeredMobile: null, address: 'H-43, Shastri Nagar, Meerut',
-            discom: 'PVVNL', division: 'EUDD Gomti Nagar', subdivision: 'Vibhuti Khand', tariffCategory: 'LMV-2', areaClass: 'urban',
-        });
+        assert.deepEqual(
+            { ...priya },
+            {
+                accountNumber: '2468013579',
+                name: 'Priya Sharma',
+                registeredMobile: null,
+                address: 'H-43, Shastri Nagar, Meerut',
+                discom: 'PVVNL',
+                division: 'EUDD Gomti Nagar',
+                subdivision: 'Vibhuti Khand',
+                tariffCategory: 'LMV-2',
+                areaClass: 'urban',
+            }
+        );
         const meter = await ds.getRepository(Meter).findOneByOrFail({ meterNumber: 'GNS26041187' });
-        assert.deepEqual({ ...meter }, {
-            meterNumber: 'GNS26041187', accountNumber: '2468013579', meterType: 'smart-prepaid', lastReading: 14532,
-            lastReadingDate: '2026-10-28', prepaidBalancePaise: -1250,
-        });
+        assert.deepEqual(
+            { ...meter },
+            {
+                meterNumber: 'GNS26041187',
+                accountNumber: '2468013579',
+                meterType: 'smart-prepaid',
+                lastReading: 14532,
+                lastReadingDate: '2026-10-28',
+                prepaidBalancePaise: -1250,
+            }
+        );
         assert.equal((await ds.getRepository(Meter).findOneByOrFail({ meterNumber: 'UPP50327741' })).prepaidBalancePaise, 62075);
         assert.equal((await ds.getRepository(Consumer).findOneByOrFail({ accountNumber: '3692581470' })).discom, 'KESCo');
         assert.equal((await ds.getRepository(Meter).findOneByOrFail({ meterNumber: 'UPM10234567' })).prepaidBalancePaise, null);
@@ -138,7 +207,10 @@ describe('CsvImporter on SQLite', () => {
         const report = await new CsvImporter(ds).importConsumers(writeCsv(CONSUMER_COLUMNS, lines));
         assert.equal(report.total, 21);
         assert.equal(report.imported, 2);
-        assert.deepEqual(report.rejected.map((r) => r.line), [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]);
+        assert.deepEqual(
+            report.rejected.map((r) => r.line),
+            [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]
+        );
 
         assert.equal(reasonFor(report, 3), 'account_number must be exactly 10 digits (got "12345")');
         assert.equal(reasonFor(report, 4), 'registered_mobile must be 10 digits starting with 6, 7, 8 or 9 (got "*******789")');
@@ -159,18 +231,30 @@ describe('CsvImporter on SQLite', () => {
         assert.match(reasonFor(report, 19), /^tariff_category must be a rate schedule code such as LMV-1/);
         assert.match(reasonFor(report, 20), /^meter_number must be 3 to 20 letters, digits or dashes/);
         // Every problem of a row is reported at once, so the file can be fixed in one pass.
-        assert.equal(reasonFor(report, 21), 'registered_mobile must be 10 digits starting with 6, 7, 8 or 9 (got "98765"); ' +
-            'discom must be one of PVVNL, MVVNL, DVVNL, PuVVNL, KESCo (got "XYZ")');
+        assert.equal(
+            reasonFor(report, 21),
+            'registered_mobile must be 10 digits starting with 6, 7, 8 or 9 (got "98765"); ' +
+                'discom must be one of PVVNL, MVVNL, DVVNL, PuVVNL, KESCo (got "XYZ")'
+        );
 
         for (const { reason } of report.rejected) assert.doesNotMatch(reason, /\d{10}/, `unmasked number in "${reason}"`);
-        assert.deepEqual((await ds.getRepository(Consumer).find({ order: { accountNumber: 'ASC' } })).map((c) => c.accountNumber), ['1234567890', '5000000022']);
+        assert.deepEqual(
+            (await ds.getRepository(Consumer).find({ order: { accountNumber: 'ASC' } })).map((c) => c.accountNumber),
+            ['1234567890', '5000000022']
+        );
     });
 
     it('normalises Devanagari digits, spaces and dashes in account numbers, mobiles and numeric fields', async () => {
-        const file = writeCsv(CONSUMER_COLUMNS, [consumerLine({
-            account_number: '९८७६५ ४३२-१०', registered_mobile: '+91 ९४१५०-१२३४५', last_reading: '१२३४',
-            last_reading_date: '२०२६-१०-२८', meter_type: 'prepaid', prepaid_balance: '-४५.५०',
-        })]);
+        const file = writeCsv(CONSUMER_COLUMNS, [
+            consumerLine({
+                account_number: '९८७६५ ४३२-१०',
+                registered_mobile: '+91 ९४१५०-१२३४५',
+                last_reading: '१२३४',
+                last_reading_date: '२०२६-१०-२८',
+                meter_type: 'prepaid',
+                prepaid_balance: '-४५.५०',
+            }),
+        ]);
         const report = await new CsvImporter(ds).importConsumers(file);
         assert.deepEqual(report.rejected, []);
         const consumer = await ds.getRepository(Consumer).findOneByOrFail({ accountNumber: '9876543210' });
@@ -221,25 +305,30 @@ describe('CsvImporter on SQLite', () => {
     it('imports bills, rejecting unknown accounts and invalid rows with line numbers and reasons', async () => {
         const importer = new CsvImporter(ds);
         await importer.importConsumers(writeCsv(CONSUMER_COLUMNS, [consumerLine()]));
-        const report = await importer.importBills(writeCsv(BILL_COLUMNS, [
-            /* 2 */ billLine(),
-            /* 3 */ billLine({ bill_month: '2026-09', amount: '0.07', arrears: '1523.5', paid: 'TRUE', payment_date: '2026-10-01' }),
-            /* 4 */ billLine({ account_number: '9999999999', bill_month: '2026-09' }),
-            /* 5 */ billLine({ bill_month: '2026-08', paid: 'yes', payment_date: '' }),
-            /* 6 */ billLine({ bill_month: '2026-07', paid: '0', payment_date: '2026-08-01' }),
-            /* 7 */ billLine({ bill_month: '2026-13' }),
-            /* 8 */ billLine({ bill_month: '2026-06', amount: '12.345' }),
-            /* 9 */ billLine({ bill_month: '2026-05', arrears: '-10' }),
-            /* 10 */ billLine({ bill_month: '2026-04', paid: 'maybe' }),
-            /* 11 */ billLine(),
-            /* 12 */ billLine({ bill_month: '2026-03', units: '12.5' }),
-            /* 13 */ billLine({ bill_month: '2026-02', due_date: '2026-04-31' }),
-            /* 14 */ billLine({ account_number: '१२३४५६७८९०', bill_month: '२०२६-०१', units: '१८०', amount: '९९९.९०', arrears: '' }),
-        ]));
+        const report = await importer.importBills(
+            writeCsv(BILL_COLUMNS, [
+                /* 2 */ billLine(),
+                /* 3 */ billLine({ bill_month: '2026-09', amount: '0.07', arrears: '1523.5', paid: 'TRUE', payment_date: '2026-10-01' }),
+                /* 4 */ billLine({ account_number: '9999999999', bill_month: '2026-09' }),
+                /* 5 */ billLine({ bill_month: '2026-08', paid: 'yes', payment_date: '' }),
+                /* 6 */ billLine({ bill_month: '2026-07', paid: '0', payment_date: '2026-08-01' }),
+                /* 7 */ billLine({ bill_month: '2026-13' }),
+                /* 8 */ billLine({ bill_month: '2026-06', amount: '12.345' }),
+                /* 9 */ billLine({ bill_month: '2026-05', arrears: '-10' }),
+                /* 10 */ billLine({ bill_month: '2026-04', paid: 'maybe' }),
+                /* 11 */ billLine(),
+                /* 12 */ billLine({ bill_month: '2026-03', units: '12.5' }),
+                /* 13 */ billLine({ bill_month: '2026-02', due_date: '2026-04-31' }),
+                /* 14 */ billLine({ account_number: '१२३४५६७८९०', bill_month: '२०२६-०१', units: '१८०', amount: '९९९.९०', arrears: '' }),
+            ])
+        );
         assert.equal(report.kind, 'bills');
         assert.equal(report.total, 13);
         assert.equal(report.imported, 3);
-        assert.deepEqual(report.rejected.map((r) => r.line), [4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+        assert.deepEqual(
+            report.rejected.map((r) => r.line),
+            [4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
+        );
         assert.equal(reasonFor(report, 4), 'no consumer with account_number *******999; import consumers first');
         assert.equal(reasonFor(report, 5), 'payment_date is required when paid is yes');
         assert.equal(reasonFor(report, 6), 'payment_date must be empty when paid is no (got "2026-08-01")');
@@ -252,32 +341,73 @@ describe('CsvImporter on SQLite', () => {
         assert.equal(reasonFor(report, 13), 'due_date 2026-04-31 is not a real calendar date');
 
         const bills = await ds.getRepository(Bill).find({ order: { billMonth: 'ASC' } });
-        assert.deepEqual(bills.map(({ id: _id, ...rest }) => rest), [
-            { accountNumber: '1234567890', billMonth: '2026-01', units: 180, amountPaise: 99990, arrearsPaise: 0, dueDate: '2026-11-15', paid: false, paymentDate: null },
-            { accountNumber: '1234567890', billMonth: '2026-09', units: 245, amountPaise: 7, arrearsPaise: 152350, dueDate: '2026-11-15', paid: true, paymentDate: '2026-10-01' },
-            { accountNumber: '1234567890', billMonth: '2026-10', units: 245, amountPaise: 152350, arrearsPaise: 0, dueDate: '2026-11-15', paid: false, paymentDate: null },
-        ]);
+        assert.deepEqual(
+            bills.map(({ id: _id, ...rest }) => rest),
+            [
+                {
+                    accountNumber: '1234567890',
+                    billMonth: '2026-01',
+                    units: 180,
+                    amountPaise: 99990,
+                    arrearsPaise: 0,
+                    dueDate: '2026-11-15',
+                    paid: false,
+                    paymentDate: null,
+                },
+                {
+                    accountNumber: '1234567890',
+                    billMonth: '2026-09',
+                    units: 245,
+                    amountPaise: 7,
+                    arrearsPaise: 152350,
+                    dueDate: '2026-11-15',
+                    paid: true,
+                    paymentDate: '2026-10-01',
+                },
+                {
+                    accountNumber: '1234567890',
+                    billMonth: '2026-10',
+                    units: 245,
+                    amountPaise: 152350,
+                    arrearsPaise: 0,
+                    dueDate: '2026-11-15',
+                    paid: false,
+                    paymentDate: null,
+                },
+            ]
+        );
     });
 
     it('numbers lines from the file even with quoted line breaks and blank lines', async () => {
         const file = path.join(tmpDir, 'multiline.csv');
-        fs.writeFileSync(file, [
-            CONSUMER_COLUMNS.join(','),
-            consumerLine({ address: 'House 12,\nNear Hanuman Mandir,\nAliganj, Lucknow' }),
-            '',
-            consumerLine({ account_number: 'ABC', meter_number: 'M50000' }),
-        ].join('\r\n') + '\r\n');
+        fs.writeFileSync(
+            file,
+            [
+                CONSUMER_COLUMNS.join(','),
+                consumerLine({ address: 'House 12,\nNear Hanuman Mandir,\nAliganj, Lucknow' }),
+                '',
+                consumerLine({ account_number: 'ABC', meter_number: 'M50000' }),
+            ].join('\r\n') + '\r\n'
+        );
         const report = await new CsvImporter(ds).importConsumers(file);
         assert.equal(report.imported, 1);
         assert.deepEqual(report.rejected, [{ line: 6, reason: 'account_number must be exactly 10 digits (got "ABC")' }]);
-        assert.equal((await ds.getRepository(Consumer).findOneByOrFail({ accountNumber: '1234567890' })).address,
-            'House 12, Near Hanuman Mandir, Aliganj, Lucknow');
+        assert.equal(
+            (await ds.getRepository(Consumer).findOneByOrFail({ accountNumber: '1234567890' })).address,
+            'House 12, Near Hanuman Mandir, Aliganj, Lucknow'
+        );
     });
 
     it('reports malformed CSV records and carries on', async () => {
         const file = path.join(tmpDir, 'malformed.csv');
-        fs.writeFileSync(file, [CONSUMER_COLUMNS.join(','), consumerLine(), consumerLine({ account_number: '2468013579', meter_number: 'M1000' })
-            .replace('Rajesh Kumar Srivastava', '"Rajesh" Kumar')].join('\n') + '\n');
+        fs.writeFileSync(
+            file,
+            [
+                CONSUMER_COLUMNS.join(','),
+                consumerLine(),
+                consumerLine({ account_number: '2468013579', meter_number: 'M1000' }).replace('Rajesh Kumar Srivastava', '"Rajesh" Kumar'),
+            ].join('\n') + '\n'
+        );
         const report = await new CsvImporter(ds).importConsumers(file);
         assert.equal(report.total, 2);
         assert.equal(report.imported, 1);
@@ -297,10 +427,36 @@ describe('CsvImporter on SQLite', () => {
     });
 
     it('accepts header names in any case and order, without the optional columns', async () => {
-        const header = ['Meter Number', 'ACCOUNT_NUMBER', 'name', 'address', 'discom', 'division', 'subdivision', 'tariff-category',
-            'area_class', 'meter_type', 'last_reading', 'last_reading_date'];
-        const file = writeCsv(header, [csvLine(['UPM1', '1234567890', 'Sunita Verma', 'Aliganj, Lucknow', 'MVVNL', 'EUDD Aliganj', 'Kapoorthala',
-            'LMV-1', 'city', 'postpaid', '0', '2026-10-28'])]);
+        const header = [
+            'Meter Number',
+            'ACCOUNT_NUMBER',
+            'name',
+            'address',
+            'discom',
+            'division',
+            'subdivision',
+            'tariff-category',
+            'area_class',
+            'meter_type',
+            'last_reading',
+            'last_reading_date',
+        ];
+        const file = writeCsv(header, [
+            csvLine([
+                'UPM1',
+                '1234567890',
+                'Sunita Verma',
+                'Aliganj, Lucknow',
+                'MVVNL',
+                'EUDD Aliganj',
+                'Kapoorthala',
+                'LMV-1',
+                'city',
+                'postpaid',
+                '0',
+                '2026-10-28',
+            ]),
+        ]);
         const report = await new CsvImporter(ds).importConsumers(file);
         assert.deepEqual(report.rejected, []);
         assert.equal((await ds.getRepository(Meter).findOneByOrFail({ meterNumber: 'UPM1' })).accountNumber, '1234567890');
@@ -308,13 +464,18 @@ describe('CsvImporter on SQLite', () => {
 
     it('writes in batches and reports progress ending at the record count', async () => {
         const lines = Array.from({ length: 25 }, (_, i) =>
-            consumerLine({ account_number: String(7000000000 + i * 37), meter_number: `UPM${String(i).padStart(8, '0')}` }));
+            consumerLine({ account_number: String(7000000000 + i * 37), meter_number: `UPM${String(i).padStart(8, '0')}` })
+        );
         lines[10] = consumerLine({ account_number: 'bad', meter_number: 'UPM99999999' });
         const calls: [number, number][] = [];
-        const report = await new CsvImporter(ds, { batchSize: 4, onProgress: (done, total) => calls.push([done, total]) })
-            .importConsumers(writeCsv(CONSUMER_COLUMNS, lines));
+        const report = await new CsvImporter(ds, { batchSize: 4, onProgress: (done, total) => calls.push([done, total]) }).importConsumers(
+            writeCsv(CONSUMER_COLUMNS, lines)
+        );
         assert.equal(report.imported, 24);
-        assert.deepEqual(report.rejected.map((r) => r.line), [12]);
+        assert.deepEqual(
+            report.rejected.map((r) => r.line),
+            [12]
+        );
         assert.equal(await ds.getRepository(Consumer).count(), 24);
         assert.ok(calls.length >= 6, `expected a call per batch, got ${calls.length}`);
         assert.deepEqual(calls[calls.length - 1], [25, 25]);
@@ -343,8 +504,9 @@ describe('seedDemoData', () => {
             bills: (await source.getRepository(Bill).find({ order: { accountNumber: 'ASC', billMonth: 'ASC' } })).map(({ id: _id, ...rest }) => rest),
             orgUnits: (await source.getRepository(OrgUnit).find({ order: { discom: 'ASC', kind: 'ASC', name: 'ASC' } })).map(({ id: _id, ...rest }) => rest),
             // Password hashes are salted, so two databases differ there; the seed test of officials.test.ts covers them.
-            officials: (await source.getRepository(Official).find({ order: { username: 'ASC' } }))
-                .map(({ id: _id, createdAt: _createdAt, passwordHash: _passwordHash, ...rest }) => rest),
+            officials: (await source.getRepository(Official).find({ order: { username: 'ASC' } })).map(
+                ({ id: _id, createdAt: _createdAt, passwordHash: _passwordHash, ...rest }) => rest
+            ),
         };
     }
 
@@ -403,7 +565,10 @@ describe('seedDemoData', () => {
         let latestUnpaid = 0;
         for (const consumer of DEMO_CONSUMERS) {
             const bills = DEMO_BILLS.filter((b) => b.accountNumber === consumer.accountNumber);
-            assert.deepEqual(bills.map((b) => b.billMonth), DEMO_BILL_MONTHS);
+            assert.deepEqual(
+                bills.map((b) => b.billMonth),
+                DEMO_BILL_MONTHS
+            );
             for (const bill of bills) {
                 assert.equal(bill.amountPaise, demoBillAmountPaise(bill.units, consumer.tariffCategory, consumer.areaClass));
                 assert.equal(bill.paid, bill.paymentDate !== null);
@@ -434,12 +599,25 @@ describe('seedDemoData', () => {
         for (const account of DEMO_ACCOUNTS) assert.ok(account.registeredMobile);
     });
 
-    it('passes the CSV importer\'s validation', async () => {
+    it("passes the CSV importer's validation", async () => {
         const lines = DEMO_CONSUMERS.map((c) => {
             const meter = DEMO_METERS.find((m) => m.accountNumber === c.accountNumber)!;
-            return csvLine([c.accountNumber, c.name, c.registeredMobile ?? '', c.address, c.discom, c.division, c.subdivision, c.tariffCategory,
-                c.areaClass, meter.meterNumber, meter.meterType, String(meter.lastReading), meter.lastReadingDate,
-                meter.prepaidBalancePaise === null ? '' : (meter.prepaidBalancePaise / 100).toFixed(2)]);
+            return csvLine([
+                c.accountNumber,
+                c.name,
+                c.registeredMobile ?? '',
+                c.address,
+                c.discom,
+                c.division,
+                c.subdivision,
+                c.tariffCategory,
+                c.areaClass,
+                meter.meterNumber,
+                meter.meterType,
+                String(meter.lastReading),
+                meter.lastReadingDate,
+                meter.prepaidBalancePaise === null ? '' : (meter.prepaidBalancePaise / 100).toFixed(2),
+            ]);
         });
         const source = await fresh();
         const report = await new CsvImporter(source).importConsumers(writeCsv(CONSUMER_COLUMNS, lines));
@@ -474,7 +652,13 @@ describe('CsvImporter on PostgreSQL', () => {
         const importer = new CsvImporter(source, { batchSize: 2 });
         const consumers = writeCsv(CONSUMER_COLUMNS, [
             consumerLine(),
-            consumerLine({ account_number: '2468013579', registered_mobile: '', meter_number: 'GNS26041187', meter_type: 'smart-prepaid', prepaid_balance: '-412.60' }),
+            consumerLine({
+                account_number: '2468013579',
+                registered_mobile: '',
+                meter_number: 'GNS26041187',
+                meter_type: 'smart-prepaid',
+                prepaid_balance: '-412.60',
+            }),
             consumerLine({ account_number: '3692581470', meter_number: 'UPM20418833', area_class: 'rural' }),
             consumerLine({ account_number: '3692581470', meter_number: 'UPM00000000' }),
         ]);
@@ -497,7 +681,9 @@ describe('CsvImporter on PostgreSQL', () => {
         assert.equal(meter.prepaidBalancePaise, -41260);
         const september = await source.getRepository(Bill).findOneByOrFail({ accountNumber: '1234567890', billMonth: '2026-09' });
         assert.deepEqual([september.paid, september.paymentDate, september.arrearsPaise], [true, '2026-10-12', 1050]);
-        const [{ tables }] = await source.query(`SELECT count(*)::int AS tables FROM information_schema.tables WHERE table_schema = 'import_test' AND table_name = 'bills'`);
+        const [{ tables }] = await source.query(
+            `SELECT count(*)::int AS tables FROM information_schema.tables WHERE table_schema = 'import_test' AND table_name = 'bills'`
+        );
         assert.equal(tables, 1, 'tables live in the schema named in DATABASE_URL');
     });
 

@@ -54,7 +54,9 @@ describe('configuration', () => {
     it('documents every variable it reads in .env.example', () => {
         const example = fs.readFileSync(path.join(LOCALES_DIR, '..', '.env.example'), 'utf8');
         const source = fs.readFileSync(path.join(LOCALES_DIR, '..', 'src', 'config.ts'), 'utf8');
-        const names = [...source.matchAll(/(?:str|int|oneOf|url)\('([A-Za-z_]+)'/g), ...source.matchAll(/'((?:WHATSAPP|FACEBOOK|TWITTER)_[A-Z_]+)'/g)].map((m) => m[1]);
+        const names = [...source.matchAll(/(?:str|int|oneOf|url)\('([A-Za-z_]+)'/g), ...source.matchAll(/'((?:WHATSAPP|FACEBOOK|TWITTER)_[A-Z_]+)'/g)].map(
+            (m) => m[1]
+        );
         assert.ok(names.length >= 10);
         for (const name of names) assert.match(example, new RegExp(`^#?\\s*${name}=`, 'm'), `${name} missing from .env.example`);
     });
@@ -84,20 +86,30 @@ describe('logging', () => {
 
 describe('locales', () => {
     it('are complete: every text in every language with the same placeholders, and every text the code uses exists', () => {
-        assert.deepEqual(checkLocales().filter((p) => p.severity !== 'warning'), []);
+        assert.deepEqual(
+            checkLocales().filter((p) => p.severity !== 'warning'),
+            []
+        );
     });
 
     it('report plural forms, JSON errors with line and column, texts the code uses but lacks, unused texts and long button titles', () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bm-locales2-'));
         const code = path.join(dir, 'code');
         for (const sub of ['en', 'hi', 'code']) fs.mkdirSync(path.join(dir, sub));
-        fs.writeFileSync(path.join(dir, 'en', 'x.json'), JSON.stringify({ bills_one: '{{count}} bill', bills_other: '{{count}} bills', unused: 'u', btn: 'A very long button title indeed here' }));
+        fs.writeFileSync(
+            path.join(dir, 'en', 'x.json'),
+            JSON.stringify({ bills_one: '{{count}} bill', bills_other: '{{count}} bills', unused: 'u', btn: 'A very long button title indeed here' })
+        );
         fs.writeFileSync(path.join(dir, 'hi', 'x.json'), JSON.stringify({ bills_other: '{{count}} बिल', unused: 'u', btn: 'बटन' }));
         fs.writeFileSync(path.join(dir, 'en', 'y.json'), '{"a": "b"}');
         fs.writeFileSync(path.join(dir, 'hi', 'y.json'), '{\n  "a": "b"\n  "c": "d"\n}');
         fs.writeFileSync(path.join(code, 'dialog.ts'), "t('x:bills', { count }); t('x:missingText'); const c = { label: { key: 'x:btn' } };");
         const problems = checkLocales(dir, { sourceDirs: [code] }).map((p) => `${p.severity ?? 'error'}|${p.file}|${p.key ?? ''}|${p.message}`);
-        const has = (pattern: RegExp) => assert.ok(problems.some((p) => pattern.test(p)), `${pattern} in\n${problems.join('\n')}`);
+        const has = (pattern: RegExp) =>
+            assert.ok(
+                problems.some((p) => pattern.test(p)),
+                `${pattern} in\n${problems.join('\n')}`
+            );
         has(/^error\|locales\/hi\/x\.json\|bills\|plural form\(s\) bills_one missing/);
         has(/^error\|locales\/hi\/y\.json\|\|not valid JSON at line 3, column \d+/);
         has(/^error\|locales\/en\/x\.json\|missingText\|the code uses this text but no file has it/);
@@ -110,12 +122,21 @@ describe('locales', () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bm-locales-'));
         fs.mkdirSync(path.join(dir, 'en'));
         fs.mkdirSync(path.join(dir, 'hi'));
-        fs.writeFileSync(path.join(dir, 'en', 'a.json'), JSON.stringify({ greet: 'Hello {{name}}', bye: 'Bye', n_one: '{{count}} bill', n_other: '{{count}} bills' }));
-        fs.writeFileSync(path.join(dir, 'hi', 'a.json'), JSON.stringify({ greet: 'नमस्ते {{naam}}', extra: 'x', n_one: '{{count}} बिल', n_other: '{{count}} बिल' }));
+        fs.writeFileSync(
+            path.join(dir, 'en', 'a.json'),
+            JSON.stringify({ greet: 'Hello {{name}}', bye: 'Bye', n_one: '{{count}} bill', n_other: '{{count}} bills' })
+        );
+        fs.writeFileSync(
+            path.join(dir, 'hi', 'a.json'),
+            JSON.stringify({ greet: 'नमस्ते {{naam}}', extra: 'x', n_one: '{{count}} बिल', n_other: '{{count}} बिल' })
+        );
         fs.writeFileSync(path.join(dir, 'en', 'b.json'), '{"x": "y"}');
         fs.writeFileSync(path.join(dir, 'hi', 'b.json'), '{"x": "y",}');
         const problems = checkLocales(dir).map((p) => `${p.file}|${p.key ?? ''}|${p.message}`);
-        assert.ok(problems.some((p) => /hi\/a\.json\|bye\|missing/.test(p)), problems.join('\n'));
+        assert.ok(
+            problems.some((p) => /hi\/a\.json\|bye\|missing/.test(p)),
+            problems.join('\n')
+        );
         assert.ok(problems.some((p) => /hi\/a\.json\|extra\|not in English/.test(p)));
         assert.ok(problems.some((p) => /hi\/a\.json\|greet\|missing \{\{name\}\}/.test(p)));
         assert.ok(problems.some((p) => /hi\/a\.json\|greet\|unknown \{\{naam\}\}/.test(p)));
@@ -146,7 +167,10 @@ describe('translator', () => {
 describe('complaint categories', () => {
     it('load from configuration and detect by intent or keyword', () => {
         const categories = ComplaintCategories.load();
-        assert.deepEqual(categories.all.map((c) => c.id), ['no_supply', 'voltage', 'transformer', 'line', 'meter', 'billing']);
+        assert.deepEqual(
+            categories.all.map((c) => c.id),
+            ['no_supply', 'voltage', 'transformer', 'line', 'meter', 'billing']
+        );
         assert.equal(categories.byId('line')?.hazard, true);
         const extended = new ComplaintCategories([...categories.all, { id: 'street_light', keywords: ['street light', 'स्ट्रीट लाइट'] }]);
         assert.equal(extended.detect('none', 'gali ki street light kharab')?.id, 'street_light');
@@ -162,7 +186,10 @@ describe('complaint categories', () => {
     });
 });
 
-for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreSQL', () => freshPostgresSchema('refs_test')]] as const) {
+for (const [name, url] of [
+    ['SQLite', async () => 'sqlite::memory:'],
+    ['PostgreSQL', () => freshPostgresSchema('refs_test')],
+] as const) {
     describe(`reference numbers on ${name}`, () => {
         it('are unique under concurrency, readable, and restart each month in Indian time', async () => {
             const dataSource = await openDatabase(await url());
@@ -172,7 +199,10 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
                 const references = new ReferenceNumbers(db, () => now);
                 const first = await Promise.all(Array.from({ length: 50 }, () => references.next('C')));
                 assert.equal(new Set(first).size, 50);
-                assert.ok(first.every((t) => /^C2612-[0-9]{4}$/.test(t)), `18:45 UTC on 30 Nov is 00:15 on 1 Dec in India: ${first[0]}`);
+                assert.ok(
+                    first.every((t) => /^C2612-[0-9]{4}$/.test(t)),
+                    `18:45 UTC on 30 Nov is 00:15 on 1 Dec in India: ${first[0]}`
+                );
                 now = new Date('2026-11-15T10:00:00Z');
                 assert.equal(await references.next('C'), 'C2611-0001');
                 assert.equal(await references.next('R'), 'R2611-0001');
@@ -218,7 +248,7 @@ describe('Database.sql', () => {
             'INSERT INTO "inbound_messages" ("channel", "messageKey", "conversationKey", "payload", "processedAt") VALUES (?, ?, ?, ?, ?) RETURNING "id"',
             ['test', 'm-1', 'c-1', null, at]
         );
-        const row = await db.dataSource.getRepository('InboundMessage').findOneByOrFail({ id: rows[0].id }) as { processedAt: Date };
+        const row = (await db.dataSource.getRepository('InboundMessage').findOneByOrFail({ id: rows[0].id })) as { processedAt: Date };
         assert.equal(row.processedAt.toISOString(), at.toISOString());
         const update = await db.sql('UPDATE "inbound_messages" SET "payload" = ? WHERE "id" = ?', ['{}', rows[0].id]);
         assert.equal(update.changes, 1);
@@ -263,8 +293,10 @@ describe('WalCheckpointer', () => {
         const sizes: number[] = [];
         for (let round = 0; round < 4; round++) {
             for (let i = 0; i < 600; i++) {
-                await db.sql('INSERT INTO "bot_state" ("key", "data", "etag", "updatedAt") VALUES (?, ?, ?, ?) ON CONFLICT ("key") DO UPDATE SET "data" = EXCLUDED."data"',
-                    [`k${i % 100}`, 'x'.repeat(3000) + round, 'e', i]);
+                await db.sql(
+                    'INSERT INTO "bot_state" ("key", "data", "etag", "updatedAt") VALUES (?, ?, ?, ?) ON CONFLICT ("key") DO UPDATE SET "data" = EXCLUDED."data"',
+                    [`k${i % 100}`, 'x'.repeat(3000) + round, 'e', i]
+                );
             }
             await new Promise((resolve) => setTimeout(resolve, 300));
             sizes.push(fs.statSync(`${file}-wal`).size);
@@ -277,7 +309,11 @@ describe('WalCheckpointer', () => {
         const file = path.join(dir, 'bot.sqlite');
         const dataSource = await openDatabase(`sqlite:${file}`);
         try {
-            await work(file, new Database(dataSource), (dataSource.driver as unknown as { databaseConnection: import('better-sqlite3').Database }).databaseConnection);
+            await work(
+                file,
+                new Database(dataSource),
+                (dataSource.driver as unknown as { databaseConnection: import('better-sqlite3').Database }).databaseConnection
+            );
         } finally {
             await dataSource.destroy();
             fs.rmSync(dir, { recursive: true, force: true });
@@ -303,8 +339,10 @@ describe('WalCheckpointer', () => {
             let largest = 0;
             try {
                 for (let i = 0; i < 12_000; i++) {
-                    await db.sql('INSERT INTO "bot_state" ("key", "data", "etag", "updatedAt") VALUES (?, ?, ?, ?) ON CONFLICT ("key") DO UPDATE SET "data" = EXCLUDED."data"',
-                        [`k${i % 1000}`, 'y'.repeat(4000) + i, 'e', i]);
+                    await db.sql(
+                        'INSERT INTO "bot_state" ("key", "data", "etag", "updatedAt") VALUES (?, ?, ?, ?) ON CONFLICT ("key") DO UPDATE SET "data" = EXCLUDED."data"',
+                        [`k${i % 1000}`, 'y'.repeat(4000) + i, 'e', i]
+                    );
                     if (i % 500 === 0) largest = Math.max(largest, fs.statSync(`${file}-wal`).size);
                 }
             } finally {

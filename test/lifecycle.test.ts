@@ -21,7 +21,10 @@ class Clock {
     }
 }
 
-for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreSQL', () => freshPostgresSchema('lifecycle_test')]] as const) {
+for (const [name, url] of [
+    ['SQLite', async () => 'sqlite::memory:'],
+    ['PostgreSQL', () => freshPostgresSchema('lifecycle_test')],
+] as const) {
     describe(`complaint lifecycle and SLA clock on ${name}`, () => {
         let bot: TestBot;
         let clock: Clock;
@@ -34,12 +37,20 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
             bot = await TestBot.create({ databaseUrl: await url(), overrides: { notifier, now: clock.now } });
             lifecycle = bot.app.lifecycle;
         });
-        afterEach(async () => { await bot.close(); });
+        afterEach(async () => {
+            await bot.close();
+        });
 
         async function register(category = 'no_supply', account: string | null = LUCKNOW_ACCOUNT): Promise<Complaint> {
             const complaint = await bot.app.services.complaints.register({
-                accountNumber: account, category, description: 'test', address: null, contactMobile: null,
-                channel: 'test', channelUserId: 'u1', sourceActivityKey: null,
+                accountNumber: account,
+                category,
+                description: 'test',
+                address: null,
+                contactMobile: null,
+                channel: 'test',
+                channelUserId: 'u1',
+                sourceActivityKey: null,
             });
             await bot.dataSource.getRepository(Complaint).update({ id: complaint.id }, { createdAt: clock.now() });
             return lifecycle.start(await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id }));
@@ -59,14 +70,20 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
             const owner = await bot.dataSource.getRepository(Official).findOneByOrFail({ id: complaint.assignedOfficialId! });
             assert.equal(owner.level, 'JE');
             assert.deepEqual(await history(complaint.id), ['registered|consumer', 'assigned|system']);
-            assert.deepEqual(notifier.sent.map((n) => [n.to, n.text.key]), [['official', 'officials:assigned']]);
+            assert.deepEqual(
+                notifier.sent.map((n) => [n.to, n.text.key]),
+                [['official', 'officials:assigned']]
+            );
         });
 
         it('runs the whole lifecycle: acknowledge, note, resolve, dispute (reopen), resolve, confirm', async () => {
             const complaint = await register();
             const je = complaint.assignedOfficialId!;
             await lifecycle.acknowledge(complaint.id, je);
-            assert.ok(notifier.sent.some((n) => n.to === 'consumer' && n.text.key === 'status:notice.inProgress'), 'the consumer hears an officer is on it');
+            assert.ok(
+                notifier.sent.some((n) => n.to === 'consumer' && n.text.key === 'status:notice.inProgress'),
+                'the consumer hears an officer is on it'
+            );
             await lifecycle.addNote(complaint.id, je, 'lineman sent');
             const resolved = await lifecycle.resolve(complaint.id, je, 'fuse replaced');
             assert.equal(resolved.nextEscalationAt, null, 'the clock stops while the consumer is asked');
@@ -78,8 +95,10 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
             await lifecycle.resolve(complaint.id, je, 'fuse replaced again');
             const closed = await lifecycle.confirm(complaint.id, true);
             assert.equal(closed.status, 'closed');
-            assert.deepEqual((await history(complaint.id)).map((h) => h.split('|')[0]),
-                ['registered', 'assigned', 'in_progress', 'in_progress', 'resolved', 'reopened', 'resolved', 'closed']);
+            assert.deepEqual(
+                (await history(complaint.id)).map((h) => h.split('|')[0]),
+                ['registered', 'assigned', 'in_progress', 'in_progress', 'resolved', 'reopened', 'resolved', 'closed']
+            );
             await assert.rejects(lifecycle.resolve(complaint.id, je, 'again'), LifecycleError);
         });
 
@@ -113,11 +132,21 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
 
         it('never escalates the same breach twice, even with two schedulers ticking at once', async () => {
             const complaint = await register();
-            const second = new ComplaintLifecycle(bot.app.db, ServiceStandards.load(), new OfficialDirectory(bot.app.db), bot.app.services.backend, notifier,
-                { escalationIntervalHours: 4, autoCloseHours: 72 }, clock.now);
+            const second = new ComplaintLifecycle(
+                bot.app.db,
+                ServiceStandards.load(),
+                new OfficialDirectory(bot.app.db),
+                bot.app.services.backend,
+                notifier,
+                { escalationIntervalHours: 4, autoCloseHours: 72 },
+                clock.now
+            );
             clock.advance(3);
             const results = await Promise.all([lifecycle.tick(), second.tick(), lifecycle.tick(), second.tick()]);
-            assert.equal(results.reduce((sum, r) => sum + r.escalated, 0), 1);
+            assert.equal(
+                results.reduce((sum, r) => sum + r.escalated, 0),
+                1
+            );
             const current = await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id });
             assert.equal(current.escalationLevel, 1);
             assert.equal((await history(complaint.id)).filter((h) => h.endsWith('|system')).length, 2, 'one assignment and one escalation event');
@@ -134,7 +163,10 @@ for (const [name, url] of [['SQLite', async () => 'sqlite::memory:'], ['PostgreS
             assert.deepEqual([owner.level, current.escalationLevel], ['XEN', 2]);
             assert.ok(!notifier.sent.some((n) => n.officialId === sdo.id && n.text.key === 'officials:escalated'));
             // At the top, a dispute reopens the complaint but the scheduler does not keep picking it.
-            for (let i = 0; i < 3; i++) { clock.advance(5); await lifecycle.tick(); }
+            for (let i = 0; i < 3; i++) {
+                clock.advance(5);
+                await lifecycle.tick();
+            }
             await lifecycle.resolve(complaint.id, current.assignedOfficialId!, 'done');
             await lifecycle.confirm(complaint.id, false);
             clock.advance(1);

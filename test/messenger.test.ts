@@ -105,7 +105,11 @@ describe('Messenger: inbound mapping', () => {
         assert.equal(started.text, 'GET_STARTED');
         assert.equal(started.id, '200000000000001:1772998094000');
 
-        const withMid = single(mapMessengerWebhook(pageBody({ sender: { id: 'u1' }, recipient: { id: PAGE }, timestamp: 5, postback: { mid: 'm_pb', title: 'Bill', payload: 'Bill' } })));
+        const withMid = single(
+            mapMessengerWebhook(
+                pageBody({ sender: { id: 'u1' }, recipient: { id: PAGE }, timestamp: 5, postback: { mid: 'm_pb', title: 'Bill', payload: 'Bill' } })
+            )
+        );
         assert.equal(withMid.id, 'm_pb');
     });
 
@@ -120,7 +124,10 @@ describe('Messenger: inbound mapping', () => {
         const activity = single(mapMessengerWebhook(fixture('location_attachment_legacy')));
         assert.equal(activity.id, 'mid.$cAAE1UUyiiwthh1ZAO1bVhDxGk2N0');
         assert.equal(activity.text, '');
-        assert.deepEqual(activity.entities?.map((e) => ({ type: e.type, latitude: e.latitude, longitude: e.longitude })), [{ type: 'GeoCoordinates', latitude: 0, longitude: 0 }]);
+        assert.deepEqual(
+            activity.entities?.map((e) => ({ type: e.type, latitude: e.latitude, longitude: e.longitude })),
+            [{ type: 'GeoCoordinates', latitude: 0, longitude: 0 }]
+        );
         assert.deepEqual(findLocation(activity), { latitude: 0, longitude: 0 });
         assert.equal(activity.attachments, undefined);
     });
@@ -157,17 +164,34 @@ describe('Messenger: inbound mapping', () => {
             ],
         };
         const batch = mapMessengerWebhook(body);
-        assert.deepEqual(batch.items.map((i) => [i.activity.id, i.activity.conversation?.id, i.activity.text]), [
-            ['m1', 'P1:u1', 'one'], ['m2', 'P1:u2', 'two'], ['m3', 'P2:u3', 'three'], ['m4', 'P2:u1', 'Bill'],
-        ]);
+        assert.deepEqual(
+            batch.items.map((i) => [i.activity.id, i.activity.conversation?.id, i.activity.text]),
+            [
+                ['m1', 'P1:u1', 'one'],
+                ['m2', 'P1:u2', 'two'],
+                ['m3', 'P2:u3', 'three'],
+                ['m4', 'P2:u1', 'Bill'],
+            ]
+        );
     });
 
     it('ignores echoes, reactions and standby events; never vouches for a phone', () => {
-        const echo = { sender: { id: PAGE }, recipient: { id: 'u1' }, timestamp: 1, message: { mid: 'm_echo', is_echo: true, app_id: 1517776481860111, text: 'reply' } };
+        const echo = {
+            sender: { id: PAGE },
+            recipient: { id: 'u1' },
+            timestamp: 1,
+            message: { mid: 'm_echo', is_echo: true, app_id: 1517776481860111, text: 'reply' },
+        };
         const reaction = { sender: { id: 'u1' }, recipient: { id: PAGE }, timestamp: 2, reaction: { mid: 'm_x', action: 'react', emoji: '❤' } };
-        const body = { object: 'page', entry: [{ id: PAGE, time: 1, messaging: [echo, reaction, textEvent('u1', 'hi', 'm_real')], standby: [textEvent('u2', 'other app', 'm_standby')] }] };
+        const body = {
+            object: 'page',
+            entry: [{ id: PAGE, time: 1, messaging: [echo, reaction, textEvent('u1', 'hi', 'm_real')], standby: [textEvent('u2', 'other app', 'm_standby')] }],
+        };
         const batch = mapMessengerWebhook(body);
-        assert.deepEqual(batch.items.map((i) => i.activity.id), ['m_real']);
+        assert.deepEqual(
+            batch.items.map((i) => i.activity.id),
+            ['m_real']
+        );
         assert.equal(batch.items[0].trustedPhone, undefined);
         assert.equal(mapMessengerWebhook({ object: 'page', entry: [{ id: PAGE, time: 1, messaging: [echo] }] }).items.length, 0);
     });
@@ -191,19 +215,25 @@ describe('Messenger: outbound rendering', () => {
             assert.equal(part.kind, 'text');
             assert.ok(codePointLength(part.message.text as string) <= MESSENGER_LIMITS.text);
         }
-        assert.deepEqual(parts.flatMap((p) => (p.message.text as string).split(' ')), words, 'no word cut or lost');
+        assert.deepEqual(
+            parts.flatMap((p) => (p.message.text as string).split(' ')),
+            words,
+            'no word cut or lost'
+        );
         assert.deepEqual(renderMessenger({ text: 'Hello' }), [{ kind: 'text', message: { text: 'Hello' } }]);
     });
 
     it('renders up to 13 English choices as quick replies whose payload is the title', () => {
         const parts = renderMessenger({ text: 'What would you like to do?', suggestedActions: actions('Register complaint', 'Bill', 'Meter') });
-        assert.deepEqual(parts, [{
-            kind: 'quick_replies',
-            message: {
-                text: 'What would you like to do?',
-                quick_replies: ['Register complaint', 'Bill', 'Meter'].map((title) => ({ content_type: 'text', title, payload: title })),
+        assert.deepEqual(parts, [
+            {
+                kind: 'quick_replies',
+                message: {
+                    text: 'What would you like to do?',
+                    quick_replies: ['Register complaint', 'Bill', 'Meter'].map((title) => ({ content_type: 'text', title, payload: title })),
+                },
             },
-        }]);
+        ]);
         const thirteen = Array.from({ length: 13 }, (_, i) => `Option ${i + 1}`);
         assert.equal((renderMessenger({ text: 'Pick', suggestedActions: actions(...thirteen) })[0].message.quick_replies as unknown[]).length, 13);
     });
@@ -212,7 +242,10 @@ describe('Messenger: outbound rendering', () => {
         const fits = renderMessenger({ text: 'आप क्या करना चाहेंगे?', suggestedActions: actions('नई शिकायत दर्ज करें', 'शिकायत की स्थिति', 'हाँ') });
         assert.equal(fits.length, 1);
         assert.equal(fits[0].kind, 'quick_replies');
-        assert.deepEqual((fits[0].message.quick_replies as Array<{ title: string }>).map((q) => q.title), ['नई शिकायत दर्ज करें', 'शिकायत की स्थिति', 'हाँ']);
+        assert.deepEqual(
+            (fits[0].message.quick_replies as Array<{ title: string }>).map((q) => q.title),
+            ['नई शिकायत दर्ज करें', 'शिकायत की स्थिति', 'हाँ']
+        );
 
         const long = 'बिजली बिल भुगतान करें';
         assert.equal(codePointLength(long), 21);
@@ -236,7 +269,10 @@ describe('Messenger: outbound rendering', () => {
         const text = Array.from({ length: 500 }, () => 'word').join(' ') + '\n\n' + Array.from({ length: 500 }, () => 'शब्द').join(' ');
         const parts = renderMessenger({ text, suggestedActions: actions('हाँ', 'नहीं') });
         assert.ok(parts.length >= 2);
-        assert.deepEqual(parts.map((p) => p.kind), [...parts.slice(1).map(() => 'text'), 'quick_replies']);
+        assert.deepEqual(
+            parts.map((p) => p.kind),
+            [...parts.slice(1).map(() => 'text'), 'quick_replies']
+        );
         for (const part of parts) assert.ok(codePointLength(part.message.text as string) <= MESSENGER_LIMITS.text);
     });
 
@@ -266,11 +302,16 @@ describe('Messenger adapter on the real bot', () => {
         const logger = bot.app.logger;
         // No real waits between retries: the retry count, not the backoff, is what these tests check.
         const http = new PlatformHttpClient({ ...MessengerClient.httpOptions(logger), sleep: async () => undefined });
-        adapter = bot.app.prepareAdapter(new MessengerAdapter({
-            store, logger, appSecret: SECRET, verifyToken: 'tok',
-            client: new MessengerClient({ apiUrl: api.url, pageAccessToken: 'PAGE', logger, http }),
-            messageTag: 'ACCOUNT_UPDATE',
-        }));
+        adapter = bot.app.prepareAdapter(
+            new MessengerAdapter({
+                store,
+                logger,
+                appSecret: SECRET,
+                verifyToken: 'tok',
+                client: new MessengerClient({ apiUrl: api.url, pageAccessToken: 'PAGE', logger, http }),
+                messageTag: 'ACCOUNT_UPDATE',
+            })
+        );
     });
     beforeEach(() => {
         api.reset();
@@ -306,7 +347,7 @@ describe('Messenger adapter on the real bot', () => {
     }
 
     function texts(requests: RecordedRequest[]): string {
-        return requests.map((r) => ((r.body as { message: { text?: string } }).message.text ?? '')).join('\n');
+        return requests.map((r) => (r.body as { message: { text?: string } }).message.text ?? '').join('\n');
     }
 
     function quickReplyTitles(requests: RecordedRequest[]): string[] {
@@ -328,7 +369,9 @@ describe('Messenger adapter on the real bot', () => {
             const raw = Buffer.from(metaJson(pageBody(textEvent('sig-user', 'hello', mid))));
             const before = turns;
             let called = false;
-            const noTurn = async () => { called = true; };
+            const noTurn = async () => {
+                called = true;
+            };
             assert.equal((await adapter.handleWebhook(raw, {}, noTurn)).status, 401);
             assert.equal((await adapter.handleWebhook(raw, { 'x-hub-signature-256': signSha256('other', raw, 'hex') }, noTurn)).status, 401);
             assert.equal((await adapter.handleWebhook(raw, { 'x-hub-signature-256': 'sha256=' }, noTurn)).status, 401);
@@ -397,15 +440,16 @@ describe('Messenger adapter on the real bot', () => {
         it('keeps every quick reply within Messenger limits, the payload being the title', async () => {
             const psid = '7123456789012346';
             const sent = [
-                ...await say(psid, textEvent(psid, 'नमस्ते')),
-                ...await say(psid, textEvent(psid, 'menu')),
-                ...await say(psid, textEvent(psid, 'English')),
-                ...await say(psid, textEvent(psid, 'menu')),
+                ...(await say(psid, textEvent(psid, 'नमस्ते'))),
+                ...(await say(psid, textEvent(psid, 'menu'))),
+                ...(await say(psid, textEvent(psid, 'English'))),
+                ...(await say(psid, textEvent(psid, 'menu'))),
             ];
             const withReplies = sent.filter((r) => (r.body as { message: { quick_replies?: unknown[] } }).message.quick_replies);
             assert.ok(withReplies.length >= 2, 'menus went out as quick replies');
             for (const request of sent) {
-                const message = (request.body as { message: { text: string; quick_replies?: Array<{ content_type: string; title: string; payload: string }> } }).message;
+                const message = (request.body as { message: { text: string; quick_replies?: Array<{ content_type: string; title: string; payload: string }> } })
+                    .message;
                 assert.ok(message.text && codePointLength(message.text) <= MESSENGER_LIMITS.text);
                 const replies = message.quick_replies ?? [];
                 assert.ok(replies.length <= MESSENGER_LIMITS.quickReplies);
@@ -415,8 +459,14 @@ describe('Messenger adapter on the real bot', () => {
                     assert.equal(reply.payload, reply.title);
                 }
             }
-            assert.ok(quickReplyTitles(sent).some((t) => /[\u0900-\u097f]/.test(t)), 'Hindi titles');
-            assert.ok(quickReplyTitles(sent).some((t) => /^[\x20-\x7e]+$/.test(t)), 'English titles');
+            assert.ok(
+                quickReplyTitles(sent).some((t) => /[\u0900-\u097f]/.test(t)),
+                'Hindi titles'
+            );
+            assert.ok(
+                quickReplyTitles(sent).some((t) => /^[\x20-\x7e]+$/.test(t)),
+                'English titles'
+            );
         });
 
         it('processes a redelivered message once, sequentially and concurrently', async () => {
@@ -438,7 +488,11 @@ describe('Messenger adapter on the real bot', () => {
             const start = api.requests.length;
             const statuses = await Promise.all([1, 2, 3].map(() => adapter.handleWebhook(raw, signed(raw), logic)));
             await adapter.idle();
-            assert.deepEqual(statuses.map((s) => s.status), [200, 200, 200], 'every copy is acknowledged');
+            assert.deepEqual(
+                statuses.map((s) => s.status),
+                [200, 200, 200],
+                'every copy is acknowledged'
+            );
             assert.equal(api.requests.slice(start).filter((r) => sentTo(r, concurrent)).length, expected, 'one set of replies');
             assert.equal(turns, before + 2);
         });
@@ -454,17 +508,36 @@ describe('Messenger adapter on the real bot', () => {
             const requests = api.requests.length;
 
             // Receipt for the first message only, by mid (the watermark predates everything).
-            assert.equal(await deliver(pageBody({ sender: { id: psid }, recipient: { id: PAGE }, timestamp: Date.now(), delivery: { mids: [sent[0].platformMessageId], watermark: 1000 } })), 200);
+            assert.equal(
+                await deliver(
+                    pageBody({
+                        sender: { id: psid },
+                        recipient: { id: PAGE },
+                        timestamp: Date.now(),
+                        delivery: { mids: [sent[0].platformMessageId], watermark: 1000 },
+                    })
+                ),
+                200
+            );
             let now = await store.outboundFor('facebook', conversation);
-            assert.deepEqual(now.map((r) => r.status), ['delivered', ...sent.slice(1).map(() => 'sent')]);
+            assert.deepEqual(
+                now.map((r) => r.status),
+                ['delivered', ...sent.slice(1).map(() => 'sent')]
+            );
 
             // Delivered up to now by watermark, then read.
             await deliver(pageBody({ sender: { id: psid }, recipient: { id: PAGE }, timestamp: Date.now(), delivery: { watermark: Date.now() } }));
             now = await store.outboundFor('facebook', conversation);
-            assert.ok(now.every((r) => r.status === 'delivered'), now.map((r) => r.status).join());
+            assert.ok(
+                now.every((r) => r.status === 'delivered'),
+                now.map((r) => r.status).join()
+            );
             await deliver(pageBody({ sender: { id: psid }, recipient: { id: PAGE }, timestamp: Date.now(), read: { watermark: Date.now() } }));
             now = await store.outboundFor('facebook', conversation);
-            assert.ok(now.every((r) => r.status === 'read'), now.map((r) => r.status).join());
+            assert.ok(
+                now.every((r) => r.status === 'read'),
+                now.map((r) => r.status).join()
+            );
 
             assert.equal(turns, before, 'receipts never start a turn');
             assert.equal(api.requests.length, requests);
@@ -473,7 +546,12 @@ describe('Messenger adapter on the real bot', () => {
         it('ignores echoes of its own messages', async () => {
             const psid = '7123456789012351';
             const before = turns;
-            const echo = { sender: { id: PAGE }, recipient: { id: psid }, timestamp: Date.now(), message: { mid: newMid(), is_echo: true, app_id: 1234, text: 'नमस्ते' } };
+            const echo = {
+                sender: { id: PAGE },
+                recipient: { id: psid },
+                timestamp: Date.now(),
+                message: { mid: newMid(), is_echo: true, app_id: 1234, text: 'नमस्ते' },
+            };
             assert.deepEqual(await say(psid, echo), []);
             assert.equal(turns, before);
         });
@@ -492,13 +570,19 @@ describe('Messenger adapter on the real bot', () => {
 
         it('retries Meta throttling sent as HTTP 400 (code 613), never a permanent error', async () => {
             const throttled = '7123456789012353';
-            api.failNext('POST', /\/me\/messages/, 1, { status: 400, body: { error: { message: 'Calls to this api have exceeded the rate limit.', type: 'OAuthException', code: 613 } } });
+            api.failNext('POST', /\/me\/messages/, 1, {
+                status: 400,
+                body: { error: { message: 'Calls to this api have exceeded the rate limit.', type: 'OAuthException', code: 613 } },
+            });
             const sent = await say(throttled, textEvent(throttled, 'नमस्ते'));
             assert.ok((await store.outboundFor('facebook', `${PAGE}:${throttled}`)).every((r) => r.status === 'sent'));
             assert.equal(sent.length, (await store.outboundFor('facebook', `${PAGE}:${throttled}`)).length + 1);
 
             const blocked = '7123456789012354';
-            api.respond('POST', /\/me\/messages/, { status: 400, body: { error: { message: 'This person isn\'t available right now.', type: 'OAuthException', code: 551, error_subcode: 1545041 } } });
+            api.respond('POST', /\/me\/messages/, {
+                status: 400,
+                body: { error: { message: "This person isn't available right now.", type: 'OAuthException', code: 551, error_subcode: 1545041 } },
+            });
             const attempts = await say(blocked, textEvent(blocked, 'नमस्ते'));
             // The bot may try an apology after the failed send; that fails too, but nothing is sent twice.
             assert.ok(attempts.length >= 1);
@@ -512,7 +596,7 @@ describe('Messenger adapter on the real bot', () => {
             }
         });
 
-        it('answers an image outside a complaint politely in the user\'s language', async () => {
+        it("answers an image outside a complaint politely in the user's language", async () => {
             const image = { type: 'image', payload: { url: 'https://scontent.xx.fbcdn.net/v/t1/meter.jpg' } };
             const hindi = '7123456789012355';
             await say(hindi, textEvent(hindi, 'नमस्ते'));
@@ -542,21 +626,36 @@ describe('Messenger adapter on the real bot', () => {
 
     describe('proactive messages', () => {
         function reference(psid: string) {
-            return { channelId: 'facebook', serviceUrl: 'facebook:', conversation: { id: `${PAGE}:${psid}`, isGroup: false, conversationType: 'personal', name: '' }, user: { id: psid, name: '' }, bot: { id: PAGE, name: '' } };
+            return {
+                channelId: 'facebook',
+                serviceUrl: 'facebook:',
+                conversation: { id: `${PAGE}:${psid}`, isGroup: false, conversationType: 'personal', name: '' },
+                user: { id: psid, name: '' },
+                bot: { id: PAGE, name: '' },
+            };
         }
 
         it('sends an UPDATE inside the 24-hour window and a tagged message outside it', async () => {
             const recent = '7123456789012358';
             await store.markInbound('facebook', recent);
-            await adapter.continueConversationAsync('', reference(recent), async (context) => { await context.sendActivity('आपकी शिकायत पर काम शुरू हो गया है'); });
+            await adapter.continueConversationAsync('', reference(recent), async (context) => {
+                await context.sendActivity('आपकी शिकायत पर काम शुरू हो गया है');
+            });
             const [update] = api.requests.filter((r) => sentTo(r, recent));
             assert.deepEqual(update.body, { recipient: { id: recent }, messaging_type: 'UPDATE', message: { text: 'आपकी शिकायत पर काम शुरू हो गया है' } });
 
             const old = '7123456789012359';
             await store.markInbound('facebook', old, new Date(Date.now() - 25 * 3600_000));
-            await adapter.continueConversationAsync('', reference(old), async (context) => { await context.sendActivity('Your complaint is resolved'); });
+            await adapter.continueConversationAsync('', reference(old), async (context) => {
+                await context.sendActivity('Your complaint is resolved');
+            });
             const [tagged] = api.requests.filter((r) => sentTo(r, old));
-            assert.deepEqual(tagged.body, { recipient: { id: old }, messaging_type: 'MESSAGE_TAG', tag: 'ACCOUNT_UPDATE', message: { text: 'Your complaint is resolved' } });
+            assert.deepEqual(tagged.body, {
+                recipient: { id: old },
+                messaging_type: 'MESSAGE_TAG',
+                tag: 'ACCOUNT_UPDATE',
+                message: { text: 'Your complaint is resolved' },
+            });
             const [record] = await store.outboundFor('facebook', `${PAGE}:${old}`);
             assert.equal(record.status, 'sent');
         });
@@ -564,12 +663,26 @@ describe('Messenger adapter on the real bot', () => {
         it('resends with the tag when Meta says the window has closed (10/2018278)', async () => {
             const psid = '7123456789012360';
             await store.markInbound('facebook', psid);
-            api.failNext('POST', /\/me\/messages/, 1, { status: 400, body: { error: { message: 'outside of allowed window', type: 'OAuthException', code: 10, error_subcode: 2018278 } } });
-            await adapter.continueConversationAsync('', reference(psid), async (context) => { await context.sendActivity('Supply restored in your area'); });
-            const sent = api.requests.filter((r) => sentTo(r, psid)).map((r) => (r.body as { messaging_type: string; tag?: string }));
-            assert.deepEqual(sent.map((b) => [b.messaging_type, b.tag]), [['UPDATE', undefined], ['MESSAGE_TAG', 'ACCOUNT_UPDATE']]);
+            api.failNext('POST', /\/me\/messages/, 1, {
+                status: 400,
+                body: { error: { message: 'outside of allowed window', type: 'OAuthException', code: 10, error_subcode: 2018278 } },
+            });
+            await adapter.continueConversationAsync('', reference(psid), async (context) => {
+                await context.sendActivity('Supply restored in your area');
+            });
+            const sent = api.requests.filter((r) => sentTo(r, psid)).map((r) => r.body as { messaging_type: string; tag?: string });
+            assert.deepEqual(
+                sent.map((b) => [b.messaging_type, b.tag]),
+                [
+                    ['UPDATE', undefined],
+                    ['MESSAGE_TAG', 'ACCOUNT_UPDATE'],
+                ]
+            );
             const records = await store.outboundFor('facebook', `${PAGE}:${psid}`);
-            assert.deepEqual(records.map((r) => r.status), ['sent']);
+            assert.deepEqual(
+                records.map((r) => r.status),
+                ['sent']
+            );
         });
     });
 });

@@ -13,7 +13,11 @@ for (const [name, url] of databases) {
             const dataSource = await openDatabase(await url());
             try {
                 const pending = await dataSource.driver.createSchemaBuilder().log();
-                assert.deepEqual(pending.upQueries.map((q) => q.query), [], 'entities and migrations disagree');
+                assert.deepEqual(
+                    pending.upQueries.map((q) => q.query),
+                    [],
+                    'entities and migrations disagree'
+                );
                 const ran = await dataSource.query('SELECT name FROM migrations');
                 assert.equal(ran.length, MIGRATIONS.length);
                 assert.equal(await dataSource.showMigrations(), false, 'no migration left to run');

@@ -13,10 +13,17 @@ import { Translator } from '../src/i18n/Translator';
 import { recognizePhoneNumbers } from '../src/nlu/hindi/recognizePhoneNumbers';
 import { NaiveBayesIntentModel, readCorpus } from '../src/nlu/NaiveBayesIntentModel';
 
-interface Example { text: string; intent: string; language: 'en' | 'hi' | 'hi-Latn' }
+interface Example {
+    text: string;
+    intent: string;
+    language: 'en' | 'hi' | 'hi-Latn';
+}
 
-const EXAMPLES: Example[] = fs.readFileSync(path.join(PACKAGE_ROOT, 'src', 'nlu', 'corpus', 'examples.jsonl'), 'utf8')
-    .split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Example);
+const EXAMPLES: Example[] = fs
+    .readFileSync(path.join(PACKAGE_ROOT, 'src', 'nlu', 'corpus', 'examples.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Example);
 
 // The corpus was written independently of the lexicon, but the lexicon was then tuned on it: these are
 // regression floors for everyday phrasing, not a held-out accuracy (see the closing note of the issue).
@@ -50,7 +57,7 @@ describe('intent recognizer', () => {
             }
             const accuracy = 1 - misses.length / examples.length;
             assert.ok(accuracy >= INTENT_FLOOR, `intent accuracy ${(accuracy * 100).toFixed(1)}%; misses:\n${misses.join('\n')}`);
-            assert.ok(languageHits / examples.length >= LANGUAGE_FLOOR, `language accuracy ${(languageHits / examples.length * 100).toFixed(1)}%`);
+            assert.ok(languageHits / examples.length >= LANGUAGE_FLOOR, `language accuracy ${((languageHits / examples.length) * 100).toFixed(1)}%`);
         });
     }
 
@@ -97,7 +104,10 @@ describe('intent recognizer', () => {
 
     it('lets the corpus-trained model decide where no rule is sure, at a score that starts a flow but never interrupts one', () => {
         // Wordings no rule covers: "टिमटिमा" (flickering), "ye kaise chalta h" (how does this work).
-        for (const [text, intent] of [['बल्ब टिमटिमा रहा है', 'complaint.voltage'], ['ye kaise chalta h', 'help']] as const) {
+        for (const [text, intent] of [
+            ['बल्ब टिमटिमा रहा है', 'complaint.voltage'],
+            ['ye kaise chalta h', 'help'],
+        ] as const) {
             assert.equal(rulesAlone.recognize(text).intent, 'none', `rules alone: ${text}`);
             const r = recognizer.recognize(text);
             assert.equal(r.intent, intent, text);
@@ -109,8 +119,10 @@ describe('intent recognizer', () => {
 
     it('trains the same model from the same examples, and names the line of a bad corpus file', () => {
         const examples = [
-            { text: 'light nahi hai', intent: 'complaint.no_supply' }, { text: 'bijli gayi', intent: 'complaint.no_supply' },
-            { text: 'bill kitna hai', intent: 'bill.query' }, { text: 'mera bill batao', intent: 'bill.query' },
+            { text: 'light nahi hai', intent: 'complaint.no_supply' },
+            { text: 'bijli gayi', intent: 'complaint.no_supply' },
+            { text: 'bill kitna hai', intent: 'bill.query' },
+            { text: 'mera bill batao', intent: 'bill.query' },
         ];
         const a = NaiveBayesIntentModel.train(examples);
         const b = NaiveBayesIntentModel.train([...examples]);
@@ -186,7 +198,13 @@ describe('language identification', () => {
 describe('entities', () => {
     it('normalises account numbers written with Devanagari digits, spaces and dashes', () => {
         for (const text of ['१२३४५६७८९०', '12345 67890', '1234-567-890', 'mera account 1234567890 hai']) {
-            assert.deepEqual(extractEntities(text).filter((e) => e.type === 'accountNumber').map((e) => e.value), ['1234567890'], text);
+            assert.deepEqual(
+                extractEntities(text)
+                    .filter((e) => e.type === 'accountNumber')
+                    .map((e) => e.value),
+                ['1234567890'],
+                text
+            );
         }
         assert.deepEqual(parseAccountNumber('१२३४५ ६७८९०'), { value: '1234567890' });
         assert.deepEqual(parseAccountNumber('12345'), { error: 'length' });
@@ -195,14 +213,23 @@ describe('entities', () => {
     });
 
     it('finds ticket numbers in any case and spacing, never as account numbers', () => {
-        assert.deepEqual(extractEntities('status c2611 - 0042 please').map((e) => [e.type, e.value]), [['ticket', 'C2611-0042']]);
-        assert.deepEqual(extractEntities('C2611-12345').map((e) => [e.type, e.value]), [['ticket', 'C2611-12345']]);
+        assert.deepEqual(
+            extractEntities('status c2611 - 0042 please').map((e) => [e.type, e.value]),
+            [['ticket', 'C2611-0042']]
+        );
+        assert.deepEqual(
+            extractEntities('C2611-12345').map((e) => [e.type, e.value]),
+            [['ticket', 'C2611-12345']]
+        );
     });
 
     it('reads numbers with Indian and Western grouping and keeps offsets on the original text', () => {
         const text = 'बिल १,२५,००० आया और 1,234,567 भी';
         const numbers = extractEntities(text).filter((e) => e.type === 'number');
-        assert.deepEqual(numbers.map((e) => e.value), ['125000', '1234567']);
+        assert.deepEqual(
+            numbers.map((e) => e.value),
+            ['125000', '1234567']
+        );
         assert.equal(text.slice(numbers[0].start, numbers[0].end), '१,२५,०००');
     });
 
@@ -216,13 +243,19 @@ describe('entities', () => {
         ];
         for (const [text, value, span] of forms) {
             const found = extractEntities(text).filter((e) => e.type === 'amount' || e.type === 'number');
-            assert.deepEqual(found.map((e) => [e.type, e.value, text.slice(e.start, e.end)]), [['amount', value, span]], text);
+            assert.deepEqual(
+                found.map((e) => [e.type, e.value, text.slice(e.start, e.end)]),
+                [['amount', value, span]],
+                text
+            );
         }
     });
 
     it('reads Hindi and romanized number words, but not the English verb "do"', () => {
         const values = (text: string, language?: string) =>
-            extractEntities(text, language).filter((e) => e.type === 'number').map((e) => e.value);
+            extractEntities(text, language)
+                .filter((e) => e.type === 'number')
+                .map((e) => e.value);
         assert.deepEqual(values('डेढ़ हज़ार का बिल'), ['1500']);
         assert.deepEqual(values('bill dhai hazaar aaya', 'hi-Latn'), ['2500']);
         assert.deepEqual(values('what do I do', 'en'), []);
@@ -274,9 +307,14 @@ describe('entities', () => {
 
 describe('nlu command', () => {
     it('answers each JSON line with the recognised intent, language, score and entities', () => {
-        const input = [JSON.stringify({ text: 'bijli nahi aa rahi' }), JSON.stringify({ text: 'मेरा खाता १२३४५६७८९० है, बिल कितना है' }), 'not json', ''].join('\n');
+        const input = [JSON.stringify({ text: 'bijli nahi aa rahi' }), JSON.stringify({ text: 'मेरा खाता १२३४५६७८९० है, बिल कितना है' }), 'not json', ''].join(
+            '\n'
+        );
         const result = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'bijli-mitra.js'), 'nlu'], { input, encoding: 'utf8' });
-        const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+        const lines = result.stdout
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l));
         assert.equal(lines.length, 3);
         assert.equal(lines[0].intent, 'complaint.no_supply');
         assert.equal(lines[0].language, 'hi-Latn');

@@ -37,7 +37,11 @@ describe('nlu evaluate: arithmetic', () => {
         { text: 'e', intent: 'greeting', language: 'hi-Latn', line: 9 },
     ];
     const recognizer = new TableRecognizer({
-        a: ['bill.query', 'en'], b: ['bill.pay', 'en'], c: ['bill.pay', 'hi-Latn'], d: ['greeting', 'hi-Latn'], e: ['bill.pay', 'en'],
+        a: ['bill.query', 'en'],
+        b: ['bill.pay', 'en'],
+        c: ['bill.pay', 'hi-Latn'],
+        d: ['greeting', 'hi-Latn'],
+        e: ['bill.pay', 'en'],
     });
     const result = evaluate(examples, recognizer);
 
@@ -72,11 +76,14 @@ describe('nlu evaluate: arithmetic', () => {
     });
 
     it('lists every miss of intent or language with its line', () => {
-        assert.deepEqual(result.misses.map((m) => [m.text, m.line, m.gotIntent, m.gotLanguage]), [
-            ['b', undefined, 'bill.pay', 'en'],
-            ['c', undefined, 'bill.pay', 'hi-Latn'],
-            ['e', 9, 'bill.pay', 'en'],
-        ]);
+        assert.deepEqual(
+            result.misses.map((m) => [m.text, m.line, m.gotIntent, m.gotLanguage]),
+            [
+                ['b', undefined, 'bill.pay', 'en'],
+                ['c', undefined, 'bill.pay', 'hi-Latn'],
+                ['e', 9, 'bill.pay', 'en'],
+            ]
+        );
     });
 
     it('gives zero rather than NaN for an empty set', () => {
@@ -110,7 +117,10 @@ describe('nlu evaluate: parsing labelled JSONL', () => {
         const { examples, errors } = parseLabelledJsonl(content);
         assert.equal(examples.length, 1);
         assert.equal(examples[0].line, 1);
-        assert.deepEqual(errors.map((e) => e.line), [3, 4, 5, 6, 7]);
+        assert.deepEqual(
+            errors.map((e) => e.line),
+            [3, 4, 5, 6, 7]
+        );
         assert.match(errors[0].message, /invalid JSON/);
         assert.match(errors[1].message, /unknown intent "greetings"/);
         assert.match(errors[2].message, /unknown language "hindi"/);
@@ -120,16 +130,23 @@ describe('nlu evaluate: parsing labelled JSONL', () => {
 
 describe('nlu evaluate command', () => {
     let dir: string;
-    before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlu-evaluate-')); });
+    before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlu-evaluate-'));
+    });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it('prints accuracy per language and per intent and a confusion matrix', () => {
         const file = path.join(dir, 'good.jsonl');
-        fs.writeFileSync(file, [
-            { text: 'bijli nahi aa rahi', intent: 'complaint.no_supply', language: 'hi-Latn' },
-            { text: 'बिजली नहीं है', intent: 'complaint.no_supply', language: 'hi' },
-            { text: 'what is my bill amount', intent: 'bill.query', language: 'en' },
-        ].map((e) => JSON.stringify(e)).join('\n') + '\n');
+        fs.writeFileSync(
+            file,
+            [
+                { text: 'bijli nahi aa rahi', intent: 'complaint.no_supply', language: 'hi-Latn' },
+                { text: 'बिजली नहीं है', intent: 'complaint.no_supply', language: 'hi' },
+                { text: 'what is my bill amount', intent: 'bill.query', language: 'en' },
+            ]
+                .map((e) => JSON.stringify(e))
+                .join('\n') + '\n'
+        );
         const result = runCli([file]);
         assert.equal(result.status, 0, result.stderr);
         assert.match(result.stdout, /Examples: 3/);
@@ -155,12 +172,15 @@ describe('nlu evaluate command', () => {
 
     it('rejects bad lines with line-numbered errors and exit code 1', () => {
         const file = path.join(dir, 'bad.jsonl');
-        fs.writeFileSync(file, [
-            JSON.stringify({ text: 'bijli nahi aa rahi', intent: 'complaint.no_supply', language: 'hi-Latn' }),
-            'not json',
-            JSON.stringify({ text: 'hi', intent: 'hello', language: 'en' }),
-            JSON.stringify({ text: 'hi', intent: 'greeting', language: 'fr' }),
-        ].join('\n'));
+        fs.writeFileSync(
+            file,
+            [
+                JSON.stringify({ text: 'bijli nahi aa rahi', intent: 'complaint.no_supply', language: 'hi-Latn' }),
+                'not json',
+                JSON.stringify({ text: 'hi', intent: 'hello', language: 'en' }),
+                JSON.stringify({ text: 'hi', intent: 'greeting', language: 'fr' }),
+            ].join('\n')
+        );
         const result = runCli([file]);
         assert.equal(result.status, 1);
         assert.equal(result.stdout, '', 'nothing is evaluated when the file has problems');
@@ -186,7 +206,11 @@ describe('nlu evaluate command', () => {
 
 describe('held-out corpus (test/nlu/heldout-6.jsonl)', () => {
     const { examples, errors } = parseLabelledJsonl(fs.readFileSync(HELDOUT, 'utf8'));
-    const normalise = (t: string) => t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    const normalise = (t: string) =>
+        t
+            .toLowerCase()
+            .replace(/[^\p{L}\p{N}]+/gu, ' ')
+            .trim();
 
     it('is valid, covers every intent and language form, and shares no text with the corpus the recognizer learns from', () => {
         assert.deepEqual(errors, []);

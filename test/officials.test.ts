@@ -78,11 +78,23 @@ describe('passwords', () => {
         const flipped = Buffer.from(hash, 'base64');
         flipped[0] ^= 1;
         const malformed: Array<string | null> = [
-            null, '', 'secret-pass', 'scrypt', `bcrypt$${n}$${r}$${p}$${salt}$${hash}`, `scrypt$${n}$${r}$${p}$${salt}`,
-            `scrypt$${n}$${r}$${p}$${salt}$${hash}$extra`, `scrypt$1000$${r}$${p}$${salt}$${hash}`, `scrypt$0$${r}$${p}$${salt}$${hash}`,
-            `scrypt$-16384$${r}$${p}$${salt}$${hash}`, `scrypt$${2 ** 30}$${r}$${p}$${salt}$${hash}`, `scrypt$${n}$${r}$999$${salt}$${hash}`,
-            `scrypt$${n}$${r}$${p}$$${hash}`, `scrypt$${n}$${r}$${p}$${salt}$`, `scrypt$${n}$${r}$${p}$not*base64$${hash}`,
-            `scrypt$${n}$${r}$${p}$${salt}$${hash.slice(0, 8)}`, `scrypt$${n}$${r}$${p}$${salt}$${flipped.toString('base64')}`,
+            null,
+            '',
+            'secret-pass',
+            'scrypt',
+            `bcrypt$${n}$${r}$${p}$${salt}$${hash}`,
+            `scrypt$${n}$${r}$${p}$${salt}`,
+            `scrypt$${n}$${r}$${p}$${salt}$${hash}$extra`,
+            `scrypt$1000$${r}$${p}$${salt}$${hash}`,
+            `scrypt$0$${r}$${p}$${salt}$${hash}`,
+            `scrypt$-16384$${r}$${p}$${salt}$${hash}`,
+            `scrypt$${2 ** 30}$${r}$${p}$${salt}$${hash}`,
+            `scrypt$${n}$${r}$999$${salt}$${hash}`,
+            `scrypt$${n}$${r}$${p}$$${hash}`,
+            `scrypt$${n}$${r}$${p}$${salt}$`,
+            `scrypt$${n}$${r}$${p}$not*base64$${hash}`,
+            `scrypt$${n}$${r}$${p}$${salt}$${hash.slice(0, 8)}`,
+            `scrypt$${n}$${r}$${p}$${salt}$${flipped.toString('base64')}`,
             `scrypt$${n}$${r}$${p}$${Buffer.from('other salt').toString('base64')}$${hash}`,
         ];
         for (const stored of malformed) assert.equal(await verifyPassword('secret-pass', stored), false, String(stored));
@@ -110,9 +122,12 @@ function directorySuite(label: string, databaseUrl: () => Promise<string>): void
             if (ds?.isInitialized) await ds.destroy();
         });
 
-        it('climbs the Lucknow demo consumer\'s ladder JE → SDO → XEN → SE → CE', async () => {
+        it("climbs the Lucknow demo consumer's ladder JE → SDO → XEN → SE → CE", async () => {
             assert.deepEqual(await directory.unitChain(LUCKNOW.discom, LUCKNOW.subdivision, LUCKNOW.division), {
-                subdivision: 'Vibhuti Khand', division: 'EUDD Gomti Nagar, Lucknow', circle: 'Lucknow Circle-I', zone: 'Lucknow Zone',
+                subdivision: 'Vibhuti Khand',
+                division: 'EUDD Gomti Nagar, Lucknow',
+                circle: 'Lucknow Circle-I',
+                zone: 'Lucknow Zone',
             });
             const owners = [];
             for (const level of OFFICIAL_LEVELS) {
@@ -121,13 +136,19 @@ function directorySuite(label: string, databaseUrl: () => Promise<string>): void
                 assert.deepEqual([owner.username, owner.level, owner.discom, owner.active], [LUCKNOW_LADDER[level], level, 'MVVNL', true]);
                 owners.push(owner);
             }
-            assert.deepEqual(owners.map((o) => o.unitName),
-                ['Vibhuti Khand', 'EUDD Gomti Nagar, Lucknow', 'EUDD Gomti Nagar, Lucknow', 'Lucknow Circle-I', 'Lucknow Zone']);
+            assert.deepEqual(
+                owners.map((o) => o.unitName),
+                ['Vibhuti Khand', 'EUDD Gomti Nagar, Lucknow', 'EUDD Gomti Nagar, Lucknow', 'Lucknow Circle-I', 'Lucknow Zone']
+            );
             assert.equal(new Set(owners.map((o) => o.id)).size, OFFICIAL_LEVELS.length);
         });
 
         it('has a full ladder above every README demo account, and a chain to a zone for every demo consumer', async () => {
-            for (const [consumer, ladder] of [[LUCKNOW, LUCKNOW_LADDER], [MEERUT, MEERUT_LADDER], [VARANASI, VARANASI_LADDER]] as const) {
+            for (const [consumer, ladder] of [
+                [LUCKNOW, LUCKNOW_LADDER],
+                [MEERUT, MEERUT_LADDER],
+                [VARANASI, VARANASI_LADDER],
+            ] as const) {
                 for (const level of OFFICIAL_LEVELS) {
                     assert.equal((await directory.ownerFor(consumer, level))?.username, ladder[level], `${consumer.accountNumber} ${level}`);
                 }
@@ -157,10 +178,13 @@ function directorySuite(label: string, databaseUrl: () => Promise<string>): void
             assert.equal((await directory.ownerFor(LUCKNOW, 'JE'))?.username, 'je.vibhutikhand', 're-seeding reactivates demo officials');
         });
 
-        it('falls back to the consumer\'s division when org_units lacks the subdivision', async () => {
+        it("falls back to the consumer's division when org_units lacks the subdivision", async () => {
             const area = { discom: 'MVVNL', division: 'EUDD Gomti Nagar, Lucknow', subdivision: 'Vinay Khand' };
             assert.deepEqual(await directory.unitChain(area.discom, area.subdivision, area.division), {
-                subdivision: 'Vinay Khand', division: 'EUDD Gomti Nagar, Lucknow', circle: 'Lucknow Circle-I', zone: 'Lucknow Zone',
+                subdivision: 'Vinay Khand',
+                division: 'EUDD Gomti Nagar, Lucknow',
+                circle: 'Lucknow Circle-I',
+                zone: 'Lucknow Zone',
             });
             assert.equal(await directory.ownerFor(area, 'JE'), null);
             assert.equal((await directory.ownerFor(area, 'SDO'))?.username, 'sdo.gomtinagar');
@@ -180,7 +204,12 @@ function directorySuite(label: string, databaseUrl: () => Promise<string>): void
                 const s = directory.scopeOf(official);
                 return { kind: s.kind, unitName: s.unitName, discom: s.discom, subdivisions: await s.subdivisions() };
             };
-            assert.deepEqual(await scope('je.vibhutikhand'), { kind: 'subdivision', unitName: 'Vibhuti Khand', discom: 'MVVNL', subdivisions: ['Vibhuti Khand'] });
+            assert.deepEqual(await scope('je.vibhutikhand'), {
+                kind: 'subdivision',
+                unitName: 'Vibhuti Khand',
+                discom: 'MVVNL',
+                subdivisions: ['Vibhuti Khand'],
+            });
             assert.deepEqual((await scope('je.virajkhand')).subdivisions, ['Viraj Khand']);
             assert.deepEqual((await scope('sdo.gomtinagar')).subdivisions, ['Vibhuti Khand', 'Viraj Khand']);
             assert.deepEqual((await scope('xen.gomtinagar')).subdivisions, ['Vibhuti Khand', 'Viraj Khand']);
@@ -193,7 +222,7 @@ function directorySuite(label: string, databaseUrl: () => Promise<string>): void
             assert.deepEqual(ceMeerut.subdivisions, ['Daurala', 'Shastri Nagar']);
         });
 
-        it('includes in a division\'s scope a consumer subdivision that org_units lacks, as ownerFor routes it', async () => {
+        it("includes in a division's scope a consumer subdivision that org_units lacks, as ownerFor routes it", async () => {
             const stray: Consumer = { ...LUCKNOW, accountNumber: '9990000001', registeredMobile: null, subdivision: 'Vinay Khand' };
             await ds.getRepository(Consumer).insert(stray);
             try {
@@ -296,7 +325,10 @@ function importSuite(label: string, databaseUrl: () => Promise<string>): void {
                 const report = await importer.importOrgUnits(file);
                 assert.equal(report.kind, 'org-units');
                 assert.deepEqual([report.total, report.imported], [12, 5]);
-                assert.deepEqual(report.rejected.map((r) => r.line), [6, 7, 8, 9, 10, 12, 13]);
+                assert.deepEqual(
+                    report.rejected.map((r) => r.line),
+                    [6, 7, 8, 9, 10, 12, 13]
+                );
                 assert.equal(reasonFor(report, 6), 'parent_name is required for a subdivision (the division it belongs to)');
                 assert.equal(reasonFor(report, 7), 'parent_name must be empty for a zone (got "Lucknow Zone")');
                 assert.equal(reasonFor(report, 8), 'kind must be one of subdivision, division, circle, zone (got "substation")');
@@ -306,20 +338,25 @@ function importSuite(label: string, databaseUrl: () => Promise<string>): void {
                 assert.equal(reasonFor(report, 13), 'expected 4 fields as in the header, got 3');
             }
             const units = await ds.getRepository(OrgUnit).find({ order: { id: 'ASC' } });
-            assert.deepEqual(units.map(({ id: _id, ...u }) => u), [
-                { discom: 'MVVNL', kind: 'zone', name: 'Lucknow Zone', parentName: null },
-                { discom: 'MVVNL', kind: 'circle', name: 'Lucknow Circle-I', parentName: 'Lucknow Zone' },
-                { discom: 'MVVNL', kind: 'division', name: 'EUDD Gomti Nagar, Lucknow', parentName: 'Lucknow Circle-I' },
-                { discom: 'MVVNL', kind: 'subdivision', name: 'Vibhuti Khand', parentName: 'EUDD Gomti Nagar, Lucknow' },
-                { discom: 'PVVNL', kind: 'subdivision', name: 'Vibhuti Khand', parentName: 'EUDD-II Meerut' },
-            ]);
+            assert.deepEqual(
+                units.map(({ id: _id, ...u }) => u),
+                [
+                    { discom: 'MVVNL', kind: 'zone', name: 'Lucknow Zone', parentName: null },
+                    { discom: 'MVVNL', kind: 'circle', name: 'Lucknow Circle-I', parentName: 'Lucknow Zone' },
+                    { discom: 'MVVNL', kind: 'division', name: 'EUDD Gomti Nagar, Lucknow', parentName: 'Lucknow Circle-I' },
+                    { discom: 'MVVNL', kind: 'subdivision', name: 'Vibhuti Khand', parentName: 'EUDD Gomti Nagar, Lucknow' },
+                    { discom: 'PVVNL', kind: 'subdivision', name: 'Vibhuti Khand', parentName: 'EUDD-II Meerut' },
+                ]
+            );
 
             // A re-import with a changed parent moves the unit instead of adding one.
             const moved = await importer.importOrgUnits(writeCsv(ORG_HEADER, ['MVVNL,subdivision,Vibhuti Khand,"EUDD Aliganj, Lucknow"']));
             assert.deepEqual(moved.rejected, []);
             assert.equal(await ds.getRepository(OrgUnit).count(), 5);
-            assert.equal((await ds.getRepository(OrgUnit).findOneByOrFail({ discom: 'MVVNL', kind: 'subdivision', name: 'Vibhuti Khand' })).parentName,
-                'EUDD Aliganj, Lucknow');
+            assert.equal(
+                (await ds.getRepository(OrgUnit).findOneByOrFail({ discom: 'MVVNL', kind: 'subdivision', name: 'Vibhuti Khand' })).parentName,
+                'EUDD Aliganj, Lucknow'
+            );
         });
 
         it('imports officials with hashed passwords and defaults, rejecting invalid rows without quoting passwords', async () => {
@@ -337,19 +374,27 @@ function importSuite(label: string, databaseUrl: () => Promise<string>): void {
             const report = await new CsvImporter(ds).importOfficials(file);
             assert.equal(report.kind, 'officials');
             assert.deepEqual([report.total, report.imported], [9, 3]);
-            assert.deepEqual(report.rejected.map((r) => r.line), [4, 5, 6, 7, 8, 10]);
+            assert.deepEqual(
+                report.rejected.map((r) => r.line),
+                [4, 5, 6, 7, 8, 10]
+            );
             assert.equal(reasonFor(report, 4), 'level must be one of JE, SDO, XEN, SE, CE (got "AE")');
             assert.equal(reasonFor(report, 5), 'password must be at least 8 characters');
             assert.equal(reasonFor(report, 6), 'duplicate username je.vibhutikhand already on line 2');
-            assert.equal(reasonFor(report, 7), 'username must be 3 to 60 letters, digits, dots, dashes or underscores, starting with a letter or digit (got "x"); ' +
-                'mobile must be 10 digits starting with 6, 7, 8 or 9 (got "*******789"); language must be one of hi, en (got "fr"); active must be yes or no (got "maybe")');
+            assert.equal(
+                reasonFor(report, 7),
+                'username must be 3 to 60 letters, digits, dots, dashes or underscores, starting with a letter or digit (got "x"); ' +
+                    'mobile must be 10 digits starting with 6, 7, 8 or 9 (got "*******789"); language must be one of hi, en (got "fr"); active must be yes or no (got "maybe")'
+            );
             assert.equal(reasonFor(report, 8), 'name is required; unit_name is required');
             assert.equal(reasonFor(report, 10), 'malformed CSV: Invalid Opening Quote: a quote is found on field 7 at line 10');
             for (const { reason } of report.rejected) assert.doesNotMatch(reason, /short|long-enough|secret|password-1|my|hidden/);
 
             const je = await ds.getRepository(Official).findOneByOrFail({ username: 'je.vibhutikhand' });
-            assert.deepEqual([je.name, je.level, je.discom, je.unitName, je.mobile, je.language, je.active],
-                ['Amit Kumar Verma', 'JE', 'MVVNL', 'Vibhuti Khand', '9415100201', 'hi', true]);
+            assert.deepEqual(
+                [je.name, je.level, je.discom, je.unitName, je.mobile, je.language, je.active],
+                ['Amit Kumar Verma', 'JE', 'MVVNL', 'Vibhuti Khand', '9415100201', 'hi', true]
+            );
             assert.match(je.passwordHash ?? '', /^scrypt\$/);
             assert.ok(await verifyPassword('secret-je-1', je.passwordHash));
             const sdo = await ds.getRepository(Official).findOneByOrFail({ username: 'sdo.gomtinagar' });
@@ -383,8 +428,10 @@ function importSuite(label: string, databaseUrl: () => Promise<string>): void {
             }
             assert.equal(await ds.getRepository(Official).count(), 3);
             const je = await ds.getRepository(Official).findOneByOrFail({ username: 'je.vibhutikhand' });
-            assert.deepEqual([je.name, je.unitName, je.mobile, je.language, je.active, je.passwordHash],
-                ['Amit K. Verma', 'Viraj Khand', '9415100299', 'en', false, jeHash]);
+            assert.deepEqual(
+                [je.name, je.unitName, je.mobile, je.language, je.active, je.passwordHash],
+                ['Amit K. Verma', 'Viraj Khand', '9415100299', 'en', false, jeHash]
+            );
             const seHash = await hashOf('se.lucknow1');
             assert.ok(await verifyPassword('new-se-password', seHash));
             assert.equal(await verifyPassword('secret-se-1', seHash), false);
@@ -393,7 +440,10 @@ function importSuite(label: string, databaseUrl: () => Promise<string>): void {
 
         it('imports the demo hierarchy as CSV exactly as the seed stores it', async () => {
             const quote = (v: string | null) => (v === null ? '' : /[",]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-            const file = writeCsv(ORG_HEADER, DEMO_ORG_UNITS.map((u) => [u.discom, u.kind, u.name, u.parentName].map(quote).join(',')));
+            const file = writeCsv(
+                ORG_HEADER,
+                DEMO_ORG_UNITS.map((u) => [u.discom, u.kind, u.name, u.parentName].map(quote).join(','))
+            );
             const report = await new CsvImporter(ds).importOrgUnits(file);
             assert.deepEqual([report.imported, report.rejected], [DEMO_ORG_UNITS.length, []]);
             await seedDemoData(ds);

@@ -85,7 +85,12 @@ describe('PlatformHttpClient against a loopback stand-in', () => {
     });
 
     it('retries a 500 and succeeds on the second attempt', async () => {
-        api.respond('POST', MESSAGES, { status: 500, body: { error: { code: 2, message: 'Service temporarily unavailable' } } }, { status: 200, body: { ok: true } });
+        api.respond(
+            'POST',
+            MESSAGES,
+            { status: 500, body: { error: { code: 2, message: 'Service temporarily unavailable' } } },
+            { status: 200, body: { ok: true } }
+        );
         const result = await client().request('POST', api.url + MESSAGES, { body: {} });
         assert.equal(result.attempts, 2);
         assert.deepEqual(result.body, { ok: true });
@@ -107,7 +112,13 @@ describe('PlatformHttpClient against a loopback stand-in', () => {
 
     it('honours Retry-After as an HTTP date, capped at maxDelayMs', async () => {
         const inThreeSeconds = new Date(Date.now() + 3000).toUTCString();
-        api.respond('POST', MESSAGES, { status: 503, headers: { 'retry-after': inThreeSeconds } }, { status: 503, headers: { 'retry-after': '120' } }, { status: 200 });
+        api.respond(
+            'POST',
+            MESSAGES,
+            { status: 503, headers: { 'retry-after': inThreeSeconds } },
+            { status: 503, headers: { 'retry-after': '120' } },
+            { status: 200 }
+        );
         const result = await client({ maxDelayMs: 5000 }).request('POST', api.url + MESSAGES, { body: {} });
         assert.equal(result.attempts, 3);
         assert.ok(delays[0] > 1000 && delays[0] <= 3000, `HTTP-date wait was ${delays[0]} ms`);
@@ -116,9 +127,16 @@ describe('PlatformHttpClient against a loopback stand-in', () => {
 
     it("honours X's x-rate-limit-reset on a 429", async () => {
         const reset = Math.floor(Date.now() / 1000) + 3;
-        api.respond('POST', '/2/dm_conversations/with/1234567890123/messages',
-            { status: 429, headers: { 'x-rate-limit-limit': '200', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(reset) }, body: { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 } },
-            { status: 201, body: { data: { dm_event_id: '1' } } });
+        api.respond(
+            'POST',
+            '/2/dm_conversations/with/1234567890123/messages',
+            {
+                status: 429,
+                headers: { 'x-rate-limit-limit': '200', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(reset) },
+                body: { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 },
+            },
+            { status: 201, body: { data: { dm_event_id: '1' } } }
+        );
         const result = await client({ platform: 'X' }).request('POST', `${api.url}/2/dm_conversations/with/1234567890123/messages`, { body: { text: 'hi' } });
         assert.equal(result.status, 201);
         assert.equal(delays.length, 1);
@@ -137,8 +155,14 @@ describe('PlatformHttpClient against a loopback stand-in', () => {
             status: 400,
             body: {
                 error: {
-                    message: '(#131047) Re-engagement message', type: 'OAuthException', code: 131047, error_subcode: 2494010,
-                    error_data: { messaging_product: 'whatsapp', details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' },
+                    message: '(#131047) Re-engagement message',
+                    type: 'OAuthException',
+                    code: 131047,
+                    error_subcode: 2494010,
+                    error_data: {
+                        messaging_product: 'whatsapp',
+                        details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+                    },
                     fbtrace_id: 'AbCdEf',
                 },
             },
@@ -162,14 +186,22 @@ describe('PlatformHttpClient against a loopback stand-in', () => {
     });
 
     it('parses X error bodies: v1.1 errors[] and v2 problem details', async () => {
-        api.respond('POST', '/1.1/direct_messages/events/new.json', { status: 403, body: { errors: [{ code: 349, message: 'You cannot send messages to this user.' }] } });
+        api.respond('POST', '/1.1/direct_messages/events/new.json', {
+            status: 403,
+            body: { errors: [{ code: 349, message: 'You cannot send messages to this user.' }] },
+        });
         const v1 = await rejection(client({ platform: 'X' }).request('POST', `${api.url}/1.1/direct_messages/events/new.json`, { body: {} }));
         assert.equal(v1.code, '349');
         assert.equal(v1.platformMessage, 'You cannot send messages to this user.');
 
         api.respond('POST', '/2/dm_conversations/with/42/messages', {
             status: 403,
-            body: { title: 'Forbidden', type: 'https://api.twitter.com/2/problems/client-forbidden', detail: 'This request must be made using an approved developer account.', status: 403 },
+            body: {
+                title: 'Forbidden',
+                type: 'https://api.twitter.com/2/problems/client-forbidden',
+                detail: 'This request must be made using an approved developer account.',
+                status: 403,
+            },
         });
         const v2 = await rejection(client({ platform: 'X' }).request('POST', `${api.url}/2/dm_conversations/with/42/messages`, { body: {} }));
         assert.equal(v2.code, 'https://api.twitter.com/2/problems/client-forbidden');
@@ -224,12 +256,19 @@ describe('PlatformHttpClient against a loopback stand-in', () => {
         let most = 0;
         let released = false;
         const held: Array<() => void> = [];
-        const releaseAll = () => { released = true; for (const answer of held.splice(0)) answer(); };
+        const releaseAll = () => {
+            released = true;
+            for (const answer of held.splice(0)) answer();
+        };
         const server = http.createServer((req, res) => {
             req.resume();
             inFlight += 1;
             most = Math.max(most, inFlight);
-            const answer = () => { inFlight -= 1; res.setHeader('content-type', 'application/json'); res.end('{"messages":[{"id":"wamid.x"}]}'); };
+            const answer = () => {
+                inFlight -= 1;
+                res.setHeader('content-type', 'application/json');
+                res.end('{"messages":[{"id":"wamid.x"}]}');
+            };
             if (released) return answer();
             held.push(answer);
             if (held.length === total) releaseAll();
@@ -251,7 +290,9 @@ describe('PlatformHttpClient against a loopback stand-in', () => {
     });
 
     it('a header value node refuses (a token with its newline) fails as a platform error, not as a crash of the turn', async () => {
-        const failure = await rejection(client({ maxAttempts: 1 }).request('POST', api.url + MESSAGES, { body: {}, headers: { authorization: `Bearer ${TOKEN}\n` } }));
+        const failure = await rejection(
+            client({ maxAttempts: 1 }).request('POST', api.url + MESSAGES, { body: {}, headers: { authorization: `Bearer ${TOKEN}\n` } })
+        );
         assert.ok(failure instanceof PlatformApiError);
         assert.equal(failure.status, 0);
         assert.equal(api.requests.length, 0);
@@ -274,15 +315,23 @@ describe('PlatformHttpClient against a loopback stand-in', () => {
 
     it('logs neither the access token, the request body nor unmasked numbers', async () => {
         const path = '/v25.0/me/messages';
-        api.respond('POST', path, { status: 500 }, { status: 429, headers: { 'retry-after': '1' } }, {
-            status: 400,
-            body: { error: { code: 100, message: '(#100) No matching user found for 9415012345', error_subcode: 2018001 } },
-        });
+        api.respond(
+            'POST',
+            path,
+            { status: 500 },
+            { status: 429, headers: { 'retry-after': '1' } },
+            {
+                status: 400,
+                body: { error: { code: 100, message: '(#100) No matching user found for 9415012345', error_subcode: 2018001 } },
+            }
+        );
         const url = `${api.url}${path}?access_token=${TOKEN}&appsecret_proof=abcdef0123456789`;
-        const error = await rejection(client().request('POST', url, {
-            headers: { authorization: `Bearer ${TOKEN}` },
-            body: { recipient: { id: '6543210987654321' }, message: { text: 'खाता 1234567890 का बिल ₹1,250' } },
-        }));
+        const error = await rejection(
+            client().request('POST', url, {
+                headers: { authorization: `Bearer ${TOKEN}` },
+                body: { recipient: { id: '6543210987654321' }, message: { text: 'खाता 1234567890 का बिल ₹1,250' } },
+            })
+        );
         assert.equal(error.attempts, 3);
         assert.equal(api.requests[0].query.access_token, TOKEN, 'the token still reaches the API');
         assert.equal(logs.length, 3);
@@ -318,7 +367,10 @@ describe('ApiStandIn', () => {
         const response = await fetch(`${api.url}/anything?a=1&b=two`, { method: 'DELETE' });
         assert.equal(response.status, 200);
         assert.deepEqual(await response.json(), {});
-        assert.deepEqual(api.requests.map((r) => [r.method, r.path, r.query]), [['DELETE', '/anything', { a: '1', b: 'two' }]]);
+        assert.deepEqual(
+            api.requests.map((r) => [r.method, r.path, r.query]),
+            [['DELETE', '/anything', { a: '1', b: 'two' }]]
+        );
         assert.ok(api.requests[0].receivedAt <= Date.now());
     });
 
@@ -335,14 +387,20 @@ describe('ApiStandIn', () => {
         }
         assert.deepEqual(statuses, [503, 503, 200, 200]);
         assert.deepEqual(ids, ['wamid.1', 'wamid.2']);
-        assert.deepEqual(api.requests.map((r) => r.body), [{ i: 0 }, { i: 1 }, { i: 2 }, { i: 3 }]);
+        assert.deepEqual(
+            api.requests.map((r) => r.body),
+            [{ i: 0 }, { i: 1 }, { i: 2 }, { i: 3 }]
+        );
     });
 
     it('waitFor resolves when a matching request arrives and rejects clearly on timeout', async () => {
         const waiting = api.waitFor((r) => r.path === '/later');
         setTimeout(() => void fetch(`${api.url}/later`).then((r) => r.text()), 50);
         assert.equal((await waiting).path, '/later');
-        await assert.rejects(api.waitFor((r) => r.path === '/never', 100), /no matching request within 100 ms \(received: GET \/later\)/);
+        await assert.rejects(
+            api.waitFor((r) => r.path === '/never', 100),
+            /no matching request within 100 ms \(received: GET \/later\)/
+        );
     });
 });
 

@@ -18,7 +18,9 @@ function env(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 describe('the bot as a process (what `npm start` runs)', () => {
     let child: ChildProcess | undefined;
-    afterEach(() => { child?.kill('SIGKILL'); });
+    afterEach(() => {
+        child?.kill('SIGKILL');
+    });
 
     it('creates, migrates and fills a new SQLite database, serves /healthz and /api/messages, and stops on SIGTERM', async () => {
         const databaseUrl = tempDatabase();
@@ -43,11 +45,20 @@ describe('the bot as a process (what `npm start` runs)', () => {
         assert.doesNotMatch(output, /[0-9]{10}/, 'no unmasked number in the log');
         assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
         // With no reply sink the turn's replies fail to send, but the endpoint must still answer and stay up.
-        const status = (await fetch(`http://127.0.0.1:${port}/api/messages`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ type: 'typing', channelId: 'emulator', conversation: { id: 'c1' }, from: { id: 'u1' }, recipient: { id: 'b' }, serviceUrl: 'http://127.0.0.1:9' }),
-        })).status;
+        const status = (
+            await fetch(`http://127.0.0.1:${port}/api/messages`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({
+                    type: 'typing',
+                    channelId: 'emulator',
+                    conversation: { id: 'c1' },
+                    from: { id: 'u1' },
+                    recipient: { id: 'b' },
+                    serviceUrl: 'http://127.0.0.1:9',
+                }),
+            })
+        ).status;
         assert.ok(status < 500, `status ${status}`);
         const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
         child.kill('SIGTERM');

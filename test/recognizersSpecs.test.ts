@@ -20,7 +20,10 @@ describe('Hindi Recognizers-Text specs', () => {
         it(`${file} passes at least ${FLOORS[file]}% of cases`, () => {
             const o = runFile(file);
             const pct = (o.passed / o.total) * 100;
-            const failing = o.failures.slice(0, 10).map((f) => `  ${f.input}`).join('\n');
+            const failing = o.failures
+                .slice(0, 10)
+                .map((f) => `  ${f.input}`)
+                .join('\n');
             assert.ok(pct >= FLOORS[file], `${file}: ${o.passed}/${o.total} = ${pct.toFixed(1)}% < ${FLOORS[file]}%\n${failing}`);
         });
     }

@@ -29,7 +29,17 @@ const ACCOUNTS = DEMO_CONSUMERS.map((c) => c.accountNumber);
 const complaintOn = (i: number) => [COMPLAINT[0], ACCOUNTS[i % ACCOUNTS.length], COMPLAINT[2]];
 
 function whatsAppConfig(apiUrl: string): Partial<AppConfig> {
-    return { whatsapp: { appSecret: SECRET, verifyToken: 'verify', accessToken: 'WA-TOKEN', phoneNumberId: PHONE_ID, apiUrl, maxMessagesPerSecond: 1000, template: null } };
+    return {
+        whatsapp: {
+            appSecret: SECRET,
+            verifyToken: 'verify',
+            accessToken: 'WA-TOKEN',
+            phoneNumberId: PHONE_ID,
+            apiUrl,
+            maxMessagesPerSecond: 1000,
+            template: null,
+        },
+    };
 }
 
 /** One running bot: the app, its WhatsApp adapter and its HTTP server. */
@@ -69,7 +79,10 @@ async function turnsCounted(app: BijliMitra, channel: string): Promise<number> {
     return (metric?.values ?? []).filter((v) => v.labels.channel === channel && v.labels.type === 'message').reduce((sum, v) => sum + v.value, 0);
 }
 
-const okFromGraph = (_req: RecordedRequest, n: number): StandInResponse => ({ status: 200, body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.out${n}` }] } });
+const okFromGraph = (_req: RecordedRequest, n: number): StandInResponse => ({
+    status: 200,
+    body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.out${n}` }] },
+});
 
 describe('two instances on one PostgreSQL database', function () {
     this.timeout(120_000);
@@ -114,11 +127,13 @@ describe('two instances on one PostgreSQL database', function () {
         const users = Array.from({ length: 12 }, (_, i) => `9198000${String(i).padStart(5, '0')}`);
         const turnsBefore = (await turnsCounted(a.app, 'whatsapp')) + (await turnsCounted(b.app, 'whatsapp'));
         for (const step of COMPLAINT.keys()) {
-            await Promise.all(users.map(async (waId, i) => {
-                const body = whatsAppText(PHONE_ID, waId, complaintOn(i)[step], { id: `wamid.twice.${waId}.${step}` });
-                const statuses = await Promise.all([post(a, body), post(b, body)]);
-                assert.deepEqual(statuses, [200, 200], 'both instances acknowledge; one of them records it');
-            }));
+            await Promise.all(
+                users.map(async (waId, i) => {
+                    const body = whatsAppText(PHONE_ID, waId, complaintOn(i)[step], { id: `wamid.twice.${waId}.${step}` });
+                    const statuses = await Promise.all([post(a, body), post(b, body)]);
+                    assert.deepEqual(statuses, [200, 200], 'both instances acknowledge; one of them records it');
+                })
+            );
             await idleBoth();
         }
         const turns = (await turnsCounted(a.app, 'whatsapp')) + (await turnsCounted(b.app, 'whatsapp')) - turnsBefore;
@@ -133,13 +148,15 @@ describe('two instances on one PostgreSQL database', function () {
 
     it('keeps a conversation in order when its messages arrive at different instances', async () => {
         const users = Array.from({ length: 10 }, (_, i) => `9198100${String(i).padStart(5, '0')}`);
-        await Promise.all(users.map(async (waId, i) => {
-            // Each message goes to the other instance, right after the previous one was acknowledged.
-            // Accounts after those of the test above, whose complaints are still open in the shared database.
-            for (const [step, text] of complaintOn(i + 12).entries()) {
-                assert.equal(await post(step % 2 === 0 ? a : b, whatsAppText(PHONE_ID, waId, text, { id: `wamid.order.${waId}.${step}` })), 200);
-            }
-        }));
+        await Promise.all(
+            users.map(async (waId, i) => {
+                // Each message goes to the other instance, right after the previous one was acknowledged.
+                // Accounts after those of the test above, whose complaints are still open in the shared database.
+                for (const [step, text] of complaintOn(i + 12).entries()) {
+                    assert.equal(await post(step % 2 === 0 ? a : b, whatsAppText(PHONE_ID, waId, text, { id: `wamid.order.${waId}.${step}` })), 200);
+                }
+            })
+        );
         await idleBoth();
         for (const [i, waId] of users.entries()) {
             const [complaint] = await first.dataSource.getRepository(Complaint).findBy({ channelUserId: waId });
@@ -176,18 +193,22 @@ describe('faults on one instance', function () {
             // A fixed pattern over each reply's first attempt, so the run is the same every time.
             const slot = [...key].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1000, 7) % 10;
             if (attempt === 1 && slot < 2) return { status: 500, body: { error: { message: 'An unknown error occurred', code: 1 } } };
-            if (attempt === 1 && slot === 2) return { status: 429, headers: { 'retry-after': '0' }, body: { error: { message: 'Rate limit hit', code: 130429 } } };
+            if (attempt === 1 && slot === 2)
+                return { status: 429, headers: { 'retry-after': '0' }, body: { error: { message: 'Rate limit hit', code: 130429 } } };
             delivered.push({ to: recipientOf(request) ?? '', text: textOf(request) });
             n += 1;
             // Received and delivered, but answered after the client gave up: it must not be sent again.
-            if (attempt === 1 && slot === 3) return { status: 200, delayMs: 1500, body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.slow${n}` }] } };
+            if (attempt === 1 && slot === 3)
+                return { status: 200, delayMs: 1500, body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.slow${n}` }] } };
             return { status: 200, body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.ok${n}` }] } };
         });
         bot = await TestBot.create({ config: { ...whatsAppConfig(api.url), platformTimeoutMs: 400 } });
         instance = await serve(bot.app);
         const users = Array.from({ length: 10 }, (_, i) => `9198200${String(i).padStart(5, '0')}`);
         for (const step of COMPLAINT.keys()) {
-            await Promise.all(users.map((waId, i) => post(instance, whatsAppText(PHONE_ID, waId, complaintOn(i)[step], { id: `wamid.flaky.${waId}.${step}` }))));
+            await Promise.all(
+                users.map((waId, i) => post(instance, whatsAppText(PHONE_ID, waId, complaintOn(i)[step], { id: `wamid.flaky.${waId}.${step}` })))
+            );
             await instance.adapter.idle();
         }
         const failedFirst = [...attempts.values()].filter((count) => count > 1).length;
@@ -222,8 +243,11 @@ describe('faults on one instance', function () {
         assert.ok(answered.receivedAt < lastFlooderReply, 'the other consumer was answered before the flood was worked through');
         // 3 at once, then 10 a second: the other 12 take at least 1.2 s.
         assert.ok(lastFlooderReply - started >= 1100, `flood worked through in ${lastFlooderReply - started} ms`);
-        const processed = await bot.dataSource.getRepository(InboundMessage).createQueryBuilder('i')
-            .where('i.messageKey LIKE :key AND i.processedAt IS NOT NULL', { key: 'wamid.flood.%' }).getCount();
+        const processed = await bot.dataSource
+            .getRepository(InboundMessage)
+            .createQueryBuilder('i')
+            .where('i.messageKey LIKE :key AND i.processedAt IS NOT NULL', { key: 'wamid.flood.%' })
+            .getCount();
         assert.equal(processed, 15, 'every flooded message had its turn');
         const metrics = (await bot.app.metrics.render()).body;
         assert.match(metrics, /bijli_rate_limited_total\{channel="whatsapp"\} [1-9]/);
@@ -365,7 +389,10 @@ describe('ChannelStore acknowledgements', () => {
                 await bot.dataSource.getRepository(InboundMessage).update({ id: old! }, { processedAt: new Date(Date.now() - 8 * 86_400_000) });
                 await store.recordInbound('whatsapp', 'wamid.waiting', null, 'conv-3');
                 assert.equal(await store.pruneProcessed(7), 1);
-                assert.deepEqual((await bot.dataSource.getRepository(InboundMessage).find({ order: { id: 'ASC' } })).map((m) => m.messageKey), ['wamid.once', 'wamid.waiting']);
+                assert.deepEqual(
+                    (await bot.dataSource.getRepository(InboundMessage).find({ order: { id: 'ASC' } })).map((m) => m.messageKey),
+                    ['wamid.once', 'wamid.waiting']
+                );
             } finally {
                 await bot.close();
             }
@@ -380,9 +407,15 @@ describe('turn locks', () => {
         let timerDone!: Promise<void>;
         await lock.run('conversation', async () => {
             // As a rate-limited drain does: a timer set while holding, firing after the release.
-            timerDone = new Promise((resolve) => setTimeout(() => {
-                void lock.run('conversation', async () => { events.push('timer turn'); }).then(resolve);
-            }, 20));
+            timerDone = new Promise((resolve) =>
+                setTimeout(() => {
+                    void lock
+                        .run('conversation', async () => {
+                            events.push('timer turn');
+                        })
+                        .then(resolve);
+                }, 20)
+            );
         });
         await lock.run('conversation', async () => {
             events.push('other turn starts');
@@ -428,17 +461,29 @@ describe('/api/messages rate limit', function () {
         }
     });
 
-    it('does not let unauthenticated requests spend a sender\'s allowance when an app id is configured', async () => {
-        const bot = await TestBot.create({ config: { rateLimitBurst: 1, rateLimitPerMinute: 1, microsoftAppId: 'test-app-id', microsoftAppPassword: 'test-secret' } });
+    it("does not let unauthenticated requests spend a sender's allowance when an app id is configured", async () => {
+        const bot = await TestBot.create({
+            config: { rateLimitBurst: 1, rateLimitPerMinute: 1, microsoftAppId: 'test-app-id', microsoftAppPassword: 'test-secret' },
+        });
         const server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, [], { console: false });
         try {
             const activity = {
-                type: 'message', id: 'a1', channelId: 'webchat', serviceUrl: 'http://127.0.0.1:9', text: 'meter',
-                conversation: { id: 'victim-conversation' }, from: { id: 'victim' }, recipient: { id: 'bot' },
+                type: 'message',
+                id: 'a1',
+                channelId: 'webchat',
+                serviceUrl: 'http://127.0.0.1:9',
+                text: 'meter',
+                conversation: { id: 'victim-conversation' },
+                from: { id: 'victim' },
+                recipient: { id: 'bot' },
             };
             const statuses: number[] = [];
             for (let i = 0; i < 5; i++) {
-                const response = await fetch(`http://127.0.0.1:${server.port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+                const response = await fetch(`http://127.0.0.1:${server.port}/api/messages`, {
+                    method: 'POST',
+                    headers: { 'content-type': 'application/json' },
+                    body: JSON.stringify(activity),
+                });
                 await response.text();
                 statuses.push(response.status);
             }

@@ -156,7 +156,10 @@ describe('ServiceStandards', () => {
             try {
                 const file = path.join(dir, 'bad.json');
                 fs.writeFileSync(file, JSON.stringify({ ...fixture(), version: '' }));
-                assert.throws(() => ServiceStandards.load(file, ['no_supply', 'transformer']), (err: Error) => err.message.startsWith(file) && /"version" is missing/.test(err.message));
+                assert.throws(
+                    () => ServiceStandards.load(file, ['no_supply', 'transformer']),
+                    (err: Error) => err.message.startsWith(file) && /"version" is missing/.test(err.message)
+                );
                 fs.writeFileSync(file, '{ not json');
                 assert.throws(() => ServiceStandards.load(file, ['no_supply']), /cannot read service standards from .*bad\.json/);
             } finally {
@@ -168,7 +171,14 @@ describe('ServiceStandards', () => {
     describe('time limits and compensation (fixture)', () => {
         const table = fixture();
         table.standards.push(
-            ...AREAS.map((areaClass) => ({ category: 'line', areaClass, resolutionHours: 6, compensationInrPerDay: 100, status: 'unknown', source: 'placeholder' })),
+            ...AREAS.map((areaClass) => ({
+                category: 'line',
+                areaClass,
+                resolutionHours: 6,
+                compensationInrPerDay: 100,
+                status: 'unknown',
+                source: 'placeholder',
+            }))
         );
         const standards = new ServiceStandards(table, ['no_supply', 'transformer', 'line']);
         const registered = new Date('2025-03-10T08:00:00Z');
@@ -195,7 +205,11 @@ describe('ServiceStandards', () => {
 
         it('gives no amount for an unknown row even when a per-day value is present', () => {
             const lineDue = standards.dueAt('line', 'city', registered);
-            assert.deepEqual(standards.compensation('line', 'city', lineDue, new Date(lineDue.getTime() + 30 * HOUR)), { daysLate: 2, amountInr: null, status: 'unknown' });
+            assert.deepEqual(standards.compensation('line', 'city', lineDue, new Date(lineDue.getTime() + 30 * HOUR)), {
+                daysLate: 2,
+                amountInr: null,
+                status: 'unknown',
+            });
             assert.deepEqual(standards.describeLimit('line', 'city'), { hours: 6, status: 'unknown' });
         });
 
@@ -215,7 +229,10 @@ describe('ServiceStandards', () => {
             assert.equal(standards.dueAt('street_light', 'urban', registered).getTime(), registered.getTime() + row.resolutionHours * HOUR);
             assert.equal(standards.compensation('street_light', 'urban', due, new Date(due.getTime() + 5 * 24 * HOUR)).amountInr, null);
             const problems = ServiceStandards.validate(table, ['no_supply', 'transformer', 'line', 'street_light']);
-            assert.deepEqual(problems, AREAS.map((a) => `no row for category "street_light" in area class "${a}"`));
+            assert.deepEqual(
+                problems,
+                AREAS.map((a) => `no row for category "street_light" in area class "${a}"`)
+            );
         });
 
         it('rejects invalid dates', () => {

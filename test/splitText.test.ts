@@ -72,7 +72,10 @@ describe('splitText', () => {
         const chunks = splitText(text, 6);
         assertValidSplit(text, 6, chunks);
         assert.deepEqual(chunks, ['⚡📄 बिल', '📄⚡ 😀😀', '😀😀']);
-        assert.ok(chunks.some((c) => c.length > 6), 'a chunk over 6 UTF-16 units proves the limit is in code points');
+        assert.ok(
+            chunks.some((c) => c.length > 6),
+            'a chunk over 6 UTF-16 units proves the limit is in code points'
+        );
     });
 
     it('prefers a paragraph break, then a newline, in the second half of the window, then a space', () => {
@@ -82,7 +85,10 @@ describe('splitText', () => {
         assert.deepEqual(splitText('one two three\n \nfour five', 18), ['one two three', 'four five'], 'blank line with spaces is a paragraph');
         // An early break would leave a tiny first chunk: the last space wins instead.
         assert.deepEqual(splitText('aaa bbb\n\nccc ddd\neee fff ggg', 20), ['aaa bbb\n\nccc ddd', 'eee fff ggg']);
-        assert.deepEqual(splitText(`Hi.\n\n${'word '.repeat(1200)}`, 4096).map((c) => c.length), [4094, 1909]);
+        assert.deepEqual(
+            splitText(`Hi.\n\n${'word '.repeat(1200)}`, 4096).map((c) => c.length),
+            [4094, 1909]
+        );
     });
 
     it('cuts an overlong word at grapheme boundaries, never inside a conjunct', () => {

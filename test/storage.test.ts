@@ -21,8 +21,12 @@ for (const [name, url] of databases) {
             dataSource = await openDatabase(await url());
             storage = new TypeOrmStorage(new Database(dataSource));
         });
-        after(async () => { await dataSource?.destroy(); });
-        beforeEach(async () => { await dataSource.query('DELETE FROM bot_state'); });
+        after(async () => {
+            await dataSource?.destroy();
+        });
+        beforeEach(async () => {
+            await dataSource.query('DELETE FROM bot_state');
+        });
 
         it('returns nothing for keys that do not exist', async () => {
             assert.deepEqual(await storage.read(['missing/1', 'missing/2']), {});
@@ -86,10 +90,7 @@ for (const [name, url] of databases) {
         it('lets exactly one of two concurrent conditional writers win', async () => {
             await storage.write({ race: { v: 0 } });
             const seen = (await storage.read(['race'])).race;
-            const results = await Promise.allSettled([
-                storage.write({ race: { ...seen, v: 'first' } }),
-                storage.write({ race: { ...seen, v: 'second' } }),
-            ]);
+            const results = await Promise.allSettled([storage.write({ race: { ...seen, v: 'first' } }), storage.write({ race: { ...seen, v: 'second' } })]);
             assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
             assert.equal(results.filter((r) => r.status === 'rejected').length, 1);
         });

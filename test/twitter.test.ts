@@ -29,8 +29,16 @@ function fixture<T = Record<string, unknown>>(name: string): T {
     return JSON.parse(readFileSync(path.join(FIXTURES, name), 'utf8')) as T;
 }
 
-interface CrcVector { consumer_secret: string; crc_token: string; response_token: string }
-interface PostVector { consumer_secret: string; raw_body: string; 'x-twitter-webhooks-signature': string }
+interface CrcVector {
+    consumer_secret: string;
+    crc_token: string;
+    response_token: string;
+}
+interface PostVector {
+    consumer_secret: string;
+    raw_body: string;
+    'x-twitter-webhooks-signature': string;
+}
 const VECTORS = fixture<{ crc: CrcVector[]; post_signature: PostVector[] }>('signature_vectors.json');
 
 /** The secret, token and answer of crc.txt, read from the file so the test follows the fixture. */
@@ -46,7 +54,13 @@ function crcTxt(): CrcVector {
 /** An adapter for tests that never send (handshakes, signatures). */
 function offlineAdapter(consumerSecret: string, store: ChannelStore = new ChannelStore(undefined as never)): TwitterAdapter {
     const logger = new Logger('error', () => undefined);
-    return new TwitterAdapter({ store, logger, consumerSecret, botUserId: BOT, client: new TwitterClient({ apiUrl: 'http://127.0.0.1:9', accessToken: 'T', logger }) });
+    return new TwitterAdapter({
+        store,
+        logger,
+        consumerSecret,
+        botUserId: BOT,
+        client: new TwitterClient({ apiUrl: 'http://127.0.0.1:9', accessToken: 'T', logger }),
+    });
 }
 
 /** One AAA `message_create` event. */
@@ -55,7 +69,11 @@ function dmEvent(id: string, text: string, sender = CONSUMER, extra: Record<stri
         type: 'message_create',
         id,
         created_timestamp: '1764150000000',
-        message_create: { target: { recipient_id: BOT }, sender_id: sender, message_data: { text, entities: { hashtags: [], symbols: [], user_mentions: [], urls: [] }, ...extra } },
+        message_create: {
+            target: { recipient_id: BOT },
+            sender_id: sender,
+            message_data: { text, entities: { hashtags: [], symbols: [], user_mentions: [], urls: [] }, ...extra },
+        },
     };
 }
 
@@ -107,7 +125,7 @@ describe('X (Twitter) adapter', () => {
             assert.equal(answer.body, readFileSync(path.join(FIXTURES, 'crc.txt'), 'utf8').match(/^\{"response_token".*\}$/m)![0]);
         });
 
-        it('answers every vector whose token has X\'s shape, and refuses the short library test tokens with 400', () => {
+        it("answers every vector whose token has X's shape, and refuses the short library test tokens with 400", () => {
             for (const vector of all) {
                 const answer = offlineAdapter(vector.consumer_secret).handshake({ crc_token: vector.crc_token });
                 if (vector.crc_token.length >= 16) {
@@ -122,9 +140,19 @@ describe('X (Twitter) adapter', () => {
         it('answers 400 to a missing or oddly shaped token, so the endpoint is no HMAC oracle', () => {
             const adapter = offlineAdapter('secret');
             const bad: unknown[] = [
-                undefined, '', 'short', 'x'.repeat(129), 'has space in it 0123', '<script>alert(1)</script>',
-                'बिजली-बिजली-बिजली-बिजली', 'abc%20def0123456789', 'line\nbreak0123456789',
-                ['9b4507b3-9040-4669-9ca3-6b94edb50553', 'again'], { token: 'x' }, 12345678901234567890,
+                undefined,
+                '',
+                'short',
+                'x'.repeat(129),
+                'has space in it 0123',
+                '<script>alert(1)</script>',
+                'बिजली-बिजली-बिजली-बिजली',
+                'abc%20def0123456789',
+                'line\nbreak0123456789',
+                ['9b4507b3-9040-4669-9ca3-6b94edb50553', 'again'],
+                { token: 'x' },
+                // eslint-disable-next-line no-loss-of-precision -- a number too large for a double is the point
+                12345678901234567890,
             ];
             for (const token of bad) {
                 const answer = adapter.handshake(token === undefined ? {} : { crc_token: token });
@@ -157,7 +185,11 @@ describe('X (Twitter) adapter', () => {
                 const raw = Buffer.from(vector.raw_body, 'utf8');
                 const noTurns = async () => assert.fail('no turn may run');
                 const good = await adapter.handleWebhook(raw, { 'x-twitter-webhooks-signature': vector['x-twitter-webhooks-signature'] }, noTurns);
-                assert.equal(good.status, vector.raw_body.trim().startsWith('{') ? 200 : 400, 'signature accepted; the body is a signature test, not a webhook');
+                assert.equal(
+                    good.status,
+                    vector.raw_body.trim().startsWith('{') ? 200 : 400,
+                    'signature accepted; the body is a signature test, not a webhook'
+                );
                 const headers: IncomingHttpHeaders[] = [
                     {},
                     { 'x-twitter-webhooks-signature': '' },
@@ -173,7 +205,9 @@ describe('X (Twitter) adapter', () => {
         });
 
         it('verifies a Hindi body as sent (escaped or not) and rejects a re-serialised copy', () => {
-            const escaped = Buffer.from(JSON.stringify(aaa([dmEvent('1', 'बिजली नहीं है')])).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+            const escaped = Buffer.from(
+                JSON.stringify(aaa([dmEvent('1', 'बिजली नहीं है')])).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+            );
             const signature = signSha256('secret', escaped, 'base64');
             assert.ok(verifySha256Signature(escaped, signature, 'secret', 'base64'));
             const reserialised = Buffer.from(JSON.stringify(JSON.parse(escaped.toString('utf8'))));
@@ -227,15 +261,21 @@ describe('X (Twitter) adapter', () => {
             assert.equal(mapTwitterWebhook(xaa([dmEvent('3', 'x', BOT)]), BOT).items.length, 0);
             assert.equal(mapTwitterWebhook(xaa([dmEvent('4', 'x')], 'dm.sent'), BOT).items.length, 0);
             // Only the echo of a mixed batch is dropped.
-            assert.deepEqual(mapTwitterWebhook(aaa([dmEvent('5', 'echo', BOT), dmEvent('6', 'real')]), BOT).items.map((i) => i.activity.id), ['6']);
+            assert.deepEqual(
+                mapTwitterWebhook(aaa([dmEvent('5', 'echo', BOT), dmEvent('6', 'real')]), BOT).items.map((i) => i.activity.id),
+                ['6']
+            );
         });
 
         it('maps an X Activity API envelope with two DMs to two activities, names from users[].data', () => {
             const batch = mapTwitterWebhook(xaa([dmEvent('1900000000000000003', 'नमस्ते'), dmEvent('1900000000000000004', 'बिल दिखाइए')]), BOT);
-            assert.deepEqual(batch.items.map((i) => [i.activity.id, i.activity.text, i.activity.conversation?.id, i.activity.from?.name]), [
-                ['1900000000000000003', 'नमस्ते', `${BOT}:${CONSUMER}`, 'उपभोक्ता'],
-                ['1900000000000000004', 'बिल दिखाइए', `${BOT}:${CONSUMER}`, 'उपभोक्ता'],
-            ]);
+            assert.deepEqual(
+                batch.items.map((i) => [i.activity.id, i.activity.text, i.activity.conversation?.id, i.activity.from?.name]),
+                [
+                    ['1900000000000000003', 'नमस्ते', `${BOT}:${CONSUMER}`, 'उपभोक्ता'],
+                    ['1900000000000000004', 'बिल दिखाइए', `${BOT}:${CONSUMER}`, 'उपभोक्ता'],
+                ]
+            );
             assert.deepEqual(batch.items[0].activity.from?.properties, { username: 'upbhokta' });
             assert.equal((batch.items[0].activity.channelData as { eventUuid: string }).eventUuid, '1900000000000000009');
         });
@@ -243,18 +283,35 @@ describe('X (Twitter) adapter', () => {
         it('maps the vercel/chat dm.received sample (a real XAA capture)', () => {
             const sample = {
                 data: {
-                    event_uuid: '1900000000000000009', filter: { user_id: '222222222' }, event_type: 'dm.received', tag: 'chat-sdk-x-capture',
+                    event_uuid: '1900000000000000009',
+                    filter: { user_id: '222222222' },
+                    event_type: 'dm.received',
+                    tag: 'chat-sdk-x-capture',
                     payload: {
-                        direct_message_events: [{
-                            type: 'message_create', id: '1900000000000000003', created_timestamp: '1783430823813',
-                            message_create: { target: { recipient_id: '222222222' }, sender_id: '111111111', message_data: { text: 'hey from your alt', entities: { hashtags: [], symbols: [], user_mentions: [], urls: [] } } },
-                        }],
-                        users: { '111111111': { data: { id: '111111111', name: 'Alt Account', username: 'alt_account' } }, '222222222': { data: { id: '222222222', name: 'My Bot', username: 'mybot' } } },
+                        direct_message_events: [
+                            {
+                                type: 'message_create',
+                                id: '1900000000000000003',
+                                created_timestamp: '1783430823813',
+                                message_create: {
+                                    target: { recipient_id: '222222222' },
+                                    sender_id: '111111111',
+                                    message_data: { text: 'hey from your alt', entities: { hashtags: [], symbols: [], user_mentions: [], urls: [] } },
+                                },
+                            },
+                        ],
+                        users: {
+                            '111111111': { data: { id: '111111111', name: 'Alt Account', username: 'alt_account' } },
+                            '222222222': { data: { id: '222222222', name: 'My Bot', username: 'mybot' } },
+                        },
                     },
                 },
             };
             const [item] = mapTwitterWebhook(sample, '222222222').items;
-            assert.deepEqual([item.activity.id, item.activity.text, item.activity.conversation?.id, item.activity.from?.name], ['1900000000000000003', 'hey from your alt', '222222222:111111111', 'Alt Account']);
+            assert.deepEqual(
+                [item.activity.id, item.activity.text, item.activity.conversation?.id, item.activity.from?.name],
+                ['1900000000000000003', 'hey from your alt', '222222222:111111111', 'Alt Account']
+            );
         });
 
         it('ignores other XAA event types, mark-read and typing events', () => {
@@ -262,13 +319,18 @@ describe('X (Twitter) adapter', () => {
                 assert.deepEqual(mapTwitterWebhook(xaa([dmEvent('1', 'x')], type), BOT), { items: [], deliveries: [] }, type);
             }
             assert.deepEqual(mapTwitterWebhook(fixture('dm_mark_read.json'), BOT), { items: [], deliveries: [] });
-            const typing = { for_user_id: BOT, direct_message_indicate_typing_events: [{ created_timestamp: '1', sender_id: CONSUMER, target: { recipient_id: BOT } }], users: {} };
+            const typing = {
+                for_user_id: BOT,
+                direct_message_indicate_typing_events: [{ created_timestamp: '1', sender_id: CONSUMER, target: { recipient_id: BOT } }],
+                users: {},
+            };
             assert.deepEqual(mapTwitterWebhook(typing, BOT), { items: [], deliveries: [] });
             // Non-message_create elements in the DM array are skipped too.
             assert.equal(mapTwitterWebhook(aaa([{ type: 'message_delete', id: '1' }, dmEvent('2', 'ok')]), BOT).items.length, 1);
         });
 
         it('takes string ids only, and skips DMs addressed to another subscribed account', () => {
+            // eslint-disable-next-line no-loss-of-precision -- X ids as JSON numbers lose precision: the point of the test
             const numeric = { ...dmEvent('1', 'x'), id: 1860000000000000101 };
             assert.equal(mapTwitterWebhook(aaa([numeric]), BOT).items.length, 0);
             const elsewhere = dmEvent('2', 'x');
@@ -277,18 +339,33 @@ describe('X (Twitter) adapter', () => {
         });
 
         it('maps a photo DM to an image attachment and strips the media link from the text', () => {
-            const media = { id: 1.2e18, id_str: '1860000000000000555', media_url_https: 'https://ton.twimg.com/1.1/ton/data/dm/1/2/abc.jpg', url: 'https://t.co/AbCdEf', type: 'photo' };
-            const photoOnly = mapTwitterWebhook(aaa([dmEvent('1', 'https://t.co/AbCdEf', CONSUMER, { attachment: { type: 'media', media } })]), BOT).items[0].activity;
+            const media = {
+                id: 1.2e18,
+                id_str: '1860000000000000555',
+                media_url_https: 'https://ton.twimg.com/1.1/ton/data/dm/1/2/abc.jpg',
+                url: 'https://t.co/AbCdEf',
+                type: 'photo',
+            };
+            const photoOnly = mapTwitterWebhook(aaa([dmEvent('1', 'https://t.co/AbCdEf', CONSUMER, { attachment: { type: 'media', media } })]), BOT).items[0]
+                .activity;
             assert.equal(photoOnly.text, '');
             assert.deepEqual(photoOnly.attachments, [{ contentType: 'image/jpeg', contentUrl: media.media_url_https, name: 'photo' }]);
-            const captioned = mapTwitterWebhook(aaa([dmEvent('2', 'तार टूटा है https://t.co/AbCdEf', CONSUMER, { attachment: { type: 'media', media } })]), BOT).items[0].activity;
+            const captioned = mapTwitterWebhook(aaa([dmEvent('2', 'तार टूटा है https://t.co/AbCdEf', CONSUMER, { attachment: { type: 'media', media } })]), BOT)
+                .items[0].activity;
             assert.equal(captioned.text, 'तार टूटा है');
         });
 
         it('throws MalformedWebhookError for bodies that are not objects or break a DM shape, and skips objects of neither shape', () => {
             for (const body of [null, undefined, 'text', 42, []]) malformed(() => mapTwitterWebhook(body, BOT));
             // Valid JSON objects of no known envelope (a new event shape, a signature test vector) carry nothing.
-            for (const body of [{}, { object: 'page', entry: [] }, { direct_message_events: [] }, { for_user_id: 3000000001, direct_message_events: [] }, { data: {} }, { data: { event_type: 7 } }]) {
+            for (const body of [
+                {},
+                { object: 'page', entry: [] },
+                { direct_message_events: [] },
+                { for_user_id: 3000000001, direct_message_events: [] },
+                { data: {} },
+                { data: { event_type: 7 } },
+            ]) {
                 assert.deepEqual(mapTwitterWebhook(body, BOT), { items: [], deliveries: [] }, JSON.stringify(body));
             }
             malformed(() => mapTwitterWebhook({ for_user_id: BOT, direct_message_events: { 0: dmEvent('1', 'x') } }, BOT));
@@ -314,11 +391,18 @@ describe('X (Twitter) adapter', () => {
                 assert.equal(part.text, part.text.trim());
                 for (const word of part.text.split(' ')) assert.ok(words.includes(word), `torn word "${word}"`);
             }
-            assert.deepEqual(parts.flatMap((p) => p.text.split(' ')), all, 'nothing lost, nothing reordered');
+            assert.deepEqual(
+                parts.flatMap((p) => p.text.split(' ')),
+                all,
+                'nothing lost, nothing reordered'
+            );
         });
 
         it('appends suggested actions as a numbered list, also after a split', () => {
-            const actions = [{ type: 'imBack', title: 'हाँ', value: 'हाँ' }, { type: 'imBack', title: 'नहीं', value: 'नहीं' }];
+            const actions = [
+                { type: 'imBack', title: 'हाँ', value: 'हाँ' },
+                { type: 'imBack', title: 'नहीं', value: 'नहीं' },
+            ];
             assert.deepEqual(renderTwitter({ type: 'message', text: 'क्या मैं इसे दर्ज कर दूँ?', suggestedActions: { actions, to: [] } }), [
                 { kind: 'text', text: 'क्या मैं इसे दर्ज कर दूँ?\n\n1. हाँ\n2. नहीं' },
             ]);
@@ -348,7 +432,10 @@ describe('X (Twitter) adapter', () => {
             const client = new TwitterClient({ apiUrl: `${api.url}/`, accessToken: 'TOKEN', logger });
             assert.equal(await client.sendDirectMessage(CONSUMER, 'नमस्ते'), '1582838213616480260');
             const [request] = api.requests;
-            assert.deepEqual([request.method, request.path, request.headers.authorization, request.body], ['POST', `/2/dm_conversations/with/${CONSUMER}/messages`, 'Bearer TOKEN', { text: 'नमस्ते' }]);
+            assert.deepEqual(
+                [request.method, request.path, request.headers.authorization, request.body],
+                ['POST', `/2/dm_conversations/with/${CONSUMER}/messages`, 'Bearer TOKEN', { text: 'नमस्ते' }]
+            );
         });
 
         it('fails when X returns no dm_event_id, and refuses a participant id that is not numeric', async () => {
@@ -360,9 +447,20 @@ describe('X (Twitter) adapter', () => {
         });
 
         it('reports an X problem with its meaning and no retry', async () => {
-            api.respond('POST', DM_PATH, { status: 403, body: { title: 'Forbidden', type: 'https://api.twitter.com/2/problems/not-authorized-for-resource', detail: 'You are not permitted to send DMs to this user', status: 403 } });
+            api.respond('POST', DM_PATH, {
+                status: 403,
+                body: {
+                    title: 'Forbidden',
+                    type: 'https://api.twitter.com/2/problems/not-authorized-for-resource',
+                    detail: 'You are not permitted to send DMs to this user',
+                    status: 403,
+                },
+            });
             const client = new TwitterClient({ apiUrl: api.url, accessToken: 'TOKEN', logger });
-            const error = await client.sendDirectMessage(CONSUMER, 'x').then(() => undefined, (e: unknown) => e);
+            const error = await client.sendDirectMessage(CONSUMER, 'x').then(
+                () => undefined,
+                (e: unknown) => e
+            );
             assert.ok(error instanceof PlatformApiError);
             assert.equal(error.retryable, false);
             assert.match(error.message, /does not accept DMs from the bot account/);
@@ -384,16 +482,31 @@ describe('X (Twitter) adapter', () => {
             api = new ApiStandIn();
             await api.start();
             let n = 1;
-            api.respondWith('POST', /dm_conversations\/with\/.*\/messages/, () => ({ status: 201, body: { data: { dm_conversation_id: 'c', dm_event_id: String(n++) } } }));
+            api.respondWith('POST', /dm_conversations\/with\/.*\/messages/, () => ({
+                status: 201,
+                body: { data: { dm_conversation_id: 'c', dm_event_id: String(n++) } },
+            }));
             bot.app.services.output.register('twitter', { maxSuggestedActions: 100, maxButtonTitle: 100 });
             waits = [];
             // Real retries, but the waits are recorded instead of slept so the suite stays fast.
-            const http = new PlatformHttpClient({ platform: 'X', logger: bot.app.logger, maxDelayMs: 15 * 60_000, sleep: async (ms) => { waits.push(ms); } });
+            const http = new PlatformHttpClient({
+                platform: 'X',
+                logger: bot.app.logger,
+                maxDelayMs: 15 * 60_000,
+                sleep: async (ms) => {
+                    waits.push(ms);
+                },
+            });
             store = new ChannelStore(bot.app.db);
-            adapter = bot.app.prepareAdapter(new TwitterAdapter({
-                store, logger: bot.app.logger, consumerSecret: 'secret', botUserId: BOT,
-                client: new TwitterClient({ apiUrl: api.url, accessToken: 'TOKEN', logger: bot.app.logger, http }),
-            }));
+            adapter = bot.app.prepareAdapter(
+                new TwitterAdapter({
+                    store,
+                    logger: bot.app.logger,
+                    consumerSecret: 'secret',
+                    botUserId: BOT,
+                    client: new TwitterClient({ apiUrl: api.url, accessToken: 'TOKEN', logger: bot.app.logger, http }),
+                })
+            );
             nextEvent = 1000;
         });
         afterEach(async () => {
@@ -405,7 +518,9 @@ describe('X (Twitter) adapter', () => {
         /** Posts a signed body as X would and waits for the turns it started. */
         async function post(body: unknown, signature?: string): Promise<number> {
             const raw = Buffer.from(JSON.stringify(body));
-            const answer = await adapter.handleWebhook(raw, { 'x-twitter-webhooks-signature': signature ?? signSha256('secret', raw, 'base64') }, (context) => bot.app.bot.run(context));
+            const answer = await adapter.handleWebhook(raw, { 'x-twitter-webhooks-signature': signature ?? signSha256('secret', raw, 'base64') }, (context) =>
+                bot.app.bot.run(context)
+            );
             await adapter.idle();
             return answer.status;
         }
@@ -415,7 +530,14 @@ describe('X (Twitter) adapter', () => {
             const before = api.requests.length;
             // Built as text: X's 19-digit ids are beyond Number.MAX_SAFE_INTEGER.
             const event = dmEvent(`1860000000000${nextEvent++}`, text);
-            assert.equal(await post(shape === 'aaa' ? aaa([event], { [CONSUMER]: { name: 'Consumer Example', screen_name: 'consumer_example' } }) : xaa([event], 'dm.received', `1900000000000${nextEvent++}`)), 200);
+            assert.equal(
+                await post(
+                    shape === 'aaa'
+                        ? aaa([event], { [CONSUMER]: { name: 'Consumer Example', screen_name: 'consumer_example' } })
+                        : xaa([event], 'dm.received', `1900000000000${nextEvent++}`)
+                ),
+                200
+            );
             return texts(api.requests.slice(before));
         }
 
@@ -436,8 +558,10 @@ describe('X (Twitter) adapter', () => {
 
             const complaints = await bot.dataSource.getRepository(Complaint).find();
             assert.equal(complaints.length, 1);
-            assert.deepEqual([complaints[0].ticket, complaints[0].accountNumber, complaints[0].category, complaints[0].channel, complaints[0].channelUserId],
-                [ticket, '1234567890', 'no_supply', 'twitter', CONSUMER]);
+            assert.deepEqual(
+                [complaints[0].ticket, complaints[0].accountNumber, complaints[0].category, complaints[0].channel, complaints[0].channelUserId],
+                [ticket, '1234567890', 'no_supply', 'twitter', CONSUMER]
+            );
 
             for (const request of api.requests) {
                 assert.equal(request.path, `/2/dm_conversations/with/${CONSUMER}/messages`);
@@ -446,8 +570,14 @@ describe('X (Twitter) adapter', () => {
             }
             const records = await store.outboundFor('twitter', `${BOT}:${CONSUMER}`);
             assert.equal(records.length, api.requests.length);
-            assert.deepEqual(records.map((r) => [r.kind, r.status, r.recipient]), records.map(() => ['text', 'sent', CONSUMER]));
-            assert.deepEqual(records.map((r) => r.platformMessageId), api.requests.map((_, i) => String(i + 1)));
+            assert.deepEqual(
+                records.map((r) => [r.kind, r.status, r.recipient]),
+                records.map(() => ['text', 'sent', CONSUMER])
+            );
+            assert.deepEqual(
+                records.map((r) => r.platformMessageId),
+                api.requests.map((_, i) => String(i + 1))
+            );
         });
 
         it('continues one conversation across the Account Activity and X Activity API shapes', async () => {
@@ -512,14 +642,26 @@ describe('X (Twitter) adapter', () => {
             assert.equal(sent[0], sent[1], 'the retry repeats the refused DM');
             assert.equal(new Set(sent.slice(1)).size, sent.length - 1, 'after the retry, each reply once');
             const records = await store.outboundFor('twitter', `${BOT}:${CONSUMER}`);
-            assert.deepEqual(records.map((r) => r.status), sent.slice(1).map(() => 'sent'), 'recorded once each, as sent');
-            assert.deepEqual(records.map((r) => r.platformMessageId), sent.slice(1).map((_, i) => String(i + 1)));
+            assert.deepEqual(
+                records.map((r) => r.status),
+                sent.slice(1).map(() => 'sent'),
+                'recorded once each, as sent'
+            );
+            assert.deepEqual(
+                records.map((r) => r.platformMessageId),
+                sent.slice(1).map((_, i) => String(i + 1))
+            );
         });
 
         it('does not retry a permanent 400 and records the DM as failed', async () => {
             api.failNext('POST', DM_PATH, 1, {
                 status: 400,
-                body: { errors: [{ parameters: { text: [''] }, message: 'text is invalid' }], title: 'Invalid Request', detail: 'One or more parameters to your request was invalid.', type: 'https://api.twitter.com/2/problems/invalid-request' },
+                body: {
+                    errors: [{ parameters: { text: [''] }, message: 'text is invalid' }],
+                    title: 'Invalid Request',
+                    detail: 'One or more parameters to your request was invalid.',
+                    type: 'https://api.twitter.com/2/problems/invalid-request',
+                },
             });
             await say('मेरे घर में सुबह से बिजली नहीं है');
             assert.deepEqual(waits, [], 'no retry wait');
@@ -546,7 +688,12 @@ describe('X (Twitter) adapter', () => {
         });
 
         it('answers a photo-only DM politely', async () => {
-            const media = { id_str: '1860000000000000555', media_url_https: 'https://ton.twimg.com/1.1/ton/data/dm/1/2/abc.jpg', url: 'https://t.co/AbCdEf', type: 'photo' };
+            const media = {
+                id_str: '1860000000000000555',
+                media_url_https: 'https://ton.twimg.com/1.1/ton/data/dm/1/2/abc.jpg',
+                url: 'https://t.co/AbCdEf',
+                type: 'photo',
+            };
             assert.equal(await post(aaa([dmEvent('41', 'https://t.co/AbCdEf', CONSUMER, { attachment: { type: 'media', media } })])), 200);
             const replies = texts(api.requests);
             assert.ok(replies.length > 0 && replies.every((t) => t.trim() !== ''), `replies: ${replies.join(' | ')}`);

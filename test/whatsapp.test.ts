@@ -1,6 +1,4 @@
 import { strict as assert } from 'assert';
-import * as fs from 'fs';
-import * as path from 'path';
 import { createEmulatorAdapter } from '../adapters/emulator/createEmulatorAdapter';
 import { ChannelStore } from '../src/inbox/ChannelStore';
 import { signSha256, verifySha256Signature } from '../adapters/shared/webhookSignature';
@@ -14,7 +12,7 @@ import { OutboundMessage } from '../src/data/entities/OutboundMessage';
 import { ChannelIdentity } from '../src/data/entities/ChannelIdentity';
 import { BotServer, startServer } from '../src/server';
 import { ApiStandIn, RecordedRequest } from './support/ApiStandIn';
-import { FIXTURES, fixture, metaHeaders, metaWireJson, whatsAppMessages, whatsAppText } from './support/metaPayloads';
+import { fixture, metaHeaders, metaWireJson, whatsAppMessages, whatsAppText } from './support/metaPayloads';
 import { LUCKNOW } from './support/dialogKit';
 import { TestBot } from './support/TestBot';
 
@@ -58,7 +56,14 @@ describe('WhatsApp: mapping and rendering', () => {
     });
 
     it('maps statuses to delivery updates that never start a turn', () => {
-        for (const file of ['status_sent.json', 'status_delivered.json', 'status_read.json', 'status_failed.json', 'status_sent_minimal.json', 'status_sent_to_bsuid.json']) {
+        for (const file of [
+            'status_sent.json',
+            'status_delivered.json',
+            'status_read.json',
+            'status_failed.json',
+            'status_sent_minimal.json',
+            'status_sent_to_bsuid.json',
+        ]) {
             const batch = mapWhatsAppWebhook(fixture(`whatsapp/${file}`));
             assert.equal(batch.items.length, 0, file);
             assert.equal(batch.deliveries.length, 1, file);
@@ -73,13 +78,23 @@ describe('WhatsApp: mapping and rendering', () => {
             { waId: '919000000001', message: { id: 'wamid.a', type: 'text', text: { body: 'one' } } },
             { waId: '919000000002', message: { id: 'wamid.b', type: 'text', text: { body: 'two' } } },
         ]) as { entry: object[] };
-        body.entry.push(JSON.parse(JSON.stringify(body.entry[0]).replace(/wamid\.a/, 'wamid.c').replace(/wamid\.b/, 'wamid.d')));
+        body.entry.push(
+            JSON.parse(
+                JSON.stringify(body.entry[0])
+                    .replace(/wamid\.a/, 'wamid.c')
+                    .replace(/wamid\.b/, 'wamid.d')
+            )
+        );
         const ids = mapWhatsAppWebhook(body).items.map((i) => i.activity.id);
         assert.deepEqual(ids, ['wamid.a', 'wamid.b', 'wamid.c', 'wamid.d']);
     });
 
     it('renders buttons, lists and numbered text within the limits, counting code points', () => {
-        const withButtons = (titles: string[]) => renderWhatsApp({ text: 'Choose', suggestedActions: { to: [], actions: titles.map((title) => ({ type: 'imBack', title, value: title })) } }, { listButton: 'विकल्प' });
+        const withButtons = (titles: string[]) =>
+            renderWhatsApp(
+                { text: 'Choose', suggestedActions: { to: [], actions: titles.map((title) => ({ type: 'imBack', title, value: title })) } },
+                { listButton: 'विकल्प' }
+            );
         const buttons = withButtons(['हाँ', 'नहीं']);
         assert.equal(buttons[0].kind, 'buttons');
         const sevenHindi = ['शिकायत दर्ज करें', 'शिकायत की स्थिति', 'मेरा बिल', 'मीटर की जानकारी', 'मीटर रीडिंग भेजें', 'अधिकारी से बात', 'Talk in English'];
@@ -116,7 +131,10 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
         const before = api.requests.length;
         assert.equal(await post(whatsAppText(PHONE_ID, waId, text, { bsuid })), 200);
         await adapter.idle();
-        return api.requests.slice(before).filter((r) => sentTo(r) === (bsuid ?? waId) || sentTo(r) === waId).map(bodyText);
+        return api.requests
+            .slice(before)
+            .filter((r) => sentTo(r) === (bsuid ?? waId) || sentTo(r) === waId)
+            .map(bodyText);
     }
 
     function sentTo(request: RecordedRequest): string | undefined {
@@ -132,10 +150,21 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
     beforeEach(async () => {
         api = new ApiStandIn();
         await api.start();
-        api.respondWith('POST', new RegExp(`/${PHONE_ID}/messages$`), (_req, n) => ({ status: 200, body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.out${n}` }] } }));
+        api.respondWith('POST', new RegExp(`/${PHONE_ID}/messages$`), (_req, n) => ({
+            status: 200,
+            body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.out${n}` }] },
+        }));
         bot = await TestBot.create({
             config: {
-                whatsapp: { appSecret: SECRET, verifyToken: VERIFY, accessToken: 'WA-TOKEN', phoneNumberId: PHONE_ID, apiUrl: api.url, maxMessagesPerSecond: 80, template: null },
+                whatsapp: {
+                    appSecret: SECRET,
+                    verifyToken: VERIFY,
+                    accessToken: 'WA-TOKEN',
+                    phoneNumberId: PHONE_ID,
+                    apiUrl: api.url,
+                    maxMessagesPerSecond: 80,
+                    template: null,
+                },
             },
         });
         const channels = createChannelAdapters(bot.app);
@@ -167,7 +196,7 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
         assert.equal(await bot.dataSource.getRepository(ChannelIdentity).count(), 0);
     });
 
-    it('verifies a Hindi body in Meta\'s escaped form, and not a re-serialised copy', async () => {
+    it("verifies a Hindi body in Meta's escaped form, and not a re-serialised copy", async () => {
         const body = whatsAppText(PHONE_ID, '919876543210', 'मेरे घर में बिजली नहीं है');
         const wire = metaWireJson(body);
         const reserialised = Buffer.from(JSON.stringify(JSON.parse(wire.toString('utf8'))), 'utf8');
@@ -185,10 +214,24 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
         assert.match(confirm.join('\n'), /क्या मैं इसे दर्ज कर दूँ/);
         const lastAsk = api.requests[api.requests.length - 1].body as any;
         assert.equal(lastAsk.type, 'interactive');
-        assert.deepEqual(lastAsk.interactive.action.buttons.map((b: any) => b.reply.title), ['हाँ', 'नहीं']);
+        assert.deepEqual(
+            lastAsk.interactive.action.buttons.map((b: any) => b.reply.title),
+            ['हाँ', 'नहीं']
+        );
         // The tap comes back as an interactive button reply whose id is the title.
         const before = api.requests.length;
-        assert.equal(await post(whatsAppMessages(PHONE_ID, [{ waId, bsuid, message: { id: 'wamid.tap1', type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'हाँ', title: 'हाँ' } } } }])), 200);
+        assert.equal(
+            await post(
+                whatsAppMessages(PHONE_ID, [
+                    {
+                        waId,
+                        bsuid,
+                        message: { id: 'wamid.tap1', type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'हाँ', title: 'हाँ' } } },
+                    },
+                ])
+            ),
+            200
+        );
         await adapter.idle();
         const saved = api.requests.slice(before).map(bodyText).join('\n');
         const ticket = saved.match(/C[0-9]{4}-[0-9]{4,}/)?.[0];
@@ -241,7 +284,20 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
         const sent = await store.outboundFor('whatsapp', `${PHONE_ID}:919000000031`);
         assert.ok(sent.length > 0 && sent.every((m) => m.status === 'sent' && m.platformMessageId));
         const id = sent[0].platformMessageId!;
-        const status = (kind: string) => ({ object: 'whatsapp_business_account', entry: [{ id: 'W', changes: [{ field: 'messages', value: { metadata: { phone_number_id: PHONE_ID }, statuses: [{ id, status: kind, timestamp: '1', recipient_id: '919000000031' }] } }] }] });
+        const status = (kind: string) => ({
+            object: 'whatsapp_business_account',
+            entry: [
+                {
+                    id: 'W',
+                    changes: [
+                        {
+                            field: 'messages',
+                            value: { metadata: { phone_number_id: PHONE_ID }, statuses: [{ id, status: kind, timestamp: '1', recipient_id: '919000000031' }] },
+                        },
+                    ],
+                },
+            ],
+        });
         const requests = api.requests.length;
         assert.equal(await post(status('read')), 200);
         assert.equal(await post(status('delivered')), 200, 'an out-of-order delivered after read');
@@ -251,7 +307,7 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
         assert.equal(api.requests.length, requests, 'statuses start no turn');
     });
 
-    it('answers images, voice notes, documents and contacts politely in the user\'s language', async () => {
+    it("answers images, voice notes, documents and contacts politely in the user's language", async () => {
         await say('919000000041', 'हिंदी');
         for (const file of ['image.json', 'voice_audio.json', 'document.json', 'contacts_shared.json']) {
             const body = fixture(`whatsapp/${file}`);
@@ -271,7 +327,11 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
 
     it('retries 500 and 429 from the Graph API and delivers each message once', async () => {
         api.failNext('POST', new RegExp(`/${PHONE_ID}/messages$`), 1, { status: 500, body: { error: { code: 131000, message: 'Something went wrong' } } });
-        api.failNext('POST', new RegExp(`/${PHONE_ID}/messages$`), 1, { status: 429, body: { error: { code: 130429, message: 'Rate limit hit' } }, headers: { 'retry-after': '0' } });
+        api.failNext('POST', new RegExp(`/${PHONE_ID}/messages$`), 1, {
+            status: 429,
+            body: { error: { code: 130429, message: 'Rate limit hit' } },
+            headers: { 'retry-after': '0' },
+        });
         await say('919000000051', 'bijli nahi aa rahi');
         const attempts = api.requests.filter((r) => sentTo(r) === '919000000051');
         assert.equal(attempts.length, 3, 'two failures, then the message');
@@ -285,10 +345,19 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
         const store = new ChannelStore(bot.app.db);
         await store.markInbound('whatsapp', '919000000061', new Date(Date.now() - 25 * 3600_000));
         const before = api.requests.length;
-        await adapter.continueConversationAsync('', {
-            channelId: 'whatsapp', serviceUrl: 'whatsapp:', conversation: { id: `${PHONE_ID}:919000000061` } as never,
-            user: { id: '919000000061', name: '', properties: { waId: '919000000061' } }, bot: { id: PHONE_ID, name: '' },
-        }, async (context) => { await context.sendActivity('Your complaint was resolved.'); });
+        await adapter.continueConversationAsync(
+            '',
+            {
+                channelId: 'whatsapp',
+                serviceUrl: 'whatsapp:',
+                conversation: { id: `${PHONE_ID}:919000000061` } as never,
+                user: { id: '919000000061', name: '', properties: { waId: '919000000061' } },
+                bot: { id: PHONE_ID, name: '' },
+            },
+            async (context) => {
+                await context.sendActivity('Your complaint was resolved.');
+            }
+        );
         assert.equal(api.requests.length, before, 'nothing sent');
         const [record] = await bot.dataSource.getRepository(OutboundMessage).findBy({ recipient: '919000000061', status: 'undeliverable' });
         assert.equal(record.errorCode, 'window_closed');
@@ -298,13 +367,21 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
         const waId = '919000000071';
         await say(waId, 'meter jal gaya hai');
         await say(waId, 'मेरे पास नहीं है');
-        const photo = whatsAppMessages(PHONE_ID, [{ waId, message: { id: 'wamid.photo', type: 'image', image: { id: 'MEDIA123', mime_type: 'image/jpeg', sha256: 'x' } } }]);
+        const photo = whatsAppMessages(PHONE_ID, [
+            { waId, message: { id: 'wamid.photo', type: 'image', image: { id: 'MEDIA123', mime_type: 'image/jpeg', sha256: 'x' } } },
+        ]);
         let before = api.requests.length;
         assert.equal(await post(photo), 200);
         await adapter.idle();
         assert.match(api.requests.slice(before).map(bodyText).join('\n'), /फ़ोटो आपकी शिकायत में जोड़ दी गई/);
-        assert.match((await say(waId, '9876543210')).join('\n'), /पता/, 'digits alone are no address; the WhatsApp number was already taken as the call-back number');
-        const location = whatsAppMessages(PHONE_ID, [{ waId, message: { id: 'wamid.loc', type: 'location', location: { latitude: 26.8467, longitude: 80.9462, name: 'Hazratganj' } } }]);
+        assert.match(
+            (await say(waId, '9876543210')).join('\n'),
+            /पता/,
+            'digits alone are no address; the WhatsApp number was already taken as the call-back number'
+        );
+        const location = whatsAppMessages(PHONE_ID, [
+            { waId, message: { id: 'wamid.loc', type: 'location', location: { latitude: 26.8467, longitude: 80.9462, name: 'Hazratganj' } } },
+        ]);
         before = api.requests.length;
         assert.equal(await post(location), 200);
         await adapter.idle();
@@ -317,10 +394,24 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
     });
     it('answers a user who hides their number by their business-scoped id, and never trusts a missing phone', async () => {
         const bsuid = 'IN.987654321098765';
-        const body = { object: 'whatsapp_business_account', entry: [{ id: 'W', changes: [{ field: 'messages', value: {
-            metadata: { phone_number_id: PHONE_ID }, contacts: [{ profile: { name: 'x', username: '@consumer' }, user_id: bsuid }],
-            messages: [{ id: 'wamid.bsuid1', from_user_id: bsuid, timestamp: '1', type: 'text', text: { body: 'bijli nahi aa rahi' } }],
-        } }] }] };
+        const body = {
+            object: 'whatsapp_business_account',
+            entry: [
+                {
+                    id: 'W',
+                    changes: [
+                        {
+                            field: 'messages',
+                            value: {
+                                metadata: { phone_number_id: PHONE_ID },
+                                contacts: [{ profile: { name: 'x', username: '@consumer' }, user_id: bsuid }],
+                                messages: [{ id: 'wamid.bsuid1', from_user_id: bsuid, timestamp: '1', type: 'text', text: { body: 'bijli nahi aa rahi' } }],
+                            },
+                        },
+                    ],
+                },
+            ],
+        };
         assert.equal(await post(body), 200);
         await adapter.idle();
         const sent = api.requests.filter((r) => (r.body as any).recipient === bsuid);
@@ -353,7 +444,9 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
         assert.equal(await post(sticker), 200);
         await adapter.idle();
         assert.match(api.requests.slice(before).map(bodyText).join('\n'), /केवल लिखे हुए संदेश/);
-        const captioned = whatsAppMessages(PHONE_ID, [{ waId, message: { id: 'wamid.cap', type: 'image', image: { id: 'IMG9', mime_type: 'image/jpeg', caption: '1234567890' } } }]);
+        const captioned = whatsAppMessages(PHONE_ID, [
+            { waId, message: { id: 'wamid.cap', type: 'image', image: { id: 'IMG9', mime_type: 'image/jpeg', caption: '1234567890' } } },
+        ]);
         before = api.requests.length;
         assert.equal(await post(captioned), 200);
         await adapter.idle();
@@ -368,8 +461,17 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
 
     it('refuses a WhatsApp activity posted to /api/messages, where it would impersonate a verified user', async () => {
         const response = await fetch(`${url}/api/messages`, {
-            method: 'POST', headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ type: 'message', channelId: 'whatsapp', text: 'mera bill', conversation: { id: `${PHONE_ID}:91${LUCKNOW.mobile}` }, from: { id: `91${LUCKNOW.mobile}` }, recipient: { id: PHONE_ID }, serviceUrl: 'http://127.0.0.1:9' }),
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+                type: 'message',
+                channelId: 'whatsapp',
+                text: 'mera bill',
+                conversation: { id: `${PHONE_ID}:91${LUCKNOW.mobile}` },
+                from: { id: `91${LUCKNOW.mobile}` },
+                recipient: { id: PHONE_ID },
+                serviceUrl: 'http://127.0.0.1:9',
+            }),
         });
         assert.equal(response.status, 403);
     });
@@ -377,7 +479,9 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
     it('a user whose replies are slow to send does not hold up anyone else', async () => {
         const slow = '919000000121';
         api.respondWith('POST', new RegExp(`/${PHONE_ID}/messages$`), (req, n) => ({
-            status: 200, body: { messages: [{ id: `wamid.s${n}` }] }, delayMs: (req.body as any).to === slow ? 400 : 0,
+            status: 200,
+            body: { messages: [{ id: `wamid.s${n}` }] },
+            delayMs: (req.body as any).to === slow ? 400 : 0,
         }));
         for (let i = 0; i < 4; i++) assert.equal(await post(whatsAppText(PHONE_ID, slow, `bijli nahi aa rahi ${i}`)), 200);
         assert.equal(await post(whatsAppText(PHONE_ID, '919000000122', 'bijli nahi aa rahi')), 200);
@@ -397,12 +501,15 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
         assert.notEqual(await store.recordInbound('whatsapp', 'wamid.crash1', item, item.activity.conversation?.id), null);
         assert.equal(await adapter.resumeUnprocessed((context) => bot.app.bot.run(context)), 1);
         await adapter.idle();
-        assert.ok(api.requests.some((r) => (r.body as any).to === '919000000131'), 'the turn ran after the restart');
+        assert.ok(
+            api.requests.some((r) => (r.body as any).to === '919000000131'),
+            'the turn ran after the restart'
+        );
         assert.equal(await adapter.resumeUnprocessed((context) => bot.app.bot.run(context)), 0, 'nothing left to replay');
         const before = api.requests.length;
         assert.equal(await post(body), 200);
         await adapter.idle();
-        assert.equal(api.requests.length, before, 'the platform\'s retry of the same message is still a duplicate');
+        assert.equal(api.requests.length, before, "the platform's retry of the same message is still a duplicate");
     });
     it('tells the consumer when an official resolves the complaint, asks "is it fixed?", and a "no" reopens it', async () => {
         const waId = '919000000141';
@@ -413,11 +520,17 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
         const [complaint] = await bot.dataSource.getRepository(Complaint).findBy({ channelUserId: waId });
         let before = api.requests.length;
         await bot.app.lifecycle.resolve(complaint.id, complaint.assignedOfficialId!, 'फ्यूज़ बदल दिया गया');
-        const ask = api.requests.slice(before).map((r) => r.body as any).find((b) => b.type === 'interactive');
+        const ask = api.requests
+            .slice(before)
+            .map((r) => r.body as any)
+            .find((b) => b.type === 'interactive');
         assert.ok(ask, 'the question came as buttons');
         assert.match(ask.interactive.body.text, /क्या समस्या सच में हल हो गई/);
         assert.match(ask.interactive.body.text, /फ्यूज़ बदल दिया गया/);
-        const tap = (id: string, answer: string) => whatsAppMessages(PHONE_ID, [{ waId, message: { id, type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: answer, title: answer } } } }]);
+        const tap = (id: string, answer: string) =>
+            whatsAppMessages(PHONE_ID, [
+                { waId, message: { id, type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: answer, title: answer } } } },
+            ]);
         before = api.requests.length;
         assert.equal(await post(tap('wamid.no1', 'नहीं')), 200);
         await adapter.idle();
@@ -438,19 +551,32 @@ describe('WhatsApp: the 24-hour window with a template configured', () => {
         await api.start();
         const bot = await TestBot.create({
             config: {
-                whatsapp: { appSecret: SECRET, verifyToken: VERIFY, accessToken: 'T', phoneNumberId: PHONE_ID, apiUrl: api.url, maxMessagesPerSecond: 80, template: { name: 'complaint_update', language: 'hi' } },
+                whatsapp: {
+                    appSecret: SECRET,
+                    verifyToken: VERIFY,
+                    accessToken: 'T',
+                    phoneNumberId: PHONE_ID,
+                    apiUrl: api.url,
+                    maxMessagesPerSecond: 80,
+                    template: { name: 'complaint_update', language: 'hi' },
+                },
             },
         });
         try {
             const [{ adapter }] = createChannelAdapters(bot.app);
             api.respondWith('POST', /\/messages$/, (_req, n) => ({ status: 200, body: { messages: [{ id: `wamid.t${n}` }] } }));
             const reference = (user: string) => ({
-                channelId: 'whatsapp', serviceUrl: 'whatsapp:', conversation: { id: `${PHONE_ID}:${user}` } as never,
-                user: { id: user, name: '', properties: { waId: user } }, bot: { id: PHONE_ID, name: '' },
+                channelId: 'whatsapp',
+                serviceUrl: 'whatsapp:',
+                conversation: { id: `${PHONE_ID}:${user}` } as never,
+                user: { id: user, name: '', properties: { waId: user } },
+                bot: { id: PHONE_ID, name: '' },
             });
             const store = new ChannelStore(bot.app.db);
             await store.markInbound('whatsapp', '919000000081', new Date(Date.now() - 30 * 3600_000));
-            await adapter.continueConversationAsync('', reference('919000000081'), async (context) => { await context.sendActivity('Complaint C2611-0001 is resolved.\nPlease confirm.'); });
+            await adapter.continueConversationAsync('', reference('919000000081'), async (context) => {
+                await context.sendActivity('Complaint C2611-0001 is resolved.\nPlease confirm.');
+            });
             const template = api.requests[api.requests.length - 1].body as any;
             assert.equal(template.type, 'template');
             assert.equal(template.template.name, 'complaint_update');
@@ -459,11 +585,16 @@ describe('WhatsApp: the 24-hour window with a template configured', () => {
             // Inside the window by our clock, but WhatsApp says otherwise: the template is sent instead.
             await store.markInbound('whatsapp', '919000000082');
             api.failNext('POST', /\/messages$/, 1, { status: 400, body: { error: { code: 131047, message: 'Re-engagement message' } } });
-            await adapter.continueConversationAsync('', reference('919000000082'), async (context) => { await context.sendActivity('Update'); });
+            await adapter.continueConversationAsync('', reference('919000000082'), async (context) => {
+                await context.sendActivity('Update');
+            });
             const bodies = api.requests.filter((r) => (r.body as any).to === '919000000082').map((r) => (r.body as any).type);
             assert.deepEqual(bodies, ['text', 'template']);
             const records = await bot.dataSource.getRepository(OutboundMessage).findBy({ recipient: '919000000082' });
-            assert.deepEqual(records.map((r) => [r.kind, r.status, r.errorCode]), [['template', 'sent', null]]);
+            assert.deepEqual(
+                records.map((r) => [r.kind, r.status, r.errorCode]),
+                [['template', 'sent', null]]
+            );
             assert.match(records[0].errorDetail!, /131047/);
         } finally {
             await bot.close();

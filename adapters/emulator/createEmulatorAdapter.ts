@@ -16,11 +16,11 @@ export interface BotFrameworkCredentials {
 export function createEmulatorAdapter(credentials: BotFrameworkCredentials): CloudAdapter {
     const options: ConfigurationBotFrameworkAuthenticationOptions = credentials.microsoftAppId
         ? {
-            MicrosoftAppId: credentials.microsoftAppId,
-            MicrosoftAppPassword: credentials.microsoftAppPassword,
-            MicrosoftAppType: credentials.microsoftAppType,
-            MicrosoftAppTenantId: credentials.microsoftAppTenantId,
-        }
+              MicrosoftAppId: credentials.microsoftAppId,
+              MicrosoftAppPassword: credentials.microsoftAppPassword,
+              MicrosoftAppType: credentials.microsoftAppType,
+              MicrosoftAppTenantId: credentials.microsoftAppTenantId,
+          }
         : {};
     return new CloudAdapter(new ConfigurationBotFrameworkAuthentication(options));
 }

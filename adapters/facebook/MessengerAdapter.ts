@@ -25,7 +25,6 @@ export class MessengerAdapter extends MetaWebhookAdapter {
         super(options);
     }
 
-
     protected mapInbound(payload: unknown): InboundBatch {
         return mapMessengerWebhook(payload);
     }
@@ -49,7 +48,12 @@ export class MessengerAdapter extends MetaWebhookAdapter {
         } catch (error) {
             // Our record of the window can disagree with Meta's (the user wrote to a person in the Page inbox);
             // Meta's answer decides, and the tag is what it allows for an account update outside the window.
-            if (messagingType === 'UPDATE' && error instanceof PlatformApiError && error.code === OUTSIDE_WINDOW.code && error.subcode === OUTSIDE_WINDOW.subcode) {
+            if (
+                messagingType === 'UPDATE' &&
+                error instanceof PlatformApiError &&
+                error.code === OUTSIDE_WINDOW.code &&
+                error.subcode === OUTSIDE_WINDOW.subcode
+            ) {
                 this.logger.info('outside the 24-hour window: resending the update with a message tag', { channel: this.channelId, tag });
                 return client.send(user.id, message, 'MESSAGE_TAG', tag);
             }

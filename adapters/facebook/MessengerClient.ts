@@ -33,7 +33,8 @@ export class MessengerClient {
     private readonly http: PlatformHttpClient;
 
     constructor(private readonly options: MessengerClientOptions) {
-        this.http = options.http ?? new PlatformHttpClient({ ...MessengerClient.httpOptions(options.logger), onRetry: options.onRetry, timeoutMs: options.timeoutMs });
+        this.http =
+            options.http ?? new PlatformHttpClient({ ...MessengerClient.httpOptions(options.logger), onRetry: options.onRetry, timeoutMs: options.timeoutMs });
     }
 
     /** The Messenger-specific `PlatformHttpClient` options; add `sleep`, `maxAttempts`… to taste. */

@@ -11,11 +11,19 @@ interface FbAttachment {
     title?: string;
 }
 interface FbMessage {
-    mid?: string; text?: string; is_echo?: boolean; sticker_id?: number | string;
+    mid?: string;
+    text?: string;
+    is_echo?: boolean;
+    sticker_id?: number | string;
     quick_reply?: { payload?: string };
     attachments?: FbAttachment[];
 }
-interface FbPostback { mid?: string; title?: string; payload?: string; referral?: unknown }
+interface FbPostback {
+    mid?: string;
+    title?: string;
+    payload?: string;
+    referral?: unknown;
+}
 interface FbEvent {
     sender?: { id?: string | number };
     recipient?: { id?: string | number };

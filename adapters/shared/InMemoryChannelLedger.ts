@@ -28,7 +28,14 @@ export class InMemoryChannelLedger implements ChannelLedger {
     async recordInbound(channel: string, messageId: string, payload: unknown = null, conversationId: string | null = null): Promise<number | null> {
         const key = `${channel}\u0000${messageId}`;
         if (this.inbound.has(key)) return null;
-        const row: Inbound = { id: this.nextId++, channel, conversationKey: conversationKeyOf(conversationId), payload, receivedAt: Date.now(), processed: false };
+        const row: Inbound = {
+            id: this.nextId++,
+            channel,
+            conversationKey: conversationKeyOf(conversationId),
+            payload,
+            receivedAt: Date.now(),
+            processed: false,
+        };
         this.inbound.set(key, row);
         return row.id;
     }
@@ -90,7 +97,8 @@ export class InMemoryChannelLedger implements ChannelLedger {
     async markUpTo(channel: string, recipient: string, watermark: Date, status: 'delivered' | 'read'): Promise<number> {
         let changed = 0;
         for (const record of this.outbound) {
-            if (record.channel !== channel || record.recipient !== recipient || record.at > watermark.getTime() || RANK[record.status] >= RANK[status]) continue;
+            if (record.channel !== channel || record.recipient !== recipient || record.at > watermark.getTime() || RANK[record.status] >= RANK[status])
+                continue;
             record.status = status;
             changed += 1;
         }

@@ -22,7 +22,9 @@ export class KeyedLock implements TurnLock {
         if (this.holds(key)) return task();
         const previous = this.tails.get(key) ?? Promise.resolve();
         let release!: () => void;
-        const current = new Promise<void>((resolve) => { release = resolve; });
+        const current = new Promise<void>((resolve) => {
+            release = resolve;
+        });
         const tail = previous.then(() => current);
         this.tails.set(key, tail);
         await previous;

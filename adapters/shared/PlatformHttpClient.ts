@@ -125,7 +125,11 @@ export class PlatformHttpClient {
         if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) {
             throw new RangeError(`PlatformHttpClient: maxAttempts must be a positive integer, got ${this.maxAttempts}`);
         }
-        for (const [name, value] of [['baseDelayMs', this.baseDelayMs], ['maxDelayMs', this.maxDelayMs], ['timeoutMs', this.timeoutMs]] as const) {
+        for (const [name, value] of [
+            ['baseDelayMs', this.baseDelayMs],
+            ['maxDelayMs', this.maxDelayMs],
+            ['timeoutMs', this.timeoutMs],
+        ] as const) {
             if (!Number.isFinite(value) || value < 0) throw new RangeError(`PlatformHttpClient: ${name} must be a non-negative number, got ${value}`);
         }
         this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -165,7 +169,8 @@ export class PlatformHttpClient {
             if (result.ok) return { status: result.status, body: result.body, attempts: attempt };
 
             const parsed = result.status === 0 ? {} : parsePlatformError(result.body);
-            const described = result.status === 0 ? {} : this.describeError?.(result.status, result.body, { code: parsed.code, subcode: parsed.subcode }) ?? {};
+            const described =
+                result.status === 0 ? {} : (this.describeError?.(result.status, result.body, { code: parsed.code, subcode: parsed.subcode }) ?? {});
             const code = parsed.code ?? described.code;
             const meaning = described.meaning;
             // A POST that timed out may well have been delivered: sending it again would duplicate the message.
@@ -174,22 +179,40 @@ export class PlatformHttpClient {
             const retryable = this.isRetryable?.({ status: result.status, code, subcode: parsed.subcode, body: result.body }) ?? defaultRetryable;
             const serverWaitMs = result.headers ? requestedWaitMs(result.status, result.headers) : undefined;
             const logFields = {
-                platform: this.platform, method, url: where, status: result.status, code, subcode: parsed.subcode, meaning,
-                attempt, maxAttempts: this.maxAttempts, reason: result.reason,
+                platform: this.platform,
+                method,
+                url: where,
+                status: result.status,
+                code,
+                subcode: parsed.subcode,
+                meaning,
+                attempt,
+                maxAttempts: this.maxAttempts,
+                reason: result.reason,
             };
 
             if (!retryable || attempt >= this.maxAttempts) {
                 this.logger.error(`${this.platform} request failed`, { ...logFields, retryable });
                 throw new PlatformApiError({
                     message: this.errorMessage(method, where, result.status, code, parsed, meaning, attempt, retryable, result.reason),
-                    status: result.status, code, subcode: parsed.subcode, meaning, platformMessage: parsed.platformMessage,
-                    details: parsed.details, retryable, attempts: attempt, retryAfterMs: serverWaitMs, body: result.body, cause: result.cause,
+                    status: result.status,
+                    code,
+                    subcode: parsed.subcode,
+                    meaning,
+                    platformMessage: parsed.platformMessage,
+                    details: parsed.details,
+                    retryable,
+                    attempts: attempt,
+                    retryAfterMs: serverWaitMs,
+                    body: result.body,
+                    cause: result.cause,
                 });
             }
 
-            const delayMs = serverWaitMs !== undefined && serverWaitMs > 0
-                ? Math.min(this.maxDelayMs, serverWaitMs)
-                : Math.floor(this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1)));
+            const delayMs =
+                serverWaitMs !== undefined && serverWaitMs > 0
+                    ? Math.min(this.maxDelayMs, serverWaitMs)
+                    : Math.floor(this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1)));
             this.logger.warn(`${this.platform} request failed, retrying`, { ...logFields, delayMs, serverWaitMs });
             this.onRetry?.(result.status, code);
             await this.sleep(delayMs);
@@ -200,6 +223,7 @@ export class PlatformHttpClient {
     private attempt(method: PlatformHttpMethod, url: string, headers: Record<string, string>, payload: string | undefined): Promise<Attempt> {
         return new Promise<Attempt>((resolve) => {
             let settled = false;
+            // eslint-disable-next-line prefer-const -- assigned below, after `settle` that clears it is defined
             let timer: NodeJS.Timeout | undefined;
             const settle = (result: Attempt): void => {
                 if (settled) return;
@@ -244,8 +268,15 @@ export class PlatformHttpClient {
     }
 
     private errorMessage(
-        method: string, where: string, status: number, code: string | undefined, parsed: ParsedError,
-        meaning: string | undefined, attempts: number, retryable: boolean, reason: string
+        method: string,
+        where: string,
+        status: number,
+        code: string | undefined,
+        parsed: ParsedError,
+        meaning: string | undefined,
+        attempts: number,
+        retryable: boolean,
+        reason: string
     ): string {
         let text = `${this.platform} ${method} ${where} failed ${status === 0 ? `(${reason})` : `with HTTP ${status}`}`;
         if (code !== undefined) text += `, code ${code}${parsed.subcode !== undefined ? `/${parsed.subcode}` : ''}`;

@@ -1,9 +1,7 @@
 import { IncomingHttpHeaders } from 'http';
 import { continuationLogic } from './continuationLogic';
 import { nestedDeeperThan } from './jsonDepth';
-import {
-    Activity, ActivityTypes, BotAdapter, ChannelAccount, ConversationReference, ResourceResponse, TurnContext,
-} from 'botbuilder';
+import { Activity, ActivityTypes, BotAdapter, ChannelAccount, ConversationReference, ResourceResponse, TurnContext } from 'botbuilder';
 import { PlatformApiError } from './PlatformApiError';
 import type { ClaimsIdentity } from 'botframework-connector';
 import { conversationKeyOf } from './conversationKey';
@@ -165,15 +163,28 @@ export abstract class WebhookAdapter extends BotAdapter {
                 this.shared.observer?.sendResult?.(this.channelId, 'failed', this.errorCodeOf(error));
                 if (await this.onSendRefused(context, activity, error)) return { id: '' };
                 await store.recordOutbound({
-                    channel: this.channelId, conversationId, recipient: user.id, kind: part.kind, platformMessageId: null,
-                    status: 'failed', errorCode: this.errorCodeOf(error), errorDetail: error.message,
+                    channel: this.channelId,
+                    conversationId,
+                    recipient: user.id,
+                    kind: part.kind,
+                    platformMessageId: null,
+                    status: 'failed',
+                    errorCode: this.errorCodeOf(error),
+                    errorDetail: error.message,
                 });
                 this.logger.warn('message not delivered', { channel: this.channelId, conversation: conversationId, code: this.errorCodeOf(error) });
                 return { id: '' };
             }
             // Recorded outside the try: a database error after a successful send must not be taken for a failed send.
             this.shared.observer?.sendResult?.(this.channelId, 'sent');
-            await store.recordOutbound({ channel: this.channelId, conversationId, recipient: user.id, kind: part.kind, platformMessageId: lastId, status: 'sent' });
+            await store.recordOutbound({
+                channel: this.channelId,
+                conversationId,
+                recipient: user.id,
+                kind: part.kind,
+                platformMessageId: lastId,
+                status: 'sent',
+            });
         }
         return { id: lastId };
     }
@@ -422,7 +433,13 @@ export abstract class WebhookAdapter extends BotAdapter {
 
     private async applyDelivery(delivery: DeliveryUpdate): Promise<void> {
         if (delivery.kind === 'message') {
-            const found = await this.store.updateDelivery(this.channelId, delivery.platformMessageId, delivery.status, delivery.errorCode, delivery.errorDetail);
+            const found = await this.store.updateDelivery(
+                this.channelId,
+                delivery.platformMessageId,
+                delivery.status,
+                delivery.errorCode,
+                delivery.errorDetail
+            );
             if (delivery.status === 'failed') {
                 this.logger.warn('message delivery failed', { channel: this.channelId, code: delivery.errorCode, detail: delivery.errorDetail, known: found });
             }

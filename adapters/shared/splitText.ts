@@ -104,8 +104,13 @@ export function splitText(text: string, limit: number): string[] {
         // does not become a three-character chunk followed by full ones.
         const half = start + Math.floor((end - start) / 2);
         const late = (at: number | undefined) => (at !== undefined && at >= half ? at : undefined);
-        const cut = late(lastBreak[BreakKind.Paragraph]) ?? late(lastBreak[BreakKind.Newline]) ?? lastBreak[BreakKind.Space]
-            ?? lastBreak[BreakKind.Newline] ?? lastBreak[BreakKind.Paragraph] ?? end;
+        const cut =
+            late(lastBreak[BreakKind.Paragraph]) ??
+            late(lastBreak[BreakKind.Newline]) ??
+            lastBreak[BreakKind.Space] ??
+            lastBreak[BreakKind.Newline] ??
+            lastBreak[BreakKind.Paragraph] ??
+            end;
 
         chunks.push(graphemes.slice(start, cut).join(''));
         start = cut;

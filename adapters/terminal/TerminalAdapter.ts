@@ -1,8 +1,6 @@
 import { randomUUID } from 'crypto';
 import { continuationLogic } from '../shared/continuationLogic';
-import {
-    Activity, ActivityTypes, BotAdapter, ConversationReference, ResourceResponse, TurnContext,
-} from 'botbuilder';
+import { Activity, ActivityTypes, BotAdapter, ConversationReference, ResourceResponse, TurnContext } from 'botbuilder';
 import type { ClaimsIdentity } from 'botframework-connector';
 import { vouchForSenderPhone } from '../shared/senderPhone';
 
@@ -28,7 +26,10 @@ export class TerminalAdapter extends BotAdapter {
     /** Button titles of the last bot message, so a typed number can be sent as the title the bot expects. */
     private lastButtons: string[] = [];
 
-    constructor(private readonly out: TerminalOutput, private readonly options: TerminalAdapterOptions = {}) {
+    constructor(
+        private readonly out: TerminalOutput,
+        private readonly options: TerminalAdapterOptions = {}
+    ) {
         super();
         const userId = options.userId ?? 'terminal-user';
         this.reference = {
@@ -43,10 +44,13 @@ export class TerminalAdapter extends BotAdapter {
 
     /** Starts the conversation as a channel would when a user opens the chat. */
     async start(logic: (context: TurnContext) => Promise<void>): Promise<void> {
-        await this.receive({
-            type: ActivityTypes.ConversationUpdate,
-            membersAdded: [this.reference.user!, this.reference.bot!],
-        }, logic);
+        await this.receive(
+            {
+                type: ActivityTypes.ConversationUpdate,
+                membersAdded: [this.reference.user!, this.reference.bot!],
+            },
+            logic
+        );
     }
 
     /** Runs one turn for a line the user typed. */

@@ -27,13 +27,15 @@ export class TwitterClient {
     private readonly http: PlatformHttpClient;
 
     constructor(private readonly options: TwitterClientOptions) {
-        this.http = options.http ?? new PlatformHttpClient({
-            logger: options.logger,
-            platform: 'X',
-            onRetry: options.onRetry,
-            timeoutMs: options.timeoutMs,
-            describeError: (status, _body, { code }) => ({ meaning: describeTwitterError(status, code) }),
-        });
+        this.http =
+            options.http ??
+            new PlatformHttpClient({
+                logger: options.logger,
+                platform: 'X',
+                onRetry: options.onRetry,
+                timeoutMs: options.timeoutMs,
+                describeError: (status, _body, { code }) => ({ meaning: describeTwitterError(status, code) }),
+            });
     }
 
     /** Sends one DM with `text` to the user `participantId`; resolves with its `dm_event_id`. */

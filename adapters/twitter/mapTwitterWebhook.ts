@@ -35,7 +35,12 @@ interface XMedia {
 }
 
 /** The sender's profile as the webhook carries it: AAA `{name, screen_name}`, XAA `{data: {name, username}}`. */
-interface XUser { name?: unknown; screen_name?: unknown; username?: unknown; data?: { name?: unknown; username?: unknown } }
+interface XUser {
+    name?: unknown;
+    screen_name?: unknown;
+    username?: unknown;
+    data?: { name?: unknown; username?: unknown };
+}
 
 /** What both shapes reduce to: the events, the users map and the account the events were delivered for. */
 interface DmPayload {
@@ -148,7 +153,14 @@ function attachmentOf(media: XMedia): Attachment {
     const id = idOf(media.id_str);
     const kind = typeof media.type === 'string' ? media.type : 'media';
     // X converts GIFs to MP4, so only photos are images; DM media URLs need the account's credentials to fetch.
-    const contentType = kind === 'photo' ? (url?.toLowerCase().endsWith('.png') ? 'image/png' : 'image/jpeg') : kind === 'video' || kind === 'animated_gif' ? 'video/mp4' : `application/vnd.twitter.${kind}`;
+    const contentType =
+        kind === 'photo'
+            ? url?.toLowerCase().endsWith('.png')
+                ? 'image/png'
+                : 'image/jpeg'
+            : kind === 'video' || kind === 'animated_gif'
+              ? 'video/mp4'
+              : `application/vnd.twitter.${kind}`;
     return { contentType, contentUrl: url ?? (id ? `twitter-media:${id}` : undefined), name: kind };
 }
 

@@ -39,7 +39,6 @@ export class WhatsAppAdapter extends MetaWebhookAdapter {
         super(options);
     }
 
-
     protected mapInbound(payload: unknown): InboundBatch {
         const batch = mapWhatsAppWebhook(payload);
         // One WhatsApp Business Account can have several numbers on the same webhook; only ours is answered here.
@@ -76,13 +75,22 @@ export class WhatsAppAdapter extends MetaWebhookAdapter {
         const { store, logger } = this;
         const record = { channel: this.channelId, conversationId, recipient: user.id, kind: 'template' };
         if (!template) {
-            await store.recordOutbound({ ...record, platformMessageId: null, status: 'undeliverable', errorCode: reason, errorDetail: 'outside the 24-hour window and no template configured' });
+            await store.recordOutbound({
+                ...record,
+                platformMessageId: null,
+                status: 'undeliverable',
+                errorCode: reason,
+                errorDetail: 'outside the 24-hour window and no template configured',
+            });
             logger.warn('message not sent: outside the 24-hour window and no template configured', { channel: this.channelId, conversation: conversationId });
             return { id: '' };
         }
         // The parameter carries everything the user would have seen, numbered choices included.
         const text = this.render(activity)
-            .map((part) => { const m = (part as WhatsAppPart).message as { text?: { body?: string }; interactive?: { body?: { text?: string } } }; return m.text?.body ?? m.interactive?.body?.text ?? ''; })
+            .map((part) => {
+                const m = (part as WhatsAppPart).message as { text?: { body?: string }; interactive?: { body?: { text?: string } } };
+                return m.text?.body ?? m.interactive?.body?.text ?? '';
+            })
             .join(' ');
         const choices = (activity.suggestedActions?.actions ?? []).map((a, i) => `${i + 1}. ${a.title ?? a.value}`).join(' ');
         const parameter = `${text} ${text.includes('1. ') ? '' : choices}`.replace(/\s+/g, ' ').trim().slice(0, 1000) || '-';
@@ -96,11 +104,22 @@ export class WhatsAppAdapter extends MetaWebhookAdapter {
                     components: [{ type: 'body', parameters: [{ type: 'text', text: parameter }] }],
                 },
             });
-            await store.recordOutbound({ ...record, platformMessageId: id, status: 'sent', errorDetail: `template sent instead of free-form text (${reason})` });
+            await store.recordOutbound({
+                ...record,
+                platformMessageId: id,
+                status: 'sent',
+                errorDetail: `template sent instead of free-form text (${reason})`,
+            });
             return { id };
         } catch (error) {
             if (!(error instanceof PlatformApiError)) throw error;
-            await store.recordOutbound({ ...record, platformMessageId: null, status: 'failed', errorCode: this.errorCodeOf(error), errorDetail: error.message });
+            await store.recordOutbound({
+                ...record,
+                platformMessageId: null,
+                status: 'failed',
+                errorCode: this.errorCodeOf(error),
+                errorDetail: error.message,
+            });
             return { id: '' };
         }
     }

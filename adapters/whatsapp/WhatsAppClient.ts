@@ -35,18 +35,20 @@ export class WhatsAppClient {
     private readonly pacer: IntervalPacer;
 
     constructor(private readonly options: WhatsAppClientOptions) {
-        this.http = options.http ?? new PlatformHttpClient({
-            platform: 'WhatsApp',
-            logger: options.logger,
-            onRetry: options.onRetry,
-            timeoutMs: options.timeoutMs,
-            // Throughput, pair-rate and transient errors come back as HTTP 400 from Meta, yet waiting helps.
-            isRetryable: ({ code }) => (code !== undefined && RETRYABLE_CODES.has(code) ? true : undefined),
-            describeError: (_status, body) => {
-                const code = (body as { error?: { code?: number } } | undefined)?.error?.code;
-                return { code: code === undefined ? undefined : String(code), meaning: describeWhatsAppError(code) };
-            },
-        });
+        this.http =
+            options.http ??
+            new PlatformHttpClient({
+                platform: 'WhatsApp',
+                logger: options.logger,
+                onRetry: options.onRetry,
+                timeoutMs: options.timeoutMs,
+                // Throughput, pair-rate and transient errors come back as HTTP 400 from Meta, yet waiting helps.
+                isRetryable: ({ code }) => (code !== undefined && RETRYABLE_CODES.has(code) ? true : undefined),
+                describeError: (_status, body) => {
+                    const code = (body as { error?: { code?: number } } | undefined)?.error?.code;
+                    return { code: code === undefined ? undefined : String(code), meaning: describeWhatsAppError(code) };
+                },
+            });
         this.pacer = new IntervalPacer(options.maxMessagesPerSecond);
     }
 

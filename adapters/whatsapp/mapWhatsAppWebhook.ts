@@ -5,17 +5,40 @@ import { isWireObject, wireDate, wireNumber, wireText } from '../shared/wireValu
 /** Channel id of WhatsApp activities. */
 export const WHATSAPP_CHANNEL = 'whatsapp';
 
-interface WaContact { profile?: { name?: string; username?: string }; wa_id?: string; user_id?: string }
+interface WaContact {
+    profile?: { name?: string; username?: string };
+    wa_id?: string;
+    user_id?: string;
+}
 interface WaMessage {
-    id?: string; from?: string; from_user_id?: string; timestamp?: string; type?: string;
+    id?: string;
+    from?: string;
+    from_user_id?: string;
+    timestamp?: string;
+    type?: string;
     text?: { body?: string };
     interactive?: { type?: string; button_reply?: { id?: string; title?: string }; list_reply?: { id?: string; title?: string; description?: string } };
     button?: { payload?: string; text?: string };
     location?: { latitude?: number; longitude?: number; name?: string; address?: string };
-    image?: WaMedia; document?: WaMedia; audio?: WaMedia; video?: WaMedia; sticker?: WaMedia;
+    image?: WaMedia;
+    document?: WaMedia;
+    audio?: WaMedia;
+    video?: WaMedia;
+    sticker?: WaMedia;
 }
-interface WaMedia { id?: string; mime_type?: string; caption?: string; filename?: string }
-interface WaStatus { id?: string; status?: string; recipient_id?: string; recipient_user_id?: string; errors?: Array<{ code?: number; title?: string; message?: string }> }
+interface WaMedia {
+    id?: string;
+    mime_type?: string;
+    caption?: string;
+    filename?: string;
+}
+interface WaStatus {
+    id?: string;
+    status?: string;
+    recipient_id?: string;
+    recipient_user_id?: string;
+    errors?: Array<{ code?: number; title?: string; message?: string }>;
+}
 
 const MEDIA_TYPES = ['image', 'document', 'audio', 'video', 'sticker'] as const;
 const STATUSES: Record<string, DeliveryUpdate['status'] | undefined> = { sent: 'sent', delivered: 'delivered', read: 'read', failed: 'failed', played: 'read' };
@@ -37,9 +60,14 @@ export function mapWhatsAppWebhook(payload: unknown): InboundBatch {
         if (!Array.isArray(entry?.changes)) throw new MalformedWebhookError('entry without changes');
         for (const change of entry.changes as Array<{ field?: string; value?: Record<string, unknown> }>) {
             if (change?.field !== 'messages' || !change.value || typeof change.value !== 'object') continue;
-            const value = change.value as { metadata?: { phone_number_id?: string; display_phone_number?: string }; contacts?: WaContact[]; messages?: WaMessage[]; statuses?: WaStatus[] };
+            const value = change.value as {
+                metadata?: { phone_number_id?: string; display_phone_number?: string };
+                contacts?: WaContact[];
+                messages?: WaMessage[];
+                statuses?: WaStatus[];
+            };
             const phoneNumberId = wireText(value.metadata?.phone_number_id);
-            const contacts = Array.isArray(value.contacts) ? value.contacts.filter(isWireObject) as WaContact[] : [];
+            const contacts = Array.isArray(value.contacts) ? (value.contacts.filter(isWireObject) as WaContact[]) : [];
             for (const message of Array.isArray(value.messages) ? value.messages : []) {
                 const item = mapMessage(message, contacts, phoneNumberId, value.metadata ?? {});
                 if (item) batch.items.push(item);
@@ -62,11 +90,13 @@ export function mapWhatsAppWebhook(payload: unknown): InboundBatch {
 }
 
 function mapMessage(message: WaMessage, contacts: WaContact[], phoneNumberId: string, metadata: object): InboundItem | null {
-    if (!message || typeof message !== 'object' || Array.isArray(message) || !wireText(message.id) || typeof message.type !== 'string' || !message.type) return null;
+    if (!message || typeof message !== 'object' || Array.isArray(message) || !wireText(message.id) || typeof message.type !== 'string' || !message.type)
+        return null;
     if (message.type === 'system' || message.type === 'reaction') return null;
-    const contact = contacts.find((c) => message.from_user_id && c.user_id === message.from_user_id)
-        ?? contacts.find((c) => message.from && c.wa_id === message.from)
-        ?? (contacts.length === 1 ? contacts[0] : undefined);
+    const contact =
+        contacts.find((c) => message.from_user_id && c.user_id === message.from_user_id) ??
+        contacts.find((c) => message.from && c.wa_id === message.from) ??
+        (contacts.length === 1 ? contacts[0] : undefined);
     const waId = wireText(message.from) || wireText(contact?.wa_id) || null;
     const userKey = wireText(message.from_user_id) || wireText(contact?.user_id) || waId;
     if (!userKey) return null;
@@ -114,7 +144,15 @@ function locationEntities(location: WaMessage['location']): Entity[] {
     const latitude = wireNumber(location?.latitude);
     const longitude = wireNumber(location?.longitude);
     if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) return [];
-    return [{ type: 'GeoCoordinates', latitude, longitude, name: wireText(location?.name) || undefined, address: wireText(location?.address) || undefined } as Entity];
+    return [
+        {
+            type: 'GeoCoordinates',
+            latitude,
+            longitude,
+            name: wireText(location?.name) || undefined,
+            address: wireText(location?.address) || undefined,
+        } as Entity,
+    ];
 }
 
 function mediaOf(message: WaMessage): WaMedia | undefined {
@@ -126,7 +164,11 @@ function attachmentOf(message: WaMessage): Attachment {
     const media = mediaOf(message);
     // A sticker is an image technically, but never a photo of a fault.
     if (wireText(media?.id) && message.type !== 'sticker') {
-        return { contentType: wireText(media!.mime_type) || `${message.type}/*`, contentUrl: `whatsapp-media:${wireText(media!.id)}`, name: wireText(media!.filename) || message.type! };
+        return {
+            contentType: wireText(media!.mime_type) || `${message.type}/*`,
+            contentUrl: `whatsapp-media:${wireText(media!.id)}`,
+            name: wireText(media!.filename) || message.type!,
+        };
     }
     // Contacts, unsupported and future types: the bot explains what it accepts.
     return { contentType: `application/vnd.whatsapp.${message.type}`, name: message.type };

@@ -41,30 +41,41 @@ export function renderWhatsApp(activity: Partial<Activity>, options: RenderOptio
     const body = chunks.pop() ?? '…';
     const lead = chunks.length > 0 ? textParts(chunks.join('\n\n')) : [];
     if (unique && titles.length <= WHATSAPP_LIMITS.buttons && fits(WHATSAPP_LIMITS.buttonTitle)) {
-        return [...lead, {
-            kind: 'buttons',
-            message: {
-                type: 'interactive',
-                interactive: {
-                    type: 'button',
-                    body: { text: body },
-                    action: { buttons: titles.map((title) => ({ type: 'reply', reply: { id: title, title } })) },
+        return [
+            ...lead,
+            {
+                kind: 'buttons',
+                message: {
+                    type: 'interactive',
+                    interactive: {
+                        type: 'button',
+                        body: { text: body },
+                        action: { buttons: titles.map((title) => ({ type: 'reply', reply: { id: title, title } })) },
+                    },
                 },
             },
-        }];
+        ];
     }
-    if (unique && titles.length <= WHATSAPP_LIMITS.rows && fits(WHATSAPP_LIMITS.rowTitle) && codePointLength(options.listButton) <= WHATSAPP_LIMITS.listButton) {
-        return [...lead, {
-            kind: 'list',
-            message: {
-                type: 'interactive',
-                interactive: {
-                    type: 'list',
-                    body: { text: body },
-                    action: { button: options.listButton, sections: [{ rows: titles.map((title) => ({ id: title, title })) }] },
+    if (
+        unique &&
+        titles.length <= WHATSAPP_LIMITS.rows &&
+        fits(WHATSAPP_LIMITS.rowTitle) &&
+        codePointLength(options.listButton) <= WHATSAPP_LIMITS.listButton
+    ) {
+        return [
+            ...lead,
+            {
+                kind: 'list',
+                message: {
+                    type: 'interactive',
+                    interactive: {
+                        type: 'list',
+                        body: { text: body },
+                        action: { button: options.listButton, sections: [{ rows: titles.map((title) => ({ id: title, title })) }] },
+                    },
                 },
             },
-        }];
+        ];
     }
     return textParts(`${text}\n\n${titles.map((t, i) => `${i + 1}. ${t}`).join('\n')}`);
 }

@@ -54,7 +54,11 @@ export class BijliMitraBot extends ActivityHandler {
             await super.run(context);
             await this.conversationState.saveChanges(context, false);
         } catch (error) {
-            this.logger.error('turn failed; conversation reset', { channel: context.activity.channelId, conversation: context.activity.conversation?.id, error: error as Error });
+            this.logger.error('turn failed; conversation reset', {
+                channel: context.activity.channelId,
+                conversation: context.activity.conversation?.id,
+                error: error as Error,
+            });
             await this.conversationState.delete(context);
             const t = TurnData.find(context)?.t ?? this.translator.forLanguage(toLanguage(context.activity.locale) ?? 'en');
             await context.sendActivity(t('common:error'));

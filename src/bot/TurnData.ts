@@ -71,10 +71,12 @@ export class TurnData {
      */
     wordList(key: string): string[] {
         const current = this.language ?? 'en';
-        return this.translator.derive(`words\u0000${current}\u0000${key}`, () => this.allLanguages().flatMap((t) => {
-            const value = t(key, { returnObjects: true }) as unknown;
-            return Array.isArray(value) ? value.map(String) : [];
-        }));
+        return this.translator.derive(`words\u0000${current}\u0000${key}`, () =>
+            this.allLanguages().flatMap((t) => {
+                const value = t(key, { returnObjects: true }) as unknown;
+                return Array.isArray(value) ? value.map(String) : [];
+            })
+        );
     }
 
     /**
@@ -82,8 +84,12 @@ export class TurnData {
      * reading a message word by word ("haan" + "sahi hai").
      */
     phrases(key: string): string[][] {
-        return this.translator.derive(`phrases\u0000${key}`, () => this.wordList(key)
-            .map((phrase) => tokenize(foldForMatching(phrase))).filter((words) => words.length > 0).sort((a, b) => b.length - a.length));
+        return this.translator.derive(`phrases\u0000${key}`, () =>
+            this.wordList(key)
+                .map((phrase) => tokenize(foldForMatching(phrase)))
+                .filter((words) => words.length > 0)
+                .sort((a, b) => b.length - a.length)
+        );
     }
 
     /** The one-word entries of the word list at `key`, folded, as a set (fillers, go-ahead verbs). */

@@ -12,7 +12,8 @@ export interface GeoPoint {
  */
 export function findLocation(activity: Partial<Activity>): GeoPoint | null {
     for (const entity of activity.entities ?? []) {
-        const candidate = (entity.type === 'Place' ? (entity as { geo?: unknown }).geo : entity) as { type?: string; latitude?: unknown; longitude?: unknown } | undefined;
+        const candidate = (entity.type === 'Place' ? (entity as { geo?: unknown }).geo : entity) as
+            { type?: string; latitude?: unknown; longitude?: unknown } | undefined;
         if (!candidate || (candidate.type !== undefined && candidate.type !== 'GeoCoordinates')) continue;
         const latitude = Number(candidate.latitude);
         const longitude = Number(candidate.longitude);

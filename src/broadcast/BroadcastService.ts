@@ -103,7 +103,8 @@ export class BroadcastService {
         options: BroadcastServiceOptions = {}
     ) {
         this.batchSize = options.batchSize ?? 500;
-        if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new RangeError(`BroadcastService: batchSize must be a positive integer, got ${this.batchSize}`);
+        if (!Number.isInteger(this.batchSize) || this.batchSize < 1)
+            throw new RangeError(`BroadcastService: batchSize must be a positive integer, got ${this.batchSize}`);
         this.now = options.now ?? (() => new Date());
     }
 
@@ -122,18 +123,30 @@ export class BroadcastService {
         const discom = input.discom.trim();
         const unitName = input.unitName.trim();
         if (discom === '' || unitName === '') throw new BroadcastError('Choose the area: its discom and the name of the unit are both needed.');
-        if (input.createdBy !== null && !Number.isSafeInteger(input.createdBy)) throw new BroadcastError(`createdBy must be an official's id or null, got ${input.createdBy}`);
+        if (input.createdBy !== null && !Number.isSafeInteger(input.createdBy))
+            throw new BroadcastError(`createdBy must be an official's id or null, got ${input.createdBy}`);
         const subdivisions = await this.subdivisionsOf(discom, input.unitKind, unitName);
         if (subdivisions.length === 0) throw new BroadcastError(`There is no ${input.unitKind} "${unitName}" in ${discom}, or it has no subdivisions.`);
 
-        const broadcast = await this.db.run((m) => m.getRepository(Broadcast).save(m.getRepository(Broadcast).create({
-            kind: 'announcement', discom, unitKind: input.unitKind, unitName, text, createdBy: input.createdBy, recipients: 0,
-        })));
+        const broadcast = await this.db.run((m) =>
+            m.getRepository(Broadcast).save(
+                m.getRepository(Broadcast).create({
+                    kind: 'announcement',
+                    discom,
+                    unitKind: input.unitKind,
+                    unitName,
+                    text,
+                    createdBy: input.createdBy,
+                    recipients: 0,
+                })
+            )
+        );
         const texts: Partial<Record<Language, string>> = {};
-        const textFor = (language: Language) => (texts[language] ??= [
-            this.translator.forLanguage(language)('broadcast:announcement', { area: unitName, discom, text }),
-            this.translator.forLanguage(language)('broadcast:footer'),
-        ].join('\n\n'));
+        const textFor = (language: Language) =>
+            (texts[language] ??= [
+                this.translator.forLanguage(language)('broadcast:announcement', { area: unitName, discom, text }),
+                this.translator.forLanguage(language)('broadcast:footer'),
+            ].join('\n\n'));
 
         let after = 0;
         for (;;) {
@@ -147,7 +160,11 @@ export class BroadcastService {
                     .getRawMany<RecipientRow>();
                 // An identity linked to two accounts of the area comes twice, side by side: keep one.
                 const unique = rows.filter((row, index) => index === 0 || Number(rows[index - 1].id) !== Number(row.id));
-                await this.enqueue(m, broadcast.id, unique.map((row) => ({ row, text: textFor(languageOf(row)) })));
+                await this.enqueue(
+                    m,
+                    broadcast.id,
+                    unique.map((row) => ({ row, text: textFor(languageOf(row)) }))
+                );
                 return rows;
             });
             if (page.length === 0) break;
@@ -166,7 +183,11 @@ export class BroadcastService {
      * @throws BroadcastError for a malformed date or a negative number of days.
      */
     async queueBillReminders(today: string, daysBefore: number): Promise<Broadcast> {
-        if (!ISO_DATE.test(today) || Number.isNaN(new Date(`${today}T00:00:00Z`).getTime()) || new Date(`${today}T00:00:00Z`).toISOString().slice(0, 10) !== today) {
+        if (
+            !ISO_DATE.test(today) ||
+            Number.isNaN(new Date(`${today}T00:00:00Z`).getTime()) ||
+            new Date(`${today}T00:00:00Z`).toISOString().slice(0, 10) !== today
+        ) {
             throw new BroadcastError(`The reminder day must be a date as YYYY-MM-DD, got "${today}".`);
         }
         if (!Number.isInteger(daysBefore) || daysBefore < 0 || daysBefore > 60) {
@@ -178,29 +199,44 @@ export class BroadcastService {
             if (this.db.isPostgres) await m.query('SELECT pg_advisory_xact_lock($1)', [REMINDER_LOCK_KEY]);
             const repository = m.getRepository(Broadcast);
             const existing = await repository.findOneBy({ kind: 'bill_reminder', unitName: today });
-            return existing ?? repository.save(repository.create({
-                kind: 'bill_reminder', discom: REMINDER_DISCOM, unitKind: REMINDER_UNIT_KIND, unitName: today,
-                text: `Bill reminders for bills due on ${dueDate} (${daysBefore} days ahead)`, createdBy: null, recipients: 0,
-            }));
+            return (
+                existing ??
+                repository.save(
+                    repository.create({
+                        kind: 'bill_reminder',
+                        discom: REMINDER_DISCOM,
+                        unitKind: REMINDER_UNIT_KIND,
+                        unitName: today,
+                        text: `Bill reminders for bills due on ${dueDate} (${daysBefore} days ahead)`,
+                        createdBy: null,
+                        recipients: 0,
+                    })
+                )
+            );
         });
 
         let after = 0;
         for (;;) {
             const last = await this.db.transaction(async (m) => {
                 // Page by person first, so all of one person's accounts land in the same message.
-                const ids = (await this.dueBills(m, dueDate)
-                    .select('i.id', 'id')
-                    .distinct(true)
-                    .andWhere('i.id > :after', { after })
-                    .orderBy('i.id', 'ASC')
-                    .limit(this.batchSize)
-                    .getRawMany<{ id: number }>()).map((row) => Number(row.id));
+                const ids = (
+                    await this.dueBills(m, dueDate)
+                        .select('i.id', 'id')
+                        .distinct(true)
+                        .andWhere('i.id > :after', { after })
+                        .orderBy('i.id', 'ASC')
+                        .limit(this.batchSize)
+                        .getRawMany<{ id: number }>()
+                ).map((row) => Number(row.id));
                 if (ids.length === 0) return null;
                 const rows = await this.dueBills(m, dueDate)
-                    .addSelect('c.accountNumber', 'accountNumber').addSelect('b.amountPaise', 'amountPaise')
-                    .addSelect('b.arrearsPaise', 'arrearsPaise').addSelect('b.dueDate', 'dueDate')
+                    .addSelect('c.accountNumber', 'accountNumber')
+                    .addSelect('b.amountPaise', 'amountPaise')
+                    .addSelect('b.arrearsPaise', 'arrearsPaise')
+                    .addSelect('b.dueDate', 'dueDate')
                     .andWhere('i.id IN (:...ids)', { ids })
-                    .orderBy('i.id', 'ASC').addOrderBy('c.accountNumber', 'ASC')
+                    .orderBy('i.id', 'ASC')
+                    .addOrderBy('c.accountNumber', 'ASC')
                     .getRawMany<ReminderRow>();
                 const byIdentity = new Map<number, ReminderRow[]>();
                 for (const row of rows) {
@@ -209,7 +245,11 @@ export class BroadcastService {
                     if (!list.some((r) => r.accountNumber === row.accountNumber)) list.push(row);
                     byIdentity.set(Number(row.id), list);
                 }
-                await this.enqueue(m, broadcast.id, [...byIdentity.values()].map((bills) => ({ row: bills[0], text: this.reminderText(bills) })));
+                await this.enqueue(
+                    m,
+                    broadcast.id,
+                    [...byIdentity.values()].map((bills) => ({ row: bills[0], text: this.reminderText(bills) }))
+                );
                 return ids.length < this.batchSize ? null : ids[ids.length - 1];
             });
             if (last === null) break;
@@ -227,11 +267,22 @@ export class BroadcastService {
             const broadcast = await m.getRepository(Broadcast).findOneBy({ id: broadcastId });
             if (!broadcast) throw new BroadcastError(`There is no broadcast ${broadcastId}.`);
             const report: BroadcastReport = {
-                broadcastId, kind: broadcast.kind, recipients: 0, queued: 0, sending: 0, sent: 0, failed: 0, unknown: 0,
-                delivered: 0, read: 0, deliveryFailed: 0,
+                broadcastId,
+                kind: broadcast.kind,
+                recipients: 0,
+                queued: 0,
+                sending: 0,
+                sent: 0,
+                failed: 0,
+                unknown: 0,
+                delivered: 0,
+                read: 0,
+                deliveryFailed: 0,
             };
-            const byStatus = await m.createQueryBuilder(QueuedMessage, 'q')
-                .select('q.status', 'status').addSelect('COUNT(*)', 'count')
+            const byStatus = await m
+                .createQueryBuilder(QueuedMessage, 'q')
+                .select('q.status', 'status')
+                .addSelect('COUNT(*)', 'count')
                 .where('q.broadcastId = :broadcastId', { broadcastId })
                 .groupBy('q.status')
                 .getRawMany<{ status: QueueStatus; count: string | number }>();
@@ -239,9 +290,11 @@ export class BroadcastService {
                 report[status] = Number(count);
                 report.recipients += Number(count);
             }
-            const receipts = await m.createQueryBuilder(QueuedMessage, 'q')
+            const receipts = await m
+                .createQueryBuilder(QueuedMessage, 'q')
                 .innerJoin(OutboundMessage, 'o', 'o.channel = q.channel AND o.platformMessageId = q.platformMessageId')
-                .select('o.status', 'status').addSelect('COUNT(DISTINCT q.id)', 'count')
+                .select('o.status', 'status')
+                .addSelect('COUNT(DISTINCT q.id)', 'count')
                 .where('q.broadcastId = :broadcastId AND q.status = :sent', { broadcastId, sent: 'sent' })
                 .groupBy('o.status')
                 .getRawMany<{ status: string; count: string | number }>();
@@ -257,9 +310,11 @@ export class BroadcastService {
     /** The subdivisions of the area; a subdivision must be known from the hierarchy or a consumer record. */
     private async subdivisionsOf(discom: string, kind: OrgUnitKind, unitName: string): Promise<string[]> {
         if (kind === 'subdivision') {
-            const known = await this.db.run(async (m) =>
-                (await m.getRepository(OrgUnit).existsBy({ discom, kind, name: unitName })) ||
-                m.getRepository(Consumer).existsBy({ discom, subdivision: unitName }));
+            const known = await this.db.run(
+                async (m) =>
+                    (await m.getRepository(OrgUnit).existsBy({ discom, kind, name: unitName })) ||
+                    m.getRepository(Consumer).existsBy({ discom, subdivision: unitName })
+            );
             return known ? [unitName] : [];
         }
         // The directory resolves areas for officials; a stand-in official of the level that heads this kind of unit
@@ -270,8 +325,11 @@ export class BroadcastService {
 
     /** Identities that may get broadcasts, joined to their verified links (`l`). */
     private eligible(m: EntityManager): SelectQueryBuilder<ChannelIdentity> {
-        return m.createQueryBuilder(ChannelIdentity, 'i')
-            .select('i.id', 'id').addSelect('i.channel', 'channel').addSelect('i.conversationRef', 'conversationRef')
+        return m
+            .createQueryBuilder(ChannelIdentity, 'i')
+            .select('i.id', 'id')
+            .addSelect('i.channel', 'channel')
+            .addSelect('i.conversationRef', 'conversationRef')
             .addSelect('i.preferredLanguage', 'preferredLanguage')
             .innerJoin(AccountLink, 'l', 'l.identityId = i.id')
             .where('i.subscribed = :yes AND i.updatesOptOut = :no AND i.conversationRef IS NOT NULL', { yes: true, no: false });
@@ -283,19 +341,28 @@ export class BroadcastService {
             .innerJoin(Consumer, 'c', 'c.accountNumber = l.accountNumber AND c.registeredMobile = l.verifiedMobile')
             .innerJoin(Bill, 'b', 'b.accountNumber = c.accountNumber')
             .andWhere('b.paid = :unpaid AND b.dueDate = :dueDate', { unpaid: false, dueDate })
-            .andWhere((qb) => `b.billMonth = ${qb.subQuery().select('MAX(b2.billMonth)').from(Bill, 'b2')
-                .where('b2.accountNumber = b.accountNumber AND b2.paid = :unpaid').getQuery()}`);
+            .andWhere(
+                (qb) =>
+                    `b.billMonth = ${qb
+                        .subQuery()
+                        .select('MAX(b2.billMonth)')
+                        .from(Bill, 'b2')
+                        .where('b2.accountNumber = b.accountNumber AND b2.paid = :unpaid')
+                        .getQuery()}`
+            );
     }
 
     private reminderText(bills: ReminderRow[]): string {
         const language = languageOf(bills[0]);
         const t = this.translator.forLanguage(language);
-        const lines = bills.map((bill) => t('broadcast:billReminder', {
-            // Masked: the text may show on a locked phone's screen.
-            account: maskDigits(bill.accountNumber),
-            dueDate: formatDate(bill.dueDate, language),
-            total: formatRupees(Number(bill.amountPaise) + Number(bill.arrearsPaise), language),
-        }));
+        const lines = bills.map((bill) =>
+            t('broadcast:billReminder', {
+                // Masked: the text may show on a locked phone's screen.
+                account: maskDigits(bill.accountNumber),
+                dueDate: formatDate(bill.dueDate, language),
+                total: formatRupees(Number(bill.amountPaise) + Number(bill.arrearsPaise), language),
+            })
+        );
         return [...lines, t('broadcast:footer')].join('\n\n');
     }
 
@@ -303,10 +370,26 @@ export class BroadcastService {
         if (items.length === 0) return;
         const nextAttemptAt = this.now();
         // orIgnore: a rerun of the same broadcast (reminders) skips whoever is already queued, by the unique key.
-        await m.createQueryBuilder().insert().into(QueuedMessage).values(items.map(({ row, text }) => ({
-            broadcastId, identityId: Number(row.id), channel: row.channel, conversationRef: row.conversationRef, text,
-            status: 'queued' as const, attempts: 0, nextAttemptAt, lastError: null, platformMessageId: null,
-        }))).orIgnore().execute();
+        await m
+            .createQueryBuilder()
+            .insert()
+            .into(QueuedMessage)
+            .values(
+                items.map(({ row, text }) => ({
+                    broadcastId,
+                    identityId: Number(row.id),
+                    channel: row.channel,
+                    conversationRef: row.conversationRef,
+                    text,
+                    status: 'queued' as const,
+                    attempts: 0,
+                    nextAttemptAt,
+                    lastError: null,
+                    platformMessageId: null,
+                }))
+            )
+            .orIgnore()
+            .execute();
     }
 
     /** Stores and returns the broadcast with the number of rows queued for it. */
@@ -326,7 +409,10 @@ function languageOf(row: RecipientRow): Language {
 
 /** Trims and drops control characters other than line breaks and tabs, which some channels reject. */
 function cleanText(text: string): string {
-    return text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '').trim();
+    return text
+        .replace(/\r\n?/g, '\n')
+        .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '')
+        .trim();
 }
 
 /** `YYYY-MM-DD` plus `days`, in UTC so that the host's time zone never shifts a date. */

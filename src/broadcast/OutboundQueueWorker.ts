@@ -94,7 +94,8 @@ export class OutboundQueueWorker {
     ) {
         this.rates = { ...DEFAULT_PER_CHANNEL_PER_SECOND, ...options.perChannelPerSecond };
         for (const [channel, rate] of Object.entries(this.rates)) {
-            if (!(rate > 0) || !Number.isFinite(rate)) throw new RangeError(`OutboundQueueWorker: the rate for channel "${channel}" must be a positive number, got ${rate}`);
+            if (!(rate > 0) || !Number.isFinite(rate))
+                throw new RangeError(`OutboundQueueWorker: the rate for channel "${channel}" must be a positive number, got ${rate}`);
         }
         this.maxAttempts = positiveInteger('maxAttempts', options.maxAttempts ?? 3);
         this.batchSize = positiveInteger('batchSize', options.batchSize ?? 100);
@@ -114,7 +115,8 @@ export class OutboundQueueWorker {
      */
     async recoverAfterRestart(): Promise<{ unknown: number; requeued: number }> {
         const settled = await this.markAbandoned(this.db.isPostgres ? new Date(this.now().getTime() - this.leaseMs) : null);
-        if (settled.unknown > 0 || settled.requeued > 0) this.logger.warn('messages left mid-send by a stopped process settled; unknown ones are not resent', { ...settled });
+        if (settled.unknown > 0 || settled.requeued > 0)
+            this.logger.warn('messages left mid-send by a stopped process settled; unknown ones are not resent', { ...settled });
         return settled;
     }
 
@@ -149,10 +151,14 @@ export class OutboundQueueWorker {
                 } catch (error) {
                     this.logger.error('outbound queue pass failed; retrying at the next interval', { error: error as Error });
                 }
-                if (!this.stopping && !backlog) await new Promise<void>((resolve) => {
-                    const timer = setTimeout(resolve, intervalMs);
-                    this.wake = () => { clearTimeout(timer); resolve(); };
-                });
+                if (!this.stopping && !backlog)
+                    await new Promise<void>((resolve) => {
+                        const timer = setTimeout(resolve, intervalMs);
+                        this.wake = () => {
+                            clearTimeout(timer);
+                            resolve();
+                        };
+                    });
                 this.wake = null;
             }
         })();
@@ -181,10 +187,15 @@ export class OutboundQueueWorker {
             const swept = await this.markAbandoned(new Date(now.getTime() - this.leaseMs));
             if (swept.unknown > 0 || swept.requeued > 0) this.logger.warn('claims past their lease settled; unknown ones are not resent', { ...swept });
         }
-        const channels = await this.db.run(async (m) => (await m.createQueryBuilder(QueuedMessage, 'q')
-            .select('DISTINCT q.channel', 'channel')
-            .where('q.status = :queued AND q.nextAttemptAt <= :now', { queued: 'queued', now })
-            .getRawMany<{ channel: string }>()).map((row) => row.channel));
+        const channels = await this.db.run(async (m) =>
+            (
+                await m
+                    .createQueryBuilder(QueuedMessage, 'q')
+                    .select('DISTINCT q.channel', 'channel')
+                    .where('q.status = :queued AND q.nextAttemptAt <= :now', { queued: 'queued', now })
+                    .getRawMany<{ channel: string }>()
+            ).map((row) => row.channel)
+        );
         const results = await Promise.all(channels.map((channel) => this.sendChannel(channel, now)));
         for (const result of results) {
             total.claimed += result.claimed;
@@ -209,13 +220,15 @@ export class OutboundQueueWorker {
         const pacer = this.pacerFor(channel);
         const lanes = Math.min(rows.length, this.options.concurrency ?? Math.max(1, Math.min(32, Math.ceil(rate / 2))));
         let next = 0;
-        await Promise.all(Array.from({ length: lanes }, async () => {
-            while (!this.stopping && next < rows.length) {
-                const row = rows[next++];
-                const outcome = await this.deliver(row, pacer);
-                if (outcome) result[outcome] += 1;
-            }
-        }));
+        await Promise.all(
+            Array.from({ length: lanes }, async () => {
+                while (!this.stopping && next < rows.length) {
+                    const row = rows[next++];
+                    const outcome = await this.deliver(row, pacer);
+                    if (outcome) result[outcome] += 1;
+                }
+            })
+        );
         // Stopped halfway: whatever was claimed but not started was certainly not sent.
         if (next < rows.length) await this.release(rows.slice(next).map((row) => row.id));
         return result;
@@ -224,9 +237,11 @@ export class OutboundQueueWorker {
     /** Takes up to a batch of due rows of `channel` for this worker by setting them `sending`. */
     private async claim(channel: string, now: Date, limit: number): Promise<QueuedMessage[]> {
         return this.db.transaction(async (m) => {
-            let query = m.createQueryBuilder(QueuedMessage, 'q')
+            let query = m
+                .createQueryBuilder(QueuedMessage, 'q')
                 .where('q.status = :queued AND q.channel = :channel AND q.nextAttemptAt <= :now', { queued: 'queued', channel, now })
-                .orderBy('q.nextAttemptAt', 'ASC').addOrderBy('q.id', 'ASC')
+                .orderBy('q.nextAttemptAt', 'ASC')
+                .addOrderBy('q.id', 'ASC')
                 .limit(limit);
             // Rows another worker has locked are skipped, not waited for: each worker takes a different slice.
             if (this.db.isPostgres) query = query.setLock('pessimistic_write').setOnLocked('skip_locked');
@@ -234,7 +249,9 @@ export class OutboundQueueWorker {
             if (rows.length === 0) return [];
             // On SQLite the select and this update are one serialisable transaction (and Database runs it alone); on
             // PostgreSQL the rows are locked. Either way all are still queued, and if not, rolling back beats a resend.
-            const claimed = await m.createQueryBuilder().update(QueuedMessage)
+            const claimed = await m
+                .createQueryBuilder()
+                .update(QueuedMessage)
                 .set({ status: 'sending', lastError: null, updatedAt: now })
                 .where({ id: In(rows.map((row) => row.id)), status: 'queued' })
                 .execute();
@@ -265,9 +282,12 @@ export class OutboundQueueWorker {
             return null;
         }
         if (!(await this.markStarted(row))) {
-            const identity = await this.db.run((m) => m.getRepository(ChannelIdentity).findOne({
-                where: { id: row.identityId }, select: { id: true, subscribed: true, updatesOptOut: true },
-            }));
+            const identity = await this.db.run((m) =>
+                m.getRepository(ChannelIdentity).findOne({
+                    where: { id: row.identityId },
+                    select: { id: true, subscribed: true, updatesOptOut: true },
+                })
+            );
             const stillOurs = await this.db.run((m) => m.getRepository(QueuedMessage).existsBy({ id: row.id, status: 'sending' }));
             // Released or swept meanwhile (a lease ran out): no longer this worker's to send or to record.
             if (!stillOurs) return null;
@@ -282,8 +302,11 @@ export class OutboundQueueWorker {
             });
         } catch (error) {
             // The send may have reached the platform before the error (a timeout, a failed delivery record).
-            this.logger.warn('queued message may or may not have been sent; marked unknown, not retried',
-                { channel: row.channel, queueId: row.id, error: error as Error });
+            this.logger.warn('queued message may or may not have been sent; marked unknown, not retried', {
+                channel: row.channel,
+                queueId: row.id,
+                error: error as Error,
+            });
             await this.finalise(row, { status: 'unknown', lastError: describe(error) });
             return 'unknown';
         }
@@ -300,34 +323,46 @@ export class OutboundQueueWorker {
      * mark cannot be split. After a crash, rows with this mark become `unknown` and the rest of the claim is requeued.
      */
     private async markStarted(row: QueuedMessage): Promise<boolean> {
-        return this.db.run(async (m) => {
-            const q = (name: string) => m.connection.driver.escape(name);
-            const table = q(m.connection.getMetadata(QueuedMessage).tableName);
-            const identities = q(m.connection.getMetadata(ChannelIdentity).tableName);
-            const result = await m.createQueryBuilder().update(QueuedMessage)
-                .set({ lastError: SEND_STARTED, updatedAt: this.now() })
-                .where({ id: row.id, status: 'sending' })
-                .andWhere(`EXISTS (SELECT 1 FROM ${identities} ci WHERE ci.${q('id')} = ${table}.${q('identityId')} `
-                    + `AND ci.${q('subscribed')} = :subscribed AND ci.${q('updatesOptOut')} = :optedOut)`, { subscribed: true, optedOut: false })
-                .execute();
-            return (result.affected ?? 0) > 0;
-        }).then(async (started) => {
-            // The mark must outlive a power cut, or the message would be sent again instead of being marked unknown.
-            if (started) await this.db.flush();
-            return started;
-        });
+        return this.db
+            .run(async (m) => {
+                const q = (name: string) => m.connection.driver.escape(name);
+                const table = q(m.connection.getMetadata(QueuedMessage).tableName);
+                const identities = q(m.connection.getMetadata(ChannelIdentity).tableName);
+                const result = await m
+                    .createQueryBuilder()
+                    .update(QueuedMessage)
+                    .set({ lastError: SEND_STARTED, updatedAt: this.now() })
+                    .where({ id: row.id, status: 'sending' })
+                    .andWhere(
+                        `EXISTS (SELECT 1 FROM ${identities} ci WHERE ci.${q('id')} = ${table}.${q('identityId')} ` +
+                            `AND ci.${q('subscribed')} = :subscribed AND ci.${q('updatesOptOut')} = :optedOut)`,
+                        { subscribed: true, optedOut: false }
+                    )
+                    .execute();
+                return (result.affected ?? 0) > 0;
+            })
+            .then(async (started) => {
+                // The mark must outlive a power cut, or the message would be sent again instead of being marked unknown.
+                if (started) await this.db.flush();
+                return started;
+            });
     }
 
     /** A send that certainly did not go out: retried with exponential backoff, given up after the last attempt. */
     private async failed(row: QueuedMessage, reason: string): Promise<Outcome> {
         const attempts = row.attempts + 1;
         const giveUp = attempts >= this.maxAttempts;
-        await this.db.run((m) => m.getRepository(QueuedMessage).update({ id: row.id }, {
-            status: giveUp ? 'failed' : 'queued',
-            attempts,
-            lastError: reason.slice(0, 300),
-            nextAttemptAt: new Date(this.now().getTime() + this.retryBaseMs * 2 ** (attempts - 1)),
-        }));
+        await this.db.run((m) =>
+            m.getRepository(QueuedMessage).update(
+                { id: row.id },
+                {
+                    status: giveUp ? 'failed' : 'queued',
+                    attempts,
+                    lastError: reason.slice(0, 300),
+                    nextAttemptAt: new Date(this.now().getTime() + this.retryBaseMs * 2 ** (attempts - 1)),
+                }
+            )
+        );
         if (giveUp) this.logger.warn('queued message given up', { channel: row.channel, queueId: row.id, attempts, reason });
         return 'failed';
     }
@@ -354,8 +389,10 @@ export class OutboundQueueWorker {
         return this.db.transaction(async (m) => {
             const repository = m.getRepository(QueuedMessage);
             const claimed = claimedBefore ? { status: 'sending' as const, updatedAt: LessThan(claimedBefore) } : { status: 'sending' as const };
-            const unknown = await repository.update({ ...claimed, lastError: SEND_STARTED },
-                { status: 'unknown', lastError: 'the sending process stopped mid-send; not resent, it may have been delivered' });
+            const unknown = await repository.update(
+                { ...claimed, lastError: SEND_STARTED },
+                { status: 'unknown', lastError: 'the sending process stopped mid-send; not resent, it may have been delivered' }
+            );
             const requeued = await repository.update(claimed, { status: 'queued' });
             return { unknown: unknown.affected ?? 0, requeued: requeued.affected ?? 0 };
         });

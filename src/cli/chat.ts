@@ -26,10 +26,15 @@ export async function runChat(args: string[]): Promise<number> {
         logger,
         onDevelopmentSms: (_mobile, text) => process.stdout.write(DIM(`  [SMS to the registered mobile, shown here because SMS_SENDER=log] ${text}`) + '\n'),
     });
-    const adapter = app.prepareAdapter(new TerminalAdapter({ write: (text) => process.stdout.write(BOT(`Bijli Mitra: ${text}`) + '\n\n') }, {
-        phoneNumber: phone ?? undefined,
-        userId: phone ? `terminal-${phone}` : 'terminal-user',
-    }));
+    const adapter = app.prepareAdapter(
+        new TerminalAdapter(
+            { write: (text) => process.stdout.write(BOT(`Bijli Mitra: ${text}`) + '\n\n') },
+            {
+                phoneNumber: phone ?? undefined,
+                userId: phone ? `terminal-${phone}` : 'terminal-user',
+            }
+        )
+    );
     process.stdout.write(DIM('Bijli Mitra terminal chat. Type your message, a number to pick an option, or /quit to leave.\n\n'));
     const logic = (context: Parameters<typeof app.bot.run>[0]) => app.bot.run(context);
     await adapter.start(logic);

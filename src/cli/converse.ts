@@ -2,15 +2,20 @@ import * as fs from 'fs';
 import { parseConversationScripts } from '../converse/ConversationScript';
 import { evaluateConversations, formatConversationEvaluation } from '../converse/evaluateConversations';
 
-const USAGE = 'Usage: bijli-mitra converse evaluate FILE... [--json] [--transcripts] [--only ID]\n'
-    + '  FILE: JSON lines of scripted conversations (format in the README)\n';
+const USAGE =
+    'Usage: bijli-mitra converse evaluate FILE... [--json] [--transcripts] [--only ID]\n' +
+    '  FILE: JSON lines of scripted conversations (format in the README)\n';
 
 /**
  * `bijli-mitra converse evaluate FILE... [--json] [--transcripts] [--only ID]`: plays scripted conversations
  * against the real dialogs on an in-memory database and reports success per language, per topic and per failure
  * class. Exit code 0 when every script was read (whatever the success rate), 1 for a bad line, 2 for bad usage.
  */
-export async function runConverse(args: string[], output: NodeJS.WritableStream = process.stdout, errors: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function runConverse(
+    args: string[],
+    output: NodeJS.WritableStream = process.stdout,
+    errors: NodeJS.WritableStream = process.stderr
+): Promise<number> {
     if (args[0] !== 'evaluate') {
         errors.write(USAGE);
         return 2;

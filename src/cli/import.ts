@@ -27,15 +27,19 @@ export async function runImport(args: string[]): Promise<number> {
         if (kind === 'migrate') {
             const applied = await dataSource.runMigrations({ transaction: 'each' });
             const where = maskedDatabase(config.databaseUrl);
-            process.stdout.write(applied.length === 0
-                ? `Database schema at ${where} was already up to date (${dataSource.migrations.length} migrations); nothing to do.\n`
-                : `Applied ${applied.length} migration${applied.length === 1 ? '' : 's'} to ${where}:\n${applied.map((m) => `  ${m.name}\n`).join('')}Database schema is up to date.\n`);
+            process.stdout.write(
+                applied.length === 0
+                    ? `Database schema at ${where} was already up to date (${dataSource.migrations.length} migrations); nothing to do.\n`
+                    : `Applied ${applied.length} migration${applied.length === 1 ? '' : 's'} to ${where}:\n${applied.map((m) => `  ${m.name}\n`).join('')}Database schema is up to date.\n`
+            );
             return 0;
         }
         if (kind === 'seed') {
             const counts = await seedDemoData(dataSource);
-            process.stdout.write(`Demo data loaded: ${counts.consumers} consumers, ${counts.meters} meters, ${counts.bills} bills, ` +
-                `${counts.orgUnits} org units, ${counts.officials} officials.\n`);
+            process.stdout.write(
+                `Demo data loaded: ${counts.consumers} consumers, ${counts.meters} meters, ${counts.bills} bills, ` +
+                    `${counts.orgUnits} org units, ${counts.officials} officials.\n`
+            );
             return 0;
         }
         const bar = new ProgressBar();
@@ -44,7 +48,9 @@ export async function runImport(args: string[]): Promise<number> {
         const report = await importFile!(importer, file);
         bar.finish();
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        process.stdout.write(`${report.file}: ${report.imported} of ${report.total} ${report.kind} rows imported in ${seconds} s, ${report.rejected.length} rejected.\n`);
+        process.stdout.write(
+            `${report.file}: ${report.imported} of ${report.total} ${report.kind} rows imported in ${seconds} s, ${report.rejected.length} rejected.\n`
+        );
         for (const rejection of report.rejected.slice(0, MAX_REJECTIONS_SHOWN)) {
             process.stdout.write(`  line ${rejection.line}: ${rejection.reason}\n`);
         }

@@ -42,11 +42,17 @@ export function checkLocales(localesDir: string = LOCALES_DIR, options: LocaleCh
         try {
             return flatten(JSON.parse(text) as Record<string, unknown>);
         } catch (error) {
-            problems.push({ file: shown, message: `not valid JSON${where(text, error as Error)}: ${(error as Error).message} (check for a missing comma or quote)` });
+            problems.push({
+                file: shown,
+                message: `not valid JSON${where(text, error as Error)}: ${(error as Error).message} (check for a missing comma or quote)`,
+            });
             return null;
         }
     };
-    const files = fs.readdirSync(path.join(localesDir, 'en')).filter((f) => f.endsWith('.json')).sort();
+    const files = fs
+        .readdirSync(path.join(localesDir, 'en'))
+        .filter((f) => f.endsWith('.json'))
+        .sort();
     for (const file of files) {
         const english = load('en', file);
         if (!english) continue;
@@ -71,8 +77,10 @@ export function checkLocales(localesDir: string = LOCALES_DIR, options: LocaleCh
                 const found = variables(otherValues);
                 const missing = [...expected].filter((v) => !found.has(v));
                 const extra = [...found].filter((v) => !expected.has(v));
-                if (missing.length) problems.push({ file: shown, key, message: `missing {{${missing.join('}}, {{')}}}: keep these placeholders exactly as in English` });
-                if (extra.length) problems.push({ file: shown, key, message: `unknown {{${extra.join('}}, {{')}}}: the bot does not fill these in (check the spelling)` });
+                if (missing.length)
+                    problems.push({ file: shown, key, message: `missing {{${missing.join('}}, {{')}}}: keep these placeholders exactly as in English` });
+                if (extra.length)
+                    problems.push({ file: shown, key, message: `unknown {{${extra.join('}}, {{')}}}: the bot does not fill these in (check the spelling)` });
             }
         }
         for (const [language, values] of catalogues.get(file)!) {
@@ -95,7 +103,9 @@ export async function runLocalesCheck(_args: string[]): Promise<number> {
         process.stdout.write(`${p.severity === 'warning' ? 'warning' : 'error'}: ${p.file}${p.key ? ` → ${p.key}` : ''}: ${p.message}\n`);
     }
     if (errors.length === 0) {
-        process.stdout.write(`Locales are complete: every language has every text with the same {{placeholders}}${problems.length ? ` (${problems.length} warning(s) above)` : ''}.\n`);
+        process.stdout.write(
+            `Locales are complete: every language has every text with the same {{placeholders}}${problems.length ? ` (${problems.length} warning(s) above)` : ''}.\n`
+        );
         return 0;
     }
     process.stdout.write(`\n${errors.length} problem(s) to fix${problems.length > errors.length ? `, ${problems.length - errors.length} warning(s)` : ''}.\n`);
@@ -116,7 +126,11 @@ function pluralProblems(language: string, shown: string, values: Record<string, 
     for (const [base, have] of forms) {
         const missing = needed.filter((category) => !have.has(category));
         if (missing.length) {
-            problems.push({ file: shown, key: base, message: `plural form(s) ${missing.map((m) => `${base}_${m}`).join(', ')} missing: this language needs ${needed.join(', ')}` });
+            problems.push({
+                file: shown,
+                key: base,
+                message: `plural form(s) ${missing.map((m) => `${base}_${m}`).join(', ')} missing: this language needs ${needed.join(', ')}`,
+            });
         }
     }
     return problems;
@@ -148,15 +162,25 @@ function usageProblems(catalogues: Map<string, Map<string, Record<string, unknow
         return key in values || Object.keys(values).some((k) => k.replace(PLURAL_SUFFIX, '') === key || k.startsWith(`${key}.`));
     };
     for (const full of literal) {
-        if (!exists(full)) problems.push({ file: path.join('locales', 'en', `${full.split(':')[0]}.json`), key: full.split(':')[1], message: 'the code uses this text but no file has it: add it to every language' });
+        if (!exists(full))
+            problems.push({
+                file: path.join('locales', 'en', `${full.split(':')[0]}.json`),
+                key: full.split(':')[1],
+                message: 'the code uses this text but no file has it: add it to every language',
+            });
     }
     for (const [file, languages] of catalogues) {
         const ns = file.slice(0, -5);
         for (const key of Object.keys(languages.get('en') ?? {})) {
             const full = `${ns}:${key.replace(PLURAL_SUFFIX, '')}`;
-            const used = literal.has(full) || [...literal].some((l) => full.startsWith(`${l}.`))
-                || [...prefixes].some((p) => full.startsWith(p));
-            if (!used) problems.push({ file: path.join('locales', 'en', file), key, message: 'no code uses this text (remove it, or check the key)', severity: 'warning' });
+            const used = literal.has(full) || [...literal].some((l) => full.startsWith(`${l}.`)) || [...prefixes].some((p) => full.startsWith(p));
+            if (!used)
+                problems.push({
+                    file: path.join('locales', 'en', file),
+                    key,
+                    message: 'no code uses this text (remove it, or check the key)',
+                    severity: 'warning',
+                });
         }
     }
     const reported = new Set<string>();
@@ -169,8 +193,20 @@ function usageProblems(catalogues: Map<string, Map<string, Record<string, unknow
                 const shown = path.join('locales', language, `${ns}.json`);
                 if (reported.has(`${shown}|${k}`)) continue;
                 reported.add(`${shown}|${k}`);
-                if (length > LIST_ROW_LIMIT) problems.push({ file: shown, key: k, message: `button title of ${length} characters: over ${LIST_ROW_LIMIT}, WhatsApp shows this choice as numbered text instead of a button or list`, severity: 'warning' });
-                else if (length > BUTTON_TITLE_LIMIT) problems.push({ file: shown, key: k, message: `button title of ${length} characters: over ${BUTTON_TITLE_LIMIT}, WhatsApp shows this choice in a list instead of as a button`, severity: 'warning' });
+                if (length > LIST_ROW_LIMIT)
+                    problems.push({
+                        file: shown,
+                        key: k,
+                        message: `button title of ${length} characters: over ${LIST_ROW_LIMIT}, WhatsApp shows this choice as numbered text instead of a button or list`,
+                        severity: 'warning',
+                    });
+                else if (length > BUTTON_TITLE_LIMIT)
+                    problems.push({
+                        file: shown,
+                        key: k,
+                        message: `button title of ${length} characters: over ${BUTTON_TITLE_LIMIT}, WhatsApp shows this choice in a list instead of as a button`,
+                        severity: 'warning',
+                    });
             }
         }
     }

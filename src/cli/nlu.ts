@@ -3,8 +3,7 @@ import * as readline from 'readline';
 import { IntentRecognizer } from '../nlu/IntentRecognizer';
 import { evaluate, formatEvaluation, parseLabelledJsonl } from '../nlu/evaluateRecognizer';
 
-const EVALUATE_USAGE = 'Usage: bijli-mitra nlu evaluate FILE [--json]\n'
-    + '  FILE: JSON lines {"text": ..., "intent": ..., "language": "en"|"hi"|"hi-Latn"}\n';
+const EVALUATE_USAGE = 'Usage: bijli-mitra nlu evaluate FILE [--json]\n' + '  FILE: JSON lines {"text": ..., "intent": ..., "language": "en"|"hi"|"hi-Latn"}\n';
 
 /**
  * `bijli-mitra nlu`: one JSON object per input line, `{"text": "..."}`, answered by one line
@@ -30,13 +29,15 @@ export async function runNlu(args: string[], input: NodeJS.ReadableStream = proc
             continue;
         }
         const r = recognizer.recognize(text);
-        output.write(JSON.stringify({
-            text: r.text,
-            intent: r.intent,
-            score: r.score,
-            language: r.language,
-            entities: r.entities.map((e) => ({ type: e.type, value: e.value })),
-        }) + '\n');
+        output.write(
+            JSON.stringify({
+                text: r.text,
+                intent: r.intent,
+                score: r.score,
+                language: r.language,
+                entities: r.entities.map((e) => ({ type: e.type, value: e.value })),
+            }) + '\n'
+        );
     }
     return failures > 0 ? 1 : 0;
 }
@@ -46,7 +47,11 @@ export async function runNlu(args: string[], input: NodeJS.ReadableStream = proc
  * language and per intent, the confusion matrices and the misses (or the whole result as JSON with `--json`).
  * Every bad line is reported with its line number and the exit code is 1; a usage error exits with 2.
  */
-export async function runNluEvaluate(args: string[], output: NodeJS.WritableStream = process.stdout, errors: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function runNluEvaluate(
+    args: string[],
+    output: NodeJS.WritableStream = process.stdout,
+    errors: NodeJS.WritableStream = process.stderr
+): Promise<number> {
     const json = args.includes('--json');
     const unknown = args.filter((a) => a.startsWith('-') && a !== '--json');
     const files = args.filter((a) => !a.startsWith('-'));

@@ -48,7 +48,10 @@ export function parseAreaValue(value: string | undefined): BroadcastArea | null 
  * those broadcasts with their delivery reports. Queuing itself is the {@link BroadcastService}'s.
  */
 export class ConsoleBroadcasts {
-    constructor(private readonly db: Database, private readonly broadcasts: BroadcastService) {}
+    constructor(
+        private readonly db: Database,
+        private readonly broadcasts: BroadcastService
+    ) {}
 
     /**
      * The areas the official may post to: their own unit first, then every unit inside it, largest first (a CE's
@@ -66,10 +69,14 @@ export class ConsoleBroadcasts {
             } else {
                 if (parents.length === 0) break;
                 const parentNames = parents;
-                names = (await this.db.run((m) => m.getRepository(OrgUnit).find({
-                    where: { discom: scope.discom, kind, parentName: In(parentNames) },
-                    select: { name: true },
-                }))).map((u) => u.name);
+                names = (
+                    await this.db.run((m) =>
+                        m.getRepository(OrgUnit).find({
+                            where: { discom: scope.discom, kind, parentName: In(parentNames) },
+                            select: { name: true },
+                        })
+                    )
+                ).map((u) => u.name);
             }
             names = [...new Set(names)].sort((a, b) => a.localeCompare(b));
             areas.push(...names.filter((name) => !(kind === ownKind && name === scope.official.unitName)).map((name) => ({ kind, name })));
@@ -91,7 +98,9 @@ export class ConsoleBroadcasts {
     async recent(scope: ConsoleScope, areas: BroadcastArea[], limit = RECENT_BROADCASTS): Promise<BroadcastRow[]> {
         const authors = await this.authorsIn(scope, areas);
         const found = await this.db.run((m) => {
-            const qb = m.getRepository(Broadcast).createQueryBuilder('b')
+            const qb = m
+                .getRepository(Broadcast)
+                .createQueryBuilder('b')
                 .where('b.kind = :kind AND b.discom = :discom', { kind: 'announcement', discom: scope.discom })
                 .andWhere(this.visibleTo(authors, areas))
                 .orderBy('b.id', 'DESC')
@@ -105,18 +114,21 @@ export class ConsoleBroadcasts {
     async visible(scope: ConsoleScope, areas: BroadcastArea[], id: number): Promise<BroadcastRow | null> {
         if (!Number.isSafeInteger(id) || id < 1) return null;
         const authors = await this.authorsIn(scope, areas);
-        const found = await this.db.run((m) => m.getRepository(Broadcast).createQueryBuilder('b')
-            .where('b.id = :id AND b.kind = :kind AND b.discom = :discom', { id, kind: 'announcement', discom: scope.discom })
-            .andWhere(this.visibleTo(authors, areas))
-            .getOne());
+        const found = await this.db.run((m) =>
+            m
+                .getRepository(Broadcast)
+                .createQueryBuilder('b')
+                .where('b.id = :id AND b.kind = :kind AND b.discom = :discom', { id, kind: 'announcement', discom: scope.discom })
+                .andWhere(this.visibleTo(authors, areas))
+                .getOne()
+        );
         if (!found) return null;
         return (await this.withReports([found]))[0];
     }
 
     /** Officials (active or not: their past posts stay listed) heading an area of `areas`. */
     private async authorsIn(scope: ConsoleScope, areas: BroadcastArea[]): Promise<Official[]> {
-        const conditions = KINDS_DOWN
-            .map((kind) => ({ kind, names: areas.filter((a) => a.kind === kind).map((a) => a.name) }))
+        const conditions = KINDS_DOWN.map((kind) => ({ kind, names: areas.filter((a) => a.kind === kind).map((a) => a.name) }))
             .filter((group) => group.names.length > 0)
             .map((group) => ({ discom: scope.discom, level: In(LEVELS_OF_UNIT[group.kind]), unitName: In(group.names) }));
         if (conditions.length === 0) return [];
@@ -130,7 +142,11 @@ export class ConsoleBroadcasts {
             if (authors.length > 0) w.orWhere('b.createdBy IN (:...visAuthors)', { visAuthors: authors.map((o) => o.id) });
             for (const kind of KINDS_DOWN) {
                 const names = areas.filter((a) => a.kind === kind).map((a) => a.name);
-                if (names.length > 0) w.orWhere(`(b.unitKind = :visKind_${kind} AND b.unitName IN (:...visNames_${kind}))`, { [`visKind_${kind}`]: kind, [`visNames_${kind}`]: names });
+                if (names.length > 0)
+                    w.orWhere(`(b.unitKind = :visKind_${kind} AND b.unitName IN (:...visNames_${kind}))`, {
+                        [`visKind_${kind}`]: kind,
+                        [`visNames_${kind}`]: names,
+                    });
             }
         });
     }
@@ -141,7 +157,11 @@ export class ConsoleBroadcasts {
         const byId = new Map(authors.map((o) => [o.id, o]));
         const rows: BroadcastRow[] = [];
         for (const broadcast of found) {
-            rows.push({ broadcast, author: broadcast.createdBy === null ? null : byId.get(broadcast.createdBy) ?? null, report: await this.broadcasts.report(broadcast.id) });
+            rows.push({
+                broadcast,
+                author: broadcast.createdBy === null ? null : (byId.get(broadcast.createdBy) ?? null),
+                report: await this.broadcasts.report(broadcast.id),
+            });
         }
         return rows;
     }

@@ -113,7 +113,10 @@ export function isBreached(complaint: Complaint, now: Date): boolean {
 
 /** The console's reads: every query is limited to the signed-in official's scope. */
 export class ConsoleQueries {
-    constructor(private readonly db: Database, private readonly directory: OfficialDirectory) {}
+    constructor(
+        private readonly db: Database,
+        private readonly directory: OfficialDirectory
+    ) {}
 
     /** The scope of an official, with the subdivision names resolved. */
     async scopeOf(official: Official): Promise<ConsoleScope> {
@@ -138,7 +141,9 @@ export class ConsoleQueries {
         });
         const truncated = found.length > limit;
         const rows = found.slice(0, limit).map(toRow);
-        rows.sort((a, b) => urgency(a.complaint, now) - urgency(b.complaint, now) || dueTime(a.complaint) - dueTime(b.complaint) || a.complaint.id - b.complaint.id);
+        rows.sort(
+            (a, b) => urgency(a.complaint, now) - urgency(b.complaint, now) || dueTime(a.complaint) - dueTime(b.complaint) || a.complaint.id - b.complaint.id
+        );
         return { rows, truncated };
     }
 
@@ -146,11 +151,16 @@ export class ConsoleQueries {
     async visibleComplaint(scope: ConsoleScope, ticket: string): Promise<ComplaintRow | null> {
         const normalised = ticket.trim().toUpperCase();
         if (!/^[A-Z0-9-]{1,20}$/.test(normalised)) return null;
-        const found = await this.db.run(async (m) => (await m.getRepository(Complaint).createQueryBuilder('c')
-            .leftJoinAndMapOne('c.consumer', Consumer, 'cons', 'cons.accountNumber = c.accountNumber')
-            .leftJoinAndMapOne('c.assignee', Official, 'o', 'o.id = c.assignedOfficialId')
-            .where('c.ticket = :ticket', { ticket: normalised })
-            .getOne()) as WithJoins | null);
+        const found = await this.db.run(
+            async (m) =>
+                (await m
+                    .getRepository(Complaint)
+                    .createQueryBuilder('c')
+                    .leftJoinAndMapOne('c.consumer', Consumer, 'cons', 'cons.accountNumber = c.accountNumber')
+                    .leftJoinAndMapOne('c.assignee', Official, 'o', 'o.id = c.assignedOfficialId')
+                    .where('c.ticket = :ticket', { ticket: normalised })
+                    .getOne()) as WithJoins | null
+        );
         if (!found) return null;
         const row = toRow(found);
         return isVisible(scope, row.complaint, row.consumer) ? row : null;
@@ -185,10 +195,12 @@ export class ConsoleQueries {
             units.push(...(await this.unitsFrom(discom, UNIT_OF_LEVEL[scope.official.level], scope.official.unitName)));
         }
         if (units.length === 0) return [];
-        const officials = await this.db.run((m) => m.getRepository(Official).find({
-            where: units.map((u) => ({ discom, level: In(LEVELS_OF_UNIT[u.kind]), unitName: u.name, active: true })),
-            order: { id: 'ASC' },
-        }));
+        const officials = await this.db.run((m) =>
+            m.getRepository(Official).find({
+                where: units.map((u) => ({ discom, level: In(LEVELS_OF_UNIT[u.kind]), unitName: u.name, active: true })),
+                order: { id: 'ASC' },
+            })
+        );
         const rank = (o: Official) => UNIT_ORDER.indexOf(UNIT_OF_LEVEL[o.level]) * 10 + ['JE', 'SDO', 'XEN', 'SE', 'CE'].indexOf(o.level);
         return officials.filter((o) => o.id !== row.complaint.assignedOfficialId).sort((a, b) => rank(a) - rank(b) || a.id - b.id);
     }
@@ -197,9 +209,7 @@ export class ConsoleQueries {
     async dashboard(scope: ConsoleScope, now: Date, windowDays = 90): Promise<DashboardData> {
         const since = new Date(now.getTime() - windowDays * 86_400_000);
         const [open, resolved] = await this.db.run(async (m) => {
-            const openRows = (await this.scoped(m, scope)
-                .andWhere('c.status IN (:...openStatuses)', { openStatuses: OPEN_STATUSES })
-                .getMany()) as WithJoins[];
+            const openRows = (await this.scoped(m, scope).andWhere('c.status IN (:...openStatuses)', { openStatuses: OPEN_STATUSES }).getMany()) as WithJoins[];
             const resolvedRows = (await this.scoped(m, scope)
                 .andWhere('c.resolvedAt IS NOT NULL AND c.resolvedAt >= :since', { since })
                 .getMany()) as WithJoins[];
@@ -239,19 +249,30 @@ export class ConsoleQueries {
      */
     async notices(official: Official, limit = 20): Promise<Notice[]> {
         const me = `${official.level} ${official.name}`;
-        const events = await this.db.run((m) => m.getRepository(ComplaintEvent).createQueryBuilder('e')
-            .innerJoin(Complaint, 'c', 'c.id = e.complaintId')
-            .where('c.assignedOfficialId = :noticeOfficial', { noticeOfficial: official.id })
-            .andWhere(new Brackets((w) => {
-                w.where('(e.status = :noticeAssigned AND e.actor = :noticeSystem AND e.note = :noticeMe)', { noticeAssigned: 'assigned', noticeSystem: 'system', noticeMe: me })
-                    .orWhere("e.note LIKE :noticeEscalated ESCAPE '!'", { noticeEscalated: `${likeEscape(`escalated to ${me}:`)}%` })
-                    .orWhere("(e.note = :noticeReassigned OR e.note LIKE :noticeReassignedNote ESCAPE '!')", {
-                        noticeReassigned: `reassigned to ${me}`, noticeReassignedNote: `${likeEscape(`reassigned to ${me}: `)}%`,
-                    });
-            }))
-            .orderBy('e.id', 'DESC')
-            .limit(limit)
-            .getMany());
+        const events = await this.db.run((m) =>
+            m
+                .getRepository(ComplaintEvent)
+                .createQueryBuilder('e')
+                .innerJoin(Complaint, 'c', 'c.id = e.complaintId')
+                .where('c.assignedOfficialId = :noticeOfficial', { noticeOfficial: official.id })
+                .andWhere(
+                    new Brackets((w) => {
+                        w.where('(e.status = :noticeAssigned AND e.actor = :noticeSystem AND e.note = :noticeMe)', {
+                            noticeAssigned: 'assigned',
+                            noticeSystem: 'system',
+                            noticeMe: me,
+                        })
+                            .orWhere("e.note LIKE :noticeEscalated ESCAPE '!'", { noticeEscalated: `${likeEscape(`escalated to ${me}:`)}%` })
+                            .orWhere("(e.note = :noticeReassigned OR e.note LIKE :noticeReassignedNote ESCAPE '!')", {
+                                noticeReassigned: `reassigned to ${me}`,
+                                noticeReassignedNote: `${likeEscape(`reassigned to ${me}: `)}%`,
+                            });
+                    })
+                )
+                .orderBy('e.id', 'DESC')
+                .limit(limit)
+                .getMany()
+        );
         if (events.length === 0) return [];
         return this.db.run(async (m) => {
             const complaints = await m.getRepository(Complaint).findBy({ id: In([...new Set(events.map((e) => e.complaintId))]) });
@@ -277,18 +298,23 @@ export class ConsoleQueries {
 
     /** Complaints in scope, with their consumer and owner joined; the caller adds conditions with `andWhere`. */
     private scoped(m: EntityManager, scope: ConsoleScope): SelectQueryBuilder<Complaint> {
-        return m.getRepository(Complaint).createQueryBuilder('c')
+        return m
+            .getRepository(Complaint)
+            .createQueryBuilder('c')
             .leftJoinAndMapOne('c.consumer', Consumer, 'cons', 'cons.accountNumber = c.accountNumber')
             .leftJoinAndMapOne('c.assignee', Official, 'o', 'o.id = c.assignedOfficialId')
-            .where(new Brackets((w) => {
-                w.where('c.assignedOfficialId = :scopeOfficialId', { scopeOfficialId: scope.official.id });
-                if (seesUnrouted(scope)) w.orWhere('(c.accountNumber IS NULL AND c.assignedOfficialId IS NULL)');
-                if (scope.subdivisions.length > 0) {
-                    w.orWhere('(cons.discom = :scopeDiscom AND cons.subdivision IN (:...scopeSubdivisions))', {
-                        scopeDiscom: scope.discom, scopeSubdivisions: scope.subdivisions,
-                    });
-                }
-            }));
+            .where(
+                new Brackets((w) => {
+                    w.where('c.assignedOfficialId = :scopeOfficialId', { scopeOfficialId: scope.official.id });
+                    if (seesUnrouted(scope)) w.orWhere('(c.accountNumber IS NULL AND c.assignedOfficialId IS NULL)');
+                    if (scope.subdivisions.length > 0) {
+                        w.orWhere('(cons.discom = :scopeDiscom AND cons.subdivision IN (:...scopeSubdivisions))', {
+                            scopeDiscom: scope.discom,
+                            scopeSubdivisions: scope.subdivisions,
+                        });
+                    }
+                })
+            );
     }
 
     /** The unit of `kind`/`name` and every unit above it, from org_units. */

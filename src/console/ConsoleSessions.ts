@@ -44,7 +44,10 @@ export class ConsoleSessions {
     private readonly sessions = new Map<string, ConsoleSession>();
     private lastSweep = 0;
 
-    constructor(private readonly now: () => Date, private readonly idleMs = SESSION_IDLE_MS) {}
+    constructor(
+        private readonly now: () => Date,
+        private readonly idleMs = SESSION_IDLE_MS
+    ) {}
 
     /** Starts a session; returns the id for the cookie. */
     create(officialId: number, language: Language): { id: string; session: ConsoleSession } {

@@ -57,12 +57,14 @@ function progressBar(ctx: ViewContext, report: BroadcastReport, id: string): Saf
         { key: 'sending', value: report.sending, color: '#3b7dd8' },
     ];
     let x = 0;
-    const rects = segments.filter((s) => s.value > 0).map((s) => {
-        const width = (s.value * 1000) / total;
-        const rect = html`<rect x="${x.toFixed(1)}" y="0" width="${width.toFixed(1)}" height="18" fill="${s.color}" data-segment="${s.key}"><title>${t(`console:broadcasts.report.${s.key}`)}: ${s.value}</title></rect>`;
-        x += width;
-        return rect;
-    });
+    const rects = segments
+        .filter((s) => s.value > 0)
+        .map((s) => {
+            const width = (s.value * 1000) / total;
+            const rect = html`<rect x="${x.toFixed(1)}" y="0" width="${width.toFixed(1)}" height="18" fill="${s.color}" data-segment="${s.key}"><title>${t(`console:broadcasts.report.${s.key}`)}: ${s.value}</title></rect>`;
+            x += width;
+            return rect;
+        });
     const summary = t('console:broadcasts.progress', { done: processed(report), total: report.recipients, percent: percent(report) });
     return html`<svg class="progress" id="${id}" viewBox="0 0 1000 18" preserveAspectRatio="none" role="img" aria-label="${summary}" data-percent="${percent(report)}"><rect x="0" y="0" width="1000" height="18" fill="#e6eaee"></rect>${rects}</svg>`;
 }
@@ -77,15 +79,16 @@ export function broadcastsPage(ctx: ViewContext, data: { areas: BroadcastArea[];
     });
     const error = form.error ? html`<div class="flash error" role="alert" id="broadcast-error">${form.error}</div>` : '';
     const col = (key: string) => t(`console:broadcasts.col.${key}`);
-    const list = data.recent.length === 0
-        ? html`<p class="card muted" id="broadcasts-empty">${t('console:broadcasts.empty')}</p>`
-        : html`<div class="table-wrap"><table class="cards" id="broadcasts">
+    const list =
+        data.recent.length === 0
+            ? html`<p class="card muted" id="broadcasts-empty">${t('console:broadcasts.empty')}</p>`
+            : html`<div class="table-wrap"><table class="cards" id="broadcasts">
 <thead><tr><th>${col('time')}</th><th>${col('area')}</th><th>${col('text')}</th><th>${col('by')}</th><th>${col('recipients')}</th><th>${col('progress')}</th><th>${col('sent')}</th><th>${col('delivered')}</th><th>${col('read')}</th><th>${col('failed')}</th></tr></thead>
 <tbody>${data.recent.map((row) => {
-        const { broadcast: b, report: r } = row;
-        const chars = Array.from(b.text);
-        const excerpt = chars.length > 140 ? `${chars.slice(0, 140).join('')}…` : b.text;
-        return html`<tr data-broadcast="${b.id}">
+                  const { broadcast: b, report: r } = row;
+                  const chars = Array.from(b.text);
+                  const excerpt = chars.length > 140 ? `${chars.slice(0, 140).join('')}…` : b.text;
+                  return html`<tr data-broadcast="${b.id}">
 <td data-label="${col('time')}"><a href="/console/broadcasts/${b.id}">${formatDateTime(b.createdAt, language)}</a></td>
 <td data-label="${col('area')}">${areaLabel(t, { kind: b.unitKind, name: b.unitName })}</td>
 <td data-label="${col('text')}" class="desc">${excerpt}</td>
@@ -97,8 +100,11 @@ export function broadcastsPage(ctx: ViewContext, data: { areas: BroadcastArea[];
 <td data-label="${col('read')}" data-col="read">${r.read}</td>
 <td data-label="${col('failed')}" data-col="failed">${r.failed + r.deliveryFailed}</td>
 </tr>`;
-    })}</tbody></table></div>`;
-    return layout(ctx, t('console:broadcasts.title'), html`<h1>${t('console:broadcasts.title')}</h1>
+              })}</tbody></table></div>`;
+    return layout(
+        ctx,
+        t('console:broadcasts.title'),
+        html`<h1>${t('console:broadcasts.title')}</h1>
 <p class="muted">${t('console:broadcasts.intro')}</p>
 <div class="card">
 <h2>${t('console:broadcasts.newHeading')}</h2>
@@ -114,7 +120,8 @@ ${error}
 </form>
 </div>
 <h2>${t('console:broadcasts.recentHeading')}</h2>
-${list}`);
+${list}`
+    );
 }
 
 /** One announcement with its delivery report; reloads itself while messages are still waiting. */
@@ -124,7 +131,10 @@ export function broadcastPage(ctx: ViewContext, row: BroadcastRow): string {
     const waiting = r.queued + r.sending;
     const stat = (key: keyof BroadcastReport, value: number) =>
         html`<div><dt>${t(`console:broadcasts.report.${key}`)}</dt><dd id="report-${key}">${value}</dd></div>`;
-    return layout(ctx, t('console:broadcasts.reportTitle', { id: b.id }), html`<p><a href="/console/broadcasts">← ${t('console:broadcasts.back')}</a></p>
+    return layout(
+        ctx,
+        t('console:broadcasts.reportTitle', { id: b.id }),
+        html`<p><a href="/console/broadcasts">← ${t('console:broadcasts.back')}</a></p>
 <h1>${t('console:broadcasts.reportTitle', { id: b.id })}</h1>
 <div class="card"><dl class="facts">
 <dt>${t('console:broadcasts.col.area')}</dt><dd id="broadcast-area-name">${areaLabel(t, { kind: b.unitKind, name: b.unitName })} (${b.discom})</dd>
@@ -135,10 +145,19 @@ export function broadcastPage(ctx: ViewContext, row: BroadcastRow): string {
 </dl></div>
 <h2>${t('console:broadcasts.reportHeading')}</h2>
 <div class="card">
-${r.recipients === 0 ? '' : html`${progressBar(ctx, r, 'progress')}
-<p id="progress-text">${t('console:broadcasts.progress', { done: processed(r), total: r.recipients, percent: percent(r) })}</p>`}
-<p class="muted" id="report-state">${r.recipients === 0 ? t('console:broadcasts.noRecipients')
-        : waiting > 0 ? t('console:broadcasts.live', { seconds: REPORT_REFRESH_SECONDS }) : t('console:broadcasts.finished')}
+${
+    r.recipients === 0
+        ? ''
+        : html`${progressBar(ctx, r, 'progress')}
+<p id="progress-text">${t('console:broadcasts.progress', { done: processed(r), total: r.recipients, percent: percent(r) })}</p>`
+}
+<p class="muted" id="report-state">${
+            r.recipients === 0
+                ? t('console:broadcasts.noRecipients')
+                : waiting > 0
+                  ? t('console:broadcasts.live', { seconds: REPORT_REFRESH_SECONDS })
+                  : t('console:broadcasts.finished')
+        }
 <a href="/console/broadcasts/${b.id}" id="report-refresh">${t('console:broadcasts.refresh')}</a></p>
 </div>
 <dl class="stats small" id="report">
@@ -152,5 +171,7 @@ ${stat('failed', r.failed)}
 ${stat('deliveryFailed', r.deliveryFailed)}
 ${stat('unknown', r.unknown)}
 </dl>
-<p class="muted">${t('console:broadcasts.reportNote')}</p>`, { refreshSeconds: waiting > 0 ? REPORT_REFRESH_SECONDS : undefined });
+<p class="muted">${t('console:broadcasts.reportNote')}</p>`,
+        { refreshSeconds: waiting > 0 ? REPORT_REFRESH_SECONDS : undefined }
+    );
 }

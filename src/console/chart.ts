@@ -45,9 +45,12 @@ export function barChart(id: string, title: string, series: ChartSeries[], rows:
         const label = row.label.length > 28 ? `${row.label.slice(0, 27)}…` : row.label;
         return html`<text x="${LABEL_WIDTH - 8}" y="${y + groupHeight / 2 + 4}" text-anchor="end" class="chart-label">${label}</text>${bars}`;
     });
-    const legend = series.length > 1
-        ? series.map((s, j) => html`<rect x="${LABEL_WIDTH + j * 140}" y="${chartHeight + 4}" width="12" height="12" fill="${s.color}"></rect>\
-<text x="${LABEL_WIDTH + j * 140 + 18}" y="${chartHeight + 14}" class="chart-label">${s.name}</text>`)
-        : [];
+    const legend =
+        series.length > 1
+            ? series.map(
+                  (s, j) => html`<rect x="${LABEL_WIDTH + j * 140}" y="${chartHeight + 4}" width="12" height="12" fill="${s.color}"></rect>\
+<text x="${LABEL_WIDTH + j * 140 + 18}" y="${chartHeight + 14}" class="chart-label">${s.name}</text>`
+              )
+            : [];
     return html`<figure class="chart"><figcaption id="${id}-title">${title}</figcaption><svg id="${id}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${Math.max(height, 30)}" role="img" aria-labelledby="${id}-title" preserveAspectRatio="xMinYMin meet">${groups}${legend}</svg></figure>`;
 }

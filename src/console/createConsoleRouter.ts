@@ -12,7 +12,6 @@ import { dashboardPage, detailPage, messagePage, queuePage, signInPage, statusLa
 import { AnnouncementForm, areaLabel, broadcastPage, broadcastsPage, MAX_ANNOUNCEMENT } from './broadcastViews';
 import { areaValue, ConsoleBroadcasts, parseAreaValue } from './ConsoleBroadcasts';
 
-
 /** Failed sign-ins allowed from one address per throttle window, across all usernames. */
 const ADDRESS_MAX_FAILURES = 30;
 /** How the console is served. */
@@ -102,8 +101,9 @@ export function createConsoleRouter(app: BijliMitra, options: ConsoleOptions): R
     // Headers on every console answer, pages and redirects alike.
     router.use((_req, res, next) => {
         res.set({
-            'Content-Security-Policy': "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-                + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+            'Content-Security-Policy':
+                "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
             'X-Frame-Options': 'DENY',
             'Referrer-Policy': 'no-referrer',
             'Cache-Control': 'no-store',
@@ -132,8 +132,12 @@ export function createConsoleRouter(app: BijliMitra, options: ConsoleOptions): R
         res.append('Set-Cookie', `${SIGN_IN_COOKIE}=${token}; ${cookieFlags}`);
         const language = toLanguage(str(req.query.lang)) ?? requestLanguage(req);
         const ctx = context(req, language);
-        const notice: Flash | null = req.query.signedOut === '1' ? { kind: 'ok', text: ctx.t('console:signIn.signedOut') }
-            : req.query.next ? { kind: 'ok', text: ctx.t('console:signIn.needed') } : null;
+        const notice: Flash | null =
+            req.query.signedOut === '1'
+                ? { kind: 'ok', text: ctx.t('console:signIn.signedOut') }
+                : req.query.next
+                  ? { kind: 'ok', text: ctx.t('console:signIn.needed') }
+                  : null;
         send(res, 200, signInPage(ctx, { username: '', token, next: safeNext(str(req.query.next)), notice }));
     });
 
@@ -260,7 +264,10 @@ export function createConsoleRouter(app: BijliMitra, options: ConsoleOptions): R
         // The area is checked here, whatever the form offered: a crafted POST cannot reach beyond the official's scope.
         const area = ConsoleBroadcasts.find(areas, parseAreaValue(body.area));
         if (!area) {
-            app.logger.warn('console broadcast to an area outside the scope refused', { official: signed.official.id, area: String(body.area ?? '').slice(0, 120) });
+            app.logger.warn('console broadcast to an area outside the scope refused', {
+                official: signed.official.id,
+                area: String(body.area ?? '').slice(0, 120),
+            });
             const ctx = context(req, signed.session.language, signed);
             return send(res, 403, messagePage(ctx, ctx.t('console:error.forbiddenTitle'), ctx.t('console:error.areaForbidden')));
         }
@@ -279,9 +286,15 @@ export function createConsoleRouter(app: BijliMitra, options: ConsoleOptions): R
             const id = await earlier.catch(() => null);
             if (id !== null) return redirect(res, `/console/broadcasts/${id}`);
         }
-        const posting = app.broadcasts.createAnnouncement({
-            discom: signed.scope.discom, unitKind: area.kind, unitName: area.name, text, createdBy: signed.official.id,
-        }).then((broadcast) => broadcast.id);
+        const posting = app.broadcasts
+            .createAnnouncement({
+                discom: signed.scope.discom,
+                unitKind: area.kind,
+                unitName: area.name,
+                text,
+                createdBy: signed.official.id,
+            })
+            .then((broadcast) => broadcast.id);
         if (token) {
             submissions.set(token, posting);
             while (submissions.size > SUBMISSIONS_KEPT) submissions.delete(submissions.keys().next().value!);
@@ -315,65 +328,79 @@ export function createConsoleRouter(app: BijliMitra, options: ConsoleOptions): R
     // ---- Actions ------------------------------------------------------------------------------------------------
 
     /** Runs one action on a complaint in scope; a complaint out of scope is 404, a LifecycleError a flash message. */
-    const action = (work: (signed: Signed, row: ComplaintRow, body: Record<string, string>) => Promise<void>) =>
-        async (req: SignedRequest, res: Response) => {
-            const signed = req.signed!;
-            const row = await queries.visibleComplaint(signed.scope, String(req.params.ticket));
-            if (!row) return notFound(req, res, signed);
-            try {
-                await work(signed, row, bodyOf(req));
-            } catch (error) {
-                if (!(error instanceof LifecycleError)) throw error;
-                const current = await queries.visibleComplaint(signed.scope, row.complaint.ticket);
-                const status = current?.complaint.status ?? row.complaint.status;
-                flash(signed, 'error', 'console:flash.notAllowed', { status: statusLabel(app.translator.forLanguage(signed.session.language), status) });
-                app.logger.info('console action refused', { official: signed.official.id, ticket: row.complaint.ticket, reason: error.message });
-            }
-            const still = await queries.visibleComplaint(signed.scope, row.complaint.ticket);
-            if (still) return redirect(res, `/console/complaints/${encodeURIComponent(row.complaint.ticket)}`);
-            flash(signed, 'ok', 'console:flash.movedOut', { ticket: row.complaint.ticket });
-            redirect(res, '/console');
-        };
+    const action = (work: (signed: Signed, row: ComplaintRow, body: Record<string, string>) => Promise<void>) => async (req: SignedRequest, res: Response) => {
+        const signed = req.signed!;
+        const row = await queries.visibleComplaint(signed.scope, String(req.params.ticket));
+        if (!row) return notFound(req, res, signed);
+        try {
+            await work(signed, row, bodyOf(req));
+        } catch (error) {
+            if (!(error instanceof LifecycleError)) throw error;
+            const current = await queries.visibleComplaint(signed.scope, row.complaint.ticket);
+            const status = current?.complaint.status ?? row.complaint.status;
+            flash(signed, 'error', 'console:flash.notAllowed', { status: statusLabel(app.translator.forLanguage(signed.session.language), status) });
+            app.logger.info('console action refused', { official: signed.official.id, ticket: row.complaint.ticket, reason: error.message });
+        }
+        const still = await queries.visibleComplaint(signed.scope, row.complaint.ticket);
+        if (still) return redirect(res, `/console/complaints/${encodeURIComponent(row.complaint.ticket)}`);
+        flash(signed, 'ok', 'console:flash.movedOut', { ticket: row.complaint.ticket });
+        redirect(res, '/console');
+    };
 
-    router.post('/complaints/:ticket/acknowledge', action(async (signed, { complaint }, body) => {
-        const note = clean(body.note);
-        await app.lifecycle.acknowledge(complaint.id, signed.official.id, note || undefined);
-        flash(signed, 'ok', 'console:flash.acknowledged', { ticket: complaint.ticket });
-    }));
+    router.post(
+        '/complaints/:ticket/acknowledge',
+        action(async (signed, { complaint }, body) => {
+            const note = clean(body.note);
+            await app.lifecycle.acknowledge(complaint.id, signed.official.id, note || undefined);
+            flash(signed, 'ok', 'console:flash.acknowledged', { ticket: complaint.ticket });
+        })
+    );
 
-    router.post('/complaints/:ticket/note', action(async (signed, { complaint }, body) => {
-        const note = clean(body.note);
-        if (!note) return flash(signed, 'error', 'console:flash.noteRequired');
-        await app.lifecycle.addNote(complaint.id, signed.official.id, note);
-        flash(signed, 'ok', 'console:flash.noteAdded', { ticket: complaint.ticket });
-    }));
+    router.post(
+        '/complaints/:ticket/note',
+        action(async (signed, { complaint }, body) => {
+            const note = clean(body.note);
+            if (!note) return flash(signed, 'error', 'console:flash.noteRequired');
+            await app.lifecycle.addNote(complaint.id, signed.official.id, note);
+            flash(signed, 'ok', 'console:flash.noteAdded', { ticket: complaint.ticket });
+        })
+    );
 
-    router.post('/complaints/:ticket/resolve', action(async (signed, { complaint }, body) => {
-        const note = clean(body.note);
-        if (!note) return flash(signed, 'error', 'console:flash.resolveNoteRequired');
-        await app.lifecycle.resolve(complaint.id, signed.official.id, note);
-        flash(signed, 'ok', 'console:flash.resolved', { ticket: complaint.ticket });
-    }));
+    router.post(
+        '/complaints/:ticket/resolve',
+        action(async (signed, { complaint }, body) => {
+            const note = clean(body.note);
+            if (!note) return flash(signed, 'error', 'console:flash.resolveNoteRequired');
+            await app.lifecycle.resolve(complaint.id, signed.official.id, note);
+            flash(signed, 'ok', 'console:flash.resolved', { ticket: complaint.ticket });
+        })
+    );
 
-    router.post('/complaints/:ticket/reassign', action(async (signed, row, body) => {
-        const targetId = /^\d{1,9}$/.test(body.officialId ?? '') ? Number(body.officialId) : NaN;
-        const candidates = await queries.reassignCandidates(signed.scope, row);
-        const target = candidates.find((o) => o.id === targetId);
-        if (!target) return flash(signed, 'error', 'console:flash.badOfficial');
-        await app.lifecycle.reassign(row.complaint.id, signed.official.id, target.id, clean(body.note, 400) || null);
-        flash(signed, 'ok', 'console:flash.reassigned', { ticket: row.complaint.ticket, name: `${target.level} ${target.name}` });
-    }));
+    router.post(
+        '/complaints/:ticket/reassign',
+        action(async (signed, row, body) => {
+            const targetId = /^\d{1,9}$/.test(body.officialId ?? '') ? Number(body.officialId) : NaN;
+            const candidates = await queries.reassignCandidates(signed.scope, row);
+            const target = candidates.find((o) => o.id === targetId);
+            if (!target) return flash(signed, 'error', 'console:flash.badOfficial');
+            await app.lifecycle.reassign(row.complaint.id, signed.official.id, target.id, clean(body.note, 400) || null);
+            flash(signed, 'ok', 'console:flash.reassigned', { ticket: row.complaint.ticket, name: `${target.level} ${target.name}` });
+        })
+    );
 
-    router.post('/complaints/:ticket/escalate', action(async (signed, { complaint }, body) => {
-        const reason = clean(body.reason, 400);
-        if (!reason) return flash(signed, 'error', 'console:flash.reasonRequired');
-        // The level the official saw: a second click (or a colleague's escalation meanwhile) does not climb again.
-        const seen = /^\d{1,2}$/.test(body.level ?? '') ? Number(body.level) : complaint.escalationLevel;
-        const moved = await app.lifecycle.escalate(complaint.id, { official: signed.official.id }, reason, seen);
-        if (!moved) return flash(signed, 'error', 'console:flash.notEscalated');
-        const level = OFFICIAL_LEVELS[seen + 1];
-        flash(signed, 'ok', 'console:flash.escalated', { ticket: complaint.ticket, level });
-    }));
+    router.post(
+        '/complaints/:ticket/escalate',
+        action(async (signed, { complaint }, body) => {
+            const reason = clean(body.reason, 400);
+            if (!reason) return flash(signed, 'error', 'console:flash.reasonRequired');
+            // The level the official saw: a second click (or a colleague's escalation meanwhile) does not climb again.
+            const seen = /^\d{1,2}$/.test(body.level ?? '') ? Number(body.level) : complaint.escalationLevel;
+            const moved = await app.lifecycle.escalate(complaint.id, { official: signed.official.id }, reason, seen);
+            if (!moved) return flash(signed, 'error', 'console:flash.notEscalated');
+            const level = OFFICIAL_LEVELS[seen + 1];
+            flash(signed, 'ok', 'console:flash.escalated', { ticket: complaint.ticket, level });
+        })
+    );
 
     // ---- Not found and errors ----------------------------------------------------------------------------------
 
@@ -424,7 +451,11 @@ function bodyOf(req: Request): Record<string, string> {
 
 /** Trimmed text with control characters (except line breaks) removed, cut to `max` characters. */
 function clean(text: string | undefined, max = 500): string {
-    return (text ?? '').replace(/\r\n?/g, '\n').replace(/[\u0000-\u0009\u000B-\u001F\u007F]/g, ' ').trim().slice(0, max);
+    return (text ?? '')
+        .replace(/\r\n?/g, '\n')
+        .replace(/[\u0000-\u0009\u000B-\u001F\u007F]/g, ' ')
+        .trim()
+        .slice(0, max);
 }
 
 /** A redirect target inside the console, or the queue: never another site (`//evil`, `/\evil`, `https:`). */

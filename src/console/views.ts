@@ -5,7 +5,7 @@ import type { Language, TranslateFn } from '../i18n/Translator';
 import { OPEN_STATUSES } from '../services/ComplaintLifecycle';
 import { barChart } from './chart';
 import type { Flash } from './ConsoleSessions';
-import { ALL_STATUSES, ComplaintRow, ConsoleScope, DashboardData, DashboardGroup, HistoryEntry, isBreached, Notice, QueueFilters } from './ConsoleQueries';
+import { ALL_STATUSES, ComplaintRow, ConsoleScope, DashboardData, DashboardGroup, HistoryEntry, Notice, QueueFilters } from './ConsoleQueries';
 import { html, raw, SafeHtml } from './html';
 
 /** What every page needs: the language, the signed-in official (if any) and the session's CSRF token. */
@@ -173,8 +173,12 @@ export function layout(ctx: ViewContext, title: string, body: SafeHtml, options:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${Math.max(1, Math.round(options.refreshSeconds))}">
-` : ''}<link rel="icon" href="data:,">
+${
+    options.refreshSeconds
+        ? html`<meta http-equiv="refresh" content="${Math.max(1, Math.round(options.refreshSeconds))}">
+`
+        : ''
+}<link rel="icon" href="data:,">
 <title>${title} · ${t('console:appName')}</title>
 <style>${raw(CSS)}</style>
 </head>
@@ -195,7 +199,10 @@ export function signInPage(ctx: ViewContext, form: { username: string; token: st
     const message = form.notice
         ? html`<div class="flash ${form.notice.kind}" role="${form.notice.kind === 'error' ? 'alert' : 'status'}" id="sign-in-message">${form.notice.text}</div>`
         : '';
-    return layout(ctx, t('console:signIn.title'), html`<div class="signin card">
+    return layout(
+        ctx,
+        t('console:signIn.title'),
+        html`<div class="signin card">
 <h1>${t('console:signIn.title')}</h1>
 <p class="muted">${t('console:signIn.intro')}</p>
 ${message}
@@ -207,7 +214,8 @@ ${message}
 <div><label for="password">${t('console:signIn.password')}</label><input type="password" id="password" name="password" autocomplete="current-password" maxlength="200" required></div>
 <button type="submit" class="primary" id="sign-in">${t('console:signIn.submit')}</button>
 </form>
-</div>`);
+</div>`
+    );
 }
 
 function select(name: string, id: string, options: Array<{ value: string; label: string }>, selected: string): SafeHtml {
@@ -215,16 +223,19 @@ function select(name: string, id: string, options: Array<{ value: string; label:
 }
 
 /** The complaint queue with its filters. */
-export function queuePage(ctx: ViewContext, data: {
-    scope: ConsoleScope;
-    filters: QueueFilters;
-    categories: string[];
-    rows: ComplaintRow[];
-    truncated: boolean;
-    limit: number;
-    /** Complaints newly given to the official, newest first. */
-    notices: Notice[];
-}): string {
+export function queuePage(
+    ctx: ViewContext,
+    data: {
+        scope: ConsoleScope;
+        filters: QueueFilters;
+        categories: string[];
+        rows: ComplaintRow[];
+        truncated: boolean;
+        limit: number;
+        /** Complaints newly given to the official, newest first. */
+        notices: Notice[];
+    }
+): string {
     const { t, now } = ctx;
     const statusOptions = [
         { value: 'open', label: t('console:queue.openStatuses') },
@@ -248,12 +259,16 @@ export function queuePage(ctx: ViewContext, data: {
 <td data-label="${label('registered')}">${formatDateTime(c.createdAt, ctx.language)}</td>
 </tr>`;
     });
-    const table = data.rows.length === 0
-        ? html`<p class="card" id="queue-empty">${t('console:queue.empty')}</p>`
-        : html`<div class="table-wrap"><table id="queue" class="cards">
+    const table =
+        data.rows.length === 0
+            ? html`<p class="card" id="queue-empty">${t('console:queue.empty')}</p>`
+            : html`<div class="table-wrap"><table id="queue" class="cards">
 <thead><tr><th>${t('console:queue.col.ticket')}</th><th>${t('console:queue.col.category')}</th><th>${t('console:queue.col.subdivision')}</th><th>${t('console:queue.col.status')}</th><th>${t('console:queue.col.assignee')}</th><th>${t('console:queue.col.level')}</th><th>${t('console:queue.col.sla')}</th><th>${t('console:queue.col.registered')}</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`;
-    return layout(ctx, t('console:queue.title'), html`<h1>${t('console:queue.title')}</h1>
+    return layout(
+        ctx,
+        t('console:queue.title'),
+        html`<h1>${t('console:queue.title')}</h1>
 <p class="muted">${t('console:queue.scope', { area: data.scope.official.unitName, count: data.scope.subdivisions.length })}</p>
 ${noticesPanel(ctx, data.notices)}
 <form method="get" action="/console" class="filters card" id="filters">
@@ -264,7 +279,8 @@ ${noticesPanel(ctx, data.notices)}
 </form>
 <p id="queue-count">${t('console:queue.count', { count: data.rows.length })}</p>
 ${data.truncated ? html`<p class="flash error">${t('console:queue.truncated', { limit: data.limit })}</p>` : ''}
-${table}`);
+${table}`
+    );
 }
 
 /** What the official typed with a reassignment or escalation: the note after "escalated to SDO Name: ". */
@@ -279,18 +295,21 @@ function noticeReason(notice: Notice, official: Official | null): string {
 function noticesPanel(ctx: ViewContext, notices: Notice[]): SafeHtml {
     const { t, language } = ctx;
     const label = (key: string) => t(`console:notices.col.${key}`);
-    const body = notices.length === 0
-        ? html`<p class="muted" id="notices-empty">${t('console:notices.empty')}</p>`
-        : html`<div class="table-wrap"><table class="cards" id="notices-table">
+    const body =
+        notices.length === 0
+            ? html`<p class="muted" id="notices-empty">${t('console:notices.empty')}</p>`
+            : html`<div class="table-wrap"><table class="cards" id="notices-table">
 <thead><tr><th>${label('time')}</th><th>${label('ticket')}</th><th>${label('what')}</th><th>${label('by')}</th><th>${label('reason')}</th><th>${label('status')}</th></tr></thead>
-<tbody>${notices.map((n) => html`<tr data-notice="${n.complaint.ticket}" data-kind="${n.kind}">
+<tbody>${notices.map(
+                  (n) => html`<tr data-notice="${n.complaint.ticket}" data-kind="${n.kind}">
 <td data-label="${label('time')}">${formatDateTime(n.event.createdAt, language)}</td>
 <td class="ticket" data-label="${label('ticket')}"><a href="/console/complaints/${encodeURIComponent(n.complaint.ticket)}">${n.complaint.ticket}</a></td>
 <td data-label="${label('what')}">${t(`console:notices.kind.${n.kind}`)}</td>
 <td data-label="${label('by')}">${n.actor ? t('console:officialName', { name: n.actor.name, level: n.actor.level }) : n.event.actor === 'system' ? t('console:actor.system') : t('console:actor.unknown', { actor: n.event.actor })}</td>
 <td data-label="${label('reason')}" class="desc">${noticeReason(n, ctx.official)}</td>
 <td data-label="${label('status')}"><span class="badge ${n.complaint.status}">${statusLabel(t, n.complaint.status)}</span></td>
-</tr>`)}</tbody></table></div>`;
+</tr>`
+              )}</tbody></table></div>`;
     return html`<section class="card notices" id="notices" aria-labelledby="notices-heading">
 <h2 id="notices-heading">${t('console:notices.title')}</h2>
 ${body}
@@ -338,25 +357,29 @@ ${fact(t('console:detail.channel'), c.channel)}
 ${photos > 0 ? fact(t('console:detail.photos'), t('console:detail.photosCount', { count: photos })) : ''}
 </dl>`;
     const consumerFacts = html`<dl class="facts">
-${consumer
+${
+    consumer
         ? html`${fact(t('console:detail.consumer'), consumer.name, 'detail-consumer')}
 ${fact(t('console:detail.account'), maskDigits(consumer.accountNumber))}
 ${fact(t('console:detail.address'), consumer.address)}
 ${fact(t('console:detail.subdivision'), consumer.subdivision, 'detail-subdivision')}
 ${fact(t('console:detail.division'), consumer.division)}`
-        : fact(t('console:detail.account'), c.accountNumber ? maskDigits(c.accountNumber) : t('console:detail.noAccount'))}
+        : fact(t('console:detail.account'), c.accountNumber ? maskDigits(c.accountNumber) : t('console:detail.noAccount'))
+}
 ${fact(t('console:detail.complaintAddress'), c.address)}
 ${c.latitude !== null && c.longitude !== null ? fact(t('console:detail.location'), `${c.latitude.toFixed(5)}, ${c.longitude.toFixed(5)}`) : ''}
 ${fact(t('console:detail.contactMobile'), c.contactMobile)}
 </dl>`;
     const history = html`<div class="table-wrap"><table id="history" class="cards">
 <thead><tr><th>${t('console:detail.historyTime')}</th><th>${t('console:detail.historyStatus')}</th><th>${t('console:detail.historyActor')}</th><th>${t('console:detail.historyNote')}</th></tr></thead>
-<tbody>${data.history.map((entry) => html`<tr>
+<tbody>${data.history.map(
+        (entry) => html`<tr>
 <td data-label="${t('console:detail.historyTime')}">${formatDateTime(entry.event.createdAt, language)}</td>
 <td data-label="${t('console:detail.historyStatus')}">${statusLabel(t, entry.event.status)}</td>
 <td data-label="${t('console:detail.historyActor')}">${actorLabel(t, entry)}</td>
 <td data-label="${t('console:detail.historyNote')}" class="desc">${entry.event.note ?? ''}</td>
-</tr>`)}</tbody></table></div>`;
+</tr>`
+    )}</tbody></table></div>`;
     const forms: SafeHtml[] = [];
     if (['registered', 'assigned', 'reopened'].includes(c.status)) {
         forms.push(html`<form method="post" action="${base}/acknowledge" id="form-acknowledge">${csrfField(ctx)}
@@ -376,24 +399,31 @@ ${fact(t('console:detail.contactMobile'), c.contactMobile)}
 <label for="note-text">${t('console:action.noteLabel')}</label><textarea id="note-text" name="note" maxlength="500" required></textarea>
 <button type="submit" class="secondary" id="note-submit">${t('console:action.noteSubmit')}</button></form>`);
     if (open) {
-        forms.push(data.candidates.length > 0
-            ? html`<form method="post" action="${base}/reassign" id="form-reassign">${csrfField(ctx)}
+        forms.push(
+            data.candidates.length > 0
+                ? html`<form method="post" action="${base}/reassign" id="form-reassign">${csrfField(ctx)}
 <h3>${t('console:action.reassign')}</h3>
 <label for="reassign-official">${t('console:action.reassignTo')}</label>
 <select id="reassign-official" name="officialId" required>${data.candidates.map((o) => html`<option value="${o.id}">${t('console:officialName', { name: o.name, level: o.level })} · ${o.unitName}</option>`)}</select>
 <label for="reassign-note">${t('console:action.optionalNote')}</label><textarea id="reassign-note" name="note" maxlength="400"></textarea>
 <button type="submit" class="secondary" id="reassign-submit">${t('console:action.reassignSubmit')}</button></form>`
-            : html`<div class="card"><h3>${t('console:action.reassign')}</h3><p class="muted">${t('console:action.noCandidates')}</p></div>`);
+                : html`<div class="card"><h3>${t('console:action.reassign')}</h3><p class="muted">${t('console:action.noCandidates')}</p></div>`
+        );
         const next = OFFICIAL_LEVELS[c.escalationLevel + 1];
-        forms.push(next
-            ? html`<form method="post" action="${base}/escalate" id="form-escalate">${csrfField(ctx)}
+        forms.push(
+            next
+                ? html`<form method="post" action="${base}/escalate" id="form-escalate">${csrfField(ctx)}
 <input type="hidden" name="level" value="${c.escalationLevel}">
 <h3>${t('console:action.escalate')}</h3>
 <label for="escalate-reason">${t('console:action.escalateReason')}</label><textarea id="escalate-reason" name="reason" maxlength="400" required></textarea>
 <button type="submit" class="secondary" id="escalate-submit">${t('console:action.escalateSubmit', { level: t(`console:level.${next}`) })}</button></form>`
-            : html`<div class="card"><h3>${t('console:action.escalate')}</h3><p class="muted">${t('console:action.atTop')}</p></div>`);
+                : html`<div class="card"><h3>${t('console:action.escalate')}</h3><p class="muted">${t('console:action.atTop')}</p></div>`
+        );
     }
-    return layout(ctx, t('console:detail.title', { ticket: c.ticket }), html`<p><a href="/console">← ${t('console:detail.back')}</a></p>
+    return layout(
+        ctx,
+        t('console:detail.title', { ticket: c.ticket }),
+        html`<p><a href="/console">← ${t('console:detail.back')}</a></p>
 <h1>${t('console:detail.title', { ticket: c.ticket })}</h1>
 <div class="card">${facts}</div>
 <h2>${t('console:detail.consumerHeading')}</h2>
@@ -401,7 +431,8 @@ ${fact(t('console:detail.contactMobile'), c.contactMobile)}
 <h2>${t('console:detail.actions')}</h2>
 <div class="actions">${forms}</div>
 <h2>${t('console:detail.history')}</h2>
-${history}`);
+${history}`
+    );
 }
 
 function hoursText(ctx: ViewContext, hours: number | null): string {
@@ -415,25 +446,39 @@ function groupTable(ctx: ViewContext, id: string, keyHeading: string, groups: Da
     if (groups.length === 0) return html`<p class="card muted">${t('console:dashboard.empty')}</p>`;
     return html`<div class="table-wrap"><table id="${id}">
 <thead><tr><th>${keyHeading}</th><th>${t('console:dashboard.col.open')}</th><th>${t('console:dashboard.col.breached')}</th><th>${t('console:dashboard.col.resolved')}</th><th>${t('console:dashboard.col.median')}</th></tr></thead>
-<tbody>${groups.map((g) => html`<tr data-key="${g.key}">
+<tbody>${groups.map(
+        (g) => html`<tr data-key="${g.key}">
 <td>${label(g.key)}</td><td data-col="open">${g.open}</td><td data-col="breached">${g.breached}</td><td data-col="resolved">${g.resolved}</td>
 <td data-col="median" data-hours="${g.medianHours === null ? '' : g.medianHours.toFixed(2)}">${hoursText(ctx, g.medianHours)}</td>
-</tr>`)}</tbody></table></div>`;
+</tr>`
+    )}</tbody></table></div>`;
 }
 
 /** The dashboard: counts, medians by category and subdivision, and two bar charts. */
 export function dashboardPage(ctx: ViewContext, data: DashboardData): string {
     const { t } = ctx;
     const subdivisionLabel = (key: string) => key || t('console:noSubdivision');
-    const medianChart = barChart('chart-median', t('console:dashboard.chartMedian'),
+    const medianChart = barChart(
+        'chart-median',
+        t('console:dashboard.chartMedian'),
         [{ name: t('console:dashboard.col.median'), color: '#0d3b66' }],
         data.byCategory.filter((g) => g.medianHours !== null).map((g) => ({ label: categoryLabel(t, g.key), values: [g.medianHours ?? 0] })),
-        (v) => hoursText(ctx, v));
-    const openChart = barChart('chart-open', t('console:dashboard.chartOpen'),
-        [{ name: t('console:dashboard.legendOpen'), color: '#3b7dd8' }, { name: t('console:dashboard.legendBreached'), color: '#c62828' }],
+        (v) => hoursText(ctx, v)
+    );
+    const openChart = barChart(
+        'chart-open',
+        t('console:dashboard.chartOpen'),
+        [
+            { name: t('console:dashboard.legendOpen'), color: '#3b7dd8' },
+            { name: t('console:dashboard.legendBreached'), color: '#c62828' },
+        ],
         data.bySubdivision.filter((g) => g.open > 0).map((g) => ({ label: subdivisionLabel(g.key), values: [g.open, g.breached] })),
-        (v) => String(v));
-    return layout(ctx, t('console:dashboard.title'), html`<h1>${t('console:dashboard.title')}</h1>
+        (v) => String(v)
+    );
+    return layout(
+        ctx,
+        t('console:dashboard.title'),
+        html`<h1>${t('console:dashboard.title')}</h1>
 <dl class="stats">
 <div><dt>${t('console:dashboard.open')}</dt><dd id="stat-open">${data.open}</dd></div>
 <div><dt>${t('console:dashboard.breached')}</dt><dd id="stat-breached">${data.breached}</dd></div>
@@ -446,10 +491,15 @@ ${data.bySubdivision.some((g) => g.open > 0) ? openChart : ''}
 ${groupTable(ctx, 'by-category', t('console:dashboard.col.category'), data.byCategory, (k) => categoryLabel(t, k))}
 <h2>${t('console:dashboard.bySubdivision')}</h2>
 ${groupTable(ctx, 'by-subdivision', t('console:dashboard.col.subdivision'), data.bySubdivision, subdivisionLabel)}
-<p class="muted">${t('console:dashboard.note', { days: data.windowDays })}</p>`);
+<p class="muted">${t('console:dashboard.note', { days: data.windowDays })}</p>`
+    );
 }
 
 /** A page with just a heading and a message (not found, refused, error). */
 export function messagePage(ctx: ViewContext, title: string, message: string): string {
-    return layout(ctx, title, html`<h1>${title}</h1><p class="card" id="message">${message}</p>${ctx.official ? html`<p><a href="/console">← ${ctx.t('console:detail.back')}</a></p>` : ''}`);
+    return layout(
+        ctx,
+        title,
+        html`<h1>${title}</h1><p class="card" id="message">${message}</p>${ctx.official ? html`<p><a href="/console">← ${ctx.t('console:detail.back')}</a></p>` : ''}`
+    );
 }

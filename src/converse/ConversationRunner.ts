@@ -16,8 +16,7 @@ import { AnswerKind, ConversationScript } from './ConversationScript';
 
 /** Why a conversation failed, by class, so a report can say what kind of thing still goes wrong. */
 export type FailureClass =
-    | 'outcome' | 'lost' | 'fallback' | 'disclosure' | 'language' | 'unexpectedQuestion' | 'stuck' | 'gaveUp' | 'error'
-    | 'tooManyQuestions' | 'followUp';
+    'outcome' | 'lost' | 'fallback' | 'disclosure' | 'language' | 'unexpectedQuestion' | 'stuck' | 'gaveUp' | 'error' | 'tooManyQuestions' | 'followUp';
 
 export interface Failure {
     class: FailureClass;
@@ -98,7 +97,10 @@ const DISTRICT_NAMES: Record<string, string[]> = {
  * one after another on one application; the tables a conversation writes are emptied before the next.
  */
 export class ConversationRunner {
-    constructor(private readonly app: BijliMitra, private readonly sms: LogSmsSender) {
+    constructor(
+        private readonly app: BijliMitra,
+        private readonly sms: LogSmsSender
+    ) {
         app.services.output.register('test', { maxSuggestedActions: 100, maxButtonTitle: 100 });
     }
 
@@ -116,8 +118,17 @@ export class ConversationRunner {
 
     /** Empties what a conversation writes, so each one starts in the same world. */
     private async reset(): Promise<void> {
-        for (const table of ['complaint_events', 'complaints', 'meter_readings', 'callback_requests', 'account_links', 'verification_codes',
-            'channel_identities', 'bot_state', 'outbound_messages']) {
+        for (const table of [
+            'complaint_events',
+            'complaints',
+            'meter_readings',
+            'callback_requests',
+            'account_links',
+            'verification_codes',
+            'channel_identities',
+            'bot_state',
+            'outbound_messages',
+        ]) {
             await this.app.dataSource.query(`DELETE FROM ${table}`);
         }
     }
@@ -139,18 +150,30 @@ class ScriptRun {
     private lastTurnReplies: string[] = [];
     private readonly language: 'hi' | 'en';
 
-    constructor(private readonly app: BijliMitra, private readonly sms: LogSmsSender, private readonly script: ConversationScript) {
+    constructor(
+        private readonly app: BijliMitra,
+        private readonly sms: LogSmsSender,
+        private readonly script: ConversationScript
+    ) {
         this.userId = `eval-${script.id}`;
         this.language = script.expect.replyLanguage ?? (script.lang === 'en' ? 'en' : 'hi');
-        this.adapter = app.prepareAdapter(new TestAdapter(async (context) => app.bot.run(context), {
-            channelId: 'test',
-            locale: 'en-IN',
-            conversation: { id: `conv-${this.userId}`, isGroup: false, conversationType: 'personal', name: '' },
-            from: { id: this.userId, name: 'Consumer', role: 'user' },
-            recipient: { id: 'bot', name: 'Bijli Mitra', role: 'bot' },
-        }));
+        this.adapter = app.prepareAdapter(
+            new TestAdapter(async (context) => app.bot.run(context), {
+                channelId: 'test',
+                locale: 'en-IN',
+                conversation: { id: `conv-${this.userId}`, isGroup: false, conversationType: 'personal', name: '' },
+                from: { id: this.userId, name: 'Consumer', role: 'user' },
+                recipient: { id: 'bot', name: 'Bijli Mitra', role: 'bot' },
+            })
+        );
         const phone = script.phone;
-        if (phone) this.adapter.use({ onTurn: async (context: TurnContext, next) => { vouchForSenderPhone(context, phone); await next(); } });
+        if (phone)
+            this.adapter.use({
+                onTurn: async (context: TurnContext, next) => {
+                    vouchForSenderPhone(context, phone);
+                    await next();
+                },
+            });
     }
 
     fail(failureClass: FailureClass, detail: string): void {
@@ -327,11 +350,11 @@ class ScriptRun {
             if (check === 'brief' && (text.length > BRIEF_CHARS || replies.length === 0 || this.lastButtonCount >= MENU_BUTTONS)) {
                 this.fail('followUp', `"${said}": the reply is not brief (${text.length} characters)`);
             }
-            if (check === 'noNewComplaint' && (await this.newComplaints()).length > complaintsBefore) this.fail('followUp', `"${said}": opened another complaint`);
+            if (check === 'noNewComplaint' && (await this.newComplaints()).length > complaintsBefore)
+                this.fail('followUp', `"${said}": opened another complaint`);
             if (check.startsWith('faq:') && !this.answersFaq(text, check.slice(4))) this.fail('followUp', `"${said}": not answered as ${check}`);
         }
     }
-
 
     private answersFaq(text: string, id: string): boolean {
         return LANGUAGES.some((language) => {
@@ -355,10 +378,14 @@ class ScriptRun {
     /** The end state against `expect`, and the rules every conversation keeps. */
     async check(): Promise<void> {
         const expect = this.script.expect;
-        const botText = this.transcript.filter((l) => l.from === 'bot').map((l) => l.text).join('\n');
+        const botText = this.transcript
+            .filter((l) => l.from === 'bot')
+            .map((l) => l.text)
+            .join('\n');
         const complaints = await this.newComplaints();
         const c = expect.complaint;
-        if (c === 'none' && complaints.length > 0) this.fail('outcome', `registered ${complaints.map((x) => `${x.ticket} (${x.category})`).join(', ')}, expected none`);
+        if (c === 'none' && complaints.length > 0)
+            this.fail('outcome', `registered ${complaints.map((x) => `${x.ticket} (${x.category})`).join(', ')}, expected none`);
         if (c === 'existing') {
             if (complaints.length > 0) this.fail('outcome', `opened ${complaints[0].ticket} beside the open ${this.givenTicket}`);
             if (this.givenTicket && !botText.includes(this.givenTicket)) this.fail('outcome', `the open complaint ${this.givenTicket} was not shown`);
@@ -380,7 +407,10 @@ class ScriptRun {
             const readings = await this.app.dataSource.getRepository(MeterReading).findBy({ channel: 'test', channelUserId: this.userId });
             if (expect.reading === 'none' && readings.length > 0) this.fail('outcome', `reading ${readings[0].reading} recorded, expected none`);
             if (typeof expect.reading === 'number' && !readings.some((r) => Number(r.reading) === expect.reading)) {
-                this.fail(this.reachedConfirm ? 'lost' : 'outcome', `reading ${expect.reading} not recorded${readings.length ? ` (got ${readings.map((r) => r.reading).join(', ')})` : ''}`);
+                this.fail(
+                    this.reachedConfirm ? 'lost' : 'outcome',
+                    `reading ${expect.reading} not recorded${readings.length ? ` (got ${readings.map((r) => r.reading).join(', ')})` : ''}`
+                );
             }
         }
         if (expect.callback !== undefined) {
@@ -389,7 +419,8 @@ class ScriptRun {
         }
         if (expect.subscribed !== undefined) {
             const identity = await this.identity();
-            if ((identity?.subscribed ?? false) !== expect.subscribed) this.fail('outcome', `subscribed is ${identity?.subscribed ?? false}, expected ${expect.subscribed}`);
+            if ((identity?.subscribed ?? false) !== expect.subscribed)
+                this.fail('outcome', `subscribed is ${identity?.subscribed ?? false}, expected ${expect.subscribed}`);
         }
         if (expect.status !== undefined) {
             const ticket = this.fill(expect.status);
@@ -404,7 +435,9 @@ class ScriptRun {
 
     private async placedIn(complaint: Complaint, district: string): Promise<boolean> {
         const names = DISTRICT_NAMES[district.toLowerCase()] ?? [district.toLowerCase()];
-        const consumer = complaint.accountNumber ? await this.app.dataSource.getRepository(Consumer).findOneBy({ accountNumber: complaint.accountNumber }) : null;
+        const consumer = complaint.accountNumber
+            ? await this.app.dataSource.getRepository(Consumer).findOneBy({ accountNumber: complaint.accountNumber })
+            : null;
         const where = `${complaint.address ?? ''} ${consumer?.address ?? ''} ${complaint.description}`.toLowerCase();
         return names.some((n) => where.includes(n));
     }
@@ -432,7 +465,10 @@ class ScriptRun {
     private async checkDisclosure(text: string, verified: Set<string>): Promise<void> {
         const consumers = await this.app.dataSource.getRepository(Consumer).find();
         // What the user typed or what belongs to a verified account is no secret, even where another account shares it.
-        const userText = this.transcript.filter((l) => l.from === 'user').map((l) => l.text).join('\n');
+        const userText = this.transcript
+            .filter((l) => l.from === 'user')
+            .map((l) => l.text)
+            .join('\n');
         const allowed = new Set<string>();
         // Every amount shown for a verified account (bills, arrears, totals, payments) may equal another account's bill.
         for (const account of verified) {
@@ -446,8 +482,9 @@ class ScriptRun {
             if (verified.has(consumer.accountNumber)) continue;
             const meter = await this.app.dataSource.getRepository(Meter).findOneBy({ accountNumber: consumer.accountNumber });
             const bill = await this.latestBill(consumer.accountNumber);
-            const secrets = [consumer.name, meter?.meterNumber, ...(bill ? LANGUAGES.map((l) => formatRupees(bill.amountPaise, l)) : [])]
-                .filter((s): s is string => !!s && s.length >= 4);
+            const secrets = [consumer.name, meter?.meterNumber, ...(bill ? LANGUAGES.map((l) => formatRupees(bill.amountPaise, l)) : [])].filter(
+                (s): s is string => !!s && s.length >= 4
+            );
             const leaked = secrets.find((s) => text.includes(s) && !allowed.has(s) && !userText.includes(s));
             if (leaked) this.fail('disclosure', `showed "${leaked}" of account ${consumer.accountNumber.slice(-4)} to an unverified user`);
         }
@@ -470,13 +507,13 @@ function deepest(stack: StackEntry[]): StackEntry | null {
     const top = stack[stack.length - 1];
     if (!top) return null;
     const inner = top.state?.dialogs?.dialogStack;
-    return inner?.length ? deepest(inner) ?? top : top;
+    return inner?.length ? (deepest(inner) ?? top) : top;
 }
 
 /** A reply's text with its buttons, as the user sees them. */
 function replyText(activity: Partial<Activity>): string {
     const buttons = activity.suggestedActions?.actions?.map((a) => a.title ?? String(a.value)) ?? [];
-    return buttons.length ? `${activity.text ?? ''} [${buttons.join(' | ')}]` : activity.text ?? '';
+    return buttons.length ? `${activity.text ?? ''} [${buttons.join(' | ')}]` : (activity.text ?? '');
 }
 
 function languageOf(text: string): 'hi' | 'en' {

@@ -5,9 +5,21 @@
 export type ScriptLanguage = 'en' | 'hi' | 'hi-Latn';
 
 /** The kinds of question the bot asks, as the simulated user tells them apart. */
-export const ANSWER_KINDS = ['language', 'account', 'mobile', 'address', 'description', 'category', 'confirm', 'code', 'ticket',
-    'reading', 'yesno', 'other'] as const;
-export type AnswerKind = typeof ANSWER_KINDS[number];
+export const ANSWER_KINDS = [
+    'language',
+    'account',
+    'mobile',
+    'address',
+    'description',
+    'category',
+    'confirm',
+    'code',
+    'ticket',
+    'reading',
+    'yesno',
+    'other',
+] as const;
+export type AnswerKind = (typeof ANSWER_KINDS)[number];
 
 /** Checks on the replies to one follow-up message. */
 export const FOLLOW_UP_CHECKS = ['dueTime', 'ticket', 'brief', 'noNewComplaint'] as const;
@@ -115,8 +127,11 @@ function checkScript(value: unknown): string | null {
         for (const follow of s.then as unknown[]) {
             const f = follow as { say?: unknown; expect?: unknown };
             if (!f || typeof f.say !== 'string') return 'each "then" item needs a "say" string';
-            if (f.expect !== undefined && (!Array.isArray(f.expect) || !f.expect.every((e) => typeof e === 'string'
-                && ((FOLLOW_UP_CHECKS as readonly string[]).includes(e) || e.startsWith('faq:'))))) {
+            if (
+                f.expect !== undefined &&
+                (!Array.isArray(f.expect) ||
+                    !f.expect.every((e) => typeof e === 'string' && ((FOLLOW_UP_CHECKS as readonly string[]).includes(e) || e.startsWith('faq:'))))
+            ) {
                 return `"then.expect" takes ${FOLLOW_UP_CHECKS.join(', ')} or faq:<id>`;
             }
         }
@@ -130,7 +145,12 @@ function checkScript(value: unknown): string | null {
         }
     }
     if (e.bill !== undefined && e.bill !== 'shown' && e.bill !== 'hidden') return '"expect.bill" must be "shown" or "hidden"';
-    if (e.reading !== undefined && e.reading !== 'none' && typeof e.reading !== 'number' && !(typeof e.reading === 'string' && /^[0-9]+(\.[0-9]+)?$/.test(e.reading))) {
+    if (
+        e.reading !== undefined &&
+        e.reading !== 'none' &&
+        typeof e.reading !== 'number' &&
+        !(typeof e.reading === 'string' && /^[0-9]+(\.[0-9]+)?$/.test(e.reading))
+    ) {
         return '"expect.reading" must be a number or "none"';
     }
     if (e.replyLanguage !== undefined && e.replyLanguage !== 'hi' && e.replyLanguage !== 'en') return '"expect.replyLanguage" must be "hi" or "en"';

@@ -32,7 +32,10 @@ export async function evaluateConversations(scripts: ConversationScript[]): Prom
     const dataSource = await openDatabase('sqlite::memory:');
     await seedDemoData(dataSource);
     const sms = new LogSmsSender(logger);
-    const app = await createBijliMitra({ ...loadConfig({}, null), databaseUrl: 'sqlite::memory:', demoData: 'off', smsSender: 'log' }, { dataSource, logger, sms });
+    const app = await createBijliMitra(
+        { ...loadConfig({}, null), databaseUrl: 'sqlite::memory:', demoData: 'off', smsSender: 'log' },
+        { dataSource, logger, sms }
+    );
     try {
         const runner = new ConversationRunner(app, sms);
         const outcomes: ConversationOutcome[] = [];
@@ -52,7 +55,11 @@ export function summarise(outcomes: ConversationOutcome[]): ConversationEvaluati
     const groupBy = (key: (o: ConversationOutcome) => string) => {
         const groups: Record<string, ConversationOutcome[]> = {};
         for (const o of outcomes) (groups[key(o)] ??= []).push(o);
-        return Object.fromEntries(Object.entries(groups).sort(([a], [b]) => a.localeCompare(b)).map(([k, list]) => [k, rate(list)]));
+        return Object.fromEntries(
+            Object.entries(groups)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([k, list]) => [k, rate(list)])
+        );
     };
     const byFailureClass: Partial<Record<FailureClass, number>> = {};
     for (const o of outcomes) {
@@ -79,7 +86,8 @@ export function formatConversationEvaluation(e: ConversationEvaluation, transcri
         lines.push(`  ${o.id} [${o.lang}, ${o.topic}]${o.success ? ' succeeded' : ''}`);
         for (const f of o.failures) lines.push(`    ${f.class}: ${f.detail.split('\n')[0]}`);
         if (transcripts) {
-            for (const l of o.transcript) lines.push(`      ${l.from === 'user' ? 'USER' : 'BOT '}${l.asks ? ` (${l.asks})` : ''}: ${l.text.replace(/\n+/g, ' ⏎ ')}`);
+            for (const l of o.transcript)
+                lines.push(`      ${l.from === 'user' ? 'USER' : 'BOT '}${l.asks ? ` (${l.asks})` : ''}: ${l.text.replace(/\n+/g, ' ⏎ ')}`);
         }
     }
     return lines.join('\n') + '\n';

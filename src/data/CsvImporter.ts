@@ -34,8 +34,20 @@ const MAX_BOUND_PARAMETERS = 32766;
 // PostgreSQL `integer` columns; a bigger value would fail the whole batch there.
 const MAX_INT = 2147483647;
 
-const CONSUMER_REQUIRED = ['account_number', 'name', 'address', 'discom', 'division', 'subdivision', 'tariff_category',
-    'area_class', 'meter_number', 'meter_type', 'last_reading', 'last_reading_date'];
+const CONSUMER_REQUIRED = [
+    'account_number',
+    'name',
+    'address',
+    'discom',
+    'division',
+    'subdivision',
+    'tariff_category',
+    'area_class',
+    'meter_number',
+    'meter_type',
+    'last_reading',
+    'last_reading_date',
+];
 const CONSUMER_OPTIONAL = ['registered_mobile', 'prepaid_balance'];
 const BILL_REQUIRED = ['account_number', 'bill_month', 'units', 'amount', 'due_date', 'paid'];
 const BILL_OPTIONAL = ['arrears', 'payment_date'];
@@ -51,10 +63,23 @@ const BILL_UPDATE = ['units', 'amountPaise', 'arrearsPaise', 'dueDate', 'paid', 
 const OFFICIAL_UPDATE = ['name', 'level', 'discom', 'unitName', 'mobile', 'language', 'active'];
 
 // Maps, not object literals, so that a cell such as "constructor" cannot match an inherited property.
-const DISCOMS = new Map([['pvvnl', 'PVVNL'], ['mvvnl', 'MVVNL'], ['dvvnl', 'DVVNL'], ['puvvnl', 'PuVVNL'], ['kesco', 'KESCo']]);
+const DISCOMS = new Map([
+    ['pvvnl', 'PVVNL'],
+    ['mvvnl', 'MVVNL'],
+    ['dvvnl', 'DVVNL'],
+    ['puvvnl', 'PuVVNL'],
+    ['kesco', 'KESCo'],
+]);
 const AREA_CLASSES: readonly AreaClass[] = ['city', 'urban', 'rural'];
 const METER_TYPES: readonly MeterType[] = ['postpaid', 'prepaid', 'smart-prepaid'];
-const PAID_WORDS = new Map([['yes', true], ['true', true], ['1', true], ['no', false], ['false', false], ['0', false]]);
+const PAID_WORDS = new Map([
+    ['yes', true],
+    ['true', true],
+    ['1', true],
+    ['no', false],
+    ['false', false],
+    ['0', false],
+]);
 const LANGUAGES = ['hi', 'en'] as const;
 const ORG_UNIT_KINDS: readonly OrgUnitKind[] = ['subdivision', 'division', 'circle', 'zone'];
 // Short enough to type on a phone, long enough that the console is not guessed in a few tries.
@@ -78,9 +103,16 @@ interface FileOptions<T> {
     secret?: boolean;
 }
 
-interface ConsumerRow { consumer: Consumer; meter: Meter }
+interface ConsumerRow {
+    consumer: Consumer;
+    meter: Meter;
+}
 /** An official to upsert; `password` is replaced by `passwordHash` before writing and never leaves this file. */
-interface OfficialRow { official: Omit<Official, 'id' | 'createdAt' | 'passwordHash'>; password: string | null; passwordHash?: string }
+interface OfficialRow {
+    official: Omit<Official, 'id' | 'createdAt' | 'passwordHash'>;
+    password: string | null;
+    passwordHash?: string;
+}
 
 /**
  * Imports consumer, bill, official and org-unit CSV exports into the database. The file is streamed and written in
@@ -92,7 +124,10 @@ export class CsvImporter {
     private readonly batchSize: number;
 
     /** @param dataSource an initialised data source with the schema migrated, e.g. from `openDatabase`. */
-    constructor(private readonly dataSource: DataSource, options: CsvImporterOptions = {}) {
+    constructor(
+        private readonly dataSource: DataSource,
+        options: CsvImporterOptions = {}
+    ) {
         const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
         if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer (got ${batchSize})`);
         this.batchSize = batchSize;
@@ -120,7 +155,14 @@ export class CsvImporter {
             const areaClass = oneOf(field('area_class').toLowerCase(), AREA_CLASSES, 'area_class', errors);
             const meterNumber = meterNumberOf(field('meter_number'), errors);
             if (meterNumber) firstOccurrence(meterLines, meterNumber, line, errors, `duplicate meter_number ${meterNumber}`);
-            const meterType = oneOf(field('meter_type').toLowerCase().replace(/[\s_]+/g, '-'), METER_TYPES, 'meter_type', errors);
+            const meterType = oneOf(
+                field('meter_type')
+                    .toLowerCase()
+                    .replace(/[\s_]+/g, '-'),
+                METER_TYPES,
+                'meter_type',
+                errors
+            );
             const lastReading = integer(field('last_reading'), 'last_reading', errors);
             const lastReadingDate = date(field('last_reading_date'), 'last_reading_date', errors);
             const balance = field('prepaid_balance');
@@ -133,16 +175,38 @@ export class CsvImporter {
             if (errors.length > 0) return { errors };
             return {
                 value: {
-                    consumer: { accountNumber, name, registeredMobile, address, discom, division, subdivision, tariffCategory, areaClass: areaClass as AreaClass },
+                    consumer: {
+                        accountNumber,
+                        name,
+                        registeredMobile,
+                        address,
+                        discom,
+                        division,
+                        subdivision,
+                        tariffCategory,
+                        areaClass: areaClass as AreaClass,
+                    },
                     meter: { meterNumber, accountNumber, meterType: meterType as MeterType, lastReading, lastReadingDate, prepaidBalancePaise },
                 },
             };
         };
         const write: Writer<ConsumerRow> = async (manager, batch) => {
-            await manager.createQueryBuilder().insert().into(Consumer).values(batch.map((p) => p.value.consumer))
-                .orUpdate(CONSUMER_UPDATE, ['accountNumber']).updateEntity(false).execute();
-            await manager.createQueryBuilder().insert().into(Meter).values(batch.map((p) => p.value.meter))
-                .orUpdate(METER_UPDATE, ['meterNumber']).updateEntity(false).execute();
+            await manager
+                .createQueryBuilder()
+                .insert()
+                .into(Consumer)
+                .values(batch.map((p) => p.value.consumer))
+                .orUpdate(CONSUMER_UPDATE, ['accountNumber'])
+                .updateEntity(false)
+                .execute();
+            await manager
+                .createQueryBuilder()
+                .insert()
+                .into(Meter)
+                .values(batch.map((p) => p.value.meter))
+                .orUpdate(METER_UPDATE, ['meterNumber'])
+                .updateEntity(false)
+                .execute();
             return [];
         };
         return this.importFile(filePath, 'consumers', CONSUMER_REQUIRED, CONSUMER_OPTIONAL, CONSUMER_UPDATE.length + 1, validate, write);
@@ -170,7 +234,8 @@ export class CsvImporter {
             const dueDate = date(field('due_date'), 'due_date', errors);
             const paidField = field('paid');
             const paid = PAID_WORDS.get(digits(paidField).toLowerCase());
-            if (paid === undefined) errors.push(paidField === '' ? 'paid is required' : `paid must be yes, no, true, false, 1 or 0 (got "${shown(paidField)}")`);
+            if (paid === undefined)
+                errors.push(paidField === '' ? 'paid is required' : `paid must be yes, no, true, false, 1 or 0 (got "${shown(paidField)}")`);
             const paymentField = field('payment_date');
             let paymentDate: string | null = null;
             if (paid === true) {
@@ -184,8 +249,15 @@ export class CsvImporter {
         };
         const write: Writer<Omit<Bill, 'id'>> = async (manager, batch) => {
             const accounts = [...new Set(batch.map((p) => p.value.accountNumber))];
-            const known = new Set((await manager.createQueryBuilder(Consumer, 'c').select('c.accountNumber', 'accountNumber')
-                .where('c.accountNumber IN (:...accounts)', { accounts }).getRawMany<{ accountNumber: string }>()).map((r) => r.accountNumber));
+            const known = new Set(
+                (
+                    await manager
+                        .createQueryBuilder(Consumer, 'c')
+                        .select('c.accountNumber', 'accountNumber')
+                        .where('c.accountNumber IN (:...accounts)', { accounts })
+                        .getRawMany<{ accountNumber: string }>()
+                ).map((r) => r.accountNumber)
+            );
             const rejected: Rejection[] = [];
             const bills: Omit<Bill, 'id'>[] = [];
             for (const { line, value } of batch) {
@@ -193,8 +265,14 @@ export class CsvImporter {
                 else rejected.push({ line, reason: `no consumer with account_number ${mask(value.accountNumber)}; import consumers first` });
             }
             if (bills.length > 0) {
-                await manager.createQueryBuilder().insert().into(Bill).values(bills)
-                    .orUpdate(BILL_UPDATE, ['accountNumber', 'billMonth']).updateEntity(false).execute();
+                await manager
+                    .createQueryBuilder()
+                    .insert()
+                    .into(Bill)
+                    .values(bills)
+                    .orUpdate(BILL_UPDATE, ['accountNumber', 'billMonth'])
+                    .updateEntity(false)
+                    .execute();
             }
             return rejected;
         };
@@ -228,35 +306,61 @@ export class CsvImporter {
             if (errors.length > 0) return { errors };
             return {
                 value: {
-                    official: { username, name, level: level as OfficialLevel, discom, unitName, mobile: officialMobile, language: language as string, active: active as boolean },
+                    official: {
+                        username,
+                        name,
+                        level: level as OfficialLevel,
+                        discom,
+                        unitName,
+                        mobile: officialMobile,
+                        language: language as string,
+                        active: active as boolean,
+                    },
                     password,
                 },
             };
         };
         const prepare: Preparer<OfficialRow> = async (batch) => {
-            await Promise.all(batch.map(async ({ value }) => {
-                if (value.password !== null) value.passwordHash = await hashPassword(value.password);
-                // Not kept for the rest of the import: a database error in the batch could otherwise surface it.
-                value.password = null;
-            }));
+            await Promise.all(
+                batch.map(async ({ value }) => {
+                    if (value.password !== null) value.passwordHash = await hashPassword(value.password);
+                    // Not kept for the rest of the import: a database error in the batch could otherwise surface it.
+                    value.password = null;
+                })
+            );
         };
         const write: Writer<OfficialRow> = async (manager, batch) => {
-            const withPassword = batch.filter((p) => p.value.passwordHash !== undefined)
+            const withPassword = batch
+                .filter((p) => p.value.passwordHash !== undefined)
                 .map((p) => ({ ...p.value.official, passwordHash: p.value.passwordHash as string }));
             const withoutPassword = batch.filter((p) => p.value.passwordHash === undefined).map((p) => ({ ...p.value.official }));
             if (withPassword.length > 0) {
-                await manager.createQueryBuilder().insert().into(Official).values(withPassword)
-                    .orUpdate([...OFFICIAL_UPDATE, 'passwordHash'], ['username']).updateEntity(false).execute();
+                await manager
+                    .createQueryBuilder()
+                    .insert()
+                    .into(Official)
+                    .values(withPassword)
+                    .orUpdate([...OFFICIAL_UPDATE, 'passwordHash'], ['username'])
+                    .updateEntity(false)
+                    .execute();
             }
             if (withoutPassword.length > 0) {
-                await manager.createQueryBuilder().insert().into(Official).values(withoutPassword)
-                    .orUpdate(OFFICIAL_UPDATE, ['username']).updateEntity(false).execute();
+                await manager
+                    .createQueryBuilder()
+                    .insert()
+                    .into(Official)
+                    .values(withoutPassword)
+                    .orUpdate(OFFICIAL_UPDATE, ['username'])
+                    .updateEntity(false)
+                    .execute();
             }
             return [];
         };
         // Every column, plus the generated id and createdAt in case the driver binds them.
-        return this.importFile(filePath, 'officials', OFFICIAL_REQUIRED, OFFICIAL_OPTIONAL, OFFICIAL_UPDATE.length + 4, validate, write,
-            { prepare, secret: true });
+        return this.importFile(filePath, 'officials', OFFICIAL_REQUIRED, OFFICIAL_OPTIONAL, OFFICIAL_UPDATE.length + 4, validate, write, {
+            prepare,
+            secret: true,
+        });
     }
 
     /**
@@ -270,7 +374,8 @@ export class CsvImporter {
             const discom = discomOf(field('discom'), errors);
             const kind = oneOf(field('kind').toLowerCase(), ORG_UNIT_KINDS, 'kind', errors);
             const name = text(field('name'), 'name', 80, errors);
-            if (discom && kind && name) firstOccurrence(unitLines, `${discom}\u0000${kind}\u0000${name}`, line, errors, `duplicate ${kind} ${shown(name)} of ${discom}`);
+            if (discom && kind && name)
+                firstOccurrence(unitLines, `${discom}\u0000${kind}\u0000${name}`, line, errors, `duplicate ${kind} ${shown(name)} of ${discom}`);
             const parentField = field('parent_name');
             let parentName: string | null = null;
             if (kind === 'zone') {
@@ -283,16 +388,30 @@ export class CsvImporter {
             return { value: { discom, kind: kind as OrgUnitKind, name, parentName } };
         };
         const write: Writer<Omit<OrgUnit, 'id'>> = async (manager, batch) => {
-            await manager.createQueryBuilder().insert().into(OrgUnit).values(batch.map((p) => ({ ...p.value })))
-                .orUpdate(['parentName'], ['discom', 'kind', 'name']).updateEntity(false).execute();
+            await manager
+                .createQueryBuilder()
+                .insert()
+                .into(OrgUnit)
+                .values(batch.map((p) => ({ ...p.value })))
+                .orUpdate(['parentName'], ['discom', 'kind', 'name'])
+                .updateEntity(false)
+                .execute();
             return [];
         };
         return this.importFile(filePath, 'org-units', ORG_UNIT_REQUIRED, ORG_UNIT_OPTIONAL, 5, validate, write);
     }
 
     /** `columnsPerRow`: bound parameters per record in the widest insert, to keep batches under the limit. */
-    private async importFile<T>(filePath: string, kind: ImportReport['kind'], required: string[], optional: string[],
-        columnsPerRow: number, validate: Validator<T>, write: Writer<T>, options: FileOptions<T> = {}): Promise<ImportReport> {
+    private async importFile<T>(
+        filePath: string,
+        kind: ImportReport['kind'],
+        required: string[],
+        optional: string[],
+        columnsPerRow: number,
+        validate: Validator<T>,
+        write: Writer<T>,
+        options: FileOptions<T> = {}
+    ): Promise<ImportReport> {
         const { prepare, secret = false } = options;
         const report: ImportReport = { file: filePath, kind, total: 0, imported: 0, rejected: [] };
         await fs.promises.access(filePath, fs.constants.R_OK);
@@ -302,7 +421,11 @@ export class CsvImporter {
         const source = fs.createReadStream(filePath);
         let lastSkipped = -1;
         const parser = parse({
-            bom: true, info: true, skip_empty_lines: true, relax_column_count: true, skip_records_with_error: true,
+            bom: true,
+            info: true,
+            skip_empty_lines: true,
+            relax_column_count: true,
+            skip_records_with_error: true,
             on_skip: (error) => {
                 const line = typeof error?.lines === 'number' ? error.lines : 0;
                 // The parser reports each quoting error it meets while resynchronising; one bad record is one rejection.
@@ -369,14 +492,19 @@ export class CsvImporter {
 function headerIndex(record: string[], required: string[], optional: string[], kind: string): Map<string, number> {
     const index = new Map<string, number>();
     record.forEach((name, i) => {
-        const column = name.trim().toLowerCase().replace(/[\s-]+/g, '_');
+        const column = name
+            .trim()
+            .toLowerCase()
+            .replace(/[\s-]+/g, '_');
         if (index.has(column)) throw new Error(`${kind} CSV header names column "${column}" twice`);
         index.set(column, i);
     });
     const missing = required.filter((column) => !index.has(column));
     if (missing.length > 0) {
-        throw new Error(`${kind} CSV must start with a header row naming the columns; missing: ${missing.join(', ')}` +
-            ` (known columns: ${[...required, ...optional].join(', ')})`);
+        throw new Error(
+            `${kind} CSV must start with a header row naming the columns; missing: ${missing.join(', ')}` +
+                ` (known columns: ${[...required, ...optional].join(', ')})`
+        );
     }
     return index;
 }
@@ -437,7 +565,9 @@ function account(value: string, column: string, errors: string[]): string {
 /** A mobile, or null when the cell is empty; a leading +91 is accepted and dropped. */
 function mobile(value: string, errors: string[], column = 'registered_mobile'): string | null {
     if (value === '') return null;
-    const normalised = digits(value).replace(/[\s-]/g, '').replace(/^\+91(?=\d{10}$)/, '');
+    const normalised = digits(value)
+        .replace(/[\s-]/g, '')
+        .replace(/^\+91(?=\d{10}$)/, '');
     if (/^[6-9]\d{9}$/.test(normalised)) return normalised;
     errors.push(`${column} must be 10 digits starting with 6, 7, 8 or 9 (got "${shown(value)}")`);
     return null;
@@ -447,8 +577,11 @@ function mobile(value: string, errors: string[], column = 'registered_mobile'): 
 function usernameOf(value: string, errors: string[]): string {
     const normalised = value.toLowerCase();
     if (/^[a-z0-9][a-z0-9._-]{2,59}$/.test(normalised)) return normalised;
-    errors.push(value === '' ? 'username is required'
-        : `username must be 3 to 60 letters, digits, dots, dashes or underscores, starting with a letter or digit (got "${shown(value)}")`);
+    errors.push(
+        value === ''
+            ? 'username is required'
+            : `username must be 3 to 60 letters, digits, dots, dashes or underscores, starting with a letter or digit (got "${shown(value)}")`
+    );
     return '';
 }
 
@@ -494,17 +627,20 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], column: s
 function meterNumberOf(value: string, errors: string[]): string {
     const normalised = digits(value).toUpperCase();
     if (/^[A-Z0-9][A-Z0-9-]{2,19}$/.test(normalised)) return normalised;
-    errors.push(value === '' ? 'meter_number is required'
-        : `meter_number must be 3 to 20 letters, digits or dashes (got "${shown(value)}")`);
+    errors.push(value === '' ? 'meter_number is required' : `meter_number must be 3 to 20 letters, digits or dashes (got "${shown(value)}")`);
     return '';
 }
 
 function integer(value: string, column: string, errors: string[]): number {
     const normalised = digits(value);
     if (/^\d{1,10}$/.test(normalised) && Number(normalised) <= MAX_INT) return Number(normalised);
-    errors.push(value === '' ? `${column} is required`
-        : /^\d+$/.test(normalised) ? `${column} must be at most ${MAX_INT} (got "${shown(value)}")`
-            : `${column} must be a whole number ≥ 0 (got "${shown(value)}")`);
+    errors.push(
+        value === ''
+            ? `${column} is required`
+            : /^\d+$/.test(normalised)
+              ? `${column} must be at most ${MAX_INT} (got "${shown(value)}")`
+              : `${column} must be a whole number ≥ 0 (got "${shown(value)}")`
+    );
     return 0;
 }
 
@@ -512,8 +648,11 @@ function integer(value: string, column: string, errors: string[]): number {
 function rupees(value: string, column: string, allowNegative: boolean, errors: string[]): number {
     const match = /^(-?)(\d{1,8})(?:\.(\d{1,2}))?$/.exec(digits(value));
     if (!match || (match[1] === '-' && !allowNegative)) {
-        errors.push(value === '' ? `${column} is required`
-            : `${column} must be ${allowNegative ? 'an' : 'a non-negative'} amount in rupees with at most 2 decimals, e.g. 1234.50 (got "${shown(value)}")`);
+        errors.push(
+            value === ''
+                ? `${column} is required`
+                : `${column} must be ${allowNegative ? 'an' : 'a non-negative'} amount in rupees with at most 2 decimals, e.g. 1234.50 (got "${shown(value)}")`
+        );
         return 0;
     }
     const paise = Number(match[2]) * 100 + Number((match[3] ?? '').padEnd(2, '0'));

@@ -39,7 +39,10 @@ export class Database {
      * @param dataSource an initialised data source.
      * @param syncFile how a SQLite file's write-ahead log is flushed for `durable` statements (tests record it).
      */
-    constructor(readonly dataSource: DataSource, syncFile: SyncFile = datasyncFile) {
+    constructor(
+        readonly dataSource: DataSource,
+        syncFile: SyncFile = datasyncFile
+    ) {
         this.exclusive = dataSource.options.type === 'better-sqlite3';
         const file = this.exclusive ? String(dataSource.options.database) : ':memory:';
         this.walSyncer = file === ':memory:' ? null : new FileSyncer(`${file}-wal`, syncFile);

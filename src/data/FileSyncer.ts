@@ -8,14 +8,15 @@ export type SyncFile = (file: string) => Promise<void>;
  * closing are quick system calls made in place: as pool operations each would wait for a busy event loop to take its
  * result, and the flush's latency tripled under load.
  */
-export const datasyncFile: SyncFile = (file) => new Promise<void>((resolve, reject) => {
-    const descriptor = fs.openSync(file, 'r+');
-    fs.fdatasync(descriptor, (error) => {
-        fs.closeSync(descriptor);
-        if (error) reject(error);
-        else resolve();
+export const datasyncFile: SyncFile = (file) =>
+    new Promise<void>((resolve, reject) => {
+        const descriptor = fs.openSync(file, 'r+');
+        fs.fdatasync(descriptor, (error) => {
+            fs.closeSync(descriptor);
+            if (error) reject(error);
+            else resolve();
+        });
     });
-});
 
 /**
  * Group commit for one file: every caller of {@link sync} resolves after a flush that *started* after its call, and
@@ -30,17 +31,25 @@ export class FileSyncer {
      * @param file the file to flush.
      * @param syncFile how to flush it; tests pass one that records.
      */
-    constructor(private readonly file: string, private readonly syncFile: SyncFile = datasyncFile) {}
+    constructor(
+        private readonly file: string,
+        private readonly syncFile: SyncFile = datasyncFile
+    ) {}
 
     /** Resolves once everything written to the file before this call is on the disk; rejects if the flush failed. */
     sync(): Promise<void> {
         if (!this.running) return this.start();
         // A flush is under way, but it may have started before this caller's write: wait for the one after it.
         if (!this.next) {
-            this.next = this.running.then(() => undefined, () => undefined).then(() => {
-                this.next = null;
-                return this.start();
-            });
+            this.next = this.running
+                .then(
+                    () => undefined,
+                    () => undefined
+                )
+                .then(() => {
+                    this.next = null;
+                    return this.start();
+                });
         }
         return this.next;
     }

@@ -25,7 +25,10 @@ export class PostgresTurnLock implements TurnLock {
      * nested lock (a second connection) and use two more at once (a transaction and a read beside it), so more holders
      * than that would wait for connections that holders keep: a deadlock.
      */
-    constructor(private readonly dataSource: DataSource, maxHolders?: number) {
+    constructor(
+        private readonly dataSource: DataSource,
+        maxHolders?: number
+    ) {
         const poolSize = Number((dataSource.options as { extra?: { max?: number } }).extra?.max ?? 10);
         this.maxHolders = maxHolders ?? Math.max(1, Math.floor(poolSize / 5));
     }

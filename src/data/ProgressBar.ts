@@ -31,7 +31,10 @@ export class ProgressBar {
     private finished = false;
 
     /** @param stream where to draw; standard error by default so that piped standard output stays clean. */
-    constructor(private readonly stream: ProgressStream = process.stderr, options: ProgressBarOptions = {}) {
+    constructor(
+        private readonly stream: ProgressStream = process.stderr,
+        options: ProgressBarOptions = {}
+    ) {
         this.label = options.label ?? 'Importing';
         this.width = options.width ?? 30;
     }

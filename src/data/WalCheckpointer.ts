@@ -35,8 +35,13 @@ parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.cl
 export class WalCheckpointer {
     private exited = false;
 
-    private constructor(private readonly worker: Worker, private readonly connection: BetterSqlite3.Database) {
-        worker.once('exit', () => { this.exited = true; });
+    private constructor(
+        private readonly worker: Worker,
+        private readonly connection: BetterSqlite3.Database
+    ) {
+        worker.once('exit', () => {
+            this.exited = true;
+        });
     }
 
     /** Starts checkpointing a SQLite file database in a worker thread; null for PostgreSQL and in-memory SQLite. */

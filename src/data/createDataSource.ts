@@ -29,11 +29,37 @@ import { InboundConversations1764600000000 } from './migrations/1764600000000-In
 import { ConsumerMobileIndex1764700000000 } from './migrations/1764700000000-ConsumerMobileIndex';
 
 /** Every entity of the schema. */
-export const ENTITIES = [Consumer, Meter, Bill, Complaint, ComplaintEvent, ChannelIdentity, AccountLink,
-    VerificationCode, CallbackRequest, MeterReading, BotStateRecord, SequenceCounter, InboundMessage, OutboundMessage, Official, OrgUnit, Broadcast, QueuedMessage];
+export const ENTITIES = [
+    Consumer,
+    Meter,
+    Bill,
+    Complaint,
+    ComplaintEvent,
+    ChannelIdentity,
+    AccountLink,
+    VerificationCode,
+    CallbackRequest,
+    MeterReading,
+    BotStateRecord,
+    SequenceCounter,
+    InboundMessage,
+    OutboundMessage,
+    Official,
+    OrgUnit,
+    Broadcast,
+    QueuedMessage,
+];
 
 /** Every migration, oldest first. */
-export const MIGRATIONS = [Initial1764100000000, Channels1764200000000, Accountability1764300000000, Broadcasts1764400000000, ProblemSince1764500000000, InboundConversations1764600000000, ConsumerMobileIndex1764700000000];
+export const MIGRATIONS = [
+    Initial1764100000000,
+    Channels1764200000000,
+    Accountability1764300000000,
+    Broadcasts1764400000000,
+    ProblemSince1764500000000,
+    InboundConversations1764600000000,
+    ConsumerMobileIndex1764700000000,
+];
 
 // Connections per instance. A turn holds one for its conversation lock, may take one more for a nested lock and uses
 // up to two for its queries, so a fifth of the pool may be lock holders (see PostgresTurnLock).
@@ -105,7 +131,14 @@ export async function openDatabase(databaseUrl: string, options: { runMigrations
     if (options.runMigrations === false) dataSource.setOptions({ migrationsRun: false });
     const schema = (dataSource.options as { schema?: string }).schema;
     if (schema) {
-        const bootstrap = new DataSource({ ...(dataSource.options as object), schema: undefined, extra: {}, migrationsRun: false, entities: [], migrations: [] } as never);
+        const bootstrap = new DataSource({
+            ...(dataSource.options as object),
+            schema: undefined,
+            extra: {},
+            migrationsRun: false,
+            entities: [],
+            migrations: [],
+        } as never);
         await bootstrap.initialize();
         await bootstrap.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
         await bootstrap.destroy();

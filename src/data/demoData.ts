@@ -41,165 +41,399 @@ interface DemoSpec extends Omit<ConsumerRecord, 'tariffCategory'> {
 // The first three rows are the README's demo accounts; keep them in this order.
 const SPECS: readonly DemoSpec[] = [
     {
-        accountNumber: '1234567890', name: 'Rajesh Kumar Srivastava', registeredMobile: '9415012345',
-        address: 'B-2/145, Vibhuti Khand, Gomti Nagar, Lucknow 226010', discom: 'MVVNL',
-        division: 'EUDD Gomti Nagar, Lucknow', subdivision: 'Vibhuti Khand', tariffCategory: 'LMV-1', areaClass: 'city',
-        meterNumber: 'UPM10234567', meterType: 'postpaid', baseUnits: 230, latestUnpaid: true,
+        accountNumber: '1234567890',
+        name: 'Rajesh Kumar Srivastava',
+        registeredMobile: '9415012345',
+        address: 'B-2/145, Vibhuti Khand, Gomti Nagar, Lucknow 226010',
+        discom: 'MVVNL',
+        division: 'EUDD Gomti Nagar, Lucknow',
+        subdivision: 'Vibhuti Khand',
+        tariffCategory: 'LMV-1',
+        areaClass: 'city',
+        meterNumber: 'UPM10234567',
+        meterType: 'postpaid',
+        baseUnits: 230,
+        latestUnpaid: true,
     },
     {
-        accountNumber: '2468013579', name: 'Priya Sharma', registeredMobile: '9758123460',
-        address: 'H-43, Sector 3, Shastri Nagar, Meerut 250004', discom: 'PVVNL',
-        division: 'EUDD-II Meerut', subdivision: 'Shastri Nagar', tariffCategory: 'LMV-1', areaClass: 'urban',
-        meterNumber: 'GNS26041187', meterType: 'smart-prepaid', prepaidBalance: 620.75, baseUnits: 190,
+        accountNumber: '2468013579',
+        name: 'Priya Sharma',
+        registeredMobile: '9758123460',
+        address: 'H-43, Sector 3, Shastri Nagar, Meerut 250004',
+        discom: 'PVVNL',
+        division: 'EUDD-II Meerut',
+        subdivision: 'Shastri Nagar',
+        tariffCategory: 'LMV-1',
+        areaClass: 'urban',
+        meterNumber: 'GNS26041187',
+        meterType: 'smart-prepaid',
+        prepaidBalance: 620.75,
+        baseUnits: 190,
     },
     {
-        accountNumber: '3692581470', name: 'Ramesh Chandra Maurya', registeredMobile: '7398456120',
-        address: 'Village Kachnar, Post Rajatalab, Varanasi 221311', discom: 'PuVVNL',
-        division: 'EDD-II Varanasi (Rural)', subdivision: 'Rajatalab', tariffCategory: 'LMV-1', areaClass: 'rural',
-        meterNumber: 'UPM20418833', meterType: 'postpaid', baseUnits: 120, latestUnpaid: true,
+        accountNumber: '3692581470',
+        name: 'Ramesh Chandra Maurya',
+        registeredMobile: '7398456120',
+        address: 'Village Kachnar, Post Rajatalab, Varanasi 221311',
+        discom: 'PuVVNL',
+        division: 'EDD-II Varanasi (Rural)',
+        subdivision: 'Rajatalab',
+        tariffCategory: 'LMV-1',
+        areaClass: 'rural',
+        meterNumber: 'UPM20418833',
+        meterType: 'postpaid',
+        baseUnits: 120,
+        latestUnpaid: true,
     },
     // MVVNL
     {
-        accountNumber: '4410235867', name: 'Sunita Verma', registeredMobile: '8299034517',
-        address: 'C-512, Sector H, Aliganj, Lucknow 226024', discom: 'MVVNL',
-        division: 'EUDD Aliganj, Lucknow', subdivision: 'Kapoorthala', tariffCategory: 'LMV-1', areaClass: 'city',
-        meterNumber: 'GNS25118402', meterType: 'smart-prepaid', prepaidBalance: 1845.30, baseUnits: 260,
+        accountNumber: '4410235867',
+        name: 'Sunita Verma',
+        registeredMobile: '8299034517',
+        address: 'C-512, Sector H, Aliganj, Lucknow 226024',
+        discom: 'MVVNL',
+        division: 'EUDD Aliganj, Lucknow',
+        subdivision: 'Kapoorthala',
+        tariffCategory: 'LMV-1',
+        areaClass: 'city',
+        meterNumber: 'GNS25118402',
+        meterType: 'smart-prepaid',
+        prepaidBalance: 1845.3,
+        baseUnits: 260,
     },
     {
-        accountNumber: '5127730941', name: 'Ramkali Rawat', registeredMobile: '6392817405',
-        address: 'Village Nagram, Tehsil Mohanlalganj, Lucknow 226303', discom: 'MVVNL',
-        division: 'EDD Mohanlalganj, Lucknow', subdivision: 'Nagram', tariffCategory: 'LMV-1', areaClass: 'rural',
-        meterNumber: 'UPM10877215', meterType: 'postpaid', baseUnits: 95, latestUnpaid: true,
+        accountNumber: '5127730941',
+        name: 'Ramkali Rawat',
+        registeredMobile: '6392817405',
+        address: 'Village Nagram, Tehsil Mohanlalganj, Lucknow 226303',
+        discom: 'MVVNL',
+        division: 'EDD Mohanlalganj, Lucknow',
+        subdivision: 'Nagram',
+        tariffCategory: 'LMV-1',
+        areaClass: 'rural',
+        meterNumber: 'UPM10877215',
+        meterType: 'postpaid',
+        baseUnits: 95,
+        latestUnpaid: true,
     },
     {
-        accountNumber: '6630418825', name: 'Ram Prakash Tiwari', registeredMobile: '9839217764',
-        address: 'Shop 14, Rikabganj Market, Ayodhya 224001', discom: 'MVVNL',
-        division: 'EUDD Ayodhya', subdivision: 'Rikabganj', tariffCategory: 'LMV-2', areaClass: 'urban',
-        meterNumber: 'UPM11302948', meterType: 'postpaid', baseUnits: 310, latestUnpaid: true,
+        accountNumber: '6630418825',
+        name: 'Ram Prakash Tiwari',
+        registeredMobile: '9839217764',
+        address: 'Shop 14, Rikabganj Market, Ayodhya 224001',
+        discom: 'MVVNL',
+        division: 'EUDD Ayodhya',
+        subdivision: 'Rikabganj',
+        tariffCategory: 'LMV-2',
+        areaClass: 'urban',
+        meterNumber: 'UPM11302948',
+        meterType: 'postpaid',
+        baseUnits: 310,
+        latestUnpaid: true,
     },
     {
-        accountNumber: '7081926354', name: 'Shiv Kumar Yadav', registeredMobile: '9956301872',
-        address: 'Village Raunahi, Tehsil Sohawal, Ayodhya 224182', discom: 'MVVNL',
-        division: 'EDD-II Ayodhya', subdivision: 'Sohawal', tariffCategory: 'LMV-5', areaClass: 'rural',
-        meterNumber: 'UPM11529036', meterType: 'postpaid', baseUnits: 420,
+        accountNumber: '7081926354',
+        name: 'Shiv Kumar Yadav',
+        registeredMobile: '9956301872',
+        address: 'Village Raunahi, Tehsil Sohawal, Ayodhya 224182',
+        discom: 'MVVNL',
+        division: 'EDD-II Ayodhya',
+        subdivision: 'Sohawal',
+        tariffCategory: 'LMV-5',
+        areaClass: 'rural',
+        meterNumber: 'UPM11529036',
+        meterType: 'postpaid',
+        baseUnits: 420,
     },
     // PVVNL
     {
-        accountNumber: '8152047736', name: 'Naresh Pal Singh', registeredMobile: '9412789053',
-        address: 'Village Kaili, Post Daurala, Meerut 250221', discom: 'PVVNL',
-        division: 'EDD Sardhana, Meerut', subdivision: 'Daurala', tariffCategory: 'LMV-1', areaClass: 'rural',
-        meterNumber: 'UPM20034471', meterType: 'postpaid', baseUnits: 150,
+        accountNumber: '8152047736',
+        name: 'Naresh Pal Singh',
+        registeredMobile: '9412789053',
+        address: 'Village Kaili, Post Daurala, Meerut 250221',
+        discom: 'PVVNL',
+        division: 'EDD Sardhana, Meerut',
+        subdivision: 'Daurala',
+        tariffCategory: 'LMV-1',
+        areaClass: 'rural',
+        meterNumber: 'UPM20034471',
+        meterType: 'postpaid',
+        baseUnits: 150,
     },
     {
-        accountNumber: '2193075548', name: 'Ankit Gupta', registeredMobile: '8826451739',
-        address: 'Flat 1204, Tower C, Shipra Suncity, Indirapuram, Ghaziabad 201014', discom: 'PVVNL',
-        division: 'EUDD-III Ghaziabad', subdivision: 'Indirapuram', tariffCategory: 'LMV-1', areaClass: 'urban',
-        meterNumber: 'SEC25220917', meterType: 'smart-prepaid', prepaidBalance: 3210.00, baseUnits: 280,
+        accountNumber: '2193075548',
+        name: 'Ankit Gupta',
+        registeredMobile: '8826451739',
+        address: 'Flat 1204, Tower C, Shipra Suncity, Indirapuram, Ghaziabad 201014',
+        discom: 'PVVNL',
+        division: 'EUDD-III Ghaziabad',
+        subdivision: 'Indirapuram',
+        tariffCategory: 'LMV-1',
+        areaClass: 'urban',
+        meterNumber: 'SEC25220917',
+        meterType: 'smart-prepaid',
+        prepaidBalance: 3210.0,
+        baseUnits: 280,
     },
     {
-        accountNumber: '3305871962', name: 'Mohd. Irfan Qureshi', registeredMobile: '9897340216',
-        address: 'KA-112, Kavi Nagar, Ghaziabad 201002', discom: 'PVVNL',
-        division: 'EUDD-I Ghaziabad', subdivision: 'Raj Nagar', tariffCategory: 'LMV-2', areaClass: 'urban',
-        meterNumber: 'UPM20566108', meterType: 'postpaid', baseUnits: 380, latestUnpaid: true,
+        accountNumber: '3305871962',
+        name: 'Mohd. Irfan Qureshi',
+        registeredMobile: '9897340216',
+        address: 'KA-112, Kavi Nagar, Ghaziabad 201002',
+        discom: 'PVVNL',
+        division: 'EUDD-I Ghaziabad',
+        subdivision: 'Raj Nagar',
+        tariffCategory: 'LMV-2',
+        areaClass: 'urban',
+        meterNumber: 'UPM20566108',
+        meterType: 'postpaid',
+        baseUnits: 380,
+        latestUnpaid: true,
     },
     {
-        accountNumber: '4527390016', name: 'Neha Agarwal', registeredMobile: '9810672354',
-        address: 'D-87, Sector 26, Noida, Gautam Buddh Nagar 201301', discom: 'PVVNL',
-        division: 'EUDD-I Noida', subdivision: 'Sector 18', tariffCategory: 'LMV-1', areaClass: 'urban',
-        meterNumber: 'GNS25309964', meterType: 'smart-prepaid', prepaidBalance: -412.60, baseUnits: 280, latestUnpaid: true,
+        accountNumber: '4527390016',
+        name: 'Neha Agarwal',
+        registeredMobile: '9810672354',
+        address: 'D-87, Sector 26, Noida, Gautam Buddh Nagar 201301',
+        discom: 'PVVNL',
+        division: 'EUDD-I Noida',
+        subdivision: 'Sector 18',
+        tariffCategory: 'LMV-1',
+        areaClass: 'urban',
+        meterNumber: 'GNS25309964',
+        meterType: 'smart-prepaid',
+        prepaidBalance: -412.6,
+        baseUnits: 280,
+        latestUnpaid: true,
     },
     {
-        accountNumber: '5748102693', name: 'Vikas Chauhan', registeredMobile: '7011825947',
-        address: 'House 219, Village Chhalera, Sector 44, Noida 201303', discom: 'PVVNL',
-        division: 'EUDD-II Noida', subdivision: 'Sector 62', tariffCategory: 'LMV-1', areaClass: 'urban',
-        meterNumber: 'UPP30112874', meterType: 'prepaid', prepaidBalance: 508.00, baseUnits: 170,
+        accountNumber: '5748102693',
+        name: 'Vikas Chauhan',
+        registeredMobile: '7011825947',
+        address: 'House 219, Village Chhalera, Sector 44, Noida 201303',
+        discom: 'PVVNL',
+        division: 'EUDD-II Noida',
+        subdivision: 'Sector 62',
+        tariffCategory: 'LMV-1',
+        areaClass: 'urban',
+        meterNumber: 'UPP30112874',
+        meterType: 'prepaid',
+        prepaidBalance: 508.0,
+        baseUnits: 170,
     },
     // DVVNL
     {
-        accountNumber: '6819247305', name: 'Bhagwan Singh Kushwaha', registeredMobile: null,
-        address: 'Village Midhakur, Tehsil Kiraoli, Agra 283122', discom: 'DVVNL',
-        division: 'EDD-III Agra', subdivision: 'Kiraoli', tariffCategory: 'LMV-1', areaClass: 'rural',
-        meterNumber: 'UPM30271590', meterType: 'postpaid', baseUnits: 110, latestUnpaid: true,
+        accountNumber: '6819247305',
+        name: 'Bhagwan Singh Kushwaha',
+        registeredMobile: null,
+        address: 'Village Midhakur, Tehsil Kiraoli, Agra 283122',
+        discom: 'DVVNL',
+        division: 'EDD-III Agra',
+        subdivision: 'Kiraoli',
+        tariffCategory: 'LMV-1',
+        areaClass: 'rural',
+        meterNumber: 'UPM30271590',
+        meterType: 'postpaid',
+        baseUnits: 110,
+        latestUnpaid: true,
     },
     {
-        accountNumber: '7930462158', name: 'Harvir Singh', registeredMobile: '9758604213',
-        address: 'Village Barhan, Tehsil Etmadpur, Agra 283202', discom: 'DVVNL',
-        division: 'EDD-II Agra', subdivision: 'Etmadpur', tariffCategory: 'LMV-5', areaClass: 'rural',
-        meterNumber: 'UPM30398821', meterType: 'postpaid', baseUnits: 460,
+        accountNumber: '7930462158',
+        name: 'Harvir Singh',
+        registeredMobile: '9758604213',
+        address: 'Village Barhan, Tehsil Etmadpur, Agra 283202',
+        discom: 'DVVNL',
+        division: 'EDD-II Agra',
+        subdivision: 'Etmadpur',
+        tariffCategory: 'LMV-5',
+        areaClass: 'rural',
+        meterNumber: 'UPM30398821',
+        meterType: 'postpaid',
+        baseUnits: 460,
     },
     {
-        accountNumber: '8041573269', name: 'Farhana Begum', registeredMobile: '9536718402',
-        address: '4/221, Dodhpur Road, Civil Lines, Aligarh 202002', discom: 'DVVNL',
-        division: 'EUDD-I Aligarh', subdivision: 'Centre Point', tariffCategory: 'LMV-1', areaClass: 'urban',
-        meterNumber: 'UPM30455176', meterType: 'postpaid', baseUnits: 210, latestUnpaid: true,
+        accountNumber: '8041573269',
+        name: 'Farhana Begum',
+        registeredMobile: '9536718402',
+        address: '4/221, Dodhpur Road, Civil Lines, Aligarh 202002',
+        discom: 'DVVNL',
+        division: 'EUDD-I Aligarh',
+        subdivision: 'Centre Point',
+        tariffCategory: 'LMV-1',
+        areaClass: 'urban',
+        meterNumber: 'UPM30455176',
+        meterType: 'postpaid',
+        baseUnits: 210,
+        latestUnpaid: true,
     },
     {
-        accountNumber: '9162684370', name: 'Deepak Varshney', registeredMobile: '8171294530',
-        address: '12/87, Sarai Sultani, Aligarh 202001', discom: 'DVVNL',
-        division: 'EUDD-II Aligarh', subdivision: 'Sasni Gate', tariffCategory: 'LMV-1', areaClass: 'urban',
-        meterNumber: 'LNT25407731', meterType: 'smart-prepaid', prepaidBalance: 95.40, baseUnits: 240,
+        accountNumber: '9162684370',
+        name: 'Deepak Varshney',
+        registeredMobile: '8171294530',
+        address: '12/87, Sarai Sultani, Aligarh 202001',
+        discom: 'DVVNL',
+        division: 'EUDD-II Aligarh',
+        subdivision: 'Sasni Gate',
+        tariffCategory: 'LMV-1',
+        areaClass: 'urban',
+        meterNumber: 'LNT25407731',
+        meterType: 'smart-prepaid',
+        prepaidBalance: 95.4,
+        baseUnits: 240,
     },
     {
-        accountNumber: '1073795481', name: 'Omveer Singh', registeredMobile: '6398145027',
-        address: 'Village Jattari Road, Post Khair, Aligarh 202138', discom: 'DVVNL',
-        division: 'EDD Khair, Aligarh', subdivision: 'Khair', tariffCategory: 'LMV-1', areaClass: 'rural',
-        meterNumber: 'UPM30612048', meterType: 'postpaid', baseUnits: 130, unpaidFrom: '2026-08',
+        accountNumber: '1073795481',
+        name: 'Omveer Singh',
+        registeredMobile: '6398145027',
+        address: 'Village Jattari Road, Post Khair, Aligarh 202138',
+        discom: 'DVVNL',
+        division: 'EDD Khair, Aligarh',
+        subdivision: 'Khair',
+        tariffCategory: 'LMV-1',
+        areaClass: 'rural',
+        meterNumber: 'UPM30612048',
+        meterType: 'postpaid',
+        baseUnits: 130,
+        unpaidFrom: '2026-08',
     },
     // PuVVNL
     {
-        accountNumber: '1284806592', name: 'Anjali Mishra', registeredMobile: '9450983716',
-        address: 'B 31/42, Lanka, Varanasi 221005', discom: 'PuVVNL',
-        division: 'EUDD-I Varanasi', subdivision: 'Lanka', tariffCategory: 'LMV-1', areaClass: 'city',
-        meterNumber: 'GNS25512640', meterType: 'smart-prepaid', prepaidBalance: 1402.00, baseUnits: 250,
+        accountNumber: '1284806592',
+        name: 'Anjali Mishra',
+        registeredMobile: '9450983716',
+        address: 'B 31/42, Lanka, Varanasi 221005',
+        discom: 'PuVVNL',
+        division: 'EUDD-I Varanasi',
+        subdivision: 'Lanka',
+        tariffCategory: 'LMV-1',
+        areaClass: 'city',
+        meterNumber: 'GNS25512640',
+        meterType: 'smart-prepaid',
+        prepaidBalance: 1402.0,
+        baseUnits: 250,
     },
     {
-        accountNumber: '2395917603', name: 'Saurabh Jaiswal', registeredMobile: '9839560148',
-        address: 'C 21/34, Maldahiya, Varanasi 221002', discom: 'PuVVNL',
-        division: 'EUDD-V Varanasi', subdivision: 'Sigra', tariffCategory: 'LMV-2', areaClass: 'city',
-        meterNumber: 'UPM40128573', meterType: 'postpaid', baseUnits: 340,
+        accountNumber: '2395917603',
+        name: 'Saurabh Jaiswal',
+        registeredMobile: '9839560148',
+        address: 'C 21/34, Maldahiya, Varanasi 221002',
+        discom: 'PuVVNL',
+        division: 'EUDD-V Varanasi',
+        subdivision: 'Sigra',
+        tariffCategory: 'LMV-2',
+        areaClass: 'city',
+        meterNumber: 'UPM40128573',
+        meterType: 'postpaid',
+        baseUnits: 340,
     },
     {
-        accountNumber: '3406028714', name: 'Manoj Kumar Tripathi', registeredMobile: '7007318264',
-        address: '56, Civil Lines, Golghar, Gorakhpur 273001', discom: 'PuVVNL',
-        division: 'EUDD-I Gorakhpur', subdivision: 'Golghar', tariffCategory: 'LMV-1', areaClass: 'urban',
-        meterNumber: 'UPP40237719', meterType: 'prepaid', prepaidBalance: 1130.20, baseUnits: 220,
+        accountNumber: '3406028714',
+        name: 'Manoj Kumar Tripathi',
+        registeredMobile: '7007318264',
+        address: '56, Civil Lines, Golghar, Gorakhpur 273001',
+        discom: 'PuVVNL',
+        division: 'EUDD-I Gorakhpur',
+        subdivision: 'Golghar',
+        tariffCategory: 'LMV-1',
+        areaClass: 'urban',
+        meterNumber: 'UPP40237719',
+        meterType: 'prepaid',
+        prepaidBalance: 1130.2,
+        baseUnits: 220,
     },
     {
-        accountNumber: '4517139825', name: 'Lalita Devi', registeredMobile: null,
-        address: 'Village Jangal Dhusan, Post Pipraich, Gorakhpur 273152', discom: 'PuVVNL',
-        division: 'EDD-III Gorakhpur', subdivision: 'Pipraich', tariffCategory: 'LMV-1', areaClass: 'rural',
-        meterNumber: 'UPM40346902', meterType: 'postpaid', baseUnits: 90, unpaidFrom: '2026-09', openingArrears: 2340,
+        accountNumber: '4517139825',
+        name: 'Lalita Devi',
+        registeredMobile: null,
+        address: 'Village Jangal Dhusan, Post Pipraich, Gorakhpur 273152',
+        discom: 'PuVVNL',
+        division: 'EDD-III Gorakhpur',
+        subdivision: 'Pipraich',
+        tariffCategory: 'LMV-1',
+        areaClass: 'rural',
+        meterNumber: 'UPM40346902',
+        meterType: 'postpaid',
+        baseUnits: 90,
+        unpaidFrom: '2026-09',
+        openingArrears: 2340,
     },
     {
-        accountNumber: '5628240936', name: 'Shabnam Ansari', registeredMobile: '8765209314',
-        address: 'Mohalla Rasoolpur, Mohaddipur, Gorakhpur 273008', discom: 'PuVVNL',
-        division: 'EUDD-II Gorakhpur', subdivision: 'Mohaddipur', tariffCategory: 'LMV-1', areaClass: 'urban',
-        meterNumber: 'SEC25631085', meterType: 'smart-prepaid', prepaidBalance: -1186.25, baseUnits: 200, latestUnpaid: true,
+        accountNumber: '5628240936',
+        name: 'Shabnam Ansari',
+        registeredMobile: '8765209314',
+        address: 'Mohalla Rasoolpur, Mohaddipur, Gorakhpur 273008',
+        discom: 'PuVVNL',
+        division: 'EUDD-II Gorakhpur',
+        subdivision: 'Mohaddipur',
+        tariffCategory: 'LMV-1',
+        areaClass: 'urban',
+        meterNumber: 'SEC25631085',
+        meterType: 'smart-prepaid',
+        prepaidBalance: -1186.25,
+        baseUnits: 200,
+        latestUnpaid: true,
     },
     // KESCo
     {
-        accountNumber: '6739351047', name: 'Alok Bajpai', registeredMobile: '9335127480',
-        address: '128/456, Y-Block, Kidwai Nagar, Kanpur 208011', discom: 'KESCo',
-        division: 'EDD-IV KESCo', subdivision: 'Kidwai Nagar', tariffCategory: 'LMV-1', areaClass: 'city',
-        meterNumber: 'UPM50219364', meterType: 'postpaid', baseUnits: 270,
+        accountNumber: '6739351047',
+        name: 'Alok Bajpai',
+        registeredMobile: '9335127480',
+        address: '128/456, Y-Block, Kidwai Nagar, Kanpur 208011',
+        discom: 'KESCo',
+        division: 'EDD-IV KESCo',
+        subdivision: 'Kidwai Nagar',
+        tariffCategory: 'LMV-1',
+        areaClass: 'city',
+        meterNumber: 'UPM50219364',
+        meterType: 'postpaid',
+        baseUnits: 270,
     },
     {
-        accountNumber: '7840462158', name: 'Pooja Kapoor', registeredMobile: '9918470326',
-        address: '7/125, Swaroop Nagar, Kanpur 208002', discom: 'KESCo',
-        division: 'EDD-I KESCo', subdivision: 'Swaroop Nagar', tariffCategory: 'LMV-1', areaClass: 'city',
-        meterNumber: 'GNS25740218', meterType: 'smart-prepaid', prepaidBalance: 2750.50, baseUnits: 285,
+        accountNumber: '7840462158',
+        name: 'Pooja Kapoor',
+        registeredMobile: '9918470326',
+        address: '7/125, Swaroop Nagar, Kanpur 208002',
+        discom: 'KESCo',
+        division: 'EDD-I KESCo',
+        subdivision: 'Swaroop Nagar',
+        tariffCategory: 'LMV-1',
+        areaClass: 'city',
+        meterNumber: 'GNS25740218',
+        meterType: 'smart-prepaid',
+        prepaidBalance: 2750.5,
+        baseUnits: 285,
     },
     {
-        accountNumber: '8951573269', name: 'Mohd. Salim Siddiqui', registeredMobile: '6306492718',
-        address: '96/1, Indira Nagar, Kalyanpur, Kanpur 208017', discom: 'KESCo',
-        division: 'EDD-VI KESCo', subdivision: 'Kalyanpur', tariffCategory: 'LMV-1', areaClass: 'city',
-        meterNumber: 'UPP50327741', meterType: 'prepaid', prepaidBalance: -238.00, baseUnits: 160, latestUnpaid: true,
+        accountNumber: '8951573269',
+        name: 'Mohd. Salim Siddiqui',
+        registeredMobile: '6306492718',
+        address: '96/1, Indira Nagar, Kalyanpur, Kanpur 208017',
+        discom: 'KESCo',
+        division: 'EDD-VI KESCo',
+        subdivision: 'Kalyanpur',
+        tariffCategory: 'LMV-1',
+        areaClass: 'city',
+        meterNumber: 'UPP50327741',
+        meterType: 'prepaid',
+        prepaidBalance: -238.0,
+        baseUnits: 160,
+        latestUnpaid: true,
     },
     {
-        accountNumber: '9062684381', name: 'Sanjay Gupta', registeredMobile: '9793015628',
-        address: '117/K-28, Gutaiya, Dada Nagar, Kanpur 208022', discom: 'KESCo',
-        division: 'EDD-III KESCo', subdivision: 'Govind Nagar', tariffCategory: 'LMV-1', areaClass: 'city',
-        meterNumber: 'UPM50436197', meterType: 'postpaid', baseUnits: 240, unpaidFrom: '2026-07', openingArrears: 1850,
+        accountNumber: '9062684381',
+        name: 'Sanjay Gupta',
+        registeredMobile: '9793015628',
+        address: '117/K-28, Gutaiya, Dada Nagar, Kanpur 208022',
+        discom: 'KESCo',
+        division: 'EDD-III KESCo',
+        subdivision: 'Govind Nagar',
+        tariffCategory: 'LMV-1',
+        areaClass: 'city',
+        meterNumber: 'UPM50436197',
+        meterType: 'postpaid',
+        baseUnits: 240,
+        unpaidFrom: '2026-07',
+        openingArrears: 1850,
     },
 ];
 
@@ -228,15 +462,42 @@ const HOUSEHOLD_SEASON = [0.8, 1.05, 1.35, 1.5, 1.4, 1.3, 1.15, 0.9];
 const PUMP_SEASON = [1.0, 1.2, 1.4, 1.3, 0.5, 0.4, 0.7, 1.1];
 const UNIT_RANGE: Record<DemoSpec['tariffCategory'], [number, number]> = { 'LMV-1': [80, 450], 'LMV-2': [120, 900], 'LMV-5': [60, 900] };
 
-interface Slab { upTo: number; paisePerUnit: number }
-interface Tariff { fixedPaise: number; slabs: Slab[] }
+interface Slab {
+    upTo: number;
+    paisePerUnit: number;
+}
+interface Tariff {
+    fixedPaise: number;
+    slabs: Slab[];
+}
 
 // Illustrative figures in the shape of the UPERC rate schedule, not the current tariff order: fixed charge for an
 // assumed load (2 kW domestic, 3 kW shop, 5 HP pump) plus energy slabs.
 const TARIFFS: Record<string, Tariff> = {
-    'LMV-1/urban': { fixedPaise: 22000, slabs: [{ upTo: 150, paisePerUnit: 550 }, { upTo: 300, paisePerUnit: 600 }, { upTo: Infinity, paisePerUnit: 650 }] },
-    'LMV-1/rural': { fixedPaise: 18000, slabs: [{ upTo: 100, paisePerUnit: 335 }, { upTo: 150, paisePerUnit: 385 }, { upTo: 300, paisePerUnit: 500 }, { upTo: Infinity, paisePerUnit: 550 }] },
-    'LMV-2': { fixedPaise: 99000, slabs: [{ upTo: 300, paisePerUnit: 750 }, { upTo: Infinity, paisePerUnit: 840 }] },
+    'LMV-1/urban': {
+        fixedPaise: 22000,
+        slabs: [
+            { upTo: 150, paisePerUnit: 550 },
+            { upTo: 300, paisePerUnit: 600 },
+            { upTo: Infinity, paisePerUnit: 650 },
+        ],
+    },
+    'LMV-1/rural': {
+        fixedPaise: 18000,
+        slabs: [
+            { upTo: 100, paisePerUnit: 335 },
+            { upTo: 150, paisePerUnit: 385 },
+            { upTo: 300, paisePerUnit: 500 },
+            { upTo: Infinity, paisePerUnit: 550 },
+        ],
+    },
+    'LMV-2': {
+        fixedPaise: 99000,
+        slabs: [
+            { upTo: 300, paisePerUnit: 750 },
+            { upTo: Infinity, paisePerUnit: 840 },
+        ],
+    },
     'LMV-5': { fixedPaise: 35000, slabs: [{ upTo: Infinity, paisePerUnit: 200 }] },
 };
 
@@ -277,7 +538,11 @@ function dueDateOf(billMonth: string): string {
     return `${next}-15`;
 }
 
-interface Generated { consumer: Consumer; meter: Meter; bills: Omit<Bill, 'id'>[] }
+interface Generated {
+    consumer: Consumer;
+    meter: Meter;
+    bills: Omit<Bill, 'id'>[];
+}
 
 function generate(spec: DemoSpec): Generated {
     const random = prng(seedOf(spec.accountNumber));
@@ -415,7 +680,10 @@ const DEMO_HIERARCHY: Record<string, Array<{ zone: string; circles: Array<{ circ
         { zone: 'Gorakhpur Zone', circles: [{ circle: 'Gorakhpur Circle', divisions: ['EUDD-I Gorakhpur', 'EUDD-II Gorakhpur', 'EDD-III Gorakhpur'] }] },
     ],
     KESCo: [
-        { zone: 'KESCo Kanpur Zone', circles: [{ circle: 'KESCo Kanpur Circle', divisions: ['EDD-I KESCo', 'EDD-III KESCo', 'EDD-IV KESCo', 'EDD-VI KESCo'] }] },
+        {
+            zone: 'KESCo Kanpur Zone',
+            circles: [{ circle: 'KESCo Kanpur Circle', divisions: ['EDD-I KESCo', 'EDD-III KESCo', 'EDD-IV KESCo', 'EDD-VI KESCo'] }],
+        },
     ],
 };
 
@@ -439,10 +707,7 @@ function buildOrgUnits(): DemoOrgUnit[] {
             }
         }
     }
-    const subdivisions = [
-        ...DEMO_CONSUMERS.map((c) => ({ discom: c.discom, name: c.subdivision, division: c.division })),
-        ...EXTRA_SUBDIVISIONS,
-    ];
+    const subdivisions = [...DEMO_CONSUMERS.map((c) => ({ discom: c.discom, name: c.subdivision, division: c.division })), ...EXTRA_SUBDIVISIONS];
     const seen = new Set<string>();
     for (const { discom, name, division } of subdivisions) {
         const key = `${discom}\u0000${name}`;
@@ -478,24 +743,168 @@ export interface DemoOfficial {
  */
 export const DEMO_OFFICIALS: readonly DemoOfficial[] = [
     // Above 1234567890, Vibhuti Khand, MVVNL
-    { username: 'je.vibhutikhand', password: 'demo-je-1', level: 'JE', discom: 'MVVNL', unitName: 'Vibhuti Khand', name: 'Amit Kumar Verma', mobile: '9415100201', language: 'hi' },
-    { username: 'sdo.gomtinagar', password: 'demo-sdo-1', level: 'SDO', discom: 'MVVNL', unitName: 'EUDD Gomti Nagar, Lucknow', name: 'Pradeep Singh Chauhan', mobile: '9415100202', language: 'hi' },
-    { username: 'xen.gomtinagar', password: 'demo-xen-1', level: 'XEN', discom: 'MVVNL', unitName: 'EUDD Gomti Nagar, Lucknow', name: 'Rakesh Chandra Pandey', mobile: '9415100203', language: 'en' },
-    { username: 'se.lucknow1', password: 'demo-se-1', level: 'SE', discom: 'MVVNL', unitName: 'Lucknow Circle-I', name: 'Meenakshi Srivastava', mobile: '9415100204', language: 'en' },
-    { username: 'ce.lucknow', password: 'demo-ce-1', level: 'CE', discom: 'MVVNL', unitName: 'Lucknow Zone', name: 'Vinod Kumar Awasthi', mobile: '9415100205', language: 'hi' },
-    { username: 'je.virajkhand', password: 'demo-je-4', level: 'JE', discom: 'MVVNL', unitName: 'Viraj Khand', name: 'Sandeep Yadav', mobile: '8299100206', language: 'hi' },
+    {
+        username: 'je.vibhutikhand',
+        password: 'demo-je-1',
+        level: 'JE',
+        discom: 'MVVNL',
+        unitName: 'Vibhuti Khand',
+        name: 'Amit Kumar Verma',
+        mobile: '9415100201',
+        language: 'hi',
+    },
+    {
+        username: 'sdo.gomtinagar',
+        password: 'demo-sdo-1',
+        level: 'SDO',
+        discom: 'MVVNL',
+        unitName: 'EUDD Gomti Nagar, Lucknow',
+        name: 'Pradeep Singh Chauhan',
+        mobile: '9415100202',
+        language: 'hi',
+    },
+    {
+        username: 'xen.gomtinagar',
+        password: 'demo-xen-1',
+        level: 'XEN',
+        discom: 'MVVNL',
+        unitName: 'EUDD Gomti Nagar, Lucknow',
+        name: 'Rakesh Chandra Pandey',
+        mobile: '9415100203',
+        language: 'en',
+    },
+    {
+        username: 'se.lucknow1',
+        password: 'demo-se-1',
+        level: 'SE',
+        discom: 'MVVNL',
+        unitName: 'Lucknow Circle-I',
+        name: 'Meenakshi Srivastava',
+        mobile: '9415100204',
+        language: 'en',
+    },
+    {
+        username: 'ce.lucknow',
+        password: 'demo-ce-1',
+        level: 'CE',
+        discom: 'MVVNL',
+        unitName: 'Lucknow Zone',
+        name: 'Vinod Kumar Awasthi',
+        mobile: '9415100205',
+        language: 'hi',
+    },
+    {
+        username: 'je.virajkhand',
+        password: 'demo-je-4',
+        level: 'JE',
+        discom: 'MVVNL',
+        unitName: 'Viraj Khand',
+        name: 'Sandeep Yadav',
+        mobile: '8299100206',
+        language: 'hi',
+    },
     // Above 2468013579, Shastri Nagar, PVVNL
-    { username: 'je.shastrinagar', password: 'demo-je-2', level: 'JE', discom: 'PVVNL', unitName: 'Shastri Nagar', name: 'Gaurav Tyagi', mobile: '9758100301', language: 'hi' },
-    { username: 'sdo.meerut2', password: 'demo-sdo-2', level: 'SDO', discom: 'PVVNL', unitName: 'EUDD-II Meerut', name: 'Kavita Rani', mobile: '9758100302', language: 'en' },
-    { username: 'xen.meerut2', password: 'demo-xen-2', level: 'XEN', discom: 'PVVNL', unitName: 'EUDD-II Meerut', name: 'Satyendra Pal Singh', mobile: '9758100303', language: 'hi' },
-    { username: 'se.meerut1', password: 'demo-se-2', level: 'SE', discom: 'PVVNL', unitName: 'Meerut Circle-I', name: 'Anil Kumar Sharma', mobile: '9758100304', language: 'en' },
-    { username: 'ce.meerut', password: 'demo-ce-2', level: 'CE', discom: 'PVVNL', unitName: 'Meerut Zone', name: 'Rajendra Prasad Goel', mobile: '9758100305', language: 'hi' },
+    {
+        username: 'je.shastrinagar',
+        password: 'demo-je-2',
+        level: 'JE',
+        discom: 'PVVNL',
+        unitName: 'Shastri Nagar',
+        name: 'Gaurav Tyagi',
+        mobile: '9758100301',
+        language: 'hi',
+    },
+    {
+        username: 'sdo.meerut2',
+        password: 'demo-sdo-2',
+        level: 'SDO',
+        discom: 'PVVNL',
+        unitName: 'EUDD-II Meerut',
+        name: 'Kavita Rani',
+        mobile: '9758100302',
+        language: 'en',
+    },
+    {
+        username: 'xen.meerut2',
+        password: 'demo-xen-2',
+        level: 'XEN',
+        discom: 'PVVNL',
+        unitName: 'EUDD-II Meerut',
+        name: 'Satyendra Pal Singh',
+        mobile: '9758100303',
+        language: 'hi',
+    },
+    {
+        username: 'se.meerut1',
+        password: 'demo-se-2',
+        level: 'SE',
+        discom: 'PVVNL',
+        unitName: 'Meerut Circle-I',
+        name: 'Anil Kumar Sharma',
+        mobile: '9758100304',
+        language: 'en',
+    },
+    {
+        username: 'ce.meerut',
+        password: 'demo-ce-2',
+        level: 'CE',
+        discom: 'PVVNL',
+        unitName: 'Meerut Zone',
+        name: 'Rajendra Prasad Goel',
+        mobile: '9758100305',
+        language: 'hi',
+    },
     // Above 3692581470, Rajatalab, PuVVNL
-    { username: 'je.rajatalab', password: 'demo-je-3', level: 'JE', discom: 'PuVVNL', unitName: 'Rajatalab', name: 'Dharmendra Patel', mobile: '7398100401', language: 'hi' },
-    { username: 'sdo.varanasirural', password: 'demo-sdo-3', level: 'SDO', discom: 'PuVVNL', unitName: 'EDD-II Varanasi (Rural)', name: 'Arvind Kumar Singh', mobile: '7398100402', language: 'hi' },
-    { username: 'xen.varanasirural', password: 'demo-xen-3', level: 'XEN', discom: 'PuVVNL', unitName: 'EDD-II Varanasi (Rural)', name: 'Shailendra Nath Rai', mobile: '7398100403', language: 'en' },
-    { username: 'se.varanasirural', password: 'demo-se-3', level: 'SE', discom: 'PuVVNL', unitName: 'Varanasi Rural Circle', name: 'Neelam Dubey', mobile: '7398100404', language: 'hi' },
-    { username: 'ce.varanasi', password: 'demo-ce-3', level: 'CE', discom: 'PuVVNL', unitName: 'Varanasi Zone', name: 'Ashok Kumar Upadhyay', mobile: '7398100405', language: 'en' },
+    {
+        username: 'je.rajatalab',
+        password: 'demo-je-3',
+        level: 'JE',
+        discom: 'PuVVNL',
+        unitName: 'Rajatalab',
+        name: 'Dharmendra Patel',
+        mobile: '7398100401',
+        language: 'hi',
+    },
+    {
+        username: 'sdo.varanasirural',
+        password: 'demo-sdo-3',
+        level: 'SDO',
+        discom: 'PuVVNL',
+        unitName: 'EDD-II Varanasi (Rural)',
+        name: 'Arvind Kumar Singh',
+        mobile: '7398100402',
+        language: 'hi',
+    },
+    {
+        username: 'xen.varanasirural',
+        password: 'demo-xen-3',
+        level: 'XEN',
+        discom: 'PuVVNL',
+        unitName: 'EDD-II Varanasi (Rural)',
+        name: 'Shailendra Nath Rai',
+        mobile: '7398100403',
+        language: 'en',
+    },
+    {
+        username: 'se.varanasirural',
+        password: 'demo-se-3',
+        level: 'SE',
+        discom: 'PuVVNL',
+        unitName: 'Varanasi Rural Circle',
+        name: 'Neelam Dubey',
+        mobile: '7398100404',
+        language: 'hi',
+    },
+    {
+        username: 'ce.varanasi',
+        password: 'demo-ce-3',
+        level: 'CE',
+        discom: 'PuVVNL',
+        unitName: 'Varanasi Zone',
+        name: 'Ashok Kumar Upadhyay',
+        mobile: '7398100405',
+        language: 'en',
+    },
 ];
 
 // scrypt costs tens of milliseconds per password and every test builds a fresh database, so each demo password is
@@ -516,18 +925,25 @@ function demoHash(official: DemoOfficial): Promise<string> {
 
 /** Password hashes to store: the existing one where it still matches the demo password, so a re-seed changes nothing. */
 async function demoPasswordHashes(dataSource: DataSource): Promise<Map<string, string>> {
-    const existing = new Map((await dataSource.getRepository(Official).find({
-        where: { username: In(DEMO_OFFICIALS.map((o) => o.username)) }, select: { username: true, passwordHash: true },
-    })).map((o) => [o.username, o.passwordHash]));
-    const hashes = await Promise.all(DEMO_OFFICIALS.map(async (official) => {
-        const stored = existing.get(official.username);
-        if (stored) {
-            const remembered = demoHashes.get(official.username);
-            if (remembered && stored === (await remembered)) return stored;
-            if (await verifyPassword(official.password, stored)) return stored;
-        }
-        return demoHash(official);
-    }));
+    const existing = new Map(
+        (
+            await dataSource.getRepository(Official).find({
+                where: { username: In(DEMO_OFFICIALS.map((o) => o.username)) },
+                select: { username: true, passwordHash: true },
+            })
+        ).map((o) => [o.username, o.passwordHash])
+    );
+    const hashes = await Promise.all(
+        DEMO_OFFICIALS.map(async (official) => {
+            const stored = existing.get(official.username);
+            if (stored) {
+                const remembered = demoHashes.get(official.username);
+                if (remembered && stored === (await remembered)) return stored;
+                if (await verifyPassword(official.password, stored)) return stored;
+            }
+            return demoHash(official);
+        })
+    );
     return new Map(DEMO_OFFICIALS.map((o, i) => [o.username, hashes[i]]));
 }
 
@@ -545,34 +961,52 @@ export async function seedDemoData(dataSource: DataSource): Promise<DemoDataCoun
     const hashes = await demoPasswordHashes(dataSource);
     await dataSource.transaction(async (manager) => {
         // Copies, because the query builder may write generated values back into the objects it is given.
-        await manager.createQueryBuilder().insert().into(Consumer)
+        await manager
+            .createQueryBuilder()
+            .insert()
+            .into(Consumer)
             .values(DEMO_CONSUMERS.map((c) => ({ ...c })))
             .orUpdate(['name', 'registeredMobile', 'address', 'discom', 'division', 'subdivision', 'tariffCategory', 'areaClass'], ['accountNumber'])
             .updateEntity(false)
             .execute();
-        await manager.createQueryBuilder().insert().into(Meter)
+        await manager
+            .createQueryBuilder()
+            .insert()
+            .into(Meter)
             .values(DEMO_METERS.map((m) => ({ ...m })))
             .orUpdate(['accountNumber', 'meterType', 'lastReading', 'lastReadingDate', 'prepaidBalancePaise'], ['meterNumber'])
             .updateEntity(false)
             .execute();
-        await manager.createQueryBuilder().insert().into(Bill)
+        await manager
+            .createQueryBuilder()
+            .insert()
+            .into(Bill)
             .values(DEMO_BILLS.map((b) => ({ ...b })))
             .orUpdate(['units', 'amountPaise', 'arrearsPaise', 'dueDate', 'paid', 'paymentDate'], ['accountNumber', 'billMonth'])
             .updateEntity(false)
             .execute();
-        await manager.createQueryBuilder().insert().into(OrgUnit)
+        await manager
+            .createQueryBuilder()
+            .insert()
+            .into(OrgUnit)
             .values(DEMO_ORG_UNITS.map((u) => ({ ...u })))
             .orUpdate(['parentName'], ['discom', 'kind', 'name'])
             .updateEntity(false)
             .execute();
-        await manager.createQueryBuilder().insert().into(Official)
+        await manager
+            .createQueryBuilder()
+            .insert()
+            .into(Official)
             .values(DEMO_OFFICIALS.map(({ password: _password, ...official }) => ({ ...official, passwordHash: hashes.get(official.username)!, active: true })))
             .orUpdate(['name', 'level', 'discom', 'unitName', 'mobile', 'passwordHash', 'language', 'active'], ['username'])
             .updateEntity(false)
             .execute();
     });
     return {
-        consumers: DEMO_CONSUMERS.length, meters: DEMO_METERS.length, bills: DEMO_BILLS.length,
-        orgUnits: DEMO_ORG_UNITS.length, officials: DEMO_OFFICIALS.length,
+        consumers: DEMO_CONSUMERS.length,
+        meters: DEMO_METERS.length,
+        bills: DEMO_BILLS.length,
+        orgUnits: DEMO_ORG_UNITS.length,
+        officials: DEMO_OFFICIALS.length,
     };
 }

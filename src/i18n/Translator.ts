@@ -6,7 +6,7 @@ import { LOCALES_DIR } from '../paths';
 /** The reply languages; `hi-Latn` writers get Devanagari Hindi replies. */
 export const LANGUAGES = ['en', 'hi'] as const;
 /** One of {@link LANGUAGES}. */
-export type Language = typeof LANGUAGES[number];
+export type Language = (typeof LANGUAGES)[number];
 
 /** Text lookup for one language: `t('common:account.unknown', { account })`. */
 export type TranslateFn = (key: string, vars?: Record<string, unknown>) => string;
@@ -34,7 +34,11 @@ export class Translator {
     readonly namespaces: string[];
 
     constructor(private readonly localesDir: string = LOCALES_DIR) {
-        this.namespaces = fs.readdirSync(path.join(localesDir, 'en')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+        this.namespaces = fs
+            .readdirSync(path.join(localesDir, 'en'))
+            .filter((f) => f.endsWith('.json'))
+            .map((f) => f.slice(0, -5))
+            .sort();
         const resources: Record<string, Record<string, unknown>> = {};
         for (const language of LANGUAGES) {
             resources[language] = {};
@@ -76,11 +80,13 @@ export class Translator {
 
     /** Watches `locales/` and reloads a file when it changes (development only: file watching is not free). */
     watch(onReload: (file: string, error: Error | null) => void): () => void {
-        const watchers = LANGUAGES.map((language) => fs.watch(path.join(this.localesDir, language), (_event, name) => {
-            if (!name || !String(name).endsWith('.json')) return;
-            const namespace = String(name).slice(0, -5);
-            onReload(path.join('locales', language, String(name)), this.reload(language, namespace));
-        }));
+        const watchers = LANGUAGES.map((language) =>
+            fs.watch(path.join(this.localesDir, language), (_event, name) => {
+                if (!name || !String(name).endsWith('.json')) return;
+                const namespace = String(name).slice(0, -5);
+                onReload(path.join('locales', language, String(name)), this.reload(language, namespace));
+            })
+        );
         return () => watchers.forEach((w) => w.close());
     }
 
@@ -116,5 +122,4 @@ export class Translator {
         }
         return lookup;
     }
-
 }

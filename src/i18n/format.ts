@@ -19,13 +19,18 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(name: string,
 /** `₹1,23,456.50` in Indian grouping, from paise. */
 export function formatRupees(paise: number, language: Language): string {
     const whole = paise % 100 === 0;
-    return cached(whole ? 'rupees' : 'rupees.paise', language, (locale) =>
-        new Intl.NumberFormat(locale, { style: 'currency', currency: 'INR', minimumFractionDigits: whole ? 0 : 2 })).format(paise / 100);
+    return cached(
+        whole ? 'rupees' : 'rupees.paise',
+        language,
+        (locale) => new Intl.NumberFormat(locale, { style: 'currency', currency: 'INR', minimumFractionDigits: whole ? 0 : 2 })
+    ).format(paise / 100);
 }
 
 /** A date-time in Indian time, e.g. `26 Nov 2026, 7:05 pm`. */
 export function formatDateTime(date: Date, language: Language): string {
-    return cached('dateTime', language, (locale) => new Intl.DateTimeFormat(locale, { timeZone: TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' })).format(date);
+    return cached('dateTime', language, (locale) => new Intl.DateTimeFormat(locale, { timeZone: TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' })).format(
+        date
+    );
 }
 
 /** An ISO calendar date (`2026-11-15`) as `15 Nov 2026`. */
@@ -44,10 +49,14 @@ export function formatMonth(billMonth: string, language: Language): string {
 
 /** `Ramesh Kumar` → `R***** K****`: enough for a consumer to recognise, too little to identify. */
 export function maskName(name: string): string {
-    return name.trim().split(/\s+/).map((part) => {
-        const letters = Array.from(part);
-        return letters[0] + '*'.repeat(Math.max(0, letters.length - 1));
-    }).join(' ');
+    return name
+        .trim()
+        .split(/\s+/)
+        .map((part) => {
+            const letters = Array.from(part);
+            return letters[0] + '*'.repeat(Math.max(0, letters.length - 1));
+        })
+        .join(' ');
 }
 
 /** `1234567890` → `******7890`: how account and mobile numbers are shown to a user not verified for them. */
@@ -63,7 +72,12 @@ const graphemeSegmenter = new Intl.Segmenter('hi', { granularity: 'grapheme' });
  * characters at a grapheme boundary.
  */
 export function echoSafe(text: string, max = 200): string {
-    const cleaned = text.replace(/[\u0000-\u001F\u007F]/g, ' ').replace(/</g, '‹').replace(/>/g, '›').replace(/\s+/g, ' ').trim();
+    const cleaned = text
+        .replace(/[\u0000-\u001F\u007F]/g, ' ')
+        .replace(/</g, '‹')
+        .replace(/>/g, '›')
+        .replace(/\s+/g, ' ')
+        .trim();
     const graphemes = Array.from(graphemeSegmenter.segment(cleaned), (s) => s.segment);
     return graphemes.length <= max ? cleaned : graphemes.slice(0, max - 1).join('') + '…';
 }

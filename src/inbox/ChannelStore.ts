@@ -52,14 +52,23 @@ export class ChannelStore implements ChannelLedger {
      */
     async unprocessedConversations(channel: string, olderThanMs = 0): Promise<Array<{ conversationId: string; messages: number }>> {
         const seconds = Math.floor(olderThanMs / 1000);
-        const older = seconds <= 0 ? '' : this.db.isPostgres
-            ? ` AND i."receivedAt" < LOCALTIMESTAMP - make_interval(secs => ${seconds})`
-            : ` AND i."receivedAt" < datetime('now', '-${seconds} seconds')`;
-        const rows = await this.db.run((m) => m.getRepository(InboundMessage).createQueryBuilder('i')
-            .select('i.conversationKey', 'conversationKey').addSelect('COUNT(*)', 'messages')
-            .where(`i.channel = :channel AND i.processedAt IS NULL AND i.conversationKey IS NOT NULL${older}`, { channel })
-            .groupBy('i.conversationKey').orderBy('MIN(i.id)', 'ASC')
-            .getRawMany<{ conversationKey: string; messages: string | number }>());
+        const older =
+            seconds <= 0
+                ? ''
+                : this.db.isPostgres
+                  ? ` AND i."receivedAt" < LOCALTIMESTAMP - make_interval(secs => ${seconds})`
+                  : ` AND i."receivedAt" < datetime('now', '-${seconds} seconds')`;
+        const rows = await this.db.run((m) =>
+            m
+                .getRepository(InboundMessage)
+                .createQueryBuilder('i')
+                .select('i.conversationKey', 'conversationKey')
+                .addSelect('COUNT(*)', 'messages')
+                .where(`i.channel = :channel AND i.processedAt IS NULL AND i.conversationKey IS NOT NULL${older}`, { channel })
+                .groupBy('i.conversationKey')
+                .orderBy('MIN(i.id)', 'ASC')
+                .getRawMany<{ conversationKey: string; messages: string | number }>()
+        );
         return rows.map((row) => ({ conversationId: row.conversationKey, messages: Number(row.messages) }));
     }
 
@@ -104,8 +113,14 @@ export class ChannelStore implements ChannelLedger {
         await this.db.sql(
             'INSERT INTO "outbound_messages" ("channel", "conversationId", "recipient", "kind", "platformMessageId", "status", "errorCode", "errorDetail") VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
             [
-                record.channel, record.conversationId, record.recipient, record.kind, record.platformMessageId, record.status,
-                record.errorCode?.slice(0, 40) ?? null, record.errorDetail?.slice(0, 300) ?? null,
+                record.channel,
+                record.conversationId,
+                record.recipient,
+                record.kind,
+                record.platformMessageId,
+                record.status,
+                record.errorCode?.slice(0, 40) ?? null,
+                record.errorDetail?.slice(0, 300) ?? null,
             ]
         );
     }
@@ -129,10 +144,12 @@ export class ChannelStore implements ChannelLedger {
     /** Marks everything sent to `recipient` up to `watermark` as delivered or read (Messenger's watermark receipts). */
     async markUpTo(channel: string, recipient: string, watermark: Date, status: 'delivered' | 'read'): Promise<number> {
         return this.db.run(async (m) => {
-            const result = await m.getRepository(OutboundMessage).update(
-                { channel, recipient, createdAt: LessThanOrEqual(watermark), status: In(status === 'read' ? ['sent', 'delivered'] : ['sent']) },
-                { status }
-            );
+            const result = await m
+                .getRepository(OutboundMessage)
+                .update(
+                    { channel, recipient, createdAt: LessThanOrEqual(watermark), status: In(status === 'read' ? ['sent', 'delivered'] : ['sent']) },
+                    { status }
+                );
             return result.affected ?? 0;
         });
     }

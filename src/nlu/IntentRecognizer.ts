@@ -7,7 +7,21 @@ import { editDistance, foldForMatching, skeleton, tokenize } from './normalizeTe
 // Rules at or above this weight are trusted over the model.
 const SURE_RULE = 0.8;
 /** Words after which "no" is short for number. */
-const NUMBER_NOUNS = new Set(['helpline', 'office', 'contact', 'phone', 'mobile', 'account', 'acc', 'ticket', 'complaint', 'consumer', 'meter', 'customer', 'care']);
+const NUMBER_NOUNS = new Set([
+    'helpline',
+    'office',
+    'contact',
+    'phone',
+    'mobile',
+    'account',
+    'acc',
+    'ticket',
+    'complaint',
+    'consumer',
+    'meter',
+    'customer',
+    'care',
+]);
 // The model's posterior needed to overrule the rules (measured on held-out set 3: see src/nlu/corpus/README.md).
 const SURE_MODEL = 0.99;
 const MODEL_SCORE = 0.6;
@@ -17,12 +31,31 @@ const FAMILIAR_WORDS = 0.5;
 const READING_WITH_VALUE = 0.88;
 
 /** The fixed set of intents the dialogs act on. */
-export const INTENTS = ['complaint.no_supply', 'complaint.voltage', 'complaint.transformer', 'complaint.line', 'complaint.meter',
-    'complaint.billing', 'complaint.status', 'bill.query', 'bill.pay', 'meter.info', 'meter.reading', 'language.hi', 'language.en',
-    'greeting', 'help', 'agent', 'cancel', 'subscribe', 'unsubscribe', 'none'] as const;
+export const INTENTS = [
+    'complaint.no_supply',
+    'complaint.voltage',
+    'complaint.transformer',
+    'complaint.line',
+    'complaint.meter',
+    'complaint.billing',
+    'complaint.status',
+    'bill.query',
+    'bill.pay',
+    'meter.info',
+    'meter.reading',
+    'language.hi',
+    'language.en',
+    'greeting',
+    'help',
+    'agent',
+    'cancel',
+    'subscribe',
+    'unsubscribe',
+    'none',
+] as const;
 
 /** One of {@link INTENTS}. */
-export type Intent = typeof INTENTS[number];
+export type Intent = (typeof INTENTS)[number];
 
 /** What the recognizer understood of one message. */
 export interface Recognition {
@@ -146,7 +179,14 @@ export class IntentRecognizer implements Recognizer {
         if (cached) return cached;
         const found = new Set<string>(this.exact.get(token) ?? []);
         // Common English and Hindi words are never misspellings of a cue ("here" is not "hera", "please" is not "poles", "dunga" is not "dugna").
-        if (found.size === 0 && token.length >= 4 && !/^[0-9]+$/.test(token) && !ENGLISH_WORDS.has(token) && !HINGLISH_WORDS.has(token) && !NOT_MISSPELLINGS.has(token)) {
+        if (
+            found.size === 0 &&
+            token.length >= 4 &&
+            !/^[0-9]+$/.test(token) &&
+            !ENGLISH_WORDS.has(token) &&
+            !HINGLISH_WORDS.has(token) &&
+            !NOT_MISSPELLINGS.has(token)
+        ) {
             const key = skeleton(token);
             if (key.length >= 3) for (const c of this.bySkeleton.get(key) ?? []) found.add(c);
             if (found.size === 0 && token.length >= 5) {

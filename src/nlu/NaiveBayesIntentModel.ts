@@ -58,7 +58,10 @@ export class NaiveBayesIntentModel {
         const vocabulary = counts.size;
         const likelihoods = new Map<string, Float64Array>();
         for (const [feature, row] of counts) {
-            likelihoods.set(feature, row.map((n, k) => Math.log((n + ALPHA) / (totals[k] + ALPHA * vocabulary))));
+            likelihoods.set(
+                feature,
+                row.map((n, k) => Math.log((n + ALPHA) / (totals[k] + ALPHA * vocabulary)))
+            );
         }
         const priors = docs.map((n) => Math.log(n / examples.length));
         return new NaiveBayesIntentModel(intents, priors, likelihoods);
@@ -95,7 +98,10 @@ let shared: NaiveBayesIntentModel | undefined;
 /** Reads every `*.jsonl` file of `dir` (sorted by name) as labelled texts with `text` and `intent` fields. */
 export function readCorpus(dir: string): LabelledText[] {
     const examples: LabelledText[] = [];
-    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort()) {
+    for (const file of fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.jsonl'))
+        .sort()) {
         const lines = fs.readFileSync(path.join(dir, file), 'utf8').split('\n');
         lines.forEach((line, i) => {
             if (!line.trim()) return;

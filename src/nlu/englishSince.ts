@@ -11,8 +11,11 @@ export interface SinceMatch {
 // Only phrases that can say "since when" reach the English date-time recognizer, which takes about 1.5 ms a call.
 const UNIT = String.raw`(?:minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?)`;
 const COUNT = String.raw`(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|several|couple of)`;
-const MAY_SAY_SINCE = new RegExp(String.raw`\bsince\b|\bfrom\s+(?:yesterday|today|last|this|morning|evening|night|\d|mon|tue|wed|thu|fri|sat|sun)` +
-    String.raw`|\b(?:for|last|past)\s+(?:the\s+)?(?:last\s+|past\s+)?${COUNT}\s+${UNIT}\b|\b${COUNT}\s+${UNIT}\s+ago\b`, 'i');
+const MAY_SAY_SINCE = new RegExp(
+    String.raw`\bsince\b|\bfrom\s+(?:yesterday|today|last|this|morning|evening|night|\d|mon|tue|wed|thu|fri|sat|sun)` +
+        String.raw`|\b(?:for|last|past)\s+(?:the\s+)?(?:last\s+|past\s+)?${COUNT}\s+${UNIT}\b|\b${COUNT}\s+${UNIT}\s+ago\b`,
+    'i'
+);
 
 /**
  * Reads "since yesterday", "since last night", "since 6 am", "for 3 days", "for the last 5 hours", "from Monday" in

@@ -123,8 +123,10 @@ export function evaluate(examples: readonly LabelledExample[], recognizer: Recog
     }
 
     const perIntent: Record<string, IntentStats> = {};
-    const intentOrder = [...INTENTS as readonly string[], ...[...new Set([...support.keys(), ...predicted.keys()])]
-        .filter((k) => !(INTENTS as readonly string[]).includes(k)).sort()];
+    const intentOrder = [
+        ...(INTENTS as readonly string[]),
+        ...[...new Set([...support.keys(), ...predicted.keys()])].filter((k) => !(INTENTS as readonly string[]).includes(k)).sort(),
+    ];
     for (const intent of intentOrder) {
         const n = support.get(intent) ?? 0;
         const p = predicted.get(intent) ?? 0;
@@ -150,7 +152,14 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 /** Renders rows as a plain-text table: first column left-aligned, the others right-aligned. */
 function table(rows: string[][]): string {
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-    return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd()).join('\n');
+    return rows
+        .map((r) =>
+            r
+                .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+                .join('  ')
+                .trimEnd()
+        )
+        .join('\n');
 }
 
 /** Renders a confusion table (rows expected, columns got) with numbered column headers and a legend. */
@@ -180,17 +189,21 @@ export function formatEvaluation(result: EvaluationResult, options: FormatOption
     out.push('');
 
     out.push('Per language');
-    out.push(table([
-        ['language', 'n', 'intent', 'language-id'],
-        ...Object.entries(result.perLanguage).map(([key, s]) => [key, String(s.n), pct(s.intentAccuracy), pct(s.languageAccuracy)]),
-    ]));
+    out.push(
+        table([
+            ['language', 'n', 'intent', 'language-id'],
+            ...Object.entries(result.perLanguage).map(([key, s]) => [key, String(s.n), pct(s.intentAccuracy), pct(s.languageAccuracy)]),
+        ])
+    );
     out.push('');
 
     out.push('Per intent');
-    out.push(table([
-        ['intent', 'n', 'predicted', 'accuracy', 'precision', 'recall'],
-        ...Object.entries(result.perIntent).map(([key, s]) => [key, String(s.n), String(s.predicted), pct(s.accuracy), pct(s.precision), pct(s.recall)]),
-    ]));
+    out.push(
+        table([
+            ['intent', 'n', 'predicted', 'accuracy', 'precision', 'recall'],
+            ...Object.entries(result.perIntent).map(([key, s]) => [key, String(s.n), String(s.predicted), pct(s.accuracy), pct(s.precision), pct(s.recall)]),
+        ])
+    );
     out.push('');
 
     const intents = Object.keys(result.perIntent);
@@ -254,7 +267,8 @@ export function parseLabelledJsonl(content: string): { examples: LabelledExample
         if (typeof intent !== 'string') problems.push('"intent" is missing or not a string');
         else if (!(INTENTS as readonly string[]).includes(intent)) problems.push(`unknown intent ${JSON.stringify(intent)} (known: ${INTENTS.join(', ')})`);
         if (typeof language !== 'string') problems.push('"language" is missing or not a string');
-        else if (!LANGUAGES.includes(language as DetectedLanguage)) problems.push(`unknown language ${JSON.stringify(language)} (known: ${LANGUAGES.join(', ')})`);
+        else if (!LANGUAGES.includes(language as DetectedLanguage))
+            problems.push(`unknown language ${JSON.stringify(language)} (known: ${LANGUAGES.join(', ')})`);
         if (problems.length > 0) {
             for (const message of problems) errors.push({ line, message });
             return;

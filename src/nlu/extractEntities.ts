@@ -69,7 +69,7 @@ export function extractEntities(text: string, language: string = 'hi', now: Date
     if (mayHoldWords) {
         for (const number of recognizeNumbers(text)) {
             const end = number.end + 1;
-            if (!free(number.start, end) || /^[0-9,.\-]+$/.test(toAsciiDigits(number.text))) continue;
+            if (!free(number.start, end) || /^[0-9,.-]+$/.test(toAsciiDigits(number.text))) continue;
             entities.push({ type: 'number', value: String(number.value), start: number.start, end });
             taken.push([number.start, end]);
         }
@@ -110,7 +110,9 @@ export function parseAccountNumber(text: string): { value: string } | { error: '
 
 /** Reads an Indian mobile number (optionally +91/0-prefixed), returning its 10 digits or null. */
 export function parseMobileNumber(text: string): string | null {
-    const compact = toAsciiDigits(text).replace(/[\s\-().]/g, '').replace(/^(\+?91|0)(?=[6-9][0-9]{9}$)/, '');
+    const compact = toAsciiDigits(text)
+        .replace(/[\s\-().]/g, '')
+        .replace(/^(\+?91|0)(?=[6-9][0-9]{9}$)/, '');
     return /^[6-9][0-9]{9}$/.test(compact) ? compact : null;
 }
 

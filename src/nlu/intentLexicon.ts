@@ -4,6 +4,8 @@
  * {@link foldForMatching}, so write Devanagari without nukta and with anusvara. Spelling variants beyond these are
  * caught by skeleton and edit-distance matching; list short words (≤ 4 letters) in full, they get no fuzzy match.
  */
+// A word list per concept on its own lines, as maintainers read it, not one word per line.
+// prettier-ignore
 export const CONCEPTS: Record<string, string[]> = {
     electricity: ['bijli', 'bijlee', 'bjli', 'bijali', 'light', 'lite', 'lyt', 'lait', 'lights', 'current', 'karent', 'karant',
         'power', 'electricity', 'lightt', 'बिजली', 'बिजलि', 'बीजली', 'लाइट', 'लाईट', 'पावर', 'करंट', 'विद्युत'],
@@ -219,29 +221,41 @@ export const RULES: IntentRule[] = [
 ];
 
 /** Hinglish function and domain words, for telling romanised Hindi from English. */
-export const HINGLISH_WORDS = new Set(('nahi nahin nhi nai ni hai h hain ho hua hui hue tha thi the kya kab kyu kyun kaise kahan kitna kitni kitne ' +
-    'mera meri mere mujhe hum hamara hamare hamari aap aapka aapki tum tera ye yeh woh wo vo is us ka ki ke ko se me mein mai main par pe bhi aur ' +
-    'ya to toh bhai ji sir bijli bijlee bjli aa aaa aati aata aayi aai ayi aaya rahi raha rahe gayi gyi gai gaya gya chali gul kat kati band karo kar ' +
-    'kardo kare karna karni krna kro do de dena dedo diya lena liya chahiye chaiye wala wali wale haan ha han haanji hanji theek thik sahi galat ' +
-    'jyada zyada jada bahut kam thoda abhi jaldi kal aaj parso subah shaam sham raat din ghante ghanta mahine mahina saal kharab khrab jal jala ' +
-    'taar khamba toot tuta gir gira latak bhej bhejo bhejna batao bataye bataiye dikhao dekho madad shikayat sikayat baat bolo bol samjhao ' +
-    'rehne rahne chhodo chodo paisa paise rupaye rupay bharna bharu jama bhugtan kitne purana naya nya gaon mohalla ghar ' +
-    'hamesha baar phir fir kyunki lekin magar bhejni bhejdo sab kuch koi kisi apna apni apne wapas vapas sabse pehle baad mat na naa hogi hoga hoge raha ' +
-    'bilkul accha acha achha thik namaste namaskar pranam karwao karao milao rha rhi rhe gye aana aaegi aayegi ayegi aaega hu hoon hun ' +
-    'ram radhe jai shri suprabhat sahayata kr ruk jao jane shukriya dhanyavad gana bajao khana khaya likho likh mitar batado ' +
-    'dikha dikhado btao bta kro krdo krna m likho likhe dikkat padhne padh jod jodo karu karun hogya hogaya gya kb kyu pta pata nahi bhai mitra ' +
-    'bolo samjha samajh lagta lag raha rhi hoga sakte sakta sakti chahte chahta chahti dijiye kijiye karein karen bataen ' +
-    'dunga dungi denge karunga karungi karenge krunga lunga lungi lenge jaunga jayega jayegi hogi honge').split(' '));
+export const HINGLISH_WORDS = new Set(
+    (
+        'nahi nahin nhi nai ni hai h hain ho hua hui hue tha thi the kya kab kyu kyun kaise kahan kitna kitni kitne ' +
+        'mera meri mere mujhe hum hamara hamare hamari aap aapka aapki tum tera ye yeh woh wo vo is us ka ki ke ko se me mein mai main par pe bhi aur ' +
+        'ya to toh bhai ji sir bijli bijlee bjli aa aaa aati aata aayi aai ayi aaya rahi raha rahe gayi gyi gai gaya gya chali gul kat kati band karo kar ' +
+        'kardo kare karna karni krna kro do de dena dedo diya lena liya chahiye chaiye wala wali wale haan ha han haanji hanji theek thik sahi galat ' +
+        'jyada zyada jada bahut kam thoda abhi jaldi kal aaj parso subah shaam sham raat din ghante ghanta mahine mahina saal kharab khrab jal jala ' +
+        'taar khamba toot tuta gir gira latak bhej bhejo bhejna batao bataye bataiye dikhao dekho madad shikayat sikayat baat bolo bol samjhao ' +
+        'rehne rahne chhodo chodo paisa paise rupaye rupay bharna bharu jama bhugtan kitne purana naya nya gaon mohalla ghar ' +
+        'hamesha baar phir fir kyunki lekin magar bhejni bhejdo sab kuch koi kisi apna apni apne wapas vapas sabse pehle baad mat na naa hogi hoga hoge raha ' +
+        'bilkul accha acha achha thik namaste namaskar pranam karwao karao milao rha rhi rhe gye aana aaegi aayegi ayegi aaega hu hoon hun ' +
+        'ram radhe jai shri suprabhat sahayata kr ruk jao jane shukriya dhanyavad gana bajao khana khaya likho likh mitar batado ' +
+        'dikha dikhado btao bta kro krdo krna m likho likhe dikkat padhne padh jod jodo karu karun hogya hogaya gya kb kyu pta pata nahi bhai mitra ' +
+        'bolo samjha samajh lagta lag raha rhi hoga sakte sakta sakti chahte chahta chahti dijiye kijiye karein karen bataen ' +
+        'dunga dungi denge karunga karungi karenge krunga lunga lungi lenge jaunga jayega jayegi hogi honge'
+    ).split(' ')
+);
 
 /** Words one letter from a cue that are never that cue ("heater" is not "meater"): matched exactly or not at all. */
-export const NOT_MISSPELLINGS = new Set(('heater heaters geyser geysers cooler coolers fridge motor motors pump pumps inverter inverters ' +
-    'battery charger charge charging washing machine iron tubelight').split(' '));
+export const NOT_MISSPELLINGS = new Set(
+    (
+        'heater heaters geyser geysers cooler coolers fridge motor motors pump pumps inverter inverters ' +
+        'battery charger charge charging washing machine iron tubelight'
+    ).split(' ')
+);
 
 /** English function words and domain words that Hinglish writers rarely use. */
-export const ENGLISH_WORDS = new Set(('the a an is are was were be been being am i my me mine you your we our it its this that these those there what when where why ' +
-    'how which who not no yes can here only around just also so there then really any into onto over under after before out up could would should will shall do does did done have has had since for of in on at to ' +
-    'from with without about and or but if then than too very much many some any all since ago hours hour minutes days day week morning ' +
-    'evening night today yesterday tomorrow electricity outage broken fallen burnt burned want need know tell show give send previous ' +
-    'wrong high low received talk speak someone human stop good thanks thank again still yet working work house home area street colony ' +
-    'our my coming getting got gone went since kindly sent message messages unsubscribe keeps keep every mins switch change ' +
-    'language use read write reply answer').split(' '));
+export const ENGLISH_WORDS = new Set(
+    (
+        'the a an is are was were be been being am i my me mine you your we our it its this that these those there what when where why ' +
+        'how which who not no yes can here only around just also so there then really any into onto over under after before out up could would should will shall do does did done have has had since for of in on at to ' +
+        'from with without about and or but if then than too very much many some any all since ago hours hour minutes days day week morning ' +
+        'evening night today yesterday tomorrow electricity outage broken fallen burnt burned want need know tell show give send previous ' +
+        'wrong high low received talk speak someone human stop good thanks thank again still yet working work house home area street colony ' +
+        'our my coming getting got gone went since kindly sent message messages unsubscribe keeps keep every mins switch change ' +
+        'language use read write reply answer'
+    ).split(' ')
+);

@@ -60,14 +60,17 @@ export class ComplaintLifecycle {
         const area = consumer ?? (await this.directory.subdivisionNamedIn(`${complaint.address ?? ''} ${complaint.description}`));
         const owner = area ? await this.directory.ownerFor(area, 'JE') : null;
         const updated = await this.db.transaction(async (m) => {
-            await m.getRepository(Complaint).update({ id: complaint.id }, {
-                dueAt,
-                standardsVersion: this.standards.version,
-                assignedOfficialId: owner?.id ?? null,
-                status: owner ? 'assigned' : complaint.status,
-                escalationLevel: 0,
-                nextEscalationAt: dueAt,
-            });
+            await m.getRepository(Complaint).update(
+                { id: complaint.id },
+                {
+                    dueAt,
+                    standardsVersion: this.standards.version,
+                    assignedOfficialId: owner?.id ?? null,
+                    status: owner ? 'assigned' : complaint.status,
+                    escalationLevel: 0,
+                    nextEscalationAt: dueAt,
+                }
+            );
             if (owner) await this.event(m, complaint.id, 'assigned', 'system', `${owner.level} ${owner.name}`);
             return m.getRepository(Complaint).findOneByOrFail({ id: complaint.id });
         });
@@ -117,10 +120,13 @@ export class ComplaintLifecycle {
         // Handing it to a higher official moves it up the ladder too, so the next breach climbs from there.
         const targetLevel = OFFICIAL_LEVELS.indexOf(target.level);
         const updated = await this.db.transaction(async (m) => {
-            await m.getRepository(Complaint).update({ id }, {
-                assignedOfficialId: target.id,
-                escalationLevel: Math.max(complaint.escalationLevel, targetLevel),
-            });
+            await m.getRepository(Complaint).update(
+                { id },
+                {
+                    assignedOfficialId: target.id,
+                    escalationLevel: Math.max(complaint.escalationLevel, targetLevel),
+                }
+            );
             await this.event(m, id, complaint.status, { official: officialId }, `reassigned to ${target.level} ${target.name}${note ? `: ${note}` : ''}`);
             return m.getRepository(Complaint).findOneByOrFail({ id });
         });
@@ -183,20 +189,24 @@ export class ComplaintLifecycle {
      */
     async tick(): Promise<{ escalated: number; autoClosed: number }> {
         const now = this.now();
-        const due = await this.db.run((m) => m.getRepository(Complaint).find({
-            where: { status: In(OPEN_STATUSES), nextEscalationAt: LessThanOrEqual(now) },
-            order: { nextEscalationAt: 'ASC' },
-            take: 500,
-        }));
+        const due = await this.db.run((m) =>
+            m.getRepository(Complaint).find({
+                where: { status: In(OPEN_STATUSES), nextEscalationAt: LessThanOrEqual(now) },
+                order: { nextEscalationAt: 'ASC' },
+                take: 500,
+            })
+        );
         let escalated = 0;
         for (const complaint of due) {
             if (await this.escalate(complaint.id, 'system', 'resolution time passed', complaint.escalationLevel)) escalated += 1;
         }
         const silentSince = new Date(now.getTime() - this.policy.autoCloseHours * 3600_000);
-        const silent = await this.db.run((m) => m.getRepository(Complaint).find({
-            where: { status: 'resolved', resolvedAt: LessThanOrEqual(silentSince), closedAt: IsNull() },
-            take: 500,
-        }));
+        const silent = await this.db.run((m) =>
+            m.getRepository(Complaint).find({
+                where: { status: 'resolved', resolvedAt: LessThanOrEqual(silentSince), closedAt: IsNull() },
+                take: 500,
+            })
+        );
         let autoClosed = 0;
         for (const complaint of silent) {
             const closed = await this.db.transaction(async (m) => {
@@ -222,7 +232,12 @@ export class ComplaintLifecycle {
     }
 
     private async change(
-        id: number, actor: Actor, from: ComplaintStatus[], to: ComplaintStatus, note: string | null, extra: Partial<Complaint> = {}
+        id: number,
+        actor: Actor,
+        from: ComplaintStatus[],
+        to: ComplaintStatus,
+        note: string | null,
+        extra: Partial<Complaint> = {}
     ): Promise<Complaint> {
         return this.db.transaction(async (m) => {
             const result = await m.getRepository(Complaint).update({ id, status: In(from) }, { status: to, ...extra });
@@ -247,4 +262,3 @@ export class ComplaintLifecycle {
         await m.getRepository(ComplaintEvent).insert({ complaintId, status, actor: who, note: note?.slice(0, 500) ?? null, createdAt: this.now() });
     }
 }
-

@@ -43,7 +43,10 @@ export interface ComplaintWithHistory {
 export class ComplaintService {
     private readonly references: ReferenceNumbers;
 
-    constructor(private readonly db: Database, references?: ReferenceNumbers) {
+    constructor(
+        private readonly db: Database,
+        references?: ReferenceNumbers
+    ) {
         this.references = references ?? new ReferenceNumbers(db);
     }
 
@@ -52,19 +55,24 @@ export class ComplaintService {
      * `sourceActivityKey`: the same inbound message never creates a second complaint.
      */
     async register(complaint: NewComplaint): Promise<Complaint> {
-        const input = { ...complaint, sourceActivityKey: complaint.sourceActivityKey && createHash('sha256').update(complaint.sourceActivityKey).digest('hex') };
+        const input = {
+            ...complaint,
+            sourceActivityKey: complaint.sourceActivityKey && createHash('sha256').update(complaint.sourceActivityKey).digest('hex'),
+        };
         const existing = await this.findBySource(input.sourceActivityKey);
         if (existing) return existing;
         const ticket = await this.references.next('C');
         try {
             return await this.db.transaction(async (manager) => {
-                const complaint = await manager.getRepository(Complaint).save(manager.getRepository(Complaint).create({
-                    ...input,
-                    latitude: input.latitude ?? null,
-                    longitude: input.longitude ?? null,
-                    ticket,
-                    status: 'registered',
-                }));
+                const complaint = await manager.getRepository(Complaint).save(
+                    manager.getRepository(Complaint).create({
+                        ...input,
+                        latitude: input.latitude ?? null,
+                        longitude: input.longitude ?? null,
+                        ticket,
+                        status: 'registered',
+                    })
+                );
                 await manager.getRepository(ComplaintEvent).insert({ complaintId: complaint.id, status: 'registered', actor: 'consumer', note: null });
                 return complaint;
             });
@@ -88,11 +96,13 @@ export class ComplaintService {
     /** The newest complaints of the given accounts, most recent first. */
     async listForAccounts(accountNumbers: string[], limit = 5): Promise<Complaint[]> {
         if (accountNumbers.length === 0) return [];
-        return this.db.run((m) => m.getRepository(Complaint).find({
-            where: { accountNumber: In(accountNumbers) },
-            order: { id: 'DESC' },
-            take: limit,
-        }));
+        return this.db.run((m) =>
+            m.getRepository(Complaint).find({
+                where: { accountNumber: In(accountNumbers) },
+                order: { id: 'DESC' },
+                take: limit,
+            })
+        );
     }
 
     /**

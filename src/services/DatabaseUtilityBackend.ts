@@ -35,14 +35,20 @@ export class DatabaseUtilityBackend implements UtilityBackend {
             const meter = await manager.getRepository(Meter).findOneByOrFail({ meterNumber });
             const floor = Math.max(meter.lastReading, (await this.highestSubmitted(manager, meterNumber)) ?? 0);
             if (reading < floor) return { accepted: false as const, floor };
-            await manager.getRepository(MeterReading).insert({ accountNumber, meterNumber, reading, channel: source.channel, channelUserId: source.channelUserId });
+            await manager
+                .getRepository(MeterReading)
+                .insert({ accountNumber, meterNumber, reading, channel: source.channel, channelUserId: source.channelUserId });
             return { accepted: true as const };
         });
     }
 
     private async highestSubmitted(manager: EntityManager, meterNumber: string): Promise<number | null> {
-        const row = await manager.getRepository(MeterReading).createQueryBuilder('r')
-            .select('MAX(r.reading)', 'max').where('r.meterNumber = :meterNumber', { meterNumber }).getRawOne<{ max: number | string | null }>();
+        const row = await manager
+            .getRepository(MeterReading)
+            .createQueryBuilder('r')
+            .select('MAX(r.reading)', 'max')
+            .where('r.meterNumber = :meterNumber', { meterNumber })
+            .getRawOne<{ max: number | string | null }>();
         return row?.max === null || row?.max === undefined ? null : Number(row.max);
     }
 }

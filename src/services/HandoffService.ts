@@ -14,7 +14,10 @@ export interface NewCallbackRequest {
 export class HandoffService {
     private readonly references: ReferenceNumbers;
 
-    constructor(private readonly db: Database, references?: ReferenceNumbers) {
+    constructor(
+        private readonly db: Database,
+        references?: ReferenceNumbers
+    ) {
         this.references = references ?? new ReferenceNumbers(db);
     }
 

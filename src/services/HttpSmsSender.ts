@@ -5,7 +5,11 @@ import { SmsSender } from './SmsSender';
  * configured, `Authorization: Bearer <token>`. Any non-2xx answer or a timeout is an error the dialog reports.
  */
 export class HttpSmsSender implements SmsSender {
-    constructor(private readonly url: string, private readonly token = '', private readonly timeoutMs = 10_000) {}
+    constructor(
+        private readonly url: string,
+        private readonly token = '',
+        private readonly timeoutMs = 10_000
+    ) {}
 
     async send(mobile: string, text: string): Promise<void> {
         const headers: Record<string, string> = { 'content-type': 'application/json' };

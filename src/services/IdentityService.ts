@@ -68,9 +68,14 @@ export class IdentityService {
 
     /** Records a verified link against `registeredMobile`; linking again refreshes it. */
     async link(identityId: number, accountNumber: string, method: VerificationMethod, registeredMobile: string): Promise<void> {
-        await this.db.run((m) => m.createQueryBuilder().insert().into(AccountLink)
-            .values({ identityId, accountNumber, method, verifiedMobile: registeredMobile })
-            .orUpdate(['method', 'verifiedMobile'], ['identityId', 'accountNumber'])
-            .execute());
+        await this.db.run((m) =>
+            m
+                .createQueryBuilder()
+                .insert()
+                .into(AccountLink)
+                .values({ identityId, accountNumber, method, verifiedMobile: registeredMobile })
+                .orUpdate(['method', 'verifiedMobile'], ['identityId', 'accountNumber'])
+                .execute()
+        );
     }
 }

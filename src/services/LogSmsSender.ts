@@ -9,7 +9,10 @@ export class LogSmsSender implements SmsSender {
     /** Every message sent, newest last; tests and the terminal chat read codes from here. */
     readonly sent: Array<{ mobile: string; text: string }> = [];
 
-    constructor(private readonly logger: Logger, private readonly onSend?: (mobile: string, text: string) => void) {}
+    constructor(
+        private readonly logger: Logger,
+        private readonly onSend?: (mobile: string, text: string) => void
+    ) {}
 
     async send(mobile: string, text: string): Promise<void> {
         this.sent.push({ mobile, text });

@@ -74,9 +74,16 @@ export class OfficialDirectory {
     async subdivisionNamedIn(text: string): Promise<ServiceArea | null> {
         const folded = ` ${foldForMatching(text).replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ')} `;
         if (folded.trim() === '') return null;
-        const units = await this.db.run((m) => m.getRepository(OrgUnit).find({ where: { kind: 'subdivision' }, select: { discom: true, name: true, parentName: true } }));
+        const units = await this.db.run((m) =>
+            m.getRepository(OrgUnit).find({ where: { kind: 'subdivision' }, select: { discom: true, name: true, parentName: true } })
+        );
         const named = units
-            .map((u) => ({ unit: u, name: foldForMatching(u.name).replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ').trim() }))
+            .map((u) => ({
+                unit: u,
+                name: foldForMatching(u.name)
+                    .replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ')
+                    .trim(),
+            }))
             .filter(({ name }) => name.length >= 3 && folded.includes(` ${name} `))
             .sort((a, b) => b.name.length - a.name.length);
         if (named.length === 0 || (named.length > 1 && named[1].name.length === named[0].name.length)) return null;
@@ -155,14 +162,15 @@ async function subdivisionsUnder(m: EntityManager, discom: string, kind: OrgUnit
         current = child;
     }
     if (names.length === 0) return [];
-    const found = new Set((await units.find({ where: { discom, kind: 'subdivision', parentName: In(names) }, select: { name: true } }))
-        .map((u) => u.name));
-    const fromConsumers = await m.createQueryBuilder(Consumer, 'c').select('DISTINCT c.subdivision', 'subdivision')
-        .where('c.discom = :discom AND c.division IN (:...names)', { discom, names }).getRawMany<{ subdivision: string }>();
+    const found = new Set((await units.find({ where: { discom, kind: 'subdivision', parentName: In(names) }, select: { name: true } })).map((u) => u.name));
+    const fromConsumers = await m
+        .createQueryBuilder(Consumer, 'c')
+        .select('DISTINCT c.subdivision', 'subdivision')
+        .where('c.discom = :discom AND c.division IN (:...names)', { discom, names })
+        .getRawMany<{ subdivision: string }>();
     const candidates = fromConsumers.map((r) => r.subdivision).filter((s) => !found.has(s));
     if (candidates.length > 0) {
-        const known = new Set((await units.find({ where: { discom, kind: 'subdivision', name: In(candidates) }, select: { name: true } }))
-            .map((u) => u.name));
+        const known = new Set((await units.find({ where: { discom, kind: 'subdivision', name: In(candidates) }, select: { name: true } })).map((u) => u.name));
         for (const name of candidates) if (!known.has(name)) found.add(name);
     }
     return [...found].sort();

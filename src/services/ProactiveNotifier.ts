@@ -62,7 +62,13 @@ export class ProactiveNotifier implements ComplaintNotifier {
     }
 
     private async send(reference: Partial<ConversationReference>, t: TranslateFn, text: NoticeText, ticket: string): Promise<void> {
-        await this.run(reference, async (context) => { await context.sendActivity(t(text.key, text.vars as never)); }, ticket);
+        await this.run(
+            reference,
+            async (context) => {
+                await context.sendActivity(t(text.key, text.vars as never));
+            },
+            ticket
+        );
     }
 
     private async run(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>, ticket: string): Promise<void> {

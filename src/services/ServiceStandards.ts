@@ -96,13 +96,13 @@ export class ServiceStandards {
         try {
             table = JSON.parse(fs.readFileSync(file, 'utf8'));
         } catch (err) {
-            throw new Error(`cannot read service standards from ${file}: ${(err as Error).message}`);
+            throw new Error(`cannot read service standards from ${file}: ${(err as Error).message}`, { cause: err });
         }
         const ids = categories ?? ComplaintCategories.load().all.map((c) => c.id);
         try {
             return new ServiceStandards(table, ids);
         } catch (err) {
-            throw new Error(`${file}: ${(err as Error).message}`);
+            throw new Error(`${file}: ${(err as Error).message}`, { cause: err });
         }
     }
 

@@ -61,5 +61,10 @@ export interface UtilityBackend {
      * the reading it must not be below) when it is lower than the official or an earlier submitted reading, checked
      * atomically so two submissions cannot walk the reading backwards.
      */
-    submitMeterReading(accountNumber: string, meterNumber: string, reading: number, source: ReadingSource): Promise<{ accepted: true } | { accepted: false; floor: number }>;
+    submitMeterReading(
+        accountNumber: string,
+        meterNumber: string,
+        reading: number,
+        source: ReadingSource
+    ): Promise<{ accepted: true } | { accepted: false; floor: number }>;
 }

@@ -55,8 +55,7 @@ export async function verifyPassword(plain: string, stored: string | null | unde
     // A key shorter than 16 bytes would make guessing by comparison cheap; no hash of ours is that short.
     if (salt.length === 0 || expected.length < 16) return false;
     try {
-        const actual = await derive(plain, salt, expected.length,
-            { N: cost, r: blockSize, p: parallelism, maxmem: 2 * memoryFor(cost, blockSize) });
+        const actual = await derive(plain, salt, expected.length, { N: cost, r: blockSize, p: parallelism, maxmem: 2 * memoryFor(cost, blockSize) });
         return timingSafeEqual(actual, expected);
     } catch {
         return false;

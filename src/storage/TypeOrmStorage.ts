@@ -21,7 +21,8 @@ export class TypeOrmStorage implements Storage {
         const items: StoreItems = {};
         if (keys.length === 0) return items;
         const { rows } = await this.db.sql<{ key: string; data: string; etag: string }>(
-            `SELECT "key", "data", "etag" FROM "bot_state" WHERE "key" IN (${keys.map(() => '?').join(', ')})`, keys
+            `SELECT "key", "data", "etag" FROM "bot_state" WHERE "key" IN (${keys.map(() => '?').join(', ')})`,
+            keys
         );
         for (const row of rows) items[row.key] = { ...JSON.parse(row.data), eTag: row.etag };
         return items;
@@ -61,16 +62,23 @@ export class TypeOrmStorage implements Storage {
         if (unconditional) {
             await this.db.sql(
                 'INSERT INTO "bot_state" ("key", "data", "etag", "updatedAt") VALUES (?, ?, ?, ?) ON CONFLICT ("key") DO UPDATE SET "data" = EXCLUDED."data", "etag" = EXCLUDED."etag", "updatedAt" = EXCLUDED."updatedAt"',
-                [key, data, next, now], { within }
+                [key, data, next, now],
+                { within }
             );
             return;
         }
-        const updated = await this.db.sql('UPDATE "bot_state" SET "data" = ?, "etag" = ?, "updatedAt" = ? WHERE "key" = ? AND "etag" = ?', [data, next, now, key, String(eTag)], { within });
+        const updated = await this.db.sql(
+            'UPDATE "bot_state" SET "data" = ?, "etag" = ?, "updatedAt" = ? WHERE "key" = ? AND "etag" = ?',
+            [data, next, now, key, String(eTag)],
+            { within }
+        );
         if (updated.changes > 0) return;
         // Not there with that eTag: either it is there with another one (a conflict), or it is new. The insert settles
         // a race with another writer creating the key between the two statements.
         const inserted = await this.db.sql(
-            'INSERT INTO "bot_state" ("key", "data", "etag", "updatedAt") VALUES (?, ?, ?, ?) ON CONFLICT ("key") DO NOTHING', [key, data, next, now], { within }
+            'INSERT INTO "bot_state" ("key", "data", "etag", "updatedAt") VALUES (?, ?, ?, ?) ON CONFLICT ("key") DO NOTHING',
+            [key, data, next, now],
+            { within }
         );
         if (inserted.changes === 0) throw conflict(key);
     }

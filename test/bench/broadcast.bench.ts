@@ -43,24 +43,68 @@ async function seed(bot: TestBot, count: number): Promise<void> {
     await bot.app.db.transaction(async (m) => {
         for (let start = 0; start < count; start += 500) {
             const slice = waIds.slice(start, start + 500);
-            await m.createQueryBuilder().insert().into(Consumer).values(slice.map((waId, j) => ({
-                accountNumber: account(start + j), name: 'Bench Consumer', registeredMobile: waId.slice(2), address: 'Bench Nagar, Lucknow',
-                discom: 'MVVNL', division: 'EUDD Gomti Nagar, Lucknow', subdivision: 'Bench Nagar', tariffCategory: 'LMV-1', areaClass: 'city' as const,
-            }))).execute();
-            await m.createQueryBuilder().insert().into(ChannelIdentity).values(slice.map((waId, j) => ({
-                channel: 'whatsapp', channelUserId: waId, phoneNumber: waId.slice(2), preferredLanguage: j % 2 === 0 ? 'en' : 'hi',
-                lastInboundAt: now, subscribed: true, updatesOptOut: false,
-                conversationRef: JSON.stringify({
-                    channelId: 'whatsapp', serviceUrl: 'whatsapp:', conversation: { id: `${PHONE_ID}:${waId}` }, user: { id: waId, properties: { waId } }, bot: { id: PHONE_ID },
-                }),
-            }))).execute();
+            await m
+                .createQueryBuilder()
+                .insert()
+                .into(Consumer)
+                .values(
+                    slice.map((waId, j) => ({
+                        accountNumber: account(start + j),
+                        name: 'Bench Consumer',
+                        registeredMobile: waId.slice(2),
+                        address: 'Bench Nagar, Lucknow',
+                        discom: 'MVVNL',
+                        division: 'EUDD Gomti Nagar, Lucknow',
+                        subdivision: 'Bench Nagar',
+                        tariffCategory: 'LMV-1',
+                        areaClass: 'city' as const,
+                    }))
+                )
+                .execute();
+            await m
+                .createQueryBuilder()
+                .insert()
+                .into(ChannelIdentity)
+                .values(
+                    slice.map((waId, j) => ({
+                        channel: 'whatsapp',
+                        channelUserId: waId,
+                        phoneNumber: waId.slice(2),
+                        preferredLanguage: j % 2 === 0 ? 'en' : 'hi',
+                        lastInboundAt: now,
+                        subscribed: true,
+                        updatesOptOut: false,
+                        conversationRef: JSON.stringify({
+                            channelId: 'whatsapp',
+                            serviceUrl: 'whatsapp:',
+                            conversation: { id: `${PHONE_ID}:${waId}` },
+                            user: { id: waId, properties: { waId } },
+                            bot: { id: PHONE_ID },
+                        }),
+                    }))
+                )
+                .execute();
         }
-        const ids = new Map((await m.getRepository(ChannelIdentity).find({ where: { channel: 'whatsapp' }, select: { id: true, channelUserId: true } }))
-            .map((identity) => [identity.channelUserId, identity.id]));
+        const ids = new Map(
+            (await m.getRepository(ChannelIdentity).find({ where: { channel: 'whatsapp' }, select: { id: true, channelUserId: true } })).map((identity) => [
+                identity.channelUserId,
+                identity.id,
+            ])
+        );
         for (let start = 0; start < count; start += 500) {
-            await m.createQueryBuilder().insert().into(AccountLink).values(waIds.slice(start, start + 500).map((waId, j) => ({
-                identityId: ids.get(waId)!, accountNumber: account(start + j), method: 'phone_match' as const, verifiedMobile: waId.slice(2),
-            }))).execute();
+            await m
+                .createQueryBuilder()
+                .insert()
+                .into(AccountLink)
+                .values(
+                    waIds.slice(start, start + 500).map((waId, j) => ({
+                        identityId: ids.get(waId)!,
+                        accountNumber: account(start + j),
+                        method: 'phone_match' as const,
+                        verifiedMobile: waId.slice(2),
+                    }))
+                )
+                .execute();
         }
     });
 }
@@ -71,7 +115,18 @@ async function scenario(recipients: number, limit: number, dir: string): Promise
     api.respondWith('POST', /\/messages$/, (_req, n) => ({ status: 200, body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.bench${n}` }] } }));
     const bot = await TestBot.create({
         databaseUrl: `sqlite:${path.join(dir, `bench-${limit}.sqlite`)}`,
-        config: { logLevel: 'warn', whatsapp: { appSecret: 's', verifyToken: 'v', accessToken: 't', phoneNumberId: PHONE_ID, apiUrl: api.url, maxMessagesPerSecond: limit, template: null } },
+        config: {
+            logLevel: 'warn',
+            whatsapp: {
+                appSecret: 's',
+                verifyToken: 'v',
+                accessToken: 't',
+                phoneNumberId: PHONE_ID,
+                apiUrl: api.url,
+                maxMessagesPerSecond: limit,
+                template: null,
+            },
+        },
     });
     try {
         await seed(bot, recipients);
@@ -79,16 +134,24 @@ async function scenario(recipients: number, limit: number, dir: string): Promise
         const service = new BroadcastService(bot.app.db, bot.app.translator);
         const queueStarted = process.hrtime.bigint();
         const broadcast = await service.createAnnouncement({
-            discom: 'MVVNL', unitKind: 'subdivision', unitName: 'Bench Nagar', text: 'Planned shutdown tomorrow 10:00–13:00 for transformer work.', createdBy: null,
+            discom: 'MVVNL',
+            unitKind: 'subdivision',
+            unitName: 'Bench Nagar',
+            text: 'Planned shutdown tomorrow 10:00–13:00 for transformer work.',
+            createdBy: null,
         });
         const queueSeconds = Number(process.hrtime.bigint() - queueStarted) / 1e9;
         const worker = new OutboundQueueWorker(bot.app.db, new Map<string, BotAdapter>([['whatsapp', adapter]]), {
-            botAppId: '', logger: bot.app.logger, perChannelPerSecond: { whatsapp: limit },
+            botAppId: '',
+            logger: bot.app.logger,
+            perChannelPerSecond: { whatsapp: limit },
         });
         await worker.recoverAfterRestart();
         const started = process.hrtime.bigint();
         // Passes back to back until nothing is due: what start() does while there is a backlog.
-        while ((await worker.runOnce()).claimed > 0) { /* next batch */ }
+        while ((await worker.runOnce()).claimed > 0) {
+            /* next batch */
+        }
         const sendSeconds = Number(process.hrtime.bigint() - started) / 1e9;
         const remaining = await bot.dataSource.getRepository(QueuedMessage).countBy({ broadcastId: broadcast.id, status: 'queued' });
         if (remaining > 0) throw new Error(`${remaining} messages were left queued`);
@@ -102,9 +165,16 @@ async function scenario(recipients: number, limit: number, dir: string): Promise
         const distinct = new Set(api.requests.map((r) => (r.body as { to: string }).to)).size;
         const messagesPerSecond = api.requests.length / sendSeconds;
         return {
-            recipients, limitPerSecond: limit, queueSeconds, sendSeconds, messagesPerSecond,
-            ratioToLimit: messagesPerSecond / limit, busiestSecond: busiest, busiestSecondRatioToLimit: busiest / limit,
-            requests: api.requests.length, duplicates: api.requests.length - distinct,
+            recipients,
+            limitPerSecond: limit,
+            queueSeconds,
+            sendSeconds,
+            messagesPerSecond,
+            ratioToLimit: messagesPerSecond / limit,
+            busiestSecond: busiest,
+            busiestSecondRatioToLimit: busiest / limit,
+            requests: api.requests.length,
+            duplicates: api.requests.length - distinct,
         };
     } finally {
         await bot.close();

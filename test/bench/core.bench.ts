@@ -28,11 +28,14 @@ function seconds(start: bigint): number {
 async function benchImport(rows: number): Promise<void> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bm-bench-'));
     const csv = path.join(dir, 'consumers.csv');
-    const header = 'account_number,name,registered_mobile,address,discom,division,subdivision,tariff_category,area_class,meter_number,meter_type,last_reading,last_reading_date,prepaid_balance';
+    const header =
+        'account_number,name,registered_mobile,address,discom,division,subdivision,tariff_category,area_class,meter_number,meter_type,last_reading,last_reading_date,prepaid_balance';
     const lines = [header];
     for (let i = 0; i < rows; i++) {
         const account = String(1_000_000_000 + i * 7);
-        lines.push(`${account},Consumer ${i},9${String(i).padStart(9, '0')},"House ${i}, Gomti Nagar, Lucknow",MVVNL,EUDD Gomti Nagar,Vibhuti Khand,LMV-1,city,UPM${String(i).padStart(8, '0')},postpaid,${1000 + i % 5000},2026-10-28,`);
+        lines.push(
+            `${account},Consumer ${i},9${String(i).padStart(9, '0')},"House ${i}, Gomti Nagar, Lucknow",MVVNL,EUDD Gomti Nagar,Vibhuti Khand,LMV-1,city,UPM${String(i).padStart(8, '0')},postpaid,${1000 + (i % 5000)},2026-10-28,`
+        );
     }
     fs.writeFileSync(csv, lines.join('\n'));
 
@@ -61,11 +64,22 @@ async function benchImport(rows: number): Promise<void> {
     const bare = seconds(start);
     reference.close();
     fs.rmSync(dir, { recursive: true, force: true });
-    results.import = { rows, imported: report.imported, seconds: ours, referenceSeconds: bare, ratioToReference: ours / bare, rowsPerSecond: Math.round(rows / ours) };
+    results.import = {
+        rows,
+        imported: report.imported,
+        seconds: ours,
+        referenceSeconds: bare,
+        ratioToReference: ours / bare,
+        rowsPerSecond: Math.round(rows / ours),
+    };
 }
 
 function benchRecognizer(): void {
-    const texts = fs.readFileSync(path.join(PACKAGE_ROOT, 'src', 'nlu', 'corpus', 'examples.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { text: string }).text);
+    const texts = fs
+        .readFileSync(path.join(PACKAGE_ROOT, 'src', 'nlu', 'corpus', 'examples.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { text: string }).text);
     const recognizer = new IntentRecognizer();
     const rounds = 40;
     // Unseen variants each round, so the recognizer's token cache does not make later rounds free.
@@ -77,7 +91,13 @@ function benchRecognizer(): void {
     start = process.hrtime.bigint();
     for (const text of inputs) sink += recognizer.recognize(text).score;
     const ours = seconds(start);
-    results.recognizer = { utterances: inputs.length, perSecond: Math.round(inputs.length / ours), referencePerSecond: Math.round(inputs.length / bare), ratioToReference: ours / bare, sink: sink > 0 };
+    results.recognizer = {
+        utterances: inputs.length,
+        perSecond: Math.round(inputs.length / ours),
+        referencePerSecond: Math.round(inputs.length / bare),
+        ratioToReference: ours / bare,
+        sink: sink > 0,
+    };
 }
 
 async function benchTurns(conversations: number): Promise<void> {
@@ -85,7 +105,7 @@ async function benchTurns(conversations: number): Promise<void> {
     const script = ['English', 'no power since morning in our street', '{account}', 'yes', 'status', 'My complaints'];
     // Each conversation on its own account, copied from the first demo consumer: the same outage on one account from
     // many users would join one complaint and measure a shorter flow.
-    const template = (await bot.dataSource.getRepository(Consumer).findOneByOrFail({ accountNumber: '1234567890' }));
+    const template = await bot.dataSource.getRepository(Consumer).findOneByOrFail({ accountNumber: '1234567890' });
     const accounts = Array.from({ length: conversations }, (_, i) => String(5_200_000_000 + i));
     await bot.dataSource.getRepository(Consumer).insert(accounts.map((accountNumber) => ({ ...template, accountNumber, registeredMobile: null })));
     let start = process.hrtime.bigint();
@@ -106,7 +126,13 @@ async function benchTurns(conversations: number): Promise<void> {
     }
     const bare = seconds(start);
     const turns = conversations * script.length;
-    results.turns = { turns, perSecond: Math.round(turns / ours), meanMs: (ours / turns) * 1000, echoPerSecond: Math.round(turns / bare), ratioToEcho: ours / bare };
+    results.turns = {
+        turns,
+        perSecond: Math.round(turns / ours),
+        meanMs: (ours / turns) * 1000,
+        echoPerSecond: Math.round(turns / bare),
+        ratioToEcho: ours / bare,
+    };
 }
 
 async function main(): Promise<void> {

@@ -53,7 +53,12 @@ const SECRET = 'bench-app-secret';
 const PHONE_ID = '100000000001';
 const TURN_TIMEOUT_MS = 30_000;
 /** One user: a consumer account of their own whose registered mobile is their WhatsApp number. */
-interface BenchUser { index: number; waId: string; mobile: string; account: string }
+interface BenchUser {
+    index: number;
+    waId: string;
+    mobile: string;
+    account: string;
+}
 
 function benchUser(index: number): BenchUser {
     const mobile = String(9_100_000_000 + index);
@@ -61,18 +66,16 @@ function benchUser(index: number): BenchUser {
 }
 
 /** The conversation, in Hindi; `{account}` is the user's own account number. A language step is added if asked. */
-const SCRIPT = [
-    'नमस्ते',
-    'मेरे घर में कल रात से बिजली नहीं है',
-    '{account}',
-    'हाँ',
-    'मेरी शिकायत का क्या हुआ',
-    'मेरी शिकायतें',
-    'मेरा बिल कितना है',
-    '{account}',
-];
+const SCRIPT = ['नमस्ते', 'मेरे घर में कल रात से बिजली नहीं है', '{account}', 'हाँ', 'मेरी शिकायत का क्या हुआ', 'मेरी शिकायतें', 'मेरा बिल कितना है', '{account}'];
 
-interface Summary { n: number; p50: number; p90: number; p99: number; max: number; mean: number }
+interface Summary {
+    n: number;
+    p50: number;
+    p90: number;
+    p99: number;
+    max: number;
+    mean: number;
+}
 
 function summarise(values: number[]): Summary {
     if (values.length === 0) return { n: 0, p50: NaN, p90: NaN, p99: NaN, max: NaN, mean: NaN };
@@ -87,19 +90,47 @@ function summarise(values: number[]): Summary {
 // IPC between the orchestrator and the load generator.
 type Command =
     | { cmd: 'calibrate'; target: string }
-    | { cmd: 'closed'; targets: string[]; concurrency: number; seconds?: number; conversations?: number; thinkMs?: number; routing?: 'round-robin' | 'sticky'; label: string }
+    | {
+          cmd: 'closed';
+          targets: string[];
+          concurrency: number;
+          seconds?: number;
+          conversations?: number;
+          thinkMs?: number;
+          routing?: 'round-robin' | 'sticky';
+          label: string;
+      }
     | { cmd: 'burst'; target: string; concurrency: number; users: number; expectReplies: boolean; reuseLast?: boolean }
     | { cmd: 'echo'; target: string; concurrency: number; seconds: number };
 
-interface Calibration { script: string[]; replies: number[]; kinds: string[]; transcript: Array<{ user: string; bot: string[]; lastReplyMs: number }> }
+interface Calibration {
+    script: string[];
+    replies: number[];
+    kinds: string[];
+    transcript: Array<{ user: string; bot: string[]; lastReplyMs: number }>;
+}
 
 interface ClosedResult {
-    label: string; concurrency: number; targets: number; seconds: number; thinkMs: number;
-    conversationsStarted: number; conversationsCompleted: number; messagesSent: number; turns: number; turnsPerSecond: number;
-    webhookAnswerMs: Summary; endToEndMs: Summary; firstReplyMs: Summary;
+    label: string;
+    concurrency: number;
+    targets: number;
+    seconds: number;
+    thinkMs: number;
+    conversationsStarted: number;
+    conversationsCompleted: number;
+    messagesSent: number;
+    turns: number;
+    turnsPerSecond: number;
+    webhookAnswerMs: Summary;
+    endToEndMs: Summary;
+    firstReplyMs: Summary;
     /** End-to-end per message of the script, to see which step is slow. */
     endToEndByStepMs: Array<{ message: string; p50: number; p99: number; max: number }>;
-    non200: number; sendErrors: number; stalled: number; offScript: number; strayReplies: number;
+    non200: number;
+    sendErrors: number;
+    stalled: number;
+    offScript: number;
+    strayReplies: number;
     /** The first stalled users (no complete reply within 30 s): who, at which message, and what had arrived. */
     stalls: Array<{ waId: string; step: number; message: string; repliesReceived: number; sentAtMs: number }>;
     /** Messages the bot sent to others meanwhile: the assigned JE's WhatsApp notice of each new complaint. */
@@ -107,14 +138,32 @@ interface ClosedResult {
 }
 
 interface BurstResult {
-    concurrency: number; messages: number; users: number; burstSeconds: number; requestsPerSecond: number;
-    answerMs: Summary; statuses: Record<string, number>; sendErrors: number;
+    concurrency: number;
+    messages: number;
+    users: number;
+    burstSeconds: number;
+    requestsPerSecond: number;
+    answerMs: Summary;
+    statuses: Record<string, number>;
+    sendErrors: number;
     /** Webhook answers by when they were sent, in 250 ms windows: where in the burst the slow ones are. */
     answerTimeline: Array<{ fromMs: number; sent: number; p50: number; p99: number; max: number }>;
-    drainSeconds?: number; turnsPerSecond?: number; repliesExpected?: number; repliesReceived?: number;
+    drainSeconds?: number;
+    turnsPerSecond?: number;
+    repliesExpected?: number;
+    repliesReceived?: number;
 }
 
-interface EchoResult { concurrency: number; seconds: number; requests: number; requestsPerSecond: number; latencyMs: Summary; non200: number; errors: number; sinkReplies: number }
+interface EchoResult {
+    concurrency: number;
+    seconds: number;
+    requests: number;
+    requestsPerSecond: number;
+    latencyMs: Summary;
+    non200: number;
+    errors: number;
+    sinkReplies: number;
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Load generator (BENCH_ROLE=loadgen): signed webhooks out, stand-in Graph API and echo sink in
@@ -163,17 +212,28 @@ async function loadGenerator(): Promise<void> {
     });
 
     const sharedAgent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
-    const post = (url: string, body: Buffer, headers: Record<string, string>, agent = sharedAgent): Promise<{ status: number; ms: number }> => new Promise((resolve, reject) => {
-        const target = new URL(url);
-        const t0 = performance.now();
-        const req = http.request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
-            res.resume();
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 }));
-            res.on('error', reject);
+    const post = (url: string, body: Buffer, headers: Record<string, string>, agent = sharedAgent): Promise<{ status: number; ms: number }> =>
+        new Promise((resolve, reject) => {
+            const target = new URL(url);
+            const t0 = performance.now();
+            const req = http.request(
+                {
+                    host: target.hostname,
+                    port: target.port,
+                    path: target.pathname,
+                    method: 'POST',
+                    agent,
+                    headers: { ...headers, 'content-length': String(body.length) },
+                },
+                (res) => {
+                    res.resume();
+                    res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 }));
+                    res.on('error', reject);
+                }
+            );
+            req.on('error', reject);
+            req.end(body);
         });
-        req.on('error', reject);
-        req.end(body);
-    });
     const signed = (user: BenchUser, text: string): { raw: Buffer; headers: Record<string, string> } => {
         const raw = metaWireJson(whatsAppText(PHONE_ID, user.waId, text, { id: `wamid.scale.${nonce}.${++sequence}`, name: 'Consumer' }));
         return { raw, headers: metaHeaders(raw, SECRET) };
@@ -186,8 +246,17 @@ async function loadGenerator(): Promise<void> {
     const textOf = (step: number, user: BenchUser) => script[step].replace('{account}', user.account);
 
     /** One message of one user, waiting for the replies the calibration saw (or, calibrating, for quiet). */
-    function exchange(target: string, user: BenchUser, text: string, settle: { count: number } | { quietMs: number }):
-        Promise<{ sentAt: number; answer: Promise<{ status: number; ms: number } | Error>; replies: Array<{ kind: string; text: string; at: number }>; timedOut: boolean }> {
+    function exchange(
+        target: string,
+        user: BenchUser,
+        text: string,
+        settle: { count: number } | { quietMs: number }
+    ): Promise<{
+        sentAt: number;
+        answer: Promise<{ status: number; ms: number } | Error>;
+        replies: Array<{ kind: string; text: string; at: number }>;
+        timedOut: boolean;
+    }> {
         return new Promise((resolve) => {
             const replies: Array<{ kind: string; text: string; at: number }> = [];
             let quiet: NodeJS.Timeout | undefined;
@@ -223,13 +292,24 @@ async function loadGenerator(): Promise<void> {
             const text = textOf(step, user);
             const result = await exchange(target, user, text, { quietMs: 700 });
             const answer = await result.answer;
-            if (answer instanceof Error || answer.status !== 200) throw new Error(`calibration: webhook answered ${answer instanceof Error ? answer.message : answer.status} to "${text}"`);
-            transcript.push({ user: text, bot: result.replies.map((r) => r.text), lastReplyMs: Math.round((result.replies[result.replies.length - 1]?.at - result.sentAt) * 10) / 10 });
+            if (answer instanceof Error || answer.status !== 200)
+                throw new Error(`calibration: webhook answered ${answer instanceof Error ? answer.message : answer.status} to "${text}"`);
+            transcript.push({
+                user: text,
+                bot: result.replies.map((r) => r.text),
+                lastReplyMs: Math.round((result.replies[result.replies.length - 1]?.at - result.sentAt) * 10) / 10,
+            });
             if (result.replies.length === 0) throw new Error(`calibration: no reply to "${text}" within ${TURN_TIMEOUT_MS} ms`);
             replies.push(result.replies.length);
             kinds.push(result.replies.map((r) => r.kind).join(','));
             // A language question (both languages offered, nothing else): answer it in Hindi and go on.
-            if (step === 0 && result.replies.length === 1 && /हिंदी/.test(result.replies[0].text) && /English/.test(result.replies[0].text) && !/शिकायत/.test(result.replies[0].text)) {
+            if (
+                step === 0 &&
+                result.replies.length === 1 &&
+                /हिंदी/.test(result.replies[0].text) &&
+                /English/.test(result.replies[0].text) &&
+                !/शिकायत/.test(result.replies[0].text)
+            ) {
                 script.splice(1, 0, 'हिंदी');
             }
         }
@@ -240,7 +320,9 @@ async function loadGenerator(): Promise<void> {
         if (!/C\d{4}-\d{4,}/.test(all[confirmStep] ?? '')) problems.push('no complaint ticket after "हाँ"');
         if (!/₹/.test(all[all.length - 1] ?? '')) problems.push('no bill amount after the bill query');
         if (problems.length > 0) {
-            throw new Error(`calibration: the conversation went off script (${problems.join('; ')}):\n${transcript.map((t) => `  > ${t.user}\n${t.bot.map((b) => `    < ${b.replace(/\n/g, ' ⏎ ')}`).join('\n')}`).join('\n')}`);
+            throw new Error(
+                `calibration: the conversation went off script (${problems.join('; ')}):\n${transcript.map((t) => `  > ${t.user}\n${t.bot.map((b) => `    < ${b.replace(/\n/g, ' ⏎ ')}`).join('\n')}`).join('\n')}`
+            );
         }
         complaintsConfirmed += 1;
         expected = replies;
@@ -254,7 +336,15 @@ async function loadGenerator(): Promise<void> {
         const firstReply: number[] = [];
         const byStep: number[][] = script.map(() => []);
         const stalls: ClosedResult['stalls'] = [];
-        let sent = 0, turns = 0, non200 = 0, sendErrors = 0, stalled = 0, offScript = 0, started = 0, completed = 0, roundRobin = 0;
+        let sent = 0,
+            turns = 0,
+            non200 = 0,
+            sendErrors = 0,
+            stalled = 0,
+            offScript = 0,
+            started = 0,
+            completed = 0,
+            roundRobin = 0;
         const straysBefore = strays;
         const noticesBefore = noticesToOfficials;
         const thinkMs = command.thinkMs ?? 0;
@@ -279,7 +369,10 @@ async function loadGenerator(): Promise<void> {
                 for (; step < script.length; step++) {
                     if (performance.now() >= deadline) return;
                     // A plain load balancer alternates requests; a sticky one keeps a user on one instance.
-                    const target = command.routing === 'sticky' ? command.targets[user.index % command.targets.length] : command.targets[roundRobin++ % command.targets.length];
+                    const target =
+                        command.routing === 'sticky'
+                            ? command.targets[user.index % command.targets.length]
+                            : command.targets[roundRobin++ % command.targets.length];
                     sent += 1;
                     const result = await exchange(target, user, textOf(step, user), { count: expected[step] });
                     void result.answer.then((answer) => {
@@ -291,7 +384,14 @@ async function loadGenerator(): Promise<void> {
                     });
                     if (result.timedOut) {
                         stalled += 1;
-                        if (stalls.length < 20) stalls.push({ waId: user.waId, step, message: textOf(step, user), repliesReceived: result.replies.length, sentAtMs: Math.round(result.sentAt - t0) });
+                        if (stalls.length < 20)
+                            stalls.push({
+                                waId: user.waId,
+                                step,
+                                message: textOf(step, user),
+                                repliesReceived: result.replies.length,
+                                sentAtMs: Math.round(result.sentAt - t0),
+                            });
                         break; // this user is stuck; the slot takes the next one
                     }
                     const done = result.replies[result.replies.length - 1].at;
@@ -315,11 +415,30 @@ async function loadGenerator(): Promise<void> {
         // Let the last answers land before summarising them.
         await new Promise((resolve) => setTimeout(resolve, 200));
         return {
-            label: command.label, concurrency: command.concurrency, targets: command.targets.length, seconds, thinkMs,
-            conversationsStarted: started, conversationsCompleted: completed, messagesSent: sent, turns, turnsPerSecond: turns / seconds,
-            webhookAnswerMs: summarise(answers), endToEndMs: summarise(endToEnd), firstReplyMs: summarise(firstReply),
-            endToEndByStepMs: byStep.map((values, step) => { const s = summarise(values); return { message: script[step], p50: s.p50, p99: s.p99, max: s.max }; }),
-            non200, sendErrors, stalled, stalls, offScript, strayReplies: strays - straysBefore, noticesToOfficials: noticesToOfficials - noticesBefore,
+            label: command.label,
+            concurrency: command.concurrency,
+            targets: command.targets.length,
+            seconds,
+            thinkMs,
+            conversationsStarted: started,
+            conversationsCompleted: completed,
+            messagesSent: sent,
+            turns,
+            turnsPerSecond: turns / seconds,
+            webhookAnswerMs: summarise(answers),
+            endToEndMs: summarise(endToEnd),
+            firstReplyMs: summarise(firstReply),
+            endToEndByStepMs: byStep.map((values, step) => {
+                const s = summarise(values);
+                return { message: script[step], p50: s.p50, p99: s.p99, max: s.max };
+            }),
+            non200,
+            sendErrors,
+            stalled,
+            stalls,
+            offScript,
+            strayReplies: strays - straysBefore,
+            noticesToOfficials: noticesToOfficials - noticesBefore,
         };
     }
 
@@ -337,7 +456,9 @@ async function loadGenerator(): Promise<void> {
         const remaining = new Map<string, number>();
         let repliesReceived = 0;
         let drained!: () => void;
-        const allReplies = new Promise<void>((resolve) => { drained = resolve; });
+        const allReplies = new Promise<void>((resolve) => {
+            drained = resolve;
+        });
         if (command.expectReplies) {
             for (const user of users) {
                 remaining.set(user.waId, perUser);
@@ -361,32 +482,45 @@ async function loadGenerator(): Promise<void> {
         // Fresh connections for every burst, for the bot and the bare server alike, as a platform opens them for a burst.
         const agent = new http.Agent({ keepAlive: true, maxSockets: command.concurrency });
         const t0 = performance.now();
-        await Promise.all(Array.from({ length: command.concurrency }, async (_, sender) => {
-            for (let u = sender; u < users.length; u += command.concurrency) {
-                for (const { raw, headers } of bodies[u]) {
-                    try {
-                        const window = Math.floor((performance.now() - t0) / 250);
-                        const answer = await post(command.target, raw, headers, agent);
-                        answers.push(answer.ms);
-                        (windows[window] ??= []).push(answer.ms);
-                        statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
-                    } catch {
-                        sendErrors += 1;
+        await Promise.all(
+            Array.from({ length: command.concurrency }, async (_, sender) => {
+                for (let u = sender; u < users.length; u += command.concurrency) {
+                    for (const { raw, headers } of bodies[u]) {
+                        try {
+                            const window = Math.floor((performance.now() - t0) / 250);
+                            const answer = await post(command.target, raw, headers, agent);
+                            answers.push(answer.ms);
+                            (windows[window] ??= []).push(answer.ms);
+                            statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+                        } catch {
+                            sendErrors += 1;
+                        }
                     }
                 }
-            }
-        }));
+            })
+        );
         const burstSeconds = (performance.now() - t0) / 1000;
         agent.destroy();
         const messages = users.length * script.length;
         const result: BurstResult = {
-            concurrency: command.concurrency, messages, users: users.length, burstSeconds, requestsPerSecond: messages / burstSeconds,
-            answerMs: summarise(answers), statuses, sendErrors,
-            answerTimeline: Array.from(windows, (values, i) => { const s = summarise(values ?? []); return { fromMs: i * 250, sent: s.n, p50: s.p50, p99: s.p99, max: s.max }; }),
+            concurrency: command.concurrency,
+            messages,
+            users: users.length,
+            burstSeconds,
+            requestsPerSecond: messages / burstSeconds,
+            answerMs: summarise(answers),
+            statuses,
+            sendErrors,
+            answerTimeline: Array.from(windows, (values, i) => {
+                const s = summarise(values ?? []);
+                return { fromMs: i * 250, sent: s.n, p50: s.p50, p99: s.p99, max: s.max };
+            }),
         };
         if (command.expectReplies) {
             let timer: NodeJS.Timeout | undefined;
-            const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, 180_000); });
+            const timeout = new Promise<void>((resolve) => {
+                timer = setTimeout(resolve, 180_000);
+            });
             await Promise.race([allReplies, timeout]);
             clearTimeout(timer);
             for (const user of users) waiting.delete(user.waId);
@@ -399,44 +533,68 @@ async function loadGenerator(): Promise<void> {
     /** The echo reference, closed loop: each virtual user POSTs the next activity once the previous one was answered. */
     async function echo(command: Extract<Command, { cmd: 'echo' }>): Promise<EchoResult> {
         const latencies: number[] = [];
-        let non200 = 0, errors = 0;
+        let non200 = 0,
+            errors = 0;
         const sinkBefore = sinkReplies;
         const t0 = performance.now();
         const deadline = t0 + command.seconds * 1000;
-        await Promise.all(Array.from({ length: command.concurrency }, async (_, slot) => {
-            const conversation = `echo-${nonce}-${slot}|livechat`;
-            for (let n = 0; performance.now() < deadline; n++) {
-                const activity = {
-                    type: 'message', id: `${slot}-${n}`, channelId: 'emulator', timestamp: new Date().toISOString(), localTimestamp: new Date().toISOString(),
-                    serviceUrl: api.url, conversation: { id: conversation }, from: { id: `user-${slot}`, name: 'User', role: 'user' },
-                    recipient: { id: 'bot-1', name: 'Bot', role: 'bot' }, locale: 'hi-IN', textFormat: 'plain',
-                    text: SCRIPT[n % SCRIPT.length].replace('{account}', '1234567890'),
-                };
-                try {
-                    const answer = await post(command.target, Buffer.from(JSON.stringify(activity)), { 'content-type': 'application/json' });
-                    latencies.push(answer.ms);
-                    if (answer.status !== 200) non200 += 1;
-                } catch {
-                    errors += 1;
+        await Promise.all(
+            Array.from({ length: command.concurrency }, async (_, slot) => {
+                const conversation = `echo-${nonce}-${slot}|livechat`;
+                for (let n = 0; performance.now() < deadline; n++) {
+                    const activity = {
+                        type: 'message',
+                        id: `${slot}-${n}`,
+                        channelId: 'emulator',
+                        timestamp: new Date().toISOString(),
+                        localTimestamp: new Date().toISOString(),
+                        serviceUrl: api.url,
+                        conversation: { id: conversation },
+                        from: { id: `user-${slot}`, name: 'User', role: 'user' },
+                        recipient: { id: 'bot-1', name: 'Bot', role: 'bot' },
+                        locale: 'hi-IN',
+                        textFormat: 'plain',
+                        text: SCRIPT[n % SCRIPT.length].replace('{account}', '1234567890'),
+                    };
+                    try {
+                        const answer = await post(command.target, Buffer.from(JSON.stringify(activity)), { 'content-type': 'application/json' });
+                        latencies.push(answer.ms);
+                        if (answer.status !== 200) non200 += 1;
+                    } catch {
+                        errors += 1;
+                    }
                 }
-            }
-        }));
+            })
+        );
         const seconds = (performance.now() - t0) / 1000;
-        return { concurrency: command.concurrency, seconds, requests: latencies.length, requestsPerSecond: latencies.length / seconds, latencyMs: summarise(latencies), non200, errors, sinkReplies: sinkReplies - sinkBefore };
+        return {
+            concurrency: command.concurrency,
+            seconds,
+            requests: latencies.length,
+            requestsPerSecond: latencies.length / seconds,
+            latencyMs: summarise(latencies),
+            non200,
+            errors,
+            sinkReplies: sinkReplies - sinkBefore,
+        };
     }
 
     process.on('message', (message: Command & { id: number }) => {
         const run = async (): Promise<unknown> => {
             switch (message.cmd) {
-                case 'calibrate': return calibrate(message.target);
-                case 'closed': return closed(message);
-                case 'burst': return burst(message);
-                case 'echo': return echo(message);
+                case 'calibrate':
+                    return calibrate(message.target);
+                case 'closed':
+                    return closed(message);
+                case 'burst':
+                    return burst(message);
+                case 'echo':
+                    return echo(message);
             }
         };
         run().then(
             (result) => process.send!({ type: 'result', id: message.id, result, complaintsConfirmed }),
-            (error: Error) => process.send!({ type: 'error', id: message.id, message: error.stack ?? error.message }),
+            (error: Error) => process.send!({ type: 'error', id: message.id, message: error.stack ?? error.message })
         );
     });
     process.on('disconnect', () => process.exit(0));
@@ -487,7 +645,11 @@ let interrupted = false;
 function killChildren(signal: NodeJS.Signals = 'SIGKILL'): void {
     for (const child of children) {
         if (child.exitCode === null && child.signalCode === null) {
-            try { child.kill(signal); } catch { /* already gone */ }
+            try {
+                child.kill(signal);
+            } catch {
+                /* already gone */
+            }
         }
     }
 }
@@ -498,7 +660,10 @@ function track<T extends ChildProcess>(child: T): T {
     return child;
 }
 
-interface Forked { child: ChildProcess; ready: Record<string, unknown> }
+interface Forked {
+    child: ChildProcess;
+    ready: Record<string, unknown>;
+}
 
 async function forkRole(role: string, env: Record<string, string> = {}): Promise<Forked> {
     const child = track(fork(__filename, [], { env: { ...process.env, ...env, BENCH_ROLE: role }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
@@ -512,11 +677,24 @@ async function forkRole(role: string, env: Record<string, string> = {}): Promise
 let commandId = 0;
 
 /** Sends one command to the load generator; `onProgress` sees its progress reports meanwhile. */
-function command<T>(loadgen: ChildProcess, cmd: Command, onProgress?: (p: { fraction: number; turns: number; sent: number }) => void): Promise<{ result: T; complaintsConfirmed: number }> {
+function command<T>(
+    loadgen: ChildProcess,
+    cmd: Command,
+    onProgress?: (p: { fraction: number; turns: number; sent: number }) => void
+): Promise<{ result: T; complaintsConfirmed: number }> {
     const id = ++commandId;
     return new Promise((resolve, reject) => {
         const onMessage = (raw: unknown) => {
-            const message = raw as { type: string; id?: number; result?: T; message?: string; fraction?: number; turns?: number; sent?: number; complaintsConfirmed?: number };
+            const message = raw as {
+                type: string;
+                id?: number;
+                result?: T;
+                message?: string;
+                fraction?: number;
+                turns?: number;
+                sent?: number;
+                complaintsConfirmed?: number;
+            };
             if (message.type === 'progress') {
                 onProgress?.(message as { fraction: number; turns: number; sent: number });
                 return;
@@ -565,7 +743,9 @@ function cpuSeconds(pids: Array<number | undefined>): { machine: number; ours: n
             const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
             const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
             ours += (Number(after[11]) + Number(after[12]) + Number(after[13]) + Number(after[14])) / ticks;
-        } catch { /* gone */ }
+        } catch {
+            /* gone */
+        }
     }
     return { machine, ours };
 }
@@ -578,7 +758,14 @@ async function freePort(): Promise<number> {
     return port;
 }
 
-interface BotProcess { name: string; child: ChildProcess; port: number; url: string; logFile: string; memorySamples: number[] }
+interface BotProcess {
+    name: string;
+    child: ChildProcess;
+    port: number;
+    url: string;
+    logFile: string;
+    memorySamples: number[];
+}
 
 function tail(file: string, lines = 30): string {
     try {
@@ -599,27 +786,44 @@ async function startBot(name: string, options: { dir: string; databaseUrl: strin
     // A clean environment (nothing of the caller's DATABASE_URL or channel secrets) and a working directory without
     // a .env file: exactly the settings below, as a deployment would set them.
     const env: Record<string, string> = {
-        PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? os.tmpdir(), NODE_ENV: 'production', BENCH_PROBE: '1',
-        PORT: String(port), DATABASE_URL: options.databaseUrl, DEMO_DATA: 'off', LOG_LEVEL: 'info',
-        WHATSAPP_APP_SECRET: SECRET, WHATSAPP_VERIFY_TOKEN: 'bench-verify', WHATSAPP_ACCESS_TOKEN: 'bench-token', WHATSAPP_PHONE_NUMBER_ID: PHONE_ID,
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: process.env.HOME ?? os.tmpdir(),
+        NODE_ENV: 'production',
+        BENCH_PROBE: '1',
+        PORT: String(port),
+        DATABASE_URL: options.databaseUrl,
+        DEMO_DATA: 'off',
+        LOG_LEVEL: 'info',
+        WHATSAPP_APP_SECRET: SECRET,
+        WHATSAPP_VERIFY_TOKEN: 'bench-verify',
+        WHATSAPP_ACCESS_TOKEN: 'bench-token',
+        WHATSAPP_PHONE_NUMBER_ID: PHONE_ID,
         WHATSAPP_API_URL: `${options.apiUrl}/v25.0`,
         // The platform's own limit (80/s by default) would otherwise be what is measured.
         WHATSAPP_MAX_MESSAGES_PER_SECOND: '1000',
         // As in a deployment that notifies officials: each new complaint's JE gets a template message (they have not
         // written to the bot within 24 hours); without a template the bot records the notice as undeliverable.
-        WHATSAPP_TEMPLATE_NAME: 'bench_update', WHATSAPP_TEMPLATE_LANGUAGE: 'hi',
+        WHATSAPP_TEMPLATE_NAME: 'bench_update',
+        WHATSAPP_TEMPLATE_LANGUAGE: 'hi',
     };
     const child = track(spawn(process.execPath, args, { cwd: options.dir, env, stdio: ['ignore', log, log, 'ipc'] }));
     fs.closeSync(log);
     const url = `http://127.0.0.1:${port}/webhooks/whatsapp`;
     const deadline = Date.now() + 90_000;
     for (;;) {
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited with ${child.exitCode ?? child.signalCode} while starting:\n${tail(logFile)}`);
+        if (child.exitCode !== null || child.signalCode !== null)
+            throw new Error(`${name} exited with ${child.exitCode ?? child.signalCode} while starting:\n${tail(logFile)}`);
         if (Date.now() > deadline) throw new Error(`${name} did not answer /healthz within 90 s:\n${tail(logFile)}`);
         const healthy = await new Promise<boolean>((resolve) => {
-            const req = http.get({ host: '127.0.0.1', port, path: '/healthz', timeout: 1000 }, (res) => { res.resume(); resolve(res.statusCode === 200); });
+            const req = http.get({ host: '127.0.0.1', port, path: '/healthz', timeout: 1000 }, (res) => {
+                res.resume();
+                resolve(res.statusCode === 200);
+            });
             req.on('error', () => resolve(false));
-            req.on('timeout', () => { req.destroy(); resolve(false); });
+            req.on('timeout', () => {
+                req.destroy();
+                resolve(false);
+            });
         });
         if (healthy) break;
         await new Promise((resolve) => setTimeout(resolve, 200));
@@ -630,17 +834,29 @@ async function startBot(name: string, options: { dir: string; databaseUrl: strin
 let probeId = 0;
 
 /** heapUsed / RSS as the bot process itself reports them, after a full GC when `gc` is set. */
-function probeMemory(bot: BotProcess, gc: boolean): Promise<{ heapUsedMb: number; heapTotalMb: number; rssMb: number; externalMb: number; arrayBuffersMb: number } | null> {
+function probeMemory(
+    bot: BotProcess,
+    gc: boolean
+): Promise<{ heapUsedMb: number; heapTotalMb: number; rssMb: number; externalMb: number; arrayBuffersMb: number } | null> {
     const id = ++probeId;
     return new Promise((resolve) => {
-        const timer = setTimeout(() => { bot.child.off('message', onMessage); resolve(null); }, 5000);
+        const timer = setTimeout(() => {
+            bot.child.off('message', onMessage);
+            resolve(null);
+        }, 5000);
         const onMessage = (message: unknown) => {
             const m = message as { probe?: string; id?: number; heapUsed: number; heapTotal: number; rss: number; external: number; arrayBuffers: number };
             if (m.probe !== 'memory' || m.id !== id) return;
             clearTimeout(timer);
             bot.child.off('message', onMessage);
             const mb = (n: number) => Math.round((n / 1048576) * 10) / 10;
-            resolve({ heapUsedMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal), rssMb: mb(m.rss), externalMb: mb(m.external), arrayBuffersMb: mb(m.arrayBuffers) });
+            resolve({
+                heapUsedMb: mb(m.heapUsed),
+                heapTotalMb: mb(m.heapTotal),
+                rssMb: mb(m.rss),
+                externalMb: mb(m.external),
+                arrayBuffersMb: mb(m.arrayBuffers),
+            });
         };
         bot.child.on('message', onMessage);
         bot.child.send({ probe: 'memory', id, gc });
@@ -659,16 +875,32 @@ async function stopProcess(child: ChildProcess, timeoutMs = 30_000): Promise<voi
 /** Consumers of the bench users, spread over the README's three demo subdivisions (so complaints get a JE), one bill each. */
 function writeUserCsv(dir: string, count: number): { consumers: string; bills: string } {
     const profiles = [
-        { discom: 'MVVNL', division: 'EUDD Gomti Nagar, Lucknow', subdivision: 'Vibhuti Khand', area: 'city', address: 'Vibhuti Khand, Gomti Nagar, Lucknow 226010' },
+        {
+            discom: 'MVVNL',
+            division: 'EUDD Gomti Nagar, Lucknow',
+            subdivision: 'Vibhuti Khand',
+            area: 'city',
+            address: 'Vibhuti Khand, Gomti Nagar, Lucknow 226010',
+        },
         { discom: 'PVVNL', division: 'EUDD-II Meerut', subdivision: 'Shastri Nagar', area: 'urban', address: 'Sector 3, Shastri Nagar, Meerut 250004' },
-        { discom: 'PuVVNL', division: 'EDD-II Varanasi (Rural)', subdivision: 'Rajatalab', area: 'rural', address: 'Village Kachnar, Post Rajatalab, Varanasi 221311' },
+        {
+            discom: 'PuVVNL',
+            division: 'EDD-II Varanasi (Rural)',
+            subdivision: 'Rajatalab',
+            area: 'rural',
+            address: 'Village Kachnar, Post Rajatalab, Varanasi 221311',
+        },
     ];
-    const consumers = ['account_number,name,registered_mobile,address,discom,division,subdivision,tariff_category,area_class,meter_number,meter_type,last_reading,last_reading_date,prepaid_balance'];
+    const consumers = [
+        'account_number,name,registered_mobile,address,discom,division,subdivision,tariff_category,area_class,meter_number,meter_type,last_reading,last_reading_date,prepaid_balance',
+    ];
     const bills = ['account_number,bill_month,units,amount,arrears,due_date,paid,payment_date'];
     for (let i = 0; i < count; i++) {
         const user = benchUser(i);
         const p = profiles[i % profiles.length];
-        consumers.push(`${user.account},Bench Consumer ${i},${user.mobile},"House ${i}, ${p.address}",${p.discom},"${p.division}",${p.subdivision},LMV-1,${p.area},BMS${String(i).padStart(8, '0')},postpaid,${4000 + (i % 3000)},2026-10-28,`);
+        consumers.push(
+            `${user.account},Bench Consumer ${i},${user.mobile},"House ${i}, ${p.address}",${p.discom},"${p.division}",${p.subdivision},LMV-1,${p.area},BMS${String(i).padStart(8, '0')},postpaid,${4000 + (i % 3000)},2026-10-28,`
+        );
         bills.push(`${user.account},2026-10,${150 + (i % 200)},${1200 + (i % 900)},,2026-11-15,no,`);
     }
     const files = { consumers: path.join(dir, 'bench-consumers.csv'), bills: path.join(dir, 'bench-bills.csv') };
@@ -688,7 +920,10 @@ async function prepareDatabase(databaseUrl: string, dir: string, users: number):
         const files = writeUserCsv(dir, users);
         const importer = new CsvImporter(dataSource, { batchSize: 1000 });
         for (const report of [await importer.importConsumers(files.consumers), await importer.importBills(files.bills)]) {
-            if (report.rejected.length > 0) throw new Error(`bench ${report.kind} import rejected ${report.rejected.length} rows, e.g. line ${report.rejected[0].line}: ${report.rejected[0].reason}`);
+            if (report.rejected.length > 0)
+                throw new Error(
+                    `bench ${report.kind} import rejected ${report.rejected.length} rows, e.g. line ${report.rejected[0].line}: ${report.rejected[0].reason}`
+                );
         }
     } finally {
         await dataSource.destroy();
@@ -722,9 +957,15 @@ async function dropSchema(schema: string): Promise<void> {
 }
 
 /** Self time per function (and per package) from a V8 .cpuprofile, idle excluded. */
-function summariseProfile(file: string): { sampledSeconds: number; functions: Array<{ fn: string; where: string; selfMs: number; percent: number }>; packages: Array<{ pkg: string; selfMs: number; percent: number }> } {
+function summariseProfile(file: string): {
+    sampledSeconds: number;
+    functions: Array<{ fn: string; where: string; selfMs: number; percent: number }>;
+    packages: Array<{ pkg: string; selfMs: number; percent: number }>;
+} {
     const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-        nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; samples: number[]; timeDeltas: number[];
+        nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+        samples: number[];
+        timeDeltas: number[];
     };
     const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
     const self = new Map<number, number>();
@@ -743,15 +984,28 @@ function summariseProfile(file: string): { sampledSeconds: number; functions: Ar
         const entry = byFunction.get(key) ?? { fn: frame.functionName || '(anonymous)', where, us: 0 };
         entry.us += us;
         byFunction.set(key, entry);
-        const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1]
-            ?? (url.startsWith('node:') ? 'node (internal)' : url.includes('/dist/') ? `bijli-mitra ${/\/dist\/([^/]+)/.exec(url)?.[1] ?? ''}` : url ? 'other' : frame.functionName);
+        const pkg =
+            /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ??
+            (url.startsWith('node:')
+                ? 'node (internal)'
+                : url.includes('/dist/')
+                  ? `bijli-mitra ${/\/dist\/([^/]+)/.exec(url)?.[1] ?? ''}`
+                  : url
+                    ? 'other'
+                    : frame.functionName);
         byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
     }
     const pct = (us: number) => Math.round((us / total) * 1000) / 10;
     return {
         sampledSeconds: total / 1e6,
-        functions: [...byFunction.values()].sort((a, b) => b.us - a.us).slice(0, 25).map((e) => ({ fn: e.fn, where: e.where, selfMs: Math.round(e.us / 1000), percent: pct(e.us) })),
-        packages: [...byPackage.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([pkg, us]) => ({ pkg, selfMs: Math.round(us / 1000), percent: pct(us) })),
+        functions: [...byFunction.values()]
+            .sort((a, b) => b.us - a.us)
+            .slice(0, 25)
+            .map((e) => ({ fn: e.fn, where: e.where, selfMs: Math.round(e.us / 1000), percent: pct(e.us) })),
+        packages: [...byPackage.entries()]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 15)
+            .map(([pkg, us]) => ({ pkg, selfMs: Math.round(us / 1000), percent: pct(us) })),
     };
 }
 
@@ -767,7 +1021,8 @@ function num(name: string, fallback: number): number {
     return value;
 }
 
-const fmt = (n: number | undefined, digits = 1) => (n === undefined || !Number.isFinite(n) ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const fmt = (n: number | undefined, digits = 1) =>
+    n === undefined || !Number.isFinite(n) ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${fmt(a / b, 2)}×` : '–');
 
 async function orchestrate(): Promise<void> {
@@ -825,11 +1080,18 @@ async function orchestrate(): Promise<void> {
         const botCpu = after.bot.ours - before.bot.ours;
         const loadgenCpu = after.loadgen.ours - before.loadgen.ours;
         const selfCpu = after.self.ours - before.self.ours;
-        phases[label] = { seconds: wall, botCores: botCpu / wall, loadGeneratorCores: loadgenCpu / wall, otherCores: (after.bot.machine - before.bot.machine - botCpu - loadgenCpu - selfCpu) / wall };
+        phases[label] = {
+            seconds: wall,
+            botCores: botCpu / wall,
+            loadGeneratorCores: loadgenCpu / wall,
+            otherCores: (after.bot.machine - before.bot.machine - botCpu - loadgenCpu - selfCpu) / wall,
+        };
         return result;
     };
     try {
-        log(`${postgres ? 'PostgreSQL' : 'SQLite'}; ${messages !== undefined ? `${messages.toLocaleString('en-US')} closed-loop messages` : `${seconds} s closed loop`} at ${concurrency} users; burst of ${burstUsers} users at ${burstConcurrency} senders; work dir ${dir}`);
+        log(
+            `${postgres ? 'PostgreSQL' : 'SQLite'}; ${messages !== undefined ? `${messages.toLocaleString('en-US')} closed-loop messages` : `${seconds} s closed loop`} at ${concurrency} users; burst of ${burstUsers} users at ${burstConcurrency} senders; work dir ${dir}`
+        );
         const { child: loadgen, ready } = await forkRole('loadgen', { BENCH_POOL: String(pool) });
         loadgenPid = loadgen.pid;
         const refCpuStart = cpuSeconds([process.pid, loadgen.pid]);
@@ -842,8 +1104,19 @@ async function orchestrate(): Promise<void> {
         const bareUrl = `http://127.0.0.1:${bare.ready.port}/webhooks/whatsapp`;
         // Bodies of the users the bot's burst will use later: the same bytes, signed the same way.
         await command<BurstResult>(loadgen, { cmd: 'burst', target: bareUrl, concurrency: burstConcurrency, users: burstUsers, expectReplies: false }); // warm-up
-        const bareBurst = (await command<BurstResult>(loadgen, { cmd: 'burst', target: bareUrl, concurrency: burstConcurrency, users: burstUsers, expectReplies: false, reuseLast: true })).result;
-        const bareAt50 = (await command<BurstResult>(loadgen, { cmd: 'burst', target: bareUrl, concurrency, users: burstUsers, expectReplies: false, reuseLast: true })).result;
+        const bareBurst = (
+            await command<BurstResult>(loadgen, {
+                cmd: 'burst',
+                target: bareUrl,
+                concurrency: burstConcurrency,
+                users: burstUsers,
+                expectReplies: false,
+                reuseLast: true,
+            })
+        ).result;
+        const bareAt50 = (
+            await command<BurstResult>(loadgen, { cmd: 'burst', target: bareUrl, concurrency, users: burstUsers, expectReplies: false, reuseLast: true })
+        ).result;
         const barePeak = procMemory(bare.child.pid)?.peakRssMb;
         const bareCpu = cpuSeconds([bare.child.pid]).ours;
         await stopProcess(bare.child);
@@ -853,13 +1126,18 @@ async function orchestrate(): Promise<void> {
         const echoUrl = `http://127.0.0.1:${echoProcess.ready.port}/api/messages`;
         await command<EchoResult>(loadgen, { cmd: 'echo', target: echoUrl, concurrency, seconds: 2 }); // warm-up
         const echoAtConcurrency = (await command<EchoResult>(loadgen, { cmd: 'echo', target: echoUrl, concurrency, seconds: referenceSeconds })).result;
-        const echoAtBurst = (await command<EchoResult>(loadgen, { cmd: 'echo', target: echoUrl, concurrency: burstConcurrency, seconds: referenceSeconds })).result;
+        const echoAtBurst = (await command<EchoResult>(loadgen, { cmd: 'echo', target: echoUrl, concurrency: burstConcurrency, seconds: referenceSeconds }))
+            .result;
         const echoPeak = procMemory(echoProcess.child.pid)?.peakRssMb;
         const echoCpu = cpuSeconds([echoProcess.child.pid]).ours;
         const refCpuEnd = cpuSeconds([process.pid, loadgen.pid]);
         const refWall = (Date.now() - refWallStart) / 1000;
         const refOurs = refCpuEnd.ours - refCpuStart.ours + bareCpu + echoCpu;
-        const referenceCpu = { seconds: refWall, benchProcessesCores: refOurs / refWall, otherProcessesCores: (refCpuEnd.machine - refCpuStart.machine - refOurs) / refWall };
+        const referenceCpu = {
+            seconds: refWall,
+            benchProcessesCores: refOurs / refWall,
+            otherProcessesCores: (refCpuEnd.machine - refCpuStart.machine - refOurs) / refWall,
+        };
         await stopProcess(echoProcess.child);
 
         // ---- The bot ----
@@ -885,7 +1163,9 @@ async function orchestrate(): Promise<void> {
         log('calibration: one user, one message at a time');
         const calibration = (await command<Calibration>(loadgen, { cmd: 'calibrate', target: bots[0].url })).result;
         const messagesPerConversation = calibration.script.length;
-        log(`conversation: ${calibration.script.map((s) => `"${s}"`).join(' → ')}; replies per message ${calibration.replies.join('/')}; unloaded ms until the last reply ${calibration.transcript.map((t) => t.lastReplyMs).join('/')}`);
+        log(
+            `conversation: ${calibration.script.map((s) => `"${s}"`).join(' → ')}; replies per message ${calibration.replies.join('/')}; unloaded ms until the last reply ${calibration.transcript.map((t) => t.lastReplyMs).join('/')}`
+        );
         await command<ClosedResult>(loadgen, { cmd: 'closed', targets: [bots[0].url], concurrency, conversations: warmupConversations, label: 'warm-up' });
 
         const memory: Record<string, unknown> = {};
@@ -899,31 +1179,49 @@ async function orchestrate(): Promise<void> {
         const checkpoints = [0.1, 0.5];
         const taken = new Set<number>();
         const pendingProbes: Array<Promise<void>> = [];
-        log(`closed loop: ${concurrency} users${messages !== undefined ? `, ${closedConversations!.toLocaleString('en-US')} conversations` : `, ${seconds} s`}`);
+        log(
+            `closed loop: ${concurrency} users${messages !== undefined ? `, ${closedConversations!.toLocaleString('en-US')} conversations` : `, ${seconds} s`}`
+        );
         let lastShown = 0;
-        const closedRun = await measure('closed loop', () => command<ClosedResult>(loadgen, { cmd: 'closed', targets: [bots[0].url], concurrency, seconds, conversations: closedConversations, label: 'one instance' }, (p) => {
-            for (const c of checkpoints) {
-                if (p.fraction >= c && !taken.has(c)) {
-                    taken.add(c);
-                    const label = `${Math.round(c * 100)}Percent`;
-                    rssAt(label);
-                    // Heap after a full GC is what the process really retains: the flatness criterion.
-                    pendingProbes.push(probeMemory(bots[0], true).then((m) => { memory[`heapAt${label}`] = m; }));
+        const closedRun = await measure('closed loop', () =>
+            command<ClosedResult>(
+                loadgen,
+                { cmd: 'closed', targets: [bots[0].url], concurrency, seconds, conversations: closedConversations, label: 'one instance' },
+                (p) => {
+                    for (const c of checkpoints) {
+                        if (p.fraction >= c && !taken.has(c)) {
+                            taken.add(c);
+                            const label = `${Math.round(c * 100)}Percent`;
+                            rssAt(label);
+                            // Heap after a full GC is what the process really retains: the flatness criterion.
+                            pendingProbes.push(
+                                probeMemory(bots[0], true).then((m) => {
+                                    memory[`heapAt${label}`] = m;
+                                })
+                            );
+                        }
+                    }
+                    if (messages !== undefined && p.fraction - lastShown >= 0.1) {
+                        lastShown = p.fraction;
+                        const m = procMemory(bots[0].child.pid);
+                        log(
+                            `  ${Math.round(p.fraction * 100)} %: ${p.turns.toLocaleString('en-US')} turns, RSS ${fmt(m?.rssMb, 0)} MB (anonymous ${fmt(m?.anonMb, 0)}, files ${fmt(m?.fileMb, 0)})`
+                        );
+                    }
                 }
-            }
-            if (messages !== undefined && p.fraction - lastShown >= 0.1) {
-                lastShown = p.fraction;
-                const m = procMemory(bots[0].child.pid);
-                log(`  ${Math.round(p.fraction * 100)} %: ${p.turns.toLocaleString('en-US')} turns, RSS ${fmt(m?.rssMb, 0)} MB (anonymous ${fmt(m?.anonMb, 0)}, files ${fmt(m?.fileMb, 0)})`);
-            }
-        }));
+            )
+        );
         await Promise.all(pendingProbes);
         rssAt('100Percent');
         memory.heapAt100Percent = await probeMemory(bots[0], true);
         const closed = closedRun.result;
 
         log(`closed loop, paced: ${concurrency} users reading and typing for ${thinkMs / 2}–${(thinkMs * 3) / 2} ms between messages, ${pacedSeconds} s`);
-        const paced = (await measure('paced closed loop', () => command<ClosedResult>(loadgen, { cmd: 'closed', targets: [bots[0].url], concurrency, seconds: pacedSeconds, thinkMs, label: 'paced users' }))).result;
+        const paced = (
+            await measure('paced closed loop', () =>
+                command<ClosedResult>(loadgen, { cmd: 'closed', targets: [bots[0].url], concurrency, seconds: pacedSeconds, thinkMs, label: 'paced users' })
+            )
+        ).result;
 
         let twoInstances: ClosedResult | undefined;
         let twoInstancesSticky: ClosedResult | undefined;
@@ -932,20 +1230,67 @@ async function orchestrate(): Promise<void> {
             if (messages !== undefined) {
                 // The long run is for memory; the scaling comparison uses equal, time-bound runs.
                 log(`closed loop on one instance for the comparison: ${concurrency} users, ${twoInstanceSeconds} s`);
-                oneInstanceForTwo = (await measure('closed loop, one instance', () => command<ClosedResult>(loadgen, { cmd: 'closed', targets: [bots[0].url], concurrency, seconds: twoInstanceSeconds, label: 'one instance' }))).result;
+                oneInstanceForTwo = (
+                    await measure('closed loop, one instance', () =>
+                        command<ClosedResult>(loadgen, {
+                            cmd: 'closed',
+                            targets: [bots[0].url],
+                            concurrency,
+                            seconds: twoInstanceSeconds,
+                            label: 'one instance',
+                        })
+                    )
+                ).result;
             }
             log('second instance on the same schema');
             bots.push(await startBot('bot-2', { dir, databaseUrl, apiUrl, profileDir }));
-            await command<ClosedResult>(loadgen, { cmd: 'closed', targets: [bots[1].url], concurrency, conversations: warmupConversations, label: 'warm-up bot-2' });
+            await command<ClosedResult>(loadgen, {
+                cmd: 'closed',
+                targets: [bots[1].url],
+                concurrency,
+                conversations: warmupConversations,
+                label: 'warm-up bot-2',
+            });
             log(`closed loop on two instances, round-robin per message: ${concurrency} users, ${twoInstanceSeconds} s`);
-            twoInstances = (await measure('two instances, round-robin', () => command<ClosedResult>(loadgen, { cmd: 'closed', targets: bots.map((b) => b.url), concurrency, seconds: twoInstanceSeconds, routing: 'round-robin', label: 'two instances, round-robin' }))).result;
+            twoInstances = (
+                await measure('two instances, round-robin', () =>
+                    command<ClosedResult>(loadgen, {
+                        cmd: 'closed',
+                        targets: bots.map((b) => b.url),
+                        concurrency,
+                        seconds: twoInstanceSeconds,
+                        routing: 'round-robin',
+                        label: 'two instances, round-robin',
+                    })
+                )
+            ).result;
             log(`closed loop on two instances, each user kept on one instance: ${concurrency} users, ${twoInstanceSeconds} s`);
-            twoInstancesSticky = (await measure('two instances, sticky', () => command<ClosedResult>(loadgen, { cmd: 'closed', targets: bots.map((b) => b.url), concurrency, seconds: twoInstanceSeconds, routing: 'sticky', label: 'two instances, sticky' }))).result;
+            twoInstancesSticky = (
+                await measure('two instances, sticky', () =>
+                    command<ClosedResult>(loadgen, {
+                        cmd: 'closed',
+                        targets: bots.map((b) => b.url),
+                        concurrency,
+                        seconds: twoInstanceSeconds,
+                        routing: 'sticky',
+                        label: 'two instances, sticky',
+                    })
+                )
+            ).result;
         }
 
         log(`open-loop burst: ${burstUsers} users × ${messagesPerConversation} messages from ${burstConcurrency} senders`);
         // The very bodies the bare server answered (those users have not written to the bot yet).
-        const burstRun = await measure('burst and drain', () => command<BurstResult>(loadgen, { cmd: 'burst', target: bots[0].url, concurrency: burstConcurrency, users: burstUsers, expectReplies: true, reuseLast: true }));
+        const burstRun = await measure('burst and drain', () =>
+            command<BurstResult>(loadgen, {
+                cmd: 'burst',
+                target: bots[0].url,
+                concurrency: burstConcurrency,
+                users: burstUsers,
+                expectReplies: true,
+                reuseLast: true,
+            })
+        );
         const burst = burstRun.result;
         clearInterval(sampler);
 
@@ -954,10 +1299,14 @@ async function orchestrate(): Promise<void> {
         const cpu = {
             seconds: wallSeconds,
             benchProcessesCores: (cpuAtEnd.ours - cpuAtStart.ours) / wallSeconds,
-            otherProcessesCores: ((cpuAtEnd.machine - cpuAtStart.machine) - (cpuAtEnd.ours - cpuAtStart.ours)) / wallSeconds,
+            otherProcessesCores: (cpuAtEnd.machine - cpuAtStart.machine - (cpuAtEnd.ours - cpuAtStart.ours)) / wallSeconds,
             loadAverage: os.loadavg(),
         };
-        const peaks = bots.map((bot) => ({ name: bot.name, peakRssMb: procMemory(bot.child.pid)?.peakRssMb ?? NaN, maxSampledRssMb: Math.max(...bot.memorySamples) }));
+        const peaks = bots.map((bot) => ({
+            name: bot.name,
+            peakRssMb: procMemory(bot.child.pid)?.peakRssMb ?? NaN,
+            maxSampledRssMb: Math.max(...bot.memorySamples),
+        }));
         log('stopping the bot');
         for (const bot of bots) await stopProcess(bot.child);
         const complaintsInDatabase = await countComplaints(databaseUrl, schema);
@@ -975,18 +1324,53 @@ async function orchestrate(): Promise<void> {
         }
 
         // ---- Report ----
-        const closedRuns = [closed, paced, ...(oneInstanceForTwo === closed ? [] : [oneInstanceForTwo]), ...(twoInstances ? [twoInstances] : []), ...(twoInstancesSticky ? [twoInstancesSticky] : [])];
+        const closedRuns = [
+            closed,
+            paced,
+            ...(oneInstanceForTwo === closed ? [] : [oneInstanceForTwo]),
+            ...(twoInstances ? [twoInstances] : []),
+            ...(twoInstancesSticky ? [twoInstancesSticky] : []),
+        ];
         const totalSeconds = (Date.now() - runStarted) / 1000;
         const results = {
             database: postgres ? 'postgres' : 'sqlite',
-            node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, date: new Date().toISOString(), runSeconds: totalSeconds,
-            settings: { concurrency, burstConcurrency, burstUsers, referenceSeconds, closedSeconds: seconds ?? null, closedMessages: messages ?? null, whatsappMaxMessagesPerSecond: 1000, logLevel: 'info', nodeEnv: 'production' },
+            node: process.version,
+            cpus: os.cpus().length,
+            cpuModel: os.cpus()[0]?.model,
+            date: new Date().toISOString(),
+            runSeconds: totalSeconds,
+            settings: {
+                concurrency,
+                burstConcurrency,
+                burstUsers,
+                referenceSeconds,
+                closedSeconds: seconds ?? null,
+                closedMessages: messages ?? null,
+                whatsappMaxMessagesPerSecond: 1000,
+                logLevel: 'info',
+                nodeEnv: 'production',
+            },
             conversation: { script: calibration.script, repliesPerMessage: calibration.replies, kinds: calibration.kinds, sample: calibration.transcript },
             setup: { databasePrepareSeconds: prepareSeconds, benchConsumers: pool, botStartSeconds: startSeconds },
-            bot: { closedLoop: closed, pacedClosedLoop: paced, oneInstanceForScaling: oneInstanceForTwo === closed ? undefined : oneInstanceForTwo, twoInstances, twoInstancesSticky, burst },
-            references: { bareHttp: { atBurstConcurrency: bareBurst, atConcurrency: bareAt50, peakRssMb: barePeak }, echoBot: { atConcurrency: echoAtConcurrency, atBurstConcurrency: echoAtBurst, peakRssMb: echoPeak } },
+            bot: {
+                closedLoop: closed,
+                pacedClosedLoop: paced,
+                oneInstanceForScaling: oneInstanceForTwo === closed ? undefined : oneInstanceForTwo,
+                twoInstances,
+                twoInstancesSticky,
+                burst,
+            },
+            references: {
+                bareHttp: { atBurstConcurrency: bareBurst, atConcurrency: bareAt50, peakRssMb: barePeak },
+                echoBot: { atConcurrency: echoAtConcurrency, atBurstConcurrency: echoAtBurst, peakRssMb: echoPeak },
+            },
             memory: { ...memory, peaks },
-            machine: { cpuDuringReferences: referenceCpu, cpuDuringBotPhases: cpu, cpuByPhase: phases, note: 'cores busy on average; "other" includes PostgreSQL and anything else running on the machine' },
+            machine: {
+                cpuDuringReferences: referenceCpu,
+                cpuDuringBotPhases: cpu,
+                cpuByPhase: phases,
+                note: 'cores busy on average; "other" includes PostgreSQL and anything else running on the machine',
+            },
             ratios: {
                 turnsPerSecondToEcho: closed.turnsPerSecond / echoAtConcurrency.requestsPerSecond,
                 burstTurnsPerSecondToEcho: (burst.turnsPerSecond ?? NaN) / echoAtBurst.requestsPerSecond,
@@ -1001,8 +1385,15 @@ async function orchestrate(): Promise<void> {
                 twoInstancesStickyToOne: twoInstancesSticky ? twoInstancesSticky.turnsPerSecond / oneInstanceForTwo.turnsPerSecond : null,
             },
             checks: {
-                complaintsConfirmedByReplies: complaintsConfirmed, complaintsInDatabase,
-                closedLoopProblems: { stalled: closed.stalled, offScript: closed.offScript, non200: closed.non200, sendErrors: closed.sendErrors, strayReplies: closed.strayReplies },
+                complaintsConfirmedByReplies: complaintsConfirmed,
+                complaintsInDatabase,
+                closedLoopProblems: {
+                    stalled: closed.stalled,
+                    offScript: closed.offScript,
+                    non200: closed.non200,
+                    sendErrors: closed.sendErrors,
+                    strayReplies: closed.strayReplies,
+                },
                 burstRepliesMissing: (burst.repliesExpected ?? 0) - (burst.repliesReceived ?? 0),
             },
             targets: {} as Record<string, { target: string; measured: string; met: boolean }>,
@@ -1012,58 +1403,168 @@ async function orchestrate(): Promise<void> {
         const heap100 = memory.heapAt100Percent as { heapUsedMb: number } | undefined;
         const turnsBetween = closed.turns * 0.9;
         results.targets = {
-            turnsPerSecond: { target: 'full turns/s ≥ 2× echo bot req/s', measured: ratio(closed.turnsPerSecond, echoAtConcurrency.requestsPerSecond), met: results.ratios.turnsPerSecondToEcho >= 2 },
-            webhookAnswerP99: { target: `webhook answer p99 ≤ 20 ms at ${burstConcurrency} senders`, measured: `${fmt(burst.answerMs.p99)} ms`, met: burst.answerMs.p99 <= 20 },
-            endToEndP99: { target: `end-to-end p99 ≤ 150 ms at ${concurrency} users writing back at once (saturation)`, measured: `${fmt(closed.endToEndMs.p99)} ms`, met: closed.endToEndMs.p99 <= 150 && closed.stalled === 0 },
-            endToEndP99Paced: { target: `end-to-end p99 ≤ 150 ms at ${concurrency} users who think ~${fmt(thinkMs / 1000)} s`, measured: `${fmt(paced.endToEndMs.p99)} ms`, met: paced.endToEndMs.p99 <= 150 && paced.stalled === 0 },
-            ...(twoInstances ? { twoInstances: {
-                target: 'two instances ≥ 1.6× one (PostgreSQL)',
-                measured: `${ratio(twoInstances.turnsPerSecond, oneInstanceForTwo.turnsPerSecond)} round-robin, ${ratio(twoInstancesSticky!.turnsPerSecond, oneInstanceForTwo.turnsPerSecond)} sticky`,
-                met: results.ratios.twoInstancesToOne! >= 1.6 && twoInstances.stalled === 0,
-            } } : {}),
-            ...(heap10 && heap100 ? { memoryFlat: {
-                target: 'heap flat from 10 % to 100 % of the run',
-                measured: `${fmt(heap10.heapUsedMb)} → ${fmt(heap100.heapUsedMb)} MB (${fmt(((heap100.heapUsedMb - heap10.heapUsedMb) * 1024 * 1024) / (turnsBetween / messagesPerConversation), 0)} B per conversation)`,
-                met: closed.turns > 0 && heap100.heapUsedMb - heap10.heapUsedMb <= Math.max(5, heap10.heapUsedMb * 0.1),
-            } } : {}),
+            turnsPerSecond: {
+                target: 'full turns/s ≥ 2× echo bot req/s',
+                measured: ratio(closed.turnsPerSecond, echoAtConcurrency.requestsPerSecond),
+                met: results.ratios.turnsPerSecondToEcho >= 2,
+            },
+            webhookAnswerP99: {
+                target: `webhook answer p99 ≤ 20 ms at ${burstConcurrency} senders`,
+                measured: `${fmt(burst.answerMs.p99)} ms`,
+                met: burst.answerMs.p99 <= 20,
+            },
+            endToEndP99: {
+                target: `end-to-end p99 ≤ 150 ms at ${concurrency} users writing back at once (saturation)`,
+                measured: `${fmt(closed.endToEndMs.p99)} ms`,
+                met: closed.endToEndMs.p99 <= 150 && closed.stalled === 0,
+            },
+            endToEndP99Paced: {
+                target: `end-to-end p99 ≤ 150 ms at ${concurrency} users who think ~${fmt(thinkMs / 1000)} s`,
+                measured: `${fmt(paced.endToEndMs.p99)} ms`,
+                met: paced.endToEndMs.p99 <= 150 && paced.stalled === 0,
+            },
+            ...(twoInstances
+                ? {
+                      twoInstances: {
+                          target: 'two instances ≥ 1.6× one (PostgreSQL)',
+                          measured: `${ratio(twoInstances.turnsPerSecond, oneInstanceForTwo.turnsPerSecond)} round-robin, ${ratio(twoInstancesSticky!.turnsPerSecond, oneInstanceForTwo.turnsPerSecond)} sticky`,
+                          met: results.ratios.twoInstancesToOne! >= 1.6 && twoInstances.stalled === 0,
+                      },
+                  }
+                : {}),
+            ...(heap10 && heap100
+                ? {
+                      memoryFlat: {
+                          target: 'heap flat from 10 % to 100 % of the run',
+                          measured: `${fmt(heap10.heapUsedMb)} → ${fmt(heap100.heapUsedMb)} MB (${fmt(((heap100.heapUsedMb - heap10.heapUsedMb) * 1024 * 1024) / (turnsBetween / messagesPerConversation), 0)} B per conversation)`,
+                          met: closed.turns > 0 && heap100.heapUsedMb - heap10.heapUsedMb <= Math.max(5, heap10.heapUsedMb * 0.1),
+                      },
+                  }
+                : {}),
         };
 
         const rows: Array<[string, string, string, string]> = [
-            [`Full turns/s, closed loop, ${concurrency} users (${closed.turns.toLocaleString('en-US')} turns)`, fmt(closed.turnsPerSecond), `echo bot @${concurrency}: ${fmt(echoAtConcurrency.requestsPerSecond)} req/s`, ratio(closed.turnsPerSecond, echoAtConcurrency.requestsPerSecond)],
-            [`Full turns/s, burst backlog drained, ${burstConcurrency} senders`, fmt(burst.turnsPerSecond), `echo bot @${burstConcurrency}: ${fmt(echoAtBurst.requestsPerSecond)} req/s`, ratio(burst.turnsPerSecond ?? NaN, echoAtBurst.requestsPerSecond)],
-            [`Webhook answer p50 / p99, burst @${burstConcurrency}`, `${fmt(burst.answerMs.p50)} / ${fmt(burst.answerMs.p99)} ms`, `bare node:http: ${fmt(bareBurst.answerMs.p50)} / ${fmt(bareBurst.answerMs.p99)} ms`, `${ratio(burst.answerMs.p50, bareBurst.answerMs.p50)} / ${ratio(burst.answerMs.p99, bareBurst.answerMs.p99)}`],
-            [`Webhooks answered/s, burst @${burstConcurrency}`, fmt(burst.requestsPerSecond, 0), `bare node:http: ${fmt(bareBurst.requestsPerSecond, 0)} req/s`, ratio(burst.requestsPerSecond, bareBurst.requestsPerSecond)],
-            [`Webhook answer p50 / p99, closed loop @${concurrency}`, `${fmt(closed.webhookAnswerMs.p50)} / ${fmt(closed.webhookAnswerMs.p99)} ms`, `bare node:http burst @${concurrency}: ${fmt(bareAt50.answerMs.p50)} / ${fmt(bareAt50.answerMs.p99)} ms`, `${ratio(closed.webhookAnswerMs.p50, bareAt50.answerMs.p50)} / ${ratio(closed.webhookAnswerMs.p99, bareAt50.answerMs.p99)}`],
-            [`End-to-end (webhook → last reply at stand-in) p50 / p99 @${concurrency}`, `${fmt(closed.endToEndMs.p50)} / ${fmt(closed.endToEndMs.p99)} ms`, `echo bot request (reply included) @${concurrency}: ${fmt(echoAtConcurrency.latencyMs.p50)} / ${fmt(echoAtConcurrency.latencyMs.p99)} ms`, `${ratio(closed.endToEndMs.p50, echoAtConcurrency.latencyMs.p50)} / ${ratio(closed.endToEndMs.p99, echoAtConcurrency.latencyMs.p99)}`],
+            [
+                `Full turns/s, closed loop, ${concurrency} users (${closed.turns.toLocaleString('en-US')} turns)`,
+                fmt(closed.turnsPerSecond),
+                `echo bot @${concurrency}: ${fmt(echoAtConcurrency.requestsPerSecond)} req/s`,
+                ratio(closed.turnsPerSecond, echoAtConcurrency.requestsPerSecond),
+            ],
+            [
+                `Full turns/s, burst backlog drained, ${burstConcurrency} senders`,
+                fmt(burst.turnsPerSecond),
+                `echo bot @${burstConcurrency}: ${fmt(echoAtBurst.requestsPerSecond)} req/s`,
+                ratio(burst.turnsPerSecond ?? NaN, echoAtBurst.requestsPerSecond),
+            ],
+            [
+                `Webhook answer p50 / p99, burst @${burstConcurrency}`,
+                `${fmt(burst.answerMs.p50)} / ${fmt(burst.answerMs.p99)} ms`,
+                `bare node:http: ${fmt(bareBurst.answerMs.p50)} / ${fmt(bareBurst.answerMs.p99)} ms`,
+                `${ratio(burst.answerMs.p50, bareBurst.answerMs.p50)} / ${ratio(burst.answerMs.p99, bareBurst.answerMs.p99)}`,
+            ],
+            [
+                `Webhooks answered/s, burst @${burstConcurrency}`,
+                fmt(burst.requestsPerSecond, 0),
+                `bare node:http: ${fmt(bareBurst.requestsPerSecond, 0)} req/s`,
+                ratio(burst.requestsPerSecond, bareBurst.requestsPerSecond),
+            ],
+            [
+                `Webhook answer p50 / p99, closed loop @${concurrency}`,
+                `${fmt(closed.webhookAnswerMs.p50)} / ${fmt(closed.webhookAnswerMs.p99)} ms`,
+                `bare node:http burst @${concurrency}: ${fmt(bareAt50.answerMs.p50)} / ${fmt(bareAt50.answerMs.p99)} ms`,
+                `${ratio(closed.webhookAnswerMs.p50, bareAt50.answerMs.p50)} / ${ratio(closed.webhookAnswerMs.p99, bareAt50.answerMs.p99)}`,
+            ],
+            [
+                `End-to-end (webhook → last reply at stand-in) p50 / p99 @${concurrency}`,
+                `${fmt(closed.endToEndMs.p50)} / ${fmt(closed.endToEndMs.p99)} ms`,
+                `echo bot request (reply included) @${concurrency}: ${fmt(echoAtConcurrency.latencyMs.p50)} / ${fmt(echoAtConcurrency.latencyMs.p99)} ms`,
+                `${ratio(closed.endToEndMs.p50, echoAtConcurrency.latencyMs.p50)} / ${ratio(closed.endToEndMs.p99, echoAtConcurrency.latencyMs.p99)}`,
+            ],
             [`End-to-end, first reply p50 / p99 @${concurrency}`, `${fmt(closed.firstReplyMs.p50)} / ${fmt(closed.firstReplyMs.p99)} ms`, '', ''],
-            [`End-to-end p50 / p99, ${concurrency} paced users (think ${thinkMs / 1000} s, ${fmt(paced.turnsPerSecond)} turns/s)`, `${fmt(paced.endToEndMs.p50)} / ${fmt(paced.endToEndMs.p99)} ms`, `echo bot request @${concurrency}: ${fmt(echoAtConcurrency.latencyMs.p50)} / ${fmt(echoAtConcurrency.latencyMs.p99)} ms`, `${ratio(paced.endToEndMs.p50, echoAtConcurrency.latencyMs.p50)} / ${ratio(paced.endToEndMs.p99, echoAtConcurrency.latencyMs.p99)}`],
-            ['Peak RSS (VmHWM) of the bot process', `${fmt(peaks[0].peakRssMb, 0)} MB`, `echo bot ${fmt(echoPeak, 0)} MB, bare ${fmt(barePeak, 0)} MB`, `${ratio(peaks[0].peakRssMb, echoPeak ?? NaN)} / ${ratio(peaks[0].peakRssMb, barePeak ?? NaN)}`],
-            ['RSS at start / 10 % / 50 % / 100 % of the closed run', `${fmt(memory.rssMbAtStart as number, 0)} / ${fmt(memory.rssMbAt10Percent as number, 0)} / ${fmt(memory.rssMbAt50Percent as number, 0)} / ${fmt(memory.rssMbAt100Percent as number, 0)} MB`, '', ''],
-            ['Heap after full GC at 10 % / 50 % / 100 %', `${fmt(heap10?.heapUsedMb)} / ${fmt((memory.heapAt50Percent as { heapUsedMb: number } | undefined)?.heapUsedMb)} / ${fmt(heap100?.heapUsedMb)} MB`, '', ''],
+            [
+                `End-to-end p50 / p99, ${concurrency} paced users (think ${thinkMs / 1000} s, ${fmt(paced.turnsPerSecond)} turns/s)`,
+                `${fmt(paced.endToEndMs.p50)} / ${fmt(paced.endToEndMs.p99)} ms`,
+                `echo bot request @${concurrency}: ${fmt(echoAtConcurrency.latencyMs.p50)} / ${fmt(echoAtConcurrency.latencyMs.p99)} ms`,
+                `${ratio(paced.endToEndMs.p50, echoAtConcurrency.latencyMs.p50)} / ${ratio(paced.endToEndMs.p99, echoAtConcurrency.latencyMs.p99)}`,
+            ],
+            [
+                'Peak RSS (VmHWM) of the bot process',
+                `${fmt(peaks[0].peakRssMb, 0)} MB`,
+                `echo bot ${fmt(echoPeak, 0)} MB, bare ${fmt(barePeak, 0)} MB`,
+                `${ratio(peaks[0].peakRssMb, echoPeak ?? NaN)} / ${ratio(peaks[0].peakRssMb, barePeak ?? NaN)}`,
+            ],
+            [
+                'RSS at start / 10 % / 50 % / 100 % of the closed run',
+                `${fmt(memory.rssMbAtStart as number, 0)} / ${fmt(memory.rssMbAt10Percent as number, 0)} / ${fmt(memory.rssMbAt50Percent as number, 0)} / ${fmt(memory.rssMbAt100Percent as number, 0)} MB`,
+                '',
+                '',
+            ],
+            [
+                'Heap after full GC at 10 % / 50 % / 100 %',
+                `${fmt(heap10?.heapUsedMb)} / ${fmt((memory.heapAt50Percent as { heapUsedMb: number } | undefined)?.heapUsedMb)} / ${fmt(heap100?.heapUsedMb)} MB`,
+                '',
+                '',
+            ],
         ];
         if (twoInstances && twoInstancesSticky) {
             const one = oneInstanceForTwo;
-            rows.splice(1, 0,
-                [`Full turns/s, two instances, round-robin per message, ${concurrency} users`, fmt(twoInstances.turnsPerSecond), `one instance: ${fmt(one.turnsPerSecond)}`, ratio(twoInstances.turnsPerSecond, one.turnsPerSecond)],
-                [`Full turns/s, two instances, each user on one instance`, fmt(twoInstancesSticky.turnsPerSecond), `one instance: ${fmt(one.turnsPerSecond)}`, ratio(twoInstancesSticky.turnsPerSecond, one.turnsPerSecond)],
-                [`End-to-end p50 / p99, two instances round-robin / sticky`, `${fmt(twoInstances.endToEndMs.p50)} / ${fmt(twoInstances.endToEndMs.p99)}; ${fmt(twoInstancesSticky.endToEndMs.p50)} / ${fmt(twoInstancesSticky.endToEndMs.p99)} ms`, `one instance: ${fmt(one.endToEndMs.p50)} / ${fmt(one.endToEndMs.p99)} ms`, '']);
+            rows.splice(
+                1,
+                0,
+                [
+                    `Full turns/s, two instances, round-robin per message, ${concurrency} users`,
+                    fmt(twoInstances.turnsPerSecond),
+                    `one instance: ${fmt(one.turnsPerSecond)}`,
+                    ratio(twoInstances.turnsPerSecond, one.turnsPerSecond),
+                ],
+                [
+                    `Full turns/s, two instances, each user on one instance`,
+                    fmt(twoInstancesSticky.turnsPerSecond),
+                    `one instance: ${fmt(one.turnsPerSecond)}`,
+                    ratio(twoInstancesSticky.turnsPerSecond, one.turnsPerSecond),
+                ],
+                [
+                    `End-to-end p50 / p99, two instances round-robin / sticky`,
+                    `${fmt(twoInstances.endToEndMs.p50)} / ${fmt(twoInstances.endToEndMs.p99)}; ${fmt(twoInstancesSticky.endToEndMs.p50)} / ${fmt(twoInstancesSticky.endToEndMs.p99)} ms`,
+                    `one instance: ${fmt(one.endToEndMs.p50)} / ${fmt(one.endToEndMs.p99)} ms`,
+                    '',
+                ]
+            );
         }
-        const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => [...r[i]].length), [...['What', 'Bijli Mitra', 'Reference (same run)', 'Ratio'][i]].length));
+        const widths = [0, 1, 2, 3].map((i) =>
+            Math.max(...rows.map((r) => [...r[i]].length), [...['What', 'Bijli Mitra', 'Reference (same run)', 'Ratio'][i]].length)
+        );
         const line = (cells: string[]) => `| ${cells.map((c, i) => c + ' '.repeat(widths[i] - [...c].length)).join(' | ')} |`;
         const out: string[] = [];
-        out.push('', `Bijli Mitra scale benchmark: ${postgres ? 'PostgreSQL' : 'SQLite'}, ${os.cpus().length} CPUs, Node ${process.version}, run took ${fmt(totalSeconds, 0)} s`);
+        out.push(
+            '',
+            `Bijli Mitra scale benchmark: ${postgres ? 'PostgreSQL' : 'SQLite'}, ${os.cpus().length} CPUs, Node ${process.version}, run took ${fmt(totalSeconds, 0)} s`
+        );
         if (profile) out.push('(bot-1 ran under --cpu-prof: its figures are lower than in a run without profiling)');
-        out.push(`Conversation (${messagesPerConversation} messages, ${calibration.replies.reduce((a, b) => a + b, 0)} replies): ${calibration.script.join(' → ')}`);
+        out.push(
+            `Conversation (${messagesPerConversation} messages, ${calibration.replies.reduce((a, b) => a + b, 0)} replies): ${calibration.script.join(' → ')}`
+        );
         out.push(line(['What', 'Bijli Mitra', 'Reference (same run)', 'Ratio']), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line));
-        out.push('', `End-to-end p50 / p99 by message, ${concurrency} paced users: ${paced.endToEndByStepMs.map((s) => `${fmt(s.p50)}/${fmt(s.p99)}`).join(', ')} ms`);
+        out.push(
+            '',
+            `End-to-end p50 / p99 by message, ${concurrency} paced users: ${paced.endToEndByStepMs.map((s) => `${fmt(s.p50)}/${fmt(s.p99)}`).join(', ')} ms`
+        );
         out.push('', 'Targets:');
         for (const t of Object.values(results.targets)) out.push(`  ${t.met ? 'met    ' : 'NOT met'}  ${t.target}: ${t.measured}`);
-        out.push('', `CPU (cores busy on average, of ${os.cpus().length}): references ${fmt(referenceCpu.seconds, 0)} s: bench ${fmt(referenceCpu.benchProcessesCores, 2)}, other processes ${fmt(referenceCpu.otherProcessesCores, 2)}`);
-        for (const [label, p] of Object.entries(phases)) out.push(`  ${label} ${fmt(p.seconds, 0)} s: bot ${fmt(p.botCores, 2)}, load generator ${fmt(p.loadGeneratorCores, 2)}, other processes${postgres ? ' (PostgreSQL included)' : ''} ${fmt(p.otherCores, 2)}`);
+        out.push(
+            '',
+            `CPU (cores busy on average, of ${os.cpus().length}): references ${fmt(referenceCpu.seconds, 0)} s: bench ${fmt(referenceCpu.benchProcessesCores, 2)}, other processes ${fmt(referenceCpu.otherProcessesCores, 2)}`
+        );
+        for (const [label, p] of Object.entries(phases))
+            out.push(
+                `  ${label} ${fmt(p.seconds, 0)} s: bot ${fmt(p.botCores, 2)}, load generator ${fmt(p.loadGeneratorCores, 2)}, other processes${postgres ? ' (PostgreSQL included)' : ''} ${fmt(p.otherCores, 2)}`
+            );
         if (referenceCpu.otherProcessesCores > 0.25 || (!postgres && Object.values(phases).some((p) => p.otherCores > 0.25))) {
             out.push('  NOTE: other processes kept the machine busy during the run; the figures and ratios are less reliable than usual.');
         }
-        out.push(`Checks: complaints registered ${complaintsInDatabase.toLocaleString('en-US')} (confirmed by replies ${complaintsConfirmed.toLocaleString('en-US')}); closed loops stalled ${closedRuns.reduce((n, r) => n + r.stalled, 0)}, off script ${closedRuns.reduce((n, r) => n + r.offScript, 0)}, non-200 ${closedRuns.reduce((n, r) => n + r.non200, 0)}, stray replies ${closedRuns.reduce((n, r) => n + r.strayReplies, 0)}; JE notices ${closedRuns.reduce((n, r) => n + r.noticesToOfficials, 0)}; burst replies missing ${results.checks.burstRepliesMissing}`);
+        out.push(
+            `Checks: complaints registered ${complaintsInDatabase.toLocaleString('en-US')} (confirmed by replies ${complaintsConfirmed.toLocaleString('en-US')}); closed loops stalled ${closedRuns.reduce((n, r) => n + r.stalled, 0)}, off script ${closedRuns.reduce((n, r) => n + r.offScript, 0)}, non-200 ${closedRuns.reduce((n, r) => n + r.non200, 0)}, stray replies ${closedRuns.reduce((n, r) => n + r.strayReplies, 0)}; JE notices ${closedRuns.reduce((n, r) => n + r.noticesToOfficials, 0)}; burst replies missing ${results.checks.burstRepliesMissing}`
+        );
         if (cpuProfile) {
             out.push('', `CPU profile of bot-1 (${fmt(cpuProfile.sampledSeconds)} s on CPU, idle excluded), top self time:`);
             for (const f of cpuProfile.functions.slice(0, 15)) out.push(`  ${fmt(f.percent).padStart(5)} %  ${f.fn}  ${f.where}`);
@@ -1096,11 +1597,13 @@ async function orchestrate(): Promise<void> {
 const role = process.env.BENCH_ROLE;
 const entry = role === 'loadgen' ? loadGenerator : role === 'bare' ? bareServer : role === 'echo' ? echoBot : orchestrate;
 entry().then(
-    () => { if (!role) process.exit(0); },
+    () => {
+        if (!role) process.exit(0);
+    },
     (error: Error) => {
         if (interrupted) return; // the signal handler exits once it has cleaned up
         console.error(error);
         killChildren();
         process.exit(1);
-    },
+    }
 );

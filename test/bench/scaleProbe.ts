@@ -3,7 +3,11 @@
  * nothing to the bot: it only answers memory questions on the IPC channel the benchmark opened, and stops the bot
  * gracefully (SIGTERM, as a deploy would) when the benchmark goes away, so no bot outlives a crashed or killed run.
  */
-interface MemoryQuestion { probe: 'memory'; id: number; gc?: boolean }
+interface MemoryQuestion {
+    probe: 'memory';
+    id: number;
+    gc?: boolean;
+}
 
 if (process.send && process.env.BENCH_PROBE === '1') {
     process.on('message', (message: MemoryQuestion) => {

@@ -24,18 +24,26 @@ function percentile(sorted: number[], p: number): number {
     return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-interface BurstResult { latencies: number[]; seconds: number; statuses: Record<number, number> }
+interface BurstResult {
+    latencies: number[];
+    seconds: number;
+    statuses: Record<number, number>;
+}
 
 /**
  * Runs the burst from a separate process, so the load generator does not share the event loop (and its pauses)
  * with the server being measured.
  */
 async function burstFromChild(url: string, bodiesFile: string, concurrency: number): Promise<BurstResult> {
-    const child = fork(__filename, [], { env: { ...process.env, BENCH_ROLE: 'client', BENCH_URL: url, BENCH_BODIES: bodiesFile, BENCH_CONCURRENCY: String(concurrency) } });
+    const child = fork(__filename, [], {
+        env: { ...process.env, BENCH_ROLE: 'client', BENCH_URL: url, BENCH_BODIES: bodiesFile, BENCH_CONCURRENCY: String(concurrency) },
+    });
     return new Promise((resolve, reject) => {
         child.once('message', (message) => resolve(message as BurstResult));
         child.once('error', reject);
-        child.once('exit', (code) => { if (code) reject(new Error(`load generator exited with ${code}`)); });
+        child.once('exit', (code) => {
+            if (code) reject(new Error(`load generator exited with ${code}`));
+        });
     });
 }
 
@@ -45,24 +53,37 @@ async function burst(url: string, bodies: Buffer[], concurrency: number): Promis
     let next = 0;
     const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
     const target = new URL(url);
-    const send = (body: Buffer) => new Promise<number>((resolve, reject) => {
-        const req = http.request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { ...metaHeaders(body, SECRET), 'content-length': body.length } }, (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.statusCode ?? 0));
+    const send = (body: Buffer) =>
+        new Promise<number>((resolve, reject) => {
+            const req = http.request(
+                {
+                    host: target.hostname,
+                    port: target.port,
+                    path: target.pathname,
+                    method: 'POST',
+                    agent,
+                    headers: { ...metaHeaders(body, SECRET), 'content-length': body.length },
+                },
+                (res) => {
+                    res.resume();
+                    res.on('end', () => resolve(res.statusCode ?? 0));
+                }
+            );
+            req.on('error', reject);
+            req.end(body);
         });
-        req.on('error', reject);
-        req.end(body);
-    });
     const started = process.hrtime.bigint();
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-        while (next < bodies.length) {
-            const body = bodies[next++];
-            const t0 = process.hrtime.bigint();
-            const status = await send(body);
-            latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-            statuses[status] = (statuses[status] ?? 0) + 1;
-        }
-    }));
+    await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+            while (next < bodies.length) {
+                const body = bodies[next++];
+                const t0 = process.hrtime.bigint();
+                const status = await send(body);
+                latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+                statuses[status] = (statuses[status] ?? 0) + 1;
+            }
+        })
+    );
     agent.destroy();
     return { latencies: latencies.sort((a, b) => a - b), seconds: Number(process.hrtime.bigint() - started) / 1e9, statuses };
 }
@@ -76,13 +97,18 @@ async function client(): Promise<void> {
 async function main(): Promise<void> {
     const deliveries = Number(process.env.BENCH_DELIVERIES ?? 500);
     const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 50);
-    const bodies = Array.from({ length: deliveries }, (_, i) => metaWireJson(whatsAppText(PHONE_ID, `9190${String(i).padStart(8, '0')}`, 'कल रात से बिजली नहीं आ रही है', { id: `wamid.bench${i}` })));
+    const bodies = Array.from({ length: deliveries }, (_, i) =>
+        metaWireJson(whatsAppText(PHONE_ID, `9190${String(i).padStart(8, '0')}`, 'कल रात से बिजली नहीं आ रही है', { id: `wamid.bench${i}` }))
+    );
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bm-webhook-bench-'));
     const bodiesFile = path.join(dir, 'bodies.json');
     fs.writeFileSync(bodiesFile, JSON.stringify(bodies.map((b) => b.toString('base64'))));
 
     // Reference: a bare server that reads the body and answers 200, loaded the same way.
-    const bare = http.createServer((req, res) => { req.resume(); req.on('end', () => res.writeHead(200).end()); });
+    const bare = http.createServer((req, res) => {
+        req.resume();
+        req.on('end', () => res.writeHead(200).end());
+    });
     await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
     const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/webhooks/whatsapp`;
     await burstFromChild(bareUrl, bodiesFile, concurrency);
@@ -94,7 +120,18 @@ async function main(): Promise<void> {
     api.respondWith('POST', /\/messages$/, (_req, n) => ({ status: 200, body: { messages: [{ id: `wamid.out${n}` }] } }));
     const bot = await TestBot.create({
         databaseUrl: `sqlite:${path.join(dir, 'bench.sqlite')}`,
-        config: { logLevel: 'warn', whatsapp: { appSecret: SECRET, verifyToken: 'v', accessToken: 't', phoneNumberId: PHONE_ID, apiUrl: api.url, maxMessagesPerSecond: 1000, template: null } },
+        config: {
+            logLevel: 'warn',
+            whatsapp: {
+                appSecret: SECRET,
+                verifyToken: 'v',
+                accessToken: 't',
+                phoneNumberId: PHONE_ID,
+                apiUrl: api.url,
+                maxMessagesPerSecond: 1000,
+                template: null,
+            },
+        },
     });
     const channels = createChannelAdapters(bot.app);
     const server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, channels);
@@ -110,7 +147,8 @@ async function main(): Promise<void> {
     fs.rmSync(dir, { recursive: true, force: true });
 
     const results = {
-        deliveries, concurrency,
+        deliveries,
+        concurrency,
         webhookAnswerMs: { p50: percentile(ours.latencies, 50), p99: percentile(ours.latencies, 99), max: ours.latencies[ours.latencies.length - 1] },
         bareHttpAnswerMs: { p50: percentile(reference.latencies, 50), p99: percentile(reference.latencies, 99) },
         ratioP50: percentile(ours.latencies, 50) / percentile(reference.latencies, 50),

@@ -14,8 +14,12 @@ export class BotProcess {
 
     private constructor(readonly child: ChildProcess) {
         this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-        child.stdout!.on('data', (chunk: Buffer) => { this.output += chunk.toString(); });
-        child.stderr!.on('data', (chunk: Buffer) => { this.output += chunk.toString(); });
+        child.stdout!.on('data', (chunk: Buffer) => {
+            this.output += chunk.toString();
+        });
+        child.stderr!.on('data', (chunk: Buffer) => {
+            this.output += chunk.toString();
+        });
     }
 
     /** Starts the bot with `env` (plus PATH and HOME) on a free port and resolves once it listens. */
@@ -39,7 +43,10 @@ export class BotProcess {
                 }
             };
             child.stdout!.on('data', look);
-            void bot.exited.then((code) => { clearTimeout(timer); reject(new Error(`the bot exited with ${code}:\n${bot.output}`)); });
+            void bot.exited.then((code) => {
+                clearTimeout(timer);
+                reject(new Error(`the bot exited with ${code}:\n${bot.output}`));
+            });
         });
         return bot;
     }

@@ -28,12 +28,25 @@ export class ChannelsTestServer {
     static async start(secrets: ChannelTestSecrets): Promise<ChannelsTestServer> {
         const api = new ApiStandIn();
         await api.start();
-        api.respondWith('POST', new RegExp(`/${secrets.whatsapp.phoneNumberId}/messages$`), (_req, n) => ({ status: 200, body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.out${n}` }] } }));
+        api.respondWith('POST', new RegExp(`/${secrets.whatsapp.phoneNumberId}/messages$`), (_req, n) => ({
+            status: 200,
+            body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.out${n}` }] },
+        }));
         api.respondWith('POST', /\/me\/messages$/, (_req, n) => ({ status: 200, body: { recipient_id: 'x', message_id: `m_out${n}` } }));
-        api.respondWith('POST', /\/2\/dm_conversations\/with\/[0-9]+\/messages$/, (_req, n) => ({ status: 201, body: { data: { dm_conversation_id: 'c', dm_event_id: `e${n}` } } }));
+        api.respondWith('POST', /\/2\/dm_conversations\/with\/[0-9]+\/messages$/, (_req, n) => ({
+            status: 201,
+            body: { data: { dm_conversation_id: 'c', dm_event_id: `e${n}` } },
+        }));
         const bot = await TestBot.create({
             config: {
-                whatsapp: { ...secrets.whatsapp, verifyToken: 'wa-verify', accessToken: 'WA-TOKEN', apiUrl: api.url, maxMessagesPerSecond: 1000, template: null },
+                whatsapp: {
+                    ...secrets.whatsapp,
+                    verifyToken: 'wa-verify',
+                    accessToken: 'WA-TOKEN',
+                    apiUrl: api.url,
+                    maxMessagesPerSecond: 1000,
+                    template: null,
+                },
                 facebook: { ...secrets.facebook, verifyToken: 'fb-verify', pageAccessToken: 'PAGE-TOKEN', apiUrl: api.url, messageTag: 'ACCOUNT_UPDATE' },
                 twitter: { ...secrets.twitter, accessToken: 'X-TOKEN', apiUrl: api.url },
             },

@@ -22,7 +22,10 @@ export class EmulatorClient {
     readonly user = { id: randomUUID(), name: 'User', role: 'user' };
     readonly botAccount = { id: 'bot-1', name: 'Bot', role: 'bot' };
 
-    constructor(private readonly botUrl: string, private readonly locale = 'en-US') {}
+    constructor(
+        private readonly botUrl: string,
+        private readonly locale = 'en-US'
+    ) {}
 
     /** Starts the reply sink on an ephemeral loopback port. */
     async listen(): Promise<void> {
@@ -84,7 +87,7 @@ export class EmulatorClient {
         const response = await fetch(this.botUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
         await response.text();
         if (response.status >= 300) throw new Error(`bot answered HTTP ${response.status}`);
-        return this.records.slice(before).filter((r) => r.replyToId === id || (partial.type === 'conversationUpdate'));
+        return this.records.slice(before).filter((r) => r.replyToId === id || partial.type === 'conversationUpdate');
     }
 
     async close(): Promise<void> {

@@ -9,7 +9,10 @@ export class TcpProxy {
     private readonly sockets = new Set<net.Socket>();
     port = 0;
 
-    constructor(private readonly targetHost: string, private readonly targetPort: number) {}
+    constructor(
+        private readonly targetHost: string,
+        private readonly targetPort: number
+    ) {}
 
     /** Starts relaying, on a new port the first time and on the same port after {@link drop}. */
     async start(): Promise<void> {

@@ -68,18 +68,29 @@ export class TestConversation {
     /** Every reply activity so far. */
     readonly transcript: Partial<Activity>[] = [];
 
-    constructor(private readonly bot: TestBot, options: { userId?: string; phoneNumber?: string; channelId?: string; locale?: string }) {
+    constructor(
+        private readonly bot: TestBot,
+        options: { userId?: string; phoneNumber?: string; channelId?: string; locale?: string }
+    ) {
         const userId = options.userId ?? `user-${Math.random().toString(36).slice(2)}`;
-        this.adapter = bot.app.prepareAdapter(new TestAdapter(async (context) => bot.app.bot.run(context), {
-            channelId: options.channelId ?? 'test',
-            locale: options.locale ?? 'en-IN',
-            conversation: { id: `conv-${userId}`, isGroup: false, conversationType: 'personal', name: '' },
-            from: { id: userId, name: 'Consumer', role: 'user' },
-            recipient: { id: 'bot', name: 'Bijli Mitra', role: 'bot' },
-        }));
+        this.adapter = bot.app.prepareAdapter(
+            new TestAdapter(async (context) => bot.app.bot.run(context), {
+                channelId: options.channelId ?? 'test',
+                locale: options.locale ?? 'en-IN',
+                conversation: { id: `conv-${userId}`, isGroup: false, conversationType: 'personal', name: '' },
+                from: { id: userId, name: 'Consumer', role: 'user' },
+                recipient: { id: 'bot', name: 'Bijli Mitra', role: 'bot' },
+            })
+        );
         const phone = options.phoneNumber;
         // Stands in for a channel adapter that knows the sender's phone from the platform (as WhatsApp's does).
-        if (phone) this.adapter.use({ onTurn: async (context, next) => { vouchForSenderPhone(context, phone); await next(); } });
+        if (phone)
+            this.adapter.use({
+                onTurn: async (context, next) => {
+                    vouchForSenderPhone(context, phone);
+                    await next();
+                },
+            });
     }
 
     /** Sends `text` (or a whole activity) as the user and returns the text of every reply of that turn. */

@@ -6,8 +6,14 @@ export const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 
 /** Flags for a quiet, sandbox-free headless run that never reaches the network by itself. */
 export const CHROMIUM_ARGS = [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
 ];
 
 /**
@@ -21,8 +27,8 @@ export function chromiumPath(): string {
     } catch {
         throw new Error(
             `Chromium was not found at ${candidate}${process.env.CHROMIUM_PATH ? ' (CHROMIUM_PATH)' : ''}. The browser tests need it: ` +
-            'install Debian\'s package with `apt-get update && apt-get install -y chromium` (.ci/run does this), ' +
-            'or set CHROMIUM_PATH to a Chromium or Chrome executable.'
+                "install Debian's package with `apt-get update && apt-get install -y chromium` (.ci/run does this), " +
+                'or set CHROMIUM_PATH to a Chromium or Chrome executable.'
         );
     }
     return candidate;

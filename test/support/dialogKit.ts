@@ -39,8 +39,12 @@ export function demo(account: string): DemoFacts {
         meterType: meter.meterType,
         lastReading: meter.lastReading,
         latestBill: {
-            month: latest.billMonth, amountPaise: latest.amountPaise, arrearsPaise: latest.arrearsPaise,
-            units: latest.units, dueDate: latest.dueDate, paid: latest.paid,
+            month: latest.billMonth,
+            amountPaise: latest.amountPaise,
+            arrearsPaise: latest.arrearsPaise,
+            units: latest.units,
+            dueDate: latest.dueDate,
+            paid: latest.paid,
         },
         billCount: bills.length,
     };

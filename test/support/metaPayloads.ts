@@ -29,24 +29,42 @@ let sequence = 0;
 
 /** A WhatsApp webhook body with one text message from `waId` (and its BSUID, when given). */
 export function whatsAppText(phoneNumberId: string, waId: string, text: string, options: { id?: string; bsuid?: string; name?: string } = {}): object {
-    return whatsAppMessages(phoneNumberId, [{ waId, bsuid: options.bsuid, name: options.name, message: { id: options.id ?? `wamid.test${++sequence}`, type: 'text', text: { body: text } } }]);
+    return whatsAppMessages(phoneNumberId, [
+        { waId, bsuid: options.bsuid, name: options.name, message: { id: options.id ?? `wamid.test${++sequence}`, type: 'text', text: { body: text } } },
+    ]);
 }
 
 /** A WhatsApp webhook body carrying several messages (of several users) in one change. */
-export function whatsAppMessages(phoneNumberId: string, messages: Array<{ waId: string; bsuid?: string; name?: string; message: Record<string, unknown> }>): object {
+export function whatsAppMessages(
+    phoneNumberId: string,
+    messages: Array<{ waId: string; bsuid?: string; name?: string; message: Record<string, unknown> }>
+): object {
     return {
         object: 'whatsapp_business_account',
-        entry: [{
-            id: 'WABA1',
-            changes: [{
-                field: 'messages',
-                value: {
-                    messaging_product: 'whatsapp',
-                    metadata: { display_phone_number: '915220000000', phone_number_id: phoneNumberId },
-                    contacts: messages.map((m) => ({ profile: { name: m.name ?? 'Consumer' }, wa_id: m.waId, ...(m.bsuid ? { user_id: m.bsuid } : {}) })),
-                    messages: messages.map((m) => ({ from: m.waId, ...(m.bsuid ? { from_user_id: m.bsuid } : {}), timestamp: String(Math.floor(Date.now() / 1000)), ...m.message })),
-                },
-            }],
-        }],
+        entry: [
+            {
+                id: 'WABA1',
+                changes: [
+                    {
+                        field: 'messages',
+                        value: {
+                            messaging_product: 'whatsapp',
+                            metadata: { display_phone_number: '915220000000', phone_number_id: phoneNumberId },
+                            contacts: messages.map((m) => ({
+                                profile: { name: m.name ?? 'Consumer' },
+                                wa_id: m.waId,
+                                ...(m.bsuid ? { user_id: m.bsuid } : {}),
+                            })),
+                            messages: messages.map((m) => ({
+                                from: m.waId,
+                                ...(m.bsuid ? { from_user_id: m.bsuid } : {}),
+                                timestamp: String(Math.floor(Date.now() / 1000)),
+                                ...m.message,
+                            })),
+                        },
+                    },
+                ],
+            },
+        ],
     };
 }

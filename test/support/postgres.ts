@@ -18,7 +18,7 @@ export async function dropPostgresSchema(schema: string): Promise<void> {
     try {
         await client.connect();
     } catch (error) {
-        throw new Error(`PostgreSQL is not reachable at ${POSTGRES_URL}: ${(error as Error).message}. The PostgreSQL tests need it.`);
+        throw new Error(`PostgreSQL is not reachable at ${POSTGRES_URL}: ${(error as Error).message}. The PostgreSQL tests need it.`, { cause: error });
     }
     try {
         await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

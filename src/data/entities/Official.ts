@@ -3,7 +3,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 /** The engineer hierarchy, lowest first: a breach escalates one level up this ladder. */
 export const OFFICIAL_LEVELS = ['JE', 'SDO', 'XEN', 'SE', 'CE'] as const;
 /** One of {@link OFFICIAL_LEVELS}. */
-export type OfficialLevel = typeof OFFICIAL_LEVELS[number];
+export type OfficialLevel = (typeof OFFICIAL_LEVELS)[number];
 
 /** An official who owns complaints of the unit they head (a JE their subdivision, an SDO their division…). */
 @Entity('officials')

@@ -11,23 +11,39 @@ export class Channels1764200000000 implements MigrationInterface {
         const id = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' as const };
         const varchar = (name: string, length: number, nullable = false) => ({ name, type: 'varchar', length: String(length), isNullable: nullable });
 
-        await queryRunner.createTable(new Table({
-            name: 'inbound_messages',
-            columns: [
-                id, varchar('channel', 30), varchar('messageKey', 100), { name: 'payload', type: 'text', isNullable: true },
-                { name: 'processedAt', type: timestampType, isNullable: true }, timestamp('receivedAt'),
-            ],
-            indices: [new TableIndex({ columnNames: ['channel', 'messageKey'], isUnique: true })],
-        }));
-        await queryRunner.createTable(new Table({
-            name: 'outbound_messages',
-            columns: [
-                id, varchar('channel', 30), varchar('conversationId', 300), varchar('recipient', 200), varchar('kind', 20),
-                varchar('platformMessageId', 200, true), varchar('status', 15), varchar('errorCode', 40, true), varchar('errorDetail', 300, true),
-                timestamp('createdAt'), timestamp('updatedAt'),
-            ],
-            indices: [new TableIndex({ columnNames: ['channel', 'platformMessageId'] })],
-        }));
+        await queryRunner.createTable(
+            new Table({
+                name: 'inbound_messages',
+                columns: [
+                    id,
+                    varchar('channel', 30),
+                    varchar('messageKey', 100),
+                    { name: 'payload', type: 'text', isNullable: true },
+                    { name: 'processedAt', type: timestampType, isNullable: true },
+                    timestamp('receivedAt'),
+                ],
+                indices: [new TableIndex({ columnNames: ['channel', 'messageKey'], isUnique: true })],
+            })
+        );
+        await queryRunner.createTable(
+            new Table({
+                name: 'outbound_messages',
+                columns: [
+                    id,
+                    varchar('channel', 30),
+                    varchar('conversationId', 300),
+                    varchar('recipient', 200),
+                    varchar('kind', 20),
+                    varchar('platformMessageId', 200, true),
+                    varchar('status', 15),
+                    varchar('errorCode', 40, true),
+                    varchar('errorDetail', 300, true),
+                    timestamp('createdAt'),
+                    timestamp('updatedAt'),
+                ],
+                indices: [new TableIndex({ columnNames: ['channel', 'platformMessageId'] })],
+            })
+        );
         await queryRunner.addColumn('channel_identities', new TableColumn({ name: 'lastInboundAt', type: timestampType, isNullable: true }));
         await queryRunner.addColumn('complaints', new TableColumn({ name: 'attachments', type: 'text', isNullable: true }));
     }

@@ -11,26 +11,40 @@ export class Accountability1764300000000 implements MigrationInterface {
         const varchar = (name: string, length: number, nullable = false) => ({ name, type: 'varchar', length: String(length), isNullable: nullable });
         const when = (name: string) => new TableColumn({ name, type: timestampType, isNullable: true });
 
-        await queryRunner.createTable(new Table({
-            name: 'officials',
-            columns: [
-                id, varchar('username', 60), varchar('name', 120), varchar('level', 3), varchar('discom', 10), varchar('unitName', 80),
-                varchar('mobile', 10, true), varchar('passwordHash', 200, true), varchar('language', 5), { name: 'active', type: 'boolean' },
-                { name: 'createdAt', type: timestampType, default: driver.mappedDataTypes.createDateDefault },
-            ],
-            indices: [new TableIndex({ columnNames: ['username'], isUnique: true }), new TableIndex({ columnNames: ['discom', 'level', 'unitName'] })],
-        }));
-        await queryRunner.createTable(new Table({
-            name: 'org_units',
-            columns: [id, varchar('discom', 10), varchar('kind', 12), varchar('name', 80), varchar('parentName', 80, true)],
-            indices: [new TableIndex({ columnNames: ['discom', 'kind', 'name'], isUnique: true })],
-        }));
+        await queryRunner.createTable(
+            new Table({
+                name: 'officials',
+                columns: [
+                    id,
+                    varchar('username', 60),
+                    varchar('name', 120),
+                    varchar('level', 3),
+                    varchar('discom', 10),
+                    varchar('unitName', 80),
+                    varchar('mobile', 10, true),
+                    varchar('passwordHash', 200, true),
+                    varchar('language', 5),
+                    { name: 'active', type: 'boolean' },
+                    { name: 'createdAt', type: timestampType, default: driver.mappedDataTypes.createDateDefault },
+                ],
+                indices: [new TableIndex({ columnNames: ['username'], isUnique: true }), new TableIndex({ columnNames: ['discom', 'level', 'unitName'] })],
+            })
+        );
+        await queryRunner.createTable(
+            new Table({
+                name: 'org_units',
+                columns: [id, varchar('discom', 10), varchar('kind', 12), varchar('name', 80), varchar('parentName', 80, true)],
+                indices: [new TableIndex({ columnNames: ['discom', 'kind', 'name'], isUnique: true })],
+            })
+        );
         await queryRunner.addColumns('complaints', [
             when('dueAt'),
             new TableColumn(varchar('standardsVersion', 40, true)),
             new TableColumn({ name: 'assignedOfficialId', type: 'integer', isNullable: true }),
             new TableColumn({ name: 'escalationLevel', type: 'integer', default: 0 }),
-            when('nextEscalationAt'), when('resolvedAt'), when('closedAt'),
+            when('nextEscalationAt'),
+            when('resolvedAt'),
+            when('closedAt'),
             new TableColumn({ name: 'conversationRef', type: 'text', isNullable: true }),
             new TableColumn(varchar('language', 5, true)),
         ]);
@@ -39,7 +53,17 @@ export class Accountability1764300000000 implements MigrationInterface {
     }
 
     async down(queryRunner: QueryRunner): Promise<void> {
-        for (const column of ['language', 'conversationRef', 'closedAt', 'resolvedAt', 'nextEscalationAt', 'escalationLevel', 'assignedOfficialId', 'standardsVersion', 'dueAt']) {
+        for (const column of [
+            'language',
+            'conversationRef',
+            'closedAt',
+            'resolvedAt',
+            'nextEscalationAt',
+            'escalationLevel',
+            'assignedOfficialId',
+            'standardsVersion',
+            'dueAt',
+        ]) {
             await queryRunner.dropColumn('complaints', column);
         }
         await queryRunner.dropTable('org_units');

@@ -15,26 +15,46 @@ export class Broadcasts1764400000000 implements MigrationInterface {
             new TableColumn({ name: 'subscribed', type: 'boolean', default: driver.normalizeDefault({ default: false } as never) }),
             new TableColumn({ name: 'conversationRef', type: 'text', isNullable: true }),
         ]);
-        await queryRunner.createTable(new Table({
-            name: 'broadcasts',
-            columns: [
-                id, varchar('kind', 20), varchar('discom', 10), varchar('unitKind', 12), varchar('unitName', 80), varchar('text', 1000),
-                { name: 'createdBy', type: 'integer', isNullable: true }, { name: 'recipients', type: 'integer', default: 0 }, created('createdAt'),
-            ],
-        }));
-        await queryRunner.createTable(new Table({
-            name: 'outbound_queue',
-            columns: [
-                id, { name: 'broadcastId', type: 'integer' }, { name: 'identityId', type: 'integer' }, varchar('channel', 30),
-                { name: 'conversationRef', type: 'text' }, varchar('text', 2000), varchar('status', 10), { name: 'attempts', type: 'integer', default: 0 },
-                { name: 'nextAttemptAt', type: timestampType }, varchar('lastError', 300, true), varchar('platformMessageId', 200, true),
-                created('createdAt'), created('updatedAt'),
-            ],
-            indices: [
-                new TableIndex({ columnNames: ['broadcastId', 'identityId'], isUnique: true }),
-                new TableIndex({ columnNames: ['status', 'nextAttemptAt'] }),
-            ],
-        }));
+        await queryRunner.createTable(
+            new Table({
+                name: 'broadcasts',
+                columns: [
+                    id,
+                    varchar('kind', 20),
+                    varchar('discom', 10),
+                    varchar('unitKind', 12),
+                    varchar('unitName', 80),
+                    varchar('text', 1000),
+                    { name: 'createdBy', type: 'integer', isNullable: true },
+                    { name: 'recipients', type: 'integer', default: 0 },
+                    created('createdAt'),
+                ],
+            })
+        );
+        await queryRunner.createTable(
+            new Table({
+                name: 'outbound_queue',
+                columns: [
+                    id,
+                    { name: 'broadcastId', type: 'integer' },
+                    { name: 'identityId', type: 'integer' },
+                    varchar('channel', 30),
+                    { name: 'conversationRef', type: 'text' },
+                    varchar('text', 2000),
+                    varchar('status', 10),
+                    { name: 'attempts', type: 'integer', default: 0 },
+                    { name: 'nextAttemptAt', type: timestampType },
+                    varchar('lastError', 300, true),
+                    varchar('platformMessageId', 200, true),
+                    created('createdAt'),
+                    created('updatedAt'),
+                ],
+                indices: [
+                    new TableIndex({ columnNames: ['broadcastId', 'identityId'], isUnique: true }),
+                    new TableIndex({ columnNames: ['status', 'nextAttemptAt'] }),
+                ],
+            })
+        );
     }
 
     async down(queryRunner: QueryRunner): Promise<void> {

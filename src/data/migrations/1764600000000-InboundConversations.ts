@@ -11,7 +11,8 @@ export class InboundConversations1764600000000 implements MigrationInterface {
         await queryRunner.addColumn('inbound_messages', new TableColumn({ name: 'conversationKey', type: 'varchar', length: '200', isNullable: true }));
         await queryRunner.createIndex('inbound_messages', new TableIndex({ columnNames: ['channel', 'conversationKey', 'processedAt'] }));
         const waiting: Array<{ id: number; payload: string | null }> = await queryRunner.query(
-            'SELECT "id", "payload" FROM "inbound_messages" WHERE "processedAt" IS NULL AND "payload" IS NOT NULL');
+            'SELECT "id", "payload" FROM "inbound_messages" WHERE "processedAt" IS NULL AND "payload" IS NOT NULL'
+        );
         const placeholder = (n: number) => (queryRunner.connection.driver.options.type === 'postgres' ? `$${n}` : '?');
         for (const row of waiting) {
             let conversationId: unknown;
@@ -21,7 +22,10 @@ export class InboundConversations1764600000000 implements MigrationInterface {
                 continue;
             }
             if (typeof conversationId !== 'string' || conversationId.length > 200) continue;
-            await queryRunner.query(`UPDATE "inbound_messages" SET "conversationKey" = ${placeholder(1)} WHERE "id" = ${placeholder(2)}`, [conversationId, row.id]);
+            await queryRunner.query(`UPDATE "inbound_messages" SET "conversationKey" = ${placeholder(1)} WHERE "id" = ${placeholder(2)}`, [
+                conversationId,
+                row.id,
+            ]);
         }
     }
 

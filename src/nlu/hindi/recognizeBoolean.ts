@@ -22,7 +22,10 @@ export function recognizeBoolean(text: string): BooleanMatch[] {
     const words = [...text.matchAll(/[\p{L}\p{M}]+/gu)].map((m) => ({ word: foldForMatching(m[0]), start: m.index ?? 0, end: (m.index ?? 0) + m[0].length }));
     let best: (BooleanMatch & { length: number }) | undefined;
     for (let i = 0; i < words.length; i++) {
-        for (const [phrases, value] of [[YES, true], [NO, false]] as const) {
+        for (const [phrases, value] of [
+            [YES, true],
+            [NO, false],
+        ] as const) {
             for (const phrase of phrases) {
                 const parts = foldForMatching(phrase).split(' ');
                 if (!parts.every((part, k) => words[i + k]?.word === part)) continue;

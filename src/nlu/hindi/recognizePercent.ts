@@ -1,7 +1,13 @@
 import { recognizeNumbers } from './recognizeNumbers';
 
 /** A percentage found in text; `start`/`end` are Recognizers-Text style (end is the index of the last character). */
-export interface PercentResult { text: string; start: number; end: number; value: number; typeName: 'percentage' }
+export interface PercentResult {
+    text: string;
+    start: number;
+    end: number;
+    value: number;
+    typeName: 'percentage';
+}
 
 // "का प्रतिशत" (of-percent) is how the spec writes "20 percent" colloquially; फ़ीसदी is the Urdu-origin word.
 const PERCENT_AFTER = /^(?:\s*%|\s+(?:का\s+)?(?:प्रतिशत|परसेंट|फ़ीसदी|फीसदी)|\s*(?:percent|pratishat)\b)/iu;

@@ -1,7 +1,12 @@
 import { toAsciiDigits } from '../normalizeText';
 
 /** A phone number found in text; `end` is the index of its last character (Recognizers-Text style). */
-export interface PhoneNumberResult { text: string; start: number; end: number; typeName: 'phonenumber' }
+export interface PhoneNumberResult {
+    text: string;
+    start: number;
+    end: number;
+    typeName: 'phonenumber';
+}
 
 // A run of digits (ASCII or Devanagari, already folded) with the separators people type: spaces, dashes, brackets and a
 // leading plus. Letters or digits right before or after mean it is part of something else (an id, a URL).

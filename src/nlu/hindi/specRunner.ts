@@ -10,10 +10,33 @@ import { recognizePercent } from './recognizePercent';
 import { recognizePhoneNumbers } from './recognizePhoneNumbers';
 import { recognizeBoolean } from './recognizeBoolean';
 
-export interface SpecResult { Text: string; TypeName: string; Start?: number; End?: number; Resolution?: Record<string, unknown> }
-export interface SpecCase { Input: string; Results: SpecResult[]; NotSupported?: string; NotSupportedByDesign?: string }
-export interface CaseOutcome { input: string; expected: SpecResult[]; got: SpecResult[]; pass: boolean; notSupportedDotnet: boolean }
-export interface FileOutcome { file: string; total: number; passed: number; rate: number; failures: CaseOutcome[] }
+export interface SpecResult {
+    Text: string;
+    TypeName: string;
+    Start?: number;
+    End?: number;
+    Resolution?: Record<string, unknown>;
+}
+export interface SpecCase {
+    Input: string;
+    Results: SpecResult[];
+    NotSupported?: string;
+    NotSupportedByDesign?: string;
+}
+export interface CaseOutcome {
+    input: string;
+    expected: SpecResult[];
+    got: SpecResult[];
+    pass: boolean;
+    notSupportedDotnet: boolean;
+}
+export interface FileOutcome {
+    file: string;
+    total: number;
+    passed: number;
+    rate: number;
+    failures: CaseOutcome[];
+}
 
 export const SPEC_FILES = [
     'Number/Hindi/NumberModel.json',
@@ -114,11 +137,16 @@ export function renderReport(outcomes: FileOutcome[]): string {
     lines.push('');
     for (const o of outcomes) {
         lines.push(`## Failing cases: \`${o.file}\` (${o.failures.length})`, '');
-        if (!o.failures.length) { lines.push('None.', ''); continue; }
+        if (!o.failures.length) {
+            lines.push('None.', '');
+            continue;
+        }
         lines.push('| Input | Expected | Got |', '|---|---|---|');
         for (const f of o.failures) {
             const input = f.input.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-            lines.push(`| ${input}${f.notSupportedDotnet ? ' *(NotSupported: dotnet)*' : ''} | ${show(f.expected).replace(/\|/g, '\\|')} | ${show(f.got).replace(/\|/g, '\\|')} |`);
+            lines.push(
+                `| ${input}${f.notSupportedDotnet ? ' *(NotSupported: dotnet)*' : ''} | ${show(f.expected).replace(/\|/g, '\\|')} | ${show(f.got).replace(/\|/g, '\\|')} |`
+            );
         }
         lines.push('');
     }
