@@ -1,5 +1,6 @@
 import { ActivityTypes, TurnContext } from 'botbuilder';
 import { ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
+import { RootDialogOptions } from '../src/bot/BijliMitraBot';
 import { TurnData } from '../src/bot/TurnData';
 import { Language } from '../src/i18n/Translator';
 import { maskDigits } from '../src/i18n/format';
@@ -23,17 +24,13 @@ import { MeterDialog } from './MeterDialog';
 import { MeterReadingDialog } from './MeterReadingDialog';
 
 /** Options of {@link MainDialog}. */
-export interface MainDialogOptions {
+export interface MainDialogOptions extends RootDialogOptions {
     /** Show the menu straight away, introduced by this text (after "menu", a cancel, a switch, a welcome). */
     menu?: string;
     /** Act on this intent with the turn's recognition (after an interruption or a follow-up request). */
     intent?: Intent;
-    /** A new conversation: greet, then the menu (or the language choice for a new user). */
-    welcome?: boolean;
     /** Turn area news and reminders on or off (STOP / START at the menu). */
     subscription?: 'on' | 'off';
-    /** A proactive turn: an official resolved this complaint; ask the consumer whether it is fixed. */
-    confirmResolution?: { ticket: string; note: string };
     /** An account number sent alone: the menu asks what to do for it, and the flow chosen takes it. */
     account?: string;
 }

@@ -1,6 +1,5 @@
 import { ActivityHandler, ActivityTypes, ConversationState, StatePropertyAccessor, TurnContext } from 'botbuilder';
-import { DialogSet, DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
-import { MainDialog, MainDialogOptions } from '../../dialogs/MainDialog';
+import { Dialog, DialogSet, DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
 import { toLanguage, Translator } from '../i18n/Translator';
 import { Logger } from '../logger';
 import { Recognizer } from '../nlu/IntentRecognizer';
@@ -12,13 +11,22 @@ import { TurnData } from './TurnData';
  * The bot: prepares each turn (who the user is, their language, what they said), runs the main dialog, and saves
  * conversation state at the end of the turn. Channel-agnostic: adapters only translate payloads to activities.
  */
+/** What the bot asks of its root dialog when it begins one: a welcome, or the "is it fixed?" question. */
+export interface RootDialogOptions {
+    /** A new conversation: greet, then the menu (or the language choice for a new user). */
+    welcome?: boolean;
+    /** A proactive turn: an official resolved this complaint; ask the consumer whether it is fixed. */
+    confirmResolution?: { ticket: string; note: string };
+}
+
 export class BijliMitraBot extends ActivityHandler {
     private readonly dialogState: StatePropertyAccessor<DialogState>;
     private readonly dialogs: DialogSet;
 
     constructor(
         private readonly conversationState: ConversationState,
-        private readonly mainDialog: MainDialog,
+        /** The root dialog (MainDialog), given by the composition root: the bot knows only its options. */
+        private readonly mainDialog: Dialog<RootDialogOptions>,
         private readonly identities: IdentityService,
         private readonly recognizer: Recognizer,
         private readonly translator: Translator,
@@ -67,7 +75,7 @@ export class BijliMitraBot extends ActivityHandler {
 
     /**
      * Prepares `context` for the dialogs (who the user is, their language, what they said). {@link run} does this;
-     * a host that runs {@link MainDialog} in its own DialogSet calls it once per turn first.
+     * a host that runs the root dialog (MainDialog) in its own DialogSet calls it once per turn first.
      */
     async prepareTurn(context: TurnContext): Promise<void> {
         await this.prepare(context);
@@ -83,7 +91,7 @@ export class BijliMitraBot extends ActivityHandler {
         if (dc.activeDialog) {
             await context.sendActivity(TurnData.of(context).t('status:notice.resolved', { ticket, note }));
         } else {
-            await dc.beginDialog(this.mainDialog.id, { confirmResolution: { ticket, note } } satisfies MainDialogOptions);
+            await dc.beginDialog(this.mainDialog.id, { confirmResolution: { ticket, note } } satisfies RootDialogOptions);
         }
         await this.conversationState.saveChanges(context, false);
     }
@@ -116,7 +124,7 @@ export class BijliMitraBot extends ActivityHandler {
         });
     }
 
-    private async runDialog(context: TurnContext, options?: MainDialogOptions): Promise<void> {
+    private async runDialog(context: TurnContext, options?: RootDialogOptions): Promise<void> {
         const dc = await this.dialogs.createContext(context);
         if (options?.welcome && dc.activeDialog) {
             // The user reopened a chat that is waiting for an answer: ask the open question again.
