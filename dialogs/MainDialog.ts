@@ -67,6 +67,10 @@ const LANGUAGE_REQUEST_SCORE = 0.75;
 const GUESS_SCORE = 0.6;
 // A complaint rule at least this sure gives way only to an everyday question of three phrase words.
 const SURE_COMPLAINT = 0.88;
+/** An officer asked for ("officer se baat karao"), not just named. */
+const AGENT_ASKED = 0.9;
+/** A follow-up to an everyday answer is a short question; a long message says something of its own. */
+const FAQ_FOLLOW_UP_MAX_WORDS = 10;
 // An everyday question of one phrase word gives way to a recognized request at least this sure.
 const FAQ_OVERRULES_BELOW = 0.86;
 
@@ -258,6 +262,7 @@ export class MainDialog extends ComponentDialog {
         const faq = this.services.faq.match(text);
         if (!faq || faq.words < 2) return null;
         await dc.context.sendActivity(TurnData.of(dc.context).t(`faq:topics.${faq.topic}.answer`));
+        TurnData.of(dc.context).answeredFaq = faq.topic;
         await dc.repromptDialog();
         return { status: DialogTurnStatus.waiting };
     }
@@ -452,7 +457,9 @@ export class MainDialog extends ComponentDialog {
         if (ticket && !intent.startsWith('language.') && intent !== 'cancel' && intent !== 'unsubscribe') intent = 'complaint.status';
         // "kab tak theek hoga?", "jaldi karo" from someone with an open complaint ask after it.
         const short = r.text.split(/\s+/).length <= FOLLOW_UP_MAX_WORDS;
-        if (!ticket && short && (asksWhen(turn, r.text) || turn.mentions('status:words.hurry', r.text)) && (await this.statusDialog.latestOpen(step.context))) {
+        // ("shikayat ka number bata do": the ticket, when there is one, not the helpline's number.)
+        const aboutOpen = asksWhen(turn, r.text) || turn.mentions('status:words.hurry', r.text) || turn.mentions('status:words.ticketAsk', r.text);
+        if (!ticket && short && aboutOpen && (await this.statusDialog.latestOpen(step.context))) {
             return step.beginDialog(ComplaintStatusDialog.id, { latest: true, text: r.text } satisfies ComplaintStatusOptions);
         }
         // "complaint ki thi", "शिकायत की थी मैंने": a complaint made before, when this user has one, not a new one.
@@ -462,6 +469,15 @@ export class MainDialog extends ComponentDialog {
         // "kya aap English me baat kar sakte hain?" asks for the language, not what the bot can do.
         const languageRequest = intent.startsWith('language.') && r.score >= LANGUAGE_REQUEST_SCORE;
         const faq = languageRequest ? null : this.services.faq.match(r.text);
+        // "kaise hoga?", "kagaz kya lagenge", "online apply ho jayega?" just after an everyday answer ask more of it:
+        // that answer again, rather than a flow the words half match.
+        const previous = turn.previousFaq;
+        const brief = r.text.trim().split(/\s+/).length <= FAQ_FOLLOW_UP_MAX_WORDS;
+        if (previous && !(faq && faq.words >= 2) && !ticket && !account && brief && turn.mentions('faq:followUp', r.text) && !(isRequest(r) && r.score >= SURE_COMPLAINT)) {
+            await step.context.sendActivity(`${turn.t(`faq:topics.${previous}.answer`)}\n\n${turn.t('faq:more')}`);
+            turn.answeredFaq = previous;
+            return step.endDialog();
+        }
         // A fault on the network is never mistaken for a question ("transformer se tel tapak raha hai").
         const hazard = hazardIntent(intent);
         // With an account number the consumer wants something done on that account ("8041573269 uska bill batao").
@@ -477,11 +493,14 @@ export class MainDialog extends ComponentDialog {
         const asked = faq && (faq.close || (!sureComplaint && !hazard));
         if (faq && asked && !specific && (faq.words >= needed || (!hazard && !sureComplaint && (r.score < FAQ_OVERRULES_BELOW || !isRequest(r))))) {
             await step.context.sendActivity(`${turn.t(`faq:topics.${faq.topic}.answer`)}\n\n${turn.t('faq:more')}`);
+            turn.answeredFaq = faq.topic;
             return step.endDialog();
         }
         // "ok pls do it fast" after a status: an acknowledgement, not a request the model half-guessed.
         // ("thank you for your help" thanks; it does not ask for help.)
-        const thanksFirst = startsWithSmallTalk(turn, r.text) && (r.score <= GUESS_SCORE || r.intent === 'help' || r.intent === 'greeting');
+        // ("good evening sir, thank you, lineman came and fixed it": an officer named, none asked for.)
+        const namesOnly = r.intent === 'agent' && r.score < AGENT_ASKED;
+        const thanksFirst = startsWithSmallTalk(turn, r.text) && (r.score <= GUESS_SCORE || r.intent === 'help' || r.intent === 'greeting' || namesOnly);
         if ((!isRequest(r) || r.score <= GUESS_SCORE) && (isSmallTalk(turn, r.text) || thanksFirst)) {
             await step.context.sendActivity(turn.t('common:smallTalkReply'));
             return step.endDialog();

@@ -22,6 +22,8 @@ export interface RootDialogOptions {
 export class BijliMitraBot extends ActivityHandler {
     private readonly dialogState: StatePropertyAccessor<DialogState>;
     private readonly dialogs: DialogSet;
+    /** The everyday question answered on the last turn: a follow-up ("kaise hoga?") is about it. */
+    private readonly lastFaq: StatePropertyAccessor<string | null>;
 
     constructor(
         private readonly conversationState: ConversationState,
@@ -34,6 +36,7 @@ export class BijliMitraBot extends ActivityHandler {
     ) {
         super();
         this.dialogState = conversationState.createProperty<DialogState>('dialogState');
+        this.lastFaq = conversationState.createProperty<string | null>('lastFaq');
         this.dialogs = new DialogSet(this.dialogState);
         this.dialogs.add(mainDialog);
 
@@ -108,7 +111,7 @@ export class BijliMitraBot extends ActivityHandler {
             const { activityId: _activityId, ...reference } = TurnContext.getConversationReference(activity);
             await this.identities.rememberConversation(identity, JSON.stringify(reference));
         }
-        const turn = new TurnData(identity, language, recognition, phone, this.translator);
+        const turn = new TurnData(identity, language, recognition, phone, this.translator, await this.lastFaq.get(context, null));
         turn.attach(context);
         // Adapters render buttons and lists per language (a list's "Options" label): tell them which.
         context.onSendActivities(async (_context, activities, next) => {
@@ -133,5 +136,6 @@ export class BijliMitraBot extends ActivityHandler {
         }
         const result = await dc.continueDialog();
         if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.mainDialog.id, options);
+        await this.lastFaq.set(context, TurnData.of(context).answeredFaq);
     }
 }

@@ -11,6 +11,8 @@ const TURN_DATA = Symbol('bijliMitra.turn');
 export class TurnData {
     /** Text lookup in the user's current language. */
     t: TranslateFn;
+    /** The everyday question answered on this turn, remembered for the next one ("kaise hoga?" asks more of it). */
+    answeredFaq: string | null = null;
 
     constructor(
         /** The channel user, created on first contact. */
@@ -21,7 +23,9 @@ export class TurnData {
         readonly recognition: Recognition,
         /** The sender's 10-digit phone number when the channel reports one. */
         readonly senderPhone: string | null,
-        private readonly translator: Translator
+        private readonly translator: Translator,
+        /** The everyday question answered on the previous turn of this conversation, if any. */
+        readonly previousFaq: string | null = null
     ) {
         this.t = translator.forLanguage(language ?? 'en');
     }

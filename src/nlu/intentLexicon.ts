@@ -149,7 +149,8 @@ export const RULES: IntentRule[] = [
     { intent: 'complaint.meter', all: ['meter', 'faulty'], weight: 0.9 },
     // "meter ki complaint karni hai": a complaint about the meter, though no fault is named yet.
     { intent: 'complaint.meter', all: ['meter', 'complaintWord'], weight: 0.8 },
-    { intent: 'complaint.meter', all: ['recharge', 'notCredited'], weight: 0.89, unless: ['notOurs'] },
+    // ("power cut in the block, not my recharge issue": the outage, not the meter.)
+    { intent: 'complaint.meter', all: ['recharge', 'notCredited'], weight: 0.89, unless: ['notOurs', 'outage'] },
     { intent: 'complaint.meter', all: ['meter', 'display', 'absent'], weight: 0.9 },
     { intent: 'complaint.meter', all: ['reading', 'billWrong'], weight: 0.87 },
     // A payment or reading the bill contradicts is a dispute, not a question about paying.
