@@ -473,7 +473,15 @@ export class MainDialog extends ComponentDialog {
         // that answer again, rather than a flow the words half match.
         const previous = turn.previousFaq;
         const brief = r.text.trim().split(/\s+/).length <= FAQ_FOLLOW_UP_MAX_WORDS;
-        if (previous && !(faq && faq.words >= 2) && !ticket && !account && brief && turn.mentions('faq:followUp', r.text) && !(isRequest(r) && r.score >= SURE_COMPLAINT)) {
+        if (
+            previous &&
+            !(faq && faq.words >= 2) &&
+            !ticket &&
+            !account &&
+            brief &&
+            turn.mentions('faq:followUp', r.text) &&
+            !(isRequest(r) && r.score >= SURE_COMPLAINT)
+        ) {
             await step.context.sendActivity(`${turn.t(`faq:topics.${previous}.answer`)}\n\n${turn.t('faq:more')}`);
             turn.answeredFaq = previous;
             return step.endDialog();
