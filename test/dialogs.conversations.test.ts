@@ -339,5 +339,25 @@ describe('conversations that succeed', () => {
             }
             assert.equal((await complaints(bot)).length, 0);
         });
+
+        it('a short question right after an everyday answer gets that answer again, once', async () => {
+            const user = bot.conversation();
+            assert.match(joined(await user.say('खेत पे ट्यूबवेल के लिए नया कनेक्शन लेना है')), /jhatpat\.uppcl\.org/);
+            const again = joined(await user.say('क्या करना होगा, कागज क्या लगेंगे'));
+            assert.match(again, /jhatpat\.uppcl\.org/);
+            assert.doesNotMatch(again, /खाता नंबर/);
+            // Without an everyday answer just before, the same words are not taken for one.
+            assert.doesNotMatch(joined(await bot.conversation().say('क्या करना होगा, कागज क्या लगेंगे')), /jhatpat\.uppcl\.org/);
+        });
+
+        it('"shikayat ka number bata do" after registering shows the ticket, not the helpline', async () => {
+            const user = bot.conversation();
+            const saved = joined(await sayAll(user, [`दुकान की लाइट गई है 2 घंटे से, खाता ${LUCKNOW.account}`, 'हां']));
+            const ticket = ticketIn(saved);
+            assert.ok(ticket);
+            const reply = joined(await user.say('नंबर बता दो शिकायत का'));
+            assert.match(reply, new RegExp(ticket));
+            assert.doesNotMatch(reply, /हेल्पलाइन 1912 है/);
+        });
     });
 });
