@@ -31,7 +31,7 @@ function spellingKey(word: string): string {
     return `${skeleton(word)}:${vowels ? (FINAL_VOWEL[vowels[1]] ?? vowels[1]) : ''}`;
 }
 
-/** The fewest tokens that hold one position of each word (positions per word, each list ascending). */
+/** The fewest tokens that hold one position of each word (at least one position per word). */
 function narrowestSpan(positions: number[][]): number {
     let best = Infinity;
     for (const start of positions[0]) {
@@ -56,6 +56,8 @@ function narrowestSpan(positions: number[][]): number {
  */
 export class FaqMatcher {
     private readonly phrases: Phrase[] = [];
+    /** The last message asked about and its answer. */
+    private last: { text: string; found: FaqMatch | null } | null = null;
     readonly topics: string[];
 
     constructor(translator: Translator) {
@@ -77,18 +79,36 @@ export class FaqMatcher {
 
     /** The best-matching topic for `text`, or null. */
     match(text: string): FaqMatch | null {
+        // A turn asks about its own message several times (language, menu, routing): the last answer is kept.
+        if (this.last?.text === text) return this.last.found;
+        const found = this.find(text);
+        this.last = { text, found };
+        return found;
+    }
+
+    private find(text: string): FaqMatch | null {
         const tokens = tokenize(foldForMatching(text.slice(0, 1000)));
         if (tokens.length === 0) return null;
-        const keys = tokens.map((token) => (loose(token) ? spellingKey(token) : null));
+        // Where each word, and each spelling key (prefixed "~"), stands in the message: looked up, not scanned, per phrase.
+        const where = new Map<string, number[]>();
+        const note = (key: string, at: number) => {
+            const list = where.get(key);
+            if (list) list.push(at);
+            else where.set(key, [at]);
+        };
+        tokens.forEach((token, at) => {
+            note(token, at);
+            if (loose(token)) note(`~${spellingKey(token)}`, at);
+        });
         let best: FaqMatch | null = null;
         for (const phrase of this.phrases) {
             if (best?.close && phrase.words.length <= best.words) continue;
             const positions: number[][] = [];
             for (const [i, word] of phrase.words.entries()) {
-                const at: number[] = [];
-                tokens.forEach((token, j) => {
-                    if (token === word || (phrase.skeletons[i] !== null && keys[j] === phrase.skeletons[i])) at.push(j);
-                });
+                const exact = where.get(word) ?? [];
+                const key = phrase.skeletons[i];
+                const similar = key === null ? [] : (where.get(`~${key}`) ?? []);
+                const at = similar.length === 0 ? exact : [...new Set([...exact, ...similar])];
                 if (at.length === 0) break;
                 positions.push(at);
             }
