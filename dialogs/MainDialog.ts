@@ -261,10 +261,20 @@ export class MainDialog extends ComponentDialog {
     private async answerEverydayQuestion(dc: DialogContext, text: string): Promise<DialogTurnResult | null> {
         const faq = this.services.faq.match(text);
         if (!faq || faq.words < 2) return null;
-        await dc.context.sendActivity(TurnData.of(dc.context).t(`faq:topics.${faq.topic}.answer`));
-        TurnData.of(dc.context).answeredFaq = faq.topic;
+        await this.sayEverydayAnswer(dc.context, faq.topic, false);
         await dc.repromptDialog();
         return { status: DialogTurnStatus.waiting };
+    }
+
+    /**
+     * Answers everyday question `topic` (with where else to go, `more`, when no question is open to come back to) and
+     * keeps the topic for the next turn, whose "kaise hoga?" asks more of it.
+     */
+    private async sayEverydayAnswer(context: TurnContext, topic: string, more: boolean): Promise<void> {
+        const turn = TurnData.of(context);
+        const answer = turn.t(`faq:topics.${topic}.answer`);
+        await context.sendActivity(more ? `${answer}\n\n${turn.t('faq:more')}` : answer);
+        turn.answeredFaq = topic;
     }
 
     /** The flow under way in `dc` (its dialog id), or null. */
@@ -482,8 +492,7 @@ export class MainDialog extends ComponentDialog {
             turn.mentions('faq:followUp', r.text) &&
             !(isRequest(r) && r.score >= SURE_COMPLAINT)
         ) {
-            await step.context.sendActivity(`${turn.t(`faq:topics.${previous}.answer`)}\n\n${turn.t('faq:more')}`);
-            turn.answeredFaq = previous;
+            await this.sayEverydayAnswer(step.context, previous, true);
             return step.endDialog();
         }
         // A fault on the network is never mistaken for a question ("transformer se tel tapak raha hai").
@@ -500,8 +509,7 @@ export class MainDialog extends ComponentDialog {
         // ke naam pe hai" reports a burnt meter, not a name change).
         const asked = faq && (faq.close || (!sureComplaint && !hazard));
         if (faq && asked && !specific && (faq.words >= needed || (!hazard && !sureComplaint && (r.score < FAQ_OVERRULES_BELOW || !isRequest(r))))) {
-            await step.context.sendActivity(`${turn.t(`faq:topics.${faq.topic}.answer`)}\n\n${turn.t('faq:more')}`);
-            turn.answeredFaq = faq.topic;
+            await this.sayEverydayAnswer(step.context, faq.topic, true);
             return step.endDialog();
         }
         // "ok pls do it fast" after a status: an acknowledgement, not a request the model half-guessed.
