@@ -1,8 +1,5 @@
 import { conversationKeyOf } from './conversationKey';
-import { ChannelLedger, DeliveryStatus, OutboundRecord } from './ports';
-
-// A later status never moves a message back (webhooks arrive unordered: "read" may come before "delivered").
-const RANK: Record<DeliveryStatus, number> = { sent: 1, delivered: 2, read: 3, failed: 4, undeliverable: 4 };
+import { ChannelLedger, DELIVERY_RANK as RANK, DeliveryStatus, OutboundRecord } from './ports';
 
 interface Inbound {
     id: number;
@@ -20,6 +17,7 @@ interface Inbound {
  */
 export class InMemoryChannelLedger implements ChannelLedger {
     private readonly inbound = new Map<string, Inbound>();
+    private readonly inboundById = new Map<number, Inbound>();
     private readonly lastInbound = new Map<string, number>();
     /** Every outbound record, in order (a test reads them). */
     readonly outbound: Array<OutboundRecord & { at: number }> = [];
@@ -37,16 +35,15 @@ export class InMemoryChannelLedger implements ChannelLedger {
             processed: false,
         };
         this.inbound.set(key, row);
+        this.inboundById.set(row.id, row);
         return row.id;
     }
 
     async markProcessed(id: number): Promise<void> {
-        for (const row of this.inbound.values()) {
-            if (row.id === id) {
-                row.processed = true;
-                row.payload = null;
-            }
-        }
+        const row = this.inboundById.get(id);
+        if (!row) return;
+        row.processed = true;
+        row.payload = null;
     }
 
     async unprocessedInbound(channel: string, conversationId: string, limit: number): Promise<Array<{ id: number; payload: unknown }>> {

@@ -8,6 +8,9 @@
 /** Where a sent message stands; a later status never moves it back. */
 export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed' | 'undeliverable';
 
+/** The order of delivery statuses: webhooks arrive unordered ("read" before "delivered"), so only a higher one applies. */
+export const DELIVERY_RANK: Readonly<Record<DeliveryStatus, number>> = { sent: 1, delivered: 2, read: 3, failed: 4, undeliverable: 4 };
+
 /** What an adapter records about a message it sent or decided not to send. */
 export interface OutboundRecord {
     channel: string;

@@ -1,14 +1,12 @@
 import { createHash } from 'crypto';
 import { In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
 import { conversationKeyOf } from '../../adapters/shared/conversationKey';
-import { ChannelLedger, DeliveryStatus, OutboundRecord } from '../../adapters/shared/ports';
+import { ChannelLedger, DELIVERY_RANK as RANK, DeliveryStatus, OutboundRecord } from '../../adapters/shared/ports';
 import { Database } from '../data/Database';
 import { ChannelIdentity } from '../data/entities/ChannelIdentity';
 import { InboundMessage } from '../data/entities/InboundMessage';
 import { OutboundMessage } from '../data/entities/OutboundMessage';
 
-// A later status never moves a message back (webhooks arrive unordered: "read" may come before "delivered").
-const RANK: Record<DeliveryStatus, number> = { sent: 1, delivered: 2, read: 3, failed: 4, undeliverable: 4 };
 const MAX_KEY = 100;
 
 /** The database side of every channel adapter: inbound de-duplication, the reply window, delivery records. */
