@@ -13,6 +13,7 @@ import { FlowResult } from './FlowResult';
 import { complaintProgress } from './complaintProgress';
 import { Complaint } from '../src/data/entities/Complaint';
 import { readYesNo, yesNoChoices } from './yesNo';
+import { startsWithOneOf } from './messageCues';
 
 /** Options of {@link ComplaintDialog}. */
 export interface ComplaintDialogOptions {
@@ -58,6 +59,8 @@ const MAX_DESCRIPTION = 500;
 /** A complaint of another kind said this surely, with words that correct, changes the kind where the account is asked. */
 const SURE_CATEGORY = 0.75;
 const MAX_ADDRESS = 300;
+// At the account question, a fault described this surely is more about it (a rule's score, not the model's guess).
+const SURE_DETAILS = 0.85;
 // A first message of this many words describes the problem well enough to skip asking again.
 const DESCRIPTIVE_WORDS = 4;
 
@@ -190,6 +193,14 @@ export class ComplaintDialog extends ComponentDialog {
                 await innerDc.repromptDialog();
                 return { status: DialogTurnStatus.waiting };
             }
+            // Typed ahead, "dhamaka hua tha, tab se light nahi h" says more about the fault, not that there is no
+            // account (its "nahi h" notwithstanding): kept with the description, and the account asked again.
+            if (this.saysMoreNotAccount(turn, activity.text, values)) {
+                values.extra = [...(values.extra ?? []), activity.text.slice(0, MAX_DESCRIPTION)];
+                await innerDc.context.sendActivity(turn.t('complaint:notedDetails'));
+                await innerDc.repromptDialog();
+                return { status: DialogTurnStatus.waiting };
+            }
         }
         // Typed ahead or in alarm, "aag lag sakti hai" at the address question says more about the danger, not where it
         // is: it is kept with the description and the place asked again.
@@ -207,6 +218,18 @@ export class ComplaintDialog extends ComponentDialog {
             return { status: DialogTurnStatus.waiting };
         }
         return super.onContinueDialog(innerDc);
+    }
+
+    /**
+     * A sure description of a fault that names no account, connection or ownership ("not mine", "tenant") and does not
+     * open with "I don't know" or the like; twice at most, so that the question is answered in the end.
+     */
+    private saysMoreNotAccount(turn: TurnData, text: string, values: ComplaintValues): boolean {
+        const r = turn.recognition;
+        const fault = r.intent.startsWith('complaint.') && r.intent !== 'complaint.status' && r.score >= SURE_DETAILS;
+        if (!fault && !turn.mentions('complaint:words.danger', text)) return false;
+        if ((values.extra ?? []).length >= 2 || turn.mentions('complaint:words.accountRef', text)) return false;
+        return !startsWithOneOf(turn.wordList('common:words.noAccount'), text, turn.wordSet('common:words.filler'));
     }
 
     /** A message about the danger, or a remark, with nothing that names a place: no place word, no number. */

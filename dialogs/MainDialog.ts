@@ -4,11 +4,11 @@ import { RootDialogOptions } from '../src/bot/BijliMitraBot';
 import { TurnData } from '../src/bot/TurnData';
 import { Language } from '../src/i18n/Translator';
 import { maskDigits } from '../src/i18n/format';
-import { Intent, Recognition } from '../src/nlu/IntentRecognizer';
+import { Intent, isIntent, Recognition } from '../src/nlu/IntentRecognizer';
 import { languageVotes } from '../src/nlu/detectLanguage';
 import { findLocation } from '../src/bot/findLocation';
 import { saysNoAccount } from './AccountDialog';
-import { isSmallTalk, onlyFillers, saidOneOf, startsWithOneOf, startsWithSmallTalk, subscriptionIn } from './messageCues';
+import { greetsOnly, isSmallTalk, onlyFillers, saidOneOf, startsWithOneOf, startsWithSmallTalk, subscriptionIn } from './messageCues';
 import { AskAnswer, AskChoice, AskPrompt } from './AskPrompt';
 import { BillDialog } from './BillDialog';
 import { ComplaintDialog, ComplaintDialogOptions } from './ComplaintDialog';
@@ -16,7 +16,7 @@ import { asksWhen, ComplaintStatusDialog, ComplaintStatusOptions } from './Compl
 import { DialogServices } from './DialogServices';
 import { FlowResult, isRequest } from './FlowResult';
 import { sayGaveUp } from './sayGaveUp';
-import { yesNoChoices } from './yesNo';
+import { readYesNo, yesNoChoices } from './yesNo';
 import { LifecycleError } from '../src/services/ComplaintLifecycle';
 import { HandoffDialog } from './HandoffDialog';
 import { LanguageDialog, LanguageResult } from './LanguageDialog';
@@ -59,6 +59,8 @@ const INTERRUPT_SCORE_LONG = 0.9;
 const INTERRUPT_MAX_WORDS = 4;
 // A follow-up about the open complaint ("still not done ji, we are waiting since yesterday. kab tak?") is this short.
 const FOLLOW_UP_MAX_WORDS = 16;
+// "haan mujhe chahiye ye": accepting what an everyday answer offered is this short.
+const ACCEPT_MAX_WORDS = 6;
 // A request typed at a number question is taken up when the recognizer is this sure of it.
 const NEW_REQUEST_SCORE = 0.8;
 // A language request long enough to be lowered by the recognizer's length rule is still one.
@@ -301,7 +303,8 @@ export class MainDialog extends ComponentDialog {
         if (
             startsWithOneOf(turn.wordList('common:words.cancel'), text, turn.wordSet('common:words.filler')) &&
             !hasDigits &&
-            !(r.intent === 'unsubscribe' && r.score >= 0.85)
+            // ("messages band karo" turns news off; "subah shikayat ki thi, kuch nahi hua" asks after a complaint.)
+            !((r.intent === 'unsubscribe' || r.intent === 'complaint.status') && r.score >= 0.85)
         )
             return 'cancel';
         if (pending?.prompt.settings.freeText) {
@@ -346,7 +349,7 @@ export class MainDialog extends ComponentDialog {
             r.language === 'en' &&
             (control ||
                 this.services.faq.match(text) ||
-                isSmallTalk(turn, text) ||
+                (isSmallTalk(turn, text) && !greetsOnly(turn, r)) ||
                 (shown && (isRequest(r) || (r.intent !== 'none' && r.intent !== 'greeting' && r.score >= 0.5))))
         ) {
             await this.adoptLanguage(step, 'en');
@@ -370,7 +373,8 @@ export class MainDialog extends ComponentDialog {
         if (pending !== undefined) {
             // Back from the language choice: act on what the user first wrote, if it asked for something.
             const first = this.services.recognizer.recognize(pending, turn.language ?? 'en');
-            if (isRequest(first)) return this.act(step, first.intent, first);
+            // ("chhat pe solar lagwana h, subsidy milti h kya?" typed instead of a language: answered too.)
+            if (isRequest(first) || this.services.faq.match(pending)) return this.act(step, first.intent, first);
             return this.showMenu(step, 'common:welcome');
         }
         if (options.confirmResolution) {
@@ -459,7 +463,7 @@ export class MainDialog extends ComponentDialog {
     }
 
     /** Does what `intent` asks: starts its flow, or answers it directly and shows the menu where that helps. */
-    private async act(step: WaterfallStepContext, intent: Intent, r: Recognition) {
+    private async act(step: WaterfallStepContext, intent: Intent, r: Recognition): Promise<DialogTurnResult> {
         const turn = TurnData.of(step.context);
         const account = r.entities.find((e) => e.type === 'accountNumber')?.value;
         const ticket = r.entities.find((e) => e.type === 'ticket')?.value;
@@ -483,6 +487,17 @@ export class MainDialog extends ComponentDialog {
         // that answer again, rather than a flow the words half match.
         const previous = turn.previousFaq;
         const brief = r.text.trim().split(/\s+/).length <= FAQ_FOLLOW_UP_MAX_WORDS;
+        // "mujhe chahiye ye", "haan bhejo" to an answer that offers something ("send START for area notices"): done.
+        const offer = previous ? turn.t(`faq:topics.${previous}.offer`) : '';
+        if (
+            isIntent(offer) &&
+            r.text.trim().split(/\s+/).length <= ACCEPT_MAX_WORDS &&
+            turn.mentions('faq:accept', r.text) &&
+            readYesNo(turn, r.text)?.answer !== 'no' &&
+            !(isRequest(r) && r.score >= SURE_COMPLAINT)
+        ) {
+            return this.begin(step, offer, { ...r, intent: offer });
+        }
         if (
             previous &&
             !(faq && faq.words >= 2) &&
@@ -507,7 +522,10 @@ export class MainDialog extends ComponentDialog {
         const needed = sureComplaint && !hazard ? 3 : 2;
         // Over a fault said for sure, the question's words must also stand together ("meter jal gaya … connection dadi
         // ke naam pe hai" reports a burnt meter, not a name change).
-        const asked = faq && (faq.close || (!sureComplaint && !hazard));
+        // A topic marked `afterFaults` ("call the fire brigade?") never stands in for the fault it comes with, whose
+        // safety advice says as much.
+        const yields = faq && isRequest(r) && intent.startsWith('complaint.') && turn.t(`faq:topics.${faq.topic}.afterFaults`) === 'true';
+        const asked = faq && !yields && (faq.close || (!sureComplaint && !hazard));
         if (faq && asked && !specific && (faq.words >= needed || (!hazard && !sureComplaint && (r.score < FAQ_OVERRULES_BELOW || !isRequest(r))))) {
             await this.sayEverydayAnswer(step.context, faq.topic, true);
             return step.endDialog();
@@ -517,7 +535,7 @@ export class MainDialog extends ComponentDialog {
         // ("good evening sir, thank you, lineman came and fixed it": an officer named, none asked for.)
         const namesOnly = r.intent === 'agent' && r.score < AGENT_ASKED;
         const thanksFirst = startsWithSmallTalk(turn, r.text) && (r.score <= GUESS_SCORE || r.intent === 'help' || r.intent === 'greeting' || namesOnly);
-        if ((!isRequest(r) || r.score <= GUESS_SCORE) && (isSmallTalk(turn, r.text) || thanksFirst)) {
+        if ((!isRequest(r) || r.score <= GUESS_SCORE) && (isSmallTalk(turn, r.text) || thanksFirst) && !greetsOnly(turn, r)) {
             await step.context.sendActivity(turn.t('common:smallTalkReply'));
             return step.endDialog();
         }
@@ -529,6 +547,19 @@ export class MainDialog extends ComponentDialog {
         // the consumer is asked what happened, rather than told they were not understood or sent to an officer.
         const upset = turn.mentions('common:words.grievance', r.text) || (short && turn.mentions('status:words.hurry', r.text));
         if (upset && r.score <= GUESS_SCORE && r.entities.length === 0) return this.menuAgain(step, 'common:grievance');
+        // "3305871962", "खाता 7081926354" alone: what to do for that account is asked, rather than a guess at it.
+        const besideAccount = r.text.replace(/[0-9\u0966-\u096F\s\-.,:/]+/g, ' ').trim();
+        if (account && (intent === 'none' || r.score <= GUESS_SCORE) && besideAccount.split(' ').filter(Boolean).length <= 2) {
+            return step.replaceDialog(FLOW, { account } satisfies MainDialogOptions);
+        }
+        return this.begin(step, intent, r);
+    }
+
+    /** Starts what `intent` asks for, once the message has been read for everything else (see {@link act}). */
+    private async begin(step: WaterfallStepContext, intent: Intent, r: Recognition): Promise<DialogTurnResult> {
+        const turn = TurnData.of(step.context);
+        const account = r.entities.find((e) => e.type === 'accountNumber')?.value;
+        const ticket = r.entities.find((e) => e.type === 'ticket')?.value;
         switch (intent) {
             case 'complaint.status':
                 return step.beginDialog(ComplaintStatusDialog.id, { ticket, text: r.text } satisfies ComplaintStatusOptions);
@@ -560,10 +591,6 @@ export class MainDialog extends ComponentDialog {
             case 'greeting':
                 return this.menuAgain(step, 'common:welcome');
             case 'none':
-                // "3305871962" alone: what to do for that account is asked, rather than "not understood".
-                if (account && r.text.replace(/[\s\-.,:]/g, '').replace(/^(?:acc(?:ount)?(?:no)?|a\/c)/i, '').length <= 10) {
-                    return step.replaceDialog(FLOW, { account } satisfies MainDialogOptions);
-                }
                 // "भाई साहब", "sir ji": someone calling for attention is greeted, not told they were not understood.
                 if (onlyFillers(turn, r.text)) return this.menuAgain(step, 'common:welcome');
                 if (saidOneOf(turn.wordList('common:words.complaint'), r.text)) return this.startComplaint(step, r, true);

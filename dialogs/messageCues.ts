@@ -1,4 +1,5 @@
 import { TurnData } from '../src/bot/TurnData';
+import { Recognition } from '../src/nlu/IntentRecognizer';
 import { foldForMatching, tokenize } from '../src/nlu/normalizeText';
 
 /**
@@ -12,10 +13,22 @@ export function saidOneOf(words: string[], text: string): boolean {
     return folded !== '' && words.some((w) => foldForMatching(w) === folded);
 }
 
-/** "STOP" / "START" and their other forms said alone: turn area news off or on. */
+/**
+ * "STOP" / "START" and their other forms said alone, or the command written in capitals inside a sentence as the bot
+ * tells people to send it ("arre galti se bheja, messages aate rehne do. START"): turn area news off or on.
+ */
 export function subscriptionIn(turn: TurnData, text: string): 'on' | 'off' | null {
     if (saidOneOf(turn.wordList('common:words.unsubscribe'), text)) return 'off';
-    return saidOneOf(turn.wordList('common:words.subscribe'), text) ? 'on' : null;
+    if (saidOneOf(turn.wordList('common:words.subscribe'), text)) return 'on';
+    // Capitals count only beside lower-case or Devanagari words (an all-capitals message is shouting, not a command),
+    // and not in a fault report ("WIRE gira hai, supply STOP karo").
+    if (!/[A-Z]{4}/.test(text) || !/[a-z]|\p{Script=Devanagari}/u.test(text)) return null;
+    const r = turn.recognition;
+    if (r.intent.startsWith('complaint.') && r.intent !== 'complaint.status' && r.score >= 0.85) return null;
+    const capitals = (key: string) =>
+        turn.wordList(key).some((w) => /^[a-z]+$/.test(w) && new RegExp(`(?<![\\p{L}])${w.toUpperCase()}(?![\\p{L}])`, 'u').test(text));
+    if (capitals('common:words.unsubscribe')) return 'off';
+    return capitals('common:words.subscribe') ? 'on' : null;
 }
 
 /**
@@ -66,6 +79,15 @@ export function isSmallTalk(turn: TurnData, text: string): boolean {
         if (fillers.has(words[i]) && reach[i + 1] !== 'phrase') reach[i + 1] = reach[i];
     }
     return reach[words.length] === 'phrase';
+}
+
+// The greeting rule's weight; below it the statistical model guessed.
+const GREETING_RULE = 0.7;
+
+/** A greeting with no thanks or goodbye in it ("good morning ji 🙏"): greeted back, not told "you're welcome". */
+export function greetsOnly(turn: TurnData, r: Recognition): boolean {
+    // (Only a greeting rule's word counts: the model's guess at "ओके जी" is no greeting.)
+    return r.intent === 'greeting' && r.score >= GREETING_RULE && !turn.mentions('common:words.closing', r.text);
 }
 
 /** Whether `text` is nothing but politeness words ("भाई साहब", "sir ji"). */

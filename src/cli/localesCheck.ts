@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { LANGUAGES } from '../i18n/Translator';
 import { LOCALES_DIR, PACKAGE_ROOT } from '../paths';
+import { INTENTS, isIntent } from '../nlu/IntentRecognizer';
 
 /** One thing a locale maintainer should look at; `warning`s do not fail the check. */
 export interface LocaleProblem {
@@ -89,6 +90,11 @@ export function checkLocales(localesDir: string = LOCALES_DIR, options: LocaleCh
                 if (typeof value === 'string' && value.trim() === '') problems.push({ file: shown, key, message: 'empty text' });
             }
             problems.push(...pluralProblems(language, shown, values));
+            // An everyday answer's `offer` is what a "yes, I want that" starts: it must name something the bot does.
+            for (const [key, value] of Object.entries(values)) {
+                if (file === 'faq.json' && key.endsWith('.offer') && (typeof value !== 'string' || !isIntent(value)))
+                    problems.push({ file: shown, key, message: `unknown offer "${String(value)}": use one of ${INTENTS.join(', ')}` });
+            }
         }
     }
     problems.push(...usageProblems(catalogues, options.sourceDirs ?? ['src', 'dialogs', 'adapters'].map((d) => path.join(PACKAGE_ROOT, d))));

@@ -57,6 +57,11 @@ export const INTENTS = [
 /** One of {@link INTENTS}. */
 export type Intent = (typeof INTENTS)[number];
 
+/** Whether `value` (read from a locale file, say) names one of {@link INTENTS}. */
+export function isIntent(value: string): value is Intent {
+    return (INTENTS as readonly string[]).includes(value);
+}
+
 /** What the recognizer understood of one message. */
 export interface Recognition {
     text: string;
@@ -225,10 +230,6 @@ function requestedLanguage(tokens: string[], conceptsAt: Array<Set<string>>, lan
         }
     }
     return lastNamed;
-}
-
-function isIntent(value: string): value is Intent {
-    return (INTENTS as readonly string[]).includes(value);
 }
 
 function add(map: Map<string, Set<string>>, key: string, value: string): void {

@@ -57,7 +57,9 @@ export const CONCEPTS: Record<string, string[]> = {
     /** Alerts and reminders asked for ("power cut alerts bhejo"): area news, not the outage the words name. */
     alertWord: ['khabar', 'khabr', 'news', 'खबर', 'ख़बर', 'alert', 'alerts', 'reminder', 'reminders', 'notification', 'notifications', 'अलर्ट', 'रिमाइंडर', 'सूचना', 'सूचनाएं', 'सूचनाएँ', 'नोटिफिकेशन'],
     subscribeVerb: ['send', 'bhejo', 'bhejna', 'bhejte', 'bhejiye', 'bhej', 'chahiye', 'chaiye', 'want', 'start', 'subscribe', 'chalu', 'shuru', 'on',
-        'भेजो', 'भेजें', 'भेजिए', 'भेजना', 'चाहिए', 'चालू', 'शुरू', 'get', 'receive'],
+        'भेजो', 'भेजें', 'भेजिए', 'भेजना', 'भेजते', 'भेजा', 'चाहिए', 'चालू', 'शुरू', 'get', 'receive'],
+    /** "messages aate rehne do", "sms jaari rakho": let them keep coming, whatever "rehne do" says elsewhere. */
+    keepComing: ['आते', 'aate', 'aathe', 'आने', 'aane', 'jaari', 'जारी', 'rakho', 'रखो', 'rakhna', 'रखना', 'continue', 'keep'],
     stopVerb: ['anymore', 'nomore', 'dont', 'donot', 'hata', 'hatao', 'हटा', 'turn', 'remove', 'अनसब्सक्राइब', 'stop', 'band', 'bandh', 'बंद', 'mat', 'मत', 'dont', 'unsubscribe', 'हटाओ', 'rok', 'roko', 'रोको'],
     status: ['status', 'staus', 'stetus', 'sthiti', 'स्थिति', 'स्टेटस', 'progress', 'track', 'pending', 'लंबित'],
     followUp: ['response', 'stuck', 'jawab', 'जवाब', 'atka', 'अटका', 'atki', 'update', 'अपडेट', 'hua', 'hui', 'हुआ', 'हुई', 'kab', 'कब', 'happened', 'closed', 'close', 'came', 'yet', 'abhi', 'tak', 'अभी', 'तक',
@@ -201,6 +203,7 @@ export const RULES: IntentRule[] = [
     { intent: 'unsubscribe', all: ['unsubscribe', 'stopVerb'], weight: 0.87 },
     { intent: 'unsubscribe', all: ['optOut'], weight: 0.9 },
     { intent: 'subscribe', all: ['alertWord', 'subscribeVerb'], weight: 0.9, unless: ['stopVerb', 'absent', 'optOut'] },
+    { intent: 'subscribe', all: ['unsubscribe', 'keepComing'], weight: 0.9, unless: ['stopVerb', 'absent', 'optOut'] },
     // "messages nahi chahiye" / "don't want messages"; a bare "sms nahi aaya" is not an opt-out.
     { intent: 'unsubscribe', all: ['unsubscribe', 'absent', 'want'], weight: 0.86 },
     // Asking for a person outranks the problem they want to talk about ("officer se baat karwa do, bill galat hai").
