@@ -89,6 +89,13 @@ export class AccountDialog extends ComponentDialog {
         return { kind: 'retry', retry: { key: 'common:account.invalid.letters' } };
     }
 
+    /** The one account whose registered mobile the channel vouches this sender writes from, if there is exactly one. */
+    private async ownAccount(turn: TurnData): Promise<ConsumerRecord | null> {
+        if (!turn.senderPhone) return null;
+        const owners = await this.services.backend.findConsumersByMobile(turn.senderPhone);
+        return owners.length === 1 ? owners[0] : null;
+    }
+
     private async offerLinked(step: WaterfallStepContext) {
         const options = (step.options ?? {}) as AccountDialogOptions;
         const turn = TurnData.of(step.context);
@@ -140,8 +147,15 @@ export class AccountDialog extends ComponentDialog {
         const options = (step.options ?? {}) as AccountDialogOptions;
         // A complaint goes on without an account rather than being lost.
         if (answer.gaveUp) return step.endDialog((options.allowNoAccount ? { kind: 'none' } : { kind: 'gaveUp' }) satisfies AccountResult);
+        const turn = TurnData.of(step.context);
+        // "I don't remember it" from the one account's registered mobile: that account, said out loud (masked).
+        const own = !/[0-9\u0966-\u096F]/.test(answer.text) && turn.mentions('common:words.forgotAccount', answer.text) ? await this.ownAccount(turn) : null;
+        if (own) {
+            await step.context.sendActivity(turn.t('common:account.usedOwn', { account: maskDigits(own.accountNumber) }));
+            return step.endDialog({ kind: 'account', consumer: own } satisfies AccountResult);
+        }
         if (answer.choice === 'none') return step.endDialog({ kind: 'none' } satisfies AccountResult);
-        const read = await this.read(TurnData.of(step.context), answer.text);
+        const read = await this.read(turn, answer.text);
         if (read.kind === 'account') return step.endDialog({ kind: 'account', consumer: read.consumer } satisfies AccountResult);
         if (read.kind === 'none') return step.endDialog((options.allowNoAccount ? read : { kind: 'gaveUp' }) satisfies AccountResult);
         return step.endDialog({ kind: 'gaveUp' } satisfies AccountResult);

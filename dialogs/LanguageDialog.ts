@@ -49,6 +49,8 @@ export class LanguageDialog extends ComponentDialog {
                               ? 'hi'
                               : 'en';
                     const turn = TurnData.of(step.context);
+                    // A tapped (or named) language is a choice; one read from a sentence's script is not.
+                    if (answer.choice) turn.languageChosen = true;
                     await this.services.identities.setLanguage(turn.identity, language);
                     turn.useLanguage(language);
                     const result: LanguageResult = { language, text: answer.choice || answer.gaveUp ? undefined : answer.text };

@@ -61,6 +61,8 @@ const INTERRUPT_MAX_WORDS = 4;
 const FOLLOW_UP_MAX_WORDS = 16;
 // "haan mujhe chahiye ye": accepting what an everyday answer offered is this short.
 const ACCEPT_MAX_WORDS = 6;
+// An everyday answer's offer is done at once when the message asks for it this surely (a rule, "how to subscribe?").
+const OFFER_ASKED = 0.75;
 // A request typed at a number question is taken up when the recognizer is this sure of it.
 const NEW_REQUEST_SCORE = 0.8;
 // A language request long enough to be lowered by the recognizer's length rule is still one.
@@ -147,13 +149,14 @@ export class MainDialog extends ComponentDialog {
     /**
      * Someone answered in English ("START" was their first word, or they greeted in English) who now starts something
      * in Devanagari ("धन्यवाद") wants Hindi: the replies follow, without a word about it. An answer to an open question
-     * ("हाँ" to a summary) switches nothing.
+     * ("हाँ" to a summary) switches nothing, nor does anything after "English please".
      */
     private async followScript(dc: DialogContext): Promise<void> {
         const turn = TurnData.of(dc.context);
         const pending = AskPrompt.pending(dc);
         const answering = pending !== null && pending.prompt.id !== ASK_MENU;
-        if (!answering && turn.language === 'en' && turn.recognition.language === 'hi' && /[\u0900-\u097F]{2}/.test(turn.recognition.text)) {
+        const inferred = !turn.languageChosen;
+        if (!answering && inferred && turn.language === 'en' && turn.recognition.language === 'hi' && /[\u0900-\u097F]{2}/.test(turn.recognition.text)) {
             await this.adoptLanguage(dc, 'hi');
         }
     }
@@ -279,6 +282,12 @@ export class MainDialog extends ComponentDialog {
         turn.answeredFaq = topic;
     }
 
+    /** What everyday answer `topic` offers to do ("send START for area notices": subscribe), if anything. */
+    private offerOf(turn: TurnData, topic: string): Intent | null {
+        const offer = turn.t(`faq:topics.${topic}.offer`);
+        return isIntent(offer) ? offer : null;
+    }
+
     /** The flow under way in `dc` (its dialog id), or null. */
     private flowOf(dc: DialogContext): string | null {
         let inner: DialogContext | undefined = dc;
@@ -303,8 +312,9 @@ export class MainDialog extends ComponentDialog {
         if (
             startsWithOneOf(turn.wordList('common:words.cancel'), text, turn.wordSet('common:words.filler')) &&
             !hasDigits &&
-            // ("messages band karo" turns news off; "subah shikayat ki thi, kuch nahi hua" asks after a complaint.)
-            !((r.intent === 'unsubscribe' || r.intent === 'complaint.status') && r.score >= 0.85)
+            // ("messages band karo" turns news off; "subah shikayat ki thi, kuch nahi hua" asks after a complaint made.)
+            !(r.intent === 'unsubscribe' && r.score >= 0.85) &&
+            !(r.intent === 'complaint.status' && r.score >= 0.85 && turn.mentions('status:words.madeBefore', text))
         )
             return 'cancel';
         if (pending?.prompt.settings.freeText) {
@@ -472,7 +482,11 @@ export class MainDialog extends ComponentDialog {
         // "kab tak theek hoga?", "jaldi karo" from someone with an open complaint ask after it.
         const short = r.text.split(/\s+/).length <= FOLLOW_UP_MAX_WORDS;
         // ("shikayat ka number bata do": the ticket, when there is one, not the helpline's number.)
-        const aboutOpen = asksWhen(turn, r.text) || turn.mentions('status:words.hurry', r.text) || turn.mentions('status:words.ticketAsk', r.text);
+        // ("…light to nahi kategi na?", "will somebody come to check?": what happens next, unless an everyday answer says.)
+        const faqWordsNeeded = intent.startsWith('complaint.') && intent !== 'complaint.status' && r.score >= SURE_COMPLAINT ? 3 : 2;
+        const whatNext =
+            /\?\s*$/.test(r.text) && turn.mentions('status:words.whatNext', r.text) && (this.services.faq.match(r.text)?.words ?? 0) < faqWordsNeeded;
+        const aboutOpen = asksWhen(turn, r.text) || whatNext || turn.mentions('status:words.hurry', r.text) || turn.mentions('status:words.ticketAsk', r.text);
         if (!ticket && short && aboutOpen && (await this.statusDialog.latestOpen(step.context))) {
             return step.beginDialog(ComplaintStatusDialog.id, { latest: true, text: r.text } satisfies ComplaintStatusOptions);
         }
@@ -488,9 +502,9 @@ export class MainDialog extends ComponentDialog {
         const previous = turn.previousFaq;
         const brief = r.text.trim().split(/\s+/).length <= FAQ_FOLLOW_UP_MAX_WORDS;
         // "mujhe chahiye ye", "haan bhejo" to an answer that offers something ("send START for area notices"): done.
-        const offer = previous ? turn.t(`faq:topics.${previous}.offer`) : '';
+        const offer = previous ? this.offerOf(turn, previous) : null;
         if (
-            isIntent(offer) &&
+            offer &&
             r.text.trim().split(/\s+/).length <= ACCEPT_MAX_WORDS &&
             turn.mentions('faq:accept', r.text) &&
             readYesNo(turn, r.text)?.answer !== 'no' &&
@@ -525,8 +539,14 @@ export class MainDialog extends ComponentDialog {
         // A topic marked `afterFaults` ("call the fire brigade?") never stands in for the fault it comes with, whose
         // safety advice says as much.
         const yields = faq && isRequest(r) && intent.startsWith('complaint.') && turn.t(`faq:topics.${faq.topic}.afterFaults`) === 'true';
-        const asked = faq && !yields && (faq.close || (!sureComplaint && !hazard));
+        // (So does asking for a person for sure, "I want to talk to some officer… please arrange a call": no everyday
+        // answer stands in for one.)
+        const sureRequest = sureComplaint || (intent === 'agent' && r.score >= SURE_COMPLAINT);
+        const asked = faq && !yields && (faq.close || (!sureRequest && !hazard));
         if (faq && asked && !specific && (faq.words >= needed || (!hazard && !sureComplaint && (r.score < FAQ_OVERRULES_BELOW || !isRequest(r))))) {
+            // "send me a message whenever there is a shutdown, how to subscribe?": what the answer offers is what was
+            // asked for, so it is done rather than described.
+            if (this.offerOf(turn, faq.topic) === intent && r.score >= OFFER_ASKED) return this.begin(step, intent, r);
             await this.sayEverydayAnswer(step.context, faq.topic, true);
             return step.endDialog();
         }
@@ -536,7 +556,7 @@ export class MainDialog extends ComponentDialog {
         const namesOnly = r.intent === 'agent' && r.score < AGENT_ASKED;
         const thanksFirst = startsWithSmallTalk(turn, r.text) && (r.score <= GUESS_SCORE || r.intent === 'help' || r.intent === 'greeting' || namesOnly);
         if ((!isRequest(r) || r.score <= GUESS_SCORE) && (isSmallTalk(turn, r.text) || thanksFirst) && !greetsOnly(turn, r)) {
-            await step.context.sendActivity(turn.t('common:smallTalkReply'));
+            await step.context.sendActivity(turn.t(turn.mentions('common:words.howAreYou', r.text) ? 'common:howAreYouReply' : 'common:smallTalkReply'));
             return step.endDialog();
         }
         // "खाता … में शिकायत करनी है": a complaint whose kind is not said yet, whatever the model guessed.
@@ -583,8 +603,9 @@ export class MainDialog extends ComponentDialog {
                 await step.context.sendActivity(turn.t('common:unsubscribed'));
                 return step.endDialog();
             case 'cancel':
+                // "ok never mind" with nothing under way: acknowledged in a line, no menu.
                 await step.context.sendActivity(turn.t('common:nothingToCancel'));
-                return this.menuAgain(step, 'common:menuIntro');
+                return step.endDialog();
             case 'help':
                 await step.context.sendActivity(turn.t('common:help'));
                 return this.menuAgain(step, 'common:menuIntro');
@@ -638,6 +659,7 @@ export class MainDialog extends ComponentDialog {
 
     private async switchLanguage(dc: DialogContext, language: Language): Promise<void> {
         const turn = TurnData.of(dc.context);
+        turn.languageChosen = true;
         await this.services.identities.setLanguage(turn.identity, language);
         turn.useLanguage(language);
         await dc.context.sendActivity(turn.t('common:languageSet'));

@@ -39,6 +39,8 @@ export class VerifyDialog extends ComponentDialog {
                     if (!digits) {
                         // "I don't have that phone": no code will ever come; say how to get the mobile updated instead.
                         const turn = TurnData.of(context);
+                        // "unka phone mere paas hi h": the code can come; it is asked for, not given up on.
+                        if (turn.mentions('verify:words.haveIt', answer.text)) return { key: 'verify:retry.haveIt' };
                         if (saysNoAccount(turn, answer.text) || turn.mentions('verify:words.notReceived', answer.text)) {
                             answer.note = 'noPhone';
                             return true;

@@ -360,4 +360,95 @@ describe('conversations that succeed', () => {
             assert.doesNotMatch(reply, /हेल्पलाइन 1912 है/);
         });
     });
+
+    describe('the third round (what blind sets J and K showed)', () => {
+        const identityOf = (user: ReturnType<TestBot['conversation']>) =>
+            bot.dataSource.getRepository(ChannelIdentity).findOneByOrFail({ channelUserId: user.adapter.template.from!.id });
+
+        it('"mujhe chahiye ye" after the planned-cuts answer turns area news on; "ok" after an answer does not start anything', async () => {
+            const user = bot.conversation();
+            assert.match(joined(await user.say('hamare area me light katne ki khabar pehle se mil sakti h kya?')), /START/);
+            await user.say('mujhe chahiye ye');
+            assert.equal((await identityOf(user)).subscribed, true);
+            const other = bot.conversation();
+            await other.say('smart meter ka recharge kaise karu');
+            assert.doesNotMatch(joined(await other.say('ok')), /खाता नंबर|account number/);
+        });
+
+        it('"how to subscribe?" is done, not described; START in capitals inside a sentence counts', async () => {
+            const asks = bot.conversation();
+            await asks.say('please send me message whenever there is power cut or shutdown in my area. how to subscribe?');
+            assert.equal((await identityOf(asks)).subscribed, true);
+            const undo = bot.conversation();
+            await undo.say('STOP');
+            assert.equal((await identityOf(undo)).subscribed, false);
+            await undo.say('अरे नहीं गलती से भेज दिया, मैसेज आते रहने दो। START');
+            assert.equal((await identityOf(undo)).subscribed, true);
+        });
+
+        it('details typed ahead at the account question are kept, not read as "no account", and the account asked again', async () => {
+            const user = bot.conversation();
+            await user.say('gaon ka transformer phuk gaya raat ko');
+            const noted = joined(await user.say('dhamaka hua tha aur dhuan nikla, tab se light nahi h'));
+            assert.match(noted, /जोड़ दिया/);
+            assert.match(noted, /खाता नंबर/);
+            assert.match(joined(await user.say(LUCKNOW.account)), /dhamaka hua tha/, 'the summary keeps the details');
+            await user.say('haan');
+            const [saved] = await complaints(bot);
+            assert.equal(saved.accountNumber, LUCKNOW.account);
+            assert.match(saved.description ?? '', /dhamaka/);
+        });
+
+        it('"I don\'t remember it" from the account\'s registered mobile uses that account, saying so', async () => {
+            const user = bot.conversation({ phoneNumber: LUCKNOW.mobile! });
+            await user.say('english');
+            await user.say('very low voltage since 3 days, fans are slow');
+            const reply = joined(await user.say('sorry i dont remember the number'));
+            assert.match(reply, /registered to the mobile number you are writing from/);
+            await user.say('yes');
+            const [saved] = await complaints(bot);
+            assert.equal(saved.accountNumber, LUCKNOW.account);
+            // From a number registered to no account, the same words take the way without an account.
+            const stranger = bot.conversation({ phoneNumber: '9000000001' });
+            await stranger.say('english');
+            await stranger.say('very low voltage since 3 days, fans are slow');
+            assert.match(joined(await stranger.say('sorry i dont remember the number')), /address/);
+        });
+
+        it('a greeting is greeted (and asked the language), not thanked; "chalo bye" and "ok never mind" get a line, no menu', async () => {
+            const user = bot.conversation();
+            const greeted = joined(await user.say('good morning ji 🙏'));
+            assert.doesNotMatch(greeted, /welcome!/i);
+            assert.match(greeted, /choose your language/);
+            const english = await englishUser(bot);
+            for (const text of ['chalo bye', 'ok never mind', 'how are you']) {
+                const replies = await english.sayFull(text);
+                assert.equal(replies.length, 1, text);
+                assert.equal(replies[0].suggestedActions?.actions?.length ?? 0, 0, `${text}: no menu`);
+            }
+        });
+
+        it('"English please" sticks when the user then writes in Devanagari', async () => {
+            const user = bot.conversation();
+            assert.match(joined(await user.say('english me reply karo pls, Hindi padhne me time lagta h')), /English/);
+            const reply = joined(await user.say('बिल कहाँ कहाँ जमा हो सकता है?'));
+            assert.match(reply, /pay your bill/);
+        });
+
+        it('a question about what happens next, right after registering, is about that complaint', async () => {
+            const user = bot.conversation();
+            await sayAll(user, [`mere smart meter ki screen blank ho gyi h, account ${LUCKNOW.account}`, 'haan']);
+            const reply = joined(await user.say('iski wajah se balance khatam hoke light to nahi kategi na?'));
+            assert.match(reply, /C\d{4}-\d{4}/);
+            assert.equal((await complaints(bot)).length, 1);
+        });
+
+        it('theft is answered with where to report it; "fire brigade ko bulau?" gets the emergency numbers, never over a fault', async () => {
+            assert.match(joined(await bot.conversation().say('पड़ोस में कटिया डाल के बिजली चोरी हो रही है रोज, कहाँ बताऊं?')), /uppcl\.org/);
+            assert.match(joined(await bot.conversation().say('fire brigade ko bhi bulau kya?')), /112/);
+            const report = joined(await bot.conversation().say('तार गिरा है आग लग गई दमकल बुलाओ'));
+            assert.match(report, /खाता नंबर/, 'the fault is taken first');
+            assert.equal((await complaints(bot)).length, 0);
+        });
+    });
 });

@@ -24,6 +24,7 @@ export class BijliMitraBot extends ActivityHandler {
     private readonly dialogs: DialogSet;
     /** The everyday question answered on the last turn: a follow-up ("kaise hoga?") is about it. */
     private readonly lastFaq: StatePropertyAccessor<string | null>;
+    private readonly languageChosen: StatePropertyAccessor<boolean>;
 
     constructor(
         private readonly conversationState: ConversationState,
@@ -37,6 +38,7 @@ export class BijliMitraBot extends ActivityHandler {
         super();
         this.dialogState = conversationState.createProperty<DialogState>('dialogState');
         this.lastFaq = conversationState.createProperty<string | null>('lastFaq');
+        this.languageChosen = conversationState.createProperty<boolean>('languageChosen');
         this.dialogs = new DialogSet(this.dialogState);
         this.dialogs.add(mainDialog);
 
@@ -111,7 +113,15 @@ export class BijliMitraBot extends ActivityHandler {
             const { activityId: _activityId, ...reference } = TurnContext.getConversationReference(activity);
             await this.identities.rememberConversation(identity, JSON.stringify(reference));
         }
-        const turn = new TurnData(identity, language, recognition, phone, this.translator, await this.lastFaq.get(context, null));
+        const turn = new TurnData(
+            identity,
+            language,
+            recognition,
+            phone,
+            this.translator,
+            await this.lastFaq.get(context, null),
+            await this.languageChosen.get(context, false)
+        );
         turn.attach(context);
         // Adapters render buttons and lists per language (a list's "Options" label): tell them which.
         context.onSendActivities(async (_context, activities, next) => {
@@ -136,6 +146,8 @@ export class BijliMitraBot extends ActivityHandler {
         }
         const result = await dc.continueDialog();
         if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.mainDialog.id, options);
-        await this.lastFaq.set(context, TurnData.of(context).answeredFaq);
+        const turn = TurnData.of(context);
+        await this.lastFaq.set(context, turn.answeredFaq);
+        await this.languageChosen.set(context, turn.languageChosen);
     }
 }

@@ -25,7 +25,12 @@ export class TurnData {
         readonly senderPhone: string | null,
         private readonly translator: Translator,
         /** The everyday question answered on the previous turn of this conversation, if any. */
-        readonly previousFaq: string | null = null
+        readonly previousFaq: string | null = null,
+        /**
+         * The user asked for the reply language ("English please", a tap on a language button) rather than the bot
+         * inferring it: then it is kept whatever script they type in. Kept for the conversation by the bot.
+         */
+        public languageChosen = false
     ) {
         this.t = translator.forLanguage(language ?? 'en');
     }

@@ -1,5 +1,6 @@
 import { LANGUAGES, Translator } from '../i18n/Translator';
 import { foldForMatching, skeleton, tokenize } from './normalizeText';
+import { ENGLISH_WORDS } from './intentLexicon';
 
 /** A recognised everyday question: its topic in `locales/<lng>/faq.json` and how many words of a phrase matched. */
 export interface FaqMatch {
@@ -98,7 +99,8 @@ export class FaqMatcher {
         };
         tokens.forEach((token, at) => {
             note(token, at);
-            if (loose(token)) note(`~${spellingKey(token)}`, at);
+            // A common word is never a misspelling of another ("water" is not "weather").
+            if (loose(token) && !ENGLISH_WORDS.has(token)) note(`~${spellingKey(token)}`, at);
         });
         let best: FaqMatch | null = null;
         for (const phrase of this.phrases) {

@@ -6,6 +6,8 @@ import { editDistance, foldForMatching, skeleton, tokenize } from './normalizeTe
 
 // Rules at or above this weight are trusted over the model.
 const SURE_RULE = 0.8;
+/** Concepts whose words are matched exactly: a near spelling of "chori" is "char" (four), of "dikha" "likha". */
+const EXACT_CONCEPTS = new Set(['theft', 'showVerb']);
 /** Words after which "no" is short for number. */
 const NUMBER_NOUNS = new Set([
     'helpline',
@@ -98,6 +100,7 @@ export class IntentRecognizer implements Recognizer {
             for (const raw of words) {
                 const word = foldForMatching(raw);
                 add(this.exact, word, concept);
+                if (EXACT_CONCEPTS.has(concept)) continue;
                 if (word.length >= 4) {
                     const key = skeleton(word);
                     if (key.length >= 3) add(this.bySkeleton, key, concept);
@@ -217,6 +220,11 @@ function requestedLanguage(tokens: string[], conceptsAt: Array<Set<string>>, lan
     const named = (i: number) => (conceptsAt[i].has('hindi') ? 'language.hi' : conceptsAt[i].has('english') ? 'language.en' : undefined);
     let lastNamed: 'language.hi' | 'language.en' = 'language.en';
     for (let i = 0; i < tokens.length; i++) lastNamed = named(i) ?? lastNamed;
+    // First, "english me reply karo pls, Hindi padhne me time lagta h": the language a reply is asked "in" ("X me", "in X").
+    for (let i = 0; i < tokens.length; i++) {
+        const wanted = named(i);
+        if (wanted && (IN_WORDS.has(tokens[i + 1]) || IN_WORDS.has(tokens[i - 1]))) return wanted;
+    }
     const step = language === 'en' ? 1 : -1;
     // "my english is not so good" puts the language first in English too: the other direction is tried second.
     for (const direction of [step, -step]) {
@@ -231,6 +239,9 @@ function requestedLanguage(tokens: string[], conceptsAt: Array<Set<string>>, lan
     }
     return lastNamed;
 }
+
+/** "english me", "हिंदी में", "in English": the postposition (or preposition) of the language asked for. */
+const IN_WORDS = new Set(['me', 'mein', 'mai', 'main', 'mei', 'में', 'मे', 'in']);
 
 function add(map: Map<string, Set<string>>, key: string, value: string): void {
     let set = map.get(key);

@@ -16,7 +16,9 @@ export const CONCEPTS: Record<string, string[]> = {
         'gayab', 'band', 'bandh', 'गई', 'गयी', 'गया', 'चली', 'गुल', 'कट', 'कटी', 'बंद', 'गायब', 'कटौती'],
     outage: ['dark', 'darkness', 'outage', 'blackout', 'powercut', 'katauti', 'andhera', 'andhere', 'अंधेरा', 'अंधेरे', 'कटौती', 'trippings', 'shutdown'],
     voltage: ['kamjyada', 'kamzyada', 'kamjada', 'कमज्यादा', 'कमजादा', 'uparniche', 'ऊपरनीचे', 'upar-niche', 'volts', 'kamzor', 'kamjor', 'कमजोर', 'dheere', 'dheeme', 'धीरे', 'voltage', 'voltej', 'voltej', 'voltages', 'volt', 'वोल्टेज', 'वोल्टेज़', 'वोल्ट', 'fluctuation', 'fluctuating', 'fluctuate',
-        'flickering', 'flicker', 'jhapak', 'jhapakti', 'jhapak', 'dim', 'dheemi', 'dhimi', 'dheema', 'मद्धम', 'धीमी', 'झपक', 'phase', 'फेज', 'फेस', 'trip', 'tripping', 'mcb'],
+        'flickering', 'flicker', 'jhapak', 'jhapakti', 'jhapak', 'dim', 'dheemi', 'dhimi', 'dheema', 'मद्धम', 'धीमी', 'झपक', 'phase', 'फेज', 'फेस'],
+    /** A tripping MCB: often the voltage, but "I checked the MCB, it is on" beside no light is an outage. */
+    tripping: ['trip', 'tripping', 'mcb'],
     transformer: ['trans', 'ट्रांस', 'टीएफ', 'transformer', 'transformar', 'tranformer', 'trasformer', 'tf', 'trafo', 'ट्रांसफार्मर', 'ट्रांसफॉर्मर', 'ट्रान्सफार्मर', 'ट्रांसफर', 'ट्रांसफार्मेर'],
     hazardThing: ['poll', 'खंभे', 'खम्बे', 'khambe', 'khambha', 'poles', 'wire', 'wires', 'taar', 'tar', 'taaar', 'cable', 'pole', 'khamba', 'khambha', 'khamba', 'line', 'तार', 'खंभा', 'खम्भा', 'खंबा', 'पोल', 'लाइन', 'केबल'],
     hazardState: ['tedha', 'tedhi', 'टेढा', 'टेढी', 'bent', 'tilted', 'jhula', 'leaning', 'jhuk', 'jhuka', 'झुका', 'झुक', 'fall', 'falling', 'toot', 'tut', 'tuta', 'tuti', 'tooti', 'toota', 'gir', 'gira', 'giri', 'gire', 'latak', 'lataka', 'latak', 'snapped', 'broken',
@@ -58,6 +60,12 @@ export const CONCEPTS: Record<string, string[]> = {
     alertWord: ['khabar', 'khabr', 'news', 'खबर', 'ख़बर', 'alert', 'alerts', 'reminder', 'reminders', 'notification', 'notifications', 'अलर्ट', 'रिमाइंडर', 'सूचना', 'सूचनाएं', 'सूचनाएँ', 'नोटिफिकेशन'],
     subscribeVerb: ['send', 'bhejo', 'bhejna', 'bhejte', 'bhejiye', 'bhej', 'chahiye', 'chaiye', 'want', 'start', 'subscribe', 'chalu', 'shuru', 'on',
         'भेजो', 'भेजें', 'भेजिए', 'भेजना', 'भेजते', 'भेजा', 'चाहिए', 'चालू', 'शुरू', 'get', 'receive'],
+    /** Someone else's theft of power ("padosi katiya dal ke bijli chori kar raha"): reported as theft, not an outage. */
+    theft: ['चोरी', 'chori', 'chory', 'theft', 'stealing', 'steal', 'stolen', 'कटिया', 'katiya', 'katiyaa', 'kundi', 'कुंडी'],
+    /** Asking for area news by name ("how to subscribe?"). */
+    subscribeWord: ['subscribe', 'subscription', 'sabscribe', 'सब्सक्राइब', 'sadasyata', 'सदस्यता'],
+    /** Asking to be shown or sent something ("send me last bill", "pichle bill dikhao"). */
+    showVerb: ['show', 'send', 'bhejo', 'bhej', 'bhejdo', 'dikhao', 'dikha', 'dikhado', 'dikhaiye', 'dikhana', 'भेजो', 'भेजिए', 'दिखाओ', 'दिखा', 'दिखाइए', 'दिखाना'],
     /** "messages aate rehne do", "sms jaari rakho": let them keep coming, whatever "rehne do" says elsewhere. */
     keepComing: ['आते', 'aate', 'aathe', 'आने', 'aane', 'jaari', 'जारी', 'rakho', 'रखो', 'rakhna', 'रखना', 'continue', 'keep'],
     stopVerb: ['anymore', 'nomore', 'dont', 'donot', 'hata', 'hatao', 'हटा', 'turn', 'remove', 'अनसब्सक्राइब', 'stop', 'band', 'bandh', 'बंद', 'mat', 'मत', 'dont', 'unsubscribe', 'हटाओ', 'rok', 'roko', 'रोको'],
@@ -111,7 +119,7 @@ export const CONCEPTS: Record<string, string[]> = {
     /** The local electricity office, whose number consumers ask for to reach a person. */
     office: ['office', 'offices', 'substation', 'subdivision', 'powerhouse', 'bijlighar', 'बिजलीघर', 'दफ्तर', 'ऑफिस', 'उपकेंद्र', 'daftar', 'helpline', 'हेल्पलाइन'],
     phoneNumber: ['number', 'no', 'नंबर', 'contact', 'phone', 'फोन', 'mobile'],
-    complaintWord: ['lodged', 'lodge', 'complent', 'complen', 'complained', 'complaining', 'complaint', 'complain', 'complant', 'complaints', 'shikayat', 'shikayt', 'sikayat', 'shikaayat', 'शिकायत', 'कंप्लेंट', 'कम्प्लेंट', 'ticket', 'टिकट', 'request', 'report', 'registered', 'darj'],
+    complaintWord: ['lodged', 'lodge', 'complent', 'complen', 'complained', 'complaining', 'complaint', 'complain', 'complant', 'complaints', 'shikayat', 'shikayt', 'sikayat', 'shikaayat', 'शिकायत', 'कंप्लेंट', 'कम्प्लेंट', 'ticket', 'टिकट', 'request', 'report', 'darj'],
 };
 
 /** One way an intent can be expressed: every concept must occur; `weight` orders competing rules. */
@@ -140,10 +148,11 @@ export const RULES: IntentRule[] = [
     { intent: 'complaint.transformer', all: ['transformer'], weight: 0.9 },
     // Dim lights and weak current are still "not working": above an outage read from the same words.
     { intent: 'complaint.voltage', all: ['voltage'], weight: 0.89 },
-    { intent: 'complaint.no_supply', all: ['electricity', 'absent'], weight: 0.88 },
-    { intent: 'complaint.no_supply', all: ['electricity', 'gone'], weight: 0.85, unless: ['restored'] },
-    { intent: 'complaint.no_supply', all: ['electricity', 'without'], weight: 0.86 },
-    { intent: 'complaint.no_supply', all: ['outage'], weight: 0.85 },
+    { intent: 'complaint.voltage', all: ['tripping'], weight: 0.8 },
+    { intent: 'complaint.no_supply', all: ['electricity', 'absent'], weight: 0.88, unless: ['theft'] },
+    { intent: 'complaint.no_supply', all: ['electricity', 'gone'], weight: 0.85, unless: ['restored', 'theft'] },
+    { intent: 'complaint.no_supply', all: ['electricity', 'without'], weight: 0.86, unless: ['theft'] },
+    { intent: 'complaint.no_supply', all: ['outage'], weight: 0.85, unless: ['theft'] },
     { intent: 'complaint.no_supply', all: ['electricity'], weight: 0.55, unless: ['restored'] },
     { intent: 'complaint.no_supply', all: ['supplyWord', 'absent'], weight: 0.87, unless: ['notElectric'] },
     { intent: 'complaint.no_supply', all: ['supplyWord', 'gone'], weight: 0.84, unless: ['notElectric'] },
@@ -179,6 +188,10 @@ export const RULES: IntentRule[] = [
     { intent: 'bill.query', all: ['money', 'howMuch'], weight: 0.86 },
     { intent: 'bill.query', all: ['dues'], weight: 0.75 },
     { intent: 'bill.pay', all: ['dues', 'pay'], weight: 0.9 },
+    // "send me last bill of my connection… old number is still the registered one", "show me previous bills, last 3 months,
+    // want to check why its so high": the bill asked for, before any dispute about it.
+    { intent: 'bill.query', all: ['bill', 'showVerb'], weight: 0.91, unless: ['billWrong', 'charged', 'absent', 'complaintWord', 'reading', 'alertWord'] },
+    { intent: 'bill.query', all: ['bill', 'showVerb', 'pastRef'], weight: 0.91, unless: ['absent', 'complaintWord', 'reading', 'alertWord'] },
     { intent: 'bill.pay', all: ['bill', 'pay'], weight: 0.89 },
     { intent: 'bill.pay', all: ['pay'], weight: 0.8 },
     { intent: 'bill.query', all: ['bill', 'amountQuestion'], weight: 0.8 },
@@ -203,6 +216,7 @@ export const RULES: IntentRule[] = [
     { intent: 'unsubscribe', all: ['unsubscribe', 'stopVerb'], weight: 0.87 },
     { intent: 'unsubscribe', all: ['optOut'], weight: 0.9 },
     { intent: 'subscribe', all: ['alertWord', 'subscribeVerb'], weight: 0.9, unless: ['stopVerb', 'absent', 'optOut'] },
+    { intent: 'subscribe', all: ['subscribeWord'], weight: 0.9, unless: ['stopVerb', 'absent', 'optOut', 'cancel'] },
     { intent: 'subscribe', all: ['unsubscribe', 'keepComing'], weight: 0.9, unless: ['stopVerb', 'absent', 'optOut'] },
     // "messages nahi chahiye" / "don't want messages"; a bare "sms nahi aaya" is not an opt-out.
     { intent: 'unsubscribe', all: ['unsubscribe', 'absent', 'want'], weight: 0.86 },
@@ -260,6 +274,6 @@ export const ENGLISH_WORDS = new Set(
         'evening night today yesterday tomorrow electricity outage broken fallen burnt burned want need know tell show give send previous ' +
         'wrong high low received talk speak someone human stop good thanks thank again still yet working work house home area street colony ' +
         'our my coming getting got gone went since kindly sent message messages unsubscribe keeps keep every mins switch change ' +
-        'language use read write reply answer'
+        'language use read write reply answer handy right water moving lifting mother mothers father fathers brother sister son daughter wife husband uncle'
     ).split(' ')
 );
