@@ -229,6 +229,8 @@ export class ComplaintDialog extends ComponentDialog {
         const fault = r.intent.startsWith('complaint.') && r.intent !== 'complaint.status' && r.score >= SURE_DETAILS;
         if (!fault && !turn.mentions('complaint:words.danger', text)) return false;
         if ((values.extra ?? []).length >= 2 || turn.mentions('complaint:words.accountRef', text)) return false;
+        // ("light aa gayi, rehne do" stops; it adds nothing.)
+        if (turn.mentions('common:words.cancel', text) || turn.mentions('common:words.smallTalk', text)) return false;
         return !startsWithOneOf(turn.wordList('common:words.noAccount'), text, turn.wordSet('common:words.filler'));
     }
 

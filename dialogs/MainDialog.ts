@@ -63,6 +63,8 @@ const FOLLOW_UP_MAX_WORDS = 16;
 const ACCEPT_MAX_WORDS = 6;
 // An everyday answer's offer is done at once when the message asks for it this surely (a rule, "how to subscribe?").
 const OFFER_ASKED = 0.75;
+// An opt-in or opt-out said this surely is done rather than explained.
+const SURE_CONTROL = 0.85;
 // A request typed at a number question is taken up when the recognizer is this sure of it.
 const NEW_REQUEST_SCORE = 0.8;
 // A language request long enough to be lowered by the recognizer's length rule is still one.
@@ -199,6 +201,11 @@ export class MainDialog extends ComponentDialog {
             await dc.repromptDialog();
             return { status: DialogTurnStatus.waiting };
         }
+        // "ruko, bill dhundh ke batata hu": a wait, not a cancel; the question stays open for the answer.
+        if (this.asksToWait(dc, activity.text)) {
+            await dc.context.sendActivity(turn.t('common:takeYourTime'));
+            return { status: DialogTurnStatus.waiting };
+        }
         const intent = await this.interruptionIn(dc, activity.text);
         if (!intent) {
             const taken = (await this.takeUpAtNumberQuestion(dc, activity.text)) ?? (await this.answerQuestionAtButtons(dc, activity.text));
@@ -225,6 +232,14 @@ export class MainDialog extends ComponentDialog {
             default:
                 return null;
         }
+    }
+
+    /** A question is open and the reply opens with "wait" and says nothing else it could mean (no cancel, no "light aa gayi"). */
+    private asksToWait(dc: DialogContext, text: string): boolean {
+        const turn = TurnData.of(dc.context);
+        if (!AskPrompt.pending(dc) || /[0-9\u0966-\u096F]/.test(text)) return false;
+        if (!startsWithOneOf(turn.wordList('common:words.wait'), text, turn.wordSet('common:words.filler'))) return false;
+        return !turn.mentions('common:words.cancel', text) && !turn.mentions('common:words.smallTalk', text);
     }
 
     /**
@@ -308,9 +323,15 @@ export class MainDialog extends ComponentDialog {
         const pending = AskPrompt.pending(dc);
         const r = turn.recognition;
         const hasDigits = /[0-9\u0966-\u096F]/.test(text);
-        // "rehne do bhai, light aa gayi", "forget it, voltage is ok now": a cancel that opens the message counts anywhere.
+        // "rehne do bhai, light aa gayi", "forget it, voltage is ok now": a cancel that opens the message counts anywhere;
+        // so does one after a "wait" ("अरे रुको लाइट आ गई, अब शिकायत नहीं करनी रहने दो").
+        const fillers = turn.wordSet('common:words.filler');
+        const cancelWords = turn.wordList('common:words.cancel');
+        const opensWithCancel =
+            startsWithOneOf(cancelWords, text, fillers) ||
+            (startsWithOneOf(turn.wordList('common:words.wait'), text, fillers) && turn.mentions('common:words.cancel', text));
         if (
-            startsWithOneOf(turn.wordList('common:words.cancel'), text, turn.wordSet('common:words.filler')) &&
+            opensWithCancel &&
             !hasDigits &&
             // ("messages band karo" turns news off; "subah shikayat ki thi, kuch nahi hua" asks after a complaint made.)
             !(r.intent === 'unsubscribe' && r.score >= 0.85) &&
@@ -479,6 +500,8 @@ export class MainDialog extends ComponentDialog {
         const ticket = r.entities.find((e) => e.type === 'ticket')?.value;
         // A ticket in the message is about that complaint, whatever else it says ("C2612-0042 taar abhi bhi gira hai").
         if (ticket && !intent.startsWith('language.') && intent !== 'cancel' && intent !== 'unsubscribe') intent = 'complaint.status';
+        // Only a rule opts out; the statistical model's guess at "mujhe chahiye ye" must not.
+        if (intent === 'unsubscribe' && r.score <= GUESS_SCORE) intent = 'none';
         // "kab tak theek hoga?", "jaldi karo" from someone with an open complaint ask after it.
         const short = r.text.split(/\s+/).length <= FOLLOW_UP_MAX_WORDS;
         // ("shikayat ka number bata do": the ticket, when there is one, not the helpline's number.)
@@ -529,7 +552,9 @@ export class MainDialog extends ComponentDialog {
         // With an account number the consumer wants something done on that account ("8041573269 uska bill batao").
         // So does one asking for their own bill ("dukan ka bill batao aur payment ka link bhejo"), over where to pay.
         const ownBill = intent.startsWith('bill.') && turn.mentions('bill:words.ownBill', r.text);
-        const specific = !!ticket || (!!account && isRequest(r)) || ownBill;
+        // ("i dont want area news anymore, unsubscribe me": a sure opt-in or opt-out is done, whatever words it shares.)
+        const control = (intent === 'subscribe' || intent === 'unsubscribe') && r.score >= SURE_CONTROL;
+        const specific = !!ticket || (!!account && isRequest(r)) || ownBill || control;
         // A sure complaint ("no light in the whole colony… 1912 is always busy") needs a longer question to be one.
         const sureComplaint = intent.startsWith('complaint.') && intent !== 'complaint.status' && r.score >= SURE_COMPLAINT;
         // (A danger read from words shared with theft or solar questions, "katiya from the pole", takes two.)
@@ -565,6 +590,8 @@ export class MainDialog extends ComponentDialog {
         }
         // "ye kya tamasha hai bijli vibhag ka", a bare "jaldi": anger or haste before the problem is said is heard, and
         // the consumer is asked what happened, rather than told they were not understood or sent to an officer.
+        // "बेटा मुझसे ये मोबाइल पे लिखना नहीं होता": someone who cannot type is offered an officer's call.
+        if (r.score <= GUESS_SCORE && turn.mentions('common:words.cantType', r.text)) return this.begin(step, 'agent', r);
         const upset = turn.mentions('common:words.grievance', r.text) || (short && turn.mentions('status:words.hurry', r.text));
         if (upset && r.score <= GUESS_SCORE && r.entities.length === 0) return this.menuAgain(step, 'common:grievance');
         // "3305871962", "खाता 7081926354" alone: what to do for that account is asked, rather than a guess at it.

@@ -87,7 +87,8 @@ const GREETING_RULE = 0.7;
 /** A greeting with no thanks or goodbye in it ("good morning ji 🙏"): greeted back, not told "you're welcome". */
 export function greetsOnly(turn: TurnData, r: Recognition): boolean {
     // (Only a greeting rule's word counts: the model's guess at "ओके जी" is no greeting.)
-    return r.intent === 'greeting' && r.score >= GREETING_RULE && !turn.mentions('common:words.closing', r.text);
+    if (turn.mentions('common:words.closing', r.text) || turn.mentions('common:words.howAreYou', r.text)) return false;
+    return r.intent === 'greeting' && r.score >= GREETING_RULE;
 }
 
 /** Whether `text` is nothing but politeness words ("भाई साहब", "sir ji"). */

@@ -59,9 +59,12 @@ export const CONCEPTS: Record<string, string[]> = {
     /** Alerts and reminders asked for ("power cut alerts bhejo"): area news, not the outage the words name. */
     alertWord: ['khabar', 'khabr', 'news', 'खबर', 'ख़बर', 'alert', 'alerts', 'reminder', 'reminders', 'notification', 'notifications', 'अलर्ट', 'रिमाइंडर', 'सूचना', 'सूचनाएं', 'सूचनाएँ', 'नोटिफिकेशन'],
     subscribeVerb: ['send', 'bhejo', 'bhejna', 'bhejte', 'bhejiye', 'bhej', 'chahiye', 'chaiye', 'want', 'start', 'subscribe', 'chalu', 'shuru', 'on',
-        'भेजो', 'भेजें', 'भेजिए', 'भेजना', 'भेजते', 'भेजा', 'चाहिए', 'चालू', 'शुरू', 'get', 'receive'],
+        'भेजो', 'भेजें', 'भेजिए', 'भेजना', 'भेजते', 'भेजा', 'भेज', 'चाहिए', 'चालू', 'शुरू', 'get', 'receive', 'मिलती', 'मिलता', 'मिलते', 'मिले', 'milti', 'milta', 'milte', 'mil', 'मिल'],
     /** Someone else's theft of power ("padosi katiya dal ke bijli chori kar raha"): reported as theft, not an outage. */
     theft: ['चोरी', 'chori', 'chory', 'theft', 'stealing', 'steal', 'stolen', 'कटिया', 'katiya', 'katiyaa', 'kundi', 'कुंडी'],
+    /** "बिजली बहुत कम आ रही", "light dheemi hai": little power, that is low voltage (not none, not a small bill). */
+    lowAmount: ['कम', 'kam', 'dheemi', 'dheemi', 'धीमी', 'dim', 'halki', 'हल्की', 'mand', 'मंद'],
+    hoursWord: ['time', 'samay', 'समय', 'टाइम', 'hours', 'ghante', 'घंटे'],
     /** Asking for area news by name ("how to subscribe?"). */
     subscribeWord: ['subscribe', 'subscription', 'sabscribe', 'सब्सक्राइब', 'sadasyata', 'सदस्यता'],
     /** Asking to be shown or sent something ("send me last bill", "pichle bill dikhao"). */
@@ -141,7 +144,7 @@ export const RULES: IntentRule[] = [
     { intent: 'complaint.line', all: ['hazardThing', 'hazardState'], weight: 0.95 },
     { intent: 'complaint.line', all: ['shock'], weight: 0.8 },
     { intent: 'complaint.line', all: ['electricity', 'touched'], weight: 0.92 },
-    { intent: 'complaint.line', all: ['hazardThing', 'electricity'], weight: 0.86 },
+    { intent: 'complaint.line', all: ['hazardThing', 'electricity'], weight: 0.86, unless: ['theft'] },
     { intent: 'complaint.line', all: ['hazardThing', 'gone'], weight: 0.87 },
     { intent: 'complaint.line', all: ['hazardThing', 'died'], weight: 0.93 },
     { intent: 'complaint.line', all: ['electricity', 'died'], weight: 0.92 },
@@ -149,6 +152,8 @@ export const RULES: IntentRule[] = [
     // Dim lights and weak current are still "not working": above an outage read from the same words.
     { intent: 'complaint.voltage', all: ['voltage'], weight: 0.89 },
     { intent: 'complaint.voltage', all: ['tripping'], weight: 0.8 },
+    // ("bijli kam time aati hai" is about hours of supply, not voltage.)
+    { intent: 'complaint.voltage', all: ['electricity', 'lowAmount'], weight: 0.87, unless: ['absent', 'bill', 'restored', 'hoursWord'] },
     { intent: 'complaint.no_supply', all: ['electricity', 'absent'], weight: 0.88, unless: ['theft'] },
     { intent: 'complaint.no_supply', all: ['electricity', 'gone'], weight: 0.85, unless: ['restored', 'theft'] },
     { intent: 'complaint.no_supply', all: ['electricity', 'without'], weight: 0.86, unless: ['theft'] },
@@ -193,7 +198,8 @@ export const RULES: IntentRule[] = [
     { intent: 'bill.query', all: ['bill', 'showVerb'], weight: 0.91, unless: ['billWrong', 'charged', 'absent', 'complaintWord', 'reading', 'alertWord'] },
     { intent: 'bill.query', all: ['bill', 'showVerb', 'pastRef'], weight: 0.91, unless: ['absent', 'complaintWord', 'reading', 'alertWord'] },
     { intent: 'bill.pay', all: ['bill', 'pay'], weight: 0.89 },
-    { intent: 'bill.pay', all: ['pay'], weight: 0.8 },
+    // ("3 baar complaint kar chuka hu": "chuka" has done something; it pays nothing.)
+    { intent: 'bill.pay', all: ['pay'], weight: 0.8, unless: ['complaintWord'] },
     { intent: 'bill.query', all: ['bill', 'amountQuestion'], weight: 0.8 },
     { intent: 'bill.query', all: ['bill'], weight: 0.7 },
     { intent: 'meter.reading', all: ['reading', 'submit'], weight: 0.88 },
@@ -225,8 +231,8 @@ export const RULES: IntentRule[] = [
     { intent: 'agent', all: ['somebody', 'talk'], weight: 0.93 },
     { intent: 'agent', all: ['agent'], weight: 0.75 },
     // "writing from office number" beside a bill request, "no light… nobody picking phone at substation" beside an
-    // outage: not asking for the office's number.
-    { intent: 'agent', all: ['office', 'phoneNumber'], weight: 0.9, unless: ['bill', 'electricity'] },
+    // outage, "ye mera office ka number h", "office ke phone se msg kar raha hu": not asking for the office's number.
+    { intent: 'agent', all: ['office', 'phoneNumber'], weight: 0.9, unless: ['bill', 'electricity', 'mine', 'unsubscribe'] },
     { intent: 'agent', all: ['office', 'talk'], weight: 0.88 },
     { intent: 'cancel', all: ['cancel'], weight: 0.8 },
     { intent: 'cancel', all: ['cancelWord'], weight: 0.82 },
@@ -274,6 +280,8 @@ export const ENGLISH_WORDS = new Set(
         'evening night today yesterday tomorrow electricity outage broken fallen burnt burned want need know tell show give send previous ' +
         'wrong high low received talk speak someone human stop good thanks thank again still yet working work house home area street colony ' +
         'our my coming getting got gone went since kindly sent message messages unsubscribe keeps keep every mins switch change ' +
-        'language use read write reply answer handy right water moving lifting mother mothers father fathers brother sister son daughter wife husband uncle'
+        'language use read write reply answer handy right water moving lifting mother mothers father fathers brother sister son daughter wife husband uncle ' +
+        // Said by Indian English and Hinglish writers alike ("sir need to submit…"): listed in both, so they vote for neither.
+        'sir to submit'
     ).split(' ')
 );
