@@ -59,10 +59,21 @@ export function startsWithOneOf(phrases: string[], text: string, fillers: Readon
     });
 }
 
-/** Whether `text` opens with a small-talk word ("ok", "thanks", "theek hai") followed by more. */
+/**
+ * Whether `text` opens, after any fillers, with a small-talk word or phrase ("ok", "thank you so much", "बस इतना ही")
+ * followed by more.
+ */
 export function startsWithSmallTalk(turn: TurnData, text: string): boolean {
-    const first = tokenize(foldForMatching(text))[0];
-    return !!first && turn.wordSet('common:words.smallTalk').has(first);
+    const words = tokenize(foldForMatching(text));
+    const fillers = turn.wordSet('common:words.filler');
+    const single = turn.wordSet('common:words.smallTalk');
+    const phrases = turn.phrases('common:words.smallTalk');
+    // The first word, or any word after fillers only ("ok", "bas" are both).
+    for (let start = 0; start < words.length; start++) {
+        if (single.has(words[start]) || phrases.some((p) => p.every((w, k) => words[start + k] === w))) return true;
+        if (!fillers.has(words[start])) return false;
+    }
+    return false;
 }
 
 /** Thanks, ok, bye and the like, alone (fillers allowed): answered briefly, with no menu. */

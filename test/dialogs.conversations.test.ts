@@ -451,4 +451,54 @@ describe('conversations that succeed', () => {
             assert.equal((await complaints(bot)).length, 0);
         });
     });
+
+    describe('the fourth round (what blind sets L and M showed)', () => {
+        const identityOf = (user: ReturnType<TestBot['conversation']>) =>
+            bot.dataSource.getRepository(ChannelIdentity).findOneByOrFail({ channelUserId: user.adapter.template.from!.id });
+
+        it('"ruko, bill dhundh ke batata hu" at the account question waits; the number typed next is taken', async () => {
+            const user = bot.conversation();
+            await user.say('bhai इतना हाई वोल्टेज आ रहा है कि 3 बल्ब फ्यूज हो गए');
+            const waited = joined(await user.say('रुको, बिल ढूंढ के बताता हूं'));
+            assert.match(waited, /आराम से/);
+            assert.doesNotMatch(waited, /रोक दिया/);
+            await sayAll(user, [LUCKNOW.account, 'हाँ']);
+            assert.equal((await complaints(bot)).length, 1);
+            // A "wait" that goes on to cancel still cancels.
+            const cancels = bot.conversation();
+            await cancels.say('बिजली नहीं आ रही शिकायत करनी है');
+            assert.match(joined(await cancels.say('अरे रुको लाइट आ गई, अब शिकायत नहीं करनी रहने दो')), /रोक दिया/);
+        });
+
+        it('"no light" needs its words together: a meter that does not move, a light bill not received are not outages', async () => {
+            const meter = await englishUser(bot);
+            await sayAll(meter, ['meter is not moving at all. reading same since 10 days even though we are using light daily', LUCKNOW.account, 'yes']);
+            const bill = await englishUser(bot);
+            await sayAll(bill, ['I have not got my light bill for last 3 months', LUCKNOW.account]);
+            const saved = await complaints(bot);
+            assert.ok(
+                saved.every((c) => c.category !== 'no_supply'),
+                saved.map((c) => c.category).join()
+            );
+        });
+
+        it('"send me msgs whenever light is going to be cut" and "yaad dilane wale message chalu kar do" subscribe', async () => {
+            for (const text of [
+                'pls send me msgs whenever light is going to be cut in my area',
+                'बिल जमा करने की तारीख भूल जाती हूँ, याद दिलाने वाले मैसेज चालू कर दो',
+            ]) {
+                const user = bot.conversation();
+                await user.say(text);
+                assert.equal((await identityOf(user)).subscribed, true, text);
+            }
+            assert.equal((await complaints(bot)).length, 0);
+        });
+
+        it('a guess of "unsubscribe" by the statistical model does not opt anyone out', async () => {
+            const user = bot.conversation();
+            await user.say('START');
+            await user.say('mujhe chahiye ye');
+            assert.equal((await identityOf(user)).subscribed, true);
+        });
+    });
 });

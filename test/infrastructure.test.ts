@@ -143,6 +143,21 @@ describe('locales', () => {
         assert.ok(problems.some((p) => /hi\/b\.json\|\|not valid JSON/.test(p)));
         assert.ok(!problems.some((p) => /\|n\|/.test(p)), 'plural forms count as one key');
     });
+
+    it('reject an everyday answer whose offer names nothing the bot does', () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bm-locales3-'));
+        for (const language of ['en', 'hi']) {
+            fs.mkdirSync(path.join(dir, language));
+            const topics = { good: { answer: 'a', offer: 'subscribe' }, bad: { answer: 'b', offer: 'subscrib' } };
+            fs.writeFileSync(path.join(dir, language, 'faq.json'), JSON.stringify({ topics }));
+        }
+        const problems = checkLocales(dir, { sourceDirs: [] }).map((p) => `${p.file}|${p.key ?? ''}|${p.message}`);
+        assert.ok(
+            problems.some((p) => /en\/faq\.json\|topics\.bad\.offer\|unknown offer "subscrib"/.test(p)),
+            problems.join('\n')
+        );
+        assert.ok(!problems.some((p) => /topics\.good\.offer\|unknown offer/.test(p)), problems.join('\n'));
+    });
 });
 
 describe('translator', () => {

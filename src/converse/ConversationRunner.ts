@@ -1,3 +1,4 @@
+import { foldForMatching } from '../nlu/normalizeText';
 import { Activity, ActivityTypes, TestAdapter, TurnContext } from 'botbuilder';
 import { vouchForSenderPhone } from '../../adapters/shared/senderPhone';
 import { BijliMitra } from '../createBijliMitra';
@@ -438,8 +439,9 @@ class ScriptRun {
         const consumer = complaint.accountNumber
             ? await this.app.dataSource.getRepository(Consumer).findOneBy({ accountNumber: complaint.accountNumber })
             : null;
-        const where = `${complaint.address ?? ''} ${consumer?.address ?? ''} ${complaint.description}`.toLowerCase();
-        return names.some((n) => where.includes(n));
+        // Folded (case, nukta): "गाज़ियाबाद" and "गाजियाबाद" are one name.
+        const where = foldForMatching(`${complaint.address ?? ''} ${consumer?.address ?? ''} ${complaint.description}`);
+        return names.some((n) => where.includes(foldForMatching(n)));
     }
 
     private async verifiedAccounts(): Promise<Set<string>> {

@@ -6,6 +6,8 @@ import { editDistance, foldForMatching, skeleton, tokenize } from './normalizeTe
 
 // Rules at or above this weight are trusted over the model.
 const SURE_RULE = 0.8;
+const BILL_WORDS = new Set(['bill', 'bills', 'बिल']);
+const OF_WORDS = new Set(['ka', 'ki', 'ke', 'का', 'की', 'के']);
 /** Concepts whose words are matched exactly: a near spelling of "chori" is "char" (four), of "dikha" "likha". */
 const EXACT_CONCEPTS = new Set(['theft', 'showVerb']);
 /** Words after which "no" is short for number. */
@@ -118,6 +120,9 @@ export class IntentRecognizer implements Recognizer {
         const tokens = tokenize(foldForMatching(input.slice(0, 2000)));
         const conceptsAt = tokens.map((token, i) => {
             const concepts = this.conceptsOf(token);
+            // "light bill", "bijli ka bill": the bill, not the power.
+            const billNext = BILL_WORDS.has(tokens[i + 1]) || (OF_WORDS.has(tokens[i + 1]) && BILL_WORDS.has(tokens[i + 2]));
+            if (billNext && concepts.has('electricity')) return new Set([...concepts].filter((c) => c !== 'electricity'));
             // "helpline no", "account no": a number, not a "no" ("no light").
             if (token === 'no' && i > 0 && NUMBER_NOUNS.has(tokens[i - 1])) return new Set([...concepts].filter((c) => c !== 'absent'));
             return concepts;
@@ -139,7 +144,9 @@ export class IntentRecognizer implements Recognizer {
         for (const rule of this.rules) {
             const seen = rule.leading ? leading : present;
             if (rule.unless?.some((c) => present.has(c))) continue;
-            if (rule.all.every((c) => seen.has(c)) && (!best || rule.weight > best.weight)) best = rule;
+            if (!rule.all.every((c) => seen.has(c)) || (best && rule.weight <= best.weight)) continue;
+            if (rule.near !== undefined && !standTogether(rule.all, conceptsAt, rule.near)) continue;
+            best = rule;
         }
         // A reading given with its value ("current reading is 12890") is a submission, whatever else the message names.
         const value = entities.some((e) => e.type === 'number' && e.value.replace(/\D/g, '').length >= 3);
@@ -242,6 +249,15 @@ function requestedLanguage(tokens: string[], conceptsAt: Array<Set<string>>, lan
 
 /** "english me", "हिंदी में", "in English": the postposition (or preposition) of the language asked for. */
 const IN_WORDS = new Set(['me', 'mein', 'mai', 'main', 'mei', 'में', 'मे', 'in']);
+
+/** Whether some occurrence of each of `concepts` lies within a window of `near` words. */
+function standTogether(concepts: string[], conceptsAt: Array<Set<string>>, near: number): boolean {
+    for (let start = 0; start < conceptsAt.length; start++) {
+        const window = conceptsAt.slice(start, start + near);
+        if (concepts.every((c) => window.some((at) => at.has(c)))) return true;
+    }
+    return false;
+}
 
 function add(map: Map<string, Set<string>>, key: string, value: string): void {
     let set = map.get(key);

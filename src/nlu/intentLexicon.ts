@@ -31,7 +31,7 @@ export const CONCEPTS: Record<string, string[]> = {
     recharge: ['recharge', 'recharj', 'rechage', 'रिचार्ज', 'topup'],
     notCredited: ['credit', 'credited', 'nahi', 'nhi', 'not', 'नहीं', 'कटा', 'kata', 'deducted', 'reflect', 'reflected', 'update'],
     bill: ['tariff', 'tarrif', 'टैरिफ', 'bill', 'bil', 'bills', 'billing', 'बिल', 'बील', 'बिलिंग'],
-    billWrong: ['impossible', 'asambhav', 'असंभव', 'fraud', 'loot', 'लूट', 'commercial', 'कमर्शियल', 'vyavsayik', 'व्यावसायिक', 'mistake', 'galti', 'गलती', 'dobaar', 'दोबार', 'twice', 'jud', 'judd', 'जुड', 'जुडा', 'judkar', 'bina', 'बिना', 'zada', 'jaada', 'surcharge', 'सरचार्ज', 'jyada', 'zyada', 'jada', 'jyda', 'zyda', 'bahut', 'high', 'wrong', 'galat', 'incorrect', 'excess', 'excessive', 'inflated', 'average',
+    billWrong: ['big', 'huge', 'impossible', 'asambhav', 'असंभव', 'fraud', 'loot', 'लूट', 'commercial', 'कमर्शियल', 'vyavsayik', 'व्यावसायिक', 'mistake', 'galti', 'गलती', 'dobaar', 'दोबार', 'twice', 'jud', 'judd', 'जुड', 'जुडा', 'judkar', 'bina', 'बिना', 'zada', 'jaada', 'surcharge', 'सरचार्ज', 'jyada', 'zyada', 'jada', 'jyda', 'zyda', 'bahut', 'high', 'wrong', 'galat', 'incorrect', 'excess', 'excessive', 'inflated', 'average',
         'anumanit', 'huge', 'dispute', 'ज्यादा', 'जादा', 'गलत', 'बहुत', 'अधिक', 'औसत', 'अनुमानित', 'double', 'dugna', 'दुगना', 'extra'],
     notReceived: ['मिल', 'mil', 'milta', 'मिलता', 'मिली', 'aata', 'आता', 'milra', 'milrha', 'received', 'receive', 'mila', 'mili', 'aaya', 'aya', 'मिला', 'आया', 'generate', 'generated'],
     amountQuestion: ['dikha', 'dikhana', 'दिखा', 'दिखाना', 'दिखाइए', 'dikhaiye', 'share', 'kitna', 'kitni', 'kitne', 'how', 'much', 'amount', 'due', 'latest', 'last', 'current', 'check', 'details', 'detail', 'batao', 'bataye',
@@ -65,6 +65,9 @@ export const CONCEPTS: Record<string, string[]> = {
     /** "बिजली बहुत कम आ रही", "light dheemi hai": little power, that is low voltage (not none, not a small bill). */
     lowAmount: ['कम', 'kam', 'dheemi', 'dheemi', 'धीमी', 'dim', 'halki', 'हल्की', 'mand', 'मंद'],
     hoursWord: ['time', 'samay', 'समय', 'टाइम', 'hours', 'ghante', 'घंटे'],
+    otpWord: ['otp', 'code', 'कोड', 'ओटीपी'],
+    whenever: ['whenever', 'jabbhi', 'जबभी', 'jabhi', 'advance', 'pehlese', 'पहलेसे'],
+    remind: ['dilane', 'dilana', 'दिलाने', 'दिलाना', 'remind', 'reminding'],
     /** Asking for area news by name ("how to subscribe?"). */
     subscribeWord: ['subscribe', 'subscription', 'sabscribe', 'सब्सक्राइब', 'sadasyata', 'सदस्यता'],
     /** Asking to be shown or sent something ("send me last bill", "pichle bill dikhao"). */
@@ -134,6 +137,11 @@ export interface IntentRule {
     leading?: boolean;
     /** The rule does not fire when any of these concepts occurs ("Jio recharge failed" is not our meter). */
     unless?: string[];
+    /**
+     * The concepts must stand within this many words of each other: "light nahi hai" is an outage, "meter is not
+     * moving … using light daily" is not.
+     */
+    near?: number;
 }
 
 /**
@@ -154,12 +162,12 @@ export const RULES: IntentRule[] = [
     { intent: 'complaint.voltage', all: ['tripping'], weight: 0.8 },
     // ("bijli kam time aati hai" is about hours of supply, not voltage.)
     { intent: 'complaint.voltage', all: ['electricity', 'lowAmount'], weight: 0.87, unless: ['absent', 'bill', 'restored', 'hoursWord'] },
-    { intent: 'complaint.no_supply', all: ['electricity', 'absent'], weight: 0.88, unless: ['theft'] },
+    { intent: 'complaint.no_supply', all: ['electricity', 'absent'], weight: 0.88, unless: ['theft'], near: 10 },
     { intent: 'complaint.no_supply', all: ['electricity', 'gone'], weight: 0.85, unless: ['restored', 'theft'] },
     { intent: 'complaint.no_supply', all: ['electricity', 'without'], weight: 0.86, unless: ['theft'] },
     { intent: 'complaint.no_supply', all: ['outage'], weight: 0.85, unless: ['theft'] },
     { intent: 'complaint.no_supply', all: ['electricity'], weight: 0.55, unless: ['restored'] },
-    { intent: 'complaint.no_supply', all: ['supplyWord', 'absent'], weight: 0.87, unless: ['notElectric'] },
+    { intent: 'complaint.no_supply', all: ['supplyWord', 'absent'], weight: 0.87, unless: ['notElectric'], near: 10 },
     { intent: 'complaint.no_supply', all: ['supplyWord', 'gone'], weight: 0.84, unless: ['notElectric'] },
     { intent: 'complaint.no_supply', all: ['supplyWord'], weight: 0.5, unless: ['notElectric'] },
     { intent: 'complaint.meter', all: ['meter', 'faulty'], weight: 0.9 },
@@ -221,7 +229,11 @@ export const RULES: IntentRule[] = [
     // Below a clear outage report: "bijli nahi aa rahi aur koi message bhi nahi aaya" is a complaint.
     { intent: 'unsubscribe', all: ['unsubscribe', 'stopVerb'], weight: 0.87 },
     { intent: 'unsubscribe', all: ['optOut'], weight: 0.9 },
-    { intent: 'subscribe', all: ['alertWord', 'subscribeVerb'], weight: 0.9, unless: ['stopVerb', 'absent', 'optOut'] },
+    // Above questions about the bill ("bill ki tarikh bhool jati hu, yaad dilane wale message chalu kar do").
+    { intent: 'subscribe', all: ['alertWord', 'subscribeVerb'], weight: 0.92, unless: ['stopVerb', 'absent', 'optOut'] },
+    // "send me msgs whenever light is going to be cut", "jab bhi bijli katne wali ho to msg kr dena".
+    { intent: 'subscribe', all: ['unsubscribe', 'whenever'], weight: 0.92, unless: ['stopVerb', 'absent', 'optOut'] },
+    { intent: 'subscribe', all: ['unsubscribe', 'subscribeVerb', 'remind'], weight: 0.92, unless: ['stopVerb', 'absent', 'optOut'] },
     { intent: 'subscribe', all: ['subscribeWord'], weight: 0.9, unless: ['stopVerb', 'absent', 'optOut', 'cancel'] },
     { intent: 'subscribe', all: ['unsubscribe', 'keepComing'], weight: 0.9, unless: ['stopVerb', 'absent', 'optOut'] },
     // "messages nahi chahiye" / "don't want messages"; a bare "sms nahi aaya" is not an opt-out.
@@ -232,7 +244,7 @@ export const RULES: IntentRule[] = [
     { intent: 'agent', all: ['agent'], weight: 0.75 },
     // "writing from office number" beside a bill request, "no light… nobody picking phone at substation" beside an
     // outage, "ye mera office ka number h", "office ke phone se msg kar raha hu": not asking for the office's number.
-    { intent: 'agent', all: ['office', 'phoneNumber'], weight: 0.9, unless: ['bill', 'electricity', 'mine', 'unsubscribe'] },
+    { intent: 'agent', all: ['office', 'phoneNumber'], weight: 0.9, unless: ['bill', 'electricity', 'mine', 'unsubscribe', 'otpWord'] },
     { intent: 'agent', all: ['office', 'talk'], weight: 0.88 },
     { intent: 'cancel', all: ['cancel'], weight: 0.8 },
     { intent: 'cancel', all: ['cancelWord'], weight: 0.82 },
