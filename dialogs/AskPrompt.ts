@@ -242,6 +242,14 @@ function coveredBy(clause: string[], phrases: string[][]): boolean {
     return reachable[clause.length];
 }
 
+/** Yes / No buttons that also accept haan, ji, theek hai, नहीं, nahi… in any reply language (read with {@link readYesNo}). */
+export function yesNoChoices(): AskChoice[] {
+    return [
+        { value: 'yes', label: { key: 'common:yes' }, synonymsKey: 'common:words.yes' },
+        { value: 'no', label: { key: 'common:no' }, synonymsKey: 'common:words.no' },
+    ];
+}
+
 /** Whether the choices are a yes/no question (read with {@link readYesNo}). */
 function isYesNo(choices: AskChoice[]): boolean {
     return choices.some((c) => c.value === 'yes') && choices.some((c) => c.value === 'no');

@@ -6,13 +6,13 @@ import { extractEntities, findMobileNumber } from '../src/nlu/extractEntities';
 import { ConsumerRecord } from '../src/services/UtilityBackend';
 import { findLocation, GeoPoint } from '../src/bot/findLocation';
 import { AccountDialog, AccountResult, saysNoAccount } from './AccountDialog';
-import { AskAnswer, AskPrompt } from './AskPrompt';
+import { AskAnswer, AskPrompt, yesNoChoices } from './AskPrompt';
 import { sayGaveUp } from './sayGaveUp';
 import { DialogServices } from './DialogServices';
 import { FlowResult } from './FlowResult';
 import { complaintProgress } from './complaintProgress';
 import { Complaint } from '../src/data/entities/Complaint';
-import { readYesNo, yesNoChoices } from './yesNo';
+import { readYesNo } from './yesNo';
 import { startsWithOneOf } from './messageCues';
 
 /** Options of {@link ComplaintDialog}. */

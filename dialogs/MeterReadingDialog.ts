@@ -3,11 +3,10 @@ import { TurnData } from '../src/bot/TurnData';
 import { toAsciiDigits } from '../src/nlu/normalizeText';
 import { recognizeNumbers } from '../src/nlu/hindi/recognizeNumbers';
 import { MeterRecord } from '../src/services/UtilityBackend';
-import { AskAnswer, AskPrompt } from './AskPrompt';
+import { AskAnswer, AskPrompt, yesNoChoices } from './AskPrompt';
 import { sayGaveUp } from './sayGaveUp';
 import { DialogServices } from './DialogServices';
 import { VerifiedAccountDialog } from './VerifiedAccountDialog';
-import { yesNoChoices } from './yesNo';
 
 /** Options of {@link MeterReadingDialog}. */
 export interface MeterReadingOptions {

@@ -1,14 +1,5 @@
 import { TurnData } from '../src/bot/TurnData';
 import { foldForMatching, tokenize } from '../src/nlu/normalizeText';
-import { AskChoice } from './AskPrompt';
-
-/** Yes / No buttons that also accept haan, ji, theek hai, नहीं, nahi… in any reply language. */
-export function yesNoChoices(): AskChoice[] {
-    return [
-        { value: 'yes', label: { key: 'common:yes' }, synonymsKey: 'common:words.yes' },
-        { value: 'no', label: { key: 'common:no' }, synonymsKey: 'common:words.no' },
-    ];
-}
 
 /** A yes or no read from a whole reply, with what the consumer wrote after it ("haan par address galat hai"). */
 export interface YesNoReading {

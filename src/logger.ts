@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { maskNumbers } from '../adapters/shared/maskNumbers';
 
 export { maskNumbers };
@@ -5,43 +6,61 @@ export { maskNumbers };
 /** Log levels in increasing severity. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-
 /** A sink for formatted log lines; stdout by default, an array in tests. */
 export type LogSink = (line: string) => void;
 
-/** Structured JSON-lines logger whose every line passes through {@link maskNumbers}. */
+/** Keys pino writes itself; a field of the same name ("level": an official's rank) is kept beside them, renamed. */
+const RESERVED = new Set(['level', 'time', 'msg']);
+
+/**
+ * Structured JSON-lines logger on pino, whose every line passes through {@link maskNumbers} before it is written
+ * (pino's `streamWrite` hook sees the finished line, so no field, nested value or error message escapes it).
+ */
 export class Logger {
-    constructor(
-        private readonly level: LogLevel = 'info',
-        private readonly sink: LogSink = (line) => process.stdout.write(line + '\n'),
-        private readonly fields: Record<string, unknown> = {}
-    ) {}
+    private readonly pino: pino.Logger;
+
+    constructor(level: LogLevel = 'info', sink?: LogSink, fields: Record<string, unknown> = {}) {
+        const root = pino(
+            {
+                level,
+                base: undefined,
+                timestamp: () => `,"time":"${new Date().toISOString()}"`,
+                formatters: { level: (label) => ({ level: label }), bindings: plainFields, log: plainFields },
+                hooks: { streamWrite: maskNumbers },
+            },
+            // Synchronous, so the last lines before a crash are written; a test's sink gets each line without its newline.
+            sink ? { write: (line: string) => sink(line.replace(/\n$/, '')) } : pino.destination({ fd: 1, sync: true })
+        );
+        this.pino = Object.keys(fields).length > 0 ? root.child(plainFields(fields)) : root;
+    }
 
     /** A logger that adds `fields` to every line. */
     child(fields: Record<string, unknown>): Logger {
-        return new Logger(this.level, this.sink, { ...this.fields, ...fields });
+        const child = Object.create(Logger.prototype) as Logger;
+        // (Renamed here as well: pino reads some names of a child's fields, "level" among them, as its own options.)
+        (child as unknown as { pino: pino.Logger }).pino = this.pino.child(plainFields(fields));
+        return child;
     }
 
     debug(msg: string, fields?: Record<string, unknown>): void {
-        this.write('debug', msg, fields);
+        this.pino.debug(fields ?? {}, msg);
     }
     info(msg: string, fields?: Record<string, unknown>): void {
-        this.write('info', msg, fields);
+        this.pino.info(fields ?? {}, msg);
     }
     warn(msg: string, fields?: Record<string, unknown>): void {
-        this.write('warn', msg, fields);
+        this.pino.warn(fields ?? {}, msg);
     }
     error(msg: string, fields?: Record<string, unknown>): void {
-        this.write('error', msg, fields);
+        this.pino.error(fields ?? {}, msg);
     }
+}
 
-    private write(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
-        if (LEVELS[level] < LEVELS[this.level]) return;
-        const record: Record<string, unknown> = { time: new Date().toISOString(), level, msg, ...this.fields, ...fields };
-        for (const [key, value] of Object.entries(record)) {
-            if (value instanceof Error) record[key] = { name: value.name, message: value.message, stack: value.stack };
-        }
-        this.sink(maskNumbers(JSON.stringify(record)));
+/** Fields as JSON can hold them: errors as name, message and stack; reserved names moved aside ("field.level"). */
+function plainFields(fields: Record<string, unknown> | undefined): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(fields ?? {})) {
+        out[RESERVED.has(key) ? `field.${key}` : key] = value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
     }
+    return out;
 }

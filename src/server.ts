@@ -1,3 +1,4 @@
+import { securityHeaders } from './securityHeaders';
 import * as http from 'http';
 import express, { NextFunction, Request, Response } from 'express';
 import { CloudAdapter, TurnContext } from 'botbuilder';
@@ -52,6 +53,7 @@ export async function startServer(
 ): Promise<BotServer> {
     const web = express();
     web.disable('x-powered-by');
+    web.use(securityHeaders());
     const logic = (context: TurnContext) => app.bot.run(context);
     let draining = false;
     let active = 0;

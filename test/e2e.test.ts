@@ -37,6 +37,19 @@ describe('end to end over HTTP, as the Bot Framework Emulator does', () => {
         assert.match(page, /README\.md/);
     });
 
+    it("sends the security headers on every answer, not only the console's, and does not say what serves it", async () => {
+        for (const path of ['/', '/healthz', '/no-such-page']) {
+            const response = await fetch(`${url}${path}`);
+            // (Express's own 404 page narrows the policy further, to default-src 'none'.)
+            assert.match(response.headers.get('content-security-policy') ?? '', /script-src 'none'|^default-src 'none'$/, path);
+            assert.equal(response.headers.get('x-content-type-options'), 'nosniff', path);
+            assert.equal(response.headers.get('x-frame-options'), 'DENY', path);
+            assert.equal(response.headers.get('referrer-policy'), 'no-referrer', path);
+            assert.match(response.headers.get('strict-transport-security') ?? '', /max-age=\d+/, path);
+            assert.equal(response.headers.get('x-powered-by'), null, path);
+        }
+    });
+
     it('welcomes, registers a complaint in Hindi and reports its status', async () => {
         const emulator = new EmulatorClient(`${url}/api/messages`, 'hi-IN');
         await emulator.listen();

@@ -81,6 +81,23 @@ describe('logging', () => {
             assert.doesNotThrow(() => JSON.parse(line));
             assert.doesNotMatch(line, /[0-9]{10}/);
         }
+        assert.match(JSON.parse(lines[1]).error.message, /no consumer \*+890/);
+    });
+
+    it("keeps its own level, time and message when a field has the same name (an official's rank is not a log level)", () => {
+        const lines: string[] = [];
+        const logger = new Logger('info', (l) => lines.push(l));
+        logger.info('console sign-in', { level: 'JE', time: 'later', msg: 'other' });
+        logger.child({ level: 'XEN' }).warn('child');
+        const [first, second] = lines.map((line) => JSON.parse(line));
+        assert.equal(first.level, 'info');
+        assert.equal(first.msg, 'console sign-in');
+        assert.match(first.time, /^\d{4}-\d\d-\d\dT/);
+        assert.equal(first['field.level'], 'JE');
+        assert.equal(first['field.msg'], 'other');
+        assert.equal(second.level, 'warn');
+        assert.equal(second['field.level'], 'XEN');
+        assert.equal(lines.filter((l) => (l.match(/"level":/g) ?? []).length !== 1).length, 0, 'one "level" key a line');
     });
 });
 

@@ -1,3 +1,4 @@
+import { securityHeaders } from '../securityHeaders';
 import express, { NextFunction, Request, Response, Router } from 'express';
 import type { ComplaintStatus } from '../data/entities/Complaint';
 import { Official, OFFICIAL_LEVELS } from '../data/entities/Official';
@@ -98,19 +99,10 @@ export function createConsoleRouter(app: BijliMitra, options: ConsoleOptions): R
         send(res, 403, messagePage(ctx, ctx.t('console:error.forbiddenTitle'), ctx.t('console:error.forbidden')));
     };
 
-    // Headers on every console answer, pages and redirects alike.
+    // Headers on every console answer, pages and redirects alike; nothing of an official's session is cached.
+    router.use(securityHeaders());
     router.use((_req, res, next) => {
-        res.set({
-            'Content-Security-Policy':
-                "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-            'X-Frame-Options': 'DENY',
-            'Referrer-Policy': 'no-referrer',
-            'Cache-Control': 'no-store',
-            'X-Content-Type-Options': 'nosniff',
-            'Cross-Origin-Opener-Policy': 'same-origin',
-            'Cross-Origin-Resource-Policy': 'same-origin',
-        });
+        res.set('Cache-Control', 'no-store');
         next();
     });
 
@@ -177,7 +169,7 @@ export function createConsoleRouter(app: BijliMitra, options: ConsoleOptions): R
         const { id } = sessions.create(official.id, toLanguage(official.language) ?? 'hi');
         res.append('Set-Cookie', `${SESSION_COOKIE}=${id}; ${cookieFlags}`);
         res.append('Set-Cookie', `${SIGN_IN_COOKIE}=; ${cookieFlags}; Max-Age=0`);
-        app.logger.info('console sign-in', { official: official.id, level: official.level });
+        app.logger.info('console sign-in', { official: official.id, rank: official.level });
         redirect(res, next);
     });
 
