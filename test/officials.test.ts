@@ -11,7 +11,7 @@ import { Consumer } from '../src/data/entities/Consumer';
 import { Official, OFFICIAL_LEVELS } from '../src/data/entities/Official';
 import { OrgUnit } from '../src/data/entities/OrgUnit';
 import { OfficialDirectory } from '../src/services/OfficialDirectory';
-import { hashPassword, verifyPassword } from '../src/services/passwords';
+import { hashPassword, verifyPassword } from '../src/data/passwords';
 import { freshPostgresSchema } from './support/postgres';
 
 const LUCKNOW = DEMO_CONSUMERS[0];

@@ -6,7 +6,7 @@ import { AreaClass, Consumer } from './entities/Consumer';
 import { Meter, MeterType } from './entities/Meter';
 import { Official, OFFICIAL_LEVELS, OfficialLevel } from './entities/Official';
 import { OrgUnit, OrgUnitKind } from './entities/OrgUnit';
-import { hashPassword } from '../services/passwords';
+import { hashPassword } from './passwords';
 
 /** Outcome of importing one CSV file. Line numbers are 1-based file lines; the header is line 1. */
 export interface ImportReport {

@@ -1,6 +1,5 @@
 import { DataSource, In } from 'typeorm';
-import { hashPassword, verifyPassword } from '../services/passwords';
-import type { ConsumerRecord } from '../services/UtilityBackend';
+import { hashPassword, verifyPassword } from './passwords';
 import { Bill } from './entities/Bill';
 import { AreaClass, Consumer } from './entities/Consumer';
 import { Meter, MeterType } from './entities/Meter';
@@ -22,7 +21,8 @@ export const DEMO_BILL_MONTHS: readonly string[] = ['2026-03', '2026-04', '2026-
 /** Date of every demo meter's last reading (the reading behind the 2026-10 bill). */
 export const DEMO_LAST_READING_DATE = '2026-10-28';
 
-interface DemoSpec extends Omit<ConsumerRecord, 'tariffCategory'> {
+/** A demo consumer: the columns of {@link Consumer} (tariff narrowed to the demo's) and what its bills are made of. */
+interface DemoSpec extends Pick<Consumer, 'accountNumber' | 'name' | 'registeredMobile' | 'address' | 'discom' | 'division' | 'subdivision' | 'areaClass'> {
     tariffCategory: 'LMV-1' | 'LMV-2' | 'LMV-5';
     meterNumber: string;
     meterType: MeterType;

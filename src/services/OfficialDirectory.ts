@@ -4,7 +4,7 @@ import { Consumer } from '../data/entities/Consumer';
 import { Official, OfficialLevel } from '../data/entities/Official';
 import { OrgUnit, OrgUnitKind } from '../data/entities/OrgUnit';
 import { foldForMatching } from '../nlu/normalizeText';
-import { hashPassword, verifyPassword } from './passwords';
+import { hashPassword, verifyPassword } from '../data/passwords';
 
 /** Where a consumer is served: the names of their discom, division and subdivision, as on the consumer record. */
 export interface ServiceArea {
