@@ -3,6 +3,9 @@ import { ActivityHandler } from 'botbuilder';
 import { WhatsAppAdapter } from '../adapters/whatsapp/WhatsAppAdapter';
 import { WhatsAppClient } from '../adapters/whatsapp/WhatsAppClient';
 import { InMemoryChannelLedger } from '../adapters/shared/InMemoryChannelLedger';
+import { KeyedLock } from '../adapters/shared/KeyedLock';
+import { TurnLock } from '../adapters/shared/ports';
+import { SerializeTurnsMiddleware, turnLockKey } from '../adapters/shared/SerializeTurnsMiddleware';
 import { ApiStandIn } from './support/ApiStandIn';
 import { metaHeaders, metaWireJson, whatsAppText } from './support/metaPayloads';
 
@@ -27,8 +30,9 @@ describe('adapters used alone: WhatsApp under a bare ActivityHandler bot', () =>
         await api.stop();
     });
 
-    function whatsApp(options: { verifyToken: string; accessToken: string; store?: InMemoryChannelLedger }): WhatsAppAdapter {
+    function whatsApp(options: { verifyToken: string; accessToken: string; store?: InMemoryChannelLedger; turnLock?: TurnLock }): WhatsAppAdapter {
         return new WhatsAppAdapter({
+            turnLock: options.turnLock,
             appSecret: SECRET,
             verifyToken: options.verifyToken,
             phoneNumberId: PHONE_ID,
@@ -97,5 +101,19 @@ describe('adapters used alone: WhatsApp under a bare ActivityHandler bot', () =>
         await adapter.idle();
         const texts = api.requests.filter((r) => r.method === 'POST').map((r) => (r.body as { text: { body: string } }).text.body);
         assert.deepEqual(texts, ['echo: one', 'echo: two'], 'in order, the redelivery dropped');
+    });
+
+    it("takes the conversation's lock once a turn, with the serialising middleware on the adapter too", async () => {
+        const taken: string[] = [];
+        const inner = new KeyedLock();
+        const counting: TurnLock = { run: (key, task) => (taken.push(key), inner.run(key, task)) };
+        const adapter = whatsApp({ verifyToken: 'v', accessToken: 'T', turnLock: counting });
+        adapter.use(new SerializeTurnsMiddleware(counting));
+        const bot = echoBot();
+        const raw = metaWireJson(whatsAppText(PHONE_ID, '919800000002', 'hello', { id: 'wamid.lock1' }));
+        assert.equal((await adapter.handleWebhook(raw, metaHeaders(raw, SECRET), (context) => bot.run(context))).status, 200);
+        await adapter.idle();
+        assert.equal(api.requests.filter((r) => r.method === 'POST').length, 1, 'the turn ran and answered');
+        assert.deepEqual(taken, [turnLockKey('whatsapp', `${PHONE_ID}:919800000002`)]);
     });
 });

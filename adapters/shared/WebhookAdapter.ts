@@ -9,7 +9,7 @@ import { InMemoryChannelLedger } from './InMemoryChannelLedger';
 import { AdapterLogger, ChannelLedger, DeliveryStatus, silentLogger, TurnLock } from './ports';
 import { vouchForSenderPhone } from './senderPhone';
 import { SenderRateLimiter } from './SenderRateLimiter';
-import { turnLockKey } from './SerializeTurnsMiddleware';
+import { markSerialized, turnLockKey } from './SerializeTurnsMiddleware';
 import { WebhookObserver } from './WebhookObserver';
 import { KeyedLock } from './KeyedLock';
 
@@ -423,6 +423,8 @@ export abstract class WebhookAdapter extends BotAdapter {
 
     private async runTurn(item: InboundItem, logic: TurnLogic): Promise<void> {
         const context = new TurnContext(this, item.activity);
+        // drain() holds the conversation's lock for this turn: the serialising middleware need not take it again.
+        markSerialized(context);
         if (item.trustedPhone) vouchForSenderPhone(context, item.trustedPhone);
         try {
             await this.runMiddleware(context, logic);
