@@ -2,12 +2,8 @@ import { createEmulatorAdapter } from '../adapters/emulator/createEmulatorAdapte
 import { ConfigError, loadConfig } from './config';
 import { createBijliMitra } from './createBijliMitra';
 import { createChannelAdapters } from './createChannelAdapters';
+import { Scheduler } from './Scheduler';
 import { startServer } from './server';
-
-// How old an unprocessed delivery must be before the periodic sweep runs it (younger ones are probably just starting).
-const RESUME_AFTER_MS = 30_000;
-// Meta and X redeliver a webhook for up to a few days; ids are remembered longer than that.
-const KEEP_PROCESSED_DAYS = 7;
 
 /** `npm start`: configuration, database (migrated, demo data on first start), bot, HTTP server. */
 async function main(): Promise<void> {
@@ -41,50 +37,16 @@ async function main(): Promise<void> {
             '/api/messages runs without authentication on the same port as the webhooks: set MicrosoftAppId, or keep the port reachable only through a proxy that serves /webhooks/ alone'
         );
     }
-    // The SLA clock and the queue live in the database; these timers only ask it what is due, so a restart loses
-    // nothing and several instances can run them at once (escalations are compare-and-sets, queue rows are claimed).
+    // The SLA clock and the queue live in the database; the timers only ask it what is due, so a restart loses nothing.
     await app.outboundQueue.recoverAfterRestart();
     app.outboundQueue.start(1000);
-    // Deliveries whose turn a database failure interrupted, or that another instance acknowledged before dying.
-    const resumer = setInterval(() => {
-        for (const { adapter: channel } of channels) {
-            channel
-                .resumeUnprocessed((context) => app.bot.run(context), RESUME_AFTER_MS)
-                .catch((error: Error) => app.logger.warn('could not look for unprocessed deliveries', { error }));
-        }
-    }, RESUME_AFTER_MS);
-    // Processed message ids are kept a week against redeliveries, then forgotten, so the table does not grow forever.
-    const pruner = setInterval(() => {
-        app.channelStore
-            .pruneProcessed(KEEP_PROCESSED_DAYS)
-            .then((pruned) => {
-                if (pruned) app.logger.info('old inbound message ids forgotten', { pruned });
-            })
-            .catch((error: Error) => app.logger.warn('could not prune inbound message ids', { error }));
-    }, 3_600_000);
-    let ticking = false;
-    let remindedOn = '';
-    const scheduler = setInterval(() => {
-        if (ticking) return;
-        ticking = true;
-        const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(new Date());
-        const reminders =
-            remindedOn === today
-                ? Promise.resolve()
-                : app.broadcasts.queueBillReminders(today, config.billReminderDaysBefore).then((run) => {
-                      remindedOn = today;
-                      if (run.recipients) app.logger.info('bill reminders queued', { day: today, recipients: run.recipients });
-                  });
-        Promise.all([app.lifecycle.tick(), reminders])
-            .then(([done]) => {
-                app.metrics.escalated(done.escalated);
-                if (done.escalated || done.autoClosed) app.logger.info('scheduler pass', done);
-            })
-            .catch((error: Error) => app.logger.error('scheduler pass failed', { error }))
-            .finally(() => {
-                ticking = false;
-            });
-    }, config.schedulerIntervalSeconds * 1000);
+    const scheduler = new Scheduler(
+        app,
+        channels.map((c) => c.adapter),
+        (context) => app.bot.run(context),
+        { intervalSeconds: config.schedulerIntervalSeconds, billReminderDaysBefore: config.billReminderDaysBefore }
+    );
+    scheduler.start();
     // Translators see their edits without a restart while developing.
     const stopWatching =
         process.env.NODE_ENV === 'production'
@@ -104,9 +66,7 @@ async function main(): Promise<void> {
             process.exit(1);
         }, config.shutdownTimeoutSeconds * 1000);
         deadline.unref();
-        clearInterval(scheduler);
-        clearInterval(resumer);
-        clearInterval(pruner);
+        scheduler.stop();
         stopWatching();
         // New webhooks get 503 (the platform delivers them again, to this or another instance); answers under way finish.
         await server.drain();
