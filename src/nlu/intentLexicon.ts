@@ -67,6 +67,7 @@ export const CONCEPTS: Record<string, string[]> = {
     hoursWord: ['time', 'samay', 'समय', 'टाइम', 'hours', 'ghante', 'घंटे'],
     otpWord: ['otp', 'code', 'कोड', 'ओटीपी'],
     whenever: ['whenever', 'jabbhi', 'जबभी', 'jabhi', 'advance', 'pehlese', 'पहलेसे'],
+    tellMe: ['बता', 'बताना', 'बताते', 'bata', 'batana', 'batate', 'inform', 'notify', 'सूचित', 'suchit'],
     remind: ['dilane', 'dilana', 'दिलाने', 'दिलाना', 'remind', 'reminding'],
     /** Asking for area news by name ("how to subscribe?"). */
     subscribeWord: ['subscribe', 'subscription', 'sabscribe', 'सब्सक्राइब', 'sadasyata', 'सदस्यता'],
@@ -233,6 +234,8 @@ export const RULES: IntentRule[] = [
     { intent: 'subscribe', all: ['alertWord', 'subscribeVerb'], weight: 0.92, unless: ['stopVerb', 'absent', 'optOut'] },
     // "send me msgs whenever light is going to be cut", "jab bhi bijli katne wali ho to msg kr dena".
     { intent: 'subscribe', all: ['unsubscribe', 'whenever'], weight: 0.92, unless: ['stopVerb', 'absent', 'optOut'] },
+    // "jab bhi bijli katne wali ho to pehle se bata diya karo".
+    { intent: 'subscribe', all: ['whenever', 'tellMe'], weight: 0.92, unless: ['stopVerb', 'absent', 'optOut'] },
     { intent: 'subscribe', all: ['unsubscribe', 'subscribeVerb', 'remind'], weight: 0.92, unless: ['stopVerb', 'absent', 'optOut'] },
     { intent: 'subscribe', all: ['subscribeWord'], weight: 0.9, unless: ['stopVerb', 'absent', 'optOut', 'cancel'] },
     { intent: 'subscribe', all: ['unsubscribe', 'keepComing'], weight: 0.9, unless: ['stopVerb', 'absent', 'optOut'] },
