@@ -1,0 +1,118 @@
+import { Response, Router } from 'express';
+import { OFFICIAL_LEVELS } from '../data/entities/Official';
+import { LifecycleError } from '../services/ComplaintLifecycle';
+import { ComplaintRow } from './ConsoleQueries';
+import { dashboardPage, detailPage, queuePage, statusLabel } from './views';
+import { bodyOf, clean, ConsoleKit, parseFilters, Signed, SignedRequest } from './consoleKit';
+
+/** Rows shown on the queue at most. */
+const QUEUE_LIMIT = 500;
+/** Notices shown on the queue at most. */
+const NOTICES_LIMIT = 20;
+
+/** The complaint queue of the official's scope, complaint detail, the dashboard, and the actions on a complaint. */
+export function mountComplaintRoutes(router: Router, kit: ConsoleKit): void {
+    const { app, now, queries, context, send, redirect, flash, notFound } = kit;
+
+    router.get('/', async (req: SignedRequest, res) => {
+        const signed = req.signed!;
+        const categories = app.services.categories.all.map((c) => c.id);
+        const filters = parseFilters(req, categories, signed.scope);
+        const [{ rows, truncated }, notices] = await Promise.all([
+            queries.queue(signed.scope, filters, now(), QUEUE_LIMIT),
+            queries.notices(signed.official, NOTICES_LIMIT),
+        ]);
+        const ctx = context(req, signed.session.language, signed);
+        send(res, 200, queuePage(ctx, { scope: signed.scope, filters, categories, rows, truncated, limit: QUEUE_LIMIT, notices }));
+    });
+
+    router.get('/complaints/:ticket', async (req: SignedRequest, res) => {
+        const signed = req.signed!;
+        const row = await queries.visibleComplaint(signed.scope, String(req.params.ticket));
+        if (!row) return notFound(req, res, signed);
+        const [history, candidates] = await Promise.all([queries.history(row.complaint.id), queries.reassignCandidates(signed.scope, row)]);
+        const ctx = context(req, signed.session.language, signed);
+        send(res, 200, detailPage(ctx, { row, history, candidates }));
+    });
+
+    router.get('/dashboard', async (req: SignedRequest, res) => {
+        const signed = req.signed!;
+        const data = await queries.dashboard(signed.scope, now());
+        send(res, 200, dashboardPage(context(req, signed.session.language, signed), data));
+    });
+
+    /** Runs one action on a complaint in scope; a complaint out of scope is 404, a LifecycleError a flash message. */
+    const action = (work: (signed: Signed, row: ComplaintRow, body: Record<string, string>) => Promise<void>) => async (req: SignedRequest, res: Response) => {
+        const signed = req.signed!;
+        const row = await queries.visibleComplaint(signed.scope, String(req.params.ticket));
+        if (!row) return notFound(req, res, signed);
+        try {
+            await work(signed, row, bodyOf(req));
+        } catch (error) {
+            if (!(error instanceof LifecycleError)) throw error;
+            const current = await queries.visibleComplaint(signed.scope, row.complaint.ticket);
+            const status = current?.complaint.status ?? row.complaint.status;
+            flash(signed, 'error', 'console:flash.notAllowed', { status: statusLabel(app.translator.forLanguage(signed.session.language), status) });
+            app.logger.info('console action refused', { official: signed.official.id, ticket: row.complaint.ticket, reason: error.message });
+        }
+        const still = await queries.visibleComplaint(signed.scope, row.complaint.ticket);
+        if (still) return redirect(res, `/console/complaints/${encodeURIComponent(row.complaint.ticket)}`);
+        flash(signed, 'ok', 'console:flash.movedOut', { ticket: row.complaint.ticket });
+        redirect(res, '/console');
+    };
+
+    router.post(
+        '/complaints/:ticket/acknowledge',
+        action(async (signed, { complaint }, body) => {
+            const note = clean(body.note);
+            await app.lifecycle.acknowledge(complaint.id, signed.official.id, note || undefined);
+            flash(signed, 'ok', 'console:flash.acknowledged', { ticket: complaint.ticket });
+        })
+    );
+
+    router.post(
+        '/complaints/:ticket/note',
+        action(async (signed, { complaint }, body) => {
+            const note = clean(body.note);
+            if (!note) return flash(signed, 'error', 'console:flash.noteRequired');
+            await app.lifecycle.addNote(complaint.id, signed.official.id, note);
+            flash(signed, 'ok', 'console:flash.noteAdded', { ticket: complaint.ticket });
+        })
+    );
+
+    router.post(
+        '/complaints/:ticket/resolve',
+        action(async (signed, { complaint }, body) => {
+            const note = clean(body.note);
+            if (!note) return flash(signed, 'error', 'console:flash.resolveNoteRequired');
+            await app.lifecycle.resolve(complaint.id, signed.official.id, note);
+            flash(signed, 'ok', 'console:flash.resolved', { ticket: complaint.ticket });
+        })
+    );
+
+    router.post(
+        '/complaints/:ticket/reassign',
+        action(async (signed, row, body) => {
+            const targetId = /^\d{1,9}$/.test(body.officialId ?? '') ? Number(body.officialId) : NaN;
+            const candidates = await queries.reassignCandidates(signed.scope, row);
+            const target = candidates.find((o) => o.id === targetId);
+            if (!target) return flash(signed, 'error', 'console:flash.badOfficial');
+            await app.lifecycle.reassign(row.complaint.id, signed.official.id, target.id, clean(body.note, 400) || null);
+            flash(signed, 'ok', 'console:flash.reassigned', { ticket: row.complaint.ticket, name: `${target.level} ${target.name}` });
+        })
+    );
+
+    router.post(
+        '/complaints/:ticket/escalate',
+        action(async (signed, { complaint }, body) => {
+            const reason = clean(body.reason, 400);
+            if (!reason) return flash(signed, 'error', 'console:flash.reasonRequired');
+            // The level the official saw: a second click (or a colleague's escalation meanwhile) does not climb again.
+            const seen = /^\d{1,2}$/.test(body.level ?? '') ? Number(body.level) : complaint.escalationLevel;
+            const moved = await app.lifecycle.escalate(complaint.id, { official: signed.official.id }, reason, seen);
+            if (!moved) return flash(signed, 'error', 'console:flash.notEscalated');
+            const level = OFFICIAL_LEVELS[seen + 1];
+            flash(signed, 'ok', 'console:flash.escalated', { ticket: complaint.ticket, level });
+        })
+    );
+}

@@ -1,0 +1,207 @@
+import { Request, Response } from 'express';
+import type { ComplaintStatus } from '../data/entities/Complaint';
+import { Official } from '../data/entities/Official';
+import type { BijliMitra } from '../createBijliMitra';
+import { Language, toLanguage } from '../i18n/Translator';
+import { OfficialDirectory } from '../services/OfficialDirectory';
+import { ALL_STATUSES, ConsoleQueries, ConsoleScope, QueueFilters } from './ConsoleQueries';
+import { ConsoleSession, ConsoleSessions, Flash, SESSION_IDLE_MS, SignInThrottle } from './ConsoleSessions';
+import { messagePage, ViewContext } from './views';
+import { ConsoleBroadcasts } from './ConsoleBroadcasts';
+
+/** Failed sign-ins allowed from one address per throttle window, across all usernames. */
+const ADDRESS_MAX_FAILURES = 30;
+
+/** How the console is served. */
+export interface ConsoleOptions {
+    /** Adds `Secure` to the cookies: set it whenever the console is reached over HTTPS (directly or through a proxy). */
+    secureCookies: boolean;
+    /** The clock of SLA countdowns, session expiry and the sign-in throttle (tests control it). */
+    now?: () => Date;
+    /** Idle time after which a session ends; 8 hours by default. */
+    sessionIdleMs?: number;
+}
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'bm_session';
+/** Name of the cookie holding the sign-in form's CSRF token (there is no session yet). */
+export const SIGN_IN_COOKIE = 'bm_signin';
+
+/** What a signed-in request carries. */
+export interface Signed {
+    sessionId: string;
+    session: ConsoleSession;
+    official: Official;
+    scope: ConsoleScope;
+}
+
+export type SignedRequest = Request & { signed?: Signed };
+
+/** What the console's route groups share: the application, the console's own stores, and the page helpers. */
+export type ConsoleKit = ReturnType<typeof createConsoleKit>;
+
+/** Builds the state and helpers every console route group uses; one kit per mounted console. */
+export function createConsoleKit(app: BijliMitra, options: ConsoleOptions) {
+    const now = options.now ?? (() => new Date());
+    const directory = new OfficialDirectory(app.db);
+    const queries = new ConsoleQueries(app.db, directory);
+    const sessions = new ConsoleSessions(now, options.sessionIdleMs ?? SESSION_IDLE_MS);
+    const throttle = new SignInThrottle(now);
+    // Generous enough for an office behind one NAT address, tight enough to stop spraying.
+    const addressThrottle = new SignInThrottle(now, ADDRESS_MAX_FAILURES);
+    const consoleBroadcasts = new ConsoleBroadcasts(app.db, app.broadcasts);
+    /** Announcement form tokens already posted (per official), with the broadcast each one made. */
+    const submissions = new Map<string, Promise<number>>();
+    const cookieFlags = `Path=/console; HttpOnly; SameSite=Strict${options.secureCookies ? '; Secure' : ''}`;
+
+    const context = (req: Request, language: Language, signed?: Signed): ViewContext => {
+        const flash = signed?.session.flash ?? null;
+        if (signed) signed.session.flash = null;
+        return {
+            t: app.translator.forLanguage(language),
+            language,
+            path: req.originalUrl,
+            official: signed?.official ?? null,
+            csrfToken: signed?.session.csrfToken ?? null,
+            flash,
+            now: now(),
+        };
+    };
+    const send = (res: Response, status: number, body: string) => {
+        res.status(status).type('html').send(body);
+    };
+    const redirect = (res: Response, to: string) => {
+        res.redirect(303, to);
+    };
+    const flash = (signed: Signed, kind: Flash['kind'], key: string, vars?: Record<string, unknown>) => {
+        signed.session.flash = { kind, text: app.translator.forLanguage(signed.session.language)(key, vars) };
+    };
+    const notFound = (req: Request, res: Response, signed?: Signed) => {
+        const language = signed?.session.language ?? requestLanguage(req);
+        // The language switch returns to the queue, so the page does not even echo the ticket asked for.
+        const ctx = { ...context(req, language, signed), path: '/console' };
+        send(res, 404, messagePage(ctx, ctx.t('console:error.notFoundTitle'), ctx.t('console:error.notFound')));
+    };
+    const refuse = (req: Request, res: Response, signed?: Signed) => {
+        const ctx = context(req, signed?.session.language ?? requestLanguage(req), signed);
+        send(res, 403, messagePage(ctx, ctx.t('console:error.forbiddenTitle'), ctx.t('console:error.forbidden')));
+    };
+
+    /** The session behind a cookie with its official (active) and scope; null when there is none. */
+    const resume = async (sessionId: string | undefined): Promise<Signed | null> => {
+        const session = sessions.get(sessionId);
+        if (!session || !sessionId) return null;
+        const official = await directory.findById(session.officialId);
+        if (!official?.active) {
+            sessions.destroyAllOf(session.officialId);
+            return null;
+        }
+        return { sessionId, session, official, scope: await queries.scopeOf(official) };
+    };
+
+    return {
+        app,
+        now,
+        directory,
+        queries,
+        sessions,
+        throttle,
+        addressThrottle,
+        consoleBroadcasts,
+        submissions,
+        cookieFlags,
+        context,
+        send,
+        redirect,
+        flash,
+        notFound,
+        refuse,
+        resume,
+    };
+}
+
+/** The first value of a query or body parameter as a string. */
+export function str(value: unknown): string | undefined {
+    if (Array.isArray(value)) return str(value[0]);
+    return typeof value === 'string' ? value : undefined;
+}
+
+export function bodyOf(req: Request): Record<string, string> {
+    const body = req.body as Record<string, unknown> | undefined;
+    const out: Record<string, string> = {};
+    if (!body || typeof body !== 'object') return out;
+    for (const [key, value] of Object.entries(body)) {
+        const text = str(value);
+        if (text !== undefined) out[key] = text;
+    }
+    return out;
+}
+
+/** Trimmed text with control characters (except line breaks) removed, cut to `max` characters. */
+export function clean(text: string | undefined, max = 500): string {
+    return (text ?? '')
+        .replace(/\r\n?/g, '\n')
+        .replace(/[\u0000-\u0009\u000B-\u001F\u007F]/g, ' ')
+        .trim()
+        .slice(0, max);
+}
+
+/** A redirect target inside the console, or the queue: never another site (`//evil`, `/\evil`, `https:`). */
+export function safeNext(next: string | undefined): string {
+    if (!next || next.length > 500) return '/console';
+    if (!/^\/console(?:[/?][^\\\s]*)?$/.test(next) || next.startsWith('//') || next.includes('/..') || next.startsWith('/console/sign-')) return '/console';
+    return next;
+}
+
+export function parseCookies(req: Request): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const part of (req.headers.cookie ?? '').split(';')) {
+        const eq = part.indexOf('=');
+        if (eq < 0) continue;
+        const name = part.slice(0, eq).trim();
+        const value = part.slice(eq + 1).trim();
+        if (name && !(name in out)) out[name] = value;
+    }
+    return out;
+}
+
+/** A language from the Accept-Language header; Hindi unless the browser prefers English. */
+export function requestLanguage(req: Request): Language {
+    const header = String(req.headers['accept-language'] ?? '');
+    for (const part of header.split(',')) {
+        const language = toLanguage(part.split(';')[0].trim());
+        if (language) return language;
+    }
+    return 'hi';
+}
+
+/**
+ * Whether a POST may have come from this console. A browser's Sec-Fetch-Site, when sent, must say same-origin (or
+ * none: typed by the user). An Origin header, when sent, must name this host, except the opaque `null`: browsers
+ * send that for every form POST from a page with `Referrer-Policy: no-referrer` (these pages), so it proves nothing
+ * either way and the decision rests on Sec-Fetch-Site and the CSRF token.
+ */
+export function sameOrigin(req: Request): boolean {
+    const site = req.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+    const origin = req.headers.origin;
+    if (origin === undefined || origin === 'null') return true;
+    try {
+        const url = new URL(origin);
+        return (url.protocol === 'http:' || url.protocol === 'https:') && url.host.toLowerCase() === String(req.get('host') ?? '').toLowerCase();
+    } catch {
+        return false;
+    }
+}
+
+/** Queue filters from the query string; unknown values fall back to the default. */
+export function parseFilters(req: Request, categories: string[], scope: ConsoleScope): QueueFilters {
+    const status = str(req.query.status);
+    const category = str(req.query.category);
+    const subdivision = str(req.query.subdivision);
+    return {
+        status: status === 'all' || ALL_STATUSES.includes(status as ComplaintStatus) ? (status as QueueFilters['status']) : 'open',
+        category: category && categories.includes(category) ? category : null,
+        subdivision: subdivision && scope.subdivisions.includes(subdivision) ? subdivision : null,
+    };
+}
