@@ -128,15 +128,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
     const otpText = translator.forLanguage('hi');
     const adapters = new Map<string, BotAdapter>();
     const standards = overrides.standards ?? ServiceStandards.load();
-    const notifier =
-        overrides.notifier ??
-        new ProactiveNotifier(
-            adapters,
-            translator,
-            logger,
-            config.microsoftAppId,
-            config.whatsapp ? { channelId: 'whatsapp', phoneNumberId: config.whatsapp.phoneNumberId } : null
-        );
+    const notifier = overrides.notifier ?? new ProactiveNotifier(adapters, translator, logger, config.microsoftAppId);
     const backend = overrides.backend ?? new DatabaseUtilityBackend(db);
     const lifecycle = new ComplaintLifecycle(
         db,

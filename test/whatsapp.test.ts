@@ -9,6 +9,7 @@ import { codePointLength } from '../adapters/shared/splitText';
 import { createChannelAdapters } from '../src/createChannelAdapters';
 import { Complaint } from '../src/data/entities/Complaint';
 import { OutboundMessage } from '../src/data/entities/OutboundMessage';
+import { Official } from '../src/data/entities/Official';
 import { ChannelIdentity } from '../src/data/entities/ChannelIdentity';
 import { BotServer, startServer } from '../src/server';
 import { ApiStandIn, RecordedRequest } from './support/ApiStandIn';
@@ -596,6 +597,46 @@ describe('WhatsApp: the 24-hour window with a template configured', () => {
                 [['template', 'sent', null]]
             );
             assert.match(records[0].errorDetail!, /131047/);
+        } finally {
+            await bot.close();
+            await api.stop();
+        }
+    });
+});
+
+describe('WhatsApp: officials reached by mobile', () => {
+    it('tells the JE of a new complaint on WhatsApp, on a reference the WhatsApp channel builds from the mobile number', async () => {
+        const api = new ApiStandIn();
+        await api.start();
+        const bot = await TestBot.create({
+            config: {
+                whatsapp: {
+                    appSecret: SECRET,
+                    verifyToken: VERIFY,
+                    accessToken: 'T',
+                    phoneNumberId: PHONE_ID,
+                    apiUrl: api.url,
+                    maxMessagesPerSecond: 80,
+                    template: { name: 'complaint_update', language: 'hi' },
+                },
+            },
+        });
+        try {
+            const [{ adapter }] = createChannelAdapters(bot.app);
+            api.respondWith('POST', /\/messages$/, (_req, n) => ({ status: 200, body: { messages: [{ id: `wamid.o${n}` }] } }));
+            const je = await bot.dataSource.getRepository(Official).findOneByOrFail({ username: 'je.vibhutikhand' });
+            assert.match(je.mobile ?? '', /^[6-9]\d{9}$/);
+            const user = bot.conversation();
+            for (const text of ['english', 'no power since morning in our street', LUCKNOW.account, 'yes']) await user.say(text);
+            await adapter.idle();
+            const toJe = api.requests.filter((r) => (r.body as { to?: string }).to === `91${je.mobile}`);
+            assert.equal(toJe.length, 1, 'one notice to the JE');
+            const body = toJe[0].body as any;
+            // Outside the 24-hour window (the JE never wrote to the bot): the template, carrying the notice.
+            assert.equal(body.type, 'template');
+            assert.match(body.template.components[0].parameters[0].text, /C\d{4}-\d{4}/);
+            const [record] = await bot.dataSource.getRepository(OutboundMessage).findBy({ recipient: `91${je.mobile}` });
+            assert.equal(record.status, 'sent');
         } finally {
             await bot.close();
             await api.stop();

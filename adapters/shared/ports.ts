@@ -1,3 +1,5 @@
+import type { ConversationReference } from 'botbuilder';
+
 /**
  * What a channel adapter needs from its host, and nothing more: a ledger that records inbound deliveries before the
  * platform is answered and keeps delivery records and the reply window, a lock per conversation, and a logger. Any
@@ -64,3 +66,17 @@ export interface AdapterLogger {
 
 /** A logger that drops everything (the default for a host that passes none). */
 export const silentLogger: AdapterLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * A channel that can open a conversation with someone by their mobile number (WhatsApp can; Messenger and X cannot):
+ * it builds the conversation reference a proactive message is sent on, in its own format.
+ */
+export interface ReachesByMobile {
+    /** The reference for a 10-digit national mobile number (or one already with its country code). */
+    referenceForMobile(mobile: string, name?: string): Partial<ConversationReference>;
+}
+
+/** Whether `adapter` is a {@link ReachesByMobile} channel. */
+export function reachesByMobile<T>(adapter: T): adapter is T & ReachesByMobile {
+    return typeof (adapter as Partial<ReachesByMobile> | null)?.referenceForMobile === 'function';
+}

@@ -1,4 +1,5 @@
-import { Activity, ChannelAccount, ResourceResponse, TurnContext } from 'botbuilder';
+import { Activity, ChannelAccount, ConversationReference, ResourceResponse, TurnContext } from 'botbuilder';
+import { ReachesByMobile } from '../shared/ports';
 import { PlatformApiError } from '../shared/PlatformApiError';
 import { InboundBatch, OutboundPart } from '../shared/WebhookAdapter';
 import { MetaWebhookAdapter, MetaWebhookAdapterOptions } from '../shared/MetaWebhookAdapter';
@@ -22,6 +23,8 @@ export interface WhatsAppAdapterOptions extends MetaWebhookAdapterOptions {
     template?: WhatsAppTemplate;
     /** Label of the button that opens a list, per locale of the outgoing activity. */
     listButton: (locale: string | undefined) => string;
+    /** Country code put before a 10-digit national mobile number to make a WhatsApp id; India's by default. */
+    countryCode?: string;
 }
 
 const OUTSIDE_WINDOW = '131047';
@@ -32,11 +35,25 @@ const OUTSIDE_WINDOW = '131047';
  * window free-form messages are not attempted: the configured template is sent, or the message is recorded as
  * undeliverable with the reason.
  */
-export class WhatsAppAdapter extends MetaWebhookAdapter {
+export class WhatsAppAdapter extends MetaWebhookAdapter implements ReachesByMobile {
     readonly channelId = WHATSAPP_CHANNEL;
 
     constructor(private readonly options: WhatsAppAdapterOptions) {
         super(options);
+    }
+
+    /** The conversation with a mobile number as an inbound message from it would open it (same ids, same service URL). */
+    referenceForMobile(mobile: string, name = ''): Partial<ConversationReference> {
+        const digits = mobile.replace(/\D/g, '');
+        const waId = digits.length === 10 ? `${this.options.countryCode ?? '91'}${digits}` : digits;
+        const phoneNumberId = this.options.phoneNumberId;
+        return {
+            channelId: this.channelId,
+            serviceUrl: 'whatsapp:',
+            conversation: { id: `${phoneNumberId}:${waId}`, isGroup: false, conversationType: 'personal', name: '' },
+            user: { id: waId, name, properties: { waId } },
+            bot: { id: phoneNumberId, name: '' },
+        };
     }
 
     protected mapInbound(payload: unknown): InboundBatch {

@@ -4,16 +4,11 @@ import { Official } from '../data/entities/Official';
 import { TranslateFn, Translator, toLanguage } from '../i18n/Translator';
 import { Logger } from '../logger';
 import { ComplaintNotifier, NoticeText } from './ComplaintNotifier';
-
-/** How to reach officials on WhatsApp: the business number's id (their number is the official's mobile). */
-export interface OfficialChannel {
-    channelId: 'whatsapp';
-    phoneNumberId: string;
-}
+import { reachesByMobile } from '../../adapters/shared/ports';
 
 /**
  * Sends complaint notices as proactive messages through the channel adapters: to the consumer in the conversation
- * they registered from, in their language; to officials on WhatsApp when that channel is on (outside the 24-hour
+ * they registered from, in their language; to officials on a channel that reaches them by mobile (WhatsApp) when one is on (outside the 24-hour
  * window the WhatsApp adapter sends its template or records why it could not). A notice that cannot be delivered
  * is logged; it never undoes the change it reports.
  */
@@ -28,8 +23,7 @@ export class ProactiveNotifier implements ComplaintNotifier {
         private readonly adapters: Map<string, BotAdapter>,
         private readonly translator: Translator,
         private readonly logger: Logger,
-        private readonly botAppId: string,
-        private readonly officialChannel: OfficialChannel | null = null
+        private readonly botAppId: string
     ) {}
 
     async toConsumer(complaint: Complaint, text: NoticeText): Promise<void> {
@@ -48,16 +42,12 @@ export class ProactiveNotifier implements ComplaintNotifier {
         await this.run(reference, this.confirmTurn(complaint.ticket, note), complaint.ticket);
     }
 
+    /** Officials are reached on the first channel that can open a conversation by mobile number (WhatsApp), if any. */
     async toOfficial(official: Official, complaint: Complaint, text: NoticeText): Promise<void> {
-        if (!this.officialChannel || !official.mobile) return;
-        const waId = `91${official.mobile}`;
-        const reference: Partial<ConversationReference> = {
-            channelId: this.officialChannel.channelId,
-            serviceUrl: 'whatsapp:',
-            conversation: { id: `${this.officialChannel.phoneNumberId}:${waId}`, isGroup: false, conversationType: 'personal', name: '' },
-            user: { id: waId, name: official.name, properties: { waId } },
-            bot: { id: this.officialChannel.phoneNumberId, name: '' },
-        };
+        if (!official.mobile) return;
+        const channel = [...this.adapters.values()].find(reachesByMobile);
+        if (!channel) return;
+        const reference = channel.referenceForMobile(official.mobile, official.name);
         await this.send(reference, this.translator.forLanguage(toLanguage(official.language) ?? 'hi'), text, complaint.ticket);
     }
 
