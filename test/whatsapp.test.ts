@@ -546,24 +546,34 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
     });
 });
 
+/** Runs `test` against a bot whose WhatsApp channel has a template for outside the 24-hour window, on a stand-in API. */
+async function withTemplateBot(test: (bot: TestBot, api: ApiStandIn) => Promise<void>): Promise<void> {
+    const api = new ApiStandIn();
+    await api.start();
+    const bot = await TestBot.create({
+        config: {
+            whatsapp: {
+                appSecret: SECRET,
+                verifyToken: VERIFY,
+                accessToken: 'T',
+                phoneNumberId: PHONE_ID,
+                apiUrl: api.url,
+                maxMessagesPerSecond: 80,
+                template: { name: 'complaint_update', language: 'hi' },
+            },
+        },
+    });
+    try {
+        await test(bot, api);
+    } finally {
+        await bot.close();
+        await api.stop();
+    }
+}
+
 describe('WhatsApp: the 24-hour window with a template configured', () => {
     it('sends the template outside the window, and falls back to it when WhatsApp answers 131047', async () => {
-        const api = new ApiStandIn();
-        await api.start();
-        const bot = await TestBot.create({
-            config: {
-                whatsapp: {
-                    appSecret: SECRET,
-                    verifyToken: VERIFY,
-                    accessToken: 'T',
-                    phoneNumberId: PHONE_ID,
-                    apiUrl: api.url,
-                    maxMessagesPerSecond: 80,
-                    template: { name: 'complaint_update', language: 'hi' },
-                },
-            },
-        });
-        try {
+        await withTemplateBot(async (bot, api) => {
             const [{ adapter }] = createChannelAdapters(bot.app);
             api.respondWith('POST', /\/messages$/, (_req, n) => ({ status: 200, body: { messages: [{ id: `wamid.t${n}` }] } }));
             const reference = (user: string) => ({
@@ -597,31 +607,13 @@ describe('WhatsApp: the 24-hour window with a template configured', () => {
                 [['template', 'sent', null]]
             );
             assert.match(records[0].errorDetail!, /131047/);
-        } finally {
-            await bot.close();
-            await api.stop();
-        }
+        });
     });
 });
 
 describe('WhatsApp: officials reached by mobile', () => {
     it('tells the JE of a new complaint on WhatsApp, on a reference the WhatsApp channel builds from the mobile number', async () => {
-        const api = new ApiStandIn();
-        await api.start();
-        const bot = await TestBot.create({
-            config: {
-                whatsapp: {
-                    appSecret: SECRET,
-                    verifyToken: VERIFY,
-                    accessToken: 'T',
-                    phoneNumberId: PHONE_ID,
-                    apiUrl: api.url,
-                    maxMessagesPerSecond: 80,
-                    template: { name: 'complaint_update', language: 'hi' },
-                },
-            },
-        });
-        try {
+        await withTemplateBot(async (bot, api) => {
             const [{ adapter }] = createChannelAdapters(bot.app);
             api.respondWith('POST', /\/messages$/, (_req, n) => ({ status: 200, body: { messages: [{ id: `wamid.o${n}` }] } }));
             const je = await bot.dataSource.getRepository(Official).findOneByOrFail({ username: 'je.vibhutikhand' });
@@ -637,9 +629,6 @@ describe('WhatsApp: officials reached by mobile', () => {
             assert.match(body.template.components[0].parameters[0].text, /C\d{4}-\d{4}/);
             const [record] = await bot.dataSource.getRepository(OutboundMessage).findBy({ recipient: `91${je.mobile}` });
             assert.equal(record.status, 'sent');
-        } finally {
-            await bot.close();
-            await api.stop();
-        }
+        });
     });
 });
