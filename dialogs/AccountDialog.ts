@@ -5,7 +5,7 @@ import { TurnContext } from 'botbuilder';
 import { extractEntities, parseAccountNumber, parseMobileNumber } from '../src/nlu/extractEntities';
 import { toAsciiDigits } from '../src/nlu/normalizeText';
 import { ConsumerRecord } from '../src/services/UtilityBackend';
-import { AskAnswer, AskChoice, AskPrompt, LocalizedText } from './AskPrompt';
+import { AskAnswer, AskChoice, AskPrompt, LocalizedText, yesNoChoices } from './AskPrompt';
 import { DialogServices } from './DialogServices';
 
 /** Options of {@link AccountDialog}. */
@@ -25,6 +25,7 @@ export type AccountResult = { kind: 'account'; consumer: ConsumerRecord } | { ki
 const ASK_LINKED = 'account.linked';
 const ASK_NUMBER = 'account.number';
 const ASK_NUMBER_OR_NONE = 'account.numberOrNone';
+const ASK_OWN = 'account.own';
 
 /**
  * Finds the consumer's account: one of the accounts this user already verified, a number found in their message,
@@ -53,7 +54,10 @@ export class AccountDialog extends ComponentDialog {
         );
         this.addDialog(new AskPrompt(ASK_NUMBER, services.output, validate, { freeText: true, numeric: true }));
         this.addDialog(new AskPrompt(ASK_NUMBER_OR_NONE, services.output, validate, { freeText: true, numeric: true }));
-        this.addDialog(new WaterfallDialog('account.flow', [this.offerLinked.bind(this), this.askNumber.bind(this), this.finish.bind(this)]));
+        this.addDialog(new AskPrompt(ASK_OWN, services.output));
+        this.addDialog(
+            new WaterfallDialog('account.flow', [this.offerLinked.bind(this), this.askNumber.bind(this), this.finish.bind(this), this.ownOrNone.bind(this)])
+        );
         this.initialDialogId = 'account.flow';
     }
 
@@ -154,11 +158,22 @@ export class AccountDialog extends ComponentDialog {
             await step.context.sendActivity(turn.t('common:account.usedOwn', { account: maskDigits(own.accountNumber) }));
             return step.endDialog({ kind: 'account', consumer: own } satisfies AccountResult);
         }
-        if (answer.choice === 'none') return step.endDialog({ kind: 'none' } satisfies AccountResult);
-        const read = await this.read(turn, answer.text);
+        const read: Awaited<ReturnType<AccountDialog['read']>> = answer.choice === 'none' ? { kind: 'none' } : await this.read(turn, answer.text);
         if (read.kind === 'account') return step.endDialog({ kind: 'account', consumer: read.consumer } satisfies AccountResult);
-        if (read.kind === 'none') return step.endDialog((options.allowNoAccount ? read : { kind: 'gaveUp' }) satisfies AccountResult);
-        return step.endDialog({ kind: 'gaveUp' } satisfies AccountResult);
+        if (read.kind !== 'none' || !options.allowNoAccount) return step.endDialog({ kind: 'gaveUp' } satisfies AccountResult);
+        // Without the number, someone writing from an account's registered mobile is asked whether it is that one
+        // (unless they said it is not theirs: a passer-by, a tenant).
+        const registered = !read.mobile && !turn.mentions('common:words.notMine', answer.text) ? await this.ownAccount(turn) : null;
+        if (!registered) return step.endDialog(read satisfies AccountResult);
+        (step.values as { own?: string }).own = registered.accountNumber;
+        return step.prompt(ASK_OWN, AskPrompt.options('common:account.askOwn', { account: maskDigits(registered.accountNumber) }, yesNoChoices()));
+    }
+
+    private async ownOrNone(step: WaterfallStepContext) {
+        const answer = step.result as AskAnswer;
+        const own = (step.values as { own?: string }).own;
+        const consumer = answer.choice === 'yes' && own ? await this.services.backend.findConsumer(own) : null;
+        return step.endDialog((consumer ? { kind: 'account', consumer } : { kind: 'none' }) satisfies AccountResult);
     }
 }
 

@@ -502,4 +502,29 @@ describe('conversations that succeed', () => {
             assert.equal((await identityOf(user)).subscribed, true);
         });
     });
+
+    describe('the fifth round (what blind set N showed)', () => {
+        it('without the number, a sender whose mobile is registered is asked whether it is that account; a passer-by is not', async () => {
+            const owner = bot.conversation({ phoneNumber: LUCKNOW.mobile! });
+            await owner.say('हिंदी');
+            await owner.say('2 घंटे से बिजली नहीं है');
+            const asked = joined(await owner.say('आस पास के घरों में भी नहीं है'));
+            assert.match(asked, new RegExp(`\\*+${LUCKNOW.account.slice(-4)}`));
+            await sayAll(owner, ['हाँ', 'हाँ']);
+            const [saved] = await complaints(bot);
+            assert.equal(saved.accountNumber, LUCKNOW.account);
+            const passerBy = bot.conversation({ phoneNumber: LUCKNOW.mobile! });
+            await passerBy.say('हिंदी');
+            await passerBy.say('सड़क पर तार टूटा पड़ा है');
+            assert.doesNotMatch(joined(await passerBy.say('मेरा नहीं है, मैं रास्ते से जा रहा था')), /पंजीकृत है जिससे/);
+        });
+
+        it('"a/c 2395917603" is an account number, not a ticket', async () => {
+            const user = await englishUser(bot);
+            await user.say('my meter is running too fast');
+            const reply = joined(await user.say(`a/c ${LUCKNOW.account}`));
+            assert.doesNotMatch(reply, /exactly 10 digits/);
+            assert.match(reply, /Shall I register it\?/);
+        });
+    });
 });

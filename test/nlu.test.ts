@@ -221,6 +221,14 @@ describe('entities', () => {
             extractEntities('C2611-12345').map((e) => [e.type, e.value]),
             [['ticket', 'C2611-12345']]
         );
+        // "a/c" (account) before an account number is not a ticket's C.
+        for (const text of ['a/c 2395917603', 'A/C 2395917603']) {
+            assert.deepEqual(
+                extractEntities(text).map((e) => [e.type, e.value]),
+                [['accountNumber', '2395917603']],
+                text
+            );
+        }
     });
 
     it('reads numbers with Indian and Western grouping and keeps offsets on the original text', () => {
