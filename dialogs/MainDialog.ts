@@ -61,6 +61,8 @@ const INTERRUPT_MAX_WORDS = 4;
 const FOLLOW_UP_MAX_WORDS = 16;
 // "haan mujhe chahiye ye": accepting what an everyday answer offered is this short.
 const ACCEPT_MAX_WORDS = 6;
+// A sentence about oneself this long, with no request in it, is an introduction ("main battery wala auto chalata hu").
+const INTRODUCTION_WORDS = 5;
 // An everyday answer's offer is done at once when the message asks for it this surely (a rule, "how to subscribe?").
 const OFFER_ASKED = 0.75;
 // An opt-in or opt-out said this surely is done rather than explained.
@@ -642,6 +644,11 @@ export class MainDialog extends ComponentDialog {
                 // "भाई साहब", "sir ji": someone calling for attention is greeted, not told they were not understood.
                 if (onlyFillers(turn, r.text)) return this.menuAgain(step, 'common:welcome');
                 if (saidOneOf(turn.wordList('common:words.complaint'), r.text)) return this.startComplaint(step, r, true);
+                // "सर जी मैं बैटरी वाला ऑटो चलाता हूं…": someone introducing themselves is asked what they need, not told
+                // they were not understood.
+                if (r.text.trim().split(/\s+/).length >= INTRODUCTION_WORDS && turn.mentions('common:words.aboutMe', r.text)) {
+                    return this.menuAgain(step, 'common:introHeard');
+                }
                 return this.menuAgain(step, r.text.trim() === '' ? 'common:emptyInput' : 'common:notUnderstood');
             default:
                 return this.startComplaint(step, r, false);

@@ -519,6 +519,12 @@ describe('conversations that succeed', () => {
             assert.doesNotMatch(joined(await passerBy.say('मेरा नहीं है, मैं रास्ते से जा रहा था')), /पंजीकृत है जिससे/);
         });
 
+        it('someone introducing themselves is asked what they need, not told they were not understood', async () => {
+            const reply = joined(await bot.conversation().say('सर जी मैं बैटरी वाला ऑटो चलाता हूं, रात को घर पे ही चार्ज करता हूं'));
+            assert.match(reply, /बताइए क्या मदद चाहिए/);
+            assert.doesNotMatch(reply, /समझ नहीं पाया/);
+        });
+
         it('"a/c 2395917603" is an account number, not a ticket', async () => {
             const user = await englishUser(bot);
             await user.say('my meter is running too fast');
