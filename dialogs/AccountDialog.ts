@@ -152,19 +152,20 @@ export class AccountDialog extends ComponentDialog {
         // A complaint goes on without an account rather than being lost.
         if (answer.gaveUp) return step.endDialog((options.allowNoAccount ? { kind: 'none' } : { kind: 'gaveUp' }) satisfies AccountResult);
         const turn = TurnData.of(step.context);
-        // "I don't remember it" from the one account's registered mobile: that account, said out loud (masked).
-        const own = !/[0-9\u0966-\u096F]/.test(answer.text) && turn.mentions('common:words.forgotAccount', answer.text) ? await this.ownAccount(turn) : null;
-        if (own) {
-            await step.context.sendActivity(turn.t('common:account.usedOwn', { account: maskDigits(own.accountNumber) }));
-            return step.endDialog({ kind: 'account', consumer: own } satisfies AccountResult);
-        }
         const read: Awaited<ReturnType<AccountDialog['read']>> = answer.choice === 'none' ? { kind: 'none' } : await this.read(turn, answer.text);
         if (read.kind === 'account') return step.endDialog({ kind: 'account', consumer: read.consumer } satisfies AccountResult);
+        // "I don't remember it" from the one account's registered mobile: that account, said out loud (masked). Any
+        // other answer without the number from that mobile is asked whether it is that one (unless they said it is not
+        // theirs: a passer-by, a tenant).
+        const forgot = !/[0-9\u0966-\u096F]/.test(answer.text) && turn.mentions('common:words.forgotAccount', answer.text);
+        const mayAsk = read.kind === 'none' && !read.mobile && !!options.allowNoAccount && !turn.mentions('common:words.notMine', answer.text);
+        const registered = forgot || mayAsk ? await this.ownAccount(turn) : null;
+        if (forgot && registered) {
+            await step.context.sendActivity(turn.t('common:account.usedOwn', { account: maskDigits(registered.accountNumber) }));
+            return step.endDialog({ kind: 'account', consumer: registered } satisfies AccountResult);
+        }
         if (read.kind !== 'none' || !options.allowNoAccount) return step.endDialog({ kind: 'gaveUp' } satisfies AccountResult);
-        // Without the number, someone writing from an account's registered mobile is asked whether it is that one
-        // (unless they said it is not theirs: a passer-by, a tenant).
-        const registered = !read.mobile && !turn.mentions('common:words.notMine', answer.text) ? await this.ownAccount(turn) : null;
-        if (!registered) return step.endDialog(read satisfies AccountResult);
+        if (!mayAsk || !registered) return step.endDialog(read satisfies AccountResult);
         (step.values as { own?: string }).own = registered.accountNumber;
         return step.prompt(ASK_OWN, AskPrompt.options('common:account.askOwn', { account: maskDigits(registered.accountNumber) }, yesNoChoices()));
     }

@@ -9,7 +9,7 @@ import { AccountDialog, AccountResult, saysNoAccount } from './AccountDialog';
 import { AskAnswer, AskPrompt, yesNoChoices } from './AskPrompt';
 import { sayGaveUp } from './sayGaveUp';
 import { DialogServices } from './DialogServices';
-import { FlowResult } from './FlowResult';
+import { FlowResult, isFault } from './FlowResult';
 import { complaintProgress } from './complaintProgress';
 import { Complaint } from '../src/data/entities/Complaint';
 import { readYesNo } from './yesNo';
@@ -182,7 +182,7 @@ export class ComplaintDialog extends ComponentDialog {
             const turn = TurnData.of(innerDc.context);
             const values = flow.state.values as ComplaintValues;
             const r = turn.recognition;
-            const sure = r.intent.startsWith('complaint.') && r.intent !== 'complaint.status' && r.score >= SURE_CATEGORY;
+            const sure = isFault(r.intent) && r.score >= SURE_CATEGORY;
             const other = sure ? this.services.categories.detect(r.intent, activity.text) : undefined;
             // Only when the words correct what was said: more about the same fault ("dhamaka hua tha fir light chali
             // gyi" after a transformer) names other kinds too.
@@ -226,7 +226,7 @@ export class ComplaintDialog extends ComponentDialog {
      */
     private saysMoreNotAccount(turn: TurnData, text: string, values: ComplaintValues): boolean {
         const r = turn.recognition;
-        const fault = r.intent.startsWith('complaint.') && r.intent !== 'complaint.status' && r.score >= SURE_DETAILS;
+        const fault = isFault(r.intent) && r.score >= SURE_DETAILS;
         if (!fault && !turn.mentions('complaint:words.danger', text)) return false;
         if ((values.extra ?? []).length >= 2 || turn.mentions('complaint:words.accountRef', text)) return false;
         // ("light aa gayi, rehne do" stops; it adds nothing.)

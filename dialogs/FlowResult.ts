@@ -10,6 +10,11 @@ export interface FlowResult {
     ticket?: string;
 }
 
+/** Whether `intent` reports a fault (a complaint of some kind), as opposed to asking after one. */
+export function isFault(intent: string): boolean {
+    return intent.startsWith('complaint.') && intent !== 'complaint.status';
+}
+
 /** Whether a message asks for something the bot does (a flow, an officer, an opt-out), as opposed to chit-chat. */
 export function isRequest(r: Pick<Recognition, 'intent' | 'score'>): boolean {
     return (

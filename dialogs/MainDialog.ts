@@ -14,7 +14,7 @@ import { BillDialog } from './BillDialog';
 import { ComplaintDialog, ComplaintDialogOptions } from './ComplaintDialog';
 import { asksWhen, ComplaintStatusDialog, ComplaintStatusOptions } from './ComplaintStatusDialog';
 import { DialogServices } from './DialogServices';
-import { FlowResult, isRequest } from './FlowResult';
+import { FlowResult, isFault, isRequest } from './FlowResult';
 import { sayGaveUp } from './sayGaveUp';
 import { readYesNo } from './yesNo';
 import { LifecycleError } from '../src/services/ComplaintLifecycle';
@@ -159,8 +159,13 @@ export class MainDialog extends ComponentDialog {
         const turn = TurnData.of(dc.context);
         const pending = AskPrompt.pending(dc);
         const answering = pending !== null && pending.prompt.id !== ASK_MENU;
-        const inferred = !turn.languageChosen;
-        if (!answering && inferred && turn.language === 'en' && turn.recognition.language === 'hi' && /[\u0900-\u097F]{2}/.test(turn.recognition.text)) {
+        if (
+            !answering &&
+            !turn.languageChosen &&
+            turn.language === 'en' &&
+            turn.recognition.language === 'hi' &&
+            /[\u0900-\u097F]{2}/.test(turn.recognition.text)
+        ) {
             await this.adoptLanguage(dc, 'hi');
         }
     }
@@ -508,9 +513,10 @@ export class MainDialog extends ComponentDialog {
         const short = r.text.split(/\s+/).length <= FOLLOW_UP_MAX_WORDS;
         // ("shikayat ka number bata do": the ticket, when there is one, not the helpline's number.)
         // ("…light to nahi kategi na?", "will somebody come to check?": what happens next, unless an everyday answer says.)
-        const faqWordsNeeded = intent.startsWith('complaint.') && intent !== 'complaint.status' && r.score >= SURE_COMPLAINT ? 3 : 2;
+        // A sure complaint ("no light in the whole colony… 1912 is always busy") needs a longer question to be one.
+        const sureComplaint = isFault(intent) && r.score >= SURE_COMPLAINT;
         const whatNext =
-            /\?\s*$/.test(r.text) && turn.mentions('status:words.whatNext', r.text) && (this.services.faq.match(r.text)?.words ?? 0) < faqWordsNeeded;
+            /\?\s*$/.test(r.text) && turn.mentions('status:words.whatNext', r.text) && (this.services.faq.match(r.text)?.words ?? 0) < (sureComplaint ? 3 : 2);
         const aboutOpen = asksWhen(turn, r.text) || whatNext || turn.mentions('status:words.hurry', r.text) || turn.mentions('status:words.ticketAsk', r.text);
         if (!ticket && short && aboutOpen && (await this.statusDialog.latestOpen(step.context))) {
             return step.beginDialog(ComplaintStatusDialog.id, { latest: true, text: r.text } satisfies ComplaintStatusOptions);
@@ -525,12 +531,13 @@ export class MainDialog extends ComponentDialog {
         // "kaise hoga?", "kagaz kya lagenge", "online apply ho jayega?" just after an everyday answer ask more of it:
         // that answer again, rather than a flow the words half match.
         const previous = turn.previousFaq;
-        const brief = r.text.trim().split(/\s+/).length <= FAQ_FOLLOW_UP_MAX_WORDS;
+        const words = r.text.trim().split(/\s+/).length;
+        const brief = words <= FAQ_FOLLOW_UP_MAX_WORDS;
         // "mujhe chahiye ye", "haan bhejo" to an answer that offers something ("send START for area notices"): done.
         const offer = previous ? this.offerOf(turn, previous) : null;
         if (
             offer &&
-            r.text.trim().split(/\s+/).length <= ACCEPT_MAX_WORDS &&
+            words <= ACCEPT_MAX_WORDS &&
             turn.mentions('faq:accept', r.text) &&
             readYesNo(turn, r.text)?.answer !== 'no' &&
             !(isRequest(r) && r.score >= SURE_COMPLAINT)
@@ -557,8 +564,6 @@ export class MainDialog extends ComponentDialog {
         // ("i dont want area news anymore, unsubscribe me": a sure opt-in or opt-out is done, whatever words it shares.)
         const control = (intent === 'subscribe' || intent === 'unsubscribe') && r.score >= SURE_CONTROL;
         const specific = !!ticket || (!!account && isRequest(r)) || ownBill || control;
-        // A sure complaint ("no light in the whole colony… 1912 is always busy") needs a longer question to be one.
-        const sureComplaint = intent.startsWith('complaint.') && intent !== 'complaint.status' && r.score >= SURE_COMPLAINT;
         // (A danger read from words shared with theft or solar questions, "katiya from the pole", takes two.)
         const needed = sureComplaint && !hazard ? 3 : 2;
         // Over a fault said for sure, the question's words must also stand together ("meter jal gaya … connection dadi
@@ -590,10 +595,10 @@ export class MainDialog extends ComponentDialog {
         if (r.score <= GUESS_SCORE && (intent === 'complaint.status' || !intent.startsWith('complaint.')) && turn.mentions('common:words.complaint', r.text)) {
             return this.startComplaint(step, r, true);
         }
-        // "ye kya tamasha hai bijli vibhag ka", a bare "jaldi": anger or haste before the problem is said is heard, and
-        // the consumer is asked what happened, rather than told they were not understood or sent to an officer.
         // "बेटा मुझसे ये मोबाइल पे लिखना नहीं होता": someone who cannot type is offered an officer's call.
         if (r.score <= GUESS_SCORE && turn.mentions('common:words.cantType', r.text)) return this.begin(step, 'agent', r);
+        // "ye kya tamasha hai bijli vibhag ka", a bare "jaldi": anger or haste before the problem is said is heard, and
+        // the consumer is asked what happened, rather than told they were not understood or sent to an officer.
         const upset = turn.mentions('common:words.grievance', r.text) || (short && turn.mentions('status:words.hurry', r.text));
         if (upset && r.score <= GUESS_SCORE && r.entities.length === 0) return this.menuAgain(step, 'common:grievance');
         // "3305871962", "खाता 7081926354" alone: what to do for that account is asked, rather than a guess at it.

@@ -1,6 +1,10 @@
 import { TurnData } from '../src/bot/TurnData';
 import { Recognition } from '../src/nlu/IntentRecognizer';
 import { foldForMatching, tokenize } from '../src/nlu/normalizeText';
+import { isFault } from './FlowResult';
+
+// A fault report this sure keeps its capitals ("WIRE gira hai, supply STOP karo" is no opt-out).
+const SURE_FAULT = 0.85;
 
 /**
  * What a whole message says beyond its intent, read with the word lists in `locales/`: a command said alone, a
@@ -24,7 +28,7 @@ export function subscriptionIn(turn: TurnData, text: string): 'on' | 'off' | nul
     // and not in a fault report ("WIRE gira hai, supply STOP karo").
     if (!/[A-Z]{4}/.test(text) || !/[a-z]|\p{Script=Devanagari}/u.test(text)) return null;
     const r = turn.recognition;
-    if (r.intent.startsWith('complaint.') && r.intent !== 'complaint.status' && r.score >= 0.85) return null;
+    if (isFault(r.intent) && r.score >= SURE_FAULT) return null;
     const capitals = (key: string) =>
         turn.wordList(key).some((w) => /^[a-z]+$/.test(w) && new RegExp(`(?<![\\p{L}])${w.toUpperCase()}(?![\\p{L}])`, 'u').test(text));
     if (capitals('common:words.unsubscribe')) return 'off';
