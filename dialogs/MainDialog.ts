@@ -85,6 +85,7 @@ const FAQ_OVERRULES_BELOW = 0.86;
 /** Command word lists (locales) and the interruption each one means, for exact matches on free-text prompts. */
 const COMMAND_WORDS: Array<[string, Intent]> = [
     ['common:words.cancel', 'cancel'],
+    ['common:words.cancelAlone', 'cancel'],
     ['common:words.help', 'help'],
     ['common:words.agent', 'agent'],
     ['common:words.hindi', 'language.hi'],
@@ -336,6 +337,7 @@ export class MainDialog extends ComponentDialog {
         const cancelWords = turn.wordList('common:words.cancel');
         const opensWithCancel =
             startsWithOneOf(cancelWords, text, fillers) ||
+            startsWithOneOf(turn.wordList('common:words.cancelAlone'), text, fillers, true) ||
             (startsWithOneOf(turn.wordList('common:words.wait'), text, fillers) && turn.mentions('common:words.cancel', text));
         if (
             opensWithCancel &&
@@ -373,7 +375,10 @@ export class MainDialog extends ComponentDialog {
         // English writers greet with "namaste"); ask rather than guess. A request is acted on at once in the language
         // it leans to: a question first would hold up what was asked.
         const votes = r.language === 'hi' || isRequest(r) ? null : languageVotes(r.text);
-        const shown = votes === null || (r.intent !== 'greeting' && votes.hinglish + votes.english >= 2);
+        // A greeting that goes on in one language only ("hello sir how are you", "namaste sir kaise ho") shows it.
+        const greetingShows =
+            votes !== null && r.intent === 'greeting' && Math.min(votes.hinglish, votes.english) === 0 && Math.max(votes.hinglish, votes.english) >= 3;
+        const shown = votes === null || greetingShows || (r.intent !== 'greeting' && votes.hinglish + votes.english >= 2);
         if ((r.language === 'hi' || r.language === 'hi-Latn') && shown) {
             await this.services.identities.setLanguage(turn.identity, 'hi');
             turn.useLanguage('hi');
@@ -382,12 +387,23 @@ export class MainDialog extends ComponentDialog {
         // An English message that asks for something is answered in English at once; only a message with no signal
         // ("hi", a number) gets the language question.
         const text = r.text;
-        const control = subscriptionIn(turn, text) !== null || saidOneOf(turn.wordList('common:words.cancel'), text);
+        const control =
+            subscriptionIn(turn, text) !== null ||
+            saidOneOf(turn.wordList('common:words.cancel'), text) ||
+            saidOneOf(turn.wordList('common:words.cancelAlone'), text);
+        // "START" alone in Latin letters is what the bot tells everyone to send: it shows no language, so it is done
+        // and answered in both, and the language is read from what they write next.
+        // So is "ok thnx": thanks and goodbyes in Latin letters come from writers of both languages.
+        const smallTalkOnly = isSmallTalk(turn, text) && !greetsOnly(turn, r) && !turn.mentions('common:words.howAreYou', text);
+        if (r.language !== 'hi' && ((control && text.trim().split(/\s+/).length === 1) || (smallTalkOnly && !greetingShows))) {
+            turn.useBothLanguages();
+            return step.next();
+        }
         if (
             r.language === 'en' &&
             (control ||
                 this.services.faq.match(text) ||
-                (isSmallTalk(turn, text) && !greetsOnly(turn, r)) ||
+                greetingShows ||
                 (shown && (isRequest(r) || (r.intent !== 'none' && r.intent !== 'greeting' && r.score >= 0.5))))
         ) {
             await this.adoptLanguage(step, 'en');

@@ -36,11 +36,12 @@ export function subscriptionIn(turn: TurnData, text: string): 'on' | 'off' | nul
 }
 
 /**
- * Whether one of the first three clauses of `text` is or opens with one of `phrases`, after any of `fillers`:
+ * Whether one of the first three clauses of `text` is (or, unless `whole`, opens with) one of `phrases`, after any of
+ * `fillers`:
  * "rehne do bhai, ...", "ek min... rehne do baad me karta hu", "forget it, voltage is ok now", "actually leave it",
  * "wait... light has come just now. no need, cancel it".
  */
-export function startsWithOneOf(phrases: string[], text: string, fillers: ReadonlySet<string> = new Set()): boolean {
+export function startsWithOneOf(phrases: string[], text: string, fillers: ReadonlySet<string> = new Set(), whole = false): boolean {
     const clauses = text
         .split(/[,.!?।;:\n]+/u)
         .map((c) =>
@@ -57,8 +58,10 @@ export function startsWithOneOf(phrases: string[], text: string, fillers: Readon
         const opening = words.slice(start).join(' ');
         return phrases.some((p) => {
             const phrase = foldForMatching(p);
-            // A clause that opens with the phrase says it, whatever follows ("rehne do baad me karta hu", "chhodo yaar").
-            return clause === phrase || clause.startsWith(`${phrase} `) || opening === phrase || opening.startsWith(`${phrase} `);
+            // A clause that opens with the phrase says it, whatever follows ("rehne do baad me karta hu", "chhodo yaar"),
+            // unless `whole` asks for the phrase alone ("kuch nahi" cancels; "kuch nahi chal raha" is no power).
+            if (clause === phrase || opening === phrase) return true;
+            return !whole && (clause.startsWith(`${phrase} `) || opening.startsWith(`${phrase} `));
         });
     });
 }

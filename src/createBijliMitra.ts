@@ -1,12 +1,13 @@
 import { BotAdapter, ConversationState, Storage, TurnContext } from 'botbuilder';
 import { DataSource } from 'typeorm';
 import { ChannelStore } from './inbox/ChannelStore';
-import { SenderRateLimiter } from '../adapters/shared/SenderRateLimiter';
-import { SerializeTurnsMiddleware } from '../adapters/shared/SerializeTurnsMiddleware';
-import { KeyedLock } from '../adapters/shared/KeyedLock';
+import { SenderRateLimiter } from './inbox/SenderRateLimiter';
+import { SerializeTurnsMiddleware } from './inbox/SerializeTurnsMiddleware';
+import { KeyedLock } from './inbox/KeyedLock';
+import { ConversationInbox } from './inbox/ConversationInbox';
 import { Metrics } from './Metrics';
-import { TurnLock } from '../adapters/shared/ports';
-import { PostgresTurnLock } from './data/PostgresTurnLock';
+import { TurnLock } from './inbox/TurnLock';
+import { PostgresTurnLock } from './inbox/PostgresTurnLock';
 import { QueuedMessage } from './data/entities/QueuedMessage';
 import { Complaint } from './data/entities/Complaint';
 import { In, LessThan } from 'typeorm';
@@ -89,9 +90,12 @@ export interface BijliMitra {
     outboundQueue: OutboundQueueWorker;
     /** Prometheus metrics, served at `/metrics`. */
     metrics: Metrics;
-    /** The per-conversation turn lock: in this process on SQLite, across processes on PostgreSQL. */
-    turnLock: TurnLock;
-    /** Inbound de-duplication, reply windows and delivery records, for every channel adapter. */
+    /**
+     * Where every webhook adapter hands its deliveries: recorded before the 200, run in order per conversation under
+     * the turn lock (in this process on SQLite, across processes on PostgreSQL), replayed after a crash.
+     */
+    inbox: ConversationInbox;
+    /** The inbox's record of deliveries, reply windows and delivery records, for every channel adapter. */
     channelStore: ChannelStore;
     /** The per-sender limit of webhooks and `/api/messages`; undefined when `RATE_LIMIT_PER_MINUTE` is 0. */
     rateLimiter: SenderRateLimiter | undefined;
@@ -189,6 +193,8 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         };
     });
 
+    const inbox = new ConversationInbox({ log: channelStore, lock: turnLock, rateLimiter, observer: metrics, logger });
+
     // Last, so a failed start leaves no worker behind.
     const checkpointer = WalCheckpointer.start(dataSource, logger);
     return {
@@ -209,7 +215,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
             perChannelPerSecond: { whatsapp: config.whatsapp?.maxMessagesPerSecond ?? 80 },
         }),
         metrics,
-        turnLock,
+        inbox,
         channelStore,
         rateLimiter,
         prepareAdapter(adapter, channels) {

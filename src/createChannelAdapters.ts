@@ -22,8 +22,8 @@ const ADAPTER_RENDERS_BUTTONS = { maxSuggestedActions: 100, maxButtonTitle: 1000
 export function createChannelAdapters(app: BijliMitra): ChannelRoute[] {
     const { config, logger } = app;
     const routes: ChannelRoute[] = [];
-    // One store, limiter and lock for every channel: the limit is per sender, the lock per conversation.
-    const common = { store: app.channelStore, logger, turnLock: app.turnLock, rateLimiter: app.rateLimiter, observer: app.metrics };
+    // One inbox and ledger for every channel: the rate limit is per sender, the turn lock per conversation.
+    const common = { inbox: app.inbox, store: app.channelStore, logger, observer: app.metrics };
     const onRetry = (channel: string) => (status: number, code: string | undefined) => app.metrics.sendRetried(channel, code ?? String(status));
     if (config.whatsapp) {
         const wa = config.whatsapp;

@@ -73,8 +73,8 @@ async function main(): Promise<void> {
         await app.outboundQueue.stop();
         // Webhooks were acknowledged before their turns ran: let those turns and their replies finish (a flooder's
         // postponed turns stay stored for the next start).
-        for (const { adapter: channel } of channels) channel.stop();
-        await Promise.all(channels.map((c) => c.adapter.idle()));
+        app.inbox.stop();
+        await app.inbox.idle();
         await server.close();
         await app.close();
         app.logger.info('stopped cleanly');

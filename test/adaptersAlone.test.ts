@@ -3,9 +3,7 @@ import { ActivityHandler } from 'botbuilder';
 import { WhatsAppAdapter } from '../adapters/whatsapp/WhatsAppAdapter';
 import { WhatsAppClient } from '../adapters/whatsapp/WhatsAppClient';
 import { InMemoryChannelLedger } from '../adapters/shared/InMemoryChannelLedger';
-import { KeyedLock } from '../adapters/shared/KeyedLock';
-import { TurnLock } from '../adapters/shared/ports';
-import { SerializeTurnsMiddleware, turnLockKey } from '../adapters/shared/SerializeTurnsMiddleware';
+import { Middleware } from 'botbuilder';
 import { ApiStandIn } from './support/ApiStandIn';
 import { metaHeaders, metaWireJson, whatsAppText } from './support/metaPayloads';
 
@@ -30,9 +28,8 @@ describe('adapters used alone: WhatsApp under a bare ActivityHandler bot', () =>
         await api.stop();
     });
 
-    function whatsApp(options: { verifyToken: string; accessToken: string; store?: InMemoryChannelLedger; turnLock?: TurnLock }): WhatsAppAdapter {
+    function whatsApp(options: { verifyToken: string; accessToken: string; store?: InMemoryChannelLedger }): WhatsAppAdapter {
         return new WhatsAppAdapter({
-            turnLock: options.turnLock,
             appSecret: SECRET,
             verifyToken: options.verifyToken,
             phoneNumberId: PHONE_ID,
@@ -103,17 +100,36 @@ describe('adapters used alone: WhatsApp under a bare ActivityHandler bot', () =>
         assert.deepEqual(texts, ['echo: one', 'echo: two'], 'in order, the redelivery dropped');
     });
 
-    it("takes the conversation's lock once a turn, with the serialising middleware on the adapter too", async () => {
-        const taken: string[] = [];
-        const inner = new KeyedLock();
-        const counting: TurnLock = { run: (key, task) => (taken.push(key), inner.run(key, task)) };
-        const adapter = whatsApp({ verifyToken: 'v', accessToken: 'T', turnLock: counting });
-        adapter.use(new SerializeTurnsMiddleware(counting));
+    it("runs one conversation's turns one after another even when a turn is slow, and other conversations meanwhile", async () => {
+        const adapter = whatsApp({ verifyToken: 'v', accessToken: 'T' });
+        const events: string[] = [];
+        let open = 0;
+        // A host's middleware sees the turns: at most one of a conversation at a time, each finished before the next.
+        const watch: Middleware = {
+            async onTurn(context, next) {
+                const text = context.activity.text ?? '';
+                open += text.startsWith('a') ? 1 : 0;
+                assert.ok(open <= 1, 'two turns of one conversation overlapped');
+                events.push(`start ${text}`);
+                if (text === 'a1') await new Promise((resolve) => setTimeout(resolve, 50));
+                await next();
+                events.push(`end ${text}`);
+                open -= text.startsWith('a') ? 1 : 0;
+            },
+        };
+        adapter.use(watch);
         const bot = echoBot();
-        const raw = metaWireJson(whatsAppText(PHONE_ID, '919800000002', 'hello', { id: 'wamid.lock1' }));
-        assert.equal((await adapter.handleWebhook(raw, metaHeaders(raw, SECRET), (context) => bot.run(context))).status, 200);
+        for (const [from, id, text] of [
+            ['919800000002', 'wamid.o1', 'a1'],
+            ['919800000002', 'wamid.o2', 'a2'],
+            ['919800000003', 'wamid.o3', 'b1'],
+        ]) {
+            const raw = metaWireJson(whatsAppText(PHONE_ID, from, text, { id }));
+            assert.equal((await adapter.handleWebhook(raw, metaHeaders(raw, SECRET), (context) => bot.run(context))).status, 200);
+        }
+        assert.equal(events.length, 0, 'no turn runs before the platform has its 200');
         await adapter.idle();
-        assert.equal(api.requests.filter((r) => r.method === 'POST').length, 1, 'the turn ran and answered');
-        assert.deepEqual(taken, [turnLockKey('whatsapp', `${PHONE_ID}:919800000002`)]);
+        assert.ok(events.indexOf('end a1') < events.indexOf('start a2'), events.join(', '));
+        assert.ok(events.indexOf('end b1') < events.indexOf('end a1'), `the other conversation did not wait: ${events.join(', ')}`);
     });
 });

@@ -121,6 +121,43 @@ describe('dialog regressions', () => {
         assert.equal(await count(bot, Complaint), 0);
     });
 
+    it('a first "START" shows no language: done and answered in Hindi and English, and the next words choose', async () => {
+        const user = bot.conversation();
+        const identity = () => bot.dataSource.getRepository(ChannelIdentity).findOneByOrFail({ channelUserId: user.adapter.template.from!.id });
+        const both = joined(await user.say('START'));
+        assert.match(both, /क्षेत्र की सूचनाएँ/, both);
+        assert.match(both, /Area news goes to the area of a verified account/, both);
+        assert.equal((await identity()).subscribed, true);
+        assert.equal((await identity()).preferredLanguage, null, 'no language taken from a command');
+        // Romanised Hindi next: the replies are Hindi from now on.
+        const next = joined(await user.say('nahi rehne do, STOP kr do, pehle hi bahut msg aate h'));
+        assert.match(next, /सूचनाएँ या बिल के याद दिलाने वाले संदेश नहीं भेजे जाएँगे/, next);
+        assert.doesNotMatch(next, /Done\./);
+        assert.equal((await identity()).subscribed, false);
+    });
+
+    it('"kuch nahi chal raha" describes no power; "kuch nahi" alone still cancels', async () => {
+        const user = bot.conversation();
+        await user.say('हमारे यहाँ वोल्टेज कम है');
+        const corrected = joined(await user.say('नहीं नहीं गलत लिखा, लाइट पूरी तरह चली गई है अभी अभी, कुछ नहीं चल रहा'));
+        assert.doesNotMatch(corrected, /मैंने रोक दिया/, corrected);
+        assert.match(corrected, /खाता नंबर/, 'the account is asked again');
+        const done = joined(await user.say('कुछ नहीं'));
+        assert.match(done, /मैंने रोक दिया/, done);
+        assert.equal(await count(bot, Complaint), 0);
+    });
+
+    it('"updates chalu kr do" turns area news on; a greeting that goes on in English is answered in English at once', async () => {
+        const hindi = bot.conversation();
+        await hindi.say('STOP');
+        const on = joined(await hindi.say('updates chalu kr do'));
+        assert.match(on, /क्षेत्र की सूचनाएँ/, on);
+        const english = bot.conversation();
+        const greeted = joined(await english.say('good morning sir, hope you are fine'));
+        assert.match(greeted, /I am fine, thank you for asking/, greeted);
+        assert.doesNotMatch(greeted, /choose your language/);
+    });
+
     it('STOP and START change the subscription at once; the menu toggles it too', async () => {
         const user = await englishUser(bot);
         const identity = () => bot.dataSource.getRepository(ChannelIdentity).findOneByOrFail({ channelUserId: user.adapter.template.from!.id });

@@ -304,6 +304,7 @@ describe('Messenger adapter on the real bot', () => {
         const http = new PlatformHttpClient({ ...MessengerClient.httpOptions(logger), sleep: async () => undefined });
         adapter = bot.app.prepareAdapter(
             new MessengerAdapter({
+                inbox: bot.app.inbox,
                 store,
                 logger,
                 appSecret: SECRET,

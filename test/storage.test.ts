@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import { ActivityTypes, ConversationState, TestAdapter, TurnContext } from 'botbuilder';
 import { DataSource } from 'typeorm';
-import { SerializeTurnsMiddleware } from '../adapters/shared/SerializeTurnsMiddleware';
+import { SerializeTurnsMiddleware } from '../src/inbox/SerializeTurnsMiddleware';
 import { openDatabase } from '../src/data/createDataSource';
 import { Database } from '../src/data/Database';
 import { TypeOrmStorage } from '../src/storage/TypeOrmStorage';

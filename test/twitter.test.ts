@@ -500,6 +500,7 @@ describe('X (Twitter) adapter', () => {
             store = new ChannelStore(bot.app.db);
             adapter = bot.app.prepareAdapter(
                 new TwitterAdapter({
+                    inbox: bot.app.inbox,
                     store,
                     logger: bot.app.logger,
                     consumerSecret: 'secret',

@@ -6,12 +6,10 @@ import { PlatformApiError } from './PlatformApiError';
 import type { ClaimsIdentity } from 'botframework-connector';
 import { conversationKeyOf } from './conversationKey';
 import { InMemoryChannelLedger } from './InMemoryChannelLedger';
-import { AdapterLogger, ChannelLedger, DeliveryStatus, silentLogger, TurnLock } from './ports';
+import { InMemoryInbox } from './InMemoryInbox';
+import { AdapterLogger, ChannelLedger, DeliveryStatus, InboundItem, Inbox, silentLogger } from './ports';
 import { vouchForSenderPhone } from './senderPhone';
-import { SenderRateLimiter } from './SenderRateLimiter';
-import { markSerialized, turnLockKey } from './SerializeTurnsMiddleware';
 import { WebhookObserver } from './WebhookObserver';
-import { KeyedLock } from './KeyedLock';
 
 /** The bot's turn handler, as `bot.run`. */
 export type TurnLogic = (context: TurnContext) => Promise<void>;
@@ -29,13 +27,6 @@ export interface WebhookResponse {
 /** One platform message of a rendered activity; `kind` is stored with its delivery record. */
 export interface OutboundPart {
     kind: string;
-}
-
-/** One inbound platform message turned into an activity, plus what only the adapter may vouch for. */
-export interface InboundItem {
-    activity: Partial<Activity>;
-    /** The sender's phone number as the platform itself reported it (WhatsApp's wa_id), after the signature check. */
-    trustedPhone?: string | null;
 }
 
 /** A delivery receipt for messages the bot sent. */
@@ -59,59 +50,37 @@ export class MalformedWebhookError extends Error {
 
 /** Options every webhook adapter takes. */
 export interface WebhookAdapterOptions {
-    /** Inbound de-duplication, the reply window and delivery records; in memory by default (lost in a crash). */
+    /**
+     * Takes each accepted delivery before the platform is answered and runs it as a turn later, in order per
+     * conversation; in memory by default (lost in a crash).
+     */
+    inbox?: Inbox;
+    /** The reply window and delivery records; in memory by default. */
     store?: ChannelLedger;
     /** Where failures and dropped duplicates are logged; nowhere by default. */
     logger?: AdapterLogger;
-    /**
-     * Conversations whose turns run at once (default 4). Acknowledged deliveries beyond that wait their turn in arrival
-     * order, so a burst does not starve the event loop that answers webhooks.
-     */
-    maxConcurrentTurns?: number;
-    /**
-     * The per-conversation lock, shared with the host's `SerializeTurnsMiddleware`. The default holds in this process;
-     * with several processes on one database pass one that holds across them (`PostgresTurnLock`).
-     */
-    turnLock?: TurnLock;
-    /** Spaces out the turns of a sender who floods the bot; none by default. */
-    rateLimiter?: SenderRateLimiter;
-    /** Told of duplicates, sends and postponements (metrics). */
+    /** Told of duplicates and sends (metrics). */
     observer?: WebhookObserver;
 }
 
 const PROACTIVE = Symbol('bijliMitra.proactiveTurn');
-const DEFAULT_CONCURRENT_TURNS = 4;
-const DRAIN_BATCH = 20;
 
 /**
- * The shape every platform adapter shares: handshake, signature check on the raw bytes, mapping of every element
- * of every batch, de-duplication in the database before answering, 200 at once, then turns run in the background,
- * in order per conversation (the turn lock is the `SerializeTurnsMiddleware` the host adds). Subclasses supply the
+ * The transport every platform adapter shares: handshake, signature check on the raw bytes, mapping of every element
+ * of every batch, each message handed to the {@link Inbox} before answering 200, delivery receipts applied, replies
+ * rendered, sent and recorded. When and in what order turns run is the inbox's business. Subclasses supply the
  * platform parts: handshake, signature, inbound mapping and outbound delivery.
  */
 export abstract class WebhookAdapter extends BotAdapter {
     /** The Bot Framework channel id (`whatsapp`, `facebook`, `twitter`). */
     abstract readonly channelId: string;
-    /** Conversations waiting for a turn slot, in the order their messages arrived. */
-    private readonly ready: string[] = [];
-    private readonly queued = new Set<string>();
-    /** Conversations being drained now, and those that received more while being drained. */
-    private readonly draining = new Set<string>();
-    private readonly again = new Set<string>();
-    private running = 0;
-    /** Queued drains, running drains and rate-limit timers; `idle()` waits for none. */
-    private outstanding = 0;
-    private readonly idleWaiters: Array<() => void> = [];
-    private readonly timers = new Set<NodeJS.Timeout>();
-    private logic: TurnLogic | undefined;
-    private stopping = false;
-    private readonly turnLock: TurnLock;
+    protected readonly inbox: Inbox;
     protected readonly store: ChannelLedger;
     protected readonly logger: AdapterLogger;
 
     constructor(protected readonly shared: WebhookAdapterOptions) {
         super();
-        this.turnLock = shared.turnLock ?? new KeyedLock();
+        this.inbox = shared.inbox ?? new InMemoryInbox();
         this.store = shared.store ?? new InMemoryChannelLedger();
         this.logger = shared.logger ?? silentLogger;
     }
@@ -218,20 +187,12 @@ export abstract class WebhookAdapter extends BotAdapter {
             return { status: 400, body: 'malformed webhook body' };
         }
         for (const delivery of batch.deliveries) await this.applyDelivery(delivery);
-        this.logic = logic;
+        const turn = this.turnFor(logic);
         let duplicates = 0;
         for (const item of batch.items) {
-            const activity = item.activity;
-            // Drains are keyed by the stored form, so a sweep (which knows only that) and a webhook name the same one.
-            const conversationId = conversationKeyOf(activity.conversation?.id ?? '');
-            const recorded = activity.id ? await this.store.recordInbound(this.channelId, activity.id, item, conversationId) : null;
-            if (recorded === null) {
-                duplicates += 1;
-                // Its first delivery may have been recorded when the database failed right after: run what is left.
-                this.requestDrain(conversationId);
-                continue;
-            }
-            this.requestDrain(conversationId);
+            // Keyed by the stored form, so a replay (which knows only that) and a webhook name the same conversation.
+            const conversationId = conversationKeyOf(item.activity.conversation?.id ?? '');
+            if (!(await this.inbox.accept(this.channelId, item.activity.id, conversationId, item, turn))) duplicates += 1;
         }
         if (duplicates > 0) {
             this.logger.info('duplicate deliveries dropped', { channel: this.channelId, duplicates });
@@ -241,40 +202,17 @@ export abstract class WebhookAdapter extends BotAdapter {
     }
 
     /**
-     * Runs the turns of deliveries that were acknowledged but never processed because a process stopped (a crash, a
-     * deploy) or the database failed under a turn. Call at start, before taking webhooks, and now and then after
-     * (`olderThanMs` then skips deliveries whose turn is probably just starting); safe while other instances run, since
-     * every conversation is drained under its lock. Resolves with how many deliveries were waiting.
+     * Runs the deliveries the inbox accepted but never ran because a process stopped (a crash, a deploy). Call at
+     * start, before taking webhooks, and now and then after (`olderThanMs` skips turns probably just starting).
+     * Resolves with how many deliveries were waiting.
      */
     async resumeUnprocessed(logic: TurnLogic, olderThanMs = 0): Promise<number> {
-        this.logic = logic;
-        const waiting = await this.store.unprocessedConversations(this.channelId, olderThanMs);
-        let count = 0;
-        for (const { conversationId, messages } of waiting) {
-            count += messages;
-            this.requestDrain(conversationId);
-        }
-        if (count > 0) this.logger.info('replaying acknowledged deliveries', { channel: this.channelId, count });
-        return count;
+        return this.inbox.resume(this.channelId, this.turnFor(logic), olderThanMs);
     }
 
-    /**
-     * For shutdown: turns postponed by the rate limit are not waited for (their messages stay stored for the next
-     * start), and none is postponed from now on. Turns already queued or running still finish; see {@link idle}.
-     */
-    stop(): void {
-        this.stopping = true;
-        for (const timer of this.timers) {
-            clearTimeout(timer);
-            this.settle();
-        }
-        this.timers.clear();
-    }
-
-    /** Resolves when every acknowledged delivery seen so far has had its turn (tests, graceful shutdown). */
+    /** Resolves when every delivery accepted so far has had its turn (tests, graceful shutdown). */
     async idle(): Promise<void> {
-        if (this.outstanding === 0) return;
-        await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+        await this.inbox.idle();
     }
 
     /** Sends each outgoing activity; `delay` activities wait, other non-message activities are dropped. */
@@ -321,116 +259,21 @@ export abstract class WebhookAdapter extends BotAdapter {
         await this.continueConversation(reference, logic);
     }
 
-    /**
-     * Asks for the conversation's stored deliveries to be run. Only a few conversations drain at once, so a burst does
-     * not starve the event loop that answers webhooks, and a user whose replies are slow to send delays no one else.
-     */
-    private requestDrain(conversationId: string): void {
-        if (this.draining.has(conversationId)) {
-            // Rows recorded while a drain runs may be after its last read: drain once more when it ends.
-            this.again.add(conversationId);
-            return;
-        }
-        if (this.queued.has(conversationId)) return;
-        this.outstanding += 1;
-        this.queued.add(conversationId);
-        this.ready.push(conversationId);
-        // Start no earlier than the next macrotask, so the webhook's 200 goes out before any dialog work.
-        setImmediate(() => this.pump());
-    }
-
-    private pump(): void {
-        const slots = this.shared.maxConcurrentTurns ?? DEFAULT_CONCURRENT_TURNS;
-        while (this.running < slots && this.ready.length > 0) {
-            const conversationId = this.ready.shift()!;
-            this.queued.delete(conversationId);
-            this.running += 1;
-            this.draining.add(conversationId);
-            void this.drain(conversationId)
-                .catch((error: Error) => this.logger.error('could not run stored deliveries; they will be retried', { channel: this.channelId, error }))
-                .finally(() => {
-                    this.running -= 1;
-                    this.draining.delete(conversationId);
-                    if (this.again.delete(conversationId)) this.requestDrain(conversationId);
-                    this.settle();
-                    this.pump();
-                });
-        }
-    }
-
-    /**
-     * Runs every stored, unprocessed delivery of one conversation in the order they arrived, holding the conversation's
-     * lock: with several instances, whichever holds it runs the deliveries all instances recorded, so none runs twice
-     * or out of order. A sender over the rate limit is put back for later without holding a slot.
-     */
-    private async drain(conversationId: string): Promise<void> {
-        const logic = this.logic;
-        if (!logic) return;
-        const key = turnLockKey(this.channelId, conversationId);
-        await this.turnLock.run(key, async () => {
-            for (;;) {
-                const rows = await this.store.unprocessedInbound(this.channelId, conversationId, DRAIN_BATCH);
-                if (rows.length === 0) return;
-                for (const { id, payload } of rows) {
-                    const wait = this.shared.rateLimiter?.take(key) ?? 0;
-                    if (wait > 0) {
-                        this.shared.observer?.rateLimited?.(this.channelId);
-                        if (!this.stopping) this.later(conversationId, wait);
-                        return;
-                    }
-                    const item = payload as InboundItem;
-                    if (item.activity?.timestamp) item.activity.timestamp = new Date(item.activity.timestamp);
-                    // The user's message opens the platform's reply window; noted here rather than before the 200, so the
-                    // answer costs one insert. (Platform timestamps are not used: a replayed message must not shrink it.)
-                    if (item.activity?.from?.id) await this.store.markInbound(this.channelId, item.activity.from.id);
-                    await this.runTurn(item, logic);
-                    try {
-                        await this.store.markProcessed(id);
-                    } catch (error) {
-                        // Stop rather than run the same delivery again at once; it is replayed later.
-                        this.logger.error('could not mark a delivery processed; it may be replayed', { channel: this.channelId, error: error as Error });
-                        this.again.delete(conversationId);
-                        return;
-                    }
-                    // One turn per slot while others wait: a user who writes fast goes to the back of the line, so a
-                    // new user's first message is not stuck behind a whole conversation.
-                    if (this.ready.length > 0) {
-                        this.again.add(conversationId);
-                        return;
-                    }
-                }
-                // A short batch was everything: a message recorded since asks for its own drain (this process sets
-                // `again`; another instance drains after this lock is released), so no second read is needed.
-                if (rows.length < DRAIN_BATCH) return;
+    /** How this adapter runs one delivery the inbox hands back: as a turn of `logic`, through the middleware. */
+    private turnFor(logic: TurnLogic) {
+        return async (item: InboundItem, prepare?: (context: TurnContext) => void): Promise<void> => {
+            // The user's message opens the platform's reply window; noted as the turn starts rather than before the 200,
+            // so the answer costs one insert. (Platform timestamps are not used: a replayed message must not shrink it.)
+            if (item.activity.from?.id) await this.store.markInbound(this.channelId, item.activity.from.id);
+            const context = new TurnContext(this, item.activity);
+            prepare?.(context);
+            if (item.trustedPhone) vouchForSenderPhone(context, item.trustedPhone);
+            try {
+                await this.runMiddleware(context, logic);
+            } catch (error) {
+                this.logger.error('turn failed', { channel: this.channelId, conversation: item.activity.conversation?.id, error: error as Error });
             }
-        });
-    }
-
-    private later(conversationId: string, ms: number): void {
-        this.outstanding += 1;
-        const timer = setTimeout(() => {
-            this.timers.delete(timer);
-            this.requestDrain(conversationId);
-            this.settle();
-        }, ms);
-        this.timers.add(timer);
-    }
-
-    private settle(): void {
-        this.outstanding -= 1;
-        if (this.outstanding === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
-    }
-
-    private async runTurn(item: InboundItem, logic: TurnLogic): Promise<void> {
-        const context = new TurnContext(this, item.activity);
-        // drain() holds the conversation's lock for this turn: the serialising middleware need not take it again.
-        markSerialized(context);
-        if (item.trustedPhone) vouchForSenderPhone(context, item.trustedPhone);
-        try {
-            await this.runMiddleware(context, logic);
-        } catch (error) {
-            this.logger.error('turn failed', { channel: this.channelId, conversation: item.activity.conversation?.id, error: error as Error });
-        }
+        };
     }
 
     private async applyDelivery(delivery: DeliveryUpdate): Promise<void> {

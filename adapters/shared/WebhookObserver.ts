@@ -7,6 +7,4 @@ export interface WebhookObserver {
     duplicatesDropped?(channel: string, count: number): void;
     /** A message part sent, or refused by the platform (with the stored error code). */
     sendResult?(channel: string, result: 'sent' | 'failed', code?: string): void;
-    /** A sender's turn postponed by the per-sender rate limit. */
-    rateLimited?(channel: string): void;
 }

@@ -1,10 +1,10 @@
-import type { ConversationReference } from 'botbuilder';
+import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
 
 /**
- * What a channel adapter needs from its host, and nothing more: a ledger that records inbound deliveries before the
- * platform is answered and keeps delivery records and the reply window, a lock per conversation, and a logger. Any
- * botbuilder bot can run an adapter with the in-memory defaults ({@link InMemoryChannelLedger}, {@link KeyedLock},
- * {@link silentLogger}); Bijli Mitra passes its database-backed ledger and its logger.
+ * What a channel adapter needs from its host, and nothing more: an inbox that takes each accepted delivery before the
+ * platform is answered and runs it as a turn later, a ledger of delivery records and the reply window, and a logger.
+ * Any botbuilder bot can run an adapter with the in-memory defaults ({@link InMemoryInbox}, {@link
+ * InMemoryChannelLedger}, {@link silentLogger}); Bijli Mitra passes its durable inbox, its database ledger and its logger.
  */
 
 /** Where a sent message stands; a later status never moves it back. */
@@ -25,16 +25,8 @@ export interface OutboundRecord {
     errorDetail?: string | null;
 }
 
-/** The host's record of a channel's traffic. Every method may be called from several conversations at once. */
+/** The host's record of what a channel sent and when its users last wrote. Safe to call from many turns at once. */
 export interface ChannelLedger {
-    /** Records an inbound delivery durably; null when it was recorded before (a redelivery), else its id. */
-    recordInbound(channel: string, messageId: string, payload?: unknown, conversationId?: string | null): Promise<number | null>;
-    /** Marks an inbound delivery's turn as done. */
-    markProcessed(id: number): Promise<void>;
-    /** The oldest unprocessed deliveries of one conversation, in arrival order. */
-    unprocessedInbound(channel: string, conversationId: string, limit: number): Promise<Array<{ id: number; payload: unknown }>>;
-    /** Conversations with deliveries waiting longer than `olderThanMs`, oldest first. */
-    unprocessedConversations(channel: string, olderThanMs?: number): Promise<Array<{ conversationId: string; messages: number }>>;
     /** Notes that `userId` wrote now, which opens the platform's reply window. */
     markInbound(channel: string, userId: string, at?: Date): Promise<void>;
     /** Whether `userId` wrote within the platform's free-reply window. */
@@ -47,13 +39,30 @@ export interface ChannelLedger {
     markUpTo(channel: string, recipient: string, watermark: Date, status: 'delivered' | 'read'): Promise<number>;
 }
 
+/** One inbound platform message turned into an activity, plus what only the adapter may vouch for. */
+export interface InboundItem {
+    activity: Partial<Activity>;
+    /** The sender's phone number as the platform itself reported it (WhatsApp's wa_id), after the signature check. */
+    trustedPhone?: string | null;
+}
+
 /**
- * Mutual exclusion per conversation: at most one turn of a conversation runs at a time, in every process that shares
- * it. botbuilder saves conversation state last-writer-wins, so two overlapping turns would lose one's changes.
+ * Runs one accepted delivery as a turn of the adapter that accepted it. `prepare` sees the turn's context before the
+ * bot does (an inbox that holds the conversation's lock marks that there).
  */
-export interface TurnLock {
-    /** Runs `task` while holding `key`; re-entrant within one async flow. */
-    run<T>(key: string, task: () => Promise<T>): Promise<T>;
+export type DeliveryTurn = (item: InboundItem, prepare?: (context: TurnContext) => void) => Promise<void>;
+
+/**
+ * Where a webhook adapter hands what it accepted. `accept` resolves before the platform is answered, so an inbox that
+ * promises no loss records the delivery durably there; the turn runs after, in arrival order per conversation.
+ */
+export interface Inbox {
+    /** Takes one delivery; false when the same `messageId` was taken before (a redelivery, which is not run again). */
+    accept(channel: string, messageId: string | undefined, conversationId: string, item: InboundItem, turn: DeliveryTurn): Promise<boolean>;
+    /** Runs the deliveries of `channel` that were accepted but never run (a crash); how many were waiting. */
+    resume(channel: string, turn: DeliveryTurn, olderThanMs?: number): Promise<number>;
+    /** Resolves when every delivery accepted so far has had its turn. */
+    idle(): Promise<void>;
 }
 
 /** Structured log lines; the host decides where they go and what they mask. */

@@ -1,5 +1,6 @@
 import { Activity, ActivityTypes, Attachment } from 'botbuilder';
-import { InboundBatch, InboundItem, MalformedWebhookError } from '../shared/WebhookAdapter';
+import { InboundBatch, MalformedWebhookError } from '../shared/WebhookAdapter';
+import { InboundItem } from '../shared/ports';
 import { wireDate, wireNumber } from '../shared/wireValues';
 
 /** Channel id of X (Twitter) activities; `twitter` is the id Bot Framework has always used for the platform. */

@@ -1,5 +1,6 @@
 import { Activity, ActivityTypes, Attachment, Entity } from 'botbuilder';
-import { DeliveryUpdate, InboundBatch, InboundItem, MalformedWebhookError } from '../shared/WebhookAdapter';
+import { DeliveryUpdate, InboundBatch, MalformedWebhookError } from '../shared/WebhookAdapter';
+import { InboundItem } from '../shared/ports';
 import { isWireObject, wireDate, wireNumber, wireText } from '../shared/wireValues';
 
 /** Channel id of WhatsApp activities. */

@@ -41,6 +41,15 @@ export class TurnData {
         this.t = this.translator.forLanguage(language);
     }
 
+    /**
+     * Answers this turn in Hindi and then in English while the language stays unknown: a first message that is only a
+     * command ("START", "STOP") shows neither, and the next message's words will.
+     */
+    useBothLanguages(): void {
+        const [hi, en] = [this.translator.forLanguage('hi'), this.translator.forLanguage('en')];
+        this.t = (key, vars) => `${hi(key, vars)}\n\n${en(key, vars)}`;
+    }
+
     /** Renders `key` in the current language, resolving localized variables (`{ $t }`, `{ $date }`, `{ $dateTime }`). */
     render(key: string, vars?: Record<string, unknown>): string {
         return this.t(key, this.resolve(vars, this.t, this.language ?? 'en'));

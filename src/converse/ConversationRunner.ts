@@ -494,7 +494,7 @@ class ScriptRun {
 
     private checkLanguage(): void {
         const replies = this.script.expect.replyLanguage ? this.lastTurnReplies : this.checkedReplies;
-        const wrong = replies.find((text) => text.trim() !== '' && languageOf(text) !== this.language);
+        const wrong = replies.find((text) => text.trim() !== '' && languageOf(text) !== this.language && languageOf(text) !== 'both');
         if (wrong) this.fail('language', `reply not in ${this.language}: "${wrong.slice(0, 80)}"`);
     }
 }
@@ -518,8 +518,13 @@ function replyText(activity: Partial<Activity>): string {
     return buttons.length ? `${activity.text ?? ''} [${buttons.join(' | ')}]` : (activity.text ?? '');
 }
 
-function languageOf(text: string): 'hi' | 'en' {
+function languageOf(text: string): 'hi' | 'en' | 'both' {
     const withoutButtons = text.replace(/\[[^\]]*\]$/, '');
+    // A reply given in both languages, a paragraph each (to a first "START", which shows neither), suits every user.
+    const paragraphs = withoutButtons.replace(/https?:\/\/\S+/g, '').split(/\n\s*\n/);
+    const englishOnly = paragraphs.some((p) => !/[\u0900-\u097F]/.test(p) && (p.match(/[A-Za-z]{2,}/g) ?? []).length >= 5);
+    const hindi = paragraphs.some((p) => (p.match(/[\u0900-\u097F]/g) ?? []).length >= 20);
+    if (englishOnly && hindi) return 'both';
     const devanagari = (withoutButtons.match(/[\u0900-\u097F]/g) ?? []).length;
     const latin = (withoutButtons.match(/[A-Za-z]/g) ?? []).length;
     // Replies echo the consumer's own words and addresses, so a quarter of Devanagari letters makes a Hindi reply.

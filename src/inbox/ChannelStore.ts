@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
 import { conversationKeyOf } from '../../adapters/shared/conversationKey';
 import { ChannelLedger, DELIVERY_RANK as RANK, DeliveryStatus, OutboundRecord } from '../../adapters/shared/ports';
+import { DeliveryLog } from './ConversationInbox';
 import { Database } from '../data/Database';
 import { ChannelIdentity } from '../data/entities/ChannelIdentity';
 import { InboundMessage } from '../data/entities/InboundMessage';
@@ -9,8 +10,8 @@ import { OutboundMessage } from '../data/entities/OutboundMessage';
 
 const MAX_KEY = 100;
 
-/** The database side of every channel adapter: inbound de-duplication, the reply window, delivery records. */
-export class ChannelStore implements ChannelLedger {
+/** The database side of every channel: the inbox's record of deliveries, the reply window, delivery records. */
+export class ChannelStore implements ChannelLedger, DeliveryLog {
     constructor(private readonly db: Database) {}
 
     /**

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'async_hooks';
-import { TurnLock } from './ports';
+import { TurnLock } from './TurnLock';
 
 /** One holding of a key; timers and callbacks created while holding outlive it, so they check `live`. */
 interface Holding {

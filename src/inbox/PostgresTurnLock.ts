@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { DataSource } from 'typeorm';
-import { KeyedLock } from '../../adapters/shared/KeyedLock';
-import { TurnLock } from '../../adapters/shared/ports';
+import { KeyedLock } from './KeyedLock';
+import { TurnLock } from './TurnLock';
 
 // First key of the two-int advisory lock: one namespace for conversation locks, so no other use of advisory locks
 // in the same database can collide with them. ("BM" in ASCII.)

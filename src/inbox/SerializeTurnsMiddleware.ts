@@ -1,6 +1,6 @@
 import { Middleware, TurnContext } from 'botbuilder';
 import { KeyedLock } from './KeyedLock';
-import { TurnLock } from './ports';
+import { TurnLock } from './TurnLock';
 
 /**
  * Serialises turns per `channelId` + conversation id. botbuilder's `BotState` saves with eTag `*`, so two overlapping

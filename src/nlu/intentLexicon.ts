@@ -69,6 +69,8 @@ export const CONCEPTS: Record<string, string[]> = {
     whenever: ['whenever', 'jabbhi', 'जबभी', 'jabhi', 'advance', 'pehlese', 'पहलेसे'],
     tellMe: ['बता', 'बताना', 'बताते', 'bata', 'batana', 'batate', 'inform', 'notify', 'सूचित', 'suchit'],
     remind: ['dilane', 'dilana', 'दिलाने', 'दिलाना', 'remind', 'reminding'],
+    /** Switching messages back on ("updates chalu kr do", "sms फिर से शुरू करो"). */
+    switchOn: ['chalu', 'चालू', 'shuru', 'शुरू', 'activate', 'resume'],
     /** Asking for area news by name ("how to subscribe?"). */
     subscribeWord: ['subscribe', 'subscription', 'sabscribe', 'सब्सक्राइब', 'sadasyata', 'सदस्यता'],
     /** Asking to be shown or sent something ("send me last bill", "pichle bill dikhao"). */
@@ -239,6 +241,7 @@ export const RULES: IntentRule[] = [
     { intent: 'subscribe', all: ['unsubscribe', 'subscribeVerb', 'remind'], weight: 0.92, unless: ['stopVerb', 'absent', 'optOut'] },
     { intent: 'subscribe', all: ['subscribeWord'], weight: 0.9, unless: ['stopVerb', 'absent', 'optOut', 'cancel'] },
     { intent: 'subscribe', all: ['unsubscribe', 'keepComing'], weight: 0.9, unless: ['stopVerb', 'absent', 'optOut'] },
+    { intent: 'subscribe', all: ['unsubscribe', 'switchOn'], weight: 0.9, unless: ['stopVerb', 'absent', 'optOut'] },
     // "messages nahi chahiye" / "don't want messages"; a bare "sms nahi aaya" is not an opt-out.
     { intent: 'unsubscribe', all: ['unsubscribe', 'absent', 'want'], weight: 0.86 },
     // Asking for a person outranks the problem they want to talk about ("officer se baat karwa do, bill galat hai").
