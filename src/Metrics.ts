@@ -1,8 +1,9 @@
 import { Middleware, TurnContext } from 'botbuilder';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { WebhookObserver } from '../adapters/shared/WebhookObserver';
+import { CHANNELS } from './channels';
 
-const CHANNEL_LABELS = new Set(['whatsapp', 'facebook', 'twitter', 'emulator', 'webchat', 'directline', 'msteams', 'test', 'terminal']);
+const CHANNEL_LABELS = new Set([...CHANNELS.map((c) => c.id), 'emulator', 'webchat', 'directline', 'msteams', 'test', 'terminal']);
 const TYPE_LABELS = new Set(['message', 'event', 'conversationUpdate', 'invoke', 'typing', 'messageReaction', 'endOfConversation']);
 
 function boundedLabel(value: unknown, known: ReadonlySet<string>): string {

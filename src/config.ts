@@ -1,43 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as dotenv from 'dotenv';
+import { SettingsReader } from '../adapters/shared/ChannelDescriptor';
+import { CHANNELS } from './channels';
 
 /** Which SMS sender delivers one-time codes. */
 export type SmsSenderKind = 'log' | 'http';
-
-/** WhatsApp Cloud API settings; present when the channel is enabled. */
-export interface WhatsAppConfig {
-    appSecret: string;
-    verifyToken: string;
-    accessToken: string;
-    phoneNumberId: string;
-    /** Graph API base with version; sends go to `${apiUrl}/${phoneNumberId}/messages`. */
-    apiUrl: string;
-    maxMessagesPerSecond: number;
-    /** Template sent outside the 24-hour window (one body parameter: the message), if configured. */
-    template: { name: string; language: string } | null;
-}
-
-/** Facebook Messenger settings; present when the channel is enabled. */
-export interface FacebookConfig {
-    appSecret: string;
-    verifyToken: string;
-    pageAccessToken: string;
-    /** Graph API base with version; sends go to `${apiUrl}/me/messages`. */
-    apiUrl: string;
-    /** Message tag for proactive messages outside the 24-hour window. */
-    messageTag: string;
-}
-
-/** X (Twitter) DM settings; present when the channel is enabled. */
-export interface TwitterConfig {
-    consumerSecret: string;
-    accessToken: string;
-    /** The bot's own account id (its DMs come back as echoes). */
-    userId: string;
-    /** API base; sends go to `${apiUrl}/2/dm_conversations/with/{participant}/messages`. */
-    apiUrl: string;
-}
 
 /** Validated runtime configuration of Bijli Mitra. Every value comes from the environment (or `.env`). */
 export interface AppConfig {
@@ -84,10 +52,11 @@ export interface AppConfig {
     platformTimeoutMs: number;
     /** Mark console cookies Secure (the console is served over HTTPS): on unless explicitly off for local use. */
     consoleSecureCookies: boolean;
-    /** Channels are on when their secrets are configured; null when off. */
-    whatsapp: WhatsAppConfig | null;
-    facebook: FacebookConfig | null;
-    twitter: TwitterConfig | null;
+    /**
+     * The settings of each platform channel that is on (its secrets are configured), by channel id; each channel's
+     * descriptor (`src/channels.ts`) reads and types its own.
+     */
+    channels: Record<string, unknown>;
 }
 
 /** Thrown when the environment does not describe a usable configuration; lists every problem at once. */
@@ -179,13 +148,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
             oneOf('CONSOLE_SECURE_COOKIES', ['auto', 'on', 'off'] as const, 'auto') !== 'off' &&
             (str('CONSOLE_SECURE_COOKIES', 'auto').toLowerCase() === 'on' ||
                 microsoftAppId !== '' ||
-                ['WHATSAPP_APP_SECRET', 'FACEBOOK_APP_SECRET', 'TWITTER_CONSUMER_SECRET'].some((n) => str(n) !== '')),
-        whatsapp: null,
-        facebook: null,
-        twitter: null,
+                CHANNELS.some((c) => c.secretNames.some((n) => str(n) !== ''))),
+        channels: {},
     };
     // A channel is on when all its secrets are set; some but not all is a mistake worth stopping for.
-    const channel = (label: string, names: string[]): Record<string, string> | null => {
+    const channel = (label: string, names: readonly string[]): Record<string, string> | null => {
         const values = Object.fromEntries(names.map((n) => [n, str(n)]));
         const missing = names.filter((n) => !values[n]);
         if (missing.length === names.length) return null;
@@ -200,32 +167,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         if (!/^https?:\/\/.+/.test(value)) problems.push(`${name} must be an http(s) URL (got "${value}")`);
         return value;
     };
-    const wa = channel('WhatsApp', ['WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN', 'WHATSAPP_ACCESS_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID']);
-    const templateName = str('WHATSAPP_TEMPLATE_NAME');
-    config.whatsapp = wa && {
-        appSecret: wa.WHATSAPP_APP_SECRET,
-        verifyToken: wa.WHATSAPP_VERIFY_TOKEN,
-        accessToken: wa.WHATSAPP_ACCESS_TOKEN,
-        phoneNumberId: wa.WHATSAPP_PHONE_NUMBER_ID,
-        apiUrl: url('WHATSAPP_API_URL', 'https://graph.facebook.com/v25.0'),
-        maxMessagesPerSecond: int('WHATSAPP_MAX_MESSAGES_PER_SECOND', 80, 1, 1000),
-        template: templateName ? { name: templateName, language: str('WHATSAPP_TEMPLATE_LANGUAGE', 'hi') } : null,
-    };
-    const fb = channel('Facebook Messenger', ['FACEBOOK_APP_SECRET', 'FACEBOOK_VERIFY_TOKEN', 'FACEBOOK_PAGE_ACCESS_TOKEN']);
-    config.facebook = fb && {
-        appSecret: fb.FACEBOOK_APP_SECRET,
-        verifyToken: fb.FACEBOOK_VERIFY_TOKEN,
-        pageAccessToken: fb.FACEBOOK_PAGE_ACCESS_TOKEN,
-        apiUrl: url('FACEBOOK_API_URL', 'https://graph.facebook.com/v25.0'),
-        messageTag: str('FACEBOOK_MESSAGE_TAG', 'ACCOUNT_UPDATE'),
-    };
-    const tw = channel('X (Twitter)', ['TWITTER_CONSUMER_SECRET', 'TWITTER_ACCESS_TOKEN', 'TWITTER_USER_ID']);
-    config.twitter = tw && {
-        consumerSecret: tw.TWITTER_CONSUMER_SECRET,
-        accessToken: tw.TWITTER_ACCESS_TOKEN,
-        userId: tw.TWITTER_USER_ID,
-        apiUrl: url('TWITTER_API_URL', 'https://api.x.com'),
-    };
+    const reader: SettingsReader = { required: channel, text: str, integer: int, url };
+    for (const descriptor of CHANNELS) {
+        const settings = descriptor.readSettings(reader);
+        if (settings !== null) config.channels[descriptor.id] = settings;
+    }
     if (problems.length > 0) throw new ConfigError(problems);
     return config;
 }

@@ -5,6 +5,7 @@ import { SenderRateLimiter } from './inbox/SenderRateLimiter';
 import { SerializeTurnsMiddleware } from './inbox/SerializeTurnsMiddleware';
 import { KeyedLock } from './inbox/KeyedLock';
 import { ConversationInbox } from './inbox/ConversationInbox';
+import { CHANNELS } from './channels';
 import { Metrics } from './Metrics';
 import { TurnLock } from './inbox/TurnLock';
 import { PostgresTurnLock } from './inbox/PostgresTurnLock';
@@ -132,7 +133,10 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
     const otpText = translator.forLanguage('hi');
     const adapters = new Map<string, BotAdapter>();
     const standards = overrides.standards ?? ServiceStandards.load();
-    const notifier = overrides.notifier ?? new ProactiveNotifier(adapters, translator, logger, config.microsoftAppId);
+    // The notifier starts the bot's "is it fixed?" turn, and the bot is built from the services that include the
+    // notifier: the turn reaches the bot through this binding, used only once an official resolves a complaint.
+    const confirmTurn = (ticket: string, note: string) => (context: TurnContext) => bot.askToConfirm(context, ticket, note);
+    const notifier = overrides.notifier ?? new ProactiveNotifier(adapters, translator, logger, config.microsoftAppId, confirmTurn);
     const backend = overrides.backend ?? new DatabaseUtilityBackend(db);
     const lifecycle = new ComplaintLifecycle(
         db,
@@ -165,7 +169,6 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
     };
     const bot = new BijliMitraBot(conversationState, new MainDialog(services), identities, recognizer, translator, logger);
     const channelIdOf = (adapter: BotAdapter) => (adapter as { channelId?: unknown }).channelId;
-    if (notifier instanceof ProactiveNotifier) notifier.confirmTurn = (ticket, note) => (context) => bot.askToConfirm(context, ticket, note);
 
     // Failures inside the bot are handled by the bot under the turn lock; this catches the rest (middleware, sends).
     const onTurnError = async (context: TurnContext, error: Error) => {
@@ -212,7 +215,9 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         outboundQueue: new OutboundQueueWorker(db, adapters, {
             botAppId: config.microsoftAppId,
             logger,
-            perChannelPerSecond: { whatsapp: config.whatsapp?.maxMessagesPerSecond ?? 80 },
+            perChannelPerSecond: Object.fromEntries(
+                CHANNELS.flatMap((c) => (c.sendsPerSecond && config.channels[c.id] !== undefined ? [[c.id, c.sendsPerSecond(config.channels[c.id])]] : []))
+            ),
         }),
         metrics,
         inbox,

@@ -1,94 +1,40 @@
+import { ChannelHost } from '../adapters/shared/ChannelDescriptor';
 import { WebhookAdapter } from '../adapters/shared/WebhookAdapter';
-import { MessengerAdapter } from '../adapters/facebook/MessengerAdapter';
-import { MessengerClient } from '../adapters/facebook/MessengerClient';
-import { TwitterAdapter } from '../adapters/twitter/TwitterAdapter';
-import { TwitterClient } from '../adapters/twitter/TwitterClient';
-import { WhatsAppAdapter } from '../adapters/whatsapp/WhatsAppAdapter';
-import { WhatsAppClient } from '../adapters/whatsapp/WhatsAppClient';
+import { CHANNELS } from './channels';
 import { BijliMitra } from './createBijliMitra';
 import { toLanguage } from './i18n/Translator';
 
 /** A platform adapter with the route its webhook is served on. */
 export interface ChannelRoute {
-    /** Path segment under /webhooks/. */
-    route: 'whatsapp' | 'facebook' | 'twitter';
+    /** Path segment under /webhooks/: the channel id. */
+    route: string;
     adapter: WebhookAdapter;
 }
 
-// Adapters render buttons, lists and numbered fallbacks themselves, so the bot hands them every suggested action.
-const ADAPTER_RENDERS_BUTTONS = { maxSuggestedActions: 100, maxButtonTitle: 1000 };
-
-/** Builds the adapters of every channel whose secrets are configured, ready to serve webhooks. */
-export function createChannelAdapters(app: BijliMitra): ChannelRoute[] {
+/** Builds the adapter of every registered channel whose settings are configured, ready to serve webhooks. */
+export function createChannelAdapters(
+    app: Pick<BijliMitra, 'config' | 'logger' | 'inbox' | 'channelStore' | 'metrics' | 'translator' | 'services' | 'prepareAdapter'>
+): ChannelRoute[] {
     const { config, logger } = app;
-    const routes: ChannelRoute[] = [];
     // One inbox and ledger for every channel: the rate limit is per sender, the turn lock per conversation.
-    const common = { inbox: app.inbox, store: app.channelStore, logger, observer: app.metrics };
-    const onRetry = (channel: string) => (status: number, code: string | undefined) => app.metrics.sendRetried(channel, code ?? String(status));
-    if (config.whatsapp) {
-        const wa = config.whatsapp;
-        routes.push({
-            route: 'whatsapp',
-            adapter: new WhatsAppAdapter({
-                ...common,
-                phoneNumberId: wa.phoneNumberId,
-                appSecret: wa.appSecret,
-                verifyToken: wa.verifyToken,
-                template: wa.template ?? undefined,
-                listButton: (locale) => app.translator.forLanguage(toLanguage(locale) ?? 'hi')('common:listButton'),
-                client: new WhatsAppClient({
-                    apiUrl: wa.apiUrl,
-                    accessToken: wa.accessToken,
-                    phoneNumberId: wa.phoneNumberId,
-                    maxMessagesPerSecond: wa.maxMessagesPerSecond,
-                    logger,
-                    onRetry: onRetry('whatsapp'),
-                    timeoutMs: config.platformTimeoutMs,
-                }),
-            }),
-        });
-    }
-    if (config.facebook) {
-        const fb = config.facebook;
-        routes.push({
-            route: 'facebook',
-            adapter: new MessengerAdapter({
-                ...common,
-                appSecret: fb.appSecret,
-                verifyToken: fb.verifyToken,
-                messageTag: fb.messageTag,
-                client: new MessengerClient({
-                    apiUrl: fb.apiUrl,
-                    pageAccessToken: fb.pageAccessToken,
-                    logger,
-                    onRetry: onRetry('facebook'),
-                    timeoutMs: config.platformTimeoutMs,
-                }),
-            }),
-        });
-    }
-    if (config.twitter) {
-        const tw = config.twitter;
-        routes.push({
-            route: 'twitter',
-            adapter: new TwitterAdapter({
-                ...common,
-                consumerSecret: tw.consumerSecret,
-                botUserId: tw.userId,
-                client: new TwitterClient({
-                    apiUrl: tw.apiUrl,
-                    accessToken: tw.accessToken,
-                    logger,
-                    onRetry: onRetry('twitter'),
-                    timeoutMs: config.platformTimeoutMs,
-                }),
-            }),
-        });
-    }
-    for (const { route, adapter } of routes) {
-        app.services.output.register(adapter.channelId, ADAPTER_RENDERS_BUTTONS);
+    const host: ChannelHost = {
+        inbox: app.inbox,
+        store: app.channelStore,
+        logger,
+        observer: app.metrics,
+        timeoutMs: config.platformTimeoutMs,
+        onRetry: (channel, status, code) => app.metrics.sendRetried(channel, code ?? String(status)),
+        listButton: (locale) => app.translator.forLanguage(toLanguage(locale) ?? 'hi')('common:listButton'),
+    };
+    const routes: ChannelRoute[] = [];
+    for (const channel of CHANNELS) {
+        const settings = config.channels[channel.id];
+        if (settings === undefined) continue;
+        const adapter = channel.createAdapter(settings, host);
+        app.services.output.register(channel.id, channel.choices);
         app.prepareAdapter(adapter);
-        logger.debug('channel adapter ready', { route });
+        logger.debug('channel adapter ready', { route: channel.id });
+        routes.push({ route: channel.id, adapter });
     }
     return routes;
 }

@@ -1,6 +1,7 @@
 import { createEmulatorAdapter } from '../adapters/emulator/createEmulatorAdapter';
 import { ConfigError, loadConfig } from './config';
 import { createBijliMitra } from './createBijliMitra';
+import { CHANNELS } from './channels';
 import { createChannelAdapters } from './createChannelAdapters';
 import { Scheduler } from './Scheduler';
 import { startServer } from './server';
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
         database: config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'postgres',
         auth: config.microsoftAppId ? 'Bot Framework app id configured' : 'none (Emulator mode: keep this port private)',
         channels: ['emulator/webchat (/api/messages)', ...channels.map((c) => `${c.route} (/webhooks/${c.route})`)],
-        channelsOff: (['whatsapp', 'facebook', 'twitter'] as const).filter((name) => !channels.some((c) => c.route === name)),
+        channelsOff: CHANNELS.filter((c) => !channels.some((route) => route.route === c.id)).map((c) => c.label),
     });
     if (!config.microsoftAppId && channels.length > 0) {
         app.logger.warn(

@@ -4,7 +4,8 @@ import express, { NextFunction, Request, Response } from 'express';
 import { CloudAdapter, TurnContext } from 'botbuilder';
 import { activityProblem } from './activityShape';
 import { ChannelRoute } from './createChannelAdapters';
-import { BijliMitra } from './createBijliMitra';
+import type { BijliMitra } from './createBijliMitra';
+import type { ConsoleParts } from './console/consoleKit';
 import { ConsoleOptions, createConsoleRouter } from './console/createConsoleRouter';
 import { homePage } from './homePage';
 
@@ -37,6 +38,9 @@ const WEBHOOK_BODY_LIMIT = '4mb';
 /** What a platform is told to wait before retrying when the bot cannot take its webhook now. */
 const RETRY_AFTER_SECONDS = '5';
 
+/** What the server uses of the application: the bot, its settings, the log, metrics and the sender limit; the console's parts. */
+export type ServerParts = Pick<BijliMitra, 'bot' | 'config' | 'dataSource' | 'logger' | 'metrics' | 'rateLimiter' | 'translator'> & ConsoleParts;
+
 /**
  * Serves `POST /api/messages` (Bot Framework Emulator, Web Chat, Azure Bot Service through `CloudAdapter`),
  * `GET`/`POST /webhooks/<channel>` for each enabled platform adapter, the officials' console under `/console` (unless
@@ -45,7 +49,7 @@ const RETRY_AFTER_SECONDS = '5';
  * a webhook that cannot be recorded (the database is down) gets a 503, so the platform delivers it again later.
  */
 export async function startServer(
-    app: BijliMitra,
+    app: ServerParts,
     adapter: CloudAdapter,
     port: number,
     channels: ChannelRoute[] = [],

@@ -1,4 +1,5 @@
 import { strict as assert } from 'assert';
+import { WhatsAppSettings } from '../adapters/whatsapp/whatsAppChannel';
 import { continuationLogic } from '../adapters/shared/continuationLogic';
 import { Activity, BotAdapter, ConversationReference, ResourceResponse, TurnContext } from 'botbuilder';
 import type { ClaimsIdentity } from 'botframework-connector';
@@ -603,14 +604,16 @@ describe('broadcast to 10,000 opted-in WhatsApp consumers through the stand-in G
         }));
         bot = await TestBot.create({
             config: {
-                whatsapp: {
-                    appSecret: 'secret',
-                    verifyToken: 'verify',
-                    accessToken: 'WA-TOKEN',
-                    phoneNumberId: PHONE_ID,
-                    apiUrl: api.url,
-                    maxMessagesPerSecond: LIMIT,
-                    template: null,
+                channels: {
+                    whatsapp: {
+                        appSecret: 'secret',
+                        verifyToken: 'verify',
+                        accessToken: 'WA-TOKEN',
+                        phoneNumberId: PHONE_ID,
+                        apiUrl: api.url,
+                        maxMessagesPerSecond: LIMIT,
+                        template: null,
+                    } satisfies WhatsAppSettings,
                 },
             },
         });

@@ -1,4 +1,6 @@
 import { strict as assert } from 'assert';
+import { WhatsAppSettings } from '../adapters/whatsapp/whatsAppChannel';
+import { CHANNELS } from '../src/channels';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -37,9 +39,8 @@ describe('configuration', () => {
 
     it('turns a channel on only when all its secrets are set, and names what is missing', () => {
         const on = loadConfig({ WHATSAPP_APP_SECRET: 's', WHATSAPP_VERIFY_TOKEN: 'v', WHATSAPP_ACCESS_TOKEN: 't', WHATSAPP_PHONE_NUMBER_ID: '1' }, null);
-        assert.equal(on.whatsapp?.apiUrl, 'https://graph.facebook.com/v25.0');
-        assert.equal(on.facebook, null);
-        assert.equal(on.twitter, null);
+        assert.equal((on.channels.whatsapp as WhatsAppSettings | undefined)?.apiUrl, 'https://graph.facebook.com/v25.0');
+        assert.deepEqual(Object.keys(on.channels), ['whatsapp'], 'Messenger and X stay off');
         assert.throws(() => loadConfig({ TWITTER_CONSUMER_SECRET: 's' }, null), /X \(Twitter\) is half configured: set TWITTER_ACCESS_TOKEN, TWITTER_USER_ID/);
     });
 
@@ -53,10 +54,22 @@ describe('configuration', () => {
 
     it('documents every variable it reads in .env.example', () => {
         const example = fs.readFileSync(path.join(LOCALES_DIR, '..', '.env.example'), 'utf8');
-        const source = fs.readFileSync(path.join(LOCALES_DIR, '..', 'src', 'config.ts'), 'utf8');
-        const names = [...source.matchAll(/(?:str|int|oneOf|url)\('([A-Za-z_]+)'/g), ...source.matchAll(/'((?:WHATSAPP|FACEBOOK|TWITTER)_[A-Z_]+)'/g)].map(
-            (m) => m[1]
-        );
+        // The core's variables, and each registered channel's (read by its descriptor in adapters/<channel>/).
+        const root = path.join(LOCALES_DIR, '..');
+        const channelFiles = fs
+            .readdirSync(path.join(root, 'adapters'))
+            .flatMap((dir) =>
+                fs.statSync(path.join(root, 'adapters', dir)).isDirectory()
+                    ? fs.readdirSync(path.join(root, 'adapters', dir)).map((f) => path.join('adapters', dir, f))
+                    : []
+            )
+            .filter((file) => /Channel\.ts$/.test(file) && !/ChannelDescriptor/.test(file));
+        assert.equal(channelFiles.length, CHANNELS.length, `one descriptor file per registered channel: ${channelFiles.join(', ')}`);
+        const source = [path.join('src', 'config.ts'), ...channelFiles].map((file) => fs.readFileSync(path.join(root, file), 'utf8')).join('\n');
+        const names = [
+            ...source.matchAll(/(?:str|int|oneOf|url|text|integer)\('([A-Za-z_]+)'/g),
+            ...CHANNELS.flatMap((c) => c.secretNames.map((name) => [name, name])),
+        ].map((m) => m[1]);
         assert.ok(names.length >= 10);
         for (const name of names) assert.match(example, new RegExp(`^#?\\s*${name}=`, 'm'), `${name} missing from .env.example`);
     });

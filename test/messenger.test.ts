@@ -6,7 +6,7 @@ import { MessengerAdapter } from '../adapters/facebook/MessengerAdapter';
 import { MessengerClient } from '../adapters/facebook/MessengerClient';
 import { mapMessengerWebhook } from '../adapters/facebook/mapMessengerWebhook';
 import { describeMessengerError } from '../adapters/facebook/messengerErrors';
-import { MESSENGER_LIMITS, renderMessenger } from '../adapters/facebook/renderMessenger';
+import { MESSENGER_CHOICES, MESSENGER_LIMITS, renderMessenger } from '../adapters/facebook/renderMessenger';
 import { ChannelStore } from '../src/inbox/ChannelStore';
 import { PlatformHttpClient } from '../adapters/shared/PlatformHttpClient';
 import { codePointLength } from '../adapters/shared/splitText';
@@ -298,7 +298,7 @@ describe('Messenger adapter on the real bot', () => {
         api = new ApiStandIn();
         await api.start();
         store = new ChannelStore(bot.app.db);
-        bot.app.services.output.register('facebook', { maxSuggestedActions: 100, maxButtonTitle: 100 });
+        bot.app.services.output.register('facebook', MESSENGER_CHOICES);
         const logger = bot.app.logger;
         // No real waits between retries: the retry count, not the backoff, is what these tests check.
         const http = new PlatformHttpClient({ ...MessengerClient.httpOptions(logger), sleep: async () => undefined });

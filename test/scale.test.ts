@@ -1,4 +1,5 @@
 import { DEMO_CONSUMERS } from '../src/data/demoData';
+import { WhatsAppSettings } from '../adapters/whatsapp/whatsAppChannel';
 import { strict as assert } from 'assert';
 import { createEmulatorAdapter } from '../adapters/emulator/createEmulatorAdapter';
 import { ChannelStore } from '../src/inbox/ChannelStore';
@@ -30,14 +31,16 @@ const complaintOn = (i: number) => [COMPLAINT[0], ACCOUNTS[i % ACCOUNTS.length],
 
 function whatsAppConfig(apiUrl: string): Partial<AppConfig> {
     return {
-        whatsapp: {
-            appSecret: SECRET,
-            verifyToken: 'verify',
-            accessToken: 'WA-TOKEN',
-            phoneNumberId: PHONE_ID,
-            apiUrl,
-            maxMessagesPerSecond: 1000,
-            template: null,
+        channels: {
+            whatsapp: {
+                appSecret: SECRET,
+                verifyToken: 'verify',
+                accessToken: 'WA-TOKEN',
+                phoneNumberId: PHONE_ID,
+                apiUrl,
+                maxMessagesPerSecond: 1000,
+                template: null,
+            } satisfies WhatsAppSettings,
         },
     };
 }

@@ -11,7 +11,7 @@ import { codePointLength } from '../adapters/shared/splitText';
 import { MalformedWebhookError } from '../adapters/shared/WebhookAdapter';
 import { signSha256, verifySha256Signature } from '../adapters/shared/webhookSignature';
 import { mapTwitterWebhook } from '../adapters/twitter/mapTwitterWebhook';
-import { renderTwitter, TWITTER_LIMITS } from '../adapters/twitter/renderTwitter';
+import { renderTwitter, TWITTER_CHOICES, TWITTER_LIMITS } from '../adapters/twitter/renderTwitter';
 import { crcResponseToken, TwitterAdapter } from '../adapters/twitter/TwitterAdapter';
 import { TwitterClient } from '../adapters/twitter/TwitterClient';
 import { Complaint } from '../src/data/entities/Complaint';
@@ -486,7 +486,7 @@ describe('X (Twitter) adapter', () => {
                 status: 201,
                 body: { data: { dm_conversation_id: 'c', dm_event_id: String(n++) } },
             }));
-            bot.app.services.output.register('twitter', { maxSuggestedActions: 100, maxButtonTitle: 100 });
+            bot.app.services.output.register('twitter', TWITTER_CHOICES);
             waits = [];
             // Real retries, but the waits are recorded instead of slept so the suite stays fast.
             const http = new PlatformHttpClient({

@@ -1,4 +1,5 @@
 import { strict as assert } from 'assert';
+import { WhatsAppSettings } from '../adapters/whatsapp/whatsAppChannel';
 import { createEmulatorAdapter } from '../adapters/emulator/createEmulatorAdapter';
 import { ChannelStore } from '../src/inbox/ChannelStore';
 import { signSha256, verifySha256Signature } from '../adapters/shared/webhookSignature';
@@ -157,14 +158,16 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
         }));
         bot = await TestBot.create({
             config: {
-                whatsapp: {
-                    appSecret: SECRET,
-                    verifyToken: VERIFY,
-                    accessToken: 'WA-TOKEN',
-                    phoneNumberId: PHONE_ID,
-                    apiUrl: api.url,
-                    maxMessagesPerSecond: 80,
-                    template: null,
+                channels: {
+                    whatsapp: {
+                        appSecret: SECRET,
+                        verifyToken: VERIFY,
+                        accessToken: 'WA-TOKEN',
+                        phoneNumberId: PHONE_ID,
+                        apiUrl: api.url,
+                        maxMessagesPerSecond: 80,
+                        template: null,
+                    } satisfies WhatsAppSettings,
                 },
             },
         });
@@ -552,14 +555,16 @@ async function withTemplateBot(test: (bot: TestBot, api: ApiStandIn) => Promise<
     await api.start();
     const bot = await TestBot.create({
         config: {
-            whatsapp: {
-                appSecret: SECRET,
-                verifyToken: VERIFY,
-                accessToken: 'T',
-                phoneNumberId: PHONE_ID,
-                apiUrl: api.url,
-                maxMessagesPerSecond: 80,
-                template: { name: 'complaint_update', language: 'hi' },
+            channels: {
+                whatsapp: {
+                    appSecret: SECRET,
+                    verifyToken: VERIFY,
+                    accessToken: 'T',
+                    phoneNumberId: PHONE_ID,
+                    apiUrl: api.url,
+                    maxMessagesPerSecond: 80,
+                    template: { name: 'complaint_update', language: 'hi' },
+                } satisfies WhatsAppSettings,
             },
         },
     });

@@ -1,5 +1,6 @@
 import { Activity } from 'botbuilder';
-import { codePointLength, splitText } from '../shared/splitText';
+import { ChoiceCapabilities, choiceForm, choiceTitles, numberedChoices } from '../shared/choices';
+import { splitText } from '../shared/splitText';
 
 /** One Messenger `message` object without its recipient and messaging type (added when sent). */
 export interface MessengerPart {
@@ -14,6 +15,9 @@ export const MESSENGER_LIMITS = {
     quickReplyTitle: 20,
 } as const;
 
+/** What Messenger shows of choices: thirteen quick replies. */
+export const MESSENGER_CHOICES: ChoiceCapabilities = { buttons: MESSENGER_LIMITS.quickReplies, buttonTitle: MESSENGER_LIMITS.quickReplyTitle };
+
 /**
  * Renders a message activity for Messenger: text split at 2000 on word boundaries; suggested actions as up to 13
  * quick replies (titles ≤ 20) on the last chunk, else numbered text, which the prompts accept by number. A title is
@@ -22,11 +26,9 @@ export const MESSENGER_LIMITS = {
  */
 export function renderMessenger(activity: Partial<Activity>): MessengerPart[] {
     const text = activity.text ?? '';
-    const titles = (activity.suggestedActions?.actions ?? []).map((a) => String(a.title || a.value || '')).filter((t) => t !== '');
+    const titles = choiceTitles(activity.suggestedActions?.actions);
     if (titles.length === 0) return textParts(text);
-    const unique = new Set(titles).size === titles.length;
-    const fits = titles.every((t) => codePointLength(t) <= MESSENGER_LIMITS.quickReplyTitle);
-    if (unique && fits && titles.length <= MESSENGER_LIMITS.quickReplies) {
+    if (choiceForm(titles, MESSENGER_CHOICES) === 'buttons') {
         const chunks = splitText(text, MESSENGER_LIMITS.text);
         // Quick replies must ride on a message with text; they show under the last one the user sees.
         const last = chunks.pop() ?? '…';
@@ -38,7 +40,7 @@ export function renderMessenger(activity: Partial<Activity>): MessengerPart[] {
             },
         ];
     }
-    return textParts(`${text}\n\n${titles.map((t, i) => `${i + 1}. ${t}`).join('\n')}`);
+    return textParts(numberedChoices(text, titles));
 }
 
 function textParts(text: string): MessengerPart[] {

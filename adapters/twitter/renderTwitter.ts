@@ -1,4 +1,5 @@
 import { Activity } from 'botbuilder';
+import { choiceTitles, numberedChoices, TEXT_ONLY } from '../shared/choices';
 import { splitText } from '../shared/splitText';
 
 /** One X direct message: its text. */
@@ -6,6 +7,9 @@ export interface TwitterPart {
     kind: 'text';
     text: string;
 }
+
+/** What X DMs show of choices: none (v2 DMs have no quick replies), so they go as numbered text. */
+export const TWITTER_CHOICES = TEXT_ONLY;
 
 /** X DM limits, in code points. */
 export const TWITTER_LIMITS = {
@@ -20,8 +24,6 @@ export const TWITTER_LIMITS = {
  */
 export function renderTwitter(activity: Partial<Activity>): TwitterPart[] {
     const text = activity.text ?? '';
-    const titles = (activity.suggestedActions?.actions ?? []).map((a) => String(a.title || a.value || '')).filter((t) => t !== '');
-    const list = titles.map((title, i) => `${i + 1}. ${title}`).join('\n');
-    const full = list === '' ? text : text.trim() === '' ? list : `${text}\n\n${list}`;
+    const full = numberedChoices(text, choiceTitles(activity.suggestedActions?.actions));
     return splitText(full, TWITTER_LIMITS.text).map((chunk) => ({ kind: 'text' as const, text: chunk }));
 }

@@ -1,4 +1,5 @@
 import { Activity } from 'botbuilder';
+import { ChoiceCapabilities, choiceForm, choiceTitles, numberedChoices } from '../shared/choices';
 import { codePointLength, splitText } from '../shared/splitText';
 
 /** One WhatsApp message body without its recipient (`messaging_product`, `to`/`recipient` are added when sent). */
@@ -18,6 +19,13 @@ export const WHATSAPP_LIMITS = {
     listButton: 20,
 } as const;
 
+/** What WhatsApp shows of choices: three reply buttons, or a list of ten rows. */
+export const WHATSAPP_CHOICES: ChoiceCapabilities = {
+    buttons: WHATSAPP_LIMITS.buttons,
+    buttonTitle: WHATSAPP_LIMITS.buttonTitle,
+    list: { rows: WHATSAPP_LIMITS.rows, rowTitle: WHATSAPP_LIMITS.rowTitle },
+};
+
 /** Options of {@link renderWhatsApp}. */
 export interface RenderOptions {
     /** Label of the button that opens a list ("Options" / "विकल्प"), at most 20 code points. */
@@ -25,59 +33,29 @@ export interface RenderOptions {
 }
 
 /**
- * Renders a message activity for WhatsApp: text split at 4096 on word boundaries; suggested actions as up to three
- * reply buttons (titles ≤ 20), else a list (≤ 10 rows, titles ≤ 24), else numbered text, which the prompts accept by
- * number. A title is never cut: a form it does not fit is skipped. Button and row ids are the titles themselves, so
- * a tap arrives exactly as if the user had typed the choice.
+ * Renders a message activity for WhatsApp: text split at 4096 on word boundaries; suggested actions in the form
+ * {@link choiceForm} picks for {@link WHATSAPP_CHOICES} (up to three reply buttons, else a list of ten, else numbered
+ * text). Button and row ids are the titles themselves, so a tap arrives exactly as if the user had typed the choice.
  */
 export function renderWhatsApp(activity: Partial<Activity>, options: RenderOptions): WhatsAppPart[] {
     const text = activity.text ?? '';
-    const titles = (activity.suggestedActions?.actions ?? []).map((a) => String(a.title || a.value || '')).filter((t) => t !== '');
+    const titles = choiceTitles(activity.suggestedActions?.actions);
     if (titles.length === 0) return textParts(text);
-    const unique = new Set(titles).size === titles.length;
-    const fits = (limit: number) => titles.every((t) => codePointLength(t) <= limit);
+    const listFits = codePointLength(options.listButton) <= WHATSAPP_LIMITS.listButton;
+    const form = choiceForm(titles, listFits ? WHATSAPP_CHOICES : { ...WHATSAPP_CHOICES, list: undefined });
+    if (form === 'numbered') return textParts(numberedChoices(text, titles));
     const chunks = splitText(text, WHATSAPP_LIMITS.interactiveBody);
     // Interactive messages need a body: text longer than one body goes first as plain text.
     const body = chunks.pop() ?? '…';
     const lead = chunks.length > 0 ? textParts(chunks.join('\n\n')) : [];
-    if (unique && titles.length <= WHATSAPP_LIMITS.buttons && fits(WHATSAPP_LIMITS.buttonTitle)) {
-        return [
-            ...lead,
-            {
-                kind: 'buttons',
-                message: {
-                    type: 'interactive',
-                    interactive: {
-                        type: 'button',
-                        body: { text: body },
-                        action: { buttons: titles.map((title) => ({ type: 'reply', reply: { id: title, title } })) },
-                    },
-                },
-            },
-        ];
-    }
-    if (
-        unique &&
-        titles.length <= WHATSAPP_LIMITS.rows &&
-        fits(WHATSAPP_LIMITS.rowTitle) &&
-        codePointLength(options.listButton) <= WHATSAPP_LIMITS.listButton
-    ) {
-        return [
-            ...lead,
-            {
-                kind: 'list',
-                message: {
-                    type: 'interactive',
-                    interactive: {
-                        type: 'list',
-                        body: { text: body },
-                        action: { button: options.listButton, sections: [{ rows: titles.map((title) => ({ id: title, title })) }] },
-                    },
-                },
-            },
-        ];
-    }
-    return textParts(`${text}\n\n${titles.map((t, i) => `${i + 1}. ${t}`).join('\n')}`);
+    const action =
+        form === 'buttons'
+            ? { buttons: titles.map((title) => ({ type: 'reply', reply: { id: title, title } })) }
+            : { button: options.listButton, sections: [{ rows: titles.map((title) => ({ id: title, title })) }] };
+    return [
+        ...lead,
+        { kind: form, message: { type: 'interactive', interactive: { type: form === 'buttons' ? 'button' : 'list', body: { text: body }, action } } },
+    ];
 }
 
 function textParts(text: string): WhatsAppPart[] {

@@ -1,12 +1,5 @@
 import { ActionTypes, Activity, ActivityTypes, CardAction, TurnContext } from 'botbuilder';
-
-/** What a channel can render; anything it cannot is turned into plain text here. */
-export interface ChannelCapabilities {
-    /** Most quick-reply buttons one message may carry; 0 means numbered text instead. */
-    maxSuggestedActions: number;
-    /** Longest button title before it is shortened. */
-    maxButtonTitle: number;
-}
+import { ChoiceCapabilities, choiceForm, numberedChoices, TEXT_ONLY } from '../../adapters/shared/choices';
 
 /** A button: `title` is shown, and tapping it sends `title` as the message text. */
 export interface ChoiceButton {
@@ -14,37 +7,37 @@ export interface ChoiceButton {
     title: string;
 }
 
-const TEXT_ONLY: ChannelCapabilities = { maxSuggestedActions: 0, maxButtonTitle: 0 };
+// Bot Framework Web Chat, the Emulator and the terminal chat show any number of suggested actions.
+const WEB_CHAT: ChoiceCapabilities = { buttons: 100, buttonTitle: 100 };
 
 /**
- * Per-channel rendering of messages with buttons. Channels known to render suggested actions get them; every other
- * channel (and any message with more buttons than the channel allows) gets a numbered list, which the prompts
- * accept by number. Adapters register their channel's capabilities.
+ * Per-channel rendering of messages with buttons, the one place that decides it: each channel declares what it can
+ * really show ({@link ChoiceCapabilities}; platform channels through their descriptors), choices that fit go as
+ * suggested actions for the channel's renderer to translate, and the rest (and every choice on an unknown channel) as
+ * a numbered list, which the prompts accept by number.
  */
 export class ChannelOutput {
-    private readonly capabilities = new Map<string, ChannelCapabilities>([
-        ['emulator', { maxSuggestedActions: 100, maxButtonTitle: 100 }],
-        ['webchat', { maxSuggestedActions: 100, maxButtonTitle: 100 }],
-        ['directline', { maxSuggestedActions: 100, maxButtonTitle: 100 }],
-        ['terminal', { maxSuggestedActions: 100, maxButtonTitle: 100 }],
+    private readonly capabilities = new Map<string, ChoiceCapabilities>([
+        ['emulator', WEB_CHAT],
+        ['webchat', WEB_CHAT],
+        ['directline', WEB_CHAT],
+        ['terminal', WEB_CHAT],
     ]);
 
-    /** Declares what `channelId` can render. */
-    register(channelId: string, capabilities: ChannelCapabilities): void {
+    /** Declares what `channelId` can show. */
+    register(channelId: string, capabilities: ChoiceCapabilities): void {
         this.capabilities.set(channelId, capabilities);
     }
 
     /** The message for `text` with `buttons`, as `channelId` can show it. */
     render(channelId: string, text: string, buttons: ChoiceButton[]): Partial<Activity> {
         if (buttons.length === 0) return { type: ActivityTypes.Message, text };
-        const caps = this.capabilities.get(channelId) ?? TEXT_ONLY;
-        const fits = buttons.length <= caps.maxSuggestedActions && buttons.every((b) => b.title.length <= caps.maxButtonTitle);
-        if (fits) {
-            const actions: CardAction[] = buttons.map((b) => ({ type: ActionTypes.ImBack, title: b.title, value: b.title }));
-            return { type: ActivityTypes.Message, text, suggestedActions: { actions, to: [] } };
+        const titles = buttons.map((b) => b.title);
+        if (choiceForm(titles, this.capabilities.get(channelId) ?? TEXT_ONLY) === 'numbered') {
+            return { type: ActivityTypes.Message, text: numberedChoices(text, titles) };
         }
-        const list = buttons.map((b, i) => `${i + 1}. ${b.title}`).join('\n');
-        return { type: ActivityTypes.Message, text: `${text}\n\n${list}` };
+        const actions: CardAction[] = titles.map((title) => ({ type: ActionTypes.ImBack, title, value: title }));
+        return { type: ActivityTypes.Message, text, suggestedActions: { actions, to: [] } };
     }
 
     /** Sends `text` with `buttons` on the turn's channel. */

@@ -41,7 +41,10 @@ export type SignedRequest = Request & { signed?: Signed };
 export type ConsoleKit = ReturnType<typeof createConsoleKit>;
 
 /** Builds the state and helpers every console route group uses; one kit per mounted console. */
-export function createConsoleKit(app: BijliMitra, options: ConsoleOptions) {
+/** What the console uses of the application, and no more. */
+export type ConsoleParts = Pick<BijliMitra, 'db' | 'logger' | 'translator' | 'broadcasts' | 'lifecycle' | 'services'>;
+
+export function createConsoleKit(app: ConsoleParts, options: ConsoleOptions) {
     const now = options.now ?? (() => new Date());
     const directory = new OfficialDirectory(app.db);
     const queries = new ConsoleQueries(app.db, directory);

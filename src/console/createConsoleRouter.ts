@@ -1,11 +1,10 @@
 import express, { NextFunction, Response, Router } from 'express';
-import type { BijliMitra } from '../createBijliMitra';
 import { securityHeaders } from '../securityHeaders';
 import { messagePage } from './views';
 import { mountAuthRoutes } from './authRoutes';
 import { mountBroadcastRoutes } from './broadcastRoutes';
 import { mountComplaintRoutes } from './complaintRoutes';
-import { ConsoleOptions, createConsoleKit, requestLanguage, sameOrigin, SignedRequest } from './consoleKit';
+import { ConsoleOptions, ConsoleParts, createConsoleKit, requestLanguage, sameOrigin, SignedRequest } from './consoleKit';
 
 export { ConsoleOptions, SESSION_COOKIE, SIGN_IN_COOKIE } from './consoleKit';
 
@@ -16,7 +15,7 @@ export { ConsoleOptions, SESSION_COOKIE, SIGN_IN_COOKIE } from './consoleKit';
  * session's CSRF token and, when the browser sends an Origin, this server's own. A complaint outside the official's
  * scope answers 404, as if it did not exist.
  */
-export function createConsoleRouter(app: BijliMitra, options: ConsoleOptions): Router {
+export function createConsoleRouter(app: ConsoleParts, options: ConsoleOptions): Router {
     const kit = createConsoleKit(app, options);
     const { context, send, refuse } = kit;
     const router = express.Router();

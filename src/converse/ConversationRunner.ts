@@ -102,7 +102,7 @@ export class ConversationRunner {
         private readonly app: BijliMitra,
         private readonly sms: LogSmsSender
     ) {
-        app.services.output.register('test', { maxSuggestedActions: 100, maxButtonTitle: 100 });
+        app.services.output.register('test', { buttons: 100, buttonTitle: 100 });
     }
 
     async run(script: ConversationScript): Promise<ConversationOutcome> {

@@ -14,16 +14,15 @@ import { reachesByMobile } from '../../adapters/shared/ports';
  */
 export class ProactiveNotifier implements ComplaintNotifier {
     /**
-     * The bot's turn that asks "is it fixed?" in the consumer's conversation (set once the bot exists); without it
-     * the consumer gets the resolution notice as plain text.
+     * @param confirmTurn the bot's turn that asks "is it fixed?" in the consumer's conversation; without it the
+     * consumer gets the resolution notice as plain text.
      */
-    confirmTurn?: (ticket: string, note: string) => (context: TurnContext) => Promise<void>;
-
     constructor(
         private readonly adapters: Map<string, BotAdapter>,
         private readonly translator: Translator,
         private readonly logger: Logger,
-        private readonly botAppId: string
+        private readonly botAppId: string,
+        private readonly confirmTurn?: (ticket: string, note: string) => (context: TurnContext) => Promise<void>
     ) {}
 
     async toConsumer(complaint: Complaint, text: NoticeText): Promise<void> {

@@ -5,6 +5,7 @@
  * limit far above what the machine can do (10,000 recipients), which shows the ceiling of one process.
  */
 import * as fs from 'fs';
+import { WhatsAppSettings } from '../../adapters/whatsapp/whatsAppChannel';
 import * as os from 'os';
 import * as path from 'path';
 import { BotAdapter } from 'botbuilder';
@@ -117,14 +118,16 @@ async function scenario(recipients: number, limit: number, dir: string): Promise
         databaseUrl: `sqlite:${path.join(dir, `bench-${limit}.sqlite`)}`,
         config: {
             logLevel: 'warn',
-            whatsapp: {
-                appSecret: 's',
-                verifyToken: 'v',
-                accessToken: 't',
-                phoneNumberId: PHONE_ID,
-                apiUrl: api.url,
-                maxMessagesPerSecond: limit,
-                template: null,
+            channels: {
+                whatsapp: {
+                    appSecret: 's',
+                    verifyToken: 'v',
+                    accessToken: 't',
+                    phoneNumberId: PHONE_ID,
+                    apiUrl: api.url,
+                    maxMessagesPerSecond: limit,
+                    template: null,
+                } satisfies WhatsAppSettings,
             },
         },
     });

@@ -4,6 +4,7 @@
  * run afterwards, so their cost is reported separately (time until every reply reached the stand-in Graph API).
  */
 import * as fs from 'fs';
+import { WhatsAppSettings } from '../../adapters/whatsapp/whatsAppChannel';
 import { fork } from 'child_process';
 import * as http from 'http';
 import * as os from 'os';
@@ -122,14 +123,16 @@ async function main(): Promise<void> {
         databaseUrl: `sqlite:${path.join(dir, 'bench.sqlite')}`,
         config: {
             logLevel: 'warn',
-            whatsapp: {
-                appSecret: SECRET,
-                verifyToken: 'v',
-                accessToken: 't',
-                phoneNumberId: PHONE_ID,
-                apiUrl: api.url,
-                maxMessagesPerSecond: 1000,
-                template: null,
+            channels: {
+                whatsapp: {
+                    appSecret: SECRET,
+                    verifyToken: 'v',
+                    accessToken: 't',
+                    phoneNumberId: PHONE_ID,
+                    apiUrl: api.url,
+                    maxMessagesPerSecond: 1000,
+                    template: null,
+                } satisfies WhatsAppSettings,
             },
         },
     });

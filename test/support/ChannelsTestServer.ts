@@ -1,3 +1,6 @@
+import { MessengerSettings } from '../../adapters/facebook/messengerChannel';
+import { TwitterSettings } from '../../adapters/twitter/twitterChannel';
+import { WhatsAppSettings } from '../../adapters/whatsapp/whatsAppChannel';
 import { createEmulatorAdapter } from '../../adapters/emulator/createEmulatorAdapter';
 import { ChannelRoute, createChannelAdapters } from '../../src/createChannelAdapters';
 import { BotServer, startServer } from '../../src/server';
@@ -39,16 +42,24 @@ export class ChannelsTestServer {
         }));
         const bot = await TestBot.create({
             config: {
-                whatsapp: {
-                    ...secrets.whatsapp,
-                    verifyToken: 'wa-verify',
-                    accessToken: 'WA-TOKEN',
-                    apiUrl: api.url,
-                    maxMessagesPerSecond: 1000,
-                    template: null,
+                channels: {
+                    whatsapp: {
+                        ...secrets.whatsapp,
+                        verifyToken: 'wa-verify',
+                        accessToken: 'WA-TOKEN',
+                        apiUrl: api.url,
+                        maxMessagesPerSecond: 1000,
+                        template: null,
+                    } satisfies WhatsAppSettings,
+                    facebook: {
+                        ...secrets.facebook,
+                        verifyToken: 'fb-verify',
+                        pageAccessToken: 'PAGE-TOKEN',
+                        apiUrl: api.url,
+                        messageTag: 'ACCOUNT_UPDATE',
+                    } satisfies MessengerSettings,
+                    twitter: { ...secrets.twitter, accessToken: 'X-TOKEN', apiUrl: api.url } satisfies TwitterSettings,
                 },
-                facebook: { ...secrets.facebook, verifyToken: 'fb-verify', pageAccessToken: 'PAGE-TOKEN', apiUrl: api.url, messageTag: 'ACCOUNT_UPDATE' },
-                twitter: { ...secrets.twitter, accessToken: 'X-TOKEN', apiUrl: api.url },
             },
         });
         const channels = createChannelAdapters(bot.app);

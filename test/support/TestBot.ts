@@ -37,7 +37,7 @@ export class TestBot {
         const sms = new LogSmsSender(logger);
         const app = await createBijliMitra(testConfig(options.config), { dataSource, logger, sms, ...options.overrides });
         // botbuilder's TestAdapter uses channel "test"; render its buttons as a channel with buttons does.
-        app.services.output.register('test', { maxSuggestedActions: 100, maxButtonTitle: 100 });
+        app.services.output.register('test', { buttons: 100, buttonTitle: 100 });
         return new TestBot(app, dataSource, sms, logLines, fresh.drop);
     }
 

@@ -1,0 +1,51 @@
+import { ChoiceCapabilities } from './choices';
+import { AdapterLogger, ChannelLedger, Inbox } from './ports';
+import { WebhookAdapter } from './WebhookAdapter';
+import { WebhookObserver } from './WebhookObserver';
+
+/** Reads a channel's settings from the environment, collecting problems for the host to report together. */
+export interface SettingsReader {
+    /** The values of `names` when all are set; null when none is (the channel is off) or only some are (a problem). */
+    required(label: string, names: readonly string[]): Record<string, string> | null;
+    /** A variable's trimmed value, or `fallback`. */
+    text(name: string, fallback?: string): string;
+    /** A whole number within `min`..`max`, or `fallback` when unset. */
+    integer(name: string, fallback: number, min: number, max: number): number;
+    /** An http(s) URL without a trailing slash, or `fallback` when unset. */
+    url(name: string, fallback: string): string;
+}
+
+/** What the host hands every channel it builds. */
+export interface ChannelHost {
+    inbox: Inbox;
+    store: ChannelLedger;
+    logger: AdapterLogger;
+    observer?: WebhookObserver;
+    /** Milliseconds one platform API request may take; a send that times out is not repeated. */
+    timeoutMs: number;
+    /** Told of each retried platform request (metrics). */
+    onRetry?(channel: string, status: number, code: string | undefined): void;
+    /** The title of a list's button in a reply's locale (a WhatsApp list needs one). */
+    listButton(locale: string | undefined): string;
+}
+
+/**
+ * One platform channel as the host's registry lists it: which settings turn it on and how its adapter is built. A new
+ * channel is its folder under `adapters/` (adapter, client, mapper, renderer and this descriptor) plus one registry line.
+ */
+export interface ChannelDescriptor<S = unknown> {
+    /** Bot Framework channel id; also the webhook route (`/webhooks/<id>`) and the metrics label. */
+    readonly id: string;
+    /** The platform's name, for start-up messages and configuration errors. */
+    readonly label: string;
+    /** What the platform really shows of choices; the core numbers what does not fit. */
+    readonly choices: ChoiceCapabilities;
+    /** Secrets whose presence means the channel is meant to be public. */
+    readonly secretNames: readonly string[];
+    /** The channel's settings from the environment; null when it is off. */
+    readSettings(env: SettingsReader): S | null;
+    /** Messages per second the outbound queue may send on this channel, where the platform sets a pace. */
+    sendsPerSecond?(settings: S): number;
+    /** The adapter, ready to serve webhooks. */
+    createAdapter(settings: S, host: ChannelHost): WebhookAdapter;
+}
