@@ -1,5 +1,6 @@
 import { TranslateFn } from './i18n/Translator';
 import { html } from './console/html';
+import { CONSOLE_CSS } from './console/consoleStylesheet';
 
 /** What `GET /` shows: what is running here and where to go next (operators and developers, not consumers). */
 export function homePage(t: TranslateFn, parts: { channels: string[]; console: boolean }): string {
@@ -12,9 +13,9 @@ export function homePage(t: TranslateFn, parts: { channels: string[]; console: b
         html`<li><code>POST /api/messages</code>: ${t('home.emulator')}</li>`,
     ];
     return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${t('home.title')}</title></head><body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem">
-<h1>${t('home.title')}</h1><p>${t('home.running')}</p>
+<title>${t('home.title')}</title>${parts.console ? html`<link rel="stylesheet" href="/console/console.css?v=${CONSOLE_CSS.version}">` : ''}</head><body>
+<main><h1>${t('home.title')}</h1><p>${t('home.running')}</p>
 <p>${t('home.channels')} ${channels}</p>
 <ul>${links}</ul>
-<p>${t('home.readme')}</p></body></html>`.toString();
+<p>${t('home.readme')}</p></main></body></html>`.toString();
 }

@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express';
 
 /**
  * The response headers every page and answer of the server carries (helmet, with the console's policy: no scripts at
- * all, styles from the page itself, no framing, no referrer). Used by the server and by the console router, so the
+ * all, styles only from the server's own stylesheet (no inline styles), no framing, no referrer). Used by the server and by the console router, so the
  * console is as safe mounted alone as behind the server.
  */
 export function securityHeaders(): RequestHandler {
@@ -13,7 +13,7 @@ export function securityHeaders(): RequestHandler {
             directives: {
                 defaultSrc: ["'self'"],
                 scriptSrc: ["'none'"],
-                styleSrc: ["'self'", "'unsafe-inline'"],
+                styleSrc: ["'self'"],
                 imgSrc: ["'self'", 'data:'],
                 objectSrc: ["'none'"],
                 baseUri: ["'none'"],

@@ -1,7 +1,7 @@
 import type { PlatformFailure } from '../shared/PlatformHttpClient';
 
 /**
- * Meanings of the Messenger Send API error codes the adapter acts on or reports (channels.md §5), keyed by
+ * Meanings of the Messenger Send API error codes the adapter acts on or reports, keyed by
  * `code/subcode` where the subcode decides, else by `code`.
  */
 export const MESSENGER_ERRORS: Record<string, string> = {

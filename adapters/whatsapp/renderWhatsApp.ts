@@ -8,7 +8,7 @@ export interface WhatsAppPart {
     message: Record<string, unknown>;
 }
 
-/** WhatsApp's limits, counted in code points (Meta does not document how it counts; see channels.md §4). */
+/** WhatsApp's limits, counted in code points (Meta does not document how it counts). */
 export const WHATSAPP_LIMITS = {
     text: 4096,
     interactiveBody: 1024,

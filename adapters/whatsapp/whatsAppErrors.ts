@@ -1,4 +1,4 @@
-/** Meanings of the WhatsApp Cloud API error codes the adapter acts on or reports (channels.md §4). */
+/** Meanings of the WhatsApp Cloud API error codes the adapter acts on or reports. */
 export const WHATSAPP_ERRORS: Record<string, string> = {
     '131047': 'more than 24 hours since the user last wrote: only a template may be sent',
     '131026': 'message undeliverable (not on WhatsApp, old app, or terms not accepted)',

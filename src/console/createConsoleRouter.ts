@@ -1,5 +1,6 @@
 import express, { NextFunction, Response, Router } from 'express';
 import { securityHeaders } from '../securityHeaders';
+import { CONSOLE_CSS } from './consoleStylesheet';
 import { messagePage } from './views';
 import { mountAuthRoutes } from './authRoutes';
 import { mountBroadcastRoutes } from './broadcastRoutes';
@@ -25,6 +26,13 @@ export function createConsoleRouter(app: ConsoleParts, options: ConsoleOptions):
     router.use((_req, res, next) => {
         res.set('Cache-Control', 'no-store');
         next();
+    });
+
+    // The stylesheet needs no session (the sign-in page uses it) and holds nothing of anyone's: cached for good, as
+    // its address changes with its content.
+    router.get('/console.css', (_req, res) => {
+        res.set('Cache-Control', 'public, max-age=31536000, immutable');
+        res.type('text/css').send(CONSOLE_CSS.text);
     });
 
     // A POST from another site is refused before anything else looks at it.

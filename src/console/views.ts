@@ -4,6 +4,7 @@ import { formatDateTime, maskDigits } from '../i18n/format';
 import type { Language, TranslateFn } from '../i18n/Translator';
 import { OPEN_STATUSES } from '../services/ComplaintLifecycle';
 import { barChart } from './chart';
+import { CONSOLE_CSS } from './consoleStylesheet';
 import type { Flash } from './ConsoleSessions';
 import { ALL_STATUSES, ComplaintRow, ConsoleScope, DashboardData, DashboardGroup, HistoryEntry, Notice, QueueFilters } from './ConsoleQueries';
 import { html, raw, SafeHtml } from './html';
@@ -19,74 +20,6 @@ export interface ViewContext {
     flash: Flash | null;
     now: Date;
 }
-
-const CSS = `
-*{box-sizing:border-box}
-body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Sans Devanagari",sans-serif;color:#1b1f24;background:#f4f6f8}
-a{color:#0b5cad}
-header.top{background:#0d3b66;color:#fff;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1.2rem;align-items:center}
-header.top a,header.top button.link{color:#fff}
-header.top .brand{font-weight:700;margin-right:auto}
-header.top nav{display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center}
-header.top form{display:inline;margin:0}
-button.link{background:none;border:0;padding:0;font:inherit;text-decoration:underline;cursor:pointer}
-.who{width:100%;font-size:.85rem;opacity:.9}
-main{padding:1rem;max-width:1200px;margin:0 auto}
-h1{font-size:1.4rem;margin:.4rem 0 1rem}
-h2{font-size:1.15rem;margin:1.4rem 0 .6rem}
-.flash{padding:.7rem 1rem;border-radius:6px;margin:0 0 1rem}
-.flash.ok{background:#e3f4e6;border:1px solid #6fbf7c}
-.flash.error{background:#fde8e8;border:1px solid #e08b8b}
-.card{background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:1rem;margin:0 0 1rem}
-.table-wrap{overflow-x:auto;background:#fff;border:1px solid #d8dee4;border-radius:8px}
-table{border-collapse:collapse;width:100%}
-th,td{padding:.5rem .6rem;border-bottom:1px solid #e6eaee;text-align:left;vertical-align:top}
-th{background:#eef2f5;font-size:.85rem;white-space:nowrap}
-tr.breached td{background:#fff4f4}
-.sla-breached{color:#b00020;font-weight:700}
-.sla-ok{color:#1d6b2c}
-.badge{display:inline-block;padding:.05rem .45rem;border-radius:999px;background:#e6eaee;font-size:.85rem;white-space:nowrap}
-.badge.resolved,.badge.closed{background:#e3f4e6}
-.badge.reopened{background:#fff0d6}
-form.filters{display:flex;flex-wrap:wrap;gap:.6rem 1rem;align-items:flex-end}
-label{display:block;font-size:.9rem;font-weight:600;margin:0 0 .2rem}
-input[type=text],input[type=password],select,textarea{font:inherit;padding:.45rem .5rem;border:1px solid #b8c2cc;border-radius:6px;width:100%;max-width:100%;background:#fff}
-textarea{min-height:4.5rem}
-button.primary,button.secondary{font:inherit;padding:.5rem 1rem;border-radius:6px;border:1px solid #0d3b66;cursor:pointer}
-button.primary{background:#0d3b66;color:#fff}
-button.secondary{background:#fff;color:#0d3b66}
-.actions{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:1rem}
-.actions form{background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:1rem;display:flex;flex-direction:column;gap:.5rem}
-.actions h3{margin:0;font-size:1rem}
-dl.facts{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.3rem 1rem;margin:0}
-dl.facts dt{font-weight:600;color:#4a5560}
-dl.facts dd{margin:0;overflow-wrap:anywhere}
-.stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(160px,1fr));gap:1rem;margin:0 0 1rem}
-.stats div{background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:.8rem 1rem}
-.stats dt{font-size:.85rem;color:#4a5560}
-.stats dd{margin:.2rem 0 0;font-size:1.6rem;font-weight:700}
-.muted{color:#5b6670;font-size:.9rem}
-.signin{max-width:380px;margin:2rem auto}
-.signin form{display:flex;flex-direction:column;gap:.8rem}
-figure.chart{background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:1rem;margin:0 0 1rem}
-figure.chart svg{width:100%;height:auto;max-width:760px;display:block}
-figcaption{font-weight:600;margin:0 0 .5rem}
-.chart-label{font-size:12px;fill:#1b1f24}
-.chart-value{font-size:11px;fill:#4a5560}
-.desc{white-space:pre-wrap;overflow-wrap:anywhere}
-td.ticket{white-space:nowrap;font-weight:600}
-section.notices h2{margin-top:0}
-section.notices .table-wrap{max-height:22rem;overflow-y:auto}
-.progress{display:block;width:100%;max-width:760px;height:18px;border-radius:4px;background:#e6eaee}
-.stats.small dd{font-size:1.25rem}
-form.broadcast{display:flex;flex-direction:column;gap:.6rem;max-width:760px}
-@media (max-width:600px){main{padding:.6rem}th,td{padding:.4rem}dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:.4rem}
-table.cards thead{display:none}
-table.cards tr{display:block;border-bottom:2px solid #d8dee4;padding:.3rem 0}
-table.cards td{display:grid;grid-template-columns:7.5rem 1fr;gap:.5rem;border:0;padding:.2rem .6rem}
-table.cards td::before{content:attr(data-label);font-weight:600;color:#4a5560;font-size:.85rem}
-table.cards td>.badge{justify-self:start}}
-`;
 
 /** The other language, for the switch. */
 export function otherLanguage(language: Language): Language {
@@ -180,7 +113,7 @@ ${
         : ''
 }<link rel="icon" href="data:,">
 <title>${title} · ${t('console:appName')}</title>
-<style>${raw(CSS)}</style>
+<link rel="stylesheet" href="/console/console.css?v=${CONSOLE_CSS.version}">
 </head>
 <body>
 <header class="top"><div class="brand">${t('console:appName')}</div>${nav}</header>

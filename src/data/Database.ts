@@ -17,6 +17,10 @@ export interface SqlResult<Row> {
     changes: number;
 }
 
+// The databases whose unit the current async flow runs inside. One storage for all of them: Node copies every
+// AsyncLocalStorage ever used into each new promise, so one per database slowed every await as databases were opened.
+const INSIDE = new AsyncLocalStorage<readonly Database[]>();
+
 /**
  * The one way services touch the database. TypeORM's better-sqlite3 driver shares a single connection, so two
  * overlapping async units (two users' turns) interleave their statements and a second `BEGIN` fails with "cannot
@@ -27,7 +31,6 @@ export interface SqlResult<Row> {
  */
 export class Database {
     private readonly exclusive: boolean;
-    private readonly inside = new AsyncLocalStorage<true>();
     private readonly queues: Record<Priority, Array<() => void>> = { high: [], normal: [] };
     private busy = false;
     private readonly statements = new Map<string, { text: string; name: string; sqlite?: BetterSqlite3.Statement }>();
@@ -115,13 +118,13 @@ export class Database {
 
     /** Runs `work` with the data source's manager; on SQLite, alone. */
     async run<T>(work: (manager: EntityManager) => Promise<T>, priority: Priority = 'normal'): Promise<T> {
-        if (!this.exclusive || this.inside.getStore()) return work(this.dataSource.manager);
+        if (!this.exclusive || INSIDE.getStore()?.includes(this)) return work(this.dataSource.manager);
         // better-sqlite3 answers synchronously, so a turn's units would otherwise chain as microtasks without ever
         // letting the event loop read new requests: yield once per unit of ordinary work.
         if (priority === 'normal') await new Promise((resolve) => setImmediate(resolve));
         await this.acquire(priority);
         try {
-            return await this.inside.run(true, () => work(this.dataSource.manager));
+            return await INSIDE.run([...(INSIDE.getStore() ?? []), this], () => work(this.dataSource.manager));
         } finally {
             this.release();
         }

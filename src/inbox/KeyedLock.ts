@@ -1,11 +1,16 @@
 import { AsyncLocalStorage } from 'async_hooks';
 import { TurnLock } from './TurnLock';
 
-/** One holding of a key; timers and callbacks created while holding outlive it, so they check `live`. */
+/** One holding of a key by a lock; timers and callbacks created while holding outlive it, so they check `live`. */
 interface Holding {
+    lock: KeyedLock;
     key: string;
     live: boolean;
 }
+
+// One storage for every lock: Node keeps each AsyncLocalStorage it has seen in use and copies every one of them into
+// each new promise, so a storage per lock made every await slower with each lock ever created (one per app in tests).
+const HELD = new AsyncLocalStorage<readonly Holding[]>();
 
 /**
  * Runs tasks one at a time per key, in arrival order, across async gaps: a promise chain per key, dropped again
@@ -15,7 +20,6 @@ interface Holding {
  */
 export class KeyedLock implements TurnLock {
     private readonly tails = new Map<string, Promise<void>>();
-    private readonly held = new AsyncLocalStorage<readonly Holding[]>();
 
     /** Runs `task` after every earlier task for `key` has settled; resolves or rejects with `task`'s outcome. */
     async run<T>(key: string, task: () => Promise<T>): Promise<T> {
@@ -29,9 +33,10 @@ export class KeyedLock implements TurnLock {
         this.tails.set(key, tail);
         await previous;
         // A timer set inside the task inherits this context; once released the holding must not count for it.
-        const holding: Holding = { key, live: true };
+        const holding: Holding = { lock: this, key, live: true };
         try {
-            return await this.held.run([...this.liveHoldings(), holding], task);
+            // Other locks' holdings stay in the flow: a turn holding a conversation may take another lock's key.
+            return await HELD.run([...(HELD.getStore() ?? []).filter((h) => h.live), holding], task);
         } finally {
             holding.live = false;
             release();
@@ -50,6 +55,6 @@ export class KeyedLock implements TurnLock {
     }
 
     private liveHoldings(): Holding[] {
-        return (this.held.getStore() ?? []).filter((h) => h.live);
+        return (HELD.getStore() ?? []).filter((h) => h.live && h.lock === this);
     }
 }

@@ -5,7 +5,7 @@
  * account number, confirmation, status, bill), with a stand-in Graph API on loopback receiving the replies.
  * References are measured in the same run on the same machine: a bare `node:http` server answering 200 to the same
  * signed bodies at the same concurrency, and a minimal botbuilder CloudAdapter echo bot (no app id, Emulator-style
- * activities, reply POSTed to a local sink over keep-alive; botbuilder.md §8). Prints a table with the ratios and the
+ * activities, reply POSTed to a local sink over keep-alive). Prints a table with the ratios and the
  * issue's targets, and writes bench-results-scale[-postgres][-long][-profile].json at the package root (git-ignored).
  *
  * Processes: this orchestrator (prepares the database, starts and stops everything, samples memory and CPU from
@@ -204,7 +204,7 @@ async function loadGenerator(): Promise<void> {
         else noticesToOfficials += 1;
         return { status: 200, body: { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id: `wamid.out${++graphId}` }] } };
     });
-    // The echo bot's serviceUrl: replyToActivity and sendToConversation (botbuilder.md §5.2).
+    // The echo bot's serviceUrl: replyToActivity and sendToConversation.
     api.respondWith('POST', /^\/v3\/conversations\/[^/]+\/activities(\/[^/]+)?$/, () => {
         api.requests.length = 0;
         sinkReplies += 1;
@@ -616,7 +616,7 @@ async function bareServer(): Promise<void> {
     process.send!({ type: 'ready', port: (server.address() as AddressInfo).port });
 }
 
-/** BENCH_ROLE=echo: botbuilder.md §8's echo bot: CloudAdapter without app id behind express, one reply per message. */
+/** BENCH_ROLE=echo: the echo bot: CloudAdapter without app id behind express, one reply per message. */
 async function echoBot(): Promise<void> {
     const { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication } = await import('botbuilder');
     const express = (await import('express')).default;

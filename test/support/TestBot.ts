@@ -7,7 +7,7 @@ import { seedDemoData } from '../../src/data/demoData';
 import { Logger } from '../../src/logger';
 import { LogSmsSender } from '../../src/services/LogSmsSender';
 import { vouchForSenderPhone } from '../../adapters/shared/senderPhone';
-import { freshTestDatabase } from './testDatabase';
+import { freshTestDatabase, seededSqliteCopy, TEST_DATABASE } from './testDatabase';
 
 /** A configuration for tests: in-memory SQLite unless `databaseUrl` is given, no .env file read. */
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
@@ -31,9 +31,10 @@ export class TestBot {
     static async create(options: { databaseUrl?: string; config?: Partial<AppConfig>; overrides?: BijliMitraOverrides } = {}): Promise<TestBot> {
         const logLines: string[] = [];
         const logger = new Logger('debug', (line) => logLines.push(line));
+        const copied = options.databaseUrl === undefined && TEST_DATABASE === 'sqlite';
         const fresh = options.databaseUrl === undefined ? await freshTestDatabase() : { url: options.databaseUrl, drop: async () => undefined };
-        const dataSource = await openDatabase(fresh.url);
-        await seedDemoData(dataSource);
+        const dataSource = copied ? await seededSqliteCopy() : await openDatabase(fresh.url);
+        if (!copied) await seedDemoData(dataSource);
         const sms = new LogSmsSender(logger);
         const app = await createBijliMitra(testConfig(options.config), { dataSource, logger, sms, ...options.overrides });
         // botbuilder's TestAdapter uses channel "test"; render its buttons as a channel with buttons does.

@@ -1,6 +1,6 @@
 /**
  * Runs the Hindi Recognizers-Text spec cases (test/fixtures/recognizers-text) against our recognizers.
- * Used by test/recognizersSpecs.test.ts and by the report script (writeRecognizersReport.ts).
+ * Used by test/src/nlu/recognizersSpecs.test.ts and by the report script (writeRecognizersReport.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';

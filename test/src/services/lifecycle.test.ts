@@ -1,0 +1,228 @@
+import { strict as assert } from 'assert';
+import { Complaint } from '../../../src/data/entities/Complaint';
+import { ComplaintEvent } from '../../../src/data/entities/ComplaintEvent';
+import { Official } from '../../../src/data/entities/Official';
+import { ComplaintLifecycle, LifecycleError } from '../../../src/services/ComplaintLifecycle';
+import { RecordingNotifier } from '../../../src/services/ComplaintNotifier';
+import { OfficialDirectory } from '../../../src/services/OfficialDirectory';
+import { ServiceStandards } from '../../../src/services/ServiceStandards';
+import { freshPostgresSchema } from '../../support/postgres';
+import { TestBot } from '../../support/TestBot';
+
+const LUCKNOW_ACCOUNT = '1234567890';
+const HOUR = 3600_000;
+
+/** A clock the test moves by hand. */
+class Clock {
+    constructor(public time = new Date('2026-11-20T04:30:00Z')) {}
+    now = () => new Date(this.time);
+    advance(hours: number): void {
+        this.time = new Date(this.time.getTime() + hours * HOUR);
+    }
+}
+
+for (const [name, url] of [
+    ['SQLite', async () => 'sqlite::memory:'],
+    ['PostgreSQL', () => freshPostgresSchema('lifecycle_test')],
+] as const) {
+    describe(`complaint lifecycle and SLA clock on ${name}`, () => {
+        let bot: TestBot;
+        let clock: Clock;
+        let notifier: RecordingNotifier;
+        let lifecycle: ComplaintLifecycle;
+
+        beforeEach(async () => {
+            clock = new Clock();
+            notifier = new RecordingNotifier();
+            bot = await TestBot.create({ databaseUrl: await url(), overrides: { notifier, now: clock.now } });
+            lifecycle = bot.app.lifecycle;
+        });
+        afterEach(async () => {
+            await bot.close();
+        });
+
+        async function register(category = 'no_supply', account: string | null = LUCKNOW_ACCOUNT): Promise<Complaint> {
+            const complaint = await bot.app.services.complaints.register({
+                accountNumber: account,
+                category,
+                description: 'test',
+                address: null,
+                contactMobile: null,
+                channel: 'test',
+                channelUserId: 'u1',
+                sourceActivityKey: null,
+            });
+            await bot.dataSource.getRepository(Complaint).update({ id: complaint.id }, { createdAt: clock.now() });
+            return lifecycle.start(await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id }));
+        }
+
+        async function history(id: number): Promise<string[]> {
+            const events = await bot.dataSource.getRepository(ComplaintEvent).find({ where: { complaintId: id }, order: { id: 'ASC' } });
+            return events.map((e) => `${e.status}|${e.actor}`);
+        }
+
+        it('gives a new complaint its due time from the standards and assigns the JE of the subdivision', async () => {
+            const complaint = await register();
+            // Lucknow demo consumer is a city consumer: no supply within 2 hours.
+            assert.equal(complaint.dueAt!.getTime(), clock.now().getTime() + 2 * HOUR);
+            assert.equal(complaint.standardsVersion, ServiceStandards.load().version);
+            assert.equal(complaint.status, 'assigned');
+            const owner = await bot.dataSource.getRepository(Official).findOneByOrFail({ id: complaint.assignedOfficialId! });
+            assert.equal(owner.level, 'JE');
+            assert.deepEqual(await history(complaint.id), ['registered|consumer', 'assigned|system']);
+            assert.deepEqual(
+                notifier.sent.map((n) => [n.to, n.text.key]),
+                [['official', 'officials:assigned']]
+            );
+        });
+
+        it('runs the whole lifecycle: acknowledge, note, resolve, dispute (reopen), resolve, confirm', async () => {
+            const complaint = await register();
+            const je = complaint.assignedOfficialId!;
+            await lifecycle.acknowledge(complaint.id, je);
+            assert.ok(
+                notifier.sent.some((n) => n.to === 'consumer' && n.text.key === 'status:notice.inProgress'),
+                'the consumer hears an officer is on it'
+            );
+            await lifecycle.addNote(complaint.id, je, 'lineman sent');
+            const resolved = await lifecycle.resolve(complaint.id, je, 'fuse replaced');
+            assert.equal(resolved.nextEscalationAt, null, 'the clock stops while the consumer is asked');
+            assert.ok(notifier.sent.some((n) => n.to === 'consumer' && n.text.key === 'status:askFixed' && n.text.vars?.note === 'fuse replaced'));
+            clock.advance(3);
+            const reopened = await lifecycle.confirm(complaint.id, false);
+            assert.equal(reopened.status, 'reopened');
+            assert.ok(reopened.nextEscalationAt! <= clock.now(), 'past its due time, it escalates at the next tick');
+            await lifecycle.resolve(complaint.id, je, 'fuse replaced again');
+            const closed = await lifecycle.confirm(complaint.id, true);
+            assert.equal(closed.status, 'closed');
+            assert.deepEqual(
+                (await history(complaint.id)).map((h) => h.split('|')[0]),
+                ['registered', 'assigned', 'in_progress', 'in_progress', 'resolved', 'reopened', 'resolved', 'closed']
+            );
+            await assert.rejects(lifecycle.resolve(complaint.id, je, 'again'), LifecycleError);
+        });
+
+        it('escalates one level per breach interval, to the top, notifying the new owner and the consumer', async () => {
+            const complaint = await register('transformer');
+            const levels: string[] = [];
+            const directory = new OfficialDirectory(bot.app.db);
+            for (let step = 0; step < 6; step++) {
+                clock.advance(step === 0 ? 6 : 4);
+                await lifecycle.tick();
+                const current = await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id });
+                const owner = await directory.findById(current.assignedOfficialId!);
+                levels.push(owner?.level ?? '?');
+            }
+            assert.deepEqual(levels, ['SDO', 'XEN', 'SE', 'CE', 'CE', 'CE']);
+            const escalations = notifier.sent.filter((n) => n.text.key === 'officials:escalated').map((n) => n.text.vars?.level);
+            assert.deepEqual(escalations, ['SDO', 'XEN', 'SE', 'CE']);
+            assert.equal(notifier.sent.filter((n) => n.to === 'consumer' && n.text.key === 'status:notice.escalated').length, 4);
+        });
+
+        it('tells the consumer the compensation accrued under the standards', async () => {
+            const complaint = await register('transformer');
+            clock.advance(6 + 30);
+            await lifecycle.tick();
+            const notice = notifier.sent.find((n) => n.text.key === 'status:notice.compensation');
+            assert.ok(notice, 'compensation notice');
+            // Transformer: ₹150 per started day late; 30 h late = 2 days.
+            assert.deepEqual([notice!.text.vars?.amount, notice!.text.vars?.daysLate], [300, 2]);
+            assert.equal(lifecycle.compensationFor(complaint, 'city', new Date(complaint.dueAt!.getTime() - 1)).daysLate, 0, 'nothing before the due time');
+        });
+
+        it('never escalates the same breach twice, even with two schedulers ticking at once', async () => {
+            const complaint = await register();
+            const second = new ComplaintLifecycle(
+                bot.app.db,
+                ServiceStandards.load(),
+                new OfficialDirectory(bot.app.db),
+                bot.app.services.backend,
+                notifier,
+                { escalationIntervalHours: 4, autoCloseHours: 72 },
+                clock.now
+            );
+            clock.advance(3);
+            const results = await Promise.all([lifecycle.tick(), second.tick(), lifecycle.tick(), second.tick()]);
+            assert.equal(
+                results.reduce((sum, r) => sum + r.escalated, 0),
+                1
+            );
+            const current = await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id });
+            assert.equal(current.escalationLevel, 1);
+            assert.equal((await history(complaint.id)).filter((h) => h.endsWith('|system')).length, 2, 'one assignment and one escalation event');
+        });
+
+        it('skips a level with no active official, and stops asking once nobody is left above', async () => {
+            const complaint = await register();
+            const sdo = await bot.dataSource.getRepository(Official).findOneByOrFail({ username: 'sdo.gomtinagar' });
+            await bot.dataSource.getRepository(Official).update({ id: sdo.id }, { active: false });
+            clock.advance(3);
+            await lifecycle.tick();
+            const current = await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id });
+            const owner = await bot.dataSource.getRepository(Official).findOneByOrFail({ id: current.assignedOfficialId! });
+            assert.deepEqual([owner.level, current.escalationLevel], ['XEN', 2]);
+            assert.ok(!notifier.sent.some((n) => n.officialId === sdo.id && n.text.key === 'officials:escalated'));
+            // At the top, a dispute reopens the complaint but the scheduler does not keep picking it.
+            for (let i = 0; i < 3; i++) {
+                clock.advance(5);
+                await lifecycle.tick();
+            }
+            await lifecycle.resolve(complaint.id, current.assignedOfficialId!, 'done');
+            await lifecycle.confirm(complaint.id, false);
+            clock.advance(1);
+            await lifecycle.tick();
+            assert.equal((await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id })).nextEscalationAt, null);
+        });
+
+        it('a complaint without an account is never "escalated" to nobody', async () => {
+            const complaint = await register('no_supply', null);
+            clock.advance(10);
+            assert.equal((await lifecycle.tick()).escalated, 0);
+            assert.ok(!notifier.sent.some((n) => n.complaintId === complaint.id && n.text.key === 'status:notice.escalated'));
+            assert.equal((await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id })).nextEscalationAt, null);
+        });
+
+        it('a complaint handed up to the SE climbs from there at the next breach', async () => {
+            const complaint = await register();
+            const se = await bot.dataSource.getRepository(Official).findOneByOrFail({ username: 'se.lucknow1' });
+            await lifecycle.reassign(complaint.id, complaint.assignedOfficialId!, se.id, 'needs circle approval');
+            clock.advance(3);
+            await lifecycle.tick();
+            const current = await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id });
+            const owner = await bot.dataSource.getRepository(Official).findOneByOrFail({ id: current.assignedOfficialId! });
+            assert.equal(owner.level, 'CE');
+        });
+
+        it('closes a resolved complaint after the configured silence', async () => {
+            const complaint = await register();
+            await lifecycle.resolve(complaint.id, complaint.assignedOfficialId!, 'done');
+            clock.advance(71);
+            assert.equal((await lifecycle.tick()).autoClosed, 0);
+            clock.advance(2);
+            assert.equal((await lifecycle.tick()).autoClosed, 1);
+            assert.equal((await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id })).status, 'closed');
+        });
+    });
+}
+
+describe('complaint registration tells the consumer the time limit', () => {
+    it('in English and Hindi, from the service standards', async () => {
+        const bot = await TestBot.create();
+        try {
+            const user = bot.conversation();
+            await user.say('English');
+            await user.say('no power since morning in our street');
+            await user.say(LUCKNOW_ACCOUNT);
+            assert.match((await user.say('yes')).join('\n'), /As per UPERC standards, this should be fixed within 2 hours/);
+            const hindi = bot.conversation();
+            await hindi.say('मेरे घर में सुबह से बिजली नहीं है');
+            // Another city account: the same outage on the same account would join the open complaint.
+            await hindi.say('6739351047');
+            assert.match((await hindi.say('हाँ')).join('\n'), /UPERC मानकों के अनुसार इसे 2 घंटे में/);
+            const [complaint] = await bot.dataSource.getRepository(Complaint).find({ order: { id: 'ASC' } });
+            assert.ok(complaint.conversationRef && complaint.dueAt && complaint.assignedOfficialId);
+        } finally {
+            await bot.close();
+        }
+    });
+});
