@@ -3,8 +3,9 @@ import type { Logger } from './logger';
 
 // How old an unprocessed delivery must be before the periodic sweep runs it (younger ones are probably just starting).
 const RESUME_AFTER_MS = 30_000;
-// Meta and X redeliver a webhook for up to a few days; ids are remembered longer than that.
-const KEEP_PROCESSED_DAYS = 7;
+// Inbound ids are remembered longer than the adapters accept a message's age (7 days, as long as Meta retries), so a
+// replayed webhook is always either a known duplicate or too old.
+const KEEP_PROCESSED_DAYS = 8;
 const PRUNE_EVERY_MS = 3_600_000;
 
 /** What the scheduler drives; each part keeps its own state in the database, so a restart loses nothing. */

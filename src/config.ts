@@ -11,9 +11,27 @@ export type SmsSenderKind = 'log' | 'http';
 export interface AppConfig {
     /** HTTP port of the bot server. */
     port: number;
+    /**
+     * The address the server listens on (`HOST`): loopback unless a channel, an app id or production is configured,
+     * when it is every address. `/api/messages` takes unauthenticated activities only on loopback (see server).
+     */
+    host: string;
+    /** `NODE_ENV=production`: a public deployment, whatever else is set. */
+    production: boolean;
+    /** Bearer token `/metrics` asks for (`METRICS_TOKEN`); empty leaves it open (keep it off the public path then). */
+    metricsToken: string;
+    /**
+     * Hosts a Bot Framework activity's `serviceUrl` may name (`BOT_SERVICE_URL_HOSTS`; `*.` allows subdomains): the
+     * server POSTs replies there, so any other address is refused before a connection is made.
+     */
+    serviceUrlHosts: string[];
     /** `sqlite:<path>` or a `postgres://` URL. */
     databaseUrl: string;
-    /** Whether demo consumers are loaded into an empty database at start: `auto` (only when empty), `on` or `off`. */
+    /**
+     * Whether the demo world (consumers, bills, officials with published passwords) is loaded at start: `auto` only
+     * into an empty SQLite database of a deployment that is not public (see {@link isPublicDeployment}), `on` always,
+     * `off` never.
+     */
     demoData: 'auto' | 'on' | 'off';
     /** Bot Framework app id; empty runs `/api/messages` without auth, as the Emulator expects. */
     microsoftAppId: string;
@@ -50,6 +68,11 @@ export interface AppConfig {
     shutdownTimeoutSeconds: number;
     /** Milliseconds one platform API request may take; a send that times out is not repeated (it may have arrived). */
     platformTimeoutMs: number;
+    /**
+     * Hours after which a webhook message (by the platform's timestamp) is a replay, acknowledged and not run; at most
+     * 168 (7 days, as long as platforms retry), which the duplicate record outlasts.
+     */
+    webhookMaxAgeHours: number;
     /** Mark console cookies Secure (the console is served over HTTPS): on unless explicitly off for local use. */
     consoleSecureCookies: boolean;
     /**
@@ -58,6 +81,9 @@ export interface AppConfig {
      */
     channels: Record<string, unknown>;
 }
+
+/** Where Azure Bot Service's channels (Web Chat, Direct Line, Teams…) send activities from. */
+const DEFAULT_SERVICE_URL_HOSTS = 'botframework.com,*.botframework.com,smba.trafficmanager.net,*.botframework.azure.us';
 
 /** Thrown when the environment does not describe a usable configuration; lists every problem at once. */
 export class ConfigError extends Error {
@@ -112,15 +138,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         problems.push('PAYMENT_URL_TEMPLATE must be an http(s) URL; {account} is replaced by the account number');
     }
     const microsoftAppId = str('MicrosoftAppId');
-    if (microsoftAppId && smsSender === 'log') {
-        problems.push('SMS_SENDER=log only writes one-time codes to the log; with MicrosoftAppId set (a real deployment) set SMS_SENDER=http and SMS_HTTP_URL');
+    const production = str('NODE_ENV').toLowerCase() === 'production';
+    const anyChannel = CHANNELS.some((c) => c.secretNames.some((n) => str(n) !== ''));
+    // The log sender writes one-time codes into the log: anyone who reads the log could verify as anyone.
+    if ((microsoftAppId || anyChannel || production) && smsSender === 'log') {
+        problems.push(
+            'SMS_SENDER=log only writes one-time codes to the log; with a channel, MicrosoftAppId or NODE_ENV=production set (a real deployment) set SMS_SENDER=http and SMS_HTTP_URL'
+        );
     }
     const microsoftAppPassword = str('MicrosoftAppPassword');
     if (microsoftAppId && !microsoftAppPassword && str('MicrosoftAppType', 'MultiTenant') !== 'UserAssignedMSI') {
         problems.push('MicrosoftAppPassword is required when MicrosoftAppId is set');
     }
+    const serviceUrlHosts = str('BOT_SERVICE_URL_HOSTS', DEFAULT_SERVICE_URL_HOSTS)
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean);
+    for (const host of serviceUrlHosts) {
+        if (!/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(host))
+            problems.push(`BOT_SERVICE_URL_HOSTS must list host names such as *.botframework.com (got "${host}")`);
+    }
     const config: AppConfig = {
         port: int('PORT', 3978, 0, 65535),
+        host: str('HOST', microsoftAppId !== '' || anyChannel || production ? '0.0.0.0' : '127.0.0.1'),
+        production,
+        metricsToken: str('METRICS_TOKEN'),
+        serviceUrlHosts,
         databaseUrl,
         demoData: oneOf('DEMO_DATA', ['auto', 'on', 'off'] as const, 'auto'),
         microsoftAppId,
@@ -144,11 +187,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 60, 0, 100000),
         shutdownTimeoutSeconds: int('SHUTDOWN_TIMEOUT_SECONDS', 25, 1, 600),
         platformTimeoutMs: int('PLATFORM_TIMEOUT_MS', 10000, 100, 120000),
+        webhookMaxAgeHours: int('WEBHOOK_MAX_AGE_HOURS', 168, 1, 168),
         consoleSecureCookies:
             oneOf('CONSOLE_SECURE_COOKIES', ['auto', 'on', 'off'] as const, 'auto') !== 'off' &&
-            (str('CONSOLE_SECURE_COOKIES', 'auto').toLowerCase() === 'on' ||
-                microsoftAppId !== '' ||
-                CHANNELS.some((c) => c.secretNames.some((n) => str(n) !== ''))),
+            (str('CONSOLE_SECURE_COOKIES', 'auto').toLowerCase() === 'on' || microsoftAppId !== '' || anyChannel),
         channels: {},
     };
     // A channel is on when all its secrets are set; some but not all is a mistake worth stopping for.
@@ -174,4 +216,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
     }
     if (problems.length > 0) throw new ConfigError(problems);
     return config;
+}
+
+/** Whether `config` describes a deployment strangers can reach: a channel, a Bot Framework app id, or production. */
+export function isPublicDeployment(config: AppConfig): boolean {
+    return config.production || config.microsoftAppId !== '' || Object.keys(config.channels).length > 0;
 }

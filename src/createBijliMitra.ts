@@ -6,6 +6,7 @@ import { SerializeTurnsMiddleware } from './inbox/SerializeTurnsMiddleware';
 import { KeyedLock } from './inbox/KeyedLock';
 import { ConversationInbox } from './inbox/ConversationInbox';
 import { CHANNELS } from './channels';
+import { AppConfig, ConfigError, isPublicDeployment } from './config';
 import { Metrics } from './Metrics';
 import { TurnLock } from './inbox/TurnLock';
 import { PostgresTurnLock } from './inbox/PostgresTurnLock';
@@ -16,11 +17,10 @@ import { DialogServices } from '../dialogs/DialogServices';
 import { MainDialog } from '../dialogs/MainDialog';
 import { BijliMitraBot } from './bot/BijliMitraBot';
 import { ChannelOutput } from './bot/ChannelOutput';
-import { AppConfig } from './config';
 import { openDatabase } from './data/createDataSource';
 import { Database } from './data/Database';
 import { WalCheckpointer } from './data/WalCheckpointer';
-import { seedDemoData } from './data/demoData';
+import { demoOfficialsWithPublishedPasswords, seedDemoData } from './data/demoData';
 import { Consumer } from './data/entities/Consumer';
 import { Translator } from './i18n/Translator';
 import { Logger } from './logger';
@@ -61,6 +61,11 @@ export interface BijliMitraOverrides {
     notifier?: ComplaintNotifier;
     /** The clock of the SLA and escalation (tests control it). */
     now?: () => Date;
+    /**
+     * Starts a public-looking configuration (a channel, an app id, production) on the demo world anyway: for tests and
+     * benchmarks, which run channels against stand-in APIs on loopback. Code only, never configuration.
+     */
+    allowDemoCredentials?: boolean;
 }
 
 /** The assembled application: everything an adapter needs to run turns, and what to close at shutdown. */
@@ -117,9 +122,24 @@ export interface BijliMitra {
 export async function createBijliMitra(config: AppConfig, overrides: BijliMitraOverrides = {}): Promise<BijliMitra> {
     const logger = overrides.logger ?? new Logger(config.logLevel);
     const dataSource = overrides.dataSource ?? (await openDatabase(config.databaseUrl));
-    if (config.demoData === 'on' || (config.demoData === 'auto' && (await dataSource.getRepository(Consumer).count()) === 0)) {
+    // Demo officials sign in with passwords the README publishes: `auto` loads the demo world only where nothing is
+    // public (SQLite, no channel, no app id, not production), and a public deployment never starts with one of them.
+    const isPublic = isPublicDeployment(config);
+    const automatic = config.demoData === 'auto' && !isPublic && dataSource.options.type === 'better-sqlite3';
+    if (config.demoData === 'on' || (automatic && (await dataSource.getRepository(Consumer).count()) === 0)) {
         const seeded = await seedDemoData(dataSource);
         logger.info('demo data loaded', { ...seeded });
+    }
+    if (isPublic && !overrides.allowDemoCredentials) {
+        const open = await demoOfficialsWithPublishedPasswords(dataSource);
+        if (open.length > 0) {
+            if (!overrides.dataSource) await dataSource.destroy();
+            throw new ConfigError([
+                `demo officials can sign in to the console with the passwords the README publishes (${open.join(', ')}), and a channel, ` +
+                    'MicrosoftAppId or NODE_ENV=production is set: give each a password of its own with ' +
+                    '"npx bijli-mitra officials set-password <username>", or "npx bijli-mitra officials deactivate <username>"',
+            ]);
+        }
     }
     const db = new Database(dataSource);
     const translator = new Translator();

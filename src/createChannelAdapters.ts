@@ -23,6 +23,7 @@ export function createChannelAdapters(
         logger,
         observer: app.metrics,
         timeoutMs: config.platformTimeoutMs,
+        maxMessageAgeMs: config.webhookMaxAgeHours * 3600_000,
         onRetry: (channel, status, code) => app.metrics.sendRetried(channel, code ?? String(status)),
         listButton: (locale) => app.translator.forLanguage(toLanguage(locale) ?? 'hi')('common:listButton'),
     };

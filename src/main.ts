@@ -9,16 +9,18 @@ import { startServer } from './server';
 /** `npm start`: configuration, database (migrated, demo data on first start), bot, HTTP server. */
 async function main(): Promise<void> {
     let config;
+    let app;
     try {
         config = loadConfig();
+        app = await createBijliMitra(config);
     } catch (error) {
+        // A bad variable, or a public deployment with demo credentials: say what to do, and do not start.
         if (error instanceof ConfigError) {
             console.error(error.message);
             process.exit(2);
         }
         throw error;
     }
-    const app = await createBijliMitra(config);
     const adapter = app.prepareAdapter(createEmulatorAdapter(config));
     const channels = createChannelAdapters(app);
     // Deliveries acknowledged before a crash or deploy but never processed are run first.
@@ -29,14 +31,13 @@ async function main(): Promise<void> {
         messages: `http://localhost:${server.port}/api/messages`,
         console: `http://localhost:${server.port}/console`,
         database: config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'postgres',
-        auth: config.microsoftAppId ? 'Bot Framework app id configured' : 'none (Emulator mode: keep this port private)',
+        host: config.host,
+        auth: config.microsoftAppId ? 'Bot Framework app id configured' : 'none: /api/messages serves the Emulator on loopback only',
         channels: ['emulator/webchat (/api/messages)', ...channels.map((c) => `${c.route} (/webhooks/${c.route})`)],
         channelsOff: CHANNELS.filter((c) => !channels.some((route) => route.route === c.id)).map((c) => c.label),
     });
-    if (!config.microsoftAppId && channels.length > 0) {
-        app.logger.warn(
-            '/api/messages runs without authentication on the same port as the webhooks: set MicrosoftAppId, or keep the port reachable only through a proxy that serves /webhooks/ alone'
-        );
+    if (!config.microsoftAppId && (channels.length > 0 || config.production || config.host !== '127.0.0.1')) {
+        app.logger.info('/api/messages answers 401 until MicrosoftAppId is set (the Emulator works on loopback with no channel configured)');
     }
     // The SLA clock and the queue live in the database; the timers only ask it what is due, so a restart loses nothing.
     await app.outboundQueue.recoverAfterRestart();

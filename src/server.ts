@@ -1,4 +1,6 @@
+import { timingSafeEqual } from 'crypto';
 import { securityHeaders } from './securityHeaders';
+import { isLoopback, serviceUrlAllowed } from './serviceUrlPolicy';
 import * as http from 'http';
 import express, { NextFunction, Request, Response } from 'express';
 import { CloudAdapter, TurnContext } from 'botbuilder';
@@ -22,6 +24,13 @@ export interface BotServer {
     close(): Promise<void>;
 }
 
+/** Whether an `Authorization: Bearer <token>` header carries `token`. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+    const given = Buffer.from(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '');
+    const expected = Buffer.from(token);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
 /** Optional parts of the server. */
 export interface ServerOptions {
     /**
@@ -29,6 +38,8 @@ export interface ServerOptions {
      * configured (a real deployment, served over HTTPS); `false` leaves it out.
      */
     console?: ConsoleOptions | false;
+    /** The address to listen on, instead of the configured `HOST`. */
+    host?: string;
 }
 
 /** Largest Bot Framework activity accepted. */
@@ -124,11 +135,18 @@ export async function startServer(
             await app.dataSource.query('SELECT 1');
             if (await app.dataSource.showMigrations()) problems.push('database migrations pending');
         } catch (error) {
-            problems.push(`database unreachable: ${(error as Error).message}`);
+            // Which check failed, for the load balancer; the driver's text (hosts, users, schema) goes to the log only.
+            problems.push('database unreachable');
+            app.logger.warn('readiness check: database unreachable', { error: error as Error });
         }
         res.status(problems.length ? 503 : 200).json(problems.length ? { status: 'unavailable', problems } : { status: 'ready' });
     });
-    web.get('/metrics', async (_req, res) => {
+    web.get('/metrics', async (req, res) => {
+        // With METRICS_TOKEN set, Prometheus must present it (a scrape config's bearer token); compared in constant time.
+        if (app.config.metricsToken && !bearerMatches(req.headers.authorization, app.config.metricsToken)) {
+            res.status(401).set('WWW-Authenticate', 'Bearer').type('text/plain').send('a bearer token is required');
+            return;
+        }
         try {
             const { contentType, body } = await app.metrics.render();
             res.type(contentType).send(body);
@@ -138,6 +156,9 @@ export async function startServer(
         }
     });
     const authenticated = app.config.microsoftAppId !== '';
+    // Without an app id, activities are taken only where nobody else can send them: on loopback, with no channel
+    // (whose users a forged activity could impersonate) and not in production. Anything public needs the app id.
+    const open = !authenticated && Object.keys(app.config.channels).length === 0 && !app.config.production && isLoopback(options.host ?? app.config.host);
     web.post('/api/messages', refuseWhileDraining, express.json({ limit: BODY_LIMIT }), async (req: Request, res: Response) => {
         if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body) || typeof req.body.type !== 'string') {
             res.status(400).json({ error: 'expected a Bot Framework activity (JSON object with a "type")' });
@@ -154,6 +175,19 @@ export async function startServer(
         const problem = activityProblem(req.body);
         if (problem) {
             res.status(400).json({ error: `not a valid Bot Framework activity: ${problem}` });
+            return;
+        }
+        if (!authenticated && !open) {
+            res.status(401).json({ error: 'this server takes /api/messages only with Bot Framework authentication: set MicrosoftAppId (see .env.example)' });
+            return;
+        }
+        // (CloudAdapter checks the token itself; a request with none is refused before its serviceUrl is looked at.)
+        if (authenticated && !req.headers.authorization) {
+            res.status(401).json({ error: 'a Bot Framework token is required' });
+            return;
+        }
+        if (!serviceUrlAllowed(req.body.serviceUrl, open ? 'loopback' : app.config.serviceUrlHosts)) {
+            res.status(400).json({ error: 'serviceUrl is not an address this server replies to (BOT_SERVICE_URL_HOSTS)' });
             return;
         }
         const sender = typeof req.body.from?.id === 'string' ? `${req.body.channelId}/${req.body.from.id}` : undefined;
@@ -189,7 +223,7 @@ export async function startServer(
     const server = http.createServer(web);
     await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, () => resolve());
+        server.listen(port, options.host ?? app.config.host, () => resolve());
     });
     const address = server.address();
     return {

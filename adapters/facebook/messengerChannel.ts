@@ -37,6 +37,7 @@ export const messengerChannel: ChannelDescriptor<MessengerSettings> = {
             store: host.store,
             logger: host.logger,
             observer: host.observer,
+            maxMessageAgeMs: host.maxMessageAgeMs,
             appSecret: settings.appSecret,
             verifyToken: settings.verifyToken,
             messageTag: settings.messageTag,

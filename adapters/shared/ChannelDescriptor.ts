@@ -25,6 +25,8 @@ export interface ChannelHost {
     timeoutMs: number;
     /** Told of each retried platform request (metrics). */
     onRetry?(channel: string, status: number, code: string | undefined): void;
+    /** Messages older than this (by the platform's timestamp) are acknowledged and not run. */
+    maxMessageAgeMs?: number;
     /** The title of a list's button in a reply's locale (a WhatsApp list needs one). */
     listButton(locale: string | undefined): string;
 }

@@ -61,7 +61,16 @@ export interface WebhookAdapterOptions {
     logger?: AdapterLogger;
     /** Told of duplicates and sends (metrics). */
     observer?: WebhookObserver;
+    /**
+     * Messages older than this by the platform's own timestamp are acknowledged and not run (default 7 days, as long
+     * as platforms retry): a signed webhook replayed after its id has left the duplicate record is not a new message.
+     * Keep the host's duplicate record at least this long.
+     */
+    maxMessageAgeMs?: number;
 }
+
+/** How long platforms retry a webhook (Meta: up to 7 days); older messages are replays. */
+export const DEFAULT_MAX_MESSAGE_AGE_MS = 7 * 24 * 3600_000;
 
 const PROACTIVE = Symbol('bijliMitra.proactiveTurn');
 
@@ -189,11 +198,19 @@ export abstract class WebhookAdapter extends BotAdapter {
         for (const delivery of batch.deliveries) await this.applyDelivery(delivery);
         const turn = this.turnFor(logic);
         let duplicates = 0;
+        let stale = 0;
+        const oldest = Date.now() - (this.shared.maxMessageAgeMs ?? DEFAULT_MAX_MESSAGE_AGE_MS);
         for (const item of batch.items) {
+            const sent = item.activity.timestamp ? new Date(item.activity.timestamp).getTime() : NaN;
+            if (sent < oldest) {
+                stale += 1;
+                continue;
+            }
             // Keyed by the stored form, so a replay (which knows only that) and a webhook name the same conversation.
             const conversationId = conversationKeyOf(item.activity.conversation?.id ?? '');
             if (!(await this.inbox.accept(this.channelId, item.activity.id, conversationId, item, turn))) duplicates += 1;
         }
+        if (stale > 0) this.logger.warn('messages older than the platforms retry ignored (a replay?)', { channel: this.channelId, stale });
         if (duplicates > 0) {
             this.logger.info('duplicate deliveries dropped', { channel: this.channelId, duplicates });
             this.shared.observer?.duplicatesDropped?.(this.channelId, duplicates);

@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import { continuationLogic } from '../shared/continuationLogic';
 import { Activity, ActivityTypes, BotAdapter, ConversationReference, ResourceResponse, TurnContext } from 'botbuilder';
 import type { ClaimsIdentity } from 'botframework-connector';
-import { vouchForSenderPhone } from '../shared/senderPhone';
+import { vouchForSenderPhone, withIndianCountryCode } from '../shared/senderPhone';
 
 /** Where the terminal adapter writes the bot's messages. */
 export interface TerminalOutput {
@@ -66,7 +66,7 @@ export class TerminalAdapter extends BotAdapter {
         const activity = TurnContext.applyConversationReference({ ...partial, id: randomUUID(), timestamp: new Date() }, this.reference, true) as Activity;
         const context = new TurnContext(this, activity);
         // The terminal is local: the developer's --phone stands for what a platform like WhatsApp would vouch for.
-        if (this.options.phoneNumber) vouchForSenderPhone(context, this.options.phoneNumber);
+        if (this.options.phoneNumber) vouchForSenderPhone(context, withIndianCountryCode(this.options.phoneNumber));
         await this.runMiddleware(context, logic);
     }
 

@@ -35,6 +35,7 @@ export const twitterChannel: ChannelDescriptor<TwitterSettings> = {
             store: host.store,
             logger: host.logger,
             observer: host.observer,
+            maxMessageAgeMs: host.maxMessageAgeMs,
             consumerSecret: settings.consumerSecret,
             botUserId: settings.userId,
             client: new TwitterClient({

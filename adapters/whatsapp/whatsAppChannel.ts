@@ -43,6 +43,7 @@ export const whatsAppChannel: ChannelDescriptor<WhatsAppSettings> = {
             store: host.store,
             logger: host.logger,
             observer: host.observer,
+            maxMessageAgeMs: host.maxMessageAgeMs,
             phoneNumberId: settings.phoneNumberId,
             appSecret: settings.appSecret,
             verifyToken: settings.verifyToken,

@@ -3,6 +3,7 @@ import { runConverse } from './converse';
 import { runImport } from './import';
 import { runLocalesCheck } from './localesCheck';
 import { runNlu } from './nlu';
+import { runOfficials } from './officials';
 
 const USAGE = `Usage: bijli-mitra <command>
 
@@ -18,6 +19,8 @@ const USAGE = `Usage: bijli-mitra <command>
                                     load consumers (with meters), bills, officials or the discom hierarchy from CSV
   migrate                           create or upgrade the database schema at DATABASE_URL
   seed                              load the demo consumers, meters, bills, hierarchy and officials
+  officials set-password USERNAME   give an official a password of their own (read from standard input)
+  officials deactivate USERNAME     stop an official from signing in to the console
   locales check                     check locales/ for missing keys, bad JSON and {{variables}} that differ
 `;
 
@@ -36,6 +39,8 @@ export async function main(argv: string[]): Promise<number> {
         case 'migrate':
         case 'seed':
             return runImport([command]);
+        case 'officials':
+            return runOfficials(rest);
         case 'locales':
             if (rest[0] === 'check') return runLocalesCheck(rest.slice(1));
             break;

@@ -1,6 +1,6 @@
 import { foldForMatching } from '../nlu/normalizeText';
 import { Activity, ActivityTypes, TestAdapter, TurnContext } from 'botbuilder';
-import { vouchForSenderPhone } from '../../adapters/shared/senderPhone';
+import { vouchForSenderPhone, withIndianCountryCode } from '../../adapters/shared/senderPhone';
 import { BijliMitra } from '../createBijliMitra';
 import { AccountLink } from '../data/entities/AccountLink';
 import { Bill } from '../data/entities/Bill';
@@ -171,7 +171,7 @@ class ScriptRun {
         if (phone)
             this.adapter.use({
                 onTurn: async (context: TurnContext, next) => {
-                    vouchForSenderPhone(context, phone);
+                    vouchForSenderPhone(context, withIndianCountryCode(phone));
                     await next();
                 },
             });

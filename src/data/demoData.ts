@@ -1010,3 +1010,14 @@ export async function seedDemoData(dataSource: DataSource): Promise<DemoDataCoun
         officials: DEMO_OFFICIALS.length,
     };
 }
+
+/**
+ * Demo officials that can still sign in with the password the README publishes: active, and the stored hash matches
+ * it. A public deployment refuses to start while any exists.
+ */
+export async function demoOfficialsWithPublishedPasswords(dataSource: DataSource): Promise<string[]> {
+    const demo = new Map(DEMO_OFFICIALS.map((o) => [o.username, o.password]));
+    const officials = await dataSource.getRepository(Official).find({ where: { username: In([...demo.keys()]), active: true } });
+    const open = await Promise.all(officials.map(async (o) => ((await verifyPassword(demo.get(o.username)!, o.passwordHash)) ? o.username : null)));
+    return open.filter((username): username is string => username !== null).sort();
+}

@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 /**
  * Scale benchmark (`npm run bench`, last; not part of `npm test`). The real server (`node dist/src/main.js`,
  * configured through its environment as a deployment is) on SQLite, or on PostgreSQL with `--postgres`, is driven
@@ -794,6 +795,9 @@ async function startBot(name: string, options: { dir: string; databaseUrl: strin
         DATABASE_URL: options.databaseUrl,
         DEMO_DATA: 'off',
         LOG_LEVEL: 'info',
+        // Every bench user writes from a registered mobile, so no code is sent; the log sender is refused here anyway.
+        SMS_SENDER: 'http',
+        SMS_HTTP_URL: 'http://127.0.0.1:9/sms',
         WHATSAPP_APP_SECRET: SECRET,
         WHATSAPP_VERIFY_TOKEN: 'bench-verify',
         WHATSAPP_ACCESS_TOKEN: 'bench-token',
@@ -917,6 +921,11 @@ async function prepareDatabase(databaseUrl: string, dir: string, users: number):
     const dataSource = await openDatabase(databaseUrl);
     try {
         await seedDemoData(dataSource);
+        // A production start refuses demo officials with their published passwords: these get one of their own.
+        const { hashPassword } = await import('../../src/data/passwords');
+        const { Official } = await import('../../src/data/entities/Official');
+        const ownPassword = await hashPassword(randomBytes(18).toString('base64'));
+        await dataSource.createQueryBuilder().update(Official).set({ passwordHash: ownPassword }).execute();
         const files = writeUserCsv(dir, users);
         const importer = new CsvImporter(dataSource, { batchSize: 1000 });
         for (const report of [await importer.importConsumers(files.consumers), await importer.importBills(files.bills)]) {

@@ -1,4 +1,6 @@
-import { DEMO_CONSUMERS } from '../../src/data/demoData';
+import { openDatabase } from '../../src/data/createDataSource';
+import { DEMO_CONSUMERS, seedDemoData } from '../../src/data/demoData';
+import { Official } from '../../src/data/entities/Official';
 import { strict as assert } from 'assert';
 import Sqlite from 'better-sqlite3';
 import * as fs from 'fs';
@@ -51,9 +53,27 @@ async function postgresDatabase(schema: string): Promise<Database> {
     };
 }
 
+/**
+ * The demo consumers, as an operator would load real ones: a production start neither loads demo data by itself nor
+ * runs while demo officials can sign in with their published passwords, so they are switched off here.
+ */
+async function seedConsumers(databaseUrl: string): Promise<void> {
+    const dataSource = await openDatabase(databaseUrl);
+    try {
+        await seedDemoData(dataSource);
+        await dataSource.createQueryBuilder().update(Official).set({ active: false }).execute();
+    } finally {
+        await dataSource.destroy();
+    }
+}
+
 function botEnv(databaseUrl: string, apiUrl: string): Record<string, string> {
     return {
         DATABASE_URL: databaseUrl,
+        DEMO_DATA: 'off',
+        // A public deployment never writes one-time codes to its log; none is sent in these tests.
+        SMS_SENDER: 'http',
+        SMS_HTTP_URL: 'http://127.0.0.1:9/sms',
         LOG_LEVEL: 'info',
         WHATSAPP_APP_SECRET: SECRET,
         WHATSAPP_VERIFY_TOKEN: 'verify',
@@ -110,6 +130,7 @@ for (const kind of ['SQLite', 'PostgreSQL'] as const) {
                 body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.out${n}` }] },
             }));
             db = kind === 'SQLite' ? await sqliteDatabase() : await postgresDatabase(`crash_${Date.now()}`);
+            await seedConsumers(db.url);
         });
 
         afterEach(async () => {

@@ -38,10 +38,17 @@ describe('configuration', () => {
     });
 
     it('turns a channel on only when all its secrets are set, and names what is missing', () => {
-        const on = loadConfig({ WHATSAPP_APP_SECRET: 's', WHATSAPP_VERIFY_TOKEN: 'v', WHATSAPP_ACCESS_TOKEN: 't', WHATSAPP_PHONE_NUMBER_ID: '1' }, null);
+        const sms = { SMS_SENDER: 'http', SMS_HTTP_URL: 'https://sms.example/send' };
+        const on = loadConfig(
+            { WHATSAPP_APP_SECRET: 's', WHATSAPP_VERIFY_TOKEN: 'v', WHATSAPP_ACCESS_TOKEN: 't', WHATSAPP_PHONE_NUMBER_ID: '1', ...sms },
+            null
+        );
         assert.equal((on.channels.whatsapp as WhatsAppSettings | undefined)?.apiUrl, 'https://graph.facebook.com/v25.0');
         assert.deepEqual(Object.keys(on.channels), ['whatsapp'], 'Messenger and X stay off');
-        assert.throws(() => loadConfig({ TWITTER_CONSUMER_SECRET: 's' }, null), /X \(Twitter\) is half configured: set TWITTER_ACCESS_TOKEN, TWITTER_USER_ID/);
+        assert.throws(
+            () => loadConfig({ TWITTER_CONSUMER_SECRET: 's', ...sms }, null),
+            /X \(Twitter\) is half configured: set TWITTER_ACCESS_TOKEN, TWITTER_USER_ID/
+        );
     });
 
     it('reads a .env file, with the real environment taking precedence', () => {

@@ -11,7 +11,7 @@ export interface SinkRecord {
 }
 
 /**
- * A headless stand-in for the Bot Framework Emulator (botbuilder.md §5): POSTs Emulator-shaped activities to the
+ * A headless stand-in for the Bot Framework Emulator: POSTs Emulator-shaped activities to the
  * bot's /api/messages and serves, on loopback, the `serviceUrl` routes the bot replies to, recording every call.
  */
 export class EmulatorClient {
@@ -57,7 +57,7 @@ export class EmulatorClient {
         return this.post({ type: 'conversationUpdate', membersAdded: [this.botAccount, this.user], membersRemoved: [] });
     }
 
-    /** Sends `text` and returns the replies to it; they are complete when the POST resolves (botbuilder.md §4). */
+    /** Sends `text` and returns the replies to it; they are complete when the POST resolves. */
     async say(text: string): Promise<string[]> {
         return (await this.post({ type: 'message', text, textFormat: 'plain' })).map((r) => r.body.text ?? '');
     }
@@ -69,11 +69,10 @@ export class EmulatorClient {
         return response.status;
     }
 
-    private async post(partial: Record<string, unknown>): Promise<SinkRecord[]> {
-        const id = randomUUID();
-        const activity = {
-            ...partial,
-            id,
+    /** An Emulator-shaped activity of this conversation, replying to this client's sink. */
+    build(partial: Record<string, unknown>): Record<string, unknown> {
+        return {
+            id: randomUUID(),
             channelId: 'emulator',
             timestamp: new Date().toISOString(),
             localTimestamp: new Date().toISOString(),
@@ -82,7 +81,13 @@ export class EmulatorClient {
             from: this.user,
             recipient: this.botAccount,
             locale: this.locale,
+            ...partial,
         };
+    }
+
+    private async post(partial: Record<string, unknown>): Promise<SinkRecord[]> {
+        const activity = this.build(partial);
+        const id = activity.id;
         const before = this.records.length;
         const response = await fetch(this.botUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
         await response.text();

@@ -6,7 +6,7 @@ import { openDatabase } from '../../src/data/createDataSource';
 import { seedDemoData } from '../../src/data/demoData';
 import { Logger } from '../../src/logger';
 import { LogSmsSender } from '../../src/services/LogSmsSender';
-import { vouchForSenderPhone } from '../../adapters/shared/senderPhone';
+import { vouchForSenderPhone, withIndianCountryCode } from '../../adapters/shared/senderPhone';
 import { freshTestDatabase, seededSqliteCopy, TEST_DATABASE } from './testDatabase';
 
 /** A configuration for tests: in-memory SQLite unless `databaseUrl` is given, no .env file read. */
@@ -36,7 +36,8 @@ export class TestBot {
         const dataSource = copied ? await seededSqliteCopy() : await openDatabase(fresh.url);
         if (!copied) await seedDemoData(dataSource);
         const sms = new LogSmsSender(logger);
-        const app = await createBijliMitra(testConfig(options.config), { dataSource, logger, sms, ...options.overrides });
+        // Channel tests run on the demo world against stand-in APIs: its published passwords are meant here.
+        const app = await createBijliMitra(testConfig(options.config), { dataSource, logger, sms, allowDemoCredentials: true, ...options.overrides });
         // botbuilder's TestAdapter uses channel "test"; render its buttons as a channel with buttons does.
         app.services.output.register('test', { buttons: 100, buttonTitle: 100 });
         return new TestBot(app, dataSource, sms, logLines, fresh.drop);
@@ -88,7 +89,7 @@ export class TestConversation {
         if (phone)
             this.adapter.use({
                 onTurn: async (context, next) => {
-                    vouchForSenderPhone(context, phone);
+                    vouchForSenderPhone(context, withIndianCountryCode(phone));
                     await next();
                 },
             });

@@ -4,6 +4,7 @@ import * as http from 'http';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { EntityTarget, ObjectLiteral } from 'typeorm';
+import { createEmulatorAdapter } from '../../../adapters/emulator/createEmulatorAdapter';
 import { signSha256 } from '../../../adapters/shared/webhookSignature';
 import { AccountLink } from '../../../src/data/entities/AccountLink';
 import { BotStateRecord } from '../../../src/data/entities/BotStateRecord';
@@ -17,6 +18,7 @@ import { OutboundMessage } from '../../../src/data/entities/OutboundMessage';
 import { QueuedMessage } from '../../../src/data/entities/QueuedMessage';
 import { VerificationCode } from '../../../src/data/entities/VerificationCode';
 import { Logger } from '../../../src/logger';
+import { BotServer, startServer } from '../../../src/server';
 import { ApiStandIn } from '../../support/ApiStandIn';
 import { ChannelsTestServer } from '../../support/ChannelsTestServer';
 import { FIXTURES, metaHeaders, metaWireJson, whatsAppText } from '../../support/metaPayloads';
@@ -187,6 +189,9 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
     let bot: TestBot;
     let api: ApiStandIn;
     let url: string;
+    let apiBot: TestBot;
+    let apiServer: BotServer | undefined;
+    let apiUrl: string;
     const processErrors: unknown[] = [];
     const onProcessError = (error: unknown) => processErrors.push(error);
 
@@ -199,11 +204,18 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
             twitter: { consumerSecret: X_SECRET, userId: BOT_X_ID },
         });
         ({ bot, api, url } = harness);
+        // /api/messages takes unauthenticated activities only where no channel is configured (and on loopback): its
+        // properties run against a second bot like that, as a developer's Emulator setup is.
+        apiBot = await TestBot.create();
+        apiServer = await startServer(apiBot.app, apiBot.app.prepareAdapter(createEmulatorAdapter(apiBot.app.config)), 0, [], { console: false });
+        apiUrl = `http://127.0.0.1:${apiServer.port}`;
     });
     after(async () => {
         process.off('unhandledRejection', onProcessError);
         process.off('uncaughtExceptionMonitor', onProcessError);
         await harness?.close();
+        await apiServer?.close();
+        await apiBot?.close();
     });
     afterEach(async () => {
         await idle();
@@ -216,15 +228,20 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
         await harness?.idle();
     }
 
-    /** Rows of every table a request could write, and calls to the platform APIs (the "state" of the bot). */
+    /** Rows of every table a request could write, and calls to the platform APIs (the "state" of the bots). */
     async function snapshot(): Promise<Record<string, number>> {
-        const tables = TRACKED.map((entity) => bot.dataSource.getMetadata(entity).tableName);
-        const [row] = (await bot.dataSource.query(`SELECT ${tables.map((t) => `(SELECT COUNT(*) FROM "${t}") AS "${t}"`).join(', ')}`)) as Array<
+        const counts: Record<string, number> = { ...(await tableCounts(bot, '')), ...(await tableCounts(apiBot, '/api bot ')) };
+        counts['platform API calls'] = api.requests.length;
+        return counts;
+    }
+
+    async function tableCounts(of: TestBot, label: string): Promise<Record<string, number>> {
+        const tables = TRACKED.map((entity) => of.dataSource.getMetadata(entity).tableName);
+        const [row] = (await of.dataSource.query(`SELECT ${tables.map((t) => `(SELECT COUNT(*) FROM "${t}") AS "${t}"`).join(', ')}`)) as Array<
             Record<string, number | string>
         >;
         const counts: Record<string, number> = {};
-        for (const table of tables) counts[table] = Number(row[table]);
-        counts['platform API calls'] = api.requests.length;
+        for (const table of tables) counts[`${label}${table}`] = Number(row[table]);
         return counts;
     }
 
@@ -253,8 +270,9 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
         return observe(() => fetch(`${url}/webhooks/${route}`, { method: 'POST', headers, body: raw }));
     }
 
-    function activity(raw: Buffer | string, contentType = 'application/json'): Promise<Answer> {
-        return observe(() => fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': contentType }, body: raw }));
+    /** POSTs to /api/messages of the bot without channels (or of the channels' bot, `base`). */
+    function activity(raw: Buffer | string, contentType = 'application/json', base = apiUrl): Promise<Answer> {
+        return observe(() => fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': contentType }, body: raw }));
     }
 
     /** The contract of every rejection: the expected 4xx, nothing stored, sent or processed, and the server still up. */
@@ -584,7 +602,8 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
                 fc.asyncProperty(claim, async ([channelId, n, type, at, value]) => {
                     let body = { ...(emulatorActivity(n, type) as Record<string, Json>), channelId } as Json;
                     if (at && pathsOf(body).some((p) => p.join('.') === at.join('.'))) body = replaceAt(body, at, value);
-                    assertRejected(await activity(JSON.stringify(body)), 403, `${channelId}: ${JSON.stringify(body).slice(0, 120)}`);
+                    // Where the channels are served, as the impersonation is tried there.
+                    assertRejected(await activity(JSON.stringify(body), 'application/json', url), 403, `${channelId}: ${JSON.stringify(body).slice(0, 120)}`);
                 }),
                 runs(60)
             );
@@ -761,22 +780,25 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
                 }) as typeof process.stdout.write;
             process.stdout.write = tap(process.stdout, writes.out);
             process.stderr.write = tap(process.stderr, writes.err);
-            const complaintsBefore = await bot.dataSource.getRepository(Complaint).count();
-            const callbacksBefore = await bot.dataSource.getRepository(CallbackRequest).count();
+            const complaints = async () => (await bot.dataSource.getRepository(Complaint).count()) + (await apiBot.dataSource.getRepository(Complaint).count());
+            const callbacks = async () =>
+                (await bot.dataSource.getRepository(CallbackRequest).count()) + (await apiBot.dataSource.getRepository(CallbackRequest).count());
+            const complaintsBefore = await complaints();
+            const callbacksBefore = await callbacks();
             try {
                 await driveRealisticTraffic();
             } finally {
                 process.stdout.write = writes.out;
                 process.stderr.write = writes.err;
             }
-            assert.ok((await bot.dataSource.getRepository(Complaint).count()) >= complaintsBefore + 3, 'the traffic registered complaints');
-            assert.ok((await bot.dataSource.getRepository(CallbackRequest).count()) >= callbacksBefore + 3, 'the traffic recorded callback requests');
+            assert.ok((await complaints()) >= complaintsBefore + 3, 'the traffic registered complaints');
+            assert.ok((await callbacks()) >= callbacksBefore + 3, 'the traffic recorded callback requests');
             assert.ok(bot.sms.sent.length > 0, 'a one-time code was sent (and logged by the development sender)');
             assert.ok(
                 bot.logLines.some((line) => /"level":"debug"/.test(line)),
                 'debug lines were captured'
             );
-            const leaks = [...bot.logLines, ...captured].filter((line) => UNMASKED_NUMBER.test(line));
+            const leaks = [...bot.logLines, ...apiBot.logLines, ...captured].filter((line) => UNMASKED_NUMBER.test(line));
             assert.deepEqual(leaks, [], `unmasked numbers in the log:\n${leaks.join('\n')}`);
         });
 

@@ -68,7 +68,7 @@ function dmEvent(id: string, text: string, sender = CONSUMER, extra: Record<stri
     return {
         type: 'message_create',
         id,
-        created_timestamp: '1764150000000',
+        created_timestamp: String(Date.now()),
         message_create: {
             target: { recipient_id: BOT },
             sender_id: sender,

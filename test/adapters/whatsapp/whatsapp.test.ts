@@ -320,6 +320,8 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
             value.contacts = [{ profile: { name: 'x' }, wa_id: '919000000041' }];
             value.messages[0].from = '919000000041';
             value.messages[0].id = `wamid.${file}`;
+            // Sent now: the fixture's own time is years old, and an old message is a replay.
+            value.messages[0].timestamp = String(Math.floor(Date.now() / 1000));
             delete value.messages[0].from_user_id;
             const before = api.requests.length;
             assert.equal(await post(body), 200);
@@ -409,7 +411,15 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
                             value: {
                                 metadata: { phone_number_id: PHONE_ID },
                                 contacts: [{ profile: { name: 'x', username: '@consumer' }, user_id: bsuid }],
-                                messages: [{ id: 'wamid.bsuid1', from_user_id: bsuid, timestamp: '1', type: 'text', text: { body: 'bijli nahi aa rahi' } }],
+                                messages: [
+                                    {
+                                        id: 'wamid.bsuid1',
+                                        from_user_id: bsuid,
+                                        timestamp: String(Math.floor(Date.now() / 1000)),
+                                        type: 'text',
+                                        text: { body: 'bijli nahi aa rahi' },
+                                    },
+                                ],
                             },
                         },
                     ],
