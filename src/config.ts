@@ -21,6 +21,11 @@ export interface AppConfig {
     /** Bearer token `/metrics` asks for (`METRICS_TOKEN`); empty leaves it open (keep it off the public path then). */
     metricsToken: string;
     /**
+     * Which reverse proxies are trusted to say the client's address in `X-Forwarded-For` (`TRUST_PROXY`: `loopback`,
+     * a number of hops, or addresses and subnets, as express takes them); empty trusts none, so the header is ignored.
+     */
+    trustProxy: string | number | null;
+    /**
      * Hosts a Bot Framework activity's `serviceUrl` may name (`BOT_SERVICE_URL_HOSTS`; `*.` allows subdomains): the
      * server POSTs replies there, so any other address is refused before a connection is made.
      */
@@ -163,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         host: str('HOST', microsoftAppId !== '' || anyChannel || production ? '0.0.0.0' : '127.0.0.1'),
         production,
         metricsToken: str('METRICS_TOKEN'),
+        trustProxy: trustProxyOf(str('TRUST_PROXY')),
         serviceUrlHosts,
         databaseUrl,
         demoData: oneOf('DEMO_DATA', ['auto', 'on', 'off'] as const, 'auto'),
@@ -221,4 +227,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
 /** Whether `config` describes a deployment strangers can reach: a channel, a Bot Framework app id, or production. */
 export function isPublicDeployment(config: AppConfig): boolean {
     return config.production || config.microsoftAppId !== '' || Object.keys(config.channels).length > 0;
+}
+
+/** `TRUST_PROXY` as express's `trust proxy` setting: hops as a number, anything else as given; empty is none. */
+function trustProxyOf(value: string): string | number | null {
+    if (value === '' || value.toLowerCase() === 'false') return null;
+    return /^[0-9]+$/.test(value) ? Number(value) : value;
 }

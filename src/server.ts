@@ -68,6 +68,8 @@ export async function startServer(
 ): Promise<BotServer> {
     const web = express();
     web.disable('x-powered-by');
+    // The client's address (for the console's sign-in throttle) from X-Forwarded-For only behind a trusted proxy.
+    if (app.config.trustProxy !== null) web.set('trust proxy', app.config.trustProxy);
     web.use(securityHeaders());
     const logic = (context: TurnContext) => app.bot.run(context);
     let draining = false;

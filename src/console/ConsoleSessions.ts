@@ -148,6 +148,12 @@ export class SignInThrottle {
         this.failures.delete(normalise(username));
     }
 
+    /** Takes back the latest attempt of `key`, counted before its password was checked, which then succeeded. */
+    forgiveLatest(key: string): void {
+        const recent = this.failures.get(normalise(key));
+        if (recent && recent.length > 0) recent.pop();
+    }
+
     private recent(username: string): number[] {
         const key = normalise(username);
         const since = this.now().getTime() - this.windowMs;

@@ -39,23 +39,29 @@ export function mountAuthRoutes(router: Router, kit: ConsoleKit): void {
             send(res, status, signInPage(context(req, language), { username, token, next, notice: { kind: 'error', text: message } }));
         };
         if (!cookieToken || !body._csrf || !sameSecret(cookieToken, body._csrf)) return again(403, t('console:signIn.expired'));
-        // Per username and per address: one address cannot spray passwords across many usernames.
-        const addressKey = `address:${req.ip ?? req.socket.remoteAddress ?? ''}`;
-        const wait = Math.max(throttle.retryAfterMs(username), addressThrottle.retryAfterMs(addressKey));
+        // Per username from this address, and per address: wrong passwords from elsewhere never lock an official out,
+        // and one address cannot spray passwords across many usernames. (The address is the proxy's X-Forwarded-For
+        // only when TRUST_PROXY says the proxy is trusted.)
+        const address = req.ip ?? req.socket.remoteAddress ?? '';
+        const addressKey = `address:${address}`;
+        const userKey = `${username}\u0000${address}`;
+        const wait = Math.max(throttle.retryAfterMs(userKey), addressThrottle.retryAfterMs(addressKey));
         if (wait > 0) {
             res.set('Retry-After', String(Math.ceil(wait / 1000)));
             return again(429, t('console:signIn.throttled', { minutes: Math.ceil(wait / 60_000) }));
         }
         // Counted as a failure before the (slow) password check, so parallel attempts cannot all slip through;
         // a success forgets it again.
-        throttle.fail(username);
+        throttle.fail(userKey);
         addressThrottle.fail(addressKey);
         const official = username && password.length <= 200 ? await directory.authenticate(username, password) : null;
         if (!official) {
             app.logger.warn('console sign-in failed', { usernameLength: username.length });
             return again(401, t('console:signIn.failed'));
         }
-        throttle.succeed(username);
+        throttle.succeed(userKey);
+        // Only failures count against an address: everyone behind one proxy signs in all day.
+        addressThrottle.forgiveLatest(addressKey);
         // Always a fresh session id at sign-in (no fixation); a session this browser had before ends.
         sessions.destroy(parseCookies(req)[SESSION_COOKIE]);
         const { id } = sessions.create(official.id, toLanguage(official.language) ?? 'hi');

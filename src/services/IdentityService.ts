@@ -1,6 +1,7 @@
 import { isUniqueViolation } from '../data/isUniqueViolation';
 import { Database } from '../data/Database';
 import { AccountLink, VerificationMethod } from '../data/entities/AccountLink';
+import { Consumer } from '../data/entities/Consumer';
 import { ChannelIdentity } from '../data/entities/ChannelIdentity';
 import type { Language } from '../i18n/Translator';
 
@@ -55,10 +56,23 @@ export class IdentityService {
         await this.db.run((m) => m.getRepository(ChannelIdentity).update({ id: identity.id }, { conversationRef }));
     }
 
-    /** Accounts this identity has verified, oldest first. */
+    /**
+     * Accounts this identity has verified against their current registered mobile, oldest first: when the utility
+     * records a new mobile for an account, the links proved against the old one no longer count for anything (bills,
+     * "my complaints", closing or reopening, area news).
+     */
     async verifiedAccounts(identityId: number): Promise<string[]> {
-        const links = await this.db.run((m) => m.getRepository(AccountLink).find({ where: { identityId }, order: { id: 'ASC' } }));
-        return links.map((link) => link.accountNumber);
+        const rows = await this.db.run((m) =>
+            m
+                .getRepository(AccountLink)
+                .createQueryBuilder('l')
+                .innerJoin(Consumer, 'c', 'c.accountNumber = l.accountNumber AND c.registeredMobile = l.verifiedMobile')
+                .select('l.accountNumber', 'accountNumber')
+                .where('l.identityId = :identityId', { identityId })
+                .orderBy('l.id', 'ASC')
+                .getRawMany<{ accountNumber: string }>()
+        );
+        return rows.map((row) => row.accountNumber);
     }
 
     /** Whether this identity has verified `accountNumber` against its current registered mobile. */

@@ -14,6 +14,7 @@ import { Official } from '../../src/data/entities/Official';
 import { startServer } from '../../src/server';
 import { isLoopback, serviceUrlAllowed } from '../../src/serviceUrlPolicy';
 import { ChannelsTestServer } from '../support/ChannelsTestServer';
+import { englishUser, joined, LUCKNOW, sayAll, sayCode, ticketIn } from '../support/dialogKit';
 import { EmulatorClient } from '../support/EmulatorClient';
 import { metaHeaders, metaWireJson, whatsAppText } from '../support/metaPayloads';
 import { testConfig, TestBot } from '../support/TestBot';
@@ -313,5 +314,33 @@ describe('security: operational endpoints and one-time codes', function () {
         assert.throws(() => loadConfig({ NODE_ENV: 'production' }, null), /SMS_SENDER=log/);
         assert.equal(loadConfig({}, null).smsSender, 'log', 'still the default for local use');
         assert.equal(loadConfig({ ...whatsapp, SMS_SENDER: 'http', SMS_HTTP_URL: 'https://sms.example/send' }, null).smsSender, 'http');
+    });
+});
+
+/** A verified link is bound to the mobile it was proved against: a new registered mobile voids it for every purpose. */
+describe('security: a change of registered mobile', function () {
+    this.timeout(30_000);
+
+    it("voids what an earlier verification unlocked: the bill and other people's complaints on the account", async () => {
+        const bot = await TestBot.create();
+        try {
+            const owner = await englishUser(bot);
+            await sayAll(owner, ['my bill', LUCKNOW.account]);
+            assert.match(joined(await sayCode(bot, owner)), /Bill for/, 'verified by code on the registered mobile');
+            // Someone else in the house registers a complaint on the account.
+            const other = await englishUser(bot);
+            const ticket = ticketIn(joined(await sayAll(other, ['no power since morning in our street', LUCKNOW.account, 'yes'])));
+            assert.ok(ticket, 'registered');
+            assert.match(joined(await owner.say('my complaints')), new RegExp(ticket!), 'the verified owner sees it');
+            // The utility records a new mobile for the account (the old number was given up, or was someone else's).
+            await bot.dataSource.getRepository(Consumer).update({ accountNumber: LUCKNOW.account }, { registeredMobile: '9000000001' });
+            assert.doesNotMatch(joined(await owner.say('my complaints')), new RegExp(ticket!), 'the old verification no longer shows it');
+            await owner.say('menu');
+            const bill = joined(await sayAll(owner, ['my bill', LUCKNOW.account]));
+            assert.doesNotMatch(bill, /Bill for/);
+            assert.match(bill, /code/, 'a new code is needed, sent to the new mobile');
+        } finally {
+            await bot.close();
+        }
     });
 });

@@ -12,6 +12,7 @@ import { QueuedMessage } from '../../../src/data/entities/QueuedMessage';
 import { RecordingNotifier } from '../../../src/services/ComplaintNotifier';
 import { startServer } from '../../../src/server';
 import { freshPostgresSchema } from '../../support/postgres';
+import { AppConfig } from '../../../src/config';
 import { TestBot } from '../../support/TestBot';
 
 const HOUR = 3600_000;
@@ -58,10 +59,10 @@ class ConsoleClient {
         return csrfOf(page.text);
     }
 
-    async signIn(username: string, password: string): Promise<Answer> {
-        const page = await this.get('/console/sign-in');
+    async signIn(username: string, password: string, headers: Record<string, string> = {}): Promise<Answer> {
+        const page = await this.get('/console/sign-in', headers);
         assert.equal(page.status, 200);
-        return this.post('/console/sign-in', { _csrf: csrfOf(page.text), username, password, next: '/console' });
+        return this.post('/console/sign-in', { _csrf: csrfOf(page.text), username, password, next: '/console' }, headers);
     }
 
     private async request(method: string, path: string, body: string | undefined, headers: Record<string, string>): Promise<Answer> {
@@ -146,10 +147,10 @@ function flashOf(page: string): string | null {
     return /<div class="flash [a-z]+" role="status" id="flash">([^<]*)<\/div>/.exec(page)?.[1] ?? null;
 }
 
-async function startConsole(options: { secureCookies?: boolean; databaseUrl?: string } = {}) {
+async function startConsole(options: { secureCookies?: boolean; databaseUrl?: string; config?: Partial<AppConfig> } = {}) {
     const clock = new Clock();
     const notifier = new RecordingNotifier();
-    const bot = await TestBot.create({ databaseUrl: options.databaseUrl, overrides: { notifier, now: clock.now } });
+    const bot = await TestBot.create({ databaseUrl: options.databaseUrl, config: options.config, overrides: { notifier, now: clock.now } });
     await bot.dataSource.getRepository(Consumer).insert({
         accountNumber: VIRAJ_KHAND,
         name: 'Kamla Devi',
@@ -196,6 +197,41 @@ async function startConsole(options: { secureCookies?: boolean; databaseUrl?: st
 }
 
 type Fixture = Awaited<ReturnType<typeof startConsole>>;
+
+describe("officials' console behind a reverse proxy (TRUST_PROXY=loopback)", () => {
+    let f: Fixture;
+    before(async () => {
+        f = await startConsole({ config: { trustProxy: 'loopback' } });
+    });
+    after(async () => {
+        await f?.server.close();
+        await f?.bot.close();
+    });
+    const from = (address: string) => ({ 'x-forwarded-for': address });
+
+    it('counts only failures: everyone behind one address signs in all day', async () => {
+        // The old throttle counted 30 sign-ins per address, successes included, and then refused the whole office.
+        for (let i = 0; i < 40; i++)
+            assert.equal((await f.client().signIn('je.shastrinagar', 'demo-je-2', from('203.0.113.7'))).status, 303, `sign-in ${i + 1}`);
+    });
+
+    it('five wrong passwords from one address do not lock the official out from another, and that address stays throttled', async () => {
+        for (let i = 0; i < 5; i++) assert.equal((await f.client().signIn('je.rajatalab', `guess-${i}`, from('198.51.100.23'))).status, 401);
+        assert.equal((await f.client().signIn('je.rajatalab', 'demo-je-3', from('198.51.100.23'))).status, 429, 'the guessing address is held');
+        assert.equal((await f.client().signIn('je.rajatalab', 'demo-je-3', from('203.0.113.50'))).status, 303, 'the official, elsewhere, gets in');
+    });
+
+    it('still holds an address that sprays passwords across many usernames', async () => {
+        const usernames = ['je.vibhutikhand', 'sdo.gomtinagar', 'xen.gomtinagar', 'se.lucknow1', 'ce.lucknow', 'je.virajkhand'];
+        let refused = 0;
+        for (let i = 0; i < 40; i++) {
+            const answer = await f.client().signIn(usernames[i % usernames.length], `spray-${i}`, from('192.0.2.66'));
+            if (answer.status === 429) refused += 1;
+        }
+        assert.ok(refused >= 10, `${refused} of 40 refused`);
+        assert.equal((await f.client().signIn('je.vibhutikhand', 'demo-je-1', from('203.0.113.51'))).status, 303, 'others are not affected');
+    });
+});
 
 describe("officials' console over HTTP", () => {
     let f: Fixture;
@@ -276,6 +312,13 @@ describe("officials' console over HTTP", () => {
             assert.equal((await f.client().signIn('je.shastrinagar', 'demo-je-2')).status, 303);
             f.clock.advance(0.26);
             assert.equal((await f.client().signIn('je.rajatalab', 'demo-je-3')).status, 303);
+        });
+
+        it('ignores X-Forwarded-For without TRUST_PROXY: a client cannot choose the address it is counted under', async () => {
+            for (let i = 0; i < 5; i++) {
+                assert.equal((await f.client().signIn('sdo.meerut2', `wrong-${i}`, { 'x-forwarded-for': `198.51.100.${i}` })).status, 401);
+            }
+            assert.equal((await f.client().signIn('sdo.meerut2', 'demo-sdo-2', { 'x-forwarded-for': '198.51.100.99' })).status, 429);
         });
 
         it('throttles parallel attempts too: at most 5 password checks get through at once', async () => {
