@@ -81,6 +81,9 @@ export class VerifyDialog extends ComponentDialog {
                         { maxAttempts: MAX_PROMPT_ATTEMPTS, data: { account: consumer.accountNumber } }
                     )
                 );
+            case 'rate_limited':
+                await step.context.sendActivity(turn.t('verify:rate_limited', { minutes: started.minutes }));
+                return step.endDialog(false);
             default:
                 await step.context.sendActivity(turn.t(`verify:${started.kind}`));
                 return step.endDialog(false);

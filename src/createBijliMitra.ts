@@ -178,7 +178,8 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
             sms,
             { ttlSeconds: config.otpTtlSeconds, maxAttempts: config.otpMaxAttempts, maxSendsPerHour: config.otpMaxSendsPerHour },
             // SMS goes to a phone whose owner's language we may not know: one bilingual text.
-            (code, minutes) => otpText('verify:sms', { code, minutes })
+            (code, minutes) => otpText('verify:sms', { code, minutes }),
+            () => (overrides.now?.() ?? new Date()).getTime()
         ),
         handoff: new HandoffService(db),
         categories: ComplaintCategories.load(),

@@ -9,6 +9,9 @@ import { IdentityService } from './IdentityService';
 import { SmsSender } from './SmsSender';
 import { ConsumerRecord } from './UtilityBackend';
 
+/** The pause between codes sent to one account for different requesters. */
+const ACCOUNT_PAUSE_MS = 60_000;
+
 /** Limits of one-time codes. */
 export interface VerificationPolicy {
     ttlSeconds: number;
@@ -22,7 +25,7 @@ export type VerificationStart =
     | { kind: 'phone_match' }
     | { kind: 'code_sent'; maskedMobile: string }
     | { kind: 'no_mobile' }
-    | { kind: 'rate_limited' }
+    | { kind: 'rate_limited'; minutes: number }
     | { kind: 'send_failed' };
 
 /** Outcome of checking a code. */
@@ -31,7 +34,8 @@ export type CodeCheck = { kind: 'verified' } | { kind: 'wrong'; attemptsLeft: nu
 /**
  * Proves that a channel user holds an account before its bill, meter or personal details are shown: automatically
  * when the channel's phone number equals the registered mobile, otherwise by a 6-digit code sent to that mobile.
- * Codes are stored hashed, expire, allow a few attempts, and only a few may be sent per hour.
+ * Codes are stored hashed, expire, allow a few attempts; each requester may have a few sent per hour for an account,
+ * and codes to one account from different requesters are a minute apart.
  */
 export class VerificationService {
     constructor(
@@ -56,12 +60,23 @@ export class VerificationService {
             return { kind: 'phone_match' };
         }
         const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-        const issued = await this.db.run(async (m) => {
+        const issued = await this.db.run(async (m): Promise<true | { waitMs: number }> => {
             const codes = m.getRepository(VerificationCode);
             const hourAgo = new Date(this.now() - 3600_000);
-            // Counted per account, whoever asks: a new chat identity must not buy a new allowance of SMS or guesses.
-            const recent = await codes.countBy({ accountNumber: consumer.accountNumber, createdAt: MoreThan(hourAgo) });
-            if (recent >= this.policy.maxSendsPerHour) return false;
+            // Each requester has their own hourly allowance for an account, so a stranger who asks for codes again and
+            // again spends only theirs, never the owner's.
+            const mine = await codes.find({
+                where: { identityId: identity.id, accountNumber: consumer.accountNumber, createdAt: MoreThan(hourAgo) },
+                order: { createdAt: 'ASC' },
+            });
+            if (mine.length >= this.policy.maxSendsPerHour)
+                return { waitMs: mine[mine.length - this.policy.maxSendsPerHour].createdAt.getTime() + 3600_000 - this.now() };
+            // Between requesters, a short pause per account keeps the owner's phone from being flooded by many chats
+            // at once, and holds the owner back for at most that pause.
+            const last = await codes.findOne({ where: { accountNumber: consumer.accountNumber, createdAt: MoreThan(hourAgo) }, order: { createdAt: 'DESC' } });
+            if (last && last.identityId !== identity.id && this.now() - last.createdAt.getTime() < ACCOUNT_PAUSE_MS) {
+                return { waitMs: last.createdAt.getTime() + ACCOUNT_PAUSE_MS - this.now() };
+            }
             // Older codes stop working once a new one is sent, so only the latest SMS matters.
             await codes.update({ identityId: identity.id, accountNumber: consumer.accountNumber, spent: false }, { spent: true });
             await codes.insert({
@@ -76,7 +91,7 @@ export class VerificationService {
             });
             return true;
         });
-        if (!issued) return { kind: 'rate_limited' };
+        if (issued !== true) return { kind: 'rate_limited', minutes: Math.max(1, Math.ceil(issued.waitMs / 60_000)) };
         try {
             // Outside the database unit: a slow gateway must not hold up other users on SQLite.
             await this.sms.send(mobile, this.composeSms(code, Math.round(this.policy.ttlSeconds / 60)));

@@ -344,3 +344,41 @@ describe('security: a change of registered mobile', function () {
         }
     });
 });
+
+/**
+ * One-time codes: a stranger who asks for codes for someone's account again and again spends only their own allowance,
+ * and holds the owner back for at most a minute; the message says how long to wait.
+ */
+describe('security: one-time code requests by a stranger', function () {
+    this.timeout(30_000);
+
+    it('a stranger exhausts only their own sends; the owner waits at most a minute, told so, and then gets a code', async () => {
+        let now = Date.now();
+        const bot = await TestBot.create({ overrides: { now: () => new Date(now) } });
+        try {
+            const stranger = await englishUser(bot);
+            await stranger.say('my bill');
+            assert.match(joined(await stranger.say(LUCKNOW.account)), /6-digit code/);
+            for (let i = 0; i < 2; i++) {
+                now += 5_000;
+                assert.match(joined(await stranger.say('Send a new code')), /6-digit code/, `resend ${i + 1}`);
+            }
+            now += 5_000;
+            const held = joined(await stranger.say('Send a new code'));
+            assert.match(held, /try again in (59|60) minute/, held);
+            assert.equal(bot.sms.sent.length, 3, 'three codes, no more, for the stranger');
+
+            const owner = await englishUser(bot);
+            await owner.say('my bill');
+            const pause = joined(await owner.say(LUCKNOW.account));
+            assert.match(pause, /try again in 1 minute/, pause);
+            now += 61_000;
+            await owner.say('menu');
+            await owner.say('my bill');
+            assert.match(joined(await owner.say(LUCKNOW.account)), /6-digit code/, 'the owner is not locked out for the hour');
+            assert.equal(bot.sms.sent.length, 4);
+        } finally {
+            await bot.close();
+        }
+    });
+});
