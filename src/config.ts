@@ -3,6 +3,7 @@ import * as path from 'path';
 import * as dotenv from 'dotenv';
 import { SettingsReader } from '../adapters/shared/ChannelDescriptor';
 import { CHANNELS } from './channels';
+import { isLoopback } from './serviceUrlPolicy';
 
 /** Which SMS sender delivers one-time codes. */
 export type SmsSenderKind = 'log' | 'http';
@@ -145,8 +146,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
     const microsoftAppId = str('MicrosoftAppId');
     const production = str('NODE_ENV').toLowerCase() === 'production';
     const anyChannel = CHANNELS.some((c) => c.secretNames.some((n) => str(n) !== ''));
+    // What isPublicDeployment says of the finished configuration, read from the variables themselves.
+    const publicDeployment = microsoftAppId !== '' || anyChannel || production;
     // The log sender writes one-time codes into the log: anyone who reads the log could verify as anyone.
-    if ((microsoftAppId || anyChannel || production) && smsSender === 'log') {
+    if (publicDeployment && smsSender === 'log') {
         problems.push(
             'SMS_SENDER=log only writes one-time codes to the log; with a channel, MicrosoftAppId or NODE_ENV=production set (a real deployment) set SMS_SENDER=http and SMS_HTTP_URL'
         );
@@ -165,7 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
     }
     const config: AppConfig = {
         port: int('PORT', 3978, 0, 65535),
-        host: str('HOST', microsoftAppId !== '' || anyChannel || production ? '0.0.0.0' : '127.0.0.1'),
+        host: str('HOST', publicDeployment ? '0.0.0.0' : '127.0.0.1'),
         production,
         metricsToken: str('METRICS_TOKEN'),
         trustProxy: trustProxyOf(str('TRUST_PROXY')),
@@ -227,6 +230,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
 /** Whether `config` describes a deployment strangers can reach: a channel, a Bot Framework app id, or production. */
 export function isPublicDeployment(config: AppConfig): boolean {
     return config.production || config.microsoftAppId !== '' || Object.keys(config.channels).length > 0;
+}
+
+/**
+ * Whether `/api/messages` takes activities without Bot Framework authentication: only where nobody else can send them,
+ * on loopback (`host`, where the server listens) of a deployment that is not public.
+ */
+export function acceptsUnauthenticated(config: AppConfig, host: string = config.host): boolean {
+    return !isPublicDeployment(config) && isLoopback(host);
 }
 
 /** `TRUST_PROXY` as express's `trust proxy` setting: hops as a number, anything else as given; empty is none. */

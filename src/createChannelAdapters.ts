@@ -18,12 +18,9 @@ export function createChannelAdapters(
     const { config, logger } = app;
     // One inbox and ledger for every channel: the rate limit is per sender, the turn lock per conversation.
     const host: ChannelHost = {
-        inbox: app.inbox,
-        store: app.channelStore,
+        adapter: { inbox: app.inbox, store: app.channelStore, logger, observer: app.metrics, maxMessageAgeMs: config.webhookMaxAgeHours * 3600_000 },
         logger,
-        observer: app.metrics,
         timeoutMs: config.platformTimeoutMs,
-        maxMessageAgeMs: config.webhookMaxAgeHours * 3600_000,
         onRetry: (channel, status, code) => app.metrics.sendRetried(channel, code ?? String(status)),
         listButton: (locale) => app.translator.forLanguage(toLanguage(locale) ?? 'hi')('common:listButton'),
     };

@@ -1,5 +1,5 @@
 import { createEmulatorAdapter } from '../adapters/emulator/createEmulatorAdapter';
-import { ConfigError, loadConfig } from './config';
+import { acceptsUnauthenticated, ConfigError, loadConfig } from './config';
 import { createBijliMitra } from './createBijliMitra';
 import { CHANNELS } from './channels';
 import { createChannelAdapters } from './createChannelAdapters';
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
         channels: ['emulator/webchat (/api/messages)', ...channels.map((c) => `${c.route} (/webhooks/${c.route})`)],
         channelsOff: CHANNELS.filter((c) => !channels.some((route) => route.route === c.id)).map((c) => c.label),
     });
-    if (!config.microsoftAppId && (channels.length > 0 || config.production || config.host !== '127.0.0.1')) {
+    if (!config.microsoftAppId && !acceptsUnauthenticated(config)) {
         app.logger.info('/api/messages answers 401 until MicrosoftAppId is set (the Emulator works on loopback with no channel configured)');
     }
     // The SLA clock and the queue live in the database; the timers only ask it what is due, so a restart loses nothing.
@@ -50,13 +50,12 @@ async function main(): Promise<void> {
     );
     scheduler.start();
     // Translators see their edits without a restart while developing.
-    const stopWatching =
-        process.env.NODE_ENV === 'production'
-            ? () => undefined
-            : app.translator.watch((file, error) => {
-                  if (error) app.logger.warn('locale file not reloaded: not valid JSON', { file, reason: error.message });
-                  else app.logger.info('locale file reloaded', { file });
-              });
+    const stopWatching = config.production
+        ? () => undefined
+        : app.translator.watch((file, error) => {
+              if (error) app.logger.warn('locale file not reloaded: not valid JSON', { file, reason: error.message });
+              else app.logger.info('locale file reloaded', { file });
+          });
     let stopping = false;
     const stop = async (signal: string) => {
         if (stopping) return;

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'crypto';
 import { securityHeaders } from './securityHeaders';
-import { isLoopback, serviceUrlAllowed } from './serviceUrlPolicy';
+import { serviceUrlAllowed } from './serviceUrlPolicy';
+import { acceptsUnauthenticated } from './config';
 import * as http from 'http';
 import express, { NextFunction, Request, Response } from 'express';
 import { CloudAdapter, TurnContext } from 'botbuilder';
@@ -160,7 +161,7 @@ export async function startServer(
     const authenticated = app.config.microsoftAppId !== '';
     // Without an app id, activities are taken only where nobody else can send them: on loopback, with no channel
     // (whose users a forged activity could impersonate) and not in production. Anything public needs the app id.
-    const open = !authenticated && Object.keys(app.config.channels).length === 0 && !app.config.production && isLoopback(options.host ?? app.config.host);
+    const open = acceptsUnauthenticated(app.config, options.host);
     web.post('/api/messages', refuseWhileDraining, express.json({ limit: BODY_LIMIT }), async (req: Request, res: Response) => {
         if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body) || typeof req.body.type !== 'string') {
             res.status(400).json({ error: 'expected a Bot Framework activity (JSON object with a "type")' });

@@ -33,11 +33,7 @@ export const messengerChannel: ChannelDescriptor<MessengerSettings> = {
     },
     createAdapter(settings, host) {
         return new MessengerAdapter({
-            inbox: host.inbox,
-            store: host.store,
-            logger: host.logger,
-            observer: host.observer,
-            maxMessageAgeMs: host.maxMessageAgeMs,
+            ...host.adapter,
             appSecret: settings.appSecret,
             verifyToken: settings.verifyToken,
             messageTag: settings.messageTag,

@@ -1,7 +1,6 @@
 import { ChoiceCapabilities } from './choices';
-import { AdapterLogger, ChannelLedger, Inbox } from './ports';
-import { WebhookAdapter } from './WebhookAdapter';
-import { WebhookObserver } from './WebhookObserver';
+import { AdapterLogger } from './ports';
+import { WebhookAdapter, WebhookAdapterOptions } from './WebhookAdapter';
 
 /** Reads a channel's settings from the environment, collecting problems for the host to report together. */
 export interface SettingsReader {
@@ -17,16 +16,13 @@ export interface SettingsReader {
 
 /** What the host hands every channel it builds. */
 export interface ChannelHost {
-    inbox: Inbox;
-    store: ChannelLedger;
+    /** What every channel's adapter takes alike (inbox, ledger, logger, observer, message age): passed on whole. */
+    adapter: WebhookAdapterOptions;
     logger: AdapterLogger;
-    observer?: WebhookObserver;
     /** Milliseconds one platform API request may take; a send that times out is not repeated. */
     timeoutMs: number;
     /** Told of each retried platform request (metrics). */
     onRetry?(channel: string, status: number, code: string | undefined): void;
-    /** Messages older than this (by the platform's timestamp) are acknowledged and not run. */
-    maxMessageAgeMs?: number;
     /** The title of a list's button in a reply's locale (a WhatsApp list needs one). */
     listButton(locale: string | undefined): string;
 }

@@ -31,11 +31,7 @@ export const twitterChannel: ChannelDescriptor<TwitterSettings> = {
     },
     createAdapter(settings, host) {
         return new TwitterAdapter({
-            inbox: host.inbox,
-            store: host.store,
-            logger: host.logger,
-            observer: host.observer,
-            maxMessageAgeMs: host.maxMessageAgeMs,
+            ...host.adapter,
             consumerSecret: settings.consumerSecret,
             botUserId: settings.userId,
             client: new TwitterClient({

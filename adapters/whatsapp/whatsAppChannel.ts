@@ -39,11 +39,7 @@ export const whatsAppChannel: ChannelDescriptor<WhatsAppSettings> = {
     sendsPerSecond: (settings) => settings.maxMessagesPerSecond,
     createAdapter(settings, host) {
         return new WhatsAppAdapter({
-            inbox: host.inbox,
-            store: host.store,
-            logger: host.logger,
-            observer: host.observer,
-            maxMessageAgeMs: host.maxMessageAgeMs,
+            ...host.adapter,
             phoneNumberId: settings.phoneNumberId,
             appSecret: settings.appSecret,
             verifyToken: settings.verifyToken,
