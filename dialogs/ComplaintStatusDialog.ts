@@ -34,7 +34,8 @@ const MY_COMPLAINTS_LIMIT = 5;
 
 /**
  * Complaint status by ticket number, or "my complaints": those this channel user registered and those of accounts
- * they verified. A ticket shows category, status, time and history, never personal details.
+ * they verified. A ticket shows category, status, time and history to the chat that registered it and to those verified
+ * for its account, never personal details; to anyone else only that it exists and its state.
  */
 export class ComplaintStatusDialog extends ComponentDialog {
     /** Dialog id. */
@@ -114,16 +115,23 @@ export class ComplaintStatusDialog extends ComponentDialog {
             return step.replaceDialog(ASK_TICKET_AGAIN, { ticket: ticket ?? '' });
         }
         const { complaint } = found;
+        // Tickets are sequential, so anyone can type one: a stranger learns only that it exists and its state; the
+        // problem, history and time limits are for the chat that registered it and those verified for its account.
+        const theirs = await this.isTheirs(step, complaint);
+        if (!theirs) {
+            const { t } = TurnData.of(step.context);
+            await step.context.sendActivity(t('status:brief', { ticket: complaint.ticket, status: t(`status:states.${complaint.status}`) }));
+            return step.endDialog();
+        }
         // "C2612-0042 taar abhi bhi sadak par hai": what follows the ticket is news for the complaint, not a new one.
         const said = (step.options as ComplaintStatusOptions | undefined)?.text ?? '';
         const news = said.replace(/[Cc]\s?-?\s?[0-9]{4}\s?-?\s?[0-9]{4,6}/g, ' ').trim();
-        const added =
-            news.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length >= 3 && !this.asksAfter(step.context, news) && (await this.isTheirs(step, complaint));
+        const added = news.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length >= 3 && !this.asksAfter(step.context, news);
         if (added) await this.services.lifecycle.addNote(complaint.id, 'consumer', news.slice(0, 500));
         await step.context.sendActivity(this.describe(step.context, found) + (added ? `\n\n${TurnData.of(step.context).t('complaint:detailsAdded')}` : ''));
         // The one who registered it (or holds its account) may confirm or dispute an official's "resolved" here too,
         // e.g. when the question came while they were busy with something else.
-        if (complaint.status === 'resolved' && (await this.isTheirs(step, complaint))) {
+        if (complaint.status === 'resolved') {
             (step.values as { confirming: number }).confirming = complaint.id;
             return step.prompt(ASK_FIXED, AskPrompt.options('status:askFixedAgain', { ticket: complaint.ticket }, yesNoChoices()));
         }

@@ -198,7 +198,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
     const turnLock: TurnLock = db.isPostgres ? new PostgresTurnLock(dataSource) : new KeyedLock();
     const channelStore = new ChannelStore(db);
     const rateLimiter =
-        config.rateLimitPerMinute > 0 ? new SenderRateLimiter({ burst: config.rateLimitBurst, perMinute: config.rateLimitPerMinute }) : undefined;
+        config.rateLimitPerMinute > 0 ? new SenderRateLimiter(db, { burst: config.rateLimitBurst, perMinute: config.rateLimitPerMinute }) : undefined;
     const metrics = new Metrics(async () => {
         const queued = await db.run((m) =>
             m

@@ -194,10 +194,10 @@ export async function startServer(
             return;
         }
         const sender = typeof req.body.from?.id === 'string' ? `${req.body.channelId}/${req.body.from.id}` : undefined;
-        const limited = (): number => (sender && req.body.type === 'message' ? (app.rateLimiter?.take(sender) ?? 0) : 0);
+        const limited = async (): Promise<number> => (sender && req.body.type === 'message' ? ((await app.rateLimiter?.take(sender)) ?? 0) : 0);
         if (!authenticated) {
             // Without an app id anyone may post anything here anyway: answer a flood with 429 before any work.
-            const wait = limited();
+            const wait = await limited();
             if (wait > 0) {
                 app.metrics.rateLimited('api');
                 res.status(429)
@@ -211,7 +211,7 @@ export async function startServer(
         // With an app id the sender is known only once CloudAdapter has checked the token: an unauthenticated caller
         // must not spend a real user's allowance. A flood past the limit is then acknowledged and not run.
         await adapter.process(req, res, async (context) => {
-            if (limited() > 0) {
+            if ((await limited()) > 0) {
                 app.metrics.rateLimited('api');
                 return;
             }

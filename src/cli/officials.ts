@@ -2,8 +2,9 @@ import { Readable } from 'stream';
 import { loadConfig } from '../config';
 import { openDatabase } from '../data/createDataSource';
 import { DEMO_OFFICIALS } from '../data/demoData';
+import { deactivateOfficial, setOfficialPassword } from '../console/officialAccounts';
+import { Database } from '../data/Database';
 import { Official } from '../data/entities/Official';
-import { hashPassword } from '../data/passwords';
 
 /** Shorter passwords are refused: the console faces the internet. */
 const MIN_PASSWORD_LENGTH = 12;
@@ -44,13 +45,14 @@ export async function runOfficials(args: string[], input: Readable = process.std
             process.stderr.write(`No official "${username}".\n`);
             return 1;
         }
-        if (action === 'deactivate') {
-            await officials.update({ id: official.id }, { active: false });
-            process.stdout.write(`${username} can no longer sign in to the console.\n`);
-        } else {
-            await officials.update({ id: official.id }, { passwordHash: await hashPassword(password) });
-            process.stdout.write(`Password of ${username} changed.\n`);
-        }
+        const db = new Database(dataSource);
+        if (action === 'deactivate') await deactivateOfficial(db, official.id);
+        else await setOfficialPassword(db, official.id, password);
+        process.stdout.write(
+            action === 'deactivate'
+                ? `${username} can no longer sign in to the console.\n`
+                : `Password of ${username} changed; their console sessions have ended.\n`
+        );
         return 0;
     } finally {
         await dataSource.destroy();

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'crypto';
-import type { Language } from '../i18n/Translator';
+import type { Database } from '../data/Database';
+import { Language, toLanguage } from '../i18n/Translator';
 
 /** A one-shot message shown on the next page (after a redirect). */
 export interface Flash {
@@ -19,8 +20,21 @@ export interface ConsoleSession {
     flash: Flash | null;
 }
 
+/** How long sessions last. */
+export interface SessionLifetimes {
+    /** Time without a request after which a session ends. */
+    idleMs: number;
+    /** Time after sign-in after which a session ends however busy it is, so a stolen cookie does not last for good. */
+    maxMs: number;
+}
+
 /** Idle time after which a session ends: 8 hours. */
 export const SESSION_IDLE_MS = 8 * 3600_000;
+/** Time after sign-in after which a session ends: 12 hours, a long working day. */
+export const SESSION_MAX_MS = 12 * 3600_000;
+
+/** How stale the recorded last request may get before it is written again (one write a minute, not one a page). */
+const TOUCH_AFTER_MS = 60_000;
 
 /** A fresh random token: 32 bytes, base64url. */
 export function randomToken(): string {
@@ -34,135 +48,114 @@ export function sameSecret(a: string, b: string): boolean {
     return timingSafeEqual(ha, hb);
 }
 
+/** The SHA-256 of a secret, as stored: a copy of the table cannot be replayed as cookies. */
+export function secretHash(secret: string): string {
+    return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+interface SessionRow {
+    officialId: number;
+    csrfToken: string;
+    language: string;
+    flash: string | null;
+    createdAt: string | number;
+    lastSeenAt: string | number;
+}
+
 /**
- * Console sessions, held in this process's memory: a random 32-byte id goes to the browser; the store keeps only its
- * SHA-256, so a dump of the map cannot be replayed as cookies. A session ends after {@link SESSION_IDLE_MS} without a
- * request, or at sign-out. Sessions do not survive a restart and are not shared between instances (several
- * instances behind one address need sticky sessions, or a database-backed store with this interface).
+ * Console sessions, kept in the database so that any instance serves any request (no sticky sessions) and signing out
+ * anywhere ends the session everywhere. A random 32-byte id goes to the browser; the table keeps only its SHA-256. A
+ * session ends after {@link SessionLifetimes.idleMs} without a request, {@link SessionLifetimes.maxMs} after sign-in,
+ * at sign-out, or when the official's password is changed or the account deactivated ({@link endAllOf}).
+ *
+ * Hand-written rather than express-session with a PostgreSQL store: that store keeps the raw id, cannot end all of one
+ * official's sessions without reading every session's JSON, and would need a second store for SQLite.
  */
 export class ConsoleSessions {
-    private readonly sessions = new Map<string, ConsoleSession>();
     private lastSweep = 0;
 
     constructor(
+        private readonly db: Database,
         private readonly now: () => Date,
-        private readonly idleMs = SESSION_IDLE_MS
+        private readonly lifetimes: SessionLifetimes = { idleMs: SESSION_IDLE_MS, maxMs: SESSION_MAX_MS }
     ) {}
 
     /** Starts a session; returns the id for the cookie. */
-    create(officialId: number, language: Language): { id: string; session: ConsoleSession } {
-        this.sweep();
+    async create(officialId: number, language: Language): Promise<{ id: string; session: ConsoleSession }> {
+        await this.sweep();
         const id = randomToken();
         const at = this.now().getTime();
         const session: ConsoleSession = { officialId, csrfToken: randomToken(), language, createdAt: at, lastSeenAt: at, flash: null };
-        this.sessions.set(keyOf(id), session);
+        await this.db.sql(
+            'INSERT INTO "console_sessions" ("idHash", "officialId", "csrfToken", "language", "flash", "createdAt", "lastSeenAt") VALUES (?, ?, ?, ?, NULL, CAST(? AS BIGINT), CAST(? AS BIGINT))',
+            [secretHash(id), officialId, session.csrfToken, language, at, at]
+        );
         return { id, session };
     }
 
-    /** The live session with this id, its idle clock restarted; null when unknown or expired. */
-    get(id: string | undefined): ConsoleSession | null {
-        this.sweep();
+    /** The live session with this id; null when unknown or ended. Each request restarts the idle clock. */
+    async get(id: string | undefined): Promise<ConsoleSession | null> {
         if (!id || id.length > 200) return null;
-        const key = keyOf(id);
-        const session = this.sessions.get(key);
-        if (!session) return null;
+        const key = secretHash(id);
+        const { rows } = await this.db.sql<SessionRow>(
+            'SELECT "officialId", "csrfToken", "language", "flash", "createdAt", "lastSeenAt" FROM "console_sessions" WHERE "idHash" = ?',
+            [key]
+        );
+        if (rows.length === 0) return null;
+        const row = rows[0];
         const at = this.now().getTime();
-        if (at - session.lastSeenAt >= this.idleMs) {
-            this.sessions.delete(key);
+        const session: ConsoleSession = {
+            officialId: Number(row.officialId),
+            csrfToken: row.csrfToken,
+            language: toLanguage(row.language) ?? 'hi',
+            flash: row.flash ? (JSON.parse(row.flash) as Flash) : null,
+            createdAt: Number(row.createdAt),
+            lastSeenAt: Number(row.lastSeenAt),
+        };
+        if (at - session.lastSeenAt >= this.lifetimes.idleMs || at - session.createdAt >= this.lifetimes.maxMs) {
+            await this.db.sql('DELETE FROM "console_sessions" WHERE "idHash" = ?', [key]);
             return null;
         }
-        session.lastSeenAt = at;
+        if (at - session.lastSeenAt >= TOUCH_AFTER_MS) {
+            session.lastSeenAt = at;
+            await this.db.sql('UPDATE "console_sessions" SET "lastSeenAt" = CAST(? AS BIGINT) WHERE "idHash" = ?', [at, key]);
+        }
         return session;
     }
 
+    /** Stores what a request changed: the language and the message for the next page. */
+    async save(id: string, session: ConsoleSession): Promise<void> {
+        await this.db.sql('UPDATE "console_sessions" SET "language" = ?, "flash" = ? WHERE "idHash" = ?', [
+            session.language,
+            session.flash ? JSON.stringify(session.flash) : null,
+            secretHash(id),
+        ]);
+    }
+
     /** Ends a session (sign-out). */
-    destroy(id: string | undefined): void {
-        if (id) this.sessions.delete(keyOf(id));
+    async destroy(id: string | undefined): Promise<void> {
+        if (id && id.length <= 200) await this.db.sql('DELETE FROM "console_sessions" WHERE "idHash" = ?', [secretHash(id)]);
     }
 
-    /** Ends every session of one official (e.g. when the account is found inactive). */
-    destroyAllOf(officialId: number): void {
-        for (const [key, session] of this.sessions) if (session.officialId === officialId) this.sessions.delete(key);
+    /** Ends every session of one official, on every instance (a changed password, a deactivated account). */
+    async endAllOf(officialId: number): Promise<void> {
+        await this.db.sql('DELETE FROM "console_sessions" WHERE "officialId" = ?', [officialId]);
     }
 
-    /** Number of live sessions (for tests and diagnostics). */
-    get size(): number {
-        return this.sessions.size;
+    /** Number of live sessions (tests and diagnostics). */
+    async count(): Promise<number> {
+        const { rows } = await this.db.sql<{ n: string | number }>('SELECT COUNT(*) AS "n" FROM "console_sessions"');
+        return Number(rows[0].n);
     }
 
-    /** Drops expired sessions, at most once a minute. */
-    private sweep(): void {
+    /** Deletes ended sessions, at most once a minute. */
+    private async sweep(): Promise<void> {
         const at = this.now().getTime();
         if (at - this.lastSweep < 60_000) return;
         this.lastSweep = at;
-        for (const [key, session] of this.sessions) if (at - session.lastSeenAt >= this.idleMs) this.sessions.delete(key);
+        await this.db.sql('DELETE FROM "console_sessions" WHERE "lastSeenAt" <= CAST(? AS BIGINT) OR "createdAt" <= CAST(? AS BIGINT)', [
+            at - this.lifetimes.idleMs,
+            at - this.lifetimes.maxMs,
+        ]);
     }
-}
-
-function keyOf(id: string): string {
-    return createHash('sha256').update(id, 'utf8').digest('hex');
-}
-
-/** Failed sign-ins allowed per username within {@link THROTTLE_WINDOW_MS}. */
-export const THROTTLE_MAX_FAILURES = 5;
-/** The window of the sign-in throttle: 15 minutes. */
-export const THROTTLE_WINDOW_MS = 15 * 60_000;
-/** Usernames tracked at most; beyond this the oldest entries are dropped (memory stays bounded). */
-const THROTTLE_MAX_KEYS = 10_000;
-
-/**
- * Counts failed sign-ins per username (case-insensitive, known or not) in a sliding window. While a username has
- * {@link THROTTLE_MAX_FAILURES} failures in the window, sign-in for it is refused without checking the password.
- */
-export class SignInThrottle {
-    private readonly failures = new Map<string, number[]>();
-
-    constructor(
-        private readonly now: () => Date,
-        private readonly maxFailures = THROTTLE_MAX_FAILURES,
-        private readonly windowMs = THROTTLE_WINDOW_MS
-    ) {}
-
-    /** Milliseconds until this username may try again, or 0 when it may now. */
-    retryAfterMs(username: string): number {
-        const recent = this.recent(username);
-        if (recent.length < this.maxFailures) return 0;
-        return Math.max(1, recent[recent.length - this.maxFailures] + this.windowMs - this.now().getTime());
-    }
-
-    /** Records a failed attempt. */
-    fail(username: string): void {
-        const key = normalise(username);
-        const recent = this.recent(username);
-        recent.push(this.now().getTime());
-        this.failures.delete(key);
-        this.failures.set(key, recent.slice(-this.maxFailures));
-        if (this.failures.size > THROTTLE_MAX_KEYS) {
-            const oldest = this.failures.keys().next().value;
-            if (oldest !== undefined) this.failures.delete(oldest);
-        }
-    }
-
-    /** Forgets the failures of a username (after a successful sign-in). */
-    succeed(username: string): void {
-        this.failures.delete(normalise(username));
-    }
-
-    /** Takes back the latest attempt of `key`, counted before its password was checked, which then succeeded. */
-    forgiveLatest(key: string): void {
-        const recent = this.failures.get(normalise(key));
-        if (recent && recent.length > 0) recent.pop();
-    }
-
-    private recent(username: string): number[] {
-        const key = normalise(username);
-        const since = this.now().getTime() - this.windowMs;
-        const recent = (this.failures.get(key) ?? []).filter((t) => t > since);
-        if (recent.length === 0) this.failures.delete(key);
-        return recent;
-    }
-}
-
-function normalise(username: string): string {
-    return username.trim().toLowerCase().slice(0, 100);
 }

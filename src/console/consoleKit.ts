@@ -5,12 +5,26 @@ import type { BijliMitra } from '../createBijliMitra';
 import { Language, toLanguage } from '../i18n/Translator';
 import { OfficialDirectory } from '../services/OfficialDirectory';
 import { ALL_STATUSES, ConsoleQueries, ConsoleScope, QueueFilters } from './ConsoleQueries';
-import { ConsoleSession, ConsoleSessions, Flash, SESSION_IDLE_MS, SignInThrottle } from './ConsoleSessions';
+import { ConsoleSession, ConsoleSessions, Flash, SESSION_IDLE_MS, SESSION_MAX_MS } from './ConsoleSessions';
+import { KnownBrowsers } from './KnownBrowsers';
+import { SignInThrottle, ThrottleRule } from './SignInThrottle';
 import { messagePage, ViewContext } from './views';
 import { ConsoleBroadcasts } from './ConsoleBroadcasts';
 
-/** Failed sign-ins allowed from one address per throttle window, across all usernames. */
-const ADDRESS_MAX_FAILURES = 30;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/**
+ * How failed sign-ins are throttled. Each failure past the free ones doubles the wait. Per username and address: an
+ * official who mistypes is slowed, a guesser at one address soon waits hours. Per address, across usernames: generous
+ * enough for an office behind one proxy, tight enough to stop one address spraying passwords. Per username from any
+ * address: slows guessing spread over many addresses, but never applies in a browser its official has signed in from.
+ */
+export const SIGN_IN_RULES = {
+    userAtAddress: { free: 5, firstBlockMs: 15 * MINUTE, maxBlockMs: 4 * HOUR, windowMs: 24 * HOUR },
+    address: { free: 30, firstBlockMs: 15 * MINUTE, maxBlockMs: 4 * HOUR, windowMs: HOUR },
+    usernameFromNewBrowsers: { free: 10, firstBlockMs: MINUTE, maxBlockMs: 15 * MINUTE, windowMs: HOUR },
+} satisfies Record<string, ThrottleRule>;
 
 /** How the console is served. */
 export interface ConsoleOptions {
@@ -20,12 +34,33 @@ export interface ConsoleOptions {
     now?: () => Date;
     /** Idle time after which a session ends; 8 hours by default. */
     sessionIdleMs?: number;
+    /** Time after sign-in after which a session ends; 12 hours by default. */
+    sessionMaxMs?: number;
 }
 
-/** Name of the session cookie. */
-export const SESSION_COOKIE = 'bm_session';
-/** Name of the cookie holding the sign-in form's CSRF token (there is no session yet). */
-export const SIGN_IN_COOKIE = 'bm_signin';
+/** The console's cookies. */
+export interface CookieNames {
+    /** The session id. */
+    session: string;
+    /** The sign-in form's CSRF token (there is no session yet). */
+    signIn: string;
+    /** Marks a browser its official has signed in from (see {@link KnownBrowsers}). */
+    browser: string;
+}
+
+/**
+ * Cookie names and flags. Over HTTPS the names carry the `__Host-` prefix, which browsers accept only with `Secure`,
+ * `Path=/` and no `Domain`: a sibling subdomain or a plain-http page on the same host cannot plant or shadow them.
+ */
+export function consoleCookies(secure: boolean): { names: CookieNames; flags: string } {
+    if (secure) {
+        return {
+            names: { session: '__Host-bm_session', signIn: '__Host-bm_signin', browser: '__Host-bm_browser' },
+            flags: 'Path=/; HttpOnly; SameSite=Strict; Secure',
+        };
+    }
+    return { names: { session: 'bm_session', signIn: 'bm_signin', browser: 'bm_browser' }, flags: 'Path=/console; HttpOnly; SameSite=Strict' };
+}
 
 /** What a signed-in request carries. */
 export interface Signed {
@@ -33,6 +68,8 @@ export interface Signed {
     session: ConsoleSession;
     official: Official;
     scope: ConsoleScope;
+    /** The request changed the session (language, the next page's message): stored before the answer goes out. */
+    changed?: boolean;
 }
 
 export type SignedRequest = Request & { signed?: Signed };
@@ -48,18 +85,20 @@ export function createConsoleKit(app: ConsoleParts, options: ConsoleOptions) {
     const now = options.now ?? (() => new Date());
     const directory = new OfficialDirectory(app.db);
     const queries = new ConsoleQueries(app.db, directory);
-    const sessions = new ConsoleSessions(now, options.sessionIdleMs ?? SESSION_IDLE_MS);
-    const throttle = new SignInThrottle(now);
-    // Generous enough for an office behind one NAT address, tight enough to stop spraying.
-    const addressThrottle = new SignInThrottle(now, ADDRESS_MAX_FAILURES);
+    const sessions = new ConsoleSessions(app.db, now, { idleMs: options.sessionIdleMs ?? SESSION_IDLE_MS, maxMs: options.sessionMaxMs ?? SESSION_MAX_MS });
+    const throttle = new SignInThrottle(app.db, now);
+    const browsers = new KnownBrowsers(app.db, now);
     const consoleBroadcasts = new ConsoleBroadcasts(app.db, app.broadcasts);
     /** Announcement form tokens already posted (per official), with the broadcast each one made. */
     const submissions = new Map<string, Promise<number>>();
-    const cookieFlags = `Path=/console; HttpOnly; SameSite=Strict${options.secureCookies ? '; Secure' : ''}`;
+    const { names: cookies, flags: cookieFlags } = consoleCookies(options.secureCookies);
 
     const context = (req: Request, language: Language, signed?: Signed): ViewContext => {
         const flash = signed?.session.flash ?? null;
-        if (signed) signed.session.flash = null;
+        if (signed && flash) {
+            signed.session.flash = null;
+            signed.changed = true;
+        }
         return {
             t: app.translator.forLanguage(language),
             language,
@@ -70,14 +109,25 @@ export function createConsoleKit(app: ConsoleParts, options: ConsoleOptions) {
             now: now(),
         };
     };
+    /** Stores what the request changed in its session, then answers: the next request, on any instance, sees it. */
+    const answer = (res: Response, write: () => void) => {
+        const signed = (res.req as SignedRequest).signed;
+        if (!signed?.changed) return write();
+        signed.changed = false;
+        sessions.save(signed.sessionId, signed.session).then(write, (error: Error) => {
+            app.logger.error('console session could not be saved', { error });
+            if (!res.headersSent) res.status(500).type('text').send('');
+        });
+    };
     const send = (res: Response, status: number, body: string) => {
-        res.status(status).type('html').send(body);
+        answer(res, () => res.status(status).type('html').send(body));
     };
     const redirect = (res: Response, to: string) => {
-        res.redirect(303, to);
+        answer(res, () => res.redirect(303, to));
     };
     const flash = (signed: Signed, kind: Flash['kind'], key: string, vars?: Record<string, unknown>) => {
         signed.session.flash = { kind, text: app.translator.forLanguage(signed.session.language)(key, vars) };
+        signed.changed = true;
     };
     const notFound = (req: Request, res: Response, signed?: Signed) => {
         const language = signed?.session.language ?? requestLanguage(req);
@@ -92,11 +142,11 @@ export function createConsoleKit(app: ConsoleParts, options: ConsoleOptions) {
 
     /** The session behind a cookie with its official (active) and scope; null when there is none. */
     const resume = async (sessionId: string | undefined): Promise<Signed | null> => {
-        const session = sessions.get(sessionId);
+        const session = await sessions.get(sessionId);
         if (!session || !sessionId) return null;
         const official = await directory.findById(session.officialId);
         if (!official?.active) {
-            sessions.destroyAllOf(session.officialId);
+            await sessions.endAllOf(session.officialId);
             return null;
         }
         return { sessionId, session, official, scope: await queries.scopeOf(official) };
@@ -109,9 +159,10 @@ export function createConsoleKit(app: ConsoleParts, options: ConsoleOptions) {
         queries,
         sessions,
         throttle,
-        addressThrottle,
+        browsers,
         consoleBroadcasts,
         submissions,
+        cookies,
         cookieFlags,
         context,
         send,

@@ -7,7 +7,7 @@ import { mountBroadcastRoutes } from './broadcastRoutes';
 import { mountComplaintRoutes } from './complaintRoutes';
 import { ConsoleOptions, ConsoleParts, createConsoleKit, requestLanguage, sameOrigin, SignedRequest } from './consoleKit';
 
-export { ConsoleOptions, SESSION_COOKIE, SIGN_IN_COOKIE } from './consoleKit';
+export { ConsoleOptions, consoleCookies } from './consoleKit';
 
 /**
  * The officials' console, to mount at `/console`: sign-in and sessions, the complaint queue of the official's scope,

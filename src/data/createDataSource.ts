@@ -27,6 +27,7 @@ import { Broadcasts1764400000000 } from './migrations/1764400000000-Broadcasts';
 import { ProblemSince1764500000000 } from './migrations/1764500000000-ProblemSince';
 import { InboundConversations1764600000000 } from './migrations/1764600000000-InboundConversations';
 import { ConsumerMobileIndex1764700000000 } from './migrations/1764700000000-ConsumerMobileIndex';
+import { SharedSecurityState1764800000000 } from './migrations/1764800000000-SharedSecurityState';
 
 /** Every entity of the schema. */
 export const ENTITIES = [
@@ -59,6 +60,7 @@ export const MIGRATIONS = [
     ProblemSince1764500000000,
     InboundConversations1764600000000,
     ConsumerMobileIndex1764700000000,
+    SharedSecurityState1764800000000,
 ];
 
 // Connections per instance. A turn holds one for its conversation lock, may take one more for a nested lock and uses

@@ -168,7 +168,7 @@ export class ConversationInbox implements Inbox {
                 const rows = await this.options.log.unprocessedInbound(channel, conversationId, DRAIN_BATCH);
                 if (rows.length === 0) return;
                 for (const { id, payload } of rows) {
-                    const wait = this.options.rateLimiter?.take(key) ?? 0;
+                    const wait = (await this.options.rateLimiter?.take(key)) ?? 0;
                     if (wait > 0) {
                         this.options.observer?.rateLimited?.(channel);
                         if (!this.stopping) this.later(channel, conversationId, wait);

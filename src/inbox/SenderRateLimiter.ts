@@ -1,3 +1,6 @@
+import { randomBytes } from 'crypto';
+import type { Database } from '../data/Database';
+
 /** Options of {@link SenderRateLimiter}. */
 export interface SenderRateLimiterOptions {
     /** Messages a sender may send at once before being slowed; default 10. */
@@ -8,49 +11,67 @@ export interface SenderRateLimiterOptions {
     now?: () => number;
 }
 
-const SWEEP_AT = 10_000;
+/** How often allowances that have refilled are deleted. */
+const SWEEP_EVERY_MS = 10 * 60_000;
 
 /**
- * A token bucket per sender. A consumer typing normally never meets it; one flooding the bot has their turns spaced out
- * (their messages are kept, not dropped) while everyone else's run as usual. Buckets that have refilled are forgotten,
- * so memory follows the number of senders active in the last minutes.
+ * A token bucket per sender, kept in the database so that every instance draws on the same allowance (a flood spread
+ * over several instances is slowed as much as one on a single instance). A consumer typing normally never meets it;
+ * one flooding the bot has their turns spaced out (their messages are kept, not dropped) while everyone else's run as
+ * usual. The bucket is one number per sender (the generic cell rate algorithm's theoretical arrival time), taken and
+ * checked in one statement, so two instances cannot both spend the last token.
  */
 export class SenderRateLimiter {
     private readonly burst: number;
-    private readonly perMs: number;
+    private readonly intervalMs: number;
     private readonly now: () => number;
-    private readonly buckets = new Map<string, { tokens: number; at: number }>();
+    private lastSweep = 0;
 
-    constructor(options: SenderRateLimiterOptions = {}) {
+    constructor(
+        private readonly db: Database,
+        options: SenderRateLimiterOptions = {}
+    ) {
         this.burst = options.burst ?? 10;
-        this.perMs = (options.perMinute ?? 20) / 60_000;
+        const perMinute = options.perMinute ?? 20;
         this.now = options.now ?? Date.now;
-        if (!(this.burst >= 1) || !(this.perMs > 0)) throw new Error('SenderRateLimiter: burst must be ≥ 1 and perMinute > 0');
+        if (!(this.burst >= 1) || !(perMinute > 0)) throw new Error('SenderRateLimiter: burst must be ≥ 1 and perMinute > 0');
+        this.intervalMs = 60_000 / perMinute;
     }
 
     /** Takes a token for `sender` and returns 0, or returns how many ms to wait for one (taking nothing). */
-    take(sender: string): number {
-        const now = this.now();
-        const bucket = this.buckets.get(sender) ?? { tokens: this.burst, at: now };
-        bucket.tokens = Math.min(this.burst, bucket.tokens + (now - bucket.at) * this.perMs);
-        bucket.at = now;
-        if (this.buckets.size >= SWEEP_AT) this.sweep(now);
-        this.buckets.set(sender, bucket);
-        if (bucket.tokens >= 1) {
-            bucket.tokens -= 1;
-            return 0;
-        }
-        return Math.ceil((1 - bucket.tokens) / this.perMs);
+    async take(sender: string): Promise<number> {
+        const now = Math.floor(this.now());
+        const tolerance = Math.round((this.burst - 1) * this.intervalMs);
+        const interval = Math.round(this.intervalMs);
+        const grant = randomBytes(12).toString('base64url');
+        // A token is there when the arrival time is at most `tolerance` ahead; taking one moves it on by one interval
+        // from now or from where it was, whichever is later. The grant id says whether this statement took it.
+        const { rows } = await this.db.sql<{ nextFreeAt: string | number; grantId: string }>(
+            `INSERT INTO "sender_allowances" ("key", "nextFreeAt", "grantId") VALUES (?, CAST(? AS BIGINT), ?)
+             ON CONFLICT ("key") DO UPDATE SET
+               "nextFreeAt" = CASE WHEN "sender_allowances"."nextFreeAt" - CAST(? AS BIGINT) <= CAST(? AS BIGINT)
+                 THEN (CASE WHEN "sender_allowances"."nextFreeAt" > CAST(? AS BIGINT) THEN "sender_allowances"."nextFreeAt" ELSE CAST(? AS BIGINT) END) + CAST(? AS BIGINT)
+                 ELSE "sender_allowances"."nextFreeAt" END,
+               "grantId" = CASE WHEN "sender_allowances"."nextFreeAt" - CAST(? AS BIGINT) <= CAST(? AS BIGINT) THEN ? ELSE "sender_allowances"."grantId" END
+             RETURNING "nextFreeAt", "grantId"`,
+            [sender.slice(0, 300), now + interval, grant, now, tolerance, now, now, interval, now, tolerance, grant]
+        );
+        await this.sweep(now);
+        const row = rows[0];
+        if (row.grantId === grant) return 0;
+        return Math.max(1, Number(row.nextFreeAt) - tolerance - now);
     }
 
     /** Senders currently tracked (tests, metrics). */
-    get size(): number {
-        return this.buckets.size;
+    async size(): Promise<number> {
+        const { rows } = await this.db.sql<{ n: string | number }>('SELECT COUNT(*) AS "n" FROM "sender_allowances"');
+        return Number(rows[0].n);
     }
 
-    private sweep(now: number): void {
-        for (const [sender, bucket] of this.buckets) {
-            if (bucket.tokens + (now - bucket.at) * this.perMs >= this.burst) this.buckets.delete(sender);
-        }
+    /** Forgets senders whose allowance is full again, so the table follows the senders active in the last minutes. */
+    private async sweep(now: number): Promise<void> {
+        if (now - this.lastSweep < SWEEP_EVERY_MS) return;
+        this.lastSweep = now;
+        await this.db.sql('DELETE FROM "sender_allowances" WHERE "nextFreeAt" < CAST(? AS BIGINT)', [now]);
     }
 }

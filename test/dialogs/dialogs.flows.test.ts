@@ -1,3 +1,4 @@
+import { ComplaintEvent } from '../../src/data/entities/ComplaintEvent';
 import { strict as assert } from 'assert';
 import { AccountLink } from '../../src/data/entities/AccountLink';
 import { CallbackRequest } from '../../src/data/entities/CallbackRequest';
@@ -315,12 +316,23 @@ describe('dialog flows', () => {
             assert.match(detail, /Status: assigned to the junior engineer/);
         });
 
-        it("the status of a complaint someone else registered can be read by ticket, in the reader's language", async () => {
-            const ticket = await registerOne(await englishUser(bot));
+        it("a stranger with a ticket learns only that it exists and its state, in the reader's language (tickets are sequential)", async () => {
+            const owner = await englishUser(bot);
+            const ticket = await registerOne(owner);
             const other = bot.conversation();
-            const detail = joined(await other.say(`meri shikayat ${ticket} ka status`));
-            assert.match(detail, new RegExp(`शिकायत ${ticket}`));
-            assert.match(detail, /स्थिति: अवर अभियंता \(JE\) को सौंपी गई/);
+            const brief = joined(await other.say(`meri shikayat ${ticket} ka status`));
+            assert.match(brief, new RegExp(`शिकायत ${ticket}`));
+            assert.match(brief, /स्थिति: अवर अभियंता \(JE\) को सौंपी गई/);
+            assert.doesNotMatch(brief, /समस्या:|इतिहास:|बिजली नहीं/, 'not the problem, nor the history');
+            assert.match(brief, /केवल उसी चैट में दिखता है/, 'says who may see the rest');
+            const english = joined(await (await englishUser(bot)).say(`status ${ticket}`));
+            assert.doesNotMatch(english, /Problem:|History:|No electricity|⏱️/);
+            // Nor can a stranger add to it: what follows the ticket is not written into the complaint.
+            const before = await bot.dataSource.getRepository(ComplaintEvent).count();
+            await other.say(`${ticket} taar abhi bhi sadak par pada hai`);
+            assert.equal(await bot.dataSource.getRepository(ComplaintEvent).count(), before);
+            // The one who registered it still sees everything.
+            assert.match(joined(await owner.say(`status ${ticket}`)), /Problem: No electricity[\s\S]*History:/);
         });
 
         it('an unknown ticket is reported as not found', async () => {

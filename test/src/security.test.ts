@@ -18,6 +18,8 @@ import { englishUser, joined, LUCKNOW, sayAll, sayCode, ticketIn } from '../supp
 import { EmulatorClient } from '../support/EmulatorClient';
 import { metaHeaders, metaWireJson, whatsAppText } from '../support/metaPayloads';
 import { testConfig, TestBot } from '../support/TestBot';
+import { freshPostgresSchema } from '../support/postgres';
+import { Logger } from '../../src/logger';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -379,6 +381,57 @@ describe('security: one-time code requests by a stranger', function () {
             assert.equal(bot.sms.sent.length, 4);
         } finally {
             await bot.close();
+        }
+    });
+});
+
+describe('security: the per-sender limit on two instances sharing one PostgreSQL database', function () {
+    this.timeout(60_000);
+
+    it('holds across instances: a sender alternating between them gets the burst once, not once per instance', async () => {
+        const databaseUrl = await freshPostgresSchema('security_two_instances');
+        const limits = { rateLimitBurst: 3, rateLimitPerMinute: 6 };
+        const first = await TestBot.create({ databaseUrl, config: limits });
+        const second = await createBijliMitra(testConfig({ databaseUrl, ...limits }), {
+            logger: new Logger('warn', () => undefined),
+            allowDemoCredentials: true,
+        });
+        const servers = await Promise.all(
+            [first.app, second].map((app) => startServer(app, app.prepareAdapter(createEmulatorAdapter(app.config)), 0, [], { console: false }))
+        );
+        const url = (i: number) => `http://127.0.0.1:${servers[i].port}/api/messages`;
+        const sender = new EmulatorClient(url(0));
+        const other = new EmulatorClient(url(1));
+        try {
+            await sender.listen();
+            await other.listen();
+            const statuses: number[] = [];
+            for (let i = 0; i < 4; i++) {
+                // Alternately on each instance: the first three make the burst, wherever they land.
+                const answer = await fetch(url(i % 2), {
+                    method: 'POST',
+                    headers: { 'content-type': 'application/json' },
+                    body: JSON.stringify(sender.build({ type: 'message', text: 'meter' })),
+                });
+                await answer.text();
+                statuses.push(answer.status);
+            }
+            assert.deepEqual(statuses.slice(0, 3), [200, 200, 200], 'the burst');
+            assert.equal(statuses[3], 429, 'the fourth, on the second instance');
+            const elsewhere = await fetch(url(0), {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify(sender.build({ type: 'message', text: 'meter' })),
+            });
+            assert.equal(elsewhere.status, 429, 'and on the first: one allowance, shared');
+            assert.ok(Number(elsewhere.headers.get('retry-after')) > 0);
+            assert.ok((await other.say('meter')).length > 0, 'another sender is not slowed');
+        } finally {
+            await sender.close();
+            await other.close();
+            for (const server of servers) await server.close();
+            await second.close();
+            await first.close();
         }
     });
 });

@@ -10,10 +10,14 @@ import { Official } from '../../../src/data/entities/Official';
 import { OutboundMessage } from '../../../src/data/entities/OutboundMessage';
 import { QueuedMessage } from '../../../src/data/entities/QueuedMessage';
 import { RecordingNotifier } from '../../../src/services/ComplaintNotifier';
-import { startServer } from '../../../src/server';
+import { BotServer, startServer } from '../../../src/server';
+import { runOfficials } from '../../../src/cli/officials';
+import { BijliMitra, createBijliMitra } from '../../../src/createBijliMitra';
+import { Logger } from '../../../src/logger';
+import { Readable } from 'stream';
 import { freshPostgresSchema } from '../../support/postgres';
 import { AppConfig } from '../../../src/config';
-import { TestBot } from '../../support/TestBot';
+import { testConfig, TestBot } from '../../support/TestBot';
 
 const HOUR = 3600_000;
 const VIBHUTI_KHAND = '1234567890';
@@ -231,6 +235,124 @@ describe("officials' console behind a reverse proxy (TRUST_PROXY=loopback)", () 
         assert.ok(refused >= 10, `${refused} of 40 refused`);
         assert.equal((await f.client().signIn('je.vibhutikhand', 'demo-je-1', from('203.0.113.51'))).status, 303, 'others are not affected');
     });
+
+    it('backs off exponentially: each failure after a wait doubles the next wait for that username at that address', async () => {
+        const guess = (i: number) => f.client().signIn('se.lucknow1', `guess-${i}`, from('198.51.100.40'));
+        const waitOf = (answer: { status: number; headers: Headers }) => {
+            assert.equal(answer.status, 429);
+            return Number(answer.headers.get('retry-after'));
+        };
+        for (let i = 0; i < 5; i++) assert.equal((await guess(i)).status, 401);
+        let wait = waitOf(await guess(5));
+        assert.ok(wait > 14 * 60 && wait <= 15 * 60, `first wait ${wait} s`);
+        for (const expected of [30, 60, 120]) {
+            f.clock.advance(wait / 3600 + 0.001);
+            assert.equal((await guess(expected)).status, 401, 'after the wait, one more try is checked');
+            wait = waitOf(await guess(expected + 1));
+            assert.ok(wait > (expected - 1) * 60 && wait <= expected * 60, `then ${wait} s, expected ${expected} min`);
+        }
+        assert.equal((await f.client().signIn('se.lucknow1', 'demo-se-1', from('203.0.113.60'))).status, 303, 'the official, elsewhere, is not held');
+    });
+
+    it('slows guesses at one username spread over many addresses, but never in a browser its official has signed in from', async () => {
+        const official = f.client();
+        assert.equal((await official.signIn('xen.meerut2', 'demo-xen-2', from('203.0.113.70'))).status, 303);
+        const known = official.cookies.get('bm_browser');
+        assert.ok(known, 'a browser that signed in is remembered');
+        const statuses: number[] = [];
+        for (let i = 0; i < 30; i++) statuses.push((await f.client().signIn('xen.meerut2', `spray-${i}`, from(`192.0.2.${100 + i}`))).status);
+        assert.deepEqual(
+            statuses,
+            [...Array(10).fill(401), ...Array(20).fill(429)],
+            'ten guesses from anywhere, then every new browser waits, whatever its address'
+        );
+        const newBrowser = await f.client().signIn('xen.meerut2', 'demo-xen-2', from('203.0.113.71'));
+        assert.equal(newBrowser.status, 429, "even the official's right password, from a browser never used");
+        assert.ok(Number(newBrowser.headers.get('retry-after')) <= 15 * 60, 'slowed for minutes, not locked out');
+        const sameBrowser = f.client();
+        sameBrowser.cookies.set('bm_browser', known);
+        assert.equal(
+            (await sameBrowser.signIn('xen.meerut2', 'demo-xen-2', from('203.0.113.72'))).status,
+            303,
+            'the known browser gets straight in, from any address'
+        );
+
+        // The mark is no pass for another username, nor a made-up one for this.
+        for (let i = 0; i < 10; i++) await f.client().signIn('se.meerut1', `spray-${i}`, from(`192.0.2.${200 + i}`));
+        const borrowed = f.client();
+        borrowed.cookies.set('bm_browser', known);
+        assert.equal((await borrowed.signIn('se.meerut1', 'demo-se-2', from('203.0.113.73'))).status, 429);
+        const forged = f.client();
+        forged.cookies.set('bm_browser', 'A'.repeat(43));
+        assert.equal((await forged.signIn('xen.meerut2', 'demo-xen-2', from('203.0.113.74'))).status, 429);
+    });
+});
+
+describe("officials' console on two instances sharing one PostgreSQL database", function () {
+    this.timeout(60_000);
+    let databaseUrl: string;
+    let first: TestBot;
+    let second: BijliMitra;
+    let servers: BotServer[];
+    const savedUrl = process.env.DATABASE_URL;
+    before(async () => {
+        databaseUrl = await freshPostgresSchema('console_two_instances');
+        first = await TestBot.create({ databaseUrl });
+        // The second instance opens its own connection pool, as a second process would.
+        second = await createBijliMitra(testConfig({ databaseUrl }), { logger: new Logger('warn', () => undefined), allowDemoCredentials: true });
+        servers = await Promise.all(
+            [first.app, second].map((app) =>
+                startServer(app, app.prepareAdapter(createEmulatorAdapter(app.config)), 0, [], { console: { secureCookies: false } })
+            )
+        );
+        process.env.DATABASE_URL = databaseUrl;
+    });
+    after(async () => {
+        if (savedUrl === undefined) delete process.env.DATABASE_URL;
+        else process.env.DATABASE_URL = savedUrl;
+        for (const server of servers ?? []) await server.close();
+        await second?.close();
+        await first?.close();
+    });
+    const on = (instance: 0 | 1, cookies?: Map<string, string>) => {
+        const c = new ConsoleClient(`http://127.0.0.1:${servers[instance].port}`);
+        for (const [name, value] of cookies ?? []) c.cookies.set(name, value);
+        return c;
+    };
+
+    it('serves a session begun on one instance from the other, with its language, and signing out on either ends it on both', async () => {
+        const a = on(0);
+        assert.equal((await a.signIn('je.vibhutikhand', 'demo-je-1')).status, 303);
+        const b = on(1, a.cookies);
+        const page = await b.get('/console');
+        assert.equal(page.status, 200, 'no sticky sessions needed');
+        assert.match(page.text, /<html lang="hi"/);
+        assert.equal((await b.get('/console/language/en?next=/console')).status, 303);
+        assert.match((await a.get('/console')).text, /<html lang="en"/, 'the switch made on the other instance holds');
+        assert.equal((await b.post('/console/sign-out', { _csrf: await b.csrf() })).status, 303);
+        assert.equal((await on(0, a.cookies).get('/console')).status, 303, 'signed out everywhere');
+    });
+
+    it('counts failed sign-ins made on either instance together', async () => {
+        for (let i = 0; i < 5; i++) assert.equal((await on((i % 2) as 0 | 1).signIn('je.rajatalab', `wrong-${i}`)).status, 401);
+        assert.equal((await on(0).signIn('je.rajatalab', 'demo-je-3')).status, 429);
+        assert.equal((await on(1).signIn('je.rajatalab', 'demo-je-3')).status, 429);
+    });
+
+    it('signs an official out on every instance when the password is changed, or the account deactivated, from the command line', async () => {
+        const a = on(0);
+        assert.equal((await a.signIn('je.shastrinagar', 'demo-je-2')).status, 303);
+        const b = on(1);
+        assert.equal((await b.signIn('je.shastrinagar', 'demo-je-2')).status, 303);
+        assert.equal(await runOfficials(['set-password', 'je.shastrinagar'], Readable.from(['a new password for the office\n'])), 0);
+        assert.equal((await a.get('/console')).status, 303, 'the session of before the change ended');
+        assert.equal((await b.get('/console')).status, 303);
+        const again = on(1, a.cookies);
+        assert.equal((await again.signIn('je.shastrinagar', 'a new password for the office')).status, 303);
+        assert.equal(await runOfficials(['deactivate', 'je.shastrinagar']), 0);
+        assert.equal((await on(0, again.cookies).get('/console')).status, 303);
+        assert.equal((await on(1).signIn('je.shastrinagar', 'a new password for the office')).status, 401);
+    });
 });
 
 describe("officials' console over HTTP", () => {
@@ -267,16 +389,33 @@ describe("officials' console over HTTP", () => {
             assert.match(queue.text, /Amit Kumar Verma/);
         });
 
-        it('marks the cookie Secure when the console is told it is served over HTTPS', async () => {
+        it('over HTTPS names its cookies __Host- (Secure, Path=/, no Domain), so no other site or plain-http page can plant them', async () => {
             const secure = await startServer(f.app, f.app.prepareAdapter(createEmulatorAdapter(f.app.config)), 0, [], { console: { secureCookies: true } });
             try {
                 const c = new ConsoleClient(`http://127.0.0.1:${secure.port}`);
-                const answer = await c.signIn('je.vibhutikhand', 'demo-je-1');
+                const form = await c.get('/console/sign-in');
+                assert.ok(c.cookies.has('__Host-bm_signin'), 'the sign-in form token too');
+                assert.ok(!c.cookies.has('bm_signin'));
+                const answer = await c.post('/console/sign-in', {
+                    _csrf: csrfOf(form.text),
+                    username: 'je.vibhutikhand',
+                    password: 'demo-je-1',
+                    next: '/console',
+                });
                 assert.equal(answer.status, 303);
-                const session = answer.setCookies.find((line) => line.startsWith('bm_session='))!;
-                assert.match(session, /; Secure/);
-                assert.match(session, /; HttpOnly/);
-                assert.match(session, /; SameSite=Strict/);
+                for (const name of ['__Host-bm_session', '__Host-bm_browser']) {
+                    const cookie = answer.setCookies.find((line) => line.startsWith(`${name}=`));
+                    assert.ok(cookie, name);
+                    const flags = cookie.split(';').map((part) => part.trim());
+                    for (const flag of ['Secure', 'HttpOnly', 'SameSite=Strict', 'Path=/']) assert.ok(flags.includes(flag), `${name}: ${flag}`);
+                    assert.ok(!flags.some((flag) => /^domain=/i.test(flag)), `${name}: no Domain`);
+                }
+                assert.ok(!answer.setCookies.some((line) => line.startsWith('bm_session=')));
+                // A session cookie without the prefix (as a plain-http page or a sibling subdomain could set) is not read.
+                const planted = new ConsoleClient(`http://127.0.0.1:${secure.port}`);
+                planted.cookies.set('bm_session', c.cookies.get('__Host-bm_session')!);
+                assert.equal((await planted.get('/console')).status, 303);
+                assert.equal((await c.get('/console')).status, 200);
             } finally {
                 await secure.close();
             }
@@ -343,14 +482,22 @@ describe("officials' console over HTTP", () => {
             assert.equal((await f.reload(complaint.id)).status, 'assigned');
         });
 
-        it('ends a session after 8 idle hours, and at sign-out', async () => {
+        it('ends a session after 8 idle hours, 12 hours after sign-in however busy, and at sign-out', async () => {
             const c = await f.as('je.vibhutikhand', 'demo-je-1');
             f.clock.advance(7.9);
             assert.equal((await c.get('/console')).status, 200, 'still alive: each request restarts the idle clock');
-            f.clock.advance(7.9);
+            f.clock.advance(3);
             assert.equal((await c.get('/console')).status, 200);
             f.clock.advance(8);
             assert.equal((await c.get('/console')).status, 303, 'expired');
+
+            const busy = await f.as('je.vibhutikhand', 'demo-je-1');
+            for (let hour = 0; hour < 11; hour++) {
+                f.clock.advance(1);
+                assert.equal((await busy.get('/console')).status, 200, `hour ${hour + 1}`);
+            }
+            f.clock.advance(1.01);
+            assert.equal((await busy.get('/console')).status, 303, 'a stolen cookie does not last for good, however it is used');
 
             const d = await f.as('je.vibhutikhand', 'demo-je-1');
             const cookie = d.cookies.get('bm_session')!;

@@ -8,6 +8,8 @@ import { Complaint } from '../../../src/data/entities/Complaint';
 import { ComplaintEvent } from '../../../src/data/entities/ComplaintEvent';
 import { RecordingNotifier } from '../../../src/services/ComplaintNotifier';
 import { BotServer, startServer } from '../../../src/server';
+import { setOfficialPassword } from '../../../src/console/officialAccounts';
+import { Official } from '../../../src/data/entities/Official';
 import { launchChromium } from '../../support/browser';
 import { TestBot } from '../../support/TestBot';
 
@@ -203,5 +205,48 @@ describe("officials' console in headless Chromium", function () {
         await page.goto(`${base}/console`);
         assert.match(page.url(), /\/console\/sign-in/);
         assert.deepEqual(pageErrors, [], 'no script or CSP errors in the pages');
+    });
+
+    it('ends the session in the browser when the password is changed, and the old password no longer signs in', async () => {
+        await page.fill('#username', 'je.vibhutikhand');
+        await page.fill('#password', 'demo-je-1');
+        await Promise.all([page.waitForURL(`${base}/console`), page.click('#sign-in')]);
+        const official = await bot.dataSource.getRepository(Official).findOneByOrFail({ username: 'je.vibhutikhand' });
+        await setOfficialPassword(bot.app.db, official.id, 'a new password for the office');
+        await page.goto(`${base}/console/dashboard`);
+        assert.match(page.url(), /\/console\/sign-in\?next=%2Fconsole%2Fdashboard$/, 'signed out at the next page');
+        await page.fill('#username', 'je.vibhutikhand');
+        await page.fill('#password', 'demo-je-1');
+        await page.click('#sign-in');
+        await page.waitForSelector('#sign-in-message');
+        assert.match(page.url(), /\/console\/sign-in$/);
+        await page.fill('#username', 'je.vibhutikhand');
+        await page.fill('#password', 'a new password for the office');
+        await Promise.all([page.waitForURL(`${base}/console/dashboard`), page.click('#sign-in')]);
+    });
+
+    it('over HTTPS keeps __Host- cookies that Chromium accepts only as Secure, host-only and for the whole site', async () => {
+        // Chromium treats loopback as a secure context, so Secure cookies work over plain http here as over HTTPS.
+        const secure = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, [], { console: { secureCookies: true } });
+        const secureContext = await browser.newContext({ locale: 'en-IN' });
+        try {
+            const securePage = await secureContext.newPage();
+            const origin = `http://localhost:${secure.port}`;
+            await securePage.goto(`${origin}/console`);
+            await securePage.fill('#username', 'je.virajkhand');
+            await securePage.fill('#password', 'demo-je-4');
+            await Promise.all([securePage.waitForURL(`${origin}/console`), securePage.click('#sign-in')]);
+            const cookies = await secureContext.cookies();
+            const session = cookies.find((c) => c.name === '__Host-bm_session');
+            assert.ok(session, `the browser kept the session cookie: ${cookies.map((c) => c.name).join(', ')}`);
+            assert.equal(session.secure, true);
+            assert.equal(session.path, '/');
+            assert.equal(session.domain, 'localhost', 'host-only');
+            assert.ok(cookies.some((c) => c.name === '__Host-bm_browser'));
+            assert.equal(await securePage.locator('h1').count(), 1);
+        } finally {
+            await secureContext.close();
+            await secure.close();
+        }
     });
 });

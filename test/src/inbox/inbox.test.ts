@@ -92,7 +92,7 @@ describe('ConversationInbox: the runtime behind the webhook adapters', () => {
     it('postpones a flooding sender without holding up others, and replays after a restart what was never run', async () => {
         const store = new ChannelStore(bot.app.db);
         let now = 0;
-        const inbox = new ConversationInbox({ log: store, rateLimiter: new SenderRateLimiter({ burst: 1, perMinute: 60, now: () => now }) });
+        const inbox = new ConversationInbox({ log: store, rateLimiter: new SenderRateLimiter(bot.app.db, { burst: 1, perMinute: 60, now: () => now }) });
         const adapter = adapterOn(inbox, store);
         const echo = echoBot();
         assert.equal(await post(adapter, '919800000021', 'a1', 'wamid.r1', echo), 200);

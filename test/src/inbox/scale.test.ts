@@ -363,17 +363,29 @@ describe('PostgreSQL connection dropped and restored', function () {
 });
 
 describe('SenderRateLimiter', () => {
-    it('lets a burst through, then one message per interval, and forgets senders whose bucket refilled', () => {
-        let now = 0;
-        const limiter = new SenderRateLimiter({ burst: 2, perMinute: 60, now: () => now });
-        assert.equal(limiter.take('a'), 0);
-        assert.equal(limiter.take('a'), 0);
-        assert.equal(limiter.take('a'), 1000, 'one token a second');
-        assert.equal(limiter.take('b'), 0, 'another sender is not affected');
-        now = 1000;
-        assert.equal(limiter.take('a'), 0);
-        assert.ok(limiter.take('a') > 0);
-        assert.throws(() => new SenderRateLimiter({ burst: 0 }), /burst must be/);
+    let bot: TestBot;
+    beforeEach(async () => {
+        bot = await TestBot.create();
+    });
+    afterEach(async () => {
+        await bot.close();
+    });
+
+    it('lets a burst through, then one message per interval, and forgets senders whose bucket refilled', async () => {
+        let now = 1_000_000;
+        const limiter = new SenderRateLimiter(bot.app.db, { burst: 2, perMinute: 60, now: () => now });
+        assert.equal(await limiter.take('a'), 0);
+        assert.equal(await limiter.take('a'), 0);
+        assert.equal(await limiter.take('a'), 1000, 'one token a second');
+        assert.equal(await limiter.take('a'), 1000, 'a refusal takes nothing');
+        assert.equal(await limiter.take('b'), 0, 'another sender is not affected');
+        now += 1000;
+        assert.equal(await limiter.take('a'), 0);
+        assert.ok((await limiter.take('a')) > 0);
+        now += 11 * 60_000;
+        assert.equal(await limiter.take('c'), 0);
+        assert.equal(await limiter.size(), 1, 'senders whose bucket refilled are forgotten');
+        assert.throws(() => new SenderRateLimiter(bot.app.db, { burst: 0 }), /burst must be/);
     });
 });
 
