@@ -369,13 +369,17 @@ export class ComplaintDialog extends ComponentDialog {
         const values = this.values(step);
         values.awaiting = 'confirm';
         const account = values.account;
+        // The consumer's name, even masked, only to someone verified for the account: a stranger typing account numbers
+        // learns the area (where the complaint goes) and nothing about the person.
+        const verified = account ? (await this.services.identities.verifiedAccounts(TurnData.of(step.context).identity.id)).includes(account.number) : false;
         const vars = {
             category: { $t: `complaint:categories.${values.category}` },
             description: echoSafe(values.description),
             name: account?.maskedName ?? '',
             area: account ? { $t: 'complaint:area', vars: account.area } : values.address ? echoSafe(values.address) : { $t: 'complaint:sharedLocation' },
         };
-        return step.prompt(ASK_CONFIRM, AskPrompt.options(account ? 'complaint:confirm' : 'complaint:confirmNoAccount', vars, yesNoChoices()));
+        const key = !account ? 'complaint:confirmNoAccount' : verified ? 'complaint:confirm' : 'complaint:confirmUnverified';
+        return step.prompt(ASK_CONFIRM, AskPrompt.options(key, vars, yesNoChoices()));
     }
 
     /** When the consumer's own words say the problem began ("kal raat se", "since 6 am"), from the first that does. */

@@ -1,5 +1,6 @@
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { Database } from '../data/Database';
+import { isUniqueViolation } from '../data/isUniqueViolation';
 import { AccountLink } from '../data/entities/AccountLink';
 import { Bill } from '../data/entities/Bill';
 import { Broadcast, BroadcastKind } from '../data/entities/Broadcast';
@@ -24,6 +25,8 @@ export interface AnnouncementInput {
     text: string;
     /** The official's id; null when posted by an operator or a script. */
     createdBy: number | null;
+    /** Names the form it came from: a second announcement with the same `submission` is not made; the first is returned. */
+    submission?: string | null;
 }
 
 /** Progress and delivery of one broadcast, for the console. */
@@ -128,19 +131,28 @@ export class BroadcastService {
         const subdivisions = await this.subdivisionsOf(discom, input.unitKind, unitName);
         if (subdivisions.length === 0) throw new BroadcastError(`There is no ${input.unitKind} "${unitName}" in ${discom}, or it has no subdivisions.`);
 
-        const broadcast = await this.db.run((m) =>
-            m.getRepository(Broadcast).save(
-                m.getRepository(Broadcast).create({
-                    kind: 'announcement',
-                    discom,
-                    unitKind: input.unitKind,
-                    unitName,
-                    text,
-                    createdBy: input.createdBy,
-                    recipients: 0,
-                })
-            )
-        );
+        const submission = input.submission ?? null;
+        let broadcast: Broadcast;
+        try {
+            broadcast = await this.db.run((m) =>
+                m.getRepository(Broadcast).save(
+                    m.getRepository(Broadcast).create({
+                        kind: 'announcement',
+                        discom,
+                        unitKind: input.unitKind,
+                        unitName,
+                        text,
+                        createdBy: input.createdBy,
+                        submission,
+                        recipients: 0,
+                    })
+                )
+            );
+        } catch (error) {
+            // Posted before (a double click, a reload, the same form reaching another instance): that one stands.
+            if (submission === null || !isUniqueViolation(error)) throw error;
+            return this.db.run((m) => m.getRepository(Broadcast).findOneByOrFail({ submission }));
+        }
         const texts: Partial<Record<Language, string>> = {};
         const textFor = (language: Language) =>
             (texts[language] ??= [

@@ -6,12 +6,9 @@ import { AnnouncementForm, areaLabel, broadcastPage, broadcastsPage, MAX_ANNOUNC
 import { areaValue, ConsoleBroadcasts, parseAreaValue } from './ConsoleBroadcasts';
 import { bodyOf, ConsoleKit, SignedRequest } from './consoleKit';
 
-/** Announcement forms remembered against a second submission (a double click, a reload of the POST). */
-const SUBMISSIONS_KEPT = 1000;
-
 /** Area announcements: the form with recent ones, posting (once per form), and a broadcast's report. */
 export function mountBroadcastRoutes(router: Router, kit: ConsoleKit): void {
-    const { app, consoleBroadcasts, submissions, context, send, redirect } = kit;
+    const { app, consoleBroadcasts, context, send, redirect } = kit;
 
     const broadcastsForm = async (req: SignedRequest, res: Response, status: number, form: AnnouncementForm) => {
         const signed = req.signed!;
@@ -47,32 +44,22 @@ export function mountBroadcastRoutes(router: Router, kit: ConsoleKit): void {
         if (length === 0) return again('console:broadcasts.textRequired');
         if (length > MAX_ANNOUNCEMENT) return again('console:broadcasts.textTooLong', { max: MAX_ANNOUNCEMENT, length });
 
-        // The same form posted twice (double click, a reload of the POST) makes one broadcast: the second waits for
-        // the first and is shown its report.
-        const token = /^[A-Za-z0-9_-]{20,64}$/.test(body.submission ?? '') ? `${signed.official.id}:${body.submission}` : null;
-        const earlier = token ? submissions.get(token) : undefined;
-        if (earlier) {
-            const id = await earlier.catch(() => null);
-            if (id !== null) return redirect(res, `/console/broadcasts/${id}`);
-        }
-        const posting = app.broadcasts
-            .createAnnouncement({
-                discom: signed.scope.discom,
-                unitKind: area.kind,
-                unitName: area.name,
-                text,
-                createdBy: signed.official.id,
-            })
-            .then((broadcast) => broadcast.id);
-        if (token) {
-            submissions.set(token, posting);
-            while (submissions.size > SUBMISSIONS_KEPT) submissions.delete(submissions.keys().next().value!);
-        }
+        // The same form posted twice (double click, a reload of the POST, the two copies reaching two instances) makes
+        // one broadcast: the form's token is stored with it, and the second is shown the first's report.
+        const submission = /^[A-Za-z0-9_-]{20,64}$/.test(body.submission ?? '') ? `${signed.official.id}:${body.submission}` : null;
         let id: number;
         try {
-            id = await posting;
+            id = (
+                await app.broadcasts.createAnnouncement({
+                    discom: signed.scope.discom,
+                    unitKind: area.kind,
+                    unitName: area.name,
+                    text,
+                    createdBy: signed.official.id,
+                    submission,
+                })
+            ).id;
         } catch (error) {
-            if (token) submissions.delete(token);
             if (!(error instanceof BroadcastError)) throw error;
             app.logger.info('console broadcast refused', { official: signed.official.id, reason: error.message });
             return again('console:broadcasts.failed', { area: areaLabel(t, area) });

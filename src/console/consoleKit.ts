@@ -89,8 +89,6 @@ export function createConsoleKit(app: ConsoleParts, options: ConsoleOptions) {
     const throttle = new SignInThrottle(app.db, now);
     const browsers = new KnownBrowsers(app.db, now);
     const consoleBroadcasts = new ConsoleBroadcasts(app.db, app.broadcasts);
-    /** Announcement form tokens already posted (per official), with the broadcast each one made. */
-    const submissions = new Map<string, Promise<number>>();
     const { names: cookies, flags: cookieFlags } = consoleCookies(options.secureCookies);
 
     const context = (req: Request, language: Language, signed?: Signed): ViewContext => {
@@ -161,7 +159,6 @@ export function createConsoleKit(app: ConsoleParts, options: ConsoleOptions) {
         throttle,
         browsers,
         consoleBroadcasts,
-        submissions,
         cookies,
         cookieFlags,
         context,

@@ -59,9 +59,12 @@ export function maskName(name: string): string {
         .join(' ');
 }
 
-/** `1234567890` → `******7890`: how account and mobile numbers are shown to a user not verified for them. */
-export function maskDigits(accountNumber: string): string {
-    return '*'.repeat(Math.max(0, accountNumber.length - 4)) + accountNumber.slice(-4);
+/**
+ * `1234567890` → `******7890`: how account and mobile numbers are shown to a user not verified for them. A mobile the
+ * user does not own yet (where a code went) shows only its last `visible` = 2 digits: enough to tell one's phones apart.
+ */
+export function maskDigits(digits: string, visible = 4): string {
+    return '*'.repeat(Math.max(0, digits.length - visible)) + digits.slice(-visible);
 }
 
 const graphemeSegmenter = new Intl.Segmenter('hi', { granularity: 'grapheme' });

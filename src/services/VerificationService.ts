@@ -98,7 +98,7 @@ export class VerificationService {
         } catch {
             return { kind: 'send_failed' };
         }
-        return { kind: 'code_sent', maskedMobile: maskDigits(mobile) };
+        return { kind: 'code_sent', maskedMobile: maskDigits(mobile, 2) };
     }
 
     /** Checks a code typed by the user (Devanagari digits and spaces allowed). */

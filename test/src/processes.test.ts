@@ -118,7 +118,7 @@ describe('terminal chat (`bijli-mitra chat`)', () => {
         assert.match(result.stdout, /What would you like to do\?/, 'answering "2" chose English');
         assert.match(result.stdout, /10-digit account number/);
         assert.match(result.stdout, /\[SMS to the registered mobile.*code: [0-9]{6}/);
-        assert.match(result.stdout, /6-digit code by SMS to the registered mobile \*{6}2345/);
+        assert.match(result.stdout, /6-digit code by SMS to the registered mobile \*{8}45/);
     });
 
     it('verifies at once when --phone matches the registered mobile', () => {

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { OrgUnitKind } from './OrgUnit';
 
 /** What a broadcast is. */
@@ -30,6 +30,11 @@ export class Broadcast {
     /** The official who posted it; null for automatic reminders. */
     @Column({ type: 'integer', nullable: true })
     createdBy: number | null;
+
+    /** The console form it came from (official and form token): the same form posted twice, to any instance, makes one. */
+    @Index({ unique: true })
+    @Column({ type: 'varchar', length: 100, nullable: true })
+    submission: string | null;
 
     /** How many recipients were queued. */
     @Column({ type: 'integer', default: 0 })

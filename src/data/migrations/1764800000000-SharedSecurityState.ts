@@ -1,8 +1,9 @@
-import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
 
 /**
  * What several instances must share to enforce one limit or one sign-in: console sessions, browsers an official has
- * signed in from, failed sign-in counters with their back-off, and the per-sender message allowance. Times are
+ * signed in from, failed sign-in counters with their back-off, the per-sender message allowance, and which console
+ * form made which announcement (a double click reaching two instances makes one). Times are
  * milliseconds since the epoch, compared as numbers on both databases.
  */
 export class SharedSecurityState1764800000000 implements MigrationInterface {
@@ -59,9 +60,15 @@ export class SharedSecurityState1764800000000 implements MigrationInterface {
                 indices: [new TableIndex({ columnNames: ['nextFreeAt'] })],
             })
         );
+        await queryRunner.addColumn('broadcasts', new TableColumn({ name: 'submission', type: 'varchar', length: '100', isNullable: true }));
+        await queryRunner.createIndex('broadcasts', new TableIndex({ columnNames: ['submission'], isUnique: true }));
     }
 
     async down(queryRunner: QueryRunner): Promise<void> {
+        const broadcasts = await queryRunner.getTable('broadcasts');
+        const index = broadcasts?.indices.find((i) => i.columnNames.includes('submission'));
+        if (index) await queryRunner.dropIndex('broadcasts', index);
+        await queryRunner.dropColumn('broadcasts', 'submission');
         for (const table of ['sender_allowances', 'sign_in_failures', 'console_browsers', 'console_sessions']) await queryRunner.dropTable(table);
     }
 }

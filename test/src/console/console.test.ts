@@ -333,6 +333,25 @@ describe("officials' console on two instances sharing one PostgreSQL database", 
         assert.equal((await on(0, a.cookies).get('/console')).status, 303, 'signed out everywhere');
     });
 
+    it('makes one announcement when the same form reaches both instances at once (a double click behind a load balancer)', async () => {
+        const a = on(0);
+        assert.equal((await a.signIn('sdo.gomtinagar', 'demo-sdo-1')).status, 303);
+        const b = on(1, a.cookies);
+        const page = await a.get('/console/broadcasts');
+        const form = {
+            _csrf: csrfOf(page.text),
+            submission: submissionOf(page.text),
+            area: 'division:EUDD Gomti Nagar, Lucknow',
+            text: 'Shutdown notice for the division',
+        };
+        const count = () => first.dataSource.getRepository(Broadcast).count();
+        const before = await count();
+        const [x, y] = await Promise.all([a.post('/console/broadcasts', form), b.post('/console/broadcasts', form)]);
+        assert.deepEqual([x.status, y.status], [303, 303]);
+        assert.equal(x.location, y.location, 'both are shown the one report');
+        assert.equal(await count(), before + 1);
+    });
+
     it('counts failed sign-ins made on either instance together', async () => {
         for (let i = 0; i < 5; i++) assert.equal((await on((i % 2) as 0 | 1).signIn('je.rajatalab', `wrong-${i}`)).status, 401);
         assert.equal((await on(0).signIn('je.rajatalab', 'demo-je-3')).status, 429);
