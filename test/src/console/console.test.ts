@@ -110,6 +110,11 @@ function submissionOf(page: string): string {
     return match[1];
 }
 
+/** The announcement form of `page`, filled in for the Gomti Nagar division (the SDO's area). */
+function divisionNotice(page: string, text: string): Record<string, string> {
+    return { _csrf: csrfOf(page), submission: submissionOf(page), area: 'division:EUDD Gomti Nagar, Lucknow', text };
+}
+
 /** Notices panel rows of a queue page: [ticket, kind]. */
 function noticesIn(page: string): Array<[string, string]> {
     return [...page.matchAll(/<tr data-notice="([^"]+)" data-kind="([a-z]+)">/g)].map((m) => [m[1], m[2]]);
@@ -337,13 +342,7 @@ describe("officials' console on two instances sharing one PostgreSQL database", 
         const a = on(0);
         assert.equal((await a.signIn('sdo.gomtinagar', 'demo-sdo-1')).status, 303);
         const b = on(1, a.cookies);
-        const page = await a.get('/console/broadcasts');
-        const form = {
-            _csrf: csrfOf(page.text),
-            submission: submissionOf(page.text),
-            area: 'division:EUDD Gomti Nagar, Lucknow',
-            text: 'Shutdown notice for the division',
-        };
+        const form = divisionNotice((await a.get('/console/broadcasts')).text, 'Shutdown notice for the division');
         const count = () => first.dataSource.getRepository(Broadcast).count();
         const before = await count();
         const [x, y] = await Promise.all([a.post('/console/broadcasts', form), b.post('/console/broadcasts', form)]);
@@ -1271,13 +1270,7 @@ describe("officials' console over HTTP", () => {
         it('posts one broadcast when the same form is submitted twice (a double click)', async () => {
             const before = await broadcastCount();
             const sdo = await b.as('sdo.gomtinagar', 'demo-sdo-1');
-            const page = await sdo.get('/console/broadcasts');
-            const form = {
-                _csrf: csrfOf(page.text),
-                submission: submissionOf(page.text),
-                area: 'division:EUDD Gomti Nagar, Lucknow',
-                text: 'Tariff notice for the division',
-            };
+            const form = divisionNotice((await sdo.get('/console/broadcasts')).text, 'Tariff notice for the division');
             const [first, second] = await Promise.all([sdo.post('/console/broadcasts', form), sdo.post('/console/broadcasts', form)]);
             assert.equal(first.status, 303);
             assert.equal(second.status, 303);
