@@ -2,6 +2,7 @@ import { TurnContext } from 'botbuilder';
 import { ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
 import { echoSafe, formatDateTime, maskName } from '../src/i18n/format';
+import { photoReferences } from '../src/media/photoReferences';
 import { extractEntities, findMobileNumber } from '../src/nlu/extractEntities';
 import { ConsumerRecord } from '../src/services/UtilityBackend';
 import { findLocation, GeoPoint } from '../src/bot/findLocation';
@@ -154,7 +155,7 @@ export class ComplaintDialog extends ComponentDialog {
      */
     protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
         const activity = innerDc.context.activity;
-        const photos = (activity.attachments ?? []).filter((a) => a.contentType?.startsWith('image/') && a.contentUrl).map((a) => a.contentUrl!);
+        const photos = photoReferences(activity);
         const location = findLocation(activity);
         const flow = innerDc.stack.find((instance) => instance.id === FLOW);
         const atAddress = AskPrompt.pending(innerDc)?.prompt.id === ASK_ADDRESS;

@@ -4,6 +4,7 @@ import { RootDialogOptions } from '../src/bot/BijliMitraBot';
 import { TurnData } from '../src/bot/TurnData';
 import { Language } from '../src/i18n/Translator';
 import { maskDigits } from '../src/i18n/format';
+import { photoReferences } from '../src/media/photoReferences';
 import { Intent, isIntent, Recognition } from '../src/nlu/IntentRecognizer';
 import { languageVotes } from '../src/nlu/detectLanguage';
 import { findLocation } from '../src/bot/findLocation';
@@ -174,7 +175,7 @@ export class MainDialog extends ComponentDialog {
     private async interrupt(dc: DialogContext): Promise<DialogTurnResult | null> {
         const activity = dc.context.activity;
         if (activity.type !== ActivityTypes.Message) return null;
-        const photo = activity.attachments?.some((a) => a.contentType?.startsWith('image/') && a.contentUrl);
+        const photo = photoReferences(activity).length > 0;
         // A photo during a complaint belongs to it (ComplaintDialog keeps it); anything else gets an explanation.
         if (!activity.text && activity.attachments?.length && !(photo && this.complaintInProgress(dc))) {
             await dc.context.sendActivity(TurnData.of(dc.context).t('common:mediaNotSupported'));

@@ -65,6 +65,12 @@ export class Metrics implements WebhookObserver {
         labelNames: ['channel'] as const,
         registers: [this.registry],
     });
+    private readonly media = new Counter({
+        name: 'bijli_media_downloads_total',
+        help: 'Photos users sent, downloaded and kept (stored) or given up (failed, with the reason)',
+        labelNames: ['channel', 'result', 'reason'] as const,
+        registers: [this.registry],
+    });
     private readonly escalations = new Counter({
         name: 'bijli_sla_escalations_total',
         help: 'Complaints escalated for breaching their due time',
@@ -153,6 +159,11 @@ export class Metrics implements WebhookObserver {
     /** @inheritdoc */
     rateLimited(channel: string): void {
         this.rateLimitedTurns.inc({ channel });
+    }
+
+    /** Counts a photo downloaded and kept, or given up. */
+    mediaFetched(channel: string, result: 'stored' | 'failed', reason = ''): void {
+        this.media.inc({ channel, result, reason });
     }
 
     /** Complaints escalated by one scheduler pass. */

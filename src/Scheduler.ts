@@ -13,6 +13,7 @@ export interface SchedulerParts {
     lifecycle: { tick(): Promise<{ escalated: number; autoClosed: number }> };
     broadcasts: { queueBillReminders(today: string, daysBefore: number): Promise<{ recipients: number }> };
     channelStore: { pruneProcessed(olderThanDays: number): Promise<number> };
+    media: { fetchDue(): Promise<number> };
     metrics: { escalated(count: number): void };
     logger: Logger;
 }
@@ -68,7 +69,8 @@ export class Scheduler {
                           this.remindedOn = today;
                           if (run.recipients) this.parts.logger.info('bill reminders queued', { day: today, recipients: run.recipients });
                       });
-            const [done] = await Promise.all([this.parts.lifecycle.tick(), reminders]);
+            // Photos whose download failed for a while are tried again here, by whichever instance passes first.
+            const [done] = await Promise.all([this.parts.lifecycle.tick(), reminders, this.parts.media.fetchDue()]);
             this.parts.metrics.escalated(done.escalated);
             if (done.escalated || done.autoClosed) this.parts.logger.info('scheduler pass', done);
         } catch (error) {

@@ -79,6 +79,10 @@ export interface AppConfig {
      * 168 (7 days, as long as platforms retry), which the duplicate record outlasts.
      */
     webhookMaxAgeHours: number;
+    /** Directory where photos users send are kept once downloaded. */
+    mediaDir: string;
+    /** Largest photo kept, in bytes. */
+    mediaMaxBytes: number;
     /** Mark console cookies Secure (the console is served over HTTPS): on unless explicitly off for local use. */
     consoleSecureCookies: boolean;
     /**
@@ -197,6 +201,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         shutdownTimeoutSeconds: int('SHUTDOWN_TIMEOUT_SECONDS', 25, 1, 600),
         platformTimeoutMs: int('PLATFORM_TIMEOUT_MS', 10000, 100, 120000),
         webhookMaxAgeHours: int('WEBHOOK_MAX_AGE_HOURS', 168, 1, 168),
+        mediaDir: path.resolve(str('MEDIA_DIR', 'data/media')),
+        mediaMaxBytes: int('MEDIA_MAX_BYTES', 5 * 1024 * 1024, 100 * 1024, 25 * 1024 * 1024),
         consoleSecureCookies:
             oneOf('CONSOLE_SECURE_COOKIES', ['auto', 'on', 'off'] as const, 'auto') !== 'off' &&
             (str('CONSOLE_SECURE_COOKIES', 'auto').toLowerCase() === 'on' || microsoftAppId !== '' || anyChannel),

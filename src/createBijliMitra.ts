@@ -2,6 +2,10 @@ import { BotAdapter, ConversationState, Storage, TurnContext } from 'botbuilder'
 import { DataSource } from 'typeorm';
 import { ChannelStore } from './inbox/ChannelStore';
 import { SenderRateLimiter } from './inbox/SenderRateLimiter';
+import { DirectoryMediaStore } from './media/DirectoryMediaStore';
+import { MediaService } from './media/MediaService';
+import { MediaStore } from './media/MediaStore';
+import { photoReferences } from './media/photoReferences';
 import { SerializeTurnsMiddleware } from './inbox/SerializeTurnsMiddleware';
 import { KeyedLock } from './inbox/KeyedLock';
 import { ConversationInbox } from './inbox/ConversationInbox';
@@ -61,6 +65,8 @@ export interface BijliMitraOverrides {
     notifier?: ComplaintNotifier;
     /** The clock of the SLA and escalation (tests control it). */
     now?: () => Date;
+    /** Where downloaded photos are kept (tests use a directory of their own); `MEDIA_DIR` by default. */
+    mediaStore?: MediaStore;
     /**
      * Starts a public-looking configuration (a channel, an app id, production) on the demo world anyway: for tests and
      * benchmarks, which run channels against stand-in APIs on loopback. Code only, never configuration.
@@ -103,6 +109,8 @@ export interface BijliMitra {
     inbox: ConversationInbox;
     /** The inbox's record of deliveries, reply windows and delivery records, for every channel adapter. */
     channelStore: ChannelStore;
+    /** Photos users send, downloaded into storage the project owns and shown in the console. */
+    media: MediaService;
     /** The per-sender limit of webhooks and `/api/messages`; undefined when `RATE_LIMIT_PER_MINUTE` is 0. */
     rateLimiter: SenderRateLimiter | undefined;
     /**
@@ -217,6 +225,12 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         };
     });
 
+    const media = new MediaService(db, overrides.mediaStore ?? new DirectoryMediaStore(config.mediaDir), {
+        maxBytes: config.mediaMaxBytes,
+        logger,
+        onFetched: (channel, result, reason) => metrics.mediaFetched(channel, result, reason),
+        now: overrides.now ? () => overrides.now!().getTime() : undefined,
+    });
     const inbox = new ConversationInbox({ log: channelStore, lock: turnLock, rateLimiter, observer: metrics, logger });
 
     // Last, so a failed start leaves no worker behind.
@@ -244,8 +258,15 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         inbox,
         channelStore,
         rateLimiter,
+        media,
         prepareAdapter(adapter, channels) {
             adapter.use(new SerializeTurnsMiddleware(turnLock));
+            // A photo is recorded as it arrives and fetched beside the turn: platform links and media ids expire.
+            adapter.use(async (context, next) => {
+                const { activity } = context;
+                if (activity.type === 'message' && media.handles(activity.channelId)) await media.noteInbound(activity.channelId, photoReferences(activity));
+                await next();
+            });
             adapter.use(metrics.turnMiddleware());
             adapter.onTurnError = onTurnError;
             const own = channelIdOf(adapter);
@@ -253,6 +274,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
             return adapter;
         },
         async close() {
+            await media.idle();
             await checkpointer?.stop();
             if (!overrides.dataSource && dataSource.isInitialized) await dataSource.destroy();
         },

@@ -1,4 +1,5 @@
 import { ChannelHost } from '../adapters/shared/ChannelDescriptor';
+import { isMediaSource } from '../adapters/shared/ports';
 import { WebhookAdapter } from '../adapters/shared/WebhookAdapter';
 import { CHANNELS } from './channels';
 import { BijliMitra } from './createBijliMitra';
@@ -13,7 +14,7 @@ export interface ChannelRoute {
 
 /** Builds the adapter of every registered channel whose settings are configured, ready to serve webhooks. */
 export function createChannelAdapters(
-    app: Pick<BijliMitra, 'config' | 'logger' | 'inbox' | 'channelStore' | 'metrics' | 'translator' | 'services' | 'prepareAdapter'>
+    app: Pick<BijliMitra, 'config' | 'logger' | 'inbox' | 'channelStore' | 'metrics' | 'translator' | 'services' | 'prepareAdapter' | 'media'>
 ): ChannelRoute[] {
     const { config, logger } = app;
     // One inbox and ledger for every channel: the rate limit is per sender, the turn lock per conversation.
@@ -30,6 +31,7 @@ export function createChannelAdapters(
         if (settings === undefined) continue;
         const adapter = channel.createAdapter(settings, host);
         app.services.output.register(channel.id, channel.choices);
+        if (isMediaSource(adapter)) app.media.register(channel.id, adapter);
         app.prepareAdapter(adapter);
         logger.debug('channel adapter ready', { route: channel.id });
         routes.push({ route: channel.id, adapter });

@@ -1,11 +1,17 @@
 import { Activity, ChannelAccount } from 'botbuilder';
+import { fetchBinary } from '../shared/fetchBinary';
+import { MediaFetchError } from '../shared/MediaFetchError';
 import { PlatformApiError } from '../shared/PlatformApiError';
+import { FetchedMedia, MediaSource } from '../shared/ports';
 import { InboundBatch, OutboundPart } from '../shared/WebhookAdapter';
 import { MetaWebhookAdapter, MetaWebhookAdapterOptions } from '../shared/MetaWebhookAdapter';
 import { mapMessengerWebhook, MESSENGER_CHANNEL } from './mapMessengerWebhook';
 import { OUTSIDE_WINDOW } from './messengerErrors';
 import { MessagingType, MessengerClient } from './MessengerClient';
 import { MessengerPart, renderMessenger } from './renderMessenger';
+
+/** Time a CDN download may take. */
+const MEDIA_TIMEOUT_MS = 30_000;
 
 /** Settings of {@link MessengerAdapter}. */
 export interface MessengerAdapterOptions extends MetaWebhookAdapterOptions {
@@ -18,7 +24,7 @@ export interface MessengerAdapterOptions extends MetaWebhookAdapterOptions {
  * Facebook Messenger adapter, usable by any botbuilder bot: `GET`/`POST` on its webhook route go to
  * {@link handshake} and {@link handleWebhook}; replies go out through {@link MessengerClient}.
  */
-export class MessengerAdapter extends MetaWebhookAdapter {
+export class MessengerAdapter extends MetaWebhookAdapter implements MediaSource {
     readonly channelId = MESSENGER_CHANNEL;
 
     constructor(private readonly options: MessengerAdapterOptions) {
@@ -59,5 +65,11 @@ export class MessengerAdapter extends MetaWebhookAdapter {
             }
             throw error;
         }
+    }
+
+    /** Downloads a user's photo from the Messenger CDN link of the attachment (links expire, so soon after receipt). */
+    async fetchMedia(contentUrl: string, maxBytes: number): Promise<FetchedMedia> {
+        if (!/^https?:\/\//.test(contentUrl)) throw new MediaFetchError('refused', 'not a Messenger attachment link', false);
+        return fetchBinary(contentUrl, { maxBytes, timeoutMs: MEDIA_TIMEOUT_MS });
     }
 }

@@ -90,6 +90,11 @@ const AGENT_OPTIONS = { keepAlive: true, timeout: 60_000, scheduling: 'lifo' as 
 const httpAgent = new http.Agent(AGENT_OPTIONS);
 const httpsAgent = new https.Agent(AGENT_OPTIONS);
 
+/** The keep-alive agent every platform request of this process shares, for `https:` or `http:` (stand-ins). */
+export function platformAgent(secure: boolean): http.Agent {
+    return secure ? httpsAgent : httpAgent;
+}
+
 // Meta tokens also travel as `access_token=` query parameters; these patterns catch them in free text (error causes).
 const SECRET_PARAMS = /\b(access_token|appsecret_proof|client_secret|oauth_[a-z_]+|token)=[^&\s"']*/gi;
 

@@ -89,3 +89,24 @@ export interface ReachesByMobile {
 export function reachesByMobile<T>(adapter: T): adapter is T & ReachesByMobile {
     return typeof (adapter as Partial<ReachesByMobile> | null)?.referenceForMobile === 'function';
 }
+
+/** A file a platform holds for an inbound message, as downloaded. */
+export interface FetchedMedia {
+    bytes: Buffer;
+    /** The content type the platform declared (checked against the bytes by the host). */
+    contentType: string;
+}
+
+/**
+ * Downloads the media of inbound messages by the `contentUrl` the channel's mapper gave each attachment (a media id,
+ * a CDN link), with the platform's credentials. A channel that can offer it implements it on its adapter.
+ */
+export interface MediaSource {
+    /** @throws MediaFetchError saying whether a later try may help. */
+    fetchMedia(contentUrl: string, maxBytes: number): Promise<FetchedMedia>;
+}
+
+/** Whether an adapter can download its channel's media. */
+export function isMediaSource(value: unknown): value is MediaSource {
+    return typeof (value as Partial<MediaSource> | null)?.fetchMedia === 'function';
+}

@@ -1,5 +1,6 @@
 import { Activity, ChannelAccount, ConversationReference, ResourceResponse, TurnContext } from 'botbuilder';
-import { ReachesByMobile } from '../shared/ports';
+import { MediaFetchError } from '../shared/MediaFetchError';
+import { FetchedMedia, MediaSource, ReachesByMobile } from '../shared/ports';
 import { PlatformApiError } from '../shared/PlatformApiError';
 import { InboundBatch, OutboundPart } from '../shared/WebhookAdapter';
 import { MetaWebhookAdapter, MetaWebhookAdapterOptions } from '../shared/MetaWebhookAdapter';
@@ -35,7 +36,7 @@ const OUTSIDE_WINDOW = '131047';
  * window free-form messages are not attempted: the configured template is sent, or the message is recorded as
  * undeliverable with the reason.
  */
-export class WhatsAppAdapter extends MetaWebhookAdapter implements ReachesByMobile {
+export class WhatsAppAdapter extends MetaWebhookAdapter implements ReachesByMobile, MediaSource {
     readonly channelId = WHATSAPP_CHANNEL;
 
     constructor(private readonly options: WhatsAppAdapterOptions) {
@@ -139,6 +140,13 @@ export class WhatsAppAdapter extends MetaWebhookAdapter implements ReachesByMobi
             });
             return { id: '' };
         }
+    }
+
+    /** Downloads a user's photo or document by the `whatsapp-media:<id>` the mapper gave it. */
+    async fetchMedia(contentUrl: string, maxBytes: number): Promise<FetchedMedia> {
+        const id = /^whatsapp-media:([A-Za-z0-9_.-]{1,200})$/.exec(contentUrl)?.[1];
+        if (!id) throw new MediaFetchError('refused', 'not a WhatsApp media reference', false);
+        return this.options.client.fetchMedia(id, maxBytes);
     }
 }
 

@@ -1,4 +1,8 @@
-import { AdapterLogger } from '../shared/ports';
+import { createHash } from 'crypto';
+import { fetchBinary } from '../shared/fetchBinary';
+import { MediaFetchError } from '../shared/MediaFetchError';
+import { PlatformApiError } from '../shared/PlatformApiError';
+import { AdapterLogger, FetchedMedia } from '../shared/ports';
 import { PlatformHttpClient, PlatformHttpClientOptions } from '../shared/PlatformHttpClient';
 import { IntervalPacer } from '../shared/IntervalPacer';
 import { describeWhatsAppError } from './whatsAppErrors';
@@ -62,5 +66,32 @@ export class WhatsAppClient {
         const id = (response.body as { messages?: Array<{ id?: string }> } | undefined)?.messages?.[0]?.id;
         if (!id) throw new Error('WhatsApp accepted the message but returned no message id');
         return id;
+    }
+
+    /**
+     * Downloads a user's media by its id: Graph gives a link valid for minutes (and the file's size and SHA-256), and
+     * the link needs the access token too. The size is checked before downloading and the bytes against the hash.
+     */
+    async fetchMedia(mediaId: string, maxBytes: number): Promise<FetchedMedia> {
+        const authorization = `Bearer ${this.options.accessToken}`;
+        let info: { url?: unknown; mime_type?: unknown; sha256?: unknown; file_size?: unknown };
+        try {
+            const response = await this.http.request('GET', `${this.options.apiUrl.replace(/\/+$/, '')}/${encodeURIComponent(mediaId)}`, {
+                headers: { authorization },
+            });
+            info = (response.body ?? {}) as typeof info;
+        } catch (error) {
+            if (!(error instanceof PlatformApiError)) throw error;
+            // An unknown or expired id is Graph's code 100; only what a later try may cure is retried.
+            throw new MediaFetchError(error.retryable ? 'unavailable' : 'not_found', error.message, error.retryable);
+        }
+        if (typeof info.url !== 'string') throw new MediaFetchError('unavailable', 'Graph returned no media link', true);
+        const size = Number(info.file_size);
+        if (Number.isFinite(size) && size > maxBytes) throw new MediaFetchError('too_large', `${size} bytes, more than ${maxBytes}`, false);
+        const media = await fetchBinary(info.url, { headers: { authorization }, maxBytes, timeoutMs: Math.max(this.options.timeoutMs ?? 10_000, 30_000) });
+        if (typeof info.sha256 === 'string' && createHash('sha256').update(media.bytes).digest('hex') !== info.sha256.toLowerCase()) {
+            throw new MediaFetchError('integrity', 'the downloaded file does not match its SHA-256', true);
+        }
+        return { bytes: media.bytes, contentType: typeof info.mime_type === 'string' ? info.mime_type : media.contentType };
     }
 }

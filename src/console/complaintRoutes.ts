@@ -1,3 +1,4 @@
+import { complaintPhotos } from '../media/photoReferences';
 import { Response, Router } from 'express';
 import { OFFICIAL_LEVELS } from '../data/entities/Official';
 import { LifecycleError } from '../services/ComplaintLifecycle';
@@ -30,9 +31,24 @@ export function mountComplaintRoutes(router: Router, kit: ConsoleKit): void {
         const signed = req.signed!;
         const row = await queries.visibleComplaint(signed.scope, String(req.params.ticket));
         if (!row) return notFound(req, res, signed);
-        const [history, candidates] = await Promise.all([queries.history(row.complaint.id), queries.reassignCandidates(signed.scope, row)]);
+        const [history, candidates, photos] = await Promise.all([
+            queries.history(row.complaint.id),
+            queries.reassignCandidates(signed.scope, row),
+            app.media.entries(row.complaint.channel, complaintPhotos(row.complaint.attachments)),
+        ]);
         const ctx = context(req, signed.session.language, signed);
-        send(res, 200, detailPage(ctx, { row, history, candidates }));
+        send(res, 200, detailPage(ctx, { row, history, candidates, photos }));
+    });
+
+    // A photo the consumer sent, for officials who may see the complaint (out of scope: 404, as for the complaint).
+    router.get('/complaints/:ticket/photos/:index', async (req: SignedRequest, res) => {
+        const signed = req.signed!;
+        const row = await queries.visibleComplaint(signed.scope, String(req.params.ticket));
+        const index = /^\d{1,2}$/.test(String(req.params.index)) ? Number(req.params.index) : -1;
+        const reference = row ? complaintPhotos(row.complaint.attachments)[index] : undefined;
+        const photo = row && reference ? await app.media.read(row.complaint.channel, reference) : null;
+        if (!photo) return notFound(req, res, signed);
+        res.status(200).type(photo.contentType).set('Content-Disposition', 'inline').send(photo.bytes);
     });
 
     router.get('/dashboard', async (req: SignedRequest, res) => {

@@ -1,6 +1,7 @@
 import type { ComplaintStatus } from '../data/entities/Complaint';
 import { Official, OFFICIAL_LEVELS } from '../data/entities/Official';
 import { formatDateTime, maskDigits } from '../i18n/format';
+import type { MediaEntry } from '../media/MediaService';
 import type { Language, TranslateFn } from '../i18n/Translator';
 import { OPEN_STATUSES } from '../services/ComplaintLifecycle';
 import { barChart } from './chart';
@@ -258,20 +259,12 @@ function actorLabel(t: TranslateFn, entry: HistoryEntry): string {
 }
 
 /** The complaint detail page with its history and action forms. */
-export function detailPage(ctx: ViewContext, data: { row: ComplaintRow; history: HistoryEntry[]; candidates: Official[] }): string {
+export function detailPage(ctx: ViewContext, data: { row: ComplaintRow; history: HistoryEntry[]; candidates: Official[]; photos: MediaEntry[] }): string {
     const { t, language, now } = ctx;
     const { complaint: c, consumer, assignee } = data.row;
     const sla = slaText(t, data.row, now);
     const open = OPEN_STATUSES.includes(c.status);
     const base = `/console/complaints/${encodeURIComponent(c.ticket)}`;
-    const photos = (() => {
-        try {
-            const parsed = c.attachments ? JSON.parse(c.attachments) : [];
-            return Array.isArray(parsed) ? parsed.length : 0;
-        } catch {
-            return 0;
-        }
-    })();
     const fact = (label: string, value: SafeHtml | string | null | undefined, id?: string) =>
         value === null || value === undefined || value === '' ? '' : html`<dt>${label}</dt><dd${id ? html` id="${id}"` : ''}>${value}</dd>`;
     const facts = html`<dl class="facts">
@@ -287,7 +280,6 @@ ${fact(t('console:detail.assignee'), officialLabel(t, assignee), 'detail-assigne
 ${fact(t('console:detail.resolvedAt'), c.resolvedAt ? formatDateTime(c.resolvedAt, language) : null)}
 ${fact(t('console:detail.closedAt'), c.closedAt ? formatDateTime(c.closedAt, language) : null)}
 ${fact(t('console:detail.channel'), c.channel)}
-${photos > 0 ? fact(t('console:detail.photos'), t('console:detail.photosCount', { count: photos })) : ''}
 </dl>`;
     const consumerFacts = html`<dl class="facts">
 ${
@@ -359,6 +351,7 @@ ${fact(t('console:detail.contactMobile'), c.contactMobile)}
         html`<p><a href="/console">← ${t('console:detail.back')}</a></p>
 <h1>${t('console:detail.title', { ticket: c.ticket })}</h1>
 <div class="card">${facts}</div>
+${photoGallery(t, base, data.photos)}
 <h2>${t('console:detail.consumerHeading')}</h2>
 <div class="card">${consumerFacts}</div>
 <h2>${t('console:detail.actions')}</h2>
@@ -436,3 +429,21 @@ export function messagePage(ctx: ViewContext, title: string, message: string): s
         html`<h1>${title}</h1><p class="card" id="message">${message}</p>${ctx.official ? html`<p><a href="/console">← ${ctx.t('console:detail.back')}</a></p>` : ''}`
     );
 }
+
+/** The consumer's photos, each as a link to the full picture, or why it is not there (yet). */
+function photoGallery(t: TranslateFn, base: string, photos: MediaEntry[]): SafeHtml | string {
+    if (photos.length === 0) return '';
+    const items = photos.map((entry, index) => {
+        const label = t('console:detail.photoAlt', { number: index + 1 });
+        if (entry.status === 'stored') {
+            return html`<li><a href="${base}/photos/${index}"><img src="${base}/photos/${index}" alt="${label}" loading="lazy" class="photo"></a></li>`;
+        }
+        const reason = t(`console:detail.photoReasons.${PHOTO_REASONS.includes(entry.error ?? '') ? entry.error : 'error'}`);
+        const text = entry.status === 'pending' ? t('console:detail.photoPending', { label }) : t('console:detail.photoFailed', { label, reason });
+        return html`<li class="muted" id="photo-${index}-status">${text}</li>`;
+    });
+    return html`<h2>${t('console:detail.photos')}</h2>
+<ul class="photos" id="photos">${items}</ul>`;
+}
+
+const PHOTO_REASONS = ['too_large', 'not_image', 'not_found', 'refused', 'unavailable', 'integrity', 'not_recorded'];

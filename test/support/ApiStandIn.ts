@@ -21,7 +21,7 @@ export interface RecordedRequest {
 export interface StandInResponse {
     /** HTTP status. */
     status: number;
-    /** Sent as JSON, or as-is when a string; omitted when undefined. */
+    /** Sent as JSON, as-is when a string or bytes (a file); omitted when undefined. */
     body?: unknown;
     /** Extra response headers, e.g. `{ 'retry-after': '1' }`. */
     headers?: Record<string, string>;
@@ -209,8 +209,11 @@ function testPattern(pattern: RegExp, path: string): boolean {
 
 function send(res: http.ServerResponse, answer: StandInResponse): void {
     const headers: Record<string, string> = {};
-    let payload = '';
-    if (answer.body !== undefined) {
+    let payload: string | Buffer = '';
+    if (Buffer.isBuffer(answer.body)) {
+        headers['content-type'] = 'application/octet-stream';
+        payload = answer.body;
+    } else if (answer.body !== undefined) {
         const isText = typeof answer.body === 'string';
         headers['content-type'] = isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
         payload = isText ? (answer.body as string) : JSON.stringify(answer.body);

@@ -1,3 +1,5 @@
+import * as os from 'os';
+import * as path from 'path';
 import { Activity, ActivityTypes, TestAdapter } from 'botbuilder';
 import { DataSource } from 'typeorm';
 import { AppConfig, loadConfig } from '../../src/config';
@@ -9,9 +11,12 @@ import { LogSmsSender } from '../../src/services/LogSmsSender';
 import { vouchForSenderPhone, withIndianCountryCode } from '../../adapters/shared/senderPhone';
 import { freshTestDatabase, seededSqliteCopy, TEST_DATABASE } from './testDatabase';
 
+/** Where test bots keep downloaded photos: a directory of this process under the system's temporary directory. */
+export const TEST_MEDIA_DIR = path.join(os.tmpdir(), `bijli-mitra-test-media-${process.pid}`);
+
 /** A configuration for tests: in-memory SQLite unless `databaseUrl` is given, no .env file read. */
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
-    return { ...loadConfig({}, null), databaseUrl: 'sqlite::memory:', demoData: 'off', ...overrides };
+    return { ...loadConfig({}, null), databaseUrl: 'sqlite::memory:', demoData: 'off', mediaDir: TEST_MEDIA_DIR, ...overrides };
 }
 
 /** The bot on a fresh, migrated database with the demo data, and what tests need to look inside. */

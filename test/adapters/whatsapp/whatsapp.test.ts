@@ -144,7 +144,9 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
         return body?.to ?? body?.recipient;
     }
 
+    /** The text of a send; '' for the other requests (photos the bot downloads). */
     function bodyText(request: RecordedRequest): string {
+        if (request.method !== 'POST') return '';
         const body = request.body as any;
         return body.text?.body ?? body.interactive?.body?.text ?? JSON.stringify(body.template ?? {});
     }
