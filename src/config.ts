@@ -224,7 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         if (!/^https?:\/\/.+/.test(value)) problems.push(`${name} must be an http(s) URL (got "${value}")`);
         return value;
     };
-    const reader: SettingsReader = { required: channel, text: str, integer: int, url };
+    const reader: SettingsReader = { required: channel, text: str, integer: int, url, problem: (message) => problems.push(message) };
     for (const descriptor of CHANNELS) {
         const settings = descriptor.readSettings(reader);
         if (settings !== null) config.channels[descriptor.id] = settings;

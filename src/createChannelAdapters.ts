@@ -4,6 +4,7 @@ import { WebhookAdapter } from '../adapters/shared/WebhookAdapter';
 import { CHANNELS } from './channels';
 import { BijliMitra } from './createBijliMitra';
 import { toLanguage } from './i18n/Translator';
+import { TakeoverStore } from './inbox/TakeoverStore';
 
 /** A platform adapter with the route its webhook is served on. */
 export interface ChannelRoute {
@@ -14,7 +15,7 @@ export interface ChannelRoute {
 
 /** Builds the adapter of every registered channel whose settings are configured, ready to serve webhooks. */
 export function createChannelAdapters(
-    app: Pick<BijliMitra, 'config' | 'logger' | 'inbox' | 'channelStore' | 'metrics' | 'translator' | 'services' | 'prepareAdapter' | 'media'>
+    app: Pick<BijliMitra, 'config' | 'logger' | 'db' | 'inbox' | 'channelStore' | 'metrics' | 'translator' | 'services' | 'prepareAdapter' | 'media'>
 ): ChannelRoute[] {
     const { config, logger } = app;
     // One inbox and ledger for every channel: the rate limit is per sender, the turn lock per conversation.
@@ -24,6 +25,7 @@ export function createChannelAdapters(
         timeoutMs: config.platformTimeoutMs,
         onRetry: (channel, status, code) => app.metrics.sendRetried(channel, code ?? String(status)),
         listButton: (locale) => app.translator.forLanguage(toLanguage(locale) ?? 'hi')('common:listButton'),
+        takeovers: new TakeoverStore(app.db),
     };
     const routes: ChannelRoute[] = [];
     for (const channel of CHANNELS) {

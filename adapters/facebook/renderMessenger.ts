@@ -1,6 +1,6 @@
 import { Activity } from 'botbuilder';
 import { ChoiceCapabilities, choiceForm, choiceTitles, numberedChoices } from '../shared/choices';
-import { splitText } from '../shared/splitText';
+import { codePointLength, splitText } from '../shared/splitText';
 
 /** One Messenger `message` object without its recipient and messaging type (added when sent). */
 export interface MessengerPart {
@@ -8,11 +8,12 @@ export interface MessengerPart {
     message: Record<string, unknown>;
 }
 
-/** Messenger's limits, counted in code points (Meta does not document how it counts). */
+/** Messenger's limits, counted in characters (code points), as Meta documents them. */
 export const MESSENGER_LIMITS = {
     text: 2000,
     quickReplies: 13,
     quickReplyTitle: 20,
+    quickReplyPayload: 1000,
 } as const;
 
 /** What Messenger shows of choices: thirteen quick replies. */
@@ -21,14 +22,20 @@ export const MESSENGER_CHOICES: ChoiceCapabilities = { buttons: MESSENGER_LIMITS
 /**
  * Renders a message activity for Messenger: text split at 2000 on word boundaries; suggested actions as up to 13
  * quick replies (titles ≤ 20) on the last chunk, else numbered text, which the prompts accept by number. A title is
- * never cut: if one does not fit, the whole set goes out as numbered text. Each quick reply's payload is its title,
- * so a tap arrives exactly as if the user had typed the choice.
+ * never cut: if one does not fit, the whole set goes out as numbered text. Each quick reply's payload is the action's
+ * value (its title when the value is no text, or too long for a payload), and a tap arrives as that payload: what the
+ * bot asked for, whatever the label said.
  */
 export function renderMessenger(activity: Partial<Activity>): MessengerPart[] {
     const text = activity.text ?? '';
     const titles = choiceTitles(activity.suggestedActions?.actions);
     if (titles.length === 0) return textParts(text);
     if (choiceForm(titles, MESSENGER_CHOICES) === 'buttons') {
+        const payloads = (activity.suggestedActions?.actions ?? [])
+            .filter((a) => String(a.title || a.value || '') !== '')
+            .map((a, i) =>
+                typeof a.value === 'string' && a.value.trim() !== '' && codePointLength(a.value) <= MESSENGER_LIMITS.quickReplyPayload ? a.value : titles[i]
+            );
         const chunks = splitText(text, MESSENGER_LIMITS.text);
         // Quick replies must ride on a message with text; they show under the last one the user sees.
         const last = chunks.pop() ?? '…';
@@ -36,7 +43,7 @@ export function renderMessenger(activity: Partial<Activity>): MessengerPart[] {
             ...chunks.map(textPart),
             {
                 kind: 'quick_replies',
-                message: { text: last, quick_replies: titles.map((title) => ({ content_type: 'text', title, payload: title })) },
+                message: { text: last, quick_replies: titles.map((title, i) => ({ content_type: 'text', title, payload: payloads[i] })) },
             },
         ];
     }

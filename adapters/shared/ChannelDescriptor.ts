@@ -1,5 +1,5 @@
 import { ChoiceCapabilities } from './choices';
-import { AdapterLogger } from './ports';
+import { AdapterLogger, ConversationTakeovers } from './ports';
 import { WebhookAdapter, WebhookAdapterOptions } from './WebhookAdapter';
 
 /** Reads a channel's settings from the environment, collecting problems for the host to report together. */
@@ -12,6 +12,8 @@ export interface SettingsReader {
     integer(name: string, fallback: number, min: number, max: number): number;
     /** An http(s) URL without a trailing slash, or `fallback` when unset. */
     url(name: string, fallback: string): string;
+    /** Reports a setting that must not start the bot (a retired value, say), to be listed with the other problems. */
+    problem(message: string): void;
 }
 
 /** What the host hands every channel it builds. */
@@ -25,6 +27,8 @@ export interface ChannelHost {
     onRetry?(channel: string, status: number, code: string | undefined): void;
     /** The title of a list's button in a reply's locale (a WhatsApp list needs one). */
     listButton(locale: string | undefined): string;
+    /** Where a channel notes that a person took a conversation over; every instance sees the same pauses. */
+    takeovers?: ConversationTakeovers;
 }
 
 /**

@@ -110,3 +110,17 @@ export interface MediaSource {
 export function isMediaSource(value: unknown): value is MediaSource {
     return typeof (value as Partial<MediaSource> | null)?.fetchMedia === 'function';
 }
+
+/**
+ * Where a channel notes that a person has taken a conversation over (an official answering from the platform's own
+ * inbox), so the bot stays silent there until the pause ends or the person hands the conversation back. Shared by
+ * every instance in a host that runs several; the adapter decides when to pause and for how long.
+ */
+export interface ConversationTakeovers {
+    /** Silences the bot in `conversationId` until `until`; a later pause extends it, an earlier one never shortens it. */
+    pause(channel: string, conversationId: string, until: Date): Promise<void>;
+    /** Ends the pause now: the person handed the conversation back. */
+    resume(channel: string, conversationId: string): Promise<void>;
+    /** When the pause in force at `now` ends, or null when the bot may answer. */
+    pausedUntil(channel: string, conversationId: string, now: Date): Promise<Date | null>;
+}

@@ -29,6 +29,7 @@ import { InboundConversations1764600000000 } from './migrations/1764600000000-In
 import { ConsumerMobileIndex1764700000000 } from './migrations/1764700000000-ConsumerMobileIndex';
 import { SharedSecurityState1764800000000 } from './migrations/1764800000000-SharedSecurityState';
 import { Media1764850000000 } from './migrations/1764850000000-Media';
+import { ConversationTakeovers1764900000000 } from './migrations/1764900000000-ConversationTakeovers';
 
 /** Every entity of the schema. */
 export const ENTITIES = [
@@ -63,6 +64,7 @@ export const MIGRATIONS = [
     ConsumerMobileIndex1764700000000,
     SharedSecurityState1764800000000,
     Media1764850000000,
+    ConversationTakeovers1764900000000,
 ];
 
 // Connections per instance. A turn holds one for its conversation lock, may take one more for a nested lock and uses

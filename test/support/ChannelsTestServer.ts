@@ -56,7 +56,6 @@ export class ChannelsTestServer {
                         verifyToken: 'fb-verify',
                         pageAccessToken: 'PAGE-TOKEN',
                         apiUrl: api.url,
-                        messageTag: 'ACCOUNT_UPDATE',
                     } satisfies MessengerSettings,
                     twitter: { ...secrets.twitter, accessToken: 'X-TOKEN', apiUrl: api.url } satisfies TwitterSettings,
                 },
