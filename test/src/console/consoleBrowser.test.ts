@@ -10,6 +10,7 @@ import { RecordingNotifier } from '../../../src/services/ComplaintNotifier';
 import { BotServer, startServer } from '../../../src/server';
 import { setOfficialPassword } from '../../../src/console/officialAccounts';
 import { Official } from '../../../src/data/entities/Official';
+import { MediaFetchError } from '../../../adapters/shared/MediaFetchError';
 import { launchChromium } from '../../support/browser';
 import { TestBot } from '../../support/TestBot';
 
@@ -18,6 +19,9 @@ import { TestBot } from '../../support/TestBot';
  * the browser's own cookie, form and redirect handling, CSP enforcement and rendering. Fails, never skips, when
  * Chromium is missing.
  */
+/** A valid 2×1 PNG: a natural width of 2 proves the browser loaded and decoded this very file. */
+const PNG_2X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAADUlEQVR4nGM4IQcEJwAHIwIJ5FiIOQAAAABJRU5ErkJggg==', 'base64');
+
 describe("officials' console in headless Chromium", function () {
     this.timeout(120_000);
     let bot: TestBot;
@@ -43,7 +47,18 @@ describe("officials' console in headless Chromium", function () {
             channelUserId: 'browser-user',
             sourceActivityKey: null,
             problemSince: new Date('2026-11-26T06:00:00+05:30'),
+            attachments: JSON.stringify(['test-media:pole-photo', 'test-media:lost']),
         });
+        // The photo as the bot keeps it once downloaded (the download itself is tried against the platforms' stand-ins
+        // in test/src/media): here only what Chromium makes of it matters.
+        bot.app.media.register('test', {
+            fetchMedia: async (reference) => {
+                if (reference === 'test-media:pole-photo') return { bytes: PNG_2X1, contentType: 'image/png' };
+                throw new MediaFetchError('not_found', 'gone', false);
+            },
+        });
+        await bot.app.media.noteInbound('test', ['test-media:pole-photo', 'test-media:lost']);
+        await bot.app.media.idle();
         complaint = await bot.app.lifecycle.start(registered);
         // One consumer of Vibhuti Khand who asked for area news, linked to the Lucknow demo account.
         const identity = await bot.dataSource.getRepository(ChannelIdentity).save(
@@ -139,6 +154,14 @@ describe("officials' console in headless Chromium", function () {
         assert.equal(stored.status, 'resolved');
         const events = await bot.dataSource.getRepository(ComplaintEvent).find({ where: { complaintId: complaint.id }, order: { id: 'ASC' } });
         assert.equal(events.at(-1)!.note, 'Fuse replaced at the pole; supply restored at 11:40');
+    });
+
+    it("shows the consumer's photo, drawn by the browser under the page's policy, and says why another is missing", async () => {
+        const image = page.locator('#photos img');
+        assert.equal(await image.count(), 1);
+        await image.evaluate((element) => (element as unknown as { decode(): Promise<void> }).decode());
+        assert.equal(await image.evaluate((element) => (element as unknown as { naturalWidth: number }).naturalWidth), 2, 'the PNG was loaded and decoded');
+        assert.match((await page.textContent('#photo-1-status')) ?? '', /Photo 2 sent by the consumer: could not be fetched \(the platform no longer has it\)/);
     });
 
     it('switches back to Hindi and shows Hindi labels on the same page', async () => {
