@@ -39,7 +39,7 @@ function whatsAppConfig(apiUrl: string): Partial<AppConfig> {
                 phoneNumberId: PHONE_ID,
                 apiUrl,
                 maxMessagesPerSecond: 1000,
-                template: null,
+                templates: null,
             } satisfies WhatsAppSettings,
         },
     };
