@@ -8,6 +8,7 @@ import { mapWhatsAppWebhook } from '../../../adapters/whatsapp/mapWhatsAppWebhoo
 import { mapWhatsAppFailures } from '../../../adapters/whatsapp/mapWhatsAppFailures';
 import { WhatsAppAdapter } from '../../../adapters/whatsapp/WhatsAppAdapter';
 import { WhatsAppClient } from '../../../adapters/whatsapp/WhatsAppClient';
+import { fitTemplateParameter, templateRoom } from '../../../adapters/whatsapp/whatsAppTemplates';
 import { renderWhatsApp, WHATSAPP_LIMITS } from '../../../adapters/whatsapp/renderWhatsApp';
 import { codePointLength } from '../../../adapters/shared/splitText';
 import { createChannelAdapters } from '../../../src/createChannelAdapters';
@@ -713,7 +714,12 @@ describe('WhatsApp: slowing down when WhatsApp says so', () => {
 });
 
 const TEMPLATES = {
-    hi: { name: 'complaint_update_hi', language: 'hi', body: 'बिजली मित्र की सूचना: {{1}}' },
+    // As a utility writes one: the body's own words leave about 900 UTF-16 units for the message.
+    hi: {
+        name: 'complaint_update_hi',
+        language: 'hi',
+        body: 'उत्तर प्रदेश पावर कॉर्पोरेशन की ओर से बिजली मित्र की सूचना: {{1}} — इस संदेश का उत्तर देकर आप बिजली मित्र से बात जारी रख सकते हैं।',
+    },
     en: { name: 'complaint_update', language: 'en', body: 'Bijli Mitra update: {{1}}' },
 };
 
@@ -896,6 +902,32 @@ describe('WhatsApp: the 24-hour window with a template per language', () => {
             assert.ok(graphemes.includes(kept.length), 'cut at a grapheme boundary');
             assert.ok(!/[\u094D\u200D]$/.test(kept), 'never after a virama or a zero-width joiner');
         });
+    });
+});
+
+describe('WhatsApp: the template parameter', () => {
+    it('is cut at a grapheme in UTF-16 units: never inside an emoji sequence or after a virama, always within the room', () => {
+        const template = { name: 't', language: 'hi', body: 'Update: {{1}}' };
+        const room = templateRoom(template);
+        assert.equal(room, 1024 - 'Update: '.length);
+        const units = new Intl.Segmenter('hi', { granularity: 'grapheme' });
+        for (const unit of ['👨‍👩‍👧', 'क्ष', 'त्रि', '🇮🇳', 'श्री']) {
+            for (let pad = 0; pad < 8; pad++) {
+                const text = `${'a'.repeat(pad)}${unit.repeat(2000)}`;
+                const fitted = fitTemplateParameter(text, template);
+                assert.ok(fitted.length <= room && fitted.length > room - 12, `${unit} +${pad}: ${fitted.length}`);
+                const kept = fitted.slice(0, -1);
+                assert.equal(fitted.at(-1), '…');
+                assert.ok(text.startsWith(kept));
+                assert.ok(
+                    [...units.segment(text)].some((g) => g.index === kept.length),
+                    `${unit} +${pad}: cut inside a grapheme`
+                );
+                assert.ok(!/[\u094D\u200D\uD800-\uDBFF]$/.test(kept), `${unit} +${pad}: ends in a virama, joiner or half a surrogate pair`);
+            }
+        }
+        assert.equal(fitTemplateParameter('Line one\n\nline\ttwo     three', template), 'Line one line two three', 'on one line');
+        assert.equal(fitTemplateParameter('   ', template), '-', 'never empty');
     });
 });
 
