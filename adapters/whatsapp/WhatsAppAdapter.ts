@@ -1,46 +1,77 @@
-import { Activity, ChannelAccount, ConversationReference, ResourceResponse, TurnContext } from 'botbuilder';
+import { randomUUID } from 'crypto';
+import { IncomingHttpHeaders } from 'http';
+import { Activity, ActivityTypes, ChannelAccount, ConversationReference, ResourceResponse, TurnContext } from 'botbuilder';
 import { MediaFetchError } from '../shared/MediaFetchError';
 import { FetchedMedia, MediaSource, ReachesByMobile } from '../shared/ports';
 import { PlatformApiError } from '../shared/PlatformApiError';
-import { InboundBatch, OutboundPart } from '../shared/WebhookAdapter';
+import { InboundBatch, OutboundPart, TurnLogic, WebhookResponse } from '../shared/WebhookAdapter';
 import { MetaWebhookAdapter, MetaWebhookAdapterOptions } from '../shared/MetaWebhookAdapter';
+import { InMemoryWhatsAppLedger } from './InMemoryWhatsAppLedger';
+import { mapWhatsAppFailures, WhatsAppFailure } from './mapWhatsAppFailures';
 import { mapWhatsAppWebhook, WHATSAPP_CHANNEL } from './mapWhatsAppWebhook';
 import { renderWhatsApp, WhatsAppPart } from './renderWhatsApp';
-import { WhatsAppClient, WhatsAppRecipient } from './WhatsAppClient';
+import { addressOf, recipientOfAddress, WhatsAppClient, WhatsAppRecipient } from './WhatsAppClient';
+import { isWhatsAppLedger, TemplateFallback, WhatsAppLedger } from './WhatsAppLedger';
+import { fitTemplateParameter, templateFor, WhatsAppTemplates } from './whatsAppTemplates';
 
-/** A pre-approved template used outside the 24-hour window; its body has one text parameter: the message. */
-export interface WhatsAppTemplate {
-    name: string;
-    /** The approved language code, e.g. `hi` or `en`. */
-    language: string;
-}
+export type { WhatsAppTemplate } from './whatsAppTemplates';
 
 /** Settings of {@link WhatsAppAdapter}. */
 export interface WhatsAppAdapterOptions extends MetaWebhookAdapterOptions {
     /** The business number this adapter answers for; messages to other numbers of the account are skipped. */
     phoneNumberId: string;
     client: WhatsAppClient;
-    /** Sent instead of free-form text outside the 24-hour window; without it such messages are recorded as undeliverable. */
-    template?: WhatsAppTemplate;
+    /**
+     * Templates by language (`hi`, `en`), sent instead of free-form text outside the 24-hour window in the language of
+     * the message; without them such messages are recorded as undeliverable.
+     */
+    templates?: WhatsAppTemplates;
+    /** Template fallbacks and unreachable users; the host's `store` when it implements it, else in memory. */
+    whatsAppLedger?: WhatsAppLedger;
     /** Label of the button that opens a list, per locale of the outgoing activity. */
     listButton: (locale: string | undefined) => string;
     /** Country code put before a 10-digit national mobile number to make a WhatsApp id; India's by default. */
     countryCode?: string;
 }
 
+/** A rendered part with what it would become as a template, should WhatsApp report it outside the window. */
+interface WhatsAppOutboundPart extends WhatsAppPart {
+    fallback: Omit<TemplateFallback, 'userId' | 'address'>;
+}
+
+/** Who a template goes to and what it carries. */
+interface TemplateTarget {
+    conversationId: string;
+    userId: string;
+    to: WhatsAppRecipient;
+    locale: string | null;
+    text: string;
+}
+
 const OUTSIDE_WINDOW = '131047';
+const UNREACHABLE = '131026';
+const THROUGHPUT = '130429';
+const PAIR_RATE = '131056';
 
 /**
  * WhatsApp Cloud API adapter, usable by any botbuilder bot: `GET`/`POST` on its webhook route go to
  * {@link handshake} and {@link handleWebhook}; replies go out through {@link WhatsAppClient}. Outside the 24-hour
- * window free-form messages are not attempted: the configured template is sent, or the message is recorded as
- * undeliverable with the reason.
+ * window free-form messages are not attempted: the template of the message's language is sent, or the message is
+ * recorded as undeliverable with the reason. WhatsApp's own verdicts count too, in the send response or later in a
+ * `failed` status: 131047 sends the template instead (once per message), 131026 marks the user unreachable, 130429
+ * and 131056 slow the sender. Each user message is marked read with the typing indicator as its turn starts.
  */
 export class WhatsAppAdapter extends MetaWebhookAdapter implements ReachesByMobile, MediaSource {
     readonly channelId = WHATSAPP_CHANNEL;
+    private readonly ledger: WhatsAppLedger;
+    /** Read receipts under way, per user: their reply waits for it so the typing indicator never outlives the reply. */
+    private readonly reading = new Map<string, Promise<void>>();
+    /** The fallback group of each activity being delivered: its parts, and a 131047 for one of them, share it. */
+    private readonly groups = new WeakMap<Partial<Activity>, string>();
 
     constructor(private readonly options: WhatsAppAdapterOptions) {
         super(options);
+        this.ledger = options.whatsAppLedger ?? (isWhatsAppLedger(options.store) ? options.store : new InMemoryWhatsAppLedger());
     }
 
     /** The conversation with a mobile number as an inbound message from it would open it (same ids, same service URL). */
@@ -57,71 +88,173 @@ export class WhatsAppAdapter extends MetaWebhookAdapter implements ReachesByMobi
         };
     }
 
+    /**
+     * Handles a webhook POST as every channel does, then acts on the failures it reported, before answering: a status
+     * Meta redelivers finds its template already claimed.
+     */
+    override async handleWebhook(raw: Buffer, headers: IncomingHttpHeaders, logic: TurnLogic): Promise<WebhookResponse> {
+        const response = await super.handleWebhook(raw, headers, logic);
+        // Failures are rare: only bodies that carry an errors array are read a second time.
+        if (response.status === 200 && raw.includes('"errors"')) {
+            for (const failure of mapWhatsAppFailures(JSON.parse(raw.toString('utf8')), this.options.phoneNumberId)) await this.onFailure(failure);
+        }
+        return response;
+    }
+
+    /** Resolves when every turn and every read receipt under way is done. */
+    override async idle(): Promise<void> {
+        await super.idle();
+        await Promise.all(this.reading.values());
+    }
+
     protected mapInbound(payload: unknown): InboundBatch {
         const batch = mapWhatsAppWebhook(payload);
         // One WhatsApp Business Account can have several numbers on the same webhook; only ours is answered here.
         return { ...batch, items: batch.items.filter((item) => item.activity.recipient?.id === this.options.phoneNumberId) };
     }
 
-    protected render(activity: Partial<Activity>): WhatsAppPart[] {
-        return renderWhatsApp(activity, { listButton: this.options.listButton(activity.locale) });
+    /** Starts the read receipt with the typing indicator for a user's message, without waiting for it. */
+    protected override async runMiddleware(context: TurnContext, logic: TurnLogic): Promise<void> {
+        const { activity } = context;
+        if (activity.type === ActivityTypes.Message && activity.id && activity.from?.id && activity.channelId === this.channelId) {
+            this.startReading(activity.from.id, activity.id);
+        }
+        await super.runMiddleware(context, logic);
     }
 
-    protected sendPart(user: ChannelAccount, part: OutboundPart): Promise<string> {
-        return this.options.client.send(recipientOf(user), (part as WhatsAppPart).message);
+    protected render(activity: Partial<Activity>): WhatsAppOutboundPart[] {
+        let group = this.groups.get(activity);
+        if (!group) this.groups.set(activity, (group = randomUUID()));
+        const fallback = { group, conversationId: activity.conversation?.id ?? '', locale: activity.locale ?? null, text: '' };
+        const parts = renderWhatsApp(activity, { listButton: this.options.listButton(activity.locale) });
+        fallback.text = templateText(activity, parts);
+        return parts.map((part) => ({ ...part, fallback }));
+    }
+
+    protected async sendPart(user: ChannelAccount, part: OutboundPart): Promise<string> {
+        await this.reading.get(user.id);
+        const { message, fallback } = part as WhatsAppOutboundPart;
+        const to = recipientOf(user);
+        const id = await this.options.client.send(to, message);
+        if (this.options.templates) {
+            try {
+                await this.ledger.rememberFallback(this.channelId, id, { ...fallback, userId: user.id, address: addressOf(to) });
+            } catch (error) {
+                // The message went; only a later 131047 would miss its template.
+                this.logger.error('template fallback not stored', { channel: this.channelId, error: error as Error });
+            }
+        }
+        return id;
     }
 
     /** Outside the 24-hour window no free-form message is attempted: the template goes instead, or nothing. */
     protected override async deliver(context: TurnContext, activity: Partial<Activity>, proactive: boolean): Promise<ResourceResponse> {
-        if (proactive && !(await this.store.withinWindow(this.channelId, (activity.recipient ?? context.activity.from).id))) {
-            return this.outsideWindow(context, activity, 'window_closed');
+        if (proactive) {
+            const user = activity.recipient ?? context.activity.from;
+            if (await this.ledger.isUnreachable(this.channelId, user.id)) {
+                await this.store.recordOutbound({
+                    channel: this.channelId,
+                    conversationId: activity.conversation?.id ?? context.activity.conversation.id,
+                    recipient: user.id,
+                    kind: 'text',
+                    platformMessageId: null,
+                    status: 'undeliverable',
+                    errorCode: UNREACHABLE,
+                    errorDetail: 'WhatsApp reported the user unreachable and they have not written since',
+                });
+                return { id: '' };
+            }
+            if (!(await this.store.withinWindow(this.channelId, user.id))) return this.outsideWindow(context, activity, 'window_closed');
         }
         return super.deliver(context, activity, proactive);
     }
 
-    /** WhatsApp's own clock decides: a 131047 means the window has closed, so the template is sent instead. */
+    /**
+     * WhatsApp's own clock decides: a 131047 means the window has closed, so the template is sent instead (unless a
+     * status webhook already sent it for an earlier part). 131026 marks the user unreachable; 131056 holds their
+     * next message.
+     */
     protected override async onSendRefused(context: TurnContext, activity: Partial<Activity>, error: PlatformApiError): Promise<boolean> {
+        const user = activity.recipient ?? context.activity.from;
+        if (error.code === UNREACHABLE) await this.ledger.markUnreachable(this.channelId, { userId: user.id }, UNREACHABLE);
+        if (error.code === PAIR_RATE) this.options.client.holdRecipient(addressOf(recipientOf(user)));
         if (error.code !== OUTSIDE_WINDOW) return false;
+        const group = this.groups.get(activity);
+        if (group && !(await this.ledger.claimGroup(this.channelId, group))) return true;
         await this.outsideWindow(context, activity, OUTSIDE_WINDOW);
         return true;
     }
 
-    private async outsideWindow(context: TurnContext, activity: Partial<Activity>, reason: string): Promise<ResourceResponse> {
+    private outsideWindow(context: TurnContext, activity: Partial<Activity>, reason: string): Promise<ResourceResponse> {
         const user = activity.recipient ?? context.activity.from;
-        const conversationId = activity.conversation?.id ?? context.activity.conversation.id;
-        const { template } = this.options;
+        return this.sendTemplate(
+            {
+                conversationId: activity.conversation?.id ?? context.activity.conversation.id,
+                userId: user.id,
+                to: recipientOf(user),
+                locale: activity.locale ?? null,
+                text: templateText(activity, renderWhatsApp(activity, { listButton: this.options.listButton(activity.locale) })),
+            },
+            reason
+        );
+    }
+
+    /** Acts on a failure WhatsApp reported after accepting a message, or for the whole number. */
+    private async onFailure(failure: WhatsAppFailure): Promise<void> {
+        const { code, messageId } = failure;
+        if (code === THROUGHPUT || (code === PAIR_RATE && !failure.recipient)) this.options.client.slowDown();
+        else if (code === PAIR_RATE) this.options.client.holdRecipient(failure.recipient!);
+        if (!messageId) {
+            this.logger.warn('WhatsApp reported an error for the number', { channel: this.channelId, code, detail: failure.detail });
+            return;
+        }
+        if (code === UNREACHABLE) {
+            await this.ledger.markUnreachable(this.channelId, { platformMessageId: messageId }, UNREACHABLE);
+        } else if (code === OUTSIDE_WINDOW) {
+            const fallback = await this.ledger.claimFallback(this.channelId, messageId);
+            if (!fallback) return;
+            await this.sendTemplate(
+                {
+                    conversationId: fallback.conversationId,
+                    userId: fallback.userId,
+                    to: recipientOfAddress(fallback.address),
+                    locale: fallback.locale,
+                    text: fallback.text,
+                },
+                `${OUTSIDE_WINDOW}, reported after the send`
+            );
+        }
+    }
+
+    /** Sends the template of the target's language carrying the message, and records it (or why nothing went). */
+    private async sendTemplate(target: TemplateTarget, reason: string): Promise<ResourceResponse> {
         const { store, logger } = this;
-        const record = { channel: this.channelId, conversationId, recipient: user.id, kind: 'template' };
+        const record = { channel: this.channelId, conversationId: target.conversationId, recipient: target.userId, kind: 'template' };
+        const template = this.options.templates && templateFor(this.options.templates, target.locale);
         if (!template) {
             await store.recordOutbound({
                 ...record,
                 platformMessageId: null,
                 status: 'undeliverable',
-                errorCode: reason,
+                errorCode: reason.split(',')[0],
                 errorDetail: 'outside the 24-hour window and no template configured',
             });
-            logger.warn('message not sent: outside the 24-hour window and no template configured', { channel: this.channelId, conversation: conversationId });
+            logger.warn('message not sent: outside the 24-hour window and no template configured', {
+                channel: this.channelId,
+                conversation: target.conversationId,
+            });
             return { id: '' };
         }
-        // The parameter carries everything the user would have seen, numbered choices included.
-        const text = this.render(activity)
-            .map((part) => {
-                const m = (part as WhatsAppPart).message as { text?: { body?: string }; interactive?: { body?: { text?: string } } };
-                return m.text?.body ?? m.interactive?.body?.text ?? '';
-            })
-            .join(' ');
-        const choices = (activity.suggestedActions?.actions ?? []).map((a, i) => `${i + 1}. ${a.title ?? a.value}`).join(' ');
-        const parameter = `${text} ${text.includes('1. ') ? '' : choices}`.replace(/\s+/g, ' ').trim().slice(0, 1000) || '-';
         try {
-            const id = await this.options.client.send(recipientOf(user), {
+            const id = await this.options.client.send(target.to, {
                 type: 'template',
                 template: {
                     name: template.name,
                     language: { code: template.language, policy: 'deterministic' },
-                    // Template parameters may not contain newlines or long runs of spaces.
-                    components: [{ type: 'body', parameters: [{ type: 'text', text: parameter }] }],
+                    components: [{ type: 'body', parameters: [{ type: 'text', text: fitTemplateParameter(target.text, template) }] }],
                 },
             });
+            this.shared.observer?.sendResult?.(this.channelId, 'sent');
             await store.recordOutbound({
                 ...record,
                 platformMessageId: id,
@@ -131,6 +264,7 @@ export class WhatsAppAdapter extends MetaWebhookAdapter implements ReachesByMobi
             return { id };
         } catch (error) {
             if (!(error instanceof PlatformApiError)) throw error;
+            this.shared.observer?.sendResult?.(this.channelId, 'failed', this.errorCodeOf(error));
             await store.recordOutbound({
                 ...record,
                 platformMessageId: null,
@@ -148,6 +282,30 @@ export class WhatsAppAdapter extends MetaWebhookAdapter implements ReachesByMobi
         if (!id) throw new MediaFetchError('refused', 'not a WhatsApp media reference', false);
         return this.options.client.fetchMedia(id, maxBytes);
     }
+
+    private startReading(userId: string, messageId: string): void {
+        const reading = this.options.client
+            .markRead(messageId)
+            .catch((error: unknown) => {
+                this.logger.debug('read receipt not sent', { channel: this.channelId, code: (error as PlatformApiError).code, error: error as Error });
+            })
+            .finally(() => {
+                if (this.reading.get(userId) === reading) this.reading.delete(userId);
+            });
+        this.reading.set(userId, reading);
+    }
+}
+
+/** Everything the user would have seen of an activity, numbered choices included, as one template parameter. */
+function templateText(activity: Partial<Activity>, parts: WhatsAppPart[]): string {
+    const text = parts
+        .map((part) => {
+            const m = part.message as { text?: { body?: string }; interactive?: { body?: { text?: string } } };
+            return m.text?.body ?? m.interactive?.body?.text ?? '';
+        })
+        .join(' ');
+    const choices = (activity.suggestedActions?.actions ?? []).map((a, i) => `${i + 1}. ${a.title ?? a.value}`).join(' ');
+    return `${text} ${text.includes('1. ') ? '' : choices}`;
 }
 
 /**

@@ -48,7 +48,8 @@ const STATUSES: Record<string, DeliveryUpdate['status'] | undefined> = { sent: '
  * Maps a WhatsApp Cloud API webhook body to activities and delivery receipts: every message of every change of
  * every entry. Users are keyed on the business-scoped user id (BSUID) when present, falling back to `wa_id`, so
  * users who hide their number work; the conversation is `<phone_number_id>:<user>`, stable across messages. Taps
- * on buttons and list rows arrive as their id, which the renderer sets to the title the user saw.
+ * on buttons and list rows arrive as their id, which the renderer sets to the title the user saw; a template's
+ * quick-reply button as its payload. `request_welcome` (a first visit) becomes a conversation update that adds the user.
  */
 export function mapWhatsAppWebhook(payload: unknown): InboundBatch {
     const body = payload as { object?: unknown; entry?: unknown };
@@ -126,8 +127,15 @@ function mapMessage(message: WaMessage, contacts: WaContact[], phoneNumberId: st
             break;
         }
         case 'button':
-            activity.text = wireText(message.button?.text ?? message.button?.payload);
+            // A template's quick-reply button: the payload is what the business set; the label may be translated.
+            activity.text = wireText(message.button?.payload) || wireText(message.button?.text);
             activity.value = message.button;
+            break;
+        case 'request_welcome':
+            // The user opened the chat for the first time and wrote nothing yet: the greeting, as a member joining.
+            activity.type = ActivityTypes.ConversationUpdate;
+            activity.membersAdded = [{ id: userKey, name: wireText(contact?.profile?.name) }];
+            delete activity.text;
             break;
         case 'location':
             activity.entities = locationEntities(message.location);

@@ -30,6 +30,7 @@ import { ConsumerMobileIndex1764700000000 } from './migrations/1764700000000-Con
 import { SharedSecurityState1764800000000 } from './migrations/1764800000000-SharedSecurityState';
 import { Media1764850000000 } from './migrations/1764850000000-Media';
 import { ConversationTakeovers1764900000000 } from './migrations/1764900000000-ConversationTakeovers';
+import { WhatsAppDeliveryFailures1765100000000 } from './migrations/1765100000000-WhatsAppDeliveryFailures';
 
 /** Every entity of the schema. */
 export const ENTITIES = [
@@ -65,6 +66,7 @@ export const MIGRATIONS = [
     SharedSecurityState1764800000000,
     Media1764850000000,
     ConversationTakeovers1764900000000,
+    WhatsAppDeliveryFailures1765100000000,
 ];
 
 // Connections per instance. A turn holds one for its conversation lock, may take one more for a nested lock and uses

@@ -2,6 +2,8 @@ import { createHash } from 'crypto';
 import { In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
 import { conversationKeyOf } from '../../adapters/shared/conversationKey';
 import { ChannelLedger, DELIVERY_RANK as RANK, DeliveryStatus, OutboundRecord } from '../../adapters/shared/ports';
+import { FALLBACK_KEEP_MS } from '../../adapters/whatsapp/InMemoryWhatsAppLedger';
+import { TemplateFallback, WhatsAppLedger } from '../../adapters/whatsapp/WhatsAppLedger';
 import { DeliveryLog } from './ConversationInbox';
 import { Database } from '../data/Database';
 import { ChannelIdentity } from '../data/entities/ChannelIdentity';
@@ -11,7 +13,7 @@ import { OutboundMessage } from '../data/entities/OutboundMessage';
 const MAX_KEY = 100;
 
 /** The database side of every channel: the inbox's record of deliveries, the reply window, delivery records. */
-export class ChannelStore implements ChannelLedger, DeliveryLog {
+export class ChannelStore implements ChannelLedger, DeliveryLog, WhatsAppLedger {
     constructor(private readonly db: Database) {}
 
     /**
@@ -78,6 +80,7 @@ export class ChannelStore implements ChannelLedger, DeliveryLog {
     async pruneProcessed(olderThanDays: number): Promise<number> {
         const before = new Date(Date.now() - olderThanDays * 86_400_000);
         const result = await this.db.run((m) => m.getRepository(InboundMessage).delete({ processedAt: LessThan(before) }));
+        await this.db.sql('DELETE FROM "template_fallbacks" WHERE "createdAt" < ?', [Date.now() - FALLBACK_KEEP_MS]);
         return result.affected ?? 0;
     }
 
@@ -157,4 +160,79 @@ export class ChannelStore implements ChannelLedger, DeliveryLog {
     async outboundFor(channel: string, conversationId: string): Promise<OutboundMessage[]> {
         return this.db.run((m) => m.getRepository(OutboundMessage).find({ where: { channel, conversationId }, order: { id: 'ASC' } }));
     }
+
+    /** Keeps what a sent WhatsApp message would become as a template, should WhatsApp report it outside the window. */
+    async rememberFallback(channel: string, platformMessageId: string, fallback: TemplateFallback): Promise<void> {
+        await this.db.sql(
+            'INSERT INTO "template_fallbacks" ("channel", "platformMessageId", "groupKey", "conversationId", "userId", "address", "locale", "text", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("channel", "platformMessageId") DO NOTHING',
+            [channel, platformMessageId, fallback.group, fallback.conversationId, fallback.userId, fallback.address, fallback.locale, fallback.text, Date.now()]
+        );
+    }
+
+    /**
+     * The fallback of the activity `platformMessageId` was part of, for the first caller only: one conditional UPDATE
+     * claims every part of the activity, so concurrent failures of two parts (or two instances) send one template.
+     */
+    async claimFallback(channel: string, platformMessageId: string): Promise<TemplateFallback | null> {
+        const { rows } = await this.db.sql<FallbackRow>(
+            'SELECT "groupKey", "conversationId", "userId", "address", "locale", "text" FROM "template_fallbacks" WHERE "channel" = ? AND "platformMessageId" = ? AND "createdAt" >= ?',
+            [channel, platformMessageId, Date.now() - FALLBACK_KEEP_MS]
+        );
+        if (rows.length === 0) return null;
+        const { changes } = await this.db.sql(
+            'UPDATE "template_fallbacks" SET "claimedAt" = ? WHERE "channel" = ? AND "groupKey" = ? AND "claimedAt" IS NULL',
+            [Date.now(), channel, rows[0].groupKey]
+        );
+        if (changes === 0) return null;
+        const row = rows[0];
+        return { group: row.groupKey, conversationId: row.conversationId, userId: row.userId, address: row.address, locale: row.locale, text: row.text };
+    }
+
+    /** Claims an activity's fallbacks for a template sent now; false when a status webhook claimed them first. */
+    async claimGroup(channel: string, group: string): Promise<boolean> {
+        const { changes } = await this.db.sql(
+            'UPDATE "template_fallbacks" SET "claimedAt" = ? WHERE "channel" = ? AND "groupKey" = ? AND "claimedAt" IS NULL',
+            [Date.now(), channel, group]
+        );
+        if (changes > 0) return true;
+        const { rows } = await this.db.sql('SELECT 1 AS "found" FROM "template_fallbacks" WHERE "channel" = ? AND "groupKey" = ? LIMIT 1', [channel, group]);
+        return rows.length === 0;
+    }
+
+    /** Notes that the platform reported a user unreachable (WhatsApp 131026), by id or by the message that failed. */
+    async markUnreachable(channel: string, user: { userId: string } | { platformMessageId: string }, code: string): Promise<void> {
+        let userId = 'userId' in user ? user.userId : null;
+        if (userId === null) {
+            const { rows } = await this.db.sql<{ recipient: string }>(
+                'SELECT "recipient" FROM "outbound_messages" WHERE "channel" = ? AND "platformMessageId" = ? LIMIT 1',
+                [channel, (user as { platformMessageId: string }).platformMessageId]
+            );
+            userId = rows[0]?.recipient ?? null;
+        }
+        if (userId === null) return;
+        await this.db.sql(
+            'INSERT INTO "unreachable_users" ("channel", "channelUserId", "since", "code") VALUES (?, ?, ?, ?) ON CONFLICT ("channel", "channelUserId") DO UPDATE SET "since" = EXCLUDED."since", "code" = EXCLUDED."code"',
+            [channel, userId, Date.now(), code.slice(0, 40)]
+        );
+    }
+
+    /** Whether the platform reported `userId` unreachable and they have not written since. */
+    async isUnreachable(channel: string, userId: string): Promise<boolean> {
+        const { rows } = await this.db.sql<{ since: string | number }>('SELECT "since" FROM "unreachable_users" WHERE "channel" = ? AND "channelUserId" = ?', [
+            channel,
+            userId,
+        ]);
+        if (rows.length === 0) return false;
+        const wrote = await this.lastInboundAt(channel, userId);
+        return wrote === null || wrote.getTime() < Number(rows[0].since);
+    }
+}
+
+interface FallbackRow {
+    groupKey: string;
+    conversationId: string;
+    userId: string;
+    address: string;
+    locale: string | null;
+    text: string;
 }

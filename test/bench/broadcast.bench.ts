@@ -126,7 +126,7 @@ async function scenario(recipients: number, limit: number, dir: string): Promise
                     phoneNumberId: PHONE_ID,
                     apiUrl: api.url,
                     maxMessagesPerSecond: limit,
-                    template: null,
+                    templates: null,
                 } satisfies WhatsAppSettings,
             },
         },

@@ -807,8 +807,10 @@ async function startBot(name: string, options: { dir: string; databaseUrl: strin
         WHATSAPP_MAX_MESSAGES_PER_SECOND: '1000',
         // As in a deployment that notifies officials: each new complaint's JE gets a template message (they have not
         // written to the bot within 24 hours); without a template the bot records the notice as undeliverable.
-        WHATSAPP_TEMPLATE_NAME: 'bench_update',
-        WHATSAPP_TEMPLATE_LANGUAGE: 'hi',
+        WHATSAPP_TEMPLATES: JSON.stringify({
+            hi: { name: 'bench_update', language: 'hi', body: 'बिजली मित्र: {{1}}' },
+            en: { name: 'bench_update', language: 'en', body: 'Bijli Mitra: {{1}}' },
+        }),
     };
     const child = track(spawn(process.execPath, args, { cwd: options.dir, env, stdio: ['ignore', log, log, 'ipc'] }));
     fs.closeSync(log);

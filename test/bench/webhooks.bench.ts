@@ -131,7 +131,7 @@ async function main(): Promise<void> {
                     phoneNumberId: PHONE_ID,
                     apiUrl: api.url,
                     maxMessagesPerSecond: 1000,
-                    template: null,
+                    templates: null,
                 } satisfies WhatsAppSettings,
             },
         },

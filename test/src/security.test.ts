@@ -32,7 +32,7 @@ const WHATSAPP: WhatsAppSettings = {
     phoneNumberId: '1',
     apiUrl: 'http://127.0.0.1:9',
     maxMessagesPerSecond: 80,
-    template: null,
+    templates: null,
 };
 
 /**

@@ -49,7 +49,7 @@ export class ChannelsTestServer {
                         accessToken: 'WA-TOKEN',
                         apiUrl: api.url,
                         maxMessagesPerSecond: 1000,
-                        template: null,
+                        templates: null,
                     } satisfies WhatsAppSettings,
                     facebook: {
                         ...secrets.facebook,

@@ -4,11 +4,14 @@ import { WhatsAppAdapter } from '../../../adapters/whatsapp/WhatsAppAdapter';
 import { WhatsAppClient } from '../../../adapters/whatsapp/WhatsAppClient';
 import { InMemoryChannelLedger } from '../../../adapters/shared/InMemoryChannelLedger';
 import { Middleware } from 'botbuilder';
-import { ApiStandIn } from '../../support/ApiStandIn';
+import { ApiStandIn, RecordedRequest } from '../../support/ApiStandIn';
 import { metaHeaders, metaWireJson, whatsAppText } from '../../support/metaPayloads';
 
 const SECRET = 'bare-app-secret';
 const PHONE_ID = '109876543299';
+
+/** A WhatsApp read receipt (`status: read`), sent as each user message's turn starts. */
+const isReadReceipt = (r: RecordedRequest): boolean => (r.body as { status?: string } | undefined)?.status === 'read';
 
 /**
  * The channel adapters are usable by any botbuilder bot: the WhatsApp adapter, with the in-memory defaults of
@@ -19,10 +22,12 @@ describe('adapters used alone: WhatsApp under a bare ActivityHandler bot', () =>
     beforeEach(async () => {
         api = new ApiStandIn();
         await api.start();
-        api.respondWith('POST', new RegExp(`/${PHONE_ID}/messages$`), (_req, n) => ({
-            status: 200,
-            body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.echo${n}` }] },
-        }));
+        let sends = 0;
+        api.respondWith('POST', new RegExp(`/${PHONE_ID}/messages$`), (request) =>
+            isReadReceipt(request)
+                ? { status: 200, body: { success: true } }
+                : { status: 200, body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.echo${++sends}` }] } }
+        );
     });
     afterEach(async () => {
         await api.stop();
@@ -63,7 +68,12 @@ describe('adapters used alone: WhatsApp under a bare ActivityHandler bot', () =>
         const first = await adapter.handleWebhook(raw, metaHeaders(raw, SECRET), (context) => bot.run(context));
         assert.equal(first.status, 200);
         await adapter.idle();
-        const sent = api.requests.filter((r) => r.method === 'POST');
+        // Each user message is marked read (with the typing indicator) before the reply.
+        assert.deepEqual(
+            api.requests.filter(isReadReceipt).map((r) => (r.body as { message_id: string }).message_id),
+            ['wamid.in1']
+        );
+        const sent = api.requests.filter((r) => r.method === 'POST' && !isReadReceipt(r));
         assert.equal(sent.length, 1);
         const body = sent[0].body as { messaging_product: string; to: string; type: string; text: { body: string } };
         assert.deepEqual([body.messaging_product, body.to, body.type, body.text.body], ['whatsapp', '919812345678', 'text', 'echo: hello there']);
@@ -72,7 +82,7 @@ describe('adapters used alone: WhatsApp under a bare ActivityHandler bot', () =>
         // The platform redelivers the same message id: recorded once, answered once.
         assert.equal((await adapter.handleWebhook(raw, metaHeaders(raw, SECRET), (context) => bot.run(context))).status, 200);
         await adapter.idle();
-        assert.equal(api.requests.filter((r) => r.method === 'POST').length, 1);
+        assert.equal(api.requests.filter((r) => r.method === 'POST' && !isReadReceipt(r)).length, 1);
         assert.deepEqual(
             ledger.outbound.map((r) => [r.recipient, r.status, r.platformMessageId]),
             [['919812345678', 'sent', 'wamid.echo1']]
@@ -96,7 +106,7 @@ describe('adapters used alone: WhatsApp under a bare ActivityHandler bot', () =>
             assert.equal((await adapter.handleWebhook(raw, metaHeaders(raw, SECRET), (context) => bot.run(context))).status, 200);
         }
         await adapter.idle();
-        const texts = api.requests.filter((r) => r.method === 'POST').map((r) => (r.body as { text: { body: string } }).text.body);
+        const texts = api.requests.filter((r) => r.method === 'POST' && !isReadReceipt(r)).map((r) => (r.body as { text: { body: string } }).text.body);
         assert.deepEqual(texts, ['echo: one', 'echo: two'], 'in order, the redelivery dropped');
     });
 

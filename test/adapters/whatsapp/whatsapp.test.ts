@@ -1,10 +1,14 @@
 import { strict as assert } from 'assert';
-import { WhatsAppSettings } from '../../../adapters/whatsapp/whatsAppChannel';
+import { whatsAppChannel, WhatsAppSettings } from '../../../adapters/whatsapp/whatsAppChannel';
 import { createEmulatorAdapter } from '../../../adapters/emulator/createEmulatorAdapter';
 import { ChannelStore } from '../../../src/inbox/ChannelStore';
 import { signSha256, verifySha256Signature } from '../../../adapters/shared/webhookSignature';
 import { WebhookAdapter } from '../../../adapters/shared/WebhookAdapter';
 import { mapWhatsAppWebhook } from '../../../adapters/whatsapp/mapWhatsAppWebhook';
+import { mapWhatsAppFailures } from '../../../adapters/whatsapp/mapWhatsAppFailures';
+import { WhatsAppAdapter } from '../../../adapters/whatsapp/WhatsAppAdapter';
+import { WhatsAppClient } from '../../../adapters/whatsapp/WhatsAppClient';
+import { fitTemplateParameter, templateRoom } from '../../../adapters/whatsapp/whatsAppTemplates';
 import { renderWhatsApp, WHATSAPP_LIMITS } from '../../../adapters/whatsapp/renderWhatsApp';
 import { codePointLength } from '../../../adapters/shared/splitText';
 import { createChannelAdapters } from '../../../src/createChannelAdapters';
@@ -13,7 +17,8 @@ import { OutboundMessage } from '../../../src/data/entities/OutboundMessage';
 import { Official } from '../../../src/data/entities/Official';
 import { ChannelIdentity } from '../../../src/data/entities/ChannelIdentity';
 import { BotServer, startServer } from '../../../src/server';
-import { ApiStandIn, RecordedRequest } from '../../support/ApiStandIn';
+import { RecordedRequest } from '../../support/ApiStandIn';
+import { WhatsAppCloudStandIn } from '../../support/WhatsAppCloudStandIn';
 import { fixture, metaHeaders, metaWireJson, whatsAppMessages, whatsAppText } from '../../support/metaPayloads';
 import { LUCKNOW } from '../../support/dialogKit';
 import { TestBot } from '../../support/TestBot';
@@ -45,7 +50,11 @@ describe('WhatsApp: mapping and rendering', () => {
         const list = mapWhatsAppWebhook(fixture('whatsapp/list_reply.json')).items[0].activity;
         assert.ok(list.text && list.value);
         const template = mapWhatsAppWebhook(fixture('whatsapp/template_quick_reply_button.json')).items[0].activity;
-        assert.ok(template.text);
+        assert.equal(template.text, 'callback_data', "a template's quick-reply button is read by its payload, not its label");
+        const welcome = mapWhatsAppWebhook(fixture('whatsapp/request_welcome.json')).items[0].activity;
+        assert.equal(welcome.type, 'conversationUpdate', 'a first visit is a member joining, not text');
+        assert.deepEqual(welcome.membersAdded, [{ id: '16505551234', name: 'Sheena Nelson' }]);
+        assert.equal(welcome.text, undefined);
         for (const file of ['location.json', 'location_current.json']) {
             const location = mapWhatsAppWebhook(fixture(`whatsapp/${file}`)).items[0].activity;
             assert.equal(location.entities?.[0].type, 'GeoCoordinates', file);
@@ -70,6 +79,23 @@ describe('WhatsApp: mapping and rendering', () => {
             assert.equal(batch.items.length, 0, file);
             assert.equal(batch.deliveries.length, 1, file);
         }
+        for (const [file, code] of [
+            ['status_failed_131047.json', '131047'],
+            ['status_failed_131026.json', '131026'],
+        ]) {
+            const [delivery] = mapWhatsAppWebhook(fixture(`whatsapp/${file}`)).deliveries as Array<{ status: string; errorCode: string }>;
+            assert.deepEqual([delivery.status, delivery.errorCode], ['failed', code], file);
+            assert.deepEqual(
+                mapWhatsAppFailures(fixture(`whatsapp/${file}`), '106540352242922').map((f) => [f.code, f.messageId, f.recipient]),
+                [[code, 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI4MjZGRDA0OUE2OTQ3RkEyMzcA', 'to:16505551234']]
+            );
+        }
+        assert.deepEqual(
+            mapWhatsAppFailures(fixture('whatsapp/errors_130429.json'), '106540352242922'),
+            [{ code: '130429', detail: 'Message failed to send because there were too many messages sent from this phone number in a short period of time' }],
+            'errors of the number name no message'
+        );
+        assert.deepEqual(mapWhatsAppFailures(fixture('whatsapp/errors_130429.json'), 'another-number'), [], 'only our number');
         const failed = mapWhatsAppWebhook(fixture('whatsapp/status_failed.json')).deliveries[0];
         assert.deepEqual([failed.kind, (failed as { status: string }).status, (failed as { errorCode: string }).errorCode], ['message', 'failed', '130472']);
         assert.deepEqual(mapWhatsAppWebhook(fixture('whatsapp/errors_130429.json')).items, []);
@@ -116,7 +142,7 @@ describe('WhatsApp: mapping and rendering', () => {
 
 describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
     let bot: TestBot;
-    let api: ApiStandIn;
+    let api: WhatsAppCloudStandIn;
     let server: BotServer;
     let adapter: WebhookAdapter;
     let url: string;
@@ -152,12 +178,8 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
     }
 
     beforeEach(async () => {
-        api = new ApiStandIn();
+        api = new WhatsAppCloudStandIn({ phoneNumberId: PHONE_ID, accessToken: 'WA-TOKEN' });
         await api.start();
-        api.respondWith('POST', new RegExp(`/${PHONE_ID}/messages$`), (_req, n) => ({
-            status: 200,
-            body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.out${n}` }] },
-        }));
         bot = await TestBot.create({
             config: {
                 channels: {
@@ -168,7 +190,7 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
                         phoneNumberId: PHONE_ID,
                         apiUrl: api.url,
                         maxMessagesPerSecond: 80,
-                        template: null,
+                        templates: null,
                     } satisfies WhatsAppSettings,
                 },
             },
@@ -177,6 +199,7 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
         adapter = channels[0].adapter;
         server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, channels);
         url = `http://127.0.0.1:${server.port}`;
+        api.webhook = { url: `${url}/webhooks/whatsapp`, appSecret: SECRET };
     });
     afterEach(async () => {
         await adapter.idle();
@@ -272,11 +295,12 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
         const body = whatsAppText(PHONE_ID, '919000000021', 'bijli nahi aa rahi', { id: 'wamid.dup' });
         assert.equal(await post(body), 200);
         await adapter.idle();
-        const once = api.requests.length;
+        const once = api.requests.filter((r) => sentTo(r) === '919000000021').length;
         assert.ok(once > 0);
+        const requests = api.requests.length;
         assert.equal(await post(body), 200);
         await adapter.idle();
-        assert.equal(api.requests.length, once, 'a redelivery is acknowledged, not processed');
+        assert.equal(api.requests.length, requests, 'a redelivery is acknowledged, not processed');
         const concurrent = whatsAppText(PHONE_ID, '919000000022', 'bijli nahi aa rahi', { id: 'wamid.race' });
         const statuses = await Promise.all([post(concurrent), post(concurrent), post(concurrent)]);
         assert.deepEqual(statuses, [200, 200, 200]);
@@ -334,8 +358,8 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
     });
 
     it('retries 500 and 429 from the Graph API and delivers each message once', async () => {
-        api.failNext('POST', new RegExp(`/${PHONE_ID}/messages$`), 1, { status: 500, body: { error: { code: 131000, message: 'Something went wrong' } } });
-        api.failNext('POST', new RegExp(`/${PHONE_ID}/messages$`), 1, {
+        api.failNextSend(1, { status: 500, body: { error: { code: 131000, message: 'Something went wrong' } } });
+        api.failNextSend(1, {
             status: 429,
             body: { error: { code: 130429, message: 'Rate limit hit' } },
             headers: { 'retry-after': '0' },
@@ -444,7 +468,7 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
     it('a permanent send error records a failed delivery and keeps the conversation going', async () => {
         const waId = '919000000101';
         await say(waId, 'meter jal gaya hai');
-        api.failNext('POST', new RegExp(`/${PHONE_ID}/messages$`), 1, { status: 400, body: { error: { code: 131026, message: 'Message undeliverable' } } });
+        api.failNextSend(1, { status: 400, body: { error: { code: 131026, message: 'Message undeliverable' } } });
         await say(waId, '1234567890');
         const [failed] = await bot.dataSource.getRepository(OutboundMessage).findBy({ recipient: waId, status: 'failed' });
         assert.equal(failed.errorCode, '131026');
@@ -561,9 +585,164 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
     });
 });
 
-/** Runs `test` against a bot whose WhatsApp channel has a template for outside the 24-hour window, on a stand-in API. */
-async function withTemplateBot(test: (bot: TestBot, api: ApiStandIn) => Promise<void>): Promise<void> {
-    const api = new ApiStandIn();
+describe('WhatsApp: read receipts and first visits', () => {
+    let bot: TestBot;
+    let api: WhatsAppCloudStandIn;
+    let server: BotServer;
+    let adapter: WebhookAdapter;
+
+    beforeEach(async () => {
+        api = new WhatsAppCloudStandIn({ phoneNumberId: PHONE_ID, accessToken: 'WA-TOKEN' });
+        await api.start();
+        bot = await TestBot.create({
+            config: {
+                channels: {
+                    whatsapp: {
+                        appSecret: SECRET,
+                        verifyToken: VERIFY,
+                        accessToken: 'WA-TOKEN',
+                        phoneNumberId: PHONE_ID,
+                        apiUrl: api.url,
+                        maxMessagesPerSecond: 80,
+                        templates: null,
+                    } satisfies WhatsAppSettings,
+                },
+            },
+        });
+        const channels = createChannelAdapters(bot.app);
+        adapter = channels[0].adapter;
+        server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, channels);
+        api.webhook = { url: `http://127.0.0.1:${server.port}/webhooks/whatsapp`, appSecret: SECRET };
+    });
+    afterEach(async () => {
+        await adapter.idle();
+        await server.close();
+        await api.stop();
+        await bot.close();
+    });
+
+    it('marks each message read with the typing indicator as its turn starts, before the reply; a refused receipt changes nothing', async () => {
+        const waId = '919000000151';
+        assert.equal(await api.post(whatsAppText(PHONE_ID, waId, 'bijli nahi aa rahi', { id: 'wamid.read1' })), 200);
+        await adapter.idle();
+        assert.deepEqual(api.markedRead, ['wamid.read1']);
+        const read = api.requests.findIndex((r) => (r.body as any).status === 'read');
+        const reply = api.requests.findIndex((r) => (r.body as any).to === waId);
+        assert.ok(read >= 0 && reply > read, 'one receipt, sent before the reply');
+        assert.deepEqual(api.requests[read].body, {
+            messaging_product: 'whatsapp',
+            status: 'read',
+            message_id: 'wamid.read1',
+            typing_indicator: { type: 'text' },
+        });
+        assert.equal(api.requests[read].headers.authorization, 'Bearer WA-TOKEN');
+        // Graph refuses the next receipt: the turn goes on and the reply is sent.
+        api.failNext('POST', `/${PHONE_ID}/messages`, 1, {
+            status: 400,
+            body: { error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100 } },
+        });
+        const before = api.accepted.length;
+        assert.equal(await api.post(whatsAppText(PHONE_ID, waId, '1234567890', { id: 'wamid.read2' })), 200);
+        await adapter.idle();
+        assert.ok(api.accepted.length > before, 'the reply went');
+        assert.deepEqual(api.markedRead, ['wamid.read1'], 'the refused receipt was not repeated');
+    });
+
+    it('greets a user who opens the chat for the first time (request_welcome)', async () => {
+        const body = fixture('whatsapp/request_welcome.json');
+        const value = body.entry[0].changes[0].value;
+        value.metadata.phone_number_id = PHONE_ID;
+        value.contacts[0].wa_id = value.messages[0].from = '919000000161';
+        value.messages[0].timestamp = String(Math.floor(Date.now() / 1000));
+        assert.equal(await api.post(body), 200);
+        await adapter.idle();
+        const greeting = api.accepted.filter((m) => m.recipient === '919000000161').map((m) => JSON.stringify(m.body));
+        assert.equal(greeting.length, 1, greeting.join('\n'));
+        assert.match(greeting[0], /बिजली मित्र में आपका स्वागत है/, 'the greeting: choose a language');
+        assert.deepEqual(api.markedRead, [], 'there is no message to mark read');
+    });
+});
+
+describe('WhatsApp: slowing down when WhatsApp says so', () => {
+    it('a 130429 in value.errors halves the pace for a minute and is logged; a 131056 in a failed status holds that user 6 s', async () => {
+        const api = new WhatsAppCloudStandIn({ phoneNumberId: PHONE_ID, accessToken: 'T' });
+        await api.start();
+        try {
+            let now = 1_000_000;
+            const slept: number[] = [];
+            const warnings: Array<Record<string, unknown> | undefined> = [];
+            const logger = { debug() {}, info() {}, error() {}, warn: (_msg: string, fields?: Record<string, unknown>) => void warnings.push(fields) };
+            const client = new WhatsAppClient({
+                apiUrl: api.url,
+                accessToken: 'T',
+                phoneNumberId: PHONE_ID,
+                maxMessagesPerSecond: 80,
+                now: () => now,
+                sleep: async (ms) => void slept.push(ms),
+            });
+            const adapter = new WhatsAppAdapter({
+                appSecret: SECRET,
+                verifyToken: VERIFY,
+                phoneNumberId: PHONE_ID,
+                client,
+                logger,
+                listButton: () => 'Options',
+            });
+            api.webhook = { url: 'http://127.0.0.1:9/unused', appSecret: SECRET };
+            const deliver = async (raw: Buffer, headers: Record<string, string>) => (await adapter.handleWebhook(raw, headers, async () => {})).status;
+
+            api.systemErrorLater(130429);
+            assert.deepEqual(await api.flushStatuses(deliver), [200]);
+            assert.equal(client.messagesPerSecond, 40);
+            assert.ok(
+                warnings.some((w) => w?.code === '130429'),
+                'the error of the number is logged with its code'
+            );
+            now += 61_000;
+            await client.send({ to: '919000000170' }, { type: 'text', text: { body: 'a' } });
+            assert.equal(client.messagesPerSecond, 80, 'back to full pace after a minute');
+
+            const id = await client.send({ to: '919000000171' }, { type: 'text', text: { body: 'first' } });
+            api.failLater(id, 131056, '919000000171');
+            assert.deepEqual(await api.flushStatuses(deliver), [200]);
+            await client.send({ to: '919000000172' }, { type: 'text', text: { body: 'someone else' } });
+            assert.deepEqual(slept, [], 'other users are not held');
+            await client.send({ to: '919000000171' }, { type: 'text', text: { body: 'second' } });
+            assert.deepEqual(slept, [6000], "that user's next message waited for the pair rate");
+        } finally {
+            await api.stop();
+        }
+    });
+});
+
+const TEMPLATES = {
+    // As a utility writes one: the body's own words leave about 900 UTF-16 units for the message.
+    hi: {
+        name: 'complaint_update_hi',
+        language: 'hi',
+        body: 'उत्तर प्रदेश पावर कॉर्पोरेशन की ओर से बिजली मित्र की सूचना: {{1}} — इस संदेश का उत्तर देकर आप बिजली मित्र से बात जारी रख सकते हैं।',
+    },
+    en: { name: 'complaint_update', language: 'en', body: 'Bijli Mitra update: {{1}}' },
+};
+
+/** What a template bot test gets: the bot, its WhatsApp adapter, the strict stand-in and a signed webhook poster. */
+interface TemplateBot {
+    bot: TestBot;
+    api: WhatsAppCloudStandIn;
+    adapter: WebhookAdapter;
+    post(body: object): Promise<number>;
+}
+
+/**
+ * Runs `test` against a bot whose WhatsApp channel has a template per language, on a strict stand-in that knows them
+ * and posts its asynchronous webhooks to the bot's server.
+ */
+async function withTemplateBot(test: (t: TemplateBot) => Promise<void>): Promise<void> {
+    const api = new WhatsAppCloudStandIn({
+        phoneNumberId: PHONE_ID,
+        accessToken: 'T',
+        templates: Object.values(TEMPLATES),
+    });
     await api.start();
     const bot = await TestBot.create({
         config: {
@@ -575,47 +754,61 @@ async function withTemplateBot(test: (bot: TestBot, api: ApiStandIn) => Promise<
                     phoneNumberId: PHONE_ID,
                     apiUrl: api.url,
                     maxMessagesPerSecond: 80,
-                    template: { name: 'complaint_update', language: 'hi' },
+                    templates: TEMPLATES,
                 } satisfies WhatsAppSettings,
             },
         },
     });
+    const channels = createChannelAdapters(bot.app);
+    const server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, channels);
+    api.webhook = { url: `http://127.0.0.1:${server.port}/webhooks/whatsapp`, appSecret: SECRET };
+    const adapter = channels[0].adapter;
     try {
-        await test(bot, api);
+        await test({ bot, api, adapter, post: (body) => api.post(body) });
     } finally {
+        await adapter.idle();
+        await server.close();
         await bot.close();
         await api.stop();
     }
 }
 
-describe('WhatsApp: the 24-hour window with a template configured', () => {
+/** A conversation reference of a WhatsApp user addressed by number. */
+function referenceOf(user: string) {
+    return {
+        channelId: 'whatsapp',
+        serviceUrl: 'whatsapp:',
+        conversation: { id: `${PHONE_ID}:${user}` } as never,
+        user: { id: user, name: '', properties: { waId: user } },
+        bot: { id: PHONE_ID, name: '' },
+    };
+}
+
+/** Sends `text` proactively (a complaint update) to `user`, in `locale`. */
+async function notify(adapter: WebhookAdapter, user: string, text: string, locale = 'hi-IN'): Promise<void> {
+    await adapter.continueConversationAsync('', referenceOf(user), async (context) => {
+        await context.sendActivity({ type: 'message', text, locale });
+    });
+}
+
+function templatesTo(api: WhatsAppCloudStandIn, user: string): any[] {
+    return api.accepted.filter((m) => m.recipient === user && m.body.type === 'template').map((m) => m.body.template);
+}
+
+describe('WhatsApp: the 24-hour window with a template per language', () => {
     it('sends the template outside the window, and falls back to it when WhatsApp answers 131047', async () => {
-        await withTemplateBot(async (bot, api) => {
-            const [{ adapter }] = createChannelAdapters(bot.app);
-            api.respondWith('POST', /\/messages$/, (_req, n) => ({ status: 200, body: { messages: [{ id: `wamid.t${n}` }] } }));
-            const reference = (user: string) => ({
-                channelId: 'whatsapp',
-                serviceUrl: 'whatsapp:',
-                conversation: { id: `${PHONE_ID}:${user}` } as never,
-                user: { id: user, name: '', properties: { waId: user } },
-                bot: { id: PHONE_ID, name: '' },
-            });
+        await withTemplateBot(async ({ bot, api, adapter }) => {
             const store = new ChannelStore(bot.app.db);
             await store.markInbound('whatsapp', '919000000081', new Date(Date.now() - 30 * 3600_000));
-            await adapter.continueConversationAsync('', reference('919000000081'), async (context) => {
-                await context.sendActivity('Complaint C2611-0001 is resolved.\nPlease confirm.');
-            });
-            const template = api.requests[api.requests.length - 1].body as any;
-            assert.equal(template.type, 'template');
-            assert.equal(template.template.name, 'complaint_update');
-            assert.equal(template.template.components[0].parameters[0].text, 'Complaint C2611-0001 is resolved. Please confirm.');
+            await notify(adapter, '919000000081', 'Complaint C2611-0001 is resolved.\nPlease confirm.', 'en-IN');
+            const [template] = templatesTo(api, '919000000081');
+            assert.equal(template.name, 'complaint_update');
+            assert.equal(template.components[0].parameters[0].text, 'Complaint C2611-0001 is resolved. Please confirm.');
 
-            // Inside the window by our clock, but WhatsApp says otherwise: the template is sent instead.
+            // Inside the window by our clock, but WhatsApp says otherwise in its answer: the template is sent instead.
             await store.markInbound('whatsapp', '919000000082');
-            api.failNext('POST', /\/messages$/, 1, { status: 400, body: { error: { code: 131047, message: 'Re-engagement message' } } });
-            await adapter.continueConversationAsync('', reference('919000000082'), async (context) => {
-                await context.sendActivity('Update');
-            });
+            api.failNextSend(1, { status: 400, body: { error: { code: 131047, message: 'Re-engagement message', type: 'OAuthException' } } });
+            await notify(adapter, '919000000082', 'Update');
             const bodies = api.requests.filter((r) => (r.body as any).to === '919000000082').map((r) => (r.body as any).type);
             assert.deepEqual(bodies, ['text', 'template']);
             const records = await bot.dataSource.getRepository(OutboundMessage).findBy({ recipient: '919000000082' });
@@ -624,15 +817,165 @@ describe('WhatsApp: the 24-hour window with a template configured', () => {
                 [['template', 'sent', null]]
             );
             assert.match(records[0].errorDetail!, /131047/);
+            assert.equal(templatesTo(api, '919000000082')[0].name, 'complaint_update_hi', 'a Hindi message goes as the Hindi template');
         });
+    });
+
+    it('a 131047 that arrives later in a failed status sends the template once per message, in its language', async () => {
+        await withTemplateBot(async ({ bot, api, adapter }) => {
+            const store = new ChannelStore(bot.app.db);
+            const user = '919000000083';
+            await store.markInbound('whatsapp', user);
+            // WhatsApp's clock says the window closed: it takes the text, then reports it failed.
+            api.closeWindow(user);
+            // Two parts (over 4,096 characters), so two failed statuses for one message.
+            const long = `${'बिजली आपूर्ति बहाल कर दी गई है। '.repeat(150)}C2611-0002`;
+            await notify(adapter, user, long);
+            const free = api.accepted.filter((m) => m.recipient === user);
+            assert.equal(free.length, 2, 'both parts were accepted');
+            assert.equal(api.queuedWebhooks.length, 2);
+            const webhooks = [...api.queuedWebhooks];
+            assert.deepEqual(await api.flushStatuses(), [200, 200]);
+            // Meta redelivers a status it thinks was not answered: still one template.
+            for (const body of webhooks) assert.equal(await api.post(body), 200);
+            await adapter.idle();
+            const templates = templatesTo(api, user);
+            assert.equal(templates.length, 1, 'one template for the message, however many failures were reported');
+            assert.equal(templates[0].name, 'complaint_update_hi');
+            const parameter: string = templates[0].components[0].parameters[0].text;
+            assert.ok(parameter.endsWith('…') && !parameter.includes('\n'), parameter.slice(-20));
+            assert.ok(TEMPLATES.hi.body.replace('{{1}}', parameter).length <= 1024, 'the filled body fits 1,024 UTF-16 units');
+            const records = await bot.dataSource.getRepository(OutboundMessage).findBy({ recipient: user });
+            assert.deepEqual(records.map((r) => [r.kind, r.status, r.errorCode]).sort(), [
+                ['template', 'sent', null],
+                ['text', 'failed', '131047'],
+                ['text', 'failed', '131047'],
+            ]);
+            assert.match(records.find((r) => r.kind === 'template')!.errorDetail!, /131047, reported after the send/);
+        });
+    });
+
+    it('a 131026 in a failed status marks the user unreachable: later updates are recorded, not attempted, until they write', async () => {
+        await withTemplateBot(async ({ bot, api, adapter, post }) => {
+            const user = '919000000084';
+            const store = new ChannelStore(bot.app.db);
+            await store.markInbound('whatsapp', user);
+            api.makeUnreachable(user);
+            await notify(adapter, user, 'Your complaint is resolved.');
+            assert.deepEqual(await api.flushStatuses(), [200]);
+            const sent = api.accepted.length;
+            await notify(adapter, user, 'A second update.');
+            assert.equal(api.accepted.length, sent, 'nothing sent to an unreachable user');
+            const records = await bot.dataSource.getRepository(OutboundMessage).findBy({ recipient: user });
+            assert.deepEqual(
+                records.map((r) => [r.status, r.errorCode]),
+                [
+                    ['failed', '131026'],
+                    ['undeliverable', '131026'],
+                ]
+            );
+            assert.equal(templatesTo(api, user).length, 0, 'no template for an unreachable user');
+            // The user writes again: reachable.
+            assert.equal(await post(whatsAppText(PHONE_ID, user, 'bijli nahi aa rahi')), 200);
+            await adapter.idle();
+            const before = api.accepted.length;
+            await notify(adapter, user, 'A third update.');
+            assert.equal(api.accepted.length, before + 1);
+        });
+    });
+
+    it('fits a long update with emoji and conjuncts into the template at a grapheme, counted in UTF-16 units', async () => {
+        await withTemplateBot(async ({ bot, api, adapter }) => {
+            const store = new ChannelStore(bot.app.db);
+            const user = '919000000085';
+            await store.markInbound('whatsapp', user, new Date(Date.now() - 30 * 3600_000));
+            // 700 characters by code point, but 👨‍👩‍👧 is 8 UTF-16 units: a cut by code points or units would pass 1,024 or tear it.
+            const text = `${'क्षेत्र में बिजली 👨‍👩‍👧 '.repeat(60)}`;
+            await notify(adapter, user, text);
+            const [template] = templatesTo(api, user);
+            assert.ok(template, `the stand-in accepted the template: ${JSON.stringify(api.requests.at(-1))}`);
+            const parameter: string = template.components[0].parameters[0].text;
+            const body = TEMPLATES.hi.body.replace('{{1}}', parameter);
+            assert.ok(body.length <= 1024, `${body.length} UTF-16 units`);
+            assert.ok(body.length > 1000, 'the room is used');
+            const kept = parameter.slice(0, -1);
+            assert.ok(text.startsWith(kept), 'a prefix of the message');
+            const graphemes = [...new Intl.Segmenter('hi', { granularity: 'grapheme' }).segment(text)].map((g) => g.index);
+            assert.ok(graphemes.includes(kept.length), 'cut at a grapheme boundary');
+            assert.ok(!/[\u094D\u200D]$/.test(kept), 'never after a virama or a zero-width joiner');
+        });
+    });
+});
+
+describe('WhatsApp: the template parameter', () => {
+    it('is cut at a grapheme in UTF-16 units: never inside an emoji sequence or after a virama, always within the room', () => {
+        const template = { name: 't', language: 'hi', body: 'Update: {{1}}' };
+        const room = templateRoom(template);
+        assert.equal(room, 1024 - 'Update: '.length);
+        const units = new Intl.Segmenter('hi', { granularity: 'grapheme' });
+        for (const unit of ['👨‍👩‍👧', 'क्ष', 'त्रि', '🇮🇳', 'श्री']) {
+            for (let pad = 0; pad < 8; pad++) {
+                const text = `${'a'.repeat(pad)}${unit.repeat(2000)}`;
+                const fitted = fitTemplateParameter(text, template);
+                assert.ok(fitted.length <= room && fitted.length > room - 12, `${unit} +${pad}: ${fitted.length}`);
+                const kept = fitted.slice(0, -1);
+                assert.equal(fitted.at(-1), '…');
+                assert.ok(text.startsWith(kept));
+                assert.ok(
+                    [...units.segment(text)].some((g) => g.index === kept.length),
+                    `${unit} +${pad}: cut inside a grapheme`
+                );
+                assert.ok(!/(\u094D|\u200D|[\uD800-\uDBFF])$/.test(kept), `${unit} +${pad}: ends in a virama, joiner or half a surrogate pair`);
+            }
+        }
+        assert.equal(fitTemplateParameter('Line one\n\nline\ttwo     three', template), 'Line one line two three', 'on one line');
+        assert.equal(fitTemplateParameter('   ', template), '-', 'never empty');
+    });
+});
+
+describe('WhatsApp: templates are checked at start', () => {
+    const settingsWith = (env: Record<string, string>) =>
+        whatsAppChannel.readSettings({
+            required: (_label, names) => Object.fromEntries(names.map((n) => [n, 'x'])),
+            text: (name, fallback = '') => env[name] ?? fallback,
+            integer: (_name, fallback) => fallback,
+            url: (_name, fallback) => fallback,
+            problem: (message) => {
+                throw new Error(message);
+            },
+        });
+
+    it('takes one template per language the bot speaks', () => {
+        const settings = settingsWith({ WHATSAPP_TEMPLATES: JSON.stringify(TEMPLATES) });
+        assert.deepEqual(settings?.templates, TEMPLATES);
+        assert.equal(settingsWith({})?.templates, null, 'none: updates outside the window are recorded as undeliverable');
+    });
+
+    it('stops the start with a clear message when a language, a name or the parameter is wrong', () => {
+        assert.throws(
+            () => settingsWith({ WHATSAPP_TEMPLATES: JSON.stringify({ hi: TEMPLATES.hi }) }),
+            /WHATSAPP_TEMPLATES is not valid: no template for "en"/
+        );
+        assert.throws(
+            () => settingsWith({ WHATSAPP_TEMPLATES: JSON.stringify({ ...TEMPLATES, en: { ...TEMPLATES.en, body: 'Update {{1}} on {{2}}' } }) }),
+            /en: body must have exactly one parameter, \{\{1\}\}/
+        );
+        assert.throws(
+            () => settingsWith({ WHATSAPP_TEMPLATES: JSON.stringify({ ...TEMPLATES, hi: { ...TEMPLATES.hi, name: 'Complaint Update' } }) }),
+            /hi: name must be/
+        );
+        assert.throws(
+            () => settingsWith({ WHATSAPP_TEMPLATES: JSON.stringify({ ...TEMPLATES, en: { ...TEMPLATES.en, language: 'english' } }) }),
+            /en: language must be/
+        );
+        assert.throws(() => settingsWith({ WHATSAPP_TEMPLATES: '{hi:' }), /WHATSAPP_TEMPLATES is not valid JSON/);
+        assert.throws(() => settingsWith({ WHATSAPP_TEMPLATE_NAME: 'complaint_update' }), /replaced by WHATSAPP_TEMPLATES/);
     });
 });
 
 describe('WhatsApp: officials reached by mobile', () => {
     it('tells the JE of a new complaint on WhatsApp, on a reference the WhatsApp channel builds from the mobile number', async () => {
-        await withTemplateBot(async (bot, api) => {
-            const [{ adapter }] = createChannelAdapters(bot.app);
-            api.respondWith('POST', /\/messages$/, (_req, n) => ({ status: 200, body: { messages: [{ id: `wamid.o${n}` }] } }));
+        await withTemplateBot(async ({ bot, api, adapter }) => {
             const je = await bot.dataSource.getRepository(Official).findOneByOrFail({ username: 'je.vibhutikhand' });
             assert.match(je.mobile ?? '', /^[6-9]\d{9}$/);
             const user = bot.conversation();

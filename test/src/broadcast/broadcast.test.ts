@@ -612,7 +612,7 @@ describe('broadcast to 10,000 opted-in WhatsApp consumers through the stand-in G
                         phoneNumberId: PHONE_ID,
                         apiUrl: api.url,
                         maxMessagesPerSecond: LIMIT,
-                        template: null,
+                        templates: null,
                     } satisfies WhatsAppSettings,
                 },
             },

@@ -62,7 +62,11 @@ describe('ConversationInbox: the runtime behind the webhook adapters', () => {
         return (await adapter.handleWebhook(raw, metaHeaders(raw, SECRET), (context) => echo.run(context))).status;
     }
 
-    const sentTexts = () => api.requests.filter((r) => r.method === 'POST').map((r) => (r.body as { text: { body: string } }).text.body);
+    // Replies only: each user message's read receipt (`status: read`) goes to the same endpoint.
+    const sentTexts = () =>
+        api.requests
+            .filter((r) => r.method === 'POST' && (r.body as { status?: string }).status !== 'read')
+            .map((r) => (r.body as { text: { body: string } }).text.body);
 
     it("records before the 200, takes the conversation's lock once a turn with the serialising middleware on the adapter, and drops a redelivery", async () => {
         const taken: string[] = [];

@@ -39,7 +39,7 @@ function whatsAppConfig(apiUrl: string): Partial<AppConfig> {
                 phoneNumberId: PHONE_ID,
                 apiUrl,
                 maxMessagesPerSecond: 1000,
-                template: null,
+                templates: null,
             } satisfies WhatsAppSettings,
         },
     };
@@ -291,6 +291,8 @@ describe('faults on one instance', function () {
     it('counts a retried send and a refused one with their codes', async () => {
         api = new ApiStandIn();
         await api.start();
+        // The turn's first request is the read receipt with the typing indicator; the reply's attempts follow.
+        api.failNext('POST', new RegExp(`/${PHONE_ID}/messages$`), 1, { status: 200, body: { success: true } });
         api.failNext('POST', new RegExp(`/${PHONE_ID}/messages$`), 1);
         api.failNext('POST', new RegExp(`/${PHONE_ID}/messages$`), 1, { status: 400, body: { error: { message: 'Invalid parameter', code: 100 } } });
         api.respondWith('POST', new RegExp(`/${PHONE_ID}/messages$`), okFromGraph);

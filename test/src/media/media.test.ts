@@ -162,7 +162,10 @@ describe('photos users send: downloaded at receipt, kept, and shown to officials
         files.set('700000000002', { bytes: JPEG, mimeType: 'image/jpeg', cdn: () => ({ status: 200, body: JPEG, delayMs: 1500 }) });
         const before = api.requests.length;
         await whatsApp('919812300002', image('700000000002', 'taar toot kar gira hai'));
-        const reply = api.requests.slice(before).find((r: RecordedRequest) => r.path.endsWith('/messages'));
+        // The bot's answer, not the read receipt that goes to the same endpoint.
+        const reply = api.requests
+            .slice(before)
+            .find((r: RecordedRequest) => r.path.endsWith('/messages') && (r.body as { status?: string }).status !== 'read');
         assert.ok(reply, 'the turn answered');
         const download = await api.waitFor((r) => r.path === '/wa-cdn/700000000002');
         assert.ok(reply.receivedAt < download.receivedAt + 1500, 'the reply went out before the download finished');
