@@ -71,6 +71,14 @@ export class Metrics implements WebhookObserver {
         labelNames: ['channel', 'result', 'reason'] as const,
         registers: [this.registry],
     });
+    private readonly credentials = new Gauge({
+        name: 'bijli_channel_credentials_rejected',
+        help: "1 while the platform keeps rejecting a channel's access token (sends are paused), else 0",
+        labelNames: ['channel'] as const,
+        registers: [this.registry],
+    });
+    /** Channels whose access token is being rejected, with the platform's code. */
+    private readonly rejected = new Map<string, string>();
     private readonly escalations = new Counter({
         name: 'bijli_sla_escalations_total',
         help: 'Complaints escalated for breaching their due time',
@@ -149,6 +157,18 @@ export class Metrics implements WebhookObserver {
     /** @inheritdoc */
     sendResult(channel: string, result: 'sent' | 'failed', code?: string): void {
         this.outbound.inc({ channel, result, code: code ?? '' });
+    }
+
+    /** @inheritdoc */
+    credentialsRejected(channel: string, failing: boolean, code?: string): void {
+        this.credentials.set({ channel }, failing ? 1 : 0);
+        if (failing) this.rejected.set(channel, code ?? '');
+        else this.rejected.delete(channel);
+    }
+
+    /** What `/readyz` warns of: each channel whose access token the platform rejects, with its code. */
+    warnings(): string[] {
+        return [...this.rejected].map(([channel, code]) => `${channel}: access token rejected${code ? ` (${code})` : ''}; sends paused`);
     }
 
     /** A platform request retried after a transient failure (HTTP status or platform code). */

@@ -1,6 +1,6 @@
 import { ChannelHost } from '../adapters/shared/ChannelDescriptor';
 import { isMediaSource } from '../adapters/shared/ports';
-import { WebhookAdapter } from '../adapters/shared/WebhookAdapter';
+import { WebhookAdapter, WebhookAdapterOptions } from '../adapters/shared/WebhookAdapter';
 import { CHANNELS } from './channels';
 import { BijliMitra } from './createBijliMitra';
 import { toLanguage } from './i18n/Translator';
@@ -15,12 +15,21 @@ export interface ChannelRoute {
 
 /** Builds the adapter of every registered channel whose settings are configured, ready to serve webhooks. */
 export function createChannelAdapters(
-    app: Pick<BijliMitra, 'config' | 'logger' | 'db' | 'inbox' | 'channelStore' | 'metrics' | 'translator' | 'services' | 'prepareAdapter' | 'media'>
+    app: Pick<BijliMitra, 'config' | 'logger' | 'db' | 'inbox' | 'channelStore' | 'metrics' | 'translator' | 'services' | 'prepareAdapter' | 'media'>,
+    /** Adapter options over the host's (tests shorten the credentials circuit's pauses). */
+    adapterOptions: Partial<WebhookAdapterOptions> = {}
 ): ChannelRoute[] {
     const { config, logger } = app;
     // One inbox and ledger for every channel: the rate limit is per sender, the turn lock per conversation.
     const host: ChannelHost = {
-        adapter: { inbox: app.inbox, store: app.channelStore, logger, observer: app.metrics, maxMessageAgeMs: config.webhookMaxAgeHours * 3600_000 },
+        adapter: {
+            inbox: app.inbox,
+            store: app.channelStore,
+            logger,
+            observer: app.metrics,
+            maxMessageAgeMs: config.webhookMaxAgeHours * 3600_000,
+            ...adapterOptions,
+        },
         logger,
         timeoutMs: config.platformTimeoutMs,
         onRetry: (channel, status, code) => app.metrics.sendRetried(channel, code ?? String(status)),

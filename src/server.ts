@@ -142,7 +142,14 @@ export async function startServer(
             problems.push('database unreachable');
             app.logger.warn('readiness check: database unreachable', { error: error as Error });
         }
-        res.status(problems.length ? 503 : 200).json(problems.length ? { status: 'unavailable', problems } : { status: 'ready' });
+        // A rejected access token is a warning, not unreadiness: every instance shares the token, and taking them all
+        // out of the balancer would stop the webhooks (and their durable record) too.
+        const warnings = app.metrics.warnings();
+        res.status(problems.length ? 503 : 200).json({
+            status: problems.length ? 'unavailable' : 'ready',
+            ...(problems.length ? { problems } : {}),
+            ...(warnings.length ? { warnings } : {}),
+        });
     });
     web.get('/metrics', async (req, res) => {
         // With METRICS_TOKEN set, Prometheus must present it (a scrape config's bearer token); compared in constant time.

@@ -2,6 +2,7 @@ import { IncomingHttpHeaders } from 'http';
 import { continuationLogic } from './continuationLogic';
 import { nestedDeeperThan } from './jsonDepth';
 import { Activity, ActivityTypes, BotAdapter, ChannelAccount, ConversationReference, ResourceResponse, TurnContext } from 'botbuilder';
+import { AuthCircuit, AuthCircuitOptions } from './AuthCircuit';
 import { PlatformApiError } from './PlatformApiError';
 import type { ClaimsIdentity } from 'botframework-connector';
 import { conversationKeyOf } from './conversationKey';
@@ -67,12 +68,17 @@ export interface WebhookAdapterOptions {
      * Keep the host's duplicate record at least this long.
      */
     maxMessageAgeMs?: number;
+    /** When sends stop after the platform rejects the credentials, and for how long (tests shorten it). */
+    authCircuit?: AuthCircuitOptions;
 }
 
 /** How long platforms retry a webhook (Meta: up to 7 days); older messages are replays. */
 export const DEFAULT_MAX_MESSAGE_AGE_MS = 7 * 24 * 3600_000;
 
 const PROACTIVE = Symbol('bijliMitra.proactiveTurn');
+
+/** The error code recorded for a send not attempted while the platform keeps rejecting the access token. */
+export const CREDENTIALS_REJECTED = 'credentials_rejected';
 
 /**
  * The transport every platform adapter shares: handshake, signature check on the raw bytes, mapping of every element
@@ -86,12 +92,34 @@ export abstract class WebhookAdapter extends BotAdapter {
     protected readonly inbox: Inbox;
     protected readonly store: ChannelLedger;
     protected readonly logger: AdapterLogger;
+    /** Stops sends for a while once the platform keeps rejecting the access token. */
+    private circuit?: AuthCircuit;
 
     constructor(protected readonly shared: WebhookAdapterOptions) {
         super();
         this.inbox = shared.inbox ?? new InMemoryInbox();
         this.store = shared.store ?? new InMemoryChannelLedger();
         this.logger = shared.logger ?? silentLogger;
+    }
+
+    /** Whether the platform rejects the channel's credentials: Meta's OAuth code 190, or HTTP 401 (X). */
+    protected isCredentialsError(error: PlatformApiError): boolean {
+        return error.status === 401 || error.code === '190';
+    }
+
+    /** Whether sends are held because the platform keeps rejecting the credentials (for readiness reports). */
+    get credentialsRejected(): boolean {
+        return this.circuit?.open ?? false;
+    }
+
+    private get authCircuit(): AuthCircuit {
+        // Built on first use: `channelId` is a subclass field, not set yet while this constructor runs.
+        return (this.circuit ??= new AuthCircuit((failing, code) => {
+            if (failing)
+                this.logger.error("the platform rejects this channel's access token: sends are paused; renew the token", { channel: this.channelId, code });
+            else this.logger.info("the platform accepts this channel's access token again", { channel: this.channelId });
+            this.shared.observer?.credentialsRejected?.(this.channelId, failing, code);
+        }, this.shared.authCircuit));
     }
 
     /** Answers the platform's GET verification (hub challenge, CRC). */
@@ -134,10 +162,27 @@ export abstract class WebhookAdapter extends BotAdapter {
         const store = this.store;
         let lastId = '';
         for (const part of this.render(activity)) {
+            if (!this.authCircuit.allows()) {
+                // The token was rejected again and again: recorded as not sent, without another request that must fail.
+                this.shared.observer?.sendResult?.(this.channelId, 'failed', CREDENTIALS_REJECTED);
+                await store.recordOutbound({
+                    channel: this.channelId,
+                    conversationId,
+                    recipient: user.id,
+                    kind: part.kind,
+                    platformMessageId: null,
+                    status: 'failed',
+                    errorCode: CREDENTIALS_REJECTED,
+                    errorDetail: 'not attempted: the platform keeps rejecting the access token',
+                });
+                return { id: '' };
+            }
             try {
                 lastId = await this.sendPart(user, part, proactive);
+                this.authCircuit.succeeded();
             } catch (error) {
                 if (!(error instanceof PlatformApiError)) throw error;
+                if (this.isCredentialsError(error)) this.authCircuit.rejected(this.errorCodeOf(error));
                 this.shared.observer?.sendResult?.(this.channelId, 'failed', this.errorCodeOf(error));
                 if (await this.onSendRefused(context, activity, error)) return { id: '' };
                 await store.recordOutbound({

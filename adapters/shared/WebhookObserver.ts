@@ -7,4 +7,6 @@ export interface WebhookObserver {
     duplicatesDropped?(channel: string, count: number): void;
     /** A message part sent, or refused by the platform (with the stored error code). */
     sendResult?(channel: string, result: 'sent' | 'failed', code?: string): void;
+    /** The platform started (`failing`, with its code) or stopped rejecting the channel's credentials. */
+    credentialsRejected?(channel: string, failing: boolean, code?: string): void;
 }

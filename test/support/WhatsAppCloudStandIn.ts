@@ -98,6 +98,11 @@ export class WhatsAppCloudStandIn extends ApiStandIn {
         this.tokenExpired = true;
     }
 
+    /** The business renews the access token (the same value works again, as if the new one were configured). */
+    renewToken(): void {
+        this.tokenExpired = false;
+    }
+
     /** Free-form messages to `user` are accepted and fail later with 131047, as when their window closed on Meta's clock. */
     closeWindow(user: string): void {
         this.outsideWindow.add(user);

@@ -992,3 +992,71 @@ describe('WhatsApp: officials reached by mobile', () => {
         });
     });
 });
+
+describe('WhatsApp: an access token Meta rejects', function () {
+    this.timeout(30_000);
+
+    it('stops sending after three rejections, warns at /readyz and in a metric, tries once per pause, and resumes when the token works', async () => {
+        const api = new WhatsAppCloudStandIn({ phoneNumberId: PHONE_ID, accessToken: 'WA-TOKEN' });
+        await api.start();
+        let now = 1_000_000;
+        const bot = await TestBot.create({
+            config: {
+                channels: {
+                    whatsapp: {
+                        appSecret: SECRET,
+                        verifyToken: VERIFY,
+                        accessToken: 'WA-TOKEN',
+                        phoneNumberId: PHONE_ID,
+                        apiUrl: api.url,
+                        maxMessagesPerSecond: 80,
+                        templates: null,
+                    } satisfies WhatsAppSettings,
+                },
+            },
+        });
+        const channels = createChannelAdapters(bot.app, { authCircuit: { now: () => now } });
+        const adapter = channels[0].adapter;
+        const server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, channels);
+        const url = `http://127.0.0.1:${server.port}`;
+        const sends = () => api.requests.filter((r) => r.method === 'POST' && (r.body as { status?: string }).status !== 'read').length;
+        const say = async (waId: string, text: string) => {
+            const raw = metaWireJson(whatsAppText(PHONE_ID, waId, text));
+            assert.equal((await fetch(`${url}/webhooks/whatsapp`, { method: 'POST', headers: metaHeaders(raw, SECRET), body: raw })).status, 200);
+            await adapter.idle();
+        };
+        const readiness = async () => (await (await fetch(`${url}/readyz`)).json()) as { status: string; warnings?: string[] };
+        try {
+            api.expireToken();
+            for (const user of ['919800000701', '919800000702', '919800000703']) await say(user, 'namaste');
+            assert.equal(sends(), 3, 'three sends tried, each refused with 190');
+            assert.deepEqual(await readiness(), { status: 'ready', warnings: ['whatsapp: access token rejected (190/463); sends paused'] });
+            assert.match(await bot.app.metrics.registry.getSingleMetricAsString('bijli_channel_credentials_rejected'), /channel="whatsapp"\} 1/);
+
+            await say('919800000704', 'namaste');
+            assert.equal(sends(), 3, 'no request while the circuit is open');
+            const held = await bot.dataSource.getRepository(OutboundMessage).findBy({ recipient: '919800000704' });
+            assert.ok(held.length > 0 && held.every((m) => m.status === 'failed' && m.errorCode === 'credentials_rejected'), JSON.stringify(held));
+
+            now += 60_001;
+            await say('919800000705', 'namaste');
+            assert.equal(sends(), 4, 'one trial after the pause, refused again');
+            await say('919800000706', 'namaste');
+            assert.equal(sends(), 4, 'and the pause doubles');
+
+            api.renewToken();
+            now += 120_001;
+            await say('919800000707', 'namaste');
+            assert.equal(sends(), 5, 'the trial went out');
+            await say('919800000708', 'namaste');
+            assert.equal(sends(), 6, 'and sends flow again');
+            assert.deepEqual(await readiness(), { status: 'ready' });
+            assert.match(await bot.app.metrics.registry.getSingleMetricAsString('bijli_channel_credentials_rejected'), /channel="whatsapp"\} 0/);
+        } finally {
+            await adapter.idle();
+            await server.close();
+            await api.stop();
+            await bot.close();
+        }
+    });
+});
