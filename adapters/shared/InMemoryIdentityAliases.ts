@@ -21,7 +21,7 @@ export class InMemoryIdentityAliases implements IdentityAliases {
     async claim(channel: string, alias: string, kind: AliasKind, personId: string, at: number): Promise<string> {
         const row = this.rows.get(key(channel, alias));
         if (row && (row.retiredAt === null || row.retiredAt > at)) return row.personId;
-        this.rows.set(key(channel, alias), { alias, kind, personId, retiredAt: null, updatedAt: at });
+        this.rows.set(key(channel, alias), { alias, kind, personId, retiredAt: null, updatedAt: row ? at : 0 });
         return personId;
     }
 

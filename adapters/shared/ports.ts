@@ -156,7 +156,8 @@ export interface IdentityAliases {
     personExists(channel: string, personId: string): Promise<boolean>;
     /**
      * Names `personId` by `alias` unless the alias names someone at `at` already (a row not retired by then); resolves
-     * with the person the alias names afterwards, which is another's when a concurrent claim won.
+     * with the person the alias names afterwards, which is another's when a concurrent claim won. A new row is the
+     * host's guess, not the platform's word: it is dated 0, so any change the platform reports outranks it.
      */
     claim(channel: string, alias: string, kind: AliasKind, personId: string, at: number): Promise<string>;
     /** Points `alias` at `personId`, not retired, whatever it named before: the platform said so at `at`. */

@@ -55,13 +55,26 @@ export class WhatsAppIdentities {
             const known = ids.user ? await this.aliases.ofPerson(this.channel, byNumber) : [];
             if (!known.some((row) => row.kind === 'user' && row.alias !== ids.user)) person = byNumber;
         }
+        let guessed = person === undefined;
         person ??= await this.newPerson(ids, at);
-        // The most telling id first: when another instance claims it at the same moment, its person wins here too.
-        person = await this.aliases.claim(this.channel, given[0].alias, given[0].kind, person, at);
-        for (const id of given.slice(1)) {
+        const claimed: Array<{ alias: string; kind: AliasKind }> = [];
+        for (const id of given) {
             const row = named(id.alias);
-            if (!row) await this.aliases.claim(this.channel, id.alias, id.kind, person, at);
-            else if (row.personId !== person) await this.aliases.assign(this.channel, id.alias, id.kind, person, at);
+            if (row?.personId === person) continue;
+            if (row) {
+                await this.aliases.assign(this.channel, id.alias, id.kind, person, at);
+                continue;
+            }
+            const holder = await this.aliases.claim(this.channel, id.alias, id.kind, person, at);
+            if (holder !== person && guessed) {
+                // Another instance made this stranger a person a moment ago, from another of their ids: that one.
+                person = holder;
+                guessed = false;
+                for (const earlier of claimed) await this.aliases.assign(this.channel, earlier.alias, earlier.kind, person, at);
+            } else if (holder !== person) {
+                await this.aliases.assign(this.channel, id.alias, id.kind, person, at);
+            }
+            claimed.push(id);
         }
         return person;
     }

@@ -48,12 +48,13 @@ export class IdentityAliasStore implements IdentityAliases {
     }
 
     async claim(channel: string, alias: string, kind: AliasKind, personId: string, at: number): Promise<string> {
-        // Taken when new, or when it was retired before `at` (a number recycled to someone else); kept otherwise.
+        // Taken when new (a guess, dated 0, that any change WhatsApp reports outranks), or when it was retired before
+        // `at` (a number recycled to someone else, dated `at`); kept otherwise.
         await this.db.sql(
-            `INSERT INTO "channel_user_aliases" ("channel", "alias", "kind", "personId", "retiredAt", "updatedAt") VALUES (?, ?, ?, ?, NULL, CAST(? AS BIGINT))
-             ON CONFLICT ("channel", "alias") DO UPDATE SET "kind" = excluded."kind", "personId" = excluded."personId", "retiredAt" = NULL, "updatedAt" = excluded."updatedAt"
-             WHERE "channel_user_aliases"."retiredAt" IS NOT NULL AND "channel_user_aliases"."retiredAt" <= excluded."updatedAt"`,
-            [channel, alias, kind, personId, at],
+            `INSERT INTO "channel_user_aliases" ("channel", "alias", "kind", "personId", "retiredAt", "updatedAt") VALUES (?, ?, ?, ?, NULL, 0)
+             ON CONFLICT ("channel", "alias") DO UPDATE SET "kind" = excluded."kind", "personId" = excluded."personId", "retiredAt" = NULL, "updatedAt" = CAST(? AS BIGINT)
+             WHERE "channel_user_aliases"."retiredAt" IS NOT NULL AND "channel_user_aliases"."retiredAt" <= CAST(? AS BIGINT)`,
+            [channel, alias, kind, personId, at, at],
             { priority: 'high', durable: true }
         );
         const [row] = await this.find(channel, [alias]);
