@@ -132,7 +132,10 @@ export class WhatsAppAdapter extends MetaWebhookAdapter implements ReachesByMobi
      */
     protected override async settleInbound(mapped: InboundBatch): Promise<InboundBatch> {
         const batch = mapped as WhatsAppInboundBatch;
-        for (const change of batch.identityChanges ?? []) await this.identities.apply(change);
+        for (const change of batch.identityChanges ?? []) {
+            // A 131026 for the old number says nothing of the new one.
+            await this.ledger.markReachable(this.channelId, await this.identities.apply(change));
+        }
         for (const { activity } of batch.items) {
             const ids = (activity.from?.properties ?? {}) as { waId?: string; userId?: string; parentUserId?: string };
             const sent = activity.timestamp ? new Date(activity.timestamp).getTime() : Date.now();

@@ -55,7 +55,8 @@ export class IdentityAliasStore implements IdentityAliases {
              ON CONFLICT ("channel", "alias") DO UPDATE SET "kind" = excluded."kind", "personId" = excluded."personId", "retiredAt" = NULL, "updatedAt" = CAST(? AS BIGINT)
              WHERE "channel_user_aliases"."retiredAt" IS NOT NULL AND "channel_user_aliases"."retiredAt" <= CAST(? AS BIGINT)`,
             [channel, alias, kind, personId, at, at],
-            { priority: 'high', durable: true }
+            // Not durable by itself: the delivery recorded next, durably, flushes it too.
+            { priority: 'high' }
         );
         const [row] = await this.find(channel, [alias]);
         return row?.personId ?? personId;

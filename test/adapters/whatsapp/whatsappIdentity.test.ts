@@ -351,6 +351,28 @@ describe('WhatsApp identity changes: the conversation, window and complaints fol
         );
     });
 
+    it('a user WhatsApp reported unreachable at the old number is reached at the new one after the change', async () => {
+        await withBot(async ({ bot, api, adapter, post, sentTo }) => {
+            const before = { phone: '919000000261', user: 'IN.2610000000000001' };
+            const after = { phone: '919000000262', user: 'IN.2620000000000002' };
+            await post(messageFrom(before, text('नमस्ते')));
+            const identity = await bot.dataSource.getRepository(ChannelIdentity).findOneByOrFail({ channel: 'whatsapp', channelUserId: before.user });
+            const notify = (body: string) =>
+                adapter.continueConversationAsync('', JSON.parse(identity.conversationRef!), async (context) => {
+                    await context.sendActivity({ type: 'message', text: body, locale: 'hi-IN' });
+                });
+            // The number changed; an update goes out before WhatsApp's system message comes, and fails later.
+            api.makeUnreachable(before.phone);
+            await notify('पहली सूचना');
+            assert.deepEqual(await api.flushStatuses(), [200]);
+            await notify('दूसरी सूचना');
+            assert.deepEqual(sentTo(before.phone).slice(-1), ['पहली सूचना'], 'not attempted while unreachable');
+            await post(numberChanged(before, after));
+            await notify('तीसरी सूचना');
+            assert.deepEqual(sentTo(after.phone), ['तीसरी सूचना']);
+        });
+    });
+
     it('a message from the new number opens the reply window for updates on a complaint registered under the old one', async () => {
         await withBot(
             async ({ bot, api, post, sentTo }) => {
