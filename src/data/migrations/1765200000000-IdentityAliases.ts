@@ -55,19 +55,18 @@ async function linkExistingWhatsAppUsers(queryRunner: QueryRunner): Promise<void
         return queryRunner.query(postgres ? text.replace(/\?/g, () => `$${++index}`) : text, params);
     };
     const flag = (value: boolean) => (postgres ? value : value ? 1 : 0);
+    // Every identity names itself, in one statement however many there are (numbers are digits; BSUIDs `CC.…`).
+    await sql(
+        `INSERT INTO "channel_user_aliases" ("channel", "alias", "kind", "personId", "retiredAt", "updatedAt")
+         SELECT "channel", "channelUserId", CASE WHEN "channelUserId" LIKE '__.ENT.%' THEN 'parent' WHEN "channelUserId" LIKE '__.%' THEN 'user' ELSE 'phone' END, "channelUserId", NULL, 0
+         FROM "channel_identities" WHERE "channel" = ?`,
+        ['whatsapp']
+    );
     const identities = (await sql(
         'SELECT "id", "channelUserId", "phoneNumber", "conversationRef", "preferredLanguage", "subscribed", "updatesOptOut" FROM "channel_identities" WHERE "channel" = ? ORDER BY "id"',
         ['whatsapp']
     )) as IdentityRow[];
     const byUserId = new Map(identities.map((row) => [row.channelUserId, row]));
-    for (const row of identities) {
-        await sql('INSERT INTO "channel_user_aliases" ("channel", "alias", "kind", "personId", "retiredAt", "updatedAt") VALUES (?, ?, ?, ?, NULL, 0)', [
-            'whatsapp',
-            row.channelUserId,
-            kindOf(row.channelUserId),
-            row.channelUserId,
-        ]);
-    }
     for (const person of identities) {
         if (kindOf(person.channelUserId) === 'phone') continue;
         const number = numberOf(person);
