@@ -4,6 +4,7 @@ import { WebhookAdapter, WebhookAdapterOptions } from '../adapters/shared/Webhoo
 import { CHANNELS } from './channels';
 import { BijliMitra } from './createBijliMitra';
 import { toLanguage } from './i18n/Translator';
+import { IdentityAliasStore } from './inbox/IdentityAliasStore';
 import { TakeoverStore } from './inbox/TakeoverStore';
 
 /** A platform adapter with the route its webhook is served on. */
@@ -35,6 +36,7 @@ export function createChannelAdapters(
         onRetry: (channel, status, code) => app.metrics.sendRetried(channel, code ?? String(status)),
         listButton: (locale) => app.translator.forLanguage(toLanguage(locale) ?? 'hi')('common:listButton'),
         takeovers: new TakeoverStore(app.db),
+        identityAliases: new IdentityAliasStore(app.db),
     };
     const routes: ChannelRoute[] = [];
     for (const channel of CHANNELS) {

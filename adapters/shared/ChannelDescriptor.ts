@@ -1,5 +1,5 @@
 import { ChoiceCapabilities } from './choices';
-import { AdapterLogger, ConversationTakeovers } from './ports';
+import { AdapterLogger, ConversationTakeovers, IdentityAliases } from './ports';
 import { WebhookAdapter, WebhookAdapterOptions } from './WebhookAdapter';
 
 /** Reads a channel's settings from the environment, collecting problems for the host to report together. */
@@ -29,6 +29,8 @@ export interface ChannelHost {
     listButton(locale: string | undefined): string;
     /** Where a channel notes that a person took a conversation over; every instance sees the same pauses. */
     takeovers?: ConversationTakeovers;
+    /** Every id each user has had and the person it names (WhatsApp's changed numbers and ids); every instance sees the same. */
+    identityAliases?: IdentityAliases;
 }
 
 /**

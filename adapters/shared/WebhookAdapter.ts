@@ -131,6 +131,14 @@ export abstract class WebhookAdapter extends BotAdapter {
     /** Maps a parsed body to activities and delivery receipts; pure, and throws {@link MalformedWebhookError}. */
     protected abstract mapInbound(payload: unknown): InboundBatch;
 
+    /**
+     * Completes a mapped batch with what only the host's records know, before anything is accepted (WhatsApp names each
+     * sender by the person their ids belong to). Runs before the platform is answered; by default nothing changes.
+     */
+    protected async settleInbound(batch: InboundBatch): Promise<InboundBatch> {
+        return batch;
+    }
+
     /** Renders one outgoing message activity as the platform messages that carry it (text chunks, buttons…). */
     protected abstract render(activity: Partial<Activity>): OutboundPart[];
 
@@ -240,6 +248,7 @@ export abstract class WebhookAdapter extends BotAdapter {
             this.logger.warn('webhook body malformed; nothing processed', { channel: this.channelId, reason: error.message });
             return { status: 400, body: 'malformed webhook body' };
         }
+        batch = await this.settleInbound(batch);
         for (const delivery of batch.deliveries) await this.applyDelivery(delivery);
         const turn = this.turnFor(logic);
         let duplicates = 0;

@@ -124,3 +124,44 @@ export interface ConversationTakeovers {
     /** When the pause in force at `now` ends, or null when the bot may answer. */
     pausedUntil(channel: string, conversationId: string, now: Date): Promise<Date | null>;
 }
+
+/** What kind of id a person is known by on a channel. */
+export type AliasKind = 'phone' | 'user' | 'parent';
+
+/** One id a person has (or had) on a channel, and the person it names. */
+export interface IdentityAlias {
+    /** The id as the platform sends it (`919812345678`, `IN.1648…`, `IN.ENT.1181…`). */
+    alias: string;
+    kind: AliasKind;
+    /** The id the host knows the person by: the first one it saw, under which their conversation and records live. */
+    personId: string;
+    /** When the platform said this id stopped naming the person (milliseconds), or null while it does. */
+    retiredAt: number | null;
+    /** When this row last changed, by the platform's own timestamps (milliseconds). */
+    updatedAt: number;
+}
+
+/**
+ * Every id a person has had on a channel (a phone number, a business-scoped id, a parent id), each naming one person
+ * id, so a changed id continues the same conversation, reply window and records. Shared by every instance in a host
+ * that runs several. Times are the platform's timestamps: a statement older than a row's `updatedAt` changes nothing,
+ * so redelivered and out-of-order webhooks cannot undo a later change.
+ */
+export interface IdentityAliases {
+    /** The rows of these ids, whatever their state. */
+    find(channel: string, aliases: readonly string[]): Promise<IdentityAlias[]>;
+    /** The ids that name `personId` and are not retired. */
+    ofPerson(channel: string, personId: string): Promise<IdentityAlias[]>;
+    /** Whether `personId` names a person already (any row, retired or not), so a new person never takes an old id. */
+    personExists(channel: string, personId: string): Promise<boolean>;
+    /**
+     * Names `personId` by `alias` unless the alias names someone at `at` already (a row not retired by then); resolves
+     * with the person the alias names afterwards, which is another's when a concurrent claim won. A new row is the
+     * host's guess, not the platform's word: it is dated 0, so any change the platform reports outranks it.
+     */
+    claim(channel: string, alias: string, kind: AliasKind, personId: string, at: number): Promise<string>;
+    /** Points `alias` at `personId`, not retired, whatever it named before: the platform said so at `at`. */
+    assign(channel: string, alias: string, kind: AliasKind, personId: string, at: number): Promise<void>;
+    /** Retires `alias` at `at` if it still names `personId`. */
+    retire(channel: string, alias: string, personId: string, at: number): Promise<void>;
+}

@@ -48,6 +48,10 @@ export class InMemoryWhatsAppLedger implements WhatsAppLedger {
         return wrote === null || wrote.getTime() < since;
     }
 
+    async markReachable(channel: string, userId: string): Promise<void> {
+        this.unreachable.delete(`${channel}\n${userId}`);
+    }
+
     private prune(): void {
         const oldest = Date.now() - FALLBACK_KEEP_MS;
         for (const [key, value] of this.fallbacks) {

@@ -2,13 +2,15 @@ import { randomUUID } from 'crypto';
 import { IncomingHttpHeaders } from 'http';
 import { Activity, ActivityTypes, ChannelAccount, ConversationReference, ResourceResponse, TurnContext } from 'botbuilder';
 import { MediaFetchError } from '../shared/MediaFetchError';
-import { FetchedMedia, MediaSource, ReachesByMobile } from '../shared/ports';
+import { FetchedMedia, IdentityAliases, MediaSource, ReachesByMobile } from '../shared/ports';
+import { InMemoryIdentityAliases } from '../shared/InMemoryIdentityAliases';
 import { PlatformApiError } from '../shared/PlatformApiError';
 import { InboundBatch, OutboundPart, TurnLogic, WebhookResponse } from '../shared/WebhookAdapter';
 import { MetaWebhookAdapter, MetaWebhookAdapterOptions } from '../shared/MetaWebhookAdapter';
 import { InMemoryWhatsAppLedger } from './InMemoryWhatsAppLedger';
 import { mapWhatsAppFailures, WhatsAppFailure } from './mapWhatsAppFailures';
-import { mapWhatsAppWebhook, WHATSAPP_CHANNEL } from './mapWhatsAppWebhook';
+import { mapWhatsAppWebhook, WHATSAPP_CHANNEL, WhatsAppInboundBatch } from './mapWhatsAppWebhook';
+import { WhatsAppIdentities } from './WhatsAppIdentities';
 import { renderWhatsApp, WhatsAppPart } from './renderWhatsApp';
 import { addressOf, recipientOfAddress, WhatsAppClient, WhatsAppRecipient } from './WhatsAppClient';
 import { isWhatsAppLedger, TemplateFallback, WhatsAppLedger } from './WhatsAppLedger';
@@ -32,6 +34,11 @@ export interface WhatsAppAdapterOptions extends MetaWebhookAdapterOptions {
     listButton: (locale: string | undefined) => string;
     /** Country code put before a 10-digit national mobile number to make a WhatsApp id; India's by default. */
     countryCode?: string;
+    /**
+     * Every id each user has had (number, business-scoped id, parent id) and the person it names, so a changed id
+     * continues the same conversation; in memory by default. Shared by every instance in a host that runs several.
+     */
+    identityAliases?: IdentityAliases;
 }
 
 /** A rendered part with what it would become as a template, should WhatsApp report it outside the window. */
@@ -59,11 +66,14 @@ const PAIR_RATE = '131056';
  * window free-form messages are not attempted: the template of the message's language is sent, or the message is
  * recorded as undeliverable with the reason. WhatsApp's own verdicts count too, in the send response or later in a
  * `failed` status: 131047 sends the template instead (once per message), 131026 marks the user unreachable, 130429
- * and 131056 slow the sender. Each user message is marked read with the typing indicator as its turn starts.
+ * and 131056 slow the sender. Each user message is marked read with the typing indicator as its turn starts. A user
+ * whose number or business-scoped id changed stays the same person ({@link WhatsAppIdentities}): their activities
+ * carry the id their conversation began with, and updates go to where they can be reached now.
  */
 export class WhatsAppAdapter extends MetaWebhookAdapter implements ReachesByMobile, MediaSource {
     readonly channelId = WHATSAPP_CHANNEL;
     private readonly ledger: WhatsAppLedger;
+    private readonly identities: WhatsAppIdentities;
     /** Read receipts under way, per user: their reply waits for it so the typing indicator never outlives the reply. */
     private readonly reading = new Map<string, Promise<void>>();
     /** The fallback group of each activity being delivered: its parts, and a 131047 for one of them, share it. */
@@ -72,6 +82,7 @@ export class WhatsAppAdapter extends MetaWebhookAdapter implements ReachesByMobi
     constructor(private readonly options: WhatsAppAdapterOptions) {
         super(options);
         this.ledger = options.whatsAppLedger ?? (isWhatsAppLedger(options.store) ? options.store : new InMemoryWhatsAppLedger());
+        this.identities = new WhatsAppIdentities(options.identityAliases ?? new InMemoryIdentityAliases(), this.channelId, this.logger);
     }
 
     /** The conversation with a mobile number as an inbound message from it would open it (same ids, same service URL). */
@@ -107,10 +118,34 @@ export class WhatsAppAdapter extends MetaWebhookAdapter implements ReachesByMobi
         await Promise.all(this.reading.values());
     }
 
-    protected mapInbound(payload: unknown): InboundBatch {
+    protected mapInbound(payload: unknown): WhatsAppInboundBatch {
         const batch = mapWhatsAppWebhook(payload);
         // One WhatsApp Business Account can have several numbers on the same webhook; only ours is answered here.
+        // Identity changes are about the user, whichever number WhatsApp reported them on.
         return { ...batch, items: batch.items.filter((item) => item.activity.recipient?.id === this.options.phoneNumberId) };
+    }
+
+    /**
+     * Applies the identity changes of the batch (they start no turn and get no answer), then names each sender by the
+     * person their ids belong to: the conversation, the reply window and everything recorded under the user stay
+     * theirs after a new number or business-scoped id. Before the 200, so the inbox keys the delivery on that person.
+     */
+    protected override async settleInbound(mapped: InboundBatch): Promise<InboundBatch> {
+        const batch = mapped as WhatsAppInboundBatch;
+        for (const change of batch.identityChanges ?? []) {
+            // A 131026 for the old number says nothing of the new one.
+            await this.ledger.markReachable(this.channelId, await this.identities.apply(change));
+        }
+        for (const { activity } of batch.items) {
+            const ids = (activity.from?.properties ?? {}) as { waId?: string; userId?: string; parentUserId?: string };
+            const sent = activity.timestamp ? new Date(activity.timestamp).getTime() : Date.now();
+            const person = await this.identities.personOf({ phone: ids.waId, user: ids.userId, parent: ids.parentUserId }, sent);
+            if (!person || person === activity.from!.id) continue;
+            activity.from = { ...activity.from!, id: person };
+            activity.conversation = { ...activity.conversation!, id: `${this.options.phoneNumberId}:${person}` };
+            if (activity.membersAdded) activity.membersAdded = activity.membersAdded.map((member) => ({ ...member, id: person }));
+        }
+        return batch;
     }
 
     /** Starts the read receipt with the typing indicator for a user's message, without waiting for it. */
@@ -131,10 +166,12 @@ export class WhatsAppAdapter extends MetaWebhookAdapter implements ReachesByMobi
         return parts.map((part) => ({ ...part, fallback }));
     }
 
-    protected async sendPart(user: ChannelAccount, part: OutboundPart): Promise<string> {
+    protected async sendPart(user: ChannelAccount, part: OutboundPart, proactive: boolean): Promise<string> {
         await this.reading.get(user.id);
         const { message, fallback } = part as WhatsAppOutboundPart;
-        const to = recipientOf(user);
+        // A reply goes where the user just wrote from; an update to where they can be reached now, which a number
+        // or business-scoped id change since the stored conversation may have moved.
+        const to = proactive ? await this.reachableAt(user) : recipientOf(user);
         const id = await this.options.client.send(to, message);
         if (this.options.templates) {
             try {
@@ -177,7 +214,7 @@ export class WhatsAppAdapter extends MetaWebhookAdapter implements ReachesByMobi
     protected override async onSendRefused(context: TurnContext, activity: Partial<Activity>, error: PlatformApiError): Promise<boolean> {
         const user = activity.recipient ?? context.activity.from;
         if (error.code === UNREACHABLE) await this.ledger.markUnreachable(this.channelId, { userId: user.id }, UNREACHABLE);
-        if (error.code === PAIR_RATE) this.options.client.holdRecipient(addressOf(recipientOf(user)));
+        if (error.code === PAIR_RATE) this.options.client.holdRecipient(addressOf(await this.reachableAt(user)));
         if (error.code !== OUTSIDE_WINDOW) return false;
         const group = this.groups.get(activity);
         if (group && !(await this.ledger.claimGroup(this.channelId, group))) return true;
@@ -185,13 +222,18 @@ export class WhatsAppAdapter extends MetaWebhookAdapter implements ReachesByMobi
         return true;
     }
 
-    private outsideWindow(context: TurnContext, activity: Partial<Activity>, reason: string): Promise<ResourceResponse> {
+    /** Where `user` can be reached now: their current number or business-scoped id, else as their activity named them. */
+    private async reachableAt(user: ChannelAccount): Promise<WhatsAppRecipient> {
+        return (await this.identities.addressOf(user.id)) ?? recipientOf(user);
+    }
+
+    private async outsideWindow(context: TurnContext, activity: Partial<Activity>, reason: string): Promise<ResourceResponse> {
         const user = activity.recipient ?? context.activity.from;
         return this.sendTemplate(
             {
                 conversationId: activity.conversation?.id ?? context.activity.conversation.id,
                 userId: user.id,
-                to: recipientOf(user),
+                to: await this.reachableAt(user),
                 locale: activity.locale ?? null,
                 text: templateText(activity, renderWhatsApp(activity, { listButton: this.options.listButton(activity.locale) })),
             },
@@ -310,10 +352,12 @@ function templateText(activity: Partial<Activity>, parts: WhatsAppPart[]): strin
 
 /**
  * Where to send: users who hide their number are addressed by their business-scoped user id (`IN.1648…`), everyone
- * else by their WhatsApp number. The shape of the id decides, so a conversation rebuilt from storage works too.
+ * else by their WhatsApp number, as the message they wrote named them; else the shape of the id decides, so a
+ * conversation rebuilt from storage works too.
  */
 function recipientOf(user: ChannelAccount): WhatsAppRecipient {
-    const waId = (user.properties as { waId?: string } | undefined)?.waId;
+    const { waId, userId } = (user.properties ?? {}) as { waId?: string; userId?: string };
     if (waId) return { to: waId };
+    if (userId) return { recipient: userId };
     return /^[A-Z]{2}\./.test(user.id) ? { recipient: user.id } : { to: user.id };
 }

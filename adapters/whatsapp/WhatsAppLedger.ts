@@ -32,6 +32,8 @@ export interface WhatsAppLedger {
     markUnreachable(channel: string, user: { userId: string } | { platformMessageId: string }, code: string): Promise<void>;
     /** Whether the user was reported unreachable and has not written since. */
     isUnreachable(channel: string, userId: string): Promise<boolean>;
+    /** Forgets that the user was unreachable: they can be reached at a new number or business-scoped id. */
+    markReachable(channel: string, userId: string): Promise<void>;
 }
 
 /** Whether `value` implements {@link WhatsAppLedger} (the host's ledger usually does). */

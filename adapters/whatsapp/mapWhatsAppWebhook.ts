@@ -10,11 +10,13 @@ interface WaContact {
     profile?: { name?: string; username?: string };
     wa_id?: string;
     user_id?: string;
+    parent_user_id?: string;
 }
 interface WaMessage {
     id?: string;
     from?: string;
     from_user_id?: string;
+    from_parent_user_id?: string;
     timestamp?: string;
     type?: string;
     text?: { body?: string };
@@ -26,6 +28,26 @@ interface WaMessage {
     audio?: WaMedia;
     video?: WaMedia;
     sticker?: WaMedia;
+    system?: WaSystem;
+}
+/** What a `system` message says changed; the fields of each `type` are described at {@link identityChangeOf}. */
+interface WaSystem {
+    type?: string;
+    body?: string;
+    wa_id?: string;
+    new_wa_id?: string;
+    customer?: string;
+    user_id?: string;
+    parent_user_id?: string;
+    previous_user_id?: string;
+    previous_parent_user_id?: string;
+}
+/** One entry of a `user_id_update` change: `{ previous, current }` pairs of ids. */
+interface WaUserIdUpdate {
+    wa_id?: string;
+    user_id?: { previous?: string; current?: string };
+    parent_user_id?: { previous?: string; current?: string };
+    timestamp?: string;
 }
 interface WaMedia {
     id?: string;
@@ -41,36 +63,74 @@ interface WaStatus {
     errors?: Array<{ code?: number; title?: string; message?: string }>;
 }
 
+/** The ids WhatsApp names a user by: the phone number (`wa_id`), the business-scoped user id and the parent id. */
+export interface WhatsAppIds {
+    phone?: string;
+    user?: string;
+    parent?: string;
+}
+
+/** WhatsApp reported that a user's ids changed: the ones they had and the ones they have now, at `at` (ms). */
+export interface WhatsAppIdentityChange {
+    /** `user_changed_number`, `user_changed_user_id`, `customer_changed_number` or `user_id_update`. */
+    kind: string;
+    previous: WhatsAppIds;
+    current: WhatsAppIds;
+    at: number;
+}
+
+/** A WhatsApp webhook mapped: messages and receipts as every channel has them, plus users' changed ids. */
+export interface WhatsAppInboundBatch extends InboundBatch {
+    identityChanges: WhatsAppIdentityChange[];
+}
+
 const MEDIA_TYPES = ['image', 'document', 'audio', 'video', 'sticker'] as const;
 const STATUSES: Record<string, DeliveryUpdate['status'] | undefined> = { sent: 'sent', delivered: 'delivered', read: 'read', failed: 'failed', played: 'read' };
 
 /**
- * Maps a WhatsApp Cloud API webhook body to activities and delivery receipts: every message of every change of
- * every entry. Users are keyed on the business-scoped user id (BSUID) when present, falling back to `wa_id`, so
- * users who hide their number work; the conversation is `<phone_number_id>:<user>`, stable across messages. Taps
- * on buttons and list rows arrive as their id, which the renderer sets to the title the user saw; a template's
- * quick-reply button as its payload. `request_welcome` (a first visit) becomes a conversation update that adds the user.
+ * Maps a WhatsApp Cloud API webhook body to activities, delivery receipts and identity changes: every message of
+ * every change of every entry. Users are keyed on the business-scoped user id (BSUID) when present, falling back to
+ * `wa_id`, so users who hide their number work; the conversation is `<phone_number_id>:<user>`. Every id the message
+ * carries is kept in `from.properties` (`waId`, `userId`, `parentUserId`): the host may know the person by an earlier
+ * one (see `WhatsAppIdentities`). Taps on buttons and list rows arrive as their id, which the renderer sets to the title
+ * the user saw; a template's quick-reply button as its payload. `request_welcome` (a first visit) becomes a
+ * conversation update that adds the user. A `system` message (a changed number or business-scoped id) and a
+ * `user_id_update` change become identity changes, never activities: they are not the user writing.
  */
-export function mapWhatsAppWebhook(payload: unknown): InboundBatch {
+export function mapWhatsAppWebhook(payload: unknown): WhatsAppInboundBatch {
     const body = payload as { object?: unknown; entry?: unknown };
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw new MalformedWebhookError('not a JSON object');
-    const batch: InboundBatch = { items: [], deliveries: [] };
+    const batch: WhatsAppInboundBatch = { items: [], deliveries: [], identityChanges: [] };
     // One Meta app may send other products (pages, Instagram) to the same URL: nothing for this adapter.
     if (body.object !== 'whatsapp_business_account') return batch;
     if (!Array.isArray(body.entry)) throw new MalformedWebhookError('entry is not an array');
     for (const entry of body.entry as Array<{ changes?: unknown }>) {
         if (!Array.isArray(entry?.changes)) throw new MalformedWebhookError('entry without changes');
         for (const change of entry.changes as Array<{ field?: string; value?: Record<string, unknown> }>) {
-            if (change?.field !== 'messages' || !change.value || typeof change.value !== 'object') continue;
+            if (!change?.value || typeof change.value !== 'object') continue;
             const value = change.value as {
                 metadata?: { phone_number_id?: string; display_phone_number?: string };
                 contacts?: WaContact[];
                 messages?: WaMessage[];
                 statuses?: WaStatus[];
+                user_id_update?: WaUserIdUpdate[];
             };
+            if (change.field === 'user_id_update') {
+                for (const update of Array.isArray(value.user_id_update) ? value.user_id_update : []) {
+                    const identityChange = userIdUpdateOf(update);
+                    if (identityChange) batch.identityChanges.push(identityChange);
+                }
+                continue;
+            }
+            if (change.field !== 'messages') continue;
             const phoneNumberId = wireText(value.metadata?.phone_number_id);
             const contacts = Array.isArray(value.contacts) ? (value.contacts.filter(isWireObject) as WaContact[]) : [];
             for (const message of Array.isArray(value.messages) ? value.messages : []) {
+                if (isWireObject(message) && (message as WaMessage).type === 'system') {
+                    const identityChange = identityChangeOf(message as WaMessage);
+                    if (identityChange) batch.identityChanges.push(identityChange);
+                    continue;
+                }
                 const item = mapMessage(message, contacts, phoneNumberId, value.metadata ?? {});
                 if (item) batch.items.push(item);
             }
@@ -100,15 +160,18 @@ function mapMessage(message: WaMessage, contacts: WaContact[], phoneNumberId: st
         contacts.find((c) => message.from && c.wa_id === message.from) ??
         (contacts.length === 1 ? contacts[0] : undefined);
     const waId = wireText(message.from) || wireText(contact?.wa_id) || null;
-    const userKey = wireText(message.from_user_id) || wireText(contact?.user_id) || waId;
+    const userId = wireText(message.from_user_id) || wireText(contact?.user_id);
+    const parentUserId = wireText(message.from_parent_user_id) || wireText(contact?.parent_user_id);
+    const userKey = userId || waId || parentUserId;
     if (!userKey) return null;
+    const ids = { ...(waId ? { waId } : {}), ...(userId ? { userId } : {}), ...(parentUserId ? { parentUserId } : {}) };
     const activity: Partial<Activity> = {
         type: ActivityTypes.Message,
         id: wireText(message.id),
         channelId: WHATSAPP_CHANNEL,
         timestamp: wireDate(wireNumber(message.timestamp) * 1000) ?? new Date(),
         conversation: { id: `${phoneNumberId}:${userKey}`, isGroup: false, conversationType: 'personal', name: '' },
-        from: { id: userKey, name: wireText(contact?.profile?.name), role: 'user', properties: waId ? { waId } : undefined },
+        from: { id: userKey, name: wireText(contact?.profile?.name), role: 'user', properties: ids },
         recipient: { id: phoneNumberId, name: '', role: 'bot' },
         // WhatsApp sends no locale; an Indian number or BSUID hints Hindi-speaking India, the bot decides from the text.
         locale: waId?.startsWith('91') || userKey.startsWith('IN.') ? 'hi-IN' : undefined,
@@ -147,6 +210,75 @@ function mapMessage(message: WaMessage, contacts: WaContact[], phoneNumberId: st
     }
     // Only a number the platform reported for this signed delivery may verify an account.
     return { activity, trustedPhone: waId };
+}
+
+/**
+ * The ids a `system` message reports changed. It has no `contacts` array; `from` is the number the user wrote from.
+ * - `user_changed_number`: the user moved to a new number, which also gives them a new business-scoped id. `from`
+ *   (and `from_user_id`) are the old ones; `system.wa_id` is the new number, `system.user_id` and
+ *   `system.parent_user_id` the new ids, `system.previous_user_id` and `system.previous_parent_user_id` the old ids.
+ * - `user_changed_user_id`: only the business-scoped id changed, and no number is shared: `system.user_id` (and
+ *   `parent_user_id`) are the new ids, `previous_user_id` (and `previous_parent_user_id`) the old; `from`, when
+ *   present, is the unchanged number.
+ * - `customer_changed_number`: the same as a number change in Cloud API versions before BSUIDs (`new_wa_id` before
+ *   v12, `wa_id` after; `customer` the old number).
+ * Other types (`customer_identity_changed`: the user reinstalled WhatsApp, their ids unchanged) change no id.
+ */
+function identityChangeOf(message: WaMessage): WhatsAppIdentityChange | null {
+    const system = isWireObject(message.system) ? (message.system as WaSystem) : undefined;
+    if (!system) return null;
+    const kind = wireText(system.type);
+    const from = wireText(message.from);
+    const fromUser = wireText(message.from_user_id);
+    const current: WhatsAppIds = { user: wireText(system.user_id) || undefined, parent: wireText(system.parent_user_id) || undefined };
+    let previous: WhatsAppIds;
+    if (kind === 'user_changed_number' || kind === 'customer_changed_number') {
+        current.phone = wireText(system.wa_id) || wireText(system.new_wa_id) || undefined;
+        previous = {
+            phone: from || wireText(system.customer) || undefined,
+            user: wireText(system.previous_user_id) || fromUser || undefined,
+            parent: wireText(system.previous_parent_user_id) || wireText(message.from_parent_user_id) || undefined,
+        };
+    } else if (kind === 'user_changed_user_id') {
+        current.phone = wireText(system.wa_id) || from || undefined;
+        previous = {
+            user: wireText(system.previous_user_id) || (fromUser !== current.user ? fromUser : '') || undefined,
+            parent: wireText(system.previous_parent_user_id) || undefined,
+        };
+    } else {
+        return null;
+    }
+    return changeOf(kind, previous, current, message.timestamp);
+}
+
+/**
+ * An entry of a `user_id_update` change, as WhatsApp described it while BSUIDs rolled out: `user_id` (and
+ * `parent_user_id`) as `{ previous, current }`, and `wa_id`, the user's number now. It is no longer a field an app
+ * can subscribe to (the `system` message carries the same), but one that arrives is applied all the same.
+ */
+function userIdUpdateOf(update: WaUserIdUpdate): WhatsAppIdentityChange | null {
+    if (!isWireObject(update)) return null;
+    const user = isWireObject(update.user_id) ? update.user_id! : {};
+    const parent = isWireObject(update.parent_user_id) ? update.parent_user_id! : {};
+    return changeOf(
+        'user_id_update',
+        { user: wireText(user.previous) || undefined, parent: wireText(parent.previous) || undefined },
+        { phone: wireText(update.wa_id) || undefined, user: wireText(user.current) || undefined, parent: wireText(parent.current) || undefined },
+        update.timestamp
+    );
+}
+
+/** A change naming at least one id before and one after, each different; null for one that says nothing. */
+function changeOf(kind: string, previous: WhatsAppIds, current: WhatsAppIds, timestamp: unknown): WhatsAppIdentityChange | null {
+    const before = Object.values(previous).filter(Boolean);
+    const after = Object.values(current).filter(Boolean);
+    if (before.length === 0 || after.length === 0 || before.every((id) => after.includes(id))) return null;
+    const seconds = wireNumber(timestamp);
+    return { kind, previous: clean(previous), current: clean(current), at: seconds > 0 && wireDate(seconds * 1000) ? seconds * 1000 : Date.now() };
+}
+
+function clean(ids: WhatsAppIds): WhatsAppIds {
+    return Object.fromEntries(Object.entries(ids).filter(([, id]) => Boolean(id))) as WhatsAppIds;
 }
 
 function locationEntities(location: WaMessage['location']): Entity[] {

@@ -55,6 +55,7 @@ export const whatsAppChannel: ChannelDescriptor<WhatsAppSettings> = {
             verifyToken: settings.verifyToken,
             templates: settings.templates === null ? undefined : checkWhatsAppTemplates(settings.templates, TEMPLATE_LANGUAGES, 'WhatsApp templates'),
             listButton: host.listButton,
+            identityAliases: host.identityAliases,
             client: new WhatsAppClient({
                 apiUrl: settings.apiUrl,
                 accessToken: settings.accessToken,

@@ -31,6 +31,7 @@ import { SharedSecurityState1764800000000 } from './migrations/1764800000000-Sha
 import { Media1764850000000 } from './migrations/1764850000000-Media';
 import { ConversationTakeovers1764900000000 } from './migrations/1764900000000-ConversationTakeovers';
 import { WhatsAppDeliveryFailures1765100000000 } from './migrations/1765100000000-WhatsAppDeliveryFailures';
+import { IdentityAliases1765200000000 } from './migrations/1765200000000-IdentityAliases';
 
 /** Every entity of the schema. */
 export const ENTITIES = [
@@ -67,6 +68,7 @@ export const MIGRATIONS = [
     Media1764850000000,
     ConversationTakeovers1764900000000,
     WhatsAppDeliveryFailures1765100000000,
+    IdentityAliases1765200000000,
 ];
 
 // Connections per instance. A turn holds one for its conversation lock, may take one more for a nested lock and uses

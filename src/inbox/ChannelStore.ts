@@ -216,6 +216,11 @@ export class ChannelStore implements ChannelLedger, DeliveryLog, WhatsAppLedger 
         );
     }
 
+    /** Forgets that `userId` was unreachable (a WhatsApp user reachable at a new number or business-scoped id). */
+    async markReachable(channel: string, userId: string): Promise<void> {
+        await this.db.sql('DELETE FROM "unreachable_users" WHERE "channel" = ? AND "channelUserId" = ?', [channel, userId], { durable: true });
+    }
+
     /** Whether the platform reported `userId` unreachable and they have not written since. */
     async isUnreachable(channel: string, userId: string): Promise<boolean> {
         const { rows } = await this.db.sql<{ since: string | number }>('SELECT "since" FROM "unreachable_users" WHERE "channel" = ? AND "channelUserId" = ?', [
