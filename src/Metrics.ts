@@ -65,6 +65,12 @@ export class Metrics implements WebhookObserver {
         labelNames: ['channel'] as const,
         registers: [this.registry],
     });
+    private readonly alarms = new Counter({
+        name: 'bijli_channel_alarms_total',
+        help: 'Channel problems that need an operator (a refused refresh token, a usage cap), by channel and reason',
+        labelNames: ['channel', 'reason'] as const,
+        registers: [this.registry],
+    });
     private readonly escalations = new Counter({
         name: 'bijli_sla_escalations_total',
         help: 'Complaints escalated for breaching their due time',
@@ -153,6 +159,11 @@ export class Metrics implements WebhookObserver {
     /** @inheritdoc */
     rateLimited(channel: string): void {
         this.rateLimitedTurns.inc({ channel });
+    }
+
+    /** A channel problem that needs an operator; `reason` is one of the channel's fixed reasons. */
+    channelAlarm(channel: string, reason: string): void {
+        this.alarms.inc({ channel: boundedLabel(channel, CHANNEL_LABELS), reason: reason.slice(0, 40) });
     }
 
     /** Complaints escalated by one scheduler pass. */

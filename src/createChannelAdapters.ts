@@ -3,6 +3,7 @@ import { WebhookAdapter } from '../adapters/shared/WebhookAdapter';
 import { CHANNELS } from './channels';
 import { BijliMitra } from './createBijliMitra';
 import { toLanguage } from './i18n/Translator';
+import { ChannelGrants } from './inbox/ChannelGrants';
 
 /** A platform adapter with the route its webhook is served on. */
 export interface ChannelRoute {
@@ -13,7 +14,7 @@ export interface ChannelRoute {
 
 /** Builds the adapter of every registered channel whose settings are configured, ready to serve webhooks. */
 export function createChannelAdapters(
-    app: Pick<BijliMitra, 'config' | 'logger' | 'inbox' | 'channelStore' | 'metrics' | 'translator' | 'services' | 'prepareAdapter'>
+    app: Pick<BijliMitra, 'config' | 'logger' | 'db' | 'inbox' | 'channelStore' | 'metrics' | 'translator' | 'services' | 'prepareAdapter'>
 ): ChannelRoute[] {
     const { config, logger } = app;
     // One inbox and ledger for every channel: the rate limit is per sender, the turn lock per conversation.
@@ -23,6 +24,9 @@ export function createChannelAdapters(
         timeoutMs: config.platformTimeoutMs,
         onRetry: (channel, status, code) => app.metrics.sendRetried(channel, code ?? String(status)),
         listButton: (locale) => app.translator.forLanguage(toLanguage(locale) ?? 'hi')('common:listButton'),
+        // X's rotating refresh token: one grant in the database for every instance.
+        grants: new ChannelGrants(app.db),
+        onAlarm: (channel, reason) => app.metrics.channelAlarm(channel, reason),
     };
     const routes: ChannelRoute[] = [];
     for (const channel of CHANNELS) {

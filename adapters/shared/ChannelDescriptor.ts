@@ -1,5 +1,5 @@
 import { ChoiceCapabilities } from './choices';
-import { AdapterLogger } from './ports';
+import { AdapterLogger, GrantStore } from './ports';
 import { WebhookAdapter, WebhookAdapterOptions } from './WebhookAdapter';
 
 /** Reads a channel's settings from the environment, collecting problems for the host to report together. */
@@ -25,6 +25,10 @@ export interface ChannelHost {
     onRetry?(channel: string, status: number, code: string | undefined): void;
     /** The title of a list's button in a reply's locale (a WhatsApp list needs one). */
     listButton(locale: string | undefined): string;
+    /** Where channels keep OAuth grants whose refresh token rotates (X), shared by every instance; in memory when absent. */
+    grants?: GrantStore;
+    /** Told when a channel needs an operator (a refused refresh token, a usage cap); the channel logs the details (metrics). */
+    onAlarm?(channel: string, reason: string): void;
 }
 
 /**

@@ -89,3 +89,40 @@ export interface ReachesByMobile {
 export function reachesByMobile<T>(adapter: T): adapter is T & ReachesByMobile {
     return typeof (adapter as Partial<ReachesByMobile> | null)?.referenceForMobile === 'function';
 }
+
+/** One rotating OAuth 2.0 grant as a host stores it; the tokens are `sealed` by the adapter, so the host stores ciphertext. */
+export interface StoredGrant {
+    /** Raised by every change of tokens; each write is a compare-and-set on it. */
+    version: number;
+    /** The access and refresh tokens, sealed by the adapter (opaque to the host). */
+    sealed: string;
+    /** When the access token expires, in ms since the epoch; 0 when unknown (refreshed before first use). */
+    expiresAt: number;
+    /** Until when one instance holds the right to spend the refresh token, in ms since the epoch (0: nobody). */
+    claimedUntil: number;
+    /** Identifies the configured refresh token this grant descends from (a hash, never the token). */
+    seedHash: string;
+    /** The platform refused the refresh token: nothing but a new configured one revives the grant. */
+    dead: boolean;
+}
+
+/**
+ * Where a channel keeps an OAuth 2.0 grant whose refresh token rotates (X spends it at every refresh), shared by every
+ * instance of the bot. Writes are compare-and-set on {@link StoredGrant.version}, and a refresh is claimed first, so two
+ * instances never spend the same refresh token. Keys name the account, e.g. `twitter:<user id>`.
+ */
+export interface GrantStore {
+    /** The stored grant, or null when none was ever stored. */
+    read(key: string): Promise<StoredGrant | null>;
+    /**
+     * Stores a grant seeded from configuration where none is stored, or where the stored one is dead and came from
+     * another seed (the operator re-authorised). A live grant, or a dead one from the same seed, is kept.
+     */
+    seed(key: string, sealed: string, seedHash: string, now: number): Promise<void>;
+    /** Claims the right to spend the refresh token of `version` until `until`; false if another holds it at `now` or the version moved on. */
+    claim(key: string, version: number, until: number, now: number): Promise<boolean>;
+    /** Replaces the tokens of `version` (ending its claim); false when the stored version moved on meanwhile. */
+    replace(key: string, version: number, sealed: string, expiresAt: number, now: number): Promise<boolean>;
+    /** Ends the claim on `version` without new tokens; `dead` when the platform refused its refresh token. */
+    release(key: string, version: number, dead: boolean, now: number): Promise<void>;
+}

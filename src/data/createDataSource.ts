@@ -28,6 +28,7 @@ import { ProblemSince1764500000000 } from './migrations/1764500000000-ProblemSin
 import { InboundConversations1764600000000 } from './migrations/1764600000000-InboundConversations';
 import { ConsumerMobileIndex1764700000000 } from './migrations/1764700000000-ConsumerMobileIndex';
 import { SharedSecurityState1764800000000 } from './migrations/1764800000000-SharedSecurityState';
+import { XChannelState1765000000000 } from './migrations/1765000000000-XChannelState';
 
 /** Every entity of the schema. */
 export const ENTITIES = [
@@ -61,6 +62,7 @@ export const MIGRATIONS = [
     InboundConversations1764600000000,
     ConsumerMobileIndex1764700000000,
     SharedSecurityState1764800000000,
+    XChannelState1765000000000,
 ];
 
 // Connections per instance. A turn holds one for its conversation lock, may take one more for a nested lock and uses

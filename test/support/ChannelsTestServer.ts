@@ -40,6 +40,17 @@ export class ChannelsTestServer {
             status: 201,
             body: { data: { dm_conversation_id: 'c', dm_event_id: `e${n}` } },
         }));
+        // X's token endpoint: each refresh grants a two-hour access token and the next refresh token.
+        api.respondWith('POST', '/2/oauth2/token', (_req, n) => ({
+            status: 200,
+            body: {
+                token_type: 'bearer',
+                expires_in: 7200,
+                access_token: `X-TOKEN-${n}`,
+                scope: 'dm.read dm.write tweet.read users.read offline.access',
+                refresh_token: `X-REFRESH-${n}`,
+            },
+        }));
         const bot = await TestBot.create({
             config: {
                 channels: {
@@ -58,7 +69,13 @@ export class ChannelsTestServer {
                         apiUrl: api.url,
                         messageTag: 'ACCOUNT_UPDATE',
                     } satisfies MessengerSettings,
-                    twitter: { ...secrets.twitter, accessToken: 'X-TOKEN', apiUrl: api.url } satisfies TwitterSettings,
+                    twitter: {
+                        ...secrets.twitter,
+                        apiUrl: api.url,
+                        clientId: 'X-CLIENT',
+                        clientSecret: '',
+                        refreshToken: 'X-REFRESH-0',
+                    } satisfies TwitterSettings,
                 },
             },
         });

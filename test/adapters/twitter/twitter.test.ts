@@ -59,7 +59,7 @@ function offlineAdapter(consumerSecret: string, store: ChannelStore = new Channe
         logger,
         consumerSecret,
         botUserId: BOT,
-        client: new TwitterClient({ apiUrl: 'http://127.0.0.1:9', accessToken: 'T', logger }),
+        client: new TwitterClient({ apiUrl: 'http://127.0.0.1:9', tokens: 'T', logger }),
     });
 }
 
@@ -429,7 +429,7 @@ describe('X (Twitter) adapter', () => {
 
         it('POSTs {text} with the Bearer token and returns dm_event_id', async () => {
             api.respond('POST', DM_PATH, { status: 201, body: { data: { dm_conversation_id: '1-2', dm_event_id: '1582838213616480260' } } });
-            const client = new TwitterClient({ apiUrl: `${api.url}/`, accessToken: 'TOKEN', logger });
+            const client = new TwitterClient({ apiUrl: `${api.url}/`, tokens: 'TOKEN', logger });
             assert.equal(await client.sendDirectMessage(CONSUMER, 'नमस्ते'), '1582838213616480260');
             const [request] = api.requests;
             assert.deepEqual(
@@ -440,7 +440,7 @@ describe('X (Twitter) adapter', () => {
 
         it('fails when X returns no dm_event_id, and refuses a participant id that is not numeric', async () => {
             api.respond('POST', DM_PATH, { status: 201, body: { data: {} } });
-            const client = new TwitterClient({ apiUrl: api.url, accessToken: 'TOKEN', logger });
+            const client = new TwitterClient({ apiUrl: api.url, tokens: 'TOKEN', logger });
             await assert.rejects(client.sendDirectMessage(CONSUMER, 'x'), /no dm_event_id/);
             await assert.rejects(client.sendDirectMessage('../../2/tweets', 'x'), TypeError);
             assert.equal(api.requests.length, 1);
@@ -456,7 +456,7 @@ describe('X (Twitter) adapter', () => {
                     status: 403,
                 },
             });
-            const client = new TwitterClient({ apiUrl: api.url, accessToken: 'TOKEN', logger });
+            const client = new TwitterClient({ apiUrl: api.url, tokens: 'TOKEN', logger });
             const error = await client.sendDirectMessage(CONSUMER, 'x').then(
                 () => undefined,
                 (e: unknown) => e
@@ -505,7 +505,7 @@ describe('X (Twitter) adapter', () => {
                     logger: bot.app.logger,
                     consumerSecret: 'secret',
                     botUserId: BOT,
-                    client: new TwitterClient({ apiUrl: api.url, accessToken: 'TOKEN', logger: bot.app.logger, http }),
+                    client: new TwitterClient({ apiUrl: api.url, tokens: 'TOKEN', logger: bot.app.logger, http }),
                 })
             );
             nextEvent = 1000;
