@@ -55,8 +55,14 @@ export class Metrics implements WebhookObserver {
     });
     private readonly outbound = new Counter({
         name: 'bijli_outbound_messages_total',
-        help: 'Platform sends, by channel, result (sent, failed, retried) and error code',
+        help: 'Platform sends, by channel, result (sent, failed, retried, deferred to the outbound queue) and error code or reason',
         labelNames: ['channel', 'result', 'code'] as const,
+        registers: [this.registry],
+    });
+    private readonly unreadableEvents = new Counter({
+        name: 'bijli_inbound_unreadable_total',
+        help: 'Inbound events the bot cannot read and so does not answer (X encrypted chats), by channel and kind',
+        labelNames: ['channel', 'kind'] as const,
         registers: [this.registry],
     });
     private readonly rateLimitedTurns = new Counter({
@@ -89,7 +95,7 @@ export class Metrics implements WebhookObserver {
             ));
         new Gauge({
             name: 'bijli_outbound_queue_depth',
-            help: 'Broadcast messages waiting to be sent, by channel',
+            help: 'Broadcast messages and replies waiting for a platform allowance, to be sent, by channel',
             labelNames: ['channel'] as const,
             registers: [this.registry],
             async collect() {
@@ -147,8 +153,13 @@ export class Metrics implements WebhookObserver {
     }
 
     /** @inheritdoc */
-    sendResult(channel: string, result: 'sent' | 'failed', code?: string): void {
+    sendResult(channel: string, result: 'sent' | 'failed' | 'deferred', code?: string): void {
         this.outbound.inc({ channel, result, code: code ?? '' });
+    }
+
+    /** @inheritdoc */
+    unreadable(channel: string, kind: string, count: number): void {
+        this.unreadableEvents.inc({ channel: boundedLabel(channel, CHANNEL_LABELS), kind: kind.slice(0, 40) }, count);
     }
 
     /** A platform request retried after a transient failure (HTTP status or platform code). */

@@ -3,7 +3,9 @@ import { WebhookAdapter } from '../adapters/shared/WebhookAdapter';
 import { CHANNELS } from './channels';
 import { BijliMitra } from './createBijliMitra';
 import { toLanguage } from './i18n/Translator';
+import { DeferredReplies } from './broadcast/DeferredReplies';
 import { ChannelGrants } from './inbox/ChannelGrants';
+import { SendBudgets } from './inbox/SendBudgets';
 
 /** A platform adapter with the route its webhook is served on. */
 export interface ChannelRoute {
@@ -27,6 +29,10 @@ export function createChannelAdapters(
         // X's rotating refresh token: one grant in the database for every instance.
         grants: new ChannelGrants(app.db),
         onAlarm: (channel, reason) => app.metrics.channelAlarm(channel, reason),
+        // X's DM allowance is the account's, whichever instance sends: counted in the database.
+        budgets: new SendBudgets(app.db),
+        // Sends that must wait for that allowance go on the outbound queue the worker drains, not into a sleep.
+        deferred: new DeferredReplies(app.db),
     };
     const routes: ChannelRoute[] = [];
     for (const channel of CHANNELS) {

@@ -27,9 +27,9 @@ export interface TwitterClientOptions {
 
 /**
  * The X API v2 direct-message client: `POST {apiUrl}/2/dm_conversations/with/{participant}/messages`, with
- * retries on 429 (waiting for `x-rate-limit-reset`) and 5xx, never on permanent errors, and X problem types
- * logged with their meaning. A 401 (the access token expired or was revoked) gets one more attempt with the token the
- * source refreshes.
+ * retries on 5xx, never on permanent errors, and X problem types logged with their meaning. A 429 is not waited out
+ * here: its reset time (`retryAfterMs`) goes back to the adapter, which queues the DM for then. A 401 (the access token
+ * expired or was revoked) gets one more attempt with the token the source refreshes.
  */
 export class TwitterClient {
     private readonly http: PlatformHttpClient;
@@ -46,6 +46,8 @@ export class TwitterClient {
                 onRetry: options.onRetry,
                 timeoutMs: options.timeoutMs,
                 now: options.now,
+                // X's DM windows reset after up to 24 hours: a 429 goes back to the adapter, which queues the DM.
+                isRetryable: ({ status }) => (status === 429 ? false : undefined),
                 describeError: (status, _body, { code }) => ({ meaning: describeTwitterError(status, code) }),
             });
         const fixed = options.tokens;

@@ -1,7 +1,7 @@
 import { ChannelDescriptor } from '../shared/ChannelDescriptor';
 import { InMemoryGrantStore } from '../shared/InMemoryGrantStore';
 import { TWITTER_CHOICES } from './renderTwitter';
-import { TwitterAdapter } from './TwitterAdapter';
+import { TwitterAdapter, X_DM_LIMITS } from './TwitterAdapter';
 import { TwitterClient } from './TwitterClient';
 import { TwitterOAuthClient } from './TwitterOAuthClient';
 import { TwitterUserTokens } from './TwitterUserTokens';
@@ -19,6 +19,11 @@ export interface TwitterSettings {
     clientSecret: string;
     /** The bot account's refresh token (scope `offline.access`), spent for the first access token; later ones are stored. */
     refreshToken: string;
+    /** DMs the account may send per 15 minutes and per 24 hours (X: 15 and 1,440). */
+    dmPer15Minutes: number;
+    dmPerDay: number;
+    /** Seconds between two broadcast DMs from the outbound queue (default 60). */
+    broadcastIntervalSeconds: number;
 }
 
 /** X (Twitter) direct messages through the Account Activity or X Activity API: on when its four secrets are set. */
@@ -37,8 +42,13 @@ export const twitterChannel: ChannelDescriptor<TwitterSettings> = {
             clientId: secrets.TWITTER_CLIENT_ID,
             clientSecret: env.text('TWITTER_CLIENT_SECRET'),
             refreshToken: secrets.TWITTER_REFRESH_TOKEN,
+            dmPer15Minutes: env.integer('TWITTER_DM_PER_15_MINUTES', X_DM_LIMITS.per15Minutes, 1, 100_000),
+            dmPerDay: env.integer('TWITTER_DM_PER_DAY', X_DM_LIMITS.perDay, 1, 1_000_000),
+            broadcastIntervalSeconds: env.integer('TWITTER_BROADCAST_INTERVAL_SECONDS', 60, 1, 86_400),
         };
     },
+    // One broadcast DM a minute by default: X's whole allowance is about one DM a minute, and replies come first.
+    sendsPerSecond: (settings) => 1 / settings.broadcastIntervalSeconds,
     createAdapter(settings, host) {
         const tokens = new TwitterUserTokens({
             store: host.grants ?? new InMemoryGrantStore(),
@@ -61,6 +71,10 @@ export const twitterChannel: ChannelDescriptor<TwitterSettings> = {
             ...host.adapter,
             consumerSecret: settings.consumerSecret,
             botUserId: settings.userId,
+            budget: host.budgets,
+            limits: { per15Minutes: settings.dmPer15Minutes, perDay: settings.dmPerDay },
+            deferred: host.deferred,
+            onAlarm: (reason) => host.onAlarm?.('twitter', reason),
             client: new TwitterClient({
                 apiUrl: settings.apiUrl,
                 tokens,

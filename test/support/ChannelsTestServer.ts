@@ -75,6 +75,10 @@ export class ChannelsTestServer {
                         clientId: 'X-CLIENT',
                         clientSecret: '',
                         refreshToken: 'X-REFRESH-0',
+                        // These tests send many DMs at once; X's real allowance is tested against the strict stand-in.
+                        dmPer15Minutes: 100_000,
+                        dmPerDay: 1_000_000,
+                        broadcastIntervalSeconds: 1,
                     } satisfies TwitterSettings,
                 },
             },
