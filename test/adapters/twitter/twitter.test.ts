@@ -236,6 +236,26 @@ describe('X (Twitter) adapter', () => {
             assert.equal((activity.timestamp as Date).getTime(), 1764150000000);
         });
 
+        it('reports encrypted X Chat events as unreadable instead of dropping them silently', () => {
+            assert.deepEqual(mapTwitterWebhook(fixture('xchat_received.json'), BOT), {
+                items: [],
+                deliveries: [],
+                unreadable: [{ kind: 'chat.received', eventId: '0f52b591-4b7e-4f13-92cd-30e6b2a3f18a', senderId: CONSUMER }],
+            });
+            assert.deepEqual(mapTwitterWebhook(fixture('xchat_sent.json'), BOT).unreadable, [
+                { kind: 'chat.sent', eventId: '6c1d2a4e-93f0-4a51-8d3b-2f7e0c9b5a11', senderId: BOT },
+            ]);
+            const join = { data: { event_type: 'chat.conversation_join', event_uuid: 'u1', payload: { conversation_id: 'g1' } } };
+            assert.deepEqual(mapTwitterWebhook(join, BOT).unreadable, [{ kind: 'chat.conversation_join', eventId: 'u1', senderId: undefined }]);
+            const future = { data: { event_type: 'chat.reaction_added', payload: {} } };
+            assert.equal(mapTwitterWebhook(future, BOT).unreadable?.[0].kind, 'chat.other', 'a bounded metrics label');
+            // A dm.received that carries ciphertext rather than DM events is encrypted too, not a malformed body.
+            const cipher = { data: { event_type: 'dm.received', event_uuid: 'u2', payload: { sender_id: CONSUMER, encoded_event: 'CAEQAg==' } } };
+            assert.deepEqual(mapTwitterWebhook(cipher, BOT).unreadable, [{ kind: 'dm.encrypted', eventId: 'u2', senderId: CONSUMER }]);
+            // Plain DMs carry none.
+            assert.equal(mapTwitterWebhook(fixture('dm_incoming.json'), BOT).unreadable, undefined);
+        });
+
         it('maps dm_quick_reply_response.json to its metadata as text and value', () => {
             const body = fixture('dm_quick_reply_response.json') as { for_user_id: string };
             const [item, ...rest] = mapTwitterWebhook(body, body.for_user_id).items;
@@ -677,6 +697,36 @@ describe('X (Twitter) adapter', () => {
             assert.equal(failed.platformMessageId, null);
             assert.equal(failed.errorCode, 'invalid-request');
             assert.match(failed.errorDetail ?? '', /HTTP 400/);
+        });
+
+        it('acknowledges an encrypted X Chat message, answers nothing, and logs and counts it', async () => {
+            const counted = bot.app.prepareAdapter(
+                new TwitterAdapter({
+                    inbox: bot.app.inbox,
+                    store,
+                    logger: bot.app.logger,
+                    observer: bot.app.metrics,
+                    consumerSecret: 'secret',
+                    botUserId: BOT,
+                    client: new TwitterClient({ apiUrl: api.url, tokens: 'TOKEN', logger: bot.app.logger }),
+                })
+            );
+            for (const name of ['xchat_received.json', 'xchat_received.json', 'xchat_sent.json']) {
+                const raw = readFileSync(path.join(FIXTURES, name));
+                const answer = await counted.handleWebhook(raw, { 'x-twitter-webhooks-signature': signSha256('secret', raw, 'base64') }, (c) =>
+                    bot.app.bot.run(c)
+                );
+                assert.equal(answer.status, 200, name);
+            }
+            await counted.idle();
+            assert.equal(api.requests.length, 0, 'no DM: the bot cannot read it, so it cannot answer it');
+            const warnings = bot.logLines.filter((line) => line.includes('event the bot cannot read'));
+            assert.equal(warnings.length, 3);
+            assert.match(warnings[0], /"level":"warn"/);
+            assert.match(warnings[0], /"kind":"chat.received"/);
+            const metrics = (await bot.app.metrics.render()).body;
+            assert.match(metrics, /bijli_inbound_unreadable_total\{channel="twitter",kind="chat.received"\} 2/);
+            assert.match(metrics, /bijli_inbound_unreadable_total\{channel="twitter",kind="chat.sent"\} 1/);
         });
 
         it('sends proactive messages with continueConversationAsync', async () => {
