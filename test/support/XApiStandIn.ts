@@ -115,6 +115,13 @@ export class XApiStandIn {
         return token;
     }
 
+    /** An access token issued now, as the authorisation itself grants one (for tests that send with a fixed token). */
+    issueAccessToken(): string {
+        const token = `at-${randomBytes(12).toString('base64url')}`;
+        this.accessTokens.set(token, this.now() + (this.options.accessTokenSeconds ?? 7200) * 1000);
+        return token;
+    }
+
     /** Ends every access token issued so far (the account revoked the app, or X ended them early). */
     revokeAccessTokens(): void {
         this.accessTokens.clear();

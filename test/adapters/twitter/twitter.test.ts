@@ -19,6 +19,7 @@ import { InboundMessage } from '../../../src/data/entities/InboundMessage';
 import { Logger } from '../../../src/logger';
 import { ApiStandIn, RecordedRequest } from '../../support/ApiStandIn';
 import { TestBot } from '../../support/TestBot';
+import { XApiStandIn } from '../../support/XApiStandIn';
 
 const FIXTURES = path.join(CHANNEL_FIXTURES, 'twitter');
 const BOT = '3000000001';
@@ -491,7 +492,9 @@ describe('X (Twitter) adapter', () => {
     describe('end to end through the real bot', function () {
         this.timeout(60_000);
         let bot: TestBot;
+        let x: XApiStandIn;
         let api: ApiStandIn;
+        let token: string;
         let adapter: TwitterAdapter;
         let store: ChannelStore;
         let waits: number[];
@@ -499,13 +502,10 @@ describe('X (Twitter) adapter', () => {
 
         beforeEach(async () => {
             bot = await TestBot.create();
-            api = new ApiStandIn();
-            await api.start();
-            let n = 1;
-            api.respondWith('POST', /dm_conversations\/with\/.*\/messages/, () => ({
-                status: 201,
-                body: { data: { dm_conversation_id: 'c', dm_event_id: String(n++) } },
-            }));
+            // The strict X stand-in: it checks the token, the body and X's limits, and answers as X does.
+            x = await XApiStandIn.start({ botUserId: BOT, clientId: 'client-id' });
+            api = x.api;
+            token = x.issueAccessToken();
             bot.app.services.output.register('twitter', TWITTER_CHOICES);
             waits = [];
             // Real retries, but the waits are recorded instead of slept so the suite stays fast.
@@ -525,14 +525,14 @@ describe('X (Twitter) adapter', () => {
                     logger: bot.app.logger,
                     consumerSecret: 'secret',
                     botUserId: BOT,
-                    client: new TwitterClient({ apiUrl: api.url, tokens: 'TOKEN', logger: bot.app.logger, http }),
+                    client: new TwitterClient({ apiUrl: api.url, tokens: token, logger: bot.app.logger, http }),
                 })
             );
             nextEvent = 1000;
         });
         afterEach(async () => {
             await adapter.idle();
-            await api.stop();
+            await x.stop();
             await bot.close();
         });
 
@@ -586,7 +586,7 @@ describe('X (Twitter) adapter', () => {
 
             for (const request of api.requests) {
                 assert.equal(request.path, `/2/dm_conversations/with/${CONSUMER}/messages`);
-                assert.equal(request.headers.authorization, 'Bearer TOKEN');
+                assert.equal(request.headers.authorization, `Bearer ${token}`);
                 assert.deepEqual(Object.keys(request.body as object), ['text']);
             }
             const records = await store.outboundFor('twitter', `${BOT}:${CONSUMER}`);
@@ -597,7 +597,7 @@ describe('X (Twitter) adapter', () => {
             );
             assert.deepEqual(
                 records.map((r) => r.platformMessageId),
-                api.requests.map((_, i) => String(i + 1))
+                x.delivered.map((d) => d.eventId)
             );
         });
 
@@ -657,7 +657,7 @@ describe('X (Twitter) adapter', () => {
                     logger: bot.app.logger,
                     consumerSecret: 'secret',
                     botUserId: BOT,
-                    client: new TwitterClient({ apiUrl: api.url, tokens: 'TOKEN', logger: bot.app.logger }),
+                    client: new TwitterClient({ apiUrl: api.url, tokens: token, logger: bot.app.logger }),
                 })
             );
             const resetAt = Math.floor(Date.now() / 1000) + 120;
@@ -708,7 +708,7 @@ describe('X (Twitter) adapter', () => {
                     observer: bot.app.metrics,
                     consumerSecret: 'secret',
                     botUserId: BOT,
-                    client: new TwitterClient({ apiUrl: api.url, tokens: 'TOKEN', logger: bot.app.logger }),
+                    client: new TwitterClient({ apiUrl: api.url, tokens: token, logger: bot.app.logger }),
                 })
             );
             for (const name of ['xchat_received.json', 'xchat_received.json', 'xchat_sent.json']) {
