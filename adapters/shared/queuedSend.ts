@@ -3,7 +3,8 @@ import { TurnContext } from 'botbuilder';
 /** What an adapter did with the message of a turn the host's outbound queue runs. */
 export type QueuedSendOutcome =
     | { status: 'sent'; platformMessageId: string }
-    | { status: 'failed'; reason: string }
+    /** `final`: the platform refused it for good (a monthly cap, a blocked user): the queue gives it up at once. */
+    | { status: 'failed'; reason: string; final?: boolean }
     /** Nothing was sent: the platform's allowance is used up until `until`; the queue sends it again then. */
     | { status: 'deferred'; until: Date; reason: string };
 

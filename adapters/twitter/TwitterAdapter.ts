@@ -308,6 +308,6 @@ export class TwitterAdapter extends WebhookAdapter {
         } else {
             this.logger.warn('message not delivered', { channel: this.channelId, conversation: conversationId, code });
         }
-        if (queuedSendOf(context)) reportQueuedSend(context, { status: 'failed', reason: code });
+        reportQueuedSend(context, { status: 'failed', reason: code, final: !error.retryable });
     }
 }

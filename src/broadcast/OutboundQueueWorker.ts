@@ -340,6 +340,11 @@ export class OutboundQueueWorker {
         const outcome = queued.outcome;
         if (outcome?.status === 'deferred') return this.deferred(row, outcome.until, outcome.reason);
         if (outcome?.status === 'sent') platformId = outcome.platformMessageId;
+        if (outcome?.status === 'failed' && outcome.final) {
+            // Refused for good (X's monthly cap, a user who takes no DMs): asking again would be refused again.
+            await this.finalise(row, { status: 'failed', lastError: `refused: ${outcome.reason}`.slice(0, 300) });
+            return 'failed';
+        }
         if (outcome?.status === 'failed') platformId = '';
         // The adapters answer '' when they recorded a failed or undeliverable send: nothing went out.
         if (platformId === '') return this.failed(row, 'the platform refused the message or the user is out of reach (see outbound_messages)');

@@ -282,6 +282,27 @@ describe(`X DM capacity (${TEST_DATABASE})`, function () {
         assert.ok(bot.logLines.some((line) => /X usage cap reached/.test(line) && /"level":"error"/.test(line)));
         const metrics = (await bot.app.metrics.render()).body;
         assert.match(metrics, /bijli_outbound_messages_total\{channel="twitter",result="failed",code="usage-capped"\} 1/);
+
+        // A queued DM meets the cap too: given up at once, not retried with backoff.
+        await new DeferredReplies(bot.app.db).defer({
+            channel: 'twitter',
+            conversationId: `${BOT}:${consumer(3)}`,
+            reference: {
+                channelId: 'twitter',
+                serviceUrl: 'twitter:',
+                conversation: { id: `${BOT}:${consumer(3)}` } as never,
+                user: { id: consumer(3), name: '' },
+                bot: { id: BOT, name: '' },
+            },
+            text: 'waited',
+            notBefore: new Date(clock - 1000),
+            reason: 'pacing',
+        });
+        const pass = await worker(adapter).runOnce();
+        assert.deepEqual([pass.sent, pass.failed], [0, 1]);
+        const [row] = await bot.dataSource.getRepository(QueuedMessage).find();
+        assert.deepEqual([row.status, row.attempts, row.lastError], ['failed', 1, 'refused: usage-capped']);
+        assert.equal(x.dmRequests.length, 3);
     });
 
     it('broadcasts at most one DM a minute by default, without holding other passes, and leaves a third of the allowance to replies', async () => {
