@@ -55,8 +55,14 @@ export class Metrics implements WebhookObserver {
     });
     private readonly outbound = new Counter({
         name: 'bijli_outbound_messages_total',
-        help: 'Platform sends, by channel, result (sent, failed, retried) and error code',
+        help: 'Platform sends, by channel, result (sent, failed, retried, deferred to the outbound queue) and error code or reason',
         labelNames: ['channel', 'result', 'code'] as const,
+        registers: [this.registry],
+    });
+    private readonly unreadableEvents = new Counter({
+        name: 'bijli_inbound_unreadable_total',
+        help: 'Inbound events the bot cannot read and so does not answer (X encrypted chats), by channel and kind',
+        labelNames: ['channel', 'kind'] as const,
         registers: [this.registry],
     });
     private readonly rateLimitedTurns = new Counter({
@@ -79,6 +85,12 @@ export class Metrics implements WebhookObserver {
     });
     /** Channels whose access token is being rejected, with the platform's code. */
     private readonly rejected = new Map<string, string>();
+    private readonly alarms = new Counter({
+        name: 'bijli_channel_alarms_total',
+        help: 'Channel problems that need an operator (a refused refresh token, a usage cap), by channel and reason',
+        labelNames: ['channel', 'reason'] as const,
+        registers: [this.registry],
+    });
     private readonly escalations = new Counter({
         name: 'bijli_sla_escalations_total',
         help: 'Complaints escalated for breaching their due time',
@@ -97,7 +109,7 @@ export class Metrics implements WebhookObserver {
             ));
         new Gauge({
             name: 'bijli_outbound_queue_depth',
-            help: 'Broadcast messages waiting to be sent, by channel',
+            help: 'Broadcast messages and replies waiting for a platform allowance, to be sent, by channel',
             labelNames: ['channel'] as const,
             registers: [this.registry],
             async collect() {
@@ -155,7 +167,7 @@ export class Metrics implements WebhookObserver {
     }
 
     /** @inheritdoc */
-    sendResult(channel: string, result: 'sent' | 'failed', code?: string): void {
+    sendResult(channel: string, result: 'sent' | 'failed' | 'deferred', code?: string): void {
         this.outbound.inc({ channel, result, code: code ?? '' });
     }
 
@@ -171,6 +183,11 @@ export class Metrics implements WebhookObserver {
         return [...this.rejected].map(([channel, code]) => `${channel}: access token rejected${code ? ` (${code})` : ''}; sends paused`);
     }
 
+    /** @inheritdoc */
+    unreadable(channel: string, kind: string, count: number): void {
+        this.unreadableEvents.inc({ channel: boundedLabel(channel, CHANNEL_LABELS), kind: kind.slice(0, 40) }, count);
+    }
+
     /** A platform request retried after a transient failure (HTTP status or platform code). */
     sendRetried(channel: string, code: string): void {
         this.outbound.inc({ channel, result: 'retried', code });
@@ -184,6 +201,11 @@ export class Metrics implements WebhookObserver {
     /** Counts a photo downloaded and kept, or given up. */
     mediaFetched(channel: string, result: 'stored' | 'failed', reason = ''): void {
         this.media.inc({ channel, result, reason });
+    }
+
+    /** A channel problem that needs an operator; `reason` is one of the channel's fixed reasons. */
+    channelAlarm(channel: string, reason: string): void {
+        this.alarms.inc({ channel: boundedLabel(channel, CHANNEL_LABELS), reason: reason.slice(0, 40) });
     }
 
     /** Complaints escalated by one scheduler pass. */

@@ -6,6 +6,9 @@ import { BijliMitra } from './createBijliMitra';
 import { toLanguage } from './i18n/Translator';
 import { IdentityAliasStore } from './inbox/IdentityAliasStore';
 import { TakeoverStore } from './inbox/TakeoverStore';
+import { DeferredReplies } from './broadcast/DeferredReplies';
+import { ChannelGrants } from './inbox/ChannelGrants';
+import { SendBudgets } from './inbox/SendBudgets';
 
 /** A platform adapter with the route its webhook is served on. */
 export interface ChannelRoute {
@@ -37,6 +40,13 @@ export function createChannelAdapters(
         listButton: (locale) => app.translator.forLanguage(toLanguage(locale) ?? 'hi')('common:listButton'),
         takeovers: new TakeoverStore(app.db),
         identityAliases: new IdentityAliasStore(app.db),
+        // X's rotating refresh token: one grant in the database for every instance.
+        grants: new ChannelGrants(app.db),
+        onAlarm: (channel, reason) => app.metrics.channelAlarm(channel, reason),
+        // X's DM allowance is the account's, whichever instance sends: counted in the database.
+        budgets: new SendBudgets(app.db),
+        // Sends that must wait for that allowance go on the outbound queue the worker drains, not into a sleep.
+        deferred: new DeferredReplies(app.db),
     };
     const routes: ChannelRoute[] = [];
     for (const channel of CHANNELS) {

@@ -1,5 +1,5 @@
 import { ChoiceCapabilities } from './choices';
-import { AdapterLogger, ConversationTakeovers, IdentityAliases } from './ports';
+import { AdapterLogger, ConversationTakeovers, DeferredSends, GrantStore, IdentityAliases, SendBudget } from './ports';
 import { WebhookAdapter, WebhookAdapterOptions } from './WebhookAdapter';
 
 /** Reads a channel's settings from the environment, collecting problems for the host to report together. */
@@ -31,6 +31,14 @@ export interface ChannelHost {
     takeovers?: ConversationTakeovers;
     /** Every id each user has had and the person it names (WhatsApp's changed numbers and ids); every instance sees the same. */
     identityAliases?: IdentityAliases;
+    /** Where channels keep OAuth grants whose refresh token rotates (X), shared by every instance; in memory when absent. */
+    grants?: GrantStore;
+    /** Told when a channel needs an operator (a refused refresh token, a usage cap); the channel logs the details (metrics). */
+    onAlarm?(channel: string, reason: string): void;
+    /** Send allowances shared by every instance (X's DM limits per account); each process counts its own when absent. */
+    budgets?: SendBudget;
+    /** The outbound queue, for sends that must wait for a platform's allowance instead of holding the turn. */
+    deferred?: DeferredSends;
 }
 
 /**
@@ -48,7 +56,7 @@ export interface ChannelDescriptor<S = unknown> {
     readonly secretNames: readonly string[];
     /** The channel's settings from the environment; null when it is off. */
     readSettings(env: SettingsReader): S | null;
-    /** Messages per second the outbound queue may send on this channel, where the platform sets a pace. */
+    /** Broadcast messages per second the outbound queue may send on this channel, where the platform sets a pace. */
     sendsPerSecond?(settings: S): number;
     /** The adapter, ready to serve webhooks. */
     createAdapter(settings: S, host: ChannelHost): WebhookAdapter;

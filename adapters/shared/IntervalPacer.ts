@@ -37,6 +37,11 @@ export class IntervalPacer {
         this.now = options.now ?? (() => performance.now());
     }
 
+    /** Ms until a caller asking now would be let through (0: at once), ignoring callers already waiting. */
+    delayMs(): number {
+        return Math.max(0, this.theoreticalAt - TOLERANCE_MS - this.now());
+    }
+
     /** Resolves when the caller may send; callers are served in the order they asked. */
     wait(): Promise<void> {
         const turn = this.queue.then(() => this.grant());

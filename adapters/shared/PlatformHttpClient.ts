@@ -49,6 +49,8 @@ export interface PlatformHttpClientOptions {
     isRetryable?: (failure: PlatformFailure) => boolean | undefined;
     /** Told of every retry, with the HTTP status (0: network) and platform code (metrics). */
     onRetry?: (status: number, code: string | undefined) => void;
+    /** Clock in ms since the epoch, against which reset times (`x-rate-limit-reset`) are read; default `Date.now`. */
+    now?: () => number;
 }
 
 /** Per-request options for {@link PlatformHttpClient.request}. */
@@ -57,6 +59,8 @@ export interface PlatformRequestOptions {
     headers?: Record<string, string>;
     /** Serialised as JSON; never logged. */
     body?: unknown;
+    /** Sent form-encoded (`application/x-www-form-urlencoded`, as OAuth token endpoints take it) instead of `body`; never logged. */
+    form?: Record<string, string>;
 }
 
 /** A successful (2xx) platform response. */
@@ -120,6 +124,7 @@ export class PlatformHttpClient {
     private readonly describeError?: PlatformHttpClientOptions['describeError'];
     private readonly isRetryable?: PlatformHttpClientOptions['isRetryable'];
     private readonly onRetry?: PlatformHttpClientOptions['onRetry'];
+    private readonly now: () => number;
 
     /** Creates a client; every option has a production default. */
     constructor(options: PlatformHttpClientOptions = {}) {
@@ -144,6 +149,7 @@ export class PlatformHttpClient {
         this.describeError = options.describeError;
         this.isRetryable = options.isRetryable;
         this.onRetry = options.onRetry;
+        this.now = options.now ?? Date.now;
     }
 
     /**
@@ -163,7 +169,10 @@ export class PlatformHttpClient {
         if (protocol !== 'http:' && protocol !== 'https:') throw new TypeError(`${this.platform}: invalid request URL "${where}"`);
         const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'bijli-mitra' };
         let payload: string | undefined;
-        if (options.body !== undefined) {
+        if (options.form !== undefined) {
+            headers['content-type'] = 'application/x-www-form-urlencoded';
+            payload = new URLSearchParams(options.form).toString();
+        } else if (options.body !== undefined) {
             headers['content-type'] = 'application/json';
             payload = JSON.stringify(options.body);
         }
@@ -182,7 +191,7 @@ export class PlatformHttpClient {
             const maybeDelivered = method === 'POST' && result.timedOut === true;
             const defaultRetryable = (result.status === 0 && !maybeDelivered) || result.status === 429 || result.status >= 500;
             const retryable = this.isRetryable?.({ status: result.status, code, subcode: parsed.subcode, body: result.body }) ?? defaultRetryable;
-            const serverWaitMs = result.headers ? requestedWaitMs(result.status, result.headers) : undefined;
+            const serverWaitMs = result.headers ? requestedWaitMs(result.status, result.headers, this.now()) : undefined;
             const logFields = {
                 platform: this.platform,
                 method,
@@ -338,7 +347,8 @@ function asText(value: unknown): string | undefined {
 
 /**
  * Reads the platform's error fields from Meta `{error:{code,error_subcode,message,error_data:{details}}}`, X v1.1 /
- * v2 `{errors:[{code,message}]}` or X v2 problem `{title,detail,type,status}` bodies.
+ * v2 `{errors:[{code,message}]}`, X v2 problem `{title,detail,type,status}` or OAuth 2.0 `{error,error_description}`
+ * bodies.
  */
 function parsePlatformError(body: unknown): ParsedError {
     if (!body || typeof body !== 'object') return {};
@@ -355,6 +365,9 @@ function parsePlatformError(body: unknown): ParsedError {
             details: data && typeof data === 'object' ? asText(data.details) : undefined,
         };
     }
+
+    // OAuth 2.0 token endpoints (RFC 6749 §5.2): {"error":"invalid_request","error_description":"…"}.
+    if (typeof meta === 'string' && meta !== '') return { code: meta, platformMessage: asText(record.error_description) };
 
     const errors = record.errors;
     if (Array.isArray(errors) && errors.length > 0 && errors[0] && typeof errors[0] === 'object') {
@@ -378,21 +391,31 @@ function problemCode(record: Record<string, unknown>): string | undefined {
 }
 
 /**
- * Server-requested wait in ms: `Retry-After` (seconds or HTTP date) on any retried status, and X's
- * `x-rate-limit-reset` (epoch seconds) only on 429, because X sends it on every response to describe the quota window.
+ * Server-requested wait in ms: `Retry-After` (seconds or HTTP date) on any retried status, and on 429 X's reset times
+ * (epoch seconds): `x-rate-limit-reset` of the 15-minute window, or, when a 24-hour allowance is the one used up
+ * (`x-user-limit-24hour-remaining: 0`, `x-app-limit-24hour-remaining: 0`), the later of its reset and that one. Only on
+ * 429, because X sends them on every response to describe the quota windows.
  */
-function requestedWaitMs(status: number, headers: http.IncomingHttpHeaders): number | undefined {
+function requestedWaitMs(status: number, headers: http.IncomingHttpHeaders, now: number): number | undefined {
     const retryAfter = headerText(headers['retry-after']);
     if (retryAfter) {
         if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.ceil(Number(retryAfter) * 1000);
         const date = Date.parse(retryAfter);
-        if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
+        if (!Number.isNaN(date)) return Math.max(0, date - now);
     }
-    if (status === 429) {
-        const reset = headerText(headers['x-rate-limit-reset']);
-        if (reset && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - Date.now());
+    if (status !== 429) return undefined;
+    const resets: number[] = [];
+    const epochSeconds = (name: string): number | undefined => {
+        const value = headerText(headers[name]);
+        return value && /^\d+$/.test(value) ? Number(value) * 1000 : undefined;
+    };
+    const window = epochSeconds('x-rate-limit-reset');
+    if (window !== undefined) resets.push(window);
+    for (const scope of ['user', 'app']) {
+        const reset = epochSeconds(`x-${scope}-limit-24hour-reset`);
+        if (reset !== undefined && headerText(headers[`x-${scope}-limit-24hour-remaining`]) === '0') resets.push(reset);
     }
-    return undefined;
+    return resets.length > 0 ? Math.max(0, Math.max(...resets) - now) : undefined;
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {

@@ -35,10 +35,22 @@ export type DeliveryUpdate =
     | { kind: 'message'; platformMessageId: string; status: DeliveryStatus; errorCode?: string; errorDetail?: string }
     | { kind: 'watermark'; recipient: string; watermark: Date; status: 'delivered' | 'read' };
 
-/** What a platform webhook body maps to: messages that start turns, and receipts that never do. */
+/** An inbound event the bot cannot read (X's encrypted chats): acknowledged, never answered, but logged and counted. */
+export interface UnreadableEvent {
+    /** What it is, a short fixed name (`chat.received`): the metrics label. */
+    kind: string;
+    /** The platform's id of the event, for tracing. */
+    eventId?: string;
+    /** Who sent it, when the event says. */
+    senderId?: string;
+}
+
+/** What a platform webhook body maps to: messages that start turns, receipts that never do, and what cannot be read. */
 export interface InboundBatch {
     items: InboundItem[];
     deliveries: DeliveryUpdate[];
+    /** Events the bot cannot read; none when absent. */
+    unreadable?: UnreadableEvent[];
 }
 
 /** Thrown by a mapper for a body that is not the platform's shape; answered with 400. */
@@ -250,6 +262,7 @@ export abstract class WebhookAdapter extends BotAdapter {
         }
         batch = await this.settleInbound(batch);
         for (const delivery of batch.deliveries) await this.applyDelivery(delivery);
+        this.reportUnreadable(batch.unreadable ?? []);
         const turn = this.turnFor(logic);
         let duplicates = 0;
         let stale = 0;
@@ -345,6 +358,21 @@ export abstract class WebhookAdapter extends BotAdapter {
                 this.logger.error('turn failed', { channel: this.channelId, conversation: item.activity.conversation?.id, error: error as Error });
             }
         };
+    }
+
+    /** A consumer wrote and will get no answer: every such event is a warning in the log and a count in the metrics. */
+    private reportUnreadable(events: UnreadableEvent[]): void {
+        const counts = new Map<string, number>();
+        for (const event of events) {
+            this.logger.warn('event the bot cannot read acknowledged, not answered', {
+                channel: this.channelId,
+                kind: event.kind,
+                event: event.eventId,
+                sender: event.senderId,
+            });
+            counts.set(event.kind, (counts.get(event.kind) ?? 0) + 1);
+        }
+        for (const [kind, count] of counts) this.shared.observer?.unreadable?.(this.channelId, kind, count);
     }
 
     private async applyDelivery(delivery: DeliveryUpdate): Promise<void> {

@@ -165,3 +165,89 @@ export interface IdentityAliases {
     /** Retires `alias` at `at` if it still names `personId`. */
     retire(channel: string, alias: string, personId: string, at: number): Promise<void>;
 }
+
+/** One rotating OAuth 2.0 grant as a host stores it; the tokens are `sealed` by the adapter, so the host stores ciphertext. */
+export interface StoredGrant {
+    /** Raised by every change of tokens; each write is a compare-and-set on it. */
+    version: number;
+    /** The access and refresh tokens, sealed by the adapter (opaque to the host). */
+    sealed: string;
+    /** When the access token expires, in ms since the epoch; 0 when unknown (refreshed before first use). */
+    expiresAt: number;
+    /** Until when one instance holds the right to spend the refresh token, in ms since the epoch (0: nobody). */
+    claimedUntil: number;
+    /** Identifies the configured refresh token this grant descends from (a hash, never the token). */
+    seedHash: string;
+    /** The platform refused the refresh token: nothing but a new configured one revives the grant. */
+    dead: boolean;
+}
+
+/**
+ * Where a channel keeps an OAuth 2.0 grant whose refresh token rotates (X spends it at every refresh), shared by every
+ * instance of the bot. Writes are compare-and-set on {@link StoredGrant.version}, and a refresh is claimed first, so two
+ * instances never spend the same refresh token. Keys name the account, e.g. `twitter:<user id>`.
+ */
+export interface GrantStore {
+    /** The stored grant, or null when none was ever stored. */
+    read(key: string): Promise<StoredGrant | null>;
+    /**
+     * Stores a grant seeded from configuration where none is stored, or where the stored one is dead and came from
+     * another seed (the operator re-authorised). A live grant, or a dead one from the same seed, is kept.
+     */
+    seed(key: string, sealed: string, seedHash: string, now: number): Promise<void>;
+    /** Claims the right to spend the refresh token of `version` until `until`; false if another holds it at `now` or the version moved on. */
+    claim(key: string, version: number, until: number, now: number): Promise<boolean>;
+    /** Replaces the tokens of `version` (ending its claim); false when the stored version moved on meanwhile. */
+    replace(key: string, version: number, sealed: string, expiresAt: number, now: number): Promise<boolean>;
+    /** Ends the claim on `version` without new tokens; `dead` when the platform refused its refresh token. */
+    release(key: string, version: number, dead: boolean, now: number): Promise<void>;
+}
+
+/** One platform allowance: at most `limit` sends per window of `periodMs`, a window starting at its first send. */
+export interface SendWindow {
+    /** Names the window within its key, e.g. `15m`. */
+    name: string;
+    limit: number;
+    periodMs: number;
+}
+
+/**
+ * Send allowances shared by every instance (X allows a bot account about 15 DMs per 15 minutes and 1,440 a day, however
+ * many processes send them). Taking is one statement per window, so two instances cannot both take the last send.
+ */
+export interface SendBudget {
+    /**
+     * Takes one send of `key` from every window; 0 when taken, else the ms until every window has room (and nothing is
+     * taken). A caller that must leave room (broadcasts leave some for replies) passes smaller limits.
+     */
+    take(key: string, windows: readonly SendWindow[], now: number): Promise<number>;
+    /** The platform refused a send (its 429): window `name` of `key` has no room until `until`. */
+    exhaust(key: string, name: string, until: number, now: number): Promise<void>;
+}
+
+/** A message an adapter may not send now, handed to the host's outbound queue. */
+export interface DeferredMessage {
+    channel: string;
+    /** The conversation, as the adapter names it (messages of one conversation are sent in the order queued). */
+    conversationId: string;
+    /** Where the queue sends it: a proactive turn on this reference. */
+    reference: Partial<ConversationReference>;
+    /** The text, as rendered for the platform. */
+    text: string;
+    /** Not before this time (the platform's reset time). */
+    notBefore: Date;
+    /** Why it waits (`rate-limited`, `pacing`, `behind-queued`), for the queue's record. */
+    reason: string;
+}
+
+/**
+ * The host's outbound queue, for sends that must wait (a platform rate limit): the adapter queues them and the turn
+ * ends at once, instead of holding its conversation for minutes. The queue later sends each in a proactive turn that
+ * it marks with `markQueuedSend`, and reads the adapter's `reportQueuedSend` after it.
+ */
+export interface DeferredSends {
+    /** Queues `message`; messages of one conversation go out in the order queued. */
+    defer(message: DeferredMessage): Promise<void>;
+    /** When the last message still waiting for this conversation is due, or null when none waits (a new reply goes behind it). */
+    lastWaiting(channel: string, conversationId: string): Promise<Date | null>;
+}

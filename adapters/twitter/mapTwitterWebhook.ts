@@ -1,5 +1,5 @@
 import { Activity, ActivityTypes, Attachment } from 'botbuilder';
-import { InboundBatch, MalformedWebhookError } from '../shared/WebhookAdapter';
+import { InboundBatch, MalformedWebhookError, UnreadableEvent } from '../shared/WebhookAdapter';
 import { InboundItem } from '../shared/ports';
 import { wireDate, wireNumber } from '../shared/wireValues';
 
@@ -53,6 +53,9 @@ interface DmPayload {
     eventUuid?: string;
 }
 
+/** X Chat event types the bot knows by name (the metrics label); others of the family count as `chat.other`. */
+const CHAT_EVENTS = new Set(['chat.received', 'chat.sent', 'chat.conversation_join']);
+
 /**
  * Maps an X webhook body to activities: every `message_create` of `direct_message_events`, in the Account Activity
  * API shape (`{for_user_id, direct_message_events, users}`) or the X Activity API shape (`{data: {event_type:
@@ -62,10 +65,19 @@ interface DmPayload {
  * `<botUserId>:<sender_id>`, stable per user. A quick-reply tap arrives as its metadata. X sends no delivery
  * receipts for DMs here, so `deliveries` is always empty.
  *
+ * Encrypted X Chat events (`chat.received`, `chat.sent`, `chat.conversation_join`, and a `dm.received` that carries an
+ * `encoded_event` instead of `direct_message_events`) hold only ciphertext, which needs the account's private chat
+ * keys: they become `unreadable`, for the adapter to log and count, and are never answered.
+ *
  * @throws MalformedWebhookError for a body of neither shape.
  */
 export function mapTwitterWebhook(payload: unknown, botUserId: string): InboundBatch {
     const batch: InboundBatch = { items: [], deliveries: [] };
+    const encrypted = encryptedChat(payload);
+    if (encrypted) {
+        batch.unreadable = [encrypted];
+        return batch;
+    }
     const dms = dmPayload(payload);
     if (!dms) return batch;
     for (const event of dms.events) {
@@ -73,6 +85,23 @@ export function mapTwitterWebhook(payload: unknown, botUserId: string): InboundB
         if (item) batch.items.push(item);
     }
     return batch;
+}
+
+/** An encrypted X Chat event of the X Activity API envelope, or null for anything else. */
+function encryptedChat(payload: unknown): UnreadableEvent | null {
+    if (!isObject(payload) || !isObject(payload.data)) return null;
+    const envelope = payload.data;
+    const type = envelope.event_type;
+    if (typeof type !== 'string') return null;
+    const inner = isObject(envelope.payload) ? envelope.payload : {};
+    const chat = type.startsWith('chat.');
+    const cipherDm = type === 'dm.received' && !Array.isArray(inner.direct_message_events) && typeof inner.encoded_event === 'string';
+    if (!chat && !cipherDm) return null;
+    return {
+        kind: cipherDm ? 'dm.encrypted' : CHAT_EVENTS.has(type) ? type : 'chat.other',
+        eventId: idOf(envelope.event_uuid),
+        senderId: idOf(inner.sender_id),
+    };
 }
 
 /** The DM events of either shape; null for valid bodies that carry none for the bot (other XAA events, echoes). */

@@ -9,7 +9,7 @@ export const TWITTER_ERRORS: Record<string, string> = {
     'unsupported-authentication': 'wrong kind of token: DMs need a user-context token (OAuth 2.0 user or OAuth 1.0a)',
     'not-authorized-for-resource': 'not permitted for this resource (for a DM: the user does not accept DMs from the bot account)',
     'resource-not-found': 'the user does not exist or was suspended',
-    'usage-capped': 'the app reached its usage cap for the period',
+    'usage-capped': 'the app reached its usage cap for the period (monthly): no DM goes out until it resets or the plan is raised',
     '88': 'rate limit exceeded',
     '89': 'access token invalid or expired',
     '150': 'the user does not accept DMs from accounts they do not follow',
@@ -24,7 +24,7 @@ const STATUS_MEANINGS: Record<number, string> = {
     401: 'access token invalid or expired (OAuth 2.0 user tokens last about two hours)',
     403: 'forbidden: DMs closed by the user, the account blocked, or the token lacks dm.write',
     404: 'user not found',
-    429: 'rate limit or usage cap reached (DMs: about 200 per 15 minutes and 1,000 per 24 hours per user)',
+    429: 'rate limit reached (DMs: about 15 per 15 minutes and 1,440 per 24 hours for the bot account)',
 };
 
 /**

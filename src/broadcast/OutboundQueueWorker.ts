@@ -5,18 +5,20 @@ import { ChannelIdentity } from '../data/entities/ChannelIdentity';
 import { QueuedMessage } from '../data/entities/QueuedMessage';
 import { Logger } from '../logger';
 import { IntervalPacer } from '../../adapters/shared/IntervalPacer';
+import { markQueuedSend, QueuedSend } from '../../adapters/shared/queuedSend';
 
 /**
- * Default sends per second per channel: WhatsApp's standard throughput per number, Messenger's comfortable rate,
- * X's DM allowance; `*` for any other channel (Bot Framework connectors).
+ * Default broadcast sends per second per channel: WhatsApp's standard throughput per number, Messenger's comfortable
+ * rate, one X DM a minute (X allows the account about one a minute in all, and replies come first); `*` for any other
+ * channel (Bot Framework connectors).
  */
-export const DEFAULT_PER_CHANNEL_PER_SECOND: Readonly<Record<string, number>> = { whatsapp: 80, facebook: 100, twitter: 5, '*': 20 };
+export const DEFAULT_PER_CHANNEL_PER_SECOND: Readonly<Record<string, number>> = { whatsapp: 80, facebook: 100, twitter: 1 / 60, '*': 20 };
 
 /** Settings of {@link OutboundQueueWorker}. */
 export interface OutboundQueueWorkerOptions {
     /** The Bot Framework app id handed to `continueConversationAsync` ('' when there is none). */
     botAppId: string;
-    /** Sends per second per channel id, merged over {@link DEFAULT_PER_CHANNEL_PER_SECOND}; `*` for the rest. */
+    /** Broadcast sends per second per channel id, merged over {@link DEFAULT_PER_CHANNEL_PER_SECOND}; `*` for the rest. */
     perChannelPerSecond?: Record<string, number>;
     /** Attempts before a message is given up as failed (default 3). */
     maxAttempts?: number;
@@ -38,6 +40,8 @@ export interface OutboundQueueWorkerOptions {
     logger: Logger;
     /** The clock for due times, backoff and leases (tests). */
     now?: () => Date;
+    /** The clock of the broadcast pacing, in ms (tests); default `performance.now`. */
+    pacingNow?: () => number;
 }
 
 /** What one pass did. */
@@ -50,9 +54,11 @@ export interface PassResult {
     failed: number;
     /** The send threw, so it may or may not have gone out: marked `unknown`, never resent. */
     unknown: number;
+    /** The platform's allowance had no room: put back for when it has (not an attempt). */
+    deferred: number;
 }
 
-type Outcome = 'sent' | 'failed' | 'unknown';
+type Outcome = 'sent' | 'failed' | 'unknown' | 'deferred';
 
 /** `lastError` of a claimed row whose send has begun: only such rows can have reached the user. */
 const SEND_STARTED = 'send started; outcome not yet recorded';
@@ -61,8 +67,10 @@ const SEND_STARTED = 'send started; outcome not yet recorded';
 const MAX_PASS_SECONDS = 2;
 
 /**
- * Sends the persistent outbound queue (announcements, bill reminders) through the channel adapters, paced per
- * channel, with retries and backoff, and never the same row twice. Rows are claimed (`sending`) in small batches; just
+ * Sends the persistent outbound queue (announcements, bill reminders, and replies that waited for a platform's
+ * allowance) through the channel adapters, broadcasts paced per channel, with retries and backoff, and never the same
+ * row twice. Waiting replies go first and unpaced: their adapter paces them against the platform's own limits, and
+ * reports (through `reportQueuedSend`) when the platform still has no room, which puts the row back for then. Rows are claimed (`sending`) in small batches; just
  * before each send the row is marked as started, and right after it `sent` or failed. A started row found after a
  * restart may have gone out, so it becomes `unknown` instead of being sent again; claimed rows never started are
  * simply requeued. On PostgreSQL rows are claimed with `FOR UPDATE SKIP LOCKED`, so any number
@@ -180,7 +188,7 @@ export class OutboundQueueWorker {
     }
 
     private async pass(): Promise<PassResult> {
-        const total: PassResult = { claimed: 0, sent: 0, failed: 0, unknown: 0 };
+        const total: PassResult = { claimed: 0, sent: 0, failed: 0, unknown: 0, deferred: 0 };
         const now = this.now();
         if (now.getTime() - this.lastSweep >= this.leaseMs / 2) {
             this.lastSweep = now.getTime();
@@ -202,6 +210,7 @@ export class OutboundQueueWorker {
             total.sent += result.sent;
             total.failed += result.failed;
             total.unknown += result.unknown;
+            total.deferred += result.deferred;
         }
         if (total.claimed > 0) this.logger.debug('outbound queue pass', { ...total });
         return total;
@@ -209,19 +218,31 @@ export class OutboundQueueWorker {
 
     private async sendChannel(channel: string, now: Date): Promise<PassResult> {
         const rate = this.rates[channel] ?? this.rates['*'];
-        // About two seconds' worth at most: a pass waits for its slowest channel, and X's 5 per second must not
-        // hold WhatsApp's next batch back for twenty seconds (nor keep rows claimed that long).
-        const rows = await this.claim(channel, now, Math.min(this.batchSize, Math.max(1, Math.ceil(rate * MAX_PASS_SECONDS))));
-        const result: PassResult = { claimed: rows.length, sent: 0, failed: 0, unknown: 0 };
+        const result: PassResult = { claimed: 0, sent: 0, failed: 0, unknown: 0, deferred: 0 };
+        // Replies that waited for the platform's allowance: before any broadcast, one at a time in queue order (their
+        // adapter paces them against the platform's own limits).
+        await this.sendRows(await this.claim(channel, now, this.batchSize, 'replies'), null, 1, result);
+        const pacer = this.pacerFor(channel);
+        // A channel whose next broadcast slot is further off than a pass lasts (X: one a minute) is left for a later
+        // pass, so it never holds the pass, and the other channels' next batches, waiting.
+        if (this.stopping || pacer.delayMs() > MAX_PASS_SECONDS * 1000) return result;
+        // About two seconds' worth at most: a pass waits for its slowest channel (nor keeps rows claimed that long).
+        const rows = await this.claim(channel, now, Math.min(this.batchSize, Math.max(1, Math.ceil(rate * MAX_PASS_SECONDS))), 'broadcasts');
+        const lanes = Math.min(rows.length, this.options.concurrency ?? Math.max(1, Math.min(32, Math.ceil(rate / 2))));
+        await this.sendRows(rows, pacer, lanes, result);
+        return result;
+    }
+
+    /** Sends claimed `rows` in `lanes` side by side, each after `pacer` lets it (unpaced without one), adding to `result`. */
+    private async sendRows(rows: QueuedMessage[], pacer: IntervalPacer | null, lanes: number, result: PassResult): Promise<void> {
+        result.claimed += rows.length;
         if (rows.length === 0 || this.stopping) {
             await this.release(rows.map((row) => row.id));
-            return result;
+            return;
         }
-        const pacer = this.pacerFor(channel);
-        const lanes = Math.min(rows.length, this.options.concurrency ?? Math.max(1, Math.min(32, Math.ceil(rate / 2))));
         let next = 0;
         await Promise.all(
-            Array.from({ length: lanes }, async () => {
+            Array.from({ length: Math.max(1, Math.min(lanes, rows.length)) }, async () => {
                 while (!this.stopping && next < rows.length) {
                     const row = rows[next++];
                     const outcome = await this.deliver(row, pacer);
@@ -231,15 +252,15 @@ export class OutboundQueueWorker {
         );
         // Stopped halfway: whatever was claimed but not started was certainly not sent.
         if (next < rows.length) await this.release(rows.slice(next).map((row) => row.id));
-        return result;
     }
 
-    /** Takes up to a batch of due rows of `channel` for this worker by setting them `sending`. */
-    private async claim(channel: string, now: Date, limit: number): Promise<QueuedMessage[]> {
+    /** Takes up to `limit` due rows of `channel` (waiting replies, or broadcasts) for this worker by setting them `sending`. */
+    private async claim(channel: string, now: Date, limit: number, kind: 'replies' | 'broadcasts'): Promise<QueuedMessage[]> {
         return this.db.transaction(async (m) => {
             let query = m
                 .createQueryBuilder(QueuedMessage, 'q')
                 .where('q.status = :queued AND q.channel = :channel AND q.nextAttemptAt <= :now', { queued: 'queued', channel, now })
+                .andWhere(kind === 'replies' ? 'q.broadcastId IS NULL' : 'q.broadcastId IS NOT NULL')
                 .orderBy('q.nextAttemptAt', 'ASC')
                 .addOrderBy('q.id', 'ASC')
                 .limit(limit);
@@ -264,7 +285,7 @@ export class OutboundQueueWorker {
     }
 
     /** Sends one claimed row and records the outcome at once, so a crash right after cannot cause a resend. */
-    private async deliver(row: QueuedMessage, pacer: IntervalPacer): Promise<Outcome | null> {
+    private async deliver(row: QueuedMessage, pacer: IntervalPacer | null): Promise<Outcome | null> {
         const adapter = this.adapters.get(row.channel) ?? this.adapters.get('*');
         // Perhaps a channel switched off for now: retried with backoff like any failed send.
         if (!adapter) return this.failed(row, `no adapter for channel ${row.channel}`);
@@ -275,19 +296,22 @@ export class OutboundQueueWorker {
             await this.finalise(row, { status: 'failed', lastError: 'stored conversation reference is not valid JSON' });
             return 'failed';
         }
-        await pacer.wait();
+        await pacer?.wait();
         if (this.stopping) {
             // Waiting for its slot is not "under way": a clean stop hands it back rather than sending it late.
             await this.release([row.id]);
             return null;
         }
         if (!(await this.markStarted(row))) {
-            const identity = await this.db.run((m) =>
-                m.getRepository(ChannelIdentity).findOne({
-                    where: { id: row.identityId },
-                    select: { id: true, subscribed: true, updatesOptOut: true },
-                })
-            );
+            const identity =
+                row.identityId === null
+                    ? null
+                    : await this.db.run((m) =>
+                          m.getRepository(ChannelIdentity).findOne({
+                              where: { id: row.identityId! },
+                              select: { id: true, subscribed: true, updatesOptOut: true },
+                          })
+                      );
             const stillOurs = await this.db.run((m) => m.getRepository(QueuedMessage).existsBy({ id: row.id, status: 'sending' }));
             // Released or swept meanwhile (a lease ran out): no longer this worker's to send or to record.
             if (!stillOurs) return null;
@@ -295,8 +319,10 @@ export class OutboundQueueWorker {
             return 'failed';
         }
         let platformId: string | null | undefined;
+        const queued: QueuedSend = { bulk: row.broadcastId !== null };
         try {
             await adapter.continueConversationAsync(this.options.botAppId, reference, async (context) => {
+                markQueuedSend(context, queued);
                 const response = await context.sendActivity(row.text);
                 platformId = response?.id ?? null;
             });
@@ -310,6 +336,16 @@ export class OutboundQueueWorker {
             await this.finalise(row, { status: 'unknown', lastError: describe(error) });
             return 'unknown';
         }
+        // An adapter that sends after the turn's logic (X) says here what became of the message.
+        const outcome = queued.outcome;
+        if (outcome?.status === 'deferred') return this.deferred(row, outcome.until, outcome.reason);
+        if (outcome?.status === 'sent') platformId = outcome.platformMessageId;
+        if (outcome?.status === 'failed' && outcome.final) {
+            // Refused for good (X's monthly cap, a user who takes no DMs): asking again would be refused again.
+            await this.finalise(row, { status: 'failed', lastError: `refused: ${outcome.reason}`.slice(0, 300) });
+            return 'failed';
+        }
+        if (outcome?.status === 'failed') platformId = '';
         // The adapters answer '' when they recorded a failed or undeliverable send: nothing went out.
         if (platformId === '') return this.failed(row, 'the platform refused the message or the user is out of reach (see outbound_messages)');
         if (platformId === undefined) return this.failed(row, 'the adapter did not run the send');
@@ -333,9 +369,10 @@ export class OutboundQueueWorker {
                     .update(QueuedMessage)
                     .set({ lastError: SEND_STARTED, updatedAt: this.now() })
                     .where({ id: row.id, status: 'sending' })
+                    // A waiting reply (no identity) was asked for by the user: it goes whatever their broadcast choices.
                     .andWhere(
-                        `EXISTS (SELECT 1 FROM ${identities} ci WHERE ci.${q('id')} = ${table}.${q('identityId')} ` +
-                            `AND ci.${q('subscribed')} = :subscribed AND ci.${q('updatesOptOut')} = :optedOut)`,
+                        `(${table}.${q('identityId')} IS NULL OR EXISTS (SELECT 1 FROM ${identities} ci WHERE ci.${q('id')} = ${table}.${q('identityId')} ` +
+                            `AND ci.${q('subscribed')} = :subscribed AND ci.${q('updatesOptOut')} = :optedOut))`,
                         { subscribed: true, optedOut: false }
                     )
                     .execute();
@@ -346,6 +383,16 @@ export class OutboundQueueWorker {
                 if (started) await this.db.flush();
                 return started;
             });
+    }
+
+    /** The platform's allowance had no room: back in the queue for `until`, not counted as an attempt. */
+    private async deferred(row: QueuedMessage, until: Date, reason: string): Promise<Outcome> {
+        await this.db.run((m) =>
+            m
+                .getRepository(QueuedMessage)
+                .update({ id: row.id, status: 'sending' }, { status: 'queued', nextAttemptAt: until, lastError: `waiting: ${reason}`.slice(0, 300) })
+        );
+        return 'deferred';
     }
 
     /** A send that certainly did not go out: retried with exponential backoff, given up after the last attempt. */
@@ -402,7 +449,7 @@ export class OutboundQueueWorker {
         const key = channel in this.rates ? channel : '*';
         let pacer = this.pacers.get(key);
         if (!pacer) {
-            pacer = new IntervalPacer(this.rates[key]);
+            pacer = new IntervalPacer(this.rates[key], { now: this.options.pacingNow });
             this.pacers.set(key, pacer);
         }
         return pacer;

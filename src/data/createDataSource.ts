@@ -30,6 +30,7 @@ import { ConsumerMobileIndex1764700000000 } from './migrations/1764700000000-Con
 import { SharedSecurityState1764800000000 } from './migrations/1764800000000-SharedSecurityState';
 import { Media1764850000000 } from './migrations/1764850000000-Media';
 import { ConversationTakeovers1764900000000 } from './migrations/1764900000000-ConversationTakeovers';
+import { XChannelState1765000000000 } from './migrations/1765000000000-XChannelState';
 import { WhatsAppDeliveryFailures1765100000000 } from './migrations/1765100000000-WhatsAppDeliveryFailures';
 import { IdentityAliases1765200000000 } from './migrations/1765200000000-IdentityAliases';
 
@@ -67,6 +68,7 @@ export const MIGRATIONS = [
     SharedSecurityState1764800000000,
     Media1764850000000,
     ConversationTakeovers1764900000000,
+    XChannelState1765000000000,
     WhatsAppDeliveryFailures1765100000000,
     IdentityAliases1765200000000,
 ];

@@ -47,7 +47,7 @@ describe('configuration', () => {
         assert.deepEqual(Object.keys(on.channels), ['whatsapp'], 'Messenger and X stay off');
         assert.throws(
             () => loadConfig({ TWITTER_CONSUMER_SECRET: 's', ...sms }, null),
-            /X \(Twitter\) is half configured: set TWITTER_ACCESS_TOKEN, TWITTER_USER_ID/
+            /X \(Twitter\) is half configured: set TWITTER_USER_ID, TWITTER_CLIENT_ID, TWITTER_REFRESH_TOKEN/
         );
     });
 

@@ -40,6 +40,17 @@ export class ChannelsTestServer {
             status: 201,
             body: { data: { dm_conversation_id: 'c', dm_event_id: `e${n}` } },
         }));
+        // X's token endpoint: each refresh grants a two-hour access token and the next refresh token.
+        api.respondWith('POST', '/2/oauth2/token', (_req, n) => ({
+            status: 200,
+            body: {
+                token_type: 'bearer',
+                expires_in: 7200,
+                access_token: `X-TOKEN-${n}`,
+                scope: 'dm.read dm.write tweet.read users.read offline.access',
+                refresh_token: `X-REFRESH-${n}`,
+            },
+        }));
         const bot = await TestBot.create({
             config: {
                 channels: {
@@ -57,7 +68,17 @@ export class ChannelsTestServer {
                         pageAccessToken: 'PAGE-TOKEN',
                         apiUrl: api.url,
                     } satisfies MessengerSettings,
-                    twitter: { ...secrets.twitter, accessToken: 'X-TOKEN', apiUrl: api.url } satisfies TwitterSettings,
+                    twitter: {
+                        ...secrets.twitter,
+                        apiUrl: api.url,
+                        clientId: 'X-CLIENT',
+                        clientSecret: '',
+                        refreshToken: 'X-REFRESH-0',
+                        // These tests send many DMs at once; X's real allowance is tested against the strict stand-in.
+                        dmPer15Minutes: 100_000,
+                        dmPerDay: 1_000_000,
+                        broadcastIntervalSeconds: 1,
+                    } satisfies TwitterSettings,
                 },
             },
         });

@@ -4,22 +4,25 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 export type QueueStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'unknown';
 
 /**
- * One message of the persistent outbound queue (broadcasts, reminders). The unique key on broadcast and recipient
- * means one consumer can never be queued the same announcement twice.
+ * One message of the persistent outbound queue: broadcasts and reminders, and replies that wait for a platform's
+ * allowance (X), which have no broadcast or identity. The unique key on broadcast and recipient means one consumer can
+ * never be queued the same announcement twice.
  */
 @Entity('outbound_queue')
 @Index(['broadcastId', 'identityId'], { unique: true })
 @Index(['status', 'nextAttemptAt'])
+@Index(['channel', 'conversationKey'])
 export class QueuedMessage {
     @PrimaryGeneratedColumn()
     id: number;
 
-    @Column({ type: 'integer' })
-    broadcastId: number;
+    /** The broadcast it belongs to; null for a reply that waits for the platform's allowance. */
+    @Column({ type: 'integer', nullable: true })
+    broadcastId: number | null;
 
-    /** The channel identity it goes to. */
-    @Column({ type: 'integer' })
-    identityId: number;
+    /** The channel identity it goes to; null for a waiting reply (sent whatever the user's broadcast choices). */
+    @Column({ type: 'integer', nullable: true })
+    identityId: number | null;
 
     @Column({ type: 'varchar', length: 30 })
     channel: string;
@@ -28,9 +31,13 @@ export class QueuedMessage {
     @Column({ type: 'text' })
     conversationRef: string;
 
-    /** The text in the recipient's language. */
-    @Column({ type: 'varchar', length: 2000 })
+    /** The text in the recipient's language (a waiting X reply: up to 10,000 characters). */
+    @Column({ type: 'text' })
     text: string;
+
+    /** The conversation of a waiting reply (its replies go out in order); null for broadcasts. */
+    @Column({ type: 'varchar', length: 300, nullable: true })
+    conversationKey: string | null;
 
     @Column({ type: 'varchar', length: 10 })
     status: QueueStatus;

@@ -19,6 +19,7 @@ import { InboundMessage } from '../../../src/data/entities/InboundMessage';
 import { Logger } from '../../../src/logger';
 import { ApiStandIn, RecordedRequest } from '../../support/ApiStandIn';
 import { TestBot } from '../../support/TestBot';
+import { XApiStandIn } from '../../support/XApiStandIn';
 
 const FIXTURES = path.join(CHANNEL_FIXTURES, 'twitter');
 const BOT = '3000000001';
@@ -59,7 +60,7 @@ function offlineAdapter(consumerSecret: string, store: ChannelStore = new Channe
         logger,
         consumerSecret,
         botUserId: BOT,
-        client: new TwitterClient({ apiUrl: 'http://127.0.0.1:9', accessToken: 'T', logger }),
+        client: new TwitterClient({ apiUrl: 'http://127.0.0.1:9', tokens: 'T', logger }),
     });
 }
 
@@ -234,6 +235,26 @@ describe('X (Twitter) adapter', () => {
             assert.equal(activity.attachments, undefined);
             assert.equal(activity.value, undefined);
             assert.equal((activity.timestamp as Date).getTime(), 1764150000000);
+        });
+
+        it('reports encrypted X Chat events as unreadable instead of dropping them silently', () => {
+            assert.deepEqual(mapTwitterWebhook(fixture('xchat_received.json'), BOT), {
+                items: [],
+                deliveries: [],
+                unreadable: [{ kind: 'chat.received', eventId: '0f52b591-4b7e-4f13-92cd-30e6b2a3f18a', senderId: CONSUMER }],
+            });
+            assert.deepEqual(mapTwitterWebhook(fixture('xchat_sent.json'), BOT).unreadable, [
+                { kind: 'chat.sent', eventId: '6c1d2a4e-93f0-4a51-8d3b-2f7e0c9b5a11', senderId: BOT },
+            ]);
+            const join = { data: { event_type: 'chat.conversation_join', event_uuid: 'u1', payload: { conversation_id: 'g1' } } };
+            assert.deepEqual(mapTwitterWebhook(join, BOT).unreadable, [{ kind: 'chat.conversation_join', eventId: 'u1', senderId: undefined }]);
+            const future = { data: { event_type: 'chat.reaction_added', payload: {} } };
+            assert.equal(mapTwitterWebhook(future, BOT).unreadable?.[0].kind, 'chat.other', 'a bounded metrics label');
+            // A dm.received that carries ciphertext rather than DM events is encrypted too, not a malformed body.
+            const cipher = { data: { event_type: 'dm.received', event_uuid: 'u2', payload: { sender_id: CONSUMER, encoded_event: 'CAEQAg==' } } };
+            assert.deepEqual(mapTwitterWebhook(cipher, BOT).unreadable, [{ kind: 'dm.encrypted', eventId: 'u2', senderId: CONSUMER }]);
+            // Plain DMs carry none.
+            assert.equal(mapTwitterWebhook(fixture('dm_incoming.json'), BOT).unreadable, undefined);
         });
 
         it('maps dm_quick_reply_response.json to its metadata as text and value', () => {
@@ -429,7 +450,7 @@ describe('X (Twitter) adapter', () => {
 
         it('POSTs {text} with the Bearer token and returns dm_event_id', async () => {
             api.respond('POST', DM_PATH, { status: 201, body: { data: { dm_conversation_id: '1-2', dm_event_id: '1582838213616480260' } } });
-            const client = new TwitterClient({ apiUrl: `${api.url}/`, accessToken: 'TOKEN', logger });
+            const client = new TwitterClient({ apiUrl: `${api.url}/`, tokens: 'TOKEN', logger });
             assert.equal(await client.sendDirectMessage(CONSUMER, 'नमस्ते'), '1582838213616480260');
             const [request] = api.requests;
             assert.deepEqual(
@@ -440,7 +461,7 @@ describe('X (Twitter) adapter', () => {
 
         it('fails when X returns no dm_event_id, and refuses a participant id that is not numeric', async () => {
             api.respond('POST', DM_PATH, { status: 201, body: { data: {} } });
-            const client = new TwitterClient({ apiUrl: api.url, accessToken: 'TOKEN', logger });
+            const client = new TwitterClient({ apiUrl: api.url, tokens: 'TOKEN', logger });
             await assert.rejects(client.sendDirectMessage(CONSUMER, 'x'), /no dm_event_id/);
             await assert.rejects(client.sendDirectMessage('../../2/tweets', 'x'), TypeError);
             assert.equal(api.requests.length, 1);
@@ -456,7 +477,7 @@ describe('X (Twitter) adapter', () => {
                     status: 403,
                 },
             });
-            const client = new TwitterClient({ apiUrl: api.url, accessToken: 'TOKEN', logger });
+            const client = new TwitterClient({ apiUrl: api.url, tokens: 'TOKEN', logger });
             const error = await client.sendDirectMessage(CONSUMER, 'x').then(
                 () => undefined,
                 (e: unknown) => e
@@ -471,7 +492,9 @@ describe('X (Twitter) adapter', () => {
     describe('end to end through the real bot', function () {
         this.timeout(60_000);
         let bot: TestBot;
+        let x: XApiStandIn;
         let api: ApiStandIn;
+        let token: string;
         let adapter: TwitterAdapter;
         let store: ChannelStore;
         let waits: number[];
@@ -479,13 +502,10 @@ describe('X (Twitter) adapter', () => {
 
         beforeEach(async () => {
             bot = await TestBot.create();
-            api = new ApiStandIn();
-            await api.start();
-            let n = 1;
-            api.respondWith('POST', /dm_conversations\/with\/.*\/messages/, () => ({
-                status: 201,
-                body: { data: { dm_conversation_id: 'c', dm_event_id: String(n++) } },
-            }));
+            // The strict X stand-in: it checks the token, the body and X's limits, and answers as X does.
+            x = await XApiStandIn.start({ botUserId: BOT, clientId: 'client-id' });
+            api = x.api;
+            token = x.issueAccessToken();
             bot.app.services.output.register('twitter', TWITTER_CHOICES);
             waits = [];
             // Real retries, but the waits are recorded instead of slept so the suite stays fast.
@@ -505,14 +525,14 @@ describe('X (Twitter) adapter', () => {
                     logger: bot.app.logger,
                     consumerSecret: 'secret',
                     botUserId: BOT,
-                    client: new TwitterClient({ apiUrl: api.url, accessToken: 'TOKEN', logger: bot.app.logger, http }),
+                    client: new TwitterClient({ apiUrl: api.url, tokens: token, logger: bot.app.logger, http }),
                 })
             );
             nextEvent = 1000;
         });
         afterEach(async () => {
             await adapter.idle();
-            await api.stop();
+            await x.stop();
             await bot.close();
         });
 
@@ -566,7 +586,7 @@ describe('X (Twitter) adapter', () => {
 
             for (const request of api.requests) {
                 assert.equal(request.path, `/2/dm_conversations/with/${CONSUMER}/messages`);
-                assert.equal(request.headers.authorization, 'Bearer TOKEN');
+                assert.equal(request.headers.authorization, `Bearer ${token}`);
                 assert.deepEqual(Object.keys(request.body as object), ['text']);
             }
             const records = await store.outboundFor('twitter', `${BOT}:${CONSUMER}`);
@@ -577,7 +597,7 @@ describe('X (Twitter) adapter', () => {
             );
             assert.deepEqual(
                 records.map((r) => r.platformMessageId),
-                api.requests.map((_, i) => String(i + 1))
+                x.delivered.map((d) => d.eventId)
             );
         });
 
@@ -628,30 +648,34 @@ describe('X (Twitter) adapter', () => {
             assert.ok(api.requests.length > 0);
         });
 
-        it('waits for x-rate-limit-reset after a 429 and delivers the DM once', async () => {
+        it('does not wait out a 429 inside the turn: without a host queue the DM is recorded as rate-limited', async () => {
+            // The client as the channel builds it (no test retry settings): a retry would sleep until the reset.
+            const plain = bot.app.prepareAdapter(
+                new TwitterAdapter({
+                    inbox: bot.app.inbox,
+                    store,
+                    logger: bot.app.logger,
+                    consumerSecret: 'secret',
+                    botUserId: BOT,
+                    client: new TwitterClient({ apiUrl: api.url, tokens: token, logger: bot.app.logger }),
+                })
+            );
             const resetAt = Math.floor(Date.now() / 1000) + 120;
             api.failNext('POST', DM_PATH, 1, {
                 status: 429,
-                headers: { 'x-rate-limit-limit': '200', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(resetAt) },
+                headers: { 'x-rate-limit-limit': '15', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(resetAt) },
                 body: { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 },
             });
-            await say('मेरे घर में सुबह से बिजली नहीं है');
-            assert.equal(waits.length, 1);
-            assert.ok(waits[0] > 110_000 && waits[0] <= 120_000, `waited ${waits[0]} ms for the reset`);
-            const sent = texts(api.requests);
-            assert.ok(sent.length >= 2);
-            assert.equal(sent[0], sent[1], 'the retry repeats the refused DM');
-            assert.equal(new Set(sent.slice(1)).size, sent.length - 1, 'after the retry, each reply once');
-            const records = await store.outboundFor('twitter', `${BOT}:${CONSUMER}`);
-            assert.deepEqual(
-                records.map((r) => r.status),
-                sent.slice(1).map(() => 'sent'),
-                'recorded once each, as sent'
+            const raw = Buffer.from(JSON.stringify(aaa([dmEvent('1860000000000000501', 'नमस्ते')])));
+            assert.equal(
+                (await plain.handleWebhook(raw, { 'x-twitter-webhooks-signature': signSha256('secret', raw, 'base64') }, (c) => bot.app.bot.run(c))).status,
+                200
             );
-            assert.deepEqual(
-                records.map((r) => r.platformMessageId),
-                sent.slice(1).map((_, i) => String(i + 1))
-            );
+            await plain.idle();
+            assert.equal(api.requests.length, 1, 'asked once, not again after a wait');
+            const [record] = await store.outboundFor('twitter', `${BOT}:${CONSUMER}`);
+            assert.deepEqual([record.status, record.errorCode], ['failed', 'rate-limited']);
+            assert.match(record.errorDetail ?? '', new RegExp(new Date(resetAt * 1000).toISOString().slice(0, 16)));
         });
 
         it('does not retry a permanent 400 and records the DM as failed', async () => {
@@ -673,6 +697,36 @@ describe('X (Twitter) adapter', () => {
             assert.equal(failed.platformMessageId, null);
             assert.equal(failed.errorCode, 'invalid-request');
             assert.match(failed.errorDetail ?? '', /HTTP 400/);
+        });
+
+        it('acknowledges an encrypted X Chat message, answers nothing, and logs and counts it', async () => {
+            const counted = bot.app.prepareAdapter(
+                new TwitterAdapter({
+                    inbox: bot.app.inbox,
+                    store,
+                    logger: bot.app.logger,
+                    observer: bot.app.metrics,
+                    consumerSecret: 'secret',
+                    botUserId: BOT,
+                    client: new TwitterClient({ apiUrl: api.url, tokens: token, logger: bot.app.logger }),
+                })
+            );
+            for (const name of ['xchat_received.json', 'xchat_received.json', 'xchat_sent.json']) {
+                const raw = readFileSync(path.join(FIXTURES, name));
+                const answer = await counted.handleWebhook(raw, { 'x-twitter-webhooks-signature': signSha256('secret', raw, 'base64') }, (c) =>
+                    bot.app.bot.run(c)
+                );
+                assert.equal(answer.status, 200, name);
+            }
+            await counted.idle();
+            assert.equal(api.requests.length, 0, 'no DM: the bot cannot read it, so it cannot answer it');
+            const warnings = bot.logLines.filter((line) => line.includes('event the bot cannot read'));
+            assert.equal(warnings.length, 3);
+            assert.match(warnings[0], /"level":"warn"/);
+            assert.match(warnings[0], /"kind":"chat.received"/);
+            const metrics = (await bot.app.metrics.render()).body;
+            assert.match(metrics, /bijli_inbound_unreadable_total\{channel="twitter",kind="chat.received"\} 2/);
+            assert.match(metrics, /bijli_inbound_unreadable_total\{channel="twitter",kind="chat.sent"\} 1/);
         });
 
         it('sends proactive messages with continueConversationAsync', async () => {

@@ -22,6 +22,7 @@ import { WhatsAppCloudStandIn } from '../../support/WhatsAppCloudStandIn';
 import { fixture, metaHeaders, metaWireJson, whatsAppMessages, whatsAppText } from '../../support/metaPayloads';
 import { LUCKNOW } from '../../support/dialogKit';
 import { TestBot } from '../../support/TestBot';
+import { settingsReader } from '../../support/settingsReader';
 
 const SECRET = 'wa-app-secret';
 const VERIFY = 'meatyhamhock';
@@ -934,16 +935,7 @@ describe('WhatsApp: the template parameter', () => {
 });
 
 describe('WhatsApp: templates are checked at start', () => {
-    const settingsWith = (env: Record<string, string>) =>
-        whatsAppChannel.readSettings({
-            required: (_label, names) => Object.fromEntries(names.map((n) => [n, 'x'])),
-            text: (name, fallback = '') => env[name] ?? fallback,
-            integer: (_name, fallback) => fallback,
-            url: (_name, fallback) => fallback,
-            problem: (message) => {
-                throw new Error(message);
-            },
-        });
+    const settingsWith = (env: Record<string, string>) => whatsAppChannel.readSettings(settingsReader(env));
 
     it('takes one template per language the bot speaks', () => {
         const settings = settingsWith({ WHATSAPP_TEMPLATES: JSON.stringify(TEMPLATES) });

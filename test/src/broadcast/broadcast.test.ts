@@ -280,7 +280,7 @@ for (const [name, url] of [
             await bot.app.services.identities.setSubscribed(leaves, false); // "STOP" after the official posted
 
             const w = worker();
-            assert.deepEqual(await w.runOnce(), { claimed: 2, sent: 1, failed: 1, unknown: 0 });
+            assert.deepEqual(await w.runOnce(), { claimed: 2, sent: 1, failed: 1, unknown: 0, deferred: 0 });
             assert.deepEqual([...adapter.counts()], [['conv-stays', 1]]);
             const [first, second] = await rows(broadcast.id);
             assert.equal(first.status, 'sent');
@@ -417,7 +417,7 @@ for (const [name, url] of [
                 return ++flakyCalls <= 2 ? 'refuse' : 'ok';
             };
             const w = worker({ maxAttempts: 3, retryBaseMs: 60_000 });
-            assert.deepEqual(await w.runOnce(), { claimed: 3, sent: 0, failed: 2, unknown: 1 });
+            assert.deepEqual(await w.runOnce(), { claimed: 3, sent: 0, failed: 2, unknown: 1, deferred: 0 });
             const status = async () =>
                 Object.fromEntries((await rows(broadcast.id)).map((r) => [JSON.parse(r.conversationRef).user.id, `${r.status}/${r.attempts}`]));
             assert.deepEqual(await status(), { flaky: 'queued/1', dead: 'queued/1', throws: 'unknown/1' });
@@ -427,11 +427,11 @@ for (const [name, url] of [
 
             assert.equal((await w.runOnce()).claimed, 0, 'not before the backoff');
             clock.advance(60_000);
-            assert.deepEqual(await w.runOnce(), { claimed: 2, sent: 0, failed: 2, unknown: 0 });
+            assert.deepEqual(await w.runOnce(), { claimed: 2, sent: 0, failed: 2, unknown: 0, deferred: 0 });
             clock.advance(119_000);
             assert.equal((await w.runOnce()).claimed, 0, 'the second wait is twice as long');
             clock.advance(1_000);
-            assert.deepEqual(await w.runOnce(), { claimed: 2, sent: 1, failed: 1, unknown: 0 });
+            assert.deepEqual(await w.runOnce(), { claimed: 2, sent: 1, failed: 1, unknown: 0, deferred: 0 });
             assert.deepEqual(await status(), { flaky: 'sent/3', dead: 'failed/3', throws: 'unknown/1' });
             clock.advance(24 * 3600_000);
             assert.equal((await w.runOnce()).claimed, 0);
