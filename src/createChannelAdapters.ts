@@ -32,6 +32,9 @@ export function createChannelAdapters(
             logger,
             observer: app.metrics,
             maxMessageAgeMs: config.webhookMaxAgeHours * 3600_000,
+            // Sends that must wait (a rate limit, an outage) go on the outbound queue the worker drains, not into a sleep
+            // that holds the conversation.
+            deferred: new DeferredReplies(app.db),
             ...adapterOptions,
         },
         logger,
@@ -45,8 +48,6 @@ export function createChannelAdapters(
         onAlarm: (channel, reason) => app.metrics.channelAlarm(channel, reason),
         // X's DM allowance is the account's, whichever instance sends: counted in the database.
         budgets: new SendBudgets(app.db),
-        // Sends that must wait for that allowance go on the outbound queue the worker drains, not into a sleep.
-        deferred: new DeferredReplies(app.db),
     };
     const routes: ChannelRoute[] = [];
     for (const channel of CHANNELS) {

@@ -143,6 +143,12 @@ export class MessengerAdapter extends MetaWebhookAdapter implements MediaSource 
         const user = activity.recipient ?? context.activity.from;
         const now = this.now().getTime();
         if (this.throttled && now < this.throttled.until) {
+            // Replies wait in the host's queue for the end of the cool-down; a send the queue itself runs fails and is
+            // retried by it.
+            if (this.canQueue(context)) {
+                const conversationId = activity.conversation?.id ?? context.activity.conversation.id;
+                return this.queueReply(context, activity, conversationId, new Date(this.throttled.until), `throttled:${this.throttled.code}`);
+            }
             await this.store.recordOutbound({
                 ...this.recordOf(context, activity, 'text'),
                 platformMessageId: null,
@@ -168,6 +174,11 @@ export class MessengerAdapter extends MetaWebhookAdapter implements MediaSource 
         }
         this.noteThrottling(error);
         return false;
+    }
+
+    /** A throttled reply goes to the queue: the cool-down starts all the same. */
+    protected override onSendDeferred(error: PlatformApiError): void {
+        this.noteThrottling(error);
     }
 
     /** A rate limit that outlasted the retries: nothing more is sent until the cool-down ends. */

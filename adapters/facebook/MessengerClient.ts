@@ -1,5 +1,5 @@
 import { AdapterLogger } from '../shared/ports';
-import { PlatformHttpClient, PlatformHttpClientOptions } from '../shared/PlatformHttpClient';
+import { IN_TURN_RETRIES, PlatformHttpClient, PlatformHttpClientOptions } from '../shared/PlatformHttpClient';
 import { describeMessengerFailure, isRetryableMessengerFailure } from './messengerErrors';
 
 /** Connection settings of the Messenger Send API. */
@@ -82,7 +82,7 @@ export class MessengerClient {
 
     /** The Messenger-specific `PlatformHttpClient` options; add `sleep`, `maxAttempts`… to taste. */
     static httpOptions(logger?: AdapterLogger): PlatformHttpClientOptions {
-        return { logger, platform: 'Messenger', describeError: describeMessengerFailure, isRetryable: isRetryableMessengerFailure };
+        return { ...IN_TURN_RETRIES, logger, platform: 'Messenger', describeError: describeMessengerFailure, isRetryable: isRetryableMessengerFailure };
     }
 
     /**

@@ -1,5 +1,5 @@
 import { ChoiceCapabilities } from './choices';
-import { AdapterLogger, ConversationTakeovers, DeferredSends, GrantStore, IdentityAliases, SendBudget } from './ports';
+import { AdapterLogger, ConversationTakeovers, GrantStore, IdentityAliases, SendBudget } from './ports';
 import { WebhookAdapter, WebhookAdapterOptions } from './WebhookAdapter';
 
 /** Reads a channel's settings from the environment, collecting problems for the host to report together. */
@@ -37,8 +37,6 @@ export interface ChannelHost {
     onAlarm?(channel: string, reason: string): void;
     /** Send allowances shared by every instance (X's DM limits per account); each process counts its own when absent. */
     budgets?: SendBudget;
-    /** The outbound queue, for sends that must wait for a platform's allowance instead of holding the turn. */
-    deferred?: DeferredSends;
 }
 
 /**

@@ -94,6 +94,13 @@ const AGENT_OPTIONS = { keepAlive: true, timeout: 60_000, scheduling: 'lifo' as 
 const httpAgent = new http.Agent(AGENT_OPTIONS);
 const httpsAgent = new https.Agent(AGENT_OPTIONS);
 
+/**
+ * Retries for a send made inside a turn: a few, a couple of seconds at most. What still fails goes to the host's
+ * outbound queue (see `WebhookAdapterOptions.deferred`), so a rate limit or an outage never holds a conversation in a
+ * sleep of up to 30 s per attempt; the queue's worker retries it later with its own backoff.
+ */
+export const IN_TURN_RETRIES = { maxAttempts: 3, maxDelayMs: 2_000 } as const;
+
 /** The keep-alive agent every platform request of this process shares, for `https:` or `http:` (stand-ins). */
 export function platformAgent(secure: boolean): http.Agent {
     return secure ? httpsAgent : httpAgent;

@@ -8,7 +8,9 @@ import type { ClaimsIdentity } from 'botframework-connector';
 import { conversationKeyOf } from './conversationKey';
 import { InMemoryChannelLedger } from './InMemoryChannelLedger';
 import { InMemoryInbox } from './InMemoryInbox';
-import { AdapterLogger, ChannelLedger, DeliveryStatus, InboundItem, Inbox, silentLogger } from './ports';
+import { choiceTitles, numberedChoices } from './choices';
+import { AdapterLogger, ChannelLedger, DeferredSends, DeliveryStatus, InboundItem, Inbox, silentLogger } from './ports';
+import { queuedSendOf } from './queuedSend';
 import { vouchForSenderPhone } from './senderPhone';
 import { WebhookObserver } from './WebhookObserver';
 
@@ -82,12 +84,23 @@ export interface WebhookAdapterOptions {
     maxMessageAgeMs?: number;
     /** When sends stop after the platform rejects the credentials, and for how long (tests shorten it). */
     authCircuit?: AuthCircuitOptions;
+    /**
+     * The host's outbound queue, for a reply that must wait (the platform answers 429 or is down past the client's
+     * short retries, or X's allowance is used up): queued for later instead of a sleep that holds the conversation.
+     * Without one, such a reply is recorded as failed.
+     */
+    deferred?: DeferredSends;
 }
 
 /** How long platforms retry a webhook (Meta: up to 7 days); older messages are replays. */
 export const DEFAULT_MAX_MESSAGE_AGE_MS = 7 * 24 * 3600_000;
 
 const PROACTIVE = Symbol('bijliMitra.proactiveTurn');
+
+/** How long a reply waits in the queue after a transient failure when the platform named no time. */
+const DEFAULT_DEFER_MS = 30_000;
+/** Where a turn notes until when its conversation's replies wait in the host's queue. */
+const WAITING = Symbol('bijliMitra.repliesWaitUntil');
 
 /** The error code recorded for a send not attempted while the platform keeps rejecting the access token. */
 export const CREDENTIALS_REJECTED = 'credentials_rejected';
@@ -180,7 +193,11 @@ export abstract class WebhookAdapter extends BotAdapter {
         const user = activity.recipient ?? context.activity.from;
         const conversationId = activity.conversation?.id ?? context.activity.conversation.id;
         const store = this.store;
+        // Replies already waiting in the queue for this conversation go first: this one waits behind them.
+        const waiting = await this.waitingUntil(context, conversationId);
+        if (waiting) return this.queueReply(context, activity, conversationId, waiting, 'behind-queued');
         let lastId = '';
+        let index = 0;
         for (const part of this.render(activity)) {
             if (!this.authCircuit.allows()) {
                 // The token was rejected again and again: recorded as not sent, without another request that must fail.
@@ -203,6 +220,14 @@ export abstract class WebhookAdapter extends BotAdapter {
             } catch (error) {
                 if (!(error instanceof PlatformApiError)) throw error;
                 if (this.isCredentialsError(error)) this.authCircuit.rejected(this.errorCodeOf(error));
+                // A rate limit or an outage that outlasted the client's short retries: the reply waits in the queue and the
+                // turn goes on, rather than holding the conversation in a sleep. (Only a whole activity is requeued: a later
+                // part's failure would otherwise resend the parts that went out.)
+                if (index === 0 && error.retryable && !this.isCredentialsError(error) && this.canQueue(context)) {
+                    this.onSendDeferred(error);
+                    const until = new Date(Date.now() + (error.retryAfterMs ?? DEFAULT_DEFER_MS));
+                    return this.queueReply(context, activity, conversationId, until, `retry:${this.errorCodeOf(error)}`);
+                }
                 this.shared.observer?.sendResult?.(this.channelId, 'failed', this.errorCodeOf(error));
                 if (await this.onSendRefused(context, activity, error)) return { id: '' };
                 await store.recordOutbound({
@@ -228,8 +253,46 @@ export abstract class WebhookAdapter extends BotAdapter {
                 platformMessageId: lastId,
                 status: 'sent',
             });
+            index += 1;
         }
         return { id: lastId };
+    }
+
+    /**
+     * Until when this conversation's replies wait in the host's queue, asked once per turn (and known after this turn
+     * queues one); null when nothing waits, for a turn the queue itself runs, or without a queue.
+     */
+    private async waitingUntil(context: TurnContext, conversationId: string): Promise<Date | null> {
+        const deferred = this.shared.deferred;
+        if (!deferred || !this.canQueue(context)) return null;
+        if (!context.turnState.has(WAITING)) context.turnState.set(WAITING, await deferred.lastWaiting(this.channelId, conversationId));
+        const until = context.turnState.get(WAITING) as Date | null;
+        return until === null ? null : new Date(Math.max(until.getTime(), Date.now()));
+    }
+
+    /** Whether a reply of this turn can wait in the host's queue: there is one, and the queue is not running this turn. */
+    protected canQueue(context: TurnContext): boolean {
+        return this.shared.deferred !== undefined && queuedSendOf(context) === undefined;
+    }
+
+    /** A transient failure is sending a reply to the queue (Messenger starts its throttling cool-down here). */
+    protected onSendDeferred(_error: PlatformApiError): void {}
+
+    /** Queues `activity` as text (its choices numbered, which every prompt accepts) for `notBefore`. */
+    protected async queueReply(
+        context: TurnContext,
+        activity: Partial<Activity>,
+        conversationId: string,
+        notBefore: Date,
+        reason: string
+    ): Promise<ResourceResponse> {
+        const text = numberedChoices(activity.text ?? '', choiceTitles(activity.suggestedActions?.actions));
+        const reference = TurnContext.getConversationReference(context.activity);
+        await this.shared.deferred!.defer({ channel: this.channelId, conversationId, reference, text, notBefore, reason });
+        context.turnState.set(WAITING, notBefore);
+        this.shared.observer?.sendResult?.(this.channelId, 'deferred', reason);
+        this.logger.info('reply queued to be sent later', { channel: this.channelId, conversation: conversationId, until: notBefore.toISOString(), reason });
+        return { id: '' };
     }
 
     /**

@@ -2,7 +2,7 @@ import { IncomingHttpHeaders } from 'http';
 import { Activity, ActivityTypes, ChannelAccount, ConversationReference, ResourceResponse, TurnContext } from 'botbuilder';
 import { InMemorySendBudget } from '../shared/InMemorySendBudget';
 import { PlatformApiError } from '../shared/PlatformApiError';
-import { DeferredSends, SendBudget, SendWindow } from '../shared/ports';
+import { SendBudget, SendWindow } from '../shared/ports';
 import { queuedSendOf, reportQueuedSend } from '../shared/queuedSend';
 import { splitText } from '../shared/splitText';
 import { InboundBatch, OutboundPart, TurnLogic, WebhookAdapter, WebhookAdapterOptions, WebhookResponse } from '../shared/WebhookAdapter';
@@ -32,11 +32,6 @@ export interface TwitterAdapterOptions extends WebhookAdapterOptions {
     budget?: SendBudget;
     /** The allowance to pace sends under (default {@link X_DM_LIMITS}). */
     limits?: TwitterDmLimits;
-    /**
-     * The host's outbound queue for DMs that must wait (the allowance is used up, or X answered 429). Without one, such a
-     * DM is recorded as failed (`rate-limited`).
-     */
-    deferred?: DeferredSends;
     /** Told when X's monthly usage cap stops every DM (an operator must raise the plan or wait for the month). */
     onAlarm?: (reason: 'usage-capped') => void;
     /** Clock in ms since the epoch (tests). */

@@ -73,7 +73,6 @@ export const twitterChannel: ChannelDescriptor<TwitterSettings> = {
             botUserId: settings.userId,
             budget: host.budgets,
             limits: { per15Minutes: settings.dmPer15Minutes, perDay: settings.dmPerDay },
-            deferred: host.deferred,
             onAlarm: (reason) => host.onAlarm?.('twitter', reason),
             client: new TwitterClient({
                 apiUrl: settings.apiUrl,

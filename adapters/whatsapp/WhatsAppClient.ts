@@ -3,7 +3,7 @@ import { fetchBinary } from '../shared/fetchBinary';
 import { MediaFetchError } from '../shared/MediaFetchError';
 import { PlatformApiError } from '../shared/PlatformApiError';
 import { AdapterLogger, FetchedMedia } from '../shared/ports';
-import { PlatformHttpClient, PlatformHttpClientOptions } from '../shared/PlatformHttpClient';
+import { IN_TURN_RETRIES, PlatformHttpClient, PlatformHttpClientOptions } from '../shared/PlatformHttpClient';
 import { IntervalPacer } from '../shared/IntervalPacer';
 import { describeWhatsAppError } from './whatsAppErrors';
 
@@ -64,6 +64,7 @@ export class WhatsAppClient {
         this.http =
             options.http ??
             new PlatformHttpClient({
+                ...IN_TURN_RETRIES,
                 platform: 'WhatsApp',
                 logger: options.logger,
                 onRetry: (status, code) => {

@@ -11,7 +11,7 @@ import { MESSENGER_CHOICES, MESSENGER_LIMITS, renderMessenger } from '../../../a
 import { ChannelStore } from '../../../src/inbox/ChannelStore';
 import { TakeoverStore } from '../../../src/inbox/TakeoverStore';
 import { ConfigError, loadConfig } from '../../../src/config';
-import { PlatformHttpClient } from '../../../adapters/shared/PlatformHttpClient';
+import { IN_TURN_RETRIES, PlatformHttpClient } from '../../../adapters/shared/PlatformHttpClient';
 import { codePointLength } from '../../../adapters/shared/splitText';
 import { InboundBatch, MalformedWebhookError } from '../../../adapters/shared/WebhookAdapter';
 import { signSha256 } from '../../../adapters/shared/webhookSignature';
@@ -1184,11 +1184,11 @@ describe('Messenger adapter on the real bot', () => {
             // An adapter of its own, so that its cool-down and clock stay in this test.
             let now = Date.now();
             const paced = new MessengerAdapter({ store, appSecret: SECRET, verifyToken: 'tok', client, now: () => new Date(now) });
-            graph.throttleNext(80006, 5);
+            graph.throttleNext(80006, IN_TURN_RETRIES.maxAttempts);
             await store.markInbound('facebook', psid);
             graph.userWrote(psid);
             await update(psid, 'Supply restored', paced);
-            assert.equal(graph.refused.length, 5, 'five attempts');
+            assert.equal(graph.refused.length, IN_TURN_RETRIES.maxAttempts, 'a few quick tries, no more');
             const requests = graph.requests.length;
             await update(psid, 'Second notice', paced);
             assert.equal(graph.requests.length, requests, 'not attempted during the cool-down');

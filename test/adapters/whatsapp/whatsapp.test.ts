@@ -17,6 +17,7 @@ import { OutboundMessage } from '../../../src/data/entities/OutboundMessage';
 import { Official } from '../../../src/data/entities/Official';
 import { ChannelIdentity } from '../../../src/data/entities/ChannelIdentity';
 import { BotServer, startServer } from '../../../src/server';
+import { OutboundQueueWorker } from '../../../src/broadcast/OutboundQueueWorker';
 import { RecordedRequest } from '../../support/ApiStandIn';
 import { WhatsAppCloudStandIn } from '../../support/WhatsAppCloudStandIn';
 import { fixture, metaHeaders, metaWireJson, whatsAppMessages, whatsAppText } from '../../support/metaPayloads';
@@ -1044,6 +1045,86 @@ describe('WhatsApp: an access token Meta rejects', function () {
             assert.equal(sends(), 6, 'and sends flow again');
             assert.deepEqual(await readiness(), { status: 'ready' });
             assert.match(await bot.app.metrics.registry.getSingleMetricAsString('bijli_channel_credentials_rejected'), /channel="whatsapp"\} 0/);
+        } finally {
+            await adapter.idle();
+            await server.close();
+            await api.stop();
+            await bot.close();
+        }
+    });
+});
+
+describe('WhatsApp: a reply the platform will not take now waits in the queue, not in the turn', function () {
+    this.timeout(30_000);
+
+    it('queues a reply refused for throughput after a few quick tries, keeps the next one behind it, and the queue sends both in order', async () => {
+        const api = new WhatsAppCloudStandIn({ phoneNumberId: PHONE_ID, accessToken: 'WA-TOKEN' });
+        await api.start();
+        const bot = await TestBot.create({
+            config: {
+                channels: {
+                    whatsapp: {
+                        appSecret: SECRET,
+                        verifyToken: VERIFY,
+                        accessToken: 'WA-TOKEN',
+                        phoneNumberId: PHONE_ID,
+                        apiUrl: api.url,
+                        maxMessagesPerSecond: 80,
+                        templates: null,
+                    } satisfies WhatsAppSettings,
+                },
+            },
+        });
+        const channels = createChannelAdapters(bot.app);
+        const adapter = channels[0].adapter;
+        const server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, channels);
+        const url = `http://127.0.0.1:${server.port}`;
+        const say = async (waId: string, text: string) => {
+            const raw = metaWireJson(whatsAppText(PHONE_ID, waId, text));
+            assert.equal((await fetch(`${url}/webhooks/whatsapp`, { method: 'POST', headers: metaHeaders(raw, SECRET), body: raw })).status, 200);
+            await adapter.idle();
+        };
+        const attemptsTo = (waId: string) =>
+            api.requests.filter((r) => r.method === 'POST' && (r.body as { to?: string }).to === waId && (r.body as { status?: string }).status !== 'read');
+        const accepted = (waId: string) => api.accepted.filter((m) => m.recipient === waId).map((m) => JSON.stringify(m.body));
+        const waiting = async () =>
+            Number((await bot.dataSource.query(`SELECT COUNT(*) AS n FROM outbound_queue WHERE "channel" = 'whatsapp' AND "status" = 'queued'`))[0].n);
+        const throughput = {
+            status: 400,
+            body: {
+                error: {
+                    message: '(#130429) Rate limit hit',
+                    type: 'OAuthException',
+                    code: 130429,
+                    error_data: { messaging_product: 'whatsapp', details: 'Cloud API message throughput has been reached.' },
+                    fbtrace_id: 'AThroughput',
+                },
+            },
+        };
+        try {
+            api.failNextSend(3, throughput);
+            await say('919800000801', 'namaste');
+            assert.equal(attemptsTo('919800000801').length, 3, 'a few quick tries inside the turn, no more');
+            assert.deepEqual(accepted('919800000801'), [], 'nothing went out yet');
+            assert.equal(await waiting(), 1, 'the reply waits in the queue');
+
+            await say('919800000801', 'English');
+            assert.equal(attemptsTo('919800000801').length, 3, 'the next reply is not tried before the one waiting');
+            assert.equal(await waiting(), 2);
+            await say('919800000802', 'namaste');
+            assert.equal(accepted('919800000802').length, 1, 'other users are answered at once');
+
+            const worker = new OutboundQueueWorker(bot.app.db, new Map([['whatsapp', adapter]]), {
+                botAppId: '',
+                logger: bot.app.logger,
+                now: () => new Date(Date.now() + 120_000),
+            });
+            for (let pass = 0; pass < 3 && (await waiting()) > 0; pass++) await worker.runOnce();
+            assert.equal(await waiting(), 0);
+            const sent = accepted('919800000801');
+            assert.equal(sent.length, 2, sent.join('\n'));
+            assert.match(sent[0], /भाषा|language/i, 'the greeting first');
+            assert.match(sent[1], /What would you like to do/, 'then the answer to "English", in order');
         } finally {
             await adapter.idle();
             await server.close();
