@@ -227,15 +227,8 @@ export class MessengerAdapter extends MetaWebhookAdapter implements MediaSource 
             return { id };
         } catch (error) {
             if (!(error instanceof PlatformApiError)) throw error;
-            this.shared.observer?.sendResult?.(this.channelId, 'failed', this.errorCodeOf(error));
             this.noteThrottling(error);
-            await this.store.recordOutbound({
-                ...record,
-                platformMessageId: null,
-                status: 'failed',
-                errorCode: this.errorCodeOf(error),
-                errorDetail: error.message,
-            });
+            await this.recordFailure(record, this.errorCodeOf(error), error.message);
             return { id: '' };
         }
     }

@@ -9,7 +9,7 @@ import { conversationKeyOf } from './conversationKey';
 import { InMemoryChannelLedger } from './InMemoryChannelLedger';
 import { InMemoryInbox } from './InMemoryInbox';
 import { choiceTitles, numberedChoices } from './choices';
-import { AdapterLogger, ChannelLedger, DeferredSends, DeliveryStatus, InboundItem, Inbox, silentLogger } from './ports';
+import { AdapterLogger, ChannelLedger, DeferredSends, DeliveryStatus, InboundItem, Inbox, OutboundRecord, silentLogger } from './ports';
 import { queuedSendOf } from './queuedSend';
 import { vouchForSenderPhone } from './senderPhone';
 import { WebhookObserver } from './WebhookObserver';
@@ -199,19 +199,10 @@ export abstract class WebhookAdapter extends BotAdapter {
         let lastId = '';
         let index = 0;
         for (const part of this.render(activity)) {
+            const record = { channel: this.channelId, conversationId, recipient: user.id, kind: part.kind };
             if (!this.authCircuit.allows()) {
                 // The token was rejected again and again: recorded as not sent, without another request that must fail.
-                this.shared.observer?.sendResult?.(this.channelId, 'failed', CREDENTIALS_REJECTED);
-                await store.recordOutbound({
-                    channel: this.channelId,
-                    conversationId,
-                    recipient: user.id,
-                    kind: part.kind,
-                    platformMessageId: null,
-                    status: 'failed',
-                    errorCode: CREDENTIALS_REJECTED,
-                    errorDetail: 'not attempted: the platform keeps rejecting the access token',
-                });
+                await this.recordFailure(record, CREDENTIALS_REJECTED, 'not attempted: the platform keeps rejecting the access token');
                 return { id: '' };
             }
             try {
@@ -228,18 +219,11 @@ export abstract class WebhookAdapter extends BotAdapter {
                     const until = new Date(Date.now() + (error.retryAfterMs ?? DEFAULT_DEFER_MS));
                     return this.queueReply(context, activity, conversationId, until, `retry:${this.errorCodeOf(error)}`);
                 }
-                this.shared.observer?.sendResult?.(this.channelId, 'failed', this.errorCodeOf(error));
-                if (await this.onSendRefused(context, activity, error)) return { id: '' };
-                await store.recordOutbound({
-                    channel: this.channelId,
-                    conversationId,
-                    recipient: user.id,
-                    kind: part.kind,
-                    platformMessageId: null,
-                    status: 'failed',
-                    errorCode: this.errorCodeOf(error),
-                    errorDetail: error.message,
-                });
+                if (await this.onSendRefused(context, activity, error)) {
+                    this.shared.observer?.sendResult?.(this.channelId, 'failed', this.errorCodeOf(error));
+                    return { id: '' };
+                }
+                await this.recordFailure(record, this.errorCodeOf(error), error.message);
                 this.logger.warn('message not delivered', { channel: this.channelId, conversation: conversationId, code: this.errorCodeOf(error) });
                 return { id: '' };
             }
@@ -268,6 +252,16 @@ export abstract class WebhookAdapter extends BotAdapter {
         if (!context.turnState.has(WAITING)) context.turnState.set(WAITING, await deferred.lastWaiting(this.channelId, conversationId));
         const until = context.turnState.get(WAITING) as Date | null;
         return until === null ? null : new Date(Math.max(until.getTime(), Date.now()));
+    }
+
+    /** Records a part that did not go out (and counts it): refused by the platform, or not attempted. */
+    protected async recordFailure(
+        record: Pick<OutboundRecord, 'channel' | 'conversationId' | 'recipient' | 'kind'>,
+        code: string,
+        detail: string
+    ): Promise<void> {
+        this.shared.observer?.sendResult?.(this.channelId, 'failed', code);
+        await this.store.recordOutbound({ ...record, platformMessageId: null, status: 'failed', errorCode: code, errorDetail: detail });
     }
 
     /** Whether a reply of this turn can wait in the host's queue: there is one, and the queue is not running this turn. */

@@ -306,14 +306,7 @@ export class WhatsAppAdapter extends MetaWebhookAdapter implements ReachesByMobi
             return { id };
         } catch (error) {
             if (!(error instanceof PlatformApiError)) throw error;
-            this.shared.observer?.sendResult?.(this.channelId, 'failed', this.errorCodeOf(error));
-            await store.recordOutbound({
-                ...record,
-                platformMessageId: null,
-                status: 'failed',
-                errorCode: this.errorCodeOf(error),
-                errorDetail: error.message,
-            });
+            await this.recordFailure(record, this.errorCodeOf(error), error.message);
             return { id: '' };
         }
     }
