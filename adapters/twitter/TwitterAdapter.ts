@@ -249,17 +249,11 @@ export class TwitterAdapter extends WebhookAdapter {
     private async defer(context: TurnContext, user: ChannelAccount, conversationId: string, chunks: string[], notBefore: Date, reason: string): Promise<void> {
         const deferred = this.options.deferred;
         if (!deferred) {
-            this.shared.observer?.sendResult?.(this.channelId, 'failed', 'rate-limited');
-            await this.store.recordOutbound({
-                channel: this.channelId,
-                conversationId,
-                recipient: user.id,
-                kind: 'text',
-                platformMessageId: null,
-                status: 'failed',
-                errorCode: 'rate-limited',
-                errorDetail: `X's DM allowance is used up until ${notBefore.toISOString()} and the host has no queue to send it later`,
-            });
+            await this.recordFailure(
+                { channel: this.channelId, conversationId, recipient: user.id, kind: 'text' },
+                'rate-limited',
+                `X's DM allowance is used up until ${notBefore.toISOString()} and the host has no queue to send it later`
+            );
             this.logger.warn('X DM not sent: the allowance is used up and there is no queue', {
                 channel: this.channelId,
                 conversation: conversationId,
@@ -283,17 +277,7 @@ export class TwitterAdapter extends WebhookAdapter {
 
     /** A DM X refused for good: recorded as failed; the monthly usage cap also raises an alarm. */
     private async refused(context: TurnContext, user: ChannelAccount, conversationId: string, error: PlatformApiError, code: string): Promise<void> {
-        this.shared.observer?.sendResult?.(this.channelId, 'failed', code);
-        await this.store.recordOutbound({
-            channel: this.channelId,
-            conversationId,
-            recipient: user.id,
-            kind: 'text',
-            platformMessageId: null,
-            status: 'failed',
-            errorCode: code,
-            errorDetail: error.message,
-        });
+        await this.recordFailure({ channel: this.channelId, conversationId, recipient: user.id, kind: 'text' }, code, error.message);
         if (code === 'usage-capped') {
             this.logger.error('X usage cap reached: no DM can be sent until the cap resets or the plan is raised', {
                 channel: this.channelId,

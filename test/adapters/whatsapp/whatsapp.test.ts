@@ -29,6 +29,11 @@ const SECRET = 'wa-app-secret';
 const VERIFY = 'meatyhamhock';
 const PHONE_ID = '109876543210';
 
+/** The WhatsApp channel's settings against a stand-in at `apiUrl`, with no templates. */
+function whatsAppSettings(apiUrl: string): WhatsAppSettings {
+    return { appSecret: SECRET, verifyToken: VERIFY, accessToken: 'WA-TOKEN', phoneNumberId: PHONE_ID, apiUrl, maxMessagesPerSecond: 80, templates: null };
+}
+
 describe('WhatsApp: mapping and rendering', () => {
     it('verifies the signature vectors on the raw bytes', () => {
         for (const v of fixture('whatsapp/signature_vectors.json').vectors) {
@@ -182,21 +187,7 @@ describe('WhatsApp: webhooks over HTTP with a stand-in Graph API', () => {
     beforeEach(async () => {
         api = new WhatsAppCloudStandIn({ phoneNumberId: PHONE_ID, accessToken: 'WA-TOKEN' });
         await api.start();
-        bot = await TestBot.create({
-            config: {
-                channels: {
-                    whatsapp: {
-                        appSecret: SECRET,
-                        verifyToken: VERIFY,
-                        accessToken: 'WA-TOKEN',
-                        phoneNumberId: PHONE_ID,
-                        apiUrl: api.url,
-                        maxMessagesPerSecond: 80,
-                        templates: null,
-                    } satisfies WhatsAppSettings,
-                },
-            },
-        });
+        bot = await TestBot.create({ config: { channels: { whatsapp: whatsAppSettings(api.url) } } });
         const channels = createChannelAdapters(bot.app);
         adapter = channels[0].adapter;
         server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, channels);
@@ -596,21 +587,7 @@ describe('WhatsApp: read receipts and first visits', () => {
     beforeEach(async () => {
         api = new WhatsAppCloudStandIn({ phoneNumberId: PHONE_ID, accessToken: 'WA-TOKEN' });
         await api.start();
-        bot = await TestBot.create({
-            config: {
-                channels: {
-                    whatsapp: {
-                        appSecret: SECRET,
-                        verifyToken: VERIFY,
-                        accessToken: 'WA-TOKEN',
-                        phoneNumberId: PHONE_ID,
-                        apiUrl: api.url,
-                        maxMessagesPerSecond: 80,
-                        templates: null,
-                    } satisfies WhatsAppSettings,
-                },
-            },
-        });
+        bot = await TestBot.create({ config: { channels: { whatsapp: whatsAppSettings(api.url) } } });
         const channels = createChannelAdapters(bot.app);
         adapter = channels[0].adapter;
         server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, channels);
@@ -993,21 +970,7 @@ describe('WhatsApp: an access token Meta rejects', function () {
         const api = new WhatsAppCloudStandIn({ phoneNumberId: PHONE_ID, accessToken: 'WA-TOKEN' });
         await api.start();
         let now = 1_000_000;
-        const bot = await TestBot.create({
-            config: {
-                channels: {
-                    whatsapp: {
-                        appSecret: SECRET,
-                        verifyToken: VERIFY,
-                        accessToken: 'WA-TOKEN',
-                        phoneNumberId: PHONE_ID,
-                        apiUrl: api.url,
-                        maxMessagesPerSecond: 80,
-                        templates: null,
-                    } satisfies WhatsAppSettings,
-                },
-            },
-        });
+        const bot = await TestBot.create({ config: { channels: { whatsapp: whatsAppSettings(api.url) } } });
         const channels = createChannelAdapters(bot.app, { authCircuit: { now: () => now } });
         const adapter = channels[0].adapter;
         const server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, channels);
@@ -1060,21 +1023,7 @@ describe('WhatsApp: a reply the platform will not take now waits in the queue, n
     it('queues a reply refused for throughput after a few quick tries, keeps the next one behind it, and the queue sends both in order', async () => {
         const api = new WhatsAppCloudStandIn({ phoneNumberId: PHONE_ID, accessToken: 'WA-TOKEN' });
         await api.start();
-        const bot = await TestBot.create({
-            config: {
-                channels: {
-                    whatsapp: {
-                        appSecret: SECRET,
-                        verifyToken: VERIFY,
-                        accessToken: 'WA-TOKEN',
-                        phoneNumberId: PHONE_ID,
-                        apiUrl: api.url,
-                        maxMessagesPerSecond: 80,
-                        templates: null,
-                    } satisfies WhatsAppSettings,
-                },
-            },
-        });
+        const bot = await TestBot.create({ config: { channels: { whatsapp: whatsAppSettings(api.url) } } });
         const channels = createChannelAdapters(bot.app);
         const adapter = channels[0].adapter;
         const server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, channels);
