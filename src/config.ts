@@ -62,6 +62,8 @@ export interface AppConfig {
     escalationIntervalHours: number;
     /** Hours of consumer silence after which a resolved complaint closes. */
     autoCloseHours: number;
+    /** Minutes within which a hazard (a fallen wire) must be acknowledged before it goes to the XEN. */
+    hazardAckMinutes: number;
     /** Seconds between scheduler passes (escalation, auto-close). */
     schedulerIntervalSeconds: number;
     /** Days before a bill's due date that subscribed consumers are reminded. */
@@ -194,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
         escalationIntervalHours: int('ESCALATION_INTERVAL_HOURS', 4, 1, 720),
         autoCloseHours: int('AUTO_CLOSE_HOURS', 72, 1, 2160),
+        hazardAckMinutes: int('HAZARD_ACK_MINUTES', 30, 5, 240),
         schedulerIntervalSeconds: int('SCHEDULER_INTERVAL_SECONDS', 60, 5, 3600),
         billReminderDaysBefore: int('BILL_REMINDER_DAYS_BEFORE', 3, 1, 30),
         rateLimitBurst: int('RATE_LIMIT_BURST', 20, 1, 10000),

@@ -166,13 +166,18 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
     const confirmTurn = (ticket: string, note: string) => (context: TurnContext) => bot.askToConfirm(context, ticket, note);
     const notifier = overrides.notifier ?? new ProactiveNotifier(adapters, translator, logger, config.microsoftAppId, confirmTurn);
     const backend = overrides.backend ?? new DatabaseUtilityBackend(db);
+    const categories = ComplaintCategories.load();
     const lifecycle = new ComplaintLifecycle(
         db,
         standards,
         new OfficialDirectory(db),
         backend,
         notifier,
-        { escalationIntervalHours: config.escalationIntervalHours, autoCloseHours: config.autoCloseHours },
+        {
+            escalationIntervalHours: config.escalationIntervalHours,
+            autoCloseHours: config.autoCloseHours,
+            hazards: { isHazard: (category) => categories.isHazard(category), ackMinutes: config.hazardAckMinutes },
+        },
         overrides.now
     );
     const services: DialogServices = {
@@ -190,7 +195,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
             () => (overrides.now?.() ?? new Date()).getTime()
         ),
         handoff: new HandoffService(db),
-        categories: ComplaintCategories.load(),
+        categories,
         output: new ChannelOutput(),
         recognizer,
         faq: new FaqMatcher(translator),

@@ -115,7 +115,9 @@ export function isBreached(complaint: Complaint, now: Date): boolean {
 export class ConsoleQueries {
     constructor(
         private readonly db: Database,
-        private readonly directory: OfficialDirectory
+        private readonly directory: OfficialDirectory,
+        /** Categories that endanger life: listed first in the queue, however much time they have left. */
+        private readonly isHazard: (category: string) => boolean = () => false
     ) {}
 
     /** The scope of an official, with the subdivision names resolved. */
@@ -125,7 +127,8 @@ export class ConsoleQueries {
     }
 
     /**
-     * The queue: complaints in scope matching the filters, breached first, then by due time. At most `limit` rows
+     * The queue: complaints in scope matching the filters, hazards (a fallen wire) first, then breached ones, then by
+     * due time. At most `limit` rows
      * (the most urgent for open statuses, the newest otherwise); `truncated` says when there were more.
      */
     async queue(scope: ConsoleScope, filters: QueueFilters, now: Date, limit = 500): Promise<{ rows: ComplaintRow[]; truncated: boolean }> {
@@ -141,8 +144,13 @@ export class ConsoleQueries {
         });
         const truncated = found.length > limit;
         const rows = found.slice(0, limit).map(toRow);
+        const danger = (row: ComplaintRow) => (this.isHazard(row.complaint.category) && OPEN_STATUSES.includes(row.complaint.status) ? 0 : 1);
         rows.sort(
-            (a, b) => urgency(a.complaint, now) - urgency(b.complaint, now) || dueTime(a.complaint) - dueTime(b.complaint) || a.complaint.id - b.complaint.id
+            (a, b) =>
+                danger(a) - danger(b) ||
+                urgency(a.complaint, now) - urgency(b.complaint, now) ||
+                dueTime(a.complaint) - dueTime(b.complaint) ||
+                a.complaint.id - b.complaint.id
         );
         return { rows, truncated };
     }

@@ -84,7 +84,7 @@ export type ConsoleParts = Pick<BijliMitra, 'db' | 'logger' | 'translator' | 'br
 export function createConsoleKit(app: ConsoleParts, options: ConsoleOptions) {
     const now = options.now ?? (() => new Date());
     const directory = new OfficialDirectory(app.db);
-    const queries = new ConsoleQueries(app.db, directory);
+    const queries = new ConsoleQueries(app.db, directory, (category) => app.services.categories.isHazard(category));
     const sessions = new ConsoleSessions(app.db, now, { idleMs: options.sessionIdleMs ?? SESSION_IDLE_MS, maxMs: options.sessionMaxMs ?? SESSION_MAX_MS });
     const throttle = new SignInThrottle(app.db, now);
     const browsers = new KnownBrowsers(app.db, now);

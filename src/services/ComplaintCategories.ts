@@ -44,6 +44,11 @@ export class ComplaintCategories {
         return this.all.find((c) => c.id === id);
     }
 
+    /** Whether complaints of this category endanger life (escalated at once, listed first). */
+    isHazard(id: string): boolean {
+        return this.byId(id)?.hazard === true;
+    }
+
     /** The category an intent or the text's keywords point to, or undefined. */
     detect(intent: string, text: string): ComplaintCategory | undefined {
         const byIntent = this.all.find((c) => c.intent === intent);

@@ -14,6 +14,11 @@ export interface LifecyclePolicy {
     escalationIntervalHours: number;
     /** A resolved complaint the consumer neither confirms nor disputes closes after this much silence. */
     autoCloseHours: number;
+    /**
+     * Categories that endanger life (a fallen wire): the JE and the SDO are told at once, and the XEN when nobody has
+     * acknowledged it within `ackMinutes`. None when absent.
+     */
+    hazards?: { isHazard(category: string): boolean; ackMinutes: number };
 }
 
 /** Who changes a complaint: an official (by id), the consumer, or the system (scheduler). */
@@ -59,6 +64,12 @@ export class ComplaintLifecycle {
         // Without an account, the subdivision the consumer named in the address or description takes it.
         const area = consumer ?? (await this.directory.subdivisionNamedIn(`${complaint.address ?? ''} ${complaint.description}`));
         const owner = area ? await this.directory.ownerFor(area, 'JE') : null;
+        // A danger to life does not wait for its due time: the SDO hears of it with the JE, and the next step up (the
+        // XEN) comes as soon as nobody has acknowledged it within minutes.
+        const hazards = this.policy.hazards;
+        const hazard = hazards?.isHazard(complaint.category) ?? false;
+        const sdo = hazard && area ? await this.directory.ownerFor(area, 'SDO') : null;
+        const ackBy = hazard ? new Date(this.now().getTime() + hazards!.ackMinutes * 60_000) : null;
         const updated = await this.db.transaction(async (m) => {
             await m.getRepository(Complaint).update(
                 { id: complaint.id },
@@ -67,20 +78,28 @@ export class ComplaintLifecycle {
                     standardsVersion: this.standards.version,
                     assignedOfficialId: owner?.id ?? null,
                     status: owner ? 'assigned' : complaint.status,
-                    escalationLevel: 0,
-                    nextEscalationAt: dueAt,
+                    escalationLevel: sdo ? OFFICIAL_LEVELS.indexOf('SDO') : 0,
+                    nextEscalationAt: ackBy && ackBy < dueAt ? ackBy : dueAt,
                 }
             );
             if (owner) await this.event(m, complaint.id, 'assigned', 'system', `${owner.level} ${owner.name}`);
+            if (sdo) await this.event(m, complaint.id, owner ? 'assigned' : complaint.status, 'system', `safety hazard: ${sdo.level} ${sdo.name} told at once`);
             return m.getRepository(Complaint).findOneByOrFail({ id: complaint.id });
         });
-        if (owner) await this.notifier.toOfficial(owner, updated, { key: 'officials:assigned', vars: { ticket: updated.ticket } });
+        const notice = { key: hazard ? 'officials:hazard' : 'officials:assigned', vars: { ticket: updated.ticket, minutes: hazards?.ackMinutes ?? 0 } };
+        if (owner) await this.notifier.toOfficial(owner, updated, notice);
+        if (sdo) await this.notifier.toOfficial(sdo, updated, notice);
         return updated;
     }
 
     /** An official has seen it and is on it; the consumer is told. */
     async acknowledge(id: number, officialId: number, note?: string): Promise<Complaint> {
-        const complaint = await this.change(id, { official: officialId }, ['assigned', 'registered', 'reopened'], 'in_progress', note ?? null);
+        // A hazard's short "acknowledge within minutes" timer ends here; the due time of the standards still runs.
+        const before = await this.get(id);
+        const nextEscalationAt = before.dueAt && before.nextEscalationAt && before.nextEscalationAt < before.dueAt ? before.dueAt : before.nextEscalationAt;
+        const complaint = await this.change(id, { official: officialId }, ['assigned', 'registered', 'reopened'], 'in_progress', note ?? null, {
+            nextEscalationAt,
+        });
         await this.notifier.toConsumer(complaint, { key: 'status:notice.inProgress', vars: { ticket: complaint.ticket } });
         return complaint;
     }
@@ -176,6 +195,8 @@ export class ComplaintLifecycle {
         const updated = await this.get(id);
         await this.notifier.toOfficial(owner, updated, { key: 'officials:escalated', vars: { ticket: updated.ticket, level: nextLevel } });
         const { daysLate, amountInr } = this.compensationFor(updated, consumer?.areaClass ?? 'urban', now);
+        // A hazard the system sends up before its due time is not late: the consumer hears of lateness only.
+        if (actor === 'system' && updated.dueAt && now < updated.dueAt) return true;
         await this.notifier.toConsumer(updated, { key: 'status:notice.escalated', vars: { ticket: updated.ticket, level: nextLevel, daysLate } });
         if (amountInr) {
             await this.notifier.toConsumer(updated, { key: 'status:notice.compensation', vars: { ticket: updated.ticket, amount: amountInr, daysLate } });
@@ -198,7 +219,11 @@ export class ComplaintLifecycle {
         );
         let escalated = 0;
         for (const complaint of due) {
-            if (await this.escalate(complaint.id, 'system', 'resolution time passed', complaint.escalationLevel)) escalated += 1;
+            const reason =
+                complaint.dueAt && now < complaint.dueAt
+                    ? `safety hazard not acknowledged within ${this.policy.hazards?.ackMinutes ?? 0} minutes`
+                    : 'resolution time passed';
+            if (await this.escalate(complaint.id, 'system', reason, complaint.escalationLevel)) escalated += 1;
         }
         const silentSince = new Date(now.getTime() - this.policy.autoCloseHours * 3600_000);
         const silent = await this.db.run((m) =>

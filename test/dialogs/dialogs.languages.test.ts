@@ -55,10 +55,12 @@ describe('dialogs in English, Devanagari Hindi and romanised Hindi', () => {
         assert.equal(row.description, expected.description);
         assert.equal(row.status, 'assigned', 'the JE of the subdivision owns it at once');
         const history = await bot.dataSource.getRepository(ComplaintEvent).findBy({ complaintId: row.id });
+        // A hazard also records that the SDO was told at once.
         assert.deepEqual(
             history.map((h) => h.status),
-            ['registered', 'assigned']
+            expected.category === 'line' ? ['registered', 'assigned', 'assigned'] : ['registered', 'assigned']
         );
+        if (expected.category === 'line') assert.match(history[2].note ?? '', /^safety hazard: SDO .+ told at once$/);
         assertNoFailure(bot, transcriptText(user));
         return row;
     }

@@ -726,6 +726,57 @@ describe("officials' console over HTTP", () => {
         });
     });
 
+    describe('hazards (a fallen wire: danger to life)', () => {
+        const toOfficials = (complaintId: number) =>
+            f.notifier.sent.filter((n) => n.complaintId === complaintId && n.to === 'official').map((n) => [n.officialId, n.text.key]);
+
+        it('tells the JE and the SDO at once, and the XEN when nobody acknowledges it within 30 minutes', async () => {
+            const [je, sdo, xen] = await Promise.all([f.official('je.vibhutikhand'), f.official('sdo.gomtinagar'), f.official('xen.gomtinagar')]);
+            const wire = await f.register(VIBHUTI_KHAND, 'line', 'Taar toot kar sadak par gira hai');
+            assert.deepEqual(toOfficials(wire.id), [
+                [je.id, 'officials:hazard'],
+                [sdo.id, 'officials:hazard'],
+            ]);
+            assert.equal(wire.assignedOfficialId, je.id, 'the JE still owns it');
+            f.clock.advance(0.4);
+            await f.app.lifecycle.tick();
+            assert.equal(toOfficials(wire.id).length, 2, 'not before the 30 minutes are up');
+            f.clock.advance(0.2);
+            await f.app.lifecycle.tick();
+            assert.deepEqual(toOfficials(wire.id)[2], [xen.id, 'officials:escalated']);
+            const moved = await f.reload(wire.id);
+            assert.equal(moved.assignedOfficialId, xen.id);
+            const last = (await f.events(wire.id)).at(-1)!;
+            assert.match(last.note ?? '', /safety hazard not acknowledged within 30 minutes/);
+            assert.ok(
+                !f.notifier.sent.some((n) => n.complaintId === wire.id && n.to === 'consumer' && n.text.key === 'status:notice.escalated'),
+                'the consumer is not told it is late: it is not'
+            );
+        });
+
+        it('waits for the due time once the JE acknowledges it in time', async () => {
+            const je = await f.official('je.vibhutikhand');
+            const wire = await f.register(VIBHUTI_KHAND, 'line', 'Khamba jhuka hua hai, taar latak raha hai');
+            f.clock.advance(0.15);
+            await f.app.lifecycle.acknowledge(wire.id, je.id, 'Lineman on the way');
+            f.clock.advance(1);
+            await f.app.lifecycle.tick();
+            assert.equal((await f.reload(wire.id)).assignedOfficialId, je.id, 'no escalation before its due time');
+            assert.equal(toOfficials(wire.id).length, 2);
+        });
+
+        it("lists a hazard first in the JE's queue, though others are due sooner or already late", async () => {
+            const late = await f.register(VIBHUTI_KHAND, 'no_supply', 'No light since yesterday');
+            f.clock.advance(5);
+            const soon = await f.register(VIBHUTI_KHAND, 'no_supply', 'No light since morning');
+            const wire = await f.register(VIBHUTI_KHAND, 'line', 'Wire fallen on the road');
+            const je = await f.as('je.vibhutikhand', 'demo-je-1');
+            const order = ticketsIn((await je.get('/console')).text);
+            assert.ok(order.indexOf(wire.ticket) >= 0 && order.indexOf(wire.ticket) < order.indexOf(late.ticket), order.join(', '));
+            assert.ok(order.indexOf(late.ticket) < order.indexOf(soon.ticket), 'then breached, then by due time, as before');
+        });
+    });
+
     describe('actions', () => {
         it('acknowledges, adds a note and resolves with a note: status and history change, the consumer is told', async () => {
             const complaint = await f.register(VIBHUTI_KHAND, 'no_supply', 'Whole street dark');
