@@ -5,7 +5,8 @@ import { formatDateTime } from '../src/i18n/format';
 import { extractEntities } from '../src/nlu/extractEntities';
 import { ComplaintWithHistory } from '../src/services/ComplaintService';
 import { AskAnswer, AskChoice, AskPrompt, yesNoChoices } from './AskPrompt';
-import { LifecycleError, OPEN_STATUSES } from '../src/services/ComplaintLifecycle';
+import { AWAITING_CONFIRMATION, OPEN_STATUSES } from '../src/services/ComplaintLifecycle';
+import { ConfirmFixedDialog, ConfirmFixedOptions } from './ConfirmFixedDialog';
 import { complaintProgress } from './complaintProgress';
 import { Complaint } from '../src/data/entities/Complaint';
 import { sayGaveUp } from './sayGaveUp';
@@ -61,6 +62,7 @@ export class ComplaintStatusDialog extends ComponentDialog {
             )
         );
         this.addDialog(new AskPrompt(ASK_FIXED, services.output, undefined, { strictYes: true }));
+        this.addDialog(new ConfirmFixedDialog(services));
         this.addDialog(new WaterfallDialog('status.flow', [this.how.bind(this), this.ticket.bind(this), this.show.bind(this), this.confirmFixed.bind(this)]));
         this.addDialog(
             new WaterfallDialog(ASK_TICKET_AGAIN, [
@@ -131,26 +133,19 @@ export class ComplaintStatusDialog extends ComponentDialog {
         await step.context.sendActivity(this.describe(step.context, found) + (added ? `\n\n${TurnData.of(step.context).t('complaint:detailsAdded')}` : ''));
         // The one who registered it (or holds its account) may confirm or dispute an official's "resolved" here too,
         // e.g. when the question came while they were busy with something else.
-        if (complaint.status === 'resolved') {
-            (step.values as { confirming: number }).confirming = complaint.id;
+        if (AWAITING_CONFIRMATION.includes(complaint.status)) {
+            (step.values as { confirming: string }).confirming = complaint.ticket;
             return step.prompt(ASK_FIXED, AskPrompt.options('status:askFixedAgain', { ticket: complaint.ticket }, yesNoChoices()));
         }
         return step.endDialog();
     }
 
     private async confirmFixed(step: WaterfallStepContext) {
-        const id = (step.values as { confirming?: number }).confirming;
+        const id = (step.values as { confirming?: string }).confirming;
         const answer = step.result as AskAnswer | undefined;
         if (id === undefined || !answer) return step.endDialog();
         if (answer.gaveUp) return sayGaveUp(step);
-        const { t } = TurnData.of(step.context);
-        try {
-            const complaint = await this.services.lifecycle.confirm(id, answer.choice === 'yes');
-            await step.context.sendActivity(t(answer.choice === 'yes' ? 'status:fixedConfirmed' : 'status:reopened', { ticket: complaint.ticket }));
-        } catch (error) {
-            if (!(error instanceof LifecycleError)) throw error;
-        }
-        return step.endDialog();
+        return step.beginDialog(ConfirmFixedDialog.id, { ticket: id, fixed: answer.choice === 'yes' } satisfies ConfirmFixedOptions);
     }
 
     private async isTheirs(step: WaterfallStepContext, complaint: Complaint): Promise<boolean> {
@@ -174,7 +169,7 @@ export class ComplaintStatusDialog extends ComponentDialog {
             ...(await this.services.complaints.listForChannelUser(context.activity.channelId, context.activity.from.id, MY_COMPLAINTS_LIMIT)),
             ...(await this.services.complaints.listForAccounts(accounts, MY_COMPLAINTS_LIMIT)),
         ];
-        return mine.filter((c) => OPEN_STATUSES.includes(c.status) || c.status === 'resolved').sort((a, b) => b.id - a.id)[0] ?? null;
+        return mine.filter((c) => OPEN_STATUSES.includes(c.status) || AWAITING_CONFIRMATION.includes(c.status)).sort((a, b) => b.id - a.id)[0] ?? null;
     }
 
     private async showMine(context: TurnContext): Promise<void> {

@@ -1,6 +1,7 @@
 import { ChannelOutput } from '../src/bot/ChannelOutput';
 import { Recognizer } from '../src/nlu/IntentRecognizer';
 import { FaqMatcher } from '../src/nlu/FaqMatcher';
+import { ClosureCodeService } from '../src/services/ClosureCodeService';
 import { ComplaintCategories } from '../src/services/ComplaintCategories';
 import { ComplaintLifecycle } from '../src/services/ComplaintLifecycle';
 import { ComplaintService } from '../src/services/ComplaintService';
@@ -29,6 +30,8 @@ export interface DialogServices {
     identities: IdentityService;
     /** Phone match and one-time codes. */
     verification: VerificationService;
+    /** One-time codes that prove a "yes, fixed" for complaints without an account. */
+    closureCodes: ClosureCodeService;
     /** Officer callback requests. */
     handoff: HandoffService;
     /** Complaint categories from configuration. */

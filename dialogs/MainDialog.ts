@@ -18,7 +18,7 @@ import { DialogServices } from './DialogServices';
 import { FlowResult, isFault, isRequest } from './FlowResult';
 import { sayGaveUp } from './sayGaveUp';
 import { readYesNo } from './yesNo';
-import { LifecycleError } from '../src/services/ComplaintLifecycle';
+import { ConfirmFixedDialog, ConfirmFixedOptions } from './ConfirmFixedDialog';
 import { HandoffDialog } from './HandoffDialog';
 import { LanguageDialog, LanguageResult } from './LanguageDialog';
 import { MeterDialog } from './MeterDialog';
@@ -124,6 +124,7 @@ export class MainDialog extends ComponentDialog {
         this.addDialog(new MeterDialog(services));
         this.addDialog(new MeterReadingDialog(services));
         this.addDialog(new HandoffDialog(services));
+        this.addDialog(new ConfirmFixedDialog(services));
         // Anything the bot can act on is a valid answer to the menu, chit-chat included.
         this.addDialog(
             new AskPrompt(ASK_MENU, services.output, async (answer, context) =>
@@ -434,7 +435,12 @@ export class MainDialog extends ComponentDialog {
         }
         if (options.confirmResolution) {
             (step.values as MainValues).confirming = options.confirmResolution.ticket;
-            return step.prompt(ASK_FIXED, AskPrompt.options('status:askFixed', options.confirmResolution, yesNoChoices()));
+            const { ticket, note } = options.confirmResolution;
+            const question =
+                note === null
+                    ? AskPrompt.options('status:askFixedReminder', { ticket }, yesNoChoices())
+                    : AskPrompt.options('status:askFixed', { ticket, note }, yesNoChoices());
+            return step.prompt(ASK_FIXED, question);
         }
         if (options.subscription === 'on') return this.subscribe(step);
         if (options.subscription === 'off') return this.act(step, 'unsubscribe', turn.recognition);
@@ -478,6 +484,8 @@ export class MainDialog extends ComponentDialog {
     }
 
     private async afterFlow(step: WaterfallStepContext) {
+        // The answer to "is it fixed?" was the whole conversation.
+        if ((step.values as MainValues).confirming) return step.endDialog();
         const result = step.result as FlowResult | undefined;
         if (result?.followUp) return step.replaceDialog(FLOW, { intent: TurnData.of(step.context).recognition.intent } satisfies MainDialogOptions);
         if (result?.showMenu) return step.replaceDialog(FLOW, { menu: 'common:menuIntro' } satisfies MainDialogOptions);
@@ -497,24 +505,11 @@ export class MainDialog extends ComponentDialog {
         await context.sendActivity(turn.t(linked.length > 0 ? 'common:subscribed' : 'common:subscribedNoAccount'));
     }
 
-    /** The consumer's answer to "is it fixed?": yes closes the complaint, no reopens it. */
+    /** The consumer's answer to "is it fixed?": yes closes the complaint once proven, no reopens it. */
     private async confirmed(step: WaterfallStepContext, ticket: string) {
         const answer = step.result as AskAnswer;
-        const { t } = TurnData.of(step.context);
         if (answer.gaveUp) return sayGaveUp(step);
-        const found = await this.services.complaints.findByTicket(ticket);
-        if (found) {
-            try {
-                await this.services.lifecycle.confirm(found.complaint.id, answer.choice === 'yes');
-                await step.context.sendActivity(t(answer.choice === 'yes' ? 'status:fixedConfirmed' : 'status:reopened', { ticket }));
-                return step.endDialog();
-            } catch (error) {
-                if (!(error instanceof LifecycleError)) throw error;
-            }
-        }
-        // Closed meanwhile (by the silence rule) or no longer awaiting an answer.
-        await step.context.sendActivity(t('status:confirmNoLonger', { ticket }));
-        return step.endDialog();
+        return step.beginDialog(ConfirmFixedDialog.id, { ticket, fixed: answer.choice === 'yes' } satisfies ConfirmFixedOptions);
     }
 
     /** Does what `intent` asks: starts its flow, or answers it directly and shows the menu where that helps. */

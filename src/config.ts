@@ -60,11 +60,15 @@ export interface AppConfig {
     logLevel: 'debug' | 'info' | 'warn' | 'error';
     /** Hours between escalations once a complaint is past its due time. */
     escalationIntervalHours: number;
-    /** Hours of consumer silence after which a resolved complaint closes. */
-    autoCloseHours: number;
+    /** Hours after an official's "resolved" at which a consumer who has not answered is asked again. */
+    confirmReminderHours: number;
+    /** Hours of consumer silence after which a resolved complaint becomes unconfirmed (never closed) for a re-check. */
+    unconfirmedAfterHours: number;
+    /** Hours field staff have to re-check an unconfirmed resolution. */
+    recheckHours: number;
     /** Minutes within which a hazard (a fallen wire) must be acknowledged before it goes to the XEN. */
     hazardAckMinutes: number;
-    /** Seconds between scheduler passes (escalation, auto-close). */
+    /** Seconds between scheduler passes (escalation, confirmation reminders, unconfirmed resolutions). */
     schedulerIntervalSeconds: number;
     /** Days before a bill's due date that subscribed consumers are reminded. */
     billReminderDaysBefore: number;
@@ -172,6 +176,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         if (!/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(host))
             problems.push(`BOT_SERVICE_URL_HOSTS must list host names such as *.botframework.com (got "${host}")`);
     }
+    // The old name promised that silence closes a complaint; nothing does any more, so a setting made under that
+    // promise is stopped rather than silently given a new meaning.
+    if (str('AUTO_CLOSE_HOURS') !== '') {
+        problems.push(
+            'AUTO_CLOSE_HOURS is no longer used: silence never closes a complaint. Set UNCONFIRMED_AFTER_HOURS (hours after "resolved" at which an unanswered complaint goes to a field re-check) and unset AUTO_CLOSE_HOURS'
+        );
+    }
     const config: AppConfig = {
         port: int('PORT', 3978, 0, 65535),
         host: str('HOST', publicDeployment ? '0.0.0.0' : '127.0.0.1'),
@@ -195,7 +206,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         meterReadingMaxJump: int('METER_READING_MAX_JUMP', 5000, 10, 1000000),
         logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
         escalationIntervalHours: int('ESCALATION_INTERVAL_HOURS', 4, 1, 720),
-        autoCloseHours: int('AUTO_CLOSE_HOURS', 72, 1, 2160),
+        confirmReminderHours: int('CONFIRM_REMINDER_HOURS', 24, 1, 720),
+        unconfirmedAfterHours: int('UNCONFIRMED_AFTER_HOURS', 72, 2, 2160),
+        recheckHours: int('RECHECK_HOURS', 24, 1, 720),
         hazardAckMinutes: int('HAZARD_ACK_MINUTES', 30, 5, 240),
         schedulerIntervalSeconds: int('SCHEDULER_INTERVAL_SECONDS', 60, 5, 3600),
         billReminderDaysBefore: int('BILL_REMINDER_DAYS_BEFORE', 3, 1, 30),
@@ -231,6 +244,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
     for (const descriptor of CHANNELS) {
         const settings = descriptor.readSettings(reader);
         if (settings !== null) config.channels[descriptor.id] = settings;
+    }
+    if (config.confirmReminderHours >= config.unconfirmedAfterHours) {
+        problems.push(
+            `CONFIRM_REMINDER_HOURS (${config.confirmReminderHours}) must be less than UNCONFIRMED_AFTER_HOURS (${config.unconfirmedAfterHours}), or the reminder never goes out`
+        );
     }
     if (problems.length > 0) throw new ConfigError(problems);
     return config;

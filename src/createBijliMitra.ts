@@ -45,6 +45,7 @@ import { ComplaintLifecycle, OPEN_STATUSES } from './services/ComplaintLifecycle
 import { ComplaintNotifier } from './services/ComplaintNotifier';
 import { OfficialDirectory } from './services/OfficialDirectory';
 import { ProactiveNotifier } from './services/ProactiveNotifier';
+import { ClosureCodeService } from './services/ClosureCodeService';
 import { ServiceStandards } from './services/ServiceStandards';
 import { BroadcastService } from './broadcast/BroadcastService';
 import { OutboundQueueWorker } from './broadcast/OutboundQueueWorker';
@@ -163,7 +164,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
     const standards = overrides.standards ?? ServiceStandards.load();
     // The notifier starts the bot's "is it fixed?" turn, and the bot is built from the services that include the
     // notifier: the turn reaches the bot through this binding, used only once an official resolves a complaint.
-    const confirmTurn = (ticket: string, note: string) => (context: TurnContext) => bot.askToConfirm(context, ticket, note);
+    const confirmTurn = (ticket: string, note: string | null) => (context: TurnContext) => bot.askToConfirm(context, ticket, note);
     const notifier = overrides.notifier ?? new ProactiveNotifier(adapters, translator, logger, config.microsoftAppId, confirmTurn);
     const backend = overrides.backend ?? new DatabaseUtilityBackend(db);
     const categories = ComplaintCategories.load();
@@ -175,7 +176,9 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         notifier,
         {
             escalationIntervalHours: config.escalationIntervalHours,
-            autoCloseHours: config.autoCloseHours,
+            confirmReminderHours: config.confirmReminderHours,
+            unconfirmedAfterHours: config.unconfirmedAfterHours,
+            recheckHours: config.recheckHours,
             hazards: { isHazard: (category) => categories.isHazard(category), ackMinutes: config.hazardAckMinutes },
         },
         overrides.now
@@ -192,6 +195,13 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
             { ttlSeconds: config.otpTtlSeconds, maxAttempts: config.otpMaxAttempts, maxSendsPerHour: config.otpMaxSendsPerHour },
             // SMS goes to a phone whose owner's language we may not know: one bilingual text.
             (code, minutes) => otpText('verify:sms', { code, minutes }),
+            () => (overrides.now?.() ?? new Date()).getTime()
+        ),
+        closureCodes: new ClosureCodeService(
+            db,
+            sms,
+            { ttlSeconds: config.otpTtlSeconds, maxAttempts: config.otpMaxAttempts, maxSendsPerHour: config.otpMaxSendsPerHour },
+            (code, ticket, minutes) => otpText('status:closureSms', { code, ticket, minutes }),
             () => (overrides.now?.() ?? new Date()).getTime()
         ),
         handoff: new HandoffService(db),

@@ -15,8 +15,8 @@ import { TurnData } from './TurnData';
 export interface RootDialogOptions {
     /** A new conversation: greet, then the menu (or the language choice for a new user). */
     welcome?: boolean;
-    /** A proactive turn: an official resolved this complaint; ask the consumer whether it is fixed. */
-    confirmResolution?: { ticket: string; note: string };
+    /** A proactive turn: an official resolved this complaint; ask the consumer whether it is fixed (`note` null: again). */
+    confirmResolution?: { ticket: string; note: string | null };
 }
 
 export class BijliMitraBot extends ActivityHandler {
@@ -87,14 +87,16 @@ export class BijliMitraBot extends ActivityHandler {
     }
 
     /**
-     * A proactive turn in a consumer's conversation: an official resolved their complaint, so ask "is it fixed?".
-     * If the consumer is in the middle of something, the question waits: they get the notice as text instead.
+     * A proactive turn in a consumer's conversation: an official resolved their complaint, so ask "is it fixed?"
+     * (`note` null: the reminder, asking again). If the consumer is in the middle of something, the question waits:
+     * they get the notice as text instead, and can answer through the complaint's status.
      */
-    async askToConfirm(context: TurnContext, ticket: string, note: string): Promise<void> {
+    async askToConfirm(context: TurnContext, ticket: string, note: string | null): Promise<void> {
         await this.prepare(context);
         const dc = await this.dialogs.createContext(context);
         if (dc.activeDialog) {
-            await context.sendActivity(TurnData.of(context).t('status:notice.resolved', { ticket, note }));
+            const { t } = TurnData.of(context);
+            await context.sendActivity(note === null ? t('status:notice.reminder', { ticket }) : t('status:notice.resolved', { ticket, note }));
         } else {
             await dc.beginDialog(this.mainDialog.id, { confirmResolution: { ticket, note } } satisfies RootDialogOptions);
         }

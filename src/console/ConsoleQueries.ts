@@ -9,7 +9,7 @@ import { OPEN_STATUSES } from '../services/ComplaintLifecycle';
 import { OfficialDirectory } from '../services/OfficialDirectory';
 
 /** Every complaint status, in lifecycle order. */
-export const ALL_STATUSES: ComplaintStatus[] = ['registered', 'assigned', 'in_progress', 'resolved', 'reopened', 'closed'];
+export const ALL_STATUSES: ComplaintStatus[] = ['registered', 'assigned', 'in_progress', 'resolved', 'unconfirmed', 'reopened', 'closed'];
 
 /** What one signed-in official may see: complaints of consumers in these subdivisions (of their discom), and any complaint assigned to them. */
 export interface ConsoleScope {
@@ -21,7 +21,7 @@ export interface ConsoleScope {
 
 /** Queue filters from the query string; null means "any". */
 export interface QueueFilters {
-    /** `open` (registered, assigned, in progress, reopened), `all`, or one status. */
+    /** `open` (registered, assigned, in progress, reopened, and unconfirmed awaiting a re-check), `all`, or one status. */
     status: 'open' | 'all' | ComplaintStatus;
     category: string | null;
     subdivision: string | null;
@@ -134,7 +134,9 @@ export class ConsoleQueries {
     async queue(scope: ConsoleScope, filters: QueueFilters, now: Date, limit = 500): Promise<{ rows: ComplaintRow[]; truncated: boolean }> {
         const found = await this.db.run(async (m) => {
             const qb = this.scoped(m, scope);
-            if (filters.status === 'open') qb.andWhere('c.status IN (:...openStatuses)', { openStatuses: OPEN_STATUSES });
+            // An unconfirmed resolution is the field staff's work again until they record the re-check.
+            if (filters.status === 'open')
+                qb.andWhere("(c.status IN (:...openStatuses) OR (c.status = 'unconfirmed' AND c.recheckDueAt IS NOT NULL))", { openStatuses: OPEN_STATUSES });
             else if (filters.status !== 'all') qb.andWhere('c.status = :status', { status: filters.status });
             if (filters.category) qb.andWhere('c.category = :category', { category: filters.category });
             if (filters.subdivision) qb.andWhere('cons.subdivision = :subdivision', { subdivision: filters.subdivision });
@@ -360,9 +362,12 @@ function hoursToResolve(complaint: Complaint): number {
 
 /** 0 for breached, 1 for the rest (so breached come first). */
 function urgency(complaint: Complaint, now: Date): number {
+    if (complaint.status === 'unconfirmed' && complaint.recheckDueAt) return complaint.recheckDueAt.getTime() < now.getTime() ? 0 : 1;
     return isBreached(complaint, now) ? 0 : 1;
 }
 
+/** When the complaint's pending work is due: the re-check for an unconfirmed one, else the resolution. */
 function dueTime(complaint: Complaint): number {
-    return complaint.dueAt ? complaint.dueAt.getTime() : Number.MAX_SAFE_INTEGER;
+    const due = complaint.status === 'unconfirmed' ? (complaint.recheckDueAt ?? complaint.dueAt) : complaint.dueAt;
+    return due ? due.getTime() : Number.MAX_SAFE_INTEGER;
 }

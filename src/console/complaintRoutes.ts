@@ -106,6 +106,19 @@ export function mountComplaintRoutes(router: Router, kit: ConsoleKit): void {
         })
     );
 
+    // The field re-check of a resolution the consumer did not confirm; it never closes the complaint.
+    router.post(
+        '/complaints/:ticket/recheck',
+        action(async (signed, { complaint }, body) => {
+            const note = clean(body.note);
+            if (body.outcome !== 'fixed' && body.outcome !== 'not_fixed') return flash(signed, 'error', 'console:flash.recheckOutcomeRequired');
+            if (!note) return flash(signed, 'error', 'console:flash.recheckNoteRequired');
+            const fixed = body.outcome === 'fixed';
+            await app.lifecycle.recordRecheck(complaint.id, signed.official.id, fixed, note);
+            flash(signed, 'ok', fixed ? 'console:flash.rechecked' : 'console:flash.recheckReopened', { ticket: complaint.ticket });
+        })
+    );
+
     router.post(
         '/complaints/:ticket/reassign',
         action(async (signed, row, body) => {

@@ -60,6 +60,12 @@ function duration(t: TranslateFn, ms: number, hoursOnly: boolean): string {
 /** The SLA countdown: time left, "breached by 5h", or how a finished complaint ended against its due time. */
 export function slaText(t: TranslateFn, row: ComplaintRow, now: Date): { text: string; breached: boolean } {
     const { complaint } = row;
+    if (complaint.status === 'unconfirmed') {
+        if (!complaint.recheckDueAt) return { text: t('console:sla.rechecked'), breached: false };
+        const left = complaint.recheckDueAt.getTime() - now.getTime();
+        if (left > 0) return { text: t('console:sla.recheckDue', { time: duration(t, left, false) }), breached: false };
+        return { text: t('console:sla.recheckLate', { time: duration(t, -left, true) }), breached: true };
+    }
     if (!complaint.dueAt) return { text: t('console:sla.none'), breached: false };
     const due = complaint.dueAt.getTime();
     if (OPEN_STATUSES.includes(complaint.status)) {
@@ -278,6 +284,7 @@ ${fact(t('console:detail.sla'), html`<span class="${sla.breached ? 'sla-breached
 ${fact(t('console:detail.level'), levelLabel(t, c.escalationLevel), 'detail-level')}
 ${fact(t('console:detail.assignee'), officialLabel(t, assignee), 'detail-assignee')}
 ${fact(t('console:detail.resolvedAt'), c.resolvedAt ? formatDateTime(c.resolvedAt, language) : null)}
+${fact(t('console:detail.recheckDueAt'), c.recheckDueAt ? formatDateTime(c.recheckDueAt, language) : null, 'detail-recheck-due')}
 ${fact(t('console:detail.closedAt'), c.closedAt ? formatDateTime(c.closedAt, language) : null)}
 ${fact(t('console:detail.channel'), c.channel)}
 </dl>`;
@@ -318,6 +325,22 @@ ${fact(t('console:detail.contactMobile'), c.contactMobile)}
 <h3>${t('console:action.resolve')}</h3>
 <label for="resolve-note">${t('console:action.resolveLabel')}</label><textarea id="resolve-note" name="note" maxlength="500" required></textarea>
 <button type="submit" class="primary" id="resolve-submit">${t('console:action.resolveSubmit')}</button></form>`);
+    }
+    if (c.status === 'unconfirmed' && c.recheckDueAt) {
+        forms.push(html`<form method="post" action="${base}/recheck" id="form-recheck">${csrfField(ctx)}
+<h3>${t('console:action.recheck')}</h3>
+<p class="muted">${t('console:action.recheckHelp')}</p>
+<label for="recheck-outcome">${t('console:action.recheckOutcome')}</label>${select(
+            'outcome',
+            'recheck-outcome',
+            [
+                { value: 'fixed', label: t('console:action.recheckFixed') },
+                { value: 'not_fixed', label: t('console:action.recheckNotFixed') },
+            ],
+            'fixed'
+        )}
+<label for="recheck-note">${t('console:action.recheckNote')}</label><textarea id="recheck-note" name="note" maxlength="500" required></textarea>
+<button type="submit" class="primary" id="recheck-submit">${t('console:action.recheckSubmit')}</button></form>`);
     }
     forms.push(html`<form method="post" action="${base}/note" id="form-note">${csrfField(ctx)}
 <h3>${t('console:action.note')}</h3>

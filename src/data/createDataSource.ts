@@ -6,6 +6,7 @@ import { AccountLink } from './entities/AccountLink';
 import { Bill } from './entities/Bill';
 import { BotStateRecord } from './entities/BotStateRecord';
 import { CallbackRequest } from './entities/CallbackRequest';
+import { ClosureCode } from './entities/ClosureCode';
 import { ChannelIdentity } from './entities/ChannelIdentity';
 import { Complaint } from './entities/Complaint';
 import { ComplaintEvent } from './entities/ComplaintEvent';
@@ -33,6 +34,7 @@ import { ConversationTakeovers1764900000000 } from './migrations/1764900000000-C
 import { XChannelState1765000000000 } from './migrations/1765000000000-XChannelState';
 import { WhatsAppDeliveryFailures1765100000000 } from './migrations/1765100000000-WhatsAppDeliveryFailures';
 import { IdentityAliases1765200000000 } from './migrations/1765200000000-IdentityAliases';
+import { HonestClosure1765300000000 } from './migrations/1765300000000-HonestClosure';
 
 /** Every entity of the schema. */
 export const ENTITIES = [
@@ -44,6 +46,7 @@ export const ENTITIES = [
     ChannelIdentity,
     AccountLink,
     VerificationCode,
+    ClosureCode,
     CallbackRequest,
     MeterReading,
     BotStateRecord,
@@ -71,6 +74,7 @@ export const MIGRATIONS = [
     XChannelState1765000000000,
     WhatsAppDeliveryFailures1765100000000,
     IdentityAliases1765200000000,
+    HonestClosure1765300000000,
 ];
 
 // Connections per instance. A turn holds one for its conversation lock, may take one more for a nested lock and uses

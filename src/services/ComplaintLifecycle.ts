@@ -12,14 +12,28 @@ import { UtilityBackend } from './UtilityBackend';
 export interface LifecyclePolicy {
     /** After the first breach, a complaint still open escalates again after each such interval. */
     escalationIntervalHours: number;
-    /** A resolved complaint the consumer neither confirms nor disputes closes after this much silence. */
-    autoCloseHours: number;
+    /** Hours after an official's "resolved" at which a consumer who has not answered is asked again. */
+    confirmReminderHours: number;
+    /** Hours after "resolved" at which a complaint still unanswered becomes `unconfirmed` (never `closed`). */
+    unconfirmedAfterHours: number;
+    /** Hours field staff have to re-check an unconfirmed resolution. */
+    recheckHours: number;
     /**
      * Categories that endanger life (a fallen wire): the JE and the SDO are told at once, and the XEN when nobody has
      * acknowledged it within `ackMinutes`. None when absent.
      */
     hazards?: { isHazard(category: string): boolean; ackMinutes: number };
 }
+
+/**
+ * How a consumer's "yes, fixed" was proven: from the chat that registered it or a chat verified for its account
+ * (a complaint with an account), or for a complaint without one, by a one-time code to its contact mobile or by the
+ * channel vouching that the sender's phone is that mobile.
+ */
+export type ClosureProof = 'registrant' | 'verified_account' | 'code' | 'trusted_phone';
+
+/** Statuses in which an official's "resolved" awaits the consumer's answer. */
+export const AWAITING_CONFIRMATION: ComplaintStatus[] = ['resolved', 'unconfirmed'];
 
 /** Who changes a complaint: an official (by id), the consumer, or the system (scheduler). */
 export type Actor = { official: number } | 'consumer' | 'system';
@@ -37,8 +51,8 @@ export class LifecycleError extends Error {
 
 /**
  * The complaint lifecycle with its SLA clock: registered → assigned (the JE of the consumer's subdivision) → in
- * progress → resolved by an official → confirmed by the consumer (closed) or disputed (reopened), or closed after a
- * silence. Every change is stored with who, when and why. Escalation climbs JE → SDO → XEN → SE → CE when the due
+ * progress → resolved by an official → confirmed by the consumer (closed) or disputed (reopened). Silence never
+ * closes: the consumer is reminded, then the complaint becomes unconfirmed and field staff re-check it. Every change is stored with who, when and why. Escalation climbs JE → SDO → XEN → SE → CE when the due
  * time passes, and again after each interval; each step is a compare-and-set on the complaint's level, so two
  * schedulers (two instances on one PostgreSQL) can never escalate the same breach twice. Time comes from `now`.
  */
@@ -120,14 +134,55 @@ export class ComplaintLifecycle {
     }
 
     /**
-     * The consumer's answer to "is it fixed?": yes closes it; no reopens it, keeping the history, and the clock runs
-     * again (a complaint already past its due time escalates at the next tick).
+     * The consumer's answer to "is it fixed?" (also once unconfirmed): yes closes it, and only with a proof that fits
+     * the complaint (a complaint without an account needs its contact mobile's code or trusted phone); no reopens it,
+     * keeping the history, and the clock runs again (a complaint already past its due time escalates at the next tick).
      */
-    async confirm(id: number, fixed: boolean): Promise<Complaint> {
-        if (fixed) return this.change(id, 'consumer', ['resolved'], 'closed', 'confirmed fixed by the consumer', { closedAt: this.now() });
+    async confirm(id: number, fixed: true, proof: ClosureProof): Promise<Complaint>;
+    async confirm(id: number, fixed: false): Promise<Complaint>;
+    async confirm(id: number, fixed: boolean, proof?: ClosureProof): Promise<Complaint> {
         const complaint = await this.get(id);
+        if (fixed) {
+            const fits = complaint.accountNumber ? proof !== undefined : proof === 'code' || proof === 'trusted_phone';
+            if (!fits) throw new LifecycleError(`a "fixed" for complaint ${complaint.ticket} needs the consumer's proof (${proof ?? 'none'} given)`);
+            return this.change(id, 'consumer', AWAITING_CONFIRMATION, 'closed', `confirmed fixed by the consumer (${proof})`, {
+                closedAt: this.now(),
+                recheckDueAt: null,
+            });
+        }
         const nextEscalationAt = complaint.dueAt && complaint.dueAt > this.now() ? complaint.dueAt : this.now();
-        return this.change(id, 'consumer', ['resolved'], 'reopened', 'the consumer says it is not fixed', { resolvedAt: null, nextEscalationAt });
+        return this.change(id, 'consumer', AWAITING_CONFIRMATION, 'reopened', 'the consumer says it is not fixed', {
+            resolvedAt: null,
+            nextEscalationAt,
+            confirmReminderSentAt: null,
+            recheckDueAt: null,
+        });
+    }
+
+    /**
+     * Field staff re-checked an unconfirmed resolution (with a note). Found fixed: it stays unconfirmed, the re-check
+     * is done and the consumer is asked again; only their answer closes it. Found not fixed: it reopens and the clock
+     * runs again.
+     */
+    async recordRecheck(id: number, officialId: number, fixed: boolean, note: string): Promise<Complaint> {
+        if (!note.trim()) throw new LifecycleError('a re-check needs a note saying what was found');
+        if (fixed) {
+            const complaint = await this.change(id, { official: officialId }, ['unconfirmed'], 'unconfirmed', `re-checked, fixed: ${note}`, {
+                recheckDueAt: null,
+            });
+            await this.notifier.askConsumerToConfirm(complaint, note);
+            return complaint;
+        }
+        const current = await this.get(id);
+        const nextEscalationAt = current.dueAt && current.dueAt > this.now() ? current.dueAt : this.now();
+        const complaint = await this.change(id, { official: officialId }, ['unconfirmed'], 'reopened', `re-checked, not fixed: ${note}`, {
+            resolvedAt: null,
+            nextEscalationAt,
+            confirmReminderSentAt: null,
+            recheckDueAt: null,
+        });
+        await this.notifier.toConsumer(complaint, { key: 'status:notice.recheckReopened', vars: { ticket: complaint.ticket } });
+        return complaint;
     }
 
     /** Hands the complaint to another official. */
@@ -205,10 +260,11 @@ export class ComplaintLifecycle {
     }
 
     /**
-     * One scheduler pass: escalates every open complaint whose next escalation is due, and closes resolved ones the
-     * consumer has been silent about for too long. Safe to run on several instances at once. Returns the counts.
+     * One scheduler pass: escalates every open complaint whose next escalation is due, reminds consumers who have not
+     * answered "is it fixed?", and marks resolutions still unanswered as unconfirmed for a field re-check. Nothing
+     * here ever closes a complaint. Safe to run on several instances at once (each change is a compare-and-set).
      */
-    async tick(): Promise<{ escalated: number; autoClosed: number }> {
+    async tick(): Promise<{ escalated: number; reminded: number; unconfirmed: number }> {
         const now = this.now();
         const due = await this.db.run((m) =>
             m.getRepository(Complaint).find({
@@ -225,24 +281,62 @@ export class ComplaintLifecycle {
                     : 'resolution time passed';
             if (await this.escalate(complaint.id, 'system', reason, complaint.escalationLevel)) escalated += 1;
         }
-        const silentSince = new Date(now.getTime() - this.policy.autoCloseHours * 3600_000);
-        const silent = await this.db.run((m) =>
-            m.getRepository(Complaint).find({
-                where: { status: 'resolved', resolvedAt: LessThanOrEqual(silentSince), closedAt: IsNull() },
-                take: 500,
-            })
+        const unconfirmed = await this.markUnconfirmed(now);
+        const reminded = await this.remind(now);
+        return { escalated, reminded, unconfirmed };
+    }
+
+    /** Asks again those who have not answered within the reminder time (once per resolution). */
+    private async remind(now: Date): Promise<number> {
+        const since = new Date(now.getTime() - this.policy.confirmReminderHours * 3600_000);
+        const waiting = await this.db.run((m) =>
+            m.getRepository(Complaint).find({ where: { status: 'resolved', resolvedAt: LessThanOrEqual(since), confirmReminderSentAt: IsNull() }, take: 500 })
         );
-        let autoClosed = 0;
+        let reminded = 0;
+        for (const complaint of waiting) {
+            const claimed = await this.db.run((m) =>
+                m.getRepository(Complaint).update({ id: complaint.id, status: 'resolved', confirmReminderSentAt: IsNull() }, { confirmReminderSentAt: now })
+            );
+            if (!claimed.affected) continue;
+            await this.notifier.remindConsumerToConfirm(complaint);
+            reminded += 1;
+        }
+        return reminded;
+    }
+
+    /** Resolutions unanswered for too long become unconfirmed, with a re-check due; the owner is told. */
+    private async markUnconfirmed(now: Date): Promise<number> {
+        const since = new Date(now.getTime() - this.policy.unconfirmedAfterHours * 3600_000);
+        const silent = await this.db.run((m) =>
+            m.getRepository(Complaint).find({ where: { status: 'resolved', resolvedAt: LessThanOrEqual(since) }, take: 500 })
+        );
+        const recheckDueAt = new Date(now.getTime() + this.policy.recheckHours * 3600_000);
+        let marked = 0;
         for (const complaint of silent) {
-            const closed = await this.db.transaction(async (m) => {
-                const result = await m.getRepository(Complaint).update({ id: complaint.id, status: 'resolved' }, { status: 'closed', closedAt: now });
+            const moved = await this.db.transaction(async (m) => {
+                const result = await m.getRepository(Complaint).update({ id: complaint.id, status: 'resolved' }, { status: 'unconfirmed', recheckDueAt });
                 if (!result.affected) return false;
-                await this.event(m, complaint.id, 'closed', 'system', `no answer from the consumer for ${this.policy.autoCloseHours} hours`);
+                await this.event(
+                    m,
+                    complaint.id,
+                    'unconfirmed',
+                    'system',
+                    `no answer from the consumer for ${this.policy.unconfirmedAfterHours} hours: re-check needed`
+                );
                 return true;
             });
-            if (closed) autoClosed += 1;
+            if (!moved) continue;
+            marked += 1;
+            const owner = complaint.assignedOfficialId ? await this.directory.findById(complaint.assignedOfficialId) : null;
+            if (owner?.active) {
+                await this.notifier.toOfficial(
+                    owner,
+                    { ...complaint, status: 'unconfirmed', recheckDueAt },
+                    { key: 'officials:recheck', vars: { ticket: complaint.ticket } }
+                );
+            }
         }
-        return { escalated, autoClosed };
+        return marked;
     }
 
     /** The time limit the standards set for a category and area, with how sure that value is. */

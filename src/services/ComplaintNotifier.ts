@@ -18,6 +18,8 @@ export interface ComplaintNotifier {
     toOfficial(official: Official, complaint: Complaint, text: NoticeText): Promise<void>;
     /** Tells the consumer an official resolved `complaint` (with the official's note) and asks whether it is fixed. */
     askConsumerToConfirm(complaint: Complaint, note: string): Promise<void>;
+    /** Asks the consumer again, a while after the resolution, whether `complaint` is fixed (they have not answered). */
+    remindConsumerToConfirm(complaint: Complaint): Promise<void>;
 }
 
 /** A notifier that only remembers what it was asked to send (tests, and deployments without channels). */
@@ -35,5 +37,9 @@ export class RecordingNotifier implements ComplaintNotifier {
 
     async askConsumerToConfirm(complaint: Complaint, note: string): Promise<void> {
         this.sent.push({ to: 'consumer', complaintId: complaint.id, text: { key: 'status:askFixed', vars: { ticket: complaint.ticket, note } } });
+    }
+
+    async remindConsumerToConfirm(complaint: Complaint): Promise<void> {
+        this.sent.push({ to: 'consumer', complaintId: complaint.id, text: { key: 'status:askFixedReminder', vars: { ticket: complaint.ticket } } });
     }
 }

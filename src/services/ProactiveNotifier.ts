@@ -14,15 +14,15 @@ import { reachesByMobile } from '../../adapters/shared/ports';
  */
 export class ProactiveNotifier implements ComplaintNotifier {
     /**
-     * @param confirmTurn the bot's turn that asks "is it fixed?" in the consumer's conversation; without it the
-     * consumer gets the resolution notice as plain text.
+     * @param confirmTurn the bot's turn that asks "is it fixed?" in the consumer's conversation (`note` null: the
+     * reminder); without it the consumer gets the resolution notice or reminder as plain text.
      */
     constructor(
         private readonly adapters: Map<string, BotAdapter>,
         private readonly translator: Translator,
         private readonly logger: Logger,
         private readonly botAppId: string,
-        private readonly confirmTurn?: (ticket: string, note: string) => (context: TurnContext) => Promise<void>
+        private readonly confirmTurn?: (ticket: string, note: string | null) => (context: TurnContext) => Promise<void>
     ) {}
 
     async toConsumer(complaint: Complaint, text: NoticeText): Promise<void> {
@@ -39,6 +39,16 @@ export class ProactiveNotifier implements ComplaintNotifier {
         }
         const reference = JSON.parse(complaint.conversationRef) as Partial<ConversationReference>;
         await this.run(reference, this.confirmTurn(complaint.ticket, note), complaint.ticket);
+    }
+
+    async remindConsumerToConfirm(complaint: Complaint): Promise<void> {
+        if (!complaint.conversationRef) return;
+        if (!this.confirmTurn) {
+            await this.toConsumer(complaint, { key: 'status:notice.reminder', vars: { ticket: complaint.ticket } });
+            return;
+        }
+        const reference = JSON.parse(complaint.conversationRef) as Partial<ConversationReference>;
+        await this.run(reference, this.confirmTurn(complaint.ticket, null), complaint.ticket);
     }
 
     /** Officials are reached on the first channel that can open a conversation by mobile number (WhatsApp), if any. */

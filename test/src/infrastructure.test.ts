@@ -37,6 +37,19 @@ describe('configuration', () => {
         }
     });
 
+    it('times honest closure from its own variables, and refuses AUTO_CLOSE_HOURS, whose promise (silence closes) no longer holds', () => {
+        const config = loadConfig({}, null);
+        assert.deepEqual([config.confirmReminderHours, config.unconfirmedAfterHours, config.recheckHours], [24, 72, 24]);
+        assert.throws(
+            () => loadConfig({ AUTO_CLOSE_HOURS: '72' }, null),
+            /AUTO_CLOSE_HOURS is no longer used: silence never closes a complaint\. Set UNCONFIRMED_AFTER_HOURS/
+        );
+        assert.throws(
+            () => loadConfig({ CONFIRM_REMINDER_HOURS: '72', UNCONFIRMED_AFTER_HOURS: '48' }, null),
+            /CONFIRM_REMINDER_HOURS \(72\) must be less than UNCONFIRMED_AFTER_HOURS \(48\)/
+        );
+    });
+
     it('turns a channel on only when all its secrets are set, and names what is missing', () => {
         const sms = { SMS_SENDER: 'http', SMS_HTTP_URL: 'https://sms.example/send' };
         const on = loadConfig(

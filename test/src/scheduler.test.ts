@@ -52,7 +52,7 @@ describe('scheduler', () => {
                     ticks += 1;
                     if (failNext) throw new Error('database gone');
                     await slow;
-                    return { escalated: 0, autoClosed: 0 };
+                    return { escalated: 0, reminded: 0, unconfirmed: 0 };
                 },
             },
         };

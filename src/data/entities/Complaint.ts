@@ -1,7 +1,11 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** Complaint lifecycle states; the accountability issue adds transitions between them. */
-export type ComplaintStatus = 'registered' | 'assigned' | 'in_progress' | 'resolved' | 'closed' | 'reopened';
+/**
+ * `unconfirmed`: an official said it is fixed but the consumer has not confirmed in time; field staff re-check it.
+ * Only the consumer's confirmation makes a complaint `closed`.
+ */
+export type ComplaintStatus = 'registered' | 'assigned' | 'in_progress' | 'resolved' | 'unconfirmed' | 'closed' | 'reopened';
 
 /** A consumer's complaint with its readable ticket number. */
 @Entity('complaints')
@@ -88,8 +92,17 @@ export class Complaint {
     @Column({ type: Date, nullable: true })
     resolvedAt: Date | null;
 
+    /** Only on the consumer's confirmation. */
     @Column({ type: Date, nullable: true })
     closedAt: Date | null;
+
+    /** When the consumer was reminded to confirm a resolution; null until then (and again after a reopening). */
+    @Column({ type: Date, nullable: true })
+    confirmReminderSentAt: Date | null;
+
+    /** When field staff must have re-checked an unconfirmed resolution; null once re-checked or outside that state. */
+    @Column({ type: Date, nullable: true })
+    recheckDueAt: Date | null;
 
     /** Where to send the consumer updates: the botbuilder ConversationReference as JSON. */
     @Column({ type: 'text', nullable: true })

@@ -1482,3 +1482,87 @@ describe("officials' console over HTTP", () => {
         });
     });
 });
+
+describe("officials' console: resolutions the consumer did not confirm", () => {
+    let f: Fixture;
+    before(async () => {
+        f = await startConsole();
+    });
+    after(async () => {
+        await f.server.close();
+        await f.bot.close();
+    });
+
+    /** A complaint the JE resolved 73 hours ago without an answer from the consumer: unconfirmed, re-check due. */
+    async function unconfirmedComplaint(): Promise<Complaint> {
+        const complaint = await f.register(VIBHUTI_KHAND);
+        await f.app.lifecycle.resolve(complaint.id, complaint.assignedOfficialId!, 'Fuse replaced');
+        f.clock.advance(73);
+        await f.app.lifecycle.tick();
+        const current = await f.reload(complaint.id);
+        assert.equal(current.status, 'unconfirmed');
+        return current;
+    }
+
+    it('lists an unconfirmed complaint in the JE queue as needing a re-check, labelled in both languages, with its re-check due time', async () => {
+        const complaint = await unconfirmedComplaint();
+        const je = await f.as('je.vibhutikhand', 'demo-je-1');
+        await je.get('/console/language/en?next=/console');
+        let queue = (await je.get('/console')).text;
+        assert.ok(ticketsIn(queue).includes(complaint.ticket), 'in the default (open) queue');
+        const row = new RegExp(`data-ticket="${complaint.ticket}">[\\s\\S]*?</tr>`).exec(queue)![0];
+        assert.match(row, /Resolved – unconfirmed/);
+        assert.match(row, /re-check due in 24h/);
+        assert.match(queue, /<option value="unconfirmed"[^>]*>Resolved – unconfirmed<\/option>/, 'a filter of its own');
+        await je.get('/console/language/hi?next=/console');
+        queue = (await je.get('/console?status=unconfirmed')).text;
+        assert.deepEqual(ticketsIn(queue), [complaint.ticket]);
+        assert.match(queue, /समाधान – पुष्टि नहीं/);
+        f.clock.advance(25);
+        // A day later is a new session.
+        const later = await f.as('je.vibhutikhand', 'demo-je-1');
+        await later.get('/console/language/en?next=/console');
+        assert.match((await later.get('/console')).text, /re-check late by 1h/);
+        const detail = (await later.get(`/console/complaints/${complaint.ticket}`)).text;
+        assert.match(detail, /id="form-recheck"/);
+        assert.match(detail, /id="detail-recheck-due"/);
+        assert.doesNotMatch(detail, /id="form-resolve"/);
+    });
+
+    it('records the re-check with a note: found fixed stays unconfirmed and asks the consumer again, not fixed reopens; nothing closes it', async () => {
+        const fixed = await unconfirmedComplaint();
+        const broken = await unconfirmedComplaint();
+        const je = await f.as('je.vibhutikhand', 'demo-je-1');
+        await je.get('/console/language/en?next=/console');
+        const jeId = (await f.official('je.vibhutikhand')).id;
+        const base = `/console/complaints/${fixed.ticket}`;
+        assert.equal((await je.post(`${base}/recheck`, { _csrf: await je.csrf(), outcome: 'fixed', note: '  ' })).status, 303);
+        assert.equal(flashOf((await je.get(base)).text), 'Please write what the re-check found.');
+        assert.equal((await je.post(`${base}/recheck`, { _csrf: await je.csrf(), outcome: 'closed', note: 'ok' })).status, 303);
+        assert.equal(flashOf((await je.get(base)).text), 'Please choose what the re-check found.');
+        assert.equal((await f.reload(fixed.id)).recheckDueAt?.getTime(), fixed.recheckDueAt!.getTime(), 'nothing recorded yet');
+
+        const asked = f.notifier.sent.length;
+        assert.equal((await je.post(`${base}/recheck`, { _csrf: await je.csrf(), outcome: 'fixed', note: 'Lineman checked: supply on' })).status, 303);
+        let page = (await je.get(base)).text;
+        assert.match(flashOf(page) ?? '', /Only the consumer(&#39;|')s confirmation closes it/);
+        const after = await f.reload(fixed.id);
+        assert.deepEqual([after.status, after.recheckDueAt, after.closedAt], ['unconfirmed', null, null]);
+        const last = (await f.events(fixed.id)).at(-1)!;
+        assert.deepEqual([last.status, last.actor, last.note], ['unconfirmed', `official:${jeId}`, 're-checked, fixed: Lineman checked: supply on']);
+        assert.ok(f.notifier.sent.slice(asked).some((n) => n.complaintId === fixed.id && n.to === 'consumer' && n.text.key === 'status:askFixed'));
+        assert.ok(!ticketsIn((await je.get('/console')).text).includes(fixed.ticket), 're-checked: no longer in the open queue');
+        assert.doesNotMatch(page, /id="form-recheck"/);
+        // No console action closes it: resolving again is refused.
+        await je.post(`${base}/resolve`, { _csrf: await je.csrf(), note: 'closing' });
+        page = (await je.get(base)).text;
+        assert.equal(flashOf(page), 'That cannot be done now: the complaint is Resolved – unconfirmed.');
+        assert.equal((await f.reload(fixed.id)).status, 'unconfirmed');
+
+        const brokenBase = `/console/complaints/${broken.ticket}`;
+        await je.post(`${brokenBase}/recheck`, { _csrf: await je.csrf(), outcome: 'not_fixed', note: 'Still no supply in the lane' });
+        assert.equal((await f.reload(broken.id)).status, 'reopened');
+        assert.match(flashOf((await je.get(brokenBase)).text) ?? '', /has been reopened/);
+        assert.ok(ticketsIn((await je.get('/console')).text).includes(broken.ticket));
+    });
+});

@@ -93,7 +93,7 @@ for (const [name, url] of [
             assert.equal(reopened.status, 'reopened');
             assert.ok(reopened.nextEscalationAt! <= clock.now(), 'past its due time, it escalates at the next tick');
             await lifecycle.resolve(complaint.id, je, 'fuse replaced again');
-            const closed = await lifecycle.confirm(complaint.id, true);
+            const closed = await lifecycle.confirm(complaint.id, true, 'registrant');
             assert.equal(closed.status, 'closed');
             assert.deepEqual(
                 (await history(complaint.id)).map((h) => h.split('|')[0]),
@@ -138,7 +138,7 @@ for (const [name, url] of [
                 new OfficialDirectory(bot.app.db),
                 bot.app.services.backend,
                 notifier,
-                { escalationIntervalHours: 4, autoCloseHours: 72 },
+                { escalationIntervalHours: 4, confirmReminderHours: 24, unconfirmedAfterHours: 72, recheckHours: 24 },
                 clock.now
             );
             clock.advance(3);
@@ -193,14 +193,72 @@ for (const [name, url] of [
             assert.equal(owner.level, 'CE');
         });
 
-        it('closes a resolved complaint after the configured silence', async () => {
+        it('never closes a complaint on silence: a reminder at 24 h, unconfirmed with a re-check due at 72 h, still open a month later', async () => {
             const complaint = await register();
-            await lifecycle.resolve(complaint.id, complaint.assignedOfficialId!, 'done');
-            clock.advance(71);
-            assert.equal((await lifecycle.tick()).autoClosed, 0);
+            const je = complaint.assignedOfficialId!;
+            await lifecycle.resolve(complaint.id, je, 'done');
+            const status = async () => bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id });
+            const reminders = () => notifier.sent.filter((n) => n.to === 'consumer' && n.text.key === 'status:askFixedReminder').length;
+            clock.advance(23);
+            assert.deepEqual(await lifecycle.tick(), { escalated: 0, reminded: 0, unconfirmed: 0 });
             clock.advance(2);
-            assert.equal((await lifecycle.tick()).autoClosed, 1);
-            assert.equal((await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id })).status, 'closed');
+            assert.deepEqual(await lifecycle.tick(), { escalated: 0, reminded: 1, unconfirmed: 0 });
+            assert.equal(reminders(), 1, 'asked again, once');
+            await lifecycle.tick();
+            assert.equal(reminders(), 1, 'not asked on every pass');
+            clock.advance(46);
+            assert.equal((await lifecycle.tick()).unconfirmed, 0);
+            clock.advance(2);
+            assert.deepEqual(await lifecycle.tick(), { escalated: 0, reminded: 0, unconfirmed: 1 });
+            const unconfirmed = await status();
+            assert.equal(unconfirmed.status, 'unconfirmed');
+            assert.equal(unconfirmed.closedAt, null);
+            assert.equal(unconfirmed.recheckDueAt!.getTime(), clock.now().getTime() + 24 * HOUR, 'the re-check has its own due time');
+            assert.ok(
+                notifier.sent.some((n) => n.to === 'official' && n.officialId === je && n.text.key === 'officials:recheck'),
+                'the owner is told to re-check'
+            );
+            for (let day = 0; day < 30; day++) {
+                clock.advance(24);
+                await lifecycle.tick();
+            }
+            const later = await status();
+            assert.deepEqual([later.status, later.closedAt], ['unconfirmed', null], 'a month of silence closes nothing');
+            assert.ok(!(await history(complaint.id)).some((h) => h.startsWith('closed')));
+            // The consumer's yes still closes it, from unconfirmed too.
+            const closed = await lifecycle.confirm(complaint.id, true, 'registrant');
+            assert.equal(closed.status, 'closed');
+            assert.equal(closed.recheckDueAt, null);
+            assert.ok((await history(complaint.id)).includes('closed|consumer'));
+        });
+
+        it('closes a complaint without an account only with its code or trusted phone, and a no still reopens it', async () => {
+            const complaint = await register('no_supply', null);
+            await lifecycle.resolve(complaint.id, 1, 'done');
+            for (const proof of ['registrant', 'verified_account'] as const) {
+                await assert.rejects(lifecycle.confirm(complaint.id, true, proof), LifecycleError);
+            }
+            assert.equal((await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id })).status, 'resolved');
+            assert.equal((await lifecycle.confirm(complaint.id, false)).status, 'reopened');
+            await lifecycle.resolve(complaint.id, 1, 'done again');
+            assert.equal((await lifecycle.confirm(complaint.id, true, 'code')).status, 'closed');
+        });
+
+        it('records the field re-check of an unconfirmed resolution: found fixed asks the consumer again, not fixed reopens', async () => {
+            const fixedOne = await register();
+            const brokenOne = await register('transformer');
+            for (const c of [fixedOne, brokenOne]) await lifecycle.resolve(c.id, c.assignedOfficialId!, 'done');
+            clock.advance(73);
+            await lifecycle.tick();
+            await assert.rejects(lifecycle.recordRecheck(fixedOne.id, fixedOne.assignedOfficialId!, true, ' '), LifecycleError, 'a re-check needs a note');
+            const rechecked = await lifecycle.recordRecheck(fixedOne.id, fixedOne.assignedOfficialId!, true, 'lineman saw supply restored');
+            assert.deepEqual([rechecked.status, rechecked.recheckDueAt, rechecked.closedAt], ['unconfirmed', null, null], 'only the consumer closes it');
+            assert.equal(notifier.sent.filter((n) => n.complaintId === fixedOne.id && n.text.key === 'status:askFixed').length, 2, 'asked again');
+            const reopened = await lifecycle.recordRecheck(brokenOne.id, brokenOne.assignedOfficialId!, false, 'transformer still down');
+            assert.equal(reopened.status, 'reopened');
+            assert.ok(reopened.nextEscalationAt! <= clock.now(), 'its clock runs again, already past due');
+            assert.ok(notifier.sent.some((n) => n.complaintId === brokenOne.id && n.text.key === 'status:notice.recheckReopened'));
+            await assert.rejects(lifecycle.recordRecheck(brokenOne.id, brokenOne.assignedOfficialId!, true, 'again'), LifecycleError);
         });
     });
 }

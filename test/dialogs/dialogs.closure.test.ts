@@ -1,0 +1,221 @@
+import { strict as assert } from 'assert';
+import { BotAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import { Complaint } from '../../src/data/entities/Complaint';
+import { ComplaintEvent } from '../../src/data/entities/ComplaintEvent';
+import { Logger } from '../../src/logger';
+import { ComplaintNotifier, RecordingNotifier } from '../../src/services/ComplaintNotifier';
+import { ProactiveNotifier } from '../../src/services/ProactiveNotifier';
+import { englishUser, joined, LUCKNOW, sayAll, ticketIn } from '../support/dialogKit';
+import { TestBot, TestConversation } from '../support/TestBot';
+
+const HOUR = 3600_000;
+const CONTACT_MOBILE = '9876543210';
+
+/** A clock the test moves by hand. */
+class Clock {
+    constructor(public time = new Date('2026-11-20T04:30:00Z')) {}
+    now = () => new Date(this.time);
+    advance(hours: number): void {
+        this.time = new Date(this.time.getTime() + hours * HOUR);
+    }
+}
+
+/**
+ * Honest closure through the real dialogs, the real proactive notifier and the lifecycle's scheduler pass: silence
+ * never closes a complaint, and a "yes, fixed" closes it only with the proof its kind of complaint needs.
+ */
+describe('honest closure in the conversation', () => {
+    let bot: TestBot;
+    let clock: Clock;
+    /** Conversations by id, so a proactive turn runs in the right one. */
+    const conversations = new Map<string, TestConversation>();
+
+    beforeEach(async () => {
+        clock = new Clock();
+        conversations.clear();
+        // The notifier is built after the bot (it runs the bot's "is it fixed?" turn); until then notices are recorded.
+        let delegate: ComplaintNotifier = new RecordingNotifier();
+        const notifier: ComplaintNotifier = {
+            toConsumer: (c, t) => delegate.toConsumer(c, t),
+            toOfficial: (o, c, t) => delegate.toOfficial(o, c, t),
+            askConsumerToConfirm: (c, n) => delegate.askConsumerToConfirm(c, n),
+            remindConsumerToConfirm: (c) => delegate.remindConsumerToConfirm(c),
+        };
+        bot = await TestBot.create({ overrides: { notifier, now: clock.now } });
+        // Stands in for a channel adapter's proactive turn: the turn runs in the conversation the complaint came from.
+        const proactive = {
+            continueConversationAsync: async (_appId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => {
+                const conversation = conversations.get(reference.conversation?.id ?? '');
+                if (!conversation) throw new Error(`no test conversation ${reference.conversation?.id}`);
+                const activity = TurnContext.applyConversationReference({ type: 'event', name: 'continueConversation' }, reference, true);
+                await logic(new TurnContext(conversation.adapter, activity));
+            },
+        } as unknown as BotAdapter;
+        delegate = new ProactiveNotifier(
+            new Map([['test', proactive]]),
+            bot.app.translator,
+            new Logger('error'),
+            '',
+            (ticket, note) => (context) => bot.app.bot.askToConfirm(context, ticket, note)
+        );
+    });
+    afterEach(async () => {
+        await bot.close();
+    });
+
+    function track(user: TestConversation): TestConversation {
+        conversations.set(user.adapter.template.conversation!.id, user);
+        return user;
+    }
+
+    /** What the bot said in the conversation outside the user's turns (proactive messages). */
+    function proactiveReplies(user: TestConversation): string {
+        return joined(user.adapter.activeQueue.splice(0).map((a) => a.text ?? ''));
+    }
+
+    async function complaint(ticket: string): Promise<Complaint> {
+        return bot.dataSource.getRepository(Complaint).findOneByOrFail({ ticket });
+    }
+
+    async function registerWithAccount(user: TestConversation): Promise<Complaint> {
+        const ticket = ticketIn(joined(await sayAll(user, ['no power since morning in our street', LUCKNOW.account, 'yes'])))!;
+        return complaint(ticket);
+    }
+
+    async function registerWithoutAccount(user: TestConversation): Promise<Complaint> {
+        const ticket = ticketIn(
+            joined(await sayAll(user, ['taar toot kar sadak par gira hai', 'mere paas nahi hai', CONTACT_MOBILE, 'Vibhuti Khand, Lucknow', 'haan']))
+        )!;
+        const registered = await complaint(ticket);
+        assert.deepEqual([registered.accountNumber, registered.contactMobile], [null, CONTACT_MOBILE]);
+        return registered;
+    }
+
+    it('silence never closes: reminded at 24 h (answerable in the chat), unconfirmed at 72 h, still not closed a month later', async () => {
+        const user = track(await englishUser(bot));
+        const registered = await registerWithAccount(user);
+        await bot.app.lifecycle.resolve(registered.id, registered.assignedOfficialId!, 'fuse replaced');
+        assert.match(proactiveReplies(user), /Is the problem really solved\?/);
+        clock.advance(23);
+        await bot.app.lifecycle.tick();
+        assert.equal(proactiveReplies(user), '', 'no reminder before its time');
+        clock.advance(2);
+        assert.equal((await bot.app.lifecycle.tick()).reminded, 1);
+        // The first question is still open in the chat, so the reminder comes as text and the open question takes the answer.
+        assert.match(
+            proactiveReplies(user),
+            /Is the problem really solved\? Send "status C[0-9-]+" to answer yes or no\. It is closed only when you confirm\./
+        );
+        clock.advance(48);
+        assert.equal((await bot.app.lifecycle.tick()).unconfirmed, 1);
+        assert.equal((await complaint(registered.ticket)).status, 'unconfirmed');
+        for (let day = 0; day < 30; day++) {
+            clock.advance(24);
+            await bot.app.lifecycle.tick();
+        }
+        const later = await complaint(registered.ticket);
+        assert.deepEqual([later.status, later.closedAt], ['unconfirmed', null]);
+        const statuses = (await bot.dataSource.getRepository(ComplaintEvent).findBy({ complaintId: registered.id })).map((e) => e.status);
+        assert.ok(!statuses.includes('closed'), 'never closed by silence');
+    });
+
+    it("the consumer's yes to the reminder closes the complaint, asked in the chat or answering the first question", async () => {
+        const user = await englishUser(bot);
+        const registered = await registerWithAccount(user);
+        // The first "is it fixed?" never reached the chat (the platform failed): nothing is open there.
+        await bot.app.lifecycle.resolve(registered.id, registered.assignedOfficialId!, 'fuse replaced');
+        track(user);
+        clock.advance(25);
+        await bot.app.lifecycle.tick();
+        assert.match(proactiveReplies(user), /we have not heard from you\. Is the problem really solved\?/);
+        assert.match(joined(await user.say('yes')), /Complaint .* is now closed/);
+        const closed = await complaint(registered.ticket);
+        assert.equal(closed.status, 'closed');
+        const last = await bot.dataSource.getRepository(ComplaintEvent).findOneOrFail({ where: { complaintId: registered.id }, order: { id: 'DESC' } });
+        assert.deepEqual([last.status, last.actor, last.note], ['closed', 'consumer', 'confirmed fixed by the consumer (registrant)']);
+
+        const other = track(await englishUser(bot));
+        const second = await registerWithAccount(other);
+        await bot.app.lifecycle.resolve(second.id, second.assignedOfficialId!, 'fuse replaced');
+        clock.advance(25);
+        await bot.app.lifecycle.tick();
+        assert.match(proactiveReplies(other), /It is closed only when you confirm/);
+        assert.match(joined(await other.say('haan ho gaya')), /is now closed/);
+        assert.equal((await complaint(second.ticket)).status, 'closed');
+    });
+
+    it("an unconfirmed complaint still closes on the consumer's yes in the status check, and a no reopens it", async () => {
+        const user = track(await englishUser(bot));
+        const first = await registerWithAccount(user);
+        await bot.app.lifecycle.resolve(first.id, first.assignedOfficialId!, 'fuse replaced');
+        clock.advance(73);
+        await bot.app.lifecycle.tick();
+        assert.equal((await complaint(first.ticket)).status, 'unconfirmed');
+        await user.say('menu');
+        const status = joined(await user.say(`status ${first.ticket}`));
+        assert.match(status, /not confirmed by you/);
+        assert.match(status, /Is the problem really solved\?/);
+        assert.match(joined(await user.say('yes')), /is now closed/);
+        assert.equal((await complaint(first.ticket)).status, 'closed');
+
+        const second = await registerWithAccount(track(await englishUser(bot)));
+        await bot.app.lifecycle.resolve(second.id, second.assignedOfficialId!, 'fuse replaced');
+        clock.advance(73);
+        await bot.app.lifecycle.tick();
+        const owner = conversations.get(JSON.parse(second.conversationRef!).conversation.id)!;
+        await owner.say('menu');
+        await owner.say(`status ${second.ticket}`);
+        assert.match(joined(await owner.say('no')), /reopened/);
+        assert.equal((await complaint(second.ticket)).status, 'reopened');
+    });
+
+    it('a complaint without an account closes only with the code sent to its contact mobile: a wrong code is refused, the right one closes', async () => {
+        const user = track(await englishUser(bot));
+        const registered = await registerWithoutAccount(user);
+        await bot.app.lifecycle.resolve(registered.id, registered.assignedOfficialId ?? 1, 'wire lifted and tied');
+        await user.say('menu');
+        assert.match(joined(await user.say(`status ${registered.ticket}`)), /Is the problem really solved\?/);
+        const sentBefore = bot.sms.sent.length;
+        const asked = joined(await user.say('yes'));
+        assert.match(asked, /sent a 6-digit code by SMS to its contact mobile/);
+        assert.equal((await complaint(registered.ticket)).status, 'resolved', 'a yes alone does not close it');
+        assert.equal(bot.sms.sent.length, sentBefore + 1);
+        const sms = bot.sms.sent[bot.sms.sent.length - 1];
+        assert.equal(sms.mobile, CONTACT_MOBILE);
+        assert.match(sms.text, new RegExp(registered.ticket));
+        const code = bot.lastCode()!;
+        const wrong = code === '000000' ? '111111' : '000000';
+        assert.match(joined(await user.say(wrong)), /That code is not right/);
+        assert.equal((await complaint(registered.ticket)).status, 'resolved');
+        assert.match(joined(await user.say(code)), /is now closed/);
+        const closed = await complaint(registered.ticket);
+        assert.equal(closed.status, 'closed');
+        const last = await bot.dataSource.getRepository(ComplaintEvent).findOneOrFail({ where: { complaintId: registered.id }, order: { id: 'DESC' } });
+        assert.equal(last.note, 'confirmed fixed by the consumer (code)');
+    });
+
+    it('a code typed back by another chat proves nothing; the channel-vouched phone equal to the contact mobile needs no code', async () => {
+        const user = track(await englishUser(bot));
+        const registered = await registerWithoutAccount(user);
+        await bot.app.lifecycle.resolve(registered.id, registered.assignedOfficialId ?? 1, 'wire lifted');
+        await user.say('menu');
+        await user.say(`status ${registered.ticket}`);
+        await user.say('yes');
+        const code = bot.lastCode()!;
+        // Someone else who somehow has the code and asks from another chat is not the consumer's status view.
+        const stranger = track(await englishUser(bot));
+        assert.doesNotMatch(joined(await stranger.say(`status ${registered.ticket}`)), /Is the problem really solved/);
+        await stranger.say(code);
+        assert.equal((await complaint(registered.ticket)).status, 'resolved');
+
+        // WhatsApp vouches for the sender's number: when it is the contact mobile, the yes closes at once.
+        const whatsappUser = track(await englishUser(bot, { phoneNumber: CONTACT_MOBILE }));
+        const own = await registerWithoutAccount(whatsappUser);
+        await bot.app.lifecycle.resolve(own.id, own.assignedOfficialId ?? 1, 'wire lifted');
+        assert.match(proactiveReplies(whatsappUser), /Is the problem really solved\?/);
+        const smsBefore = bot.sms.sent.length;
+        assert.match(joined(await whatsappUser.say('yes')), /is now closed/);
+        assert.equal(bot.sms.sent.length, smsBefore, 'no code needed');
+        assert.equal((await complaint(own.ticket)).status, 'closed');
+    });
+});
