@@ -1,7 +1,9 @@
 import { ChannelOutput } from '../src/bot/ChannelOutput';
 import { Recognizer } from '../src/nlu/IntentRecognizer';
 import { FaqMatcher } from '../src/nlu/FaqMatcher';
+import { CgrfForums } from '../src/services/CgrfForums';
 import { ClosureCodeService } from '../src/services/ClosureCodeService';
+import { CompensationClaimService } from '../src/services/CompensationClaimService';
 import { ComplaintCategories } from '../src/services/ComplaintCategories';
 import { ComplaintLifecycle } from '../src/services/ComplaintLifecycle';
 import { ComplaintService } from '../src/services/ComplaintService';
@@ -32,6 +34,10 @@ export interface DialogServices {
     verification: VerificationService;
     /** One-time codes that prove a "yes, fixed" for complaints without an account. */
     closureCodes: ClosureCodeService;
+    /** Compensation claims on breached complaints. */
+    claims: CompensationClaimService;
+    /** The consumer grievance forum (CGRF) of each discom, named in the text offered after a refused claim. */
+    forums: CgrfForums;
     /** Officer callback requests. */
     handoff: HandoffService;
     /** Complaint categories from configuration. */

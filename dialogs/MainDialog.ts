@@ -23,6 +23,7 @@ import { HandoffDialog } from './HandoffDialog';
 import { LanguageDialog, LanguageResult } from './LanguageDialog';
 import { MeterDialog } from './MeterDialog';
 import { MeterReadingDialog } from './MeterReadingDialog';
+import { CompensationClaimDialog, CompensationClaimOptions } from './CompensationClaimDialog';
 
 /** Options of {@link MainDialog}. */
 export interface MainDialogOptions extends RootDialogOptions {
@@ -125,6 +126,7 @@ export class MainDialog extends ComponentDialog {
         this.addDialog(new MeterReadingDialog(services));
         this.addDialog(new HandoffDialog(services));
         this.addDialog(new ConfirmFixedDialog(services));
+        this.addDialog(new CompensationClaimDialog(services));
         // Anything the bot can act on is a valid answer to the menu, chit-chat included.
         this.addDialog(
             new AskPrompt(ASK_MENU, services.output, async (answer, context) =>
@@ -517,6 +519,10 @@ export class MainDialog extends ComponentDialog {
         const turn = TurnData.of(step.context);
         const account = r.entities.find((e) => e.type === 'accountNumber')?.value;
         const ticket = r.entities.find((e) => e.type === 'ticket')?.value;
+        // "compensation claim karna hai C2612-0004": a claim on that complaint (or what became of it).
+        if (ticket && !intent.startsWith('language.') && intent !== 'cancel' && turn.mentions('claims:words.claim', r.text)) {
+            return step.beginDialog(CompensationClaimDialog.id, { ticket } satisfies CompensationClaimOptions);
+        }
         // A ticket in the message is about that complaint, whatever else it says ("C2612-0042 taar abhi bhi gira hai").
         if (ticket && !intent.startsWith('language.') && intent !== 'cancel' && intent !== 'unsubscribe') intent = 'complaint.status';
         // Only a rule opts out; the statistical model's guess at "mujhe chahiye ye" must not.

@@ -66,6 +66,8 @@ export interface AppConfig {
     unconfirmedAfterHours: number;
     /** Hours field staff have to re-check an unconfirmed resolution. */
     recheckHours: number;
+    /** Days officials have to decide a compensation claim; after that it counts as not decided (the consumer may go to the CGRF). */
+    claimDecisionDays: number;
     /** Minutes within which a hazard (a fallen wire) must be acknowledged before it goes to the XEN. */
     hazardAckMinutes: number;
     /** Seconds between scheduler passes (escalation, confirmation reminders, unconfirmed resolutions). */
@@ -210,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         unconfirmedAfterHours: int('UNCONFIRMED_AFTER_HOURS', 72, 2, 2160),
         recheckHours: int('RECHECK_HOURS', 24, 1, 720),
         hazardAckMinutes: int('HAZARD_ACK_MINUTES', 30, 5, 240),
+        claimDecisionDays: int('CLAIM_DECISION_DAYS', 30, 1, 365),
         schedulerIntervalSeconds: int('SCHEDULER_INTERVAL_SECONDS', 60, 5, 3600),
         billReminderDaysBefore: int('BILL_REMINDER_DAYS_BEFORE', 3, 1, 30),
         rateLimitBurst: int('RATE_LIMIT_BURST', 20, 1, 10000),

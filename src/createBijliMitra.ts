@@ -46,6 +46,8 @@ import { ComplaintNotifier } from './services/ComplaintNotifier';
 import { OfficialDirectory } from './services/OfficialDirectory';
 import { ProactiveNotifier } from './services/ProactiveNotifier';
 import { ClosureCodeService } from './services/ClosureCodeService';
+import { CgrfForums } from './services/CgrfForums';
+import { CompensationClaimService } from './services/CompensationClaimService';
 import { ServiceStandards } from './services/ServiceStandards';
 import { BroadcastService } from './broadcast/BroadcastService';
 import { OutboundQueueWorker } from './broadcast/OutboundQueueWorker';
@@ -204,6 +206,8 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
             (code, ticket, minutes) => otpText('status:closureSms', { code, ticket, minutes }),
             () => (overrides.now?.() ?? new Date()).getTime()
         ),
+        claims: new CompensationClaimService(db, standards, notifier, { decisionDays: config.claimDecisionDays }, overrides.now),
+        forums: CgrfForums.load(),
         handoff: new HandoffService(db),
         categories,
         output: new ChannelOutput(),

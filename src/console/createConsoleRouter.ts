@@ -4,6 +4,7 @@ import { CONSOLE_CSS } from './consoleStylesheet';
 import { messagePage } from './views';
 import { mountAuthRoutes } from './authRoutes';
 import { mountBroadcastRoutes } from './broadcastRoutes';
+import { mountClaimRoutes } from './claimRoutes';
 import { mountComplaintRoutes } from './complaintRoutes';
 import { ConsoleOptions, ConsoleParts, createConsoleKit, requestLanguage, sameOrigin, SignedRequest } from './consoleKit';
 
@@ -46,6 +47,7 @@ export function createConsoleRouter(app: ConsoleParts, options: ConsoleOptions):
     mountAuthRoutes(router, kit);
     mountComplaintRoutes(router, kit);
     mountBroadcastRoutes(router, kit);
+    mountClaimRoutes(router, kit);
 
     // ---- Not found and errors ----------------------------------------------------------------------------------
 

@@ -35,6 +35,8 @@ import { XChannelState1765000000000 } from './migrations/1765000000000-XChannelS
 import { WhatsAppDeliveryFailures1765100000000 } from './migrations/1765100000000-WhatsAppDeliveryFailures';
 import { IdentityAliases1765200000000 } from './migrations/1765200000000-IdentityAliases';
 import { HonestClosure1765300000000 } from './migrations/1765300000000-HonestClosure';
+import { CompensationClaims1765600000000 } from './migrations/1765600000000-CompensationClaims';
+import { CompensationClaim } from './entities/CompensationClaim';
 
 /** Every entity of the schema. */
 export const ENTITIES = [
@@ -57,6 +59,7 @@ export const ENTITIES = [
     OrgUnit,
     Broadcast,
     QueuedMessage,
+    CompensationClaim,
 ];
 
 /** Every migration, oldest first. */
@@ -75,6 +78,7 @@ export const MIGRATIONS = [
     WhatsAppDeliveryFailures1765100000000,
     IdentityAliases1765200000000,
     HonestClosure1765300000000,
+    CompensationClaims1765600000000,
 ];
 
 // Connections per instance. A turn holds one for its conversation lock, may take one more for a nested lock and uses
