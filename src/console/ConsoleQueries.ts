@@ -1,9 +1,10 @@
-import { Brackets, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { Brackets, EntityManager, FindOptionsWhere, In, SelectQueryBuilder } from 'typeorm';
 import { Database } from '../data/Database';
 import { Complaint, ComplaintStatus } from '../data/entities/Complaint';
 import { ComplaintEvent } from '../data/entities/ComplaintEvent';
 import { Consumer } from '../data/entities/Consumer';
-import { Official, OfficialLevel } from '../data/entities/Official';
+import { NumberView } from '../data/entities/NumberView';
+import { Official, OFFICIAL_LEVELS, OfficialLevel } from '../data/entities/Official';
 import { OrgUnit, OrgUnitKind } from '../data/entities/OrgUnit';
 import { OPEN_STATUSES } from '../services/ComplaintLifecycle';
 import { OfficialDirectory } from '../services/OfficialDirectory';
@@ -37,6 +38,12 @@ export interface ComplaintRow {
 /** One history entry with the official who made it, when an official did. */
 export interface HistoryEntry {
     event: ComplaintEvent;
+    official: Official | null;
+}
+
+/** One showing of a complaint's full numbers, with the official who saw them. */
+export interface NumberViewEntry {
+    view: NumberView;
     official: Official | null;
 }
 
@@ -188,13 +195,18 @@ export class ConsoleQueries {
     }
 
     /**
-     * Who a complaint may be handed to: the active officials whose own scope covers it (the JE of its subdivision,
-     * the SDO and XEN of its division, the SE of its circle, the CE of its zone), so that the new owner can see it.
-     * For a complaint without an account, the officials of the signed-in official's unit and the units above it.
-     * The current owner is left out.
+     * Who a complaint may be handed to, so that the new owner can see it (as its owner, whatever their area):
+     * - up the chain: the officials whose own area covers it (the JE of its subdivision, the SDO and XEN of its
+     *   division, the SE of its circle, the CE of its zone; for a complaint without an account, those of the
+     *   signed-in official's unit and the units above it);
+     * - peers: officials of the signed-in official's level whose units share its parent (the JE next door, another
+     *   division's SDO of the same circle);
+     * - for officials above JE, the JEs of every subdivision of their area, who do the work in the field.
+     * Only active officials of the complaint's discom; the current owner is left out.
      */
     async reassignCandidates(scope: ConsoleScope, row: ComplaintRow): Promise<Official[]> {
         const discom = row.consumer?.discom ?? scope.discom;
+        const { official } = scope;
         const units: Array<{ kind: OrgUnitKind; name: string }> = [];
         if (row.consumer) {
             const chain = await this.directory.unitChain(row.consumer.discom, row.consumer.subdivision, row.consumer.division);
@@ -202,17 +214,38 @@ export class ConsoleQueries {
             if (chain.circle) units.push({ kind: 'circle', name: chain.circle });
             if (chain.zone) units.push({ kind: 'zone', name: chain.zone });
         } else {
-            units.push(...(await this.unitsFrom(discom, UNIT_OF_LEVEL[scope.official.level], scope.official.unitName)));
+            units.push(...(await this.unitsFrom(discom, UNIT_OF_LEVEL[official.level], official.unitName)));
         }
-        if (units.length === 0) return [];
-        const officials = await this.db.run((m) =>
-            m.getRepository(Official).find({
-                where: units.map((u) => ({ discom, level: In(LEVELS_OF_UNIT[u.kind]), unitName: u.name, active: true })),
-                order: { id: 'ASC' },
-            })
-        );
-        const rank = (o: Official) => UNIT_ORDER.indexOf(UNIT_OF_LEVEL[o.level]) * 10 + ['JE', 'SDO', 'XEN', 'SE', 'CE'].indexOf(o.level);
-        return officials.filter((o) => o.id !== row.complaint.assignedOfficialId).sort((a, b) => rank(a) - rank(b) || a.id - b.id);
+        const where: FindOptionsWhere<Official>[] = units.map((u) => ({ discom, level: In(LEVELS_OF_UNIT[u.kind]), unitName: u.name, active: true }));
+        if (official.discom === discom) {
+            const peerUnits = await this.siblingUnits(discom, UNIT_OF_LEVEL[official.level], official.unitName);
+            where.push({ discom, level: official.level, unitName: In(peerUnits), active: true });
+            if (official.level !== 'JE' && scope.subdivisions.length > 0) {
+                where.push({ discom, level: 'JE', unitName: In(scope.subdivisions), active: true });
+            }
+        }
+        if (where.length === 0) return [];
+        const officials = await this.db.run((m) => m.getRepository(Official).find({ where, order: { id: 'ASC' } }));
+        const rank = (o: Official) => OFFICIAL_LEVELS.indexOf(o.level);
+        return officials
+            .filter((o) => o.id !== row.complaint.assignedOfficialId)
+            .sort((a, b) => rank(a) - rank(b) || a.unitName.localeCompare(b.unitName) || a.id - b.id);
+    }
+
+    /** Records that `official` was shown the full numbers of `complaintId` at `now`. */
+    async recordNumberView(complaintId: number, official: Official, now: Date): Promise<void> {
+        await this.db.run((m) => m.getRepository(NumberView).insert({ complaintId, officialId: official.id, viewedAt: now }));
+    }
+
+    /** Who was shown the full numbers of a complaint, newest first (at most `limit`). */
+    async numberViews(complaintId: number, limit = 50): Promise<NumberViewEntry[]> {
+        return this.db.run(async (m) => {
+            const views = await m.getRepository(NumberView).find({ where: { complaintId }, order: { id: 'DESC' }, take: limit });
+            const ids = [...new Set(views.map((v) => v.officialId))];
+            const officials = ids.length ? await m.getRepository(Official).findBy({ id: In(ids) }) : [];
+            const byId = new Map(officials.map((o) => [o.id, o]));
+            return views.map((view) => ({ view, official: byId.get(view.officialId) ?? null }));
+        });
     }
 
     /** Open and breached counts now, and median resolution times over complaints resolved in the last `windowDays`. */
@@ -325,6 +358,17 @@ export class ConsoleQueries {
                     }
                 })
             );
+    }
+
+    /** The units of `kind` with the same parent as `name` (itself included); every zone of the discom for a zone. */
+    private async siblingUnits(discom: string, kind: OrgUnitKind, name: string): Promise<string[]> {
+        return this.db.run(async (m) => {
+            const units = m.getRepository(OrgUnit);
+            const unit = await units.findOneBy({ discom, kind, name });
+            if (!unit) return [name];
+            const siblings = await units.findBy(unit.parentName === null ? { discom, kind } : { discom, kind, parentName: unit.parentName });
+            return [...new Set([name, ...siblings.map((u) => u.name)])];
+        });
     }
 
     /** The unit of `kind`/`name` and every unit above it, from org_units. */

@@ -31,13 +31,20 @@ export function mountComplaintRoutes(router: Router, kit: ConsoleKit): void {
         const signed = req.signed!;
         const row = await queries.visibleComplaint(signed.scope, String(req.params.ticket));
         if (!row) return notFound(req, res, signed);
-        const [history, candidates, photos] = await Promise.all([
+        // The owner works the complaint in the field and may need to call: they see the full numbers, and that is recorded.
+        const fieldView = row.complaint.assignedOfficialId === signed.official.id;
+        if (fieldView) await queries.recordNumberView(row.complaint.id, signed.official, now());
+        const [history, candidates, photos, views] = await Promise.all([
             queries.history(row.complaint.id),
             queries.reassignCandidates(signed.scope, row),
             app.media.entries(row.complaint.channel, complaintPhotos(row.complaint.attachments)),
+            queries.numberViews(row.complaint.id),
         ]);
         const ctx = context(req, signed.session.language, signed);
-        send(res, 200, detailPage(ctx, { row, history, candidates, photos }));
+        // Officials see who below them was shown the numbers; nobody audits their own level or above.
+        const rank = (level: string) => OFFICIAL_LEVELS.indexOf(level as (typeof OFFICIAL_LEVELS)[number]);
+        const numberViews = views.filter((v) => v.official !== null && rank(v.official.level) < rank(signed.official.level));
+        send(res, 200, detailPage(ctx, { row, history, candidates, photos, fieldView, numberViews }));
     });
 
     // A photo the consumer sent, for officials who may see the complaint (out of scope: 404, as for the complaint).

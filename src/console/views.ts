@@ -1,13 +1,13 @@
 import type { ComplaintStatus } from '../data/entities/Complaint';
 import { Official, OFFICIAL_LEVELS } from '../data/entities/Official';
-import { formatDateTime, maskDigits } from '../i18n/format';
+import { clipText, formatDateTime, maskDigits } from '../i18n/format';
 import type { MediaEntry } from '../media/MediaService';
 import type { Language, TranslateFn } from '../i18n/Translator';
 import { OPEN_STATUSES } from '../services/ComplaintLifecycle';
 import { barChart } from './chart';
 import { CONSOLE_CSS } from './consoleStylesheet';
 import type { Flash } from './ConsoleSessions';
-import { ALL_STATUSES, ComplaintRow, ConsoleScope, DashboardData, DashboardGroup, HistoryEntry, Notice, QueueFilters } from './ConsoleQueries';
+import { ALL_STATUSES, ComplaintRow, ConsoleScope, DashboardData, DashboardGroup, HistoryEntry, Notice, NumberViewEntry, QueueFilters } from './ConsoleQueries';
 import { html, raw, SafeHtml } from './html';
 
 /** What every page needs: the language, the signed-in official (if any) and the session's CSRF token. */
@@ -55,6 +55,31 @@ function duration(t: TranslateFn, ms: number, hoursOnly: boolean): string {
     if (hoursOnly) return t('console:sla.hours', { hours });
     if (hours >= 48) return t('console:sla.daysHours', { days: Math.floor(hours / 24), hours: hours % 24 });
     return t('console:sla.hoursMinutes', { hours, minutes: minutes % 60 });
+}
+
+/** Characters of the description the queue shows. */
+const SNIPPET_LENGTH = 60;
+/** Characters of the locality the queue shows. */
+const LOCALITY_LENGTH = 40;
+
+/**
+ * Where the complaint is, short enough for the queue: the consumer's address on record (else the address given with
+ * the complaint) without the house number or the PIN code: "4/12, Viraj Khand, Gomti Nagar, Lucknow 226010" →
+ * "Viraj Khand, Gomti Nagar".
+ */
+export function localityOf(row: ComplaintRow): string {
+    const address = row.consumer?.address ?? row.complaint.address ?? '';
+    const parts = address
+        .split(/[,\n]/)
+        .map((part) => part.replace(/\b\d{6}\b/g, '').trim())
+        // A house number ("B-2/145", "4/12") has digits and hardly any letters; "Sector 9" is a locality.
+        .filter((part) => part !== '' && !(/\p{N}/u.test(part) && !/\p{L}{3,}/u.test(part)) && !/^(house|h\.? ?no\.?|flat|plot)\b/i.test(part));
+    return clipText(parts.slice(0, 2).join(', '), LOCALITY_LENGTH);
+}
+
+/** The start of the description for the queue, on one line. */
+export function snippetOf(description: string): string {
+    return clipText(description.replace(/\s+/g, ' ').trim(), SNIPPET_LENGTH);
 }
 
 /** The SLA countdown: time left, "breached by 5h", or how a finished complaint ended against its due time. */
@@ -193,6 +218,8 @@ export function queuePage(
 <td class="ticket" data-label="${label('ticket')}"><a href="/console/complaints/${encodeURIComponent(c.ticket)}">${c.ticket}</a></td>
 <td data-label="${label('category')}">${categoryLabel(t, c.category)}</td>
 <td data-label="${label('subdivision')}">${row.consumer?.subdivision ?? t('console:noSubdivision')}</td>
+<td data-label="${label('locality')}" class="locality">${localityOf(row)}</td>
+<td data-label="${label('description')}" class="snippet">${snippetOf(c.description)}</td>
 <td data-label="${label('status')}"><span class="badge ${c.status}">${statusLabel(t, c.status)}</span></td>
 <td data-label="${label('assignee')}">${officialLabel(t, row.assignee)}</td>
 <td data-label="${label('level')}">${OFFICIAL_LEVELS[c.escalationLevel] ?? c.escalationLevel}</td>
@@ -204,7 +231,7 @@ export function queuePage(
         data.rows.length === 0
             ? html`<p class="card" id="queue-empty">${t('console:queue.empty')}</p>`
             : html`<div class="table-wrap"><table id="queue" class="cards">
-<thead><tr><th>${t('console:queue.col.ticket')}</th><th>${t('console:queue.col.category')}</th><th>${t('console:queue.col.subdivision')}</th><th>${t('console:queue.col.status')}</th><th>${t('console:queue.col.assignee')}</th><th>${t('console:queue.col.level')}</th><th>${t('console:queue.col.sla')}</th><th>${t('console:queue.col.registered')}</th></tr></thead>
+<thead><tr><th>${t('console:queue.col.ticket')}</th><th>${t('console:queue.col.category')}</th><th>${t('console:queue.col.subdivision')}</th><th>${t('console:queue.col.locality')}</th><th>${t('console:queue.col.description')}</th><th>${t('console:queue.col.status')}</th><th>${t('console:queue.col.assignee')}</th><th>${t('console:queue.col.level')}</th><th>${t('console:queue.col.sla')}</th><th>${t('console:queue.col.registered')}</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`;
     return layout(
         ctx,
@@ -266,7 +293,19 @@ function actorLabel(t: TranslateFn, entry: HistoryEntry): string {
 }
 
 /** The complaint detail page with its history and action forms. */
-export function detailPage(ctx: ViewContext, data: { row: ComplaintRow; history: HistoryEntry[]; candidates: Official[]; photos: MediaEntry[] }): string {
+export function detailPage(
+    ctx: ViewContext,
+    data: {
+        row: ComplaintRow;
+        history: HistoryEntry[];
+        candidates: Official[];
+        photos: MediaEntry[];
+        /** The complaint is assigned to the viewer: account and mobile numbers are shown in full (the view is recorded). */
+        fieldView?: boolean;
+        /** Showings of the full numbers to officials below the viewer, newest first. */
+        numberViews?: NumberViewEntry[];
+    }
+): string {
     const { t, language, now } = ctx;
     const { complaint: c, consumer, assignee } = data.row;
     const sla = slaText(t, data.row, now);
@@ -289,20 +328,35 @@ ${fact(t('console:detail.recheckDueAt'), c.recheckDueAt ? formatDateTime(c.reche
 ${fact(t('console:detail.closedAt'), c.closedAt ? formatDateTime(c.closedAt, language) : null)}
 ${fact(t('console:detail.channel'), c.channel)}
 </dl>`;
-    const consumerFacts = html`<dl class="facts">
+    const number = (digits: string) => (data.fieldView ? digits : maskDigits(digits));
+    const consumerFacts = html`<p class="muted" id="numbers-note">${t(data.fieldView ? 'console:detail.numbersShown' : 'console:detail.numbersMasked')}</p><dl class="facts">
 ${
     consumer
         ? html`${fact(t('console:detail.consumer'), consumer.name, 'detail-consumer')}
-${fact(t('console:detail.account'), maskDigits(consumer.accountNumber))}
+${fact(t('console:detail.account'), number(consumer.accountNumber), 'detail-account')}
+${fact(t('console:detail.registeredMobile'), consumer.registeredMobile ? number(consumer.registeredMobile) : null, 'detail-registered-mobile')}
 ${fact(t('console:detail.address'), consumer.address)}
 ${fact(t('console:detail.subdivision'), consumer.subdivision, 'detail-subdivision')}
 ${fact(t('console:detail.division'), consumer.division)}`
-        : fact(t('console:detail.account'), c.accountNumber ? maskDigits(c.accountNumber) : t('console:detail.noAccount'))
+        : fact(t('console:detail.account'), c.accountNumber ? number(c.accountNumber) : t('console:detail.noAccount'), 'detail-account')
 }
 ${fact(t('console:detail.complaintAddress'), c.address)}
 ${c.latitude !== null && c.longitude !== null ? fact(t('console:detail.location'), `${c.latitude.toFixed(5)}, ${c.longitude.toFixed(5)}`) : ''}
-${fact(t('console:detail.contactMobile'), c.contactMobile)}
+${fact(t('console:detail.contactMobile'), c.contactMobile ? number(c.contactMobile) : null, 'detail-contact-mobile')}
 </dl>`;
+    const views = data.numberViews ?? [];
+    const numberViews =
+        views.length === 0
+            ? ''
+            : html`<h2>${t('console:detail.numberViews')}</h2>
+<div class="table-wrap"><table id="number-views" class="cards">
+<thead><tr><th>${t('console:detail.numberViewTime')}</th><th>${t('console:detail.numberViewBy')}</th></tr></thead>
+<tbody>${views.map(
+                  (v) => html`<tr data-viewer="${v.view.officialId}">
+<td data-label="${t('console:detail.numberViewTime')}">${formatDateTime(v.view.viewedAt, language)}</td>
+<td data-label="${t('console:detail.numberViewBy')}">${officialLabel(t, v.official)}</td>
+</tr>`
+              )}</tbody></table></div>`;
     const history = html`<div class="table-wrap"><table id="history" class="cards">
 <thead><tr><th>${t('console:detail.historyTime')}</th><th>${t('console:detail.historyStatus')}</th><th>${t('console:detail.historyActor')}</th><th>${t('console:detail.historyNote')}</th></tr></thead>
 <tbody>${data.history.map(
@@ -381,7 +435,8 @@ ${photoGallery(t, base, data.photos)}
 <h2>${t('console:detail.actions')}</h2>
 <div class="actions">${forms}</div>
 <h2>${t('console:detail.history')}</h2>
-${history}`
+${history}
+${numberViews}`
     );
 }
 

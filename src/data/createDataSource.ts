@@ -21,6 +21,7 @@ import { Official } from './entities/Official';
 import { OrgUnit } from './entities/OrgUnit';
 import { Broadcast } from './entities/Broadcast';
 import { QueuedMessage } from './entities/QueuedMessage';
+import { NumberView } from './entities/NumberView';
 import { Initial1764100000000 } from './migrations/1764100000000-Initial';
 import { Channels1764200000000 } from './migrations/1764200000000-Channels';
 import { Accountability1764300000000 } from './migrations/1764300000000-Accountability';
@@ -35,6 +36,7 @@ import { XChannelState1765000000000 } from './migrations/1765000000000-XChannelS
 import { WhatsAppDeliveryFailures1765100000000 } from './migrations/1765100000000-WhatsAppDeliveryFailures';
 import { IdentityAliases1765200000000 } from './migrations/1765200000000-IdentityAliases';
 import { HonestClosure1765300000000 } from './migrations/1765300000000-HonestClosure';
+import { NumberViews1765500000000 } from './migrations/1765500000000-NumberViews';
 import { CompensationClaims1765600000000 } from './migrations/1765600000000-CompensationClaims';
 import { CompensationClaim } from './entities/CompensationClaim';
 
@@ -60,6 +62,7 @@ export const ENTITIES = [
     Broadcast,
     QueuedMessage,
     CompensationClaim,
+    NumberView,
 ];
 
 /** Every migration, oldest first. */
@@ -78,6 +81,7 @@ export const MIGRATIONS = [
     WhatsAppDeliveryFailures1765100000000,
     IdentityAliases1765200000000,
     HonestClosure1765300000000,
+    NumberViews1765500000000,
     CompensationClaims1765600000000,
 ];
 

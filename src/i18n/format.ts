@@ -81,6 +81,11 @@ export function echoSafe(text: string, max = 200): string {
         .replace(/>/g, '›')
         .replace(/\s+/g, ' ')
         .trim();
-    const graphemes = Array.from(graphemeSegmenter.segment(cleaned), (s) => s.segment);
-    return graphemes.length <= max ? cleaned : graphemes.slice(0, max - 1).join('') + '…';
+    return clipText(cleaned, max);
+}
+
+/** `text` cut to at most `max` characters at a grapheme boundary (a Hindi conjunct is never split), ending in "…" when cut. */
+export function clipText(text: string, max: number): string {
+    const graphemes = Array.from(graphemeSegmenter.segment(text), (s) => s.segment);
+    return graphemes.length <= max ? text : graphemes.slice(0, max - 1).join('') + '…';
 }

@@ -6,6 +6,7 @@ import { ChannelIdentity } from '../../../src/data/entities/ChannelIdentity';
 import { Complaint } from '../../../src/data/entities/Complaint';
 import { ComplaintEvent } from '../../../src/data/entities/ComplaintEvent';
 import { Consumer } from '../../../src/data/entities/Consumer';
+import { NumberView } from '../../../src/data/entities/NumberView';
 import { Official } from '../../../src/data/entities/Official';
 import { OutboundMessage } from '../../../src/data/entities/OutboundMessage';
 import { QueuedMessage } from '../../../src/data/entities/QueuedMessage';
@@ -846,14 +847,14 @@ describe("officials' console over HTTP", () => {
                 options.join(' | ')
             );
             assert.ok(options.some((o) => o.startsWith('Meenakshi Srivastava (SE)')));
-            assert.ok(!options.some((o) => o.includes('Sandeep Yadav')), 'the neighbouring JE does not cover this subdivision');
             assert.ok(!options.some((o) => o.includes('Amit Kumar Verma')), 'not the current owner');
 
-            const neighbour = await f.official('je.virajkhand');
-            assert.equal((await je.post(`${base}/reassign`, { _csrf: await je.csrf(), officialId: String(neighbour.id) })).status, 303);
+            // An official of another discom is never on the list, and a crafted form naming one changes nothing.
+            const elsewhere = await f.official('je.shastrinagar');
+            assert.equal((await je.post(`${base}/reassign`, { _csrf: await je.csrf(), officialId: String(elsewhere.id) })).status, 303);
             assert.match(flashOf((await je.get(base)).text) ?? '', /choose one of the officials/);
             const sdo = await f.official('sdo.gomtinagar');
-            assert.notEqual((await f.reload(complaint.id)).assignedOfficialId, neighbour.id);
+            assert.notEqual((await f.reload(complaint.id)).assignedOfficialId, elsewhere.id);
 
             assert.equal(
                 (await je.post(`${base}/reassign`, { _csrf: await je.csrf(), officialId: String(sdo.id), note: 'needs a new transformer' })).status,
@@ -982,11 +983,12 @@ describe("officials' console over HTTP", () => {
             }
         });
 
-        it("shows masked account numbers, the consumer's name and address, and the whole history", async () => {
+        it("shows masked account numbers to officials it is not assigned to, the consumer's name and address, and the whole history", async () => {
             const complaint = await f.register(VIBHUTI_KHAND, 'no_supply', 'Sparking at the meter board');
-            const je = await f.as('je.vibhutikhand', 'demo-je-1');
-            await je.get('/console/language/en?next=/console');
-            const page = (await je.get(`/console/complaints/${complaint.ticket}`)).text;
+            // In the SDO's area but assigned to the JE: the SDO sees the numbers masked (the JE's own view is tested below).
+            const sdo = await f.as('sdo.gomtinagar', 'demo-sdo-1');
+            await sdo.get('/console/language/en?next=/console');
+            const page = (await sdo.get(`/console/complaints/${complaint.ticket}`)).text;
             assert.match(page, /\*\*\*\*\*\*7890/);
             assert.ok(!page.includes(VIBHUTI_KHAND), 'the full account number is not shown');
             assert.match(page, /Rajesh Kumar Srivastava/);
@@ -1564,5 +1566,169 @@ describe("officials' console: resolutions the consumer did not confirm", () => {
         assert.equal((await f.reload(broken.id)).status, 'reopened');
         assert.match(flashOf((await je.get(brokenBase)).text) ?? '', /has been reopened/);
         assert.ok(ticketsIn((await je.get('/console')).text).includes(broken.ticket));
+    });
+});
+
+/** Officials offered by the reassign form of a detail page: [id, label]. */
+function reassignOptions(page: string): Array<[number, string]> {
+    const select = /<select id="reassign-official" name="officialId" required>([\s\S]*?)<\/select>/.exec(page);
+    if (!select) return [];
+    return [...select[1].matchAll(/<option value="(\d+)">([^<]+)<\/option>/g)].map((m) => [Number(m[1]), m[2]]);
+}
+
+/** Tests of the field view and reassign lists, on SQLite and then on PostgreSQL. */
+function fieldViewSuite(databaseUrl: () => Promise<string | undefined>) {
+    let f: Fixture;
+    before(async () => {
+        f = await startConsole({ databaseUrl: await databaseUrl() });
+    });
+    after(async () => {
+        await f?.server.close();
+        await f?.bot.close();
+    });
+    const numberViews = async (complaintId: number) =>
+        (await f.bot.dataSource.getRepository(NumberView).find({ where: { complaintId }, order: { id: 'ASC' } })).map((v) => [
+            v.officialId,
+            v.viewedAt.toISOString(),
+        ]);
+
+    it("shows the official a complaint is assigned to the consumer's full account and registered mobile, and records each view", async () => {
+        const complaint = await f.register(VIBHUTI_KHAND, 'no_supply', 'Pole fuse gone');
+        const je = await f.as('je.vibhutikhand', 'demo-je-1');
+        await je.get('/console/language/en?next=/console');
+        const jeId = (await f.official('je.vibhutikhand')).id;
+        const page = (await je.get(`/console/complaints/${complaint.ticket}`)).text;
+        assert.match(page, /id="detail-account">1234567890</);
+        assert.match(page, /id="detail-registered-mobile">9415012345</);
+        assert.match(page, /Shown in full because this complaint is assigned to you/);
+        assert.deepEqual(await numberViews(complaint.id), [[jeId, f.clock.now().toISOString()]]);
+        f.clock.advance(1);
+        await je.get(`/console/complaints/${complaint.ticket}`);
+        assert.equal((await numberViews(complaint.id)).length, 2, 'every view is recorded');
+        assert.ok(!/id="number-views"/.test(page), 'a JE is shown no audit of their own views');
+
+        // The SDO sees the complaint (it is in his division) but not the numbers, and sees who was shown them.
+        const sdo = await f.as('sdo.gomtinagar', 'demo-sdo-1');
+        await sdo.get('/console/language/en?next=/console');
+        const above = (await sdo.get(`/console/complaints/${complaint.ticket}`)).text;
+        assert.match(above, /id="detail-account">\*{6}7890</);
+        assert.match(above, /id="detail-registered-mobile">\*{6}2345</);
+        assert.ok(!above.includes('1234567890') && !above.includes('9415012345'), 'no full number anywhere on the page');
+        assert.match(above, /Numbers are masked/);
+        const audit = /<table id="number-views"[\s\S]*?<\/table>/.exec(above)?.[0] ?? '';
+        assert.equal([...audit.matchAll(/<tr data-viewer="(\d+)">/g)].length, 2, 'both views of the JE are listed');
+        assert.match(audit, /Amit Kumar Verma \(JE\)/);
+        assert.equal((await numberViews(complaint.id)).length, 2, "the SDO's masked view is no view of the numbers");
+        // Logs keep masking numbers.
+        assert.ok(!f.bot.logLines.some((line) => line.includes('1234567890') || line.includes('9415012345')));
+    });
+
+    it('masks the call-back mobile of a complaint without an account until it is assigned to the viewer', async () => {
+        const complaint = await f.register(null, 'line', 'Wire down, no account');
+        const sdo = await f.as('sdo.gomtinagar', 'demo-sdo-1');
+        const unrouted = (await sdo.get(`/console/complaints/${complaint.ticket}`)).text;
+        assert.match(unrouted, /id="detail-contact-mobile">\*{6}3210</);
+        assert.ok(!unrouted.includes('9876543210'));
+        const sdoId = (await f.official('sdo.gomtinagar')).id;
+        await f.app.lifecycle.reassign(complaint.id, sdoId, sdoId, 'taking it');
+        assert.match((await sdo.get(`/console/complaints/${complaint.ticket}`)).text, /id="detail-contact-mobile">9876543210</);
+        assert.deepEqual(
+            (await numberViews(complaint.id)).map(([id]) => id),
+            [sdoId]
+        );
+    });
+
+    it("shows each queue row's locality (no house number or PIN) and the start of the description, escaped", async () => {
+        const long = 'Transformer <b>sparking</b> near the park gate since last night and the whole lane is dark now';
+        const complaint = await f.register(VIBHUTI_KHAND, 'transformer', long);
+        const noAccount = await f.register(null, 'line', 'Wire hanging low');
+        const sdo = await f.as('sdo.gomtinagar', 'demo-sdo-1');
+        await sdo.get('/console/language/en?next=/console');
+        const page = (await sdo.get('/console')).text;
+        const row = (ticket: string) => new RegExp(`data-ticket="${ticket}">([\\s\\S]*?)</tr>`).exec(page)![1];
+        assert.match(row(complaint.ticket), /<td data-label="Locality" class="locality">Vibhuti Khand, Gomti Nagar<\/td>/);
+        const snippet = /<td data-label="Description" class="snippet">([^<]*)<\/td>/.exec(row(complaint.ticket))?.[1];
+        assert.equal(snippet, `${escapeHtml([...long].slice(0, 59).join(''))}…`);
+        assert.ok(!row(complaint.ticket).includes('<b>'), 'markup is shown as text');
+        assert.match(row(noAccount.ticket), /class="locality">Near the water tank, Sector 9</);
+        assert.match(row(noAccount.ticket), /class="snippet">Wire hanging low</);
+        assert.match(page, /<th>Locality<\/th><th>Description<\/th>/);
+    });
+
+    it("offers a JE the neighbouring subdivision's JE and every superior, and hands over to the peer", async () => {
+        const complaint = await f.register(VIBHUTI_KHAND);
+        const je = await f.as('je.vibhutikhand', 'demo-je-1');
+        await je.get('/console/language/en?next=/console');
+        const base = `/console/complaints/${complaint.ticket}`;
+        const labels = reassignOptions((await je.get(base)).text).map(([, label]) => label.split(' · ')[0]);
+        assert.deepEqual(labels, [
+            'Sandeep Yadav (JE)',
+            'Pradeep Singh Chauhan (SDO)',
+            'Rakesh Chandra Pandey (XEN)',
+            'Meenakshi Srivastava (SE)',
+            'Vinod Kumar Awasthi (CE)',
+        ]);
+        const peer = await f.official('je.virajkhand');
+        assert.equal(
+            (await je.post(`${base}/reassign`, { _csrf: await je.csrf(), officialId: String(peer.id), note: 'the pole is on your side' })).status,
+            303
+        );
+        assert.equal((await f.reload(complaint.id)).assignedOfficialId, peer.id);
+        const theirs = await f.as('je.virajkhand', 'demo-je-4');
+        assert.equal((await theirs.get(base)).status, 200, 'the new owner sees it');
+    });
+
+    it("offers an SDO the JEs of his division's subdivisions, and refuses a crafted POST to anyone else", async () => {
+        const complaint = await f.register(VIBHUTI_KHAND);
+        const sdo = await f.as('sdo.gomtinagar', 'demo-sdo-1');
+        const base = `/console/complaints/${complaint.ticket}`;
+        const offered = reassignOptions((await sdo.get(base)).text).map(([id]) => id);
+        const viraj = await f.official('je.virajkhand');
+        assert.ok(offered.includes(viraj.id), 'the JE of Viraj Khand, in his division');
+        const inactive = await f.bot.dataSource.getRepository(Official).save({
+            username: `je.retired${Math.floor(Math.random() * 1e6)}`,
+            name: 'Retired JE',
+            level: 'JE' as const,
+            discom: 'MVVNL',
+            unitName: 'Vibhuti Khand',
+            mobile: null,
+            passwordHash: null,
+            language: 'en',
+            active: false,
+        });
+        for (const outsider of [inactive, await f.official('je.shastrinagar'), await f.official('sdo.meerut2')]) {
+            assert.ok(!offered.includes(outsider.id), outsider.username);
+            assert.equal((await sdo.post(`${base}/reassign`, { _csrf: await sdo.csrf(), officialId: String(outsider.id) })).status, 303);
+            assert.match(flashOf((await sdo.get(base)).text) ?? '', /choose one of the officials|सूची में से/);
+            assert.equal((await f.reload(complaint.id)).assignedOfficialId, complaint.assignedOfficialId, `not handed to ${outsider.username}`);
+        }
+    });
+
+    it('offers a CE holding a complaint without an account the JEs of his zone, not only himself', async () => {
+        const complaint = await f.register(null, 'no_supply', 'Lane dark, no bill at hand');
+        const ce = await f.official('ce.lucknow');
+        await f.app.lifecycle.reassign(complaint.id, ce.id, ce.id, 'from the 1912 desk');
+        const client = await f.as('ce.lucknow', 'demo-ce-1');
+        const base = `/console/complaints/${complaint.ticket}`;
+        const offered = reassignOptions((await client.get(base)).text).map(([id]) => id);
+        const vibhuti = await f.official('je.vibhutikhand');
+        const viraj = await f.official('je.virajkhand');
+        assert.ok(offered.includes(vibhuti.id) && offered.includes(viraj.id), String(offered));
+        assert.ok(!offered.includes(ce.id), 'not the owner himself');
+        assert.ok(!offered.includes((await f.official('je.rajatalab')).id), 'no JE of another discom');
+        assert.equal((await client.post(`${base}/reassign`, { _csrf: await client.csrf(), officialId: String(viraj.id) })).status, 303);
+        assert.equal((await f.reload(complaint.id)).assignedOfficialId, viraj.id);
+    });
+}
+
+function escapeHtml(text: string): string {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+describe("officials' console: field view and reassign lists", () => {
+    fieldViewSuite(async () => undefined);
+    describe('on PostgreSQL', function () {
+        this.timeout(60_000);
+        fieldViewSuite(() => freshPostgresSchema('console_field_view'));
     });
 });

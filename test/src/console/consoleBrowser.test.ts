@@ -125,6 +125,15 @@ describe("officials' console in headless Chromium", function () {
         assert.match(text, /सौंपी गई/);
         assert.match(text, /Amit Kumar Verma \(JE\)/);
         assert.match(text, /बाकी/, 'the SLA countdown');
+        // On a phone-width screen the locality and the start of the description are shown, as text, inside the screen.
+        assert.equal((await row.locator('td.locality').innerText()).trim(), 'Vibhuti Khand, Gomti Nagar');
+        const snippet = row.locator('td.snippet');
+        assert.match(await snippet.innerText(), /No light in the whole lane since 6 am <b>urgent<\/b>/);
+        assert.equal(await snippet.locator('b').count(), 0);
+        for (const cell of [row.locator('td.locality'), snippet]) {
+            const box = await cell.boundingBox();
+            assert.ok(box && box.width > 0 && box.x >= 0 && box.x + box.width <= 390, `within the 390 px screen: ${JSON.stringify(box)}`);
+        }
     });
 
     it('switches to English, opens the complaint and resolves it with a note; the status and history change', async () => {
@@ -138,6 +147,9 @@ describe("officials' console in headless Chromium", function () {
         assert.equal((await page.textContent('#detail-description'))?.trim(), 'No light in the whole lane since 6 am <b>urgent</b>');
         assert.equal(await page.locator('#detail-description b').count(), 0);
         assert.match((await page.textContent('#detail-problem-since')) ?? '', /26 Nov 2026, 6:00 am/, 'when the consumer said it began');
+        // Assigned to this JE: the numbers to call and find the connection are shown in full.
+        assert.equal((await page.textContent('#detail-account'))?.trim(), '1234567890');
+        assert.equal((await page.textContent('#detail-registered-mobile'))?.trim(), '9415012345');
 
         await page.fill('#resolve-note', 'Fuse replaced at the pole; supply restored at 11:40');
         await Promise.all([page.waitForURL(`${base}/console/complaints/${complaint.ticket}`), page.click('#resolve-submit')]);
