@@ -4,6 +4,7 @@ import { CompensationClaim } from '../src/data/entities/CompensationClaim';
 import { Complaint } from '../src/data/entities/Complaint';
 import { formatDateTime, maskDigits } from '../src/i18n/format';
 import { DialogServices } from './DialogServices';
+import { complaintAccess } from './complaintAccess';
 
 /** Options of {@link CompensationClaimDialog}. */
 export interface CompensationClaimOptions {
@@ -102,10 +103,6 @@ export class CompensationClaimDialog extends ComponentDialog {
     }
 
     private async isTheirs(step: WaterfallStepContext, complaint: Complaint): Promise<boolean> {
-        const activity = step.context.activity;
-        if (complaint.channel === activity.channelId && complaint.channelUserId === activity.from.id) return true;
-        if (!complaint.accountNumber) return false;
-        const accounts = await this.services.identities.verifiedAccounts(TurnData.of(step.context).identity.id);
-        return accounts.includes(complaint.accountNumber);
+        return (await complaintAccess(this.services, step.context, complaint)) !== null;
     }
 }

@@ -11,6 +11,7 @@ import { complaintProgress } from './complaintProgress';
 import { Complaint } from '../src/data/entities/Complaint';
 import { sayGaveUp } from './sayGaveUp';
 import { DialogServices } from './DialogServices';
+import { complaintAccess } from './complaintAccess';
 
 /** Options of {@link ComplaintStatusDialog}. */
 export interface ComplaintStatusOptions {
@@ -149,11 +150,7 @@ export class ComplaintStatusDialog extends ComponentDialog {
     }
 
     private async isTheirs(step: WaterfallStepContext, complaint: Complaint): Promise<boolean> {
-        const activity = step.context.activity;
-        if (complaint.channel === activity.channelId && complaint.channelUserId === activity.from.id) return true;
-        if (!complaint.accountNumber) return false;
-        const accounts = await this.services.identities.verifiedAccounts(TurnData.of(step.context).identity.id);
-        return accounts.includes(complaint.accountNumber);
+        return (await complaintAccess(this.services, step.context, complaint)) !== null;
     }
 
     /** Whether this chat registered any complaint. */

@@ -6,6 +6,7 @@ import { AWAITING_CONFIRMATION, ClosureProof, LifecycleError } from '../src/serv
 import { AskAnswer, AskPrompt } from './AskPrompt';
 import { DialogServices } from './DialogServices';
 import { sayGaveUp } from './sayGaveUp';
+import { complaintAccess } from './complaintAccess';
 
 /** Options of {@link ConfirmFixedDialog}. */
 export interface ConfirmFixedOptions {
@@ -121,14 +122,8 @@ export class ConfirmFixedDialog extends ComponentDialog {
 
     /** The proof this turn already carries, if any: the registering chat or a verified link (with an account), or a trusted phone equal to the contact mobile. */
     private async proofAtHand(step: WaterfallStepContext, complaint: Complaint): Promise<ClosureProof | null> {
-        const turn = TurnData.of(step.context);
-        const activity = step.context.activity;
-        if (complaint.accountNumber) {
-            if (complaint.channel === activity.channelId && complaint.channelUserId === activity.from.id) return 'registrant';
-            const accounts = await this.services.identities.verifiedAccounts(turn.identity.id);
-            return accounts.includes(complaint.accountNumber) ? 'verified_account' : null;
-        }
-        return complaint.contactMobile && turn.senderPhone === complaint.contactMobile ? 'trusted_phone' : null;
+        if (complaint.accountNumber) return complaintAccess(this.services, step.context, complaint);
+        return complaint.contactMobile && TurnData.of(step.context).senderPhone === complaint.contactMobile ? 'trusted_phone' : null;
     }
 
     private async close(step: WaterfallStepContext, complaint: Complaint, proof: ClosureProof) {
