@@ -68,6 +68,8 @@ export interface AppConfig {
     recheckHours: number;
     /** Minutes within which a hazard (a fallen wire) must be acknowledged before it goes to the XEN. */
     hazardAckMinutes: number;
+    /** Hours within which the owner of a callback request must call (clock hours; escalates when late). */
+    callbackDueHours: number;
     /** Seconds between scheduler passes (escalation, confirmation reminders, unconfirmed resolutions). */
     schedulerIntervalSeconds: number;
     /** Days before a bill's due date that subscribed consumers are reminded. */
@@ -210,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         unconfirmedAfterHours: int('UNCONFIRMED_AFTER_HOURS', 72, 2, 2160),
         recheckHours: int('RECHECK_HOURS', 24, 1, 720),
         hazardAckMinutes: int('HAZARD_ACK_MINUTES', 30, 5, 240),
+        callbackDueHours: int('CALLBACK_DUE_HOURS', 2, 1, 168),
         schedulerIntervalSeconds: int('SCHEDULER_INTERVAL_SECONDS', 60, 5, 3600),
         billReminderDaysBefore: int('BILL_REMINDER_DAYS_BEFORE', 3, 1, 30),
         rateLimitBurst: int('RATE_LIMIT_BURST', 20, 1, 10000),

@@ -35,6 +35,7 @@ import { XChannelState1765000000000 } from './migrations/1765000000000-XChannelS
 import { WhatsAppDeliveryFailures1765100000000 } from './migrations/1765100000000-WhatsAppDeliveryFailures';
 import { IdentityAliases1765200000000 } from './migrations/1765200000000-IdentityAliases';
 import { HonestClosure1765300000000 } from './migrations/1765300000000-HonestClosure';
+import { CallbackWork1765400000000 } from './migrations/1765400000000-CallbackWork';
 
 /** Every entity of the schema. */
 export const ENTITIES = [
@@ -75,6 +76,7 @@ export const MIGRATIONS = [
     WhatsAppDeliveryFailures1765100000000,
     IdentityAliases1765200000000,
     HonestClosure1765300000000,
+    CallbackWork1765400000000,
 ];
 
 // Connections per instance. A turn holds one for its conversation lock, may take one more for a nested lock and uses
