@@ -35,10 +35,11 @@ describe('callback requests in the conversation', () => {
         clock = new Clock();
         conversations.clear();
         officials = new RecordingCallbackNotifier();
-        let consumer: ProactiveNotifier | undefined;
+        // The proactive notifier runs the bot's turn, so it is built after the bot.
+        const late: { consumer?: ProactiveNotifier } = {};
         const notifier: CallbackNotifier = {
             callbackToOfficial: (o, r, t) => officials.callbackToOfficial(o, r, t),
-            askConsumerIfCalled: (r) => consumer!.askConsumerIfCalled(r),
+            askConsumerIfCalled: (r) => late.consumer!.askConsumerIfCalled(r),
         };
         bot = await TestBot.create({ overrides: { callbackNotifier: notifier, now: clock.now } });
         // Stands in for a channel adapter's proactive turn: it runs in the conversation the request came from.
@@ -50,7 +51,7 @@ describe('callback requests in the conversation', () => {
                 await logic(new TurnContext(conversation.adapter, activity));
             },
         } as unknown as BotAdapter;
-        consumer = new ProactiveNotifier(
+        late.consumer = new ProactiveNotifier(
             new Map([['test', proactive]]),
             bot.app.translator,
             new Logger('error'),
