@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * Where a callback request stands: `open` (nobody has called yet), `called` (an official says they called; the
@@ -9,6 +9,8 @@ export type CallbackStatus = 'open' | 'called' | 'unreachable' | 'resolved' | 'c
 
 /** A consumer's request to speak with an officer: a work item with an owner, a due time and an outcome. */
 @Entity('callback_requests')
+@Index(['status', 'nextEscalationAt'])
+@Index(['assignedOfficialId'])
 export class CallbackRequest {
     @PrimaryGeneratedColumn()
     id: number;
