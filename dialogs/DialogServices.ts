@@ -8,6 +8,7 @@ import { ComplaintCategories } from '../src/services/ComplaintCategories';
 import { ComplaintLifecycle } from '../src/services/ComplaintLifecycle';
 import { ComplaintService } from '../src/services/ComplaintService';
 import { HandoffService } from '../src/services/HandoffService';
+import { CallbackLifecycle } from '../src/services/CallbackLifecycle';
 import { IdentityService } from '../src/services/IdentityService';
 import { UtilityBackend } from '../src/services/UtilityBackend';
 import { VerificationService } from '../src/services/VerificationService';
@@ -18,6 +19,8 @@ export interface DialogSettings {
     paymentUrlTemplate: string;
     /** Highest plausible kWh between two readings. */
     meterReadingMaxJump: number;
+    /** Hours within which an officer must call back (told to the consumer). */
+    callbackDueHours: number;
 }
 
 /** Everything the dialogs depend on, injected so tests can substitute any part. */
@@ -40,6 +43,8 @@ export interface DialogServices {
     forums: CgrfForums;
     /** Officer callback requests. */
     handoff: HandoffService;
+    /** Ownership, due time, escalation and outcome of callback requests. */
+    callbacks: CallbackLifecycle;
     /** Complaint categories from configuration. */
     categories: ComplaintCategories;
     /** Renders buttons as each channel can show them. */

@@ -1,3 +1,4 @@
+import { TurnContext } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
 import { maskDigits } from '../src/i18n/format';
@@ -8,10 +9,19 @@ import { sayGaveUp } from './sayGaveUp';
 import { DialogServices } from './DialogServices';
 
 const ASK_MOBILE = 'handoff.mobile';
+const ASK_PLACE = 'handoff.place';
+// The callback table keeps 300 characters of the place.
+const MAX_PLACE = 300;
+
+interface HandoffValues {
+    account: string | null;
+    place: string | null;
+}
 
 /**
- * "Talk to an officer": records a callback request attached to the consumer's account when they have one, with the
- * number to call, and tells them what happens next and what to do in an emergency.
+ * "Talk to an officer": records a callback request attached to the consumer's account when they have one (without
+ * one, the locality and district place it), with the number to call; the JE of that area owns it from then on with
+ * a due time. Tells them what happens next and what to do in an emergency.
  */
 export class HandoffDialog extends ComponentDialog {
     /** Dialog id. */
@@ -29,11 +39,23 @@ export class HandoffDialog extends ComponentDialog {
             )
         );
         this.addDialog(
+            new AskPrompt(
+                ASK_PLACE,
+                services.output,
+                async (answer) => {
+                    if (answer.text.length > MAX_PLACE) return { key: 'handoff:retry.placeLong', vars: { max: MAX_PLACE } };
+                    return /\p{L}{3}/u.test(answer.text) ? true : { key: 'handoff:retry.place' };
+                },
+                { freeText: true }
+            )
+        );
+        this.addDialog(
             new WaterfallDialog('handoff.flow', [
                 async (step: WaterfallStepContext) => {
                     await step.context.sendActivity(TurnData.of(step.context).t('handoff:intro'));
                     return step.beginDialog(AccountDialog.id, { allowNoAccount: true });
                 },
+                this.askPlace.bind(this),
                 this.askMobile.bind(this),
                 this.record.bind(this),
             ])
@@ -41,10 +63,24 @@ export class HandoffDialog extends ComponentDialog {
         this.initialDialogId = 'handoff.flow';
     }
 
-    private async askMobile(step: WaterfallStepContext) {
+    /** Without an account, where the consumer is: the subdivision named there owns the request. */
+    private async askPlace(step: WaterfallStepContext) {
         const result = step.result as AccountResult;
         if (result.kind === 'gaveUp') return sayGaveUp(step);
-        (step.values as { account: string | null }).account = result.kind === 'account' ? result.consumer.accountNumber : null;
+        const values = step.values as HandoffValues;
+        values.account = result.kind === 'account' ? result.consumer.accountNumber : null;
+        values.place = null;
+        if (values.account) return step.next();
+        return step.prompt(ASK_PLACE, AskPrompt.options('handoff:askPlace'));
+    }
+
+    private async askMobile(step: WaterfallStepContext) {
+        const values = step.values as HandoffValues;
+        if (!values.account) {
+            const answer = step.result as AskAnswer;
+            if (answer.gaveUp) return sayGaveUp(step);
+            values.place = answer.text.trim();
+        }
         const phone = TurnData.of(step.context).senderPhone;
         const choices = phone ? [{ value: 'this', label: { key: 'handoff:useThisNumber', vars: { mobile: maskDigits(phone) } } }] : undefined;
         return step.prompt(ASK_MOBILE, AskPrompt.options('handoff:askMobile', undefined, choices));
@@ -61,19 +97,23 @@ export class HandoffDialog extends ComponentDialog {
         const turn = TurnData.of(step.context);
         if (answer.gaveUp) return sayGaveUp(step);
         const mobile = this.mobileIn(turn, answer);
-        const account = (step.values as { account: string | null }).account;
+        const { account, place } = step.values as HandoffValues;
         const activity = step.context.activity;
-        const request = await this.services.handoff.request({
+        const recorded = await this.services.handoff.request({
             accountNumber: account,
             contactMobile: mobile,
             channel: activity.channelId,
             channelUserId: activity.from.id,
+            conversationRef: JSON.stringify(TurnContext.getConversationReference(activity)),
+            language: turn.language,
         });
+        const request = await this.services.callbacks.start(recorded, place);
         await step.context.sendActivity(
             turn.t(account ? 'handoff:recorded' : 'handoff:recordedNoAccount', {
                 reference: request.reference,
                 mobile: mobile ? maskDigits(mobile) : '',
                 account: account ? maskDigits(account) : '',
+                hours: this.services.settings.callbackDueHours,
             })
         );
         return step.endDialog();

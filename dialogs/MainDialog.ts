@@ -20,6 +20,7 @@ import { sayGaveUp } from './sayGaveUp';
 import { readYesNo } from './yesNo';
 import { ConfirmFixedDialog, ConfirmFixedOptions } from './ConfirmFixedDialog';
 import { HandoffDialog } from './HandoffDialog';
+import { CallbackStatusDialog, CallbackStatusOptions, callbackReferenceIn } from './CallbackStatusDialog';
 import { LanguageDialog, LanguageResult } from './LanguageDialog';
 import { MeterDialog } from './MeterDialog';
 import { MeterReadingDialog } from './MeterReadingDialog';
@@ -48,6 +49,8 @@ interface MainValues {
     account?: string;
     /** Ticket whose "is it fixed?" question is open. */
     confirming?: string;
+    /** The proactive "were you called?" was the whole conversation. */
+    askedCalled?: boolean;
 }
 
 const FLOW = 'main.flow';
@@ -125,6 +128,7 @@ export class MainDialog extends ComponentDialog {
         this.addDialog(new MeterDialog(services));
         this.addDialog(new MeterReadingDialog(services));
         this.addDialog(new HandoffDialog(services));
+        this.addDialog(new CallbackStatusDialog(services));
         this.addDialog(new ConfirmFixedDialog(services));
         this.addDialog(new CompensationClaimDialog(services));
         // Anything the bot can act on is a valid answer to the menu, chit-chat included.
@@ -371,7 +375,8 @@ export class MainDialog extends ComponentDialog {
 
     private async ensureLanguage(step: WaterfallStepContext) {
         const turn = TurnData.of(step.context);
-        if (turn.language || (step.options as MainDialogOptions | undefined)?.confirmResolution) return step.next();
+        const proactive = step.options as MainDialogOptions | undefined;
+        if (turn.language || proactive?.confirmResolution || proactive?.askCalled) return step.next();
         const r = turn.recognition;
         if (r.intent === 'language.hi' || r.intent === 'language.en') return step.next();
         if ((step.options as MainDialogOptions | undefined)?.welcome) return step.beginDialog(LanguageDialog.id);
@@ -444,6 +449,10 @@ export class MainDialog extends ComponentDialog {
                     : AskPrompt.options('status:askFixed', { ticket, note }, yesNoChoices());
             return step.prompt(ASK_FIXED, question);
         }
+        if (options.askCalled) {
+            (step.values as MainValues).askedCalled = true;
+            return step.beginDialog(CallbackStatusDialog.id, { reference: options.askCalled, askCalled: true } satisfies CallbackStatusOptions);
+        }
         if (options.subscription === 'on') return this.subscribe(step);
         if (options.subscription === 'off') return this.act(step, 'unsubscribe', turn.recognition);
         if (options.welcome) return this.showMenu(step, 'common:welcome');
@@ -486,8 +495,8 @@ export class MainDialog extends ComponentDialog {
     }
 
     private async afterFlow(step: WaterfallStepContext) {
-        // The answer to "is it fixed?" was the whole conversation.
-        if ((step.values as MainValues).confirming) return step.endDialog();
+        // The answer to "is it fixed?" (or "were you called?") was the whole conversation.
+        if ((step.values as MainValues).confirming || (step.values as MainValues).askedCalled) return step.endDialog();
         const result = step.result as FlowResult | undefined;
         if (result?.followUp) return step.replaceDialog(FLOW, { intent: TurnData.of(step.context).recognition.intent } satisfies MainDialogOptions);
         if (result?.showMenu) return step.replaceDialog(FLOW, { menu: 'common:menuIntro' } satisfies MainDialogOptions);
@@ -525,6 +534,11 @@ export class MainDialog extends ComponentDialog {
         }
         // A ticket in the message is about that complaint, whatever else it says ("C2612-0042 taar abhi bhi gira hai").
         if (ticket && !intent.startsWith('language.') && intent !== 'cancel' && intent !== 'unsubscribe') intent = 'complaint.status';
+        // A callback reference alone or with a question ("R2612-0003 ka kya hua", "status R2612-0003") asks after that request.
+        const callback = ticket ? null : callbackReferenceIn(r.text);
+        if (callback && !intent.startsWith('language.') && intent !== 'cancel' && intent !== 'unsubscribe') {
+            return step.beginDialog(CallbackStatusDialog.id, { reference: callback } satisfies CallbackStatusOptions);
+        }
         // Only a rule opts out; the statistical model's guess at "mujhe chahiye ye" must not.
         if (intent === 'unsubscribe' && r.score <= GUESS_SCORE) intent = 'none';
         // "kab tak theek hoga?", "jaldi karo" from someone with an open complaint ask after it.

@@ -11,6 +11,8 @@ const PRUNE_EVERY_MS = 3_600_000;
 /** What the scheduler drives; each part keeps its own state in the database, so a restart loses nothing. */
 export interface SchedulerParts {
     lifecycle: { tick(): Promise<{ escalated: number; reminded: number; unconfirmed: number }> };
+    /** Callback requests: late ones escalate like complaints. */
+    callbacks: { tick(): Promise<{ escalated: number }> };
     broadcasts: { queueBillReminders(today: string, daysBefore: number): Promise<{ recipients: number }> };
     channelStore: { pruneProcessed(olderThanDays: number): Promise<number> };
     media: { fetchDue(): Promise<number> };
@@ -24,7 +26,8 @@ export interface ResumableChannel {
 }
 
 /**
- * The server's timers, in one place: the SLA pass (escalation, confirmation reminders, unconfirmed resolutions) with the day's bill reminders, the sweep
+ * The server's timers, in one place: the SLA pass (escalation, confirmation reminders, unconfirmed resolutions, late
+ * callback requests) with the day's bill reminders, the sweep
  * for deliveries a failure interrupted, and the pruning of old inbound ids. The timers only ask the database what is
  * due, so several instances can run them at once (escalations are compare-and-sets, queue rows are claimed).
  */
@@ -70,9 +73,11 @@ export class Scheduler {
                           if (run.recipients) this.parts.logger.info('bill reminders queued', { day: today, recipients: run.recipients });
                       });
             // Photos whose download failed for a while are tried again here, by whichever instance passes first.
-            const [done] = await Promise.all([this.parts.lifecycle.tick(), reminders, this.parts.media.fetchDue()]);
+            const [done, callbacks] = await Promise.all([this.parts.lifecycle.tick(), this.parts.callbacks.tick(), reminders, this.parts.media.fetchDue()]);
             this.parts.metrics.escalated(done.escalated);
-            if (done.escalated || done.reminded || done.unconfirmed) this.parts.logger.info('scheduler pass', done);
+            if (done.escalated || done.reminded || done.unconfirmed || callbacks.escalated) {
+                this.parts.logger.info('scheduler pass', { ...done, callbacksEscalated: callbacks.escalated });
+            }
         } catch (error) {
             this.parts.logger.error('scheduler pass failed', { error: error as Error });
         } finally {

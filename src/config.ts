@@ -70,6 +70,8 @@ export interface AppConfig {
     claimDecisionDays: number;
     /** Minutes within which a hazard (a fallen wire) must be acknowledged before it goes to the XEN. */
     hazardAckMinutes: number;
+    /** Hours within which the owner of a callback request must call (clock hours; escalates when late). */
+    callbackDueHours: number;
     /** Seconds between scheduler passes (escalation, confirmation reminders, unconfirmed resolutions). */
     schedulerIntervalSeconds: number;
     /** Days before a bill's due date that subscribed consumers are reminded. */
@@ -213,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         recheckHours: int('RECHECK_HOURS', 24, 1, 720),
         hazardAckMinutes: int('HAZARD_ACK_MINUTES', 30, 5, 240),
         claimDecisionDays: int('CLAIM_DECISION_DAYS', 30, 1, 365),
+        callbackDueHours: int('CALLBACK_DUE_HOURS', 2, 1, 168),
         schedulerIntervalSeconds: int('SCHEDULER_INTERVAL_SECONDS', 60, 5, 3600),
         billReminderDaysBefore: int('BILL_REMINDER_DAYS_BEFORE', 3, 1, 30),
         rateLimitBurst: int('RATE_LIMIT_BURST', 20, 1, 10000),

@@ -34,6 +34,8 @@ import { ComplaintCategories } from './services/ComplaintCategories';
 import { ComplaintService } from './services/ComplaintService';
 import { DatabaseUtilityBackend } from './services/DatabaseUtilityBackend';
 import { HandoffService } from './services/HandoffService';
+import { CallbackLifecycle } from './services/CallbackLifecycle';
+import { CallbackNotifier } from './services/CallbackNotifier';
 import { HttpSmsSender } from './services/HttpSmsSender';
 import { IdentityService } from './services/IdentityService';
 import { LogSmsSender } from './services/LogSmsSender';
@@ -66,6 +68,8 @@ export interface BijliMitraOverrides {
     standards?: ServiceStandards;
     /** Where complaint notices go (tests record them). */
     notifier?: ComplaintNotifier;
+    /** Callback notices (to owners, and "were you called?"); the proactive notifier by default. */
+    callbackNotifier?: CallbackNotifier;
     /** The clock of the SLA and escalation (tests control it). */
     now?: () => Date;
     /** Where downloaded photos are kept (tests use a directory of their own); `MEDIA_DIR` by default. */
@@ -99,6 +103,8 @@ export interface BijliMitra {
     conversationState: ConversationState;
     /** The complaint lifecycle and SLA clock; the scheduler calls its `tick`. */
     lifecycle: ComplaintLifecycle;
+    /** Callback requests' ownership, clock and outcomes; the scheduler calls its `tick`. */
+    callbacks: CallbackLifecycle;
     /** Area announcements and bill reminders (queued for the worker). */
     broadcasts: BroadcastService;
     /** Sends the persistent outbound queue through the adapters; started by the host. */
@@ -167,7 +173,9 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
     // The notifier starts the bot's "is it fixed?" turn, and the bot is built from the services that include the
     // notifier: the turn reaches the bot through this binding, used only once an official resolves a complaint.
     const confirmTurn = (ticket: string, note: string | null) => (context: TurnContext) => bot.askToConfirm(context, ticket, note);
-    const notifier = overrides.notifier ?? new ProactiveNotifier(adapters, translator, logger, config.microsoftAppId, confirmTurn);
+    const calledTurn = (reference: string) => (context: TurnContext) => bot.askIfCalled(context, reference);
+    const proactive = new ProactiveNotifier(adapters, translator, logger, config.microsoftAppId, confirmTurn, calledTurn);
+    const notifier = overrides.notifier ?? proactive;
     const backend = overrides.backend ?? new DatabaseUtilityBackend(db);
     const categories = ComplaintCategories.load();
     const lifecycle = new ComplaintLifecycle(
@@ -183,6 +191,14 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
             recheckHours: config.recheckHours,
             hazards: { isHazard: (category) => categories.isHazard(category), ackMinutes: config.hazardAckMinutes },
         },
+        overrides.now
+    );
+    const callbacks = new CallbackLifecycle(
+        db,
+        new OfficialDirectory(db),
+        backend,
+        overrides.callbackNotifier ?? proactive,
+        { dueHours: config.callbackDueHours, escalationIntervalHours: config.escalationIntervalHours },
         overrides.now
     );
     const services: DialogServices = {
@@ -209,11 +225,12 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         claims: new CompensationClaimService(db, standards, notifier, { decisionDays: config.claimDecisionDays }, overrides.now),
         forums: CgrfForums.load(),
         handoff: new HandoffService(db),
+        callbacks,
         categories,
         output: new ChannelOutput(),
         recognizer,
         faq: new FaqMatcher(translator),
-        settings: { paymentUrlTemplate: config.paymentUrlTemplate, meterReadingMaxJump: config.meterReadingMaxJump },
+        settings: { paymentUrlTemplate: config.paymentUrlTemplate, meterReadingMaxJump: config.meterReadingMaxJump, callbackDueHours: config.callbackDueHours },
     };
     const bot = new BijliMitraBot(conversationState, new MainDialog(services), identities, recognizer, translator, logger);
     const channelIdOf = (adapter: BotAdapter) => (adapter as { channelId?: unknown }).channelId;
@@ -265,6 +282,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         storage,
         conversationState,
         lifecycle,
+        callbacks,
         broadcasts: new BroadcastService(db, translator, new OfficialDirectory(db)),
         outboundQueue: new OutboundQueueWorker(db, adapters, {
             botAppId: config.microsoftAppId,

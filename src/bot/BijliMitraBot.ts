@@ -17,6 +17,8 @@ export interface RootDialogOptions {
     welcome?: boolean;
     /** A proactive turn: an official resolved this complaint; ask the consumer whether it is fixed (`note` null: again). */
     confirmResolution?: { ticket: string; note: string | null };
+    /** A proactive turn: an official recorded calling about this callback reference; ask whether they were called. */
+    askCalled?: string;
 }
 
 export class BijliMitraBot extends ActivityHandler {
@@ -99,6 +101,21 @@ export class BijliMitraBot extends ActivityHandler {
             await context.sendActivity(note === null ? t('status:notice.reminder', { ticket }) : t('status:notice.resolved', { ticket, note }));
         } else {
             await dc.beginDialog(this.mainDialog.id, { confirmResolution: { ticket, note } } satisfies RootDialogOptions);
+        }
+        await this.conversationState.saveChanges(context, false);
+    }
+
+    /**
+     * Proactive turn: asks the consumer whether the officer called about `reference`. With a question already open in
+     * the chat, it comes as text that says how to answer later ("status R…").
+     */
+    async askIfCalled(context: TurnContext, reference: string): Promise<void> {
+        await this.prepare(context);
+        const dc = await this.dialogs.createContext(context);
+        if (dc.activeDialog) {
+            await context.sendActivity(TurnData.of(context).t('handoff:notice.askCalled', { reference }));
+        } else {
+            await dc.beginDialog(this.mainDialog.id, { askCalled: reference } satisfies RootDialogOptions);
         }
         await this.conversationState.saveChanges(context, false);
     }

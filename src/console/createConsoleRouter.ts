@@ -5,6 +5,7 @@ import { messagePage } from './views';
 import { mountAuthRoutes } from './authRoutes';
 import { mountBroadcastRoutes } from './broadcastRoutes';
 import { mountClaimRoutes } from './claimRoutes';
+import { mountCallbackRoutes } from './callbackRoutes';
 import { mountComplaintRoutes } from './complaintRoutes';
 import { ConsoleOptions, ConsoleParts, createConsoleKit, requestLanguage, sameOrigin, SignedRequest } from './consoleKit';
 
@@ -12,7 +13,8 @@ export { ConsoleOptions, consoleCookies } from './consoleKit';
 
 /**
  * The officials' console, to mount at `/console`: sign-in and sessions, the complaint queue of the official's scope,
- * complaint detail with actions through the {@link ComplaintLifecycle}, a dashboard and area broadcasts (one module
+ * complaint detail with actions through the {@link ComplaintLifecycle}, callback requests with their outcomes, a
+ * dashboard and area broadcasts (one module
  * per group). Server-rendered HTML with no script; every page after sign-in needs a session; every POST needs the
  * session's CSRF token and, when the browser sends an Origin, this server's own. A complaint outside the official's
  * scope answers 404, as if it did not exist.
@@ -46,6 +48,7 @@ export function createConsoleRouter(app: ConsoleParts, options: ConsoleOptions):
 
     mountAuthRoutes(router, kit);
     mountComplaintRoutes(router, kit);
+    mountCallbackRoutes(router, kit);
     mountBroadcastRoutes(router, kit);
     mountClaimRoutes(router, kit);
 

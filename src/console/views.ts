@@ -48,7 +48,7 @@ function officialLabel(t: TranslateFn, official: Official | null): string {
 }
 
 /** "3h 20m", "45m", "52h": a duration for the SLA column. */
-function duration(t: TranslateFn, ms: number, hoursOnly: boolean): string {
+export function duration(t: TranslateFn, ms: number, hoursOnly: boolean): string {
     const minutes = Math.max(0, Math.floor(ms / 60_000));
     if (minutes < 60) return t('console:sla.minutes', { minutes });
     const hours = Math.floor(minutes / 60);
@@ -124,6 +124,7 @@ export function layout(ctx: ViewContext, title: string, body: SafeHtml, options:
     const nav = ctx.official
         ? html`<nav aria-label="${t('console:nav.label')}">
 <a href="/console" id="nav-queue">${t('console:nav.queue')}</a>
+<a href="/console/callbacks" id="nav-callbacks">${t('console:nav.callbacks')}</a>
 <a href="/console/dashboard" id="nav-dashboard">${t('console:nav.dashboard')}</a>
 <a href="/console/broadcasts" id="nav-broadcasts">${t('console:nav.broadcasts')}</a>
 <a href="/console/claims" id="nav-claims">${t('console:nav.claims')}</a>

@@ -63,6 +63,8 @@ const KIND_BY_PROMPT: Record<string, AnswerKind | 'menu'> = {
     'reading.value': 'reading',
     'reading.confirm': 'confirm',
     'handoff.mobile': 'mobile',
+    'handoff.place': 'address',
+    'callbackStatus.called': 'yesno',
     'main.menu': 'menu',
     'main.fixed': 'yesno',
     'bill.more': 'menu',

@@ -39,6 +39,7 @@ import { HonestClosure1765300000000 } from './migrations/1765300000000-HonestClo
 import { NumberViews1765500000000 } from './migrations/1765500000000-NumberViews';
 import { CompensationClaims1765600000000 } from './migrations/1765600000000-CompensationClaims';
 import { CompensationClaim } from './entities/CompensationClaim';
+import { CallbackWork1765400000000 } from './migrations/1765400000000-CallbackWork';
 
 /** Every entity of the schema. */
 export const ENTITIES = [
@@ -81,6 +82,7 @@ export const MIGRATIONS = [
     WhatsAppDeliveryFailures1765100000000,
     IdentityAliases1765200000000,
     HonestClosure1765300000000,
+    CallbackWork1765400000000,
     NumberViews1765500000000,
     CompensationClaims1765600000000,
 ];

@@ -8,9 +8,13 @@ export interface NewCallbackRequest {
     contactMobile: string | null;
     channel: string;
     channelUserId: string;
+    /** The consumer's conversation (JSON), to ask later whether they were called. */
+    conversationRef?: string | null;
+    /** The consumer's reply language. */
+    language?: string | null;
 }
 
-/** Records requests to talk to an officer, each with a readable reference (`R2611-0007`). */
+/** Records requests to talk to an officer, each with a readable reference (`R2611-0007`); {@link CallbackLifecycle} owns them from there. */
 export class HandoffService {
     private readonly references: ReferenceNumbers;
 

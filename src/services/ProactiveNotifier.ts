@@ -4,6 +4,8 @@ import { Official } from '../data/entities/Official';
 import { TranslateFn, Translator, toLanguage } from '../i18n/Translator';
 import { Logger } from '../logger';
 import { ComplaintNotifier, NoticeText } from './ComplaintNotifier';
+import { CallbackNotifier } from './CallbackNotifier';
+import { CallbackRequest } from '../data/entities/CallbackRequest';
 import { reachesByMobile } from '../../adapters/shared/ports';
 
 /**
@@ -12,17 +14,19 @@ import { reachesByMobile } from '../../adapters/shared/ports';
  * window the WhatsApp adapter sends its template or records why it could not). A notice that cannot be delivered
  * is logged; it never undoes the change it reports.
  */
-export class ProactiveNotifier implements ComplaintNotifier {
+export class ProactiveNotifier implements ComplaintNotifier, CallbackNotifier {
     /**
      * @param confirmTurn the bot's turn that asks "is it fixed?" in the consumer's conversation (`note` null: the
      * reminder); without it the consumer gets the resolution notice or reminder as plain text.
+     * @param calledTurn the bot's turn that asks "were you called?" about a callback request; without it, plain text.
      */
     constructor(
         private readonly adapters: Map<string, BotAdapter>,
         private readonly translator: Translator,
         private readonly logger: Logger,
         private readonly botAppId: string,
-        private readonly confirmTurn?: (ticket: string, note: string | null) => (context: TurnContext) => Promise<void>
+        private readonly confirmTurn?: (ticket: string, note: string | null) => (context: TurnContext) => Promise<void>,
+        private readonly calledTurn?: (reference: string) => (context: TurnContext) => Promise<void>
     ) {}
 
     async toConsumer(complaint: Complaint, text: NoticeText): Promise<void> {
@@ -58,6 +62,22 @@ export class ProactiveNotifier implements ComplaintNotifier {
         if (!channel) return;
         const reference = channel.referenceForMobile(official.mobile, official.name);
         await this.send(reference, this.translator.forLanguage(toLanguage(official.language) ?? 'hi'), text, complaint.ticket);
+    }
+
+    async callbackToOfficial(official: Official, request: CallbackRequest, text: NoticeText): Promise<void> {
+        if (!official.mobile) return;
+        const channel = [...this.adapters.values()].find(reachesByMobile);
+        if (!channel) return;
+        const reference = channel.referenceForMobile(official.mobile, official.name);
+        await this.send(reference, this.translator.forLanguage(toLanguage(official.language) ?? 'hi'), text, request.reference);
+    }
+
+    async askConsumerIfCalled(request: CallbackRequest): Promise<void> {
+        if (!request.conversationRef) return;
+        const reference = JSON.parse(request.conversationRef) as Partial<ConversationReference>;
+        if (this.calledTurn) return this.run(reference, this.calledTurn(request.reference), request.reference);
+        const t = this.translator.forLanguage(toLanguage(request.language) ?? 'hi');
+        await this.send(reference, t, { key: 'handoff:notice.askCalled', vars: { reference: request.reference } }, request.reference);
     }
 
     private async send(reference: Partial<ConversationReference>, t: TranslateFn, text: NoticeText, ticket: string): Promise<void> {

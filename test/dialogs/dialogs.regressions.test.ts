@@ -35,7 +35,7 @@ describe('dialog regressions', () => {
 
     it('"call me on <number>" at the callback-number question is an answer, not a new officer request', async () => {
         const user = await englishUser(bot);
-        await sayAll(user, ['talk to an officer', "I don't have it"]);
+        await sayAll(user, ['talk to an officer', "I don't have it", 'Vibhuti Khand, Lucknow']);
         const recorded = joined(await user.say('call me on 9876543210'));
         assert.match(recorded, /callback request is recorded/, recorded);
         assert.equal(await count(bot, CallbackRequest), 1);

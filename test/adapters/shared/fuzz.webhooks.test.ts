@@ -949,7 +949,7 @@ describe('Webhooks and /api/messages under malformed, truncated, oversized, wron
                 status: 400,
                 body: { error: { code: 100, message: 'Invalid parameter near 94150-12345', error_subcode: 2018001 } },
             });
-            for (const text of ['talk to an officer', "I don't have it", '94150-12345']) await fb('psid-log-2', text);
+            for (const text of ['talk to an officer', "I don't have it", 'Vibhuti Khand, Lucknow', '94150-12345']) await fb('psid-log-2', text);
 
             // X: the bill of an account needs a one-time code sent to its registered mobile; a wrong code first.
             for (const text of ['English', 'my bill', '1234567890', '000000']) await dm('3000000555', text);

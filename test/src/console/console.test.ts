@@ -3,6 +3,7 @@ import { createEmulatorAdapter } from '../../../adapters/emulator/createEmulator
 import { AccountLink } from '../../../src/data/entities/AccountLink';
 import { Broadcast } from '../../../src/data/entities/Broadcast';
 import { ChannelIdentity } from '../../../src/data/entities/ChannelIdentity';
+import { CallbackRequest } from '../../../src/data/entities/CallbackRequest';
 import { Complaint } from '../../../src/data/entities/Complaint';
 import { ComplaintEvent } from '../../../src/data/entities/ComplaintEvent';
 import { Consumer } from '../../../src/data/entities/Consumer';
@@ -1730,5 +1731,96 @@ describe("officials' console: field view and reassign lists", () => {
     describe('on PostgreSQL', function () {
         this.timeout(60_000);
         fieldViewSuite(() => freshPostgresSchema('console_field_view'));
+    });
+});
+
+describe("officials' console: callback requests", () => {
+    let f: Fixture;
+    beforeEach(async () => {
+        f = await startConsole();
+    });
+    afterEach(async () => {
+        await f?.server.close();
+        await f?.bot.close();
+    });
+
+    /** A callback request as the bot records it, placed and started at the clock's time. */
+    async function requestCallback(account: string | null, place: string | null = null) {
+        const recorded = await f.app.services.handoff.request({ accountNumber: account, contactMobile: '9876543210', channel: 'test', channelUserId: 'u-cb' });
+        return f.app.callbacks.start(recorded, place);
+    }
+
+    /** References listed in the callbacks table of a page. */
+    function referencesIn(page: string): string[] {
+        return [...page.matchAll(/<tr class="[^"]*" data-reference="([^"]+)">/g)].map((m) => m[1]);
+    }
+
+    async function english(username: string, password: string): Promise<ConsoleClient> {
+        const c = await f.as(username, password);
+        await c.get('/console/language/en?next=/console');
+        return c;
+    }
+
+    it('shows the callbacks of the official’s area with the number to call and the time left or late, linked from the navigation in both languages', async () => {
+        const mine = await requestCallback(VIBHUTI_KHAND);
+        const neighbours = await requestCallback(VIRAJ_KHAND);
+        const je = await english('je.vibhutikhand', 'demo-je-1');
+        let page = (await je.get('/console/callbacks')).text;
+        assert.match(page, /<a href="\/console\/callbacks" id="nav-callbacks">Callbacks<\/a>/);
+        assert.deepEqual(referencesIn(page), [mine.reference], 'only the callbacks of the JE’s subdivision');
+        assert.match(page, /<a href="tel:\+919876543210">9876543210<\/a>/);
+        assert.match(page, /due in 2h 0m/);
+        f.clock.advance(3);
+        await f.app.callbacks.tick();
+        page = (await je.get('/console/callbacks')).text;
+        assert.match(page, /late by 1h/);
+        const sdoName = (await f.official('sdo.gomtinagar')).name;
+        assert.match(page, new RegExp(`<td data-label="With">${sdoName} \\(SDO\\)</td>`), 'escalated to the SDO');
+        const sdo = await english('sdo.gomtinagar', 'demo-sdo-1');
+        assert.deepEqual(referencesIn((await sdo.get('/console/callbacks')).text).sort(), [mine.reference, neighbours.reference].sort(), 'the division’s');
+        await je.get('/console/language/hi?next=/console');
+        page = (await je.get('/console/callbacks')).text;
+        assert.match(page, /id="nav-callbacks">कॉल-बैक<\/a>/);
+        assert.match(page, /<h1>कॉल-बैक अनुरोध<\/h1>/);
+    });
+
+    it('records an outcome with a note (CSRF required; another area’s callback is 404); "converted" needs a real ticket', async () => {
+        const callback = await requestCallback(VIBHUTI_KHAND);
+        const other = await requestCallback(VIRAJ_KHAND);
+        const je = await english('je.vibhutikhand', 'demo-je-1');
+        const path = `/console/callbacks/${callback.reference}/outcome`;
+        assert.equal((await je.post(path, { outcome: 'called', note: 'spoke to him' })).status, 403, 'no CSRF token');
+        assert.equal((await je.post(`/console/callbacks/${other.reference}/outcome`, { _csrf: await je.csrf(), outcome: 'called', note: 'x' })).status, 404);
+        assert.equal((await f.bot.dataSource.getRepository(CallbackRequest).findOneByOrFail({ id: other.id })).status, 'open');
+
+        assert.equal((await je.post(path, { _csrf: await je.csrf(), outcome: 'converted', note: 'made a complaint', ticket: 'C2611-9999' })).status, 303);
+        assert.match(flashOf((await je.get('/console/callbacks')).text) ?? '', /needs the number of an existing complaint/);
+        assert.equal((await je.post(path, { _csrf: await je.csrf(), outcome: 'called', note: '' })).status, 303);
+        assert.equal(flashOf((await je.get('/console/callbacks')).text), 'Write a note saying what happened on the call.');
+        assert.equal((await f.bot.dataSource.getRepository(CallbackRequest).findOneByOrFail({ id: callback.id })).status, 'open');
+
+        const complaint = await f.register(VIBHUTI_KHAND);
+        assert.equal((await je.post(path, { _csrf: await je.csrf(), outcome: 'converted', note: 'made a complaint', ticket: complaint.ticket })).status, 303);
+        const page = (await je.get('/console/callbacks?show=all')).text;
+        assert.equal(flashOf(page), `Callback ${callback.reference} recorded: Converted to a complaint.`);
+        assert.match(page, new RegExp(`made a complaint \\(<a href="/console/complaints/${complaint.ticket}">${complaint.ticket}</a>\\)`));
+        const saved = await f.bot.dataSource.getRepository(CallbackRequest).findOneByOrFail({ id: callback.id });
+        assert.deepEqual(
+            [saved.status, saved.convertedTicket, saved.outcomeOfficialId],
+            ['converted', complaint.ticket, (await f.official('je.vibhutikhand')).id]
+        );
+        assert.deepEqual(referencesIn((await je.get('/console/callbacks')).text), [], 'no longer open');
+        await je.post(path, { _csrf: await je.csrf(), outcome: 'called', note: 'again' });
+        assert.equal(flashOf((await je.get('/console/callbacks')).text), `Callback ${callback.reference} already has an outcome.`);
+    });
+
+    it('a callback nobody could place is shown to the SDO and above, never to a JE', async () => {
+        const unplaced = await requestCallback(null, 'somewhere far');
+        const je = await english('je.vibhutikhand', 'demo-je-1');
+        assert.deepEqual(referencesIn((await je.get('/console/callbacks')).text), []);
+        const sdo = await english('sdo.gomtinagar', 'demo-sdo-1');
+        const page = (await sdo.get('/console/callbacks')).text;
+        assert.deepEqual(referencesIn(page), [unplaced.reference]);
+        assert.match(page, /not placed: &quot;somewhere far&quot;/);
     });
 });
