@@ -7,17 +7,7 @@ import { CallbackNotifier, RecordingCallbackNotifier } from '../../src/services/
 import { ProactiveNotifier } from '../../src/services/ProactiveNotifier';
 import { englishUser, joined, LUCKNOW, referenceIn, sayAll } from '../support/dialogKit';
 import { TestBot, TestConversation } from '../support/TestBot';
-
-const HOUR = 3600_000;
-
-/** A clock the test moves by hand. */
-class Clock {
-    constructor(public time = new Date('2026-11-20T04:30:00Z')) {}
-    now = () => new Date(this.time);
-    advance(hours: number): void {
-        this.time = new Date(this.time.getTime() + hours * HOUR);
-    }
-}
+import { ManualClock } from '../support/ManualClock';
 
 /**
  * Callback requests through the real dialogs: the request is owned and due, the consumer asks after it by its `R…`
@@ -26,13 +16,13 @@ class Clock {
  */
 describe('callback requests in the conversation', () => {
     let bot: TestBot;
-    let clock: Clock;
+    let clock: ManualClock;
     /** Notices to officials (the consumer's question goes through the real proactive notifier). */
     let officials: RecordingCallbackNotifier;
     const conversations = new Map<string, TestConversation>();
 
     beforeEach(async () => {
-        clock = new Clock();
+        clock = new ManualClock();
         conversations.clear();
         officials = new RecordingCallbackNotifier();
         // The proactive notifier runs the bot's turn, so it is built after the bot.

@@ -7,18 +7,9 @@ import { ComplaintNotifier, RecordingNotifier } from '../../src/services/Complai
 import { ProactiveNotifier } from '../../src/services/ProactiveNotifier';
 import { englishUser, joined, LUCKNOW, sayAll, ticketIn } from '../support/dialogKit';
 import { TestBot, TestConversation } from '../support/TestBot';
+import { ManualClock } from '../support/ManualClock';
 
-const HOUR = 3600_000;
 const CONTACT_MOBILE = '9876543210';
-
-/** A clock the test moves by hand. */
-class Clock {
-    constructor(public time = new Date('2026-11-20T04:30:00Z')) {}
-    now = () => new Date(this.time);
-    advance(hours: number): void {
-        this.time = new Date(this.time.getTime() + hours * HOUR);
-    }
-}
 
 /**
  * Honest closure through the real dialogs, the real proactive notifier and the lifecycle's scheduler pass: silence
@@ -26,12 +17,12 @@ class Clock {
  */
 describe('honest closure in the conversation', () => {
     let bot: TestBot;
-    let clock: Clock;
+    let clock: ManualClock;
     /** Conversations by id, so a proactive turn runs in the right one. */
     const conversations = new Map<string, TestConversation>();
 
     beforeEach(async () => {
-        clock = new Clock();
+        clock = new ManualClock();
         conversations.clear();
         // The notifier is built after the bot (it runs the bot's "is it fixed?" turn); until then notices are recorded.
         let delegate: ComplaintNotifier = new RecordingNotifier();

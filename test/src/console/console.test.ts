@@ -20,21 +20,12 @@ import { Readable } from 'stream';
 import { freshPostgresSchema } from '../../support/postgres';
 import { AppConfig } from '../../../src/config';
 import { testConfig, TestBot } from '../../support/TestBot';
+import { ManualClock } from '../../support/ManualClock';
 
-const HOUR = 3600_000;
 const VIBHUTI_KHAND = '1234567890';
 const KAPOORTHALA = '4410235867';
 /** A consumer added by these tests in Viraj Khand, the neighbouring subdivision with its own JE. */
 const VIRAJ_KHAND = '1100220033';
-
-/** A clock the test moves by hand; the app's lifecycle and the console both read it. */
-class Clock {
-    constructor(public time = new Date('2026-11-20T04:30:00Z')) {}
-    now = () => new Date(this.time);
-    advance(hours: number): void {
-        this.time = new Date(this.time.getTime() + hours * HOUR);
-    }
-}
 
 interface Answer {
     status: number;
@@ -159,7 +150,7 @@ function flashOf(page: string): string | null {
 }
 
 async function startConsole(options: { secureCookies?: boolean; databaseUrl?: string; config?: Partial<AppConfig> } = {}) {
-    const clock = new Clock();
+    const clock = new ManualClock();
     const notifier = new RecordingNotifier();
     const bot = await TestBot.create({ databaseUrl: options.databaseUrl, config: options.config, overrides: { notifier, now: clock.now } });
     await bot.dataSource.getRepository(Consumer).insert({

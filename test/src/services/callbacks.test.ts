@@ -7,18 +7,10 @@ import { LifecycleError } from '../../../src/services/ComplaintLifecycle';
 import { RecordingNotifier } from '../../../src/services/ComplaintNotifier';
 import { freshPostgresSchema } from '../../support/postgres';
 import { TestBot } from '../../support/TestBot';
+import { ManualClock } from '../../support/ManualClock';
 
 const LUCKNOW_ACCOUNT = '1234567890';
 const HOUR = 3600_000;
-
-/** A clock the test moves by hand. */
-class Clock {
-    constructor(public time = new Date('2026-11-20T04:30:00Z')) {}
-    now = () => new Date(this.time);
-    advance(hours: number): void {
-        this.time = new Date(this.time.getTime() + hours * HOUR);
-    }
-}
 
 for (const [name, url] of [
     ['SQLite', async () => 'sqlite::memory:'],
@@ -26,12 +18,12 @@ for (const [name, url] of [
 ] as const) {
     describe(`callback requests as owned work with a clock on ${name}`, () => {
         let bot: TestBot;
-        let clock: Clock;
+        let clock: ManualClock;
         let notifier: RecordingCallbackNotifier;
         let callbacks: CallbackLifecycle;
 
         beforeEach(async () => {
-            clock = new Clock();
+            clock = new ManualClock();
             notifier = new RecordingCallbackNotifier();
             bot = await TestBot.create({
                 databaseUrl: await url(),

@@ -8,18 +8,10 @@ import { OfficialDirectory } from '../../../src/services/OfficialDirectory';
 import { ServiceStandards } from '../../../src/services/ServiceStandards';
 import { freshPostgresSchema } from '../../support/postgres';
 import { TestBot } from '../../support/TestBot';
+import { ManualClock } from '../../support/ManualClock';
 
 const LUCKNOW_ACCOUNT = '1234567890';
 const HOUR = 3600_000;
-
-/** A clock the test moves by hand. */
-class Clock {
-    constructor(public time = new Date('2026-11-20T04:30:00Z')) {}
-    now = () => new Date(this.time);
-    advance(hours: number): void {
-        this.time = new Date(this.time.getTime() + hours * HOUR);
-    }
-}
 
 for (const [name, url] of [
     ['SQLite', async () => 'sqlite::memory:'],
@@ -27,12 +19,12 @@ for (const [name, url] of [
 ] as const) {
     describe(`complaint lifecycle and SLA clock on ${name}`, () => {
         let bot: TestBot;
-        let clock: Clock;
+        let clock: ManualClock;
         let notifier: RecordingNotifier;
         let lifecycle: ComplaintLifecycle;
 
         beforeEach(async () => {
-            clock = new Clock();
+            clock = new ManualClock();
             notifier = new RecordingNotifier();
             bot = await TestBot.create({ databaseUrl: await url(), overrides: { notifier, now: clock.now } });
             lifecycle = bot.app.lifecycle;
