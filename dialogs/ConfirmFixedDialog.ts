@@ -1,7 +1,7 @@
 import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
 import { Complaint } from '../src/data/entities/Complaint';
-import { toAsciiDigits } from '../src/nlu/normalizeText';
+import { oneTimeCodeIn } from './oneTimeCodeIn';
 import { AWAITING_CONFIRMATION, ClosureProof, LifecycleError } from '../src/services/ComplaintLifecycle';
 import { AskAnswer, AskPrompt } from './AskPrompt';
 import { DialogServices } from './DialogServices';
@@ -39,9 +39,7 @@ export class ConfirmFixedDialog extends ComponentDialog {
                 services.output,
                 async (answer, context, spec) => {
                     if (answer.choice === 'resend') return true;
-                    const digits = toAsciiDigits(answer.text)
-                        .match(/(?<![0-9])[0-9](?:[\s-]?[0-9]){5}(?![\s-]?[0-9])/)?.[0]
-                        .replace(/[\s-]/g, '');
+                    const digits = oneTimeCodeIn(answer.text);
                     if (!digits) return { key: 'verify:retry.format' };
                     const found = await this.services.complaints.findByTicket(String(spec.data?.ticket));
                     if (!found) return true;

@@ -1,6 +1,6 @@
 import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
-import { toAsciiDigits } from '../src/nlu/normalizeText';
+import { oneTimeCodeIn } from './oneTimeCodeIn';
 import { AskAnswer, AskPrompt } from './AskPrompt';
 import { DialogServices } from './DialogServices';
 import { sayGaveUp } from './sayGaveUp';
@@ -32,10 +32,7 @@ export class VerifyDialog extends ComponentDialog {
                 services.output,
                 async (answer, context, spec) => {
                     if (answer.choice === 'resend') return true;
-                    // The code may come inside a sentence ("otp 297148 hai", "code is 297 148").
-                    const digits = toAsciiDigits(answer.text)
-                        .match(/(?<![0-9])[0-9](?:[\s-]?[0-9]){5}(?![\s-]?[0-9])/)?.[0]
-                        .replace(/[\s-]/g, '');
+                    const digits = oneTimeCodeIn(answer.text);
                     if (!digits) {
                         // "I don't have that phone": no code will ever come; say how to get the mobile updated instead.
                         const turn = TurnData.of(context);
