@@ -48,6 +48,7 @@ import { ComplaintNotifier } from './services/ComplaintNotifier';
 import { OfficialDirectory } from './services/OfficialDirectory';
 import { ProactiveNotifier } from './services/ProactiveNotifier';
 import { ClosureCodeService } from './services/ClosureCodeService';
+import { OneTimeCodes } from './services/OneTimeCodes';
 import { CgrfForums } from './services/CgrfForums';
 import { CompensationClaimService } from './services/CompensationClaimService';
 import { ServiceStandards } from './services/ServiceStandards';
@@ -201,27 +202,24 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         { dueHours: config.callbackDueHours, escalationIntervalHours: config.escalationIntervalHours },
         overrides.now
     );
+    const codes = new OneTimeCodes(
+        db,
+        sms,
+        { ttlSeconds: config.otpTtlSeconds, maxAttempts: config.otpMaxAttempts, maxSendsPerHour: config.otpMaxSendsPerHour },
+        () => (overrides.now?.() ?? new Date()).getTime()
+    );
     const services: DialogServices = {
         backend,
         lifecycle,
         complaints: new ComplaintService(db),
         identities,
         verification: new VerificationService(
-            db,
+            codes,
             identities,
-            sms,
-            { ttlSeconds: config.otpTtlSeconds, maxAttempts: config.otpMaxAttempts, maxSendsPerHour: config.otpMaxSendsPerHour },
             // SMS goes to a phone whose owner's language we may not know: one bilingual text.
-            (code, minutes) => otpText('verify:sms', { code, minutes }),
-            () => (overrides.now?.() ?? new Date()).getTime()
+            (code, minutes) => otpText('verify:sms', { code, minutes })
         ),
-        closureCodes: new ClosureCodeService(
-            db,
-            sms,
-            { ttlSeconds: config.otpTtlSeconds, maxAttempts: config.otpMaxAttempts, maxSendsPerHour: config.otpMaxSendsPerHour },
-            (code, ticket, minutes) => otpText('status:closureSms', { code, ticket, minutes }),
-            () => (overrides.now?.() ?? new Date()).getTime()
-        ),
+        closureCodes: new ClosureCodeService(codes, (code, ticket, minutes) => otpText('status:closureSms', { code, ticket, minutes })),
         claims: new CompensationClaimService(db, standards, notifier, { decisionDays: config.claimDecisionDays }, overrides.now),
         forums: CgrfForums.load(),
         handoff: new HandoffService(db),

@@ -127,7 +127,7 @@ export class ConversationRunner {
             'meter_readings',
             'callback_requests',
             'account_links',
-            'verification_codes',
+            'one_time_codes',
             'channel_identities',
             'bot_state',
             'outbound_messages',

@@ -6,7 +6,8 @@ import { AccountLink } from './entities/AccountLink';
 import { Bill } from './entities/Bill';
 import { BotStateRecord } from './entities/BotStateRecord';
 import { CallbackRequest } from './entities/CallbackRequest';
-import { ClosureCode } from './entities/ClosureCode';
+import { OneTimeCode } from './entities/OneTimeCode';
+import { OneTimeCodes1766100000000 } from './migrations/1766100000000-OneTimeCodes';
 import { ChannelIdentity } from './entities/ChannelIdentity';
 import { Complaint } from './entities/Complaint';
 import { ComplaintEvent } from './entities/ComplaintEvent';
@@ -14,7 +15,6 @@ import { Consumer } from './entities/Consumer';
 import { Meter } from './entities/Meter';
 import { MeterReading } from './entities/MeterReading';
 import { SequenceCounter } from './entities/SequenceCounter';
-import { VerificationCode } from './entities/VerificationCode';
 import { InboundMessage } from './entities/InboundMessage';
 import { OutboundMessage } from './entities/OutboundMessage';
 import { Official } from './entities/Official';
@@ -50,8 +50,7 @@ export const ENTITIES = [
     ComplaintEvent,
     ChannelIdentity,
     AccountLink,
-    VerificationCode,
-    ClosureCode,
+    OneTimeCode,
     CallbackRequest,
     MeterReading,
     BotStateRecord,
@@ -85,6 +84,7 @@ export const MIGRATIONS = [
     CallbackWork1765400000000,
     NumberViews1765500000000,
     CompensationClaims1765600000000,
+    OneTimeCodes1766100000000,
 ];
 
 // Connections per instance. A turn holds one for its conversation lock, may take one more for a nested lock and uses

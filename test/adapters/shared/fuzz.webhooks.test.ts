@@ -16,7 +16,7 @@ import { InboundMessage } from '../../../src/data/entities/InboundMessage';
 import { MeterReading } from '../../../src/data/entities/MeterReading';
 import { OutboundMessage } from '../../../src/data/entities/OutboundMessage';
 import { QueuedMessage } from '../../../src/data/entities/QueuedMessage';
-import { VerificationCode } from '../../../src/data/entities/VerificationCode';
+import { OneTimeCode } from '../../../src/data/entities/OneTimeCode';
 import { Logger } from '../../../src/logger';
 import { BotServer, startServer } from '../../../src/server';
 import { ApiStandIn } from '../../support/ApiStandIn';
@@ -168,7 +168,7 @@ const TRACKED: Array<EntityTarget<ObjectLiteral>> = [
     ChannelIdentity,
     CallbackRequest,
     ComplaintEvent,
-    VerificationCode,
+    OneTimeCode,
     MeterReading,
     AccountLink,
     QueuedMessage,

@@ -1,14 +1,22 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** A one-time code sent to a complaint's contact mobile to prove the consumer's "yes, fixed". Only a hash is stored. */
-@Entity('closure_codes')
-@Index(['complaintId', 'identityId'])
-export class ClosureCode {
+/**
+ * A one-time code sent by SMS to prove something in a chat: that the user holds an account (`account`, subject the
+ * account number), that a no-account complaint is fixed (`closure`, subject the complaint id), or that a new mobile
+ * is theirs (`mobile`, subject the mobile). Only a hash of the code is stored.
+ */
+@Entity('one_time_codes')
+@Index(['purpose', 'subject', 'identityId'])
+@Index(['purpose', 'subject', 'createdAt'])
+export class OneTimeCode {
     @PrimaryGeneratedColumn()
     id: number;
 
-    @Column({ type: 'integer' })
-    complaintId: number;
+    @Column({ type: 'varchar', length: 16 })
+    purpose: string;
+
+    @Column({ type: 'varchar', length: 40 })
+    subject: string;
 
     /** The channel user who asked for the code; only they can type it back. */
     @Column({ type: 'integer' })
@@ -17,6 +25,7 @@ export class ClosureCode {
     @Column({ type: 'varchar', length: 64 })
     codeHash: string;
 
+    /** The mobile the code went to; what it proves is bound to that number. */
     @Column({ type: 'varchar', length: 10 })
     sentTo: string;
 
