@@ -1,19 +1,21 @@
 import { foldForMatching } from '../nlu/normalizeText';
-import { Activity, ActivityTypes, TestAdapter, TurnContext } from 'botbuilder';
+import { Activity, ActivityTypes, ConversationReference, TestAdapter, TurnContext } from 'botbuilder';
 import { vouchForSenderPhone, withIndianCountryCode } from '../../adapters/shared/senderPhone';
 import { BijliMitra } from '../createBijliMitra';
 import { AccountLink } from '../data/entities/AccountLink';
 import { Bill } from '../data/entities/Bill';
 import { CallbackRequest } from '../data/entities/CallbackRequest';
 import { ChannelIdentity } from '../data/entities/ChannelIdentity';
+import { CompensationClaim } from '../data/entities/CompensationClaim';
 import { Complaint } from '../data/entities/Complaint';
 import { Consumer } from '../data/entities/Consumer';
 import { Meter } from '../data/entities/Meter';
+import { Official } from '../data/entities/Official';
 import { MeterReading } from '../data/entities/MeterReading';
 import { formatDateTime, formatRupees } from '../i18n/format';
 import { LANGUAGES } from '../i18n/Translator';
 import { LogSmsSender } from '../services/LogSmsSender';
-import { AnswerKind, ConversationScript } from './ConversationScript';
+import { AnswerKind, ConversationScript, GivenCallback, GivenComplaint } from './ConversationScript';
 
 /** Why a conversation failed, by class, so a report can say what kind of thing still goes wrong. */
 export type FailureClass =
@@ -56,6 +58,7 @@ const KIND_BY_PROMPT: Record<string, AnswerKind | 'menu'> = {
     'complaint.correction': 'description',
     'complaint.duplicate': 'yesno',
     'verify.code': 'code',
+    'confirmFixed.code': 'code',
     'status.how': 'ticket',
     'status.ticket': 'ticket',
     'status.ticketAgain': 'ticket',
@@ -147,6 +150,13 @@ class ScriptRun {
     private questions = 0;
     private lastButtonCount = 0;
     private givenTicket: string | null = null;
+    private givenComplaintId: number | null = null;
+    private givenStatus: string | null = null;
+    private givenReference: string | null = null;
+    /** Transcript lines the given state produced (the bot's proactive question), before the user's first message. */
+    private openingLines = 0;
+    /** Whether a proactive turn (a notice or question the given state leads to) reaches this chat. */
+    private proactiveOn = false;
     private reachedConfirm = false;
     /** Replies whose language is checked, and those of the last user turn. */
     private readonly checkedReplies: string[] = [];
@@ -169,6 +179,14 @@ class ScriptRun {
                 recipient: { id: 'bot', name: 'Bijli Mitra', role: 'bot' },
             })
         );
+        // Proactive turns ("is it fixed?", "were you called?") run in this chat while the given state is prepared.
+        Object.assign(this.adapter, {
+            continueConversationAsync: async (_appId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => {
+                if (!this.proactiveOn) return;
+                const activity = TurnContext.applyConversationReference({ type: 'event', name: 'continueConversation' }, reference, true);
+                await logic(new TurnContext(this.adapter, activity));
+            },
+        });
         const phone = script.phone;
         if (phone)
             this.adapter.use({
@@ -216,34 +234,102 @@ class ScriptRun {
         const identity = await identities.getOrCreate('test', this.userId, null);
         await identities.setLanguage(identity, this.language);
         if (given.subscribed) await identities.setSubscribed(identity, true);
-        if (given.complaint) {
-            const consumer = given.complaint.account ? await this.app.services.backend.findConsumer(given.complaint.account) : null;
-            const registered = await this.app.services.complaints.register({
-                accountNumber: consumer ? consumer.accountNumber : null,
-                category: given.complaint.category,
-                description: given.complaint.category,
-                address: consumer?.address ?? null,
-                latitude: null,
-                longitude: null,
-                contactMobile: this.script.phone ?? null,
-                attachments: null,
-                channel: 'test',
-                channelUserId: this.userId,
-                sourceActivityKey: null,
-                conversationRef: JSON.stringify({ channelId: 'test', conversation: { id: `conv-${this.userId}` }, user: { id: this.userId } }),
-                language: this.language,
-                problemSince: null,
-            });
-            const hoursAgo = given.complaint.hoursAgo ?? 2;
-            const createdAt = new Date(Date.now() - hoursAgo * 3_600_000);
-            await this.app.dataSource.getRepository(Complaint).update(registered.id, { createdAt });
-            await this.app.lifecycle.start({ ...registered, createdAt });
-            this.givenTicket = registered.ticket;
+        if (given.complaint) await this.prepareComplaint(given.complaint);
+        if (given.callback) await this.prepareCallback(given.callback);
+        // What the given state made the bot say (its question) is what the user sees first.
+        await this.record(this.adapter.activeQueue.splice(0));
+        this.openingLines = this.transcript.length;
+    }
+
+    private async prepareComplaint(given: GivenComplaint): Promise<void> {
+        const consumer = given.account ? await this.app.services.backend.findConsumer(given.account) : null;
+        const registered = await this.app.services.complaints.register({
+            accountNumber: consumer ? consumer.accountNumber : null,
+            category: given.category,
+            description: given.category,
+            address: consumer?.address ?? null,
+            latitude: null,
+            longitude: null,
+            contactMobile: given.contactMobile ?? this.script.phone ?? null,
+            attachments: null,
+            channel: 'test',
+            channelUserId: this.userId,
+            sourceActivityKey: null,
+            conversationRef: this.conversationRef(),
+            language: this.language,
+            problemSince: null,
+        });
+        const complaints = this.app.dataSource.getRepository(Complaint);
+        const hoursAgo = given.hoursAgo ?? 2;
+        const createdAt = new Date(Date.now() - hoursAgo * 3_600_000);
+        await complaints.update(registered.id, { createdAt });
+        await this.app.lifecycle.start({ ...registered, createdAt });
+        this.givenTicket = registered.ticket;
+        this.givenComplaintId = registered.id;
+        const state = given.state ?? 'open';
+        if (state === 'breached' || state === 'fixedLate') {
+            // Moved back in time so that its due time passed `daysLate` days (and a few hours) ago.
+            const started = await complaints.findOneByOrFail({ id: registered.id });
+            const daysLate = given.daysLate ?? 2;
+            const dueAt = new Date(Date.now() - (daysLate * 24 + 6) * 3_600_000);
+            const shift = dueAt.getTime() - (started.dueAt ?? dueAt).getTime();
+            const moved = (d: Date | null) => (d ? new Date(d.getTime() + shift) : null);
+            await complaints.update(registered.id, { createdAt: moved(started.createdAt)!, dueAt, nextEscalationAt: moved(started.nextEscalationAt) });
+            if (state === 'fixedLate') {
+                // Fixed within its `daysLate`-th day late, seven hours ago, and confirmed then (no question open now).
+                await this.app.lifecycle.resolve(registered.id, await this.someOfficial(started), 'repaired');
+                await this.app.lifecycle.confirm(registered.id, true, consumer ? 'registrant' : 'code');
+                const fixedAt = new Date(Date.now() - 7 * 3_600_000);
+                await complaints.update(registered.id, { resolvedAt: fixedAt, closedAt: fixedAt });
+            }
+        }
+        if (state === 'resolved') {
+            const started = await complaints.findOneByOrFail({ id: registered.id });
+            this.proactiveOn = true;
+            await this.app.lifecycle.resolve(registered.id, await this.someOfficial(started), 'repaired');
+            this.proactiveOn = false;
+            await complaints.update(registered.id, { resolvedAt: new Date(Date.now() - (given.resolvedHoursAgo ?? 2) * 3_600_000) });
+        }
+        this.givenStatus = (await complaints.findOneByOrFail({ id: registered.id })).status;
+    }
+
+    private async prepareCallback(given: GivenCallback): Promise<void> {
+        const consumer = given.account ? await this.app.services.backend.findConsumer(given.account) : null;
+        const recorded = await this.app.services.handoff.request({
+            accountNumber: consumer?.accountNumber ?? null,
+            contactMobile: this.script.phone ?? consumer?.registeredMobile ?? null,
+            channel: 'test',
+            channelUserId: this.userId,
+            conversationRef: this.conversationRef(),
+            language: this.language,
+        });
+        const started = await this.app.services.callbacks.start(recorded, null);
+        const shift = -(given.hoursAgo ?? 1) * 3_600_000;
+        const moved = (d: Date | null) => (d ? new Date(d.getTime() + shift) : null);
+        await this.app.dataSource
+            .getRepository(CallbackRequest)
+            .update(started.id, { createdAt: moved(started.createdAt)!, dueAt: moved(started.dueAt), nextEscalationAt: moved(started.nextEscalationAt) });
+        this.givenReference = started.reference;
+        if (given.called) {
+            const official =
+                started.assignedOfficialId ?? (await this.app.dataSource.getRepository(Official).findOneOrFail({ where: {}, order: { id: 'ASC' } })).id;
+            this.proactiveOn = true;
+            await this.app.services.callbacks.recordOutcome(started.id, official, 'called', 'called the consumer');
+            this.proactiveOn = false;
         }
     }
 
+    /** The official who acts on a given complaint: its owner, else the first one (the actor is only recorded). */
+    private async someOfficial(complaint: Complaint): Promise<number> {
+        return complaint.assignedOfficialId ?? (await this.app.dataSource.getRepository(Official).findOneOrFail({ where: {}, order: { id: 'ASC' } })).id;
+    }
+
+    private conversationRef(): string {
+        return JSON.stringify({ channelId: 'test', conversation: { id: `conv-${this.userId}` }, user: { id: this.userId } });
+    }
+
     private fill(text: string): string {
-        return text.replace(/\{ticket\}/g, this.givenTicket ?? 'C0000-0000');
+        return text.replace(/\{ticket\}/g, this.givenTicket ?? 'C0000-0000').replace(/\{reference\}/g, this.givenReference ?? 'R0000-0000');
     }
 
     private async send(raw: string): Promise<Partial<Activity>[]> {
@@ -251,6 +337,13 @@ class ScriptRun {
         this.transcript.push({ from: 'user', text });
         await this.adapter.receiveActivity({ type: ActivityTypes.Message, text, from: this.adapter.template.from } as Partial<Activity>);
         const replies = this.adapter.activeQueue.splice(0);
+        await this.record(replies);
+        return replies;
+    }
+
+    /** Adds the bot's replies to the transcript with the question they leave open, and checks them. */
+    private async record(replies: Partial<Activity>[]): Promise<void> {
+        if (replies.length === 0) return;
         const asks = await this.pendingQuestion();
         const texts = replies.map((r) => replyText(r));
         texts.forEach((t, i) => this.transcript.push({ from: 'bot', text: t, asks: i === texts.length - 1 && asks ? asks : undefined }));
@@ -259,7 +352,6 @@ class ScriptRun {
         // The language question is bilingual by design.
         if (asks !== 'language') this.checkedReplies.push(...texts);
         this.checkReplies(texts);
-        return replies;
     }
 
     /** Answers the bot's questions until the request is over; false when the conversation cannot go on. */
@@ -420,6 +512,7 @@ class ScriptRun {
             const callbacks = await this.app.dataSource.getRepository(CallbackRequest).countBy({ channel: 'test', channelUserId: this.userId });
             if (expect.callback !== callbacks > 0) this.fail('outcome', expect.callback ? 'no callback arranged' : 'a callback was arranged');
         }
+        await this.checkAfterComplaint();
         if (expect.subscribed !== undefined) {
             const identity = await this.identity();
             if ((identity?.subscribed ?? false) !== expect.subscribed)
@@ -434,6 +527,39 @@ class ScriptRun {
         if (expect.bill === 'shown' && !(await this.billShown(botText, verified))) this.fail('outcome', 'the bill was not shown');
         await this.checkDisclosure(botText, verified);
         this.checkLanguage();
+    }
+
+    /** What became of the given complaint and call back: confirmed or reopened, claimed, its state shown, answered. */
+    private async checkAfterComplaint(): Promise<void> {
+        const expect = this.script.expect;
+        if (expect.fix !== undefined || expect.claim !== undefined) {
+            if (this.givenComplaintId === null) throw new Error('"expect.fix" and "expect.claim" need a "given.complaint"');
+            const now = await this.app.dataSource.getRepository(Complaint).findOneByOrFail({ id: this.givenComplaintId });
+            const open = ['registered', 'assigned', 'in_progress', 'reopened'];
+            const fixOk =
+                expect.fix === undefined ||
+                (expect.fix === 'confirmed' && now.status === 'closed') ||
+                (expect.fix === 'reopened' && open.includes(now.status) && this.givenStatus !== now.status) ||
+                (expect.fix === 'unchanged' && now.status === this.givenStatus);
+            if (!fixOk) this.fail('outcome', `${now.ticket} is ${now.status} (was ${this.givenStatus}), expected ${expect.fix}`);
+            if (expect.claim !== undefined) {
+                const claimed = (await this.app.dataSource.getRepository(CompensationClaim).countBy({ complaintId: now.id })) > 0;
+                if (claimed !== (expect.claim === 'made')) this.fail('outcome', claimed ? 'a claim was made, expected none' : 'no claim was made');
+            }
+        }
+        if (expect.callbackStatus !== undefined || expect.called !== undefined) {
+            if (this.givenReference === null) throw new Error('"expect.callbackStatus" and "expect.called" need a "given.callback"');
+            const request = await this.app.dataSource.getRepository(CallbackRequest).findOneByOrFail({ reference: this.givenReference });
+            // The question the given state opened with names the reference too; what counts is the replies after it.
+            const replied = this.transcript
+                .slice(this.openingLines)
+                .filter((l) => l.from === 'bot')
+                .map((l) => l.text)
+                .join('\n');
+            if (expect.callbackStatus && !replied.includes(request.reference)) this.fail('outcome', `the state of ${request.reference} was not shown`);
+            if (expect.called !== undefined && request.consumerAnswer !== (expect.called ? 'yes' : 'no'))
+                this.fail('outcome', `"were you called?" recorded ${request.consumerAnswer ?? 'nothing'}, expected ${expect.called ? 'yes' : 'no'}`);
+        }
     }
 
     private async placedIn(complaint: Complaint, district: string): Promise<boolean> {

@@ -18,6 +18,11 @@ export const ANSWER_KINDS = [
     'reading',
     'yesno',
     'other',
+    'rating',
+    'reason',
+    'newMobile',
+    'billAmount',
+    'meterNumber',
 ] as const;
 export type AnswerKind = (typeof ANSWER_KINDS)[number];
 
@@ -47,6 +52,42 @@ export interface ScriptExpectations {
     subscribed?: boolean;
     faq?: string;
     replyLanguage?: 'hi' | 'en';
+    /** What became of the given complaint: closed on the user's word, reopened, or neither. */
+    fix?: 'confirmed' | 'reopened' | 'unchanged';
+    /** The rating the user gave on confirming, or none recorded. */
+    rating?: number | 'none';
+    /** A compensation claim on the given complaint. */
+    claim?: 'made' | 'none';
+    /** The state of the given call back was shown. */
+    callbackStatus?: boolean;
+    /** The user's answer to "did an officer call you?" as recorded. */
+    called?: boolean;
+    /** A request to register a new mobile on an account. */
+    mobileRequest?: { account: string; newMobile: string } | 'none';
+}
+
+/** A complaint that exists before the conversation, registered from the same chat. */
+export interface GivenComplaint {
+    /** An account number, or null/absent for a complaint registered without one. */
+    account?: string | null;
+    category: string;
+    hoursAgo?: number;
+    /** The call-back mobile given with a complaint without an account. */
+    contactMobile?: string;
+    /**
+     * `open` (default); `resolved`: marked resolved `resolvedHoursAgo` ago and "is it fixed?" asked in the chat;
+     * `fixedLate`: fixed `daysLate` days after its due time and confirmed; `breached`: open, `daysLate` days late.
+     */
+    state?: 'open' | 'resolved' | 'fixedLate' | 'breached';
+    resolvedHoursAgo?: number;
+    daysLate?: number;
+}
+
+/** A call back the user asked for earlier from the same chat; `called`: an officer recorded calling them. */
+export interface GivenCallback {
+    account?: string | null;
+    hoursAgo?: number;
+    called?: boolean;
 }
 
 export interface ConversationScript {
@@ -56,7 +97,7 @@ export interface ConversationScript {
     note?: string;
     /** The channel reports this sender's mobile (as WhatsApp does). */
     phone?: string;
-    given?: { complaint?: { account?: string; category: string; hoursAgo?: number }; subscribed?: boolean };
+    given?: { complaint?: GivenComplaint; callback?: GivenCallback; subscribed?: boolean };
     say: string[];
     answers: Partial<Record<AnswerKind, string | string[]>>;
     then: FollowUp[];
@@ -154,6 +195,25 @@ function checkScript(value: unknown): string | null {
         return '"expect.reading" must be a number or "none"';
     }
     if (e.replyLanguage !== undefined && e.replyLanguage !== 'hi' && e.replyLanguage !== 'en') return '"expect.replyLanguage" must be "hi" or "en"';
+    if (e.fix !== undefined && !['confirmed', 'reopened', 'unchanged'].includes(e.fix as string))
+        return '"expect.fix" must be "confirmed", "reopened" or "unchanged"';
+    if (e.rating !== undefined && e.rating !== 'none' && !(Number.isInteger(e.rating) && (e.rating as number) >= 1 && (e.rating as number) <= 5))
+        return '"expect.rating" must be 1 to 5 or "none"';
+    if (e.claim !== undefined && e.claim !== 'made' && e.claim !== 'none') return '"expect.claim" must be "made" or "none"';
+    for (const flag of ['callbackStatus', 'called', 'callback', 'subscribed'] as const) {
+        if (e[flag] !== undefined && typeof e[flag] !== 'boolean') return `"expect.${flag}" must be true or false`;
+    }
+    if (e.mobileRequest !== undefined && e.mobileRequest !== 'none') {
+        const r = e.mobileRequest as { account?: unknown; newMobile?: unknown };
+        if (!r || typeof r.account !== 'string' || typeof r.newMobile !== 'string') return '"expect.mobileRequest" must be "none" or {"account", "newMobile"}';
+    }
+    const g = (s.given ?? {}) as { complaint?: { state?: unknown; category?: unknown }; callback?: unknown };
+    if (g.complaint !== undefined) {
+        if (typeof g.complaint?.category !== 'string') return '"given.complaint" needs a "category"';
+        if (g.complaint.state !== undefined && !['open', 'resolved', 'fixedLate', 'breached'].includes(g.complaint.state as string))
+            return '"given.complaint.state" must be "open", "resolved", "fixedLate" or "breached"';
+    }
+    if (g.callback !== undefined && (typeof g.callback !== 'object' || g.callback === null)) return '"given.callback" must be an object';
     return null;
 }
 

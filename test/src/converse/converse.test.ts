@@ -132,6 +132,68 @@ describe('converse evaluate: whole scripted conversations against the real dialo
         assert.deepEqual(result.byLanguage['hi-Latn'], { total: 2, succeeded: 1, rate: 0.5 });
     });
 
+    it('plays the state after a complaint (resolved, fixed late, a call back) and checks what became of it', async () => {
+        const lucknow = { account: '1234567890', category: 'no_supply' };
+        const lines = [
+            { id: 'q1', topic: 'confirm_fix', given: { complaint: { ...lucknow, state: 'resolved' } }, say: ['yes'], expect: { fix: 'confirmed' } },
+            { id: 'q2', topic: 'confirm_fix', given: { complaint: { ...lucknow, state: 'resolved' } }, say: ['no'], expect: { fix: 'reopened' } },
+            // Fails: the user says no, the script expects a confirmation.
+            { id: 'q3', topic: 'confirm_fix', given: { complaint: { ...lucknow, state: 'resolved' } }, say: ['no'], expect: { fix: 'confirmed' } },
+            {
+                id: 'q4',
+                topic: 'confirm_fix',
+                given: { complaint: { account: null, contactMobile: '9876543210', category: 'line', state: 'resolved' } },
+                say: ['yes it is fixed'],
+                answers: { code: 'the code is {code}' },
+                expect: { fix: 'confirmed' },
+            },
+            {
+                id: 'q5',
+                topic: 'claim',
+                given: { complaint: { ...lucknow, category: 'transformer', state: 'fixedLate' } },
+                say: ['claim {ticket}'],
+                expect: { claim: 'made' },
+            },
+            // Fails: nothing was late, so no claim can be made.
+            { id: 'q6', topic: 'claim', given: { complaint: { ...lucknow, category: 'transformer' } }, say: ['claim {ticket}'], expect: { claim: 'made' } },
+            {
+                id: 'q7',
+                topic: 'callback_status',
+                given: { callback: { account: '1234567890', hoursAgo: 1 } },
+                say: ['status {reference}'],
+                expect: { callbackStatus: true },
+            },
+            { id: 'q8', topic: 'callback_status', given: { callback: { account: '1234567890', called: true } }, say: ['no'], expect: { called: false } },
+            // Fails: the user never asked about the call back, so its state was not shown.
+            {
+                id: 'q9',
+                topic: 'callback_status',
+                given: { callback: { account: '1234567890' } },
+                say: ['thank you'],
+                expect: { callbackStatus: true },
+            },
+        ].map((script) => JSON.stringify({ lang: 'en', answers: {}, ...script }));
+        const { scripts, errors } = parseConversationScripts(lines.join('\n'));
+        assert.deepEqual(errors, []);
+        const result = await evaluateConversations(scripts);
+        const byId = new Map(result.outcomes.map((o) => [o.id, o]));
+        for (const id of ['q1', 'q2', 'q4', 'q5', 'q7', 'q8']) assert.equal(byId.get(id)!.success, true, `${id}: ${JSON.stringify(byId.get(id)!.failures)}`);
+        for (const [id, detail] of [
+            ['q3', /is reopened \(was resolved\), expected confirmed/],
+            ['q6', /no claim was made/],
+            ['q9', /state of R[0-9]{4}-[0-9]{4} was not shown/],
+        ] as const) {
+            const failures = byId.get(id)!.failures;
+            assert.ok(
+                failures.some((f) => f.class === 'outcome' && detail.test(f.detail)),
+                `${id}: ${JSON.stringify(failures)}`
+            );
+        }
+        // The question the given state leads to is the first thing the user sees.
+        assert.match(byId.get('q1')!.transcript[0].text, /C[0-9]{4}-[0-9]{4}/);
+        assert.equal(byId.get('q1')!.transcript[0].from, 'bot');
+    });
+
     it('reports every bad line of a script file with its number and reason', () => {
         const { scripts, errors } = parseConversationScripts(
             [
