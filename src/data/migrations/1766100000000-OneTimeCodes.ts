@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableIndex } from 'typeorm';
 
 /**
  * One table for every one-time code (`one_time_codes`, keyed by purpose and subject) instead of one per use. The last
@@ -8,22 +8,14 @@ export class OneTimeCodes1766100000000 implements MigrationInterface {
     name = 'OneTimeCodes1766100000000';
 
     async up(queryRunner: QueryRunner): Promise<void> {
-        const driver = queryRunner.connection.driver;
-        const timestampType = driver.normalizeType({ type: driver.mappedDataTypes.createDate });
         await queryRunner.createTable(
             new Table({
                 name: 'one_time_codes',
                 columns: [
-                    { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+                    ID,
                     { name: 'purpose', type: 'varchar', length: '16' },
                     { name: 'subject', type: 'varchar', length: '40' },
-                    { name: 'identityId', type: 'integer' },
-                    { name: 'codeHash', type: 'varchar', length: '64' },
-                    { name: 'sentTo', type: 'varchar', length: '10' },
-                    { name: 'attempts', type: 'integer' },
-                    { name: 'expiresAt', type: 'bigint' },
-                    { name: 'spent', type: 'boolean' },
-                    { name: 'createdAt', type: timestampType, default: driver.mappedDataTypes.createDateDefault },
+                    ...codeColumns(queryRunner),
                 ],
                 indices: [
                     new TableIndex({ columnNames: ['purpose', 'subject', 'identityId'] }),
@@ -50,32 +42,37 @@ export class OneTimeCodes1766100000000 implements MigrationInterface {
     }
 
     async down(queryRunner: QueryRunner): Promise<void> {
-        const driver = queryRunner.connection.driver;
-        const timestampType = driver.normalizeType({ type: driver.mappedDataTypes.createDate });
-        const common = [
-            { name: 'identityId', type: 'integer' },
-            { name: 'codeHash', type: 'varchar', length: '64' },
-            { name: 'sentTo', type: 'varchar', length: '10' },
-            { name: 'attempts', type: 'integer' },
-            { name: 'expiresAt', type: 'bigint' },
-            { name: 'spent', type: 'boolean' },
-            { name: 'createdAt', type: timestampType, default: driver.mappedDataTypes.createDateDefault },
-        ];
-        const id = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' as const };
+        const common = codeColumns(queryRunner);
         await queryRunner.createTable(
             new Table({
                 name: 'verification_codes',
-                columns: [id, { name: 'accountNumber', type: 'varchar', length: '10' }, ...common],
+                columns: [ID, { name: 'accountNumber', type: 'varchar', length: '10' }, ...common],
                 indices: [new TableIndex({ columnNames: ['identityId', 'accountNumber'] })],
             })
         );
         await queryRunner.createTable(
             new Table({
                 name: 'closure_codes',
-                columns: [id, { name: 'complaintId', type: 'integer' }, ...common],
+                columns: [ID, { name: 'complaintId', type: 'integer' }, ...common],
                 indices: [new TableIndex({ columnNames: ['complaintId', 'identityId'] })],
             })
         );
         await queryRunner.dropTable('one_time_codes');
     }
+}
+
+const ID: TableColumnOptions = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' };
+
+/** The columns every code table has had, whatever the code was about. */
+function codeColumns(queryRunner: QueryRunner): TableColumnOptions[] {
+    const driver = queryRunner.connection.driver;
+    return [
+        { name: 'identityId', type: 'integer' },
+        { name: 'codeHash', type: 'varchar', length: '64' },
+        { name: 'sentTo', type: 'varchar', length: '10' },
+        { name: 'attempts', type: 'integer' },
+        { name: 'expiresAt', type: 'bigint' },
+        { name: 'spent', type: 'boolean' },
+        { name: 'createdAt', type: driver.normalizeType({ type: driver.mappedDataTypes.createDate }), default: driver.mappedDataTypes.createDateDefault },
+    ];
 }
