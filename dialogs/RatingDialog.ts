@@ -38,9 +38,14 @@ export class RatingDialog extends ComponentDialog {
             })
         );
         this.addDialog(
-            new AskPrompt(ASK_REASON, services.output, async (answer) => (answer.choice !== null || answer.text.trim() !== '' ? true : { key: 'status:rating.askReason' }), {
-                freeText: true,
-            })
+            new AskPrompt(
+                ASK_REASON,
+                services.output,
+                async (answer) => (answer.choice !== null || answer.text.trim() !== '' ? true : { key: 'status:rating.askReason' }),
+                {
+                    freeText: true,
+                }
+            )
         );
         this.addDialog(new WaterfallDialog(FLOW, [this.askRating.bind(this), this.askReason.bind(this), this.done.bind(this)]));
         this.initialDialogId = FLOW;

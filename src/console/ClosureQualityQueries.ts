@@ -144,12 +144,18 @@ export class ClosureQualityQueries {
                 .addSelect('cons.subdivision', 'subdivision')
                 .addSelect('cons.division', 'division')
                 // A note added while resolved is also stored with status `resolved`: only a change of status is a claim.
-                .addSelect('(SELECT p.status FROM complaint_events p WHERE p."complaintId" = r."complaintId" AND p.id < r.id ORDER BY p.id DESC LIMIT 1)', 'previous')
+                .addSelect(
+                    '(SELECT p.status FROM complaint_events p WHERE p."complaintId" = r."complaintId" AND p.id < r.id ORDER BY p.id DESC LIMIT 1)',
+                    'previous'
+                )
                 .addSelect(
                     `(SELECT MIN(e.id) FROM complaint_events e WHERE e."complaintId" = r."complaintId" AND e.id > r.id AND e.status IN ('closed', 'reopened'))`,
                     'endId'
                 )
-                .addSelect(`(SELECT MIN(u.id) FROM complaint_events u WHERE u."complaintId" = r."complaintId" AND u.id > r.id AND u.status = 'unconfirmed')`, 'unconfirmedId')
+                .addSelect(
+                    `(SELECT MIN(u.id) FROM complaint_events u WHERE u."complaintId" = r."complaintId" AND u.id > r.id AND u.status = 'unconfirmed')`,
+                    'unconfirmedId'
+                )
                 .andWhere("r.status = 'resolved'")
                 .andWhere('r.actor LIKE :officialActor', { officialActor: 'official:%' })
                 .andWhere('r.createdAt >= :claimFrom AND r.createdAt < :claimTo', { claimFrom: from, claimTo: to })
@@ -187,7 +193,13 @@ export class ClosureQualityQueries {
             const confirmed = end?.status === 'closed' && end.actor === 'consumer';
             // A closure by silence (before honest closure) is not a confirmation: it counts as unconfirmed.
             const silentClose = end?.status === 'closed' && end.actor !== 'consumer';
-            const outcome: Claim['outcome'] = confirmed ? 'confirmed' : end?.status === 'reopened' ? 'reopened' : wentUnconfirmed || silentClose ? 'unconfirmed' : 'pending';
+            const outcome: Claim['outcome'] = confirmed
+                ? 'confirmed'
+                : end?.status === 'reopened'
+                  ? 'reopened'
+                  : wentUnconfirmed || silentClose
+                    ? 'unconfirmed'
+                    : 'pending';
             const since = registered.get(Number(r.complaintId));
             const match = /^official:(\d+)$/.exec(r.actor);
             return {
@@ -240,7 +252,6 @@ function comparator(sort: ClosureSort): (a: ClosureGroup, b: ClosureGroup) => nu
         case 'name':
             return byKey;
         default:
-            return (a, b) =>
-                doubtfulShare(b) - doubtfulShare(a) || notWorkingShare(b) - notWorkingShare(a) || b.claimed - a.claimed || byKey(a, b);
+            return (a, b) => doubtfulShare(b) - doubtfulShare(a) || notWorkingShare(b) - notWorkingShare(a) || b.claimed - a.claimed || byKey(a, b);
     }
 }

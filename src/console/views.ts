@@ -488,7 +488,9 @@ function percent(ctx: ViewContext, part: number, whole: number): string {
 
 function ratingText(ctx: ViewContext, f: ClosureFigures): string {
     if (f.averageRating === null) return ctx.t('console:dashboard.none');
-    const average = new Intl.NumberFormat(ctx.language === 'hi' ? 'hi-IN' : 'en-IN', { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(f.averageRating);
+    const average = new Intl.NumberFormat(ctx.language === 'hi' ? 'hi-IN' : 'en-IN', { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(
+        f.averageRating
+    );
     return ctx.t('console:closure.ratingValue', { average, count: f.ratings });
 }
 
@@ -517,7 +519,10 @@ function closureSection(ctx: ViewContext, view: ClosureView): SafeHtml {
     const { t } = ctx;
     const { report } = view;
     const unitLabel = (g: ClosureGroup) => g.key || t('console:noSubdivision');
-    const officialLabelOf = (g: ClosureGroup) => (g.official ? `${t('console:officialName', { name: g.official.name, level: g.official.level })} · ${g.official.unitName}` : t('console:closure.unknownOfficial'));
+    const officialLabelOf = (g: ClosureGroup) =>
+        g.official
+            ? `${t('console:officialName', { name: g.official.name, level: g.official.level })} · ${g.official.unitName}`
+            : t('console:closure.unknownOfficial');
     const chart = barChart(
         'chart-closure',
         t('console:closure.chart'),

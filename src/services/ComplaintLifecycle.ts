@@ -253,14 +253,18 @@ export class ComplaintLifecycle {
         const nextLevel: OfficialLevel = OFFICIAL_LEVELS[target];
         const atTop = target + 1 >= OFFICIAL_LEVELS.length;
         const moved = await this.db.transaction(async (m) => {
-            const result = await m.getRepository(Complaint).update(
-                recheck ? { id, escalationLevel: level, status: 'unconfirmed', recheckDueAt: Not(IsNull()) } : { id, escalationLevel: level, status: In(OPEN_STATUSES) },
-                {
-                    escalationLevel: target,
-                    assignedOfficialId: owner.id,
-                    nextEscalationAt: atTop ? null : new Date(now.getTime() + this.policy.escalationIntervalHours * 3600_000),
-                }
-            );
+            const result = await m
+                .getRepository(Complaint)
+                .update(
+                    recheck
+                        ? { id, escalationLevel: level, status: 'unconfirmed', recheckDueAt: Not(IsNull()) }
+                        : { id, escalationLevel: level, status: In(OPEN_STATUSES) },
+                    {
+                        escalationLevel: target,
+                        assignedOfficialId: owner.id,
+                        nextEscalationAt: atTop ? null : new Date(now.getTime() + this.policy.escalationIntervalHours * 3600_000),
+                    }
+                );
             if (!result.affected) return false;
             await this.event(m, id, complaint.status, actor, `escalated to ${nextLevel} ${owner.name}: ${reason}`);
             return true;
@@ -372,7 +376,11 @@ export class ComplaintLifecycle {
         if (!reopened) return 'not_asked';
         const owner = complaint.assignedOfficialId ? await this.directory.findById(complaint.assignedOfficialId) : null;
         if (owner?.active) {
-            await this.notifier.toOfficial(owner, { ...complaint, status: 'reopened' }, { key: 'officials:recontactReopened', vars: { ticket: complaint.ticket } });
+            await this.notifier.toOfficial(
+                owner,
+                { ...complaint, status: 'reopened' },
+                { key: 'officials:recontactReopened', vars: { ticket: complaint.ticket } }
+            );
         }
         return 'recorded';
     }

@@ -29,7 +29,16 @@ export class ClosureQuality1766000000000 implements MigrationInterface {
         const table = await queryRunner.getTable('complaints');
         const index = table?.indices.find((i) => i.columnNames.length === 1 && i.columnNames[0] === 'recontactDueAt');
         if (index) await queryRunner.dropIndex('complaints', index);
-        for (const column of ['recontactAnsweredAt', 'recontactOfficialId', 'recontactDueAt', 'recontactState', 'ratedAt', 'ratingReason', 'rating', 'resolvedBy']) {
+        for (const column of [
+            'recontactAnsweredAt',
+            'recontactOfficialId',
+            'recontactDueAt',
+            'recontactState',
+            'ratedAt',
+            'ratingReason',
+            'rating',
+            'resolvedBy',
+        ]) {
             await queryRunner.dropColumn('complaints', column);
         }
     }

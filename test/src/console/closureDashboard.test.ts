@@ -165,7 +165,15 @@ for (const [name, url] of [
             const page = await get('/console/dashboard');
             const stat = (id: string) => new RegExp(`id="${id}"[^>]*>([^<]*)<`).exec(page)![1];
             assert.deepEqual(
-                ['closure-claimed', 'closure-confirmed', 'closure-reopened', 'closure-unconfirmed', 'closure-median', 'closure-rating', 'closure-not-working'].map(stat),
+                [
+                    'closure-claimed',
+                    'closure-confirmed',
+                    'closure-reopened',
+                    'closure-unconfirmed',
+                    'closure-median',
+                    'closure-rating',
+                    'closure-not-working',
+                ].map(stat),
                 ['7', '43%', '29%', '14%', '6.0 h', '3.5 (2)', '100%']
             );
             const je1 = String((await bot.dataSource.getRepository(Official).findOneByOrFail({ username: 'je.vibhutikhand' })).id);

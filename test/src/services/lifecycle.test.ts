@@ -282,10 +282,12 @@ for (const [name, url] of [
             }
             const read = (c: Complaint) => bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: c.id });
             // Share 0.1: a draw below it selects (0.05 and 0.099), 0.5 and exactly 0.1 do not.
-            assert.deepEqual(
-                await Promise.all(complaints.map(async (c) => (await read(c)).recontactState)),
-                ['selected', 'not_selected', 'selected', 'not_selected']
-            );
+            assert.deepEqual(await Promise.all(complaints.map(async (c) => (await read(c)).recontactState)), [
+                'selected',
+                'not_selected',
+                'selected',
+                'not_selected',
+            ]);
             const first = await read(complaints[0]);
             assert.equal(first.recontactDueAt!.getTime(), clock.now().getTime() + 72 * HOUR, 'three days after the confirmation');
             assert.equal(first.recontactOfficialId, complaints[0].assignedOfficialId, 'the official whose closure it checks');
@@ -337,7 +339,10 @@ for (const [name, url] of [
                 notifier.sent.filter((n) => n.text.key === 'officials:recheckEscalated').map((n) => [n.officialId, n.text.vars?.level]),
                 [[sdo!.id, 'SDO']]
             );
-            assert.ok(!notifier.sent.some((n) => n.to === 'consumer' && n.text.key === 'status:notice.escalated'), 'the consumer is not told of a late re-check');
+            assert.ok(
+                !notifier.sent.some((n) => n.to === 'consumer' && n.text.key === 'status:notice.escalated'),
+                'the consumer is not told of a late re-check'
+            );
             assert.equal((await lifecycle.tick()).escalated, 0, 'not again before the interval');
             clock.advance(4);
             assert.equal((await lifecycle.tick()).escalated, 1);
