@@ -289,7 +289,8 @@ export class ComplaintLifecycle {
 
     /**
      * One scheduler pass: escalates every open complaint whose next escalation is due, reminds consumers who have not
-     * answered "is it fixed?", and marks resolutions still unanswered as unconfirmed for a field re-check. Nothing
+     * answered "is it fixed?", marks resolutions still unanswered as unconfirmed for a field re-check, escalates
+     * re-checks that are late, and asks the closures drawn for a re-contact whether the supply still works. Nothing
      * here ever closes a complaint. Safe to run on several instances at once (each change is a compare-and-set).
      */
     async tick(): Promise<{ escalated: number; reminded: number; unconfirmed: number; recontacted: number }> {
