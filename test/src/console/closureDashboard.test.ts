@@ -207,5 +207,20 @@ for (const [name, url] of [
             const detail = await get(`/console/complaints/${rated.ticket}`);
             assert.match(detail, /id="detail-rating">5 of 5</);
         });
+
+        it('lists a late field re-check in the queue and the notices of the SDO it escalated to', async () => {
+            const late = await bot.dataSource.getRepository(Complaint).findOneByOrFail({ status: 'unconfirmed' });
+            clock.advance(22);
+            assert.ok((await bot.app.lifecycle.tick()).escalated >= 1);
+            const moved = await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: late.id });
+            const sdo = await bot.dataSource.getRepository(Official).findOneByOrFail({ username: 'sdo.gomtinagar' });
+            assert.deepEqual([moved.status, moved.assignedOfficialId], ['unconfirmed', sdo.id]);
+            const get = await signedIn(`http://127.0.0.1:${server.port}`, 'sdo.gomtinagar', 'demo-sdo-1');
+            const queue = await get('/console');
+            const row = new RegExp(`<tr class="breached" data-ticket="${late.ticket}">([\\s\\S]*?)</tr>`).exec(queue);
+            assert.ok(row, 'listed, marked late');
+            assert.match(row[1], /re-check late by/);
+            assert.match(queue, new RegExp(`<tr data-notice="${late.ticket}" data-kind="escalated">`));
+        });
     });
 }
