@@ -7,6 +7,7 @@ import { ComplaintWithHistory } from '../src/services/ComplaintService';
 import { AskAnswer, AskChoice, AskPrompt, yesNoChoices } from './AskPrompt';
 import { AWAITING_CONFIRMATION, OPEN_STATUSES } from '../src/services/ComplaintLifecycle';
 import { ConfirmFixedDialog, ConfirmFixedOptions } from './ConfirmFixedDialog';
+import { StillWorkingDialog, StillWorkingOptions } from './StillWorkingDialog';
 import { complaintProgress } from './complaintProgress';
 import { Complaint } from '../src/data/entities/Complaint';
 import { sayGaveUp } from './sayGaveUp';
@@ -64,6 +65,7 @@ export class ComplaintStatusDialog extends ComponentDialog {
         );
         this.addDialog(new AskPrompt(ASK_FIXED, services.output, undefined, { strictYes: true }));
         this.addDialog(new ConfirmFixedDialog(services));
+        this.addDialog(new StillWorkingDialog(services));
         this.addDialog(new WaterfallDialog('status.flow', [this.how.bind(this), this.ticket.bind(this), this.show.bind(this), this.confirmFixed.bind(this)]));
         this.addDialog(
             new WaterfallDialog(ASK_TICKET_AGAIN, [
@@ -137,6 +139,10 @@ export class ComplaintStatusDialog extends ComponentDialog {
         if (AWAITING_CONFIRMATION.includes(complaint.status)) {
             (step.values as { confirming: string }).confirming = complaint.ticket;
             return step.prompt(ASK_FIXED, AskPrompt.options('status:askFixedAgain', { ticket: complaint.ticket }, yesNoChoices()));
+        }
+        // A re-contact ("still working?") that came while they were busy is answered here.
+        if (complaint.status === 'closed' && complaint.recontactState === 'asked') {
+            return step.replaceDialog(StillWorkingDialog.id, { ticket: complaint.ticket } satisfies StillWorkingOptions);
         }
         return step.endDialog();
     }

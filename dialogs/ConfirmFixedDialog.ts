@@ -7,6 +7,7 @@ import { AskAnswer, AskPrompt } from './AskPrompt';
 import { DialogServices } from './DialogServices';
 import { sayGaveUp } from './sayGaveUp';
 import { complaintAccess } from './complaintAccess';
+import { RatingDialog, RatingOptions } from './RatingDialog';
 
 /** Options of {@link ConfirmFixedDialog}. */
 export interface ConfirmFixedOptions {
@@ -26,6 +27,7 @@ const MAX_PROMPT_ATTEMPTS = 8;
  * the chat that registered it or one verified for its account; for a complaint without an account, a one-time code
  * sent to its contact mobile and typed back here, unless the channel vouches that the sender's phone is that mobile.
  * Without proof the complaint stays as it is (field staff re-check an unconfirmed one); nothing closes it otherwise.
+ * After a closure, the consumer is asked for a rating ({@link RatingDialog}).
  */
 export class ConfirmFixedDialog extends ComponentDialog {
     /** Dialog id. */
@@ -50,6 +52,7 @@ export class ConfirmFixedDialog extends ComponentDialog {
                 { freeText: true, numeric: true }
             )
         );
+        this.addDialog(new RatingDialog(services));
         this.addDialog(new WaterfallDialog(FLOW, [this.start.bind(this), this.afterCode.bind(this)]));
         this.initialDialogId = FLOW;
     }
@@ -132,7 +135,8 @@ export class ConfirmFixedDialog extends ComponentDialog {
             return this.noLonger(step, complaint.ticket);
         }
         await step.context.sendActivity(TurnData.of(step.context).t('status:fixedConfirmed', { ticket: complaint.ticket }));
-        return step.endDialog();
+        // The closure is stored: the rating that follows is optional and cannot undo it.
+        return step.replaceDialog(RatingDialog.id, { ticket: complaint.ticket, complaintId: complaint.id } satisfies RatingOptions);
     }
 
     private async noLonger(step: WaterfallStepContext, ticket: string) {

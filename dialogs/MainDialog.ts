@@ -19,6 +19,7 @@ import { FlowResult, isFault, isRequest } from './FlowResult';
 import { sayGaveUp } from './sayGaveUp';
 import { readYesNo } from './yesNo';
 import { ConfirmFixedDialog, ConfirmFixedOptions } from './ConfirmFixedDialog';
+import { StillWorkingDialog, StillWorkingOptions } from './StillWorkingDialog';
 import { HandoffDialog } from './HandoffDialog';
 import { CallbackStatusDialog, CallbackStatusOptions, callbackReferenceIn } from './CallbackStatusDialog';
 import { LanguageDialog, LanguageResult } from './LanguageDialog';
@@ -51,6 +52,8 @@ interface MainValues {
     confirming?: string;
     /** The proactive "were you called?" was the whole conversation. */
     askedCalled?: boolean;
+    /** The proactive "is the supply still working?" was the whole conversation. */
+    recontacting?: boolean;
 }
 
 const FLOW = 'main.flow';
@@ -130,6 +133,7 @@ export class MainDialog extends ComponentDialog {
         this.addDialog(new HandoffDialog(services));
         this.addDialog(new CallbackStatusDialog(services));
         this.addDialog(new ConfirmFixedDialog(services));
+        this.addDialog(new StillWorkingDialog(services));
         this.addDialog(new CompensationClaimDialog(services));
         // Anything the bot can act on is a valid answer to the menu, chit-chat included.
         this.addDialog(
@@ -376,7 +380,7 @@ export class MainDialog extends ComponentDialog {
     private async ensureLanguage(step: WaterfallStepContext) {
         const turn = TurnData.of(step.context);
         const proactive = step.options as MainDialogOptions | undefined;
-        if (turn.language || proactive?.confirmResolution || proactive?.askCalled) return step.next();
+        if (turn.language || proactive?.confirmResolution || proactive?.askCalled || proactive?.stillWorking) return step.next();
         const r = turn.recognition;
         if (r.intent === 'language.hi' || r.intent === 'language.en') return step.next();
         if ((step.options as MainDialogOptions | undefined)?.welcome) return step.beginDialog(LanguageDialog.id);
@@ -449,6 +453,10 @@ export class MainDialog extends ComponentDialog {
                     : AskPrompt.options('status:askFixed', { ticket, note }, yesNoChoices());
             return step.prompt(ASK_FIXED, question);
         }
+        if (options.stillWorking) {
+            (step.values as MainValues).recontacting = true;
+            return step.beginDialog(StillWorkingDialog.id, { ticket: options.stillWorking } satisfies StillWorkingOptions);
+        }
         if (options.askCalled) {
             (step.values as MainValues).askedCalled = true;
             return step.beginDialog(CallbackStatusDialog.id, { reference: options.askCalled, askCalled: true } satisfies CallbackStatusOptions);
@@ -496,7 +504,8 @@ export class MainDialog extends ComponentDialog {
 
     private async afterFlow(step: WaterfallStepContext) {
         // The answer to "is it fixed?" (or "were you called?") was the whole conversation.
-        if ((step.values as MainValues).confirming || (step.values as MainValues).askedCalled) return step.endDialog();
+        const values = step.values as MainValues;
+        if (values.confirming || values.askedCalled || values.recontacting) return step.endDialog();
         const result = step.result as FlowResult | undefined;
         if (result?.followUp) return step.replaceDialog(FLOW, { intent: TurnData.of(step.context).recognition.intent } satisfies MainDialogOptions);
         if (result?.showMenu) return step.replaceDialog(FLOW, { menu: 'common:menuIntro' } satisfies MainDialogOptions);

@@ -66,6 +66,10 @@ export interface AppConfig {
     unconfirmedAfterHours: number;
     /** Hours field staff have to re-check an unconfirmed resolution. */
     recheckHours: number;
+    /** Share (0 to 1) of confirmed closures drawn at random to be re-contacted ("is the supply still working?"). */
+    recontactShare: number;
+    /** Days after the consumer's confirmation at which a drawn closure is re-contacted. */
+    recontactAfterDays: number;
     /** Days officials have to decide a compensation claim; after that it counts as not decided (the consumer may go to the CGRF). */
     claimDecisionDays: number;
     /** Minutes within which a hazard (a fallen wire) must be acknowledged before it goes to the XEN. */
@@ -131,6 +135,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         const value = Number(raw);
         if (!Number.isInteger(value) || value < min || value > max) {
             problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+            return fallback;
+        }
+        return value;
+    };
+    const share = (name: string, fallback: number): number => {
+        const raw = str(name);
+        if (raw === '') return fallback;
+        const value = Number(raw);
+        if (!/^[0-9.]+$/.test(raw) || !Number.isFinite(value) || value < 0 || value > 1) {
+            problems.push(`${name} must be a share from 0 to 1, such as 0.1 for one in ten (got "${raw}")`);
             return fallback;
         }
         return value;
@@ -213,6 +227,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         confirmReminderHours: int('CONFIRM_REMINDER_HOURS', 24, 1, 720),
         unconfirmedAfterHours: int('UNCONFIRMED_AFTER_HOURS', 72, 2, 2160),
         recheckHours: int('RECHECK_HOURS', 24, 1, 720),
+        recontactShare: share('RECONTACT_SHARE', 0.1),
+        recontactAfterDays: int('RECONTACT_AFTER_DAYS', 3, 1, 60),
         hazardAckMinutes: int('HAZARD_ACK_MINUTES', 30, 5, 240),
         claimDecisionDays: int('CLAIM_DECISION_DAYS', 30, 1, 365),
         callbackDueHours: int('CALLBACK_DUE_HOURS', 2, 1, 168),

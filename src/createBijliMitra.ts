@@ -73,6 +73,8 @@ export interface BijliMitraOverrides {
     callbackNotifier?: CallbackNotifier;
     /** The clock of the SLA and escalation (tests control it). */
     now?: () => Date;
+    /** The random source that draws confirmed closures for the re-contact (tests make it predictable). */
+    random?: () => number;
     /** Where downloaded photos are kept (tests use a directory of their own); `MEDIA_DIR` by default. */
     mediaStore?: MediaStore;
     /**
@@ -175,7 +177,8 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
     // notifier: the turn reaches the bot through this binding, used only once an official resolves a complaint.
     const confirmTurn = (ticket: string, note: string | null) => (context: TurnContext) => bot.askToConfirm(context, ticket, note);
     const calledTurn = (reference: string) => (context: TurnContext) => bot.askIfCalled(context, reference);
-    const proactive = new ProactiveNotifier(adapters, translator, logger, config.microsoftAppId, confirmTurn, calledTurn);
+    const stillWorkingTurn = (ticket: string) => (context: TurnContext) => bot.askStillWorking(context, ticket);
+    const proactive = new ProactiveNotifier(adapters, translator, logger, config.microsoftAppId, confirmTurn, calledTurn, stillWorkingTurn);
     const notifier = overrides.notifier ?? proactive;
     const backend = overrides.backend ?? new DatabaseUtilityBackend(db);
     const categories = ComplaintCategories.load();
@@ -191,8 +194,10 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
             unconfirmedAfterHours: config.unconfirmedAfterHours,
             recheckHours: config.recheckHours,
             hazards: { isHazard: (category) => categories.isHazard(category), ackMinutes: config.hazardAckMinutes },
+            recontact: { share: config.recontactShare, afterDays: config.recontactAfterDays },
         },
-        overrides.now
+        overrides.now,
+        overrides.random
     );
     const callbacks = new CallbackLifecycle(
         db,

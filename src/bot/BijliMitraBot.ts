@@ -19,6 +19,8 @@ export interface RootDialogOptions {
     confirmResolution?: { ticket: string; note: string | null };
     /** A proactive turn: an official recorded calling about this callback reference; ask whether they were called. */
     askCalled?: string;
+    /** A proactive turn: this closed complaint was drawn for the re-contact; ask whether the supply is still working. */
+    stillWorking?: string;
 }
 
 export class BijliMitraBot extends ActivityHandler {
@@ -116,6 +118,21 @@ export class BijliMitraBot extends ActivityHandler {
             await context.sendActivity(TurnData.of(context).t('handoff:notice.askCalled', { reference }));
         } else {
             await dc.beginDialog(this.mainDialog.id, { askCalled: reference } satisfies RootDialogOptions);
+        }
+        await this.conversationState.saveChanges(context, false);
+    }
+
+    /**
+     * Proactive turn: the random re-contact of a confirmed closure ("is the supply still working?"). With a question
+     * already open in the chat, it comes as text that says how to answer later ("status C…").
+     */
+    async askStillWorking(context: TurnContext, ticket: string): Promise<void> {
+        await this.prepare(context);
+        const dc = await this.dialogs.createContext(context);
+        if (dc.activeDialog) {
+            await context.sendActivity(TurnData.of(context).t('status:recontact.notice', { ticket }));
+        } else {
+            await dc.beginDialog(this.mainDialog.id, { stillWorking: ticket } satisfies RootDialogOptions);
         }
         await this.conversationState.saveChanges(context, false);
     }

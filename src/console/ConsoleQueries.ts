@@ -118,6 +118,30 @@ export function isBreached(complaint: Complaint, now: Date): boolean {
     return complaint.resolvedAt !== null && complaint.resolvedAt.getTime() > complaint.dueAt.getTime();
 }
 
+/**
+ * Complaints the official of `scope` may see (`c`), with their consumer (`cons`) and owner (`o`) joined; the caller
+ * adds conditions with `andWhere`.
+ */
+export function scopedComplaints(m: EntityManager, scope: ConsoleScope): SelectQueryBuilder<Complaint> {
+    return m
+        .getRepository(Complaint)
+        .createQueryBuilder('c')
+        .leftJoinAndMapOne('c.consumer', Consumer, 'cons', 'cons.accountNumber = c.accountNumber')
+        .leftJoinAndMapOne('c.assignee', Official, 'o', 'o.id = c.assignedOfficialId')
+        .where(
+            new Brackets((w) => {
+                w.where('c.assignedOfficialId = :scopeOfficialId', { scopeOfficialId: scope.official.id });
+                if (seesUnrouted(scope)) w.orWhere('(c.accountNumber IS NULL AND c.assignedOfficialId IS NULL)');
+                if (scope.subdivisions.length > 0) {
+                    w.orWhere('(cons.discom = :scopeDiscom AND cons.subdivision IN (:...scopeSubdivisions))', {
+                        scopeDiscom: scope.discom,
+                        scopeSubdivisions: scope.subdivisions,
+                    });
+                }
+            })
+        );
+}
+
 /** The console's reads: every query is limited to the signed-in official's scope. */
 export class ConsoleQueries {
     constructor(
@@ -341,23 +365,7 @@ export class ConsoleQueries {
 
     /** Complaints in scope, with their consumer and owner joined; the caller adds conditions with `andWhere`. */
     private scoped(m: EntityManager, scope: ConsoleScope): SelectQueryBuilder<Complaint> {
-        return m
-            .getRepository(Complaint)
-            .createQueryBuilder('c')
-            .leftJoinAndMapOne('c.consumer', Consumer, 'cons', 'cons.accountNumber = c.accountNumber')
-            .leftJoinAndMapOne('c.assignee', Official, 'o', 'o.id = c.assignedOfficialId')
-            .where(
-                new Brackets((w) => {
-                    w.where('c.assignedOfficialId = :scopeOfficialId', { scopeOfficialId: scope.official.id });
-                    if (seesUnrouted(scope)) w.orWhere('(c.accountNumber IS NULL AND c.assignedOfficialId IS NULL)');
-                    if (scope.subdivisions.length > 0) {
-                        w.orWhere('(cons.discom = :scopeDiscom AND cons.subdivision IN (:...scopeSubdivisions))', {
-                            scopeDiscom: scope.discom,
-                            scopeSubdivisions: scope.subdivisions,
-                        });
-                    }
-                })
-            );
+        return scopedComplaints(m, scope);
     }
 
     /** The units of `kind` with the same parent as `name` (itself included); every zone of the discom for a zone. */

@@ -3,6 +3,7 @@ import { Response, Router } from 'express';
 import { OFFICIAL_LEVELS } from '../data/entities/Official';
 import { LifecycleError } from '../services/ComplaintLifecycle';
 import { ComplaintRow } from './ConsoleQueries';
+import { ClosureQualityQueries, ClosureSort } from './ClosureQualityQueries';
 import { dashboardPage, detailPage, queuePage, statusLabel } from './views';
 import { bodyOf, clean, ConsoleKit, parseFilters, Signed, SignedRequest } from './consoleKit';
 
@@ -11,9 +12,14 @@ const QUEUE_LIMIT = 500;
 /** Notices shown on the queue at most. */
 const NOTICES_LIMIT = 20;
 
+/** Periods the dashboard's closure figures can cover, in days; the first is the default. */
+export const CLOSURE_PERIODS = [30, 7, 90, 365];
+const CLOSURE_SORTS: ClosureSort[] = ['worst', 'claimed', 'slowest', 'rating', 'name'];
+
 /** The complaint queue of the official's scope, complaint detail, the dashboard, and the actions on a complaint. */
 export function mountComplaintRoutes(router: Router, kit: ConsoleKit): void {
     const { app, now, queries, context, send, redirect, flash, notFound } = kit;
+    const closure = new ClosureQualityQueries(app.db);
 
     router.get('/', async (req: SignedRequest, res) => {
         const signed = req.signed!;
@@ -60,8 +66,10 @@ export function mountComplaintRoutes(router: Router, kit: ConsoleKit): void {
 
     router.get('/dashboard', async (req: SignedRequest, res) => {
         const signed = req.signed!;
-        const data = await queries.dashboard(signed.scope, now());
-        send(res, 200, dashboardPage(context(req, signed.session.language, signed), data));
+        const days = CLOSURE_PERIODS.includes(Number(req.query.days)) ? Number(req.query.days) : CLOSURE_PERIODS[0];
+        const sort = CLOSURE_SORTS.find((s) => s === req.query.sort) ?? 'worst';
+        const [data, report] = await Promise.all([queries.dashboard(signed.scope, now()), closure.report(signed.scope, now(), days, sort)]);
+        send(res, 200, dashboardPage(context(req, signed.session.language, signed), data, { report, sort, periods: CLOSURE_PERIODS, sorts: CLOSURE_SORTS }));
     });
 
     /** Runs one action on a complaint in scope; a complaint out of scope is 404, a LifecycleError a flash message. */

@@ -5,6 +5,7 @@ import type { MediaEntry } from '../media/MediaService';
 import type { Language, TranslateFn } from '../i18n/Translator';
 import { OPEN_STATUSES } from '../services/ComplaintLifecycle';
 import { barChart } from './chart';
+import { ClosureFigures, ClosureGroup, ClosureReport, ClosureSort, notWorkingShare } from './ClosureQualityQueries';
 import { CONSOLE_CSS } from './consoleStylesheet';
 import type { Flash } from './ConsoleSessions';
 import { ALL_STATUSES, ComplaintRow, ConsoleScope, DashboardData, DashboardGroup, HistoryEntry, Notice, NumberViewEntry, QueueFilters } from './ConsoleQueries';
@@ -327,6 +328,9 @@ ${fact(t('console:detail.assignee'), officialLabel(t, assignee), 'detail-assigne
 ${fact(t('console:detail.resolvedAt'), c.resolvedAt ? formatDateTime(c.resolvedAt, language) : null)}
 ${fact(t('console:detail.recheckDueAt'), c.recheckDueAt ? formatDateTime(c.recheckDueAt, language) : null, 'detail-recheck-due')}
 ${fact(t('console:detail.closedAt'), c.closedAt ? formatDateTime(c.closedAt, language) : null)}
+${fact(t('console:detail.rating'), c.rating !== null ? t('console:detail.ratingValue', { rating: c.rating }) : null, 'detail-rating')}
+${fact(t('console:detail.ratingReason'), c.ratingReason, 'detail-rating-reason')}
+${fact(t('console:detail.recontact'), c.recontactState && c.recontactState !== 'not_selected' ? recontactText(ctx, c.recontactState, c.recontactDueAt) : null, 'detail-recontact')}
 ${fact(t('console:detail.channel'), c.channel)}
 </dl>`;
     const number = (digits: string) => (data.fieldView ? digits : maskDigits(digits));
@@ -441,6 +445,12 @@ ${numberViews}`
     );
 }
 
+/** Where the random re-contact of a confirmed closure stands ("due on …", "asked", "still working", "not working"). */
+function recontactText(ctx: ViewContext, state: string, dueAt: Date | null): string {
+    if (state === 'selected') return ctx.t('console:detail.recontactStates.selected', { date: dueAt ? formatDateTime(dueAt, ctx.language) : '' });
+    return ctx.t(`console:detail.recontactStates.${state}`);
+}
+
 function hoursText(ctx: ViewContext, hours: number | null): string {
     if (hours === null) return ctx.t('console:dashboard.none');
     const formatted = new Intl.NumberFormat(ctx.language === 'hi' ? 'hi-IN' : 'en-IN', { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(hours);
@@ -460,8 +470,113 @@ function groupTable(ctx: ViewContext, id: string, keyHeading: string, groups: Da
     )}</tbody></table></div>`;
 }
 
-/** The dashboard: counts, medians by category and subdivision, and two bar charts. */
-export function dashboardPage(ctx: ViewContext, data: DashboardData): string {
+/** The closure-quality part of the dashboard, with the period and order it was asked for. */
+export interface ClosureView {
+    report: ClosureReport;
+    sort: ClosureSort;
+    periods: number[];
+    sorts: ClosureSort[];
+}
+
+/** Rows per closure table at most: an SE or CE with hundreds of JEs sees the worst (or first) ones. */
+const CLOSURE_ROWS = 100;
+
+function percent(ctx: ViewContext, part: number, whole: number): string {
+    if (whole === 0) return ctx.t('console:dashboard.none');
+    return new Intl.NumberFormat(ctx.language === 'hi' ? 'hi-IN' : 'en-IN', { style: 'percent', maximumFractionDigits: 0 }).format(part / whole);
+}
+
+function ratingText(ctx: ViewContext, f: ClosureFigures): string {
+    if (f.averageRating === null) return ctx.t('console:dashboard.none');
+    const average = new Intl.NumberFormat(ctx.language === 'hi' ? 'hi-IN' : 'en-IN', { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(
+        f.averageRating
+    );
+    return ctx.t('console:closure.ratingValue', { average, count: f.ratings });
+}
+
+function closureCells(ctx: ViewContext, f: ClosureFigures): SafeHtml {
+    return html`<td data-col="claimed">${f.claimed}</td>
+<td data-col="confirmed" data-count="${f.confirmed}">${percent(ctx, f.confirmed, f.claimed)}</td>
+<td data-col="reopened" data-count="${f.reopened}">${percent(ctx, f.reopened, f.claimed)}</td>
+<td data-col="unconfirmed" data-count="${f.unconfirmed}">${percent(ctx, f.unconfirmed, f.claimed)}</td>
+<td data-col="median" data-hours="${f.medianHoursToConfirmed === null ? '' : f.medianHoursToConfirmed.toFixed(2)}">${hoursText(ctx, f.medianHoursToConfirmed)}</td>
+<td data-col="rating" data-average="${f.averageRating === null ? '' : f.averageRating.toFixed(2)}">${ratingText(ctx, f)}</td>
+<td data-col="recontacted">${f.recontacted}</td>
+<td data-col="not-working" data-count="${f.notWorking}">${percent(ctx, f.notWorking, f.recontacted)}</td>`;
+}
+
+function closureTable(ctx: ViewContext, id: string, keyHeading: string, groups: ClosureGroup[], label: (g: ClosureGroup) => string): SafeHtml {
+    const { t } = ctx;
+    if (groups.length === 0) return html`<p class="card muted">${t('console:closure.empty')}</p>`;
+    const shown = groups.slice(0, CLOSURE_ROWS);
+    return html`<div class="table-wrap"><table id="${id}">
+<thead><tr><th>${keyHeading}</th><th>${t('console:closure.col.claimed')}</th><th>${t('console:closure.col.confirmed')}</th><th>${t('console:closure.col.reopened')}</th><th>${t('console:closure.col.unconfirmed')}</th><th>${t('console:closure.col.median')}</th><th>${t('console:closure.col.rating')}</th><th>${t('console:closure.col.recontacted')}</th><th>${t('console:closure.col.notWorking')}</th></tr></thead>
+<tbody>${shown.map((g) => html`<tr data-key="${g.key}"><td>${label(g)}</td>${closureCells(ctx, g)}</tr>`)}</tbody></table></div>
+${groups.length > shown.length ? html`<p class="muted">${t('console:closure.truncated', { shown: shown.length, count: groups.length })}</p>` : ''}`;
+}
+
+function closureSection(ctx: ViewContext, view: ClosureView): SafeHtml {
+    const { t } = ctx;
+    const { report } = view;
+    const unitLabel = (g: ClosureGroup) => g.key || t('console:noSubdivision');
+    const officialLabelOf = (g: ClosureGroup) =>
+        g.official
+            ? `${t('console:officialName', { name: g.official.name, level: g.official.level })} · ${g.official.unitName}`
+            : t('console:closure.unknownOfficial');
+    const chart = barChart(
+        'chart-closure',
+        t('console:closure.chart'),
+        [
+            { name: t('console:closure.col.reopened'), color: '#c62828' },
+            { name: t('console:closure.col.unconfirmed'), color: '#e69500' },
+            { name: t('console:closure.col.notWorking'), color: '#6a1b9a' },
+        ],
+        report.bySubdivision
+            .filter((g) => g.claimed > 0 || g.recontacted > 0)
+            .slice(0, 15)
+            .map((g) => ({
+                label: unitLabel(g),
+                values: [g.claimed ? (100 * g.reopened) / g.claimed : 0, g.claimed ? (100 * g.unconfirmed) / g.claimed : 0, 100 * notWorkingShare(g)],
+            })),
+        (v) => `${Math.round(v)}%`
+    );
+    const total = report.total;
+    return html`<h2 id="closure">${t('console:closure.title')}</h2>
+<form method="get" action="/console/dashboard" class="filters" id="closure-filters">
+<label for="closure-days">${t('console:closure.period')}</label>${select(
+        'days',
+        'closure-days',
+        view.periods.map((d) => ({ value: String(d), label: t('console:closure.lastDays', { days: d }) })),
+        String(report.days)
+    )}
+<label for="closure-sort">${t('console:closure.sort')}</label>${select(
+        'sort',
+        'closure-sort',
+        view.sorts.map((s) => ({ value: s, label: t(`console:closure.sorts.${s}`) })),
+        view.sort
+    )}
+<button type="submit" class="secondary" id="closure-submit">${t('console:closure.show')}</button></form>
+<dl class="stats" id="closure-total">
+<div><dt>${t('console:closure.col.claimed')}</dt><dd id="closure-claimed">${total.claimed}</dd></div>
+<div><dt>${t('console:closure.col.confirmed')}</dt><dd id="closure-confirmed" data-count="${total.confirmed}">${percent(ctx, total.confirmed, total.claimed)}</dd></div>
+<div><dt>${t('console:closure.col.reopened')}</dt><dd id="closure-reopened" data-count="${total.reopened}">${percent(ctx, total.reopened, total.claimed)}</dd></div>
+<div><dt>${t('console:closure.col.unconfirmed')}</dt><dd id="closure-unconfirmed" data-count="${total.unconfirmed}">${percent(ctx, total.unconfirmed, total.claimed)}</dd></div>
+<div><dt>${t('console:closure.col.median')}</dt><dd id="closure-median" data-hours="${total.medianHoursToConfirmed === null ? '' : total.medianHoursToConfirmed.toFixed(2)}">${hoursText(ctx, total.medianHoursToConfirmed)}</dd></div>
+<div><dt>${t('console:closure.col.rating')}</dt><dd id="closure-rating">${ratingText(ctx, total)}</dd></div>
+<div><dt>${t('console:closure.col.notWorking')}</dt><dd id="closure-not-working" data-count="${total.notWorking}">${percent(ctx, total.notWorking, total.recontacted)}</dd></div>
+</dl>
+${report.bySubdivision.some((g) => g.claimed > 0 || g.recontacted > 0) ? chart : ''}
+<h3>${t('console:closure.byOfficial')}</h3>
+${closureTable(ctx, 'closure-by-official', t('console:closure.col.official'), report.byOfficial, officialLabelOf)}
+<h3>${t('console:closure.bySubdivision')}</h3>
+${closureTable(ctx, 'closure-by-subdivision', t('console:dashboard.col.subdivision'), report.bySubdivision, unitLabel)}
+<h3>${t('console:closure.byDivision')}</h3>
+${closureTable(ctx, 'closure-by-division', t('console:closure.col.division'), report.byDivision, unitLabel)}
+<p class="muted">${t('console:closure.note', { days: report.days })}</p>`;
+}
+
+/** The dashboard: counts, medians by category and subdivision, two bar charts, and the closure quality. */
+export function dashboardPage(ctx: ViewContext, data: DashboardData, closure?: ClosureView): string {
     const { t } = ctx;
     const subdivisionLabel = (key: string) => key || t('console:noSubdivision');
     const medianChart = barChart(
@@ -497,7 +612,8 @@ ${data.bySubdivision.some((g) => g.open > 0) ? openChart : ''}
 ${groupTable(ctx, 'by-category', t('console:dashboard.col.category'), data.byCategory, (k) => categoryLabel(t, k))}
 <h2>${t('console:dashboard.bySubdivision')}</h2>
 ${groupTable(ctx, 'by-subdivision', t('console:dashboard.col.subdivision'), data.bySubdivision, subdivisionLabel)}
-<p class="muted">${t('console:dashboard.note', { days: data.windowDays })}</p>`
+<p class="muted">${t('console:dashboard.note', { days: data.windowDays })}</p>
+${closure ? closureSection(ctx, closure) : ''}`
     );
 }
 

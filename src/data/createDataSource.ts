@@ -39,6 +39,7 @@ import { HonestClosure1765300000000 } from './migrations/1765300000000-HonestClo
 import { NumberViews1765500000000 } from './migrations/1765500000000-NumberViews';
 import { CompensationClaims1765600000000 } from './migrations/1765600000000-CompensationClaims';
 import { CompensationClaim } from './entities/CompensationClaim';
+import { ClosureQuality1766000000000 } from './migrations/1766000000000-ClosureQuality';
 import { CallbackWork1765400000000 } from './migrations/1765400000000-CallbackWork';
 
 /** Every entity of the schema. */
@@ -84,6 +85,7 @@ export const MIGRATIONS = [
     CallbackWork1765400000000,
     NumberViews1765500000000,
     CompensationClaims1765600000000,
+    ClosureQuality1766000000000,
     OneTimeCodes1766100000000,
 ];
 

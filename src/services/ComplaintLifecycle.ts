@@ -1,4 +1,4 @@
-import { EntityManager, In, IsNull, LessThanOrEqual } from 'typeorm';
+import { EntityManager, In, IsNull, LessThanOrEqual, Not } from 'typeorm';
 import { Database } from '../data/Database';
 import { Complaint, ComplaintStatus } from '../data/entities/Complaint';
 import { ComplaintEvent } from '../data/entities/ComplaintEvent';
@@ -23,7 +23,15 @@ export interface LifecyclePolicy {
      * acknowledged it within `ackMinutes`. None when absent.
      */
     hazards?: { isHazard(category: string): boolean; ackMinutes: number };
+    /**
+     * The random re-contact of confirmed closures: `share` of them (0 to 1), drawn once per complaint at its first
+     * confirmed closure, are asked "is the supply still working?" `afterDays` later. None when absent.
+     */
+    recontact?: { share: number; afterDays: number };
 }
+
+/** What became of a consumer's answer to the re-contact: recorded, or there was no open question to answer. */
+export type RecontactOutcome = 'recorded' | 'not_asked';
 
 /**
  * How a consumer's "yes, fixed" was proven: from the chat that registered it or a chat verified for its account
@@ -64,7 +72,9 @@ export class ComplaintLifecycle {
         private readonly backend: UtilityBackend,
         private readonly notifier: ComplaintNotifier,
         private readonly policy: LifecyclePolicy,
-        private readonly now: () => Date = () => new Date()
+        private readonly now: () => Date = () => new Date(),
+        /** Draws the closures to re-contact: a number in [0, 1), as Math.random (tests inject their own). */
+        private readonly random: () => number = Math.random
     ) {}
 
     /**
@@ -128,7 +138,11 @@ export class ComplaintLifecycle {
     /** An official says it is fixed (with a note). The consumer is asked to confirm; the clock stops meanwhile. */
     async resolve(id: number, officialId: number, note: string): Promise<Complaint> {
         if (!note.trim()) throw new LifecycleError('resolving needs a note saying what was done');
-        const complaint = await this.change(id, { official: officialId }, OPEN_STATUSES, 'resolved', note, { resolvedAt: this.now(), nextEscalationAt: null });
+        const complaint = await this.change(id, { official: officialId }, OPEN_STATUSES, 'resolved', note, {
+            resolvedAt: this.now(),
+            nextEscalationAt: null,
+            resolvedBy: officialId,
+        });
         await this.notifier.askConsumerToConfirm(complaint, note);
         return complaint;
     }
@@ -148,6 +162,8 @@ export class ComplaintLifecycle {
             return this.change(id, 'consumer', AWAITING_CONFIRMATION, 'closed', `confirmed fixed by the consumer (${proof})`, {
                 closedAt: this.now(),
                 recheckDueAt: null,
+                nextEscalationAt: null,
+                ...this.recontactDraw(complaint),
             });
         }
         const nextEscalationAt = complaint.dueAt && complaint.dueAt > this.now() ? complaint.dueAt : this.now();
@@ -169,6 +185,7 @@ export class ComplaintLifecycle {
         if (fixed) {
             const complaint = await this.change(id, { official: officialId }, ['unconfirmed'], 'unconfirmed', `re-checked, fixed: ${note}`, {
                 recheckDueAt: null,
+                nextEscalationAt: null,
             });
             await this.notifier.askConsumerToConfirm(complaint, note);
             return complaint;
@@ -215,7 +232,9 @@ export class ComplaintLifecycle {
     async escalate(id: number, actor: Actor, reason: string, expectedLevel?: number): Promise<boolean> {
         const complaint = await this.get(id);
         const level = expectedLevel ?? complaint.escalationLevel;
-        if (!OPEN_STATUSES.includes(complaint.status)) return false;
+        // A late field re-check of an unconfirmed resolution climbs the ladder as a breach does.
+        const recheck = complaint.status === 'unconfirmed' && complaint.recheckDueAt !== null;
+        if (!OPEN_STATUSES.includes(complaint.status) && !recheck) return false;
         const consumer = complaint.accountNumber ? await this.backend.findConsumer(complaint.accountNumber) : null;
         // The next level that has someone to act: an unstaffed level is skipped rather than "escalated" to nobody.
         let target = level + 1;
@@ -234,20 +253,29 @@ export class ComplaintLifecycle {
         const nextLevel: OfficialLevel = OFFICIAL_LEVELS[target];
         const atTop = target + 1 >= OFFICIAL_LEVELS.length;
         const moved = await this.db.transaction(async (m) => {
-            const result = await m.getRepository(Complaint).update(
-                { id, escalationLevel: level, status: In(OPEN_STATUSES) },
-                {
-                    escalationLevel: target,
-                    assignedOfficialId: owner.id,
-                    nextEscalationAt: atTop ? null : new Date(now.getTime() + this.policy.escalationIntervalHours * 3600_000),
-                }
-            );
+            const result = await m
+                .getRepository(Complaint)
+                .update(
+                    recheck
+                        ? { id, escalationLevel: level, status: 'unconfirmed', recheckDueAt: Not(IsNull()) }
+                        : { id, escalationLevel: level, status: In(OPEN_STATUSES) },
+                    {
+                        escalationLevel: target,
+                        assignedOfficialId: owner.id,
+                        nextEscalationAt: atTop ? null : new Date(now.getTime() + this.policy.escalationIntervalHours * 3600_000),
+                    }
+                );
             if (!result.affected) return false;
             await this.event(m, id, complaint.status, actor, `escalated to ${nextLevel} ${owner.name}: ${reason}`);
             return true;
         });
         if (!moved) return false;
         const updated = await this.get(id);
+        if (recheck) {
+            // The consumer is not waiting on a fix here (they were told it is fixed): only the new owner hears of it.
+            await this.notifier.toOfficial(owner, updated, { key: 'officials:recheckEscalated', vars: { ticket: updated.ticket, level: nextLevel } });
+            return true;
+        }
         await this.notifier.toOfficial(owner, updated, { key: 'officials:escalated', vars: { ticket: updated.ticket, level: nextLevel } });
         const { daysLate, amountInr } = this.compensationFor(updated, consumer?.areaClass ?? 'urban', now);
         // A hazard the system sends up before its due time is not late: the consumer hears of lateness only.
@@ -261,10 +289,11 @@ export class ComplaintLifecycle {
 
     /**
      * One scheduler pass: escalates every open complaint whose next escalation is due, reminds consumers who have not
-     * answered "is it fixed?", and marks resolutions still unanswered as unconfirmed for a field re-check. Nothing
+     * answered "is it fixed?", marks resolutions still unanswered as unconfirmed for a field re-check, escalates
+     * re-checks that are late, and asks the closures drawn for a re-contact whether the supply still works. Nothing
      * here ever closes a complaint. Safe to run on several instances at once (each change is a compare-and-set).
      */
-    async tick(): Promise<{ escalated: number; reminded: number; unconfirmed: number }> {
+    async tick(): Promise<{ escalated: number; reminded: number; unconfirmed: number; recontacted: number }> {
         const now = this.now();
         const due = await this.db.run((m) =>
             m.getRepository(Complaint).find({
@@ -281,9 +310,128 @@ export class ComplaintLifecycle {
                     : 'resolution time passed';
             if (await this.escalate(complaint.id, 'system', reason, complaint.escalationLevel)) escalated += 1;
         }
+        escalated += await this.escalateLateRechecks(now);
         const unconfirmed = await this.markUnconfirmed(now);
         const reminded = await this.remind(now);
-        return { escalated, reminded, unconfirmed };
+        const recontacted = await this.recontact(now);
+        return { escalated, reminded, unconfirmed, recontacted };
+    }
+
+    /**
+     * Stores the consumer's 1–5 rating of a confirmed fix. It touches only the rating: a closure is never undone or
+     * held up by it. Returns false when the complaint is not closed (nothing stored).
+     */
+    async rate(id: number, rating: number): Promise<boolean> {
+        if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw new LifecycleError(`a rating is a whole number from 1 to 5 (got ${rating})`);
+        const result = await this.db.run((m) => m.getRepository(Complaint).update({ id, status: 'closed' }, { rating, ratedAt: this.now() }));
+        return Boolean(result.affected);
+    }
+
+    /** Stores the consumer's reason for their rating (as typed, up to 500 characters). */
+    async explainRating(id: number, reason: string): Promise<boolean> {
+        const text = reason.trim().slice(0, 500);
+        if (!text) return false;
+        const result = await this.db.run((m) => m.getRepository(Complaint).update({ id, rating: Not(IsNull()) }, { ratingReason: text }));
+        return Boolean(result.affected);
+    }
+
+    /**
+     * The consumer's answer to the re-contact ("is the supply still working since the fix?"). Yes is recorded. No
+     * reopens the same ticket, keeping its history, as a "no" to "is it fixed?" does: the clock runs again from its
+     * due time (so a long-past one escalates at the next pass), and the owner is told. Each answer counts once: a
+     * compare-and-set on the re-contact state.
+     */
+    async recordRecontact(id: number, working: boolean): Promise<RecontactOutcome> {
+        const now = this.now();
+        const complaint = await this.get(id);
+        if (working) {
+            const recorded = await this.db.transaction(async (m) => {
+                const result = await m
+                    .getRepository(Complaint)
+                    .update({ id, recontactState: 'asked' }, { recontactState: 'working', recontactAnsweredAt: now });
+                if (!result.affected) return false;
+                await this.event(m, id, complaint.status, 'consumer', 're-contacted: the supply is still working');
+                return true;
+            });
+            return recorded ? 'recorded' : 'not_asked';
+        }
+        const nextEscalationAt = complaint.dueAt && complaint.dueAt > now ? complaint.dueAt : now;
+        const reopened = await this.db.transaction(async (m) => {
+            const result = await m.getRepository(Complaint).update(
+                { id, status: 'closed', recontactState: 'asked' },
+                {
+                    status: 'reopened',
+                    recontactState: 'not_working',
+                    recontactAnsweredAt: now,
+                    resolvedAt: null,
+                    closedAt: null,
+                    nextEscalationAt,
+                    confirmReminderSentAt: null,
+                    recheckDueAt: null,
+                }
+            );
+            if (!result.affected) return false;
+            await this.event(m, id, 'reopened', 'consumer', 're-contacted: the supply is not working again');
+            return true;
+        });
+        if (!reopened) return 'not_asked';
+        const owner = complaint.assignedOfficialId ? await this.directory.findById(complaint.assignedOfficialId) : null;
+        if (owner?.active) {
+            await this.notifier.toOfficial(
+                owner,
+                { ...complaint, status: 'reopened' },
+                { key: 'officials:recontactReopened', vars: { ticket: complaint.ticket } }
+            );
+        }
+        return 'recorded';
+    }
+
+    /**
+     * Whether this confirmation draws the complaint for a re-contact: decided once per complaint (a closure after a
+     * reopening is not drawn again), inside the closing compare-and-set, so one instance decides it.
+     */
+    private recontactDraw(complaint: Complaint): Partial<Complaint> {
+        const policy = this.policy.recontact;
+        if (!policy || complaint.recontactState !== null) return {};
+        if (this.random() >= policy.share) return { recontactState: 'not_selected' };
+        return {
+            recontactState: 'selected',
+            recontactDueAt: new Date(this.now().getTime() + policy.afterDays * 86_400_000),
+            recontactOfficialId: complaint.resolvedBy,
+        };
+    }
+
+    /** Re-checks past their due time go up one level, then again every escalation interval, like a breach. */
+    private async escalateLateRechecks(now: Date): Promise<number> {
+        const late = await this.db.run((m) =>
+            m.getRepository(Complaint).find({
+                where: { status: 'unconfirmed', recheckDueAt: Not(IsNull()), nextEscalationAt: LessThanOrEqual(now) },
+                order: { nextEscalationAt: 'ASC' },
+                take: 500,
+            })
+        );
+        let escalated = 0;
+        for (const complaint of late) {
+            if (await this.escalate(complaint.id, 'system', 'field re-check late', complaint.escalationLevel)) escalated += 1;
+        }
+        return escalated;
+    }
+
+    /** Asks the drawn closures whose time has come whether the supply is still working (each once). */
+    private async recontact(now: Date): Promise<number> {
+        const due = await this.db.run((m) =>
+            m.getRepository(Complaint).find({ where: { status: 'closed', recontactState: 'selected', recontactDueAt: LessThanOrEqual(now) }, take: 500 })
+        );
+        let asked = 0;
+        for (const complaint of due) {
+            const claimed = await this.db.run((m) =>
+                m.getRepository(Complaint).update({ id: complaint.id, status: 'closed', recontactState: 'selected' }, { recontactState: 'asked' })
+            );
+            if (!claimed.affected) continue;
+            await this.notifier.askConsumerStillWorking(complaint);
+            asked += 1;
+        }
+        return asked;
     }
 
     /** Asks again those who have not answered within the reminder time (once per resolution). */
@@ -314,7 +462,10 @@ export class ComplaintLifecycle {
         let marked = 0;
         for (const complaint of silent) {
             const moved = await this.db.transaction(async (m) => {
-                const result = await m.getRepository(Complaint).update({ id: complaint.id, status: 'resolved' }, { status: 'unconfirmed', recheckDueAt });
+                // The re-check's due time is also when it starts to escalate if nobody records it.
+                const result = await m
+                    .getRepository(Complaint)
+                    .update({ id: complaint.id, status: 'resolved' }, { status: 'unconfirmed', recheckDueAt, nextEscalationAt: recheckDueAt });
                 if (!result.affected) return false;
                 await this.event(
                     m,

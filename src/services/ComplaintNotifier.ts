@@ -20,6 +20,8 @@ export interface ComplaintNotifier {
     askConsumerToConfirm(complaint: Complaint, note: string): Promise<void>;
     /** Asks the consumer again, a while after the resolution, whether `complaint` is fixed (they have not answered). */
     remindConsumerToConfirm(complaint: Complaint): Promise<void>;
+    /** Asks the consumer, days after they confirmed `complaint` fixed, whether the supply is still working (the random re-contact). */
+    askConsumerStillWorking(complaint: Complaint): Promise<void>;
 }
 
 /** A notifier that only remembers what it was asked to send (tests, and deployments without channels). */
@@ -41,5 +43,9 @@ export class RecordingNotifier implements ComplaintNotifier {
 
     async remindConsumerToConfirm(complaint: Complaint): Promise<void> {
         this.sent.push({ to: 'consumer', complaintId: complaint.id, text: { key: 'status:askFixedReminder', vars: { ticket: complaint.ticket } } });
+    }
+
+    async askConsumerStillWorking(complaint: Complaint): Promise<void> {
+        this.sent.push({ to: 'consumer', complaintId: complaint.id, text: { key: 'status:askStillWorking', vars: { ticket: complaint.ticket } } });
     }
 }

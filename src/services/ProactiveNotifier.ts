@@ -19,6 +19,7 @@ export class ProactiveNotifier implements ComplaintNotifier, CallbackNotifier {
      * @param confirmTurn the bot's turn that asks "is it fixed?" in the consumer's conversation (`note` null: the
      * reminder); without it the consumer gets the resolution notice or reminder as plain text.
      * @param calledTurn the bot's turn that asks "were you called?" about a callback request; without it, plain text.
+     * @param stillWorkingTurn the bot's turn that asks "is the supply still working?" (the re-contact); without it, plain text.
      */
     constructor(
         private readonly adapters: Map<string, BotAdapter>,
@@ -26,7 +27,8 @@ export class ProactiveNotifier implements ComplaintNotifier, CallbackNotifier {
         private readonly logger: Logger,
         private readonly botAppId: string,
         private readonly confirmTurn?: (ticket: string, note: string | null) => (context: TurnContext) => Promise<void>,
-        private readonly calledTurn?: (reference: string) => (context: TurnContext) => Promise<void>
+        private readonly calledTurn?: (reference: string) => (context: TurnContext) => Promise<void>,
+        private readonly stillWorkingTurn?: (ticket: string) => (context: TurnContext) => Promise<void>
     ) {}
 
     async toConsumer(complaint: Complaint, text: NoticeText): Promise<void> {
@@ -53,6 +55,17 @@ export class ProactiveNotifier implements ComplaintNotifier, CallbackNotifier {
         }
         const reference = JSON.parse(complaint.conversationRef) as Partial<ConversationReference>;
         await this.run(reference, this.confirmTurn(complaint.ticket, null), complaint.ticket);
+    }
+
+    /** Goes the same way as the reminder: a proactive turn on the consumer's channel (its adapter keeps the 24-hour window). */
+    async askConsumerStillWorking(complaint: Complaint): Promise<void> {
+        if (!complaint.conversationRef) return;
+        if (!this.stillWorkingTurn) {
+            await this.toConsumer(complaint, { key: 'status:recontact.notice', vars: { ticket: complaint.ticket } });
+            return;
+        }
+        const reference = JSON.parse(complaint.conversationRef) as Partial<ConversationReference>;
+        await this.run(reference, this.stillWorkingTurn(complaint.ticket), complaint.ticket);
     }
 
     /** Officials are reached on the first channel that can open a conversation by mobile number (WhatsApp), if any. */

@@ -31,6 +31,7 @@ describe('honest closure in the conversation', () => {
             toOfficial: (o, c, t) => delegate.toOfficial(o, c, t),
             askConsumerToConfirm: (c, n) => delegate.askConsumerToConfirm(c, n),
             remindConsumerToConfirm: (c) => delegate.remindConsumerToConfirm(c),
+            askConsumerStillWorking: (c) => delegate.askConsumerStillWorking(c),
         };
         bot = await TestBot.create({ overrides: { notifier, now: clock.now } });
         // Stands in for a channel adapter's proactive turn: the turn runs in the conversation the complaint came from.

@@ -145,6 +145,7 @@ describe('dialog flows', () => {
                 'Wire or pole danger',
                 'Meter problem',
                 'Billing problem',
+                'Underground cable',
             ]);
             assert.match(joined(await user.say('2')), /10-digit account number/);
             assert.match(joined(await user.say(LUCKNOW.account)), /describe the problem in a few words/);

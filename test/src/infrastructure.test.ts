@@ -50,6 +50,17 @@ describe('configuration', () => {
         );
     });
 
+    it('reads the re-contact share and delay, and names a share that is not between 0 and 1', () => {
+        const config = loadConfig({}, null);
+        assert.deepEqual([config.recontactShare, config.recontactAfterDays], [0.1, 3]);
+        assert.deepEqual([loadConfig({ RECONTACT_SHARE: '0.25', RECONTACT_AFTER_DAYS: '7' }, null).recontactShare], [0.25]);
+        assert.equal(loadConfig({ RECONTACT_SHARE: '0' }, null).recontactShare, 0, 'zero turns the re-contact off');
+        for (const bad of ['1.5', '-0.1', '10%', 'abc']) {
+            assert.throws(() => loadConfig({ RECONTACT_SHARE: bad }, null), /RECONTACT_SHARE must be a share from 0 to 1/, bad);
+        }
+        assert.throws(() => loadConfig({ RECONTACT_AFTER_DAYS: '0' }, null), /RECONTACT_AFTER_DAYS must be a whole number from 1 to 60/);
+    });
+
     it('turns a channel on only when all its secrets are set, and names what is missing', () => {
         const sms = { SMS_SENDER: 'http', SMS_HTTP_URL: 'https://sms.example/send' };
         const on = loadConfig(
@@ -234,9 +245,11 @@ describe('complaint categories', () => {
         const categories = ComplaintCategories.load();
         assert.deepEqual(
             categories.all.map((c) => c.id),
-            ['no_supply', 'voltage', 'transformer', 'line', 'meter', 'billing']
+            ['no_supply', 'voltage', 'transformer', 'line', 'meter', 'billing', 'underground_cable']
         );
         assert.equal(categories.byId('line')?.hazard, true);
+        assert.equal(categories.detect('none', 'hamari gali ka underground cable jal gaya')?.id, 'underground_cable');
+        assert.equal(categories.detect('none', 'मोहल्ले की भूमिगत केबल खराब है')?.id, 'underground_cable');
         const extended = new ComplaintCategories([...categories.all, { id: 'street_light', keywords: ['street light', 'स्ट्रीट लाइट'] }]);
         assert.equal(extended.detect('none', 'gali ki street light kharab')?.id, 'street_light');
         assert.equal(extended.detect('complaint.voltage', 'anything')?.id, 'voltage');

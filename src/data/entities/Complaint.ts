@@ -7,6 +7,12 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
  */
 export type ComplaintStatus = 'registered' | 'assigned' | 'in_progress' | 'resolved' | 'unconfirmed' | 'closed' | 'reopened';
 
+/**
+ * The re-contact of a confirmed closure: `not_selected` (the random draw passed it over), `selected` (due at
+ * `recontactDueAt`), `asked` ("still working?" sent), then `working` or `not_working` (which reopened it).
+ */
+export type RecontactState = 'not_selected' | 'selected' | 'asked' | 'working' | 'not_working';
+
 /** A consumer's complaint with its readable ticket number. */
 @Entity('complaints')
 @Index(['channel', 'channelUserId'])
@@ -103,6 +109,37 @@ export class Complaint {
     /** When field staff must have re-checked an unconfirmed resolution; null once re-checked or outside that state. */
     @Column({ type: Date, nullable: true })
     recheckDueAt: Date | null;
+
+    /** The official whose "resolved" the consumer was last asked about (kept after closure, for the dashboard). */
+    @Column({ type: 'integer', nullable: true })
+    resolvedBy: number | null;
+
+    /** The consumer's 1–5 rating given on confirming the fix; null when not asked or skipped. */
+    @Column({ type: 'integer', nullable: true })
+    rating: number | null;
+
+    /** The consumer's optional reason for the rating, as typed. */
+    @Column({ type: 'varchar', length: 500, nullable: true })
+    ratingReason: string | null;
+
+    @Column({ type: Date, nullable: true })
+    ratedAt: Date | null;
+
+    /** The random re-contact of a confirmed closure: decided once per complaint (null until its first confirmed closure). */
+    @Column({ type: 'varchar', length: 12, nullable: true })
+    recontactState: RecontactState | null;
+
+    /** When a selected closure is to be re-contacted ("still working?"). */
+    @Index()
+    @Column({ type: Date, nullable: true })
+    recontactDueAt: Date | null;
+
+    /** The official whose closure the re-contact checks (the resolver at the consumer's confirmation). */
+    @Column({ type: 'integer', nullable: true })
+    recontactOfficialId: number | null;
+
+    @Column({ type: Date, nullable: true })
+    recontactAnsweredAt: Date | null;
 
     /** Where to send the consumer updates: the botbuilder ConversationReference as JSON. */
     @Column({ type: 'text', nullable: true })

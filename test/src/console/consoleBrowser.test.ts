@@ -203,6 +203,25 @@ describe("officials' console in headless Chromium", function () {
         assert.equal(await page.locator('#queue-empty').count(), 1);
     });
 
+    it('shows the closure quality on the dashboard, and changes its period and order with the form', async () => {
+        await page.click('#nav-dashboard');
+        await page.waitForURL(`${base}/console/dashboard`);
+        assert.equal((await page.textContent('#closure'))?.trim(), 'समाधान की गुणवत्ता');
+        // The complaint resolved above is one claim, still waiting for the consumer's answer.
+        assert.equal((await page.textContent('#closure-claimed'))?.trim(), '1');
+        assert.equal(await page.locator('#closure-by-official tbody tr').count(), 1);
+        assert.match(await page.locator('#closure-by-official tbody tr').innerText(), /Amit Kumar Verma \(JE\)/);
+        await page.selectOption('#closure-days', '90');
+        await page.selectOption('#closure-sort', 'claimed');
+        await Promise.all([page.waitForURL(`${base}/console/dashboard?days=90&sort=claimed`), page.click('#closure-submit')]);
+        assert.equal(await page.locator('#closure-days').inputValue(), '90');
+        assert.equal(await page.locator('#closure-sort').inputValue(), 'claimed');
+        assert.equal((await page.textContent('#closure-claimed'))?.trim(), '1');
+        const box = await page.locator('svg#chart-closure').boundingBox();
+        assert.ok(box && box.width > 100, 'the closure chart is drawn');
+        assert.deepEqual(pageErrors, []);
+    });
+
     it('opens Broadcasts, posts an announcement to the subdivision and shows its report with the recipient count', async () => {
         await Promise.all([page.waitForURL(`${base}/console/broadcasts`), page.click('#nav-broadcasts')]);
         assert.equal((await page.textContent('h1'))?.trim(), 'क्षेत्र प्रसारण');

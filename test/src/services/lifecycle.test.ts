@@ -192,16 +192,16 @@ for (const [name, url] of [
             const status = async () => bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id });
             const reminders = () => notifier.sent.filter((n) => n.to === 'consumer' && n.text.key === 'status:askFixedReminder').length;
             clock.advance(23);
-            assert.deepEqual(await lifecycle.tick(), { escalated: 0, reminded: 0, unconfirmed: 0 });
+            assert.deepEqual(await lifecycle.tick(), { escalated: 0, reminded: 0, unconfirmed: 0, recontacted: 0 });
             clock.advance(2);
-            assert.deepEqual(await lifecycle.tick(), { escalated: 0, reminded: 1, unconfirmed: 0 });
+            assert.deepEqual(await lifecycle.tick(), { escalated: 0, reminded: 1, unconfirmed: 0, recontacted: 0 });
             assert.equal(reminders(), 1, 'asked again, once');
             await lifecycle.tick();
             assert.equal(reminders(), 1, 'not asked on every pass');
             clock.advance(46);
             assert.equal((await lifecycle.tick()).unconfirmed, 0);
             clock.advance(2);
-            assert.deepEqual(await lifecycle.tick(), { escalated: 0, reminded: 0, unconfirmed: 1 });
+            assert.deepEqual(await lifecycle.tick(), { escalated: 0, reminded: 0, unconfirmed: 1, recontacted: 0 });
             const unconfirmed = await status();
             assert.equal(unconfirmed.status, 'unconfirmed');
             assert.equal(unconfirmed.closedAt, null);
@@ -251,6 +251,120 @@ for (const [name, url] of [
             assert.ok(reopened.nextEscalationAt! <= clock.now(), 'its clock runs again, already past due');
             assert.ok(notifier.sent.some((n) => n.complaintId === brokenOne.id && n.text.key === 'status:notice.recheckReopened'));
             await assert.rejects(lifecycle.recordRecheck(brokenOne.id, brokenOne.assignedOfficialId!, true, 'again'), LifecycleError);
+        });
+        /** A lifecycle like the app's, with the re-contact on and draws taken from `draws` (each call takes the next). */
+        function drawingLifecycle(draws: number[]): { lifecycle: ComplaintLifecycle; calls: () => number } {
+            let taken = 0;
+            const drawn = new ComplaintLifecycle(
+                bot.app.db,
+                ServiceStandards.load(),
+                new OfficialDirectory(bot.app.db),
+                bot.app.services.backend,
+                notifier,
+                { escalationIntervalHours: 4, confirmReminderHours: 24, unconfirmedAfterHours: 72, recheckHours: 24, recontact: { share: 0.1, afterDays: 3 } },
+                clock.now,
+                () => {
+                    if (taken >= draws.length) throw new Error('drew more often than expected');
+                    return draws[taken++];
+                }
+            );
+            return { lifecycle: drawn, calls: () => taken };
+        }
+
+        it('re-contacts the configured share of confirmed closures, drawn once per complaint, asked once even by two schedulers', async () => {
+            const { lifecycle: drawn, calls } = drawingLifecycle([0.05, 0.5, 0.099, 0.1]);
+            const second = drawingLifecycle([]).lifecycle;
+            const complaints: Complaint[] = [];
+            for (let i = 0; i < 4; i++) complaints.push(await register(i % 2 ? 'transformer' : 'no_supply', i < 2 ? LUCKNOW_ACCOUNT : '6739351047'));
+            for (const c of complaints) {
+                await drawn.resolve(c.id, c.assignedOfficialId!, 'fixed');
+                await drawn.confirm(c.id, true, 'registrant');
+            }
+            const read = (c: Complaint) => bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: c.id });
+            // Share 0.1: a draw below it selects (0.05 and 0.099), 0.5 and exactly 0.1 do not.
+            assert.deepEqual(await Promise.all(complaints.map(async (c) => (await read(c)).recontactState)), [
+                'selected',
+                'not_selected',
+                'selected',
+                'not_selected',
+            ]);
+            const first = await read(complaints[0]);
+            assert.equal(first.recontactDueAt!.getTime(), clock.now().getTime() + 72 * HOUR, 'three days after the confirmation');
+            assert.equal(first.recontactOfficialId, complaints[0].assignedOfficialId, 'the official whose closure it checks');
+            const asked = () => notifier.sent.filter((n) => n.text.key === 'status:askStillWorking').map((n) => n.complaintId);
+            clock.advance(71);
+            assert.equal((await drawn.tick()).recontacted, 0, 'not before its day');
+            clock.advance(2);
+            const [a, b] = await Promise.all([drawn.tick(), second.tick()]);
+            assert.equal(a.recontacted + b.recontacted, 2);
+            assert.deepEqual(asked().sort(), [complaints[0].id, complaints[2].id].sort(), 'each drawn closure asked once');
+            assert.equal((await drawn.tick()).recontacted, 0, 'never asked twice');
+            // Yes is recorded; no reopens the same ticket with its history; a second answer, or one never asked for, changes nothing.
+            assert.equal(await drawn.recordRecontact(complaints[2].id, true), 'recorded');
+            assert.deepEqual([(await read(complaints[2])).status, (await read(complaints[2])).recontactState], ['closed', 'working']);
+            assert.equal(await drawn.recordRecontact(complaints[1].id, false), 'not_asked');
+            assert.equal((await read(complaints[1])).status, 'closed');
+            assert.equal(await drawn.recordRecontact(complaints[0].id, false), 'recorded');
+            assert.equal(await drawn.recordRecontact(complaints[0].id, false), 'not_asked');
+            const reopened = await read(complaints[0]);
+            assert.deepEqual([reopened.status, reopened.recontactState, reopened.closedAt], ['reopened', 'not_working', null]);
+            assert.ok(reopened.nextEscalationAt! <= clock.now(), 'past its due time, it escalates at the next pass');
+            assert.deepEqual((await history(complaints[0].id)).slice(-2), ['closed|consumer', 'reopened|consumer']);
+            assert.ok(notifier.sent.some((n) => n.complaintId === complaints[0].id && n.to === 'official' && n.text.key === 'officials:recontactReopened'));
+            // Closed again later, it is not drawn a second time: no draw is taken.
+            await drawn.resolve(complaints[0].id, complaints[0].assignedOfficialId!, 'fixed properly');
+            await drawn.confirm(complaints[0].id, true, 'registrant');
+            assert.equal(calls(), 4);
+            assert.equal((await read(complaints[0])).recontactState, 'not_working');
+        });
+
+        it('escalates a late field re-check like a breach, once per interval even with two schedulers, telling only the new owner', async () => {
+            const complaint = await register();
+            const second = drawingLifecycle([]).lifecycle;
+            await lifecycle.resolve(complaint.id, complaint.assignedOfficialId!, 'done');
+            clock.advance(73);
+            await lifecycle.tick();
+            const read = () => bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id });
+            assert.equal((await read()).status, 'unconfirmed');
+            clock.advance(23);
+            assert.equal((await lifecycle.tick()).escalated, 0, 're-check not late yet');
+            clock.advance(2);
+            const [a, b] = await Promise.all([lifecycle.tick(), second.tick()]);
+            assert.equal(a.escalated + b.escalated, 1, 'one step, whoever ticks');
+            const directory = new OfficialDirectory(bot.app.db);
+            const sdo = await directory.findById((await read()).assignedOfficialId!);
+            assert.equal(sdo!.level, 'SDO');
+            assert.equal((await read()).status, 'unconfirmed', 'still awaiting the consumer: not reopened, not closed');
+            assert.deepEqual(
+                notifier.sent.filter((n) => n.text.key === 'officials:recheckEscalated').map((n) => [n.officialId, n.text.vars?.level]),
+                [[sdo!.id, 'SDO']]
+            );
+            assert.ok(
+                !notifier.sent.some((n) => n.to === 'consumer' && n.text.key === 'status:notice.escalated'),
+                'the consumer is not told of a late re-check'
+            );
+            assert.equal((await lifecycle.tick()).escalated, 0, 'not again before the interval');
+            clock.advance(4);
+            assert.equal((await lifecycle.tick()).escalated, 1);
+            const xen = await directory.findById((await read()).assignedOfficialId!);
+            assert.equal(xen!.level, 'XEN');
+            // Recorded by the new owner, the re-check stops the climb.
+            await lifecycle.recordRecheck(complaint.id, xen!.id, true, 'supply restored, seen on site');
+            clock.advance(12);
+            assert.equal((await lifecycle.tick()).escalated, 0);
+            assert.equal((await read()).nextEscalationAt, null);
+        });
+
+        it('stores a rating only on a closed complaint, and never changes its status', async () => {
+            const complaint = await register();
+            await assert.rejects(lifecycle.rate(complaint.id, 6), LifecycleError);
+            assert.equal(await lifecycle.rate(complaint.id, 4), false, 'not closed: nothing stored');
+            await lifecycle.resolve(complaint.id, complaint.assignedOfficialId!, 'done');
+            await lifecycle.confirm(complaint.id, true, 'registrant');
+            assert.equal(await lifecycle.rate(complaint.id, 4), true);
+            assert.equal(await lifecycle.explainRating(complaint.id, '  came quickly  '), true);
+            const rated = await bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id });
+            assert.deepEqual([rated.status, rated.rating, rated.ratingReason], ['closed', 4, 'came quickly']);
         });
     });
 }

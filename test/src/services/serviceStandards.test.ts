@@ -36,9 +36,9 @@ describe('ServiceStandards', () => {
         const standards = ServiceStandards.load();
 
         it('loads against src/complaint-categories.json and covers every category × area class', () => {
-            assert.deepEqual([...categoryIds].sort(), ['billing', 'line', 'meter', 'no_supply', 'transformer', 'voltage']);
+            assert.deepEqual([...categoryIds].sort(), ['billing', 'line', 'meter', 'no_supply', 'transformer', 'underground_cable', 'voltage']);
             assert.deepEqual(ServiceStandards.validate(JSON.parse(fs.readFileSync(SERVICE_STANDARDS_FILE, 'utf8')), categoryIds), []);
-            assert.equal(standards.standards.length, 18);
+            assert.equal(standards.standards.length, 21);
             for (const category of categoryIds) {
                 for (const areaClass of AREAS) {
                     const row = standards.standardFor(category, areaClass);
