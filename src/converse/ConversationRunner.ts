@@ -59,6 +59,9 @@ const KIND_BY_PROMPT: Record<string, AnswerKind | 'menu'> = {
     'complaint.duplicate': 'yesno',
     'verify.code': 'code',
     'confirmFixed.code': 'code',
+    'rating.stars': 'rating',
+    'rating.reason': 'reason',
+    'stillWorking.ask': 'yesno',
     'status.how': 'ticket',
     'status.ticket': 'ticket',
     'status.ticketAgain': 'ticket',
@@ -532,8 +535,8 @@ class ScriptRun {
     /** What became of the given complaint and call back: confirmed or reopened, claimed, its state shown, answered. */
     private async checkAfterComplaint(): Promise<void> {
         const expect = this.script.expect;
-        if (expect.fix !== undefined || expect.claim !== undefined) {
-            if (this.givenComplaintId === null) throw new Error('"expect.fix" and "expect.claim" need a "given.complaint"');
+        if (expect.fix !== undefined || expect.claim !== undefined || expect.rating !== undefined) {
+            if (this.givenComplaintId === null) throw new Error('"expect.fix", "expect.claim" and "expect.rating" need a "given.complaint"');
             const now = await this.app.dataSource.getRepository(Complaint).findOneByOrFail({ id: this.givenComplaintId });
             const open = ['registered', 'assigned', 'in_progress', 'reopened'];
             const fixOk =
@@ -542,6 +545,8 @@ class ScriptRun {
                 (expect.fix === 'reopened' && open.includes(now.status) && this.givenStatus !== now.status) ||
                 (expect.fix === 'unchanged' && now.status === this.givenStatus);
             if (!fixOk) this.fail('outcome', `${now.ticket} is ${now.status} (was ${this.givenStatus}), expected ${expect.fix}`);
+            if (expect.rating !== undefined && (now.rating ?? 'none') !== expect.rating)
+                this.fail('outcome', `rating ${now.rating ?? 'none'} recorded, expected ${expect.rating}`);
             if (expect.claim !== undefined) {
                 const claimed = (await this.app.dataSource.getRepository(CompensationClaim).countBy({ complaintId: now.id })) > 0;
                 if (claimed !== (expect.claim === 'made')) this.fail('outcome', claimed ? 'a claim was made, expected none' : 'no claim was made');
