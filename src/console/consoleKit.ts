@@ -1,4 +1,5 @@
 import { Request, Response } from 'express';
+import multer from 'multer';
 import type { ComplaintStatus } from '../data/entities/Complaint';
 import { Official } from '../data/entities/Official';
 import type { BijliMitra } from '../createBijliMitra';
@@ -72,14 +73,18 @@ export interface Signed {
     changed?: boolean;
 }
 
-export type SignedRequest = Request & { signed?: Signed };
+export type SignedRequest = Request & {
+    signed?: Signed;
+    /** Why a multipart upload could not be read whole (its CSRF token was still checked): shown, nothing is done. */
+    uploadProblem?: 'too_large' | 'bad_upload';
+};
 
 /** What the console's route groups share: the application, the console's own stores, and the page helpers. */
 export type ConsoleKit = ReturnType<typeof createConsoleKit>;
 
 /** Builds the state and helpers every console route group uses; one kit per mounted console. */
 /** What the console uses of the application, and no more. */
-export type ConsoleParts = Pick<BijliMitra, 'db' | 'logger' | 'translator' | 'broadcasts' | 'lifecycle' | 'callbacks' | 'services' | 'media'>;
+export type ConsoleParts = Pick<BijliMitra, 'db' | 'logger' | 'translator' | 'broadcasts' | 'lifecycle' | 'callbacks' | 'services' | 'media' | 'repairPhotos'>;
 
 export function createConsoleKit(app: ConsoleParts, options: ConsoleOptions) {
     const now = options.now ?? (() => new Date());
@@ -90,6 +95,22 @@ export function createConsoleKit(app: ConsoleParts, options: ConsoleOptions) {
     const browsers = new KnownBrowsers(app.db, now);
     const consoleBroadcasts = new ConsoleBroadcasts(app.db, app.broadcasts);
     const { names: cookies, flags: cookieFlags } = consoleCookies(options.secureCookies);
+    // The resolve form's photo: held in memory, never written anywhere until the session, CSRF token and scope pass.
+    const photoUpload = multer({
+        storage: multer.memoryStorage(),
+        limits: { fileSize: app.repairPhotos.maxBytes, files: 1, fields: 5, fieldSize: 16 * 1024, parts: 6, headerPairs: 20 },
+    }).single('photo');
+    /** Reads a multipart body (fields into `req.body`, the photo into `req.file`); a failure is noted, not thrown. */
+    const readMultipart = (req: SignedRequest, res: Response) =>
+        new Promise<void>((resolve) => {
+            photoUpload(req, res, (error?: unknown) => {
+                if (error) {
+                    req.file = undefined;
+                    req.uploadProblem = error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE' ? 'too_large' : 'bad_upload';
+                }
+                resolve();
+            });
+        });
 
     const context = (req: Request, language: Language, signed?: Signed): ViewContext => {
         const flash = signed?.session.flash ?? null;
@@ -168,6 +189,7 @@ export function createConsoleKit(app: ConsoleParts, options: ConsoleOptions) {
         notFound,
         refuse,
         resume,
+        readMultipart,
     };
 }
 
