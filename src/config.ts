@@ -296,7 +296,14 @@ function trustProxyOf(value: string): string | number | null {
 function validBaseUrl(url: string): boolean {
     try {
         const parsed = new URL(url);
-        return (parsed.protocol === 'https:' || parsed.protocol === 'http:') && parsed.host !== '' && !parsed.username && !parsed.search && !parsed.hash && !url.includes('#');
+        return (
+            (parsed.protocol === 'https:' || parsed.protocol === 'http:') &&
+            parsed.host !== '' &&
+            !parsed.username &&
+            !parsed.search &&
+            !parsed.hash &&
+            !url.includes('#')
+        );
     } catch {
         return false;
     }

@@ -139,11 +139,7 @@ export async function startServer(
             res.status(404).type('text/plain').send('not found');
             return;
         }
-        res.status(200)
-            .type(photo.contentType)
-            .set('Cross-Origin-Resource-Policy', 'cross-origin')
-            .set('Content-Disposition', 'inline')
-            .send(photo.bytes);
+        res.status(200).type(photo.contentType).set('Cross-Origin-Resource-Policy', 'cross-origin').set('Content-Disposition', 'inline').send(photo.bytes);
     });
     web.get('/healthz', (_req, res) => {
         res.json({ status: 'ok' });

@@ -32,7 +32,10 @@ export function renderMessenger(activity: Partial<Activity>): MessengerPart[] {
     const images = imagesOf(activity);
     // Messenger fetches an image from its URL (HTTPS); any other address goes as a link in the text.
     const sendable = images.filter((image) => fetchableByPlatform(image.url));
-    const text = withImageLinks(activity.text ?? '', images.filter((image) => !sendable.includes(image)));
+    const text = withImageLinks(
+        activity.text ?? '',
+        images.filter((image) => !sendable.includes(image))
+    );
     // A message carries text or an attachment, never both: the images go first, the text (and any quick replies) after.
     const pictures: MessengerPart[] = sendable.map((image) => ({
         kind: 'image',

@@ -45,7 +45,10 @@ export function renderWhatsApp(activity: Partial<Activity>, options: RenderOptio
     const images = imagesOf(activity);
     // WhatsApp fetches a linked image itself, over HTTPS only; any other address goes as a link in the text.
     const sendable = images.filter((image) => fetchableByPlatform(image.url));
-    const text = withImageLinks(activity.text ?? '', images.filter((image) => !sendable.includes(image)));
+    const text = withImageLinks(
+        activity.text ?? '',
+        images.filter((image) => !sendable.includes(image))
+    );
     if (sendable.length === 0) return renderContent(text, activity, options);
     const plain = choiceTitles(activity.suggestedActions?.actions).length === 0;
     // Text that fits a caption rides on the (first) image; otherwise the images go first and the text after them.

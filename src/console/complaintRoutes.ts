@@ -6,6 +6,9 @@ import { ComplaintRow } from './ConsoleQueries';
 import { dashboardPage, detailPage, megabytes, queuePage, statusLabel } from './views';
 import { bodyOf, clean, ConsoleKit, parseFilters, Signed, SignedRequest } from './consoleKit';
 
+/** One action's work on a complaint in scope, with the request (the resolve form's photo). */
+type ActionWork = (signed: Signed, row: ComplaintRow, body: Record<string, string>, req: SignedRequest) => Promise<void>;
+
 /** Rows shown on the queue at most. */
 const QUEUE_LIMIT = 500;
 /** Notices shown on the queue at most. */
@@ -45,11 +48,7 @@ export function mountComplaintRoutes(router: Router, kit: ConsoleKit): void {
         // Officials see who below them was shown the numbers; nobody audits their own level or above.
         const rank = (level: string) => OFFICIAL_LEVELS.indexOf(level as (typeof OFFICIAL_LEVELS)[number]);
         const numberViews = views.filter((v) => v.official !== null && rank(v.official.level) < rank(signed.official.level));
-        send(
-            res,
-            200,
-            detailPage(ctx, { row, history, candidates, photos, fieldView, numberViews, repairPhotos, photoMaxBytes: app.repairPhotos.maxBytes })
-        );
+        send(res, 200, detailPage(ctx, { row, history, candidates, photos, fieldView, numberViews, repairPhotos, photoMaxBytes: app.repairPhotos.maxBytes }));
     });
 
     // An official's after-repair photo, for officials who may see the complaint (out of scope: 404).
@@ -80,9 +79,7 @@ export function mountComplaintRoutes(router: Router, kit: ConsoleKit): void {
     });
 
     /** Runs one action on a complaint in scope; a complaint out of scope is 404, a LifecycleError a flash message. */
-    const action =
-        (work: (signed: Signed, row: ComplaintRow, body: Record<string, string>, req: SignedRequest) => Promise<void>) =>
-        async (req: SignedRequest, res: Response) => {
+    const action = (work: ActionWork) => async (req: SignedRequest, res: Response) => {
         const signed = req.signed!;
         const row = await queries.visibleComplaint(signed.scope, String(req.params.ticket));
         if (!row) return notFound(req, res, signed);

@@ -435,18 +435,25 @@ function checkAttachment(attachment: unknown): string | null {
     if (unknown) return `Param message[attachment][payload][${unknown}] is not a valid parameter`;
     if ((payload.url === undefined) === (payload.attachment_id === undefined)) return 'Exactly one of payload[url] or payload[attachment_id] must be set';
     if (payload.url !== undefined) {
-        let url: URL | null = null;
-        try {
-            url = typeof payload.url === 'string' ? new URL(payload.url) : null;
-        } catch {
-            url = null;
-        }
-        if (!url || url.protocol !== 'https:') return 'Param message[attachment][payload][url] must be a valid https URL';
+        const url = httpsUrl(payload.url);
+        if (!url) return 'Param message[attachment][payload][url] must be a valid https URL';
     }
-    if (payload.is_reusable !== undefined && typeof payload.is_reusable !== 'boolean') return 'Param message[attachment][payload][is_reusable] must be a boolean';
+    if (payload.is_reusable !== undefined && typeof payload.is_reusable !== 'boolean')
+        return 'Param message[attachment][payload][is_reusable] must be a boolean';
     return null;
 }
 
 function isObject(value: unknown): value is Record<string, any> {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `value` as an absolute HTTPS URL, or null. */
+function httpsUrl(value: unknown): URL | null {
+    if (typeof value !== 'string') return null;
+    try {
+        const url = new URL(value);
+        return url.protocol === 'https:' ? url : null;
+    } catch {
+        return null;
+    }
 }

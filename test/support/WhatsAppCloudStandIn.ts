@@ -364,17 +364,13 @@ function checkImage(image: Record<string, unknown>): void {
     if (hasId === hasLink) throw new GraphError(400, 131008, '(#131008) Required parameter is missing', 'Exactly one of image id or link is required.');
     if (hasId && (typeof image.id !== 'string' || !/^[0-9]+$/.test(image.id))) throw new GraphError(400, 100, '(#100) Invalid parameter', 'Invalid media id');
     if (hasLink) {
-        let url: URL | null = null;
-        try {
-            url = typeof image.link === 'string' ? new URL(image.link) : null;
-        } catch {
-            url = null;
-        }
-        if (!url || url.protocol !== 'https:') throw new GraphError(400, 131009, '(#131009) Parameter value is not valid', 'Media link must be a valid https URL.');
+        const url = httpsUrl(image.link);
+        if (!url) throw new GraphError(400, 131009, '(#131009) Parameter value is not valid', 'Media link must be a valid https URL.');
     }
     if (image.caption !== undefined) {
         if (typeof image.caption !== 'string' || image.caption.length === 0) throw invalid("(#100) Param image['caption'] must be a non-empty string.");
-        if ([...image.caption].length > 1024) throw new GraphError(400, 100, '(#100) Invalid parameter', "Param image['caption'] must be at most 1024 characters long.");
+        if ([...image.caption].length > 1024)
+            throw new GraphError(400, 100, '(#100) Invalid parameter', "Param image['caption'] must be at most 1024 characters long.");
     }
 }
 
@@ -457,4 +453,15 @@ function graphError(error: GraphError): StandInResponse {
             },
         },
     };
+}
+
+/** `value` as an absolute HTTPS URL, or null. */
+function httpsUrl(value: unknown): URL | null {
+    if (typeof value !== 'string') return null;
+    try {
+        const url = new URL(value);
+        return url.protocol === 'https:' ? url : null;
+    } catch {
+        return null;
+    }
 }
