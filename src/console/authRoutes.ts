@@ -93,7 +93,7 @@ export function mountAuthRoutes(router: Router, kit: ConsoleKit): void {
         }
         if (req.method === 'POST') {
             // Only the resolve form is multipart; its body (the photo in memory) is read only now, with a session.
-            if (req.is('multipart/form-data') && RESOLVE_PATH.test(req.path)) await readMultipart(req, res);
+            if (req.is('multipart/form-data') && RESOLVE_PATH.test(req.path)) await readMultipart(req, res, signed.session.csrfToken);
             const token = bodyOf(req)._csrf;
             if (!token || !sameSecret(token, signed.session.csrfToken)) {
                 app.logger.warn('console POST without a valid CSRF token', { official: signed.official.id, path: req.path });

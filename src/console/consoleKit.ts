@@ -6,7 +6,7 @@ import type { BijliMitra } from '../createBijliMitra';
 import { Language, toLanguage } from '../i18n/Translator';
 import { OfficialDirectory } from '../services/OfficialDirectory';
 import { ALL_STATUSES, ConsoleQueries, ConsoleScope, QueueFilters } from './ConsoleQueries';
-import { ConsoleSession, ConsoleSessions, Flash, SESSION_IDLE_MS, SESSION_MAX_MS } from './ConsoleSessions';
+import { ConsoleSession, ConsoleSessions, Flash, sameSecret, SESSION_IDLE_MS, SESSION_MAX_MS } from './ConsoleSessions';
 import { KnownBrowsers } from './KnownBrowsers';
 import { SignInThrottle, ThrottleRule } from './SignInThrottle';
 import { messagePage, ViewContext } from './views';
@@ -96,14 +96,26 @@ export function createConsoleKit(app: ConsoleParts, options: ConsoleOptions) {
     const consoleBroadcasts = new ConsoleBroadcasts(app.db, app.broadcasts);
     const { names: cookies, flags: cookieFlags } = consoleCookies(options.secureCookies);
     // The resolve form's photo: held in memory, never written anywhere until the session, CSRF token and scope pass.
-    const photoUpload = multer({
-        storage: multer.memoryStorage(),
-        limits: { fileSize: app.repairPhotos.maxBytes, files: 1, fields: 5, fieldSize: 16 * 1024, parts: 6, headerPairs: 20 },
-    }).single('photo');
-    /** Reads a multipart body (fields into `req.body`, the photo into `req.file`); a failure is noted, not thrown. */
-    const readMultipart = (req: SignedRequest, res: Response) =>
+    const uploadLimits = { fileSize: app.repairPhotos.maxBytes, files: 1, fields: 5, fieldSize: 16 * 1024, parts: 6, headerPairs: 20 };
+    /**
+     * Reads a multipart body (fields into `req.body`, the photo into `req.file`); a failure is noted, not thrown. The
+     * form sends its CSRF token before the file: a file that arrives without the session's token before it is skipped
+     * unread, and the request is then refused as any POST without the token.
+     */
+    const readMultipart = (req: SignedRequest, res: Response, csrfToken: string) =>
         new Promise<void>((resolve) => {
-            photoUpload(req, res, (error?: unknown) => {
+            const upload = multer({
+                storage: multer.memoryStorage(),
+                limits: uploadLimits,
+                fileFilter: (request, _file, accept) => {
+                    const token = bodyOf(request)._csrf;
+                    const allowed = token !== undefined && sameSecret(token, csrfToken);
+                    // Skipped, not lost without a word: a token sent only after the file still gets the request refused.
+                    if (!allowed) (request as SignedRequest).uploadProblem = 'bad_upload';
+                    accept(null, allowed);
+                },
+            }).single('photo');
+            upload(req, res, (error?: unknown) => {
                 if (error) {
                     req.file = undefined;
                     req.uploadProblem = error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE' ? 'too_large' : 'bad_upload';

@@ -48,6 +48,11 @@ class ConsoleClient {
         return this.request('POST', `/console/complaints/${ticket}/resolve`, form);
     }
 
+    /** Posts `form` as it is, in its own field order. */
+    async send(path: string, form: FormData) {
+        return this.request('POST', path, form);
+    }
+
     private async request(method: string, path: string, body?: string | FormData, contentType?: string) {
         const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
         const headers: Record<string, string> = cookie ? { cookie } : {};
@@ -273,6 +278,17 @@ describe('after-repair photo: console upload, public address and the Emulator', 
         const anonymous = await stranger.resolve(ticket, { csrf: 'x', note: 'fuse replaced', file });
         assert.equal(anonymous.status, 303);
         assert.match(anonymous.location ?? '', /\/console\/sign-in/);
+        assert.notEqual((await world.reload(ticket)).status, 'resolved');
+        assert.deepEqual(await world.stored(), { rows: 0, files: 0 });
+    });
+
+    it('reads no photo sent before the CSRF token (the token must come first, as the form sends it), and resolves nothing', async () => {
+        const form = new FormData();
+        form.append('note', 'fuse replaced');
+        form.append('photo', new Blob([PNG], { type: 'image/png' }), 'a.png');
+        form.append('_csrf', await je.csrf(`/console/complaints/${ticket}`));
+        assert.equal((await je.send(`/console/complaints/${ticket}/resolve`, form)).status, 303);
+        assert.match(flashOf((await je.get(`/console/complaints/${ticket}`)).text) ?? '', /फ़ोटो पढ़ी नहीं जा सकी/);
         assert.notEqual((await world.reload(ticket)).status, 'resolved');
         assert.deepEqual(await world.stored(), { rows: 0, files: 0 });
     });
