@@ -25,8 +25,9 @@ export const MESSENGER_CHOICES: ChoiceCapabilities = { buttons: MESSENGER_LIMITS
  * quick replies (titles ≤ 20) on the last chunk, else numbered text, which the prompts accept by number. A title is
  * never cut: if one does not fit, the whole set goes out as numbered text. Each quick reply's payload is the action's
  * value (its title when the value is no text, or too long for a payload), and a tap arrives as that payload: what the
- * bot asked for, whatever the label said. Image attachments with an HTTPS address go first as image attachments
- * (`payload.url`, `is_reusable`); other image addresses are appended to the text as links.
+ * bot asked for, whatever the label said. Image attachments with an HTTPS address go as image attachments
+ * (`payload.url`, `is_reusable`) after the text, or before it when it carries quick replies; other image addresses
+ * are appended to the text as links.
  */
 export function renderMessenger(activity: Partial<Activity>): MessengerPart[] {
     const images = imagesOf(activity);
@@ -36,14 +37,15 @@ export function renderMessenger(activity: Partial<Activity>): MessengerPart[] {
         activity.text ?? '',
         images.filter((image) => !sendable.includes(image))
     );
-    // A message carries text or an attachment, never both: the images go first, the text (and any quick replies) after.
+    // A message carries text or an attachment, never both: the text (the caption) goes first and the images after it,
+    // unless the text carries quick replies, which must stay on the last message the user sees.
     const pictures: MessengerPart[] = sendable.map((image) => ({
         kind: 'image',
         message: { attachment: { type: 'image', payload: { url: image.url, is_reusable: true } } },
     }));
     const hasChoices = choiceTitles(activity.suggestedActions?.actions).length > 0;
     if (pictures.length > 0 && text === '' && !hasChoices) return pictures;
-    return [...pictures, ...renderContent(text, activity)];
+    return hasChoices ? [...pictures, ...renderContent(text, activity)] : [...renderContent(text, activity), ...pictures];
 }
 
 function renderContent(text: string, activity: Partial<Activity>): MessengerPart[] {

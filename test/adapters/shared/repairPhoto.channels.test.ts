@@ -53,10 +53,13 @@ describe('after-repair photo: rendering per channel', () => {
         assert.match(JSON.stringify(plain[0].message), /Photo\\nhttp:\/\/127\.0\.0\.1:3978\/photos\/x/);
     });
 
-    it('Messenger: the image as an attachment (url, is_reusable), the text as its own message', () => {
+    it('Messenger: the text as its own message, then the image as an attachment (url, is_reusable); before quick replies', () => {
         const parts = renderMessenger(imageActivity('Photo of the repair'));
-        assert.deepEqual(parts[0].message, { attachment: { type: 'image', payload: { url: PHOTO_URL, is_reusable: true } } });
-        assert.deepEqual(parts[1].message, { text: 'Photo of the repair' });
+        assert.deepEqual(parts[0].message, { text: 'Photo of the repair' });
+        assert.deepEqual(parts[1].message, { attachment: { type: 'image', payload: { url: PHOTO_URL, is_reusable: true } } });
+        const asking = renderMessenger({ ...imageActivity('Fixed?'), suggestedActions: { actions: [{ type: 'imBack', title: 'Yes', value: 'Yes' }], to: [] } });
+        assert.equal(asking[0].kind, 'image');
+        assert.equal(asking[1].kind, 'quick_replies', 'quick replies stay on the last message');
     });
 
     it('X: no DM media upload, so the image goes as a link in the text', () => {
@@ -241,7 +244,7 @@ describe('after-repair photo on Messenger, through the webhook and the strict st
         await adapter.idle();
     }
 
-    it('sends the photo as an image attachment (url, is_reusable), then its caption and "is it fixed?" with quick replies', async () => {
+    it('sends the caption, the photo as an image attachment (url, is_reusable), then "is it fixed?" with quick replies', async () => {
         const psid = '7000000000000541';
         for (const text of ['no power since morning in our street', '1234567890', 'yes']) await say(psid, text);
         const [complaint] = await bot.dataSource.getRepository(Complaint).findBy({ channelUserId: psid });
@@ -255,10 +258,8 @@ describe('after-repair photo on Messenger, through the webhook and the strict st
         const image = sent.findIndex((m) => m.attachment !== undefined);
         assert.ok(image >= 0, JSON.stringify(sent));
         assert.deepEqual(sent[image].attachment, { type: 'image', payload: { url, is_reusable: true } });
-        assert.ok(
-            sent.some((m) => new RegExp(`Photo of the repair for complaint ${complaint.ticket}`).test(m.text ?? '')),
-            'the caption follows as text'
-        );
+        const caption = sent.findIndex((m) => new RegExp(`Photo of the repair for complaint ${complaint.ticket}`).test(m.text ?? ''));
+        assert.ok(caption >= 0 && caption < image, 'the caption comes as text just before the photo');
         const question = sent.findIndex((m) => (m.quick_replies ?? []).length > 0);
         assert.ok(question > image, 'the question follows the photo');
         assert.equal((await fetchAsPlatform(server, url)).status, 200);
