@@ -95,8 +95,15 @@ export interface AppConfig {
     webhookMaxAgeHours: number;
     /** Directory where photos users send are kept once downloaded. */
     mediaDir: string;
-    /** Largest photo kept, in bytes. */
+    /** Largest photo kept, in bytes (also the largest after-repair photo an official may upload). */
     mediaMaxBytes: number;
+    /**
+     * The bot's public address (`https://host[/prefix]`, no trailing slash), where platforms fetch the after-repair
+     * photo; empty: the photo is kept for the console and not sent to the consumer.
+     */
+    publicBaseUrl: string;
+    /** Hours an after-repair photo's public address works. */
+    repairPhotoLinkHours: number;
     /** Mark console cookies Secure (the console is served over HTTPS): on unless explicitly off for local use. */
     consoleSecureCookies: boolean;
     /**
@@ -171,6 +178,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
     if (!/^https?:\/\/.+/.test(paymentUrlTemplate)) {
         problems.push('PAYMENT_URL_TEMPLATE must be an http(s) URL; {account} is replaced by the account number');
     }
+    const publicBaseUrl = str('PUBLIC_BASE_URL').replace(/\/+$/, '');
+    if (publicBaseUrl !== '' && !validBaseUrl(publicBaseUrl)) {
+        problems.push(`PUBLIC_BASE_URL must be an http(s) URL without query or fragment, e.g. https://bot.example.in (got "${publicBaseUrl}")`);
+    }
     const microsoftAppId = str('MicrosoftAppId');
     const production = str('NODE_ENV').toLowerCase() === 'production';
     const anyChannel = CHANNELS.some((c) => c.secretNames.some((n) => str(n) !== ''));
@@ -241,6 +252,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         webhookMaxAgeHours: int('WEBHOOK_MAX_AGE_HOURS', 168, 1, 168),
         mediaDir: path.resolve(str('MEDIA_DIR', 'data/media')),
         mediaMaxBytes: int('MEDIA_MAX_BYTES', 5 * 1024 * 1024, 100 * 1024, 25 * 1024 * 1024),
+        publicBaseUrl: validBaseUrl(publicBaseUrl) ? publicBaseUrl : '',
+        repairPhotoLinkHours: int('REPAIR_PHOTO_LINK_HOURS', 168, 1, 720),
         consoleSecureCookies:
             oneOf('CONSOLE_SECURE_COOKIES', ['auto', 'on', 'off'] as const, 'auto') !== 'off' &&
             (str('CONSOLE_SECURE_COOKIES', 'auto').toLowerCase() === 'on' || microsoftAppId !== '' || anyChannel),
@@ -293,4 +306,21 @@ export function acceptsUnauthenticated(config: AppConfig, host: string = config.
 function trustProxyOf(value: string): string | number | null {
     if (value === '' || value.toLowerCase() === 'false') return null;
     return /^[0-9]+$/.test(value) ? Number(value) : value;
+}
+
+/** Whether `url` can be the public base URL: http(s), a host, no credentials, query or fragment. */
+function validBaseUrl(url: string): boolean {
+    try {
+        const parsed = new URL(url);
+        return (
+            (parsed.protocol === 'https:' || parsed.protocol === 'http:') &&
+            parsed.host !== '' &&
+            !parsed.username &&
+            !parsed.search &&
+            !parsed.hash &&
+            !url.includes('#')
+        );
+    } catch {
+        return false;
+    }
 }

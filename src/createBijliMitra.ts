@@ -5,6 +5,7 @@ import { SenderRateLimiter } from './inbox/SenderRateLimiter';
 import { DirectoryMediaStore } from './media/DirectoryMediaStore';
 import { MediaService } from './media/MediaService';
 import { MediaStore } from './media/MediaStore';
+import { RepairPhotoService } from './media/RepairPhotoService';
 import { photoReferences } from './media/photoReferences';
 import { SerializeTurnsMiddleware } from './inbox/SerializeTurnsMiddleware';
 import { KeyedLock } from './inbox/KeyedLock';
@@ -44,7 +45,7 @@ import { UtilityBackend } from './services/UtilityBackend';
 import { VerificationService } from './services/VerificationService';
 import { TypeOrmStorage } from './storage/TypeOrmStorage';
 import { ComplaintLifecycle, OPEN_STATUSES } from './services/ComplaintLifecycle';
-import { ComplaintNotifier } from './services/ComplaintNotifier';
+import { ComplaintNotifier, ResolutionPhoto } from './services/ComplaintNotifier';
 import { OfficialDirectory } from './services/OfficialDirectory';
 import { ProactiveNotifier } from './services/ProactiveNotifier';
 import { ClosureCodeService } from './services/ClosureCodeService';
@@ -123,6 +124,8 @@ export interface BijliMitra {
     channelStore: ChannelStore;
     /** Photos users send, downloaded into storage the project owns and shown in the console. */
     media: MediaService;
+    /** After-repair photos officials attach to a resolution, shown in the console and sent to the consumer. */
+    repairPhotos: RepairPhotoService;
     /** The per-sender limit of webhooks and `/api/messages`; undefined when `RATE_LIMIT_PER_MINUTE` is 0. */
     rateLimiter: SenderRateLimiter | undefined;
     /**
@@ -175,7 +178,8 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
     const standards = overrides.standards ?? ServiceStandards.load();
     // The notifier starts the bot's "is it fixed?" turn, and the bot is built from the services that include the
     // notifier: the turn reaches the bot through this binding, used only once an official resolves a complaint.
-    const confirmTurn = (ticket: string, note: string | null) => (context: TurnContext) => bot.askToConfirm(context, ticket, note);
+    const confirmTurn = (ticket: string, note: string | null, photo?: ResolutionPhoto) => (context: TurnContext) =>
+        bot.askToConfirm(context, ticket, note, photo);
     const calledTurn = (reference: string) => (context: TurnContext) => bot.askIfCalled(context, reference);
     const stillWorkingTurn = (ticket: string) => (context: TurnContext) => bot.askStillWorking(context, ticket);
     const proactive = new ProactiveNotifier(adapters, translator, logger, config.microsoftAppId, confirmTurn, calledTurn, stillWorkingTurn);
@@ -235,7 +239,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         faq: new FaqMatcher(translator),
         settings: { paymentUrlTemplate: config.paymentUrlTemplate, meterReadingMaxJump: config.meterReadingMaxJump, callbackDueHours: config.callbackDueHours },
     };
-    const bot = new BijliMitraBot(conversationState, new MainDialog(services), identities, recognizer, translator, logger);
+    const bot = new BijliMitraBot(conversationState, new MainDialog(services), identities, recognizer, translator, logger, services.output);
     const channelIdOf = (adapter: BotAdapter) => (adapter as { channelId?: unknown }).channelId;
 
     // Failures inside the bot are handled by the bot under the turn lock; this catches the rest (middleware, sends).
@@ -270,6 +274,12 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         onFetched: (channel, result, reason) => metrics.mediaFetched(channel, result, reason),
         now: overrides.now ? () => overrides.now!().getTime() : undefined,
     });
+    const repairPhotos = new RepairPhotoService(db, overrides.mediaStore ?? new DirectoryMediaStore(config.mediaDir), {
+        maxBytes: config.mediaMaxBytes,
+        linkHours: config.repairPhotoLinkHours,
+        publicBaseUrl: config.publicBaseUrl,
+        now: overrides.now ? () => overrides.now!().getTime() : undefined,
+    });
     const inbox = new ConversationInbox({ log: channelStore, lock: turnLock, rateLimiter, observer: metrics, logger });
 
     // Last, so a failed start leaves no worker behind.
@@ -299,6 +309,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         channelStore,
         rateLimiter,
         media,
+        repairPhotos,
         prepareAdapter(adapter, channels) {
             adapter.use(new SerializeTurnsMiddleware(turnLock));
             // A photo is recorded as it arrives and fetched beside the turn: platform links and media ids expire.

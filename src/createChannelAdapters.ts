@@ -54,7 +54,7 @@ export function createChannelAdapters(
         const settings = config.channels[channel.id];
         if (settings === undefined) continue;
         const adapter = channel.createAdapter(settings, host);
-        app.services.output.register(channel.id, channel.choices);
+        app.services.output.register(channel.id, channel.choices, channel.images);
         if (isMediaSource(adapter)) app.media.register(channel.id, adapter);
         app.prepareAdapter(adapter);
         logger.debug('channel adapter ready', { route: channel.id });

@@ -11,6 +11,7 @@ import type { BijliMitra } from './createBijliMitra';
 import type { ConsoleParts } from './console/consoleKit';
 import { ConsoleOptions, createConsoleRouter } from './console/createConsoleRouter';
 import { homePage } from './homePage';
+import { REPAIR_PHOTO_PATH } from './media/RepairPhotoService';
 
 /** The HTTP face of the bot. */
 export interface BotServer {
@@ -127,6 +128,18 @@ export async function startServer(
         res.type('html').send(
             homePage((key, vars) => t(`console:${key}`, vars), { channels: channels.map((c) => c.route), console: options.console !== false })
         );
+    });
+    // After-repair photos for the consumer's platform (WhatsApp's and Meta's servers fetch them) and chat clients: the
+    // unguessable token is the only key, and it expires. Cross-origin embedding is allowed here (Web Chat and the
+    // Emulator show it from another origin); everything else keeps the server's headers. Not cached by anyone.
+    web.get(`${REPAIR_PHOTO_PATH}/:token`, async (req, res) => {
+        res.set('Cache-Control', 'no-store').set('X-Robots-Tag', 'noindex');
+        const photo = await app.repairPhotos.readPublic(String(req.params.token));
+        if (!photo) {
+            res.status(404).type('text/plain').send('not found');
+            return;
+        }
+        res.status(200).type(photo.contentType).set('Cross-Origin-Resource-Policy', 'cross-origin').set('Content-Disposition', 'inline').send(photo.bytes);
     });
     web.get('/healthz', (_req, res) => {
         res.json({ status: 'ok' });

@@ -236,7 +236,10 @@ export class MessengerAdapter extends MetaWebhookAdapter implements MediaSource 
     /** Everything the user would have seen of `activity` as one line: its text chunks and, numbered, its choices. */
     private plainText(activity: Partial<Activity>): string {
         const parts = this.render(activity);
-        const text = parts.map((part) => String(part.message.text ?? '')).join(' ');
+        // A utility message carries no image: its address goes as a link.
+        const text = parts
+            .map((part) => String(part.message.text ?? (part.message.attachment as { payload?: { url?: string } } | undefined)?.payload?.url ?? ''))
+            .join(' ');
         const replies = parts.flatMap((part) => (part.message.quick_replies as Array<{ title: string }> | undefined) ?? []);
         return replies.length === 0 ? text : `${text} ${replies.map((reply, i) => `${i + 1}. ${reply.title}`).join(' ')}`;
     }

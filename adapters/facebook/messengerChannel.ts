@@ -31,6 +31,7 @@ export const messengerChannel: ChannelDescriptor<MessengerSettings> = {
     id: 'facebook',
     label: 'Facebook Messenger',
     choices: MESSENGER_CHOICES,
+    images: true,
     secretNames: ['FACEBOOK_APP_SECRET', 'FACEBOOK_VERIFY_TOKEN', 'FACEBOOK_PAGE_ACCESS_TOKEN'],
     readSettings(env) {
         const secrets = env.required('Facebook Messenger', messengerChannel.secretNames);

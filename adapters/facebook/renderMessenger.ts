@@ -1,10 +1,11 @@
 import { Activity } from 'botbuilder';
 import { ChoiceCapabilities, choiceForm, choiceTitles, numberedChoices } from '../shared/choices';
 import { codePointLength, splitText } from '../shared/splitText';
+import { fetchableByPlatform, imagesOf, withImageLinks } from '../shared/images';
 
 /** One Messenger `message` object without its recipient and messaging type (added when sent). */
 export interface MessengerPart {
-    kind: 'text' | 'quick_replies';
+    kind: 'text' | 'quick_replies' | 'image';
     message: Record<string, unknown>;
 }
 
@@ -24,10 +25,30 @@ export const MESSENGER_CHOICES: ChoiceCapabilities = { buttons: MESSENGER_LIMITS
  * quick replies (titles ≤ 20) on the last chunk, else numbered text, which the prompts accept by number. A title is
  * never cut: if one does not fit, the whole set goes out as numbered text. Each quick reply's payload is the action's
  * value (its title when the value is no text, or too long for a payload), and a tap arrives as that payload: what the
- * bot asked for, whatever the label said.
+ * bot asked for, whatever the label said. Image attachments with an HTTPS address go as image attachments
+ * (`payload.url`, `is_reusable`) after the text, or before it when it carries quick replies; other image addresses
+ * are appended to the text as links.
  */
 export function renderMessenger(activity: Partial<Activity>): MessengerPart[] {
-    const text = activity.text ?? '';
+    const images = imagesOf(activity);
+    // Messenger fetches an image from its URL (HTTPS); any other address goes as a link in the text.
+    const sendable = images.filter((image) => fetchableByPlatform(image.url));
+    const text = withImageLinks(
+        activity.text ?? '',
+        images.filter((image) => !sendable.includes(image))
+    );
+    // A message carries text or an attachment, never both: the text (the caption) goes first and the images after it,
+    // unless the text carries quick replies, which must stay on the last message the user sees.
+    const pictures: MessengerPart[] = sendable.map((image) => ({
+        kind: 'image',
+        message: { attachment: { type: 'image', payload: { url: image.url, is_reusable: true } } },
+    }));
+    const hasChoices = choiceTitles(activity.suggestedActions?.actions).length > 0;
+    if (pictures.length > 0 && text === '' && !hasChoices) return pictures;
+    return hasChoices ? [...pictures, ...renderContent(text, activity)] : [...renderContent(text, activity), ...pictures];
+}
+
+function renderContent(text: string, activity: Partial<Activity>): MessengerPart[] {
     const titles = choiceTitles(activity.suggestedActions?.actions);
     if (titles.length === 0) return textParts(text);
     if (choiceForm(titles, MESSENGER_CHOICES) === 'buttons') {

@@ -50,6 +50,8 @@ export interface ChannelDescriptor<S = unknown> {
     readonly label: string;
     /** What the platform really shows of choices; the core numbers what does not fit. */
     readonly choices: ChoiceCapabilities;
+    /** Whether its renderer sends images as images (from a public HTTPS address); without, the core sends a link. */
+    readonly images: boolean;
     /** Secrets whose presence means the channel is meant to be public. */
     readonly secretNames: readonly string[];
     /** The channel's settings from the environment; null when it is off. */

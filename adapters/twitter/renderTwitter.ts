@@ -1,6 +1,7 @@
 import { Activity } from 'botbuilder';
 import { choiceTitles, numberedChoices, TEXT_ONLY } from '../shared/choices';
 import { splitText } from '../shared/splitText';
+import { imagesOf, withImageLinks } from '../shared/images';
 
 /** One X direct message: its text. */
 export interface TwitterPart {
@@ -20,10 +21,11 @@ export const TWITTER_LIMITS = {
 /**
  * Renders a message activity as X direct messages: text split at 10,000 code points on word boundaries, with
  * suggested actions appended as a numbered list ("1. हाँ\n2. नहीं"), because v2 DMs have no quick replies; the
- * prompts accept a bare number as the choice. An activity with neither text nor actions renders to nothing.
+ * prompts accept a bare number as the choice. An activity with neither text nor actions renders to nothing. Images
+ * go as links in the text: a DM image needs a media upload (chunked, OAuth 1.0a), which this adapter does not do.
  */
 export function renderTwitter(activity: Partial<Activity>): TwitterPart[] {
-    const text = activity.text ?? '';
+    const text = withImageLinks(activity.text ?? '', imagesOf(activity));
     const full = numberedChoices(text, choiceTitles(activity.suggestedActions?.actions));
     return splitText(full, TWITTER_LIMITS.text).map((chunk) => ({ kind: 'text' as const, text: chunk }));
 }

@@ -31,6 +31,8 @@ export const twitterChannel: ChannelDescriptor<TwitterSettings> = {
     id: 'twitter',
     label: 'X (Twitter)',
     choices: TWITTER_CHOICES,
+    // DM images need a chunked media upload; the renderer sends an image's address as a link instead.
+    images: false,
     secretNames: ['TWITTER_CONSUMER_SECRET', 'TWITTER_USER_ID', 'TWITTER_CLIENT_ID', 'TWITTER_REFRESH_TOKEN'],
     readSettings(env) {
         const secrets = env.required('X (Twitter)', twitterChannel.secretNames);

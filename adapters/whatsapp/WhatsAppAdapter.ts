@@ -335,7 +335,9 @@ export class WhatsAppAdapter extends MetaWebhookAdapter implements ReachesByMobi
 function templateText(activity: Partial<Activity>, parts: WhatsAppPart[]): string {
     const text = parts
         .map((part) => {
-            const m = part.message as { text?: { body?: string }; interactive?: { body?: { text?: string } } };
+            const m = part.message as { text?: { body?: string }; interactive?: { body?: { text?: string } }; image?: { link?: string; caption?: string } };
+            // A template carries no image: its address goes as a link.
+            if (m.image) return [m.image.caption, m.image.link].filter(Boolean).join(' ');
             return m.text?.body ?? m.interactive?.body?.text ?? '';
         })
         .join(' ');

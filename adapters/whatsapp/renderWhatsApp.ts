@@ -1,10 +1,11 @@
 import { Activity } from 'botbuilder';
 import { ChoiceCapabilities, choiceForm, choiceTitles, numberedChoices } from '../shared/choices';
 import { codePointLength, splitText } from '../shared/splitText';
+import { fetchableByPlatform, imagesOf, withImageLinks } from '../shared/images';
 
 /** One WhatsApp message body without its recipient (`messaging_product`, `to`/`recipient` are added when sent). */
 export interface WhatsAppPart {
-    kind: 'text' | 'buttons' | 'list';
+    kind: 'text' | 'buttons' | 'list' | 'image';
     message: Record<string, unknown>;
 }
 
@@ -17,6 +18,7 @@ export const WHATSAPP_LIMITS = {
     rows: 10,
     rowTitle: 24,
     listButton: 20,
+    imageCaption: 1024,
 } as const;
 
 /** What WhatsApp shows of choices: three reply buttons, or a list of ten rows. */
@@ -36,9 +38,31 @@ export interface RenderOptions {
  * Renders a message activity for WhatsApp: text split at 4096 on word boundaries; suggested actions in the form
  * {@link choiceForm} picks for {@link WHATSAPP_CHOICES} (up to three reply buttons, else a list of ten, else numbered
  * text). Button and row ids are the titles themselves, so a tap arrives exactly as if the user had typed the choice.
+ * Image attachments with an HTTPS address go as image messages (`image.link`), the text as the first one's caption
+ * when it fits (1,024) and nothing else is asked; other image addresses are appended to the text as links.
  */
 export function renderWhatsApp(activity: Partial<Activity>, options: RenderOptions): WhatsAppPart[] {
-    const text = activity.text ?? '';
+    const images = imagesOf(activity);
+    // WhatsApp fetches a linked image itself, over HTTPS only; any other address goes as a link in the text.
+    const sendable = images.filter((image) => fetchableByPlatform(image.url));
+    const text = withImageLinks(
+        activity.text ?? '',
+        images.filter((image) => !sendable.includes(image))
+    );
+    if (sendable.length === 0) return renderContent(text, activity, options);
+    const plain = choiceTitles(activity.suggestedActions?.actions).length === 0;
+    // Text that fits a caption rides on the (first) image; otherwise the images go first and the text after them.
+    if (plain && text !== '' && codePointLength(text) <= WHATSAPP_LIMITS.imageCaption) {
+        return sendable.map((image, i) => imagePart(image.url, i === 0 ? text : undefined));
+    }
+    return [...sendable.map((image) => imagePart(image.url)), ...(text === '' && plain ? [] : renderContent(text, activity, options))];
+}
+
+function imagePart(link: string, caption?: string): WhatsAppPart {
+    return { kind: 'image', message: { type: 'image', image: caption === undefined ? { link } : { link, caption } } };
+}
+
+function renderContent(text: string, activity: Partial<Activity>, options: RenderOptions): WhatsAppPart[] {
     const titles = choiceTitles(activity.suggestedActions?.actions);
     if (titles.length === 0) return textParts(text);
     const listFits = codePointLength(options.listButton) <= WHATSAPP_LIMITS.listButton;

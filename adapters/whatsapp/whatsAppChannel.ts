@@ -25,6 +25,7 @@ export const whatsAppChannel: ChannelDescriptor<WhatsAppSettings> = {
     id: 'whatsapp',
     label: 'WhatsApp',
     choices: WHATSAPP_CHOICES,
+    images: true,
     secretNames: ['WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN', 'WHATSAPP_ACCESS_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID'],
     readSettings(env) {
         const secrets = env.required('WhatsApp', whatsAppChannel.secretNames);

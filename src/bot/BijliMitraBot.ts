@@ -6,6 +6,8 @@ import { Recognizer } from '../nlu/IntentRecognizer';
 import { IdentityService } from '../services/IdentityService';
 import { trustedSenderPhone } from './trustedSenderPhone';
 import { TurnData } from './TurnData';
+import { ChannelOutput } from './ChannelOutput';
+import type { ResolutionPhoto } from '../services/ComplaintNotifier';
 
 /**
  * The bot: prepares each turn (who the user is, their language, what they said), runs the main dialog, and saves
@@ -37,7 +39,9 @@ export class BijliMitraBot extends ActivityHandler {
         private readonly identities: IdentityService,
         private readonly recognizer: Recognizer,
         private readonly translator: Translator,
-        private readonly logger: Logger
+        private readonly logger: Logger,
+        /** How each channel shows an image (the after-repair photo): as an image, or as a link. */
+        private readonly output: ChannelOutput = new ChannelOutput()
     ) {
         super();
         this.dialogState = conversationState.createProperty<DialogState>('dialogState');
@@ -95,8 +99,13 @@ export class BijliMitraBot extends ActivityHandler {
      * (`note` null: the reminder, asking again). If the consumer is in the middle of something, the question waits:
      * they get the notice as text instead, and can answer through the complaint's status.
      */
-    async askToConfirm(context: TurnContext, ticket: string, note: string | null): Promise<void> {
+    async askToConfirm(context: TurnContext, ticket: string, note: string | null, photo?: ResolutionPhoto): Promise<void> {
         await this.prepare(context);
+        // The official's after-repair photo comes just before the question, as the channel can show it.
+        if (photo) {
+            const caption = TurnData.of(context).t('status:repairPhoto', { ticket });
+            await context.sendActivity(this.output.renderImage(context.activity.channelId, caption, photo.url, photo.contentType));
+        }
         const dc = await this.dialogs.createContext(context);
         if (dc.activeDialog) {
             const { t } = TurnData.of(context);

@@ -24,9 +24,23 @@ export class ChannelOutput {
         ['terminal', WEB_CHAT],
     ]);
 
-    /** Declares what `channelId` can show. */
-    register(channelId: string, capabilities: ChoiceCapabilities): void {
+    // Web Chat and the Emulator show an image attachment; the terminal chat and unknown channels get its address.
+    private readonly images = new Set(['emulator', 'webchat', 'directline']);
+
+    /** Declares what `channelId` can show: its choices and whether its renderer sends images. */
+    register(channelId: string, capabilities: ChoiceCapabilities, images = false): void {
         this.capabilities.set(channelId, capabilities);
+        if (images) this.images.add(channelId);
+        else this.images.delete(channelId);
+    }
+
+    /**
+     * The message for an image with a caption, as `channelId` can show it: an image attachment (the renderer sends it as
+     * the platform does) where the channel declares images, else the caption with the image's address under it.
+     */
+    renderImage(channelId: string, caption: string, url: string, contentType: string): Partial<Activity> {
+        if (!this.images.has(channelId)) return { type: ActivityTypes.Message, text: `${caption}\n${url}` };
+        return { type: ActivityTypes.Message, text: caption, attachments: [{ contentType, contentUrl: url }] };
     }
 
     /** The message for `text` with `buttons`, as `channelId` can show it. */

@@ -5,9 +5,12 @@ import { signInPage } from './views';
 import { KNOWN_BROWSER_MS } from './KnownBrowsers';
 import { bodyOf, ConsoleKit, parseCookies, requestLanguage, safeNext, SIGN_IN_RULES, SignedRequest, str } from './consoleKit';
 
+/** The one console route that takes a multipart body (the resolve form with its optional photo). */
+const RESOLVE_PATH = /^\/complaints\/[^/]+\/resolve$/;
+
 /** Sign-in (with its CSRF cookie and throttles), then the gate every later route is behind, sign-out and language. */
 export function mountAuthRoutes(router: Router, kit: ConsoleKit): void {
-    const { app, directory, sessions, throttle, browsers, cookies: names, cookieFlags, context, send, redirect, refuse, resume } = kit;
+    const { app, directory, sessions, throttle, browsers, cookies: names, cookieFlags, context, send, redirect, refuse, resume, readMultipart } = kit;
 
     router.get('/sign-in', async (req, res) => {
         const cookies = parseCookies(req);
@@ -89,6 +92,8 @@ export function mountAuthRoutes(router: Router, kit: ConsoleKit): void {
             return redirect(res, `/console/sign-in?next=${encodeURIComponent(safeNext(target))}`);
         }
         if (req.method === 'POST') {
+            // Only the resolve form is multipart; its body (the photo in memory) is read only now, with a session.
+            if (req.is('multipart/form-data') && RESOLVE_PATH.test(req.path)) await readMultipart(req, res, signed.session.csrfToken);
             const token = bodyOf(req)._csrf;
             if (!token || !sameSecret(token, signed.session.csrfToken)) {
                 app.logger.warn('console POST without a valid CSRF token', { official: signed.official.id, path: req.path });

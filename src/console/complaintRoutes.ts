@@ -4,8 +4,11 @@ import { OFFICIAL_LEVELS } from '../data/entities/Official';
 import { LifecycleError } from '../services/ComplaintLifecycle';
 import { ComplaintRow } from './ConsoleQueries';
 import { ClosureQualityQueries, ClosureSort } from './ClosureQualityQueries';
-import { dashboardPage, detailPage, queuePage, statusLabel } from './views';
+import { dashboardPage, detailPage, megabytes, queuePage, statusLabel } from './views';
 import { bodyOf, clean, ConsoleKit, parseFilters, Signed, SignedRequest } from './consoleKit';
+
+/** One action's work on a complaint in scope, with the request (the resolve form's photo). */
+type ActionWork = (signed: Signed, row: ComplaintRow, body: Record<string, string>, req: SignedRequest) => Promise<void>;
 
 /** Rows shown on the queue at most. */
 const QUEUE_LIMIT = 500;
@@ -40,17 +43,28 @@ export function mountComplaintRoutes(router: Router, kit: ConsoleKit): void {
         // The owner works the complaint in the field and may need to call: they see the full numbers, and that is recorded.
         const fieldView = row.complaint.assignedOfficialId === signed.official.id;
         if (fieldView) await queries.recordNumberView(row.complaint.id, signed.official, now());
-        const [history, candidates, photos, views] = await Promise.all([
+        const [history, candidates, photos, views, repairPhotos] = await Promise.all([
             queries.history(row.complaint.id),
             queries.reassignCandidates(signed.scope, row),
             app.media.entries(row.complaint.channel, complaintPhotos(row.complaint.attachments)),
             queries.numberViews(row.complaint.id),
+            app.repairPhotos.forComplaint(row.complaint.id),
         ]);
         const ctx = context(req, signed.session.language, signed);
         // Officials see who below them was shown the numbers; nobody audits their own level or above.
         const rank = (level: string) => OFFICIAL_LEVELS.indexOf(level as (typeof OFFICIAL_LEVELS)[number]);
         const numberViews = views.filter((v) => v.official !== null && rank(v.official.level) < rank(signed.official.level));
-        send(res, 200, detailPage(ctx, { row, history, candidates, photos, fieldView, numberViews }));
+        send(res, 200, detailPage(ctx, { row, history, candidates, photos, fieldView, numberViews, repairPhotos, photoMaxBytes: app.repairPhotos.maxBytes }));
+    });
+
+    // An official's after-repair photo, for officials who may see the complaint (out of scope: 404).
+    router.get('/complaints/:ticket/repair-photos/:id', async (req: SignedRequest, res) => {
+        const signed = req.signed!;
+        const row = await queries.visibleComplaint(signed.scope, String(req.params.ticket));
+        const id = /^\d{1,9}$/.test(String(req.params.id)) ? Number(req.params.id) : -1;
+        const photo = row && id > 0 ? await app.repairPhotos.read(row.complaint.id, id) : null;
+        if (!photo) return notFound(req, res, signed);
+        res.status(200).type(photo.contentType).set('Content-Disposition', 'inline').send(photo.bytes);
     });
 
     // A photo the consumer sent, for officials who may see the complaint (out of scope: 404, as for the complaint).
@@ -73,12 +87,12 @@ export function mountComplaintRoutes(router: Router, kit: ConsoleKit): void {
     });
 
     /** Runs one action on a complaint in scope; a complaint out of scope is 404, a LifecycleError a flash message. */
-    const action = (work: (signed: Signed, row: ComplaintRow, body: Record<string, string>) => Promise<void>) => async (req: SignedRequest, res: Response) => {
+    const action = (work: ActionWork) => async (req: SignedRequest, res: Response) => {
         const signed = req.signed!;
         const row = await queries.visibleComplaint(signed.scope, String(req.params.ticket));
         if (!row) return notFound(req, res, signed);
         try {
-            await work(signed, row, bodyOf(req));
+            await work(signed, row, bodyOf(req), req);
         } catch (error) {
             if (!(error instanceof LifecycleError)) throw error;
             const current = await queries.visibleComplaint(signed.scope, row.complaint.ticket);
@@ -111,13 +125,30 @@ export function mountComplaintRoutes(router: Router, kit: ConsoleKit): void {
         })
     );
 
+    // Resolving, with an optional after-repair photo (multipart; session, CSRF token and scope were checked before the
+    // photo is looked at). A photo that is refused refuses the whole resolution: the official meant to send it.
     router.post(
         '/complaints/:ticket/resolve',
-        action(async (signed, { complaint }, body) => {
+        action(async (signed, { complaint }, body, req) => {
+            const size = megabytes(app.repairPhotos.maxBytes);
+            if (req.uploadProblem === 'too_large') return flash(signed, 'error', 'console:flash.photoTooLarge', { size });
+            if (req.uploadProblem) return flash(signed, 'error', 'console:flash.photoBadUpload');
             const note = clean(body.note);
             if (!note) return flash(signed, 'error', 'console:flash.resolveNoteRequired');
-            await app.lifecycle.resolve(complaint.id, signed.official.id, note);
-            flash(signed, 'ok', 'console:flash.resolved', { ticket: complaint.ticket });
+            const upload = req.file && req.file.size > 0 ? req.file.buffer : null;
+            const refusal = upload ? app.repairPhotos.check(upload) : null;
+            if (refusal === 'too_large') return flash(signed, 'error', 'console:flash.photoTooLarge', { size });
+            if (refusal) return flash(signed, 'error', 'console:flash.photoNotImage');
+            // Kept first, so the consumer's question can carry its address; taken back if the resolution is refused.
+            const photo = upload ? await app.repairPhotos.attach(complaint.id, signed.official.id, upload) : null;
+            try {
+                const shown = photo?.publicUrl ? { url: photo.publicUrl, contentType: photo.contentType } : undefined;
+                await app.lifecycle.resolve(complaint.id, signed.official.id, note, shown);
+            } catch (error) {
+                if (photo) await app.repairPhotos.discard(photo.id);
+                throw error;
+            }
+            flash(signed, 'ok', photo ? 'console:flash.resolvedWithPhoto' : 'console:flash.resolved', { ticket: complaint.ticket });
         })
     );
 

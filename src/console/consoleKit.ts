@@ -1,11 +1,12 @@
 import { Request, Response } from 'express';
+import multer from 'multer';
 import type { ComplaintStatus } from '../data/entities/Complaint';
 import { Official } from '../data/entities/Official';
 import type { BijliMitra } from '../createBijliMitra';
 import { Language, toLanguage } from '../i18n/Translator';
 import { OfficialDirectory } from '../services/OfficialDirectory';
 import { ALL_STATUSES, ConsoleQueries, ConsoleScope, QueueFilters } from './ConsoleQueries';
-import { ConsoleSession, ConsoleSessions, Flash, SESSION_IDLE_MS, SESSION_MAX_MS } from './ConsoleSessions';
+import { ConsoleSession, ConsoleSessions, Flash, sameSecret, SESSION_IDLE_MS, SESSION_MAX_MS } from './ConsoleSessions';
 import { KnownBrowsers } from './KnownBrowsers';
 import { SignInThrottle, ThrottleRule } from './SignInThrottle';
 import { messagePage, ViewContext } from './views';
@@ -72,14 +73,18 @@ export interface Signed {
     changed?: boolean;
 }
 
-export type SignedRequest = Request & { signed?: Signed };
+export type SignedRequest = Request & {
+    signed?: Signed;
+    /** Why a multipart upload could not be read whole (its CSRF token was still checked): shown, nothing is done. */
+    uploadProblem?: 'too_large' | 'bad_upload';
+};
 
 /** What the console's route groups share: the application, the console's own stores, and the page helpers. */
 export type ConsoleKit = ReturnType<typeof createConsoleKit>;
 
 /** Builds the state and helpers every console route group uses; one kit per mounted console. */
 /** What the console uses of the application, and no more. */
-export type ConsoleParts = Pick<BijliMitra, 'db' | 'logger' | 'translator' | 'broadcasts' | 'lifecycle' | 'callbacks' | 'services' | 'media'>;
+export type ConsoleParts = Pick<BijliMitra, 'db' | 'logger' | 'translator' | 'broadcasts' | 'lifecycle' | 'callbacks' | 'services' | 'media' | 'repairPhotos'>;
 
 export function createConsoleKit(app: ConsoleParts, options: ConsoleOptions) {
     const now = options.now ?? (() => new Date());
@@ -90,6 +95,34 @@ export function createConsoleKit(app: ConsoleParts, options: ConsoleOptions) {
     const browsers = new KnownBrowsers(app.db, now);
     const consoleBroadcasts = new ConsoleBroadcasts(app.db, app.broadcasts);
     const { names: cookies, flags: cookieFlags } = consoleCookies(options.secureCookies);
+    // The resolve form's photo: held in memory, never written anywhere until the session, CSRF token and scope pass.
+    const uploadLimits = { fileSize: app.repairPhotos.maxBytes, files: 1, fields: 5, fieldSize: 16 * 1024, parts: 6, headerPairs: 20 };
+    /**
+     * Reads a multipart body (fields into `req.body`, the photo into `req.file`); a failure is noted, not thrown. The
+     * form sends its CSRF token before the file: a file that arrives without the session's token before it is skipped
+     * unread, and the request is then refused as any POST without the token.
+     */
+    const readMultipart = (req: SignedRequest, res: Response, csrfToken: string) =>
+        new Promise<void>((resolve) => {
+            const upload = multer({
+                storage: multer.memoryStorage(),
+                limits: uploadLimits,
+                fileFilter: (request, _file, accept) => {
+                    const token = bodyOf(request)._csrf;
+                    const allowed = token !== undefined && sameSecret(token, csrfToken);
+                    // Skipped, not lost without a word: a token sent only after the file still gets the request refused.
+                    if (!allowed) (request as SignedRequest).uploadProblem = 'bad_upload';
+                    accept(null, allowed);
+                },
+            }).single('photo');
+            upload(req, res, (error?: unknown) => {
+                if (error) {
+                    req.file = undefined;
+                    req.uploadProblem = error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE' ? 'too_large' : 'bad_upload';
+                }
+                resolve();
+            });
+        });
 
     const context = (req: Request, language: Language, signed?: Signed): ViewContext => {
         const flash = signed?.session.flash ?? null;
@@ -168,6 +201,7 @@ export function createConsoleKit(app: ConsoleParts, options: ConsoleOptions) {
         notFound,
         refuse,
         resume,
+        readMultipart,
     };
 }
 

@@ -2,6 +2,7 @@ import type { ComplaintStatus } from '../data/entities/Complaint';
 import { Official, OFFICIAL_LEVELS } from '../data/entities/Official';
 import { clipText, formatDateTime, maskDigits } from '../i18n/format';
 import type { MediaEntry } from '../media/MediaService';
+import type { RepairPhoto } from '../media/RepairPhotoService';
 import type { Language, TranslateFn } from '../i18n/Translator';
 import { OPEN_STATUSES } from '../services/ComplaintLifecycle';
 import { barChart } from './chart';
@@ -302,6 +303,10 @@ export function detailPage(
         history: HistoryEntry[];
         candidates: Official[];
         photos: MediaEntry[];
+        /** The officials' after-repair photos of the complaint, oldest first. */
+        repairPhotos?: RepairPhoto[];
+        /** Largest after-repair photo the resolve form takes, in bytes. */
+        photoMaxBytes?: number;
         /** The complaint is assigned to the viewer: account and mobile numbers are shown in full (the view is recorded). */
         fieldView?: boolean;
         /** Showings of the full numbers to officials below the viewer, newest first. */
@@ -381,9 +386,13 @@ ${fact(t('console:detail.contactMobile'), c.contactMobile ? number(c.contactMobi
 <button type="submit" class="primary" id="acknowledge-submit">${t('console:action.acknowledgeSubmit')}</button></form>`);
     }
     if (open) {
-        forms.push(html`<form method="post" action="${base}/resolve" id="form-resolve">${csrfField(ctx)}
+        // Multipart for the optional photo; the CSRF field comes first, so it is read before the file.
+        forms.push(html`<form method="post" action="${base}/resolve" id="form-resolve" enctype="multipart/form-data">${csrfField(ctx)}
 <h3>${t('console:action.resolve')}</h3>
 <label for="resolve-note">${t('console:action.resolveLabel')}</label><textarea id="resolve-note" name="note" maxlength="500" required></textarea>
+<label for="resolve-photo">${t('console:action.resolvePhoto', { size: megabytes(data.photoMaxBytes ?? 0) })}</label>
+<input type="file" id="resolve-photo" name="photo" accept="image/jpeg,image/png,image/webp">
+<p class="muted">${t('console:action.resolvePhotoHelp')}</p>
 <button type="submit" class="primary" id="resolve-submit">${t('console:action.resolveSubmit')}</button></form>`);
     }
     if (c.status === 'unconfirmed' && c.recheckDueAt) {
@@ -435,6 +444,7 @@ ${fact(t('console:detail.contactMobile'), c.contactMobile ? number(c.contactMobi
 <h1>${t('console:detail.title', { ticket: c.ticket })}</h1>
 <div class="card">${facts}</div>
 ${photoGallery(t, base, data.photos)}
+${repairGallery(t, base, data.repairPhotos ?? [])}
 <h2>${t('console:detail.consumerHeading')}</h2>
 <div class="card">${consumerFacts}</div>
 <h2>${t('console:detail.actions')}</h2>
@@ -624,6 +634,22 @@ export function messagePage(ctx: ViewContext, title: string, message: string): s
         title,
         html`<h1>${title}</h1><p class="card" id="message">${message}</p>${ctx.official ? html`<p><a href="/console">← ${ctx.t('console:detail.back')}</a></p>` : ''}`
     );
+}
+
+/** The officials' after-repair photos, each as a link to the full picture. */
+function repairGallery(t: TranslateFn, base: string, photos: RepairPhoto[]): SafeHtml | string {
+    if (photos.length === 0) return '';
+    const items = photos.map((photo, index) => {
+        const src = `${base}/repair-photos/${photo.id}`;
+        return html`<li><a href="${src}"><img src="${src}" alt="${t('console:detail.repairPhotoAlt', { number: index + 1 })}" loading="lazy" class="photo"></a></li>`;
+    });
+    return html`<h2>${t('console:detail.repairPhotos')}</h2>
+<ul class="photos" id="repair-photos">${items}</ul>`;
+}
+
+/** A size in bytes as megabytes for people ("5 MB"). */
+export function megabytes(bytes: number): string {
+    return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
 }
 
 /** The consumer's photos, each as a link to the full picture, or why it is not there (yet). */

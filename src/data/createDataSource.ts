@@ -40,6 +40,7 @@ import { NumberViews1765500000000 } from './migrations/1765500000000-NumberViews
 import { CompensationClaims1765600000000 } from './migrations/1765600000000-CompensationClaims';
 import { CompensationClaim } from './entities/CompensationClaim';
 import { ClosureQuality1766000000000 } from './migrations/1766000000000-ClosureQuality';
+import { RepairPhotos1766050000000 } from './migrations/1766050000000-RepairPhotos';
 import { CallbackWork1765400000000 } from './migrations/1765400000000-CallbackWork';
 
 /** Every entity of the schema. */
@@ -86,6 +87,7 @@ export const MIGRATIONS = [
     NumberViews1765500000000,
     CompensationClaims1765600000000,
     ClosureQuality1766000000000,
+    RepairPhotos1766050000000,
     OneTimeCodes1766100000000,
 ];
 

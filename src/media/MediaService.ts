@@ -4,6 +4,7 @@ import { MediaSource } from '../../adapters/shared/ports';
 import type { Database } from '../data/Database';
 import type { Logger } from '../logger';
 import { MediaStore } from './MediaStore';
+import { imageFormatOf } from './imageFormat';
 
 /** Where one photo stands. */
 export type MediaStatus = 'pending' | 'stored' | 'failed';
@@ -39,17 +40,6 @@ interface MediaRow {
     attempts: number;
     nextAttemptAt: string | number;
 }
-
-/** The image formats kept, recognised by their first bytes (never by the type a platform or a user declares). */
-const SIGNATURES: Array<{ type: string; extension: string; matches(bytes: Buffer): boolean }> = [
-    { type: 'image/jpeg', extension: 'jpg', matches: (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
-    { type: 'image/png', extension: 'png', matches: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
-    {
-        type: 'image/webp',
-        extension: 'webp',
-        matches: (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
-    },
-];
 
 /**
  * Photos users send, downloaded soon after receipt into storage the project owns (platform links and media ids
@@ -171,7 +161,7 @@ export class MediaService {
         try {
             const fetched = await source.fetchMedia(row.sourceUrl, this.options.maxBytes);
             if (fetched.bytes.length > this.options.maxBytes) throw new MediaFetchError('too_large', `${fetched.bytes.length} bytes`, false);
-            const format = SIGNATURES.find((s) => s.matches(fetched.bytes));
+            const format = imageFormatOf(fetched.bytes);
             if (!format) throw new MediaFetchError('refused', 'not_image', false);
             const storageKey = `${createHash('sha256').update(fetched.bytes).digest('hex')}.${format.extension}`;
             await this.store.put(storageKey, fetched.bytes);

@@ -3,7 +3,7 @@ import { Database } from '../data/Database';
 import { Complaint, ComplaintStatus } from '../data/entities/Complaint';
 import { ComplaintEvent } from '../data/entities/ComplaintEvent';
 import { OFFICIAL_LEVELS, OfficialLevel } from '../data/entities/Official';
-import { ComplaintNotifier } from './ComplaintNotifier';
+import { ComplaintNotifier, ResolutionPhoto } from './ComplaintNotifier';
 import { OfficialDirectory } from './OfficialDirectory';
 import { ServiceStandards } from './ServiceStandards';
 import { UtilityBackend } from './UtilityBackend';
@@ -135,15 +135,18 @@ export class ComplaintLifecycle {
         await this.db.run((m) => this.event(m, id, complaint.status, typeof actor === 'number' ? { official: actor } : actor, note));
     }
 
-    /** An official says it is fixed (with a note). The consumer is asked to confirm; the clock stops meanwhile. */
-    async resolve(id: number, officialId: number, note: string): Promise<Complaint> {
+    /**
+     * An official says it is fixed (with a note, and optionally the after-repair photo's public address). The consumer
+     * is asked to confirm; the clock stops meanwhile.
+     */
+    async resolve(id: number, officialId: number, note: string, photo?: ResolutionPhoto): Promise<Complaint> {
         if (!note.trim()) throw new LifecycleError('resolving needs a note saying what was done');
         const complaint = await this.change(id, { official: officialId }, OPEN_STATUSES, 'resolved', note, {
             resolvedAt: this.now(),
             nextEscalationAt: null,
             resolvedBy: officialId,
         });
-        await this.notifier.askConsumerToConfirm(complaint, note);
+        await this.notifier.askConsumerToConfirm(complaint, note, photo);
         return complaint;
     }
 

@@ -7,6 +7,12 @@ export interface NoticeText {
     vars?: Record<string, unknown>;
 }
 
+/** The official's after-repair photo shown with "is it fixed?": a public, expiring address and its type. */
+export interface ResolutionPhoto {
+    url: string;
+    contentType: string;
+}
+
 /**
  * Delivers complaint notices: to the consumer on the channel they used, and to officials (WhatsApp, console).
  * Failures are the notifier's to record; they never undo a lifecycle change.
@@ -16,8 +22,11 @@ export interface ComplaintNotifier {
     toConsumer(complaint: Complaint, text: NoticeText): Promise<void>;
     /** Tells an official about `complaint` (a new assignment or escalation). */
     toOfficial(official: Official, complaint: Complaint, text: NoticeText): Promise<void>;
-    /** Tells the consumer an official resolved `complaint` (with the official's note) and asks whether it is fixed. */
-    askConsumerToConfirm(complaint: Complaint, note: string): Promise<void>;
+    /**
+     * Tells the consumer an official resolved `complaint` (with the official's note and, when given, the after-repair
+     * photo) and asks whether it is fixed.
+     */
+    askConsumerToConfirm(complaint: Complaint, note: string, photo?: ResolutionPhoto): Promise<void>;
     /** Asks the consumer again, a while after the resolution, whether `complaint` is fixed (they have not answered). */
     remindConsumerToConfirm(complaint: Complaint): Promise<void>;
     /** Asks the consumer, days after they confirmed `complaint` fixed, whether the supply is still working (the random re-contact). */
@@ -37,8 +46,9 @@ export class RecordingNotifier implements ComplaintNotifier {
         this.sent.push({ to: 'official', complaintId: complaint.id, officialId: official.id, text });
     }
 
-    async askConsumerToConfirm(complaint: Complaint, note: string): Promise<void> {
-        this.sent.push({ to: 'consumer', complaintId: complaint.id, text: { key: 'status:askFixed', vars: { ticket: complaint.ticket, note } } });
+    async askConsumerToConfirm(complaint: Complaint, note: string, photo?: ResolutionPhoto): Promise<void> {
+        const vars = photo ? { ticket: complaint.ticket, note, photo: photo.url } : { ticket: complaint.ticket, note };
+        this.sent.push({ to: 'consumer', complaintId: complaint.id, text: { key: 'status:askFixed', vars } });
     }
 
     async remindConsumerToConfirm(complaint: Complaint): Promise<void> {

@@ -3,7 +3,7 @@ import { Complaint } from '../data/entities/Complaint';
 import { Official } from '../data/entities/Official';
 import { TranslateFn, Translator, toLanguage } from '../i18n/Translator';
 import { Logger } from '../logger';
-import { ComplaintNotifier, NoticeText } from './ComplaintNotifier';
+import { ComplaintNotifier, NoticeText, ResolutionPhoto } from './ComplaintNotifier';
 import { CallbackNotifier } from './CallbackNotifier';
 import { CallbackRequest } from '../data/entities/CallbackRequest';
 import { reachesByMobile } from '../../adapters/shared/ports';
@@ -17,7 +17,8 @@ import { reachesByMobile } from '../../adapters/shared/ports';
 export class ProactiveNotifier implements ComplaintNotifier, CallbackNotifier {
     /**
      * @param confirmTurn the bot's turn that asks "is it fixed?" in the consumer's conversation (`note` null: the
-     * reminder); without it the consumer gets the resolution notice or reminder as plain text.
+     * reminder; `photo` the after-repair photo shown with it); without it the consumer gets the resolution notice or
+     * reminder as plain text.
      * @param calledTurn the bot's turn that asks "were you called?" about a callback request; without it, plain text.
      * @param stillWorkingTurn the bot's turn that asks "is the supply still working?" (the re-contact); without it, plain text.
      */
@@ -26,7 +27,7 @@ export class ProactiveNotifier implements ComplaintNotifier, CallbackNotifier {
         private readonly translator: Translator,
         private readonly logger: Logger,
         private readonly botAppId: string,
-        private readonly confirmTurn?: (ticket: string, note: string | null) => (context: TurnContext) => Promise<void>,
+        private readonly confirmTurn?: (ticket: string, note: string | null, photo?: ResolutionPhoto) => (context: TurnContext) => Promise<void>,
         private readonly calledTurn?: (reference: string) => (context: TurnContext) => Promise<void>,
         private readonly stillWorkingTurn?: (ticket: string) => (context: TurnContext) => Promise<void>
     ) {}
@@ -37,14 +38,14 @@ export class ProactiveNotifier implements ComplaintNotifier, CallbackNotifier {
         await this.send(reference, this.translator.forLanguage(toLanguage(complaint.language) ?? 'hi'), text, complaint.ticket);
     }
 
-    async askConsumerToConfirm(complaint: Complaint, note: string): Promise<void> {
+    async askConsumerToConfirm(complaint: Complaint, note: string, photo?: ResolutionPhoto): Promise<void> {
         if (!complaint.conversationRef) return;
         if (!this.confirmTurn) {
             await this.toConsumer(complaint, { key: 'status:notice.resolved', vars: { ticket: complaint.ticket, note } });
             return;
         }
         const reference = JSON.parse(complaint.conversationRef) as Partial<ConversationReference>;
-        await this.run(reference, this.confirmTurn(complaint.ticket, note), complaint.ticket);
+        await this.run(reference, this.confirmTurn(complaint.ticket, note, photo), complaint.ticket);
     }
 
     async remindConsumerToConfirm(complaint: Complaint): Promise<void> {

@@ -277,6 +277,9 @@ export class MessengerGraphStandIn {
         if (hasText) {
             if (typeof message.text !== 'string' || message.text.trim() === '') return 'Param message[text] must be a non-empty UTF-8 encoded string';
             if (chars(message.text) > 2000) return 'Length of param message[text] must be less than or equal to 2000';
+        } else {
+            const problem = checkAttachment(message.attachment);
+            if (problem) return problem;
         }
         if (message.metadata !== undefined && (typeof message.metadata !== 'string' || chars(message.metadata) > 1000)) {
             return 'Param message[metadata] must be a string of at most 1000 characters';
@@ -417,6 +420,40 @@ export class MessengerGraphStandIn {
     }
 }
 
+/**
+ * A media attachment as the Send API takes it: `type` image, audio, video or file (templates are not sent here), and a
+ * payload with exactly one of an HTTPS `url` or a saved `attachment_id`, and an optional boolean `is_reusable`.
+ */
+function checkAttachment(attachment: unknown): string | null {
+    if (!isObject(attachment)) return 'Param message[attachment] must be an object';
+    const extra = Object.keys(attachment).find((k) => k !== 'type' && k !== 'payload');
+    if (extra) return `Param message[attachment][${extra}] is not a valid parameter`;
+    if (!['image', 'audio', 'video', 'file'].includes(attachment.type)) return 'Param message[attachment][type] must be one of {image, audio, video, file}';
+    const payload = attachment.payload;
+    if (!isObject(payload)) return 'Param message[attachment][payload] is required';
+    const unknown = Object.keys(payload).find((k) => !['url', 'is_reusable', 'attachment_id'].includes(k));
+    if (unknown) return `Param message[attachment][payload][${unknown}] is not a valid parameter`;
+    if ((payload.url === undefined) === (payload.attachment_id === undefined)) return 'Exactly one of payload[url] or payload[attachment_id] must be set';
+    if (payload.url !== undefined) {
+        const url = httpsUrl(payload.url);
+        if (!url) return 'Param message[attachment][payload][url] must be a valid https URL';
+    }
+    if (payload.is_reusable !== undefined && typeof payload.is_reusable !== 'boolean')
+        return 'Param message[attachment][payload][is_reusable] must be a boolean';
+    return null;
+}
+
 function isObject(value: unknown): value is Record<string, any> {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `value` as an absolute HTTPS URL, or null. */
+function httpsUrl(value: unknown): URL | null {
+    if (typeof value !== 'string') return null;
+    try {
+        const url = new URL(value);
+        return url.protocol === 'https:' ? url : null;
+    } catch {
+        return null;
+    }
 }

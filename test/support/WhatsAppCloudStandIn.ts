@@ -225,6 +225,7 @@ export class WhatsAppCloudStandIn extends ApiStandIn {
         if (type === 'text') checkText(message.text as Record<string, unknown>);
         else if (type === 'interactive') checkInteractive(message.interactive as Record<string, unknown>);
         else if (type === 'template') this.checkTemplate(message.template as Record<string, unknown>);
+        else if (type === 'image') checkImage(message.image as Record<string, unknown>);
         const recipient = (to ?? bsuid)!;
         const id = `wamid.${Buffer.from(`${recipient}.${++this.sequence}.${randomBytes(4).toString('hex')}`).toString('base64url')}`;
         this.accepted.push({ id, recipient, body: message });
@@ -352,6 +353,27 @@ function checkText(text: Record<string, unknown>): void {
     if (text.preview_url !== undefined && typeof text.preview_url !== 'boolean') throw invalid("(#100) Param text['preview_url'] must be a boolean.");
 }
 
+/**
+ * An image: exactly one of an uploaded media `id` or a hosted `link` (an absolute HTTPS URL, as Meta fetches it), and
+ * an optional caption of at most 1,024 characters.
+ */
+function checkImage(image: Record<string, unknown>): void {
+    unknownKeys(image, new Set(['id', 'link', 'caption']), 'image');
+    const hasId = image.id !== undefined;
+    const hasLink = image.link !== undefined;
+    if (hasId === hasLink) throw new GraphError(400, 131008, '(#131008) Required parameter is missing', 'Exactly one of image id or link is required.');
+    if (hasId && (typeof image.id !== 'string' || !/^[0-9]+$/.test(image.id))) throw new GraphError(400, 100, '(#100) Invalid parameter', 'Invalid media id');
+    if (hasLink) {
+        const url = httpsUrl(image.link);
+        if (!url) throw new GraphError(400, 131009, '(#131009) Parameter value is not valid', 'Media link must be a valid https URL.');
+    }
+    if (image.caption !== undefined) {
+        if (typeof image.caption !== 'string' || image.caption.length === 0) throw invalid("(#100) Param image['caption'] must be a non-empty string.");
+        if ([...image.caption].length > 1024)
+            throw new GraphError(400, 100, '(#100) Invalid parameter', "Param image['caption'] must be at most 1024 characters long.");
+    }
+}
+
 function checkInteractive(interactive: Record<string, unknown>): void {
     const valueInvalid = (details: string) => new GraphError(400, 131009, '(#131009) Parameter value is not valid', details);
     const body = interactive.body as { text?: unknown } | undefined;
@@ -431,4 +453,15 @@ function graphError(error: GraphError): StandInResponse {
             },
         },
     };
+}
+
+/** `value` as an absolute HTTPS URL, or null. */
+function httpsUrl(value: unknown): URL | null {
+    if (typeof value !== 'string') return null;
+    try {
+        const url = new URL(value);
+        return url.protocol === 'https:' ? url : null;
+    } catch {
+        return null;
+    }
 }
