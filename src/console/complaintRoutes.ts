@@ -1,15 +1,20 @@
 import { complaintPhotos } from '../media/photoReferences';
 import { Response, Router } from 'express';
-import { OFFICIAL_LEVELS } from '../data/entities/Official';
+import { In } from 'typeorm';
+import { Official, OFFICIAL_LEVELS } from '../data/entities/Official';
 import { LifecycleError } from '../services/ComplaintLifecycle';
 import { ComplaintRow } from './ConsoleQueries';
 import { dashboardPage, detailPage, queuePage, statusLabel } from './views';
+import { answerRateSection } from './liveChatViews';
 import { bodyOf, clean, ConsoleKit, parseFilters, Signed, SignedRequest } from './consoleKit';
 
 /** Rows shown on the queue at most. */
 const QUEUE_LIMIT = 500;
 /** Notices shown on the queue at most. */
 const NOTICES_LIMIT = 20;
+
+/** Days the dashboard's answer rates look back. */
+const ANSWER_RATE_DAYS = 30;
 
 /** The complaint queue of the official's scope, complaint detail, the dashboard, and the actions on a complaint. */
 export function mountComplaintRoutes(router: Router, kit: ConsoleKit): void {
@@ -61,7 +66,24 @@ export function mountComplaintRoutes(router: Router, kit: ConsoleKit): void {
     router.get('/dashboard', async (req: SignedRequest, res) => {
         const signed = req.signed!;
         const data = await queries.dashboard(signed.scope, now());
-        send(res, 200, dashboardPage(context(req, signed.session.language, signed), data));
+        // Answer rates of the official and the JEs of their area (see README, "Live chat"), over the last 30 days.
+        const { scope } = signed;
+        const officials = await app.db.run((m) =>
+            m.getRepository(Official).find({
+                where: [
+                    { id: signed.official.id },
+                    ...(scope.subdivisions.length ? [{ discom: scope.discom, level: 'JE' as const, unitName: In(scope.subdivisions) }] : []),
+                ],
+                order: { id: 'ASC' },
+            })
+        );
+        const rates = await app.liveChat.answerRates(
+            officials.map((o) => o.id),
+            new Date(now().getTime() - ANSWER_RATE_DAYS * 24 * 3600_000)
+        );
+        const ctx = context(req, signed.session.language, signed);
+        const extra = answerRateSection(ctx, { rates, officials, days: ANSWER_RATE_DAYS, minutes: app.liveChat.policy.answerMinutes });
+        send(res, 200, dashboardPage(ctx, data, extra));
     });
 
     /** Runs one action on a complaint in scope; a complaint out of scope is 404, a LifecycleError a flash message. */

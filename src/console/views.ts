@@ -125,6 +125,7 @@ export function layout(ctx: ViewContext, title: string, body: SafeHtml, options:
         ? html`<nav aria-label="${t('console:nav.label')}">
 <a href="/console" id="nav-queue">${t('console:nav.queue')}</a>
 <a href="/console/callbacks" id="nav-callbacks">${t('console:nav.callbacks')}</a>
+<a href="/console/conversations" id="nav-conversations">${t('console:nav.conversations')}</a>
 <a href="/console/dashboard" id="nav-dashboard">${t('console:nav.dashboard')}</a>
 <a href="/console/broadcasts" id="nav-broadcasts">${t('console:nav.broadcasts')}</a>
 <a href="/console/claims" id="nav-claims">${t('console:nav.claims')}</a>
@@ -461,7 +462,8 @@ function groupTable(ctx: ViewContext, id: string, keyHeading: string, groups: Da
 }
 
 /** The dashboard: counts, medians by category and subdivision, and two bar charts. */
-export function dashboardPage(ctx: ViewContext, data: DashboardData): string {
+/** The dashboard; `extra` (the answer rates) goes after the tables. */
+export function dashboardPage(ctx: ViewContext, data: DashboardData, extra: SafeHtml | string = ''): string {
     const { t } = ctx;
     const subdivisionLabel = (key: string) => key || t('console:noSubdivision');
     const medianChart = barChart(
@@ -497,6 +499,7 @@ ${data.bySubdivision.some((g) => g.open > 0) ? openChart : ''}
 ${groupTable(ctx, 'by-category', t('console:dashboard.col.category'), data.byCategory, (k) => categoryLabel(t, k))}
 <h2>${t('console:dashboard.bySubdivision')}</h2>
 ${groupTable(ctx, 'by-subdivision', t('console:dashboard.col.subdivision'), data.bySubdivision, subdivisionLabel)}
+${extra}
 <p class="muted">${t('console:dashboard.note', { days: data.windowDays })}</p>`
     );
 }
