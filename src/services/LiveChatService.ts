@@ -50,6 +50,16 @@ export interface AnswerRate {
     chatAnswered: number;
 }
 
+/** What a turn needs of its chat. */
+interface ChatState {
+    id: number;
+    channel: string;
+    channelUserId: string;
+    heldBy: number | null;
+    discom: string | null;
+    waiting: boolean;
+}
+
 /** Turn state key: this turn's message is an official's reply, recorded by {@link LiveChatService.reply} itself. */
 const OFFICIAL_REPLY = Symbol('bijliMitra.liveChatReply');
 /** Longest transcript line kept. */
@@ -151,17 +161,11 @@ export class LiveChatService {
     }): Promise<boolean> {
         if (!this.isOpen()) return false;
         const chat = await this.upsert(request.channel, request.channelUserId, request.conversationRef, null);
-        await this.db.run((m) =>
-            m
-                .createQueryBuilder()
-                .update(LiveChat)
-                .set({
-                    waitingSince: chat.waitingSince ?? this.now(),
-                    ...(chat.discom === null && request.discom ? { discom: request.discom, subdivision: request.subdivision } : {}),
-                })
-                .where('id = :id', { id: chat.id })
-                .execute()
-        );
+        const changes = {
+            ...(chat.waiting ? {} : { waitingSince: this.now() }),
+            ...(chat.discom === null && request.discom ? { discom: request.discom, subdivision: request.subdivision } : {}),
+        };
+        if (Object.keys(changes).length > 0) await this.db.run((m) => m.getRepository(LiveChat).update({ id: chat.id }, changes));
         return true;
     }
 
@@ -302,7 +306,7 @@ export class LiveChatService {
     }
 
     /** Records the consumer's message in their chat (made on first contact, placed by their verified account). */
-    private async noteInbound(activity: Activity): Promise<LiveChat> {
+    private async noteInbound(activity: Activity): Promise<ChatState> {
         const { activityId: _activityId, ...reference } = TurnContext.getConversationReference(activity);
         const chat = await this.upsert(activity.channelId, activity.from.id, JSON.stringify(reference), this.now());
         if (chat.discom === null) await this.place(chat);
@@ -311,7 +315,7 @@ export class LiveChatService {
     }
 
     /** Places an unplaced chat in the area of the account its consumer verified, if any. */
-    private async place(chat: LiveChat): Promise<void> {
+    private async place(chat: ChatState): Promise<void> {
         const { rows } = await this.db.sql<{ discom: string; subdivision: string }>(
             `SELECT c."discom", c."subdivision" FROM "channel_identities" i
              JOIN "account_links" l ON l."identityId" = i."id" JOIN "consumers" c ON c."accountNumber" = l."accountNumber"
@@ -320,19 +324,28 @@ export class LiveChatService {
         );
         if (rows.length === 0) return;
         chat.discom = rows[0].discom;
-        chat.subdivision = rows[0].subdivision;
-        await this.db.sql('UPDATE "live_chats" SET "discom" = ?, "subdivision" = ? WHERE "id" = ?', [chat.discom, chat.subdivision, chat.id]);
+        await this.db.sql('UPDATE "live_chats" SET "discom" = ?, "subdivision" = ? WHERE "id" = ?', [rows[0].discom, rows[0].subdivision, chat.id]);
     }
 
-    private async upsert(channel: string, channelUserId: string, conversationRef: string | null, inboundAt: Date | null): Promise<LiveChat> {
-        await this.db.sql(
+    /** Creates or refreshes the chat of one channel user, in one statement; what the turn needs of it. */
+    private async upsert(channel: string, channelUserId: string, conversationRef: string | null, inboundAt: Date | null): Promise<ChatState> {
+        const { rows } = await this.db.sql<{ id: number | string; heldBy: number | string | null; discom: string | null; waitingSince: unknown }>(
             `INSERT INTO "live_chats" ("channel", "channelUserId", "conversationRef", "lastInboundAt", "createdAt") VALUES (?, ?, ?, ?, ?)
              ON CONFLICT ("channel", "channelUserId") DO UPDATE SET
                "conversationRef" = COALESCE(excluded."conversationRef", "live_chats"."conversationRef"),
-               "lastInboundAt" = COALESCE(excluded."lastInboundAt", "live_chats"."lastInboundAt")`,
+               "lastInboundAt" = COALESCE(excluded."lastInboundAt", "live_chats"."lastInboundAt")
+             RETURNING "id", "heldBy", "discom", "waitingSince"`,
             [channel, channelUserId, conversationRef, inboundAt, this.now()]
         );
-        return (await this.find(channel, channelUserId))!;
+        const row = rows[0];
+        return {
+            id: Number(row.id),
+            channel,
+            channelUserId,
+            heldBy: row.heldBy === null ? null : Number(row.heldBy),
+            discom: row.discom,
+            waiting: row.waitingSince !== null,
+        };
     }
 
     private async find(channel: string, channelUserId: string): Promise<LiveChat | null> {

@@ -7,6 +7,7 @@ import { MessengerClient } from '../../../adapters/facebook/MessengerClient';
 import { PlatformHttpClient } from '../../../adapters/shared/PlatformHttpClient';
 import { WebhookAdapter } from '../../../adapters/shared/WebhookAdapter';
 import { WhatsAppSettings } from '../../../adapters/whatsapp/whatsAppChannel';
+import { ConfigError, loadConfig } from '../../../src/config';
 import { createChannelAdapters } from '../../../src/createChannelAdapters';
 import { CallbackRequest } from '../../../src/data/entities/CallbackRequest';
 import { ChannelIdentity } from '../../../src/data/entities/ChannelIdentity';
@@ -55,6 +56,16 @@ function flashOf(page: string): string {
 
 describe('live chat from the console', function () {
     this.timeout(60_000);
+
+    it('reads LIVE_CHAT_HOURS in India time (08:00-20:00 by default, off, or past midnight) and names a bad value', () => {
+        assert.deepEqual(loadConfig({}, null).liveChatHours, { from: 8 * 60, to: 20 * 60 });
+        assert.equal(loadConfig({ LIVE_CHAT_HOURS: 'off' }, null).liveChatHours, null);
+        assert.deepEqual(loadConfig({ LIVE_CHAT_HOURS: '22:00-06:30' }, null).liveChatHours, { from: 22 * 60, to: 6 * 60 + 30 });
+        assert.throws(
+            () => loadConfig({ LIVE_CHAT_HOURS: '8 to 8' }, null),
+            (error: unknown) => error instanceof ConfigError && /LIVE_CHAT_HOURS must be HH:MM-HH:MM/.test(error.message)
+        );
+    });
 
     describe('on the Emulator', () => {
         let clock: ManualClock;
