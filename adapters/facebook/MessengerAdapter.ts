@@ -1,7 +1,7 @@
 import { Activity, ActivityTypes, ChannelAccount, ResourceResponse, TurnContext } from 'botbuilder';
 import { conversationKeyOf } from '../shared/conversationKey';
 import { fetchBinary } from '../shared/fetchBinary';
-import { HumanAgentMark, humanAgentOf } from '../shared/humanAgent';
+import { HUMAN_AGENT_WINDOW_CLOSED, HumanAgentMark, humanAgentOf } from '../shared/humanAgent';
 import { InMemoryConversationTakeovers } from '../shared/InMemoryConversationTakeovers';
 import { MediaFetchError } from '../shared/MediaFetchError';
 import { PlatformApiError } from '../shared/PlatformApiError';
@@ -45,8 +45,6 @@ export interface MessengerAdapterOptions extends MetaWebhookAdapterOptions {
 
 /** The delivery record kind of a utility message. */
 const UTILITY_KIND = 'utility';
-/** The error code recorded for a person's reply Meta refused: more than 7 days since the user last wrote. */
-export const HUMAN_AGENT_WINDOW_CLOSED = 'human_agent_window_closed';
 
 /** A rendered part of a person's reply (a live chat): sent as `HUMAN_AGENT` when outside the 24-hour window. */
 type HumanPart = MessengerPart & { humanAgent?: HumanAgentMark };

@@ -3,6 +3,9 @@ import { Activity, ActivityTypes } from 'botbuilder';
 /** The `channelData` key that marks an outgoing message as a reply a person wrote (a live chat), not the bot's. */
 const HUMAN_AGENT_KEY = 'humanAgent';
 
+/** The error code recorded for a person's reply the platform refused for its age (Messenger: over 7 days since the user wrote). */
+export const HUMAN_AGENT_WINDOW_CLOSED = 'human_agent_window_closed';
+
 /** Who wrote a person's reply; platforms that treat such replies apart (Messenger's `HUMAN_AGENT` tag) read it. */
 export interface HumanAgentMark {
     writtenBy: string;

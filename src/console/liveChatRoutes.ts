@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { HUMAN_AGENT_WINDOW_CLOSED } from '../../adapters/shared/humanAgent';
 import { In } from 'typeorm';
 import { Official } from '../data/entities/Official';
 import { bodyOf, ConsoleKit, SignedRequest } from './consoleKit';
@@ -67,6 +68,7 @@ export function mountLiveChatRoutes(router: Router, kit: ConsoleKit): void {
         else if (result.reason === 'empty') flash(signed, 'error', 'console:flash.liveEmpty');
         else if (result.reason === 'not_holder') flash(signed, 'error', 'console:flash.liveNotHolder', { minutes: service.policy.idleMinutes });
         else if (result.reason === 'whatsapp_window') flash(signed, 'error', 'console:flash.liveWhatsappWindow');
+        else if (result.code === HUMAN_AGENT_WINDOW_CLOSED) flash(signed, 'error', 'console:flash.liveHumanAgentWindow');
         else if (result.detail) flash(signed, 'error', 'console:flash.liveNotDelivered', { detail: result.detail });
         else flash(signed, 'error', 'console:flash.liveNotDeliveredUnknown');
         redirect(res, `/console/conversations/${row.chat.id}`);

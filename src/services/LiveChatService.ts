@@ -37,7 +37,7 @@ export interface DeliveryRecords {
 export type ReplyRefusal = 'not_holder' | 'whatsapp_window' | 'empty' | 'not_delivered';
 
 /** The outcome of an official's reply. */
-export type ReplyResult = { sent: true } | { sent: false; reason: ReplyRefusal; detail?: string };
+export type ReplyResult = { sent: true } | { sent: false; reason: ReplyRefusal; code?: string; detail?: string };
 
 /** One official's answer rates over a period (see the README's definition). */
 export interface AnswerRate {
@@ -233,7 +233,7 @@ export class LiveChatService {
         const reference = JSON.parse(chat.conversationRef) as { conversation?: { id?: string } };
         const failure = await this.records.failureSince(chat.channel, reference.conversation?.id ?? '', before);
         await this.append(chat.id, 'official', body, { officialId: official.id, status: 'failed', errorCode: failure?.code ?? 'not_sent' });
-        return { sent: false, reason: 'not_delivered', detail: failure?.detail ?? failure?.code ?? undefined };
+        return { sent: false, reason: 'not_delivered', code: failure?.code ?? undefined, detail: failure?.detail ?? failure?.code ?? undefined };
     }
 
     /** Ends chats whose holder has not acted for `LIVE_CHAT_IDLE_MINUTES` (each a compare-and-set); the consumers are told. */

@@ -332,6 +332,7 @@ describe('live chat from the console', function () {
         let bot: TestBot;
         let graph: MessengerGraphStandIn;
         let adapter: MessengerAdapter;
+        let server: BotServer;
         const PAGE = '1061234567890';
         const psid = '7123456789099001';
 
@@ -344,9 +345,11 @@ describe('live chat from the console', function () {
             adapter = bot.app.prepareAdapter(
                 new MessengerAdapter({ inbox: bot.app.inbox, store: bot.app.channelStore, logger: bot.app.logger, appSecret: 's', verifyToken: 't', client })
             );
+            server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, [], { console: { secureCookies: false } });
         });
         after(async () => {
             await adapter?.idle();
+            await server?.close();
             await graph?.stop();
             await bot?.close();
         });
@@ -400,9 +403,11 @@ describe('live chat from the console', function () {
             assert.equal(graph.messagesTo(psid).at(-1)!.body.messaging_type, 'UPDATE');
 
             ({ chat, je } = await heldChat(8));
-            const refused = await bot.app.liveChat.reply(chat.id, je, 'Are you still without power?');
-            assert.equal(refused.sent, false);
-            assert.ok(!refused.sent && refused.reason === 'not_delivered' && /7 days/.test(refused.detail ?? ''), JSON.stringify(refused));
+            const jeConsole = await official(`http://127.0.0.1:${server.port}`, JE);
+            const refused = await jeConsole.submit(`/console/conversations/${chat.id}`, `/console/conversations/${chat.id}/reply`, {
+                text: 'Are you still without power?',
+            });
+            assert.match(flashOf(refused.text), /Messenger allows an official&#39;s reply only within 7 days/);
             assert.ok(
                 graph.refused.some((r) => r.error.code === 10 && r.error.subcode === 2018278),
                 'Graph refused the HUMAN_AGENT send'
