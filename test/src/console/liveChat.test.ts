@@ -398,11 +398,11 @@ describe('live chat from the console', function () {
         });
 
         it('inside 24 hours the reply is an ordinary update; after 7 days Meta refuses it and the console is told why', async () => {
-            let { chat, je } = await heldChat(0.5);
-            assert.deepEqual(await bot.app.liveChat.reply(chat.id, je, 'Hello'), { sent: true });
+            const recent = await heldChat(0.5);
+            assert.deepEqual(await bot.app.liveChat.reply(recent.chat.id, recent.je, 'Hello'), { sent: true });
             assert.equal(graph.messagesTo(psid).at(-1)!.body.messaging_type, 'UPDATE');
 
-            ({ chat, je } = await heldChat(8));
+            const { chat } = await heldChat(8);
             const jeConsole = await official(`http://127.0.0.1:${server.port}`, JE);
             const refused = await jeConsole.submit(`/console/conversations/${chat.id}`, `/console/conversations/${chat.id}/reply`, {
                 text: 'Are you still without power?',
