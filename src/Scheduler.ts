@@ -14,7 +14,7 @@ export interface SchedulerParts {
     /** Callback requests: late ones escalate like complaints. */
     callbacks: { tick(): Promise<{ escalated: number }> };
     /** Live chats: a takeover the official forgot goes back to the bot. */
-    liveChat: { tick(): Promise<{ ended: number }> };
+    liveChat: { tick(): Promise<{ ended: number }>; prune(): Promise<number> };
     broadcasts: { queueBillReminders(today: string, daysBefore: number): Promise<{ recipients: number }> };
     channelStore: { pruneProcessed(olderThanDays: number): Promise<number> };
     media: { fetchDue(): Promise<number> };
@@ -102,11 +102,13 @@ export class Scheduler {
         }
     }
 
-    /** Forgets processed message ids older than a week, so the table does not grow forever. */
+    /** Forgets processed message ids older than a week and old live-chat transcripts, so the tables do not grow forever. */
     async prune(): Promise<void> {
         try {
             const pruned = await this.parts.channelStore.pruneProcessed(KEEP_PROCESSED_DAYS);
             if (pruned) this.parts.logger.info('old inbound message ids forgotten', { pruned });
+            const lines = await this.parts.liveChat.prune();
+            if (lines) this.parts.logger.info('old live-chat transcript lines forgotten', { lines });
         } catch (error) {
             this.parts.logger.warn('could not prune inbound message ids', { error: error as Error });
         }

@@ -62,6 +62,8 @@ interface ChatState {
 
 /** Turn state key: this turn's message is an official's reply, recorded by {@link LiveChatService.reply} itself. */
 const OFFICIAL_REPLY = Symbol('bijliMitra.liveChatReply');
+/** Days transcript lines are kept. */
+export const KEEP_TRANSCRIPT_DAYS = 90;
 /** Longest transcript line kept. */
 const MAX_TEXT = 2000;
 /** India has one offset and no daylight saving. */
@@ -245,6 +247,20 @@ export class LiveChatService {
         let ended = 0;
         for (const chat of idle) if (await this.handBack(chat.id, chat.heldBy!, true)) ended += 1;
         return { ended };
+    }
+
+    /**
+     * Forgets transcript lines older than {@link KEEP_TRANSCRIPT_DAYS}, and chats nobody holds whose consumer has not
+     * written for as long: what consumers wrote is kept no longer than the console and the answer rates need it.
+     */
+    async prune(): Promise<number> {
+        const cutoff = new Date(this.now().getTime() - KEEP_TRANSCRIPT_DAYS * 24 * 3600_000);
+        const { changes } = await this.db.sql('DELETE FROM "live_chat_messages" WHERE "createdAt" < ?', [cutoff]);
+        await this.db.sql(
+            'DELETE FROM "live_chats" WHERE "heldBy" IS NULL AND "waitingSince" IS NULL AND ("lastInboundAt" IS NULL OR "lastInboundAt" < ?) AND "createdAt" < ?',
+            [cutoff, cutoff]
+        );
+        return changes;
     }
 
     /**

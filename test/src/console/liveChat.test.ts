@@ -213,6 +213,16 @@ describe('live chat from the console', function () {
             assert.match(receivedSince(from).join('\n'), /has not written for 15 minutes, so the chat has ended/);
             const reply = await je.submit(`/console/conversations/${chat.id}`, `/console/conversations/${chat.id}/take-over`);
             assert.match(flashOf(reply.text), /You hold this chat now/, 'it can be taken again');
+
+            // Transcripts are kept 90 days; the scheduler's pruning forgets older lines, never a held chat.
+            const kept = (await lines(bot, chat.id)).length;
+            clock.advance(89 * 24);
+            await scheduler.prune();
+            assert.equal((await lines(bot, chat.id)).length, kept);
+            clock.advance(2 * 24);
+            await scheduler.prune();
+            assert.equal((await lines(bot, chat.id)).length, 0);
+            assert.ok(await bot.dataSource.getRepository(LiveChat).findOneBy({ id: chat.id }), 'the held chat itself stays');
         });
 
         it('outside live-chat hours says it is closed, offers nothing and refuses a take-over', async () => {
