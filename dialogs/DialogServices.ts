@@ -9,6 +9,7 @@ import { ComplaintLifecycle } from '../src/services/ComplaintLifecycle';
 import { ComplaintService } from '../src/services/ComplaintService';
 import { HandoffService } from '../src/services/HandoffService';
 import { CallbackLifecycle } from '../src/services/CallbackLifecycle';
+import type { LiveChatService } from '../src/services/LiveChatService';
 import { IdentityService } from '../src/services/IdentityService';
 import { UtilityBackend } from '../src/services/UtilityBackend';
 import { VerificationService } from '../src/services/VerificationService';
@@ -45,6 +46,8 @@ export interface DialogServices {
     handoff: HandoffService;
     /** Ownership, due time, escalation and outcome of callback requests. */
     callbacks: CallbackLifecycle;
+    /** Live chat: "talk to an officer" during its hours also marks the chat as waiting for a person in the console. */
+    liveChat?: Pick<LiveChatService, 'markWaiting' | 'hoursText'>;
     /** Complaint categories from configuration. */
     categories: ComplaintCategories;
     /** Renders buttons as each channel can show them. */

@@ -108,14 +108,15 @@ export class HandoffDialog extends ComponentDialog {
             language: turn.language,
         });
         const request = await this.services.callbacks.start(recorded, place);
-        await step.context.sendActivity(
-            turn.t(account ? 'handoff:recorded' : 'handoff:recordedNoAccount', {
-                reference: request.reference,
-                mobile: mobile ? maskDigits(mobile) : '',
-                account: account ? maskDigits(account) : '',
-                hours: this.services.settings.callbackDueHours,
-            })
-        );
+        // During live-chat hours an official may also answer here: the console lists the chat as waiting for a person.
+        const live = (await this.services.liveChat?.markWaiting(request)) ?? false;
+        const text = turn.t(account ? 'handoff:recorded' : 'handoff:recordedNoAccount', {
+            reference: request.reference,
+            mobile: mobile ? maskDigits(mobile) : '',
+            account: account ? maskDigits(account) : '',
+            hours: this.services.settings.callbackDueHours,
+        });
+        await step.context.sendActivity(live ? `${text}\n\n${turn.t('handoff:live.waiting', { hours: this.services.liveChat!.hoursText() })}` : text);
         return step.endDialog();
     }
 }

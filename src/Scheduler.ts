@@ -13,6 +13,8 @@ export interface SchedulerParts {
     lifecycle: { tick(): Promise<{ escalated: number; reminded: number; unconfirmed: number }> };
     /** Callback requests: late ones escalate like complaints. */
     callbacks: { tick(): Promise<{ escalated: number }> };
+    /** Live chats: a takeover the official forgot goes back to the bot. */
+    liveChat: { tick(): Promise<{ ended: number }>; prune(): Promise<number> };
     broadcasts: { queueBillReminders(today: string, daysBefore: number): Promise<{ recipients: number }> };
     channelStore: { pruneProcessed(olderThanDays: number): Promise<number> };
     media: { fetchDue(): Promise<number> };
@@ -73,10 +75,16 @@ export class Scheduler {
                           if (run.recipients) this.parts.logger.info('bill reminders queued', { day: today, recipients: run.recipients });
                       });
             // Photos whose download failed for a while are tried again here, by whichever instance passes first.
-            const [done, callbacks] = await Promise.all([this.parts.lifecycle.tick(), this.parts.callbacks.tick(), reminders, this.parts.media.fetchDue()]);
+            const [done, callbacks, chats] = await Promise.all([
+                this.parts.lifecycle.tick(),
+                this.parts.callbacks.tick(),
+                this.parts.liveChat.tick(),
+                reminders,
+                this.parts.media.fetchDue(),
+            ]);
             this.parts.metrics.escalated(done.escalated);
-            if (done.escalated || done.reminded || done.unconfirmed || callbacks.escalated) {
-                this.parts.logger.info('scheduler pass', { ...done, callbacksEscalated: callbacks.escalated });
+            if (done.escalated || done.reminded || done.unconfirmed || callbacks.escalated || chats.ended) {
+                this.parts.logger.info('scheduler pass', { ...done, callbacksEscalated: callbacks.escalated, liveChatsEnded: chats.ended });
             }
         } catch (error) {
             this.parts.logger.error('scheduler pass failed', { error: error as Error });
@@ -94,11 +102,13 @@ export class Scheduler {
         }
     }
 
-    /** Forgets processed message ids older than a week, so the table does not grow forever. */
+    /** Forgets processed message ids older than a week and old live-chat transcripts, so the tables do not grow forever. */
     async prune(): Promise<void> {
         try {
             const pruned = await this.parts.channelStore.pruneProcessed(KEEP_PROCESSED_DAYS);
             if (pruned) this.parts.logger.info('old inbound message ids forgotten', { pruned });
+            const lines = await this.parts.liveChat.prune();
+            if (lines) this.parts.logger.info('old live-chat transcript lines forgotten', { lines });
         } catch (error) {
             this.parts.logger.warn('could not prune inbound message ids', { error: error as Error });
         }

@@ -48,6 +48,7 @@ import { ComplaintLifecycle, OPEN_STATUSES } from './services/ComplaintLifecycle
 import { ComplaintNotifier, ResolutionPhoto } from './services/ComplaintNotifier';
 import { OfficialDirectory } from './services/OfficialDirectory';
 import { ProactiveNotifier } from './services/ProactiveNotifier';
+import { LiveChatService } from './services/LiveChatService';
 import { ClosureCodeService } from './services/ClosureCodeService';
 import { OneTimeCodes } from './services/OneTimeCodes';
 import { CgrfForums } from './services/CgrfForums';
@@ -109,6 +110,8 @@ export interface BijliMitra {
     lifecycle: ComplaintLifecycle;
     /** Callback requests' ownership, clock and outcomes; the scheduler calls its `tick`. */
     callbacks: CallbackLifecycle;
+    /** Live chat from the console (takeover, replies, hand back); the scheduler calls its `tick` (idle end). */
+    liveChat: LiveChatService;
     /** Area announcements and bill reminders (queued for the worker). */
     broadcasts: BroadcastService;
     /** Sends the persistent outbound queue through the adapters; started by the host. */
@@ -217,6 +220,16 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         { ttlSeconds: config.otpTtlSeconds, maxAttempts: config.otpMaxAttempts, maxSendsPerHour: config.otpMaxSendsPerHour },
         () => (overrides.now?.() ?? new Date()).getTime()
     );
+    const channelStore = new ChannelStore(db);
+    const liveChat = new LiveChatService(
+        db,
+        proactive,
+        channelStore,
+        translator,
+        logger,
+        { hours: config.liveChatHours, idleMinutes: config.liveChatIdleMinutes, answerMinutes: config.liveChatAnswerMinutes },
+        overrides.now
+    );
     const services: DialogServices = {
         backend,
         lifecycle,
@@ -233,6 +246,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         forums: CgrfForums.load(),
         handoff: new HandoffService(db),
         callbacks,
+        liveChat,
         categories,
         output: new ChannelOutput(),
         recognizer,
@@ -247,7 +261,6 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         logger.error('turn failed outside the dialogs', { channel: context.activity.channelId, conversation: context.activity.conversation?.id, error });
     };
     const turnLock: TurnLock = db.isPostgres ? new PostgresTurnLock(dataSource) : new KeyedLock();
-    const channelStore = new ChannelStore(db);
     const rateLimiter =
         config.rateLimitPerMinute > 0 ? new SenderRateLimiter(db, { burst: config.rateLimitBurst, perMinute: config.rateLimitPerMinute }) : undefined;
     const metrics = new Metrics(async () => {
@@ -296,6 +309,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         conversationState,
         lifecycle,
         callbacks,
+        liveChat,
         broadcasts: new BroadcastService(db, translator, new OfficialDirectory(db)),
         outboundQueue: new OutboundQueueWorker(db, adapters, {
             botAppId: config.microsoftAppId,
@@ -318,6 +332,8 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
                 if (activity.type === 'message' && media.handles(activity.channelId)) await media.noteInbound(activity.channelId, photoReferences(activity));
                 await next();
             });
+            // Under the turn lock: a held chat's messages are recorded in order, and no dialog runs for them.
+            adapter.use(liveChat.middleware());
             adapter.use(metrics.turnMiddleware());
             adapter.onTurnError = onTurnError;
             const own = channelIdOf(adapter);

@@ -1,6 +1,7 @@
 import { Activity, ActivityTypes, ChannelAccount, ResourceResponse, TurnContext } from 'botbuilder';
 import { conversationKeyOf } from '../shared/conversationKey';
 import { fetchBinary } from '../shared/fetchBinary';
+import { HUMAN_AGENT_WINDOW_CLOSED, HumanAgentMark, humanAgentOf } from '../shared/humanAgent';
 import { InMemoryConversationTakeovers } from '../shared/InMemoryConversationTakeovers';
 import { MediaFetchError } from '../shared/MediaFetchError';
 import { PlatformApiError } from '../shared/PlatformApiError';
@@ -9,7 +10,7 @@ import { InboundBatch, OutboundPart, TurnLogic } from '../shared/WebhookAdapter'
 import { MetaWebhookAdapter, MetaWebhookAdapterOptions } from '../shared/MetaWebhookAdapter';
 import { mapMessengerWebhook, MESSENGER_CHANNEL, TAKEOVER_EVENT, TakeoverValue } from './mapMessengerWebhook';
 import { isThrottlingCode, OUTSIDE_WINDOW } from './messengerErrors';
-import { MessengerClient } from './MessengerClient';
+import { MessagingType, MessengerClient } from './MessengerClient';
 import { MessengerUtilityTemplates } from './MessengerUtilityTemplates';
 import { MessengerPart, renderMessenger } from './renderMessenger';
 
@@ -44,6 +45,9 @@ export interface MessengerAdapterOptions extends MetaWebhookAdapterOptions {
 
 /** The delivery record kind of a utility message. */
 const UTILITY_KIND = 'utility';
+
+/** A rendered part of a person's reply (a live chat): sent as `HUMAN_AGENT` when outside the 24-hour window. */
+type HumanPart = MessengerPart & { humanAgent?: HumanAgentMark };
 
 /**
  * Facebook Messenger adapter, usable by any botbuilder bot: `GET`/`POST` on its webhook route go to
@@ -86,7 +90,9 @@ export class MessengerAdapter extends MetaWebhookAdapter implements MediaSource 
     }
 
     protected render(activity: Partial<Activity>): MessengerPart[] {
-        return renderMessenger(activity);
+        const humanAgent = humanAgentOf(activity);
+        const parts = renderMessenger(activity);
+        return humanAgent ? parts.map((part): HumanPart => ({ ...part, humanAgent })) : parts;
     }
 
     /**
@@ -129,7 +135,13 @@ export class MessengerAdapter extends MetaWebhookAdapter implements MediaSource 
 
     /** Replies in a turn are `RESPONSE`s; proactive messages inside the window are `UPDATE`s. */
     protected async sendPart(user: ChannelAccount, part: OutboundPart, proactive: boolean): Promise<string> {
-        const message = (part as MessengerPart).message;
+        const { message, humanAgent } = part as HumanPart;
+        if (proactive && humanAgent) {
+            // A person's reply: an UPDATE inside the 24-hour window, the HUMAN_AGENT tag after it (Meta allows that up
+            // to 7 days after the user's last message, and refuses it later: see onSendRefused).
+            const type: Exclude<MessagingType, 'UTILITY'> = (await this.store.withinWindow(this.channelId, user.id)) ? 'UPDATE' : 'MESSAGE_TAG';
+            return this.options.client.send(user.id, message, type, type === 'MESSAGE_TAG' ? humanAgent : undefined);
+        }
         if (proactive) return this.options.client.send(user.id, message, 'UPDATE');
         await this.typingShown(user.id);
         return this.options.client.send(user.id, message, 'RESPONSE');
@@ -159,7 +171,10 @@ export class MessengerAdapter extends MetaWebhookAdapter implements MediaSource 
             this.shared.observer?.sendResult?.(this.channelId, 'failed', this.throttled.code);
             return { id: '' };
         }
-        if (proactive && !(await this.store.withinWindow(this.channelId, user.id))) return this.outsideWindow(context, activity, 'window_closed');
+        // A person's reply is never turned into a utility template: it goes tagged (see sendPart).
+        if (proactive && !humanAgentOf(activity) && !(await this.store.withinWindow(this.channelId, user.id))) {
+            return this.outsideWindow(context, activity, 'window_closed');
+        }
         return super.deliver(context, activity, proactive);
     }
 
@@ -168,6 +183,17 @@ export class MessengerAdapter extends MetaWebhookAdapter implements MediaSource 
      * limit still in force after the retries starts the cool-down; the send itself is recorded as failed.
      */
     protected override async onSendRefused(context: TurnContext, activity: Partial<Activity>, error: PlatformApiError): Promise<boolean> {
+        if (error.code === OUTSIDE_WINDOW.code && error.subcode === OUTSIDE_WINDOW.subcode && humanAgentOf(activity)) {
+            // Past the HUMAN_AGENT window too: nothing may carry a person's words now; recorded so the console says so.
+            await this.store.recordOutbound({
+                ...this.recordOf(context, activity, 'text'),
+                platformMessageId: null,
+                status: 'undeliverable',
+                errorCode: HUMAN_AGENT_WINDOW_CLOSED,
+                errorDetail: "Messenger refused a person's reply: more than 7 days since the user last wrote (HUMAN_AGENT window)",
+            });
+            return true;
+        }
         if (error.code === OUTSIDE_WINDOW.code && error.subcode === OUTSIDE_WINDOW.subcode) {
             await this.outsideWindow(context, activity, `${OUTSIDE_WINDOW.code}/${OUTSIDE_WINDOW.subcode}`);
             return true;

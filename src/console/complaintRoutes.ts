@@ -1,10 +1,12 @@
 import { complaintPhotos } from '../media/photoReferences';
 import { Response, Router } from 'express';
-import { OFFICIAL_LEVELS } from '../data/entities/Official';
+import { In } from 'typeorm';
+import { Official, OFFICIAL_LEVELS } from '../data/entities/Official';
 import { LifecycleError } from '../services/ComplaintLifecycle';
 import { ComplaintRow } from './ConsoleQueries';
 import { ClosureQualityQueries, ClosureSort } from './ClosureQualityQueries';
 import { dashboardPage, detailPage, megabytes, queuePage, statusLabel } from './views';
+import { answerRateSection } from './liveChatViews';
 import { bodyOf, clean, ConsoleKit, parseFilters, Signed, SignedRequest } from './consoleKit';
 
 /** One action's work on a complaint in scope, with the request (the resolve form's photo). */
@@ -18,6 +20,8 @@ const NOTICES_LIMIT = 20;
 /** Periods the dashboard's closure figures can cover, in days; the first is the default. */
 export const CLOSURE_PERIODS = [30, 7, 90, 365];
 const CLOSURE_SORTS: ClosureSort[] = ['worst', 'claimed', 'slowest', 'rating', 'name'];
+/** Days the dashboard's answer rates look back. */
+const ANSWER_RATE_DAYS = 30;
 
 /** The complaint queue of the official's scope, complaint detail, the dashboard, and the actions on a complaint. */
 export function mountComplaintRoutes(router: Router, kit: ConsoleKit): void {
@@ -83,7 +87,24 @@ export function mountComplaintRoutes(router: Router, kit: ConsoleKit): void {
         const days = CLOSURE_PERIODS.includes(Number(req.query.days)) ? Number(req.query.days) : CLOSURE_PERIODS[0];
         const sort = CLOSURE_SORTS.find((s) => s === req.query.sort) ?? 'worst';
         const [data, report] = await Promise.all([queries.dashboard(signed.scope, now()), closure.report(signed.scope, now(), days, sort)]);
-        send(res, 200, dashboardPage(context(req, signed.session.language, signed), data, { report, sort, periods: CLOSURE_PERIODS, sorts: CLOSURE_SORTS }));
+        // Answer rates of the official and the JEs of their area (see README, "Live chat"), over the last 30 days.
+        const { scope } = signed;
+        const officials = await app.db.run((m) =>
+            m.getRepository(Official).find({
+                where: [
+                    { id: signed.official.id },
+                    ...(scope.subdivisions.length ? [{ discom: scope.discom, level: 'JE' as const, unitName: In(scope.subdivisions) }] : []),
+                ],
+                order: { id: 'ASC' },
+            })
+        );
+        const rates = await app.liveChat.answerRates(
+            officials.map((o) => o.id),
+            new Date(now().getTime() - ANSWER_RATE_DAYS * 24 * 3600_000)
+        );
+        const ctx = context(req, signed.session.language, signed);
+        const answers = answerRateSection(ctx, { rates, officials, days: ANSWER_RATE_DAYS, minutes: app.liveChat.policy.answerMinutes });
+        send(res, 200, dashboardPage(ctx, data, { report, sort, periods: CLOSURE_PERIODS, sorts: CLOSURE_SORTS }, answers));
     });
 
     /** Runs one action on a complaint in scope; a complaint out of scope is 404, a LifecycleError a flash message. */

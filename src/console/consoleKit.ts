@@ -84,7 +84,10 @@ export type ConsoleKit = ReturnType<typeof createConsoleKit>;
 
 /** Builds the state and helpers every console route group uses; one kit per mounted console. */
 /** What the console uses of the application, and no more. */
-export type ConsoleParts = Pick<BijliMitra, 'db' | 'logger' | 'translator' | 'broadcasts' | 'lifecycle' | 'callbacks' | 'services' | 'media' | 'repairPhotos'>;
+export type ConsoleParts = Pick<
+    BijliMitra,
+    'db' | 'logger' | 'translator' | 'broadcasts' | 'lifecycle' | 'callbacks' | 'services' | 'media' | 'repairPhotos' | 'liveChat' | 'channelStore'
+>;
 
 export function createConsoleKit(app: ConsoleParts, options: ConsoleOptions) {
     const now = options.now ?? (() => new Date());

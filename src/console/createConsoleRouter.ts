@@ -6,6 +6,7 @@ import { mountAuthRoutes } from './authRoutes';
 import { mountBroadcastRoutes } from './broadcastRoutes';
 import { mountClaimRoutes } from './claimRoutes';
 import { mountCallbackRoutes } from './callbackRoutes';
+import { mountLiveChatRoutes } from './liveChatRoutes';
 import { mountComplaintRoutes } from './complaintRoutes';
 import { ConsoleOptions, ConsoleParts, createConsoleKit, requestLanguage, sameOrigin, SignedRequest } from './consoleKit';
 
@@ -49,6 +50,7 @@ export function createConsoleRouter(app: ConsoleParts, options: ConsoleOptions):
     mountAuthRoutes(router, kit);
     mountComplaintRoutes(router, kit);
     mountCallbackRoutes(router, kit);
+    mountLiveChatRoutes(router, kit);
     mountBroadcastRoutes(router, kit);
     mountClaimRoutes(router, kit);
 

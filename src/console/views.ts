@@ -127,6 +127,7 @@ export function layout(ctx: ViewContext, title: string, body: SafeHtml, options:
         ? html`<nav aria-label="${t('console:nav.label')}">
 <a href="/console" id="nav-queue">${t('console:nav.queue')}</a>
 <a href="/console/callbacks" id="nav-callbacks">${t('console:nav.callbacks')}</a>
+<a href="/console/conversations" id="nav-conversations">${t('console:nav.conversations')}</a>
 <a href="/console/dashboard" id="nav-dashboard">${t('console:nav.dashboard')}</a>
 <a href="/console/broadcasts" id="nav-broadcasts">${t('console:nav.broadcasts')}</a>
 <a href="/console/claims" id="nav-claims">${t('console:nav.claims')}</a>
@@ -585,8 +586,8 @@ ${closureTable(ctx, 'closure-by-division', t('console:closure.col.division'), re
 <p class="muted">${t('console:closure.note', { days: report.days })}</p>`;
 }
 
-/** The dashboard: counts, medians by category and subdivision, two bar charts, and the closure quality. */
-export function dashboardPage(ctx: ViewContext, data: DashboardData, closure?: ClosureView): string {
+/** The dashboard: counts, medians by category and subdivision, two bar charts, the answer rates and the closure quality. */
+export function dashboardPage(ctx: ViewContext, data: DashboardData, closure?: ClosureView, answers: SafeHtml | string = ''): string {
     const { t } = ctx;
     const subdivisionLabel = (key: string) => key || t('console:noSubdivision');
     const medianChart = barChart(
@@ -623,6 +624,7 @@ ${groupTable(ctx, 'by-category', t('console:dashboard.col.category'), data.byCat
 <h2>${t('console:dashboard.bySubdivision')}</h2>
 ${groupTable(ctx, 'by-subdivision', t('console:dashboard.col.subdivision'), data.bySubdivision, subdivisionLabel)}
 <p class="muted">${t('console:dashboard.note', { days: data.windowDays })}</p>
+${answers}
 ${closure ? closureSection(ctx, closure) : ''}`
     );
 }

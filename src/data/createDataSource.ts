@@ -41,6 +41,9 @@ import { CompensationClaims1765600000000 } from './migrations/1765600000000-Comp
 import { CompensationClaim } from './entities/CompensationClaim';
 import { ClosureQuality1766000000000 } from './migrations/1766000000000-ClosureQuality';
 import { RepairPhotos1766050000000 } from './migrations/1766050000000-RepairPhotos';
+import { LiveChat } from './entities/LiveChat';
+import { LiveChatMessage } from './entities/LiveChatMessage';
+import { LiveChat1765700000000 } from './migrations/1765700000000-LiveChat';
 import { CallbackWork1765400000000 } from './migrations/1765400000000-CallbackWork';
 
 /** Every entity of the schema. */
@@ -64,6 +67,8 @@ export const ENTITIES = [
     Broadcast,
     QueuedMessage,
     CompensationClaim,
+    LiveChat,
+    LiveChatMessage,
     NumberView,
 ];
 
@@ -89,6 +94,7 @@ export const MIGRATIONS = [
     ClosureQuality1766000000000,
     RepairPhotos1766050000000,
     OneTimeCodes1766100000000,
+    LiveChat1765700000000,
 ];
 
 // Connections per instance. A turn holds one for its conversation lock, may take one more for a nested lock and uses

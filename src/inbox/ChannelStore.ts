@@ -110,6 +110,21 @@ export class ChannelStore implements ChannelLedger, DeliveryLog, WhatsAppLedger 
         return last !== null && Date.now() - last.getTime() < hours * 3600_000;
     }
 
+    /** The id of the latest delivery record (0 when none): a send's own records come after it. */
+    async lastOutboundId(): Promise<number> {
+        const { rows } = await this.db.sql<{ id: number | string | null }>('SELECT MAX("id") AS "id" FROM "outbound_messages"');
+        return Number(rows[0]?.id ?? 0);
+    }
+
+    /** The latest failed or undeliverable record of `conversationId` after record `afterId`, if any (why a send did not go out). */
+    async failureSince(channel: string, conversationId: string, afterId: number): Promise<{ code: string | null; detail: string | null } | null> {
+        const { rows } = await this.db.sql<{ errorCode: string | null; errorDetail: string | null }>(
+            `SELECT "errorCode", "errorDetail" FROM "outbound_messages" WHERE "channel" = ? AND "conversationId" = ? AND "id" > ? AND "status" IN ('failed', 'undeliverable') ORDER BY "id" DESC LIMIT 1`,
+            [channel, conversationId, afterId]
+        );
+        return rows.length === 0 ? null : { code: rows[0].errorCode, detail: rows[0].errorDetail };
+    }
+
     /** Stores one outbound message (or a decision not to send it). */
     async recordOutbound(record: OutboundRecord): Promise<void> {
         await this.db.sql(

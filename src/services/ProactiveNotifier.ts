@@ -1,4 +1,4 @@
-import { BotAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import { Activity, BotAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import { Complaint } from '../data/entities/Complaint';
 import { Official } from '../data/entities/Official';
 import { TranslateFn, Translator, toLanguage } from '../i18n/Translator';
@@ -7,6 +7,7 @@ import { ComplaintNotifier, NoticeText, ResolutionPhoto } from './ComplaintNotif
 import { CallbackNotifier } from './CallbackNotifier';
 import { CallbackRequest } from '../data/entities/CallbackRequest';
 import { reachesByMobile } from '../../adapters/shared/ports';
+import type { ConversationSender } from './LiveChatService';
 
 /**
  * Sends complaint notices as proactive messages through the channel adapters: to the consumer in the conversation
@@ -14,7 +15,7 @@ import { reachesByMobile } from '../../adapters/shared/ports';
  * window the WhatsApp adapter sends its template or records why it could not). A notice that cannot be delivered
  * is logged; it never undoes the change it reports.
  */
-export class ProactiveNotifier implements ComplaintNotifier, CallbackNotifier {
+export class ProactiveNotifier implements ComplaintNotifier, CallbackNotifier, ConversationSender {
     /**
      * @param confirmTurn the bot's turn that asks "is it fixed?" in the consumer's conversation (`note` null: the
      * reminder; `photo` the after-repair photo shown with it); without it the consumer gets the resolution notice or
@@ -92,6 +93,25 @@ export class ProactiveNotifier implements ComplaintNotifier, CallbackNotifier {
         if (this.calledTurn) return this.run(reference, this.calledTurn(request.reference), request.reference);
         const t = this.translator.forLanguage(toLanguage(request.language) ?? 'hi');
         await this.send(reference, t, { key: 'handoff:notice.askCalled', vars: { reference: request.reference } }, request.reference);
+    }
+
+    /**
+     * Sends `activity` in the stored conversation `conversationRef` (an official's live-chat reply, a live-chat notice);
+     * resolves with whether the platform took it (adapters answer an empty id for a message not sent or queued).
+     */
+    async sendToConversation(conversationRef: string, activity: Partial<Activity>, label: string, before?: (context: TurnContext) => void): Promise<boolean> {
+        const reference = JSON.parse(conversationRef) as Partial<ConversationReference>;
+        let delivered = false;
+        await this.run(
+            reference,
+            async (context) => {
+                before?.(context);
+                const response = await context.sendActivity(activity);
+                delivered = Boolean(response?.id);
+            },
+            label
+        );
+        return delivered;
     }
 
     private async send(reference: Partial<ConversationReference>, t: TranslateFn, text: NoticeText, ticket: string): Promise<void> {
