@@ -9,6 +9,7 @@ import { ComplaintLifecycle } from '../src/services/ComplaintLifecycle';
 import { ComplaintService } from '../src/services/ComplaintService';
 import { HandoffService } from '../src/services/HandoffService';
 import { CallbackLifecycle } from '../src/services/CallbackLifecycle';
+import { PlaceFinder } from '../src/services/PlaceFinder';
 import { IdentityService } from '../src/services/IdentityService';
 import { UtilityBackend } from '../src/services/UtilityBackend';
 import { VerificationService } from '../src/services/VerificationService';
@@ -21,6 +22,8 @@ export interface DialogSettings {
     meterReadingMaxJump: number;
     /** Hours within which an officer must call back (told to the consumer). */
     callbackDueHours: number;
+    /** Hours within which a discom's triage desk places a complaint nobody could own (told to the consumer). */
+    triageDueHours: number;
 }
 
 /** Everything the dialogs depend on, injected so tests can substitute any part. */
@@ -45,6 +48,8 @@ export interface DialogServices {
     handoff: HandoffService;
     /** Ownership, due time, escalation and outcome of callback requests. */
     callbacks: CallbackLifecycle;
+    /** The districts of Uttar Pradesh and where a place without an account belongs. */
+    places: PlaceFinder;
     /** Complaint categories from configuration. */
     categories: ComplaintCategories;
     /** Renders buttons as each channel can show them. */

@@ -72,6 +72,10 @@ export interface AppConfig {
     hazardAckMinutes: number;
     /** Hours within which the owner of a callback request must call (clock hours; escalates when late). */
     callbackDueHours: number;
+    /** Hours a discom's triage desk has to give an unplaced complaint to a JE before its senior officials are told. */
+    triageDueHours: number;
+    /** Kilometres within which a shared location places a complaint in the nearest subdivision with a location. */
+    placeRadiusKm: number;
     /** Seconds between scheduler passes (escalation, confirmation reminders, unconfirmed resolutions). */
     schedulerIntervalSeconds: number;
     /** Days before a bill's due date that subscribed consumers are reminded. */
@@ -216,6 +220,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         hazardAckMinutes: int('HAZARD_ACK_MINUTES', 30, 5, 240),
         claimDecisionDays: int('CLAIM_DECISION_DAYS', 30, 1, 365),
         callbackDueHours: int('CALLBACK_DUE_HOURS', 2, 1, 168),
+        triageDueHours: int('TRIAGE_DUE_HOURS', 4, 1, 168),
+        placeRadiusKm: int('PLACE_RADIUS_KM', 10, 1, 100),
         schedulerIntervalSeconds: int('SCHEDULER_INTERVAL_SECONDS', 60, 5, 3600),
         billReminderDaysBefore: int('BILL_REMINDER_DAYS_BEFORE', 3, 1, 30),
         rateLimitBurst: int('RATE_LIMIT_BURST', 20, 1, 10000),

@@ -34,6 +34,8 @@ import { ComplaintCategories } from './services/ComplaintCategories';
 import { ComplaintService } from './services/ComplaintService';
 import { DatabaseUtilityBackend } from './services/DatabaseUtilityBackend';
 import { HandoffService } from './services/HandoffService';
+import { Districts } from './services/Districts';
+import { PlaceFinder } from './services/PlaceFinder';
 import { CallbackLifecycle } from './services/CallbackLifecycle';
 import { CallbackNotifier } from './services/CallbackNotifier';
 import { HttpSmsSender } from './services/HttpSmsSender';
@@ -178,6 +180,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
     const notifier = overrides.notifier ?? proactive;
     const backend = overrides.backend ?? new DatabaseUtilityBackend(db);
     const categories = ComplaintCategories.load();
+    const places = new PlaceFinder(new OfficialDirectory(db), Districts.load(), config.placeRadiusKm);
     const lifecycle = new ComplaintLifecycle(
         db,
         standards,
@@ -190,6 +193,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
             unconfirmedAfterHours: config.unconfirmedAfterHours,
             recheckHours: config.recheckHours,
             hazards: { isHazard: (category) => categories.isHazard(category), ackMinutes: config.hazardAckMinutes },
+            triage: { places, dueHours: config.triageDueHours },
         },
         overrides.now
     );
@@ -199,7 +203,8 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         backend,
         overrides.callbackNotifier ?? proactive,
         { dueHours: config.callbackDueHours, escalationIntervalHours: config.escalationIntervalHours },
-        overrides.now
+        overrides.now,
+        places
     );
     const services: DialogServices = {
         backend,
@@ -226,11 +231,12 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         forums: CgrfForums.load(),
         handoff: new HandoffService(db),
         callbacks,
+        places,
         categories,
         output: new ChannelOutput(),
         recognizer,
         faq: new FaqMatcher(translator),
-        settings: { paymentUrlTemplate: config.paymentUrlTemplate, meterReadingMaxJump: config.meterReadingMaxJump, callbackDueHours: config.callbackDueHours },
+        settings: { paymentUrlTemplate: config.paymentUrlTemplate, meterReadingMaxJump: config.meterReadingMaxJump, callbackDueHours: config.callbackDueHours, triageDueHours: config.triageDueHours },
     };
     const bot = new BijliMitraBot(conversationState, new MainDialog(services), identities, recognizer, translator, logger);
     const channelIdOf = (adapter: BotAdapter) => (adapter as { channelId?: unknown }).channelId;

@@ -39,6 +39,8 @@ import { HonestClosure1765300000000 } from './migrations/1765300000000-HonestClo
 import { NumberViews1765500000000 } from './migrations/1765500000000-NumberViews';
 import { CompensationClaims1765600000000 } from './migrations/1765600000000-CompensationClaims';
 import { CompensationClaim } from './entities/CompensationClaim';
+import { EveryComplaintOwned1765800000000 } from './migrations/1765800000000-EveryComplaintOwned';
+import { QuarantinedConsumer } from './entities/QuarantinedConsumer';
 import { CallbackWork1765400000000 } from './migrations/1765400000000-CallbackWork';
 
 /** Every entity of the schema. */
@@ -63,6 +65,7 @@ export const ENTITIES = [
     Broadcast,
     QueuedMessage,
     CompensationClaim,
+    QuarantinedConsumer,
     NumberView,
 ];
 
@@ -85,6 +88,7 @@ export const MIGRATIONS = [
     CallbackWork1765400000000,
     NumberViews1765500000000,
     CompensationClaims1765600000000,
+    EveryComplaintOwned1765800000000,
 ];
 
 // Connections per instance. A turn holds one for its conversation lock, may take one more for a nested lock and uses
