@@ -90,17 +90,24 @@ const LEVELS_OF_UNIT: Record<OrgUnitKind, OfficialLevel[]> = { subdivision: ['JE
 /** Whether `complaint` is one the official of `scope` may see and act on. */
 export function isVisible(scope: ConsoleScope, complaint: Complaint, consumer: Consumer | null): boolean {
     if (complaint.assignedOfficialId === scope.official.id) return true;
-    if (seesUnrouted(scope) && complaint.accountNumber === null && complaint.assignedOfficialId === null) return true;
+    if (complaint.assignedOfficialId === null) {
+        // Unowned: its discom's desk and senior officials, never another discom's.
+        if (complaint.discom !== null && complaint.discom === scope.discom && seesUnrouted(scope)) return true;
+        if (complaint.discom === null && complaint.accountNumber === null && seesUnrouted(scope)) return true;
+    }
+    // A complaint without an account placed in a subdivision belongs to that subdivision's line.
+    if (complaint.accountNumber === null && complaint.subdivision !== null)
+        return complaint.discom === scope.discom && scope.subdivisions.includes(complaint.subdivision);
     return consumer !== null && consumer.discom === scope.discom && scope.subdivisions.includes(consumer.subdivision);
 }
 
 /**
- * A complaint registered without an account number has no area to route by, so no JE owns it. Until one is
- * assigned it shows to officials of SDO level and above (of every discom: the address decides whose it is), who
- * reassign it to the right JE.
+ * A complaint nobody owns (on its discom's triage desk, or from before districts were asked) shows to officials of
+ * SDO level and above and to triage officials: of its own discom when it has one, of every discom for an old one
+ * without (its address decides whose it is), who place or reassign it.
  */
 function seesUnrouted(scope: ConsoleScope): boolean {
-    return scope.official.level !== 'JE';
+    return scope.official.level !== 'JE' || scope.official.triage === true;
 }
 
 /** Median of a list of numbers; null when empty. */
@@ -349,8 +356,15 @@ export class ConsoleQueries {
             .where(
                 new Brackets((w) => {
                     w.where('c.assignedOfficialId = :scopeOfficialId', { scopeOfficialId: scope.official.id });
-                    if (seesUnrouted(scope)) w.orWhere('(c.accountNumber IS NULL AND c.assignedOfficialId IS NULL)');
+                    if (seesUnrouted(scope)) {
+                        w.orWhere('(c.assignedOfficialId IS NULL AND c.discom = :unownedDiscom)', { unownedDiscom: scope.discom });
+                        w.orWhere('(c.accountNumber IS NULL AND c.assignedOfficialId IS NULL AND c.discom IS NULL)');
+                    }
                     if (scope.subdivisions.length > 0) {
+                        w.orWhere('(c.accountNumber IS NULL AND c.discom = :placedDiscom AND c.subdivision IN (:...placedSubdivisions))', {
+                            placedDiscom: scope.discom,
+                            placedSubdivisions: scope.subdivisions,
+                        });
                         w.orWhere('(cons.discom = :scopeDiscom AND cons.subdivision IN (:...scopeSubdivisions))', {
                             scopeDiscom: scope.discom,
                             scopeSubdivisions: scope.subdivisions,
