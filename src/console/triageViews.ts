@@ -28,9 +28,7 @@ function placeBy(ctx: ViewContext, complaint: Complaint): { text: string; late: 
 /** The discom's triage desk: its unplaced complaints, oldest due first, each with the list of the discom's JEs. */
 export function triagePage(ctx: ViewContext, data: { discom: string; rows: TriageRow[]; engineers: TriageEngineer[] }): string {
     const { t } = ctx;
-    const options = data.engineers.map(
-        (e) => html`<option value="${e.official.id}">${e.area.subdivision} · ${e.official.name} (${e.official.level})</option>`
-    );
+    const options = data.engineers.map((e) => html`<option value="${e.official.id}">${e.area.subdivision} · ${e.official.name} (${e.official.level})</option>`);
     const rows = data.rows.map((row) => {
         const { complaint } = row;
         const due = placeBy(ctx, complaint);

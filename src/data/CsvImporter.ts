@@ -200,7 +200,10 @@ export class CsvImporter {
         };
         const quarantined: ImportReport['quarantined'] = [];
         const write: Writer<ConsumerRow> = async (manager, batch) => {
-            const placeable = await placeableSubdivisions(manager, batch.map((p) => p.value.consumer));
+            const placeable = await placeableSubdivisions(
+                manager,
+                batch.map((p) => p.value.consumer)
+            );
             const importable = batch.filter((p) => placeable(p.value.consumer));
             // A subdivision the hierarchy does not know would give a complaint nobody owns: the row waits, whole.
             for (const { line, value } of batch.filter((p) => !placeable(p.value.consumer))) {
@@ -216,7 +219,10 @@ export class CsvImporter {
                 quarantined.push({ line, account: mask(accountNumber), discom, subdivision });
             }
             if (importable.length > 0) {
-                await writeConsumers(manager, importable.map((p) => p.value));
+                await writeConsumers(
+                    manager,
+                    importable.map((p) => p.value)
+                );
                 await manager.delete(QuarantinedConsumer, { accountNumber: In(importable.map((p) => p.value.consumer.accountNumber)) });
             }
             return [];

@@ -149,10 +149,20 @@ export class ComplaintLifecycle {
     private async toTriage(complaint: Complaint, discom: string, subdivision: string | null): Promise<Complaint> {
         const triageDueAt = new Date(this.now().getTime() + this.policy.triage!.dueHours * 3600_000);
         const updated = await this.db.transaction(async (m) => {
-            await m.getRepository(Complaint).update(
-                { id: complaint.id },
-                { discom, subdivision, triageDueAt, assignedOfficialId: null, dueAt: null, nextEscalationAt: null, standardsVersion: this.standards.version }
-            );
+            await m
+                .getRepository(Complaint)
+                .update(
+                    { id: complaint.id },
+                    {
+                        discom,
+                        subdivision,
+                        triageDueAt,
+                        assignedOfficialId: null,
+                        dueAt: null,
+                        nextEscalationAt: null,
+                        standardsVersion: this.standards.version,
+                    }
+                );
             await this.event(m, complaint.id, complaint.status, 'system', `no engineer found for the place: with the ${discom} triage desk`);
             return m.getRepository(Complaint).findOneByOrFail({ id: complaint.id });
         });
@@ -199,11 +209,20 @@ export class ComplaintLifecycle {
                 }
             );
             if (!result.affected) return null;
-            await this.event(m, id, 'assigned', { official: triageOfficialId }, `placed by the triage desk: ${je.level} ${je.name} (${choice.area.subdivision})`);
+            await this.event(
+                m,
+                id,
+                'assigned',
+                { official: triageOfficialId },
+                `placed by the triage desk: ${je.level} ${je.name} (${choice.area.subdivision})`
+            );
             return m.getRepository(Complaint).findOneByOrFail({ id });
         });
         if (!updated) throw new LifecycleError(`complaint ${complaint.ticket} was placed by someone else`);
-        await this.notifier.toOfficial(je, updated, { key: hazard ? 'officials:hazard' : 'officials:assigned', vars: { ticket: updated.ticket, minutes: hazards?.ackMinutes ?? 0 } });
+        await this.notifier.toOfficial(je, updated, {
+            key: hazard ? 'officials:hazard' : 'officials:assigned',
+            vars: { ticket: updated.ticket, minutes: hazards?.ackMinutes ?? 0 },
+        });
         if (sdo) await this.notifier.toOfficial(sdo, updated, { key: 'officials:hazard', vars: { ticket: updated.ticket, minutes: hazards?.ackMinutes ?? 0 } });
         await this.notifier.toConsumer(updated, {
             key: 'status:notice.placed',
@@ -416,13 +435,22 @@ export class ComplaintLifecycle {
                     .getRepository(Complaint)
                     .update({ id: complaint.id, assignedOfficialId: IsNull(), triageEscalatedAt: IsNull() }, { triageEscalatedAt: now });
                 if (!result.affected) return false;
-                await this.event(m, complaint.id, complaint.status, 'system', `not placed by the ${complaint.discom} triage desk in time: its senior officials told`);
+                await this.event(
+                    m,
+                    complaint.id,
+                    complaint.status,
+                    'system',
+                    `not placed by the ${complaint.discom} triage desk in time: its senior officials told`
+                );
                 return true;
             });
             if (!claimed || !complaint.discom) continue;
             told += 1;
             for (const senior of await this.directory.seniorsOf(complaint.discom)) {
-                await this.notifier.toOfficial(senior, complaint, { key: 'officials:triageLate', vars: { ticket: complaint.ticket, discom: complaint.discom } });
+                await this.notifier.toOfficial(senior, complaint, {
+                    key: 'officials:triageLate',
+                    vars: { ticket: complaint.ticket, discom: complaint.discom },
+                });
             }
         }
         return told;

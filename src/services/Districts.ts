@@ -24,7 +24,9 @@ const DISCOMS = ['PVVNL', 'MVVNL', 'DVVNL', 'PuVVNL', 'KESCo'];
 
 /** Text folded for matching names: lower case, nukta and chandrabindu folded, anything but letters and digits a space. */
 function folded(text: string): string {
-    return ` ${foldForMatching(text).replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ').trim()} `;
+    return ` ${foldForMatching(text)
+        .replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ')
+        .trim()} `;
 }
 
 /** The 75 districts of Uttar Pradesh with their names in Hindi and English and the discom of each. */

@@ -124,7 +124,9 @@ export class OfficialDirectory {
             const units = await m.getRepository(OrgUnit).find({ where: { discom, kind: 'subdivision' }, select: { name: true, parentName: true } });
             if (units.length === 0) return [];
             const unitOf = new Map(units.map((u) => [u.name, u]));
-            const jes = await m.getRepository(Official).find({ where: { discom, level: 'JE', active: true, unitName: In([...unitOf.keys()]) }, order: { id: 'ASC' } });
+            const jes = await m
+                .getRepository(Official)
+                .find({ where: { discom, level: 'JE', active: true, unitName: In([...unitOf.keys()]) }, order: { id: 'ASC' } });
             return jes
                 .map((official) => ({ official, area: { discom, subdivision: official.unitName, division: unitOf.get(official.unitName)?.parentName ?? '' } }))
                 .sort((a, b) => a.area.subdivision.localeCompare(b.area.subdivision) || a.official.id - b.official.id);

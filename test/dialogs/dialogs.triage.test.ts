@@ -84,9 +84,7 @@ describe('every complaint owned: placing complaints without an account', () => {
     it('a shared location places it in the nearest subdivision within the radius, without asking the district', async () => {
         const user = await atAddress();
         // About 300 m from the demo centre of Viraj Khand, 1.5 km from Vibhuti Khand's.
-        const confirm = joined(
-            await user.say({ text: '', entities: [{ type: 'GeoCoordinates', latitude: 26.8712, longitude: 81.0077 } as never] })
-        );
+        const confirm = joined(await user.say({ text: '', entities: [{ type: 'GeoCoordinates', latitude: 26.8712, longitude: 81.0077 } as never] }));
         assert.doesNotMatch(confirm, /Which district/);
         const row = await complaint(ticketIn(joined(await sayAll(user, ['the whole lane is dark', 'yes'])))!);
         assert.equal(row.assignedOfficialId, (await official('je.virajkhand')).id);
@@ -112,7 +110,10 @@ describe('every complaint owned: placing complaints without an account', () => {
         assert.doesNotMatch(saved, /should be fixed within|UPERC|Our target/, 'no resolution promise without an engineer');
         // The desk is told; nobody in Lucknow is.
         const told = notifier.sent.filter((n) => n.to === 'official' && n.complaintId === row.id);
-        assert.deepEqual(told.map((n) => n.text.key), ['officials:triageNew']);
+        assert.deepEqual(
+            told.map((n) => n.text.key),
+            ['officials:triageNew']
+        );
         assert.equal(told[0].officialId, (await official('triage.puvvnl')).id);
         // Asking after it tells the same.
         assert.match(joined(await user.say(`status ${row.ticket}`)), /PuVVNL triage desk, to be given to the engineer of your area by/);

@@ -25,7 +25,10 @@ export class EveryComplaintOwned1765800000000 implements MigrationInterface {
             new TableColumn({ name: 'latitude', type: 'double precision', isNullable: true }),
             new TableColumn({ name: 'longitude', type: 'double precision', isNullable: true }),
         ]);
-        await queryRunner.addColumn('officials', new TableColumn({ name: 'triage', type: 'boolean', default: driver.normalizeDefault({ default: false } as never) }));
+        await queryRunner.addColumn(
+            'officials',
+            new TableColumn({ name: 'triage', type: 'boolean', default: driver.normalizeDefault({ default: false } as never) })
+        );
         await queryRunner.createTable(
             new Table({
                 name: 'quarantined_consumers',

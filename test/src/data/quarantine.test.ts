@@ -63,7 +63,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
             assert.deepEqual(report.rejected, []);
             assert.equal(report.imported, 2);
             assert.deepEqual(report.quarantined, [{ line: 3, account: '*******222', discom: 'MVVNL', subdivision: 'Gomti Nagar Extension' }]);
-            assert.deepEqual((await ds.getRepository(Consumer).find({ order: { accountNumber: 'ASC' } })).map((c) => c.accountNumber), ['1111111111', '3333333333']);
+            assert.deepEqual(
+                (await ds.getRepository(Consumer).find({ order: { accountNumber: 'ASC' } })).map((c) => c.accountNumber),
+                ['1111111111', '3333333333']
+            );
             const held = await ds.getRepository(QuarantinedConsumer).findOneByOrFail({ accountNumber: '2222222222' });
             assert.deepEqual([held.line, held.subdivision, held.file], [3, 'Gomti Nagar Extension', file]);
 
@@ -97,7 +100,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
             const unit = await ds.getRepository(OrgUnit).findOneByOrFail({ name: 'Vibhuti Khand' });
             assert.deepEqual([unit.latitude, unit.longitude], [26.8616, 80.9925]);
             const bad = await new CsvImporter(ds).importOrgUnits(
-                write('bad.csv', ['discom,kind,name,parent_name,latitude,longitude', 'MVVNL,subdivision,Viraj Khand,EUDD Gomti Nagar,26.87,', 'MVVNL,subdivision,X,EUDD Gomti Nagar,95,80'])
+                write('bad.csv', [
+                    'discom,kind,name,parent_name,latitude,longitude',
+                    'MVVNL,subdivision,Viraj Khand,EUDD Gomti Nagar,26.87,',
+                    'MVVNL,subdivision,X,EUDD Gomti Nagar,95,80',
+                ])
             );
             assert.deepEqual(
                 bad.rejected.map((r) => r.line),
