@@ -7,7 +7,7 @@ import { NumberView } from '../data/entities/NumberView';
 import { Official, OFFICIAL_LEVELS, OfficialLevel } from '../data/entities/Official';
 import { OrgUnit, OrgUnitKind } from '../data/entities/OrgUnit';
 import { OPEN_STATUSES } from '../services/ComplaintLifecycle';
-import { OfficialDirectory } from '../services/OfficialDirectory';
+import { OfficialDirectory, worksTriageDesk } from '../services/OfficialDirectory';
 
 /** Every complaint status, in lifecycle order. */
 export const ALL_STATUSES: ComplaintStatus[] = ['registered', 'assigned', 'in_progress', 'resolved', 'unconfirmed', 'reopened', 'closed'];
@@ -91,8 +91,9 @@ const LEVELS_OF_UNIT: Record<OrgUnitKind, OfficialLevel[]> = { subdivision: ['JE
 export function isVisible(scope: ConsoleScope, complaint: Complaint, consumer: Consumer | null): boolean {
     if (complaint.assignedOfficialId === scope.official.id) return true;
     if (complaint.assignedOfficialId === null) {
-        // Unowned: its discom's desk and senior officials, never another discom's.
-        if (complaint.discom !== null && complaint.discom === scope.discom && seesUnrouted(scope)) return true;
+        // Unowned: its discom's triage desk (triage officials and CEs), never another discom's; besides, as for any
+        // complaint, the officials whose area holds the consumer's subdivision.
+        if (complaint.discom !== null && complaint.discom === scope.discom && worksTriageDesk(scope.official)) return true;
         if (complaint.discom === null && complaint.accountNumber === null && seesUnrouted(scope)) return true;
     }
     // A complaint without an account placed in a subdivision belongs to that subdivision's line.
@@ -102,12 +103,11 @@ export function isVisible(scope: ConsoleScope, complaint: Complaint, consumer: C
 }
 
 /**
- * A complaint nobody owns (on its discom's triage desk, or from before districts were asked) shows to officials of
- * SDO level and above and to triage officials: of its own discom when it has one, of every discom for an old one
- * without (its address decides whose it is), who place or reassign it.
+ * A complaint without an account from before districts were asked has no discom: until one is assigned it shows to
+ * officials of SDO level and above of every discom (the address decides whose it is), who reassign it.
  */
 function seesUnrouted(scope: ConsoleScope): boolean {
-    return scope.official.level !== 'JE' || scope.official.triage === true;
+    return scope.official.level !== 'JE';
 }
 
 /** Median of a list of numbers; null when empty. */
@@ -356,10 +356,9 @@ export class ConsoleQueries {
             .where(
                 new Brackets((w) => {
                     w.where('c.assignedOfficialId = :scopeOfficialId', { scopeOfficialId: scope.official.id });
-                    if (seesUnrouted(scope)) {
+                    if (worksTriageDesk(scope.official))
                         w.orWhere('(c.assignedOfficialId IS NULL AND c.discom = :unownedDiscom)', { unownedDiscom: scope.discom });
-                        w.orWhere('(c.accountNumber IS NULL AND c.assignedOfficialId IS NULL AND c.discom IS NULL)');
-                    }
+                    if (seesUnrouted(scope)) w.orWhere('(c.accountNumber IS NULL AND c.assignedOfficialId IS NULL AND c.discom IS NULL)');
                     if (scope.subdivisions.length > 0) {
                         w.orWhere('(c.accountNumber IS NULL AND c.discom = :placedDiscom AND c.subdivision IN (:...placedSubdivisions))', {
                             placedDiscom: scope.discom,

@@ -146,9 +146,9 @@ export class OfficialDirectory {
         return this.db.run((m) => m.getRepository(Official).find({ where: { discom, triage: true, active: true }, order: { id: 'ASC' } }));
     }
 
-    /** Whether `official` works `discom`'s triage desk: the triage role, or a CE (to whom late triage escalates). */
+    /** Whether `official` works `discom`'s triage desk (see {@link worksTriageDesk}) and is active. */
     canTriage(official: Official, discom: string | null): boolean {
-        return official.active && discom !== null && official.discom === discom && (official.triage === true || official.level === 'CE');
+        return official.active && discom !== null && official.discom === discom && worksTriageDesk(official);
     }
 
     /** The official with this sign-in name (case-insensitive), active or not. */
@@ -193,6 +193,11 @@ export class OfficialDirectory {
             subdivisions: async () => (kind === 'subdivision' ? [unitName] : this.db.run((m) => subdivisionsUnder(m, discom, kind, unitName))),
         };
     }
+}
+
+/** Whether `official` works their discom's triage desk: the triage role, or a CE (to whom late triage escalates). */
+export function worksTriageDesk(official: Pick<Official, 'triage' | 'level'>): boolean {
+    return official.triage === true || official.level === 'CE';
 }
 
 const EARTH_RADIUS_KM = 6371;
