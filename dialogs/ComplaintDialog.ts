@@ -517,7 +517,6 @@ export class ComplaintDialog extends ComponentDialog {
                 turn.t('complaint:savedTriage', {
                     discom: started.discom ?? '',
                     time: formatDateTime(started.triageDueAt, language),
-                    hours: this.services.settings.triageDueHours,
                 })
             );
         } else if (started.dueAt) {

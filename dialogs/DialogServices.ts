@@ -22,8 +22,6 @@ export interface DialogSettings {
     meterReadingMaxJump: number;
     /** Hours within which an officer must call back (told to the consumer). */
     callbackDueHours: number;
-    /** Hours within which a discom's triage desk places a complaint nobody could own (told to the consumer). */
-    triageDueHours: number;
 }
 
 /** Everything the dialogs depend on, injected so tests can substitute any part. */

@@ -236,12 +236,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         output: new ChannelOutput(),
         recognizer,
         faq: new FaqMatcher(translator),
-        settings: {
-            paymentUrlTemplate: config.paymentUrlTemplate,
-            meterReadingMaxJump: config.meterReadingMaxJump,
-            callbackDueHours: config.callbackDueHours,
-            triageDueHours: config.triageDueHours,
-        },
+        settings: { paymentUrlTemplate: config.paymentUrlTemplate, meterReadingMaxJump: config.meterReadingMaxJump, callbackDueHours: config.callbackDueHours },
     };
     const bot = new BijliMitraBot(conversationState, new MainDialog(services), identities, recognizer, translator, logger);
     const channelIdOf = (adapter: BotAdapter) => (adapter as { channelId?: unknown }).channelId;

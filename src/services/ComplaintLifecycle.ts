@@ -144,25 +144,26 @@ export class ComplaintLifecycle {
 
     /**
      * Puts a complaint nobody can own on `discom`'s triage desk: no resolution due time yet (no engineer has it),
-     * placing due `triage.dueHours` from now; the desk's officials are told.
+     * placing due `triage.dueHours` from now (a hazard: its acknowledgement minutes); the desk's officials are told.
      */
     private async toTriage(complaint: Complaint, discom: string, subdivision: string | null): Promise<Complaint> {
-        const triageDueAt = new Date(this.now().getTime() + this.policy.triage!.dueHours * 3600_000);
+        // A danger to life cannot wait hours on a desk: it must be placed within the hazard acknowledgement time.
+        const hazards = this.policy.hazards;
+        const minutes = hazards?.isHazard(complaint.category) ? hazards.ackMinutes : this.policy.triage!.dueHours * 60;
+        const triageDueAt = new Date(this.now().getTime() + minutes * 60_000);
         const updated = await this.db.transaction(async (m) => {
-            await m
-                .getRepository(Complaint)
-                .update(
-                    { id: complaint.id },
-                    {
-                        discom,
-                        subdivision,
-                        triageDueAt,
-                        assignedOfficialId: null,
-                        dueAt: null,
-                        nextEscalationAt: null,
-                        standardsVersion: this.standards.version,
-                    }
-                );
+            await m.getRepository(Complaint).update(
+                { id: complaint.id },
+                {
+                    discom,
+                    subdivision,
+                    triageDueAt,
+                    assignedOfficialId: null,
+                    dueAt: null,
+                    nextEscalationAt: null,
+                    standardsVersion: this.standards.version,
+                }
+            );
             await this.event(m, complaint.id, complaint.status, 'system', `no engineer found for the place: with the ${discom} triage desk`);
             return m.getRepository(Complaint).findOneByOrFail({ id: complaint.id });
         });

@@ -106,7 +106,7 @@ describe('every complaint owned: placing complaints without an account', () => {
         assert.deepEqual([row.discom, row.district, row.assignedOfficialId, row.dueAt], ['PuVVNL', 'varanasi', null, null]);
         assert.equal(row.triageDueAt!.getTime(), clock.now().getTime() + 4 * HOUR);
         assert.match(saved, /with the PuVVNL triage desk/);
-        assert.match(saved, /within 4 hours/);
+        assert.match(saved, /give it to the engineer of your area by/);
         assert.doesNotMatch(saved, /should be fixed within|UPERC|Our target/, 'no resolution promise without an engineer');
         // The desk is told; nobody in Lucknow is.
         const told = notifier.sent.filter((n) => n.to === 'official' && n.complaintId === row.id);
@@ -117,6 +117,16 @@ describe('every complaint owned: placing complaints without an account', () => {
         assert.equal(told[0].officialId, (await official('triage.puvvnl')).id);
         // Asking after it tells the same.
         assert.match(joined(await user.say(`status ${row.ticket}`)), /PuVVNL triage desk, to be given to the engineer of your area by/);
+    });
+
+    it('a hazard nobody can own must be placed within the hazard acknowledgement time, not the desk’s hours', async () => {
+        const user = await englishUser(bot, { phoneNumber: '9876501234' });
+        await user.say('a wire has snapped and fallen on the road');
+        await user.say("I don't have it");
+        const saved = joined(await sayAll(user, ['Mandir wali gali, Sarnath', 'Varanasi', 'yes']));
+        const row = await complaint(ticketIn(saved)!);
+        assert.deepEqual([row.category, row.discom, row.assignedOfficialId], ['line', 'PuVVNL', null]);
+        assert.equal(row.triageDueAt!.getTime(), clock.now().getTime() + bot.app.config.hazardAckMinutes * 60_000);
     });
 
     it('escalates to the discom’s senior officials (its CEs) once, when the desk has not placed it in time', async () => {
