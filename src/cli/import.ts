@@ -44,12 +44,12 @@ export async function runImport(args: string[]): Promise<number> {
             return 0;
         }
         if (kind === 'quarantine') {
-            // Releases what the hierarchy now places and lists what still waits (account numbers masked).
+            // Releases what the hierarchy now places and lists what still waits (account numbers masked as in import reports).
             const { released, waiting } = await new CsvImporter(dataSource).releaseQuarantined();
             process.stdout.write(`${released} quarantined consumers released, ${waiting.length} still waiting for their subdivision.\n`);
             for (const q of waiting.slice(0, MAX_REJECTIONS_SHOWN)) {
                 process.stdout.write(
-                    `  ${q.file} line ${q.line}: account ${maskDigits(q.accountNumber)}, ${q.discom} subdivision "${q.subdivision}" is not in org_units\n`
+                    `  ${q.file} line ${q.line}: account ${maskDigits(q.accountNumber, 3)}, ${q.discom} subdivision "${q.subdivision}" is not in org_units\n`
                 );
             }
             if (waiting.length > MAX_REJECTIONS_SHOWN) process.stdout.write(`  … and ${waiting.length - MAX_REJECTIONS_SHOWN} more\n`);
