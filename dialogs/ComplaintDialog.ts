@@ -15,6 +15,7 @@ import { complaintProgress } from './complaintProgress';
 import { Complaint } from '../src/data/entities/Complaint';
 import { readYesNo } from './yesNo';
 import { startsWithOneOf } from './messageCues';
+import { ASK_DISTRICT, PlaceDialog, PlaceDialogOptions, PlaceResult } from './PlaceDialog';
 
 /** Options of {@link ComplaintDialog}. */
 export interface ComplaintDialogOptions {
@@ -35,6 +36,8 @@ interface ComplaintValues {
     contactMobile: string | null;
     address: string | null;
     location: GeoPoint | null;
+    /** Without an account: the district id named or asked (null when a shared location placed it). */
+    district?: string | null;
     description: string;
     /** Platform references of photos sent during the flow. */
     photos?: string[];
@@ -133,12 +136,14 @@ export class ComplaintDialog extends ComponentDialog {
             })
         );
         this.addDialog(new AccountDialog(services));
+        this.addDialog(new PlaceDialog(services));
         this.addDialog(
             new WaterfallDialog(FLOW, [
                 this.category.bind(this),
                 this.safetyThenAccount.bind(this),
                 this.mobileIfNoAccount.bind(this),
                 this.addressIfNoAccount.bind(this),
+                this.districtIfNoAccount.bind(this),
                 this.description.bind(this),
                 this.confirm.bind(this),
                 // Each review round is one step: a correction or added details lead to the summary again.
@@ -158,8 +163,11 @@ export class ComplaintDialog extends ComponentDialog {
         const photos = photoReferences(activity);
         const location = findLocation(activity);
         const flow = innerDc.stack.find((instance) => instance.id === FLOW);
-        const atAddress = AskPrompt.pending(innerDc)?.prompt.id === ASK_ADDRESS;
-        if (flow && (photos.length > 0 || (location && !atAddress))) {
+        // At the address or district question a location is the answer, so the prompt gets it.
+        const pendingId = AskPrompt.pending(innerDc)?.prompt.id;
+        const atAddress = pendingId === ASK_ADDRESS;
+        const atPlace = atAddress || pendingId === ASK_DISTRICT;
+        if (flow && (photos.length > 0 || (location && !atPlace))) {
             const values = flow.state.values as ComplaintValues;
             const { t } = TurnData.of(innerDc.context);
             if (photos.length > 0) {
@@ -341,7 +349,8 @@ export class ComplaintDialog extends ComponentDialog {
         return step.prompt(ASK_ADDRESS, AskPrompt.options('complaint:askAddress'));
     }
 
-    private async description(step: WaterfallStepContext) {
+    /** The address answer (or an account typed there), then, without an account, the district (see PlaceDialog). */
+    private async districtIfNoAccount(step: WaterfallStepContext) {
         const values = this.values(step);
         const answer = step.result as AskAnswer | undefined;
         if (answer?.gaveUp) return sayGaveUp(step);
@@ -351,6 +360,18 @@ export class ComplaintDialog extends ComponentDialog {
             const consumer = await this.accountIn(answer.text);
             if (consumer) values.account = accountValues(consumer);
             else values.address = answer.text || null;
+        }
+        if (values.account) return step.next();
+        return step.beginDialog(PlaceDialog.id, { text: values.address, location: values.location } satisfies PlaceDialogOptions);
+    }
+
+    private async description(step: WaterfallStepContext) {
+        const values = this.values(step);
+        const place = step.result as PlaceResult | undefined;
+        if (place?.kind === 'gaveUp') return sayGaveUp(step);
+        if (place) {
+            values.district = place.district;
+            values.location = place.location ?? values.location;
         }
         const options = (step.options ?? {}) as ComplaintDialogOptions;
         const words = (options.text ?? '').split(/\s+/).filter((w) => /[\p{L}]/u.test(w)).length;
@@ -465,6 +486,7 @@ export class ComplaintDialog extends ComponentDialog {
             category: values.category,
             description: values.description,
             address: consumer?.address.slice(0, MAX_ADDRESS) ?? values.address,
+            district: values.account ? null : (values.district ?? null),
             latitude: values.location?.latitude ?? null,
             longitude: values.location?.longitude ?? null,
             contactMobile: values.contactMobile,
@@ -477,7 +499,7 @@ export class ComplaintDialog extends ComponentDialog {
             problemSince: this.problemSince([values.description, (step.options as ComplaintDialogOptions | undefined)?.text]),
         });
         // A redelivered confirmation returns the complaint already started; its clock is not restarted.
-        const started = complaint.dueAt ? complaint : await this.services.lifecycle.start(complaint);
+        const started = complaint.dueAt || complaint.triageDueAt ? complaint : await this.services.lifecycle.start(complaint);
         const language = turn.language ?? 'en';
         const areaClass = consumer?.areaClass ?? 'urban';
         const limit = this.services.lifecycle.limitFor(started.category, areaClass);
@@ -488,7 +510,16 @@ export class ComplaintDialog extends ComponentDialog {
                 time: formatDateTime(started.createdAt, language),
             }),
         ];
-        if (started.dueAt) {
+        if (started.triageDueAt && !started.assignedOfficialId) {
+            // Nobody can own it yet: the consumer hears the truth (the discom's desk, and by when it places it), never a
+            // resolution time no engineer has taken on.
+            lines.push(
+                turn.t('complaint:savedTriage', {
+                    discom: started.discom ?? '',
+                    time: formatDateTime(started.triageDueAt, language),
+                })
+            );
+        } else if (started.dueAt) {
             lines.push(
                 turn.t(limit.status === 'unknown' ? 'complaint:dueByTarget' : 'complaint:dueBy', {
                     duration: duration(turn, limit.hours),

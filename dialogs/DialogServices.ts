@@ -10,6 +10,7 @@ import { ComplaintService } from '../src/services/ComplaintService';
 import { HandoffService } from '../src/services/HandoffService';
 import { CallbackLifecycle } from '../src/services/CallbackLifecycle';
 import type { LiveChatService } from '../src/services/LiveChatService';
+import { PlaceFinder } from '../src/services/PlaceFinder';
 import { IdentityService } from '../src/services/IdentityService';
 import { UtilityBackend } from '../src/services/UtilityBackend';
 import { VerificationService } from '../src/services/VerificationService';
@@ -48,6 +49,8 @@ export interface DialogServices {
     callbacks: CallbackLifecycle;
     /** Live chat: "talk to an officer" during its hours also marks the chat as waiting for a person in the console. */
     liveChat?: Pick<LiveChatService, 'markWaiting' | 'hoursText'>;
+    /** The districts of Uttar Pradesh and where a place without an account belongs. */
+    places: PlaceFinder;
     /** Complaint categories from configuration. */
     categories: ComplaintCategories;
     /** Renders buttons as each channel can show them. */

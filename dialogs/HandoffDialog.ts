@@ -7,6 +7,7 @@ import { AccountDialog, AccountResult } from './AccountDialog';
 import { AskAnswer, AskPrompt } from './AskPrompt';
 import { sayGaveUp } from './sayGaveUp';
 import { DialogServices } from './DialogServices';
+import { PlaceDialog, PlaceDialogOptions, PlaceResult } from './PlaceDialog';
 
 const ASK_MOBILE = 'handoff.mobile';
 const ASK_PLACE = 'handoff.place';
@@ -16,6 +17,8 @@ const MAX_PLACE = 300;
 interface HandoffValues {
     account: string | null;
     place: string | null;
+    /** The district id the consumer named (asked when the place did not name one). */
+    district: string | null;
 }
 
 /**
@@ -30,6 +33,7 @@ export class HandoffDialog extends ComponentDialog {
     constructor(private readonly services: DialogServices) {
         super(HandoffDialog.id);
         this.addDialog(new AccountDialog(services));
+        this.addDialog(new PlaceDialog(services));
         this.addDialog(
             new AskPrompt(
                 ASK_MOBILE,
@@ -56,6 +60,7 @@ export class HandoffDialog extends ComponentDialog {
                     return step.beginDialog(AccountDialog.id, { allowNoAccount: true });
                 },
                 this.askPlace.bind(this),
+                this.askDistrict.bind(this),
                 this.askMobile.bind(this),
                 this.record.bind(this),
             ])
@@ -70,16 +75,27 @@ export class HandoffDialog extends ComponentDialog {
         const values = step.values as HandoffValues;
         values.account = result.kind === 'account' ? result.consumer.accountNumber : null;
         values.place = null;
+        values.district = null;
         if (values.account) return step.next();
         return step.prompt(ASK_PLACE, AskPrompt.options('handoff:askPlace'));
+    }
+
+    /** The district, unless the place named it (the same question, in the same words, as for complaints). */
+    private async askDistrict(step: WaterfallStepContext) {
+        const values = step.values as HandoffValues;
+        if (values.account) return step.next();
+        const answer = step.result as AskAnswer;
+        if (answer.gaveUp) return sayGaveUp(step);
+        values.place = answer.text.trim();
+        return step.beginDialog(PlaceDialog.id, { text: values.place, location: null } satisfies PlaceDialogOptions);
     }
 
     private async askMobile(step: WaterfallStepContext) {
         const values = step.values as HandoffValues;
         if (!values.account) {
-            const answer = step.result as AskAnswer;
-            if (answer.gaveUp) return sayGaveUp(step);
-            values.place = answer.text.trim();
+            const result = step.result as PlaceResult;
+            if (result.kind === 'gaveUp') return sayGaveUp(step);
+            values.district = result.district;
         }
         const phone = TurnData.of(step.context).senderPhone;
         const choices = phone ? [{ value: 'this', label: { key: 'handoff:useThisNumber', vars: { mobile: maskDigits(phone) } } }] : undefined;
@@ -97,7 +113,7 @@ export class HandoffDialog extends ComponentDialog {
         const turn = TurnData.of(step.context);
         if (answer.gaveUp) return sayGaveUp(step);
         const mobile = this.mobileIn(turn, answer);
-        const { account, place } = step.values as HandoffValues;
+        const { account, place, district } = step.values as HandoffValues;
         const activity = step.context.activity;
         const recorded = await this.services.handoff.request({
             accountNumber: account,
@@ -107,7 +123,7 @@ export class HandoffDialog extends ComponentDialog {
             conversationRef: JSON.stringify(TurnContext.getConversationReference(activity)),
             language: turn.language,
         });
-        const request = await this.services.callbacks.start(recorded, place);
+        const request = await this.services.callbacks.start(recorded, place, district);
         // During live-chat hours an official may also answer here: the console lists the chat as waiting for a person.
         const live = (await this.services.liveChat?.markWaiting(request)) ?? false;
         const text = turn.t(account ? 'handoff:recorded' : 'handoff:recordedNoAccount', {

@@ -9,7 +9,13 @@ import { OPEN_STATUSES } from '../src/services/ComplaintLifecycle';
  * at registration, repeated wherever a consumer asks after it ("kab tak theek hoga?"). Empty for a closed complaint.
  */
 export function complaintProgress(turn: TurnData, complaint: Complaint, now = new Date()): string {
-    if (!OPEN_STATUSES.includes(complaint.status) || !complaint.dueAt) return '';
+    if (!OPEN_STATUSES.includes(complaint.status)) return '';
+    // On the discom's triage desk there is no resolution time yet: only by when an engineer gets it.
+    if (complaint.triageDueAt && complaint.assignedOfficialId === null) {
+        const vars = { discom: complaint.discom ?? '', time: formatDateTime(complaint.triageDueAt, turn.language ?? 'en') };
+        return turn.t(complaint.triageEscalatedAt ? 'status:progress.triageLate' : 'status:progress.triage', vars);
+    }
+    if (!complaint.dueAt) return '';
     const time = formatDateTime(complaint.dueAt, turn.language ?? 'en');
     const level = OFFICIAL_LEVELS[Math.min(complaint.escalationLevel ?? 0, OFFICIAL_LEVELS.length - 1)];
     if (complaint.dueAt > now) return turn.t('status:progress.dueBy', { time });

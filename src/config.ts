@@ -82,6 +82,10 @@ export interface AppConfig {
     liveChatIdleMinutes: number;
     /** Minutes within which an official's reply counts as answering a consumer's message in a live chat (answer rate). */
     liveChatAnswerMinutes: number;
+    /** Hours a discom's triage desk has to give an unplaced complaint to a JE before its senior officials are told. */
+    triageDueHours: number;
+    /** Kilometres within which a shared location places a complaint in the nearest subdivision with a location. */
+    placeRadiusKm: number;
     /** Seconds between scheduler passes (escalation, confirmation reminders, unconfirmed resolutions). */
     schedulerIntervalSeconds: number;
     /** Days before a bill's due date that subscribed consumers are reminded. */
@@ -252,6 +256,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         liveChatHours: liveChatHoursOf(str('LIVE_CHAT_HOURS', '08:00-20:00'), problems),
         liveChatIdleMinutes: int('LIVE_CHAT_IDLE_MINUTES', 15, 2, 240),
         liveChatAnswerMinutes: int('LIVE_CHAT_ANSWER_MINUTES', 5, 1, 120),
+        triageDueHours: int('TRIAGE_DUE_HOURS', 4, 1, 168),
+        placeRadiusKm: int('PLACE_RADIUS_KM', 10, 1, 100),
         schedulerIntervalSeconds: int('SCHEDULER_INTERVAL_SECONDS', 60, 5, 3600),
         billReminderDaysBefore: int('BILL_REMINDER_DAYS_BEFORE', 3, 1, 30),
         rateLimitBurst: int('RATE_LIMIT_BURST', 20, 1, 10000),

@@ -35,6 +35,8 @@ import { ComplaintCategories } from './services/ComplaintCategories';
 import { ComplaintService } from './services/ComplaintService';
 import { DatabaseUtilityBackend } from './services/DatabaseUtilityBackend';
 import { HandoffService } from './services/HandoffService';
+import { Districts } from './services/Districts';
+import { PlaceFinder } from './services/PlaceFinder';
 import { CallbackLifecycle } from './services/CallbackLifecycle';
 import { CallbackNotifier } from './services/CallbackNotifier';
 import { HttpSmsSender } from './services/HttpSmsSender';
@@ -189,6 +191,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
     const notifier = overrides.notifier ?? proactive;
     const backend = overrides.backend ?? new DatabaseUtilityBackend(db);
     const categories = ComplaintCategories.load();
+    const places = new PlaceFinder(new OfficialDirectory(db), Districts.load(), config.placeRadiusKm);
     const lifecycle = new ComplaintLifecycle(
         db,
         standards,
@@ -202,6 +205,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
             recheckHours: config.recheckHours,
             hazards: { isHazard: (category) => categories.isHazard(category), ackMinutes: config.hazardAckMinutes },
             recontact: { share: config.recontactShare, afterDays: config.recontactAfterDays },
+            triage: { places, dueHours: config.triageDueHours },
         },
         overrides.now,
         overrides.random
@@ -212,7 +216,8 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         backend,
         overrides.callbackNotifier ?? proactive,
         { dueHours: config.callbackDueHours, escalationIntervalHours: config.escalationIntervalHours },
-        overrides.now
+        overrides.now,
+        places
     );
     const codes = new OneTimeCodes(
         db,
@@ -247,6 +252,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         handoff: new HandoffService(db),
         callbacks,
         liveChat,
+        places,
         categories,
         output: new ChannelOutput(),
         recognizer,

@@ -3,6 +3,7 @@ import { CsvImporter, ImportReport } from '../data/CsvImporter';
 import { openDatabase } from '../data/createDataSource';
 import { seedDemoData } from '../data/demoData';
 import { ProgressBar } from '../data/ProgressBar';
+import { maskDigits } from '../i18n/format';
 
 const MAX_REJECTIONS_SHOWN = 50;
 
@@ -18,8 +19,8 @@ export async function runImport(args: string[]): Promise<number> {
     const [kind, file] = args;
     const config = loadConfig();
     const importFile = Object.hasOwn(IMPORTS, kind ?? '') ? IMPORTS[kind] : undefined;
-    if (kind !== 'migrate' && kind !== 'seed' && (!importFile || !file)) {
-        process.stderr.write('Usage: bijli-mitra import consumers|bills|officials|org-units <file.csv>\n');
+    if (kind !== 'migrate' && kind !== 'seed' && kind !== 'quarantine' && (!importFile || !file)) {
+        process.stderr.write('Usage: bijli-mitra import consumers|bills|officials|org-units <file.csv>, or import quarantine\n');
         return 2;
     }
     const dataSource = await openDatabase(config.databaseUrl, { runMigrations: kind !== 'migrate' });
@@ -42,6 +43,18 @@ export async function runImport(args: string[]): Promise<number> {
             );
             return 0;
         }
+        if (kind === 'quarantine') {
+            // Releases what the hierarchy now places and lists what still waits (account numbers masked as in import reports).
+            const { released, waiting } = await new CsvImporter(dataSource).releaseQuarantined();
+            process.stdout.write(`${released} quarantined consumers released, ${waiting.length} still waiting for their subdivision.\n`);
+            for (const q of waiting.slice(0, MAX_REJECTIONS_SHOWN)) {
+                process.stdout.write(
+                    `  ${q.file} line ${q.line}: account ${maskDigits(q.accountNumber, 3)}, ${q.discom} subdivision "${q.subdivision}" is not in org_units\n`
+                );
+            }
+            if (waiting.length > MAX_REJECTIONS_SHOWN) process.stdout.write(`  … and ${waiting.length - MAX_REJECTIONS_SHOWN} more\n`);
+            return waiting.length > 0 ? 1 : 0;
+        }
         const bar = new ProgressBar();
         const importer = new CsvImporter(dataSource, { onProgress: (done, total) => bar.update(done, total) });
         const started = Date.now();
@@ -57,7 +70,18 @@ export async function runImport(args: string[]): Promise<number> {
         if (report.rejected.length > MAX_REJECTIONS_SHOWN) {
             process.stdout.write(`  … and ${report.rejected.length - MAX_REJECTIONS_SHOWN} more rejected rows\n`);
         }
-        return report.rejected.length > 0 ? 1 : 0;
+        if (report.quarantined.length > 0) {
+            process.stdout.write(
+                `${report.quarantined.length} consumers quarantined: their subdivision is not in the hierarchy. Import it with ` +
+                    '"import org-units" (they are released then), or correct the rows and import again:\n'
+            );
+            for (const q of report.quarantined.slice(0, MAX_REJECTIONS_SHOWN)) {
+                process.stdout.write(`  line ${q.line}: account ${q.account}, ${q.discom} subdivision "${q.subdivision}" is not in org_units\n`);
+            }
+            if (report.quarantined.length > MAX_REJECTIONS_SHOWN) process.stdout.write(`  … and ${report.quarantined.length - MAX_REJECTIONS_SHOWN} more\n`);
+        }
+        if (report.released > 0) process.stdout.write(`${report.released} quarantined consumers released: their subdivision is now known.\n`);
+        return report.rejected.length > 0 || report.quarantined.length > 0 ? 1 : 0;
     } finally {
         await dataSource.destroy();
     }

@@ -28,7 +28,11 @@ export class ConsoleCallbacks {
                     if (scope.subdivisions.length > 0) {
                         w.orWhere('(r.discom = :discom AND r.subdivision IN (:...subdivisions))', { discom: scope.discom, subdivisions: scope.subdivisions });
                     }
-                    if (scope.official.level !== 'JE') w.orWhere('(r.subdivision IS NULL AND r.assignedOfficialId IS NULL)');
+                    // An unplaced request shows to the officials of its district's discom (of any, when no district was given).
+                    if (scope.official.level !== 'JE')
+                        w.orWhere('(r.subdivision IS NULL AND r.assignedOfficialId IS NULL AND (r.discom IS NULL OR r.discom = :unplacedDiscom))', {
+                            unplacedDiscom: scope.discom,
+                        });
                 })
             );
             if (openOnly) qb.andWhere('r.status IN (:...open)', { open: OPEN_CALLBACK_STATUSES });
@@ -45,7 +49,11 @@ export class ConsoleCallbacks {
         if (!request) return null;
         const mine = request.assignedOfficialId === scope.official.id;
         const inArea = request.discom === scope.discom && request.subdivision !== null && scope.subdivisions.includes(request.subdivision);
-        const unplaced = scope.official.level !== 'JE' && request.subdivision === null && request.assignedOfficialId === null;
+        const unplaced =
+            scope.official.level !== 'JE' &&
+            request.subdivision === null &&
+            request.assignedOfficialId === null &&
+            (request.discom === null || request.discom === scope.discom);
         if (!mine && !inArea && !unplaced) return null;
         return (await this.withOwners([request]))[0];
     }

@@ -7,7 +7,7 @@ import { NumberView } from '../data/entities/NumberView';
 import { Official, OFFICIAL_LEVELS, OfficialLevel } from '../data/entities/Official';
 import { OrgUnit, OrgUnitKind } from '../data/entities/OrgUnit';
 import { OPEN_STATUSES } from '../services/ComplaintLifecycle';
-import { OfficialDirectory } from '../services/OfficialDirectory';
+import { OfficialDirectory, worksTriageDesk } from '../services/OfficialDirectory';
 
 /** Every complaint status, in lifecycle order. */
 export const ALL_STATUSES: ComplaintStatus[] = ['registered', 'assigned', 'in_progress', 'resolved', 'unconfirmed', 'reopened', 'closed'];
@@ -90,14 +90,21 @@ const LEVELS_OF_UNIT: Record<OrgUnitKind, OfficialLevel[]> = { subdivision: ['JE
 /** Whether `complaint` is one the official of `scope` may see and act on. */
 export function isVisible(scope: ConsoleScope, complaint: Complaint, consumer: Consumer | null): boolean {
     if (complaint.assignedOfficialId === scope.official.id) return true;
-    if (seesUnrouted(scope) && complaint.accountNumber === null && complaint.assignedOfficialId === null) return true;
+    if (complaint.assignedOfficialId === null) {
+        // Unowned: its discom's triage desk (triage officials and CEs), never another discom's; besides, as for any
+        // complaint, the officials whose area holds the consumer's subdivision.
+        if (complaint.discom !== null && complaint.discom === scope.discom && worksTriageDesk(scope.official)) return true;
+        if (complaint.discom === null && complaint.accountNumber === null && seesUnrouted(scope)) return true;
+    }
+    // A complaint without an account placed in a subdivision belongs to that subdivision's line.
+    if (complaint.accountNumber === null && complaint.subdivision !== null)
+        return complaint.discom === scope.discom && scope.subdivisions.includes(complaint.subdivision);
     return consumer !== null && consumer.discom === scope.discom && scope.subdivisions.includes(consumer.subdivision);
 }
 
 /**
- * A complaint registered without an account number has no area to route by, so no JE owns it. Until one is
- * assigned it shows to officials of SDO level and above (of every discom: the address decides whose it is), who
- * reassign it to the right JE.
+ * A complaint without an account from before districts were asked has no discom: until one is assigned it shows to
+ * officials of SDO level and above of every discom (the address decides whose it is), who reassign it.
  */
 function seesUnrouted(scope: ConsoleScope): boolean {
     return scope.official.level !== 'JE';
@@ -131,8 +138,13 @@ export function scopedComplaints(m: EntityManager, scope: ConsoleScope): SelectQ
         .where(
             new Brackets((w) => {
                 w.where('c.assignedOfficialId = :scopeOfficialId', { scopeOfficialId: scope.official.id });
-                if (seesUnrouted(scope)) w.orWhere('(c.accountNumber IS NULL AND c.assignedOfficialId IS NULL)');
+                if (worksTriageDesk(scope.official)) w.orWhere('(c.assignedOfficialId IS NULL AND c.discom = :unownedDiscom)', { unownedDiscom: scope.discom });
+                if (seesUnrouted(scope)) w.orWhere('(c.accountNumber IS NULL AND c.assignedOfficialId IS NULL AND c.discom IS NULL)');
                 if (scope.subdivisions.length > 0) {
+                    w.orWhere('(c.accountNumber IS NULL AND c.discom = :placedDiscom AND c.subdivision IN (:...placedSubdivisions))', {
+                        placedDiscom: scope.discom,
+                        placedSubdivisions: scope.subdivisions,
+                    });
                     w.orWhere('(cons.discom = :scopeDiscom AND cons.subdivision IN (:...scopeSubdivisions))', {
                         scopeDiscom: scope.discom,
                         scopeSubdivisions: scope.subdivisions,

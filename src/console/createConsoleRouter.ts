@@ -8,6 +8,7 @@ import { mountClaimRoutes } from './claimRoutes';
 import { mountCallbackRoutes } from './callbackRoutes';
 import { mountLiveChatRoutes } from './liveChatRoutes';
 import { mountComplaintRoutes } from './complaintRoutes';
+import { mountTriageRoutes } from './triageRoutes';
 import { ConsoleOptions, ConsoleParts, createConsoleKit, requestLanguage, sameOrigin, SignedRequest } from './consoleKit';
 
 export { ConsoleOptions, consoleCookies } from './consoleKit';
@@ -53,6 +54,7 @@ export function createConsoleRouter(app: ConsoleParts, options: ConsoleOptions):
     mountLiveChatRoutes(router, kit);
     mountBroadcastRoutes(router, kit);
     mountClaimRoutes(router, kit);
+    mountTriageRoutes(router, kit);
 
     // ---- Not found and errors ----------------------------------------------------------------------------------
 

@@ -1,3 +1,4 @@
+import { worksTriageDesk } from '../services/OfficialDirectory';
 import type { ComplaintStatus } from '../data/entities/Complaint';
 import { Official, OFFICIAL_LEVELS } from '../data/entities/Official';
 import { clipText, formatDateTime, maskDigits } from '../i18n/format';
@@ -131,6 +132,7 @@ export function layout(ctx: ViewContext, title: string, body: SafeHtml, options:
 <a href="/console/dashboard" id="nav-dashboard">${t('console:nav.dashboard')}</a>
 <a href="/console/broadcasts" id="nav-broadcasts">${t('console:nav.broadcasts')}</a>
 <a href="/console/claims" id="nav-claims">${t('console:nav.claims')}</a>
+${worksTriageDesk(ctx.official) ? html`<a href="/console/triage" id="nav-triage">${t('console:nav.triage')}</a>` : ''}
 <a href="${languageHref(ctx)}" id="language-switch" lang="${otherLanguage(ctx.language)}">${t('console:nav.otherLanguage')}</a>
 <form method="post" action="/console/sign-out">${csrfField(ctx)}<button type="submit" class="link" id="sign-out">${t('console:nav.signOut')}</button></form>
 </nav>

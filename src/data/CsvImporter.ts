@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import { parse } from 'csv-parse';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { Bill } from './entities/Bill';
 import { AreaClass, Consumer } from './entities/Consumer';
 import { Meter, MeterType } from './entities/Meter';
 import { Official, OFFICIAL_LEVELS, OfficialLevel } from './entities/Official';
 import { OrgUnit, OrgUnitKind } from './entities/OrgUnit';
+import { QuarantinedConsumer } from './entities/QuarantinedConsumer';
 import { hashPassword } from './passwords';
 
 /** Outcome of importing one CSV file. Line numbers are 1-based file lines; the header is line 1. */
@@ -18,6 +19,13 @@ export interface ImportReport {
     imported: number;
     /** Records not written, in file order, with the reason; account and mobile numbers in reasons are masked. */
     rejected: { line: number; reason: string }[];
+    /**
+     * Consumers not imported because their subdivision is not in their discom's hierarchy (org_units): kept in
+     * `quarantined_consumers`, with the line, the account masked and the unknown name. Consumers only.
+     */
+    quarantined: { line: number; account: string; discom: string; subdivision: string }[];
+    /** Quarantined consumers imported by this run because their subdivision is now known. */
+    released: number;
 }
 
 /** Options of {@link CsvImporter}. */
@@ -52,15 +60,15 @@ const CONSUMER_OPTIONAL = ['registered_mobile', 'prepaid_balance'];
 const BILL_REQUIRED = ['account_number', 'bill_month', 'units', 'amount', 'due_date', 'paid'];
 const BILL_OPTIONAL = ['arrears', 'payment_date'];
 const OFFICIAL_REQUIRED = ['username', 'name', 'level', 'discom', 'unit_name'];
-const OFFICIAL_OPTIONAL = ['mobile', 'language', 'password', 'active'];
+const OFFICIAL_OPTIONAL = ['mobile', 'language', 'password', 'active', 'triage'];
 const ORG_UNIT_REQUIRED = ['discom', 'kind', 'name'];
-const ORG_UNIT_OPTIONAL = ['parent_name'];
+const ORG_UNIT_OPTIONAL = ['parent_name', 'latitude', 'longitude'];
 
 const CONSUMER_UPDATE = ['name', 'registeredMobile', 'address', 'discom', 'division', 'subdivision', 'tariffCategory', 'areaClass'];
 const METER_UPDATE = ['accountNumber', 'meterType', 'lastReading', 'lastReadingDate', 'prepaidBalancePaise'];
 const BILL_UPDATE = ['units', 'amountPaise', 'arrearsPaise', 'dueDate', 'paid', 'paymentDate'];
 // Without passwordHash: a row with an empty password keeps the hash already stored.
-const OFFICIAL_UPDATE = ['name', 'level', 'discom', 'unitName', 'mobile', 'language', 'active'];
+const OFFICIAL_UPDATE = ['name', 'level', 'discom', 'unitName', 'mobile', 'language', 'active', 'triage'];
 
 // Maps, not object literals, so that a cell such as "constructor" cannot match an inherited property.
 const DISCOMS = new Map([
@@ -190,26 +198,69 @@ export class CsvImporter {
                 },
             };
         };
+        const quarantined: ImportReport['quarantined'] = [];
         const write: Writer<ConsumerRow> = async (manager, batch) => {
-            await manager
-                .createQueryBuilder()
-                .insert()
-                .into(Consumer)
-                .values(batch.map((p) => p.value.consumer))
-                .orUpdate(CONSUMER_UPDATE, ['accountNumber'])
-                .updateEntity(false)
-                .execute();
-            await manager
-                .createQueryBuilder()
-                .insert()
-                .into(Meter)
-                .values(batch.map((p) => p.value.meter))
-                .orUpdate(METER_UPDATE, ['meterNumber'])
-                .updateEntity(false)
-                .execute();
+            const placeable = await placeableSubdivisions(
+                manager,
+                batch.map((p) => p.value.consumer)
+            );
+            const importable = batch.filter((p) => placeable(p.value.consumer));
+            // A subdivision the hierarchy does not know would give a complaint nobody owns: the row waits, whole.
+            for (const { line, value } of batch.filter((p) => !placeable(p.value.consumer))) {
+                const { accountNumber, discom, subdivision } = value.consumer;
+                await manager
+                    .createQueryBuilder()
+                    .insert()
+                    .into(QuarantinedConsumer)
+                    .values({ accountNumber, discom, subdivision, file: filePath.slice(-300), line, record: JSON.stringify(value) })
+                    .orUpdate(['discom', 'subdivision', 'file', 'line', 'record'], ['accountNumber'])
+                    .updateEntity(false)
+                    .execute();
+                quarantined.push({ line, account: mask(accountNumber), discom, subdivision });
+            }
+            if (importable.length > 0) {
+                await writeConsumers(
+                    manager,
+                    importable.map((p) => p.value)
+                );
+                await manager.delete(QuarantinedConsumer, { accountNumber: In(importable.map((p) => p.value.consumer.accountNumber)) });
+            }
             return [];
         };
-        return this.importFile(filePath, 'consumers', CONSUMER_REQUIRED, CONSUMER_OPTIONAL, CONSUMER_UPDATE.length + 1, validate, write);
+        const report = await this.importFile(filePath, 'consumers', CONSUMER_REQUIRED, CONSUMER_OPTIONAL, CONSUMER_UPDATE.length + 1, validate, write);
+        report.quarantined = quarantined.sort((a, b) => a.line - b.line);
+        report.imported -= quarantined.length;
+        // A re-run also releases earlier rows whose subdivision the hierarchy has learnt since.
+        report.released = (await this.releaseQuarantined()).released;
+        return report;
+    }
+
+    /**
+     * Imports the quarantined consumers whose subdivision is now in their discom's hierarchy, and removes them from
+     * the quarantine. Run after every `import org-units` and `import consumers`; returns what it released and what
+     * still waits.
+     */
+    async releaseQuarantined(): Promise<{ released: number; waiting: QuarantinedConsumer[] }> {
+        return this.dataSource.transaction(async (manager) => {
+            const waiting = await manager.getRepository(QuarantinedConsumer).find({ order: { id: 'ASC' } });
+            if (waiting.length === 0) return { released: 0, waiting: [] };
+            const rows = waiting.map((q) => ({ q, row: JSON.parse(q.record) as ConsumerRow }));
+            const placeable = await placeableSubdivisions(
+                manager,
+                rows.map((r) => r.row.consumer)
+            );
+            const release = rows.filter((r) => placeable(r.row.consumer));
+            for (let i = 0; i < release.length; i += 500) {
+                const chunk = release.slice(i, i + 500);
+                await writeConsumers(
+                    manager,
+                    chunk.map((r) => r.row)
+                );
+                await manager.delete(QuarantinedConsumer, { id: In(chunk.map((r) => r.q.id)) });
+            }
+            const released = new Set(release.map((r) => r.q.id));
+            return { released: release.length, waiting: waiting.filter((q) => !released.has(q.id)) };
+        });
     }
 
     /**
@@ -303,6 +354,9 @@ export class CsvImporter {
             if (active === undefined) errors.push(`active must be yes or no (got "${shown(activeField)}")`);
             const passwordField = field('password');
             const password = passwordField === '' ? null : passwordOf(passwordField, errors);
+            const triageField = field('triage');
+            const triage = triageField === '' ? false : PAID_WORDS.get(digits(triageField).toLowerCase());
+            if (triage === undefined) errors.push(`triage must be yes or no (got "${shown(triageField)}")`);
             if (errors.length > 0) return { errors };
             return {
                 value: {
@@ -315,6 +369,7 @@ export class CsvImporter {
                         mobile: officialMobile,
                         language: language as string,
                         active: active as boolean,
+                        triage: triage as boolean,
                     },
                     password,
                 },
@@ -384,8 +439,11 @@ export class CsvImporter {
                 if (parentField === '') errors.push(`parent_name is required for a ${kind} (the ${PARENT_KIND[kind]} it belongs to)`);
                 else parentName = text(parentField, 'parent_name', 80, errors);
             }
+            const latitude = coordinate(field('latitude'), 'latitude', 90, errors);
+            const longitude = coordinate(field('longitude'), 'longitude', 180, errors);
+            if ((latitude === null) !== (longitude === null)) errors.push('latitude and longitude go together: give both or neither');
             if (errors.length > 0) return { errors };
-            return { value: { discom, kind: kind as OrgUnitKind, name, parentName } };
+            return { value: { discom, kind: kind as OrgUnitKind, name, parentName, latitude, longitude } };
         };
         const write: Writer<Omit<OrgUnit, 'id'>> = async (manager, batch) => {
             await manager
@@ -393,12 +451,15 @@ export class CsvImporter {
                 .insert()
                 .into(OrgUnit)
                 .values(batch.map((p) => ({ ...p.value })))
-                .orUpdate(['parentName'], ['discom', 'kind', 'name'])
+                .orUpdate(['parentName', 'latitude', 'longitude'], ['discom', 'kind', 'name'])
                 .updateEntity(false)
                 .execute();
             return [];
         };
-        return this.importFile(filePath, 'org-units', ORG_UNIT_REQUIRED, ORG_UNIT_OPTIONAL, 5, validate, write);
+        const report = await this.importFile(filePath, 'org-units', ORG_UNIT_REQUIRED, ORG_UNIT_OPTIONAL, 7, validate, write);
+        // Consumers waiting for a subdivision this file added are imported now.
+        report.released = (await this.releaseQuarantined()).released;
+        return report;
     }
 
     /** `columnsPerRow`: bound parameters per record in the widest insert, to keep batches under the limit. */
@@ -413,7 +474,7 @@ export class CsvImporter {
         options: FileOptions<T> = {}
     ): Promise<ImportReport> {
         const { prepare, secret = false } = options;
-        const report: ImportReport = { file: filePath, kind, total: 0, imported: 0, rejected: [] };
+        const report: ImportReport = { file: filePath, kind, total: 0, imported: 0, rejected: [], quarantined: [], released: 0 };
         await fs.promises.access(filePath, fs.constants.R_OK);
         const estimate = this.onProgress ? Math.max(0, (await countLines(filePath)) - 1) : 0;
         const batchSize = Math.min(this.batchSize, Math.floor(MAX_BOUND_PARAMETERS / columnsPerRow));
@@ -486,6 +547,55 @@ export class CsvImporter {
         this.onProgress?.(report.total, report.total);
         return report;
     }
+}
+
+/**
+ * A test of whether a consumer's subdivision is in its discom's hierarchy. A discom with no org units at all has
+ * no hierarchy to check against yet: its consumers import as before (their complaints, if no JE owns them, go to
+ * the discom's triage desk), so loading consumers before the hierarchy stays possible.
+ */
+async function placeableSubdivisions(manager: EntityManager, consumers: Consumer[]): Promise<(consumer: Consumer) => boolean> {
+    const discoms = [...new Set(consumers.map((c) => c.discom))];
+    const names = [...new Set(consumers.map((c) => c.subdivision))];
+    if (discoms.length === 0) return () => true;
+    const withHierarchy = new Set(
+        (
+            await manager
+                .createQueryBuilder(OrgUnit, 'u')
+                .select('DISTINCT u.discom', 'discom')
+                .where('u.discom IN (:...discoms)', { discoms })
+                .getRawMany<{ discom: string }>()
+        ).map((r) => r.discom)
+    );
+    const known = new Set<string>();
+    for (let i = 0; i < names.length; i += 500) {
+        const units = await manager.getRepository(OrgUnit).find({
+            where: { kind: 'subdivision', discom: In([...withHierarchy]), name: In(names.slice(i, i + 500)) },
+            select: { discom: true, name: true },
+        });
+        for (const unit of units) known.add(`${unit.discom}\u0000${unit.name}`);
+    }
+    return (consumer) => !withHierarchy.has(consumer.discom) || known.has(`${consumer.discom}\u0000${consumer.subdivision}`);
+}
+
+/** Upserts consumers with their meters (by account number and meter number). */
+async function writeConsumers(manager: EntityManager, rows: ConsumerRow[]): Promise<void> {
+    await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Consumer)
+        .values(rows.map((r) => r.consumer))
+        .orUpdate(CONSUMER_UPDATE, ['accountNumber'])
+        .updateEntity(false)
+        .execute();
+    await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Meter)
+        .values(rows.map((r) => r.meter))
+        .orUpdate(METER_UPDATE, ['meterNumber'])
+        .updateEntity(false)
+        .execute();
 }
 
 /** Header names → field index, after checking that every required column is there exactly once. */
@@ -624,6 +734,17 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], column: s
 }
 
 /** Meter numbers are printed in capitals on bills; stored that way so lookups need no case folding. */
+/** An optional decimal degree within ±`limit`, or null when empty. */
+function coordinate(value: string, column: string, limit: number, errors: string[]): number | null {
+    if (value === '') return null;
+    const degrees = /^[+-]?\d{1,3}(\.\d{1,8})?$/.test(value) ? Number(value) : NaN;
+    if (!Number.isFinite(degrees) || Math.abs(degrees) > limit) {
+        errors.push(`${column} must be decimal degrees between -${limit} and ${limit} (got "${shown(value)}")`);
+        return null;
+    }
+    return degrees;
+}
+
 function meterNumberOf(value: string, errors: string[]): string {
     const normalised = digits(value).toUpperCase();
     if (/^[A-Z0-9][A-Z0-9-]{2,19}$/.test(normalised)) return normalised;

@@ -44,6 +44,8 @@ import { RepairPhotos1766050000000 } from './migrations/1766050000000-RepairPhot
 import { LiveChat } from './entities/LiveChat';
 import { LiveChatMessage } from './entities/LiveChatMessage';
 import { LiveChat1765700000000 } from './migrations/1765700000000-LiveChat';
+import { EveryComplaintOwned1765800000000 } from './migrations/1765800000000-EveryComplaintOwned';
+import { QuarantinedConsumer } from './entities/QuarantinedConsumer';
 import { CallbackWork1765400000000 } from './migrations/1765400000000-CallbackWork';
 
 /** Every entity of the schema. */
@@ -69,6 +71,7 @@ export const ENTITIES = [
     CompensationClaim,
     LiveChat,
     LiveChatMessage,
+    QuarantinedConsumer,
     NumberView,
 ];
 
@@ -95,6 +98,7 @@ export const MIGRATIONS = [
     RepairPhotos1766050000000,
     OneTimeCodes1766100000000,
     LiveChat1765700000000,
+    EveryComplaintOwned1765800000000,
 ];
 
 // Connections per instance. A turn holds one for its conversation lock, may take one more for a nested lock and uses

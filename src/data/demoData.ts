@@ -696,14 +696,22 @@ const EXTRA_SUBDIVISIONS: ReadonlyArray<{ discom: string; name: string; division
 /** A row of the org_units table, without its generated id. */
 export type DemoOrgUnit = Omit<OrgUnit, 'id'>;
 
+// Approximate centres of three demo subdivisions (read off a map, not an official source), so a shared location can
+// be placed in the nearest one in the demo.
+const SUBDIVISION_LOCATIONS = new Map<string, { latitude: number; longitude: number }>([
+    ['MVVNL\u0000Vibhuti Khand', { latitude: 26.8616, longitude: 80.9925 }],
+    ['MVVNL\u0000Viraj Khand', { latitude: 26.8702, longitude: 81.0049 }],
+    ['PuVVNL\u0000Rajatalab', { latitude: 25.2319, longitude: 82.8371 }],
+]);
+
 function buildOrgUnits(): DemoOrgUnit[] {
     const units: DemoOrgUnit[] = [];
     for (const [discom, zones] of Object.entries(DEMO_HIERARCHY)) {
         for (const { zone, circles } of zones) {
-            units.push({ discom, kind: 'zone', name: zone, parentName: null });
+            units.push({ discom, kind: 'zone', name: zone, parentName: null, latitude: null, longitude: null });
             for (const { circle, divisions } of circles) {
-                units.push({ discom, kind: 'circle', name: circle, parentName: zone });
-                for (const division of divisions) units.push({ discom, kind: 'division', name: division, parentName: circle });
+                units.push({ discom, kind: 'circle', name: circle, parentName: zone, latitude: null, longitude: null });
+                for (const division of divisions) units.push({ discom, kind: 'division', name: division, parentName: circle, latitude: null, longitude: null });
             }
         }
     }
@@ -713,7 +721,8 @@ function buildOrgUnits(): DemoOrgUnit[] {
         const key = `${discom}\u0000${name}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        units.push({ discom, kind: 'subdivision', name, parentName: division });
+        const at = SUBDIVISION_LOCATIONS.get(key);
+        units.push({ discom, kind: 'subdivision', name, parentName: division, latitude: at?.latitude ?? null, longitude: at?.longitude ?? null });
     }
     return units;
 }
@@ -735,6 +744,8 @@ export interface DemoOfficial {
     name: string;
     mobile: string;
     language: 'hi' | 'en';
+    /** Works the discom's triage desk (places complaints nobody could own). */
+    triage?: boolean;
 }
 
 /**
@@ -905,6 +916,18 @@ export const DEMO_OFFICIALS: readonly DemoOfficial[] = [
         mobile: '7398100405',
         language: 'en',
     },
+    // PuVVNL's triage desk: places complaints nobody could own (a Varanasi place that names no known subdivision).
+    {
+        username: 'triage.puvvnl',
+        password: 'demo-triage-1',
+        level: 'SDO',
+        discom: 'PuVVNL',
+        unitName: 'EDD-II Varanasi (Rural)',
+        name: 'Kavita Mishra',
+        mobile: '7398100406',
+        language: 'hi',
+        triage: true,
+    },
 ];
 
 // scrypt costs tens of milliseconds per password and every test builds a fresh database, so each demo password is
@@ -990,15 +1013,22 @@ export async function seedDemoData(dataSource: DataSource): Promise<DemoDataCoun
             .insert()
             .into(OrgUnit)
             .values(DEMO_ORG_UNITS.map((u) => ({ ...u })))
-            .orUpdate(['parentName'], ['discom', 'kind', 'name'])
+            .orUpdate(['parentName', 'latitude', 'longitude'], ['discom', 'kind', 'name'])
             .updateEntity(false)
             .execute();
         await manager
             .createQueryBuilder()
             .insert()
             .into(Official)
-            .values(DEMO_OFFICIALS.map(({ password: _password, ...official }) => ({ ...official, passwordHash: hashes.get(official.username)!, active: true })))
-            .orUpdate(['name', 'level', 'discom', 'unitName', 'mobile', 'passwordHash', 'language', 'active'], ['username'])
+            .values(
+                DEMO_OFFICIALS.map(({ password: _password, ...official }) => ({
+                    ...official,
+                    triage: official.triage ?? false,
+                    passwordHash: hashes.get(official.username)!,
+                    active: true,
+                }))
+            )
+            .orUpdate(['name', 'level', 'discom', 'unitName', 'mobile', 'passwordHash', 'language', 'active', 'triage'], ['username'])
             .updateEntity(false)
             .execute();
     });

@@ -7,6 +7,7 @@ import { CallbackNotifier } from './CallbackNotifier';
 import { LifecycleError } from './ComplaintLifecycle';
 import { OfficialDirectory, ServiceArea } from './OfficialDirectory';
 import { UtilityBackend } from './UtilityBackend';
+import { PlaceFinder } from './PlaceFinder';
 
 /** Statuses in which a callback is still the utility's to make, and so can be late and escalate. */
 export const OPEN_CALLBACK_STATUSES: CallbackStatus[] = ['open', 'reopened'];
@@ -41,23 +42,32 @@ export class CallbackLifecycle {
         private readonly backend: UtilityBackend,
         private readonly notifier: CallbackNotifier,
         private readonly policy: CallbackPolicy,
-        private readonly now: () => Date = () => new Date()
+        private readonly now: () => Date = () => new Date(),
+        /** Places a request without an account by its district and locality; without it, a subdivision named anywhere. */
+        private readonly places?: PlaceFinder
     ) {}
 
     /**
-     * Places a newly recorded request: the account's area, else the subdivision named in `place` (the consumer's
-     * locality and district); its JE owns it (none when the area has no JE) and is told; the clock starts.
+     * Places a newly recorded request: the account's area, else the subdivision of the district's discom named in
+     * `place` (the consumer's locality and district); its JE owns it (none when the area has no JE) and is told; the
+     * clock starts. The district's discom is kept even when no subdivision is found.
      */
-    async start(request: CallbackRequest, place: string | null = null): Promise<CallbackRequest> {
+    async start(request: CallbackRequest, place: string | null = null, district: string | null = null): Promise<CallbackRequest> {
         const consumer = request.accountNumber ? await this.backend.findConsumer(request.accountNumber) : null;
-        const area: ServiceArea | null = consumer ?? (place ? await this.directory.subdivisionNamedIn(place) : null);
+        let area: ServiceArea | null = consumer;
+        let discom = consumer?.discom ?? null;
+        if (!consumer && place) {
+            const placed = this.places ? await this.places.place({ district, locality: place }) : null;
+            area = placed ? placed.area : await this.directory.subdivisionNamedIn(place);
+            discom = placed ? placed.discom : (area?.discom ?? null);
+        }
         const owner = area ? await this.directory.ownerFor(area, 'JE') : null;
         const dueAt = new Date(this.now().getTime() + this.policy.dueHours * 3600_000);
         await this.db.run((m) =>
             m.getRepository(CallbackRequest).update(
                 { id: request.id },
                 {
-                    discom: area?.discom ?? null,
+                    discom,
                     division: area?.division ?? null,
                     subdivision: area?.subdivision ?? null,
                     place: place?.slice(0, 300) ?? null,

@@ -4,9 +4,12 @@ import { Complaint, ComplaintStatus } from '../data/entities/Complaint';
 import { ComplaintEvent } from '../data/entities/ComplaintEvent';
 import { OFFICIAL_LEVELS, OfficialLevel } from '../data/entities/Official';
 import { ComplaintNotifier, ResolutionPhoto } from './ComplaintNotifier';
-import { OfficialDirectory } from './OfficialDirectory';
+import { OfficialDirectory, ServiceArea } from './OfficialDirectory';
+import { PlaceFinder } from './PlaceFinder';
 import { ServiceStandards } from './ServiceStandards';
 import { UtilityBackend } from './UtilityBackend';
+import { formatDateTime } from '../i18n/format';
+import { toLanguage } from '../i18n/Translator';
 
 /** Timing rules of the lifecycle, from configuration. */
 export interface LifecyclePolicy {
@@ -28,6 +31,12 @@ export interface LifecyclePolicy {
      * confirmed closure, are asked "is the supply still working?" `afterDays` later. None when absent.
      */
     recontact?: { share: number; afterDays: number };
+    /**
+     * Placing complaints without an account (district, locality, shared location) and the discom's triage desk for
+     * those nobody can own: placed within `dueHours`, else the discom's senior officials are told. Without it, a
+     * subdivision named in the address places the complaint, as before.
+     */
+    triage?: { places: PlaceFinder; dueHours: number };
 }
 
 /** What became of a consumer's answer to the re-contact: recorded, or there was no open question to answer. */
@@ -48,6 +57,11 @@ export type Actor = { official: number } | 'consumer' | 'system';
 
 /** Statuses in which a complaint is still the utility's to fix, and so can breach and escalate. */
 export const OPEN_STATUSES: ComplaintStatus[] = ['registered', 'assigned', 'in_progress', 'reopened'];
+
+/** Whether `complaint` waits on its discom's triage desk: no engineer owns it yet. */
+export function onTriageDesk(complaint: Complaint): boolean {
+    return complaint.triageDueAt !== null && complaint.assignedOfficialId === null && OPEN_STATUSES.includes(complaint.status);
+}
 
 /** Thrown when an action does not fit the complaint's state (resolving a closed complaint…). */
 export class LifecycleError extends Error {
@@ -79,15 +93,35 @@ export class ComplaintLifecycle {
 
     /**
      * Starts the clock of a newly registered complaint: due time from the service standards (for the consumer's
-     * area class; urban when the account is unknown), ownership by the JE of the subdivision, and the notices.
+     * area class; urban when the account is unknown), ownership by the JE of the subdivision, and the notices. A
+     * complaint nobody can own (no JE for the place, or a place that names no subdivision) goes to its discom's
+     * triage desk instead, with the desk's own due time and no resolution promise.
      */
     async start(complaint: Complaint): Promise<Complaint> {
         const consumer = complaint.accountNumber ? await this.backend.findConsumer(complaint.accountNumber) : null;
         const areaClass = consumer?.areaClass ?? 'urban';
-        const dueAt = this.standards.dueAt(complaint.category, areaClass, complaint.createdAt);
-        // Without an account, the subdivision the consumer named in the address or description takes it.
-        const area = consumer ?? (await this.directory.subdivisionNamedIn(`${complaint.address ?? ''} ${complaint.description}`));
+        let area: ServiceArea | null = consumer;
+        let discom = consumer?.discom ?? null;
+        if (!consumer) {
+            const triage = this.policy.triage;
+            if (triage) {
+                const placed = await triage.places.place({
+                    district: complaint.district,
+                    locality: `${complaint.address ?? ''} ${complaint.description}`,
+                    latitude: complaint.latitude,
+                    longitude: complaint.longitude,
+                });
+                area = placed.area;
+                discom = placed.discom;
+            } else {
+                // Without districts, the subdivision the consumer named in the address or description takes it.
+                area = await this.directory.subdivisionNamedIn(`${complaint.address ?? ''} ${complaint.description}`);
+                discom = area?.discom ?? null;
+            }
+        }
         const owner = area ? await this.directory.ownerFor(area, 'JE') : null;
+        if (!owner && discom && this.policy.triage) return this.toTriage(complaint, discom, consumer ? null : (area?.subdivision ?? null));
+        const dueAt = this.standards.dueAt(complaint.category, areaClass, complaint.createdAt);
         // A danger to life does not wait for its due time: the SDO hears of it with the JE, and the next step up (the
         // XEN) comes as soon as nobody has acknowledged it within minutes.
         const hazards = this.policy.hazards;
@@ -104,6 +138,8 @@ export class ComplaintLifecycle {
                     status: owner ? 'assigned' : complaint.status,
                     escalationLevel: sdo ? OFFICIAL_LEVELS.indexOf('SDO') : 0,
                     nextEscalationAt: ackBy && ackBy < dueAt ? ackBy : dueAt,
+                    discom,
+                    subdivision: consumer ? null : (area?.subdivision ?? null),
                 }
             );
             if (owner) await this.event(m, complaint.id, 'assigned', 'system', `${owner.level} ${owner.name}`);
@@ -113,6 +149,96 @@ export class ComplaintLifecycle {
         const notice = { key: hazard ? 'officials:hazard' : 'officials:assigned', vars: { ticket: updated.ticket, minutes: hazards?.ackMinutes ?? 0 } };
         if (owner) await this.notifier.toOfficial(owner, updated, notice);
         if (sdo) await this.notifier.toOfficial(sdo, updated, notice);
+        return updated;
+    }
+
+    /**
+     * Puts a complaint nobody can own on `discom`'s triage desk: no resolution due time yet (no engineer has it),
+     * placing due `triage.dueHours` from now (a hazard: its acknowledgement minutes); the desk's officials are told.
+     */
+    private async toTriage(complaint: Complaint, discom: string, subdivision: string | null): Promise<Complaint> {
+        // A danger to life cannot wait hours on a desk: it must be placed within the hazard acknowledgement time.
+        const hazards = this.policy.hazards;
+        const minutes = hazards?.isHazard(complaint.category) ? hazards.ackMinutes : this.policy.triage!.dueHours * 60;
+        const triageDueAt = new Date(this.now().getTime() + minutes * 60_000);
+        const updated = await this.db.transaction(async (m) => {
+            await m.getRepository(Complaint).update(
+                { id: complaint.id },
+                {
+                    discom,
+                    subdivision,
+                    triageDueAt,
+                    assignedOfficialId: null,
+                    dueAt: null,
+                    nextEscalationAt: null,
+                    standardsVersion: this.standards.version,
+                }
+            );
+            await this.event(m, complaint.id, complaint.status, 'system', `no engineer found for the place: with the ${discom} triage desk`);
+            return m.getRepository(Complaint).findOneByOrFail({ id: complaint.id });
+        });
+        for (const official of await this.directory.triageOfficialsOf(discom)) {
+            await this.notifier.toOfficial(official, updated, { key: 'officials:triageNew', vars: { ticket: updated.ticket, discom } });
+        }
+        return updated;
+    }
+
+    /**
+     * The triage desk gives a complaint to a JE of its discom (`jeId` must be one of
+     * {@link OfficialDirectory.subdivisionEngineers}): assigned to them, its SLA clock starts now from the standards
+     * (no engineer could act before), and the JE and consumer are told as for any new assignment. A compare-and-set:
+     * a second placing, or one of a complaint no longer on the desk, changes nothing.
+     */
+    async place(id: number, triageOfficialId: number, jeId: number): Promise<Complaint> {
+        const complaint = await this.get(id);
+        const official = await this.directory.findById(triageOfficialId);
+        if (!official || !this.directory.canTriage(official, complaint.discom)) throw new LifecycleError('not a triage official of this discom');
+        if (!onTriageDesk(complaint)) throw new LifecycleError(`complaint ${complaint.ticket} is not waiting on the triage desk`);
+        const choice = (await this.directory.subdivisionEngineers(complaint.discom!)).find((e) => e.official.id === jeId);
+        if (!choice) throw new LifecycleError('no such engineer of this discom');
+        const consumer = complaint.accountNumber ? await this.backend.findConsumer(complaint.accountNumber) : null;
+        const now = this.now();
+        const dueAt = this.standards.dueAt(complaint.category, consumer?.areaClass ?? 'urban', now);
+        const hazards = this.policy.hazards;
+        const hazard = hazards?.isHazard(complaint.category) ?? false;
+        const sdo = hazard ? await this.directory.ownerFor(choice.area, 'SDO') : null;
+        const ackBy = hazard ? new Date(now.getTime() + hazards!.ackMinutes * 60_000) : null;
+        const je = choice.official;
+        const updated = await this.db.transaction(async (m) => {
+            const result = await m.getRepository(Complaint).update(
+                { id, assignedOfficialId: IsNull(), status: In(OPEN_STATUSES) },
+                {
+                    assignedOfficialId: je.id,
+                    status: 'assigned',
+                    subdivision: complaint.accountNumber ? null : choice.area.subdivision,
+                    placedAt: now,
+                    triageDueAt: null,
+                    dueAt,
+                    standardsVersion: this.standards.version,
+                    escalationLevel: sdo ? OFFICIAL_LEVELS.indexOf('SDO') : 0,
+                    nextEscalationAt: ackBy && ackBy < dueAt ? ackBy : dueAt,
+                }
+            );
+            if (!result.affected) return null;
+            await this.event(
+                m,
+                id,
+                'assigned',
+                { official: triageOfficialId },
+                `placed by the triage desk: ${je.level} ${je.name} (${choice.area.subdivision})`
+            );
+            return m.getRepository(Complaint).findOneByOrFail({ id });
+        });
+        if (!updated) throw new LifecycleError(`complaint ${complaint.ticket} was placed by someone else`);
+        await this.notifier.toOfficial(je, updated, {
+            key: hazard ? 'officials:hazard' : 'officials:assigned',
+            vars: { ticket: updated.ticket, minutes: hazards?.ackMinutes ?? 0 },
+        });
+        if (sdo) await this.notifier.toOfficial(sdo, updated, { key: 'officials:hazard', vars: { ticket: updated.ticket, minutes: hazards?.ackMinutes ?? 0 } });
+        await this.notifier.toConsumer(updated, {
+            key: 'status:notice.placed',
+            vars: { ticket: updated.ticket, subdivision: choice.area.subdivision, time: formatDateTime(dueAt, toLanguage(updated.language) ?? 'hi') },
+        });
         return updated;
     }
 
@@ -239,11 +365,14 @@ export class ComplaintLifecycle {
         const recheck = complaint.status === 'unconfirmed' && complaint.recheckDueAt !== null;
         if (!OPEN_STATUSES.includes(complaint.status) && !recheck) return false;
         const consumer = complaint.accountNumber ? await this.backend.findConsumer(complaint.accountNumber) : null;
+        // A complaint without an account climbs from the subdivision it was placed in.
+        const area: ServiceArea | null =
+            consumer ?? (complaint.discom && complaint.subdivision ? { discom: complaint.discom, subdivision: complaint.subdivision, division: '' } : null);
         // The next level that has someone to act: an unstaffed level is skipped rather than "escalated" to nobody.
         let target = level + 1;
         let owner = null;
-        for (; consumer && target < OFFICIAL_LEVELS.length; target++) {
-            owner = await this.directory.ownerFor(consumer, OFFICIAL_LEVELS[target]);
+        for (; area && target < OFFICIAL_LEVELS.length; target++) {
+            owner = await this.directory.ownerFor(area, OFFICIAL_LEVELS[target]);
             if (owner) break;
         }
         const now = this.now();
@@ -296,7 +425,7 @@ export class ComplaintLifecycle {
      * re-checks that are late, and asks the closures drawn for a re-contact whether the supply still works. Nothing
      * here ever closes a complaint. Safe to run on several instances at once (each change is a compare-and-set).
      */
-    async tick(): Promise<{ escalated: number; reminded: number; unconfirmed: number; recontacted: number }> {
+    async tick(): Promise<{ escalated: number; reminded: number; unconfirmed: number; recontacted: number; triageLate: number }> {
         const now = this.now();
         const due = await this.db.run((m) =>
             m.getRepository(Complaint).find({
@@ -317,7 +446,8 @@ export class ComplaintLifecycle {
         const unconfirmed = await this.markUnconfirmed(now);
         const reminded = await this.remind(now);
         const recontacted = await this.recontact(now);
-        return { escalated, reminded, unconfirmed, recontacted };
+        const triageLate = await this.escalateLateTriage(now);
+        return { escalated, reminded, unconfirmed, recontacted, triageLate };
     }
 
     /**
@@ -435,6 +565,47 @@ export class ComplaintLifecycle {
             asked += 1;
         }
         return asked;
+    }
+
+    /**
+     * Complaints still on a triage desk past its due time: the discom's senior officials (its CEs, who may place them
+     * from the triage page too) are told, once per complaint (a compare-and-set, so two schedulers tell them once),
+     * and the history says so. The complaint stays on the desk until someone places it.
+     */
+    private async escalateLateTriage(now: Date): Promise<number> {
+        const late = await this.db.run((m) =>
+            m.getRepository(Complaint).find({
+                where: { assignedOfficialId: IsNull(), triageDueAt: LessThanOrEqual(now), triageEscalatedAt: IsNull(), status: In(OPEN_STATUSES) },
+                order: { triageDueAt: 'ASC' },
+                take: 500,
+            })
+        );
+        let told = 0;
+        for (const complaint of late) {
+            const claimed = await this.db.transaction(async (m) => {
+                const result = await m
+                    .getRepository(Complaint)
+                    .update({ id: complaint.id, assignedOfficialId: IsNull(), triageEscalatedAt: IsNull() }, { triageEscalatedAt: now });
+                if (!result.affected) return false;
+                await this.event(
+                    m,
+                    complaint.id,
+                    complaint.status,
+                    'system',
+                    `not placed by the ${complaint.discom} triage desk in time: its senior officials told`
+                );
+                return true;
+            });
+            if (!claimed || !complaint.discom) continue;
+            told += 1;
+            for (const senior of await this.directory.seniorsOf(complaint.discom)) {
+                await this.notifier.toOfficial(senior, complaint, {
+                    key: 'officials:triageLate',
+                    vars: { ticket: complaint.ticket, discom: complaint.discom },
+                });
+            }
+        }
+        return told;
     }
 
     /** Asks again those who have not answered within the reminder time (once per resolution). */

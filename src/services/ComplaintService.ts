@@ -13,6 +13,8 @@ export interface NewComplaint {
     category: string;
     description: string;
     address: string | null;
+    /** The district id the consumer named, without an account (src/up-districts.json). */
+    district?: string | null;
     latitude?: number | null;
     longitude?: number | null;
     contactMobile: string | null;
@@ -67,6 +69,7 @@ export class ComplaintService {
                 const complaint = await manager.getRepository(Complaint).save(
                     manager.getRepository(Complaint).create({
                         ...input,
+                        district: input.district ?? null,
                         latitude: input.latitude ?? null,
                         longitude: input.longitude ?? null,
                         ticket,

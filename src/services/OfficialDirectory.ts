@@ -68,14 +68,18 @@ export class OfficialDirectory {
 
     /**
      * The subdivision a complaint without an account names in its address or description ("near the tank, Vibhuti
-     * Khand, Lucknow"), so the complaint reaches that subdivision's JE. The longest name found wins; two different
-     * subdivisions of that length (the same name in two discoms) place nothing.
+     * Khand, Lucknow"), so the complaint reaches that subdivision's JE; only subdivisions of `discom` when given (the
+     * district's discom: a name shared with another discom never pulls the complaint there). The longest name found
+     * wins; two different subdivisions of that length (the same name in two discoms) place nothing.
      */
-    async subdivisionNamedIn(text: string): Promise<ServiceArea | null> {
+    async subdivisionNamedIn(text: string, discom?: string | null): Promise<ServiceArea | null> {
         const folded = ` ${foldForMatching(text).replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ')} `;
         if (folded.trim() === '') return null;
         const units = await this.db.run((m) =>
-            m.getRepository(OrgUnit).find({ where: { kind: 'subdivision' }, select: { discom: true, name: true, parentName: true } })
+            m.getRepository(OrgUnit).find({
+                where: discom ? { kind: 'subdivision', discom } : { kind: 'subdivision' },
+                select: { discom: true, name: true, parentName: true },
+            })
         );
         const named = units
             .map((u) => ({
@@ -89,6 +93,62 @@ export class OfficialDirectory {
         if (named.length === 0 || (named.length > 1 && named[1].name.length === named[0].name.length)) return null;
         const { unit } = named[0];
         return { discom: unit.discom, subdivision: unit.name, division: unit.parentName ?? '' };
+    }
+
+    /**
+     * The subdivision whose recorded location (org_units latitude/longitude) is nearest to a shared location, when
+     * within `radiusKm`; null when none is that near (or no unit has a location).
+     */
+    async nearestSubdivision(latitude: number, longitude: number, radiusKm: number): Promise<ServiceArea | null> {
+        const units = await this.db.run((m) =>
+            m
+                .getRepository(OrgUnit)
+                .createQueryBuilder('u')
+                .where('u.kind = :kind AND u.latitude IS NOT NULL AND u.longitude IS NOT NULL', { kind: 'subdivision' })
+                .getMany()
+        );
+        let best: { unit: OrgUnit; km: number } | null = null;
+        for (const unit of units) {
+            const km = distanceKm(latitude, longitude, unit.latitude!, unit.longitude!);
+            if (km <= radiusKm && (!best || km < best.km)) best = { unit, km };
+        }
+        return best ? { discom: best.unit.discom, subdivision: best.unit.name, division: best.unit.parentName ?? '' } : null;
+    }
+
+    /**
+     * The JEs a triage official may give a complaint of `discom` to: every active JE heading a subdivision of the
+     * discom's hierarchy, sorted by subdivision.
+     */
+    async subdivisionEngineers(discom: string): Promise<Array<{ official: Official; area: ServiceArea }>> {
+        return this.db.run(async (m) => {
+            const units = await m.getRepository(OrgUnit).find({ where: { discom, kind: 'subdivision' }, select: { name: true, parentName: true } });
+            if (units.length === 0) return [];
+            const unitOf = new Map(units.map((u) => [u.name, u]));
+            const jes = await m
+                .getRepository(Official)
+                .find({ where: { discom, level: 'JE', active: true, unitName: In([...unitOf.keys()]) }, order: { id: 'ASC' } });
+            return jes
+                .map((official) => ({ official, area: { discom, subdivision: official.unitName, division: unitOf.get(official.unitName)?.parentName ?? '' } }))
+                .sort((a, b) => a.area.subdivision.localeCompare(b.area.subdivision) || a.official.id - b.official.id);
+        });
+    }
+
+    /**
+     * The discom's senior officials, told when its triage desk has not placed a complaint in time: its active CEs
+     * (the heads of its zones, the top of the hierarchy the bot knows).
+     */
+    async seniorsOf(discom: string): Promise<Official[]> {
+        return this.db.run((m) => m.getRepository(Official).find({ where: { discom, level: 'CE', active: true }, order: { id: 'ASC' } }));
+    }
+
+    /** The active officials with the triage role in `discom`, told when a complaint lands on its desk. */
+    async triageOfficialsOf(discom: string): Promise<Official[]> {
+        return this.db.run((m) => m.getRepository(Official).find({ where: { discom, triage: true, active: true }, order: { id: 'ASC' } }));
+    }
+
+    /** Whether `official` works `discom`'s triage desk (see {@link worksTriageDesk}) and is active. */
+    canTriage(official: Official, discom: string | null): boolean {
+        return official.active && discom !== null && official.discom === discom && worksTriageDesk(official);
     }
 
     /** The official with this sign-in name (case-insensitive), active or not. */
@@ -133,6 +193,22 @@ export class OfficialDirectory {
             subdivisions: async () => (kind === 'subdivision' ? [unitName] : this.db.run((m) => subdivisionsUnder(m, discom, kind, unitName))),
         };
     }
+}
+
+/** Whether `official` works their discom's triage desk: the triage role, or a CE (to whom late triage escalates). */
+export function worksTriageDesk(official: Pick<Official, 'triage' | 'level'>): boolean {
+    return official.triage === true || official.level === 'CE';
+}
+
+const EARTH_RADIUS_KM = 6371;
+
+/** Great-circle distance (haversine), in kilometres. */
+function distanceKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
+    const rad = Math.PI / 180;
+    const dLat = (lat2 - lat1) * rad;
+    const dLon = (lon2 - lon1) * rad;
+    const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
+    return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
 async function parentOf(m: EntityManager, discom: string, kind: OrgUnitKind, name: string): Promise<string | null> {

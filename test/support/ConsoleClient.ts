@@ -28,6 +28,13 @@ export class ConsoleClient {
         return this.request('POST', path, new URLSearchParams(form).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
     }
 
+    /** GET a page and return the CSRF token of its forms. */
+    async csrf(path = '/console'): Promise<string> {
+        const page = await this.get(path);
+        assert.equal(page.status, 200, `GET ${path} → ${page.status}`);
+        return csrfOf(page.text);
+    }
+
     /** POSTs `form` with the CSRF token of the page at `from`, then follows the redirect; the page it lands on. */
     async submit(from: string, action: string, form: Record<string, string> = {}): Promise<ConsoleAnswer> {
         const page = await this.get(from);
@@ -57,4 +64,9 @@ export class ConsoleClient {
         }
         return { status: res.status, text: await res.text(), location: res.headers.get('location') };
     }
+}
+
+/** The flash message of a page, if any. */
+export function flashOf(page: string): string | null {
+    return /<div class="flash [a-z]+" role="status" id="flash">([^<]*)<\/div>/.exec(page)?.[1] ?? null;
 }

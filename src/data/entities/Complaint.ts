@@ -16,6 +16,7 @@ export type RecontactState = 'not_selected' | 'selected' | 'asked' | 'working' |
 /** A consumer's complaint with its readable ticket number. */
 @Entity('complaints')
 @Index(['channel', 'channelUserId'])
+@Index(['discom', 'assignedOfficialId'])
 export class Complaint {
     @PrimaryGeneratedColumn()
     id: number;
@@ -144,6 +145,34 @@ export class Complaint {
     /** Where to send the consumer updates: the botbuilder ConversationReference as JSON. */
     @Column({ type: 'text', nullable: true })
     conversationRef: string | null;
+
+    /** Id of the district the consumer named (src/up-districts.json), on the no-account path; null otherwise. */
+    @Column({ type: 'varchar', length: 40, nullable: true })
+    district: string | null;
+
+    /**
+     * The discom the complaint belongs to when no account says it: from the district, a shared location or the
+     * subdivision named. With no owner, its triage desk places it.
+     */
+    @Column({ type: 'varchar', length: 10, nullable: true })
+    discom: string | null;
+
+    /** The subdivision a complaint without an account was placed in (by the bot or the triage desk); null otherwise. */
+    @Column({ type: 'varchar', length: 80, nullable: true })
+    subdivision: string | null;
+
+    /** While on the discom's triage desk (no engineer owns it): when it must be placed by; null once placed. */
+    @Index()
+    @Column({ type: Date, nullable: true })
+    triageDueAt: Date | null;
+
+    /** When the discom's senior officials were told it was not placed in time; null until then. */
+    @Column({ type: Date, nullable: true })
+    triageEscalatedAt: Date | null;
+
+    /** When the triage desk gave it to an engineer; its SLA clock runs from then. */
+    @Column({ type: Date, nullable: true })
+    placedAt: Date | null;
 
     /** The consumer's reply language when they registered it. */
     @Column({ type: 'varchar', length: 5, nullable: true })

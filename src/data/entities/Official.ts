@@ -44,6 +44,10 @@ export class Official {
     @Column({ type: 'boolean' })
     active: boolean;
 
+    /** Works the discom's triage desk: sees its unplaced complaints and gives each to a JE (the `triage` import column). */
+    @Column({ type: 'boolean', default: false })
+    triage?: boolean;
+
     @CreateDateColumn()
     createdAt: Date;
 }

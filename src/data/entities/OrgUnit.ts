@@ -22,4 +22,11 @@ export class OrgUnit {
     /** Name of the unit above (a division for a subdivision…); null for a zone. */
     @Column({ type: 'varchar', length: 80, nullable: true })
     parentName: string | null;
+
+    /** Where the unit's office (or the centre of its area) is, optional: a shared location finds the nearest subdivision. */
+    @Column({ type: 'double precision', nullable: true })
+    latitude?: number | null;
+
+    @Column({ type: 'double precision', nullable: true })
+    longitude?: number | null;
 }

@@ -144,7 +144,7 @@ describe('CsvImporter on SQLite', () => {
             }),
         ]);
         const report = await new CsvImporter(ds).importConsumers(file);
-        assert.deepEqual(report, { file, kind: 'consumers', total: 3, imported: 3, rejected: [] });
+        assert.deepEqual(report, { file, kind: 'consumers', total: 3, imported: 3, rejected: [], quarantined: [], released: 0 });
         assert.equal(await ds.getRepository(Consumer).count(), 3);
         assert.equal(await ds.getRepository(Meter).count(), 3);
 

@@ -192,16 +192,16 @@ for (const [name, url] of [
             const status = async () => bot.dataSource.getRepository(Complaint).findOneByOrFail({ id: complaint.id });
             const reminders = () => notifier.sent.filter((n) => n.to === 'consumer' && n.text.key === 'status:askFixedReminder').length;
             clock.advance(23);
-            assert.deepEqual(await lifecycle.tick(), { escalated: 0, reminded: 0, unconfirmed: 0, recontacted: 0 });
+            assert.deepEqual(await lifecycle.tick(), { escalated: 0, reminded: 0, unconfirmed: 0, recontacted: 0, triageLate: 0 });
             clock.advance(2);
-            assert.deepEqual(await lifecycle.tick(), { escalated: 0, reminded: 1, unconfirmed: 0, recontacted: 0 });
+            assert.deepEqual(await lifecycle.tick(), { escalated: 0, reminded: 1, unconfirmed: 0, recontacted: 0, triageLate: 0 });
             assert.equal(reminders(), 1, 'asked again, once');
             await lifecycle.tick();
             assert.equal(reminders(), 1, 'not asked on every pass');
             clock.advance(46);
             assert.equal((await lifecycle.tick()).unconfirmed, 0);
             clock.advance(2);
-            assert.deepEqual(await lifecycle.tick(), { escalated: 0, reminded: 0, unconfirmed: 1, recontacted: 0 });
+            assert.deepEqual(await lifecycle.tick(), { escalated: 0, reminded: 0, unconfirmed: 1, recontacted: 0, triageLate: 0 });
             const unconfirmed = await status();
             assert.equal(unconfirmed.status, 'unconfirmed');
             assert.equal(unconfirmed.closedAt, null);
@@ -379,10 +379,11 @@ describe('complaint registration tells the consumer the time limit', () => {
             await user.say(LUCKNOW_ACCOUNT);
             assert.match((await user.say('yes')).join('\n'), /As per UPERC standards, this should be fixed within 2 hours/);
             const hindi = bot.conversation();
-            await hindi.say('मेरे घर में सुबह से बिजली नहीं है');
-            // Another city account: the same outage on the same account would join the open complaint.
-            await hindi.say('6739351047');
-            assert.match((await hindi.say('हाँ')).join('\n'), /UPERC मानकों के अनुसार इसे 2 घंटे में/);
+            await hindi.say('हमारी गली का ट्रांसफार्मर जल गया है');
+            // Another fault on the same account (the same outage would join the open complaint); an account whose
+            // subdivision has no JE would go to the triage desk without a time limit (see the triage tests).
+            await hindi.say(LUCKNOW_ACCOUNT);
+            assert.match((await hindi.say('हाँ')).join('\n'), /UPERC मानकों के अनुसार इसे 6 घंटे में/);
             const [complaint] = await bot.dataSource.getRepository(Complaint).find({ order: { id: 'ASC' } });
             assert.ok(complaint.conversationRef && complaint.dueAt && complaint.assignedOfficialId);
         } finally {

@@ -339,7 +339,7 @@ function importSuite(label: string, databaseUrl: () => Promise<string>): void {
             }
             const units = await ds.getRepository(OrgUnit).find({ order: { id: 'ASC' } });
             assert.deepEqual(
-                units.map(({ id: _id, ...u }) => u),
+                units.map(({ id: _id, latitude: _latitude, longitude: _longitude, ...u }) => u),
                 [
                     { discom: 'MVVNL', kind: 'zone', name: 'Lucknow Zone', parentName: null },
                     { discom: 'MVVNL', kind: 'circle', name: 'Lucknow Circle-I', parentName: 'Lucknow Zone' },
