@@ -10,6 +10,7 @@ import { ComplaintService } from '../src/services/ComplaintService';
 import { HandoffService } from '../src/services/HandoffService';
 import { CallbackLifecycle } from '../src/services/CallbackLifecycle';
 import { IdentityService } from '../src/services/IdentityService';
+import { MobileChangeService } from '../src/services/MobileChangeService';
 import { UtilityBackend } from '../src/services/UtilityBackend';
 import { VerificationService } from '../src/services/VerificationService';
 
@@ -41,6 +42,8 @@ export interface DialogServices {
     claims: CompensationClaimService;
     /** The consumer grievance forum (CGRF) of each discom, named in the text offered after a refused claim. */
     forums: CgrfForums;
+    /** Requests to link or change an account's registered mobile. */
+    mobileChanges: MobileChangeService;
     /** Officer callback requests. */
     handoff: HandoffService;
     /** Ownership, due time, escalation and outcome of callback requests. */

@@ -25,6 +25,8 @@ import { LanguageDialog, LanguageResult } from './LanguageDialog';
 import { MeterDialog } from './MeterDialog';
 import { MeterReadingDialog } from './MeterReadingDialog';
 import { CompensationClaimDialog, CompensationClaimOptions } from './CompensationClaimDialog';
+import { MobileUpdateDialog, MobileUpdateOptions } from './MobileUpdateDialog';
+import { MobileRequestStatusDialog, MobileRequestStatusOptions, mobileReferenceIn } from './MobileRequestStatusDialog';
 
 /** Options of {@link MainDialog}. */
 export interface MainDialogOptions extends RootDialogOptions {
@@ -82,6 +84,8 @@ const GUESS_SCORE = 0.6;
 const SURE_COMPLAINT = 0.88;
 /** An officer asked for ("officer se baat karao"), not just named. */
 const AGENT_ASKED = 0.9;
+/** A request to link or change a mobile this sure starts the flow over the everyday answer that describes it. */
+const SURE_MOBILE = 0.85;
 /** A follow-up to an everyday answer is a short question; a long message says something of its own. */
 const FAQ_FOLLOW_UP_MAX_WORDS = 10;
 // An everyday question of one phrase word gives way to a recognized request at least this sure.
@@ -131,6 +135,8 @@ export class MainDialog extends ComponentDialog {
         this.addDialog(new CallbackStatusDialog(services));
         this.addDialog(new ConfirmFixedDialog(services));
         this.addDialog(new CompensationClaimDialog(services));
+        this.addDialog(new MobileUpdateDialog(services));
+        this.addDialog(new MobileRequestStatusDialog(services));
         // Anything the bot can act on is a valid answer to the menu, chit-chat included.
         this.addDialog(
             new AskPrompt(ASK_MENU, services.output, async (answer, context) =>
@@ -539,6 +545,13 @@ export class MainDialog extends ComponentDialog {
         if (callback && !intent.startsWith('language.') && intent !== 'cancel' && intent !== 'unsubscribe') {
             return step.beginDialog(CallbackStatusDialog.id, { reference: callback } satisfies CallbackStatusOptions);
         }
+        // "status M2612-0001": a mobile change request, asked after by its reference.
+        const mobileRequest = ticket || callback ? null : mobileReferenceIn(r.text);
+        if (mobileRequest && !intent.startsWith('language.') && intent !== 'cancel' && intent !== 'unsubscribe') {
+            return step.beginDialog(MobileRequestStatusDialog.id, { reference: mobileRequest } satisfies MobileRequestStatusOptions);
+        }
+        // "mera number badal gaya", "link my mobile": said by a rule, it is done here rather than answered as a question.
+        if (intent === 'mobile.update' && r.score >= SURE_MOBILE && !ticket) return this.begin(step, intent, r);
         // Only a rule opts out; the statistical model's guess at "mujhe chahiye ye" must not.
         if (intent === 'unsubscribe' && r.score <= GUESS_SCORE) intent = 'none';
         // "kab tak theek hoga?", "jaldi karo" from someone with an open complaint ask after it.
@@ -658,6 +671,8 @@ export class MainDialog extends ComponentDialog {
                 return step.beginDialog(MeterReadingDialog.id, { accountNumber: account });
             case 'agent':
                 return step.beginDialog(HandoffDialog.id);
+            case 'mobile.update':
+                return step.beginDialog(MobileUpdateDialog.id, { accountNumber: account } satisfies MobileUpdateOptions);
             case 'language.hi':
             case 'language.en':
                 await this.switchLanguage(step, intent === 'language.hi' ? 'hi' : 'en');
@@ -738,7 +753,7 @@ export class MainDialog extends ComponentDialog {
 }
 
 /** The flows a request can start, outermost first, for telling a new request from the one under way. */
-const FLOWS = [ComplaintDialog.id, ComplaintStatusDialog.id, BillDialog.id, MeterReadingDialog.id, MeterDialog.id, HandoffDialog.id];
+const FLOWS = [ComplaintDialog.id, ComplaintStatusDialog.id, BillDialog.id, MeterReadingDialog.id, MeterDialog.id, HandoffDialog.id, MobileUpdateDialog.id];
 
 /** A fault on the network: a wire, a pole, a transformer. */
 function hazardIntent(intent: Intent): boolean {
@@ -753,5 +768,6 @@ function flowFor(intent: Intent): string | null {
     if (intent === 'meter.reading') return MeterReadingDialog.id;
     if (intent === 'meter.info') return MeterDialog.id;
     if (intent === 'agent') return HandoffDialog.id;
+    if (intent === 'mobile.update') return MobileUpdateDialog.id;
     return null;
 }

@@ -72,6 +72,10 @@ export interface AppConfig {
     hazardAckMinutes: number;
     /** Hours within which the owner of a callback request must call (clock hours; escalates when late). */
     callbackDueHours: number;
+    /** Hours within which the subdivision should decide a mobile change request; later it shows as late. */
+    mobileRequestDueHours: number;
+    /** Wrong answers to the account-knowledge questions allowed per requester (and three times that per account) in a day. */
+    mobileProofMaxAttempts: number;
     /** Seconds between scheduler passes (escalation, confirmation reminders, unconfirmed resolutions). */
     schedulerIntervalSeconds: number;
     /** Days before a bill's due date that subscribed consumers are reminded. */
@@ -216,6 +220,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         hazardAckMinutes: int('HAZARD_ACK_MINUTES', 30, 5, 240),
         claimDecisionDays: int('CLAIM_DECISION_DAYS', 30, 1, 365),
         callbackDueHours: int('CALLBACK_DUE_HOURS', 2, 1, 168),
+        mobileRequestDueHours: int('MOBILE_REQUEST_DUE_HOURS', 48, 1, 720),
+        mobileProofMaxAttempts: int('MOBILE_PROOF_MAX_ATTEMPTS', 3, 1, 10),
         schedulerIntervalSeconds: int('SCHEDULER_INTERVAL_SECONDS', 60, 5, 3600),
         billReminderDaysBefore: int('BILL_REMINDER_DAYS_BEFORE', 3, 1, 30),
         rateLimitBurst: int('RATE_LIMIT_BURST', 20, 1, 10000),

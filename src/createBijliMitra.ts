@@ -49,6 +49,9 @@ import { OfficialDirectory } from './services/OfficialDirectory';
 import { ProactiveNotifier } from './services/ProactiveNotifier';
 import { ClosureCodeService } from './services/ClosureCodeService';
 import { OneTimeCodes } from './services/OneTimeCodes';
+import { MobileChangeService } from './services/MobileChangeService';
+import { MobileChangeNotifier } from './services/MobileChangeNotifier';
+import { ReferenceNumbers } from './services/ReferenceNumbers';
 import { CgrfForums } from './services/CgrfForums';
 import { CompensationClaimService } from './services/CompensationClaimService';
 import { ServiceStandards } from './services/ServiceStandards';
@@ -71,6 +74,8 @@ export interface BijliMitraOverrides {
     notifier?: ComplaintNotifier;
     /** Callback notices (to owners, and "were you called?"); the proactive notifier by default. */
     callbackNotifier?: CallbackNotifier;
+    /** Mobile change decisions told to the consumer; the proactive notifier by default. */
+    mobileNotifier?: MobileChangeNotifier;
     /** The clock of the SLA and escalation (tests control it). */
     now?: () => Date;
     /** Where downloaded photos are kept (tests use a directory of their own); `MEDIA_DIR` by default. */
@@ -220,6 +225,16 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
             (code, minutes) => otpText('verify:sms', { code, minutes })
         ),
         closureCodes: new ClosureCodeService(codes, (code, ticket, minutes) => otpText('status:closureSms', { code, ticket, minutes })),
+        mobileChanges: new MobileChangeService(
+            db,
+            backend,
+            codes,
+            new ReferenceNumbers(db, overrides.now),
+            overrides.mobileNotifier ?? proactive,
+            { dueHours: config.mobileRequestDueHours, maxKnowledgeAttempts: config.mobileProofMaxAttempts },
+            (code, minutes) => otpText('mobile:sms', { code, minutes }),
+            overrides.now
+        ),
         claims: new CompensationClaimService(db, standards, notifier, { decisionDays: config.claimDecisionDays }, overrides.now),
         forums: CgrfForums.load(),
         handoff: new HandoffService(db),

@@ -7,6 +7,7 @@ import { mountBroadcastRoutes } from './broadcastRoutes';
 import { mountClaimRoutes } from './claimRoutes';
 import { mountCallbackRoutes } from './callbackRoutes';
 import { mountComplaintRoutes } from './complaintRoutes';
+import { mountMobileRequestRoutes } from './mobileRequestRoutes';
 import { ConsoleOptions, ConsoleParts, createConsoleKit, requestLanguage, sameOrigin, SignedRequest } from './consoleKit';
 
 export { ConsoleOptions, consoleCookies } from './consoleKit';
@@ -51,6 +52,7 @@ export function createConsoleRouter(app: ConsoleParts, options: ConsoleOptions):
     mountCallbackRoutes(router, kit);
     mountBroadcastRoutes(router, kit);
     mountClaimRoutes(router, kit);
+    mountMobileRequestRoutes(router, kit);
 
     // ---- Not found and errors ----------------------------------------------------------------------------------
 

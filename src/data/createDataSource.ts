@@ -39,6 +39,10 @@ import { HonestClosure1765300000000 } from './migrations/1765300000000-HonestClo
 import { NumberViews1765500000000 } from './migrations/1765500000000-NumberViews';
 import { CompensationClaims1765600000000 } from './migrations/1765600000000-CompensationClaims';
 import { CompensationClaim } from './entities/CompensationClaim';
+import { MobileChanges1765900000000 } from './migrations/1765900000000-MobileChanges';
+import { MobileChangeRequest } from './entities/MobileChangeRequest';
+import { MobileChangeEvent } from './entities/MobileChangeEvent';
+import { MobileProofAttempt } from './entities/MobileProofAttempt';
 import { CallbackWork1765400000000 } from './migrations/1765400000000-CallbackWork';
 
 /** Every entity of the schema. */
@@ -63,6 +67,9 @@ export const ENTITIES = [
     QueuedMessage,
     CompensationClaim,
     NumberView,
+    MobileChangeRequest,
+    MobileChangeEvent,
+    MobileProofAttempt,
 ];
 
 /** Every migration, oldest first. */
@@ -84,6 +91,7 @@ export const MIGRATIONS = [
     CallbackWork1765400000000,
     NumberViews1765500000000,
     CompensationClaims1765600000000,
+    MobileChanges1765900000000,
     OneTimeCodes1766100000000,
 ];
 

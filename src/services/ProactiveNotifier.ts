@@ -6,6 +6,8 @@ import { Logger } from '../logger';
 import { ComplaintNotifier, NoticeText } from './ComplaintNotifier';
 import { CallbackNotifier } from './CallbackNotifier';
 import { CallbackRequest } from '../data/entities/CallbackRequest';
+import { MobileChangeRequest } from '../data/entities/MobileChangeRequest';
+import { MobileChangeNotifier } from './MobileChangeNotifier';
 import { reachesByMobile } from '../../adapters/shared/ports';
 
 /**
@@ -14,7 +16,7 @@ import { reachesByMobile } from '../../adapters/shared/ports';
  * window the WhatsApp adapter sends its template or records why it could not). A notice that cannot be delivered
  * is logged; it never undoes the change it reports.
  */
-export class ProactiveNotifier implements ComplaintNotifier, CallbackNotifier {
+export class ProactiveNotifier implements ComplaintNotifier, CallbackNotifier, MobileChangeNotifier {
     /**
      * @param confirmTurn the bot's turn that asks "is it fixed?" in the consumer's conversation (`note` null: the
      * reminder); without it the consumer gets the resolution notice or reminder as plain text.
@@ -78,6 +80,12 @@ export class ProactiveNotifier implements ComplaintNotifier, CallbackNotifier {
         if (this.calledTurn) return this.run(reference, this.calledTurn(request.reference), request.reference);
         const t = this.translator.forLanguage(toLanguage(request.language) ?? 'hi');
         await this.send(reference, t, { key: 'handoff:notice.askCalled', vars: { reference: request.reference } }, request.reference);
+    }
+
+    async mobileRequestToConsumer(request: MobileChangeRequest, text: NoticeText): Promise<void> {
+        if (!request.conversationRef) return;
+        const reference = JSON.parse(request.conversationRef) as Partial<ConversationReference>;
+        await this.send(reference, this.translator.forLanguage(toLanguage(request.language) ?? 'hi'), text, request.reference);
     }
 
     private async send(reference: Partial<ConversationReference>, t: TranslateFn, text: NoticeText, ticket: string): Promise<void> {
