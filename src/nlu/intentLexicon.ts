@@ -133,7 +133,7 @@ export const CONCEPTS: Record<string, string[]> = {
     /** Changing or linking a mobile: "badal gaya", "update", "galat hai", "link". */
     mobileChange: ['update', 'updat', 'badal', 'badla', 'badli', 'badle', 'badalna', 'badalni', 'badalwana', 'badalvana', 'badlna', 'badalgaya', 'change', 'changed',
         'link', 'linked', 'register', 'galat', 'wrong', 'naya', 'new', 'jodna', 'judwana', 'बदल', 'बदला', 'बदली', 'बदलना', 'बदलवाना', 'अपडेट', 'लिंक', 'गलत',
-        'नया', 'रजिस्टर', 'जोड़ना', 'जोडना'],
+        'नया', 'रजिस्टर', 'जोड़ना', 'जोडना', 'add', 'added', 'jod', 'jodu', 'jude', 'judwau', 'judwaye', 'jodwaye', 'जुड़वाना', 'जुडवाना', 'जुड़वाऊं', 'जुडवाऊं'],
     complaintWord: ['lodged', 'lodge', 'complent', 'complen', 'complained', 'complaining', 'complaint', 'complain', 'complant', 'complaints', 'shikayat', 'shikayt', 'sikayat', 'shikaayat', 'शिकायत', 'कंप्लेंट', 'कम्प्लेंट', 'ticket', 'टिकट', 'request', 'report', 'darj'],
 };
 
