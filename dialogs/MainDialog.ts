@@ -551,7 +551,9 @@ export class MainDialog extends ComponentDialog {
             return step.beginDialog(MobileRequestStatusDialog.id, { reference: mobileRequest } satisfies MobileRequestStatusOptions);
         }
         // "mera number badal gaya", "link my mobile": said by a rule, it is done here rather than answered as a question.
-        if (intent === 'mobile.update' && r.score >= SURE_MOBILE && !ticket) return this.begin(step, intent, r);
+        // ("to mobile number kaise judwaye?" asks how: the everyday answer says so and offers to take the request.)
+        const asksHow = turn.mentions('mobile:words.howTo', r.text);
+        if (intent === 'mobile.update' && r.score >= SURE_MOBILE && !ticket && !asksHow) return this.begin(step, intent, r);
         // Only a rule opts out; the statistical model's guess at "mujhe chahiye ye" must not.
         if (intent === 'unsubscribe' && r.score <= GUESS_SCORE) intent = 'none';
         // "kab tak theek hoga?", "jaldi karo" from someone with an open complaint ask after it.
@@ -623,7 +625,8 @@ export class MainDialog extends ComponentDialog {
         if (faq && asked && !specific && (faq.words >= needed || (!hazard && !sureComplaint && (r.score < FAQ_OVERRULES_BELOW || !isRequest(r))))) {
             // "send me a message whenever there is a shutdown, how to subscribe?": what the answer offers is what was
             // asked for, so it is done rather than described.
-            if (this.offerOf(turn, faq.topic) === intent && r.score >= OFFER_ASKED) return this.begin(step, intent, r);
+            // (Not "mobile number kaise judwaye?": asking how to change a mobile is told how, with the offer to do it.)
+            if (this.offerOf(turn, faq.topic) === intent && r.score >= OFFER_ASKED && !(intent === 'mobile.update' && asksHow)) return this.begin(step, intent, r);
             await this.sayEverydayAnswer(step.context, faq.topic, true);
             return step.endDialog();
         }

@@ -252,7 +252,7 @@ export const RULES: IntentRule[] = [
     { intent: 'unsubscribe', all: ['unsubscribe', 'absent', 'want'], weight: 0.86 },
     // Asking for a person outranks the problem they want to talk about ("officer se baat karwa do, bill galat hai").
     // Above a status question ("mobile number galat hai" names a number, not a complaint) and a plain officer request.
-    { intent: 'mobile.update', all: ['mobileWord', 'mobileChange'], weight: 0.91, near: 5, unless: ['recharge', 'cancel'] },
+    { intent: 'mobile.update', all: ['mobileWord', 'mobileChange'], weight: 0.91, near: 6, unless: ['recharge', 'cancel'] },
     // "mera number badal gaya": a number that changed, when no other number (meter, account, bill, ticket) is named.
     { intent: 'mobile.update', all: ['phoneNumber', 'mobileChange'], weight: 0.86, near: 3, unless: ['meter', 'bill', 'complaintWord', 'office', 'recharge', 'electricity', 'cancel'] },
     { intent: 'agent', all: ['agent', 'talk'], weight: 0.93 },

@@ -262,7 +262,7 @@ describe('linking and updating a mobile in the conversation', () => {
         assert.match(joined(status), /could not find/);
     });
 
-    for (const text of ['mobile number update karna hai', 'mera number badal gaya', 'मोबाइल नंबर बदलना है', 'link my mobile', 'registered mobile galat hai', 'how to register mobile number?']) {
+    for (const text of ['mobile number update karna hai', 'mera number badal gaya', 'मोबाइल नंबर बदलना है', 'link my mobile', 'registered mobile galat hai']) {
         it(`"${text}" starts the request, not an everyday answer or a complaint`, async () => {
             const user = bot.conversation();
             await user.open();
@@ -271,6 +271,16 @@ describe('linking and updating a mobile in the conversation', () => {
             assert.match(joined(replies), /account number|खाता नंबर/);
         });
     }
+
+    it('"how do I register my mobile number?" gets the everyday answer, which offers the request; "yes" takes it up', async () => {
+        const user = await englishUser(bot);
+        let replies = await user.say('how do I register my mobile number?');
+        assert.match(joined(replies), /send "update mobile"/);
+        replies = await user.say('yes please');
+        assert.match(joined(replies), /link or change the mobile number/);
+        replies = await hindiUser(bot).then((hindi) => hindi.say('to mobile number kaise judwaye khate me?'));
+        assert.match(joined(replies), /"मोबाइल नंबर बदलना है" भेजें/);
+    });
 
     function transcript(user: TestConversation): string[] {
         return user.transcript.map((a) => a.text ?? '');
