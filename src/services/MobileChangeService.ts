@@ -183,6 +183,7 @@ export class MobileChangeService {
                     dueAt: new Date(now.getTime() + this.policy.dueHours * HOUR_MS),
                     decidedAt: null,
                     decidedBy: null,
+                    settledAt: null,
                 })
             )
         );

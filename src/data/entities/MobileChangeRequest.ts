@@ -83,4 +83,11 @@ export class MobileChangeRequest {
 
     @Column({ type: 'integer', nullable: true })
     decidedBy: number | null;
+
+    /**
+     * When a consumers import first carried the approved number. Until then an import keeps the approved number (an
+     * export taken before the change would bring the old one back); after it, imports set the mobile as before.
+     */
+    @Column({ type: Date, nullable: true })
+    settledAt: Date | null;
 }

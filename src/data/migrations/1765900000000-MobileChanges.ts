@@ -31,6 +31,7 @@ export class MobileChanges1765900000000 implements MigrationInterface {
                     { name: 'dueAt', type: timestampType },
                     { name: 'decidedAt', type: timestampType, isNullable: true },
                     { name: 'decidedBy', type: 'integer', isNullable: true },
+                    { name: 'settledAt', type: timestampType, isNullable: true },
                 ],
                 indices: [
                     new TableIndex({ columnNames: ['reference'], isUnique: true }),
