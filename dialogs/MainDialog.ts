@@ -626,7 +626,8 @@ export class MainDialog extends ComponentDialog {
             // "send me a message whenever there is a shutdown, how to subscribe?": what the answer offers is what was
             // asked for, so it is done rather than described.
             // (Not "mobile number kaise judwaye?": asking how to change a mobile is told how, with the offer to do it.)
-            if (this.offerOf(turn, faq.topic) === intent && r.score >= OFFER_ASKED && !(intent === 'mobile.update' && asksHow)) return this.begin(step, intent, r);
+            if (this.offerOf(turn, faq.topic) === intent && r.score >= OFFER_ASKED && !(intent === 'mobile.update' && asksHow))
+                return this.begin(step, intent, r);
             await this.sayEverydayAnswer(step.context, faq.topic, true);
             return step.endDialog();
         }

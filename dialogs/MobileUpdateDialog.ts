@@ -64,9 +64,14 @@ export class MobileUpdateDialog extends ComponentDialog {
             })
         );
         this.addDialog(
-            new AskPrompt(ASK_METER, services.output, async (answer) => (/[0-9A-Za-z\u0966-\u096F]{3}/.test(answer.text) ? true : { key: 'mobile:retry.meter' }), {
-                freeText: true,
-            })
+            new AskPrompt(
+                ASK_METER,
+                services.output,
+                async (answer) => (/[0-9A-Za-z\u0966-\u096F]{3}/.test(answer.text) ? true : { key: 'mobile:retry.meter' }),
+                {
+                    freeText: true,
+                }
+            )
         );
         this.addDialog(
             new AskPrompt(
@@ -96,8 +101,17 @@ export class MobileUpdateDialog extends ComponentDialog {
                 { freeText: true, numeric: true }
             )
         );
-        this.addDialog(new WaterfallDialog(FLOW, [this.findAccount.bind(this), this.proveHolder.bind(this), this.askNewMobile.bind(this), this.register.bind(this)]));
-        this.addDialog(new WaterfallDialog(HOLDER, [this.offerOldMobile.bind(this), this.oldOrKnowledge.bind(this), this.afterProof.bind(this), this.afterFallback.bind(this)]));
+        this.addDialog(
+            new WaterfallDialog(FLOW, [this.findAccount.bind(this), this.proveHolder.bind(this), this.askNewMobile.bind(this), this.register.bind(this)])
+        );
+        this.addDialog(
+            new WaterfallDialog(HOLDER, [
+                this.offerOldMobile.bind(this),
+                this.oldOrKnowledge.bind(this),
+                this.afterProof.bind(this),
+                this.afterFallback.bind(this),
+            ])
+        );
         this.addDialog(new WaterfallDialog(KNOWLEDGE, [this.askAmount.bind(this), this.askMeter.bind(this), this.checkKnowledge.bind(this)]));
         this.addDialog(new WaterfallDialog(NEW_MOBILE, [this.askNumber.bind(this), this.proveNumber.bind(this), this.afterNewCode.bind(this)]));
         this.initialDialogId = FLOW;

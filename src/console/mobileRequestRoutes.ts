@@ -25,7 +25,11 @@ export function mountMobileRequestRoutes(router: Router, kit: ConsoleKit): void 
     router.get('/mobile-requests', async (req: SignedRequest, res) => {
         const signed = req.signed!;
         const requests = await changes.listIn(signed.scope.discom, signed.scope.subdivisions);
-        send(res, 200, mobileRequestsPage(context(req, signed.session.language, signed), { requests, canDecide: MobileChangeService.canDecide(signed.official) }));
+        send(
+            res,
+            200,
+            mobileRequestsPage(context(req, signed.session.language, signed), { requests, canDecide: MobileChangeService.canDecide(signed.official) })
+        );
     });
 
     router.get('/mobile-requests/:reference', async (req: SignedRequest, res) => {

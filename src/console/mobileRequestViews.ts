@@ -82,12 +82,13 @@ export function mobileRequestPage(
 <form method="post" action="${path}" id="refuse-form">${csrfField(ctx)}<input type="hidden" name="action" value="refuse"><label>${t('console:mobile.reason')} <input name="reason" id="reason" maxlength="500" required></label><button type="submit" id="refuse">${t('console:mobile.refuse')}</button></form></section>`
             : html``;
     const events = data.events.map(
-        ({ event: e, official }) => html`<li data-kind="${e.kind}">${formatDateTime(e.at, ctx.language)}: ${t(`console:mobile.event.${e.kind}`, {
-            official: official ? t('console:officialName', { name: official.name, level: official.level }) : t('console:mobile.consumer'),
-            old: e.oldMasked ?? t('console:mobile.none'),
-            new: e.newMasked,
-            count: e.linksVoided ?? 0,
-        })}${e.note ? html` — ${e.note}` : ''}</li>`
+        ({ event: e, official }) =>
+            html`<li data-kind="${e.kind}">${formatDateTime(e.at, ctx.language)}: ${t(`console:mobile.event.${e.kind}`, {
+                official: official ? t('console:officialName', { name: official.name, level: official.level }) : t('console:mobile.consumer'),
+                old: e.oldMasked ?? t('console:mobile.none'),
+                new: e.newMasked,
+                count: e.linksVoided ?? 0,
+            })}${e.note ? html` — ${e.note}` : ''}</li>`
     );
     const fullNote: SafeHtml = data.full ? html`<p class="note" id="full-numbers">${t('console:mobile.shownInFull')}</p>` : html``;
     const body = html`<h1>${t('console:mobile.requestTitle', { reference: r.reference })}</h1>

@@ -254,7 +254,13 @@ export const RULES: IntentRule[] = [
     // Above a status question ("mobile number galat hai" names a number, not a complaint) and a plain officer request.
     { intent: 'mobile.update', all: ['mobileWord', 'mobileChange'], weight: 0.91, near: 6, unless: ['recharge', 'cancel'] },
     // "mera number badal gaya": a number that changed, when no other number (meter, account, bill, ticket) is named.
-    { intent: 'mobile.update', all: ['phoneNumber', 'mobileChange'], weight: 0.86, near: 3, unless: ['meter', 'bill', 'complaintWord', 'office', 'recharge', 'electricity', 'cancel'] },
+    {
+        intent: 'mobile.update',
+        all: ['phoneNumber', 'mobileChange'],
+        weight: 0.86,
+        near: 3,
+        unless: ['meter', 'bill', 'complaintWord', 'office', 'recharge', 'electricity', 'cancel'],
+    },
     { intent: 'agent', all: ['agent', 'talk'], weight: 0.93 },
     { intent: 'agent', all: ['somebody', 'talk'], weight: 0.93 },
     { intent: 'agent', all: ['agent'], weight: 0.75 },

@@ -285,7 +285,13 @@ export class MobileChangeService {
         return request;
     }
 
-    private async audit(request: MobileChangeRequest, kind: MobileEventKind, officialId: number | null, note: string | null, linksVoided: number | null = null) {
+    private async audit(
+        request: MobileChangeRequest,
+        kind: MobileEventKind,
+        officialId: number | null,
+        note: string | null,
+        linksVoided: number | null = null
+    ) {
         await this.db.run((m) =>
             m.getRepository(MobileChangeEvent).insert({
                 requestId: request.id,

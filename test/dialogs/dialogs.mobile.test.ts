@@ -74,7 +74,7 @@ describe('linking and updating a mobile in the conversation', () => {
         assert.match(joined(replies), /account number/i);
         replies = await user.say(LUCKNOW.account);
         assert.match(joined(replies), /ends in \*+45\. Do you still have that phone/);
-        replies = await user.say('yes');
+        await user.say('yes');
         assert.equal(lastSms().mobile, LUCKNOW.mobile, 'the code goes to the registered mobile');
         replies = await sayCode(bot, user);
         assert.match(joined(replies), /you are verified/);
@@ -96,7 +96,14 @@ describe('linking and updating a mobile in the conversation', () => {
         assert.doesNotMatch(text, new RegExp(NEW_MOBILE), 'the new number is masked in the chat');
         const [request] = await requests();
         assert.deepEqual(
-            { reference: request.reference, old: request.oldMobile, new: request.newMobile, holder: request.holderProof, proof: request.newMobileProof, status: request.status },
+            {
+                reference: request.reference,
+                old: request.oldMobile,
+                new: request.newMobile,
+                holder: request.holderProof,
+                proof: request.newMobileProof,
+                status: request.status,
+            },
             { reference, old: LUCKNOW.mobile, new: NEW_MOBILE, holder: 'old_mobile', proof: 'otp', status: 'pending' }
         );
         assert.equal((await consumer()).registeredMobile, LUCKNOW.mobile, 'nothing changes before the approval');
@@ -118,7 +125,7 @@ describe('linking and updating a mobile in the conversation', () => {
         assert.match(joined(replies), /मीटर नंबर/);
         replies = await user.say(LUCKNOW.meterNumber.toLowerCase());
         assert.match(joined(replies), /रिकॉर्ड से मिल गई/);
-        replies = await user.say(NEW_MOBILE);
+        await user.say(NEW_MOBILE);
         assert.equal(lastSms().mobile, NEW_MOBILE);
         const code = bot.lastCode()!;
         const wrong = code === '000000' ? '111111' : '000000';
@@ -162,10 +169,10 @@ describe('linking and updating a mobile in the conversation', () => {
         const user = track(await englishUser(bot));
         let replies = await sayAll(user, ['show my bill', LUCKNOW.account]);
         assert.match(joined(replies), /No mobile number is registered.*send "update mobile"/s);
-        replies = await user.say('update mobile');
+        await user.say('update mobile');
         replies = await user.say(LUCKNOW.account);
         assert.match(joined(replies), /No mobile number is registered on this account\. To prove the account is yours/);
-        replies = await sayAll(user, [BILL_RUPEES, LUCKNOW.meterNumber, NEW_MOBILE]);
+        await sayAll(user, [BILL_RUPEES, LUCKNOW.meterNumber, NEW_MOBILE]);
         replies = await sayCode(bot, user);
         assert.match(joined(replies), MOBILE_REFERENCE);
         const [request] = await requests();
@@ -192,7 +199,7 @@ describe('linking and updating a mobile in the conversation', () => {
         assert.match(joined(replies), /verified/);
         assert.equal(await bot.dataSource.getRepository(AccountLink).countBy({ accountNumber: LUCKNOW.account }), 1);
         // Verified already: no second code to the old mobile.
-        replies = await sayAll(user, ['my mobile number has changed, please update it', NEW_MOBILE]);
+        await sayAll(user, ['my mobile number has changed, please update it', NEW_MOBILE]);
         assert.equal(lastSms().mobile, NEW_MOBILE);
         replies = await sayCode(bot, user);
         const reference = joined(replies).match(MOBILE_REFERENCE)![0];
@@ -206,7 +213,14 @@ describe('linking and updating a mobile in the conversation', () => {
         const audit = await bot.dataSource.getRepository(MobileChangeEvent).findOneByOrFail({ requestId: request.id, kind: 'approved' });
         const sdo = await official('sdo.gomtinagar');
         assert.deepEqual(
-            { official: audit.officialId, at: audit.at.toISOString(), old: audit.oldMasked, new: audit.newMasked, proof: audit.proof, voided: audit.linksVoided },
+            {
+                official: audit.officialId,
+                at: audit.at.toISOString(),
+                old: audit.oldMasked,
+                new: audit.newMasked,
+                proof: audit.proof,
+                voided: audit.linksVoided,
+            },
             { official: sdo.id, at: clock.now().toISOString(), old: '******2345', new: '******3210', proof: 'old_mobile+otp', voided: 1 }
         );
         const notice = joined(noticesIn(user));
