@@ -19,6 +19,8 @@ const HOUR_MS = 3600_000;
 const KNOWLEDGE_WINDOW_MS = 24 * HOUR_MS;
 /** An account takes this many times a requester's allowance from all requesters together. */
 const ACCOUNT_ALLOWANCE_FACTOR = 3;
+/** The pause between codes sent to one new mobile for different requesters. */
+const NEW_MOBILE_PAUSE_MS = 60_000;
 /** The lowest level that decides mobile changes (see {@link MobileChangeService.canDecide}). */
 export const MOBILE_DECIDER_LEVEL = 'SDO';
 
@@ -129,7 +131,8 @@ export class MobileChangeService {
 
     /** Sends a code to the new mobile (purpose `mobile`, subject the mobile). */
     async sendNewMobileCode(identity: ChannelIdentity, mobile: string): Promise<CodeSend> {
-        return this.codes.send(identity.id, { purpose: 'mobile', subject: mobile }, mobile, this.composeSms);
+        // Different chats sending codes to one phone are a minute apart, as for account verification: nobody can flood a number.
+        return this.codes.send(identity.id, { purpose: 'mobile', subject: mobile }, mobile, this.composeSms, NEW_MOBILE_PAUSE_MS);
     }
 
     /** Checks the code typed for the new mobile; only a code sent to that very number counts. */
