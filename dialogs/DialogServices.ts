@@ -12,6 +12,7 @@ import { CallbackLifecycle } from '../src/services/CallbackLifecycle';
 import type { LiveChatService } from '../src/services/LiveChatService';
 import { PlaceFinder } from '../src/services/PlaceFinder';
 import { IdentityService } from '../src/services/IdentityService';
+import { MobileChangeService } from '../src/services/MobileChangeService';
 import { UtilityBackend } from '../src/services/UtilityBackend';
 import { VerificationService } from '../src/services/VerificationService';
 
@@ -43,6 +44,8 @@ export interface DialogServices {
     claims: CompensationClaimService;
     /** The consumer grievance forum (CGRF) of each discom, named in the text offered after a refused claim. */
     forums: CgrfForums;
+    /** Requests to link or change an account's registered mobile. */
+    mobileChanges: MobileChangeService;
     /** Officer callback requests. */
     handoff: HandoffService;
     /** Ownership, due time, escalation and outcome of callback requests. */

@@ -23,6 +23,7 @@ export function isRequest(r: Pick<Recognition, 'intent' | 'score'>): boolean {
             r.intent.startsWith('bill.') ||
             r.intent.startsWith('meter.') ||
             r.intent === 'agent' ||
+            r.intent === 'mobile.update' ||
             r.intent === 'subscribe' ||
             r.intent === 'unsubscribe')
     );

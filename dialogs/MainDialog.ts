@@ -26,6 +26,8 @@ import { LanguageDialog, LanguageResult } from './LanguageDialog';
 import { MeterDialog } from './MeterDialog';
 import { MeterReadingDialog } from './MeterReadingDialog';
 import { CompensationClaimDialog, CompensationClaimOptions } from './CompensationClaimDialog';
+import { MobileUpdateDialog, MobileUpdateOptions } from './MobileUpdateDialog';
+import { MobileRequestStatusDialog, MobileRequestStatusOptions, mobileReferenceIn } from './MobileRequestStatusDialog';
 
 /** Options of {@link MainDialog}. */
 export interface MainDialogOptions extends RootDialogOptions {
@@ -85,6 +87,8 @@ const GUESS_SCORE = 0.6;
 const SURE_COMPLAINT = 0.88;
 /** An officer asked for ("officer se baat karao"), not just named. */
 const AGENT_ASKED = 0.9;
+/** A request to link or change a mobile this sure starts the flow over the everyday answer that describes it. */
+const SURE_MOBILE = 0.85;
 /** A follow-up to an everyday answer is a short question; a long message says something of its own. */
 const FAQ_FOLLOW_UP_MAX_WORDS = 10;
 // An everyday question of one phrase word gives way to a recognized request at least this sure.
@@ -135,6 +139,8 @@ export class MainDialog extends ComponentDialog {
         this.addDialog(new ConfirmFixedDialog(services));
         this.addDialog(new StillWorkingDialog(services));
         this.addDialog(new CompensationClaimDialog(services));
+        this.addDialog(new MobileUpdateDialog(services));
+        this.addDialog(new MobileRequestStatusDialog(services));
         // Anything the bot can act on is a valid answer to the menu, chit-chat included.
         this.addDialog(
             new AskPrompt(ASK_MENU, services.output, async (answer, context) =>
@@ -548,6 +554,15 @@ export class MainDialog extends ComponentDialog {
         if (callback && !intent.startsWith('language.') && intent !== 'cancel' && intent !== 'unsubscribe') {
             return step.beginDialog(CallbackStatusDialog.id, { reference: callback } satisfies CallbackStatusOptions);
         }
+        // "status M2612-0001": a mobile change request, asked after by its reference.
+        const mobileRequest = ticket || callback ? null : mobileReferenceIn(r.text);
+        if (mobileRequest && !intent.startsWith('language.') && intent !== 'cancel' && intent !== 'unsubscribe') {
+            return step.beginDialog(MobileRequestStatusDialog.id, { reference: mobileRequest } satisfies MobileRequestStatusOptions);
+        }
+        // "mera number badal gaya", "link my mobile": said by a rule, it is done here rather than answered as a question.
+        // ("to mobile number kaise judwaye?" asks how: the everyday answer says so and offers to take the request.)
+        const asksHow = turn.mentions('mobile:words.howTo', r.text);
+        if (intent === 'mobile.update' && r.score >= SURE_MOBILE && !ticket && !asksHow) return this.begin(step, intent, r);
         // Only a rule opts out; the statistical model's guess at "mujhe chahiye ye" must not.
         if (intent === 'unsubscribe' && r.score <= GUESS_SCORE) intent = 'none';
         // "kab tak theek hoga?", "jaldi karo" from someone with an open complaint ask after it.
@@ -619,7 +634,9 @@ export class MainDialog extends ComponentDialog {
         if (faq && asked && !specific && (faq.words >= needed || (!hazard && !sureComplaint && (r.score < FAQ_OVERRULES_BELOW || !isRequest(r))))) {
             // "send me a message whenever there is a shutdown, how to subscribe?": what the answer offers is what was
             // asked for, so it is done rather than described.
-            if (this.offerOf(turn, faq.topic) === intent && r.score >= OFFER_ASKED) return this.begin(step, intent, r);
+            // (Not "mobile number kaise judwaye?": asking how to change a mobile is told how, with the offer to do it.)
+            if (this.offerOf(turn, faq.topic) === intent && r.score >= OFFER_ASKED && !(intent === 'mobile.update' && asksHow))
+                return this.begin(step, intent, r);
             await this.sayEverydayAnswer(step.context, faq.topic, true);
             return step.endDialog();
         }
@@ -667,6 +684,8 @@ export class MainDialog extends ComponentDialog {
                 return step.beginDialog(MeterReadingDialog.id, { accountNumber: account });
             case 'agent':
                 return step.beginDialog(HandoffDialog.id);
+            case 'mobile.update':
+                return step.beginDialog(MobileUpdateDialog.id, { accountNumber: account } satisfies MobileUpdateOptions);
             case 'language.hi':
             case 'language.en':
                 await this.switchLanguage(step, intent === 'language.hi' ? 'hi' : 'en');
@@ -747,7 +766,7 @@ export class MainDialog extends ComponentDialog {
 }
 
 /** The flows a request can start, outermost first, for telling a new request from the one under way. */
-const FLOWS = [ComplaintDialog.id, ComplaintStatusDialog.id, BillDialog.id, MeterReadingDialog.id, MeterDialog.id, HandoffDialog.id];
+const FLOWS = [ComplaintDialog.id, ComplaintStatusDialog.id, BillDialog.id, MeterReadingDialog.id, MeterDialog.id, HandoffDialog.id, MobileUpdateDialog.id];
 
 /** A fault on the network: a wire, a pole, a transformer. */
 function hazardIntent(intent: Intent): boolean {
@@ -762,5 +781,6 @@ function flowFor(intent: Intent): string | null {
     if (intent === 'meter.reading') return MeterReadingDialog.id;
     if (intent === 'meter.info') return MeterDialog.id;
     if (intent === 'agent') return HandoffDialog.id;
+    if (intent === 'mobile.update') return MobileUpdateDialog.id;
     return null;
 }

@@ -86,6 +86,10 @@ export interface AppConfig {
     triageDueHours: number;
     /** Kilometres within which a shared location places a complaint in the nearest subdivision with a location. */
     placeRadiusKm: number;
+    /** Hours within which the subdivision should decide a mobile change request; later it shows as late. */
+    mobileRequestDueHours: number;
+    /** Wrong answers to the account-knowledge questions allowed per requester (and three times that per account) in a day. */
+    mobileProofMaxAttempts: number;
     /** Seconds between scheduler passes (escalation, confirmation reminders, unconfirmed resolutions). */
     schedulerIntervalSeconds: number;
     /** Days before a bill's due date that subscribed consumers are reminded. */
@@ -258,6 +262,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         liveChatAnswerMinutes: int('LIVE_CHAT_ANSWER_MINUTES', 5, 1, 120),
         triageDueHours: int('TRIAGE_DUE_HOURS', 4, 1, 168),
         placeRadiusKm: int('PLACE_RADIUS_KM', 10, 1, 100),
+        mobileRequestDueHours: int('MOBILE_REQUEST_DUE_HOURS', 48, 1, 720),
+        mobileProofMaxAttempts: int('MOBILE_PROOF_MAX_ATTEMPTS', 3, 1, 10),
         schedulerIntervalSeconds: int('SCHEDULER_INTERVAL_SECONDS', 60, 5, 3600),
         billReminderDaysBefore: int('BILL_REMINDER_DAYS_BEFORE', 3, 1, 30),
         rateLimitBurst: int('RATE_LIMIT_BURST', 20, 1, 10000),

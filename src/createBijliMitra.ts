@@ -53,6 +53,9 @@ import { ProactiveNotifier } from './services/ProactiveNotifier';
 import { LiveChatService } from './services/LiveChatService';
 import { ClosureCodeService } from './services/ClosureCodeService';
 import { OneTimeCodes } from './services/OneTimeCodes';
+import { MobileChangeService } from './services/MobileChangeService';
+import { MobileChangeNotifier } from './services/MobileChangeNotifier';
+import { ReferenceNumbers } from './services/ReferenceNumbers';
 import { CgrfForums } from './services/CgrfForums';
 import { CompensationClaimService } from './services/CompensationClaimService';
 import { ServiceStandards } from './services/ServiceStandards';
@@ -75,6 +78,8 @@ export interface BijliMitraOverrides {
     notifier?: ComplaintNotifier;
     /** Callback notices (to owners, and "were you called?"); the proactive notifier by default. */
     callbackNotifier?: CallbackNotifier;
+    /** Mobile change decisions told to the consumer; the proactive notifier by default. */
+    mobileNotifier?: MobileChangeNotifier;
     /** The clock of the SLA and escalation (tests control it). */
     now?: () => Date;
     /** The random source that draws confirmed closures for the re-contact (tests make it predictable). */
@@ -247,6 +252,16 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
             (code, minutes) => otpText('verify:sms', { code, minutes })
         ),
         closureCodes: new ClosureCodeService(codes, (code, ticket, minutes) => otpText('status:closureSms', { code, ticket, minutes })),
+        mobileChanges: new MobileChangeService(
+            db,
+            backend,
+            codes,
+            new ReferenceNumbers(db, overrides.now),
+            overrides.mobileNotifier ?? proactive,
+            { dueHours: config.mobileRequestDueHours, maxKnowledgeAttempts: config.mobileProofMaxAttempts },
+            (code, minutes) => otpText('mobile:sms', { code, minutes }),
+            overrides.now
+        ),
         claims: new CompensationClaimService(db, standards, notifier, { decisionDays: config.claimDecisionDays }, overrides.now),
         forums: CgrfForums.load(),
         handoff: new HandoffService(db),

@@ -9,6 +9,7 @@ import { mountCallbackRoutes } from './callbackRoutes';
 import { mountLiveChatRoutes } from './liveChatRoutes';
 import { mountComplaintRoutes } from './complaintRoutes';
 import { mountTriageRoutes } from './triageRoutes';
+import { mountMobileRequestRoutes } from './mobileRequestRoutes';
 import { ConsoleOptions, ConsoleParts, createConsoleKit, requestLanguage, sameOrigin, SignedRequest } from './consoleKit';
 
 export { ConsoleOptions, consoleCookies } from './consoleKit';
@@ -55,6 +56,7 @@ export function createConsoleRouter(app: ConsoleParts, options: ConsoleOptions):
     mountBroadcastRoutes(router, kit);
     mountClaimRoutes(router, kit);
     mountTriageRoutes(router, kit);
+    mountMobileRequestRoutes(router, kit);
 
     // ---- Not found and errors ----------------------------------------------------------------------------------
 

@@ -133,6 +133,7 @@ export function layout(ctx: ViewContext, title: string, body: SafeHtml, options:
 <a href="/console/broadcasts" id="nav-broadcasts">${t('console:nav.broadcasts')}</a>
 <a href="/console/claims" id="nav-claims">${t('console:nav.claims')}</a>
 ${worksTriageDesk(ctx.official) ? html`<a href="/console/triage" id="nav-triage">${t('console:nav.triage')}</a>` : ''}
+<a href="/console/mobile-requests" id="nav-mobile">${t('console:nav.mobile')}</a>
 <a href="${languageHref(ctx)}" id="language-switch" lang="${otherLanguage(ctx.language)}">${t('console:nav.otherLanguage')}</a>
 <form method="post" action="/console/sign-out">${csrfField(ctx)}<button type="submit" class="link" id="sign-out">${t('console:nav.signOut')}</button></form>
 </nav>

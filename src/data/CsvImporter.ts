@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import { parse } from 'csv-parse';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { Bill } from './entities/Bill';
 import { AreaClass, Consumer } from './entities/Consumer';
 import { Meter, MeterType } from './entities/Meter';
+import { MobileChangeRequest } from './entities/MobileChangeRequest';
 import { Official, OFFICIAL_LEVELS, OfficialLevel } from './entities/Official';
 import { OrgUnit, OrgUnitKind } from './entities/OrgUnit';
 import { QuarantinedConsumer } from './entities/QuarantinedConsumer';
@@ -123,6 +124,33 @@ interface OfficialRow {
 }
 
 /**
+ * A mobile approved in the console (a consumer's request in the bot) holds over an import until an import carries
+ * it: the billing export may have been taken before the change and would hand the account back to the old number.
+ * Once a row carries the approved number the change is settled, and later imports set the mobile as before.
+ */
+async function keepApprovedMobiles(manager: EntityManager, batch: Pending<ConsumerRow>[]): Promise<void> {
+    const accounts = batch.map((p) => p.value.consumer.accountNumber);
+    const approved = await manager
+        .getRepository(MobileChangeRequest)
+        .find({ where: { accountNumber: In(accounts), status: 'approved', settledAt: IsNull() }, order: { id: 'ASC' } });
+    if (approved.length === 0) return;
+    // The latest approval of an account is the number it has now.
+    const latest = new Map(approved.map((r) => [r.accountNumber, r]));
+    const settled: string[] = [];
+    for (const { value } of batch) {
+        const request = latest.get(value.consumer.accountNumber);
+        if (!request) continue;
+        if (value.consumer.registeredMobile === request.newMobile) settled.push(request.accountNumber);
+        else value.consumer.registeredMobile = request.newMobile;
+    }
+    if (settled.length > 0) {
+        await manager
+            .getRepository(MobileChangeRequest)
+            .update({ accountNumber: In(settled), status: 'approved', settledAt: IsNull() }, { settledAt: new Date() });
+    }
+}
+
+/**
  * Imports consumer, bill, official and org-unit CSV exports into the database. The file is streamed and written in
  * batched upserts, so memory stays flat apart from the per-file duplicate index, and importing the same file again updates rows in place.
  * A row with any invalid field is rejected as a whole with every reason listed; the rest of the file still imports.
@@ -219,6 +247,7 @@ export class CsvImporter {
                 quarantined.push({ line, account: mask(accountNumber), discom, subdivision });
             }
             if (importable.length > 0) {
+                await keepApprovedMobiles(manager, importable);
                 await writeConsumers(
                     manager,
                     importable.map((p) => p.value)

@@ -46,6 +46,10 @@ import { LiveChatMessage } from './entities/LiveChatMessage';
 import { LiveChat1765700000000 } from './migrations/1765700000000-LiveChat';
 import { EveryComplaintOwned1765800000000 } from './migrations/1765800000000-EveryComplaintOwned';
 import { QuarantinedConsumer } from './entities/QuarantinedConsumer';
+import { MobileChanges1765900000000 } from './migrations/1765900000000-MobileChanges';
+import { MobileChangeRequest } from './entities/MobileChangeRequest';
+import { MobileChangeEvent } from './entities/MobileChangeEvent';
+import { MobileProofAttempt } from './entities/MobileProofAttempt';
 import { CallbackWork1765400000000 } from './migrations/1765400000000-CallbackWork';
 
 /** Every entity of the schema. */
@@ -73,6 +77,9 @@ export const ENTITIES = [
     LiveChatMessage,
     QuarantinedConsumer,
     NumberView,
+    MobileChangeRequest,
+    MobileChangeEvent,
+    MobileProofAttempt,
 ];
 
 /** Every migration, oldest first. */
@@ -94,11 +101,12 @@ export const MIGRATIONS = [
     CallbackWork1765400000000,
     NumberViews1765500000000,
     CompensationClaims1765600000000,
+    LiveChat1765700000000,
+    EveryComplaintOwned1765800000000,
+    MobileChanges1765900000000,
     ClosureQuality1766000000000,
     RepairPhotos1766050000000,
     OneTimeCodes1766100000000,
-    LiveChat1765700000000,
-    EveryComplaintOwned1765800000000,
 ];
 
 // Connections per instance. A turn holds one for its conversation lock, may take one more for a nested lock and uses

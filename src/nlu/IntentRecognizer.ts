@@ -55,6 +55,7 @@ export const INTENTS = [
     'cancel',
     'subscribe',
     'unsubscribe',
+    'mobile.update',
     'none',
 ] as const;
 

@@ -128,6 +128,12 @@ export const CONCEPTS: Record<string, string[]> = {
     /** The local electricity office, whose number consumers ask for to reach a person. */
     office: ['office', 'offices', 'substation', 'subdivision', 'powerhouse', 'bijlighar', 'बिजलीघर', 'दफ्तर', 'ऑफिस', 'उपकेंद्र', 'daftar', 'helpline', 'हेल्पलाइन'],
     phoneNumber: ['number', 'no', 'नंबर', 'contact', 'phone', 'फोन', 'mobile'],
+    /** The registered mobile of an account ("mobile number update karna hai", "link my mobile"). */
+    mobileWord: ['mobile', 'mobail', 'mobil', 'मोबाइल', 'मोबाईल', 'मोबाइल्'],
+    /** Changing or linking a mobile: "badal gaya", "update", "galat hai", "link". */
+    mobileChange: ['update', 'updat', 'badal', 'badla', 'badli', 'badle', 'badalna', 'badalni', 'badalwana', 'badalvana', 'badlna', 'badalgaya', 'change', 'changed',
+        'link', 'linked', 'register', 'galat', 'wrong', 'naya', 'new', 'jodna', 'judwana', 'बदल', 'बदला', 'बदली', 'बदलना', 'बदलवाना', 'अपडेट', 'लिंक', 'गलत',
+        'नया', 'रजिस्टर', 'जोड़ना', 'जोडना', 'add', 'added', 'jod', 'jodu', 'jude', 'judwau', 'judwaye', 'jodwaye', 'जुड़वाना', 'जुडवाना', 'जुड़वाऊं', 'जुडवाऊं'],
     complaintWord: ['lodged', 'lodge', 'complent', 'complen', 'complained', 'complaining', 'complaint', 'complain', 'complant', 'complaints', 'shikayat', 'shikayt', 'sikayat', 'shikaayat', 'शिकायत', 'कंप्लेंट', 'कम्प्लेंट', 'ticket', 'टिकट', 'request', 'report', 'darj'],
 };
 
@@ -245,6 +251,16 @@ export const RULES: IntentRule[] = [
     // "messages nahi chahiye" / "don't want messages"; a bare "sms nahi aaya" is not an opt-out.
     { intent: 'unsubscribe', all: ['unsubscribe', 'absent', 'want'], weight: 0.86 },
     // Asking for a person outranks the problem they want to talk about ("officer se baat karwa do, bill galat hai").
+    // Above a status question ("mobile number galat hai" names a number, not a complaint) and a plain officer request.
+    { intent: 'mobile.update', all: ['mobileWord', 'mobileChange'], weight: 0.91, near: 6, unless: ['recharge', 'cancel'] },
+    // "mera number badal gaya": a number that changed, when no other number (meter, account, bill, ticket) is named.
+    {
+        intent: 'mobile.update',
+        all: ['phoneNumber', 'mobileChange'],
+        weight: 0.86,
+        near: 3,
+        unless: ['meter', 'bill', 'complaintWord', 'office', 'recharge', 'electricity', 'cancel'],
+    },
     { intent: 'agent', all: ['agent', 'talk'], weight: 0.93 },
     { intent: 'agent', all: ['somebody', 'talk'], weight: 0.93 },
     { intent: 'agent', all: ['agent'], weight: 0.75 },

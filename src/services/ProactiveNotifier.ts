@@ -6,6 +6,8 @@ import { Logger } from '../logger';
 import { ComplaintNotifier, NoticeText, ResolutionPhoto } from './ComplaintNotifier';
 import { CallbackNotifier } from './CallbackNotifier';
 import { CallbackRequest } from '../data/entities/CallbackRequest';
+import { MobileChangeRequest } from '../data/entities/MobileChangeRequest';
+import { MobileChangeNotifier } from './MobileChangeNotifier';
 import { reachesByMobile } from '../../adapters/shared/ports';
 import type { ConversationSender } from './LiveChatService';
 
@@ -15,7 +17,7 @@ import type { ConversationSender } from './LiveChatService';
  * window the WhatsApp adapter sends its template or records why it could not). A notice that cannot be delivered
  * is logged; it never undoes the change it reports.
  */
-export class ProactiveNotifier implements ComplaintNotifier, CallbackNotifier, ConversationSender {
+export class ProactiveNotifier implements ComplaintNotifier, CallbackNotifier, ConversationSender, MobileChangeNotifier {
     /**
      * @param confirmTurn the bot's turn that asks "is it fixed?" in the consumer's conversation (`note` null: the
      * reminder; `photo` the after-repair photo shown with it); without it the consumer gets the resolution notice or
@@ -112,6 +114,12 @@ export class ProactiveNotifier implements ComplaintNotifier, CallbackNotifier, C
             label
         );
         return delivered;
+    }
+
+    async mobileRequestToConsumer(request: MobileChangeRequest, text: NoticeText): Promise<void> {
+        if (!request.conversationRef) return;
+        const reference = JSON.parse(request.conversationRef) as Partial<ConversationReference>;
+        await this.send(reference, this.translator.forLanguage(toLanguage(request.language) ?? 'hi'), text, request.reference);
     }
 
     private async send(reference: Partial<ConversationReference>, t: TranslateFn, text: NoticeText, ticket: string): Promise<void> {
