@@ -200,7 +200,9 @@ export class ComplaintStatusDialog extends ComponentDialog {
         const turn = TurnData.of(context);
         const language = turn.language ?? 'en';
         const { complaint, history } = found;
-        const steps = history.map((event) =>
+        // The consumer sees changes of state; notes and desk moves within one state are the officials' detail.
+        const changes = history.filter((event, i) => i === 0 || event.status !== history[i - 1].status);
+        const steps = changes.map((event) =>
             turn.t('status:historyLine', {
                 status: turn.t(`status:states.${event.status}`),
                 time: formatDateTime(event.createdAt, language),

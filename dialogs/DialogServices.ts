@@ -1,3 +1,4 @@
+import type { DailyHours } from '../src/services/dailyHours';
 import { ChannelOutput } from '../src/bot/ChannelOutput';
 import { Recognizer } from '../src/nlu/IntentRecognizer';
 import { FaqMatcher } from '../src/nlu/FaqMatcher';
@@ -24,6 +25,8 @@ export interface DialogSettings {
     meterReadingMaxJump: number;
     /** Hours within which an officer must call back (told to the consumer). */
     callbackDueHours: number;
+    /** Hours in which officers call back (India time); null: round the clock. */
+    callbackHours: DailyHours | null;
 }
 
 /** Everything the dialogs depend on, injected so tests can substitute any part. */

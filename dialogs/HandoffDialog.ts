@@ -1,3 +1,5 @@
+import { formatDateTime } from '../src/i18n/format';
+import { dailyHoursText } from '../src/services/dailyHours';
 import { TurnContext } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
@@ -126,11 +128,13 @@ export class HandoffDialog extends ComponentDialog {
         const request = await this.services.callbacks.start(recorded, place, district);
         // During live-chat hours an official may also answer here: the console lists the chat as waiting for a person.
         const live = (await this.services.liveChat?.markWaiting(request)) ?? false;
+        const { callbackDueHours: hours, callbackHours: open } = this.services.settings;
+        const due = formatDateTime(request.dueAt ?? new Date(), turn.language ?? 'en');
         const text = turn.t(account ? 'handoff:recorded' : 'handoff:recordedNoAccount', {
             reference: request.reference,
             mobile: mobile ? maskDigits(mobile) : '',
             account: account ? maskDigits(account) : '',
-            hours: this.services.settings.callbackDueHours,
+            when: open ? turn.t('handoff:when.openHours', { hours, due, window: dailyHoursText(open) }) : turn.t('handoff:when.within', { hours, due }),
         });
         await step.context.sendActivity(live ? `${text}\n\n${turn.t('handoff:live.waiting', { hours: this.services.liveChat!.hoursText() })}` : text);
         return step.endDialog();

@@ -1,3 +1,4 @@
+import { DailyHours, parseDailyHours } from './services/dailyHours';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as dotenv from 'dotenv';
@@ -76,8 +77,10 @@ export interface AppConfig {
     hazardAckMinutes: number;
     /** Hours within which the owner of a callback request must call (clock hours; escalates when late). */
     callbackDueHours: number;
+    /** Daily hours (India time) in which officers return calls; the callback due time counts only these. */
+    callbackHours: DailyHours | null;
     /** Live chat hours in India time, minutes after midnight (`to` before `from`: past midnight); null: live chat off. */
-    liveChatHours: { from: number; to: number } | null;
+    liveChatHours: DailyHours | null;
     /** Minutes without a reply from the official holding a live chat after which it goes back to the bot. */
     liveChatIdleMinutes: number;
     /** Minutes within which an official's reply counts as answering a consumer's message in a live chat (answer rate). */
@@ -257,7 +260,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         hazardAckMinutes: int('HAZARD_ACK_MINUTES', 30, 5, 240),
         claimDecisionDays: int('CLAIM_DECISION_DAYS', 30, 1, 365),
         callbackDueHours: int('CALLBACK_DUE_HOURS', 2, 1, 168),
-        liveChatHours: liveChatHoursOf(str('LIVE_CHAT_HOURS', '08:00-20:00'), problems),
+        callbackHours: parseDailyHours('CALLBACK_HOURS', str('CALLBACK_HOURS', '08:00-20:00'), problems),
+        liveChatHours: parseDailyHours('LIVE_CHAT_HOURS', str('LIVE_CHAT_HOURS', '08:00-20:00'), problems),
         liveChatIdleMinutes: int('LIVE_CHAT_IDLE_MINUTES', 15, 2, 240),
         liveChatAnswerMinutes: int('LIVE_CHAT_ANSWER_MINUTES', 5, 1, 120),
         triageDueHours: int('TRIAGE_DUE_HOURS', 4, 1, 168),
@@ -344,20 +348,4 @@ function validBaseUrl(url: string): boolean {
     } catch {
         return false;
     }
-}
-
-/**
- * `LIVE_CHAT_HOURS`: `HH:MM-HH:MM` in India time (`22:00-06:00` runs past midnight), or `off`. A problem is named in
- * `problems`; the value is then null (off).
- */
-function liveChatHoursOf(text: string, problems: string[]): { from: number; to: number } | null {
-    if (text.toLowerCase() === 'off') return null;
-    const match = /^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-4]):([0-5][0-9])$/.exec(text.replace(/\s+/g, ''));
-    const from = match ? Number(match[1]) * 60 + Number(match[2]) : NaN;
-    const to = match ? Number(match[3]) * 60 + Number(match[4]) : NaN;
-    if (!match || to > 24 * 60 || from === to) {
-        problems.push(`LIVE_CHAT_HOURS must be HH:MM-HH:MM in India time (for example 08:00-20:00), or off (got "${text}")`);
-        return null;
-    }
-    return { from, to };
 }

@@ -220,7 +220,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         new OfficialDirectory(db),
         backend,
         overrides.callbackNotifier ?? proactive,
-        { dueHours: config.callbackDueHours, escalationIntervalHours: config.escalationIntervalHours },
+        { dueHours: config.callbackDueHours, hours: config.callbackHours, escalationIntervalHours: config.escalationIntervalHours },
         overrides.now,
         places
     );
@@ -272,7 +272,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         output: new ChannelOutput(),
         recognizer,
         faq: new FaqMatcher(translator),
-        settings: { paymentUrlTemplate: config.paymentUrlTemplate, meterReadingMaxJump: config.meterReadingMaxJump, callbackDueHours: config.callbackDueHours },
+        settings: { paymentUrlTemplate: config.paymentUrlTemplate, meterReadingMaxJump: config.meterReadingMaxJump, callbackDueHours: config.callbackDueHours, callbackHours: config.callbackHours },
     };
     const bot = new BijliMitraBot(conversationState, new MainDialog(services), identities, recognizer, translator, logger, services.output);
     const channelIdOf = (adapter: BotAdapter) => (adapter as { channelId?: unknown }).channelId;

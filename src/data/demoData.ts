@@ -748,11 +748,8 @@ export interface DemoOfficial {
     triage?: boolean;
 }
 
-/**
- * Demo officials: the whole JE → SDO → XEN → SE → CE ladder above each of the three README demo accounts (Lucknow,
- * Meerut, Varanasi rural), and a JE of the neighbouring Viraj Khand subdivision. Names and mobiles are invented.
- */
-export const DEMO_OFFICIALS: readonly DemoOfficial[] = [
+/** The whole JE → SDO → XEN → SE → CE ladder above each of the three README demo accounts, and the neighbours. */
+const LADDER_OFFICIALS: readonly DemoOfficial[] = [
     // Above 1234567890, Vibhuti Khand, MVVNL
     {
         username: 'je.vibhutikhand',
@@ -929,6 +926,62 @@ export const DEMO_OFFICIALS: readonly DemoOfficial[] = [
         triage: true,
     },
 ];
+
+// Invented names for the JEs of the other demo subdivisions, in the order those subdivisions first appear.
+const OTHER_JE_NAMES = [
+    'Rakesh Pandey',
+    'Sunil Kumar Gupta',
+    'Pradeep Singh',
+    'Anil Kumar Yadav',
+    'Manish Tyagi',
+    'Rohit Chaudhary',
+    'Deepak Sharma',
+    'Vivek Saxena',
+    'Arun Kumar',
+    'Satyendra Singh',
+    'Mukesh Varshney',
+    'Pankaj Kumar',
+    'Nitin Agarwal',
+    'Ajay Kumar Rai',
+    'Sanjeev Srivastava',
+    'Dinesh Prasad',
+    'Rajiv Ranjan',
+    'Amit Shukla',
+    'Vinod Kumar Verma',
+    'Shailendra Tripathi',
+    'Ravi Shankar',
+    'Gaurav Dixit',
+    'Harish Chandra',
+];
+
+/**
+ * A JE for every other demo subdivision, so that a complaint from any demo account has an owner and a due time, as
+ * in a real discom where every subdivision has its JE; the triage desk is for places nobody owns.
+ */
+function otherJuniorEngineers(): DemoOfficial[] {
+    const taken = new Set(LADDER_OFFICIALS.filter((o) => o.level === 'JE').map((o) => `${o.discom}\u0000${o.unitName}`));
+    const others = DEMO_ORG_UNITS.filter((u) => u.kind === 'subdivision' && !taken.has(`${u.discom}\u0000${u.name}`));
+    return others.map((unit, i) => {
+        const slug = unit.name.toLowerCase().replace(/[^a-z0-9]+/g, '');
+        return {
+            username: `je.${slug}`,
+            password: `demo-je-${slug}`,
+            level: 'JE',
+            discom: unit.discom,
+            unitName: unit.name,
+            name: OTHER_JE_NAMES[i % OTHER_JE_NAMES.length],
+            mobile: `70000${String(10000 + i).slice(-5)}`,
+            language: i % 2 === 0 ? 'hi' : 'en',
+        };
+    });
+}
+
+/**
+ * Demo officials: the whole JE → SDO → XEN → SE → CE ladder above each of the three README demo accounts (Lucknow,
+ * Meerut, Varanasi rural), a JE of the neighbouring Viraj Khand subdivision, PuVVNL's triage desk, and a JE for every
+ * other demo subdivision. Names and mobiles are invented.
+ */
+export const DEMO_OFFICIALS: readonly DemoOfficial[] = [...LADDER_OFFICIALS, ...otherJuniorEngineers()];
 
 // scrypt costs tens of milliseconds per password and every test builds a fresh database, so each demo password is
 // hashed once per process and the hash reused. Salts then repeat across databases of one process, harmless for

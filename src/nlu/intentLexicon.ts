@@ -130,10 +130,13 @@ export const CONCEPTS: Record<string, string[]> = {
     phoneNumber: ['number', 'no', 'नंबर', 'contact', 'phone', 'फोन', 'mobile'],
     /** The registered mobile of an account ("mobile number update karna hai", "link my mobile"). */
     mobileWord: ['mobile', 'mobail', 'mobil', 'मोबाइल', 'मोबाईल', 'मोबाइल्'],
-    /** Changing or linking a mobile: "badal gaya", "update", "galat hai", "link". */
+    /**
+     * Changing or linking a mobile: "badal gaya", "update", "galat hai", "link". Not "register": "रजिस्टर वाला नंबर घर
+     * पे है" names the registered mobile, it asks for no change.
+     */
     mobileChange: ['update', 'updat', 'badal', 'badla', 'badli', 'badle', 'badalna', 'badalni', 'badalwana', 'badalvana', 'badlna', 'badalgaya', 'change', 'changed',
-        'link', 'linked', 'register', 'galat', 'wrong', 'naya', 'new', 'jodna', 'judwana', 'बदल', 'बदला', 'बदली', 'बदलना', 'बदलवाना', 'अपडेट', 'लिंक', 'गलत',
-        'नया', 'रजिस्टर', 'जोड़ना', 'जोडना', 'add', 'added', 'jod', 'jodu', 'jude', 'judwau', 'judwaye', 'jodwaye', 'जुड़वाना', 'जुडवाना', 'जुड़वाऊं', 'जुडवाऊं'],
+        'link', 'linked', 'galat', 'wrong', 'naya', 'new', 'jodna', 'judwana', 'बदल', 'बदला', 'बदली', 'बदलना', 'बदलवाना', 'अपडेट', 'लिंक', 'गलत',
+        'नया', 'जोड़ना', 'जोडना', 'add', 'added', 'jod', 'jodu', 'jude', 'judwau', 'judwaye', 'jodwaye', 'जुड़वाना', 'जुडवाना', 'जुड़वाऊं', 'जुडवाऊं'],
     complaintWord: ['lodged', 'lodge', 'complent', 'complen', 'complained', 'complaining', 'complaint', 'complain', 'complant', 'complaints', 'shikayat', 'shikayt', 'sikayat', 'shikaayat', 'शिकायत', 'कंप्लेंट', 'कम्प्लेंट', 'ticket', 'टिकट', 'request', 'report', 'darj'],
 };
 

@@ -1,3 +1,4 @@
+import { afterOpenHours, DailyHours } from './dailyHours';
 import { In, IsNull, LessThanOrEqual } from 'typeorm';
 import { Database } from '../data/Database';
 import { CallbackRequest, CallbackStatus } from '../data/entities/CallbackRequest';
@@ -20,8 +21,10 @@ export const CALLBACK_OUTCOMES: CallbackOutcome[] = ['called', 'unreachable', 'r
 
 /** Timing rules of callbacks, from configuration. */
 export interface CallbackPolicy {
-    /** Hours within which the owner must call (plain clock hours: no working-hours calendar). */
+    /** Hours within which the owner must call: working hours when `hours` is set, else clock hours. */
     dueHours: number;
+    /** The daily hours in which officers call (India time); the due time counts only those. Null: round the clock. */
+    hours?: DailyHours | null;
     /** After the first lateness, a callback still open escalates again after each such interval. */
     escalationIntervalHours: number;
 }
@@ -62,7 +65,7 @@ export class CallbackLifecycle {
             discom = placed ? placed.discom : (area?.discom ?? null);
         }
         const owner = area ? await this.directory.ownerFor(area, 'JE') : null;
-        const dueAt = new Date(this.now().getTime() + this.policy.dueHours * 3600_000);
+        const dueAt = this.dueFrom(this.now());
         await this.db.run((m) =>
             m.getRepository(CallbackRequest).update(
                 { id: request.id },
@@ -185,7 +188,7 @@ export class CallbackLifecycle {
      * tells its owner; returns null when there is nothing to answer (no call recorded, or already answered).
      */
     async answerCalled(id: number, called: boolean): Promise<CallbackRequest | null> {
-        const dueAt = new Date(this.now().getTime() + this.policy.dueHours * 3600_000);
+        const dueAt = this.dueFrom(this.now());
         const change: Partial<CallbackRequest> = called
             ? { consumerAnswer: 'yes' }
             : { consumerAnswer: 'no', status: 'reopened', dueAt, nextEscalationAt: dueAt, outcomeAt: null, outcomeOfficialId: null };
@@ -197,6 +200,12 @@ export class CallbackLifecycle {
             if (owner?.active) await this.notifier.callbackToOfficial(owner, answered, { key: 'officials:callbackNotCalled', vars: this.noticeVars(answered) });
         }
         return answered;
+    }
+
+    /** A request made (or reopened) at `at` is due `dueHours` later, counting only the hours officers call in. */
+    private dueFrom(at: Date): Date {
+        const { dueHours, hours } = this.policy;
+        return hours ? afterOpenHours(at, dueHours, hours) : new Date(at.getTime() + dueHours * 3600_000);
     }
 
     private noticeVars(request: CallbackRequest): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { DailyHours, dailyHoursText, withinDailyHours } from './dailyHours';
 import { Activity, ActivityTypes, Middleware, TurnContext } from 'botbuilder';
 import { humanAgentReply } from '../../adapters/shared/humanAgent';
 import { Database } from '../data/Database';
@@ -10,8 +11,8 @@ import { NoticeText } from './ComplaintNotifier';
 
 /** Live chat settings (`LIVE_CHAT_*`). */
 export interface LiveChatPolicy {
-    /** Opening hours in India time, minutes after midnight (`to` before `from`: past midnight); null: live chat off. */
-    hours: { from: number; to: number } | null;
+    /** Opening hours in India time; null: live chat off. */
+    hours: DailyHours | null;
     /** Minutes without the holder's reply after which the chat goes back to the bot. */
     idleMinutes: number;
     /** Minutes within which a reply answers a consumer's message (answer rate). */
@@ -66,8 +67,6 @@ const OFFICIAL_REPLY = Symbol('bijliMitra.liveChatReply');
 export const KEEP_TRANSCRIPT_DAYS = 90;
 /** Longest transcript line kept. */
 const MAX_TEXT = 2000;
-/** India has one offset and no daylight saving. */
-const IST_OFFSET_MINUTES = 330;
 /** The WhatsApp channel id: outside its 24-hour window a person's free text is refused by the platform. */
 const WHATSAPP = 'whatsapp';
 
@@ -93,18 +92,12 @@ export class LiveChatService {
 
     /** Whether live chat is open at `at` (India time). */
     isOpen(at: Date = this.now()): boolean {
-        const hours = this.policy.hours;
-        if (!hours) return false;
-        const minute = Math.floor((at.getTime() / 60_000 + IST_OFFSET_MINUTES) % (24 * 60));
-        return hours.from < hours.to ? minute >= hours.from && minute < hours.to : minute >= hours.from || minute < hours.to;
+        return this.policy.hours !== null && withinDailyHours(this.policy.hours, at);
     }
 
     /** The hours as text (`08:00–20:00`), for the consumer and the console. */
     hoursText(): string {
-        const hours = this.policy.hours;
-        if (!hours) return '';
-        const hhmm = (m: number) => `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-        return `${hhmm(hours.from)}–${hhmm(hours.to)}`;
+        return this.policy.hours ? dailyHoursText(this.policy.hours) : '';
     }
 
     /**

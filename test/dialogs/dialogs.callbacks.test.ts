@@ -69,7 +69,7 @@ describe('callback requests in the conversation', () => {
 
     async function askForOfficer(user: TestConversation): Promise<CallbackRequest> {
         const recorded = joined(await sayAll(user, ['talk to an officer', LUCKNOW.account, '9876543210']));
-        assert.match(recorded, /call you within 2 hours/, recorded);
+        assert.match(recorded, /call you within 2 working hours, by 20 Nov(ember)?,? 2026,? (at )?12:00 pm/i, recorded);
         return request(referenceIn(recorded)!);
     }
 

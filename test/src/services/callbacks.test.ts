@@ -60,6 +60,19 @@ for (const [name, url] of [
             assert.equal(callbacks.ownerLevel(started), 'JE');
         });
 
+        it('counts the due time in the hours officers call (CALLBACK_HOURS, 08:00–20:00 India time by default)', async () => {
+            // 19:30 in India: half an hour today, an hour and a half from 08:00 tomorrow.
+            clock.time = new Date('2026-11-20T14:00:00Z');
+            const late = await request(LUCKNOW_ACCOUNT);
+            assert.equal(late.dueAt!.toISOString(), '2026-11-21T04:00:00.000Z');
+            // A "no" to "were you called?" at 23:00 starts a new due time at 08:00 the next day.
+            clock.time = new Date('2026-11-20T17:30:00Z');
+            const je = await official('je.vibhutikhand');
+            await callbacks.recordOutcome(late.id, je.id, 'called', 'spoke to him');
+            const reopened = await callbacks.answerCalled(late.id, false);
+            assert.equal(reopened!.dueAt!.toISOString(), '2026-11-21T04:30:00.000Z');
+        });
+
         it('without an account, the subdivision the consumer names owns it; a place that names none leaves it unowned', async () => {
             const placed = await request(null, 'Rajatalab, Varanasi');
             assert.equal(placed.assignedOfficialId, (await official('je.rajatalab')).id);
