@@ -3,13 +3,14 @@ import { TurnData } from '../src/bot/TurnData';
 import { CompensationClaim } from '../src/data/entities/CompensationClaim';
 import { Complaint } from '../src/data/entities/Complaint';
 import { formatDateTime, maskDigits } from '../src/i18n/format';
+import { TranslateFn } from '../src/i18n/Translator';
 import { DialogServices } from './DialogServices';
 import { complaintAccess } from './complaintAccess';
 
 /** Options of {@link CompensationClaimDialog}. */
 export interface CompensationClaimOptions {
-    /** The complaint number the consumer named. */
-    ticket: string;
+    /** The complaint number the consumer named; without one, their latest complaint with a claim or a delay. */
+    ticket?: string;
 }
 
 /**
@@ -28,8 +29,12 @@ export class CompensationClaimDialog extends ComponentDialog {
     }
 
     private async claim(step: WaterfallStepContext) {
-        const { ticket } = step.options as CompensationClaimOptions;
         const turn = TurnData.of(step.context);
+        const ticket = (step.options as CompensationClaimOptions).ticket ?? (await this.latestClaimable(step));
+        if (!ticket) {
+            await step.context.sendActivity(turn.t('claims:noneFound'));
+            return step.endDialog();
+        }
         const found = await this.services.complaints.findByTicket(ticket);
         if (!found) {
             await step.context.sendActivity(turn.t('status:retry.unknown', { ticket }));
@@ -43,8 +48,8 @@ export class CompensationClaimDialog extends ComponentDialog {
         const outcome = await this.services.claims.claim(complaint, turn.identity.id);
         const language = turn.language ?? 'en';
         switch (outcome.kind) {
-            case 'noAmount':
-                await step.context.sendActivity(turn.t('claims:noAmount', { ticket }));
+            case 'notLate':
+                await step.context.sendActivity(turn.t('claims:notLate', { ticket }));
                 break;
             case 'expired':
                 await step.context.sendActivity(turn.t('claims:expired', { ticket, until: formatDateTime(outcome.claimableUntil, language) }));
@@ -53,7 +58,7 @@ export class CompensationClaimDialog extends ComponentDialog {
                 await step.context.sendActivity(
                     turn.t('claims:claimed', {
                         ticket,
-                        amount: outcome.claim.amountInr,
+                        amount: amountText(turn.t, outcome.claim),
                         daysLate: outcome.claim.daysLate,
                         decideBy: formatDateTime(outcome.claim.decideBy, language),
                     })
@@ -74,7 +79,7 @@ export class CompensationClaimDialog extends ComponentDialog {
             ? turn.t('claims:states.notDecided')
             : turn.t(`claims:states.${claim.status}`, { billMonth: claim.billMonth, reason: claim.refusalReason });
         await step.context.sendActivity(
-            turn.t('claims:existing', { ticket: claim.ticket, amount: claim.amountInr, claimed: formatDateTime(claim.claimedAt, language), state })
+            turn.t('claims:existing', { ticket: claim.ticket, amount: amountText(turn.t, claim), claimed: formatDateTime(claim.claimedAt, language), state })
         );
         if (claim.status !== 'refused' && !late) return;
         const consumer = complaint.accountNumber ? await this.services.backend.findConsumer(complaint.accountNumber) : null;
@@ -92,7 +97,7 @@ export class CompensationClaimDialog extends ComponentDialog {
             due: complaint.dueAt ? formatDateTime(complaint.dueAt, language) : '',
             resolved: complaint.resolvedAt ? formatDateTime(complaint.resolvedAt, language) : turn.t('claims:cgrf.notResolved'),
             daysLate: claim.daysLate,
-            amount: claim.amountInr,
+            amount: amountText(turn.t, claim),
             standard: claim.standard,
             version: claim.standardsVersion,
             claimed: formatDateTime(claim.claimedAt, language),
@@ -102,7 +107,29 @@ export class CompensationClaimDialog extends ComponentDialog {
         await step.context.sendActivity(draft);
     }
 
+    /**
+     * "mujhe muavza chahiye" without a number: of the complaints this chat registered or is verified for, newest first,
+     * the first that already has a claim, else the first that was (or is) past its due time.
+     */
+    private async latestClaimable(step: WaterfallStepContext): Promise<string | null> {
+        const turn = TurnData.of(step.context);
+        const { channelId, from } = step.context.activity;
+        const accounts = await this.services.identities.verifiedAccounts(turn.identity.id);
+        const mine = [
+            ...(await this.services.complaints.listForChannelUser(channelId, from.id, 10)),
+            ...(accounts.length ? await this.services.complaints.listForAccounts(accounts, 10) : []),
+        ].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+        for (const complaint of mine) if (await this.services.claims.forComplaint(complaint.id)) return complaint.ticket;
+        for (const complaint of mine) if ((await this.services.claims.accrued(complaint)).daysLate > 0) return complaint.ticket;
+        return null;
+    }
+
     private async isTheirs(step: WaterfallStepContext, complaint: Complaint): Promise<boolean> {
         return (await complaintAccess(this.services, step.context, complaint)) !== null;
     }
+}
+
+/** The claim's amount as the consumer reads it: rupees, or that the deciding officer sets it. */
+function amountText(t: TranslateFn, claim: CompensationClaim): string {
+    return claim.amountInr === null ? t('claims:amountOpen') : `₹${claim.amountInr}`;
 }

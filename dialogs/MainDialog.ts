@@ -61,6 +61,8 @@ interface MainValues {
 const FLOW = 'main.flow';
 const ASK_MENU = 'main.menu';
 const ASK_FIXED = 'main.fixed';
+/** Requests that mention compensation but ask for something else ("stop", "talk to an officer about my claim"). */
+const NOT_A_CLAIM = new Set<string>(['cancel', 'unsubscribe', 'agent']);
 // The main menu never gives up on anyone: it is where every way forward starts.
 const MENU_ATTEMPTS = 1000;
 // On button prompts, interruptions need a confident recognition; a long message needs more.
@@ -546,6 +548,10 @@ export class MainDialog extends ComponentDialog {
         // "compensation claim karna hai C2612-0004": a claim on that complaint (or what became of it).
         if (ticket && !intent.startsWith('language.') && intent !== 'cancel' && turn.mentions('claims:words.claim', r.text)) {
             return step.beginDialog(CompensationClaimDialog.id, { ticket } satisfies CompensationClaimOptions);
+        }
+        // "mujhe muavza chahiye", "I want compensation": a claim on their latest delayed complaint (or what became of it).
+        if (!ticket && !NOT_A_CLAIM.has(intent) && !intent.startsWith('language.') && turn.mentions('claims:words.claim', r.text)) {
+            return step.beginDialog(CompensationClaimDialog.id, {} satisfies CompensationClaimOptions);
         }
         // A ticket in the message is about that complaint, whatever else it says ("C2612-0042 taar abhi bhi gira hai").
         if (ticket && !intent.startsWith('language.') && intent !== 'cancel' && intent !== 'unsubscribe') intent = 'complaint.status';

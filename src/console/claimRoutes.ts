@@ -35,8 +35,9 @@ export function mountClaimRoutes(router: Router, kit: ConsoleKit): void {
         if (!claim || !(await queries.visibleComplaint(signed.scope, claim.ticket))) return notFound(req, res, signed);
         const body = bodyOf(req);
         let decision: ClaimDecision | null = null;
-        if (body.action === 'approve') decision = { action: 'approve' };
-        if (body.action === 'credit') decision = { action: 'credit', billMonth: clean(body.billMonth, 7) };
+        const amount = /^[0-9]{1,7}$/.test(clean(body.amount, 7)) ? { amountInr: Number(clean(body.amount, 7)) } : {};
+        if (body.action === 'approve') decision = { action: 'approve', ...amount };
+        if (body.action === 'credit') decision = { action: 'credit', billMonth: clean(body.billMonth, 7), ...amount };
         if (body.action === 'refuse') decision = { action: 'refuse', reason: clean(body.reason, 500) };
         try {
             if (!decision) throw new ClaimError('action', 'unknown action');

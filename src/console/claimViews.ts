@@ -18,12 +18,17 @@ function actions(ctx: ViewContext, claim: CompensationClaim): SafeHtml {
     const { t } = ctx;
     if (claim.status === 'credited' || claim.status === 'refused') return html``;
     const path = `/console/claims/${claim.id}/decide`;
+    // The standards gave no amount: the officer who approves or credits the claim sets it.
+    const amount =
+        claim.amountInr === null
+            ? html`<label>${t('console:claims.amountInput')} <input name="amount" inputmode="numeric" pattern="[0-9]{1,7}" required></label>`
+            : '';
     return html`${
         claim.status === 'claimed'
-            ? html`<form method="post" action="${path}">${csrfField(ctx)}<input type="hidden" name="action" value="approve"><button type="submit">${t('console:claims.approve')}</button></form>`
+            ? html`<form method="post" action="${path}">${csrfField(ctx)}<input type="hidden" name="action" value="approve">${amount}<button type="submit">${t('console:claims.approve')}</button></form>`
             : ''
     }
-<form method="post" action="${path}">${csrfField(ctx)}<input type="hidden" name="action" value="credit"><label>${t('console:claims.billMonth')} <input name="billMonth" placeholder="YYYY-MM" pattern="20[0-9]{2}-[0-9]{2}" required></label><button type="submit">${t('console:claims.credit')}</button></form>
+<form method="post" action="${path}">${csrfField(ctx)}<input type="hidden" name="action" value="credit">${amount}<label>${t('console:claims.billMonth')} <input name="billMonth" placeholder="YYYY-MM" pattern="20[0-9]{2}-[0-9]{2}" required></label><button type="submit">${t('console:claims.credit')}</button></form>
 <form method="post" action="${path}">${csrfField(ctx)}<input type="hidden" name="action" value="refuse"><label>${t('console:claims.reason')} <input name="reason" maxlength="500" required></label><button type="submit">${t('console:claims.refuse')}</button></form>`;
 }
 
@@ -34,7 +39,7 @@ export function claimsPage(ctx: ViewContext, data: { rows: ClaimRow[]; report: C
     const rows = data.rows.map(
         (row) => html`<tr data-claim="${row.claim.ticket}" data-status="${row.overdue ? 'not_decided' : row.claim.status}">
 <td><a href="/console/complaints/${encodeURIComponent(row.claim.ticket)}">${row.claim.ticket}</a></td>
-<td>₹${row.claim.amountInr}</td><td>${row.claim.daysLate}</td><td>${row.claim.standard} · ${row.claim.standardsVersion}</td>
+<td>${row.claim.amountInr === null ? t('console:claims.amountOpen') : `₹${row.claim.amountInr}`}</td><td>${row.claim.daysLate}</td><td>${row.claim.standard} · ${row.claim.standardsVersion}</td>
 <td>${formatDateTime(row.claim.claimedAt, ctx.language)}</td><td>${formatDateTime(row.claim.decideBy, ctx.language)}</td>
 <td>${stateLabel(ctx, row)}${row.claim.billMonth ? html` (${row.claim.billMonth})` : ''}${row.claim.refusalReason ? html`: ${row.claim.refusalReason}` : ''}</td>
 <td>${data.canDecide ? actions(ctx, row.claim) : ''}</td></tr>`

@@ -8,6 +8,7 @@ import { BotStateRecord } from './entities/BotStateRecord';
 import { CallbackRequest } from './entities/CallbackRequest';
 import { OneTimeCode } from './entities/OneTimeCode';
 import { OneTimeCodes1766100000000 } from './migrations/1766100000000-OneTimeCodes';
+import { ClaimAmountOpen1766200000000 } from './migrations/1766200000000-ClaimAmountOpen';
 import { ChannelIdentity } from './entities/ChannelIdentity';
 import { Complaint } from './entities/Complaint';
 import { ComplaintEvent } from './entities/ComplaintEvent';
@@ -107,6 +108,7 @@ export const MIGRATIONS = [
     ClosureQuality1766000000000,
     RepairPhotos1766050000000,
     OneTimeCodes1766100000000,
+    ClaimAmountOpen1766200000000,
 ];
 
 // Connections per instance. A turn holds one for its conversation lock, may take one more for a nested lock and uses

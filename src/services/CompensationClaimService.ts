@@ -18,17 +18,18 @@ export const CLAIM_DECIDER_LEVEL = 'SDO';
 export type ClaimOutcome =
     | { kind: 'claimed'; claim: CompensationClaim }
     | { kind: 'exists'; claim: CompensationClaim }
-    | { kind: 'noAmount' }
+    | { kind: 'notLate' }
     | { kind: 'expired'; claimableUntil: Date };
 
 /** A decision an official may take on a claim. */
-export type ClaimDecision = { action: 'approve' } | { action: 'credit'; billMonth: string } | { action: 'refuse'; reason: string };
+export type ClaimDecision =
+    { action: 'approve'; amountInr?: number } | { action: 'credit'; billMonth: string; amountInr?: number } | { action: 'refuse'; reason: string };
 
 /** A decision that cannot be taken (wrong state, level, or input); the console shows it, nothing else changes. */
 export class ClaimError extends Error {
     constructor(
         /** What is wrong, for the console's message: `level`, `billMonth`, `reason`, `state` or `action`. */
-        readonly code: 'level' | 'billMonth' | 'reason' | 'state' | 'action',
+        readonly code: 'level' | 'billMonth' | 'reason' | 'state' | 'action' | 'amount',
         message: string
     ) {
         super(message);
@@ -52,7 +53,7 @@ export interface ClaimReport {
 
 /**
  * Compensation claims on breached complaints: taken from the consumer in the bot (amount and table version frozen at
- * that moment, one claim per complaint, refused outside the window or without a known amount), decided by officials
+ * that moment, one claim per complaint, refused outside the window or when nothing was late; an amount the standards do not give is set by the deciding officer), decided by officials
  * of SDO level and above, and reported per discom. Every decision is told to the consumer through the notifier.
  */
 export class CompensationClaimService {
@@ -97,7 +98,8 @@ export class CompensationClaimService {
         if (existing) return { kind: 'exists', claim: existing };
         const now = this.now();
         const accrued = await this.accrued(complaint, now);
-        if (accrued.amountInr === null) return { kind: 'noAmount' };
+        // Late but without a confirmed amount in the standards: the claim stands, and the deciding officer sets it.
+        if (accrued.daysLate === 0) return { kind: 'notLate' };
         if (now > accrued.claimableUntil) return { kind: 'expired', claimableUntil: accrued.claimableUntil };
         try {
             const claim = await this.db.run((m) =>
@@ -106,7 +108,7 @@ export class CompensationClaimService {
                         complaintId: complaint.id,
                         ticket: complaint.ticket,
                         discom: accrued.discom,
-                        amountInr: accrued.amountInr!,
+                        amountInr: accrued.amountInr,
                         daysLate: accrued.daysLate,
                         standardsVersion: complaint.standardsVersion ?? this.standards.version,
                         standard: accrued.standard.slice(0, 200),
@@ -151,13 +153,31 @@ export class CompensationClaimService {
         const now = this.now();
         let from: ClaimStatus[];
         let change: Partial<CompensationClaim>;
+        // An amount the standards did not give is set by the officer who approves or credits the claim; one the
+        // standards gave is never changed here.
+        let setAmount: { amountInr: number } | Record<string, never> = {};
+        if (decision.action !== 'refuse') {
+            const current = await this.db.run((m) => m.getRepository(CompensationClaim).findOneBy({ id: claimId }));
+            const amount = decision.amountInr;
+            if (current && current.amountInr === null) {
+                if (amount === undefined || !(Number.isInteger(amount) && amount > 0 && amount <= 1_000_000))
+                    throw new ClaimError('amount', 'this claim needs an amount in whole rupees above zero');
+                setAmount = { amountInr: amount };
+            }
+        }
         if (decision.action === 'approve') {
             from = ['claimed'];
-            change = { status: 'approved', decidedAt: now, decidedBy: official.id };
+            change = { status: 'approved', decidedAt: now, decidedBy: official.id, ...setAmount };
         } else if (decision.action === 'credit') {
             if (!/^20[0-9]{2}-(0[1-9]|1[0-2])$/.test(decision.billMonth)) throw new ClaimError('billMonth', 'the bill month must be YYYY-MM');
             from = ['claimed', 'approved'];
-            change = { status: 'credited', billMonth: decision.billMonth, creditedAt: now, creditedBy: official.id };
+            change = {
+                status: 'credited',
+                billMonth: decision.billMonth,
+                creditedAt: now,
+                creditedBy: official.id,
+                ...setAmount,
+            };
         } else {
             const reason = decision.reason.trim().slice(0, 500);
             if (!reason) throw new ClaimError('reason', 'a refusal needs a reason');
@@ -177,7 +197,8 @@ export class CompensationClaimService {
         if (complaint) {
             await this.notifier.toConsumer(complaint, {
                 key: `claims:notice.${claim.status}`,
-                vars: { ticket: claim.ticket, amount: claim.amountInr, billMonth: claim.billMonth, reason: claim.refusalReason },
+                // Approved and credited claims always have their amount (set by the officer where the standards had none).
+                vars: { ticket: claim.ticket, amount: `₹${claim.amountInr ?? 0}`, billMonth: claim.billMonth, reason: claim.refusalReason },
             });
         }
         return claim;
@@ -208,7 +229,7 @@ export class CompensationClaimService {
             accruedInr += amountInr;
         }
         const claims = await this.db.run((m) => m.getRepository(CompensationClaim).findBy({ discom }));
-        const sum = (list: CompensationClaim[]) => list.reduce((total, c) => total + c.amountInr, 0);
+        const sum = (list: CompensationClaim[]) => list.reduce((total, c) => total + (c.amountInr ?? 0), 0);
         const credited = claims.filter((c) => c.status === 'credited');
         return {
             discom,

@@ -25,8 +25,9 @@ export class CompensationClaim {
     @Column({ type: 'varchar', length: 20, nullable: true })
     discom: string | null;
 
-    @Column({ type: 'integer' })
-    amountInr: number;
+    /** Rupees; null when the standards give no confirmed amount, until the deciding officer sets it. */
+    @Column({ type: 'integer', nullable: true })
+    amountInr: number | null;
 
     @Column({ type: 'integer' })
     daysLate: number;

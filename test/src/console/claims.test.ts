@@ -4,6 +4,7 @@ import { CompensationClaim } from '../../../src/data/entities/CompensationClaim'
 import { Complaint } from '../../../src/data/entities/Complaint';
 import { BotServer, startServer } from '../../../src/server';
 import { RecordingNotifier } from '../../../src/services/ComplaintNotifier';
+import { ConsoleClient, flashOf } from '../../support/ConsoleClient';
 import { englishUser, joined, LUCKNOW, sayAll, ticketIn } from '../../support/dialogKit';
 import { TestBot, TestConversation } from '../../support/TestBot';
 
@@ -17,51 +18,6 @@ class Clock {
     advance(ms: number): void {
         this.time = new Date(this.time.getTime() + ms);
     }
-}
-
-/** Keeps cookies, follows no redirect, finds the CSRF token in pages. */
-class ConsoleClient {
-    private readonly cookies = new Map<string, string>();
-    constructor(private readonly base: string) {}
-
-    async get(path: string): Promise<{ status: number; text: string; location: string | null }> {
-        return this.request('GET', path);
-    }
-
-    async post(path: string, form: Record<string, string>): Promise<{ status: number; text: string; location: string | null }> {
-        return this.request('POST', path, new URLSearchParams(form).toString());
-    }
-
-    async csrf(path = '/console/claims'): Promise<string> {
-        const page = await this.get(path);
-        assert.equal(page.status, 200, `GET ${path}`);
-        const match = /name="_csrf" value="([^"]+)"/.exec(page.text);
-        assert.ok(match, 'the page has a CSRF token');
-        return match[1];
-    }
-
-    async signIn(username: string, password: string): Promise<void> {
-        const answer = await this.post('/console/sign-in', { _csrf: await this.csrf('/console/sign-in'), username, password, next: '/console' });
-        assert.equal(answer.status, 303, `sign-in of ${username}`);
-    }
-
-    private async request(method: string, path: string, body?: string) {
-        const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-        const headers: Record<string, string> = cookie ? { cookie } : {};
-        if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-        const res = await fetch(this.base + path, { method, body, redirect: 'manual', headers });
-        for (const line of res.headers.getSetCookie()) {
-            const [pair] = line.split(';');
-            const eq = pair.indexOf('=');
-            if (pair.slice(eq + 1) === '') this.cookies.delete(pair.slice(0, eq));
-            else this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
-        }
-        return { status: res.status, text: await res.text(), location: res.headers.get('location') };
-    }
-}
-
-function flashOf(page: string): string | null {
-    return /<div class="flash [a-z]+" role="status" id="flash">([^<]*)<\/div>/.exec(page)?.[1] ?? null;
 }
 
 function claimStatusIn(page: string, ticket: string): string | null {
@@ -127,7 +83,7 @@ describe('compensation claims: bot, console and CGRF text', function () {
     async function decide(client: ConsoleClient, ticket: string, form: Record<string, string>): Promise<string | null> {
         const claim = await claimOf(ticket);
         assert.ok(claim, `a claim on ${ticket}`);
-        const answer = await client.post(`/console/claims/${claim.id}/decide`, { _csrf: await client.csrf(), ...form });
+        const answer = await client.post(`/console/claims/${claim.id}/decide`, { _csrf: await client.csrf('/console/claims'), ...form });
         assert.equal(answer.status, 303);
         return flashOf((await client.get('/console/claims')).text);
     }
@@ -135,7 +91,10 @@ describe('compensation claims: bot, console and CGRF text', function () {
     it('goes from breach to claim in the chat, is seen by the JE, decided by the SDO, credited in a bill month, and the consumer is told each step', async () => {
         const user = await englishUser(bot);
         const registered = await registerTransformer(user);
-        assert.match(joined(await user.say(`compensation claim karna hai ${registered.ticket}`)), /has no compensation to claim: it was not late/);
+        assert.match(
+            joined(await user.say(`compensation claim karna hai ${registered.ticket}`)),
+            /has no compensation to claim: it is not past the time limit/
+        );
         assert.equal(await claimOf(registered.ticket), null, 'no claim before the breach');
 
         const resolved = await breachAndResolve(registered, 2);
@@ -188,6 +147,46 @@ describe('compensation claims: bot, console and CGRF text', function () {
         assert.match(report, /<tr data-report="accrued"><th>[^<]+<\/th><td>1<\/td><td>₹300<\/td><\/tr>/);
         assert.match(report, /<tr data-report="claimed"><th>[^<]+<\/th><td>1<\/td><td>₹300<\/td><\/tr>/);
         assert.match(report, /<tr data-report="credited"><th>[^<]+<\/th><td>1<\/td><td>₹300<\/td><\/tr>/);
+    });
+
+    it('takes the claim on a late complaint whose standard gives no amount, and the deciding officer sets the amount', async () => {
+        const user = await englishUser(bot);
+        const ticket = ticketIn(joined(await sayAll(user, ['no power since morning in our street', LUCKNOW.account, 'yes'])))!;
+        const registered = await reload(ticket);
+        const resolved = await breachAndResolve(registered, 2);
+        assert.equal(resolved.status, 'resolved');
+        // No ticket named: the latest late complaint of this chat is the one claimed.
+        const claimed = joined(await user.say('I want compensation for the delay'));
+        assert.match(
+            claimed,
+            new RegExp(`Your claim of an amount the deciding officer sets under the Standards of Performance for complaint ${ticket} \\(2 days late\\)`)
+        );
+        const claim = (await claimOf(ticket))!;
+        assert.deepEqual([claim.status, claim.amountInr, claim.daysLate], ['claimed', null, 2]);
+
+        const sdo = await signedIn('sdo.gomtinagar', 'demo-sdo-1');
+        const page = (await sdo.get('/console/claims')).text;
+        assert.match(page, /to be set by the officer/);
+        assert.match(page, /name="amount"[^>]*required/);
+        assert.match((await decide(sdo, ticket, { action: 'approve' }))!, /has no amount in the standards: give it in whole rupees/);
+        assert.equal((await claimOf(ticket))!.status, 'claimed', 'nothing changed without an amount');
+        assert.match((await decide(sdo, ticket, { action: 'approve', amount: '250' }))!, /approved; the consumer is told/);
+        assert.deepEqual([(await claimOf(ticket))!.status, (await claimOf(ticket))!.amountInr], ['approved', 250]);
+        const approvedNotice = noticesFor(registered).find((n) => n.key === 'claims:notice.approved');
+        assert.equal(approvedNotice?.vars?.amount, '₹250');
+        // An amount once set is never changed by a later form.
+        assert.match((await decide(sdo, ticket, { action: 'credit', billMonth: '2026-12', amount: '9999' }))!, /marked credited/);
+        assert.equal((await claimOf(ticket))!.amountInr, 250);
+    });
+
+    it('with nothing late, "I want compensation" says there is nothing to claim and makes no claim', async () => {
+        const user = await englishUser(bot);
+        await sayAll(user, ['no power since morning in our street', LUCKNOW.account, 'yes']);
+        assert.match(
+            joined(await user.say('mujhe muavza chahiye')),
+            /has no compensation to claim: it is not past the time limit|found no complaint of yours that was fixed late/
+        );
+        assert.equal(await bot.dataSource.getRepository(CompensationClaim).count(), 0);
     });
 
     it('a refusal needs a reason, is told to the consumer, and the bot then offers a CGRF text naming the discom forum (English and Hindi)', async () => {
