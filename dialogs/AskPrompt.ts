@@ -3,7 +3,7 @@ import { DialogContext, Prompt, PromptOptions, PromptRecognizerResult, PromptVal
 import { ChannelOutput } from '../src/bot/ChannelOutput';
 import { TurnData } from '../src/bot/TurnData';
 import { foldForMatching, toAsciiDigits } from '../src/nlu/normalizeText';
-import { readYesNo } from './yesNo';
+import { readAnswerPhrases, readYesNo } from './yesNo';
 
 /**
  * A locale key with its variables, rendered in the user's language at the moment it is sent. A variable may itself
@@ -67,6 +67,8 @@ export interface AskPromptSettings {
      * the message contradicts is asked again.
      */
     strictYes?: boolean;
+    /** A yes/no question also answered in its own words: locale keys of the phrases that mean yes and no. */
+    answerPhrases?: { yes: string; no: string };
     /**
      * The answer is a number (an account, a ticket, a code, a reading): a message without digits that clearly asks
      * for something else ("mera bill batao" at the account question) is taken up instead of refused as a bad number.
@@ -127,7 +129,8 @@ export class AskPrompt extends Prompt<AskAnswer> {
             const reading = readYesNo(TurnData.of(context), text, { strictYes: this.settings.strictYes });
             const number = matchButton(TurnData.of(context), text, choices);
             if (reading) return { succeeded: true, value: { text, choice: reading.answer, rest: reading.rest } };
-            return { succeeded: true, value: { text, choice: number } };
+            const phrased = this.settings.answerPhrases ? readAnswerPhrases(TurnData.of(context), text, this.settings.answerPhrases) : null;
+            return { succeeded: true, value: { text, choice: number ?? phrased } };
         }
         return { succeeded: true, value: { text, choice: this.matchChoice(context, text, choices) } };
     }
@@ -141,6 +144,8 @@ export class AskPrompt extends Prompt<AskAnswer> {
         if (!pending?.spec.choices?.length) return false;
         const turn = TurnData.of(dc.context);
         if (isYesNo(pending.spec.choices) && readYesNo(turn, text, { strictYes: pending.prompt.settings.strictYes })) return true;
+        const phrases = pending.prompt.settings.answerPhrases;
+        if (phrases && isYesNo(pending.spec.choices) && readAnswerPhrases(turn, text, phrases)) return true;
         return pending.prompt.matchButton(turn, text, pending.spec.choices) !== null;
     }
 

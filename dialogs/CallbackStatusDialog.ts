@@ -4,6 +4,7 @@ import { CallbackRequest } from '../src/data/entities/CallbackRequest';
 import { formatDateTime } from '../src/i18n/format';
 import { toAsciiDigits } from '../src/nlu/normalizeText';
 import { AskAnswer, AskPrompt, yesNoChoices } from './AskPrompt';
+import { readAnswerPhrases } from './yesNo';
 import { DialogServices } from './DialogServices';
 import { sayGaveUp } from './sayGaveUp';
 
@@ -13,7 +14,12 @@ export interface CallbackStatusOptions {
     reference: string;
     /** A proactive turn: an official recorded the call; ask at once whether the consumer was called. */
     askCalled?: boolean;
+    /** What the consumer wrote, which may already say whether they were called ("got a call from the JE"). */
+    text?: string;
 }
+
+/** The words in which a consumer says they were, or were not, called. */
+const CALLED_PHRASES = { yes: 'handoff:words.called', no: 'handoff:words.notCalled' };
 
 const REFERENCE = /(?<![\p{L}\p{N}/])[Rr]\s?-?\s?([0-9]{4})\s?-?\s?([0-9]{4,6})(?![0-9])/u;
 const ASK_CALLED = 'callbackStatus.called';
@@ -36,13 +42,14 @@ export class CallbackStatusDialog extends ComponentDialog {
 
     constructor(private readonly services: DialogServices) {
         super(CallbackStatusDialog.id);
-        this.addDialog(new AskPrompt(ASK_CALLED, services.output, undefined, { strictYes: true }));
+        // "got the call from JE sahab" or "officer never called" answers the question in its own words.
+        this.addDialog(new AskPrompt(ASK_CALLED, services.output, undefined, { strictYes: true, answerPhrases: CALLED_PHRASES }));
         this.addDialog(new WaterfallDialog(FLOW, [this.show.bind(this), this.answered.bind(this)]));
         this.initialDialogId = FLOW;
     }
 
     private async show(step: WaterfallStepContext) {
-        const { reference, askCalled } = step.options as CallbackStatusOptions;
+        const { reference, askCalled, text } = step.options as CallbackStatusOptions;
         const { t, language } = TurnData.of(step.context);
         const request = await this.services.callbacks.findByReference(reference);
         if (!request) {
@@ -56,6 +63,8 @@ export class CallbackStatusDialog extends ComponentDialog {
             return step.endDialog();
         }
         const waiting = request.status === 'called' && request.consumerAnswer === null;
+        const said = waiting && text ? readAnswerPhrases(TurnData.of(step.context), text, CALLED_PHRASES) : null;
+        if (said) return this.record(step, request.id, said === 'yes');
         if (!askCalled) {
             const level = this.services.callbacks.ownerLevel(request);
             const lines = [
@@ -83,9 +92,13 @@ export class CallbackStatusDialog extends ComponentDialog {
     private async answered(step: WaterfallStepContext) {
         const answer = step.result as AskAnswer;
         if (answer.gaveUp) return sayGaveUp(step);
+        return this.record(step, (step.values as { id: number }).id, answer.choice === 'yes');
+    }
+
+    /** Records the consumer's answer to "were you called?" and thanks them, or reopens the request. */
+    private async record(step: WaterfallStepContext, id: number, called: boolean) {
         const { t } = TurnData.of(step.context);
-        const called = answer.choice === 'yes';
-        const request = await this.services.callbacks.answerCalled((step.values as { id: number }).id, called);
+        const request = await this.services.callbacks.answerCalled(id, called);
         if (!request) {
             await step.context.sendActivity(t('handoff:alreadyAnswered'));
             return step.endDialog();

@@ -688,8 +688,13 @@ export class MainDialog extends ComponentDialog {
                 return step.beginDialog(MeterDialog.id, { accountNumber: account });
             case 'meter.reading':
                 return step.beginDialog(MeterReadingDialog.id, { accountNumber: account });
-            case 'agent':
+            case 'agent': {
+                // "nobody called me yet", "got a call from the JE": about the request in hand, not a new one.
+                const { channelId, from } = step.context.activity;
+                const pending = await this.services.callbacks.pendingFor(channelId, from.id);
+                if (pending) return step.beginDialog(CallbackStatusDialog.id, { reference: pending.reference, text: r.text } satisfies CallbackStatusOptions);
                 return step.beginDialog(HandoffDialog.id);
+            }
             case 'mobile.update':
                 return step.beginDialog(MobileUpdateDialog.id, { accountNumber: account } satisfies MobileUpdateOptions);
             case 'language.hi':

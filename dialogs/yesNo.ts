@@ -79,3 +79,15 @@ export function readYesNo(turn: TurnData, text: string, options: { strictYes?: b
 function phraseAt(list: string[][], words: string[], i: number): string[] | undefined {
     return list.find((p) => p.every((w, k) => words[i + k] === w));
 }
+
+/**
+ * A yes or no said in the words of one question rather than with "yes" or "no" ("got the call from the JE", "koi call
+ * nahi aaya" to "did an officer call you?"): a phrase of `noKey` anywhere decides no, else one of `yesKey` decides yes.
+ */
+export function readAnswerPhrases(turn: TurnData, text: string, keys: { yes: string; no: string }): 'yes' | 'no' | null {
+    const words = [...text.matchAll(/[\p{L}\p{M}]+|[0-9\u0966-\u096F]+/gu)].map((m) => foldForMatching(m[0]));
+    const has = (list: string[][]) => words.some((_, i) => phraseAt(list, words, i) !== undefined);
+    if (has(turn.phrases(keys.no))) return 'no';
+    if (has(turn.phrases(keys.yes))) return 'yes';
+    return null;
+}

@@ -1,5 +1,5 @@
 import { afterOpenHours, DailyHours } from './dailyHours';
-import { In, IsNull, LessThanOrEqual } from 'typeorm';
+import { In, IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
 import { Database } from '../data/Database';
 import { CallbackRequest, CallbackStatus } from '../data/entities/CallbackRequest';
 import { Complaint } from '../data/entities/Complaint';
@@ -84,6 +84,20 @@ export class CallbackLifecycle {
         const started = await this.get(request.id);
         if (owner) await this.notifier.callbackToOfficial(owner, started, { key: 'officials:callbackAssigned', vars: this.noticeVars(started) });
         return started;
+    }
+
+    /**
+     * The latest request of a chat still in hand (open, reopened, or called and not yet answered) made within
+     * `withinDays`, or null: "nobody called me yet" is about that one, not a new request.
+     */
+    async pendingFor(channel: string, channelUserId: string, withinDays = 7): Promise<CallbackRequest | null> {
+        const since = new Date(this.now().getTime() - withinDays * 86_400_000);
+        const latest = await this.db.run((m) =>
+            m.getRepository(CallbackRequest).findOne({ where: { channel, channelUserId, createdAt: MoreThan(since) }, order: { id: 'DESC' } })
+        );
+        if (!latest) return null;
+        const inHand = latest.status === 'open' || latest.status === 'reopened' || (latest.status === 'called' && latest.consumerAnswer === null);
+        return inHand ? latest : null;
     }
 
     /** The request with this reference (`R2612-0003`), or null. */
