@@ -3,7 +3,7 @@ import { DialogContext, Prompt, PromptOptions, PromptRecognizerResult, PromptVal
 import { ChannelOutput } from '../src/bot/ChannelOutput';
 import { TurnData } from '../src/bot/TurnData';
 import { foldForMatching, toAsciiDigits } from '../src/nlu/normalizeText';
-import { readAnswerPhrases, readYesNo } from './yesNo';
+import { AnswerPhrases, readAnswerPhrases, readYesNo } from './yesNo';
 
 /**
  * A locale key with its variables, rendered in the user's language at the moment it is sent. A variable may itself
@@ -67,8 +67,11 @@ export interface AskPromptSettings {
      * the message contradicts is asked again.
      */
     strictYes?: boolean;
-    /** A yes/no question also answered in its own words: locale keys of the phrases that mean yes and no. */
-    answerPhrases?: { yes: string; no: string };
+    /**
+     * A yes/no question also answered in its own words (locale keys of the phrases for yes, no and "later"). With
+     * `strictYes`, such a no or later outweighs a yes word ("theek kiya tha par fir se jal gaya").
+     */
+    answerPhrases?: AnswerPhrases;
     /**
      * The answer is a number (an account, a ticket, a code, a reading): a message without digits that clearly asks
      * for something else ("mera bill batao" at the account question) is taken up instead of refused as a bad number.
@@ -128,8 +131,10 @@ export class AskPrompt extends Prompt<AskAnswer> {
         if (isYesNo(choices)) {
             const reading = readYesNo(TurnData.of(context), text, { strictYes: this.settings.strictYes });
             const number = matchButton(TurnData.of(context), text, choices);
-            if (reading) return { succeeded: true, value: { text, choice: reading.answer, rest: reading.rest } };
             const phrased = this.settings.answerPhrases ? readAnswerPhrases(TurnData.of(context), text, this.settings.answerPhrases) : null;
+            if (phrased === 'later' || (phrased === 'no' && this.settings.strictYes && number === null))
+                return { succeeded: true, value: { text, choice: phrased } };
+            if (reading) return { succeeded: true, value: { text, choice: reading.answer, rest: reading.rest } };
             return { succeeded: true, value: { text, choice: number ?? phrased } };
         }
         return { succeeded: true, value: { text, choice: this.matchChoice(context, text, choices) } };

@@ -6,6 +6,7 @@ import { extractEntities } from '../src/nlu/extractEntities';
 import { ComplaintWithHistory } from '../src/services/ComplaintService';
 import { AskAnswer, AskChoice, AskPrompt, yesNoChoices } from './AskPrompt';
 import { AWAITING_CONFIRMATION, OPEN_STATUSES } from '../src/services/ComplaintLifecycle';
+import { FIXED_PHRASES, sayFixedLater } from './confirmFixedWords';
 import { ConfirmFixedDialog, ConfirmFixedOptions } from './ConfirmFixedDialog';
 import { StillWorkingDialog, StillWorkingOptions } from './StillWorkingDialog';
 import { complaintProgress } from './complaintProgress';
@@ -63,7 +64,7 @@ export class ComplaintStatusDialog extends ComponentDialog {
                 { freeText: true, numeric: true }
             )
         );
-        this.addDialog(new AskPrompt(ASK_FIXED, services.output, undefined, { strictYes: true }));
+        this.addDialog(new AskPrompt(ASK_FIXED, services.output, undefined, { strictYes: true, answerPhrases: FIXED_PHRASES }));
         this.addDialog(new ConfirmFixedDialog(services));
         this.addDialog(new StillWorkingDialog(services));
         this.addDialog(new WaterfallDialog('status.flow', [this.how.bind(this), this.ticket.bind(this), this.show.bind(this), this.confirmFixed.bind(this)]));
@@ -152,6 +153,7 @@ export class ComplaintStatusDialog extends ComponentDialog {
         const answer = step.result as AskAnswer | undefined;
         if (id === undefined || !answer) return step.endDialog();
         if (answer.gaveUp) return sayGaveUp(step);
+        if (answer.choice === 'later') return sayFixedLater(step, id);
         return step.beginDialog(ConfirmFixedDialog.id, { ticket: id, fixed: answer.choice === 'yes' } satisfies ConfirmFixedOptions);
     }
 

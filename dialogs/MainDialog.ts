@@ -18,6 +18,7 @@ import { DialogServices } from './DialogServices';
 import { FlowResult, isFault, isRequest } from './FlowResult';
 import { sayGaveUp } from './sayGaveUp';
 import { readYesNo } from './yesNo';
+import { FIXED_PHRASES, sayFixedLater } from './confirmFixedWords';
 import { ConfirmFixedDialog, ConfirmFixedOptions } from './ConfirmFixedDialog';
 import { StillWorkingDialog, StillWorkingOptions } from './StillWorkingDialog';
 import { HandoffDialog } from './HandoffDialog';
@@ -154,7 +155,7 @@ export class MainDialog extends ComponentDialog {
                     : { key: 'common:retry.menu' }
             )
         );
-        this.addDialog(new AskPrompt(ASK_FIXED, services.output, undefined, { strictYes: true }));
+        this.addDialog(new AskPrompt(ASK_FIXED, services.output, undefined, { strictYes: true, answerPhrases: FIXED_PHRASES }));
         this.addDialog(
             new WaterfallDialog(FLOW, [this.ensureLanguage.bind(this), this.route.bind(this), this.afterMenuOrFlow.bind(this), this.afterFlow.bind(this)])
         );
@@ -537,6 +538,7 @@ export class MainDialog extends ComponentDialog {
     private async confirmed(step: WaterfallStepContext, ticket: string) {
         const answer = step.result as AskAnswer;
         if (answer.gaveUp) return sayGaveUp(step);
+        if (answer.choice === 'later') return sayFixedLater(step, ticket);
         return step.beginDialog(ConfirmFixedDialog.id, { ticket, fixed: answer.choice === 'yes' } satisfies ConfirmFixedOptions);
     }
 

@@ -1,3 +1,4 @@
+import { toAsciiDigits } from '../src/nlu/normalizeText';
 import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
 import { AskAnswer, AskChoice, AskPrompt } from './AskPrompt';
@@ -31,7 +32,7 @@ export class RatingDialog extends ComponentDialog {
         this.addDialog(
             new AskPrompt(ASK_RATING, services.output, async (answer) => {
                 if (answer.choice !== null) return true;
-                const stars = ratingFromStars(answer.text);
+                const stars = ratingFromStars(answer.text) ?? ratingFromNumber(answer.text);
                 if (stars === null) return { key: 'status:rating.retry' };
                 answer.choice = String(stars);
                 return true;
@@ -99,4 +100,17 @@ function ratingFromStars(text: string): number | null {
     if (!STARS.test(text)) return null;
     const count = [...text.replace(/\s/gu, '')].length;
     return count >= 1 && count <= 5 ? count : null;
+}
+
+/**
+ * A rating given as the one number from 1 to 5 in a sentence ("5 stars", "4/5", "5 out of 5", "४ स्टार दूंगा"), or
+ * null when there is none or more than one number.
+ */
+function ratingFromNumber(text: string): number | null {
+    const numbers = toAsciiDigits(text)
+        .replace(/\b(?:out of|\/)\s*5\b|में से\s*5/gu, ' ')
+        .match(/[0-9]+/g);
+    if (!numbers || numbers.length !== 1) return null;
+    const value = Number(numbers[0]);
+    return value >= 1 && value <= 5 ? value : null;
 }

@@ -80,13 +80,22 @@ function phraseAt(list: string[][], words: string[], i: number): string[] | unde
     return list.find((p) => p.every((w, k) => words[i + k] === w));
 }
 
+/** Locale keys of the phrases that answer one question: yes, no, and (optionally) "I will tell you later". */
+export interface AnswerPhrases {
+    yes: string;
+    no: string;
+    later?: string;
+}
+
 /**
  * A yes or no said in the words of one question rather than with "yes" or "no" ("got the call from the JE", "koi call
  * nahi aaya" to "did an officer call you?"): a phrase of `noKey` anywhere decides no, else one of `yesKey` decides yes.
  */
-export function readAnswerPhrases(turn: TurnData, text: string, keys: { yes: string; no: string }): 'yes' | 'no' | null {
+export function readAnswerPhrases(turn: TurnData, text: string, keys: AnswerPhrases): 'yes' | 'no' | 'later' | null {
     const words = [...text.matchAll(/[\p{L}\p{M}]+|[0-9\u0966-\u096F]+/gu)].map((m) => foldForMatching(m[0]));
     const has = (list: string[][]) => words.some((_, i) => phraseAt(list, words, i) !== undefined);
+    // "will check in the evening, pata nahi abhi": no answer yet, whatever "nahi" it contains.
+    if (keys.later && has(turn.phrases(keys.later))) return 'later';
     if (has(turn.phrases(keys.no))) return 'no';
     if (has(turn.phrases(keys.yes))) return 'yes';
     return null;
