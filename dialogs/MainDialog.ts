@@ -645,6 +645,8 @@ export class MainDialog extends ComponentDialog {
             // (Not "mobile number kaise judwaye?": asking how to change a mobile is told how, with the offer to do it.)
             if (this.offerOf(turn, faq.topic) === intent && r.score >= OFFER_ASKED && !(intent === 'mobile.update' && asksHow))
                 return this.begin(step, intent, r);
+            // "my old number is lost, register my new one": a request for what the mobile answer offers, not a question.
+            if (this.offerOf(turn, faq.topic) === 'mobile.update' && !asksHow) return this.begin(step, 'mobile.update', r);
             await this.sayEverydayAnswer(step.context, faq.topic, true);
             return step.endDialog();
         }

@@ -136,7 +136,8 @@ export const CONCEPTS: Record<string, string[]> = {
      */
     mobileChange: ['update', 'updat', 'badal', 'badla', 'badli', 'badle', 'badalna', 'badalni', 'badalwana', 'badalvana', 'badlna', 'badalgaya', 'change', 'changed',
         'link', 'linked', 'galat', 'wrong', 'naya', 'new', 'jodna', 'judwana', 'बदल', 'बदला', 'बदली', 'बदलना', 'बदलवाना', 'अपडेट', 'लिंक', 'गलत',
-        'नया', 'जोड़ना', 'जोडना', 'add', 'added', 'jod', 'jodu', 'jude', 'judwau', 'judwaye', 'jodwaye', 'जुड़वाना', 'जुडवाना', 'जुड़वाऊं', 'जुडवाऊं'],
+        'नया', 'जोड़ना', 'जोडना', 'add', 'added', 'jod', 'jodu', 'jude', 'judwau', 'judwaye', 'jodwaye', 'जुड़वाना', 'जुडवाना', 'जुड़वाऊं', 'जुडवाऊं',
+        'lagwana', 'lagvana', 'dalwana', 'daal', 'dal', 'jodo', 'jodiye', 'judwa', 'जोड़', 'जोड़िए', 'जोड़ दीजिए', 'लगवाना', 'डाल'],
     complaintWord: ['lodged', 'lodge', 'complent', 'complen', 'complained', 'complaining', 'complaint', 'complain', 'complant', 'complaints', 'shikayat', 'shikayt', 'sikayat', 'shikaayat', 'शिकायत', 'कंप्लेंट', 'कम्प्लेंट', 'ticket', 'टिकट', 'request', 'report', 'darj'],
 };
 
@@ -262,7 +263,7 @@ export const RULES: IntentRule[] = [
         all: ['phoneNumber', 'mobileChange'],
         weight: 0.86,
         near: 3,
-        unless: ['meter', 'bill', 'complaintWord', 'office', 'recharge', 'electricity', 'cancel'],
+        unless: ['meter', 'bill', 'complaintWord', 'office', 'recharge', 'cancel'],
     },
     { intent: 'agent', all: ['agent', 'talk'], weight: 0.93 },
     { intent: 'agent', all: ['somebody', 'talk'], weight: 0.93 },
