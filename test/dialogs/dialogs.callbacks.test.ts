@@ -116,6 +116,29 @@ describe('callback requests in the conversation', () => {
         assert.match(joined(await user.say(`status ${callback.reference}`)), /open again \(you said nobody called\)/);
     });
 
+    it('"nobody called me yet" and "got a call from the JE" are about the request in hand, in the consumer\'s own words', async () => {
+        const user = track(await englishUser(bot));
+        const callback = await askForOfficer(user);
+        proactiveReplies(user);
+        // Asking again while one is open shows that one (due time included) instead of a second request.
+        const again = joined(await user.say('nobody has called me yet, I asked for an officer'));
+        assert.match(again, new RegExp(callback.reference));
+        assert.equal(await bot.dataSource.getRepository(CallbackRequest).count(), 1, 'no second request');
+        await bot.app.callbacks.recordOutcome(callback.id, callback.assignedOfficialId!, 'called', 'explained the bill');
+        proactiveReplies(user);
+        assert.match(joined(await user.say('got the call from JE sahab, thanks')), /Thank you/);
+        assert.equal((await request(callback.reference)).consumerAnswer, 'yes');
+    });
+
+    it('"officer never called me, what happened?" answers "were you called?" with no', async () => {
+        const user = track(await englishUser(bot));
+        const callback = await askForOfficer(user);
+        await bot.app.callbacks.recordOutcome(callback.id, callback.assignedOfficialId!, 'called', 'explained the bill');
+        proactiveReplies(user);
+        assert.match(joined(await user.say('Your officer never called me, what happened to my request?')), new RegExp(`Callback request ${callback.reference} is open again`));
+        assert.equal((await request(callback.reference)).consumerAnswer, 'no');
+    });
+
     it('a stranger cannot answer "were you called?"; the one who asked can, later, by the reference', async () => {
         const user = track(await englishUser(bot));
         const callback = await askForOfficer(user);

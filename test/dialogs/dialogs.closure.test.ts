@@ -111,6 +111,25 @@ describe('honest closure in the conversation', () => {
         assert.ok(!statuses.includes('closed'), 'never closed by silence');
     });
 
+    it('"is it fixed?" answered in the consumer\'s words: "light aa gayi" closes, "abhi bhi nahi" reopens, "shaam ko dekh ke bataunga" changes nothing', async () => {
+        const later = track(await englishUser(bot));
+        const waiting = await registerWithAccount(later);
+        await bot.app.lifecycle.resolve(waiting.id, waiting.assignedOfficialId!, 'fuse replaced');
+        proactiveReplies(later);
+        assert.match(joined(await later.say('abhi ghar par nahi hoon, shaam ko dekh ke bataunga')), /Nothing changes until you tell me/);
+        assert.equal((await complaint(waiting.ticket)).status, 'resolved');
+        assert.match(joined(await later.say(`status ${waiting.ticket}`)), /really solved|fixed/i);
+        await later.say('light aa gayi hai, complaint band kar do');
+        assert.equal((await complaint(waiting.ticket)).status, 'closed');
+
+        const again = track(await englishUser(bot));
+        const broken = await registerWithAccount(again);
+        await bot.app.lifecycle.resolve(broken.id, broken.assignedOfficialId!, 'fuse replaced');
+        proactiveReplies(again);
+        await again.say('theek kiya tha par shaam ko fir se chali gayi');
+        assert.equal((await complaint(broken.ticket)).status, 'reopened');
+    });
+
     it("the consumer's yes to the reminder closes the complaint, asked in the chat or answering the first question", async () => {
         const user = await englishUser(bot);
         const registered = await registerWithAccount(user);
