@@ -1,11 +1,11 @@
 import { strict as assert } from 'assert';
-import { BotAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import { CallbackRequest } from '../../src/data/entities/CallbackRequest';
 import { Official } from '../../src/data/entities/Official';
 import { Logger } from '../../src/logger';
 import { CallbackNotifier, RecordingCallbackNotifier } from '../../src/services/CallbackNotifier';
 import { ProactiveNotifier } from '../../src/services/ProactiveNotifier';
 import { englishUser, joined, LUCKNOW, referenceIn, sayAll } from '../support/dialogKit';
+import { ProactiveChats } from '../support/ProactiveChats';
 import { TestBot, TestConversation } from '../support/TestBot';
 import { ManualClock } from '../support/ManualClock';
 
@@ -19,11 +19,11 @@ describe('callback requests in the conversation', () => {
     let clock: ManualClock;
     /** Notices to officials (the consumer's question goes through the real proactive notifier). */
     let officials: RecordingCallbackNotifier;
-    const conversations = new Map<string, TestConversation>();
+    const chats = new ProactiveChats();
 
     beforeEach(async () => {
         clock = new ManualClock();
-        conversations.clear();
+        chats.clear();
         officials = new RecordingCallbackNotifier();
         // The proactive notifier runs the bot's turn, so it is built after the bot.
         const late: { consumer?: ProactiveNotifier } = {};
@@ -32,17 +32,8 @@ describe('callback requests in the conversation', () => {
             askConsumerIfCalled: (r) => late.consumer!.askConsumerIfCalled(r),
         };
         bot = await TestBot.create({ overrides: { callbackNotifier: notifier, now: clock.now } });
-        // Stands in for a channel adapter's proactive turn: it runs in the conversation the request came from.
-        const proactive = {
-            continueConversationAsync: async (_appId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => {
-                const conversation = conversations.get(reference.conversation?.id ?? '');
-                if (!conversation) throw new Error(`no test conversation ${reference.conversation?.id}`);
-                const activity = TurnContext.applyConversationReference({ type: 'event', name: 'continueConversation' }, reference, true);
-                await logic(new TurnContext(conversation.adapter, activity));
-            },
-        } as unknown as BotAdapter;
         late.consumer = new ProactiveNotifier(
-            new Map([['test', proactive]]),
+            new Map([['test', chats.adapter]]),
             bot.app.translator,
             new Logger('error'),
             '',
@@ -53,15 +44,6 @@ describe('callback requests in the conversation', () => {
     afterEach(async () => {
         await bot.close();
     });
-
-    function track(user: TestConversation): TestConversation {
-        conversations.set(user.adapter.template.conversation!.id, user);
-        return user;
-    }
-
-    function proactiveReplies(user: TestConversation): string {
-        return joined(user.adapter.activeQueue.splice(0).map((a) => a.text ?? ''));
-    }
 
     async function request(reference: string): Promise<CallbackRequest> {
         return bot.dataSource.getRepository(CallbackRequest).findOneByOrFail({ reference });
@@ -74,7 +56,7 @@ describe('callback requests in the conversation', () => {
     }
 
     it('the one who asked sees its state and the level (never the name) of its owner; a stranger only its state', async () => {
-        const user = track(await englishUser(bot));
+        const user = chats.track(await englishUser(bot));
         const callback = await askForOfficer(user);
         const je = await bot.dataSource.getRepository(Official).findOneByOrFail({ username: 'je.vibhutikhand' });
         assert.equal(callback.assignedOfficialId, je.id);
@@ -96,7 +78,7 @@ describe('callback requests in the conversation', () => {
     });
 
     it('once late, it is with the SDO, and the consumer is told that level', async () => {
-        const user = track(await englishUser(bot));
+        const user = chats.track(await englishUser(bot));
         const callback = await askForOfficer(user);
         clock.advance(3);
         assert.equal((await bot.app.callbacks.tick()).escalated, 1);
@@ -104,11 +86,11 @@ describe('callback requests in the conversation', () => {
     });
 
     it('"called" asks the consumer in their chat; "no" reopens it with a new due time and tells the owner', async () => {
-        const user = track(await englishUser(bot));
+        const user = chats.track(await englishUser(bot));
         const callback = await askForOfficer(user);
-        proactiveReplies(user);
+        chats.replies(user);
         await bot.app.callbacks.recordOutcome(callback.id, callback.assignedOfficialId!, 'called', 'explained the bill');
-        assert.match(proactiveReplies(user), new RegExp(`about your callback request ${callback.reference}\\. Did an officer call you\\?`));
+        assert.match(chats.replies(user), new RegExp(`about your callback request ${callback.reference}\\. Did an officer call you\\?`));
         assert.match(joined(await user.say('no')), new RegExp(`Callback request ${callback.reference} is open again`));
         const reopened = await request(callback.reference);
         assert.deepEqual([reopened.status, reopened.consumerAnswer], ['reopened', 'no']);
@@ -117,35 +99,38 @@ describe('callback requests in the conversation', () => {
     });
 
     it('"nobody called me yet" and "got a call from the JE" are about the request in hand, in the consumer\'s own words', async () => {
-        const user = track(await englishUser(bot));
+        const user = chats.track(await englishUser(bot));
         const callback = await askForOfficer(user);
-        proactiveReplies(user);
+        chats.replies(user);
         // Asking again while one is open shows that one (due time included) instead of a second request.
         const again = joined(await user.say('nobody has called me yet, I asked for an officer'));
         assert.match(again, new RegExp(callback.reference));
         assert.equal(await bot.dataSource.getRepository(CallbackRequest).count(), 1, 'no second request');
         await bot.app.callbacks.recordOutcome(callback.id, callback.assignedOfficialId!, 'called', 'explained the bill');
-        proactiveReplies(user);
+        chats.replies(user);
         assert.match(joined(await user.say('got the call from JE sahab, thanks')), /Thank you/);
         assert.equal((await request(callback.reference)).consumerAnswer, 'yes');
     });
 
     it('"officer never called me, what happened?" answers "were you called?" with no', async () => {
-        const user = track(await englishUser(bot));
+        const user = chats.track(await englishUser(bot));
         const callback = await askForOfficer(user);
         await bot.app.callbacks.recordOutcome(callback.id, callback.assignedOfficialId!, 'called', 'explained the bill');
-        proactiveReplies(user);
-        assert.match(joined(await user.say('Your officer never called me, what happened to my request?')), new RegExp(`Callback request ${callback.reference} is open again`));
+        chats.replies(user);
+        assert.match(
+            joined(await user.say('Your officer never called me, what happened to my request?')),
+            new RegExp(`Callback request ${callback.reference} is open again`)
+        );
         assert.equal((await request(callback.reference)).consumerAnswer, 'no');
     });
 
     it('a stranger cannot answer "were you called?"; the one who asked can, later, by the reference', async () => {
-        const user = track(await englishUser(bot));
+        const user = chats.track(await englishUser(bot));
         const callback = await askForOfficer(user);
         // The consumer is in the middle of something else: the question comes as text saying how to answer later.
         await user.say('my bill');
         await bot.app.callbacks.recordOutcome(callback.id, callback.assignedOfficialId!, 'called', 'explained the bill');
-        assert.match(proactiveReplies(user), new RegExp(`Send "status ${callback.reference}" to tell us whether you were called`));
+        assert.match(chats.replies(user), new RegExp(`Send "status ${callback.reference}" to tell us whether you were called`));
         const stranger = await englishUser(bot, { userId: 'someone-else' });
         assert.doesNotMatch(joined(await stranger.say(`status ${callback.reference}`)), /Did an officer call you/);
         assert.equal((await request(callback.reference)).consumerAnswer, null);
@@ -156,7 +141,7 @@ describe('callback requests in the conversation', () => {
     });
 
     it('without an account, the locality and district the consumer names decide whose it is', async () => {
-        const user = track(await englishUser(bot, { phoneNumber: '9876543210' }));
+        const user = chats.track(await englishUser(bot, { phoneNumber: '9876543210' }));
         await user.say('talk to an officer');
         assert.match(joined(await user.say("I don't have it")), /Which locality and district are you in\?/);
         assert.match(joined(await user.say('12')), /write your locality and district in words/);

@@ -1,11 +1,11 @@
 import { strict as assert } from 'assert';
-import { BotAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import { Complaint } from '../../src/data/entities/Complaint';
 import { ComplaintEvent } from '../../src/data/entities/ComplaintEvent';
 import { Logger } from '../../src/logger';
 import { ComplaintNotifier, RecordingNotifier } from '../../src/services/ComplaintNotifier';
 import { ProactiveNotifier } from '../../src/services/ProactiveNotifier';
 import { englishUser, joined, LUCKNOW, sayAll, ticketIn } from '../support/dialogKit';
+import { ProactiveChats } from '../support/ProactiveChats';
 import { TestBot, TestConversation } from '../support/TestBot';
 import { ManualClock } from '../support/ManualClock';
 
@@ -19,11 +19,11 @@ describe('honest closure in the conversation', () => {
     let bot: TestBot;
     let clock: ManualClock;
     /** Conversations by id, so a proactive turn runs in the right one. */
-    const conversations = new Map<string, TestConversation>();
+    const chats = new ProactiveChats();
 
     beforeEach(async () => {
         clock = new ManualClock();
-        conversations.clear();
+        chats.clear();
         // The notifier is built after the bot (it runs the bot's "is it fixed?" turn); until then notices are recorded.
         let delegate: ComplaintNotifier = new RecordingNotifier();
         const notifier: ComplaintNotifier = {
@@ -34,17 +34,8 @@ describe('honest closure in the conversation', () => {
             askConsumerStillWorking: (c) => delegate.askConsumerStillWorking(c),
         };
         bot = await TestBot.create({ overrides: { notifier, now: clock.now } });
-        // Stands in for a channel adapter's proactive turn: the turn runs in the conversation the complaint came from.
-        const proactive = {
-            continueConversationAsync: async (_appId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => {
-                const conversation = conversations.get(reference.conversation?.id ?? '');
-                if (!conversation) throw new Error(`no test conversation ${reference.conversation?.id}`);
-                const activity = TurnContext.applyConversationReference({ type: 'event', name: 'continueConversation' }, reference, true);
-                await logic(new TurnContext(conversation.adapter, activity));
-            },
-        } as unknown as BotAdapter;
         delegate = new ProactiveNotifier(
-            new Map([['test', proactive]]),
+            new Map([['test', chats.adapter]]),
             bot.app.translator,
             new Logger('error'),
             '',
@@ -54,16 +45,6 @@ describe('honest closure in the conversation', () => {
     afterEach(async () => {
         await bot.close();
     });
-
-    function track(user: TestConversation): TestConversation {
-        conversations.set(user.adapter.template.conversation!.id, user);
-        return user;
-    }
-
-    /** What the bot said in the conversation outside the user's turns (proactive messages). */
-    function proactiveReplies(user: TestConversation): string {
-        return joined(user.adapter.activeQueue.splice(0).map((a) => a.text ?? ''));
-    }
 
     async function complaint(ticket: string): Promise<Complaint> {
         return bot.dataSource.getRepository(Complaint).findOneByOrFail({ ticket });
@@ -84,20 +65,17 @@ describe('honest closure in the conversation', () => {
     }
 
     it('silence never closes: reminded at 24 h (answerable in the chat), unconfirmed at 72 h, still not closed a month later', async () => {
-        const user = track(await englishUser(bot));
+        const user = chats.track(await englishUser(bot));
         const registered = await registerWithAccount(user);
         await bot.app.lifecycle.resolve(registered.id, registered.assignedOfficialId!, 'fuse replaced');
-        assert.match(proactiveReplies(user), /Is the problem really solved\?/);
+        assert.match(chats.replies(user), /Is the problem really solved\?/);
         clock.advance(23);
         await bot.app.lifecycle.tick();
-        assert.equal(proactiveReplies(user), '', 'no reminder before its time');
+        assert.equal(chats.replies(user), '', 'no reminder before its time');
         clock.advance(2);
         assert.equal((await bot.app.lifecycle.tick()).reminded, 1);
         // The first question is still open in the chat, so the reminder comes as text and the open question takes the answer.
-        assert.match(
-            proactiveReplies(user),
-            /Is the problem really solved\? Send "status C[0-9-]+" to answer yes or no\. It is closed only when you confirm\./
-        );
+        assert.match(chats.replies(user), /Is the problem really solved\? Send "status C[0-9-]+" to answer yes or no\. It is closed only when you confirm\./);
         clock.advance(48);
         assert.equal((await bot.app.lifecycle.tick()).unconfirmed, 1);
         assert.equal((await complaint(registered.ticket)).status, 'unconfirmed');
@@ -112,20 +90,20 @@ describe('honest closure in the conversation', () => {
     });
 
     it('"is it fixed?" answered in the consumer\'s words: "light aa gayi" closes, "abhi bhi nahi" reopens, "shaam ko dekh ke bataunga" changes nothing', async () => {
-        const later = track(await englishUser(bot));
+        const later = chats.track(await englishUser(bot));
         const waiting = await registerWithAccount(later);
         await bot.app.lifecycle.resolve(waiting.id, waiting.assignedOfficialId!, 'fuse replaced');
-        proactiveReplies(later);
+        chats.replies(later);
         assert.match(joined(await later.say('abhi ghar par nahi hoon, shaam ko dekh ke bataunga')), /Nothing changes until you tell me/);
         assert.equal((await complaint(waiting.ticket)).status, 'resolved');
         assert.match(joined(await later.say(`status ${waiting.ticket}`)), /really solved|fixed/i);
         await later.say('light aa gayi hai, complaint band kar do');
         assert.equal((await complaint(waiting.ticket)).status, 'closed');
 
-        const again = track(await englishUser(bot));
+        const again = chats.track(await englishUser(bot));
         const broken = await registerWithAccount(again);
         await bot.app.lifecycle.resolve(broken.id, broken.assignedOfficialId!, 'fuse replaced');
-        proactiveReplies(again);
+        chats.replies(again);
         await again.say('theek kiya tha par shaam ko fir se chali gayi');
         assert.equal((await complaint(broken.ticket)).status, 'reopened');
     });
@@ -135,28 +113,28 @@ describe('honest closure in the conversation', () => {
         const registered = await registerWithAccount(user);
         // The first "is it fixed?" never reached the chat (the platform failed): nothing is open there.
         await bot.app.lifecycle.resolve(registered.id, registered.assignedOfficialId!, 'fuse replaced');
-        track(user);
+        chats.track(user);
         clock.advance(25);
         await bot.app.lifecycle.tick();
-        assert.match(proactiveReplies(user), /we have not heard from you\. Is the problem really solved\?/);
+        assert.match(chats.replies(user), /we have not heard from you\. Is the problem really solved\?/);
         assert.match(joined(await user.say('yes')), /Complaint .* is now closed/);
         const closed = await complaint(registered.ticket);
         assert.equal(closed.status, 'closed');
         const last = await bot.dataSource.getRepository(ComplaintEvent).findOneOrFail({ where: { complaintId: registered.id }, order: { id: 'DESC' } });
         assert.deepEqual([last.status, last.actor, last.note], ['closed', 'consumer', 'confirmed fixed by the consumer (registrant)']);
 
-        const other = track(await englishUser(bot));
+        const other = chats.track(await englishUser(bot));
         const second = await registerWithAccount(other);
         await bot.app.lifecycle.resolve(second.id, second.assignedOfficialId!, 'fuse replaced');
         clock.advance(25);
         await bot.app.lifecycle.tick();
-        assert.match(proactiveReplies(other), /It is closed only when you confirm/);
+        assert.match(chats.replies(other), /It is closed only when you confirm/);
         assert.match(joined(await other.say('haan ho gaya')), /is now closed/);
         assert.equal((await complaint(second.ticket)).status, 'closed');
     });
 
     it("an unconfirmed complaint still closes on the consumer's yes in the status check, and a no reopens it", async () => {
-        const user = track(await englishUser(bot));
+        const user = chats.track(await englishUser(bot));
         const first = await registerWithAccount(user);
         await bot.app.lifecycle.resolve(first.id, first.assignedOfficialId!, 'fuse replaced');
         clock.advance(73);
@@ -169,11 +147,11 @@ describe('honest closure in the conversation', () => {
         assert.match(joined(await user.say('yes')), /is now closed/);
         assert.equal((await complaint(first.ticket)).status, 'closed');
 
-        const second = await registerWithAccount(track(await englishUser(bot)));
+        const second = await registerWithAccount(chats.track(await englishUser(bot)));
         await bot.app.lifecycle.resolve(second.id, second.assignedOfficialId!, 'fuse replaced');
         clock.advance(73);
         await bot.app.lifecycle.tick();
-        const owner = conversations.get(JSON.parse(second.conversationRef!).conversation.id)!;
+        const owner = chats.of(second.conversationRef!);
         await owner.say('menu');
         await owner.say(`status ${second.ticket}`);
         assert.match(joined(await owner.say('no')), /reopened/);
@@ -181,7 +159,7 @@ describe('honest closure in the conversation', () => {
     });
 
     it('a complaint without an account closes only with the code sent to its contact mobile: a wrong code is refused, the right one closes', async () => {
-        const user = track(await englishUser(bot));
+        const user = chats.track(await englishUser(bot));
         const registered = await registerWithoutAccount(user);
         await bot.app.lifecycle.resolve(registered.id, registered.assignedOfficialId ?? 1, 'wire lifted and tied');
         await user.say('menu');
@@ -206,7 +184,7 @@ describe('honest closure in the conversation', () => {
     });
 
     it('a code typed back by another chat proves nothing; the channel-vouched phone equal to the contact mobile needs no code', async () => {
-        const user = track(await englishUser(bot));
+        const user = chats.track(await englishUser(bot));
         const registered = await registerWithoutAccount(user);
         await bot.app.lifecycle.resolve(registered.id, registered.assignedOfficialId ?? 1, 'wire lifted');
         await user.say('menu');
@@ -214,16 +192,16 @@ describe('honest closure in the conversation', () => {
         await user.say('yes');
         const code = bot.lastCode()!;
         // Someone else who somehow has the code and asks from another chat is not the consumer's status view.
-        const stranger = track(await englishUser(bot));
+        const stranger = chats.track(await englishUser(bot));
         assert.doesNotMatch(joined(await stranger.say(`status ${registered.ticket}`)), /Is the problem really solved/);
         await stranger.say(code);
         assert.equal((await complaint(registered.ticket)).status, 'resolved');
 
         // WhatsApp vouches for the sender's number: when it is the contact mobile, the yes closes at once.
-        const whatsappUser = track(await englishUser(bot, { phoneNumber: CONTACT_MOBILE }));
+        const whatsappUser = chats.track(await englishUser(bot, { phoneNumber: CONTACT_MOBILE }));
         const own = await registerWithoutAccount(whatsappUser);
         await bot.app.lifecycle.resolve(own.id, own.assignedOfficialId ?? 1, 'wire lifted');
-        assert.match(proactiveReplies(whatsappUser), /Is the problem really solved\?/);
+        assert.match(chats.replies(whatsappUser), /Is the problem really solved\?/);
         const smsBefore = bot.sms.sent.length;
         assert.match(joined(await whatsappUser.say('yes')), /is now closed/);
         assert.equal(bot.sms.sent.length, smsBefore, 'no code needed');

@@ -1,5 +1,4 @@
 import { strict as assert } from 'assert';
-import { BotAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import { Complaint } from '../../src/data/entities/Complaint';
 import { ComplaintEvent } from '../../src/data/entities/ComplaintEvent';
 import { Logger } from '../../src/logger';
@@ -7,6 +6,7 @@ import { ComplaintNotifier, RecordingNotifier } from '../../src/services/Complai
 import { ProactiveNotifier } from '../../src/services/ProactiveNotifier';
 import { buttonsOf, englishUser, hindiUser, joined, LUCKNOW, sayAll, ticketIn } from '../support/dialogKit';
 import { ManualClock } from '../support/ManualClock';
+import { ProactiveChats } from '../support/ProactiveChats';
 import { TestBot, TestConversation } from '../support/TestBot';
 
 const CONTACT_MOBILE = '9876543210';
@@ -20,12 +20,12 @@ describe('rating on confirmation and the re-contact in the conversation', () => 
     let bot: TestBot;
     let clock: ManualClock;
     let draw: number;
-    const conversations = new Map<string, TestConversation>();
+    const chats = new ProactiveChats();
 
     beforeEach(async () => {
         clock = new ManualClock();
         draw = 1;
-        conversations.clear();
+        chats.clear();
         let delegate: ComplaintNotifier = new RecordingNotifier();
         const notifier: ComplaintNotifier = {
             toConsumer: (c, t) => delegate.toConsumer(c, t),
@@ -36,16 +36,8 @@ describe('rating on confirmation and the re-contact in the conversation', () => 
         };
         // Each test sets `draw`: 1 never selects a closure for the re-contact, 0 always does (RECONTACT_SHARE is 0.1).
         bot = await TestBot.create({ overrides: { notifier, now: clock.now, random: () => draw } });
-        const proactive = {
-            continueConversationAsync: async (_appId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => {
-                const conversation = conversations.get(reference.conversation?.id ?? '');
-                if (!conversation) throw new Error(`no test conversation ${reference.conversation?.id}`);
-                const activity = TurnContext.applyConversationReference({ type: 'event', name: 'continueConversation' }, reference, true);
-                await logic(new TurnContext(conversation.adapter, activity));
-            },
-        } as unknown as BotAdapter;
         delegate = new ProactiveNotifier(
-            new Map([['test', proactive]]),
+            new Map([['test', chats.adapter]]),
             bot.app.translator,
             new Logger('error'),
             '',
@@ -58,15 +50,6 @@ describe('rating on confirmation and the re-contact in the conversation', () => 
         await bot.close();
     });
 
-    function track(user: TestConversation): TestConversation {
-        conversations.set(user.adapter.template.conversation!.id, user);
-        return user;
-    }
-
-    function proactiveReplies(user: TestConversation): string {
-        return joined(user.adapter.activeQueue.splice(0).map((a) => a.text ?? ''));
-    }
-
     async function complaint(ticket: string): Promise<Complaint> {
         return bot.dataSource.getRepository(Complaint).findOneByOrFail({ ticket });
     }
@@ -74,9 +57,9 @@ describe('rating on confirmation and the re-contact in the conversation', () => 
     /** Registers, has the JE resolve it, and leaves "is it fixed?" open in the chat. */
     async function resolvedFor(user: TestConversation, language: 'en' | 'hi', account = LUCKNOW.account): Promise<Complaint> {
         const inputs = language === 'en' ? ['no power since morning in our street', account, 'yes'] : ['मेरे घर में सुबह से बिजली नहीं है', account, 'हाँ'];
-        const registered = await complaint(ticketIn(joined(await sayAll(track(user), inputs)))!);
+        const registered = await complaint(ticketIn(joined(await sayAll(chats.track(user), inputs)))!);
         await bot.app.lifecycle.resolve(registered.id, registered.assignedOfficialId!, 'fuse replaced');
-        proactiveReplies(user);
+        chats.replies(user);
         return registered;
     }
 
@@ -105,15 +88,15 @@ describe('rating on confirmation and the re-contact in the conversation', () => 
         assert.match(joined(await user.say('छोड़ें')), /आपकी राय के लिए धन्यवाद/);
         assert.deepEqual([(await complaint(first.ticket)).rating, (await complaint(first.ticket)).ratingReason], [4, null]);
 
-        const second = await resolvedFor(track(await hindiUser(bot)), 'hi', SECOND_ACCOUNT);
-        const other = conversations.get(JSON.parse(second.conversationRef!).conversation.id)!;
+        const second = await resolvedFor(chats.track(await hindiUser(bot)), 'hi', SECOND_ACCOUNT);
+        const other = chats.of(second.conversationRef!);
         await other.say('हाँ');
         assert.match(joined(await other.say('paanch')), /कुछ शब्दों में/);
         await other.say('लाइनमैन जल्दी आए');
         assert.deepEqual([(await complaint(second.ticket)).rating, (await complaint(second.ticket)).ratingReason], [5, 'लाइनमैन जल्दी आए']);
 
         const third = await resolvedFor(await hindiUser(bot), 'hi', '2468013579');
-        const stars = conversations.get(JSON.parse(third.conversationRef!).conversation.id)!;
+        const stars = chats.of(third.conversationRef!);
         await stars.say('हाँ');
         await stars.say('⭐⭐⭐');
         assert.equal((await complaint(third.ticket)).rating, 3);
@@ -134,13 +117,13 @@ describe('rating on confirmation and the re-contact in the conversation', () => 
     });
 
     it('asks the rating after a closure by code too (no account)', async () => {
-        const user = track(await englishUser(bot));
+        const user = chats.track(await englishUser(bot));
         const ticket = ticketIn(
             joined(await sayAll(user, ['taar toot kar sadak par gira hai', 'mere paas nahi hai', CONTACT_MOBILE, 'Vibhuti Khand, Lucknow', 'haan']))
         )!;
         const registered = await complaint(ticket);
         await bot.app.lifecycle.resolve(registered.id, registered.assignedOfficialId ?? 1, 'wire lifted and tied');
-        proactiveReplies(user);
+        chats.replies(user);
         await user.say('yes');
         assert.match(joined(await user.say(bot.lastCode()!)), /is now closed[\s\S]*How would you rate/);
         await user.say('2');
@@ -157,7 +140,7 @@ describe('rating on confirmation and the re-contact in the conversation', () => 
         assert.equal((await complaint(registered.ticket)).recontactState, 'selected');
         clock.advance(73);
         assert.equal((await bot.app.lifecycle.tick()).recontacted, 1);
-        assert.match(proactiveReplies(user), /Is the supply still working fine since the fix\?/);
+        assert.match(chats.replies(user), /Is the supply still working fine since the fix\?/);
         assert.match(joined(await user.say('no')), /reopened with its history/);
         const reopened = await complaint(registered.ticket);
         assert.deepEqual([reopened.status, reopened.recontactState], ['reopened', 'not_working']);
@@ -173,7 +156,7 @@ describe('rating on confirmation and the re-contact in the conversation', () => 
         await hindi.say('bill');
         clock.advance(73);
         await bot.app.lifecycle.tick();
-        assert.match(proactiveReplies(hindi), /क्या बिजली अब भी ठीक चल रही है\?.*status C/);
+        assert.match(chats.replies(hindi), /क्या बिजली अब भी ठीक चल रही है\?.*status C/);
         await hindi.say('menu');
         assert.match(joined(await hindi.say(`status ${second.ticket}`)), /ठीक होने के बाद से बिजली ठीक चल रही है\?/);
         assert.match(joined(await hindi.say('हाँ')), /बताने के लिए धन्यवाद/);

@@ -1,5 +1,4 @@
 import { strict as assert } from 'assert';
-import { BotAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import { AccountLink } from '../../src/data/entities/AccountLink';
 import { Consumer } from '../../src/data/entities/Consumer';
 import { MobileChangeEvent } from '../../src/data/entities/MobileChangeEvent';
@@ -10,6 +9,7 @@ import { Logger } from '../../src/logger';
 import { ProactiveNotifier } from '../../src/services/ProactiveNotifier';
 import { assertAllEnglish, assertAllHindi, assertNoFailure, englishUser, hindiUser, joined, LUCKNOW, sayAll, sayCode } from '../support/dialogKit';
 import { ManualClock } from '../support/ManualClock';
+import { ProactiveChats } from '../support/ProactiveChats';
 import { TestBot, TestConversation } from '../support/TestBot';
 
 const NEW_MOBILE = '9876543210';
@@ -27,35 +27,21 @@ const BILL_RUPEES = String(Math.floor(LUCKNOW.latestBill.amountPaise / 100));
 describe('linking and updating a mobile in the conversation', () => {
     let bot: TestBot;
     let clock: ManualClock;
-    const conversations = new Map<string, TestConversation>();
+    const chats = new ProactiveChats();
 
     beforeEach(async () => {
         clock = new ManualClock();
-        conversations.clear();
+        chats.clear();
         // The proactive notifier needs the bot's translator, so it is built after the bot.
         const late: { notifier?: ProactiveNotifier } = {};
         bot = await TestBot.create({
             overrides: { now: clock.now, mobileNotifier: { mobileRequestToConsumer: (r, t) => late.notifier!.mobileRequestToConsumer(r, t) } },
         });
-        // Stands in for a channel adapter's proactive turn: it runs in the conversation the request came from.
-        const proactive = {
-            continueConversationAsync: async (_appId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => {
-                const conversation = conversations.get(reference.conversation?.id ?? '');
-                if (!conversation) throw new Error(`no test conversation ${reference.conversation?.id}`);
-                const activity = TurnContext.applyConversationReference({ type: 'event', name: 'continueConversation' }, reference, true);
-                await logic(new TurnContext(conversation.adapter, activity));
-            },
-        } as unknown as BotAdapter;
-        late.notifier = new ProactiveNotifier(new Map([['test', proactive]]), bot.app.translator, new Logger('error'), '');
+        late.notifier = new ProactiveNotifier(new Map([['test', chats.adapter]]), bot.app.translator, new Logger('error'), '');
     });
     afterEach(async () => {
         await bot.close();
     });
-
-    function track(user: TestConversation): TestConversation {
-        conversations.set(user.adapter.template.conversation!.id, user);
-        return user;
-    }
 
     /** What the proactive notifier sent into `user`'s chat since the last look. */
     function noticesIn(user: TestConversation): string[] {
@@ -68,7 +54,7 @@ describe('linking and updating a mobile in the conversation', () => {
     const lastSms = () => bot.sms.sent[bot.sms.sent.length - 1];
 
     it('English: link my mobile, code to the old mobile, code to the new one → a request M… with what happens next', async () => {
-        const user = track(await englishUser(bot));
+        const user = chats.track(await englishUser(bot));
         let replies = await user.say('link my mobile');
         assert.match(joined(replies), /link or change the mobile number/);
         assert.match(joined(replies), /account number/i);
@@ -114,7 +100,7 @@ describe('linking and updating a mobile in the conversation', () => {
     });
 
     it('Hindi: मोबाइल नंबर बदलना है, no old phone → bill amount and meter number (right); new-mobile code wrong, then right', async () => {
-        const user = track(await hindiUser(bot));
+        const user = chats.track(await hindiUser(bot));
         let replies = await user.say('मोबाइल नंबर बदलना है');
         assert.match(joined(replies), /मोबाइल नंबर जोड़ने या बदलने/);
         replies = await user.say(LUCKNOW.account);
@@ -142,7 +128,7 @@ describe('linking and updating a mobile in the conversation', () => {
     });
 
     it('account knowledge: a wrong answer says the tries left; exhausted, the wait is said, and counted in the database across chats', async () => {
-        const user = track(bot.conversation({ userId: 'guesser' }));
+        const user = chats.track(bot.conversation({ userId: 'guesser' }));
         let replies = await sayAll(user, ['registered mobile galat hai', LUCKNOW.account, 'nahi']);
         assert.match(joined(replies), /बिल की राशि/, 'romanised Hindi is answered in Hindi');
         replies = await sayAll(user, ['500', LUCKNOW.meterNumber]);
@@ -166,7 +152,7 @@ describe('linking and updating a mobile in the conversation', () => {
 
     it('an account with no registered mobile: verification offers the request; the account questions prove it', async () => {
         await bot.dataSource.getRepository(Consumer).update({ accountNumber: LUCKNOW.account }, { registeredMobile: null });
-        const user = track(await englishUser(bot));
+        const user = chats.track(await englishUser(bot));
         let replies = await sayAll(user, ['show my bill', LUCKNOW.account]);
         assert.match(joined(replies), /No mobile number is registered.*send "update mobile"/s);
         await user.say('update mobile');
@@ -180,7 +166,7 @@ describe('linking and updating a mobile in the conversation', () => {
     });
 
     it('WhatsApp vouches for the sender: a new mobile that is the sender’s own needs no code', async () => {
-        const user = track(await englishUser(bot, { phoneNumber: NEW_MOBILE }));
+        const user = chats.track(await englishUser(bot, { phoneNumber: NEW_MOBILE }));
         await sayAll(user, ['I want to change my registered mobile', LUCKNOW.account, 'yes']);
         await sayCode(bot, user);
         const sent = bot.sms.sent.length;
@@ -192,7 +178,7 @@ describe('linking and updating a mobile in the conversation', () => {
     });
 
     it('request → approval: the registered mobile changes, an audit row, the verified link is void (a bill now asks for a code to the NEW mobile), the chat is told', async () => {
-        const user = track(await englishUser(bot));
+        const user = chats.track(await englishUser(bot));
         // Verified for the account through the bill first, against the old mobile.
         await sayAll(user, ['show my bill', LUCKNOW.account]);
         let replies = await sayCode(bot, user);
@@ -241,7 +227,7 @@ describe('linking and updating a mobile in the conversation', () => {
     });
 
     it('the binding rule alone also voids a link: a registered mobile changed elsewhere (an import) ends verification', async () => {
-        const user = track(await englishUser(bot));
+        const user = chats.track(await englishUser(bot));
         await sayAll(user, ['show my bill', LUCKNOW.account]);
         await sayCode(bot, user);
         await bot.dataSource.getRepository(Consumer).update({ accountNumber: LUCKNOW.account }, { registeredMobile: NEW_MOBILE });
@@ -250,7 +236,7 @@ describe('linking and updating a mobile in the conversation', () => {
     });
 
     it('refusal with a reason: the chat is told the reason and the way forward, in Hindi; a stranger learns only the state', async () => {
-        const user = track(await hindiUser(bot));
+        const user = chats.track(await hindiUser(bot));
         await sayAll(user, ['मोबाइल नंबर बदलना है', LUCKNOW.account, 'हाँ']);
         await sayCode(bot, user);
         await user.say(NEW_MOBILE);
