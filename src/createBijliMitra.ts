@@ -272,7 +272,12 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         output: new ChannelOutput(),
         recognizer,
         faq: new FaqMatcher(translator),
-        settings: { paymentUrlTemplate: config.paymentUrlTemplate, meterReadingMaxJump: config.meterReadingMaxJump, callbackDueHours: config.callbackDueHours, callbackHours: config.callbackHours },
+        settings: {
+            paymentUrlTemplate: config.paymentUrlTemplate,
+            meterReadingMaxJump: config.meterReadingMaxJump,
+            callbackDueHours: config.callbackDueHours,
+            callbackHours: config.callbackHours,
+        },
     };
     const bot = new BijliMitraBot(conversationState, new MainDialog(services), identities, recognizer, translator, logger, services.output);
     const channelIdOf = (adapter: BotAdapter) => (adapter as { channelId?: unknown }).channelId;
