@@ -565,7 +565,7 @@ describe("officials' console over HTTP", () => {
         it('assigns each complaint to the JE of its subdivision (the setup the console relies on)', async () => {
             assert.equal(vibhuti.assignedOfficialId, (await f.official('je.vibhutikhand')).id);
             assert.equal(viraj.assignedOfficialId, (await f.official('je.virajkhand')).id);
-            assert.equal(kapoorthala.assignedOfficialId, null, 'Kapoorthala has no JE in the demo data');
+            assert.equal(kapoorthala.assignedOfficialId, (await f.official('je.kapoorthala')).id);
             assert.equal(noAccount.assignedOfficialId, null, 'its address names no subdivision');
         });
 

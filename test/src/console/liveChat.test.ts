@@ -238,7 +238,10 @@ describe('live chat from the console', function () {
             assert.match(flashOf(refused.text), /Live chat is closed now/);
             assert.equal((await bot.dataSource.getRepository(LiveChat).findOneByOrFail({ id: chat.id })).heldBy, null);
 
-            // "Talk to an officer" at night: the callback request as before, no live chat promised.
+            // "Talk to an officer" at night, once the first request was dealt with on a call: a new callback request as
+            // before, no live chat promised.
+            const first = await bot.dataSource.getRepository(CallbackRequest).findOneOrFail({ where: {}, order: { id: 'DESC' } });
+            await bot.app.callbacks.recordOutcome(first.id, first.assignedOfficialId!, 'resolved', 'sorted out on the call');
             const night = (await emulator.say('talk to an officer')).concat(await emulator.say('1234567890'), await emulator.say('9876543210')).join('\n');
             assert.match(night, /Your callback request is recorded/);
             assert.doesNotMatch(night, /Live chat is open/);
