@@ -1,7 +1,7 @@
 import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
 import { Complaint } from '../src/data/entities/Complaint';
-import { oneTimeCodeIn } from './oneTimeCodeIn';
+import { oneTimeCodePrompt } from './oneTimeCodeIn';
 import { AWAITING_CONFIRMATION, ClosureProof, LifecycleError } from '../src/services/ComplaintLifecycle';
 import { AskAnswer, AskPrompt } from './AskPrompt';
 import { DialogServices } from './DialogServices';
@@ -36,21 +36,10 @@ export class ConfirmFixedDialog extends ComponentDialog {
     constructor(private readonly services: DialogServices) {
         super(ConfirmFixedDialog.id);
         this.addDialog(
-            new AskPrompt(
-                ASK_CODE,
-                services.output,
-                async (answer, context, spec) => {
-                    if (answer.choice === 'resend') return true;
-                    const digits = oneTimeCodeIn(answer.text);
-                    if (!digits) return { key: 'verify:retry.format' };
-                    const found = await this.services.complaints.findByTicket(String(spec.data?.ticket));
-                    if (!found) return true;
-                    const outcome = await this.services.closureCodes.check(TurnData.of(context).identity, found.complaint, digits);
-                    answer.note = outcome.kind;
-                    return outcome.kind === 'wrong' ? { key: 'verify:retry.wrong', vars: { count: outcome.attemptsLeft } } : true;
-                },
-                { freeText: true, numeric: true }
-            )
+            oneTimeCodePrompt(ASK_CODE, services.output, async (context, spec, digits) => {
+                const found = await this.services.complaints.findByTicket(String(spec.data?.ticket));
+                return found ? this.services.closureCodes.check(TurnData.of(context).identity, found.complaint, digits) : null;
+            })
         );
         this.addDialog(new RatingDialog(services));
         this.addDialog(new WaterfallDialog(FLOW, [this.start.bind(this), this.afterCode.bind(this)]));

@@ -8,7 +8,7 @@ import { rupeesIn } from '../src/services/MobileChangeService';
 import { AccountDialog, AccountResult } from './AccountDialog';
 import { AskAnswer, AskPrompt, yesNoChoices } from './AskPrompt';
 import { DialogServices } from './DialogServices';
-import { oneTimeCodeIn } from './oneTimeCodeIn';
+import { oneTimeCodePrompt } from './oneTimeCodeIn';
 import { sayGaveUp } from './sayGaveUp';
 import { VerifyDialog, VerifyDialogOptions } from './VerifyDialog';
 
@@ -87,18 +87,8 @@ export class MobileUpdateDialog extends ComponentDialog {
             )
         );
         this.addDialog(
-            new AskPrompt(
-                ASK_NEW_CODE,
-                services.output,
-                async (answer, context, spec) => {
-                    if (answer.choice === 'resend') return true;
-                    const digits = oneTimeCodeIn(answer.text);
-                    if (!digits) return { key: 'verify:retry.format' };
-                    const outcome = await this.services.mobileChanges.checkNewMobileCode(TurnData.of(context).identity, String(spec.data?.mobile), digits);
-                    answer.note = outcome.kind;
-                    return outcome.kind === 'wrong' ? { key: 'verify:retry.wrong', vars: { count: outcome.attemptsLeft } } : true;
-                },
-                { freeText: true, numeric: true }
+            oneTimeCodePrompt(ASK_NEW_CODE, services.output, (context, spec, digits) =>
+                this.services.mobileChanges.checkNewMobileCode(TurnData.of(context).identity, String(spec.data?.mobile), digits)
             )
         );
         this.addDialog(

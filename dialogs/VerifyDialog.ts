@@ -1,6 +1,6 @@
 import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
-import { oneTimeCodeIn } from './oneTimeCodeIn';
+import { oneTimeCodePrompt } from './oneTimeCodeIn';
 import { AskAnswer, AskPrompt } from './AskPrompt';
 import { DialogServices } from './DialogServices';
 import { sayGaveUp } from './sayGaveUp';
@@ -27,29 +27,21 @@ export class VerifyDialog extends ComponentDialog {
     constructor(private readonly services: DialogServices) {
         super(VerifyDialog.id);
         this.addDialog(
-            new AskPrompt(
+            oneTimeCodePrompt(
                 ASK_CODE,
                 services.output,
-                async (answer, context, spec) => {
-                    if (answer.choice === 'resend') return true;
-                    const digits = oneTimeCodeIn(answer.text);
-                    if (!digits) {
-                        // "I don't have that phone": no code will ever come; say how to get the mobile updated instead.
-                        const turn = TurnData.of(context);
-                        // "unka phone mere paas hi h": the code can come; it is asked for, not given up on.
-                        if (turn.mentions('verify:words.haveIt', answer.text)) return { key: 'verify:retry.haveIt' };
-                        if (saysNoAccount(turn, answer.text) || turn.mentions('verify:words.notReceived', answer.text)) {
-                            answer.note = 'noPhone';
-                            return true;
-                        }
-                        return { key: 'verify:retry.format' };
-                    }
+                (context, spec, digits) => this.services.verification.check(TurnData.of(context).identity, String(spec.data?.account), digits),
+                async (answer, context) => {
+                    // "I don't have that phone": no code will ever come; say how to get the mobile updated instead.
                     const turn = TurnData.of(context);
-                    const outcome = await this.services.verification.check(turn.identity, String(spec.data?.account), digits);
-                    answer.note = outcome.kind;
-                    return outcome.kind === 'wrong' ? { key: 'verify:retry.wrong', vars: { count: outcome.attemptsLeft } } : true;
-                },
-                { freeText: true, numeric: true }
+                    // "unka phone mere paas hi h": the code can come; it is asked for, not given up on.
+                    if (turn.mentions('verify:words.haveIt', answer.text)) return { key: 'verify:retry.haveIt' };
+                    if (saysNoAccount(turn, answer.text) || turn.mentions('verify:words.notReceived', answer.text)) {
+                        answer.note = 'noPhone';
+                        return true;
+                    }
+                    return { key: 'verify:retry.format' };
+                }
             )
         );
         this.addDialog(new WaterfallDialog('verify.flow', [this.start.bind(this), this.afterCode.bind(this)]));
