@@ -1,3 +1,6 @@
+import { createEmulatorAdapter } from '../../adapters/emulator/createEmulatorAdapter';
+import { BijliMitra } from '../../src/createBijliMitra';
+import { BotServer, startServer } from '../../src/server';
 import { strict as assert } from 'assert';
 
 /** One answer of the console. */
@@ -69,4 +72,9 @@ export class ConsoleClient {
 /** The flash message of a page, if any. */
 export function flashOf(page: string): string | null {
     return /<div class="flash [a-z]+" role="status" id="flash">([^<]*)<\/div>/.exec(page)?.[1] ?? null;
+}
+
+/** The bot's server with its console on loopback (cookies without Secure), reading the clock `now` where given. */
+export function startConsoleServer(app: BijliMitra, now?: () => Date): Promise<BotServer> {
+    return startServer(app, app.prepareAdapter(createEmulatorAdapter(app.config)), 0, [], { console: { secureCookies: false, ...(now ? { now } : {}) } });
 }

@@ -1,10 +1,9 @@
 import { strict as assert } from 'assert';
-import { createEmulatorAdapter } from '../../../adapters/emulator/createEmulatorAdapter';
 import { CompensationClaim } from '../../../src/data/entities/CompensationClaim';
 import { Complaint } from '../../../src/data/entities/Complaint';
-import { BotServer, startServer } from '../../../src/server';
+import { BotServer } from '../../../src/server';
 import { RecordingNotifier } from '../../../src/services/ComplaintNotifier';
-import { ConsoleClient, flashOf } from '../../support/ConsoleClient';
+import { ConsoleClient, flashOf, startConsoleServer } from '../../support/ConsoleClient';
 import { englishUser, joined, LUCKNOW, sayAll, ticketIn } from '../../support/dialogKit';
 import { TestBot, TestConversation } from '../../support/TestBot';
 
@@ -42,9 +41,7 @@ describe('compensation claims: bot, console and CGRF text', function () {
         clock = new Clock();
         notifier = new RecordingNotifier();
         bot = await TestBot.create({ config: { claimDecisionDays: 30 }, overrides: { notifier, now: clock.now } });
-        server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, [], {
-            console: { secureCookies: false, now: clock.now },
-        });
+        server = await startConsoleServer(bot.app, clock.now);
         base = `http://127.0.0.1:${server.port}`;
     });
     afterEach(async () => {

@@ -1,10 +1,10 @@
+import { startConsoleServer } from '../../support/ConsoleClient';
 import { strict as assert } from 'assert';
-import { createEmulatorAdapter } from '../../../adapters/emulator/createEmulatorAdapter';
 import { Complaint } from '../../../src/data/entities/Complaint';
 import { Consumer } from '../../../src/data/entities/Consumer';
 import { Official } from '../../../src/data/entities/Official';
 import { RecordingNotifier } from '../../../src/services/ComplaintNotifier';
-import { BotServer, startServer } from '../../../src/server';
+import { BotServer } from '../../../src/server';
 import { freshPostgresSchema } from '../../support/postgres';
 import { ManualClock } from '../../support/ManualClock';
 import { TestBot } from '../../support/TestBot';
@@ -80,9 +80,7 @@ for (const [name, url] of [
                 tariffCategory: 'LMV-1',
                 areaClass: 'city',
             });
-            server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, [], {
-                console: { secureCookies: false, now: clock.now },
-            });
+            server = await startConsoleServer(bot.app, clock.now);
             await seedHistory();
         });
         after(async () => {

@@ -1,3 +1,4 @@
+import { startConsoleServer } from '../../support/ConsoleClient';
 import { strict as assert } from 'assert';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createEmulatorAdapter } from '../../../adapters/emulator/createEmulatorAdapter';
@@ -82,7 +83,7 @@ describe("officials' console in headless Chromium", function () {
         await bot.dataSource
             .getRepository(AccountLink)
             .insert({ identityId: identity.id, accountNumber: '1234567890', method: 'phone_match', verifiedMobile: '9415012345' });
-        server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, [], { console: { secureCookies: false } });
+        server = await startConsoleServer(bot.app);
         base = `http://127.0.0.1:${server.port}`;
         context = await browser.newContext({ locale: 'en-IN', viewport: { width: 390, height: 844 } });
         page = await context.newPage();

@@ -19,7 +19,7 @@ import { OutboundMessage } from '../../../src/data/entities/OutboundMessage';
 import { Scheduler } from '../../../src/Scheduler';
 import { BotServer, startServer } from '../../../src/server';
 import { launchChromium } from '../../support/browser';
-import { ConsoleClient } from '../../support/ConsoleClient';
+import { ConsoleClient, startConsoleServer } from '../../support/ConsoleClient';
 import { EmulatorClient } from '../../support/EmulatorClient';
 import { ManualClock } from '../../support/ManualClock';
 import { MessengerGraphStandIn } from '../../support/MessengerGraphStandIn';
@@ -77,9 +77,7 @@ describe('live chat from the console', function () {
         beforeEach(async () => {
             clock = new ManualClock(new Date(IN_HOURS));
             bot = await TestBot.create({ overrides: { now: clock.now } });
-            server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, [], {
-                console: { secureCookies: false, now: clock.now },
-            });
+            server = await startConsoleServer(bot.app, clock.now);
             base = `http://127.0.0.1:${server.port}`;
             emulator = new EmulatorClient(`${base}/api/messages`, 'en-IN');
             await emulator.listen();
@@ -358,7 +356,7 @@ describe('live chat from the console', function () {
             adapter = bot.app.prepareAdapter(
                 new MessengerAdapter({ inbox: bot.app.inbox, store: bot.app.channelStore, logger: bot.app.logger, appSecret: 's', verifyToken: 't', client })
             );
-            server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, [], { console: { secureCookies: false } });
+            server = await startConsoleServer(bot.app);
         });
         after(async () => {
             await adapter?.idle();
@@ -450,7 +448,7 @@ describe('live chat from the console', function () {
         before(async () => {
             browser = await launchChromium();
             bot = await TestBot.create({ config: { liveChatHours: { from: 0, to: 24 * 60 } } });
-            server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, [], { console: { secureCookies: false } });
+            server = await startConsoleServer(bot.app);
         });
         after(async () => {
             await browser?.close();

@@ -1,11 +1,11 @@
+import { startConsoleServer } from '../../support/ConsoleClient';
 import { strict as assert } from 'assert';
 import type { Browser } from 'playwright-core';
-import { createEmulatorAdapter } from '../../../adapters/emulator/createEmulatorAdapter';
 import { AccountLink } from '../../../src/data/entities/AccountLink';
 import { Consumer } from '../../../src/data/entities/Consumer';
 import { MobileChangeEvent } from '../../../src/data/entities/MobileChangeEvent';
 import { MobileChangeRequest } from '../../../src/data/entities/MobileChangeRequest';
-import { BotServer, startServer } from '../../../src/server';
+import { BotServer } from '../../../src/server';
 import { RecordingMobileChangeNotifier } from '../../../src/services/MobileChangeNotifier';
 import { launchChromium } from '../../support/browser';
 import { LUCKNOW } from '../../support/dialogKit';
@@ -93,9 +93,7 @@ describe('console: mobile number requests', function () {
         clock = new ManualClock();
         notifier = new RecordingMobileChangeNotifier();
         bot = await TestBot.create({ overrides: { mobileNotifier: notifier, now: clock.now } });
-        server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, [], {
-            console: { secureCookies: false, now: clock.now },
-        });
+        server = await startConsoleServer(bot.app, clock.now);
         base = `http://127.0.0.1:${server.port}`;
     });
     afterEach(async () => {
@@ -236,7 +234,7 @@ describe('console: mobile number requests in headless Chromium', function () {
     before(async () => {
         browser = await launchChromium();
         bot = await TestBot.create({ overrides: { mobileNotifier: new RecordingMobileChangeNotifier() } });
-        server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, [], { console: { secureCookies: false } });
+        server = await startConsoleServer(bot.app);
     });
     after(async () => {
         await browser?.close();

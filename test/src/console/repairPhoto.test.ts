@@ -1,12 +1,12 @@
+import { startConsoleServer } from '../../support/ConsoleClient';
 import { strict as assert } from 'assert';
 import * as fs from 'fs/promises';
 import * as os from 'os';
 import * as path from 'path';
 import { randomBytes } from 'crypto';
-import { createEmulatorAdapter } from '../../../adapters/emulator/createEmulatorAdapter';
 import { Complaint } from '../../../src/data/entities/Complaint';
 import { DirectoryMediaStore } from '../../../src/media/DirectoryMediaStore';
-import { BotServer, startServer } from '../../../src/server';
+import { BotServer } from '../../../src/server';
 import { EmulatorClient, SinkRecord } from '../../support/EmulatorClient';
 import { ManualClock } from '../../support/ManualClock';
 import { TestBot } from '../../support/TestBot';
@@ -108,9 +108,7 @@ export class PhotoWorld {
             config: { publicBaseUrl: PUBLIC, repairPhotoLinkHours: 24, ...config },
             overrides: { now: clock.now, mediaStore: new DirectoryMediaStore(mediaDir) },
         });
-        const server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, [], {
-            console: { secureCookies: false, now: clock.now },
-        });
+        const server = await startConsoleServer(bot.app, clock.now);
         return new PhotoWorld(bot, server, clock, mediaDir);
     }
 

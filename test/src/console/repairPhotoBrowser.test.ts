@@ -1,13 +1,13 @@
+import { startConsoleServer } from '../../support/ConsoleClient';
 import { strict as assert } from 'assert';
 import * as fs from 'fs/promises';
 import * as os from 'os';
 import * as path from 'path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createEmulatorAdapter } from '../../../adapters/emulator/createEmulatorAdapter';
 import { Complaint } from '../../../src/data/entities/Complaint';
 import { DirectoryMediaStore } from '../../../src/media/DirectoryMediaStore';
 import { RecordingNotifier } from '../../../src/services/ComplaintNotifier';
-import { BotServer, startServer } from '../../../src/server';
+import { BotServer } from '../../../src/server';
 import { launchChromium } from '../../support/browser';
 import { TestBot } from '../../support/TestBot';
 
@@ -51,7 +51,7 @@ describe('after-repair photo in headless Chromium', function () {
             attachments: null,
         });
         complaint = await bot.app.lifecycle.start(registered);
-        server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, [], { console: { secureCookies: false } });
+        server = await startConsoleServer(bot.app);
         context = await browser.newContext({ locale: 'en-IN' });
         page = await context.newPage();
         page.on('pageerror', (error) => pageErrors.push(error.message));

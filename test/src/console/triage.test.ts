@@ -1,13 +1,12 @@
 import { strict as assert } from 'assert';
 import { Browser, BrowserContext } from 'playwright-core';
-import { createEmulatorAdapter } from '../../../adapters/emulator/createEmulatorAdapter';
 import { Complaint } from '../../../src/data/entities/Complaint';
 import { ComplaintEvent } from '../../../src/data/entities/ComplaintEvent';
 import { Official } from '../../../src/data/entities/Official';
-import { BotServer, startServer } from '../../../src/server';
+import { BotServer } from '../../../src/server';
 import { RecordingNotifier } from '../../../src/services/ComplaintNotifier';
 import { launchChromium } from '../../support/browser';
-import { ConsoleClient, csrfOf, flashOf } from '../../support/ConsoleClient';
+import { ConsoleClient, csrfOf, flashOf, startConsoleServer } from '../../support/ConsoleClient';
 import { ManualClock } from '../../support/ManualClock';
 import { TestBot } from '../../support/TestBot';
 
@@ -49,9 +48,7 @@ describe('triage desk in the console', function () {
         clock = new ManualClock();
         notifier = new RecordingNotifier();
         bot = await TestBot.create({ config: { triageDueHours: 4 }, overrides: { notifier, now: clock.now } });
-        server = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, [], {
-            console: { secureCookies: false, now: clock.now },
-        });
+        server = await startConsoleServer(bot.app, clock.now);
         base = `http://127.0.0.1:${server.port}`;
     });
     afterEach(async () => {
