@@ -5,7 +5,7 @@ import { formatDateTime } from '../src/i18n/format';
 import { extractEntities } from '../src/nlu/extractEntities';
 import { ComplaintWithHistory } from '../src/services/ComplaintService';
 import { AskAnswer, AskChoice, AskPrompt, yesNoChoices } from './AskPrompt';
-import { AWAITING_CONFIRMATION, OPEN_STATUSES } from '../src/services/ComplaintLifecycle';
+import { AWAITING_CONFIRMATION, OPEN_STATUSES } from '../src/services/complaintStatuses';
 import { FIXED_PHRASES, sayFixedLater } from './confirmFixedWords';
 import { ConfirmFixedDialog, ConfirmFixedOptions } from './ConfirmFixedDialog';
 import { StillWorkingDialog, StillWorkingOptions } from './StillWorkingDialog';

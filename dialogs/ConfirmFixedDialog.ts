@@ -2,7 +2,8 @@ import { ComponentDialog, WaterfallDialog, WaterfallStepContext } from 'botbuild
 import { TurnData } from '../src/bot/TurnData';
 import { Complaint } from '../src/data/entities/Complaint';
 import { oneTimeCodePrompt } from './oneTimeCodeIn';
-import { AWAITING_CONFIRMATION, ClosureProof, LifecycleError } from '../src/services/ComplaintLifecycle';
+import { ClosureProof, LifecycleError } from '../src/services/ComplaintLifecycle';
+import { AWAITING_CONFIRMATION } from '../src/services/complaintStatuses';
 import { AskAnswer, AskPrompt } from './AskPrompt';
 import { DialogServices } from './DialogServices';
 import { sayGaveUp } from './sayGaveUp';

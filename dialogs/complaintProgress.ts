@@ -2,7 +2,7 @@ import { TurnData } from '../src/bot/TurnData';
 import { Complaint } from '../src/data/entities/Complaint';
 import { OFFICIAL_LEVELS } from '../src/data/entities/Official';
 import { formatDateTime } from '../src/i18n/format';
-import { OPEN_STATUSES } from '../src/services/ComplaintLifecycle';
+import { OPEN_STATUSES } from '../src/services/complaintStatuses';
 
 /**
  * By when an open complaint should be fixed and who has it now, in the user's language: the promise the bot made

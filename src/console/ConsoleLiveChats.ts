@@ -5,7 +5,7 @@ import { Complaint } from '../data/entities/Complaint';
 import { LiveChat } from '../data/entities/LiveChat';
 import { Official } from '../data/entities/Official';
 import { OPEN_CALLBACK_STATUSES } from '../services/CallbackLifecycle';
-import { OPEN_STATUSES } from '../services/ComplaintLifecycle';
+import { OPEN_STATUSES } from '../services/complaintStatuses';
 import { ConsoleScope } from './ConsoleQueries';
 
 /** How far back the list goes: consumers who wrote within this many days (or who wait, or are held). */

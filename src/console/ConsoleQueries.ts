@@ -6,7 +6,7 @@ import { Consumer } from '../data/entities/Consumer';
 import { NumberView } from '../data/entities/NumberView';
 import { Official, OFFICIAL_LEVELS, OfficialLevel } from '../data/entities/Official';
 import { OrgUnit, OrgUnitKind } from '../data/entities/OrgUnit';
-import { OPEN_STATUSES } from '../services/ComplaintLifecycle';
+import { OPEN_STATUSES } from '../services/complaintStatuses';
 import { OfficialDirectory, worksTriageDesk } from '../services/OfficialDirectory';
 
 /** Every complaint status, in lifecycle order. */

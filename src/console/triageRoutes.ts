@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { In, IsNull, Not } from 'typeorm';
 import { Complaint } from '../data/entities/Complaint';
-import { LifecycleError, OPEN_STATUSES } from '../services/ComplaintLifecycle';
+import { LifecycleError } from '../services/ComplaintLifecycle';
+import { OPEN_STATUSES } from '../services/complaintStatuses';
 import { OfficialDirectory } from '../services/OfficialDirectory';
 import { bodyOf, ConsoleKit, SignedRequest } from './consoleKit';
 import { triagePage, TriageRow } from './triageViews';

@@ -5,7 +5,7 @@ import { clipText, formatDateTime, maskDigits } from '../i18n/format';
 import type { MediaEntry } from '../media/MediaService';
 import type { RepairPhoto } from '../media/RepairPhotoService';
 import type { Language, TranslateFn } from '../i18n/Translator';
-import { OPEN_STATUSES } from '../services/ComplaintLifecycle';
+import { OPEN_STATUSES } from '../services/complaintStatuses';
 import { barChart } from './chart';
 import { ClosureFigures, ClosureGroup, ClosureReport, ClosureSort, notWorkingShare } from './ClosureQualityQueries';
 import { CONSOLE_CSS } from './consoleStylesheet';

@@ -57,7 +57,7 @@ const CONSUMER_REQUIRED = [
     'last_reading',
     'last_reading_date',
 ];
-const CONSUMER_OPTIONAL = ['registered_mobile', 'prepaid_balance'];
+const CONSUMER_OPTIONAL = ['registered_mobile', 'prepaid_balance', 'feeder_code', 'dt_code'];
 const BILL_REQUIRED = ['account_number', 'bill_month', 'units', 'amount', 'due_date', 'paid'];
 const BILL_OPTIONAL = ['arrears', 'payment_date'];
 const OFFICIAL_REQUIRED = ['username', 'name', 'level', 'discom', 'unit_name'];
@@ -65,7 +65,7 @@ const OFFICIAL_OPTIONAL = ['mobile', 'language', 'password', 'active', 'triage']
 const ORG_UNIT_REQUIRED = ['discom', 'kind', 'name'];
 const ORG_UNIT_OPTIONAL = ['parent_name', 'latitude', 'longitude'];
 
-const CONSUMER_UPDATE = ['name', 'registeredMobile', 'address', 'discom', 'division', 'subdivision', 'tariffCategory', 'areaClass'];
+const CONSUMER_UPDATE = ['name', 'registeredMobile', 'address', 'discom', 'division', 'subdivision', 'tariffCategory', 'areaClass', 'feederCode', 'dtCode'];
 const METER_UPDATE = ['accountNumber', 'meterType', 'lastReading', 'lastReadingDate', 'prepaidBalancePaise'];
 const BILL_UPDATE = ['units', 'amountPaise', 'arrearsPaise', 'dueDate', 'paid', 'paymentDate'];
 // Without passwordHash: a row with an empty password keeps the hash already stored.
@@ -189,6 +189,8 @@ export class CsvImporter {
             const subdivision = text(field('subdivision'), 'subdivision', 80, errors);
             const tariffCategory = tariffOf(field('tariff_category'), errors);
             const areaClass = oneOf(field('area_class').toLowerCase(), AREA_CLASSES, 'area_class', errors);
+            const feederCode = networkCode(field('feeder_code'), 'feeder_code', errors);
+            const dtCode = networkCode(field('dt_code'), 'dt_code', errors);
             const meterNumber = meterNumberOf(field('meter_number'), errors);
             if (meterNumber) firstOccurrence(meterLines, meterNumber, line, errors, `duplicate meter_number ${meterNumber}`);
             const meterType = oneOf(
@@ -221,6 +223,8 @@ export class CsvImporter {
                         subdivision,
                         tariffCategory,
                         areaClass: areaClass as AreaClass,
+                        feederCode,
+                        dtCode,
                     },
                     meter: { meterNumber, accountNumber, meterType: meterType as MeterType, lastReading, lastReadingDate, prepaidBalancePaise },
                 },
@@ -737,6 +741,14 @@ function text(value: string, column: string, maxLength: number, errors: string[]
     if (collapsed === '') errors.push(`${column} is required`);
     else if (collapsed.length > maxLength) errors.push(`${column} must be at most ${maxLength} characters (got ${collapsed.length})`);
     return collapsed;
+}
+
+/** An optional feeder or transformer code: letters, digits, '-', '/', '_' or '.', up to 30; empty when not known. */
+function networkCode(value: string, column: string, errors: string[]): string | null {
+    const code = value.trim().toUpperCase();
+    if (code === '') return null;
+    if (!/^[A-Z0-9][A-Z0-9/_.-]{0,29}$/.test(code)) errors.push(`${column} must be up to 30 letters, digits, "-", "/", "_" or "." (got "${shown(value)}")`);
+    return code;
 }
 
 function discomOf(value: string, errors: string[]): string {

@@ -9,6 +9,10 @@ import { CallbackRequest } from './entities/CallbackRequest';
 import { OneTimeCode } from './entities/OneTimeCode';
 import { OneTimeCodes1766100000000 } from './migrations/1766100000000-OneTimeCodes';
 import { ClaimAmountOpen1766200000000 } from './migrations/1766200000000-ClaimAmountOpen';
+import { OutageIncidents1766300000000 } from './migrations/1766300000000-OutageIncidents';
+import { Incident } from './entities/Incident';
+import { IncidentEvent } from './entities/IncidentEvent';
+import { IncidentFollower } from './entities/IncidentFollower';
 import { ChannelIdentity } from './entities/ChannelIdentity';
 import { Complaint } from './entities/Complaint';
 import { ComplaintEvent } from './entities/ComplaintEvent';
@@ -81,6 +85,9 @@ export const ENTITIES = [
     MobileChangeRequest,
     MobileChangeEvent,
     MobileProofAttempt,
+    Incident,
+    IncidentEvent,
+    IncidentFollower,
 ];
 
 /** Every migration, oldest first. */
@@ -109,6 +116,7 @@ export const MIGRATIONS = [
     RepairPhotos1766050000000,
     OneTimeCodes1766100000000,
     ClaimAmountOpen1766200000000,
+    OutageIncidents1766300000000,
 ];
 
 // Connections per instance. A turn holds one for its conversation lock, may take one more for a nested lock and uses

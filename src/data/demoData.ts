@@ -587,6 +587,9 @@ function generate(spec: DemoSpec): Generated {
         subdivision: spec.subdivision,
         tariffCategory: spec.tariffCategory,
         areaClass: spec.areaClass,
+        // One feeder and one transformer per demo subdivision, so the demo shows transformer incidents.
+        feederCode: `${networkSlug(spec.subdivision)}-F1`,
+        dtCode: `${networkSlug(spec.subdivision)}-DT1`,
     };
     const meter: Meter = {
         meterNumber: spec.meterNumber,
@@ -597,6 +600,11 @@ function generate(spec: DemoSpec): Generated {
         prepaidBalancePaise: spec.meterType === 'postpaid' ? null : Math.round((spec.prepaidBalance ?? 0) * 100),
     };
     return { consumer, meter, bills };
+}
+
+/** "Vibhuti Khand" → "VIBHUTIKHAND": the demo's feeder and transformer codes are built from it. */
+function networkSlug(subdivision: string): string {
+    return subdivision.toUpperCase().replace(/[^A-Z0-9]/g, '');
 }
 
 const GENERATED = SPECS.map(generate);

@@ -12,6 +12,8 @@ export interface ComplaintCategory {
     keywords?: string[];
     /** Danger to life: the consumer is told how to stay safe before anything is asked. */
     hazard?: boolean;
+    /** The supply is off (no power, a failed transformer): such reports of one area group into an outage incident. */
+    outage?: boolean;
 }
 
 /** The default category file. */
@@ -47,6 +49,11 @@ export class ComplaintCategories {
     /** Whether complaints of this category endanger life (escalated at once, listed first). */
     isHazard(id: string): boolean {
         return this.byId(id)?.hazard === true;
+    }
+
+    /** Whether reports of this category mean the supply is off, and so group into outage incidents. */
+    isOutage(id: string): boolean {
+        return this.byId(id)?.outage === true;
     }
 
     /** The category an intent or the text's keywords point to, or undefined. */

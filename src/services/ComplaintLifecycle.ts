@@ -7,8 +7,11 @@ import { ComplaintNotifier, ResolutionPhoto } from './ComplaintNotifier';
 import { OfficialDirectory, ServiceArea } from './OfficialDirectory';
 import { PlaceFinder } from './PlaceFinder';
 import { ServiceStandards } from './ServiceStandards';
-import { UtilityBackend } from './UtilityBackend';
+import { ConsumerRecord, UtilityBackend } from './UtilityBackend';
+import { IncidentService, OutageArea } from './IncidentService';
+import { localityWords } from './localityWords';
 import { formatDateTime } from '../i18n/format';
+import { AWAITING_CONFIRMATION, OPEN_STATUSES } from './complaintStatuses';
 import { toLanguage } from '../i18n/Translator';
 
 /** Timing rules of the lifecycle, from configuration. */
@@ -37,6 +40,8 @@ export interface LifecyclePolicy {
      * subdivision named in the address places the complaint, as before.
      */
     triage?: { places: PlaceFinder; dueHours: number };
+    /** Outage incidents: outage reports are grouped on start, and a reporter's answer after restoration is passed on. */
+    incidents?: Pick<IncidentService, 'isOutage' | 'group' | 'reporterAnswered'>;
 }
 
 /** What became of a consumer's answer to the re-contact: recorded, or there was no open question to answer. */
@@ -49,14 +54,10 @@ export type RecontactOutcome = 'recorded' | 'not_asked';
  */
 export type ClosureProof = 'registrant' | 'verified_account' | 'code' | 'trusted_phone';
 
-/** Statuses in which an official's "resolved" awaits the consumer's answer. */
-export const AWAITING_CONFIRMATION: ComplaintStatus[] = ['resolved', 'unconfirmed'];
 
 /** Who changes a complaint: an official (by id), the consumer, or the system (scheduler). */
 export type Actor = { official: number } | 'consumer' | 'system';
 
-/** Statuses in which a complaint is still the utility's to fix, and so can breach and escalate. */
-export const OPEN_STATUSES: ComplaintStatus[] = ['registered', 'assigned', 'in_progress', 'reopened'];
 
 /** Whether `complaint` waits on its discom's triage desk: no engineer owns it yet. */
 export function onTriageDesk(complaint: Complaint): boolean {
@@ -146,10 +147,29 @@ export class ComplaintLifecycle {
             if (sdo) await this.event(m, complaint.id, owner ? 'assigned' : complaint.status, 'system', `safety hazard: ${sdo.level} ${sdo.name} told at once`);
             return m.getRepository(Complaint).findOneByOrFail({ id: complaint.id });
         });
+        // A report of an outage its area already has (or that makes one) is the incident's: its officials hear of the
+        // incident, not of each of two thousand tickets.
+        const incidents = this.policy.incidents;
+        const outage = incidents && area && incidents.isOutage(complaint.category) ? this.outageArea(updated, consumer, area) : null;
+        const incident = outage ? await incidents!.group(updated, outage) : null;
+        if (incident) return this.get(complaint.id);
         const notice = { key: hazard ? 'officials:hazard' : 'officials:assigned', vars: { ticket: updated.ticket, minutes: hazards?.ackMinutes ?? 0 } };
         if (owner) await this.notifier.toOfficial(owner, updated, notice);
         if (sdo) await this.notifier.toOfficial(sdo, updated, notice);
         return updated;
+    }
+
+    /** Where an outage report comes from: the account's connection, else the place the complaint was placed in. */
+    private outageArea(complaint: Complaint, consumer: ConsumerRecord | null, area: ServiceArea): OutageArea {
+        if (consumer) return IncidentService.areaOfConsumer(consumer);
+        return {
+            ...area,
+            feederCode: null,
+            dtCode: null,
+            locality: localityWords(`${complaint.address ?? ''} ${complaint.description}`, [area.subdivision]),
+            latitude: complaint.latitude,
+            longitude: complaint.longitude,
+        };
     }
 
     /**
@@ -288,20 +308,28 @@ export class ComplaintLifecycle {
         if (fixed) {
             const fits = complaint.accountNumber ? proof !== undefined : proof === 'code' || proof === 'trusted_phone';
             if (!fits) throw new LifecycleError(`a "fixed" for complaint ${complaint.ticket} needs the consumer's proof (${proof ?? 'none'} given)`);
-            return this.change(id, 'consumer', AWAITING_CONFIRMATION, 'closed', `confirmed fixed by the consumer (${proof})`, {
+            const closed = await this.change(id, 'consumer', AWAITING_CONFIRMATION, 'closed', `confirmed fixed by the consumer (${proof})`, {
                 closedAt: this.now(),
                 recheckDueAt: null,
                 nextEscalationAt: null,
                 ...this.recontactDraw(complaint),
             });
+            await this.policy.incidents?.reporterAnswered(closed, true);
+            return closed;
         }
         const nextEscalationAt = complaint.dueAt && complaint.dueAt > this.now() ? complaint.dueAt : this.now();
-        return this.change(id, 'consumer', AWAITING_CONFIRMATION, 'reopened', 'the consumer says it is not fixed', {
+        const reopened = await this.change(id, 'consumer', AWAITING_CONFIRMATION, 'reopened', 'the consumer says it is not fixed', {
             resolvedAt: null,
             nextEscalationAt,
             confirmReminderSentAt: null,
             recheckDueAt: null,
         });
+        // Still off after an incident's restoration: the report goes on as the consumer's own (nested) outage.
+        if (reopened.incidentId && this.policy.incidents) {
+            await this.policy.incidents.reporterAnswered(reopened, false);
+            return this.get(id);
+        }
+        return reopened;
     }
 
     /**

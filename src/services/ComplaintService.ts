@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { In } from 'typeorm';
 import { isUniqueViolation } from '../data/isUniqueViolation';
 import { Database } from '../data/Database';
-import { OPEN_STATUSES } from './ComplaintLifecycle';
+import { OPEN_STATUSES } from './complaintStatuses';
 import { Complaint } from '../data/entities/Complaint';
 import { ComplaintEvent } from '../data/entities/ComplaintEvent';
 import { ReferenceNumbers } from './ReferenceNumbers';

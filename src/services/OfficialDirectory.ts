@@ -179,6 +179,12 @@ export class OfficialDirectory {
         return matches && official.active ? official : null;
     }
 
+    /** Whether `area` lies in the unit `official` heads (see {@link scopeOf}). */
+    async covers(official: Official, area: { discom: string; subdivision: string }): Promise<boolean> {
+        const scope = this.scopeOf(official);
+        return scope.discom === area.discom && (await scope.subdivisions()).includes(area.subdivision);
+    }
+
     /**
      * The area an official may see: a JE their subdivision; an SDO or XEN every subdivision of their division; an SE of
      * their circle; a CE of their zone. It says nothing about whether the account is active; sign-in checks that.
@@ -203,7 +209,7 @@ export function worksTriageDesk(official: Pick<Official, 'triage' | 'level'>): b
 const EARTH_RADIUS_KM = 6371;
 
 /** Great-circle distance (haversine), in kilometres. */
-function distanceKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
+export function distanceKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
     const rad = Math.PI / 180;
     const dLat = (lat2 - lat1) * rad;
     const dLon = (lon2 - lon1) * rad;

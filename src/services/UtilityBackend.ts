@@ -12,6 +12,9 @@ export interface ConsumerRecord {
     subdivision: string;
     tariffCategory: string;
     areaClass: AreaClass;
+    /** The feeder and distribution transformer that supply it, when the consumer import carries them. */
+    feederCode?: string | null;
+    dtCode?: string | null;
 }
 
 /** A meter as the dialogs need it; money in paise. */

@@ -17,6 +17,7 @@ export type RecontactState = 'not_selected' | 'selected' | 'asked' | 'working' |
 @Entity('complaints')
 @Index(['channel', 'channelUserId'])
 @Index(['discom', 'assignedOfficialId'])
+@Index(['outageArea', 'createdAt'])
 export class Complaint {
     @PrimaryGeneratedColumn()
     id: number;
@@ -173,6 +174,36 @@ export class Complaint {
     /** When the triage desk gave it to an engineer; its SLA clock runs from then. */
     @Column({ type: Date, nullable: true })
     placedAt: Date | null;
+
+    /**
+     * For a no-supply-like report: its area as "discom|subdivision" (from the account, or where it was placed), so
+     * that reports of one area can be grouped into an incident; null for other complaints.
+     */
+    @Column({ type: 'varchar', length: 100, nullable: true })
+    outageArea: string | null;
+
+    /** The feeder and distribution transformer of the account (from the consumer import), when known. */
+    @Column({ type: 'varchar', length: 30, nullable: true })
+    feederCode: string | null;
+
+    @Column({ type: 'varchar', length: 30, nullable: true })
+    dtCode: string | null;
+
+    /** The outage incident this report is attached to: it then escalates with the incident, not on its own. */
+    @Index()
+    @Column({ type: 'integer', nullable: true })
+    incidentId: number | null;
+
+    /** Whether the consumer wants the incident's restoration-time changes (restoration itself is always sent). */
+    @Column({ type: 'boolean', default: true })
+    incidentUpdates: boolean;
+
+    /**
+     * The incident this report was attached to when the consumer said their power was still off after its restoration:
+     * it goes on as their own outage (a nested outage), counted from the incident's start.
+     */
+    @Column({ type: 'integer', nullable: true })
+    nestedIncidentId: number | null;
 
     /** The consumer's reply language when they registered it. */
     @Column({ type: 'varchar', length: 5, nullable: true })

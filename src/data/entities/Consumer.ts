@@ -37,4 +37,12 @@ export class Consumer {
 
     @Column({ type: 'varchar', length: 5 })
     areaClass: AreaClass;
+
+    /** The 11 kV feeder that supplies the connection, when the import carries it (RDSS consumer indexing). */
+    @Column({ type: 'varchar', length: 30, nullable: true })
+    feederCode: string | null;
+
+    /** The distribution transformer that supplies the connection, when the import carries it. */
+    @Column({ type: 'varchar', length: 30, nullable: true })
+    dtCode: string | null;
 }
