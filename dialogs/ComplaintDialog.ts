@@ -16,6 +16,8 @@ import { Complaint } from '../src/data/entities/Complaint';
 import { readYesNo } from './yesNo';
 import { startsWithOneOf } from './messageCues';
 import { ASK_DISTRICT, PlaceDialog, PlaceDialogOptions, PlaceResult } from './PlaceDialog';
+import { KnownFaultDialog, KnownFaultOptions } from './KnownFaultDialog';
+import { IncidentService } from '../src/services/IncidentService';
 
 /** Options of {@link ComplaintDialog}. */
 export interface ComplaintDialogOptions {
@@ -137,6 +139,7 @@ export class ComplaintDialog extends ComponentDialog {
         );
         this.addDialog(new AccountDialog(services));
         this.addDialog(new PlaceDialog(services));
+        this.addDialog(new KnownFaultDialog(services));
         this.addDialog(
             new WaterfallDialog(FLOW, [
                 this.category.bind(this),
@@ -305,6 +308,12 @@ export class ComplaintDialog extends ComponentDialog {
             activity.from.id
         );
         if (duplicate) return this.joinDuplicate(step, duplicate);
+        // No power where a fault is already known (or this report makes one): nothing more to ask; the incident answers.
+        if (consumer && (await this.partOfKnownFault(values.category, consumer))) {
+            const text = (step.options as ComplaintDialogOptions | undefined)?.text?.trim();
+            values.description = (text || TurnData.of(step.context).t(`complaint:categories.${values.category}`)).slice(0, MAX_DESCRIPTION);
+            return this.save(step);
+        }
         if (values.account) return step.next();
         const turn = TurnData.of(step.context);
         const mobile = (result.kind === 'none' ? result.mobile : undefined) ?? turn.senderPhone;
@@ -313,6 +322,12 @@ export class ComplaintDialog extends ComponentDialog {
             return step.next();
         }
         return step.prompt(ASK_MOBILE, AskPrompt.options('complaint:askMobile'));
+    }
+
+    /** Whether a report of `category` from `consumer`'s connection belongs to an open incident, or makes one. */
+    private async partOfKnownFault(category: string, consumer: ConsumerRecord): Promise<boolean> {
+        const incidents = this.services.incidents;
+        return incidents.isOutage(category) && incidents.knownOrForming(IncidentService.areaOfConsumer(consumer));
     }
 
     /** The consumer whose account number `text` holds, if any. */
@@ -500,6 +515,8 @@ export class ComplaintDialog extends ComponentDialog {
         });
         // A redelivered confirmation returns the complaint already started; its clock is not restarted.
         const started = complaint.dueAt || complaint.triageDueAt ? complaint : await this.services.lifecycle.start(complaint);
+        // Joined to a known fault: the consumer hears of the fault (and their ticket) instead of a lone complaint.
+        if (started.incidentId) return step.replaceDialog(KnownFaultDialog.id, { complaintId: started.id } satisfies KnownFaultOptions);
         const language = turn.language ?? 'en';
         const areaClass = consumer?.areaClass ?? 'urban';
         const limit = this.services.lifecycle.limitFor(started.category, areaClass);

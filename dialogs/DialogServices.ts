@@ -16,6 +16,7 @@ import { IdentityService } from '../src/services/IdentityService';
 import { MobileChangeService } from '../src/services/MobileChangeService';
 import { UtilityBackend } from '../src/services/UtilityBackend';
 import { VerificationService } from '../src/services/VerificationService';
+import type { IncidentService } from '../src/services/IncidentService';
 
 /** Settings the dialogs read. */
 export interface DialogSettings {
@@ -27,6 +28,8 @@ export interface DialogSettings {
     callbackDueHours: number;
     /** Hours in which officers call back (India time); null: round the clock. */
     callbackHours: DailyHours | null;
+    /** The public status page (known faults, planned shutdowns) to link to; null without PUBLIC_BASE_URL. */
+    statusPageUrl: string | null;
 }
 
 /** Everything the dialogs depend on, injected so tests can substitute any part. */
@@ -49,6 +52,8 @@ export interface DialogServices {
     forums: CgrfForums;
     /** Requests to link or change an account's registered mobile. */
     mobileChanges: MobileChangeService;
+    /** Outage incidents: whether a no-supply report belongs to a known fault, and what to tell the consumer. */
+    incidents: Pick<IncidentService, 'isOutage' | 'knownOrForming' | 'forComplaint' | 'forChat' | 'openFor' | 'setUpdates' | 'follow'>;
     /** Officer callback requests. */
     handoff: HandoffService;
     /** Ownership, due time, escalation and outcome of callback requests. */

@@ -13,6 +13,8 @@ export interface SchedulerParts {
     lifecycle: { tick(): Promise<{ escalated: number; reminded: number; unconfirmed: number }> };
     /** Callback requests: late ones escalate like complaints. */
     callbacks: { tick(): Promise<{ escalated: number }> };
+    /** Outage incidents: a late restoration escalates the incident once, not each of its reports. */
+    incidents: { tick(): Promise<{ escalated: number }> };
     /** Live chats: a takeover the official forgot goes back to the bot. */
     liveChat: { tick(): Promise<{ ended: number }>; prune(): Promise<number> };
     broadcasts: { queueBillReminders(today: string, daysBefore: number): Promise<{ recipients: number }> };
@@ -75,16 +77,22 @@ export class Scheduler {
                           if (run.recipients) this.parts.logger.info('bill reminders queued', { day: today, recipients: run.recipients });
                       });
             // Photos whose download failed for a while are tried again here, by whichever instance passes first.
-            const [done, callbacks, chats] = await Promise.all([
+            const [done, callbacks, chats, , , incidents] = await Promise.all([
                 this.parts.lifecycle.tick(),
                 this.parts.callbacks.tick(),
                 this.parts.liveChat.tick(),
                 reminders,
                 this.parts.media.fetchDue(),
+                this.parts.incidents.tick(),
             ]);
-            this.parts.metrics.escalated(done.escalated);
-            if (done.escalated || done.reminded || done.unconfirmed || callbacks.escalated || chats.ended) {
-                this.parts.logger.info('scheduler pass', { ...done, callbacksEscalated: callbacks.escalated, liveChatsEnded: chats.ended });
+            this.parts.metrics.escalated(done.escalated + incidents.escalated);
+            if (done.escalated || done.reminded || done.unconfirmed || callbacks.escalated || chats.ended || incidents.escalated) {
+                this.parts.logger.info('scheduler pass', {
+                    ...done,
+                    callbacksEscalated: callbacks.escalated,
+                    liveChatsEnded: chats.ended,
+                    incidentsEscalated: incidents.escalated,
+                });
             }
         } catch (error) {
             this.parts.logger.error('scheduler pass failed', { error: error as Error });

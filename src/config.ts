@@ -89,6 +89,14 @@ export interface AppConfig {
     triageDueHours: number;
     /** Kilometres within which a shared location places a complaint in the nearest subdivision with a location. */
     placeRadiusKm: number;
+    /** K: no-supply reports of one transformer, feeder or locality that make a suspected outage incident. */
+    incidentReports: number;
+    /** T: …within this many minutes. */
+    incidentWindowMinutes: number;
+    /** Shared locations this close (metres) count as one locality for outage grouping. */
+    incidentRadiusMeters: number;
+    /** Share of an incident's reporters who must confirm the power is back before it is verified. */
+    incidentVerifyShare: number;
     /** Hours within which the subdivision should decide a mobile change request; later it shows as late. */
     mobileRequestDueHours: number;
     /** Wrong answers to the account-knowledge questions allowed per requester (and three times that per account) in a day. */
@@ -266,6 +274,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         liveChatAnswerMinutes: int('LIVE_CHAT_ANSWER_MINUTES', 5, 1, 120),
         triageDueHours: int('TRIAGE_DUE_HOURS', 4, 1, 168),
         placeRadiusKm: int('PLACE_RADIUS_KM', 10, 1, 100),
+        incidentReports: int('INCIDENT_REPORTS', 3, 1, 100),
+        incidentWindowMinutes: int('INCIDENT_WINDOW_MINUTES', 30, 5, 720),
+        incidentRadiusMeters: int('INCIDENT_RADIUS_M', 500, 50, 5000),
+        incidentVerifyShare: share('INCIDENT_VERIFY_SHARE', 0.5),
         mobileRequestDueHours: int('MOBILE_REQUEST_DUE_HOURS', 48, 1, 720),
         mobileProofMaxAttempts: int('MOBILE_PROOF_MAX_ATTEMPTS', 3, 1, 10),
         schedulerIntervalSeconds: int('SCHEDULER_INTERVAL_SECONDS', 60, 5, 3600),

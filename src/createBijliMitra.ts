@@ -47,6 +47,7 @@ import { UtilityBackend } from './services/UtilityBackend';
 import { VerificationService } from './services/VerificationService';
 import { TypeOrmStorage } from './storage/TypeOrmStorage';
 import { ComplaintLifecycle } from './services/ComplaintLifecycle';
+import { IncidentNotifier, IncidentService } from './services/IncidentService';
 import { OPEN_STATUSES } from './services/complaintStatuses';
 import { ComplaintNotifier, ResolutionPhoto } from './services/ComplaintNotifier';
 import { OfficialDirectory } from './services/OfficialDirectory';
@@ -77,6 +78,8 @@ export interface BijliMitraOverrides {
     standards?: ServiceStandards;
     /** Where complaint notices go (tests record them). */
     notifier?: ComplaintNotifier;
+    /** Where incident news goes (default: the channels); tests pass the RecordingNotifier they pass as `notifier`. */
+    incidentNotifier?: IncidentNotifier;
     /** Callback notices (to owners, and "were you called?"); the proactive notifier by default. */
     callbackNotifier?: CallbackNotifier;
     /** Mobile change decisions told to the consumer; the proactive notifier by default. */
@@ -118,6 +121,8 @@ export interface BijliMitra {
     lifecycle: ComplaintLifecycle;
     /** Callback requests' ownership, clock and outcomes; the scheduler calls its `tick`. */
     callbacks: CallbackLifecycle;
+    /** Outage incidents: grouping, restoration time, restoration; the scheduler calls its `tick` (escalation). */
+    incidents: IncidentService;
     /** Live chat from the console (takeover, replies, hand back); the scheduler calls its `tick` (idle end). */
     liveChat: LiveChatService;
     /** Area announcements and bill reminders (queued for the worker). */
@@ -198,6 +203,21 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
     const backend = overrides.backend ?? new DatabaseUtilityBackend(db);
     const categories = ComplaintCategories.load();
     const places = new PlaceFinder(new OfficialDirectory(db), Districts.load(), config.placeRadiusKm);
+    const incidents = new IncidentService(
+        db,
+        new OfficialDirectory(db),
+        overrides.incidentNotifier ??
+            (overrides.notifier && 'toFollower' in overrides.notifier ? (overrides.notifier as unknown as IncidentNotifier) : proactive),
+        {
+            categories,
+            reports: config.incidentReports,
+            windowMinutes: config.incidentWindowMinutes,
+            radiusMeters: config.incidentRadiusMeters,
+            verifyShare: config.incidentVerifyShare,
+            escalationIntervalHours: config.escalationIntervalHours,
+        },
+        overrides.now
+    );
     const lifecycle = new ComplaintLifecycle(
         db,
         standards,
@@ -212,6 +232,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
             hazards: { isHazard: (category) => categories.isHazard(category), ackMinutes: config.hazardAckMinutes },
             recontact: { share: config.recontactShare, afterDays: config.recontactAfterDays },
             triage: { places, dueHours: config.triageDueHours },
+            incidents,
         },
         overrides.now,
         overrides.random
@@ -245,6 +266,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         backend,
         lifecycle,
         complaints: new ComplaintService(db),
+        incidents,
         identities,
         verification: new VerificationService(
             codes,
@@ -278,6 +300,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
             meterReadingMaxJump: config.meterReadingMaxJump,
             callbackDueHours: config.callbackDueHours,
             callbackHours: config.callbackHours,
+            statusPageUrl: config.publicBaseUrl ? `${config.publicBaseUrl}/status` : null,
         },
     };
     const bot = new BijliMitraBot(conversationState, new MainDialog(services), identities, recognizer, translator, logger, services.output);
@@ -336,6 +359,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         conversationState,
         lifecycle,
         callbacks,
+        incidents,
         liveChat,
         broadcasts: new BroadcastService(db, translator, new OfficialDirectory(db)),
         outboundQueue: new OutboundQueueWorker(db, adapters, {

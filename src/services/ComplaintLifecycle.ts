@@ -54,10 +54,8 @@ export type RecontactOutcome = 'recorded' | 'not_asked';
  */
 export type ClosureProof = 'registrant' | 'verified_account' | 'code' | 'trusted_phone';
 
-
 /** Who changes a complaint: an official (by id), the consumer, or the system (scheduler). */
 export type Actor = { official: number } | 'consumer' | 'system';
-
 
 /** Whether `complaint` waits on its discom's triage desk: no engineer owns it yet. */
 export function onTriageDesk(complaint: Complaint): boolean {

@@ -1,5 +1,7 @@
 import { Complaint } from '../data/entities/Complaint';
 import { Official } from '../data/entities/Official';
+import type { Incident } from '../data/entities/Incident';
+import type { IncidentFollower } from '../data/entities/IncidentFollower';
 
 /** A text from `locales/` with its variables, rendered in the recipient's language when sent. */
 export interface NoticeText {
@@ -57,5 +59,16 @@ export class RecordingNotifier implements ComplaintNotifier {
 
     async askConsumerStillWorking(complaint: Complaint): Promise<void> {
         this.sent.push({ to: 'consumer', complaintId: complaint.id, text: { key: 'status:askStillWorking', vars: { ticket: complaint.ticket } } });
+    }
+
+    /** Incident news to a chat that follows it without a ticket (recorded with complaintId 0 and its channel user). */
+    readonly followers: Array<{ channelUserId: string; incidentId: number; text: NoticeText }> = [];
+
+    async toFollower(follower: IncidentFollower, text: NoticeText): Promise<void> {
+        this.followers.push({ channelUserId: follower.channelUserId, incidentId: follower.incidentId, text });
+    }
+
+    async toIncidentOfficial(official: Pick<Official, 'id'>, incident: Incident, text: NoticeText): Promise<void> {
+        this.sent.push({ to: 'official', complaintId: 0, officialId: official.id, text: { key: text.key, vars: { ...text.vars, incidentId: incident.id } } });
     }
 }

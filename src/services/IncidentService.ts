@@ -5,12 +5,14 @@ import { ComplaintEvent } from '../data/entities/ComplaintEvent';
 import { ACTIVE_INCIDENT_STATUSES, Incident, IncidentScope, IncidentStatus } from '../data/entities/Incident';
 import { IncidentEvent } from '../data/entities/IncidentEvent';
 import { IncidentFollower } from '../data/entities/IncidentFollower';
-import { OFFICIAL_LEVELS, OfficialLevel } from '../data/entities/Official';
+import { OFFICIAL_LEVELS, Official, OfficialLevel } from '../data/entities/Official';
 import { OPEN_STATUSES } from './complaintStatuses';
 import { ComplaintNotifier, NoticeText } from './ComplaintNotifier';
 import { distanceKm, OfficialDirectory, ServiceArea } from './OfficialDirectory';
 import { ReferenceNumbers } from './ReferenceNumbers';
 import { localityWords, sameLocality } from './localityWords';
+import { formatDateTime } from '../i18n/format';
+import { toLanguage } from '../i18n/Translator';
 
 /** Where a no-supply report comes from, as far as it is known. */
 export interface OutageArea extends ServiceArea {
@@ -43,7 +45,7 @@ export interface IncidentNotifier extends Pick<ComplaintNotifier, 'toConsumer' |
     /** Tells a chat that follows the incident without a ticket. */
     toFollower(follower: IncidentFollower, text: NoticeText): Promise<void>;
     /** Tells an official about an incident (new, escalated, a reporter whose power is still off). */
-    toIncidentOfficial(official: { id: number; mobile: string | null; name: string; language: string | null }, incident: Incident, text: NoticeText): Promise<void>;
+    toIncidentOfficial(official: Official, incident: Incident, text: NoticeText): Promise<void>;
 }
 
 /** Thrown when an action does not fit the incident's state, or the official may not act on it. */
@@ -132,10 +134,7 @@ export class IncidentService {
     async group(complaint: Complaint, area: OutageArea): Promise<Incident | null> {
         if (!this.isOutage(complaint.category) || !OPEN_STATUSES.includes(complaint.status)) return null;
         await this.db.run((m) =>
-            m.getRepository(Complaint).update(
-                { id: complaint.id },
-                { outageArea: areaKey(area), feederCode: area.feederCode, dtCode: area.dtCode }
-            )
+            m.getRepository(Complaint).update({ id: complaint.id }, { outageArea: areaKey(area), feederCode: area.feederCode, dtCode: area.dtCode })
         );
         const open = await this.openFor(area);
         if (open) return (await this.attach(open, [complaint.id])) ? this.find(open.id) : null;
@@ -175,7 +174,10 @@ export class IncidentService {
         });
         // Another report's turn may have grouped some of these at the same moment: only those still free join, and an
         // incident that got fewer than K is dismissed again, its reports joining the other one.
-        const attached = await this.attach(incident, members.map((c) => c.id));
+        const attached = await this.attach(
+            incident,
+            members.map((c) => c.id)
+        );
         if (attached < this.policy.reports) {
             await this.db.transaction(async (m) => {
                 await m.getRepository(Incident).update({ id: incident.id }, { status: 'dismissed', dismissedAt: this.now(), nextEscalationAt: null });
@@ -183,7 +185,11 @@ export class IncidentService {
                 await this.event(m, incident.id, 'dismissed', 'system', 'formed at the same moment as another incident of the area');
             });
             const other = await this.openFor(area);
-            if (other) await this.attach(other, members.map((c) => c.id));
+            if (other)
+                await this.attach(
+                    other,
+                    members.map((c) => c.id)
+                );
             const mine = await this.db.run((m) => m.getRepository(Complaint).findOneByOrFail({ id: complaint.id }));
             return mine.incidentId ? this.find(mine.incidentId) : null;
         }
@@ -215,6 +221,13 @@ export class IncidentService {
                 order: { id: 'DESC' },
             })
         );
+        if (!complaint?.incidentId) return null;
+        return { incident: await this.find(complaint.incidentId), complaint };
+    }
+
+    /** The incident a complaint is joined to, with the complaint; null when it is joined to none. */
+    async forComplaint(complaintId: number): Promise<{ incident: Incident; complaint: Complaint } | null> {
+        const complaint = await this.db.run((m) => m.getRepository(Complaint).findOneBy({ id: complaintId }));
         if (!complaint?.incidentId) return null;
         return { incident: await this.find(complaint.incidentId), complaint };
     }
@@ -387,11 +400,21 @@ export class IncidentService {
             await m
                 .getRepository(Complaint)
                 .update({ id: complaint.id }, { incidentId: null, nestedIncidentId: incident.id, problemSince: incident.startedAt });
-            await complaintEvent(m, complaint.id, complaint.status, 'consumer', `still off after incident ${incident.reference}: own outage since ${incident.startedAt.toISOString()}`);
+            await complaintEvent(
+                m,
+                complaint.id,
+                complaint.status,
+                'consumer',
+                `still off after incident ${incident.reference}: own outage since ${incident.startedAt.toISOString()}`
+            );
             await this.event(m, incident.id, incident.status, 'consumer', `reporter ${complaint.ticket} still has no supply`);
         });
         const owner = complaint.assignedOfficialId ? await this.directory.findById(complaint.assignedOfficialId) : null;
-        if (owner) await this.notifier.toIncidentOfficial(owner, incident, { key: 'officials:incidentStillOff', vars: { reference: incident.reference, ticket: complaint.ticket } });
+        if (owner)
+            await this.notifier.toIncidentOfficial(owner, incident, {
+                key: 'officials:incidentStillOff',
+                vars: { reference: incident.reference, ticket: complaint.ticket },
+            });
     }
 
     /**
@@ -415,7 +438,9 @@ export class IncidentService {
             if (owner) break;
         }
         if (!owner) {
-            await this.db.run((m) => m.getRepository(Incident).update({ id: incident.id, escalationLevel: incident.escalationLevel }, { nextEscalationAt: null }));
+            await this.db.run((m) =>
+                m.getRepository(Incident).update({ id: incident.id, escalationLevel: incident.escalationLevel }, { nextEscalationAt: null })
+            );
             return false;
         }
         const level: OfficialLevel = OFFICIAL_LEVELS[target];
@@ -448,14 +473,25 @@ export class IncidentService {
         return this.db.run((m) => m.getRepository(IncidentFollower).find({ where: { incidentId }, order: { id: 'ASC' } }));
     }
 
-    /** Tells every open report's chat that wants updates, and every follower, `key` about the incident. */
+    /**
+     * Tells every open report's chat that wants updates, and every follower, `key` about the incident (`key` + "Cause"
+     * when a cause is set), with the restoration time in each recipient's language.
+     */
     private async tellReporters(incident: Incident, key: string): Promise<void> {
         const reports = await this.db.run((m) =>
             m.getRepository(Complaint).find({ where: { incidentId: incident.id, status: In(OPEN_STATUSES), incidentUpdates: true }, order: { id: 'ASC' } })
         );
-        const vars = { reference: incident.reference, cause: incident.cause ?? '', etr: incident.etr?.toISOString() ?? '' };
-        for (const report of reports) await this.notifier.toConsumer(report, { key, vars: { ...vars, ticket: report.ticket } });
-        for (const follower of await this.followers(incident.id)) await this.notifier.toFollower(follower, { key, vars: { ...vars, ticket: '' } });
+        const text = (language: string | null, ticket: string): NoticeText => ({
+            key: incident.cause ? `${key}Cause` : key,
+            vars: {
+                reference: incident.reference,
+                cause: incident.cause ?? '',
+                time: incident.etr ? formatDateTime(incident.etr, toLanguage(language) ?? 'hi') : '',
+                ticket,
+            },
+        });
+        for (const report of reports) await this.notifier.toConsumer(report, text(report.language, report.ticket));
+        for (const follower of await this.followers(incident.id)) await this.notifier.toFollower(follower, text(follower.language, ''));
     }
 
     private officialNotice(key: string, incident: Incident, extra: Record<string, unknown> = {}): NoticeText {
@@ -471,7 +507,9 @@ export class IncidentService {
             let startedAt = incident.startedAt;
             for (const report of free) {
                 // The incident escalates in its reports' place: their own clocks keep their due times, without timers.
-                const result = await m.getRepository(Complaint).update({ id: report.id, incidentId: IsNull() }, { incidentId: incident.id, nextEscalationAt: null });
+                const result = await m
+                    .getRepository(Complaint)
+                    .update({ id: report.id, incidentId: IsNull() }, { incidentId: incident.id, nextEscalationAt: null });
                 if (!result.affected) continue;
                 joined++;
                 await complaintEvent(m, report.id, report.status, 'system', `joined outage incident ${incident.reference}`);
@@ -514,11 +552,17 @@ export class IncidentService {
         const needed = this.policy.reports - 1;
         const byCode = (scope: IncidentScope, members: Complaint[]) => (members.length >= needed ? { scope, members } : null);
         if (area.dtCode) {
-            const group = byCode('transformer', peers.filter((c) => c.dtCode === area.dtCode));
+            const group = byCode(
+                'transformer',
+                peers.filter((c) => c.dtCode === area.dtCode)
+            );
             if (group) return group;
         }
         if (area.feederCode) {
-            const group = byCode('feeder', peers.filter((c) => c.feederCode === area.feederCode));
+            const group = byCode(
+                'feeder',
+                peers.filter((c) => c.feederCode === area.feederCode)
+            );
             if (group) return group;
         }
         // Without a shared code, shared place words or locations: but never two reports on different transformers.
@@ -590,6 +634,12 @@ function average(values: number[]): number {
     return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
-async function complaintEvent(m: EntityManager, complaintId: number, status: Complaint['status'], actor: number | 'consumer' | 'system', note: string): Promise<void> {
+async function complaintEvent(
+    m: EntityManager,
+    complaintId: number,
+    status: Complaint['status'],
+    actor: number | 'consumer' | 'system',
+    note: string
+): Promise<void> {
     await m.getRepository(ComplaintEvent).insert({ complaintId, status, actor: String(actor), note: note.slice(0, 500) });
 }

@@ -10,6 +10,9 @@ import { MobileChangeRequest } from '../data/entities/MobileChangeRequest';
 import { MobileChangeNotifier } from './MobileChangeNotifier';
 import { reachesByMobile } from '../../adapters/shared/ports';
 import type { ConversationSender } from './LiveChatService';
+import type { IncidentNotifier } from './IncidentService';
+import { Incident } from '../data/entities/Incident';
+import { IncidentFollower } from '../data/entities/IncidentFollower';
 
 /**
  * Sends complaint notices as proactive messages through the channel adapters: to the consumer in the conversation
@@ -17,7 +20,7 @@ import type { ConversationSender } from './LiveChatService';
  * window the WhatsApp adapter sends its template or records why it could not). A notice that cannot be delivered
  * is logged; it never undoes the change it reports.
  */
-export class ProactiveNotifier implements ComplaintNotifier, CallbackNotifier, ConversationSender, MobileChangeNotifier {
+export class ProactiveNotifier implements ComplaintNotifier, CallbackNotifier, ConversationSender, MobileChangeNotifier, IncidentNotifier {
     /**
      * @param confirmTurn the bot's turn that asks "is it fixed?" in the consumer's conversation (`note` null: the
      * reminder; `photo` the after-repair photo shown with it); without it the consumer gets the resolution notice or
@@ -79,6 +82,19 @@ export class ProactiveNotifier implements ComplaintNotifier, CallbackNotifier, C
         if (!channel) return;
         const reference = channel.referenceForMobile(official.mobile, official.name);
         await this.send(reference, this.translator.forLanguage(toLanguage(official.language) ?? 'hi'), text, complaint.ticket);
+    }
+
+    async toIncidentOfficial(official: Official, incident: Incident, text: NoticeText): Promise<void> {
+        if (!official.mobile) return;
+        const channel = [...this.adapters.values()].find(reachesByMobile);
+        if (!channel) return;
+        const reference = channel.referenceForMobile(official.mobile, official.name);
+        await this.send(reference, this.translator.forLanguage(toLanguage(official.language) ?? 'hi'), text, incident.reference);
+    }
+
+    async toFollower(follower: IncidentFollower, text: NoticeText): Promise<void> {
+        const reference = JSON.parse(follower.conversationRef) as Partial<ConversationReference>;
+        await this.send(reference, this.translator.forLanguage(toLanguage(follower.language) ?? 'hi'), text, `incident ${follower.incidentId}`);
     }
 
     async callbackToOfficial(official: Official, request: CallbackRequest, text: NoticeText): Promise<void> {
