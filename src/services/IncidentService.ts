@@ -98,7 +98,7 @@ export class IncidentService {
             subdivision: consumer.subdivision,
             feederCode: consumer.feederCode ?? null,
             dtCode: consumer.dtCode ?? null,
-            locality: localityWords(consumer.address, [consumer.subdivision]),
+            locality: localityWords(consumer.address, [consumer.subdivision, consumer.division]),
             latitude: null,
             longitude: null,
         };

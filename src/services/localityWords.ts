@@ -1,4 +1,5 @@
 import { foldForMatching, skeleton, tokenize } from '../nlu/normalizeText';
+import { Districts } from './Districts';
 
 // Words that say what kind of place, not which place: shared by every address, so they group nothing on their own.
 // ("sector", "ward", "block" + a number is kept as one word, which does name a place.)
@@ -123,10 +124,24 @@ const PLACE_KIND = new Set(
 );
 const NUMBERED_KIND = new Set(['sector', 'sec', 'ward', 'block', 'phase', 'सेक्टर', 'वार्ड', 'ब्लॉक'].map((w) => foldForMatching(w)));
 
+let districtKeys: Set<string> | undefined;
+
+/** The keys of every district's names (Lucknow, लखनऊ, Allahabad…): a whole district is no locality. */
+function districtWords(): Set<string> {
+    districtKeys ??= new Set(
+        Districts.load()
+            .all.flatMap((d) => [d.en, d.hi, ...d.aliases])
+            .flatMap((name) => tokenize(foldForMatching(name)))
+            .map(skeleton)
+    );
+    return districtKeys;
+}
+
 /**
  * The words of an address or description that name a place, as spelling-tolerant keys: "B-2/145, Vibhuti Khand,
  * Gomti Nagar" gives the keys of "vibhuti", "khand", "gomti"; "Sector 26, Noida" gives "sector 26" and "noida".
- * Words in `ignore` (the subdivision's and district's own names, which every address there shares) are left out.
+ * District names, and words in `ignore` (the subdivision's and division's own names, which every address there shares),
+ * are left out.
  */
 export function localityWords(text: string, ignore: string[] = []): string[] {
     const skip = new Set(ignore.flatMap((name) => tokenize(foldForMatching(name))).map(skeleton));
@@ -142,7 +157,7 @@ export function localityWords(text: string, ignore: string[] = []): string[] {
         // Numbers alone (house numbers, PIN codes) and single letters name no locality.
         if (/^[0-9]+$/.test(token) || token.length < 3 || PLACE_KIND.has(token)) continue;
         const key = skeleton(token);
-        if (key.length >= 2 && !skip.has(key)) words.add(key);
+        if (key.length >= 2 && !skip.has(key) && !districtWords().has(key)) words.add(key);
     }
     return [...words];
 }
