@@ -435,6 +435,26 @@ const SPECS: readonly DemoSpec[] = [
         unpaidFrom: '2026-07',
         openingArrears: 1850,
     },
+    // Three neighbours of 1234567890 on the same transformer (VIBHUTIKHAND-DT1), for the outage walk-through: the
+    // third of their reports makes an incident, and the fourth reporter is answered from it at once.
+    ...[
+        ['1234567801', 'Kamla Devi', '9415012351', 'B-2/151, Vibhuti Khand, Gomti Nagar, Lucknow 226010', 'UPM10234571'],
+        ['1234567802', 'Arvind Nigam', '9415012352', 'B-2/163, Vibhuti Khand, Gomti Nagar, Lucknow 226010', 'UPM10234572'],
+        ['1234567803', 'Sadaf Rizvi', '9415012353', 'B-3/12, Vibhuti Khand, Gomti Nagar, Lucknow 226010', 'UPM10234573'],
+    ].map(([accountNumber, name, registeredMobile, address, meterNumber]): DemoSpec => ({
+        accountNumber,
+        name,
+        registeredMobile,
+        address,
+        discom: 'MVVNL',
+        division: 'EUDD Gomti Nagar, Lucknow',
+        subdivision: 'Vibhuti Khand',
+        tariffCategory: 'LMV-1',
+        areaClass: 'city',
+        meterNumber,
+        meterType: 'postpaid',
+        baseUnits: 210,
+    })),
 ];
 
 /** mulberry32: a tiny, well-mixed 32-bit PRNG, good enough for plausible demo figures. */

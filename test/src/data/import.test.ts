@@ -38,6 +38,8 @@ const CONSUMER_COLUMNS = [
     'last_reading',
     'last_reading_date',
     'prepaid_balance',
+    'feeder_code',
+    'dt_code',
 ] as const;
 const BILL_COLUMNS = ['account_number', 'bill_month', 'units', 'amount', 'arrears', 'due_date', 'paid', 'payment_date'] as const;
 type ConsumerCsv = Record<(typeof CONSUMER_COLUMNS)[number], string>;
@@ -58,6 +60,8 @@ const BASE_CONSUMER: ConsumerCsv = {
     last_reading: '14532',
     last_reading_date: '2026-10-28',
     prepaid_balance: '',
+    feeder_code: '',
+    dt_code: '',
 };
 const BASE_BILL: BillCsv = {
     account_number: '1234567890',
@@ -133,6 +137,8 @@ describe('CsvImporter on SQLite', () => {
                 meter_type: 'Smart Prepaid',
                 prepaid_balance: '-12.5',
                 address: 'H-43, Shastri Nagar, Meerut',
+                feeder_code: ' vk-f12 ',
+                dt_code: 'VK-F12/DT-07',
             }),
             consumerLine({
                 account_number: '3692581470',
@@ -161,8 +167,12 @@ describe('CsvImporter on SQLite', () => {
                 subdivision: 'Vibhuti Khand',
                 tariffCategory: 'LMV-2',
                 areaClass: 'urban',
+                feederCode: 'VK-F12',
+                dtCode: 'VK-F12/DT-07',
             }
         );
+        const rajesh = await ds.getRepository(Consumer).findOneByOrFail({ accountNumber: '1234567890' });
+        assert.deepEqual([rajesh.feederCode, rajesh.dtCode], [null, null], 'the network codes are optional');
         const meter = await ds.getRepository(Meter).findOneByOrFail({ meterNumber: 'GNS26041187' });
         assert.deepEqual(
             { ...meter },
@@ -203,14 +213,16 @@ describe('CsvImporter on SQLite', () => {
             /* 20 */ consumerLine({ account_number: '5000000020', meter_number: 'UPM 123/4' }),
             /* 21 */ consumerLine({ account_number: '5000000021', meter_number: 'M21000', registered_mobile: '98765', discom: 'XYZ' }),
             /* 22 */ consumerLine({ account_number: '5000000022', meter_number: 'M22000' }),
+            /* 23 */ consumerLine({ account_number: '5000000023', meter_number: 'M23000', dt_code: 'DT 7; drop' }),
         ];
         const report = await new CsvImporter(ds).importConsumers(writeCsv(CONSUMER_COLUMNS, lines));
-        assert.equal(report.total, 21);
+        assert.equal(report.total, 22);
         assert.equal(report.imported, 2);
         assert.deepEqual(
             report.rejected.map((r) => r.line),
-            [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]
+            [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 23]
         );
+        assert.equal(reasonFor(report, 23), 'dt_code must be up to 30 letters, digits, "-", "/", "_" or "." (got "DT 7; drop")');
 
         assert.equal(reasonFor(report, 3), 'account_number must be exactly 10 digits (got "12345")');
         assert.equal(reasonFor(report, 4), 'registered_mobile must be 10 digits starting with 6, 7, 8 or 9 (got "*******789")');
@@ -223,7 +235,7 @@ describe('CsvImporter on SQLite', () => {
         assert.equal(reasonFor(report, 11), 'prepaid_balance must be empty for a postpaid meter (got "100")');
         assert.equal(reasonFor(report, 12), 'duplicate account_number *******890 already on line 2');
         assert.equal(reasonFor(report, 13), 'duplicate meter_number UPM10234567 already on line 2');
-        assert.equal(reasonFor(report, 14), 'expected 14 fields as in the header, got 10');
+        assert.equal(reasonFor(report, 14), 'expected 16 fields as in the header, got 10');
         assert.equal(reasonFor(report, 15), 'name is required');
         assert.equal(reasonFor(report, 16), 'account_number must be exactly 10 digits (got "********901")');
         assert.equal(reasonFor(report, 17), 'last_reading_date must be a date in YYYY-MM-DD form (got "28/10/2026")');
@@ -418,7 +430,7 @@ describe('CsvImporter on SQLite', () => {
 
     it('refuses a file whose header lacks required columns, and an empty file', async () => {
         const noHeader = path.join(tmpDir, 'no-header.csv');
-        fs.writeFileSync(noHeader, consumerLine() + '\n');
+        fs.writeFileSync(noHeader, consumerLine({ feeder_code: 'F1', dt_code: 'DT1' }) + '\n');
         await assert.rejects(new CsvImporter(ds).importConsumers(noHeader), /header row naming the columns; missing: account_number, name, address/);
         const empty = path.join(tmpDir, 'empty.csv');
         fs.writeFileSync(empty, '');
@@ -617,6 +629,8 @@ describe('seedDemoData', () => {
                 String(meter.lastReading),
                 meter.lastReadingDate,
                 meter.prepaidBalancePaise === null ? '' : (meter.prepaidBalancePaise / 100).toFixed(2),
+                c.feederCode ?? '',
+                c.dtCode ?? '',
             ]);
         });
         const source = await fresh();
