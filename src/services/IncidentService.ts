@@ -10,6 +10,7 @@ import { OPEN_STATUSES } from './complaintStatuses';
 import { ComplaintNotifier, NoticeText } from './ComplaintNotifier';
 import { distanceKm, OfficialDirectory, ServiceArea } from './OfficialDirectory';
 import { ReferenceNumbers } from './ReferenceNumbers';
+import { KeyedLock } from '../inbox/KeyedLock';
 import { localityWords, sameLocality } from './localityWords';
 import { formatDateTime } from '../i18n/format';
 import { toLanguage } from '../i18n/Translator';
@@ -74,6 +75,7 @@ export interface IncidentDetails {
  */
 export class IncidentService {
     private readonly references: ReferenceNumbers;
+    private readonly forming = new KeyedLock();
 
     constructor(
         private readonly db: Database,
@@ -137,7 +139,25 @@ export class IncidentService {
             m.getRepository(Complaint).update({ id: complaint.id }, { outageArea: areaKey(area), feederCode: area.feederCode, dtCode: area.dtCode })
         );
         const open = await this.openFor(area);
-        if (open) return (await this.attach(open, [complaint.id])) ? this.find(open.id) : null;
+        if (open) return this.join(open, complaint);
+        // Reports of one area make their incident one at a time in this process, so a burst makes one incident, not
+        // several half ones; across instances the compare-and-set in `attach` settles a tie (see `formIncident`).
+        return this.forming.run(areaKey(area), async () => {
+            const formed = await this.openFor(area);
+            if (formed) return this.join(formed, complaint);
+            return this.formIncident(complaint, area);
+        });
+    }
+
+    /** Joins `complaint` to `incident`; returns the incident it is in now (another turn's grouping may have put it there). */
+    private async join(incident: Incident, complaint: Complaint): Promise<Incident | null> {
+        await this.attach(incident, [complaint.id]);
+        const now = await this.db.run((m) => m.getRepository(Complaint).findOneByOrFail({ id: complaint.id }));
+        return now.incidentId ? this.find(now.incidentId) : null;
+    }
+
+    /** Makes a suspected incident of `complaint` and the recent ungrouped reports it groups with, if they are K. */
+    private async formIncident(complaint: Complaint, area: OutageArea): Promise<Incident | null> {
         const peers = await this.recentUngrouped(area, complaint.id);
         const group = this.bestGroup(area, peers);
         if (!group) return null;

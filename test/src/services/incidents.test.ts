@@ -114,6 +114,18 @@ for (const [name, url] of [
             assert.equal(keys('official').length, officialNotices.length, 'and officials are not told of each report');
         });
 
+        it('makes one incident of a burst of simultaneous reports, each report in it once', async () => {
+            const accounts: string[] = [];
+            for (let i = 0; i < 8; i++) accounts.push(await neighbour(DT1));
+            const started = await Promise.all(accounts.map((account) => report(account)));
+            const all = await bot.dataSource.getRepository(Incident).find();
+            assert.equal(all.length, 1, 'one incident, none formed and dismissed beside it');
+            assert.equal(all[0].reportCount, 8);
+            const attached = await incidents.reports(all[0].id);
+            assert.equal(attached.length, 8);
+            assert.ok(started.filter((c) => c.incidentId === all[0].id).length >= 8 - 2, 'all but the first K − 1 are answered from the incident');
+        });
+
         it('never groups across subdivisions, transformers of different feeders, or outside the window', async () => {
             const a = await neighbour(DT1);
             const b = await neighbour(DT1);
