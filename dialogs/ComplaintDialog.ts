@@ -330,6 +330,15 @@ export class ComplaintDialog extends ComponentDialog {
         return incidents.isOutage(category) && incidents.knownOrForming(IncidentService.areaOfConsumer(consumer));
     }
 
+    /** The same for a report without an account, by where the consumer placed it (district, locality, location). */
+    private async partOfKnownFaultAt(values: ComplaintValues, text: string): Promise<boolean> {
+        if (!this.services.incidents.isOutage(values.category)) return false;
+        const words = `${values.address ?? ''} ${text}`;
+        const { latitude = null, longitude = null } = values.location ?? {};
+        const placed = await this.services.places.place({ district: values.district ?? null, locality: words, latitude, longitude });
+        return placed.area !== null && this.services.incidents.knownOrForming(IncidentService.areaOfPlace(placed.area, words, latitude, longitude));
+    }
+
     /** The consumer whose account number `text` holds, if any. */
     private async accountIn(text: string): Promise<ConsumerRecord | null> {
         // Most replies here hold no number at all; the entity reader is not cheap.
@@ -389,6 +398,11 @@ export class ComplaintDialog extends ComponentDialog {
             values.location = place.location ?? values.location;
         }
         const options = (step.options ?? {}) as ComplaintDialogOptions;
+        // Without an account too: no power where a fault is known needs no more questions once the place is known.
+        if (!values.account && (await this.partOfKnownFaultAt(values, options.text ?? ''))) {
+            values.description = (options.text?.trim() || TurnData.of(step.context).t(`complaint:categories.${values.category}`)).slice(0, MAX_DESCRIPTION);
+            return this.save(step);
+        }
         const words = (options.text ?? '').split(/\s+/).filter((w) => /[\p{L}]/u.test(w)).length;
         if (options.text && words >= DESCRIPTIVE_WORDS) return step.next({ text: options.text, choice: null } satisfies AskAnswer);
         return step.prompt(ASK_DESCRIPTION, AskPrompt.options('complaint:askDescription'));

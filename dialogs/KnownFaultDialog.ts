@@ -67,9 +67,11 @@ export function knownFaultText(turn: TurnData, incident: Incident, ticket: strin
         }),
     ];
     if (incident.cause) lines.push(turn.t('incidents:cause', { cause: incident.cause }));
+    // Until the engineer gives a time, the regulator's limit (the earliest report's due time) is the honest answer.
+    const etr = incident.etr ?? incident.dueAt;
     lines.push(
-        incident.etr
-            ? turn.t(incident.etrFromOfficial ? 'incidents:etr' : 'incidents:etrStandard', { time: formatDateTime(incident.etr, language) })
+        etr
+            ? turn.t(incident.etr && incident.etrFromOfficial ? 'incidents:etr' : 'incidents:etrStandard', { time: formatDateTime(etr, language) })
             : turn.t('incidents:etrUnknown')
     );
     if (ticket) lines.push(turn.t('incidents:yourTicket', { ticket }));

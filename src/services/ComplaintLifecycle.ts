@@ -9,7 +9,6 @@ import { PlaceFinder } from './PlaceFinder';
 import { ServiceStandards } from './ServiceStandards';
 import { ConsumerRecord, UtilityBackend } from './UtilityBackend';
 import { IncidentService, OutageArea } from './IncidentService';
-import { localityWords } from './localityWords';
 import { formatDateTime } from '../i18n/format';
 import { AWAITING_CONFIRMATION, OPEN_STATUSES } from './complaintStatuses';
 import { toLanguage } from '../i18n/Translator';
@@ -160,14 +159,7 @@ export class ComplaintLifecycle {
     /** Where an outage report comes from: the account's connection, else the place the complaint was placed in. */
     private outageArea(complaint: Complaint, consumer: ConsumerRecord | null, area: ServiceArea): OutageArea {
         if (consumer) return IncidentService.areaOfConsumer(consumer);
-        return {
-            ...area,
-            feederCode: null,
-            dtCode: null,
-            locality: localityWords(`${complaint.address ?? ''} ${complaint.description}`, [area.subdivision]),
-            latitude: complaint.latitude,
-            longitude: complaint.longitude,
-        };
+        return IncidentService.areaOfPlace(area, `${complaint.address ?? ''} ${complaint.description}`, complaint.latitude, complaint.longitude);
     }
 
     /**

@@ -106,6 +106,14 @@ export class IncidentService {
         };
     }
 
+    /**
+     * The area of a report without an account, placed in `area` (see PlaceFinder): its place words come from what the
+     * consumer wrote (address and description), and its shared location when there is one.
+     */
+    static areaOfPlace(area: ServiceArea, text: string, latitude: number | null, longitude: number | null): OutageArea {
+        return { ...area, feederCode: null, dtCode: null, locality: localityWords(text, [area.subdivision, area.division]), latitude, longitude };
+    }
+
     /** The open (not yet restored) incident that covers `area`, if any: the newest when several do. */
     async openFor(area: OutageArea): Promise<Incident | null> {
         const candidates = await this.db.run((m) =>
