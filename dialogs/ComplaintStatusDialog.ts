@@ -10,6 +10,8 @@ import { FIXED_PHRASES, sayFixedLater } from './confirmFixedWords';
 import { ConfirmFixedDialog, ConfirmFixedOptions } from './ConfirmFixedDialog';
 import { StillWorkingDialog, StillWorkingOptions } from './StillWorkingDialog';
 import { complaintProgress } from './complaintProgress';
+import { knownFaultText } from './KnownFaultDialog';
+import { ACTIVE_INCIDENT_STATUSES } from '../src/data/entities/Incident';
 import { Complaint } from '../src/data/entities/Complaint';
 import { sayGaveUp } from './sayGaveUp';
 import { DialogServices } from './DialogServices';
@@ -134,7 +136,15 @@ export class ComplaintStatusDialog extends ComponentDialog {
         const news = said.replace(/[Cc]\s?-?\s?[0-9]{4}\s?-?\s?[0-9]{4,6}/g, ' ').trim();
         const added = news.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length >= 3 && !this.asksAfter(step.context, news);
         if (added) await this.services.lifecycle.addNote(complaint.id, 'consumer', news.slice(0, 500));
-        await step.context.sendActivity(this.describe(step.context, found) + (added ? `\n\n${TurnData.of(step.context).t('complaint:detailsAdded')}` : ''));
+        const joined = await this.services.incidents.forComplaint(found.complaint.id);
+        // A complaint joined to a fault is answered with the fault too: its restoration time is the one that matters.
+        const fault =
+            joined && ACTIVE_INCIDENT_STATUSES.includes(joined.incident.status)
+                ? `\n\n${knownFaultText(TurnData.of(step.context), joined.incident, found.complaint.ticket, this.services.settings.statusPageUrl)}`
+                : '';
+        await step.context.sendActivity(
+            this.describe(step.context, found) + fault + (added ? `\n\n${TurnData.of(step.context).t('complaint:detailsAdded')}` : '')
+        );
         // The one who registered it (or holds its account) may confirm or dispute an official's "resolved" here too,
         // e.g. when the question came while they were busy with something else.
         if (AWAITING_CONFIRMATION.includes(complaint.status)) {

@@ -52,6 +52,9 @@ describe('reports of a known fault', () => {
         const ticket = ticketIn(answer);
         assert.ok(ticket, 'the consumer still gets their own ticket');
         assert.match(joined(await third.say('no thanks')), /no updates on the time/);
+        const status = joined(await third.say(`status of ${ticket}`));
+        assert.match(status, INCIDENT, 'the status of a joined complaint names its fault');
+        assert.match(status, /regulator's time limit/);
         const row = await bot.dataSource.getRepository(Complaint).findOneByOrFail({ ticket: ticket! });
         assert.ok(row.incidentId);
         assert.equal(row.incidentUpdates, false);

@@ -13,6 +13,7 @@ export class OutageIncidents1766300000000 implements MigrationInterface {
         const driver = queryRunner.connection.driver;
         const timestamp = driver.normalizeType({ type: driver.mappedDataTypes.createDate });
         const now = driver.mappedDataTypes.createDateDefault;
+        const byDefault = (value: unknown) => driver.normalizeDefault({ default: value } as never);
         const time = (name: string, nullable = true) => ({ name, type: timestamp, isNullable: nullable });
         await queryRunner.createTable(
             new Table({
@@ -24,7 +25,7 @@ export class OutageIncidents1766300000000 implements MigrationInterface {
                     { name: 'scope', type: 'varchar', length: '12' },
                     { name: 'discom', type: 'varchar', length: '10' },
                     { name: 'subdivision', type: 'varchar', length: '80' },
-                    { name: 'division', type: 'varchar', length: '80', default: "''" },
+                    { name: 'division', type: 'varchar', length: '80', default: byDefault('') },
                     { name: 'feederCode', type: 'varchar', length: '30', isNullable: true },
                     { name: 'dtCode', type: 'varchar', length: '30', isNullable: true },
                     { name: 'locality', type: 'varchar', length: '300', isNullable: true },
@@ -34,7 +35,7 @@ export class OutageIncidents1766300000000 implements MigrationInterface {
                     { name: 'reportCount', type: 'integer', default: 0 },
                     { name: 'cause', type: 'varchar', length: '200', isNullable: true },
                     time('etr'),
-                    { name: 'etrFromOfficial', type: 'boolean', default: false },
+                    { name: 'etrFromOfficial', type: 'boolean', default: byDefault(false) },
                     { name: 'assignedOfficialId', type: 'integer', isNullable: true },
                     { name: 'escalationLevel', type: 'integer', default: 0 },
                     time('dueAt'),
@@ -88,7 +89,7 @@ export class OutageIncidents1766300000000 implements MigrationInterface {
             new TableColumn({ name: 'feederCode', type: 'varchar', length: '30', isNullable: true }),
             new TableColumn({ name: 'dtCode', type: 'varchar', length: '30', isNullable: true }),
             new TableColumn({ name: 'incidentId', type: 'integer', isNullable: true }),
-            new TableColumn({ name: 'incidentUpdates', type: 'boolean', default: true }),
+            new TableColumn({ name: 'incidentUpdates', type: 'boolean', default: byDefault(true) }),
             new TableColumn({ name: 'nestedIncidentId', type: 'integer', isNullable: true }),
         ]);
         await queryRunner.createIndex('complaints', new TableIndex({ columnNames: ['incidentId'] }));
