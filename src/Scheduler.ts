@@ -16,6 +16,8 @@ export interface SchedulerParts {
     /** Live chats: a takeover the official forgot goes back to the bot. */
     liveChat: { tick(): Promise<{ ended: number }>; prune(): Promise<number> };
     broadcasts: { queueBillReminders(today: string, daysBefore: number): Promise<{ recipients: number }> };
+    /** Planned shutdowns: the day-before notices. */
+    shutdowns: { queueDayBeforeNotices(now: Date): Promise<{ notices: number; recipients: number }> };
     channelStore: { pruneProcessed(olderThanDays: number): Promise<number> };
     media: { fetchDue(): Promise<number> };
     metrics: { escalated(count: number): void };
@@ -75,13 +77,15 @@ export class Scheduler {
                           if (run.recipients) this.parts.logger.info('bill reminders queued', { day: today, recipients: run.recipients });
                       });
             // Photos whose download failed for a while are tried again here, by whichever instance passes first.
-            const [done, callbacks, chats] = await Promise.all([
+            const [done, callbacks, chats, , , shutdowns] = await Promise.all([
                 this.parts.lifecycle.tick(),
                 this.parts.callbacks.tick(),
                 this.parts.liveChat.tick(),
                 reminders,
                 this.parts.media.fetchDue(),
+                this.parts.shutdowns.queueDayBeforeNotices(now),
             ]);
+            if (shutdowns.notices) this.parts.logger.info('planned shutdown notices queued', { ...shutdowns });
             this.parts.metrics.escalated(done.escalated);
             if (done.escalated || done.reminded || done.unconfirmed || callbacks.escalated || chats.ended) {
                 this.parts.logger.info('scheduler pass', { ...done, callbacksEscalated: callbacks.escalated, liveChatsEnded: chats.ended });
