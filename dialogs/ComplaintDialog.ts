@@ -296,13 +296,7 @@ export class ComplaintDialog extends ComponentDialog {
         if (result.kind === 'gaveUp') return sayGaveUp(step);
         const consumer = result.kind === 'account' ? result.consumer : null;
         values.account = consumer && accountValues(consumer);
-        const shutdown = await plannedShutdownReply(
-            this.services,
-            TurnData.of(step.context),
-            consumer,
-            values.category,
-            (step.options as ComplaintDialogOptions)?.text
-        );
+        const shutdown = await plannedShutdownReply(this.services, TurnData.of(step.context), consumer, values.category, step.options);
         if (shutdown) return step.context.sendActivity(shutdown).then(() => step.endDialog({} satisfies FlowResult));
         values.contactMobile = null;
         values.address = null;

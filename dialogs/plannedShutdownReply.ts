@@ -15,18 +15,18 @@ export interface AccountArea {
  * reported. Null when the report is not of an outage, speaks of danger (sparks, fire, a blast: the complaint flow's
  * safety words), there is no account, or no shutdown covers it: then it is registered as usual. The area is not
  * named: the user may not have proved the account is theirs.
- * @param text the message that started the complaint, if any.
+ * @param started how the complaint started: its first message, if any.
  */
 export async function plannedShutdownReply(
     services: Pick<DialogServices, 'shutdowns' | 'categories'>,
     turn: TurnData,
     area: AccountArea | null,
     category: string | undefined,
-    text: string | undefined
+    started: { text?: string } | undefined
 ): Promise<string | null> {
     if (!area || !category || !services.categories.isOutage(category)) return null;
     // Danger is never put off until after a shutdown: a live wire or a burning transformer is registered at once.
-    if (services.categories.byId(category)?.hazard || turn.mentions('complaint:words.danger', text ?? '')) return null;
+    if (services.categories.byId(category)?.hazard || turn.mentions('complaint:words.danger', started?.text ?? '')) return null;
     const shutdown = await services.shutdowns.coveringNow({ discom: area.discom, subdivision: area.subdivision, feederCode: area.feederCode ?? null });
     if (!shutdown) return null;
     const language = turn.language ?? 'en';

@@ -31,7 +31,7 @@ export interface ResumableChannel {
 
 /**
  * The server's timers, in one place: the SLA pass (escalation, confirmation reminders, unconfirmed resolutions, late
- * callback requests) with the day's bill reminders, the sweep
+ * callback requests) with the day's bill reminders and the planned shutdowns' day-before notices, the sweep
  * for deliveries a failure interrupted, and the pruning of old inbound ids. The timers only ask the database what is
  * due, so several instances can run them at once (escalations are compare-and-sets, queue rows are claimed).
  */

@@ -77,7 +77,10 @@ export async function runImport(args: string[]): Promise<number> {
         process.stdout.write(
             `${report.file}: ${report.imported} of ${report.total} ${report.kind} rows imported in ${seconds} s, ${report.rejected.length} rejected.\n`
         );
-        if (report.skipped) process.stdout.write(`${report.skipped} rows were already imported before and were not added again.\n`);
+        if (report.skipped) {
+            const rows = report.skipped === 1 ? '1 row was' : `${report.skipped} rows were`;
+            process.stdout.write(`${rows} already imported before and not added again.\n`);
+        }
         for (const rejection of report.rejected.slice(0, MAX_REJECTIONS_SHOWN)) {
             process.stdout.write(`  line ${rejection.line}: ${rejection.reason}\n`);
         }
