@@ -10,6 +10,7 @@ import { AccountDialog, AccountResult, saysNoAccount } from './AccountDialog';
 import { AskAnswer, AskPrompt, yesNoChoices } from './AskPrompt';
 import { sayGaveUp } from './sayGaveUp';
 import { DialogServices } from './DialogServices';
+import { plannedShutdownReply } from './plannedShutdownReply';
 import { FlowResult, isFault } from './FlowResult';
 import { complaintProgress } from './complaintProgress';
 import { Complaint } from '../src/data/entities/Complaint';
@@ -298,6 +299,8 @@ export class ComplaintDialog extends ComponentDialog {
         if (result.kind === 'gaveUp') return sayGaveUp(step);
         const consumer = result.kind === 'account' ? result.consumer : null;
         values.account = consumer && accountValues(consumer);
+        const shutdown = await plannedShutdownReply(this.services, TurnData.of(step.context), consumer, values.category, step.options);
+        if (shutdown) return step.context.sendActivity(shutdown).then(() => step.endDialog({} satisfies FlowResult));
         values.contactMobile = null;
         values.address = null;
         const activity = step.context.activity;

@@ -12,6 +12,7 @@ import { HandoffService } from '../src/services/HandoffService';
 import { CallbackLifecycle } from '../src/services/CallbackLifecycle';
 import type { LiveChatService } from '../src/services/LiveChatService';
 import { PlaceFinder } from '../src/services/PlaceFinder';
+import type { PlannedShutdowns } from '../src/services/PlannedShutdowns';
 import { IdentityService } from '../src/services/IdentityService';
 import { MobileChangeService } from '../src/services/MobileChangeService';
 import { UtilityBackend } from '../src/services/UtilityBackend';
@@ -60,6 +61,8 @@ export interface DialogServices {
     callbacks: CallbackLifecycle;
     /** Live chat: "talk to an officer" during its hours also marks the chat as waiting for a person in the console. */
     liveChat?: Pick<LiveChatService, 'markWaiting' | 'hoursText'>;
+    /** Planned shutdowns: a no-supply report inside one is answered with its schedule, and questions about them. */
+    shutdowns: Pick<PlannedShutdowns, 'coveringNow' | 'upcomingFor' | 'areaText'>;
     /** The districts of Uttar Pradesh and where a place without an account belongs. */
     places: PlaceFinder;
     /** Complaint categories from configuration. */

@@ -18,6 +18,8 @@ export interface SchedulerParts {
     /** Live chats: a takeover the official forgot goes back to the bot. */
     liveChat: { tick(): Promise<{ ended: number }>; prune(): Promise<number> };
     broadcasts: { queueBillReminders(today: string, daysBefore: number): Promise<{ recipients: number }> };
+    /** Planned shutdowns: the day-before notices. */
+    shutdowns: { queueDayBeforeNotices(now: Date): Promise<{ notices: number; recipients: number }> };
     channelStore: { pruneProcessed(olderThanDays: number): Promise<number> };
     media: { fetchDue(): Promise<number> };
     metrics: { escalated(count: number): void };
@@ -31,7 +33,7 @@ export interface ResumableChannel {
 
 /**
  * The server's timers, in one place: the SLA pass (escalation, confirmation reminders, unconfirmed resolutions, late
- * callback requests) with the day's bill reminders, the sweep
+ * callback requests) with the day's bill reminders and the planned shutdowns' day-before notices, the sweep
  * for deliveries a failure interrupted, and the pruning of old inbound ids. The timers only ask the database what is
  * due, so several instances can run them at once (escalations are compare-and-sets, queue rows are claimed).
  */
@@ -77,14 +79,16 @@ export class Scheduler {
                           if (run.recipients) this.parts.logger.info('bill reminders queued', { day: today, recipients: run.recipients });
                       });
             // Photos whose download failed for a while are tried again here, by whichever instance passes first.
-            const [done, callbacks, chats, , , incidents] = await Promise.all([
+            const [done, callbacks, chats, , , incidents, shutdowns] = await Promise.all([
                 this.parts.lifecycle.tick(),
                 this.parts.callbacks.tick(),
                 this.parts.liveChat.tick(),
                 reminders,
                 this.parts.media.fetchDue(),
                 this.parts.incidents.tick(),
+                this.parts.shutdowns.queueDayBeforeNotices(now),
             ]);
+            if (shutdowns.notices) this.parts.logger.info('planned shutdown notices queued', { ...shutdowns });
             this.parts.metrics.escalated(done.escalated + incidents.escalated);
             if (done.escalated || done.reminded || done.unconfirmed || callbacks.escalated || chats.ended || incidents.escalated) {
                 this.parts.logger.info('scheduler pass', {

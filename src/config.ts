@@ -105,6 +105,8 @@ export interface AppConfig {
     schedulerIntervalSeconds: number;
     /** Days before a bill's due date that subscribed consumers are reminded. */
     billReminderDaysBefore: number;
+    /** A planned shutdown starting within this many hours is announced to its area's subscribed consumers. */
+    shutdownNoticeHours: number;
     /** Messages a sender may send at once before their turns are spaced out. */
     rateLimitBurst: number;
     /** Sustained messages per minute per sender; 0 turns the limit off. */
@@ -282,6 +284,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         mobileProofMaxAttempts: int('MOBILE_PROOF_MAX_ATTEMPTS', 3, 1, 10),
         schedulerIntervalSeconds: int('SCHEDULER_INTERVAL_SECONDS', 60, 5, 3600),
         billReminderDaysBefore: int('BILL_REMINDER_DAYS_BEFORE', 3, 1, 30),
+        shutdownNoticeHours: int('SHUTDOWN_NOTICE_HOURS', 36, 1, 168),
         rateLimitBurst: int('RATE_LIMIT_BURST', 20, 1, 10000),
         rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 60, 0, 100000),
         shutdownTimeoutSeconds: int('SHUTDOWN_TIMEOUT_SECONDS', 25, 1, 600),

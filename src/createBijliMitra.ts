@@ -63,6 +63,7 @@ import { CompensationClaimService } from './services/CompensationClaimService';
 import { ServiceStandards } from './services/ServiceStandards';
 import { BroadcastService } from './broadcast/BroadcastService';
 import { OutboundQueueWorker } from './broadcast/OutboundQueueWorker';
+import { PlannedShutdowns } from './services/PlannedShutdowns';
 
 /** Parts a host (or a test) may supply instead of the defaults. */
 export interface BijliMitraOverrides {
@@ -127,6 +128,8 @@ export interface BijliMitra {
     liveChat: LiveChatService;
     /** Area announcements and bill reminders (queued for the worker). */
     broadcasts: BroadcastService;
+    /** Planned shutdowns: the console enters them, the scheduler announces them, the dialogs and status page read them. */
+    shutdowns: PlannedShutdowns;
     /** Sends the persistent outbound queue through the adapters; started by the host. */
     outboundQueue: OutboundQueueWorker;
     /** Prometheus metrics, served at `/metrics`. */
@@ -262,6 +265,8 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         { hours: config.liveChatHours, idleMinutes: config.liveChatIdleMinutes, answerMinutes: config.liveChatAnswerMinutes },
         overrides.now
     );
+    const broadcasts = new BroadcastService(db, translator, new OfficialDirectory(db));
+    const shutdowns = new PlannedShutdowns(db, new OfficialDirectory(db), broadcasts, translator, { noticeHours: config.shutdownNoticeHours }, overrides.now);
     const services: DialogServices = {
         backend,
         lifecycle,
@@ -290,6 +295,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         handoff: new HandoffService(db),
         callbacks,
         liveChat,
+        shutdowns,
         places,
         categories,
         output: new ChannelOutput(),
@@ -361,7 +367,8 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         callbacks,
         incidents,
         liveChat,
-        broadcasts: new BroadcastService(db, translator, new OfficialDirectory(db)),
+        broadcasts,
+        shutdowns,
         outboundQueue: new OutboundQueueWorker(db, adapters, {
             botAppId: config.microsoftAppId,
             logger,

@@ -159,30 +159,59 @@ export class BroadcastService {
                 this.translator.forLanguage(language)('broadcast:announcement', { area: unitName, discom, text }),
                 this.translator.forLanguage(language)('broadcast:footer'),
             ].join('\n\n'));
+        await this.queueToArea(broadcast.id, { discom, subdivisions, feederCode: null }, textFor);
+        return this.finish(broadcast);
+    }
 
-        let after = 0;
-        for (;;) {
-            const page = await this.db.transaction(async (m) => {
-                const rows = await this.eligible(m)
-                    .innerJoin(Consumer, 'c', 'c.accountNumber = l.accountNumber AND c.registeredMobile = l.verifiedMobile')
-                    .andWhere('c.discom = :discom AND c.subdivision IN (:...subdivisions)', { discom, subdivisions })
-                    .andWhere('i.id > :after', { after })
-                    .orderBy('i.id', 'ASC')
-                    .limit(this.batchSize)
-                    .getRawMany<RecipientRow>();
-                // An identity linked to two accounts of the area comes twice, side by side: keep one.
-                const unique = rows.filter((row, index) => index === 0 || Number(rows[index - 1].id) !== Number(row.id));
-                await this.enqueue(
-                    m,
-                    broadcast.id,
-                    unique.map((row) => ({ row, text: textFor(languageOf(row)) }))
-                );
-                return rows;
-            });
-            if (page.length === 0) break;
-            after = Number(page[page.length - 1].id);
-            if (page.length < this.batchSize) break;
+    /**
+     * Queues a notice the system writes (a planned shutdown's) for the subscribed consumers of one subdivision, or of
+     * one feeder of it: consumers on that feeder and those whose feeder is not known, never those known to be on
+     * another. `submission` names the notice: a second call with it (another instance, a pass interrupted halfway)
+     * queues only whoever is still missing, so nobody is ever queued the same notice twice.
+     * @param textFor the message in a recipient's language (the footer is added).
+     * @throws BroadcastError when the subdivision is not known from the hierarchy or a consumer record.
+     */
+    async queueAreaNotice(input: {
+        kind: BroadcastKind;
+        discom: string;
+        subdivision: string;
+        feederCode: string | null;
+        /** What the console shows for it (English). */
+        summary: string;
+        submission: string;
+        textFor: (language: Language) => string;
+    }): Promise<Broadcast> {
+        const { discom, subdivision, feederCode, submission } = input;
+        if ((await this.subdivisionsOf(discom, 'subdivision', subdivision)).length === 0) {
+            throw new BroadcastError(`There is no subdivision "${subdivision}" in ${discom}.`);
         }
+        const find = () => this.db.run((m) => m.getRepository(Broadcast).findOneBy({ submission }));
+        const create = () =>
+            this.db.run((m) =>
+                m.getRepository(Broadcast).save(
+                    m.getRepository(Broadcast).create({
+                        kind: input.kind,
+                        discom,
+                        unitKind: 'subdivision',
+                        unitName: subdivision,
+                        text: input.summary.slice(0, MAX_TEXT),
+                        createdBy: null,
+                        submission,
+                        recipients: 0,
+                    })
+                )
+            );
+        // Two instances creating it at once: the unique submission keeps one, and the other queues into that one.
+        const broadcast =
+            (await find()) ??
+            (await create().catch(async (error: unknown) => {
+                if (!isUniqueViolation(error)) throw error;
+                return (await find())!;
+            }));
+        const texts: Partial<Record<Language, string>> = {};
+        const textFor = (language: Language) =>
+            (texts[language] ??= [input.textFor(language), this.translator.forLanguage(language)('broadcast:footer')].join('\n\n'));
+        await this.queueToArea(broadcast.id, { discom, subdivisions: [subdivision], feederCode }, textFor);
         return this.finish(broadcast);
     }
 
@@ -317,6 +346,40 @@ export class BroadcastService {
             }
             return report;
         });
+    }
+
+    /**
+     * Queues `broadcastId` for every eligible identity linked to an account in the area (each person once, however
+     * many of their accounts are there), a page per transaction. With `feederCode`, accounts known to be on another
+     * feeder are left out.
+     */
+    private async queueToArea(
+        broadcastId: number,
+        area: { discom: string; subdivisions: string[]; feederCode: string | null },
+        textFor: (language: Language) => string
+    ): Promise<void> {
+        const { discom, subdivisions, feederCode } = area;
+        let after = 0;
+        for (;;) {
+            const page = await this.db.transaction(async (m) => {
+                let query = this.eligible(m)
+                    .innerJoin(Consumer, 'c', 'c.accountNumber = l.accountNumber AND c.registeredMobile = l.verifiedMobile')
+                    .andWhere('c.discom = :discom AND c.subdivision IN (:...subdivisions)', { discom, subdivisions });
+                if (feederCode !== null) query = query.andWhere('(c.feederCode = :feederCode OR c.feederCode IS NULL)', { feederCode });
+                const rows = await query.andWhere('i.id > :after', { after }).orderBy('i.id', 'ASC').limit(this.batchSize).getRawMany<RecipientRow>();
+                // An identity linked to two accounts of the area comes twice, side by side: keep one.
+                const unique = rows.filter((row, index) => index === 0 || Number(rows[index - 1].id) !== Number(row.id));
+                await this.enqueue(
+                    m,
+                    broadcastId,
+                    unique.map((row) => ({ row, text: textFor(languageOf(row)) }))
+                );
+                return rows;
+            });
+            if (page.length === 0) break;
+            after = Number(page[page.length - 1].id);
+            if (page.length < this.batchSize) break;
+        }
     }
 
     /** The subdivisions of the area; a subdivision must be known from the hierarchy or a consumer record. */

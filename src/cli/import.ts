@@ -1,26 +1,39 @@
+import { DataSource } from 'typeorm';
 import { loadConfig } from '../config';
 import { CsvImporter, ImportReport } from '../data/CsvImporter';
 import { openDatabase } from '../data/createDataSource';
 import { seedDemoData } from '../data/demoData';
 import { ProgressBar } from '../data/ProgressBar';
 import { maskDigits } from '../i18n/format';
+import { BroadcastService } from '../broadcast/BroadcastService';
+import { Database } from '../data/Database';
+import { Translator } from '../i18n/Translator';
+import { OfficialDirectory } from '../services/OfficialDirectory';
+import { PlannedShutdowns } from '../services/PlannedShutdowns';
 
 const MAX_REJECTIONS_SHOWN = 50;
 
-const IMPORTS: Record<string, (importer: CsvImporter, file: string) => Promise<ImportReport>> = {
+const IMPORTS: Record<string, (importer: CsvImporter, file: string, dataSource: DataSource, noticeHours: number) => Promise<ImportReport>> = {
     consumers: (importer, file) => importer.importConsumers(file),
     bills: (importer, file) => importer.importBills(file),
     officials: (importer, file) => importer.importOfficials(file),
     'org-units': (importer, file) => importer.importOrgUnits(file),
+    // Checked as the console checks them (known subdivision, times), without an official's scope.
+    shutdowns: (_importer, file, dataSource, noticeHours) => {
+        const db = new Database(dataSource);
+        const directory = new OfficialDirectory(db);
+        const translator = new Translator();
+        return new PlannedShutdowns(db, directory, new BroadcastService(db, translator, directory), translator, { noticeHours }).importCsv(file);
+    },
 };
 
-/** `bijli-mitra import consumers|bills|officials|org-units FILE`, `migrate` and `seed`, against DATABASE_URL. */
+/** `bijli-mitra import consumers|bills|officials|org-units|shutdowns FILE`, `migrate` and `seed`, against DATABASE_URL. */
 export async function runImport(args: string[]): Promise<number> {
     const [kind, file] = args;
     const config = loadConfig();
     const importFile = Object.hasOwn(IMPORTS, kind ?? '') ? IMPORTS[kind] : undefined;
     if (kind !== 'migrate' && kind !== 'seed' && kind !== 'quarantine' && (!importFile || !file)) {
-        process.stderr.write('Usage: bijli-mitra import consumers|bills|officials|org-units <file.csv>, or import quarantine\n');
+        process.stderr.write('Usage: bijli-mitra import consumers|bills|officials|org-units|shutdowns <file.csv>, or import quarantine\n');
         return 2;
     }
     const dataSource = await openDatabase(config.databaseUrl, { runMigrations: kind !== 'migrate' });
@@ -58,12 +71,16 @@ export async function runImport(args: string[]): Promise<number> {
         const bar = new ProgressBar();
         const importer = new CsvImporter(dataSource, { onProgress: (done, total) => bar.update(done, total) });
         const started = Date.now();
-        const report = await importFile!(importer, file);
+        const report = await importFile!(importer, file, dataSource, config.shutdownNoticeHours);
         bar.finish();
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         process.stdout.write(
             `${report.file}: ${report.imported} of ${report.total} ${report.kind} rows imported in ${seconds} s, ${report.rejected.length} rejected.\n`
         );
+        if (report.skipped) {
+            const rows = report.skipped === 1 ? '1 row was' : `${report.skipped} rows were`;
+            process.stdout.write(`${rows} already imported before and not added again.\n`);
+        }
         for (const rejection of report.rejected.slice(0, MAX_REJECTIONS_SHOWN)) {
             process.stdout.write(`  line ${rejection.line}: ${rejection.reason}\n`);
         }

@@ -15,7 +15,7 @@ const USAGE = `Usage: bijli-mitra <command>
   converse evaluate FILE... [--json] [--transcripts] [--only ID]
                                     play scripted multi-turn conversations against the real dialogs and report
                                     success per language, topic and failure class
-  import consumers|bills|officials|org-units <file.csv>
+  import consumers|bills|officials|org-units|shutdowns <file.csv>
                                     load consumers (with meters), bills, officials or the discom hierarchy from CSV
   migrate                           create or upgrade the database schema at DATABASE_URL
   seed                              load the demo consumers, meters, bills, hierarchy and officials

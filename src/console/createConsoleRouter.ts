@@ -10,6 +10,7 @@ import { mountLiveChatRoutes } from './liveChatRoutes';
 import { mountComplaintRoutes } from './complaintRoutes';
 import { mountTriageRoutes } from './triageRoutes';
 import { mountMobileRequestRoutes } from './mobileRequestRoutes';
+import { mountShutdownRoutes } from './shutdownRoutes';
 import { ConsoleOptions, ConsoleParts, createConsoleKit, requestLanguage, sameOrigin, SignedRequest } from './consoleKit';
 
 export { ConsoleOptions, consoleCookies } from './consoleKit';
@@ -57,6 +58,7 @@ export function createConsoleRouter(app: ConsoleParts, options: ConsoleOptions):
     mountClaimRoutes(router, kit);
     mountTriageRoutes(router, kit);
     mountMobileRequestRoutes(router, kit);
+    mountShutdownRoutes(router, kit);
 
     // ---- Not found and errors ----------------------------------------------------------------------------------
 

@@ -131,6 +131,7 @@ export function layout(ctx: ViewContext, title: string, body: SafeHtml, options:
 <a href="/console/conversations" id="nav-conversations">${t('console:nav.conversations')}</a>
 <a href="/console/dashboard" id="nav-dashboard">${t('console:nav.dashboard')}</a>
 <a href="/console/broadcasts" id="nav-broadcasts">${t('console:nav.broadcasts')}</a>
+<a href="/console/shutdowns" id="nav-shutdowns">${t('console:nav.shutdowns')}</a>
 <a href="/console/claims" id="nav-claims">${t('console:nav.claims')}</a>
 ${worksTriageDesk(ctx.official) ? html`<a href="/console/triage" id="nav-triage">${t('console:nav.triage')}</a>` : ''}
 <a href="/console/mobile-requests" id="nav-mobile">${t('console:nav.mobile')}</a>

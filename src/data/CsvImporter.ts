@@ -9,11 +9,12 @@ import { Official, OFFICIAL_LEVELS, OfficialLevel } from './entities/Official';
 import { OrgUnit, OrgUnitKind } from './entities/OrgUnit';
 import { QuarantinedConsumer } from './entities/QuarantinedConsumer';
 import { hashPassword } from './passwords';
+import { parseIndiaDateTime } from '../services/dailyHours';
 
 /** Outcome of importing one CSV file. Line numbers are 1-based file lines; the header is line 1. */
 export interface ImportReport {
     file: string;
-    kind: 'consumers' | 'bills' | 'officials' | 'org-units';
+    kind: 'consumers' | 'bills' | 'officials' | 'org-units' | 'shutdowns';
     /** Data records read, header excluded. */
     total: number;
     /** Records written (inserted or updated). */
@@ -27,6 +28,19 @@ export interface ImportReport {
     quarantined: { line: number; account: string; discom: string; subdivision: string }[];
     /** Quarantined consumers imported by this run because their subdivision is now known. */
     released: number;
+    /** Records already there from an earlier run, not added again (planned shutdowns: same area, start and end). */
+    skipped?: number;
+}
+
+/** A planned shutdown as read from its CSV line, before the checks that need the database and the clock. */
+export interface ShutdownRow {
+    discom: string;
+    subdivision: string;
+    /** Null: the whole subdivision. */
+    feederCode: string | null;
+    startsAt: Date;
+    endsAt: Date;
+    reason: string;
 }
 
 /** Options of {@link CsvImporter}. */
@@ -64,6 +78,8 @@ const OFFICIAL_REQUIRED = ['username', 'name', 'level', 'discom', 'unit_name'];
 const OFFICIAL_OPTIONAL = ['mobile', 'language', 'password', 'active', 'triage'];
 const ORG_UNIT_REQUIRED = ['discom', 'kind', 'name'];
 const ORG_UNIT_OPTIONAL = ['parent_name', 'latitude', 'longitude'];
+const SHUTDOWN_REQUIRED = ['discom', 'subdivision', 'starts_at', 'ends_at', 'reason'];
+const SHUTDOWN_OPTIONAL = ['feeder_code'];
 
 const CONSUMER_UPDATE = ['name', 'registeredMobile', 'address', 'discom', 'division', 'subdivision', 'tariffCategory', 'areaClass', 'feederCode', 'dtCode'];
 const METER_UPDATE = ['accountNumber', 'meterType', 'lastReading', 'lastReadingDate', 'prepaidBalancePaise'];
@@ -495,6 +511,38 @@ export class CsvImporter {
         return report;
     }
 
+    /**
+     * Reads a planned-shutdowns CSV (discom, subdivision, feeder_code (optional), starts_at, ends_at, reason; times ISO
+     * 8601 or `2026-12-08 10:00` India time) and hands each batch of well-formed rows to `write`, which checks them
+     * against the database and the clock (PlannedShutdowns.importCsv) and returns the lines it refused.
+     */
+    async importShutdowns(
+        filePath: string,
+        write: (manager: EntityManager, batch: Array<{ line: number; value: ShutdownRow }>) => Promise<Rejection[]>
+    ): Promise<ImportReport> {
+        const shutdownLines = new Map<string, number>();
+        const validate: Validator<ShutdownRow> = (field, line) => {
+            const errors: string[] = [];
+            const discom = discomOf(field('discom'), errors);
+            const subdivision = text(field('subdivision'), 'subdivision', 80, errors);
+            const feederCode = networkCode(field('feeder_code'), 'feeder_code', errors);
+            const startsAt = dateTime(field('starts_at'), 'starts_at', errors);
+            const endsAt = dateTime(field('ends_at'), 'ends_at', errors);
+            const reason = text(field('reason'), 'reason', 200, errors);
+            if (errors.length === 0)
+                firstOccurrence(
+                    shutdownLines,
+                    [discom, subdivision, feederCode ?? '', startsAt!.getTime(), endsAt!.getTime()].join('\u0000'),
+                    line,
+                    errors,
+                    'the same shutdown (area, start and end)'
+                );
+            if (errors.length > 0) return { errors };
+            return { value: { discom, subdivision, feederCode, startsAt: startsAt!, endsAt: endsAt!, reason } };
+        };
+        return this.importFile(filePath, 'shutdowns', SHUTDOWN_REQUIRED, SHUTDOWN_OPTIONAL, 10, validate, write);
+    }
+
     /** `columnsPerRow`: bound parameters per record in the widest insert, to keep batches under the limit. */
     private async importFile<T>(
         filePath: string,
@@ -845,6 +893,16 @@ function date(value: string, column: string, errors: string[]): string {
     if (!isCalendarDate(year, month, day)) errors.push(`${column} ${normalised} is not a real calendar date`);
     else if (year < MIN_YEAR || year > MAX_YEAR) errors.push(`${column} ${normalised} must be between ${MIN_YEAR} and ${MAX_YEAR}`);
     return normalised;
+}
+
+/** A date and time (see parseIndiaDateTime), or null with the reason. */
+function dateTime(value: string, column: string, errors: string[]): Date | null {
+    const parsed = parseIndiaDateTime(digits(value));
+    if (parsed) return parsed;
+    errors.push(
+        value === '' ? `${column} is required` : `${column} must be a date and time such as 2026-12-08 10:00 (India time) or ISO 8601 (got "${shown(value)}")`
+    );
+    return null;
 }
 
 function month(value: string, errors: string[]): string {

@@ -11,6 +11,8 @@ import { OneTimeCodes1766100000000 } from './migrations/1766100000000-OneTimeCod
 import { ClaimAmountOpen1766200000000 } from './migrations/1766200000000-ClaimAmountOpen';
 import { OutageIncidents1766300000000 } from './migrations/1766300000000-OutageIncidents';
 import { Incident } from './entities/Incident';
+import { PlannedShutdown } from './entities/PlannedShutdown';
+import { PlannedShutdowns1766400000000 } from './migrations/1766400000000-PlannedShutdowns';
 import { IncidentEvent } from './entities/IncidentEvent';
 import { IncidentFollower } from './entities/IncidentFollower';
 import { ChannelIdentity } from './entities/ChannelIdentity';
@@ -88,6 +90,7 @@ export const ENTITIES = [
     Incident,
     IncidentEvent,
     IncidentFollower,
+    PlannedShutdown,
 ];
 
 /** Every migration, oldest first. */
@@ -117,6 +120,7 @@ export const MIGRATIONS = [
     OneTimeCodes1766100000000,
     ClaimAmountOpen1766200000000,
     OutageIncidents1766300000000,
+    PlannedShutdowns1766400000000,
 ];
 
 // Connections per instance. A turn holds one for its conversation lock, may take one more for a nested lock and uses

@@ -1,8 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { OrgUnitKind } from './OrgUnit';
 
-/** What a broadcast is. */
-export type BroadcastKind = 'announcement' | 'bill_reminder';
+/** What a broadcast is: an official's announcement, a day's bill reminders, or the notice of a planned shutdown. */
+export type BroadcastKind = 'announcement' | 'bill_reminder' | 'planned_shutdown';
 
 /** An announcement to the opted-in consumers of an area (or one bill reminder run). */
 @Entity('broadcasts')
