@@ -99,7 +99,8 @@ const STATUS_CSS =
 export const STATUS_CSP = [
     "default-src 'none'",
     `style-src 'sha256-${createHash('sha256').update(STATUS_CSS).digest('base64')}'`,
-    "img-src 'self'",
+    // The empty icon (data:) spares a phone the favicon request on every refresh.
+    'img-src data:',
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",
@@ -287,7 +288,7 @@ export function filterValue(value: unknown): string | null {
 
 function page(language: Language, title: string, body: SafeHtml, refresh = false): string {
     return html`<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-${refresh ? html`<meta http-equiv="refresh" content="${STATUS_REFRESH_SECONDS}">` : ''}<title>${title}</title><style>${raw(STATUS_CSS)}</style></head>
+${refresh ? html`<meta http-equiv="refresh" content="${STATUS_REFRESH_SECONDS}">` : ''}<link rel="icon" href="data:,"><title>${title}</title><style>${raw(STATUS_CSS)}</style></head>
 <body>${body}</body></html>`.toString();
 }
 
