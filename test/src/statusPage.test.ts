@@ -181,6 +181,7 @@ for (const [name, url] of [
             assert.match(page.text, /<html lang="en">/);
             assert.match(page.text, /<meta http-equiv="refresh" content="60">/);
             assert.doesNotMatch(page.text, /<script/i, 'works without JavaScript');
+            assert.ok(Buffer.byteLength(page.text) < 12_000, `a small page (${Buffer.byteLength(page.text)} bytes)`);
             assert.doesNotMatch(page.text, /(src|href)="(https?:)?\/\/|rel="stylesheet"/i, 'no external assets');
             const card = cardOf(page.text, transformerIncident.reference);
             assert.match(card, /Vibhuti Khand \(MVVNL\)/);
