@@ -97,6 +97,10 @@ export interface AppConfig {
     incidentRadiusMeters: number;
     /** Share of an incident's reporters who must confirm the power is back before it is verified. */
     incidentVerifyShare: number;
+    /** Hours a restored (not yet verified) incident stays on the public status page. */
+    statusPageRestoredHours: number;
+    /** Seconds the public status page reuses what it read, so a burst of reloads costs one query. */
+    statusPageCacheSeconds: number;
     /** Hours within which the subdivision should decide a mobile change request; later it shows as late. */
     mobileRequestDueHours: number;
     /** Wrong answers to the account-knowledge questions allowed per requester (and three times that per account) in a day. */
@@ -280,6 +284,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
         incidentWindowMinutes: int('INCIDENT_WINDOW_MINUTES', 30, 5, 720),
         incidentRadiusMeters: int('INCIDENT_RADIUS_M', 500, 50, 5000),
         incidentVerifyShare: share('INCIDENT_VERIFY_SHARE', 0.5),
+        statusPageRestoredHours: int('STATUS_PAGE_RESTORED_HOURS', 3, 1, 48),
+        statusPageCacheSeconds: int('STATUS_PAGE_CACHE_SECONDS', 10, 1, 300),
         mobileRequestDueHours: int('MOBILE_REQUEST_DUE_HOURS', 48, 1, 720),
         mobileProofMaxAttempts: int('MOBILE_PROOF_MAX_ATTEMPTS', 3, 1, 10),
         schedulerIntervalSeconds: int('SCHEDULER_INTERVAL_SECONDS', 60, 5, 3600),

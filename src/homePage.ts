@@ -7,6 +7,7 @@ export function homePage(t: TranslateFn, parts: { channels: string[]; console: b
     const channels = parts.channels.length > 0 ? parts.channels.map((c) => html`<code>/webhooks/${c}</code>`) : [html`${t('home.noChannels')}`];
     const links = [
         parts.console ? html`<li><a href="/console">${t('home.console')}</a></li>` : '',
+        html`<li><a href="/status">/status</a>: ${t('home.statusPage')}</li>`,
         html`<li><a href="/healthz">/healthz</a>: ${t('home.healthz')}</li>`,
         html`<li><a href="/readyz">/readyz</a>: ${t('home.readyz')}</li>`,
         html`<li><a href="/metrics">/metrics</a>: ${t('home.metrics')}</li>`,

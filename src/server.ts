@@ -11,6 +11,9 @@ import type { BijliMitra } from './createBijliMitra';
 import type { ConsoleParts } from './console/consoleKit';
 import { ConsoleOptions, createConsoleRouter } from './console/createConsoleRouter';
 import { homePage } from './homePage';
+import { filterValue, PublicShutdowns, STATUS_CSP, StatusAnswer, StatusPage } from './statusPage';
+import { requestLanguage } from './console/consoleKit';
+import { toLanguage } from './i18n/Translator';
 import { REPAIR_PHOTO_PATH } from './media/RepairPhotoService';
 
 /** The HTTP face of the bot. */
@@ -42,6 +45,8 @@ export interface ServerOptions {
     console?: ConsoleOptions | false;
     /** The address to listen on, instead of the configured `HOST`. */
     host?: string;
+    /** The public status page's optional parts: planned shutdowns to list, and the clock (tests control it). */
+    statusPage?: { shutdowns?: PublicShutdowns; now?: () => Date };
 }
 
 /** Largest Bot Framework activity accepted. */
@@ -52,12 +57,13 @@ const WEBHOOK_BODY_LIMIT = '4mb';
 const RETRY_AFTER_SECONDS = '5';
 
 /** What the server uses of the application: the bot, its settings, the log, metrics and the sender limit; the console's parts. */
-export type ServerParts = Pick<BijliMitra, 'bot' | 'config' | 'dataSource' | 'logger' | 'metrics' | 'rateLimiter' | 'translator'> & ConsoleParts;
+export type ServerParts = Pick<BijliMitra, 'bot' | 'config' | 'dataSource' | 'logger' | 'metrics' | 'rateLimiter' | 'translator' | 'incidents'> & ConsoleParts;
 
 /**
  * Serves `POST /api/messages` (Bot Framework Emulator, Web Chat, Azure Bot Service through `CloudAdapter`),
  * `GET`/`POST /webhooks/<channel>` for each enabled platform adapter, the officials' console under `/console` (unless
- * `options.console` is false), `GET /` (what is running, with links), `GET /healthz` (alive), `GET /readyz` (database reachable and migrated, not draining)
+ * `options.console` is false), `GET /` (what is running, with links), `GET /status` and `GET /status.json` (the public
+ * status page: known faults and planned shutdowns by area, no personal data), `GET /healthz` (alive), `GET /readyz` (database reachable and migrated, not draining)
  * and `GET /metrics` (Prometheus) on `port`. Malformed JSON and oversized bodies get a 4xx without reaching the bot;
  * a webhook that cannot be recorded (the database is down) gets a 503, so the platform delivers it again later.
  */
@@ -128,6 +134,48 @@ export async function startServer(
         res.type('html').send(
             homePage((key, vars) => t(`console:${key}`, vars), { channels: channels.map((c) => c.route), console: options.console !== false })
         );
+    });
+    const statusPage = new StatusPage({
+        incidents: app.incidents,
+        shutdowns: options.statusPage?.shutdowns ?? app.shutdowns,
+        translator: app.translator,
+        logger: app.logger,
+        now: options.statusPage?.now ?? (() => new Date()),
+        restoredHours: app.config.statusPageRestoredHours,
+        cacheSeconds: app.config.statusPageCacheSeconds,
+    });
+    // Public and the same for everyone who asks the same: shared caches may keep it as long as the page does. A
+    // reload whose ETag still matches gets 304 here, even with `Cache-Control: no-cache` (which Express's freshness
+    // check treats as "send it all"): revalidation is what no-cache asks for, and the answer is the same.
+    const sendStatus = (req: Request, res: Response, type: string, answer: StatusAnswer) => {
+        res.set('Cache-Control', `public, max-age=${app.config.statusPageCacheSeconds}`).set('ETag', answer.etag);
+        const known = String(req.headers['if-none-match'] ?? '')
+            .split(',')
+            .map((tag) => tag.trim().replace(/^W\//, ''));
+        if (known.includes(answer.etag)) {
+            res.status(304).end();
+            return;
+        }
+        res.type(type).send(answer.body);
+    };
+    const statusFilter = (req: Request) => ({ discom: filterValue(req.query.discom), subdivision: filterValue(req.query.subdivision) });
+    web.get('/status', async (req, res) => {
+        const asked = toLanguage(filterValue(req.query.lang));
+        const language = asked ?? requestLanguage(req);
+        if (!asked) res.vary('Accept-Language');
+        res.set('Content-Security-Policy', STATUS_CSP);
+        try {
+            sendStatus(req, res, 'html', await statusPage.page(statusFilter(req), language));
+        } catch {
+            res.status(503).set('Retry-After', '30').set('Cache-Control', 'no-store').type('html').send(statusPage.unavailable(language));
+        }
+    });
+    web.get('/status.json', async (req, res) => {
+        try {
+            sendStatus(req, res, 'json', await statusPage.json(statusFilter(req)));
+        } catch {
+            res.status(503).set('Retry-After', '30').set('Cache-Control', 'no-store').json({ error: 'status not available; try again in a minute' });
+        }
     });
     // After-repair photos for the consumer's platform (WhatsApp's and Meta's servers fetch them) and chat clients: the
     // unguessable token is the only key, and it expires. Cross-origin embedding is allowed here (Web Chat and the

@@ -275,6 +275,20 @@ export class IncidentService {
         );
     }
 
+    /**
+     * What the public status page shows: every active incident, and those restored since `restoredSince` whose
+     * reporters have not yet confirmed (verified and dismissed ones are over), at most `limit`, oldest fault first.
+     */
+    async activeOrRestoredSince(restoredSince: Date, limit = 500): Promise<Incident[]> {
+        return this.db.run((m) =>
+            m.getRepository(Incident).find({
+                where: [{ status: In([...ACTIVE_INCIDENT_STATUSES]) }, { status: 'restored', restoredAt: MoreThanOrEqual(restoredSince) }],
+                order: { startedAt: 'ASC', id: 'ASC' },
+                take: limit,
+            })
+        );
+    }
+
     /** The reports attached to an incident, oldest first. */
     async reports(incidentId: number): Promise<Complaint[]> {
         return this.db.run((m) => m.getRepository(Complaint).find({ where: { incidentId }, order: { id: 'ASC' } }));
