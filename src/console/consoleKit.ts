@@ -86,7 +86,18 @@ export type ConsoleKit = ReturnType<typeof createConsoleKit>;
 /** What the console uses of the application, and no more. */
 export type ConsoleParts = Pick<
     BijliMitra,
-    'db' | 'logger' | 'translator' | 'broadcasts' | 'lifecycle' | 'callbacks' | 'services' | 'media' | 'repairPhotos' | 'liveChat' | 'channelStore'
+    | 'db'
+    | 'logger'
+    | 'translator'
+    | 'broadcasts'
+    | 'lifecycle'
+    | 'callbacks'
+    | 'services'
+    | 'media'
+    | 'repairPhotos'
+    | 'liveChat'
+    | 'channelStore'
+    | 'incidents'
 >;
 
 export function createConsoleKit(app: ConsoleParts, options: ConsoleOptions) {
