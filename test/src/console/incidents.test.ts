@@ -1,10 +1,12 @@
 import { strict as assert } from 'assert';
+import { Browser } from 'playwright-core';
 import { Complaint } from '../../../src/data/entities/Complaint';
 import { Consumer } from '../../../src/data/entities/Consumer';
 import { Incident } from '../../../src/data/entities/Incident';
 import { BotServer } from '../../../src/server';
 import { RecordingNotifier } from '../../../src/services/ComplaintNotifier';
 import { fromIndiaLocalInput, indiaLocalInput } from '../../../src/console/incidentViews';
+import { launchChromium } from '../../support/browser';
 import { ConsoleClient, csrfOf, flashOf, startConsoleServer } from '../../support/ConsoleClient';
 import { ManualClock } from '../../support/ManualClock';
 import { TestBot } from '../../support/TestBot';
@@ -273,5 +275,52 @@ describe('outage incidents in the console', function () {
         for (const bad of ['', '2026-12-07', '2026-13-01T10:00', '2026-02-30T10:00', '2026-12-07T24:00', 'tomorrow']) {
             assert.equal(fromIndiaLocalInput(bad), null, bad);
         }
+    });
+
+    describe('in Chromium', () => {
+        let browser: Browser;
+        before(async () => {
+            browser = await launchChromium();
+        });
+        after(async () => {
+            await browser?.close();
+        });
+
+        it('the JE opens the incident from the navigation on a phone, sets the cause and time, and marks it restored', async () => {
+            const { incident, reports } = await threeReports();
+            const context = await browser.newContext({ locale: 'en-IN', viewport: { width: 390, height: 844 } });
+            try {
+                const page = await context.newPage();
+                const errors: string[] = [];
+                page.on('pageerror', (error) => errors.push(error.message));
+                await page.goto(`${base}/console`);
+                await page.fill('#username', 'je.vibhutikhand');
+                await page.fill('#password', 'demo-je-1');
+                await Promise.all([page.waitForURL(`${base}/console`), page.click('#sign-in')]);
+                await Promise.all([page.waitForURL(`${base}/console`), page.click('#language-switch')]);
+                await Promise.all([page.waitForURL(`${base}/console/incidents`), page.click('#nav-incidents')]);
+                const row = page.locator(`tr[data-reference="${incident.reference}"]`);
+                assert.match((await row.innerText()).replace(/\s+/g, ' '), /transformer VIBHUTIKHAND-DT1.*Suspected.*3/);
+                await Promise.all([page.waitForURL(`${base}/console/incidents/${incident.reference}`), row.locator('a').click()]);
+                assert.equal(await page.locator('#details-etr').inputValue(), indiaLocalInput(incident.dueAt!), 'the standard’s time offered');
+
+                const etr = new Date(Math.ceil((clock.now().getTime() + 5 * HOUR) / 60_000) * 60_000);
+                await page.fill('#details-cause', 'Jumper cut on the 11 kV line');
+                await page.fill('#details-etr', indiaLocalInput(etr));
+                await Promise.all([page.waitForURL(`${base}/console/incidents/${incident.reference}`), page.click('#details-submit')]);
+                assert.match(await page.locator('#flash').innerText(), /Expected restoration time of .* saved/);
+                assert.equal((await reload(incident.id)).etr?.toISOString(), etr.toISOString());
+                assert.equal(await page.locator('#incident-cause').innerText(), 'Jumper cut on the 11 kV line');
+
+                await page.fill('#restored-note', 'Jumper replaced');
+                await Promise.all([page.waitForURL(`${base}/console/incidents/${incident.reference}`), page.click('#restored-submit')]);
+                assert.match(await page.locator('#incident-status').innerText(), /Restored – unconfirmed \(0 of 3 confirmed\)/);
+                assert.equal(await page.locator('#form-restored').count(), 0);
+                for (const report of reports) assert.equal((await complaint(report.id)).status, 'resolved');
+                assert.deepEqual(errors, []);
+            } finally {
+                await context.close();
+            }
+        });
     });
 });
