@@ -142,6 +142,14 @@ describe('outage incidents in the console', function () {
         );
         assert.doesNotMatch(confirmed.text, /id="form-confirm"/, 'confirmed once, not offered again');
 
+        // In Hindi, the same page reads in Hindi.
+        assert.equal((await je.get('/console/language/hi?next=%2Fconsole%2Fincidents')).status, 303);
+        const hindi = await je.get('/console/incidents');
+        assert.match(hindi.text, /<h1>बिजली गुल की घटनाएँ<\/h1>/);
+        assert.match(hindi.text, /पुष्टि हुई/);
+        assert.match(hindi.text, /ट्रांसफ़ॉर्मर VIBHUTIKHAND-DT1/);
+        assert.equal((await je.get('/console/language/en?next=%2Fconsole')).status, 303);
+
         // An action the incident's state no longer allows: the service's reason, shown to the official.
         const page = await je.get(`/console/incidents/${incident.reference}`);
         const again = await je.post(`/console/incidents/${incident.reference}/confirm`, { _csrf: csrfOf(page.text) });
@@ -249,6 +257,12 @@ describe('outage incidents in the console', function () {
             reports.map((r) => r.id)
         );
         assert.match(restored.text, /Restored – unconfirmed \(0 of 3 confirmed\)/);
+        // Each complaint's own history says who restored it, as for a complaint resolved on its own.
+        const history = (await je.get(`/console/complaints/${reports[1].ticket}`)).text;
+        assert.match(
+            history,
+            /<td[^>]*>Resolved<\/td>\s*<td[^>]*>Amit Kumar Verma \(JE\)<\/td>\s*<td[^>]*>supply restored \(incident I\d{4}-\d{4}\): Replaced the burnt transformer fuse/
+        );
 
         await bot.app.lifecycle.confirm(reports[0].id, true, 'registrant');
         const list = await je.get('/console/incidents');
