@@ -98,6 +98,7 @@ export type ConsoleParts = Pick<
     | 'repairPhotos'
     | 'liveChat'
     | 'channelStore'
+    | 'incidents'
 >;
 
 export function createConsoleKit(app: ConsoleParts, options: ConsoleOptions) {

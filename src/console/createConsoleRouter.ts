@@ -9,6 +9,7 @@ import { mountCallbackRoutes } from './callbackRoutes';
 import { mountLiveChatRoutes } from './liveChatRoutes';
 import { mountComplaintRoutes } from './complaintRoutes';
 import { mountTriageRoutes } from './triageRoutes';
+import { mountIncidentRoutes } from './incidentRoutes';
 import { mountMobileRequestRoutes } from './mobileRequestRoutes';
 import { mountShutdownRoutes } from './shutdownRoutes';
 import { ConsoleOptions, ConsoleParts, createConsoleKit, requestLanguage, sameOrigin, SignedRequest } from './consoleKit';
@@ -59,6 +60,7 @@ export function createConsoleRouter(app: ConsoleParts, options: ConsoleOptions):
     mountTriageRoutes(router, kit);
     mountMobileRequestRoutes(router, kit);
     mountShutdownRoutes(router, kit);
+    mountIncidentRoutes(router, kit);
 
     // ---- Not found and errors ----------------------------------------------------------------------------------
 

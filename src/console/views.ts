@@ -129,6 +129,7 @@ export function layout(ctx: ViewContext, title: string, body: SafeHtml, options:
 <a href="/console" id="nav-queue">${t('console:nav.queue')}</a>
 <a href="/console/callbacks" id="nav-callbacks">${t('console:nav.callbacks')}</a>
 <a href="/console/conversations" id="nav-conversations">${t('console:nav.conversations')}</a>
+<a href="/console/incidents" id="nav-incidents">${t('console:nav.incidents')}</a>
 <a href="/console/dashboard" id="nav-dashboard">${t('console:nav.dashboard')}</a>
 <a href="/console/broadcasts" id="nav-broadcasts">${t('console:nav.broadcasts')}</a>
 <a href="/console/shutdowns" id="nav-shutdowns">${t('console:nav.shutdowns')}</a>
@@ -192,7 +193,8 @@ ${message}
     );
 }
 
-function select(name: string, id: string, options: Array<{ value: string; label: string }>, selected: string): SafeHtml {
+/** A `<select>` with `selected` chosen. */
+export function select(name: string, id: string, options: Array<{ value: string; label: string }>, selected: string): SafeHtml {
     return html`<select name="${name}" id="${id}">${options.map((o) => html`<option value="${o.value}"${o.value === selected ? raw(' selected') : ''}>${o.label}</option>`)}</select>`;
 }
 
@@ -292,11 +294,11 @@ ${body}
 </section>`;
 }
 
-function actorLabel(t: TranslateFn, entry: HistoryEntry): string {
-    const { actor } = entry.event;
+/** Who made a history entry (a complaint's or an incident's): the consumer, the system, or the official. */
+export function actorLabel(t: TranslateFn, actor: string, official: Official | null): string {
     if (actor === 'consumer') return t('console:actor.consumer');
     if (actor === 'system') return t('console:actor.system');
-    if (entry.official) return t('console:officialName', { name: entry.official.name, level: entry.official.level });
+    if (official) return t('console:officialName', { name: official.name, level: official.level });
     return t('console:actor.unknown', { actor });
 }
 
@@ -378,7 +380,7 @@ ${fact(t('console:detail.contactMobile'), c.contactMobile ? number(c.contactMobi
         (entry) => html`<tr>
 <td data-label="${t('console:detail.historyTime')}">${formatDateTime(entry.event.createdAt, language)}</td>
 <td data-label="${t('console:detail.historyStatus')}">${statusLabel(t, entry.event.status)}</td>
-<td data-label="${t('console:detail.historyActor')}">${actorLabel(t, entry)}</td>
+<td data-label="${t('console:detail.historyActor')}">${actorLabel(t, entry.event.actor, entry.official)}</td>
 <td data-label="${t('console:detail.historyNote')}" class="desc">${entry.event.note ?? ''}</td>
 </tr>`
     )}</tbody></table></div>`;
@@ -466,7 +468,8 @@ function recontactText(ctx: ViewContext, state: string, dueAt: Date | null): str
     return ctx.t(`console:detail.recontactStates.${state}`);
 }
 
-function hoursText(ctx: ViewContext, hours: number | null): string {
+/** Hours as "3.5 h" in the page's language, or a dash. */
+export function hoursText(ctx: ViewContext, hours: number | null): string {
     if (hours === null) return ctx.t('console:dashboard.none');
     const formatted = new Intl.NumberFormat(ctx.language === 'hi' ? 'hi-IN' : 'en-IN', { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(hours);
     return ctx.t('console:dashboard.hours', { hours: formatted });
@@ -628,6 +631,7 @@ ${groupTable(ctx, 'by-category', t('console:dashboard.col.category'), data.byCat
 <h2>${t('console:dashboard.bySubdivision')}</h2>
 ${groupTable(ctx, 'by-subdivision', t('console:dashboard.col.subdivision'), data.bySubdivision, subdivisionLabel)}
 <p class="muted">${t('console:dashboard.note', { days: data.windowDays })}</p>
+<p id="dashboard-outages"><a href="/console/incidents" id="dashboard-incidents">${t('console:dashboard.incidentsLink')}</a> · <a href="/console/reliability" id="dashboard-reliability">${t('console:dashboard.reliabilityLink')}</a></p>
 ${answers}
 ${closure ? closureSection(ctx, closure) : ''}`
     );

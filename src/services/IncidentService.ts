@@ -408,7 +408,7 @@ export class IncidentService {
                 reports.map((r) => ({
                     complaintId: r.id,
                     status: 'resolved' as const,
-                    actor: String(officialId),
+                    actor: complaintActor(officialId),
                     note: `supply restored (incident ${incident.reference}): ${note}`.slice(0, 500),
                 }))
             );
@@ -683,5 +683,10 @@ async function complaintEvent(
     actor: number | 'consumer' | 'system',
     note: string
 ): Promise<void> {
-    await m.getRepository(ComplaintEvent).insert({ complaintId, status, actor: String(actor), note: note.slice(0, 500) });
+    await m.getRepository(ComplaintEvent).insert({ complaintId, status, actor: complaintActor(actor), note: note.slice(0, 500) });
+}
+
+/** A complaint event's actor as the complaint lifecycle writes it (`official:<id>`): the console and the closure figures read it so. */
+function complaintActor(actor: number | 'consumer' | 'system'): string {
+    return typeof actor === 'number' ? `official:${actor}` : actor;
 }
