@@ -45,7 +45,6 @@ async function main(): Promise<void> {
         check.accounts !== check.complaints ? `${check.complaints - check.accounts} duplicate complaints` : '',
         check.joined !== check.complaints ? `${check.complaints - check.joined} complaints not joined to the incident` : '',
         load.stalled ? `${load.stalled} users stalled` : '',
-        load.non200 + load.sendErrors ? `${load.non200} non-200 answers, ${load.sendErrors} send errors` : '',
     ].filter(Boolean);
     const perUser = Object.entries(load.messagesPerUser)
         .map(([messages, count]) => `${count.toLocaleString('en-US')} users × ${messages}`)
@@ -76,6 +75,7 @@ async function main(): Promise<void> {
             'Full turns/s (deliveries ÷ first delivery to last reply)',
             `${fmt(load.turnsPerSecond)} (${load.deliveries.toLocaleString('en-US')} deliveries: ${perUser})`,
         ],
+        ['Webhook answers not 200 / send errors (each delivered again)', `${load.non200} / ${load.sendErrors}`],
         ['Webhook answer p50 / p99 / max', `${fmt(load.webhookAnswerMs.p50)} / ${fmt(load.webhookAnswerMs.p99)} / ${fmt(load.webhookAnswerMs.max)} ms`],
         [
             'Sent to others (the JE) / read receipts',

@@ -59,6 +59,8 @@ export interface OutageLoadResult {
     webhookAnswerMs: Summary;
     non200: number;
     sendErrors: number;
+    /** Deliveries made again after an error or a status other than 200 (at most {@link MAX_ATTEMPTS} attempts). */
+    redeliveries: number;
     /** Users whose replies named the incident (the known-fault answer). */
     knownFault: number;
     /** Users who got a ticket of their own without an incident: single-house cases (the first K − 1 reporters). */
@@ -115,6 +117,8 @@ export interface OutageBurstResult {
     cores: { bot: number; loadGenerator: number; other: number; loadAverageAtEnd: number[] };
 }
 
+/** Attempts at one delivery, as the platform redelivers what was not answered 200. */
+const MAX_ATTEMPTS = 5;
 const REFERENCE = /\bI\d{4}-\d{4,}\b/;
 const TICKET = /\bC\d{4}-\d{4,}\b/;
 const DESCRIPTION = 'कल रात 9 बजे से पूरे मोहल्ले में बिजली नहीं है, ट्रांसफॉर्मर से आवाज़ आई थी';
@@ -217,6 +221,12 @@ async function outageLoadGenerator(): Promise<void> {
         fullFlow: boolean;
         transcript: Array<{ from: 'user' | 'bot'; text: string }>;
     }
+    interface Delivery {
+        user: UserState;
+        text: string;
+        attempt: number;
+        raw?: Buffer;
+    }
     const byWaId = new Map<string, UserState>();
     let onReply: (user: UserState, text: string, at: number) => void = () => undefined;
     let toOthers: Record<string, number> = {};
@@ -268,7 +278,7 @@ async function outageLoadGenerator(): Promise<void> {
         readReceipts = 0;
         for (const user of users) byWaId.set(user.waId, user);
         const answers: number[] = [];
-        const statuses = { non200: 0, sendErrors: 0 };
+        const statuses = { non200: 0, sendErrors: 0, redeliveries: 0 };
         let replies = 0;
         let lastReplyAt = 0;
         let firstSentAt = 0;
@@ -279,16 +289,29 @@ async function outageLoadGenerator(): Promise<void> {
         const allDone = new Promise<void>((resolve) => (finished = resolve));
 
         // Deliveries wait in one queue, first messages and answers alike, and `senders` of them are in flight at once.
-        const queue: Array<{ user: UserState; text: string }> = users.map((user) => ({ user, text: firstMessage(user.index) }));
+        const queue: Delivery[] = users.map((user) => ({ user, text: firstMessage(user.index), attempt: 1 }));
         const agent = new http.Agent({ keepAlive: true, maxSockets: command.senders });
         const target = new URL(command.target);
         let inFlight = 0;
         let firstMessagesLeft = users.length;
-        const deliver = (user: UserState, text: string) => {
-            const raw = metaWireJson(whatsAppText(PHONE_ID, user.waId, text, { id: `wamid.outage.${nonce}.${++sequence}`, name: 'Consumer' }));
+        /** A delivery the bot did not take (no answer, or not 200) is made again, same message id, as the platform does. */
+        const redeliver = (delivery: Delivery) => {
+            statuses.redeliveries += 1;
+            if (delivery.attempt >= MAX_ATTEMPTS) return;
+            setTimeout(() => {
+                queue.unshift({ ...delivery, attempt: delivery.attempt + 1 });
+                pump();
+            }, 200 * delivery.attempt);
+        };
+        const deliver = (delivery: Delivery) => {
+            const { user, text } = delivery;
+            delivery.raw ??= metaWireJson(whatsAppText(PHONE_ID, user.waId, text, { id: `wamid.outage.${nonce}.${++sequence}`, name: 'Consumer' }));
+            const raw = delivery.raw;
             const headers = { ...metaHeaders(raw, SECRET), 'content-length': String(raw.length) };
-            user.sent += 1;
-            user.transcript.push({ from: 'user', text });
+            if (delivery.attempt === 1) {
+                user.sent += 1;
+                user.transcript.push({ from: 'user', text });
+            }
             inFlight += 1;
             const t0 = performance.now();
             if (!firstSentAt) firstSentAt = t0;
@@ -300,12 +323,16 @@ async function outageLoadGenerator(): Promise<void> {
                 res.resume();
                 res.on('end', () => {
                     answers.push(performance.now() - t0);
-                    if (res.statusCode !== 200) statuses.non200 += 1;
+                    if (res.statusCode !== 200) {
+                        statuses.non200 += 1;
+                        redeliver(delivery);
+                    }
                     settled();
                 });
             });
             req.on('error', () => {
                 statuses.sendErrors += 1;
+                redeliver(delivery);
                 settled();
             });
             req.end(raw);
@@ -314,10 +341,10 @@ async function outageLoadGenerator(): Promise<void> {
             while (inFlight < command.senders && queue.length > 0) {
                 const next = queue.shift()!;
                 if (firstMessagesLeft > 0 && next.user.sent === 0 && --firstMessagesLeft === 0) firstMessagesSentAt = performance.now();
-                deliver(next.user, next.text);
+                deliver(next);
             }
         };
-        const answer = (user: UserState, text: string) => queue.push({ user, text }) && pump();
+        const answer = (user: UserState, text: string) => queue.push({ user, text, attempt: 1 }) && pump();
         const finish = (user: UserState) => {
             if (user.done) return;
             user.done = true;
@@ -380,6 +407,7 @@ async function outageLoadGenerator(): Promise<void> {
             webhookAnswerMs: summarise(answers),
             non200: statuses.non200,
             sendErrors: statuses.sendErrors,
+            redeliveries: statuses.redeliveries,
             knownFault: known.length,
             singleComplaint: users.filter((u) => u.ticketOnly).length,
             stalled: stalled.length,
