@@ -775,6 +775,7 @@ export interface BotProcess {
     memorySamples: number[];
 }
 
+/** The last `lines` lines of a log file, for error messages. */
 export function tail(file: string, lines = 30): string {
     try {
         return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
@@ -1039,10 +1040,12 @@ function summariseProfile(file: string): {
     };
 }
 
+/** Whether `--name` was given or `envName` is set to 1/true/yes. */
 export function flag(name: string, envName: string): boolean {
     return process.argv.includes(`--${name}`) || ['1', 'true', 'yes'].includes(String(process.env[envName] ?? '').toLowerCase());
 }
 
+/** A positive number from the environment variable `name`, else `fallback`. */
 export function num(name: string, fallback: number): number {
     const raw = process.env[name];
     if (raw === undefined || raw === '') return fallback;
@@ -1051,6 +1054,7 @@ export function num(name: string, fallback: number): number {
     return value;
 }
 
+/** A number for the printed table, with `digits` decimals; – when not a number. */
 export const fmt = (n: number | undefined, digits = 1) =>
     n === undefined || !Number.isFinite(n) ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${fmt(a / b, 2)}×` : '–');
