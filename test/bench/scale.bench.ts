@@ -50,8 +50,10 @@ import { performance } from 'perf_hooks';
 // Shared by every role
 // ---------------------------------------------------------------------------------------------------------------
 
-const SECRET = 'bench-app-secret';
-const PHONE_ID = '100000000001';
+/** The WhatsApp app secret the bench's bots are started with; deliveries are signed with it. */
+export const SECRET = 'bench-app-secret';
+/** The bots' WhatsApp phone number id. */
+export const PHONE_ID = '100000000001';
 const TURN_TIMEOUT_MS = 30_000;
 /** One user: a consumer account of their own whose registered mobile is their WhatsApp number. */
 interface BenchUser {
@@ -69,7 +71,8 @@ function benchUser(index: number): BenchUser {
 /** The conversation, in Hindi; `{account}` is the user's own account number. A language step is added if asked. */
 const SCRIPT = ['नमस्ते', 'मेरे घर में कल रात से बिजली नहीं है', '{account}', 'हाँ', 'मेरी शिकायत का क्या हुआ', 'मेरी शिकायतें', 'मेरा बिल कितना है', '{account}'];
 
-interface Summary {
+/** Percentiles of a set of measurements. */
+export interface Summary {
     n: number;
     p50: number;
     p90: number;
@@ -78,7 +81,8 @@ interface Summary {
     mean: number;
 }
 
-function summarise(values: number[]): Summary {
+/** p50, p90, p99, max and mean of `values`. */
+export function summarise(values: number[]): Summary {
     if (values.length === 0) return { n: 0, p50: NaN, p90: NaN, p99: NaN, max: NaN, mean: NaN };
     const sorted = Float64Array.from(values).sort();
     const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -643,7 +647,8 @@ const children = new Set<ChildProcess>();
 /** Set on SIGINT/SIGTERM: the main flow then fails quietly while the signal handler cleans up and exits. */
 let interrupted = false;
 
-function killChildren(signal: NodeJS.Signals = 'SIGKILL'): void {
+/** Kills every process the bench started (bots, load generators, references) that is still running. */
+export function killChildren(signal: NodeJS.Signals = 'SIGKILL'): void {
     for (const child of children) {
         if (child.exitCode === null && child.signalCode === null) {
             try {
@@ -655,7 +660,8 @@ function killChildren(signal: NodeJS.Signals = 'SIGKILL'): void {
     }
 }
 
-function track<T extends ChildProcess>(child: T): T {
+/** Remembers `child` for {@link killChildren}. */
+export function track<T extends ChildProcess>(child: T): T {
     children.add(child);
     child.once('exit', () => children.delete(child));
     return child;
@@ -720,7 +726,7 @@ function command<T>(
 }
 
 /** VmRSS, VmHWM (peak RSS) and RSS split into anonymous and file-backed memory, of a process, in MB. */
-function procMemory(pid: number | undefined): { rssMb: number; peakRssMb: number; anonMb: number; fileMb: number } | null {
+export function procMemory(pid: number | undefined): { rssMb: number; peakRssMb: number; anonMb: number; fileMb: number } | null {
     if (!pid) return null;
     try {
         const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -732,7 +738,7 @@ function procMemory(pid: number | undefined): { rssMb: number; peakRssMb: number
 }
 
 /** Busy CPU time of the whole machine, and of the given processes (with their reaped children), in seconds. */
-function cpuSeconds(pids: Array<number | undefined>): { machine: number; ours: number } {
+export function cpuSeconds(pids: Array<number | undefined>): { machine: number; ours: number } {
     const ticks = 100; // USER_HZ
     const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
     // user nice system idle iowait irq softirq steal: busy = all but idle and iowait
@@ -759,7 +765,8 @@ async function freePort(): Promise<number> {
     return port;
 }
 
-interface BotProcess {
+/** A bot under test (`dist/src/main.js`) and its WhatsApp webhook URL. */
+export interface BotProcess {
     name: string;
     child: ChildProcess;
     port: number;
@@ -768,7 +775,8 @@ interface BotProcess {
     memorySamples: number[];
 }
 
-function tail(file: string, lines = 30): string {
+/** The last `lines` lines of a log file, for error messages. */
+export function tail(file: string, lines = 30): string {
     try {
         return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
     } catch {
@@ -776,7 +784,8 @@ function tail(file: string, lines = 30): string {
     }
 }
 
-async function startBot(name: string, options: { dir: string; databaseUrl: string; apiUrl: string; profileDir?: string }): Promise<BotProcess> {
+/** Starts the real server on `databaseUrl`, configured through its environment, and waits until /healthz answers. */
+export async function startBot(name: string, options: { dir: string; databaseUrl: string; apiUrl: string; profileDir?: string }): Promise<BotProcess> {
     const port = await freePort();
     const logFile = path.join(options.dir, `${name}.log`);
     const log = fs.openSync(logFile, 'a');
@@ -869,7 +878,8 @@ function probeMemory(
     });
 }
 
-async function stopProcess(child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+/** SIGTERM, then SIGKILL after `timeoutMs`; resolves once the process is gone. */
+export async function stopProcess(child: ChildProcess, timeoutMs = 30_000): Promise<void> {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
@@ -878,7 +888,12 @@ async function stopProcess(child: ChildProcess, timeoutMs = 30_000): Promise<voi
     clearTimeout(timer);
 }
 
-/** Consumers of the bench users, spread over the README's three demo subdivisions (so complaints get a JE), one bill each. */
+/**
+ * Consumers of the bench users, spread over the README's three demo subdivisions (so complaints get a JE), one bill
+ * each. Each lives in a block of their own, and no other word of the address names a place, so that the thousands
+ * of no-supply reports stay single-house complaints with the whole flow, as this bench means them; a burst of
+ * reports from one place (an outage incident) is outage.bench.ts.
+ */
 function writeUserCsv(dir: string, count: number): { consumers: string; bills: string } {
     const profiles = [
         {
@@ -886,15 +901,15 @@ function writeUserCsv(dir: string, count: number): { consumers: string; bills: s
             division: 'EUDD Gomti Nagar, Lucknow',
             subdivision: 'Vibhuti Khand',
             area: 'city',
-            address: 'Vibhuti Khand, Gomti Nagar, Lucknow 226010',
+            pin: '226010',
         },
-        { discom: 'PVVNL', division: 'EUDD-II Meerut', subdivision: 'Shastri Nagar', area: 'urban', address: 'Sector 3, Shastri Nagar, Meerut 250004' },
+        { discom: 'PVVNL', division: 'EUDD-II Meerut', subdivision: 'Shastri Nagar', area: 'urban', pin: '250004' },
         {
             discom: 'PuVVNL',
             division: 'EDD-II Varanasi (Rural)',
             subdivision: 'Rajatalab',
             area: 'rural',
-            address: 'Village Kachnar, Post Rajatalab, Varanasi 221311',
+            pin: '221311',
         },
     ];
     const consumers = [
@@ -905,7 +920,7 @@ function writeUserCsv(dir: string, count: number): { consumers: string; bills: s
         const user = benchUser(i);
         const p = profiles[i % profiles.length];
         consumers.push(
-            `${user.account},Bench Consumer ${i},${user.mobile},"House ${i}, ${p.address}",${p.discom},"${p.division}",${p.subdivision},LMV-1,${p.area},BMS${String(i).padStart(8, '0')},postpaid,${4000 + (i % 3000)},2026-10-28,`
+            `${user.account},Bench Consumer ${i},${user.mobile},"House ${i}, Block ${i}, ${p.subdivision} ${p.pin}",${p.discom},"${p.division}",${p.subdivision},LMV-1,${p.area},BMS${String(i).padStart(8, '0')},postpaid,${4000 + (i % 3000)},2026-10-28,`
         );
         bills.push(`${user.account},2026-10,${150 + (i % 200)},${1200 + (i % 900)},,2026-11-15,no,`);
     }
@@ -915,8 +930,13 @@ function writeUserCsv(dir: string, count: number): { consumers: string; bills: s
     return files;
 }
 
-/** Migrates, loads the demo data (as a first start would) and imports the bench users' consumers and bills. */
-async function prepareDatabase(databaseUrl: string, dir: string, users: number): Promise<void> {
+/** Migrates, loads the demo data (as a first start would) and imports the bench users' consumers and bills, as `writeCsv` writes them. */
+export async function prepareDatabase(
+    databaseUrl: string,
+    dir: string,
+    users: number,
+    writeCsv: (dir: string, count: number) => { consumers: string; bills: string } = writeUserCsv
+): Promise<void> {
     const { openDatabase } = await import('../../src/data/createDataSource');
     const { seedDemoData } = await import('../../src/data/demoData');
     const { CsvImporter } = await import('../../src/data/CsvImporter');
@@ -928,7 +948,7 @@ async function prepareDatabase(databaseUrl: string, dir: string, users: number):
         const { Official } = await import('../../src/data/entities/Official');
         const ownPassword = await hashPassword(randomBytes(18).toString('base64'));
         await dataSource.createQueryBuilder().update(Official).set({ passwordHash: ownPassword }).execute();
-        const files = writeUserCsv(dir, users);
+        const files = writeCsv(dir, users);
         const importer = new CsvImporter(dataSource, { batchSize: 1000 });
         for (const report of [await importer.importConsumers(files.consumers), await importer.importBills(files.bills)]) {
             if (report.rejected.length > 0)
@@ -1020,11 +1040,13 @@ function summariseProfile(file: string): {
     };
 }
 
-function flag(name: string, envName: string): boolean {
+/** Whether `--name` was given or `envName` is set to 1/true/yes. */
+export function flag(name: string, envName: string): boolean {
     return process.argv.includes(`--${name}`) || ['1', 'true', 'yes'].includes(String(process.env[envName] ?? '').toLowerCase());
 }
 
-function num(name: string, fallback: number): number {
+/** A positive number from the environment variable `name`, else `fallback`. */
+export function num(name: string, fallback: number): number {
     const raw = process.env[name];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
@@ -1032,7 +1054,8 @@ function num(name: string, fallback: number): number {
     return value;
 }
 
-const fmt = (n: number | undefined, digits = 1) =>
+/** A number for the printed table, with `digits` decimals; – when not a number. */
+export const fmt = (n: number | undefined, digits = 1) =>
     n === undefined || !Number.isFinite(n) ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${fmt(a / b, 2)}×` : '–');
 
@@ -1605,16 +1628,21 @@ async function orchestrate(): Promise<void> {
     }
 }
 
-const role = process.env.BENCH_ROLE;
-const entry = role === 'loadgen' ? loadGenerator : role === 'bare' ? bareServer : role === 'echo' ? echoBot : orchestrate;
-entry().then(
-    () => {
-        if (!role) process.exit(0);
-    },
-    (error: Error) => {
-        if (interrupted) return; // the signal handler exits once it has cleaned up
-        console.error(error);
-        killChildren();
-        process.exit(1);
-    }
-);
+// Only when run (or forked) as a script: the outage burst bench imports the helpers above.
+if (require.main === module) runAsScript();
+
+function runAsScript(): void {
+    const role = process.env.BENCH_ROLE;
+    const entry = role === 'loadgen' ? loadGenerator : role === 'bare' ? bareServer : role === 'echo' ? echoBot : orchestrate;
+    entry().then(
+        () => {
+            if (!role) process.exit(0);
+        },
+        (error: Error) => {
+            if (interrupted) return; // the signal handler exits once it has cleaned up
+            console.error(error);
+            killChildren();
+            process.exit(1);
+        }
+    );
+}
