@@ -1,4 +1,4 @@
-import { TurnContext } from 'botbuilder';
+import { Activity, TurnContext } from 'botbuilder';
 import { ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { TurnData } from '../src/bot/TurnData';
 import { echoSafe, formatDateTime, maskName } from '../src/i18n/format';
@@ -312,7 +312,7 @@ export class ComplaintDialog extends ComponentDialog {
         );
         if (duplicate) return this.joinDuplicate(step, duplicate);
         // No power where a fault is already known (or this report makes one): nothing more to ask; the incident answers.
-        if (consumer && (await this.partOfKnownFault(values.category, consumer))) {
+        if (consumer && (await this.partOfKnownFault(values.category, consumer, step.context.activity))) {
             const text = (step.options as ComplaintDialogOptions | undefined)?.text?.trim();
             values.description = (text || TurnData.of(step.context).t(`complaint:categories.${values.category}`)).slice(0, MAX_DESCRIPTION);
             return this.save(step);
@@ -328,18 +328,21 @@ export class ComplaintDialog extends ComponentDialog {
     }
 
     /** Whether a report of `category` from `consumer`'s connection belongs to an open incident, or makes one. */
-    private async partOfKnownFault(category: string, consumer: ConsumerRecord): Promise<boolean> {
+    private async partOfKnownFault(category: string, consumer: ConsumerRecord, activity: Activity): Promise<boolean> {
         const incidents = this.services.incidents;
-        return incidents.isOutage(category) && incidents.knownOrForming(IncidentService.areaOfConsumer(consumer));
+        const reporter = { channel: activity.channelId, channelUserId: activity.from.id, accountNumber: consumer.accountNumber };
+        return incidents.isOutage(category) && incidents.knownOrForming(IncidentService.areaOfConsumer(consumer), reporter);
     }
 
     /** The same for a report without an account, by where the consumer placed it (district, locality, location). */
-    private async partOfKnownFaultAt(values: ComplaintValues, text: string): Promise<boolean> {
+    private async partOfKnownFaultAt(values: ComplaintValues, text: string, activity: Activity): Promise<boolean> {
         if (!this.services.incidents.isOutage(values.category)) return false;
         const words = `${values.address ?? ''} ${text}`;
         const { latitude = null, longitude = null } = values.location ?? {};
         const placed = await this.services.places.place({ district: values.district ?? null, locality: words, latitude, longitude });
-        return placed.area !== null && this.services.incidents.knownOrForming(IncidentService.areaOfPlace(placed.area, words, latitude, longitude));
+        if (!placed.area) return false;
+        const reporter = { channel: activity.channelId, channelUserId: activity.from.id, accountNumber: null };
+        return this.services.incidents.knownOrForming(IncidentService.areaOfPlace(placed.area, words, latitude, longitude), reporter);
     }
 
     /** The consumer whose account number `text` holds, if any. */
@@ -402,7 +405,7 @@ export class ComplaintDialog extends ComponentDialog {
         }
         const options = (step.options ?? {}) as ComplaintDialogOptions;
         // Without an account too: no power where a fault is known needs no more questions once the place is known.
-        if (!values.account && (await this.partOfKnownFaultAt(values, options.text ?? ''))) {
+        if (!values.account && (await this.partOfKnownFaultAt(values, options.text ?? '', step.context.activity))) {
             values.description = (options.text?.trim() || TurnData.of(step.context).t(`complaint:categories.${values.category}`)).slice(0, MAX_DESCRIPTION);
             return this.save(step);
         }

@@ -15,6 +15,7 @@ import { PlannedShutdown } from './entities/PlannedShutdown';
 import { PlannedShutdowns1766400000000 } from './migrations/1766400000000-PlannedShutdowns';
 import { IncidentEvent } from './entities/IncidentEvent';
 import { IncidentFollower } from './entities/IncidentFollower';
+import { OutageSighting } from './entities/OutageSighting';
 import { ChannelIdentity } from './entities/ChannelIdentity';
 import { Complaint } from './entities/Complaint';
 import { ComplaintEvent } from './entities/ComplaintEvent';
@@ -90,6 +91,7 @@ export const ENTITIES = [
     Incident,
     IncidentEvent,
     IncidentFollower,
+    OutageSighting,
     PlannedShutdown,
 ];
 

@@ -5,6 +5,7 @@ import { ComplaintEvent } from '../data/entities/ComplaintEvent';
 import { ACTIVE_INCIDENT_STATUSES, Incident, IncidentScope, IncidentStatus } from '../data/entities/Incident';
 import { IncidentEvent } from '../data/entities/IncidentEvent';
 import { IncidentFollower } from '../data/entities/IncidentFollower';
+import { OutageSighting } from '../data/entities/OutageSighting';
 import { OFFICIAL_LEVELS, Official, OfficialLevel } from '../data/entities/Official';
 import { OPEN_STATUSES } from './complaintStatuses';
 import { ComplaintNotifier, NoticeText } from './ComplaintNotifier';
@@ -47,6 +48,25 @@ export interface IncidentNotifier extends Pick<ComplaintNotifier, 'toConsumer' |
     toFollower(follower: IncidentFollower, text: NoticeText): Promise<void>;
     /** Tells an official about an incident (new, escalated, a reporter whose power is still off). */
     toIncidentOfficial(official: Official, incident: Incident, text: NoticeText): Promise<void>;
+}
+
+/** Who is reporting: the chat, and the account when one was given (one account counts once, whatever its chats). */
+export interface OutageReporter {
+    channel: string;
+    channelUserId: string;
+    accountNumber: string | null;
+}
+
+/** A recent ungrouped reporter of an area: a registered complaint, or a report still being made (`complaint` null). */
+interface Reporter {
+    dtCode: string | null;
+    feederCode: string | null;
+    locality: string[];
+    latitude: number | null;
+    longitude: number | null;
+    /** When the report was made. */
+    seenAt: Date;
+    complaint: Complaint | null;
 }
 
 /** Thrown when an action does not fit the incident's state, or the official may not act on it. */
@@ -127,13 +147,16 @@ export class IncidentService {
     }
 
     /**
-     * Whether one more report from `area` would make an incident: an open one covers it, or K − 1 recent reports of
-     * the same transformer, feeder or locality wait ungrouped. The dialog then asks nothing the incident answers.
+     * Whether one more report from `area` would make an incident: an open one covers it, or K − 1 other reporters of
+     * the same transformer, feeder or locality (registered, or still being asked) are recent and ungrouped. The report
+     * is recorded as being made (`reporter`), so that in a burst the reporters still answering questions count too.
+     * The dialog then asks nothing the incident answers.
      */
-    async knownOrForming(area: OutageArea): Promise<boolean> {
+    async knownOrForming(area: OutageArea, reporter: OutageReporter): Promise<boolean> {
         if (await this.openFor(area)) return true;
-        const peers = await this.recentUngrouped(area);
-        return this.bestGroup(area, peers) !== null || this.policy.reports <= 1;
+        await this.sighted(area, reporter);
+        if (this.policy.reports <= 1) return true;
+        return this.bestGroup(area, await this.recentReporters(area, reporterKey(reporter))) !== null;
     }
 
     /**
@@ -164,14 +187,19 @@ export class IncidentService {
         return now.incidentId ? this.find(now.incidentId) : null;
     }
 
-    /** Makes a suspected incident of `complaint` and the recent ungrouped reports it groups with, if they are K. */
+    /**
+     * Makes a suspected incident of `complaint` and the recent ungrouped reporters it groups with, if they are K
+     * distinct reporters (one account, or one chat without an account, counts once): those registered join it now,
+     * those still being asked join when they are registered.
+     */
     private async formIncident(complaint: Complaint, area: OutageArea): Promise<Incident | null> {
-        const peers = await this.recentUngrouped(area, complaint.id);
-        const group = this.bestGroup(area, peers);
+        const own = reporterKey({ channel: complaint.channel, channelUserId: complaint.channelUserId, accountNumber: complaint.accountNumber });
+        const group = this.bestGroup(area, await this.recentReporters(area, own));
         if (!group) return null;
-        const members = [...group.members, complaint];
+        const members = [...group.members.flatMap((r) => (r.complaint ? [r.complaint] : [])), complaint].sort((x, y) => x.id - y.id);
         const reference = await this.references.next('I');
-        const startedAt = new Date(Math.min(...members.map((c) => (c.problemSince ?? c.createdAt).getTime())));
+        const starts = [...members.map((c) => (c.problemSince ?? c.createdAt).getTime()), ...group.members.map((r) => r.seenAt.getTime())];
+        const startedAt = new Date(Math.min(...starts));
         const owner = await this.directory.ownerFor(area, 'JE');
         const dueTimes = members.map((c) => c.dueAt?.getTime()).filter((t): t is number => t !== undefined);
         const dueAt = dueTimes.length ? new Date(Math.min(...dueTimes)) : null;
@@ -187,7 +215,10 @@ export class IncidentService {
                     division: area.division,
                     feederCode: group.scope === 'locality' ? null : area.feederCode,
                     dtCode: group.scope === 'transformer' ? area.dtCode : null,
-                    locality: group.scope === 'locality' ? [...new Set(members.flatMap((c) => this.localityOf(c, area)))].join(' ').slice(0, 300) : null,
+                    locality:
+                        group.scope === 'locality'
+                            ? [...new Set([...area.locality, ...group.members.flatMap((r) => r.locality)])].join(' ').slice(0, 300)
+                            : null,
                     latitude: located.length ? average(located.map((c) => c.latitude!)) : null,
                     longitude: located.length ? average(located.map((c) => c.longitude!)) : null,
                     startedAt,
@@ -197,16 +228,17 @@ export class IncidentService {
                     nextEscalationAt: dueAt,
                 })
             );
-            await this.event(m, created.id, 'suspected', 'system', `${members.length} reports within ${this.policy.windowMinutes} minutes (${group.scope})`);
+            const note = `${group.members.length + 1} reporters within ${this.policy.windowMinutes} minutes (${group.scope})`;
+            await this.event(m, created.id, 'suspected', 'system', note);
             return created;
         });
-        // Another report's turn may have grouped some of these at the same moment: only those still free join, and an
-        // incident that got fewer than K is dismissed again, its reports joining the other one.
+        // Another instance's turn may have grouped some of these at the same moment: this incident is then dismissed
+        // again and its reports join the other one, so the area keeps one incident.
         const attached = await this.attach(
             incident,
             members.map((c) => c.id)
         );
-        if (attached < this.policy.reports) {
+        if (attached < members.length) {
             await this.db.transaction(async (m) => {
                 await m.getRepository(Incident).update({ id: incident.id }, { status: 'dismissed', dismissedAt: this.now(), nextEscalationAt: null });
                 await m.getRepository(Complaint).update({ incidentId: incident.id }, { incidentId: null });
@@ -223,6 +255,10 @@ export class IncidentService {
         }
         const created = await this.find(incident.id);
         if (owner) await this.notifier.toIncidentOfficial(owner, created, this.officialNotice('officials:incidentSuspected', created));
+        // The reporters who came before it was known got a lone ticket: they hear that it is now part of the fault.
+        for (const earlier of members.filter((c) => c.id !== complaint.id)) {
+            await this.notifier.toConsumer(earlier, { key: 'incidents:notice.joined', vars: { reference: created.reference, ticket: earlier.ticket } });
+        }
         return created;
     }
 
@@ -464,6 +500,8 @@ export class IncidentService {
      * it, and the new owner is told. Compare-and-set on the level, so two schedulers never escalate one breach twice.
      */
     async tick(): Promise<{ escalated: number }> {
+        // Reports being made count for one window; a day later they are only clutter.
+        await this.db.run((m) => m.getRepository(OutageSighting).delete({ seenAt: LessThanOrEqual(new Date(this.now().getTime() - 24 * 3600_000)) }));
         const due = await this.db.run((m) =>
             m.getRepository(Incident).find({ where: { status: In([...ACTIVE_INCIDENT_STATUSES]), nextEscalationAt: LessThanOrEqual(this.now()) }, take: 200 })
         );
@@ -576,47 +614,107 @@ export class IncidentService {
         });
     }
 
-    /** Ungrouped open outage reports of the same subdivision within the window (not `exceptId`), newest first. */
-    private async recentUngrouped(area: OutageArea, exceptId?: number): Promise<Complaint[]> {
+    /**
+     * The recent ungrouped reporters of the subdivision other than `except`: open outage complaints not in an incident,
+     * and reports still being made, one per account (or chat without an account), newest first.
+     */
+    private async recentReporters(area: OutageArea, except: string): Promise<Reporter[]> {
         const since = new Date(this.now().getTime() - this.policy.windowMinutes * 60_000);
-        const reports = await this.db.run((m) =>
-            m.getRepository(Complaint).find({
-                where: { outageArea: areaKey(area), incidentId: IsNull(), createdAt: MoreThanOrEqual(since), status: In(OPEN_STATUSES) },
-                order: { id: 'DESC' },
-                take: 500,
-            })
-        );
-        return reports.filter((c) => c.id !== exceptId);
+        const [complaints, sightings, registered] = await Promise.all([
+            this.db.run((m) =>
+                m.getRepository(Complaint).find({
+                    where: { outageArea: areaKey(area), incidentId: IsNull(), createdAt: MoreThanOrEqual(since), status: In(OPEN_STATUSES) },
+                    order: { id: 'DESC' },
+                    take: 500,
+                })
+            ),
+            this.db.run((m) =>
+                m.getRepository(OutageSighting).find({ where: { outageArea: areaKey(area), seenAt: MoreThanOrEqual(since) }, order: { id: 'DESC' }, take: 500 })
+            ),
+            // Chats that already have a report of the area (in an incident or not): their sighting is no new reporter.
+            this.db.run((m) =>
+                m.getRepository(Complaint).find({
+                    select: { channel: true, channelUserId: true },
+                    where: { outageArea: areaKey(area), createdAt: MoreThanOrEqual(since) },
+                    take: 5000,
+                })
+            ),
+        ]);
+        const chats = new Set(registered.map((c) => `${c.channel}/${c.channelUserId}`));
+        const reporters = new Map<string, Reporter>();
+        for (const c of complaints) {
+            const key = reporterKey({ channel: c.channel, channelUserId: c.channelUserId, accountNumber: c.accountNumber });
+            if (key === except || reporters.has(key)) continue;
+            reporters.set(key, {
+                dtCode: c.dtCode,
+                feederCode: c.feederCode,
+                locality: this.localityOf(c, area),
+                latitude: c.latitude,
+                longitude: c.longitude,
+                seenAt: c.problemSince ?? c.createdAt,
+                complaint: c,
+            });
+        }
+        for (const sighting of sightings) {
+            const key = reporterKey(sighting);
+            if (key === except || reporters.has(key) || chats.has(`${sighting.channel}/${sighting.channelUserId}`)) continue;
+            reporters.set(key, { ...sighting, locality: sighting.locality.split(' ').filter(Boolean), complaint: null });
+        }
+        return [...reporters.values()];
     }
 
-    /** The tightest group of `peers` that K − 1 of them make with a report from `area`: transformer, feeder, locality. */
-    private bestGroup(area: OutageArea, peers: Complaint[]): { scope: IncidentScope; members: Complaint[] } | null {
+    /** Records (or refreshes) a report being made, so that a burst's reporters count before they are registered. */
+    private async sighted(area: OutageArea, reporter: OutageReporter): Promise<void> {
+        await this.db.run((m) =>
+            m
+                .createQueryBuilder()
+                .insert()
+                .into(OutageSighting)
+                .values({
+                    outageArea: areaKey(area),
+                    channel: reporter.channel,
+                    channelUserId: reporter.channelUserId,
+                    accountNumber: reporter.accountNumber,
+                    feederCode: area.feederCode,
+                    dtCode: area.dtCode,
+                    locality: area.locality.join(' ').slice(0, 300),
+                    latitude: area.latitude,
+                    longitude: area.longitude,
+                    seenAt: this.now(),
+                })
+                .orUpdate(['accountNumber', 'feederCode', 'dtCode', 'locality', 'latitude', 'longitude', 'seenAt'], ['channel', 'channelUserId', 'outageArea'])
+                .execute()
+        );
+    }
+
+    /** The tightest group that K − 1 of `peers` make with a report from `area`: transformer, feeder, then locality. */
+    private bestGroup(area: OutageArea, peers: Reporter[]): { scope: IncidentScope; members: Reporter[] } | null {
         const needed = this.policy.reports - 1;
-        const byCode = (scope: IncidentScope, members: Complaint[]) => (members.length >= needed ? { scope, members } : null);
+        const byCode = (scope: IncidentScope, members: Reporter[]) => (members.length >= needed ? { scope, members } : null);
         if (area.dtCode) {
             const group = byCode(
                 'transformer',
-                peers.filter((c) => c.dtCode === area.dtCode)
+                peers.filter((r) => r.dtCode === area.dtCode)
             );
             if (group) return group;
         }
         if (area.feederCode) {
             const group = byCode(
                 'feeder',
-                peers.filter((c) => c.feederCode === area.feederCode)
+                peers.filter((r) => r.feederCode === area.feederCode)
             );
             if (group) return group;
         }
         // Without a shared code, shared place words or locations: but never two reports on different transformers.
-        const near = peers.filter((c) => !(area.dtCode && c.dtCode && c.dtCode !== area.dtCode) && this.nearby(area, c));
+        const near = peers.filter((r) => !(area.dtCode && r.dtCode && r.dtCode !== area.dtCode) && this.nearby(area, r));
         return byCode('locality', near);
     }
 
-    private nearby(area: OutageArea, report: Complaint): boolean {
-        if (area.latitude !== null && area.longitude !== null && report.latitude !== null && report.longitude !== null) {
-            return distanceKm(area.latitude, area.longitude, report.latitude, report.longitude) * 1000 <= this.policy.radiusMeters;
+    private nearby(area: OutageArea, reporter: Reporter): boolean {
+        if (area.latitude !== null && area.longitude !== null && reporter.latitude !== null && reporter.longitude !== null) {
+            return distanceKm(area.latitude, area.longitude, reporter.latitude, reporter.longitude) * 1000 <= this.policy.radiusMeters;
         }
-        return sameLocality(area.locality, this.localityOf(report, area));
+        return sameLocality(area.locality, reporter.locality);
     }
 
     /** A report's place words: its address and, without an account, its description. */
@@ -665,6 +763,11 @@ export class IncidentService {
         const who = typeof actor === 'object' ? String(actor.official) : actor;
         await m.getRepository(IncidentEvent).insert({ incidentId, status, actor: who, note: note.slice(0, 500) });
     }
+}
+
+/** One key per reporter: the account, or the chat for a report without one. */
+function reporterKey(reporter: OutageReporter): string {
+    return reporter.accountNumber ? `account:${reporter.accountNumber}` : `chat:${reporter.channel}/${reporter.channelUserId}`;
 }
 
 /** The grouping key of an area: reports are only ever grouped within one subdivision of one discom. */

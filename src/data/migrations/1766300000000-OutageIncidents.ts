@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 
 const ID = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' as const };
 
 /**
- * Outage incidents: many no-supply reports of one transformer, feeder or locality become one fault with its own
+ * Outage incidents (with the reports still being made, which a burst groups too): many no-supply reports of one transformer, feeder or locality become one fault with its own
  * reference, restoration time and history; consumers carry their feeder and transformer codes when the import has them.
  */
 export class OutageIncidents1766300000000 implements MigrationInterface {
@@ -84,6 +84,28 @@ export class OutageIncidents1766300000000 implements MigrationInterface {
                 indices: [new TableIndex({ columnNames: ['incidentId', 'channel', 'channelUserId'], isUnique: true })],
             })
         );
+        await queryRunner.createTable(
+            new Table({
+                name: 'outage_sightings',
+                columns: [
+                    ID,
+                    { name: 'outageArea', type: 'varchar', length: '100' },
+                    { name: 'channel', type: 'varchar', length: '30' },
+                    { name: 'channelUserId', type: 'varchar', length: '200' },
+                    { name: 'accountNumber', type: 'varchar', length: '10', isNullable: true },
+                    { name: 'feederCode', type: 'varchar', length: '30', isNullable: true },
+                    { name: 'dtCode', type: 'varchar', length: '30', isNullable: true },
+                    { name: 'locality', type: 'varchar', length: '300' },
+                    { name: 'latitude', type: 'double precision', isNullable: true },
+                    { name: 'longitude', type: 'double precision', isNullable: true },
+                    time('seenAt', false),
+                ],
+                indices: [
+                    new TableIndex({ columnNames: ['outageArea', 'seenAt'] }),
+                    new TableIndex({ columnNames: ['channel', 'channelUserId', 'outageArea'], isUnique: true }),
+                ],
+            })
+        );
         await queryRunner.addColumns('complaints', [
             new TableColumn({ name: 'outageArea', type: 'varchar', length: '100', isNullable: true }),
             new TableColumn({ name: 'feederCode', type: 'varchar', length: '30', isNullable: true }),
@@ -107,6 +129,7 @@ export class OutageIncidents1766300000000 implements MigrationInterface {
             await queryRunner.dropIndex('complaints', index);
         }
         await queryRunner.dropColumns('complaints', ['outageArea', 'feederCode', 'dtCode', 'incidentId', 'incidentUpdates', 'nestedIncidentId']);
+        await queryRunner.dropTable('outage_sightings');
         await queryRunner.dropTable('incident_followers');
         await queryRunner.dropTable('incident_events');
         await queryRunner.dropTable('incidents');

@@ -78,11 +78,9 @@ for (const [name, url] of [
             assert.equal(first.incidentId, null, 'one report is a single-house case');
             assert.equal(second.incidentId, null, 'two are not yet an incident (K = 3)');
             assert.ok(first.nextEscalationAt, 'a lone report escalates on its own');
-            assert.equal(
-                await incidents.knownOrForming(IncidentService.areaOfConsumer((await bot.app.services.backend.findConsumer(c))!)),
-                true,
-                'the third would make one'
-            );
+            const areaOf = async (account: string) => IncidentService.areaOfConsumer((await bot.app.services.backend.findConsumer(account))!);
+            const reporter = (account: string) => ({ channel: 'test', channelUserId: `chat-${account}`, accountNumber: account });
+            assert.equal(await incidents.knownOrForming(await areaOf(c), reporter(c)), true, 'the third would make one');
             clock.advance(0.1);
             const third = await report(c);
             assert.ok(third.incidentId, 'the K-th report makes an incident');
@@ -106,12 +104,40 @@ for (const [name, url] of [
             const officialNotices = keys('official');
             assert.equal(officialNotices.filter((k) => k === 'officials:incidentSuspected').length, 1, 'the JE hears of the incident once');
             assert.equal(officialNotices.filter((k) => k === 'officials:assigned').length, 2, 'the first two came as single complaints');
+            assert.deepEqual(
+                notifier.sent.filter((n) => n.text.key === 'incidents:notice.joined').map((n) => n.complaintId),
+                [first.id, second.id],
+                'and their reporters hear that they are now part of the fault'
+            );
 
             clock.advance(0.5);
             const fourth = await report(d);
             assert.equal(fourth.incidentId, incident.id, 'a later report joins the open incident, even after the window');
             assert.equal((await incidents.find(incident.id)).reportCount, 4);
             assert.equal(keys('official').length, officialNotices.length, 'and officials are not told of each report');
+        });
+
+        it('counts reporters, not complaints: one account reporting three times makes no incident', async () => {
+            const a = await neighbour(DT1);
+            await report(a);
+            await report(a);
+            assert.equal((await report(a)).incidentId, null);
+            assert.equal(await bot.dataSource.getRepository(Incident).count(), 0);
+        });
+
+        it('counts reporters still being asked, so a burst is answered from the incident before anyone has confirmed', async () => {
+            const [a, b, c] = [await neighbour(DT1), await neighbour(DT1), await neighbour(DT1)];
+            const areaOf = async (account: string) => IncidentService.areaOfConsumer((await bot.app.services.backend.findConsumer(account))!);
+            const reporter = (account: string) => ({ channel: 'test', channelUserId: `chat-${account}`, accountNumber: account });
+            assert.equal(await incidents.knownOrForming(await areaOf(a), reporter(a)), false);
+            assert.equal(await incidents.knownOrForming(await areaOf(b), reporter(b)), false);
+            assert.equal(await incidents.knownOrForming(await areaOf(b), reporter(b)), false, 'the same reporter again is no second one');
+            assert.equal(await incidents.knownOrForming(await areaOf(c), reporter(c)), true, 'the third reporter, though none is registered yet');
+            const third = await report(c);
+            const incident = await incidents.find(third.incidentId!);
+            assert.equal(incident.reportCount, 1, 'only the registered report is in it so far');
+            const first = await report(a);
+            assert.equal(first.incidentId, incident.id, 'the others join as they are registered');
         });
 
         it('makes one incident of a burst of simultaneous reports, each report in it once', async () => {
