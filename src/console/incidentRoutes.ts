@@ -6,7 +6,8 @@ import { Official } from '../data/entities/Official';
 import { IncidentError } from '../services/IncidentService';
 import { bodyOf, clean, ConsoleKit, Signed, SignedRequest } from './consoleKit';
 import { ConsoleScope } from './ConsoleQueries';
-import { fromIndiaLocalInput, incidentPage, IncidentRow, incidentsPage, reliabilityPage } from './incidentViews';
+import { incidentPage, IncidentRow, incidentsPage, reliabilityPage } from './incidentViews';
+import { parseIndiaDateTime } from '../services/dailyHours';
 import { RELIABILITY_PERIODS, ReliabilityQueries } from './ReliabilityQueries';
 
 /** Active incidents shown at most. */
@@ -135,7 +136,7 @@ export function mountIncidentRoutes(router: Router, kit: ConsoleKit): void {
         action(async (signed, incident, body) => {
             const cause = clean(body.cause, 200);
             const etrField = (body.etr ?? '').trim();
-            const etr = etrField ? fromIndiaLocalInput(etrField) : undefined;
+            const etr = etrField ? parseIndiaDateTime(etrField) : undefined;
             if (etr === null) return flash(signed, 'error', 'console:incidents.flash.badEtr');
             if (etr && etr.getTime() <= now().getTime()) return flash(signed, 'error', 'console:incidents.flash.pastEtr');
             const before = incident.cause;

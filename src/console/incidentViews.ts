@@ -5,28 +5,10 @@ import type { Official } from '../data/entities/Official';
 import { formatDateTime } from '../i18n/format';
 import type { TranslateFn } from '../i18n/Translator';
 import { barChart } from './chart';
+import { indiaLocalInput } from '../services/dailyHours';
 import { html, SafeHtml } from './html';
 import { ReliabilityFigures, ReliabilityReport, REPEAT_WINDOW_DAYS } from './ReliabilityQueries';
 import { actorLabel, csrfField, duration, hoursText, layout, select, slaText, statusLabel, ViewContext } from './views';
-
-const IST_OFFSET_MS = 330 * 60_000;
-
-/** A time as the value of a `datetime-local` field in India time (`2026-12-07T18:30`). */
-export function indiaLocalInput(date: Date): string {
-    return new Date(date.getTime() + IST_OFFSET_MS).toISOString().slice(0, 16);
-}
-
-/** The value of a `datetime-local` field read as India time; null when it is not one. */
-export function fromIndiaLocalInput(value: string): Date | null {
-    const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value.trim());
-    if (!match) return null;
-    const [year, month, day, hour, minute] = match.slice(1).map(Number);
-    const utc = Date.UTC(year, month - 1, day, hour, minute);
-    const back = new Date(utc);
-    // Date.UTC rolls 31 Feb over into March: such a field was not a real time.
-    if (back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day || hour > 23 || minute > 59) return null;
-    return new Date(utc - IST_OFFSET_MS);
-}
 
 /** One incident in the list, with its owner and, once restored, how many reporters confirmed. */
 export interface IncidentRow {

@@ -60,6 +60,11 @@ export function afterOpenHours(start: Date, hours: number, open: DailyHours): Da
     return new Date(at);
 }
 
+/** A time as the value of a form's `datetime-local` field in India time (`2026-12-07T18:30`); read back by {@link parseIndiaDateTime}. */
+export function indiaLocalInput(date: Date): string {
+    return new Date(date.getTime() + IST_OFFSET).toISOString().slice(0, 16);
+}
+
 /**
  * A time as officials and CSV files write it: `2026-12-08 10:00` or `2026-12-08T10:00` (India time, as a form's
  * date-time field sends it), or ISO 8601 with `Z` or an offset. Null when it is none of these or not a real time.

@@ -5,7 +5,7 @@ import { Consumer } from '../../../src/data/entities/Consumer';
 import { Incident } from '../../../src/data/entities/Incident';
 import { BotServer } from '../../../src/server';
 import { RecordingNotifier } from '../../../src/services/ComplaintNotifier';
-import { fromIndiaLocalInput, indiaLocalInput } from '../../../src/console/incidentViews';
+import { indiaLocalInput, parseIndiaDateTime } from '../../../src/services/dailyHours';
 import { launchChromium } from '../../support/browser';
 import { ConsoleClient, csrfOf, flashOf, startConsoleServer } from '../../support/ConsoleClient';
 import { ManualClock } from '../../support/ManualClock';
@@ -284,10 +284,10 @@ describe('outage incidents in the console', function () {
     });
 
     it('reads the time field as India time', () => {
-        assert.equal(fromIndiaLocalInput('2026-12-07T18:30')?.toISOString(), '2026-12-07T13:00:00.000Z');
+        assert.equal(parseIndiaDateTime('2026-12-07T18:30')?.toISOString(), '2026-12-07T13:00:00.000Z');
         assert.equal(indiaLocalInput(new Date('2026-12-07T13:00:00Z')), '2026-12-07T18:30');
         for (const bad of ['', '2026-12-07', '2026-13-01T10:00', '2026-02-30T10:00', '2026-12-07T24:00', 'tomorrow']) {
-            assert.equal(fromIndiaLocalInput(bad), null, bad);
+            assert.equal(parseIndiaDateTime(bad), null, bad);
         }
     });
 
