@@ -16,7 +16,7 @@ import { IdentityService } from '../src/services/IdentityService';
 import { MobileChangeService } from '../src/services/MobileChangeService';
 import { UtilityBackend } from '../src/services/UtilityBackend';
 import { VerificationService } from '../src/services/VerificationService';
-import type { IncidentService } from '../src/services/IncidentService';
+import type { IncidentService, OutageArea } from '../src/services/IncidentService';
 
 /** Settings the dialogs read. */
 export interface DialogSettings {
@@ -30,6 +30,22 @@ export interface DialogSettings {
     callbackHours: DailyHours | null;
     /** The public status page (known faults, planned shutdowns) to link to; null without PUBLIC_BASE_URL. */
     statusPageUrl: string | null;
+}
+
+/** A planned shutdown as the dialogs tell it: its window and why. */
+export interface ShutdownWindow {
+    startsAt: Date;
+    endsAt: Date;
+    reason?: string | null;
+}
+
+/**
+ * Planned shutdowns of an area (PlannedShutdowns, built on another branch): the one under way now, and those starting
+ * within the next `hours`. Either may answer one window or a list.
+ */
+export interface ShutdownSchedule {
+    coveringNow(area: OutageArea, now: Date): Promise<ShutdownWindow | ShutdownWindow[] | null>;
+    upcomingFor(area: OutageArea, hours: number): Promise<ShutdownWindow[]>;
 }
 
 /** Everything the dialogs depend on, injected so tests can substitute any part. */
@@ -54,6 +70,8 @@ export interface DialogServices {
     mobileChanges: MobileChangeService;
     /** Outage incidents: whether a no-supply report belongs to a known fault, and what to tell the consumer. */
     incidents: Pick<IncidentService, 'isOutage' | 'knownOrForming' | 'forComplaint' | 'forChat' | 'openFor' | 'setUpdates' | 'follow'>;
+    /** Planned shutdowns, when the application has them: "kal light katne wali hai kya?" is answered from them. */
+    shutdowns?: ShutdownSchedule;
     /** Officer callback requests. */
     handoff: HandoffService;
     /** Ownership, due time, escalation and outcome of callback requests. */
