@@ -18,7 +18,7 @@ import { PostgresTurnLock } from './inbox/PostgresTurnLock';
 import { QueuedMessage } from './data/entities/QueuedMessage';
 import { Complaint } from './data/entities/Complaint';
 import { In, LessThan } from 'typeorm';
-import { DialogServices } from '../dialogs/DialogServices';
+import { DialogServices, ShutdownSchedule } from '../dialogs/DialogServices';
 import { MainDialog } from '../dialogs/MainDialog';
 import { BijliMitraBot } from './bot/BijliMitraBot';
 import { ChannelOutput } from './bot/ChannelOutput';
@@ -80,6 +80,8 @@ export interface BijliMitraOverrides {
     notifier?: ComplaintNotifier;
     /** Where incident news goes (default: the channels); tests pass the RecordingNotifier they pass as `notifier`. */
     incidentNotifier?: IncidentNotifier;
+    /** Planned shutdowns the dialogs answer "is there a cut tomorrow?" from (PlannedShutdowns; tests pass a fake). */
+    shutdowns?: ShutdownSchedule;
     /** Callback notices (to owners, and "were you called?"); the proactive notifier by default. */
     callbackNotifier?: CallbackNotifier;
     /** Mobile change decisions told to the consumer; the proactive notifier by default. */
@@ -267,6 +269,7 @@ export async function createBijliMitra(config: AppConfig, overrides: BijliMitraO
         lifecycle,
         complaints: new ComplaintService(db),
         incidents,
+        shutdowns: overrides.shutdowns,
         identities,
         verification: new VerificationService(
             codes,
