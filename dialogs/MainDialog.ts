@@ -453,7 +453,8 @@ export class MainDialog extends ComponentDialog {
             // Back from the language choice: act on what the user first wrote, if it asked for something.
             const first = this.services.recognizer.recognize(pending, turn.language ?? 'en');
             // ("chhat pe solar lagwana h, subsidy milti h kya?" typed instead of a language: answered too.)
-            if (isRequest(first) || first.intent === 'outage.eta' || this.services.faq.match(pending)) return this.act(step, first.intent, first);
+            if (isRequest(first) || (first.intent === 'outage.eta' && first.score > GUESS_SCORE) || this.services.faq.match(pending))
+                return this.act(step, first.intent, first);
             return this.showMenu(step, 'common:welcome');
         }
         if (options.confirmResolution) {
@@ -586,6 +587,8 @@ export class MainDialog extends ComponentDialog {
         if (intent === 'mobile.update' && r.score >= SURE_MOBILE && !ticket && !asksHow) return this.begin(step, intent, r);
         // Only a rule opts out; the statistical model's guess at "mujhe chahiye ye" must not.
         if (intent === 'unsubscribe' && r.score <= GUESS_SCORE) intent = 'none';
+        // Nor does the model's guess ask when the power returns ("office kitne baje khulta h" asks office hours).
+        if (intent === 'outage.eta' && r.score <= GUESS_SCORE) intent = 'none';
         // "kab tak theek hoga?", "jaldi karo" from someone with an open complaint ask after it.
         const short = r.text.split(/\s+/).length <= FOLLOW_UP_MAX_WORDS;
         // ("shikayat ka number bata do": the ticket, when there is one, not the helpline's number.)

@@ -180,8 +180,9 @@ export const RULES: IntentRule[] = [
     { intent: 'complaint.voltage', all: ['tripping'], weight: 0.8 },
     // ("bijli kam time aati hai" is about hours of supply, not voltage.)
     { intent: 'complaint.voltage', all: ['electricity', 'lowAmount'], weight: 0.87, unless: ['absent', 'bill', 'restored', 'hoursWord'] },
-    // "kab aayegi light?", "बिजली कब आएगी", "when will power come back?": asking when, over the outage the words imply.
-    { intent: 'outage.eta', all: ['electricity', 'whenWord', 'comeBack'], weight: 0.91, near: 8, unless: ['theft', 'alertWord', 'bill'] },
+    // "kab aayegi light?", "बिजली कब आएगी", "when will power come back?": asking when. Said with the outage ("subah se gayi"), it
+    // is a report, whose flow answers from a known fault as well.
+    { intent: 'outage.eta', all: ['electricity', 'whenWord', 'comeBack'], weight: 0.91, near: 8, unless: ['theft', 'alertWord', 'bill', 'absent', 'gone'] },
     { intent: 'complaint.no_supply', all: ['electricity', 'absent'], weight: 0.88, unless: ['theft'], near: 10 },
     { intent: 'complaint.no_supply', all: ['electricity', 'gone'], weight: 0.85, unless: ['restored', 'theft'] },
     { intent: 'complaint.no_supply', all: ['electricity', 'without'], weight: 0.86, unless: ['theft'] },
