@@ -17,7 +17,7 @@ import { IdentityService } from '../src/services/IdentityService';
 import { MobileChangeService } from '../src/services/MobileChangeService';
 import { UtilityBackend } from '../src/services/UtilityBackend';
 import { VerificationService } from '../src/services/VerificationService';
-import type { IncidentService } from '../src/services/IncidentService';
+import type { IncidentService, OutageArea } from '../src/services/IncidentService';
 
 /** Settings the dialogs read. */
 export interface DialogSettings {
@@ -61,7 +61,7 @@ export interface DialogServices {
     callbacks: CallbackLifecycle;
     /** Live chat: "talk to an officer" during its hours also marks the chat as waiting for a person in the console. */
     liveChat?: Pick<LiveChatService, 'markWaiting' | 'hoursText'>;
-    /** Planned shutdowns: a no-supply report inside one is answered with its schedule, and questions about them. */
+    /** Planned shutdowns: a no-supply report inside one is answered with its schedule, and so are questions about them ("kal light katne wali hai kya?"). */
     shutdowns: Pick<PlannedShutdowns, 'coveringNow' | 'upcomingFor' | 'areaText'>;
     /** The districts of Uttar Pradesh and where a place without an account belongs. */
     places: PlaceFinder;

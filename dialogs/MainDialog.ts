@@ -3,6 +3,7 @@ import { ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus, Wat
 import { RootDialogOptions } from '../src/bot/BijliMitraBot';
 import { TurnData } from '../src/bot/TurnData';
 import { Language } from '../src/i18n/Translator';
+import { Incident } from '../src/data/entities/Incident';
 import { maskDigits } from '../src/i18n/format';
 import { photoReferences } from '../src/media/photoReferences';
 import { Intent, isIntent, Recognition } from '../src/nlu/IntentRecognizer';
@@ -29,6 +30,7 @@ import { MeterReadingDialog } from './MeterReadingDialog';
 import { CompensationClaimDialog, CompensationClaimOptions } from './CompensationClaimDialog';
 import { MobileUpdateDialog, MobileUpdateOptions } from './MobileUpdateDialog';
 import { MobileRequestStatusDialog, MobileRequestStatusOptions, mobileReferenceIn } from './MobileRequestStatusDialog';
+import { OutageInfoDialog, OutageInfoOptions } from './OutageInfoDialog';
 
 /** Options of {@link MainDialog}. */
 export interface MainDialogOptions extends RootDialogOptions {
@@ -144,6 +146,7 @@ export class MainDialog extends ComponentDialog {
         this.addDialog(new CompensationClaimDialog(services));
         this.addDialog(new MobileUpdateDialog(services));
         this.addDialog(new MobileRequestStatusDialog(services));
+        this.addDialog(new OutageInfoDialog(services));
         // Anything the bot can act on is a valid answer to the menu, chit-chat included.
         this.addDialog(
             new AskPrompt(ASK_MENU, services.output, async (answer, context) =>
@@ -450,16 +453,21 @@ export class MainDialog extends ComponentDialog {
             // Back from the language choice: act on what the user first wrote, if it asked for something.
             const first = this.services.recognizer.recognize(pending, turn.language ?? 'en');
             // ("chhat pe solar lagwana h, subsidy milti h kya?" typed instead of a language: answered too.)
-            if (isRequest(first) || this.services.faq.match(pending)) return this.act(step, first.intent, first);
+            if (isRequest(first) || (first.intent === 'outage.eta' && first.score > GUESS_SCORE) || this.services.faq.match(pending))
+                return this.act(step, first.intent, first);
             return this.showMenu(step, 'common:welcome');
         }
         if (options.confirmResolution) {
             (step.values as MainValues).confirming = options.confirmResolution.ticket;
             const { ticket, note } = options.confirmResolution;
+            // A report joined to a fault hears of the fault's repair, not of its own.
+            const fault = note === null ? null : await this.faultOf(ticket);
             const question =
                 note === null
                     ? AskPrompt.options('status:askFixedReminder', { ticket }, yesNoChoices())
-                    : AskPrompt.options('status:askFixed', { ticket, note }, yesNoChoices());
+                    : fault
+                      ? AskPrompt.options('incidents:restoredQuestion', { ticket, reference: fault.reference }, yesNoChoices())
+                      : AskPrompt.options('status:askFixed', { ticket, note }, yesNoChoices());
             return step.prompt(ASK_FIXED, question);
         }
         if (options.stillWorking) {
@@ -542,6 +550,12 @@ export class MainDialog extends ComponentDialog {
         return step.beginDialog(ConfirmFixedDialog.id, { ticket, fixed: answer.choice === 'yes' } satisfies ConfirmFixedOptions);
     }
 
+    /** The incident the complaint with `ticket` is joined to, if any. */
+    private async faultOf(ticket: string): Promise<Incident | null> {
+        const found = await this.services.complaints.findByTicket(ticket);
+        return found ? ((await this.services.incidents.forComplaint(found.complaint.id))?.incident ?? null) : null;
+    }
+
     /** Does what `intent` asks: starts its flow, or answers it directly and shows the menu where that helps. */
     private async act(step: WaterfallStepContext, intent: Intent, r: Recognition): Promise<DialogTurnResult> {
         const turn = TurnData.of(step.context);
@@ -573,6 +587,8 @@ export class MainDialog extends ComponentDialog {
         if (intent === 'mobile.update' && r.score >= SURE_MOBILE && !ticket && !asksHow) return this.begin(step, intent, r);
         // Only a rule opts out; the statistical model's guess at "mujhe chahiye ye" must not.
         if (intent === 'unsubscribe' && r.score <= GUESS_SCORE) intent = 'none';
+        // Nor does the model's guess ask when the power returns ("office kitne baje khulta h" asks office hours).
+        if (intent === 'outage.eta' && r.score <= GUESS_SCORE) intent = 'none';
         // "kab tak theek hoga?", "jaldi karo" from someone with an open complaint ask after it.
         const short = r.text.split(/\s+/).length <= FOLLOW_UP_MAX_WORDS;
         // ("shikayat ka number bata do": the ticket, when there is one, not the helpline's number.)
@@ -582,6 +598,15 @@ export class MainDialog extends ComponentDialog {
         const whatNext =
             /\?\s*$/.test(r.text) && turn.mentions('status:words.whatNext', r.text) && (this.services.faq.match(r.text)?.words ?? 0) < (sureComplaint ? 3 : 2);
         const aboutOpen = asksWhen(turn, r.text) || whatNext || turn.mentions('status:words.hurry', r.text) || turn.mentions('status:words.ticketAsk', r.text);
+        // "kab aayegi light?": answered from the incident this chat's report is joined to; without a report of their own,
+        // from their area's. (A complaint of their own that is no known fault answers it with its own time limit.)
+        if (!ticket && (intent === 'outage.eta' || (short && asksWhen(turn, r.text)))) {
+            const { channelId, from } = step.context.activity;
+            if (await this.services.incidents.forChat(channelId, from.id)) {
+                return step.beginDialog(OutageInfoDialog.id, { question: 'eta' } satisfies OutageInfoOptions);
+            }
+            if (intent === 'outage.eta' && !(await this.statusDialog.latestOpen(step.context))) return this.begin(step, intent, r);
+        }
         if (!ticket && short && aboutOpen && (await this.statusDialog.latestOpen(step.context))) {
             return step.beginDialog(ComplaintStatusDialog.id, { latest: true, text: r.text } satisfies ComplaintStatusOptions);
         }
@@ -592,6 +617,11 @@ export class MainDialog extends ComponentDialog {
         // "kya aap English me baat kar sakte hain?" asks for the language, not what the bot can do.
         const languageRequest = intent.startsWith('language.') && r.score >= LANGUAGE_REQUEST_SCORE;
         const faq = languageRequest ? null : this.services.faq.match(r.text);
+        // "kal light katne wali hai kya?" from someone whose account is at hand: their area's schedule, not the general answer.
+        if (faq?.topic === 'planned_shutdown' && this.services.shutdowns && !ticket) {
+            const linked = account ? [account] : await this.services.identities.verifiedAccounts(turn.identity.id);
+            if (linked.length > 0) return step.beginDialog(OutageInfoDialog.id, { question: 'shutdown', accountNumber: account } satisfies OutageInfoOptions);
+        }
         // "kaise hoga?", "kagaz kya lagenge", "online apply ho jayega?" just after an everyday answer ask more of it:
         // that answer again, rather than a flow the words half match.
         const previous = turn.previousFaq;
@@ -699,6 +729,12 @@ export class MainDialog extends ComponentDialog {
                 if (pending) return step.beginDialog(CallbackStatusDialog.id, { reference: pending.reference, text: r.text } satisfies CallbackStatusOptions);
                 return step.beginDialog(HandoffDialog.id);
             }
+            case 'outage.eta':
+                // With a complaint of their own open, its time limit is the answer; else their area's fault, if any.
+                if (await this.statusDialog.latestOpen(step.context)) {
+                    return step.beginDialog(ComplaintStatusDialog.id, { latest: true, text: r.text } satisfies ComplaintStatusOptions);
+                }
+                return step.beginDialog(OutageInfoDialog.id, { question: 'eta', accountNumber: account } satisfies OutageInfoOptions);
             case 'mobile.update':
                 return step.beginDialog(MobileUpdateDialog.id, { accountNumber: account } satisfies MobileUpdateOptions);
             case 'language.hi':

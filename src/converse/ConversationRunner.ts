@@ -16,7 +16,10 @@ import { MeterReading } from '../data/entities/MeterReading';
 import { formatDateTime, formatRupees } from '../i18n/format';
 import { LANGUAGES } from '../i18n/Translator';
 import { LogSmsSender } from '../services/LogSmsSender';
-import { AnswerKind, ConversationScript, GivenCallback, GivenComplaint } from './ConversationScript';
+import { IncidentService } from '../services/IncidentService';
+import { AnswerKind, ConversationScript, GivenCallback, GivenComplaint, GivenIncident, GivenShutdown } from './ConversationScript';
+import { Incident } from '../data/entities/Incident';
+import { IncidentFollower } from '../data/entities/IncidentFollower';
 
 /** Why a conversation failed, by class, so a report can say what kind of thing still goes wrong. */
 export type FailureClass =
@@ -80,11 +83,17 @@ const KIND_BY_PROMPT: Record<string, AnswerKind | 'menu'> = {
     'callbackStatus.called': 'yesno',
     'main.menu': 'menu',
     'main.fixed': 'yesno',
+    'outage.back': 'yesno',
+    'outage.offer': 'yesno',
+    'outage.register': 'yesno',
+    'knownFault.updates': 'yesno',
     'bill.more': 'menu',
     'meter.next': 'menu',
 };
 
 const MAX_QUESTIONS = 10;
+/** The name of the synthetic neighbours who reported a given incident (removed before each conversation). */
+const NEIGHBOUR_NAME = 'Neighbour (conversation test)';
 /** Questions a user may leave unanswered without failing the conversation. */
 const OPTIONAL_KINDS = new Set(['rating', 'reason']);
 const MAX_SAME_QUESTION = 3;
@@ -138,7 +147,10 @@ export class ConversationRunner {
     private async reset(): Promise<void> {
         for (const table of [
             'complaint_events',
+            'incident_followers',
+            'incident_events',
             'complaints',
+            'incidents',
             'meter_readings',
             'callback_requests',
             'compensation_claims',
@@ -155,6 +167,8 @@ export class ConversationRunner {
         ]) {
             await this.app.dataSource.query(`DELETE FROM ${table}`);
         }
+        // The neighbours a given incident was reported by.
+        await this.app.dataSource.getRepository(Consumer).delete({ name: NEIGHBOUR_NAME });
     }
 }
 
@@ -171,6 +185,10 @@ class ScriptRun {
     private givenComplaintId: number | null = null;
     private givenStatus: string | null = null;
     private givenReference: string | null = null;
+    private givenIncidentId: number | null = null;
+    private givenIncidentReference: string | null = null;
+    /** The given planned shutdown's window, for the `shutdown` follow-up check. */
+    private givenShutdown: { startsAt: Date; endsAt: Date } | null = null;
     /** Transcript lines the given state produced (the bot's proactive question), before the user's first message. */
     private openingLines = 0;
     /** Whether a proactive turn (a notice or question the given state leads to) reaches this chat. */
@@ -200,7 +218,8 @@ class ScriptRun {
         // Proactive turns ("is it fixed?", "were you called?") run in this chat while the given state is prepared.
         Object.assign(this.adapter, {
             continueConversationAsync: async (_appId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => {
-                if (!this.proactiveOn) return;
+                // Only this chat's turns: a given incident's neighbours are asked in chats of their own, which nobody reads.
+                if (!this.proactiveOn || reference.conversation?.id !== `conv-${this.userId}`) return;
                 const activity = TurnContext.applyConversationReference({ type: 'event', name: 'continueConversation' }, reference, true);
                 await logic(new TurnContext(this.adapter, activity));
             },
@@ -254,6 +273,8 @@ class ScriptRun {
         if (given.subscribed) await identities.setSubscribed(identity, true);
         if (given.complaint) await this.prepareComplaint(given.complaint);
         if (given.callback) await this.prepareCallback(given.callback);
+        if (given.incident) await this.prepareIncident(given.incident);
+        if (given.shutdown) await this.prepareShutdown(given.shutdown);
         // What the given state made the bot say (its question) is what the user sees first.
         await this.record(this.adapter.activeQueue.splice(0));
         this.openingLines = this.transcript.length;
@@ -337,6 +358,81 @@ class ScriptRun {
         }
     }
 
+    /**
+     * A known fault of the area of `given.account`: its other reporters are synthetic neighbours on the same transformer
+     * (at least K of them, so the real grouping makes the incident), moved back `minutesAgo`; then the engineer's cause
+     * and restoration time; the chat's own report when `reported`; and the repair, which asks this chat "is it back?".
+     */
+    private async prepareIncident(given: GivenIncident): Promise<void> {
+        const consumer = await this.app.dataSource.getRepository(Consumer).findOneByOrFail({ accountNumber: given.account });
+        const neighbours = Math.max(given.reports ?? 3, this.app.config.incidentReports);
+        for (let i = 0; i < neighbours; i++) {
+            const neighbour = await this.app.dataSource.getRepository(Consumer).save({
+                ...consumer,
+                accountNumber: `9${String(900000000 + i * 7919 + consumer.accountNumber.charCodeAt(9)).slice(-9)}`,
+                name: NEIGHBOUR_NAME,
+                registeredMobile: null,
+            });
+            const registered = await this.app.services.complaints.register({
+                accountNumber: neighbour.accountNumber,
+                category: 'no_supply',
+                description: 'no_supply',
+                address: neighbour.address,
+                latitude: null,
+                longitude: null,
+                contactMobile: null,
+                attachments: null,
+                channel: 'test',
+                channelUserId: `neighbour-${i}`,
+                sourceActivityKey: null,
+                conversationRef: JSON.stringify({ channelId: 'test', conversation: { id: `neighbour-${i}` }, user: { id: `neighbour-${i}` } }),
+                language: 'hi',
+                problemSince: null,
+            });
+            await this.app.lifecycle.start(registered);
+        }
+        const incidents = this.app.dataSource.getRepository(Incident);
+        const formed = await this.app.services.incidents.openFor(IncidentService.areaOfConsumer(consumer));
+        if (!formed) throw new Error(`the given incident of ${given.account} did not form`);
+        const since = new Date(Date.now() - (given.minutesAgo ?? 30) * 60_000);
+        await incidents.update(formed.id, { startedAt: since });
+        await this.app.dataSource.getRepository(Complaint).update({ incidentId: formed.id }, { createdAt: since });
+        const official = formed.assignedOfficialId ?? (await this.app.dataSource.getRepository(Official).findOneOrFail({ where: {}, order: { id: 'ASC' } })).id;
+        if (given.cause !== undefined || given.etrHours !== undefined) {
+            await this.app.incidents.setDetails(formed.id, official, {
+                cause: given.cause,
+                etr: given.etrHours !== undefined ? new Date(Date.now() + given.etrHours * 3_600_000) : undefined,
+            });
+        }
+        this.givenIncidentId = formed.id;
+        this.givenIncidentReference = formed.reference;
+        if (given.reported) {
+            await this.prepareComplaint({ account: given.account, category: 'no_supply', hoursAgo: (given.minutesAgo ?? 30) / 60 });
+            const own = await this.app.dataSource.getRepository(Complaint).findOneByOrFail({ id: this.givenComplaintId! });
+            if (own.incidentId !== formed.id) throw new Error(`the chat's report ${own.ticket} did not join ${formed.reference}`);
+        }
+        if (given.state === 'restored') {
+            this.proactiveOn = true;
+            await this.app.incidents.markRestored(formed.id, official, 'repaired');
+            this.proactiveOn = false;
+            const restoredAt = new Date(Date.now() - (given.restoredMinutesAgo ?? 10) * 60_000);
+            await incidents.update(formed.id, { restoredAt });
+            await this.app.dataSource.getRepository(Complaint).update({ incidentId: formed.id }, { resolvedAt: restoredAt });
+            this.givenStatus = (await this.app.dataSource.getRepository(Complaint).findOneByOrFail({ id: this.givenComplaintId! })).status;
+        }
+    }
+
+    /**
+     * A planned shutdown of the area of `given.account`. TODO(lead): PlannedShutdowns is built on another branch; when
+     * it is merged, create the shutdown here (area of the account, this window, the reason) so the bot can tell it.
+     */
+    private async prepareShutdown(given: GivenShutdown): Promise<void> {
+        const startsAt = new Date(Date.now() + given.startsInHours * 3_600_000);
+        this.givenShutdown = { startsAt, endsAt: new Date(startsAt.getTime() + given.hours * 3_600_000) };
+        const planned = (this.app as unknown as { shutdowns?: { create?: unknown } }).shutdowns;
+        if (!planned) throw new Error('"given.shutdown" needs planned shutdowns, which this build does not have');
+    }
+
     /** The official who acts on a given complaint: its owner, else the first one (the actor is only recorded). */
     private async someOfficial(complaint: Complaint): Promise<number> {
         return complaint.assignedOfficialId ?? (await this.app.dataSource.getRepository(Official).findOneOrFail({ where: {}, order: { id: 'ASC' } })).id;
@@ -347,7 +443,10 @@ class ScriptRun {
     }
 
     private fill(text: string): string {
-        return text.replace(/\{ticket\}/g, this.givenTicket ?? 'C0000-0000').replace(/\{reference\}/g, this.givenReference ?? 'R0000-0000');
+        return text
+            .replace(/\{ticket\}/g, this.givenTicket ?? 'C0000-0000')
+            .replace(/\{reference\}/g, this.givenReference ?? 'R0000-0000')
+            .replace(/\{incident\}/g, this.givenIncidentReference ?? 'I0000-0000');
     }
 
     private async send(raw: string): Promise<Partial<Activity>[]> {
@@ -468,7 +567,27 @@ class ScriptRun {
             if (check === 'noNewComplaint' && (await this.newComplaints()).length > complaintsBefore)
                 this.fail('followUp', `"${said}": opened another complaint`);
             if (check.startsWith('faq:') && !this.answersFaq(text, check.slice(4))) this.fail('followUp', `"${said}": not answered as ${check}`);
+            if (check === 'incident' && !(this.givenIncidentReference && text.includes(this.givenIncidentReference)))
+                this.fail('followUp', `"${said}": the incident's reference is not in the reply`);
+            if (check === 'etr' && !(await this.mentionsRestorationTime(text)))
+                this.fail('followUp', `"${said}": no restoration time (or "not known yet") in the reply`);
+            if (check === 'shutdown' && !this.mentionsShutdown(text)) this.fail('followUp', `"${said}": the planned shutdown's window is not in the reply`);
         }
+    }
+
+    /** The given incident's restoration time, or its "not known yet", in any reply language. */
+    private async mentionsRestorationTime(text: string): Promise<boolean> {
+        if (this.givenIncidentId === null) throw new Error('the "etr" check needs a "given.incident"');
+        const incident = await this.app.dataSource.getRepository(Incident).findOneByOrFail({ id: this.givenIncidentId });
+        if (incident.etr && LANGUAGES.some((language) => text.includes(formatDateTime(incident.etr!, language)))) return true;
+        return this.matchesAny(text, 'incidents:etrUnknown');
+    }
+
+    /** The given planned shutdown's start and end, in any reply language. */
+    private mentionsShutdown(text: string): boolean {
+        const window = this.givenShutdown;
+        if (!window) throw new Error('the "shutdown" check needs a "given.shutdown"');
+        return LANGUAGES.some((language) => text.includes(formatDateTime(window.startsAt, language)) && text.includes(formatDateTime(window.endsAt, language)));
     }
 
     private answersFaq(text: string, id: string): boolean {
@@ -538,6 +657,7 @@ class ScriptRun {
             if (expect.callback !== callbacks > 0) this.fail('outcome', expect.callback ? 'no callback arranged' : 'a callback was arranged');
         }
         await this.checkAfterComplaint();
+        await this.checkOutage();
         if (expect.subscribed !== undefined) {
             const identity = await this.identity();
             if ((identity?.subscribed ?? false) !== expect.subscribed)
@@ -595,6 +715,41 @@ class ScriptRun {
             if (expect.callbackStatus && !replied.includes(request.reference)) this.fail('outcome', `the state of ${request.reference} was not shown`);
             if (expect.called !== undefined && request.consumerAnswer !== (expect.called ? 'yes' : 'no'))
                 this.fail('outcome', `"were you called?" recorded ${request.consumerAnswer ?? 'nothing'}, expected ${expect.called ? 'yes' : 'no'}`);
+        }
+    }
+
+    /** What became of the given incident for this chat: joined, followed, confirmed or reopened. */
+    private async checkOutage(): Promise<void> {
+        const expect = this.script.expect;
+        if (expect.incident === undefined && expect.notify === undefined && expect.restored === undefined) return;
+        const id = this.givenIncidentId;
+        if (id === null) throw new Error('"expect.incident", "expect.notify" and "expect.restored" need a "given.incident"');
+        const mine = await this.app.dataSource.getRepository(Complaint).find({ where: { channel: 'test', channelUserId: this.userId }, order: { id: 'ASC' } });
+        const joined = mine.filter((c) => c.incidentId === id);
+        if (expect.incident === 'attached' && !(mine.length === 1 && joined.length === 1)) {
+            this.fail('outcome', `${mine.length} complaints, ${joined.length} joined to ${this.givenIncidentReference}; expected exactly one, joined`);
+        }
+        if (expect.incident === 'none' && joined.length > 0)
+            this.fail('outcome', `${joined[0].ticket} was joined to ${this.givenIncidentReference}, expected none`);
+        if (expect.notify !== undefined) {
+            const following =
+                (await this.app.dataSource.getRepository(IncidentFollower).countBy({ incidentId: id, channel: 'test', channelUserId: this.userId })) > 0;
+            const updates = joined.some((c) => c.incidentUpdates);
+            if (expect.notify !== (following || updates))
+                this.fail(
+                    'outcome',
+                    `told when power is back: ${following || updates} (following ${following}, updates ${updates}), expected ${expect.notify}`
+                );
+        }
+        if (expect.restored !== undefined) {
+            if (this.givenComplaintId === null) throw new Error('"expect.restored" needs "given.incident.reported"');
+            const now = await this.app.dataSource.getRepository(Complaint).findOneByOrFail({ id: this.givenComplaintId });
+            const open = ['registered', 'assigned', 'in_progress', 'reopened'];
+            const ok =
+                (expect.restored === 'confirmed' && now.status === 'closed') ||
+                (expect.restored === 'reopened' && open.includes(now.status) && this.givenStatus !== now.status) ||
+                (expect.restored === 'unchanged' && now.status === this.givenStatus);
+            if (!ok) this.fail('outcome', `${now.ticket} is ${now.status} (was ${this.givenStatus}), expected ${expect.restored}`);
         }
     }
 

@@ -27,11 +27,11 @@ export const ANSWER_KINDS = [
 export type AnswerKind = (typeof ANSWER_KINDS)[number];
 
 /** Checks on the replies to one follow-up message. */
-export const FOLLOW_UP_CHECKS = ['dueTime', 'ticket', 'brief', 'noNewComplaint'] as const;
+export const FOLLOW_UP_CHECKS = ['dueTime', 'ticket', 'brief', 'noNewComplaint', 'incident', 'etr', 'shutdown'] as const;
 
 export interface FollowUp {
     say: string;
-    /** `dueTime`, `ticket`, `brief`, `noNewComplaint` or `faq:<id>`. */
+    /** `dueTime`, `ticket`, `brief`, `noNewComplaint`, `incident`, `etr`, `shutdown` or `faq:<id>`. */
     expect: string[];
 }
 
@@ -64,6 +64,37 @@ export interface ScriptExpectations {
     called?: boolean;
     /** A request to register a new mobile on an account. */
     mobileRequest?: { account: string; newMobile: string } | 'none';
+    /** `attached`: the user has exactly one complaint and it is joined to the given incident; `none`: none is. */
+    incident?: 'attached' | 'none';
+    /** Whether the user is to be told when the power is back (updates on their report, or following the incident). */
+    notify?: boolean;
+    /** What became of the user's report after the given incident was marked repaired. */
+    restored?: 'confirmed' | 'reopened' | 'unchanged';
+}
+
+/**
+ * A known fault covering the area of `account`, reported by `reports` other consumers of the same transformer
+ * `minutesAgo` minutes ago, with the engineer's `cause` and restoration time (`etrHours` from now) when given.
+ */
+export interface GivenIncident {
+    account: string;
+    reports?: number;
+    minutesAgo?: number;
+    cause?: string;
+    etrHours?: number;
+    /** The user reported it from this chat and has their own ticket, joined to it. */
+    reported?: boolean;
+    /** `restored`: marked repaired `restoredMinutesAgo` minutes ago, and this chat already asked whether power is back. */
+    state?: 'open' | 'restored';
+    restoredMinutesAgo?: number;
+}
+
+/** A planned shutdown of the area of `account`: starting in `startsInHours` (negative: under way) for `hours`. */
+export interface GivenShutdown {
+    account: string;
+    startsInHours: number;
+    hours: number;
+    reason?: string;
 }
 
 /** A complaint that exists before the conversation, registered from the same chat. */
@@ -97,7 +128,7 @@ export interface ConversationScript {
     note?: string;
     /** The channel reports this sender's mobile (as WhatsApp does). */
     phone?: string;
-    given?: { complaint?: GivenComplaint; callback?: GivenCallback; subscribed?: boolean };
+    given?: { complaint?: GivenComplaint; callback?: GivenCallback; subscribed?: boolean; incident?: GivenIncident; shutdown?: GivenShutdown };
     say: string[];
     answers: Partial<Record<AnswerKind, string | string[]>>;
     then: FollowUp[];
@@ -207,7 +238,30 @@ function checkScript(value: unknown): string | null {
         const r = e.mobileRequest as { account?: unknown; newMobile?: unknown };
         if (!r || typeof r.account !== 'string' || typeof r.newMobile !== 'string') return '"expect.mobileRequest" must be "none" or {"account", "newMobile"}';
     }
-    const g = (s.given ?? {}) as { complaint?: { state?: unknown; category?: unknown }; callback?: unknown };
+    if (e.incident !== undefined && e.incident !== 'attached' && e.incident !== 'none') return '"expect.incident" must be "attached" or "none"';
+    if (e.notify !== undefined && typeof e.notify !== 'boolean') return '"expect.notify" must be true or false';
+    if (e.restored !== undefined && !['confirmed', 'reopened', 'unchanged'].includes(e.restored as string))
+        return '"expect.restored" must be "confirmed", "reopened" or "unchanged"';
+    const g = (s.given ?? {}) as {
+        complaint?: { state?: unknown; category?: unknown };
+        callback?: unknown;
+        incident?: Record<string, unknown>;
+        shutdown?: Record<string, unknown>;
+    };
+    if (g.incident !== undefined) {
+        const i = g.incident;
+        if (!i || typeof i !== 'object' || typeof i.account !== 'string') return '"given.incident" needs an "account"';
+        for (const n of ['reports', 'minutesAgo', 'etrHours', 'restoredMinutesAgo'] as const) {
+            if (i[n] !== undefined && (typeof i[n] !== 'number' || (i[n] as number) < 0)) return `"given.incident.${n}" must be a number ≥ 0`;
+        }
+        if (i.state !== undefined && i.state !== 'open' && i.state !== 'restored') return '"given.incident.state" must be "open" or "restored"';
+        if (i.state === 'restored' && i.reported !== true) return '"given.incident.state": "restored" needs "reported": true';
+    }
+    if (g.shutdown !== undefined) {
+        const sd = g.shutdown;
+        if (!sd || typeof sd !== 'object' || typeof sd.account !== 'string' || typeof sd.startsInHours !== 'number' || typeof sd.hours !== 'number')
+            return '"given.shutdown" needs "account", "startsInHours" and "hours"';
+    }
     if (g.complaint !== undefined) {
         if (typeof g.complaint?.category !== 'string') return '"given.complaint" needs a "category"';
         if (g.complaint.state !== undefined && !['open', 'resolved', 'fixedLate', 'breached'].includes(g.complaint.state as string))

@@ -56,6 +56,7 @@ export const INTENTS = [
     'subscribe',
     'unsubscribe',
     'mobile.update',
+    'outage.eta',
     'none',
 ] as const;
 

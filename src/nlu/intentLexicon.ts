@@ -138,6 +138,11 @@ export const CONCEPTS: Record<string, string[]> = {
         'link', 'linked', 'galat', 'wrong', 'naya', 'new', 'jodna', 'judwana', 'बदल', 'बदला', 'बदली', 'बदलना', 'बदलवाना', 'अपडेट', 'लिंक', 'गलत',
         'नया', 'जोड़ना', 'जोडना', 'add', 'added', 'jod', 'jodu', 'jude', 'judwau', 'judwaye', 'jodwaye', 'जुड़वाना', 'जुडवाना', 'जुड़वाऊं', 'जुडवाऊं',
         'lagwana', 'lagvana', 'dalwana', 'daal', 'dal', 'jodo', 'jodiye', 'judwa', 'जोड़', 'जोड़िए', 'जोड़ दीजिए', 'लगवाना', 'डाल'],
+    /** Asking when ("kab aayegi", "by what time", "when will it come back"): with power and its return, a question of restoration. */
+    whenWord: ['kab', 'kb', 'कब', 'when', 'baje', 'बजे', 'etr'],
+    /** The power returning: "aayegi", "aa jayegi", "आएगी", "come back", "restored". */
+    comeBack: ['aayegi', 'aaegi', 'ayegi', 'aygi', 'aaygi', 'aegi', 'aayega', 'aaega', 'ayega', 'jayegi', 'jaegi', 'aajayegi', 'aajaegi',
+        'आएगी', 'आयेगी', 'आएगा', 'आयेगा', 'जाएगी', 'जायेगी', 'come', 'back', 'restore', 'restored', 'restoration', 'return', 'returns'],
     complaintWord: ['lodged', 'lodge', 'complent', 'complen', 'complained', 'complaining', 'complaint', 'complain', 'complant', 'complaints', 'shikayat', 'shikayt', 'sikayat', 'shikaayat', 'शिकायत', 'कंप्लेंट', 'कम्प्लेंट', 'ticket', 'टिकट', 'request', 'report', 'darj'],
 };
 
@@ -175,6 +180,9 @@ export const RULES: IntentRule[] = [
     { intent: 'complaint.voltage', all: ['tripping'], weight: 0.8 },
     // ("bijli kam time aati hai" is about hours of supply, not voltage.)
     { intent: 'complaint.voltage', all: ['electricity', 'lowAmount'], weight: 0.87, unless: ['absent', 'bill', 'restored', 'hoursWord'] },
+    // "kab aayegi light?", "बिजली कब आएगी", "when will power come back?": asking when. Said with the outage ("subah se gayi"), it
+    // is a report, whose flow answers from a known fault as well.
+    { intent: 'outage.eta', all: ['electricity', 'whenWord', 'comeBack'], weight: 0.91, near: 8, unless: ['theft', 'alertWord', 'bill', 'absent', 'gone'] },
     { intent: 'complaint.no_supply', all: ['electricity', 'absent'], weight: 0.88, unless: ['theft'], near: 10 },
     { intent: 'complaint.no_supply', all: ['electricity', 'gone'], weight: 0.85, unless: ['restored', 'theft'] },
     { intent: 'complaint.no_supply', all: ['electricity', 'without'], weight: 0.86, unless: ['theft'] },

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { Writable } from 'stream';
 import { runConverse } from '../../../src/cli/converse';
 import { parseConversationScripts } from '../../../src/converse/ConversationScript';
-import { evaluateConversations } from '../../../src/converse/evaluateConversations';
+import { evaluateConversations, formatConversationEvaluation } from '../../../src/converse/evaluateConversations';
 import { PACKAGE_ROOT } from '../../../src/paths';
 
 const SETS = path.join(PACKAGE_ROOT, 'test', 'conversations');
@@ -83,6 +83,70 @@ describe('converse evaluate: whole scripted conversations against the real dialo
             assert.equal(result.byFailureClass.error ?? 0, 0, 'no turn failed');
         });
     }
+
+    it('plays outages (a known fault, "kab aayegi light?", the repair) from examples-outage.jsonl at or above its floor', async () => {
+        const parsed = parseConversationScripts(fs.readFileSync(path.join(SETS, 'examples-outage.jsonl'), 'utf8'));
+        assert.deepEqual(parsed.errors, []);
+        assert.ok(parsed.scripts.length >= 12, `${parsed.scripts.length} conversations`);
+        const result = await evaluateConversations(parsed.scripts);
+        // Written with the feature (not blind): every one succeeds on the final code; a point of slack for wording.
+        assert.ok(result.overall.rate >= 0.9, formatConversationEvaluation(result, true));
+        for (const topic of ['outage_report', 'outage_eta', 'outage_restored']) assert.ok(result.byTopic[topic]?.total, `covers ${topic}`);
+        assert.equal(result.byFailureClass.disclosure ?? 0, 0, 'nothing disclosed to an unverified user');
+        assert.equal(result.byFailureClass.error ?? 0, 0, 'no turn failed');
+    });
+
+    it('checks the outage expectations: a wrong "incident", "notify" or "restored" fails with the reason', async () => {
+        const lucknow = { account: '1234567890', reports: 3, minutesAgo: 20 };
+        const lines = [
+            // Fails: asked, not reported: nothing is joined to the incident.
+            {
+                id: 'o1',
+                topic: 'outage_eta',
+                given: { incident: lucknow },
+                say: ['when will power come back?'],
+                answers: { account: '1234567890', yesno: 'no' },
+                expect: { incident: 'attached' },
+            },
+            // Fails: the user said no to the message when power is back.
+            {
+                id: 'o2',
+                topic: 'outage_eta',
+                given: { incident: lucknow },
+                say: ['when will power come back?'],
+                answers: { account: '1234567890', yesno: 'no' },
+                expect: { notify: true },
+            },
+            // Fails: the user said the power is back.
+            {
+                id: 'o3',
+                topic: 'outage_restored',
+                given: { incident: { ...lucknow, reported: true, state: 'restored' } },
+                say: ['yes'],
+                expect: { restored: 'reopened' },
+            },
+            // Fails: the follow-up's reply names no incident (a greeting).
+            { id: 'o4', topic: 'outage_eta', given: { incident: lucknow }, say: ['hello'], then: [{ say: 'thanks', expect: ['incident'] }], expect: {} },
+        ].map((script) => JSON.stringify({ lang: 'en', answers: {}, ...script }));
+        const { scripts, errors } = parseConversationScripts(lines.join('\n'));
+        assert.deepEqual(errors, []);
+        const result = await evaluateConversations(scripts);
+        const byId = new Map(result.outcomes.map((o) => [o.id, o]));
+        for (const [id, detail] of [
+            ['o1', /0 complaints, 0 joined to I[0-9]{4}-[0-9]{4}; expected exactly one, joined/],
+            ['o2', /told when power is back: false/],
+            ['o3', /is closed \(was resolved\), expected reopened/],
+            ['o4', /the incident's reference is not in the reply/],
+        ] as const) {
+            const failures = byId.get(id)!.failures;
+            assert.ok(
+                failures.some((f) => detail.test(f.detail)),
+                `${id}: ${JSON.stringify(failures)}`
+            );
+        }
+        // The repair's question is the first thing the user sees, naming the fault.
+        assert.match(byId.get('o3')!.transcript[0].text, /Power should be back after the repair of fault I[0-9]{4}-[0-9]{4}/);
+    });
 
     it('fails a conversation whose outcome is not reached, names the class, and keeps the transcript', async () => {
         const { scripts } = parseConversationScripts(
@@ -220,6 +284,32 @@ describe('converse evaluate: whole scripted conversations against the real dialo
         assert.match(errors[1].error, /used twice/);
         assert.match(errors[2].error, /"lang"/);
         assert.match(errors[3].error, /not a kind of question/);
+    });
+
+    it('reads the outage fields and rejects bad ones with the reason', () => {
+        const { scripts, errors } = parseConversationScripts(
+            [
+                '{"id":"a","lang":"en","topic":"outage_restored","say":["yes"],"given":{"incident":{"account":"1234567890","reported":true,"state":"restored"}},"then":[{"say":"kab aayegi","expect":["incident","etr"]}],"expect":{"restored":"confirmed","notify":true,"incident":"attached"}}',
+                '{"id":"b","lang":"en","topic":"shutdown","say":["x"],"given":{"shutdown":{"account":"1234567890","startsInHours":-1,"hours":4}},"then":[{"say":"y","expect":["shutdown"]}]}',
+                '{"id":"c","lang":"en","topic":"outage_eta","say":["x"],"given":{"incident":{"reports":3}}}',
+                '{"id":"d","lang":"en","topic":"outage_eta","say":["x"],"given":{"incident":{"account":"1234567890","state":"restored"}}}',
+                '{"id":"e","lang":"en","topic":"outage_eta","say":["x"],"expect":{"incident":"joined"}}',
+                '{"id":"f","lang":"en","topic":"shutdown","say":["x"],"given":{"shutdown":{"account":"1234567890"}}}',
+            ].join('\n')
+        );
+        assert.deepEqual(
+            scripts.map((s) => s.id),
+            ['a', 'b']
+        );
+        assert.deepEqual(
+            errors.map((e) => e.error),
+            [
+                '"given.incident" needs an "account"',
+                '"given.incident.state": "restored" needs "reported": true',
+                '"expect.incident" must be "attached" or "none"',
+                '"given.shutdown" needs "account", "startsInHours" and "hours"',
+            ]
+        );
     });
 
     it('the command prints the report, or JSON, and exits 2 on bad usage and 1 on a bad line', async () => {

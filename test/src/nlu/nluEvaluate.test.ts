@@ -215,8 +215,9 @@ describe('held-out corpus (test/nlu/heldout-6.jsonl)', () => {
     it('is valid, covers every intent and language form, and shares no text with the corpus the recognizer learns from', () => {
         assert.deepEqual(errors, []);
         assert.ok(examples.length >= 250, `${examples.length} examples`);
-        // "subscribe" came after the set was written (blind set G, conversations); a new held-out set will cover it.
-        for (const intent of INTENTS.filter((i) => i !== 'subscribe')) {
+        // "subscribe" came after the set was written (blind set G, conversations), and "outage.eta" after that (issue 16);
+        // a new held-out set will cover them.
+        for (const intent of INTENTS.filter((i) => i !== 'subscribe' && i !== 'outage.eta')) {
             const n = examples.filter((e) => e.intent === intent).length;
             assert.ok(n >= 5, `${intent} has ${n} examples`);
         }
@@ -231,7 +232,15 @@ describe('held-out corpus (test/nlu/heldout-6.jsonl)', () => {
 
     // Floors are the accuracies measured the first time the set was run (test/nlu/heldout-results.md), rounded down to
     // the whole percent: a regression fails; an improvement should raise them.
-    const result = evaluate(examples, new IntentRecognizer());
+    // The set was written before "when will the power come back?" had an intent of its own; its writers labelled it
+    // as the no-power report it implies, so the set is read at the granularity it was written in.
+    const recognizer = new IntentRecognizer();
+    const result = evaluate(examples, {
+        recognize: (text, language) => {
+            const r = recognizer.recognize(text, language);
+            return r.intent === 'outage.eta' ? { ...r, intent: 'complaint.no_supply' } : r;
+        },
+    });
     const floors: Array<[string, number, number]> = [
         ['overall intent', result.intentAccuracy, 0.96],
         ['overall language-id', result.languageAccuracy, 0.98],
