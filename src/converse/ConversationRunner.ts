@@ -9,6 +9,7 @@ import { ChannelIdentity } from '../data/entities/ChannelIdentity';
 import { CompensationClaim } from '../data/entities/CompensationClaim';
 import { Complaint } from '../data/entities/Complaint';
 import { Consumer } from '../data/entities/Consumer';
+import { PlannedShutdown } from '../data/entities/PlannedShutdown';
 import { Meter } from '../data/entities/Meter';
 import { MobileChangeRequest } from '../data/entities/MobileChangeRequest';
 import { Official } from '../data/entities/Official';
@@ -149,6 +150,8 @@ export class ConversationRunner {
             'complaint_events',
             'incident_followers',
             'incident_events',
+            'outage_sightings',
+            'planned_shutdowns',
             'complaints',
             'incidents',
             'meter_readings',
@@ -426,11 +429,28 @@ class ScriptRun {
      * A planned shutdown of the area of `given.account`. TODO(lead): PlannedShutdowns is built on another branch; when
      * it is merged, create the shutdown here (area of the account, this window, the reason) so the bot can tell it.
      */
+    /** A planned shutdown of the given account's area (its whole subdivision), entered by the office before. */
     private async prepareShutdown(given: GivenShutdown): Promise<void> {
+        const consumer = await this.app.services.backend.findConsumer(given.account);
+        if (!consumer) throw new Error(`"given.shutdown" names account ${given.account}, which the demo data does not have`);
         const startsAt = new Date(Date.now() + given.startsInHours * 3_600_000);
-        this.givenShutdown = { startsAt, endsAt: new Date(startsAt.getTime() + given.hours * 3_600_000) };
-        const planned = (this.app as unknown as { shutdowns?: { create?: unknown } }).shutdowns;
-        if (!planned) throw new Error('"given.shutdown" needs planned shutdowns, which this build does not have');
+        const endsAt = new Date(startsAt.getTime() + given.hours * 3_600_000);
+        this.givenShutdown = { startsAt, endsAt };
+        // Entered directly: the service refuses a start in the past, and a given shutdown may have begun already.
+        await this.app.dataSource.getRepository(PlannedShutdown).insert({
+            // The table is emptied before every conversation, so one reference serves.
+            reference: 'P-GIVEN',
+            discom: consumer.discom,
+            subdivision: consumer.subdivision,
+            feederCode: null,
+            startsAt,
+            endsAt,
+            reason: given.reason ?? 'maintenance',
+            createdBy: null,
+            noticeQueuedAt: null,
+            cancelledAt: null,
+            cancelledBy: null,
+        });
     }
 
     /** The official who acts on a given complaint: its owner, else the first one (the actor is only recorded). */

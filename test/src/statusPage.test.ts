@@ -357,7 +357,7 @@ for (const [name, url] of [
     });
 }
 
-describe('public status page without planned shutdowns, and with the database away', () => {
+describe('public status page with nothing listed, and with the database away', () => {
     let bot: TestBot;
     let clock: ManualClock;
     let server: BotServer;
@@ -375,12 +375,12 @@ describe('public status page without planned shutdowns, and with the database aw
         await bot?.close();
     });
 
-    it("leaves the shutdown section out without a shutdown source, and answers 503 in the reader's language when nothing can be read", async () => {
+    it("says when nothing is listed, and answers 503 in the reader's language when nothing can be read", async () => {
         const base = `http://127.0.0.1:${server.port}`;
         const page = await (await fetch(`${base}/status?lang=en`)).text();
         assert.match(page, /No known faults here right now\./);
-        assert.doesNotMatch(page, /Planned shutdowns/);
-        assert.equal(JSON.parse(await (await fetch(`${base}/status.json`)).text()).plannedShutdowns, undefined);
+        assert.match(page, /No planned shutdowns listed here\./, "the application's own schedule, empty");
+        assert.deepEqual(JSON.parse(await (await fetch(`${base}/status.json`)).text()).plannedShutdowns, []);
 
         const fresh = await startServer(bot.app, bot.app.prepareAdapter(createEmulatorAdapter(bot.app.config)), 0, [], {
             console: false,
