@@ -300,7 +300,12 @@ export class ComplaintDialog extends ComponentDialog {
         const consumer = result.kind === 'account' ? result.consumer : null;
         values.account = consumer && accountValues(consumer);
         const shutdown = await plannedShutdownReply(this.services, TurnData.of(step.context), consumer, values.category, step.options);
-        if (shutdown) return step.context.sendActivity(shutdown).then(() => step.endDialog({} satisfies FlowResult));
+        if (shutdown) {
+            // "so when will it come?" next asks more of this shutdown.
+            TurnData.of(step.context).answeredOutage = { question: 'eta', account: consumer?.accountNumber ?? null, at: Date.now() };
+            await step.context.sendActivity(shutdown);
+            return step.endDialog({} satisfies FlowResult);
+        }
         values.contactMobile = null;
         values.address = null;
         const activity = step.context.activity;

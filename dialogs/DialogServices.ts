@@ -17,7 +17,7 @@ import { IdentityService } from '../src/services/IdentityService';
 import { MobileChangeService } from '../src/services/MobileChangeService';
 import { UtilityBackend } from '../src/services/UtilityBackend';
 import { VerificationService } from '../src/services/VerificationService';
-import type { IncidentService, OutageArea } from '../src/services/IncidentService';
+import type { IncidentService } from '../src/services/IncidentService';
 
 /** Settings the dialogs read. */
 export interface DialogSettings {

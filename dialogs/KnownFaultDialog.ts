@@ -37,7 +37,9 @@ export class KnownFaultDialog extends ComponentDialog {
         const found = await this.services.incidents.forComplaint(complaintId);
         if (!found) return step.endDialog();
         const { incident, complaint } = found;
-        await step.context.sendActivity(knownFaultText(TurnData.of(step.context), incident, complaint.ticket, this.services.settings.statusPageUrl));
+        const turn = TurnData.of(step.context);
+        turn.answeredOutage = { question: 'eta', account: complaint.accountNumber, at: Date.now() };
+        await step.context.sendActivity(knownFaultText(turn, incident, complaint.ticket, this.services.settings.statusPageUrl));
         return step.prompt(ASK_UPDATES, AskPrompt.options('incidents:askUpdates', undefined, yesNoChoices()));
     }
 

@@ -61,6 +61,8 @@ interface MainValues {
     recontacting?: boolean;
 }
 
+// A follow-up to an outage answer ("so approx 1 hour right?", "ok what is the fault number") is a short message.
+const OUTAGE_FOLLOW_UP_MAX_WORDS = 10;
 const FLOW = 'main.flow';
 const ASK_MENU = 'main.menu';
 const ASK_FIXED = 'main.fixed';
@@ -598,6 +600,13 @@ export class MainDialog extends ComponentDialog {
         const whatNext =
             /\?\s*$/.test(r.text) && turn.mentions('status:words.whatNext', r.text) && (this.services.faq.match(r.text)?.words ?? 0) < (sureComplaint ? 3 : 2);
         const aboutOpen = asksWhen(turn, r.text) || whatNext || turn.mentions('status:words.hurry', r.text) || turn.mentions('status:words.ticketAsk', r.text);
+        // "what time exactly?", "so when will it come?" just after an outage answer (a fault, a shutdown) ask more of it.
+        const outage = turn.previousOutage;
+        const asksMore = asksWhen(turn, r.text) || intent === 'outage.eta' || turn.mentions('incidents:words.followUp', r.text);
+        const briefFollowUp = r.text.split(/\s+/).length <= OUTAGE_FOLLOW_UP_MAX_WORDS;
+        if (outage && !ticket && !account && briefFollowUp && asksMore && !(isFault(intent) && r.score >= SURE_COMPLAINT)) {
+            return step.beginDialog(OutageInfoDialog.id, { question: outage.question, accountNumber: outage.account ?? undefined } satisfies OutageInfoOptions);
+        }
         // "kab aayegi light?": answered from the incident this chat's report is joined to; without a report of their own,
         // from their area's. (A complaint of their own that is no known fault answers it with its own time limit.)
         if (!ticket && (intent === 'outage.eta' || (short && asksWhen(turn, r.text)))) {
@@ -734,7 +743,10 @@ export class MainDialog extends ComponentDialog {
                 if (await this.statusDialog.latestOpen(step.context)) {
                     return step.beginDialog(ComplaintStatusDialog.id, { latest: true, text: r.text } satisfies ComplaintStatusOptions);
                 }
-                return step.beginDialog(OutageInfoDialog.id, { question: 'eta', accountNumber: account } satisfies OutageInfoOptions);
+                return step.beginDialog(OutageInfoDialog.id, {
+                    question: 'eta',
+                    accountNumber: account ?? turn.previousOutage?.account ?? undefined,
+                } satisfies OutageInfoOptions);
             case 'mobile.update':
                 return step.beginDialog(MobileUpdateDialog.id, { accountNumber: account } satisfies MobileUpdateOptions);
             case 'language.hi':

@@ -94,6 +94,7 @@ export class OutageInfoDialog extends ComponentDialog {
         }
         const consumer = result.consumer;
         values.account = consumer.accountNumber;
+        turn.answeredOutage = { question, account: consumer.accountNumber, at: Date.now() };
         const area = IncidentService.areaOfConsumer(consumer);
         if (await this.tellShutdowns(step.context, area, question)) return step.endDialog();
         const incident = await this.services.incidents.openFor(area);
@@ -166,6 +167,7 @@ export class OutageInfoDialog extends ComponentDialog {
                 )
             );
         }
+        turn.answeredOutage = { question: 'eta', account: complaint.accountNumber, at: Date.now() };
         const lines = [knownFaultText(turn, incident, complaint.ticket, this.services.settings.statusPageUrl)];
         if (complaint.dueAt) lines.push(turn.t('incidents:ticketDue', { ticket: complaint.ticket, time: formatDateTime(complaint.dueAt, language) }));
         await step.context.sendActivity(lines.join('\n'));

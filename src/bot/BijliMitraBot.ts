@@ -5,7 +5,10 @@ import { Logger } from '../logger';
 import { Recognizer } from '../nlu/IntentRecognizer';
 import { IdentityService } from '../services/IdentityService';
 import { trustedSenderPhone } from './trustedSenderPhone';
-import { TurnData } from './TurnData';
+import { OutageTopic, TurnData } from './TurnData';
+
+// How long "what time exactly?" still asks about the outage answered before (a fault's or a shutdown's time).
+const OUTAGE_TOPIC_MS = 2 * 3600_000;
 import { ChannelOutput } from './ChannelOutput';
 import type { ResolutionPhoto } from '../services/ComplaintNotifier';
 
@@ -30,6 +33,7 @@ export class BijliMitraBot extends ActivityHandler {
     private readonly dialogs: DialogSet;
     /** The everyday question answered on the last turn: a follow-up ("kaise hoga?") is about it. */
     private readonly lastFaq: StatePropertyAccessor<string | null>;
+    private readonly lastOutage: StatePropertyAccessor<OutageTopic | null>;
     private readonly languageChosen: StatePropertyAccessor<boolean>;
 
     constructor(
@@ -46,6 +50,7 @@ export class BijliMitraBot extends ActivityHandler {
         super();
         this.dialogState = conversationState.createProperty<DialogState>('dialogState');
         this.lastFaq = conversationState.createProperty<string | null>('lastFaq');
+        this.lastOutage = conversationState.createProperty<OutageTopic | null>('lastOutage');
         this.languageChosen = conversationState.createProperty<boolean>('languageChosen');
         this.dialogs = new DialogSet(this.dialogState);
         this.dialogs.add(mainDialog);
@@ -167,6 +172,8 @@ export class BijliMitraBot extends ActivityHandler {
             await this.lastFaq.get(context, null),
             await this.languageChosen.get(context, false)
         );
+        const outage = await this.lastOutage.get(context, null);
+        turn.previousOutage = outage && Date.now() - outage.at < OUTAGE_TOPIC_MS ? outage : null;
         turn.attach(context);
         // Adapters render buttons and lists per language (a list's "Options" label): tell them which.
         context.onSendActivities(async (_context, activities, next) => {
@@ -193,6 +200,7 @@ export class BijliMitraBot extends ActivityHandler {
         if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.mainDialog.id, options);
         const turn = TurnData.of(context);
         await this.lastFaq.set(context, turn.answeredFaq);
+        if (turn.answeredOutage) await this.lastOutage.set(context, turn.answeredOutage);
         await this.languageChosen.set(context, turn.languageChosen);
     }
 }

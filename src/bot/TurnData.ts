@@ -8,11 +8,26 @@ import { foldForMatching, tokenize } from '../nlu/normalizeText';
 const TURN_DATA = Symbol('bijliMitra.turn');
 
 /** What every dialog needs to know about the current turn, prepared once by the bot. */
+/** An outage answer the conversation can ask more about: the kind of question and the account it was for. */
+export interface OutageTopic {
+    question: 'eta' | 'shutdown';
+    account: string | null;
+    /** When it was answered (epoch ms). */
+    at: number;
+}
+
 export class TurnData {
     /** Text lookup in the user's current language. */
     t: TranslateFn;
     /** The everyday question answered on this turn, remembered for the next one ("kaise hoga?" asks more of it). */
     answeredFaq: string | null = null;
+    /**
+     * What this turn told of an outage (a fault's or a planned shutdown's time, for an account): "what time exactly?",
+     * "when will it come then?" in the next turns ask more of it. Kept by the bot for a while.
+     */
+    answeredOutage: OutageTopic | null = null;
+    /** The outage topic of an earlier turn of this conversation (see {@link answeredOutage}), if still fresh. */
+    previousOutage: OutageTopic | null = null;
 
     constructor(
         /** The channel user, created on first contact. */

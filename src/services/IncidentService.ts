@@ -364,7 +364,7 @@ export class IncidentService {
             confirmedAt: this.now(),
             etr,
         });
-        await this.tellReporters(incident, 'incidents:notice.confirmed');
+        await this.tellReporters(incident, { plain: 'incidents:notice.confirmed', withCause: 'incidents:notice.confirmedCause' });
         return incident;
     }
 
@@ -407,7 +407,7 @@ export class IncidentService {
             etr,
             etrFromOfficial: etrChanged ? etr !== null : before.etrFromOfficial,
         });
-        if (etrChanged && etr) await this.tellReporters(incident, 'incidents:notice.etr');
+        if (etrChanged && etr) await this.tellReporters(incident, { plain: 'incidents:notice.etr', withCause: 'incidents:notice.etrCause' });
         return incident;
     }
 
@@ -554,15 +554,15 @@ export class IncidentService {
     }
 
     /**
-     * Tells every open report's chat that wants updates, and every follower, `key` about the incident (`key` + "Cause"
+     * Tells every open report's chat that wants updates, and every follower, about the incident (the `withCause` text
      * when a cause is set), with the restoration time in each recipient's language.
      */
-    private async tellReporters(incident: Incident, key: string): Promise<void> {
+    private async tellReporters(incident: Incident, keys: { plain: string; withCause: string }): Promise<void> {
         const reports = await this.db.run((m) =>
             m.getRepository(Complaint).find({ where: { incidentId: incident.id, status: In(OPEN_STATUSES), incidentUpdates: true }, order: { id: 'ASC' } })
         );
         const text = (language: string | null, ticket: string): NoticeText => ({
-            key: incident.cause ? `${key}Cause` : key,
+            key: incident.cause ? keys.withCause : keys.plain,
             vars: {
                 reference: incident.reference,
                 cause: incident.cause ?? '',
