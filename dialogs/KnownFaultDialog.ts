@@ -12,7 +12,8 @@ export interface KnownFaultOptions {
     complaintId: number;
 }
 
-const ASK_UPDATES = 'knownFault.updates';
+/** The id of the question whether to send changes of the restoration time. */
+export const ASK_UPDATES = 'knownFault.updates';
 const FLOW = 'knownFault.flow';
 
 /**

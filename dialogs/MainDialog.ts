@@ -31,6 +31,9 @@ import { CompensationClaimDialog, CompensationClaimOptions } from './Compensatio
 import { MobileUpdateDialog, MobileUpdateOptions } from './MobileUpdateDialog';
 import { MobileRequestStatusDialog, MobileRequestStatusOptions, mobileReferenceIn } from './MobileRequestStatusDialog';
 import { OutageInfoDialog, OutageInfoOptions } from './OutageInfoDialog';
+import { ASK_UPDATES } from './KnownFaultDialog';
+import { OPEN_STATUSES } from '../src/services/complaintStatuses';
+import { ACTIVE_INCIDENT_STATUSES } from '../src/data/entities/Incident';
 
 /** Options of {@link MainDialog}. */
 export interface MainDialogOptions extends RootDialogOptions {
@@ -365,8 +368,11 @@ export class MainDialog extends ComponentDialog {
             startsWithOneOf(cancelWords, text, fillers) ||
             startsWithOneOf(turn.wordList('common:words.cancelAlone'), text, fillers, true) ||
             (startsWithOneOf(turn.wordList('common:words.wait'), text, fillers) && turn.mentions('common:words.cancel', text));
+        // "no need" to "shall I message you when the time changes?" answers it; it cancels nothing.
+        const declinesUpdates = pending?.prompt.id === ASK_UPDATES && readYesNo(turn, text)?.answer === 'no';
         if (
             opensWithCancel &&
+            !declinesUpdates &&
             !hasDigits &&
             // ("messages band karo" turns news off; "subah shikayat ki thi, kuch nahi hua" asks after a complaint made.)
             !(r.intent === 'unsubscribe' && r.score >= 0.85) &&
@@ -606,6 +612,19 @@ export class MainDialog extends ComponentDialog {
         const briefFollowUp = r.text.split(/\s+/).length <= OUTAGE_FOLLOW_UP_MAX_WORDS;
         if (outage && !ticket && !account && briefFollowUp && asksMore && !(isFault(intent) && r.score >= SURE_COMPLAINT)) {
             return step.beginDialog(OutageInfoDialog.id, { question: outage.question, accountNumber: outage.account ?? undefined } satisfies OutageInfoOptions);
+        }
+        // "since last night no light, how many more hours??" from a reporter whose report is in an open fault: that fault
+        // (and their own ticket), not a second report asking the account again.
+        if (!ticket && isFault(intent) && this.services.categories.isOutage(this.services.categories.detect(intent, r.text)?.id ?? '')) {
+            const { channelId, from } = step.context.activity;
+            const own = await this.services.incidents.forChat(channelId, from.id);
+            if (own && ACTIVE_INCIDENT_STATUSES.includes(own.incident.status) && OPEN_STATUSES.includes(own.complaint.status)) {
+                return step.beginDialog(OutageInfoDialog.id, { question: 'eta' } satisfies OutageInfoOptions);
+            }
+        }
+        // "what time exactly?" after the everyday answer on planned shutdowns: their area's schedule (the account is asked).
+        if (turn.previousFaq === 'planned_shutdown' && !ticket && briefFollowUp && asksWhen(turn, r.text) && !isRequest(r)) {
+            return step.beginDialog(OutageInfoDialog.id, { question: 'shutdown', accountNumber: account } satisfies OutageInfoOptions);
         }
         // "kab aayegi light?": answered from the incident this chat's report is joined to; without a report of their own,
         // from their area's. (A complaint of their own that is no known fault answers it with its own time limit.)

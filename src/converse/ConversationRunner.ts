@@ -595,11 +595,15 @@ class ScriptRun {
         }
     }
 
-    /** The given incident's restoration time, or its "not known yet", in any reply language. */
+    /**
+     * The given incident's restoration time (the engineer's, or until there is one the regulator's time limit, which is
+     * when the power should be back), or its "not known yet", in any reply language.
+     */
     private async mentionsRestorationTime(text: string): Promise<boolean> {
         if (this.givenIncidentId === null) throw new Error('the "etr" check needs a "given.incident"');
         const incident = await this.app.dataSource.getRepository(Incident).findOneByOrFail({ id: this.givenIncidentId });
-        if (incident.etr && LANGUAGES.some((language) => text.includes(formatDateTime(incident.etr!, language)))) return true;
+        const times = [incident.etr, incident.dueAt].filter((t): t is Date => t !== null);
+        if (times.some((time) => LANGUAGES.some((language) => text.includes(formatDateTime(time, language))))) return true;
         return this.matchesAny(text, 'incidents:etrUnknown');
     }
 
