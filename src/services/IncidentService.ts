@@ -254,11 +254,16 @@ export class IncidentService {
             return mine.incidentId ? this.find(mine.incidentId) : null;
         }
         const created = await this.find(incident.id);
-        if (owner) await this.notifier.toIncidentOfficial(owner, created, this.officialNotice('officials:incidentSuspected', created));
+        // Not awaited: this runs inside a reporter's turn (holding its conversation and this area's forming lock), and a
+        // notice to another chat takes that chat's turn lock, whose own turn may be waiting for this area: the notices
+        // go out as soon as those chats are free, and a failed one is logged by the notifier.
+        const notices: Array<Promise<void>> = [];
+        if (owner) notices.push(this.notifier.toIncidentOfficial(owner, created, this.officialNotice('officials:incidentSuspected', created)));
         // The reporters who came before it was known got a lone ticket: they hear that it is now part of the fault.
         for (const earlier of members.filter((c) => c.id !== complaint.id)) {
-            await this.notifier.toConsumer(earlier, { key: 'incidents:notice.joined', vars: { reference: created.reference, ticket: earlier.ticket } });
+            notices.push(this.notifier.toConsumer(earlier, { key: 'incidents:notice.joined', vars: { reference: created.reference, ticket: earlier.ticket } }));
         }
+        void Promise.allSettled(notices);
         return created;
     }
 
