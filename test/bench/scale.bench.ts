@@ -93,8 +93,8 @@ export function summarise(values: number[]): Summary {
 }
 
 // IPC between the orchestrator and the load generator.
-type Command =
-    | { cmd: 'calibrate'; target: string }
+export type Command =
+    | { cmd: 'calibrate'; target: string; script?: string[] }
     | {
           cmd: 'closed';
           targets: string[];
@@ -105,10 +105,21 @@ type Command =
           routing?: 'round-robin' | 'sticky';
           label: string;
       }
-    | { cmd: 'burst'; target: string; concurrency: number; users: number; expectReplies: boolean; reuseLast?: boolean }
+    | {
+          cmd: 'burst';
+          target: string;
+          concurrency: number;
+          users: number;
+          expectReplies: boolean;
+          reuseLast?: boolean;
+          /** The conversation of this and later bursts, instead of the default one (the calibration's is kept otherwise). */
+          script?: string[];
+          /** How long to wait for every reply after the last delivery was answered (180 s). */
+          replyTimeoutSeconds?: number;
+      }
     | { cmd: 'echo'; target: string; concurrency: number; seconds: number };
 
-interface Calibration {
+export interface Calibration {
     script: string[];
     replies: number[];
     kinds: string[];
@@ -142,7 +153,7 @@ interface ClosedResult {
     noticesToOfficials: number;
 }
 
-interface BurstResult {
+export interface BurstResult {
     concurrency: number;
     messages: number;
     users: number;
@@ -153,13 +164,16 @@ interface BurstResult {
     sendErrors: number;
     /** Webhook answers by when they were sent, in 250 ms windows: where in the burst the slow ones are. */
     answerTimeline: Array<{ fromMs: number; sent: number; p50: number; p99: number; max: number }>;
+    /** First delivery until every reply arrived (or the wait for them ended). */
     drainSeconds?: number;
+    /** First delivery until the last reply arrived. */
+    lastReplySeconds?: number;
     turnsPerSecond?: number;
     repliesExpected?: number;
     repliesReceived?: number;
 }
 
-interface EchoResult {
+export interface EchoResult {
     concurrency: number;
     seconds: number;
     requests: number;
@@ -287,9 +301,9 @@ async function loadGenerator(): Promise<void> {
         });
     }
 
-    async function calibrate(target: string): Promise<Calibration> {
+    async function calibrate(target: string, ownScript?: string[]): Promise<Calibration> {
         const user = takeUser();
-        script = SCRIPT.slice();
+        script = (ownScript ?? SCRIPT).slice();
         const replies: number[] = [];
         const kinds: string[] = [];
         const transcript: Calibration['transcript'] = [];
@@ -451,6 +465,7 @@ async function loadGenerator(): Promise<void> {
 
     /** Open loop: `concurrency` senders, each with its own users, every message as soon as the previous one was answered. */
     async function burst(command: Extract<Command, { cmd: 'burst' }>): Promise<BurstResult> {
+        if (command.script) script = command.script.slice();
         if (!command.reuseLast || !lastBurst || lastBurst.bodies[0].length !== script.length) {
             const users = Array.from({ length: command.users }, takeUser);
             lastBurst = { users, bodies: users.map((user) => script.map((_, step) => signed(user, textOf(step, user)))) };
@@ -460,6 +475,7 @@ async function loadGenerator(): Promise<void> {
         if (command.expectReplies && perUser === 0) throw new Error('burst: no calibration yet, so the replies to expect are unknown');
         const remaining = new Map<string, number>();
         let repliesReceived = 0;
+        let lastReplyAt = NaN;
         let drained!: () => void;
         const allReplies = new Promise<void>((resolve) => {
             drained = resolve;
@@ -467,8 +483,9 @@ async function loadGenerator(): Promise<void> {
         if (command.expectReplies) {
             for (const user of users) {
                 remaining.set(user.waId, perUser);
-                waiting.set(user.waId, () => {
+                waiting.set(user.waId, (_kind, _text, at) => {
                     repliesReceived += 1;
+                    lastReplyAt = at;
                     const left = remaining.get(user.waId)! - 1;
                     remaining.set(user.waId, left);
                     if (left === 0) {
@@ -524,13 +541,19 @@ async function loadGenerator(): Promise<void> {
         if (command.expectReplies) {
             let timer: NodeJS.Timeout | undefined;
             const timeout = new Promise<void>((resolve) => {
-                timer = setTimeout(resolve, 180_000);
+                timer = setTimeout(resolve, (command.replyTimeoutSeconds ?? 180) * 1000);
             });
             await Promise.race([allReplies, timeout]);
             clearTimeout(timer);
             for (const user of users) waiting.delete(user.waId);
             const drainSeconds = (performance.now() - t0) / 1000;
-            Object.assign(result, { drainSeconds, turnsPerSecond: messages / drainSeconds, repliesExpected: perUser * users.length, repliesReceived });
+            Object.assign(result, {
+                drainSeconds,
+                turnsPerSecond: messages / drainSeconds,
+                repliesExpected: perUser * users.length,
+                repliesReceived,
+                lastReplySeconds: (lastReplyAt - t0) / 1000,
+            });
         }
         return result;
     }
@@ -588,7 +611,7 @@ async function loadGenerator(): Promise<void> {
         const run = async (): Promise<unknown> => {
             switch (message.cmd) {
                 case 'calibrate':
-                    return calibrate(message.target);
+                    return calibrate(message.target, message.script);
                 case 'closed':
                     return closed(message);
                 case 'burst':
@@ -667,12 +690,13 @@ export function track<T extends ChildProcess>(child: T): T {
     return child;
 }
 
-interface Forked {
+export interface Forked {
     child: ChildProcess;
     ready: Record<string, unknown>;
 }
 
-async function forkRole(role: string, env: Record<string, string> = {}): Promise<Forked> {
+/** Starts this file in a process of its own as `role` (loadgen, bare, echo) and waits for its ready message. */
+export async function forkRole(role: string, env: Record<string, string> = {}): Promise<Forked> {
     const child = track(fork(__filename, [], { env: { ...process.env, ...env, BENCH_ROLE: role }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
     const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
         child.once('message', (message) => resolve(message as Record<string, unknown>));
@@ -684,7 +708,7 @@ async function forkRole(role: string, env: Record<string, string> = {}): Promise
 let commandId = 0;
 
 /** Sends one command to the load generator; `onProgress` sees its progress reports meanwhile. */
-function command<T>(
+export function command<T>(
     loadgen: ChildProcess,
     cmd: Command,
     onProgress?: (p: { fraction: number; turns: number; sent: number }) => void
@@ -848,11 +872,8 @@ export async function startBot(name: string, options: { dir: string; databaseUrl
 
 let probeId = 0;
 
-/** heapUsed / RSS as the bot process itself reports them, after a full GC when `gc` is set. */
-function probeMemory(
-    bot: BotProcess,
-    gc: boolean
-): Promise<{ heapUsedMb: number; heapTotalMb: number; rssMb: number; externalMb: number; arrayBuffersMb: number } | null> {
+/** Asks the bot's probe (scaleProbe.ts) a question on the IPC channel; null if it does not answer within 5 s. */
+function askProbe<T>(bot: BotProcess, question: Record<string, unknown> & { probe: string }): Promise<T | null> {
     const id = ++probeId;
     return new Promise((resolve) => {
         const timer = setTimeout(() => {
@@ -860,22 +881,32 @@ function probeMemory(
             resolve(null);
         }, 5000);
         const onMessage = (message: unknown) => {
-            const m = message as { probe?: string; id?: number; heapUsed: number; heapTotal: number; rss: number; external: number; arrayBuffers: number };
-            if (m.probe !== 'memory' || m.id !== id) return;
+            const m = message as { probe?: string; id?: number };
+            if (m.probe !== question.probe || m.id !== id) return;
             clearTimeout(timer);
             bot.child.off('message', onMessage);
-            const mb = (n: number) => Math.round((n / 1048576) * 10) / 10;
-            resolve({
-                heapUsedMb: mb(m.heapUsed),
-                heapTotalMb: mb(m.heapTotal),
-                rssMb: mb(m.rss),
-                externalMb: mb(m.external),
-                arrayBuffersMb: mb(m.arrayBuffers),
-            });
+            resolve(message as T);
         };
         bot.child.on('message', onMessage);
-        bot.child.send({ probe: 'memory', id, gc });
+        bot.child.send({ ...question, id });
     });
+}
+
+/** heapUsed / RSS as the bot process itself reports them, after a full GC when `gc` is set. */
+export async function probeMemory(
+    bot: BotProcess,
+    gc: boolean
+): Promise<{ heapUsedMb: number; heapTotalMb: number; rssMb: number; externalMb: number; arrayBuffersMb: number } | null> {
+    const m = await askProbe<{ heapUsed: number; heapTotal: number; rss: number; external: number; arrayBuffers: number }>(bot, { probe: 'memory', gc });
+    if (!m) return null;
+    const mb = (n: number) => Math.round((n / 1048576) * 10) / 10;
+    return { heapUsedMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal), rssMb: mb(m.rss), externalMb: mb(m.external), arrayBuffersMb: mb(m.arrayBuffers) };
+}
+
+/** Database statements the bot process has executed so far, counted at the drivers by its probe. */
+export async function probeStatements(bot: BotProcess): Promise<number> {
+    const m = await askProbe<{ statements: number }>(bot, { probe: 'stats' });
+    return m?.statements ?? NaN;
 }
 
 /** SIGTERM, then SIGKILL after `timeoutMs`; resolves once the process is gone. */
@@ -961,7 +992,7 @@ export async function prepareDatabase(
     }
 }
 
-async function countComplaints(databaseUrl: string, schema: string | null): Promise<number> {
+export async function countComplaints(databaseUrl: string, schema: string | null): Promise<number> {
     if (schema === null) {
         const Sqlite = (await import('better-sqlite3')).default;
         const db = new Sqlite(databaseUrl.slice('sqlite:'.length), { readonly: true });
@@ -982,13 +1013,13 @@ async function countComplaints(databaseUrl: string, schema: string | null): Prom
     }
 }
 
-async function dropSchema(schema: string): Promise<void> {
+export async function dropSchema(schema: string): Promise<void> {
     const { dropPostgresSchema } = await import('../support/postgres');
     await dropPostgresSchema(schema);
 }
 
 /** Self time per function (and per package) from a V8 .cpuprofile, idle excluded. */
-function summariseProfile(file: string): {
+export function summariseProfile(file: string): {
     sampledSeconds: number;
     functions: Array<{ fn: string; where: string; selfMs: number; percent: number }>;
     packages: Array<{ pkg: string; selfMs: number; percent: number }>;

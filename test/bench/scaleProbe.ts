@@ -1,16 +1,63 @@
 /**
- * Preloaded into the bot processes of scale.bench (`node --expose-gc -r scaleProbe.js dist/src/main.js`). It does
- * nothing to the bot: it only answers memory questions on the IPC channel the benchmark opened, and stops the bot
- * gracefully (SIGTERM, as a deploy would) when the benchmark goes away, so no bot outlives a crashed or killed run.
+ * Preloaded into the bot processes of the benchmarks (`node --expose-gc -r scaleProbe.js dist/src/main.js`). It does
+ * nothing to the bot's behaviour: it answers memory and statement-count questions on the IPC channel the benchmark
+ * opened, and stops the bot gracefully (SIGTERM, as a deploy would) when the benchmark goes away, so no bot outlives a
+ * crashed or killed run.
+ *
+ * Statements are counted at the drivers, below everything the bot does (TypeORM and direct statements alike): each
+ * execution of a better-sqlite3 statement (`run`, `all`, `get`, `iterate`, `exec`) and each `pg` client query
+ * (BEGIN and COMMIT included).
  */
-interface MemoryQuestion {
-    probe: 'memory';
+import BetterSqlite3 from 'better-sqlite3';
+import { Client } from 'pg';
+
+interface ProbeQuestion {
+    probe: 'memory' | 'stats';
     id: number;
     gc?: boolean;
 }
 
+let statements = 0;
+
+function countSqliteStatements(): void {
+    type Executable = Record<string, (...args: unknown[]) => unknown>;
+    const Sqlite = BetterSqlite3 as unknown as { prototype: Executable };
+    const prepare = Sqlite.prototype.prepare;
+    Sqlite.prototype.prepare = function (this: unknown, ...args: unknown[]) {
+        const statement = prepare.apply(this, args) as Executable;
+        for (const method of ['run', 'all', 'get', 'iterate']) {
+            const original = statement[method];
+            statement[method] = function (this: unknown, ...values: unknown[]) {
+                statements += 1;
+                return original.apply(this, values);
+            };
+        }
+        return statement;
+    };
+    const exec = Sqlite.prototype.exec;
+    Sqlite.prototype.exec = function (this: unknown, ...args: unknown[]) {
+        statements += 1;
+        return exec.apply(this, args);
+    };
+}
+
+function countPostgresQueries(): void {
+    const prototype = Client.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const query = prototype.query;
+    prototype.query = function (this: unknown, ...args: unknown[]) {
+        statements += 1;
+        return query.apply(this, args);
+    };
+}
+
 if (process.send && process.env.BENCH_PROBE === '1') {
-    process.on('message', (message: MemoryQuestion) => {
+    countSqliteStatements();
+    countPostgresQueries();
+    process.on('message', (message: ProbeQuestion) => {
+        if (message?.probe === 'stats') {
+            process.send!({ probe: 'stats', id: message.id, statements });
+            return;
+        }
         if (message?.probe !== 'memory') return;
         // A full collection first, when asked, so that heapUsed is what is really retained.
         const gc = (globalThis as { gc?: () => void }).gc;
