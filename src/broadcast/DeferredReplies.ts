@@ -1,7 +1,7 @@
 import { In } from 'typeorm';
 import { conversationKeyOf } from '../../adapters/shared/conversationKey';
 import type { DeferredMessage, DeferredSends } from '../../adapters/shared/ports';
-import type { Database } from '../data/Database';
+import { dateFromDatabase, type Database } from '../data/Database';
 import { QueuedMessage } from '../data/entities/QueuedMessage';
 
 /**
@@ -34,16 +34,14 @@ export class DeferredReplies implements DeferredSends {
     }
 
     async lastWaiting(channel: string, conversationId: string): Promise<Date | null> {
-        const row = await this.db.run((m) =>
-            m
-                .getRepository(QueuedMessage)
-                .createQueryBuilder('q')
-                .select('MAX(q.nextAttemptAt)', 'last')
-                .where({ channel, conversationKey: conversationKeyOf(conversationId), status: In(['queued', 'sending']) })
-                .getRawOne<{ last: string | Date | null }>()
+        // Asked once per turn that replies: straight to the driver.
+        const {
+            rows: [row],
+        } = await this.db.sql<{ last: string | Date | null }>(
+            `SELECT MAX("nextAttemptAt") AS "last" FROM "outbound_queue" WHERE "channel" = ? AND "conversationKey" = ? AND "status" IN ('queued', 'sending')`,
+            [channel, conversationKeyOf(conversationId)]
         );
         if (!row?.last) return null;
-        // SQLite returns the stored UTC text, PostgreSQL a Date.
-        return row.last instanceof Date ? row.last : new Date(`${String(row.last).replace(' ', 'T')}Z`);
+        return dateFromDatabase(row.last);
     }
 }

@@ -11,6 +11,22 @@ export function toAsciiDigits(text: string): string {
  * more equal letters cut to two ("nahiiii" → "nahii"), spaces squeezed.
  */
 export function foldForMatching(text: string): string {
+    if (text.length > FOLD_MEMO_LENGTH) return fold(text);
+    // The same cue phrases and button titles are folded on every turn: each is worked out once.
+    let folded = foldMemo.get(text);
+    if (folded === undefined) {
+        folded = fold(text);
+        if (foldMemo.size >= FOLD_MEMO_SIZE) foldMemo.clear();
+        foldMemo.set(text, folded);
+    }
+    return folded;
+}
+
+const FOLD_MEMO_SIZE = 20_000;
+const FOLD_MEMO_LENGTH = 300;
+const foldMemo = new Map<string, string>();
+
+function fold(text: string): string {
     return toAsciiDigits(text.normalize('NFC'))
         .replace(/[\u200B-\u200D\uFEFF]/g, '')
         .normalize('NFD')

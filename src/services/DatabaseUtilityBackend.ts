@@ -11,7 +11,8 @@ export class DatabaseUtilityBackend implements UtilityBackend {
     constructor(private readonly db: Database) {}
 
     async findConsumer(accountNumber: string): Promise<ConsumerRecord | null> {
-        return this.db.run((m) => m.getRepository(Consumer).findOneBy({ accountNumber }));
+        const [consumer] = await this.db.entities(Consumer, 'SELECT * FROM "consumers" WHERE "accountNumber" = ?', [accountNumber]);
+        return consumer ?? null;
     }
 
     async findConsumersByMobile(mobile: string): Promise<ConsumerRecord[]> {

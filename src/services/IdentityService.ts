@@ -16,7 +16,14 @@ export class IdentityService {
     async getOrCreate(channel: string, channelUserId: string, phoneNumber: string | null): Promise<ChannelIdentity> {
         return this.db.run(async (m) => {
             const repository = m.getRepository(ChannelIdentity);
-            let identity = await repository.findOneBy({ channel, channelUserId });
+            // Every turn asks this: one statement read straight from the driver (TypeORM only to create one).
+            let identity: ChannelIdentity | null =
+                (
+                    await this.db.entities(ChannelIdentity, 'SELECT * FROM "channel_identities" WHERE "channel" = ? AND "channelUserId" = ?', [
+                        channel,
+                        channelUserId,
+                    ])
+                )[0] ?? null;
             if (!identity) {
                 try {
                     identity = await repository.save(repository.create({ channel, channelUserId, phoneNumber, preferredLanguage: null }));

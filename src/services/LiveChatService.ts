@@ -70,6 +70,12 @@ const MAX_TEXT = 2000;
 /** The WhatsApp channel id: outside its 24-hour window a person's free text is refused by the platform. */
 const WHATSAPP = 'whatsapp';
 
+/** One line of a turn's transcript, written when the turn ends. */
+interface TranscriptLine {
+    author: LiveChatAuthor;
+    text: string;
+}
+
 /**
  * Live chat: an official of the consumer's area takes a conversation over from the console, replies on the
  * consumer's channel, and hands it back. The state is in the database (`live_chats`), so the bot is silent on every
@@ -113,19 +119,35 @@ export class LiveChatService {
                 if (activity.type === ActivityTypes.Message) {
                     const chat = await this.noteInbound(activity);
                     if (chat.heldBy !== null) {
+                        await this.append(chat.id, 'consumer', describe(activity), { heldBy: chat.heldBy });
                         this.logger.info('live chat: an official holds this conversation; the bot stays silent', {
                             channel: activity.channelId,
                             chat: chat.id,
                         });
                         return;
                     }
-                    this.recordReplies(context, chat.id);
-                    return next();
+                    // The consumer's line and the bot's replies are written together when the turn ends (one statement,
+                    // not one per message), whether it ends well or not.
+                    const lines: TranscriptLine[] = [{ author: 'consumer', text: describe(activity) }];
+                    this.recordReplies(context, lines);
+                    try {
+                        return await next();
+                    } finally {
+                        await this.appendLines(chat.id, lines);
+                    }
                 }
                 if (activity.type === ActivityTypes.Event) {
                     // A proactive turn (a notice, "is it fixed?"): what it sends belongs in the transcript of a known chat.
                     const chat = await this.find(activity.channelId, user);
-                    if (chat) this.recordReplies(context, chat.id);
+                    if (chat) {
+                        const lines: TranscriptLine[] = [];
+                        this.recordReplies(context, lines);
+                        try {
+                            return await next();
+                        } finally {
+                            await this.appendLines(chat.id, lines);
+                        }
+                    }
                 }
                 return next();
             },
@@ -319,7 +341,6 @@ export class LiveChatService {
         const { activityId: _activityId, ...reference } = TurnContext.getConversationReference(activity);
         const chat = await this.upsert(activity.channelId, activity.from.id, JSON.stringify(reference), this.now());
         if (chat.discom === null) await this.place(chat);
-        await this.append(chat.id, 'consumer', describe(activity), { heldBy: chat.heldBy });
         return chat;
     }
 
@@ -361,17 +382,27 @@ export class LiveChatService {
         return this.db.run((m) => m.getRepository(LiveChat).findOneBy({ channel, channelUserId }));
     }
 
-    /** Records every message this turn sends (the bot's), unless the turn is an official's reply, recorded by {@link reply}. */
-    private recordReplies(context: TurnContext, chatId: number): void {
+    /** Collects every message this turn sends (the bot's) into `lines`, unless the turn is an official's reply, recorded by {@link reply}. */
+    private recordReplies(context: TurnContext, lines: TranscriptLine[]): void {
         context.onSendActivities(async (ctx, activities, next) => {
             const responses = await next();
             if (ctx.turnState.get(OFFICIAL_REPLY) !== true) {
                 for (const activity of activities) {
-                    if (activity.type === ActivityTypes.Message && (activity.text ?? '').trim()) await this.append(chatId, 'bot', activity.text!);
+                    if (activity.type === ActivityTypes.Message && (activity.text ?? '').trim()) lines.push({ author: 'bot', text: activity.text! });
                 }
             }
             return responses;
         });
+    }
+
+    /** Appends a turn's lines to the transcript of chat `chatId` in one statement, in order. */
+    private async appendLines(chatId: number, lines: TranscriptLine[]): Promise<void> {
+        if (lines.length === 0) return;
+        const at = this.now();
+        await this.db.sql(
+            `INSERT INTO "live_chat_messages" ("chatId", "author", "text", "createdAt") VALUES ${lines.map(() => '(?, ?, ?, ?)').join(', ')}`,
+            lines.flatMap((line) => [chatId, line.author, line.text.slice(0, MAX_TEXT), at])
+        );
     }
 
     private async append(

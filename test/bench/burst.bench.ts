@@ -82,6 +82,8 @@ interface RunFigures {
     botCpuSeconds: number;
     cpuMsPerTurn: number;
     statementsPerTurn: number;
+    /** Executions per turn of each statement text. */
+    statementsByText: Array<{ text: string; perTurn: number; msPerTurn: number }>;
     lastDeliveryToLastReplySeconds: number;
     otherCores: number;
     postgres?: { cpuMsPerTurn: number; peakConnections: number; connectionsOpened: number; connectionsOpenedPerTurn: number };
@@ -212,7 +214,16 @@ async function main(): Promise<void> {
         await sampling;
         const botCpu = cpuSeconds([bot.child.pid]).ours - botCpuBefore;
         const cpuAfter = cpuSeconds([bot.child.pid, loadgen.pid, process.pid]);
-        const statements = (await probeStatements(bot)) - statementsBefore;
+        const statementsAfter = await probeStatements(bot);
+        const statements = statementsAfter.total - statementsBefore.total;
+        const statementsByText = Object.entries(statementsAfter.byText)
+            .map(([text, n]) => ({
+                text,
+                perTurn: (n - (statementsBefore.byText[text] ?? 0)) / burst.messages,
+                msPerTurn: ((statementsAfter.msByText[text] ?? 0) - (statementsBefore.msByText[text] ?? 0)) / burst.messages,
+            }))
+            .filter((s) => s.perTurn > 0)
+            .sort((a, b) => b.perTurn - a.perTurn);
         const turns = burst.messages;
         const lastReply = burst.lastReplySeconds ?? NaN;
         const figure: RunFigures = {
@@ -223,6 +234,7 @@ async function main(): Promise<void> {
             botCpuSeconds: botCpu,
             cpuMsPerTurn: (botCpu * 1000) / turns,
             statementsPerTurn: statements / turns,
+            statementsByText,
             lastDeliveryToLastReplySeconds: lastReply - burst.burstSeconds,
             otherCores: (cpuAfter.machine - cpuBefore.machine - (cpuAfter.ours - cpuBefore.ours)) / wall,
         };
@@ -303,6 +315,11 @@ async function main(): Promise<void> {
         );
     }
     process.stdout.write(`\n| What | Bijli Mitra | Reference / target |\n|---|---|---|\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n\n`);
+    process.stdout.write(`Statements per turn by text (last burst), and milliseconds per turn inside SQLite's calls:\n`);
+    for (const s of figures[figures.length - 1].statementsByText.slice(0, 40))
+        process.stdout.write(
+            `  ${fmt(s.perTurn, 3).padStart(6)}  ${s.msPerTurn ? `${fmt(s.msPerTurn, 3)} ms` : ''.padStart(8)}  ${s.text.replace(/\s+/g, ' ')}\n`
+        );
     if (cpuProfile) {
         process.stdout.write(`Top self time (${fmt(cpuProfile.sampledSeconds)} s sampled):\n`);
         for (const f of cpuProfile.functions.slice(0, 30)) process.stdout.write(`  ${fmt(f.percent).padStart(5)} %  ${f.fn}  ${f.where}\n`);

@@ -903,10 +903,10 @@ export async function probeMemory(
     return { heapUsedMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal), rssMb: mb(m.rss), externalMb: mb(m.external), arrayBuffersMb: mb(m.arrayBuffers) };
 }
 
-/** Database statements the bot process has executed so far, counted at the drivers by its probe. */
-export async function probeStatements(bot: BotProcess): Promise<number> {
-    const m = await askProbe<{ statements: number }>(bot, { probe: 'stats' });
-    return m?.statements ?? NaN;
+/** Database statements the bot process has executed so far, counted at the drivers by its probe, in all and by text. */
+export async function probeStatements(bot: BotProcess): Promise<{ total: number; byText: Record<string, number>; msByText: Record<string, number> }> {
+    const m = await askProbe<{ statements: number; byText: Record<string, number>; msByText: Record<string, number> }>(bot, { probe: 'stats' });
+    return { total: m?.statements ?? NaN, byText: m?.byText ?? {}, msByText: m?.msByText ?? {} };
 }
 
 /** SIGTERM, then SIGKILL after `timeoutMs`; resolves once the process is gone. */

@@ -18,6 +18,26 @@ interface ProbeQuestion {
 }
 
 let statements = 0;
+/** Executions by statement text (its first 160 characters): where the statements of a turn come from. */
+const byText = new Map<string, number>();
+/** Milliseconds inside better-sqlite3's synchronous calls, by statement text (SQLite runs in the bot's thread). */
+const msByText = new Map<string, number>();
+
+function counted(text: unknown): string {
+    statements += 1;
+    const key = String(text).slice(0, 160);
+    byText.set(key, (byText.get(key) ?? 0) + 1);
+    return key;
+}
+
+function timed<T>(key: string, run: () => T): T {
+    const t0 = performance.now();
+    try {
+        return run();
+    } finally {
+        msByText.set(key, (msByText.get(key) ?? 0) + performance.now() - t0);
+    }
+}
 
 function countSqliteStatements(): void {
     type Executable = Record<string, (...args: unknown[]) => unknown>;
@@ -28,16 +48,16 @@ function countSqliteStatements(): void {
         for (const method of ['run', 'all', 'get', 'iterate']) {
             const original = statement[method];
             statement[method] = function (this: unknown, ...values: unknown[]) {
-                statements += 1;
-                return original.apply(this, values);
+                const key = counted(args[0]);
+                return timed(key, () => original.apply(this, values));
             };
         }
         return statement;
     };
     const exec = Sqlite.prototype.exec;
     Sqlite.prototype.exec = function (this: unknown, ...args: unknown[]) {
-        statements += 1;
-        return exec.apply(this, args);
+        const key = counted(args[0]);
+        return timed(key, () => exec.apply(this, args));
     };
 }
 
@@ -45,7 +65,8 @@ function countPostgresQueries(): void {
     const prototype = Client.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
     const query = prototype.query;
     prototype.query = function (this: unknown, ...args: unknown[]) {
-        statements += 1;
+        const first = args[0] as string | { text?: string };
+        counted(typeof first === 'string' ? first : first?.text);
         return query.apply(this, args);
     };
 }
@@ -55,7 +76,7 @@ if (process.send && process.env.BENCH_PROBE === '1') {
     countPostgresQueries();
     process.on('message', (message: ProbeQuestion) => {
         if (message?.probe === 'stats') {
-            process.send!({ probe: 'stats', id: message.id, statements });
+            process.send!({ probe: 'stats', id: message.id, statements, byText: Object.fromEntries(byText), msByText: Object.fromEntries(msByText) });
             return;
         }
         if (message?.probe !== 'memory') return;
