@@ -1,4 +1,3 @@
-import { In } from 'typeorm';
 import { conversationKeyOf } from '../../adapters/shared/conversationKey';
 import type { DeferredMessage, DeferredSends } from '../../adapters/shared/ports';
 import { dateFromDatabase, type Database } from '../data/Database';
