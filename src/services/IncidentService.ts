@@ -1,5 +1,5 @@
 import { EntityManager, In, IsNull, LessThanOrEqual, MoreThanOrEqual } from 'typeorm';
-import { Database, dateFromDatabase } from '../data/Database';
+import { Database, dateFromDatabase, SqlValue } from '../data/Database';
 import { Complaint } from '../data/entities/Complaint';
 import { ComplaintEvent } from '../data/entities/ComplaintEvent';
 import { ACTIVE_INCIDENT_STATUSES, Incident, IncidentScope, IncidentStatus } from '../data/entities/Incident';
@@ -70,23 +70,7 @@ interface Reporter {
     complaintId: number | null;
 }
 
-/** A recent outage complaint as {@link IncidentService} reads it for grouping. */
-interface ReportRow {
-    id: number | string;
-    channel: string;
-    channelUserId: string;
-    accountNumber: string | null;
-    dtCode: string | null;
-    feederCode: string | null;
-    address: string | null;
-    description: string;
-    latitude: number | string | null;
-    longitude: number | string | null;
-    problemSince: unknown;
-    createdAt: unknown;
-}
-
-/** A report still being made, as grouping reads it. */
+/** A report of the area as grouping reads it: its sighting, and a complaint of its chat in the window if any. */
 interface SightingRow {
     channel: string;
     channelUserId: string;
@@ -97,13 +81,9 @@ interface SightingRow {
     latitude: number | string | null;
     longitude: number | string | null;
     seenAt: unknown;
-}
-
-/** How many reports' place words {@link IncidentService} keeps worked out (more than a window's reports of a busy subdivision). */
-const LOCALITY_MEMO = 5000;
-
-function numberOrNull(value: number | string | null): number | null {
-    return value === null ? null : Number(value);
+    complaintId: number | string | null;
+    incidentId: number | string | null;
+    status: string | null;
 }
 
 /** Thrown when an action does not fit the incident's state, or the official may not act on it. */
@@ -133,8 +113,6 @@ export interface IncidentDetails {
 export class IncidentService {
     private readonly references: ReferenceNumbers;
     private readonly forming = new KeyedLock();
-    /** Place words of recent reports, by subdivision and text (see {@link localityOf}). */
-    private readonly localities = new Map<string, string[]>();
 
     constructor(
         private readonly db: Database,
@@ -207,6 +185,9 @@ export class IncidentService {
         await this.db.run((m) =>
             m.getRepository(Complaint).update({ id: complaint.id }, { outageArea: areaKey(area), feederCode: area.feederCode, dtCode: area.dtCode })
         );
+        // Every report of the area has its sighting, registered or not: grouping reads the sightings (with their place
+        // words) and finds the registered ones' complaints beside them.
+        await this.sighted(area, complaint);
         const open = await this.openFor(area);
         if (open) return this.join(open, complaint);
         // Reports of one area make their incident one at a time in this process, so a burst makes one incident, not
@@ -660,60 +641,70 @@ export class IncidentService {
     }
 
     /**
-     * The recent ungrouped reporters of the subdivision other than `except`: open outage complaints not in an incident,
-     * and reports still being made, one per account (or chat without an account), newest first (in the order of the
-     * area's time indexes, so that a busy subdivision is read no further than the cap). Read straight from the
-     * driver, only the columns grouping needs: every outage report asks this (twice), and in a storm a subdivision holds
-     * hundreds of recent single-house reports, which as TypeORM entities cost milliseconds per report.
+     * The recent ungrouped reporters of the subdivision other than `except` that could group with a report from
+     * `area`, one per account (or chat without an account), newest first: the reports made within the window (every
+     * report records its sighting, registered or not), with the chat's complaint of the area beside it. A chat whose
+     * complaints of the area are all in an incident or closed is no reporter; one still being asked counts with no
+     * complaint. One statement, straight to the driver, and only the sightings that share the transformer, the feeder,
+     * a place word, or have a location to measure: in a storm a subdivision has hundreds of recent single-house
+     * reports, and reading them all (as TypeORM entities, twice per report) made every report slower than the last.
      */
     private async recentReporters(area: OutageArea, except: string): Promise<Reporter[]> {
         const since = new Date(this.now().getTime() - this.policy.windowMinutes * 60_000);
-        const key = areaKey(area);
-        const statuses = OPEN_STATUSES.map(() => '?').join(', ');
-        const [complaints, sightings] = await Promise.all([
-            this.db.sql<ReportRow>(
-                `SELECT "id", "channel", "channelUserId", "accountNumber", "dtCode", "feederCode", "address", "description", "latitude", "longitude", "problemSince", "createdAt"
-                 FROM "complaints" WHERE "outageArea" = ? AND "incidentId" IS NULL AND "createdAt" >= ? AND "status" IN (${statuses})
-                 ORDER BY "createdAt" DESC LIMIT 500`,
-                [key, since, ...OPEN_STATUSES]
-            ),
-            // A chat that already has a report of the area (in an incident or not) is no new reporter by its sighting.
-            // `|| ''` keeps SQLite on the complaints' (channel, channelUserId) index: by the area's index it read every
-            // recent complaint of the subdivision once per sighting (4 ms a report in a burst).
-            this.db.sql<SightingRow>(
-                `SELECT s."channel", s."channelUserId", s."accountNumber", s."dtCode", s."feederCode", s."locality", s."latitude", s."longitude", s."seenAt"
-                 FROM "outage_sightings" s WHERE s."outageArea" = ? AND s."seenAt" >= ?
-                 AND NOT EXISTS (SELECT 1 FROM "complaints" c WHERE c."channel" = s."channel" AND c."channelUserId" = s."channelUserId" AND c."outageArea" || '' = s."outageArea" AND c."createdAt" >= ?)
-                 ORDER BY s."seenAt" DESC LIMIT 500`,
-                [key, since, since]
-            ),
-        ]);
-        const reporters = new Map<string, Reporter>();
-        for (const c of complaints.rows) {
-            const reporter = reporterKey(c);
-            if (reporter === except || reporters.has(reporter)) continue;
-            const createdAt = dateFromDatabase(c.createdAt)!;
-            reporters.set(reporter, {
-                dtCode: c.dtCode,
-                feederCode: c.feederCode,
-                locality: this.localityOf(c, area),
-                latitude: numberOrNull(c.latitude),
-                longitude: numberOrNull(c.longitude),
-                seenAt: dateFromDatabase(c.problemSince) ?? createdAt,
-                complaintId: Number(c.id),
-            });
+        const could: string[] = [];
+        const terms: SqlValue[] = [];
+        if (area.dtCode) {
+            could.push('s."dtCode" = ?');
+            terms.push(area.dtCode);
         }
-        for (const sighting of sightings.rows) {
-            const reporter = reporterKey(sighting);
+        if (area.feederCode) {
+            could.push('s."feederCode" = ?');
+            terms.push(area.feederCode);
+        }
+        if (area.latitude !== null && area.longitude !== null) could.push('s."latitude" IS NOT NULL');
+        // Place words are letters and digits only (localityWords), so they need no escaping in a pattern.
+        for (const word of area.locality) {
+            could.push(`(' ' || s."locality" || ' ') LIKE ?`);
+            terms.push(`% ${word} %`);
+        }
+        if (could.length === 0) return [];
+        // `|| ''` keeps SQLite on the complaints' (channel, channelUserId) index rather than the area's.
+        const { rows } = await this.db.sql<SightingRow>(
+            `SELECT s."channel", s."channelUserId", s."accountNumber", s."dtCode", s."feederCode", s."locality", s."latitude", s."longitude", s."seenAt",
+                    c."id" AS "complaintId", c."incidentId", c."status"
+             FROM "outage_sightings" s
+             LEFT JOIN "complaints" c ON c."channel" = s."channel" AND c."channelUserId" = s."channelUserId" AND c."outageArea" || '' = s."outageArea" AND c."createdAt" >= ?
+             WHERE s."outageArea" = ? AND s."seenAt" >= ? AND (${could.join(' OR ')})
+             ORDER BY s."seenAt" DESC LIMIT 500`,
+            [since, areaKey(area), since, ...terms]
+        );
+        // A chat's rows: one per complaint of the area in the window (or one without). Its newest open, ungrouped
+        // complaint is the report; with complaints but none of them open and ungrouped, it has been grouped or closed.
+        const chats = new Map<string, { row: SightingRow; complaintId: number | null; registered: boolean }>();
+        for (const row of rows) {
+            const chat = `${row.channel}/${row.channelUserId}`;
+            const entry = chats.get(chat) ?? { row, complaintId: null, registered: false };
+            if (row.complaintId !== null) {
+                entry.registered = true;
+                const id = Number(row.complaintId);
+                if (row.incidentId === null && OPEN_STATUSES.includes(row.status as (typeof OPEN_STATUSES)[number]) && (entry.complaintId ?? 0) < id)
+                    entry.complaintId = id;
+            }
+            chats.set(chat, entry);
+        }
+        const reporters = new Map<string, Reporter>();
+        for (const { row, complaintId, registered } of chats.values()) {
+            if (registered && complaintId === null) continue;
+            const reporter = reporterKey(row);
             if (reporter === except || reporters.has(reporter)) continue;
             reporters.set(reporter, {
-                dtCode: sighting.dtCode,
-                feederCode: sighting.feederCode,
-                locality: sighting.locality.split(' ').filter(Boolean),
-                latitude: numberOrNull(sighting.latitude),
-                longitude: numberOrNull(sighting.longitude),
-                seenAt: dateFromDatabase(sighting.seenAt)!,
-                complaintId: null,
+                dtCode: row.dtCode,
+                feederCode: row.feederCode,
+                locality: row.locality.split(' ').filter(Boolean),
+                latitude: row.latitude === null ? null : Number(row.latitude),
+                longitude: row.longitude === null ? null : Number(row.longitude),
+                seenAt: dateFromDatabase(row.seenAt)!,
+                complaintId,
             });
         }
         return [...reporters.values()];
@@ -721,25 +712,23 @@ export class IncidentService {
 
     /** Records (or refreshes) a report being made, so that a burst's reporters count before they are registered. */
     private async sighted(area: OutageArea, reporter: OutageReporter): Promise<void> {
-        await this.db.run((m) =>
-            m
-                .createQueryBuilder()
-                .insert()
-                .into(OutageSighting)
-                .values({
-                    outageArea: areaKey(area),
-                    channel: reporter.channel,
-                    channelUserId: reporter.channelUserId,
-                    accountNumber: reporter.accountNumber,
-                    feederCode: area.feederCode,
-                    dtCode: area.dtCode,
-                    locality: area.locality.join(' ').slice(0, 300),
-                    latitude: area.latitude,
-                    longitude: area.longitude,
-                    seenAt: this.now(),
-                })
-                .orUpdate(['accountNumber', 'feederCode', 'dtCode', 'locality', 'latitude', 'longitude', 'seenAt'], ['channel', 'channelUserId', 'outageArea'])
-                .execute()
+        await this.db.sql(
+            `INSERT INTO "outage_sightings" ("outageArea", "channel", "channelUserId", "accountNumber", "feederCode", "dtCode", "locality", "latitude", "longitude", "seenAt")
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT ("channel", "channelUserId", "outageArea") DO UPDATE SET "accountNumber" = EXCLUDED."accountNumber", "feederCode" = EXCLUDED."feederCode",
+               "dtCode" = EXCLUDED."dtCode", "locality" = EXCLUDED."locality", "latitude" = EXCLUDED."latitude", "longitude" = EXCLUDED."longitude", "seenAt" = EXCLUDED."seenAt"`,
+            [
+                areaKey(area),
+                reporter.channel,
+                reporter.channelUserId,
+                reporter.accountNumber,
+                area.feederCode,
+                area.dtCode,
+                area.locality.join(' ').slice(0, 300),
+                area.latitude,
+                area.longitude,
+                this.now(),
+            ]
         );
     }
 
@@ -771,19 +760,6 @@ export class IncidentService {
             return distanceKm(area.latitude, area.longitude, reporter.latitude, reporter.longitude) * 1000 <= this.policy.radiusMeters;
         }
         return sameLocality(area.locality, reporter.locality);
-    }
-
-    /** A report's place words: its address and, without an account, its description. */
-    private localityOf(report: Pick<Complaint, 'address' | 'accountNumber' | 'description'>, area: ServiceArea): string[] {
-        const key = `${area.subdivision}\u0000${report.address ?? ''}\u0000${report.accountNumber ? '' : report.description}`;
-        let words = this.localities.get(key);
-        if (!words) {
-            words = localityWords(`${report.address ?? ''} ${report.accountNumber ? '' : report.description}`, [area.subdivision]);
-            // Every report of a subdivision reads the recent others: their words are worked out once, not per reader.
-            if (this.localities.size >= LOCALITY_MEMO) this.localities.clear();
-            this.localities.set(key, words);
-        }
-        return words;
     }
 
     private covers(incident: Incident, area: OutageArea): boolean {
