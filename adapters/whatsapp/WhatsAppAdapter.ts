@@ -43,8 +43,15 @@ export interface WhatsAppAdapterOptions extends MetaWebhookAdapterOptions {
 
 /** A rendered part with what it would become as a template, should WhatsApp report it outside the window. */
 interface WhatsAppOutboundPart extends WhatsAppPart {
-    fallback: Omit<TemplateFallback, 'userId' | 'address'>;
+    /** What the message becomes as a template should WhatsApp report it outside the window; none where it cannot be. */
+    fallback?: Omit<TemplateFallback, 'userId' | 'address'>;
 }
+
+/**
+ * A reply to a message WhatsApp delivered less than this long ago is inside the 24-hour window on any clock, so no
+ * template fallback is kept for it (one statement less for every message of an ordinary turn).
+ */
+const SURELY_INSIDE_WINDOW_MS = 20 * 3600_000;
 
 /** Who a template goes to and what it carries. */
 interface TemplateTarget {
@@ -78,6 +85,8 @@ export class WhatsAppAdapter extends MetaWebhookAdapter implements ReachesByMobi
     private readonly reading = new Map<string, Promise<void>>();
     /** The fallback group of each activity being delivered: its parts, and a 131047 for one of them, share it. */
     private readonly groups = new WeakMap<Partial<Activity>, string>();
+    /** Replies to a recent message, which need no template fallback (see {@link SURELY_INSIDE_WINDOW_MS}). */
+    private readonly surelyInsideWindow = new WeakSet<Partial<Activity>>();
 
     constructor(private readonly options: WhatsAppAdapterOptions) {
         super(options);
@@ -162,6 +171,7 @@ export class WhatsAppAdapter extends MetaWebhookAdapter implements ReachesByMobi
         if (!group) this.groups.set(activity, (group = randomUUID()));
         const fallback = { group, conversationId: activity.conversation?.id ?? '', locale: activity.locale ?? null, text: '' };
         const parts = renderWhatsApp(activity, { listButton: this.options.listButton(activity.locale) });
+        if (!this.options.templates || this.surelyInsideWindow.has(activity)) return parts;
         fallback.text = templateText(activity, parts);
         return parts.map((part) => ({ ...part, fallback }));
     }
@@ -173,7 +183,7 @@ export class WhatsAppAdapter extends MetaWebhookAdapter implements ReachesByMobi
         // or business-scoped id change since the stored conversation may have moved.
         const to = proactive ? await this.reachableAt(user) : recipientOf(user);
         const id = await this.options.client.send(to, message);
-        if (this.options.templates) {
+        if (fallback) {
             try {
                 await this.ledger.rememberFallback(this.channelId, id, { ...fallback, userId: user.id, address: addressOf(to) });
             } catch (error) {
@@ -202,6 +212,9 @@ export class WhatsAppAdapter extends MetaWebhookAdapter implements ReachesByMobi
                 return { id: '' };
             }
             if (!(await this.store.withinWindow(this.channelId, user.id))) return this.outsideWindow(context, activity, 'window_closed');
+        } else {
+            const wrote = context.activity.timestamp ? new Date(context.activity.timestamp).getTime() : NaN;
+            if (Date.now() - wrote < SURELY_INSIDE_WINDOW_MS) this.surelyInsideWindow.add(activity);
         }
         return super.deliver(context, activity, proactive);
     }

@@ -98,7 +98,7 @@ export class Database {
             const result = await pool.query({ name: prepared.name, text: prepared.text, values: params as SqlValue[] });
             return { rows: result.rows as Row[], changes: result.rowCount ?? 0 };
         }
-        const result = await this.run(async () => {
+        const execute = (): SqlResult<Row> => {
             if (!prepared.sqlite) {
                 const connection = (this.dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
                 prepared.sqlite = connection.prepare(prepared.text);
@@ -107,7 +107,19 @@ export class Database {
             return prepared.sqlite.reader
                 ? { rows: prepared.sqlite.all(...values) as Row[], changes: 0 }
                 : { rows: [], changes: prepared.sqlite.run(...values).changes };
-        }, options.priority);
+        };
+        let result: SqlResult<Row>;
+        if (INSIDE.getStore()?.includes(this)) result = execute();
+        else {
+            // One synchronous statement: nothing can nest inside it, so it takes its turn without a unit's async context.
+            if ((options.priority ?? 'normal') === 'normal') await new Promise((resolve) => setImmediate(resolve));
+            await this.acquire(options.priority ?? 'normal');
+            try {
+                result = execute();
+            } finally {
+                this.release();
+            }
+        }
         // Outside the exclusive section: other statements run while the disk flushes.
         if (options.durable) await this.flush();
         return result;

@@ -365,15 +365,19 @@ describe('PostgreSQL connection dropped and restored', function () {
 });
 
 describe('SenderRateLimiter', () => {
-    let bot: TestBot;
-    beforeEach(async () => {
-        bot = await TestBot.create();
-    });
+    let bot: TestBot | undefined;
     afterEach(async () => {
-        await bot.close();
+        await bot?.close();
+        bot = undefined;
     });
 
-    it('lets a burst through, then one message per interval, and forgets senders whose bucket refilled', async () => {
+    for (const kind of ['SQLite (in memory: one process takes the turns)', 'PostgreSQL (one row per sender, shared by instances)'] as const)
+        it(`lets a burst through, then one message per interval, and forgets senders whose bucket refilled, on ${kind}`, async () => {
+            bot = await TestBot.create(kind.startsWith('PostgreSQL') ? { databaseUrl: await freshPostgresSchema('rate_limiter') } : {});
+            await burstThenInterval(bot);
+        });
+
+    async function burstThenInterval(bot: TestBot): Promise<void> {
         let now = 1_000_000;
         const limiter = new SenderRateLimiter(bot.app.db, { burst: 2, perMinute: 60, now: () => now });
         assert.equal(await limiter.take('a'), 0);
@@ -388,7 +392,7 @@ describe('SenderRateLimiter', () => {
         assert.equal(await limiter.take('c'), 0);
         assert.equal(await limiter.size(), 1, 'senders whose bucket refilled are forgotten');
         assert.throws(() => new SenderRateLimiter(bot.app.db, { burst: 0 }), /burst must be/);
-    });
+    }
 });
 
 describe('ChannelStore acknowledgements', () => {
