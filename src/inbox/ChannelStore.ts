@@ -5,8 +5,7 @@ import { ChannelLedger, DELIVERY_RANK as RANK, DeliveryStatus, OutboundRecord } 
 import { FALLBACK_KEEP_MS } from '../../adapters/whatsapp/InMemoryWhatsAppLedger';
 import { TemplateFallback, WhatsAppLedger } from '../../adapters/whatsapp/WhatsAppLedger';
 import { DeliveryLog } from './ConversationInbox';
-import { Database } from '../data/Database';
-import { ChannelIdentity } from '../data/entities/ChannelIdentity';
+import { Database, dateFromDatabase } from '../data/Database';
 import { InboundMessage } from '../data/entities/InboundMessage';
 import { OutboundMessage } from '../data/entities/OutboundMessage';
 
@@ -100,8 +99,11 @@ export class ChannelStore implements ChannelLedger, DeliveryLog, WhatsAppLedger 
 
     /** When `userId` last wrote on `channel`, or null if never. */
     async lastInboundAt(channel: string, userId: string): Promise<Date | null> {
-        const identity = await this.db.run((m) => m.getRepository(ChannelIdentity).findOneBy({ channel, channelUserId: userId }));
-        return identity?.lastInboundAt ?? null;
+        const { rows } = await this.db.sql<{ lastInboundAt: unknown }>(
+            'SELECT "lastInboundAt" FROM "channel_identities" WHERE "channel" = ? AND "channelUserId" = ?',
+            [channel, userId]
+        );
+        return dateFromDatabase(rows[0]?.lastInboundAt);
     }
 
     /** Whether `userId` wrote on `channel` within the platform's free-reply window (24 hours on Meta's platforms). */

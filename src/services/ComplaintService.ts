@@ -113,9 +113,15 @@ export class ComplaintService {
      * report of the same fault joins it instead of opening another.
      */
     async findOpenDuplicate(category: string, accountNumber: string | null, channel: string, channelUserId: string): Promise<Complaint | null> {
-        const byAccount = accountNumber ? { accountNumber, category, status: In(OPEN_STATUSES) } : null;
-        const byUser = { channel, channelUserId, category, status: In(OPEN_STATUSES) };
-        return this.db.run((m) => m.getRepository(Complaint).findOne({ where: byAccount ? [byAccount, byUser] : [byUser], order: { id: 'DESC' } }));
+        // Every registration asks this: one statement, straight to the driver.
+        const open = OPEN_STATUSES.map(() => '?').join(', ');
+        const [found] = await this.db.entities(
+            Complaint,
+            `SELECT * FROM "complaints" WHERE "category" = ? AND "status" IN (${open})
+             AND (("channel" = ? AND "channelUserId" = ?)${accountNumber ? ' OR "accountNumber" = ?' : ''}) ORDER BY "id" DESC LIMIT 1`,
+            [category, ...OPEN_STATUSES, channel, channelUserId, ...(accountNumber ? [accountNumber] : [])]
+        );
+        return found ?? null;
     }
 
     /** The newest complaints registered by one channel user, most recent first. */
@@ -130,6 +136,7 @@ export class ComplaintService {
 
     private async findBySource(sourceActivityKey: string | null): Promise<Complaint | null> {
         if (!sourceActivityKey) return null;
-        return this.db.run((m) => m.getRepository(Complaint).findOneBy({ sourceActivityKey }));
+        const [found] = await this.db.entities(Complaint, 'SELECT * FROM "complaints" WHERE "sourceActivityKey" = ?', [sourceActivityKey]);
+        return found ?? null;
     }
 }

@@ -1,7 +1,6 @@
 import { isUniqueViolation } from '../data/isUniqueViolation';
 import { Database } from '../data/Database';
 import { AccountLink, VerificationMethod } from '../data/entities/AccountLink';
-import { Consumer } from '../data/entities/Consumer';
 import { ChannelIdentity } from '../data/entities/ChannelIdentity';
 import type { Language } from '../i18n/Translator';
 
@@ -43,7 +42,7 @@ export class IdentityService {
     /** Remembers the reply language of an identity. */
     async setLanguage(identity: ChannelIdentity, language: Language): Promise<void> {
         identity.preferredLanguage = language;
-        await this.db.run((m) => m.getRepository(ChannelIdentity).update({ id: identity.id }, { preferredLanguage: language }));
+        await this.db.sql('UPDATE "channel_identities" SET "preferredLanguage" = ?, "updatedAt" = CURRENT_TIMESTAMP WHERE "id" = ?', [language, identity.id]);
     }
 
     /**
@@ -60,7 +59,10 @@ export class IdentityService {
     async rememberConversation(identity: ChannelIdentity, conversationRef: string): Promise<void> {
         if (identity.conversationRef === conversationRef) return;
         identity.conversationRef = conversationRef;
-        await this.db.run((m) => m.getRepository(ChannelIdentity).update({ id: identity.id }, { conversationRef }));
+        await this.db.sql('UPDATE "channel_identities" SET "conversationRef" = ?, "updatedAt" = CURRENT_TIMESTAMP WHERE "id" = ?', [
+            conversationRef,
+            identity.id,
+        ]);
     }
 
     /**
@@ -69,22 +71,22 @@ export class IdentityService {
      * "my complaints", closing or reopening, area news).
      */
     async verifiedAccounts(identityId: number): Promise<string[]> {
-        const rows = await this.db.run((m) =>
-            m
-                .getRepository(AccountLink)
-                .createQueryBuilder('l')
-                .innerJoin(Consumer, 'c', 'c.accountNumber = l.accountNumber AND c.registeredMobile = l.verifiedMobile')
-                .select('l.accountNumber', 'accountNumber')
-                .where('l.identityId = :identityId', { identityId })
-                .orderBy('l.id', 'ASC')
-                .getRawMany<{ accountNumber: string }>()
+        const { rows } = await this.db.sql<{ accountNumber: string }>(
+            `SELECT l."accountNumber" FROM "account_links" l
+             JOIN "consumers" c ON c."accountNumber" = l."accountNumber" AND c."registeredMobile" = l."verifiedMobile"
+             WHERE l."identityId" = ? ORDER BY l."id" ASC`,
+            [identityId]
         );
         return rows.map((row) => row.accountNumber);
     }
 
     /** Whether this identity has verified `accountNumber` against its current registered mobile. */
     async isVerified(identityId: number, accountNumber: string, registeredMobile: string): Promise<boolean> {
-        return this.db.run((m) => m.getRepository(AccountLink).existsBy({ identityId, accountNumber, verifiedMobile: registeredMobile }));
+        const { rows } = await this.db.sql(
+            'SELECT 1 AS "found" FROM "account_links" WHERE "identityId" = ? AND "accountNumber" = ? AND "verifiedMobile" = ? LIMIT 1',
+            [identityId, accountNumber, registeredMobile]
+        );
+        return rows.length > 0;
     }
 
     /** Records a verified link against `registeredMobile`; linking again refreshes it. */

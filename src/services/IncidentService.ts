@@ -182,9 +182,12 @@ export class IncidentService {
      */
     async group(complaint: Complaint, area: OutageArea): Promise<Incident | null> {
         if (!this.isOutage(complaint.category) || !OPEN_STATUSES.includes(complaint.status)) return null;
-        await this.db.run((m) =>
-            m.getRepository(Complaint).update({ id: complaint.id }, { outageArea: areaKey(area), feederCode: area.feederCode, dtCode: area.dtCode })
-        );
+        await this.db.sql('UPDATE "complaints" SET "outageArea" = ?, "feederCode" = ?, "dtCode" = ?, "updatedAt" = CURRENT_TIMESTAMP WHERE "id" = ?', [
+            areaKey(area),
+            area.feederCode,
+            area.dtCode,
+            complaint.id,
+        ]);
         // Every report of the area has its sighting, registered or not: grouping reads the sightings (with their place
         // words) and finds the registered ones' complaints beside them.
         await this.sighted(area, complaint);

@@ -379,7 +379,8 @@ export class LiveChatService {
     }
 
     private async find(channel: string, channelUserId: string): Promise<LiveChat | null> {
-        return this.db.run((m) => m.getRepository(LiveChat).findOneBy({ channel, channelUserId }));
+        const [chat] = await this.db.entities(LiveChat, 'SELECT * FROM "live_chats" WHERE "channel" = ? AND "channelUserId" = ?', [channel, channelUserId]);
+        return chat ?? null;
     }
 
     /** Collects every message this turn sends (the bot's) into `lines`, unless the turn is an official's reply, recorded by {@link reply}. */

@@ -1,4 +1,4 @@
-import { Brackets, EntityManager, IsNull } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { BroadcastService } from '../broadcast/BroadcastService';
 import { CsvImporter, ImportReport, ShutdownRow } from '../data/CsvImporter';
 import { Database } from '../data/Database';
@@ -282,25 +282,14 @@ export class PlannedShutdowns {
 
     /** Not cancelled, covering `area`, not over at `from` and starting by `until`; soonest first. */
     private async active(area: ShutdownArea, from: Date, until: Date): Promise<PlannedShutdown[]> {
-        const query = this.db.run((m) =>
-            m
-                .getRepository(PlannedShutdown)
-                .createQueryBuilder('s')
-                .where('s.discom = :discom AND s.subdivision = :subdivision AND s.cancelledAt IS NULL', area)
-                .andWhere('s.endsAt > :from AND s.startsAt <= :until', { from, until })
-                .andWhere(
-                    new Brackets((qb) => {
-                        qb.where('s.feederCode IS NULL');
-                        // A consumer whose feeder is not known may be on any of them.
-                        if (area.feederCode) qb.orWhere('s.feederCode = :feederCode', { feederCode: area.feederCode });
-                        else qb.orWhere('1 = 1');
-                    })
-                )
-                .orderBy('s.startsAt', 'ASC')
-                .addOrderBy('s.id', 'ASC')
-                .getMany()
+        // Every outage report asks this: one statement, straight to the driver. A consumer whose feeder is not known
+        // may be on any feeder of the subdivision.
+        return this.db.entities(
+            PlannedShutdown,
+            `SELECT * FROM "planned_shutdowns" WHERE "discom" = ? AND "subdivision" = ? AND "cancelledAt" IS NULL AND "endsAt" > ? AND "startsAt" <= ?
+             ${area.feederCode ? 'AND ("feederCode" IS NULL OR "feederCode" = ?)' : ''} ORDER BY "startsAt" ASC, "id" ASC`,
+            [area.discom, area.subdivision, from, until, ...(area.feederCode ? [area.feederCode] : [])]
         );
-        return query;
     }
 
     /** The input trimmed and checked for what needs no database. */
