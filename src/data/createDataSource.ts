@@ -129,6 +129,9 @@ export const MIGRATIONS = [
 // up to two for its queries, so a fifth of the pool may be lock holders (see PostgresTurnLock).
 const DEFAULT_POOL_SIZE = 20;
 
+/** SQLite's page cache per connection, in KiB (64 MiB). */
+const SQLITE_CACHE_KIB = 64 * 1024;
+
 /**
  * Builds (but does not open) a TypeORM data source for `databaseUrl`:
  * `sqlite:<path>` (`sqlite::memory:` for an in-memory database) or `postgres://…` (an optional `?schema=` picks the
@@ -155,6 +158,9 @@ export function createDataSource(databaseUrl: string): DataSource {
                 if (database !== ':memory:') {
                     db.pragma('journal_mode = WAL');
                     db.pragma('synchronous = NORMAL');
+                    // A page cache that holds the tables a turn touches (SQLite's default is 2 MB, a few hundred pages
+                    // of a database that holds the state's consumers): fewer pages fetched from the kernel again.
+                    db.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
                 }
                 db.pragma('busy_timeout = 5000');
             },

@@ -22,7 +22,7 @@ export function foldForMatching(text: string): string {
     return folded;
 }
 
-const FOLD_MEMO_SIZE = 20_000;
+const FOLD_MEMO_SIZE = 5_000;
 const FOLD_MEMO_LENGTH = 300;
 const foldMemo = new Map<string, string>();
 

@@ -86,6 +86,8 @@ interface RunFigures {
     statementsByText: Array<{ text: string; perTurn: number; msPerTurn: number }>;
     lastDeliveryToLastReplySeconds: number;
     otherCores: number;
+    /** Heap used after a full GC once the burst was answered. */
+    heapAfterGcMb?: number;
     postgres?: { cpuMsPerTurn: number; peakConnections: number; connectionsOpened: number; connectionsOpenedPerTurn: number };
 }
 
@@ -243,6 +245,8 @@ async function main(): Promise<void> {
             const opened = (await sessions()) - sessionsBefore;
             figure.postgres = { cpuMsPerTurn: (pgCpu * 1000) / turns, peakConnections, connectionsOpened: opened, connectionsOpenedPerTurn: opened / turns };
         }
+        // What the process retains after each burst (a full GC first): flat from burst to burst means no leak.
+        figure.heapAfterGcMb = (await probeMemory(bot, true))?.heapUsedMb ?? NaN;
         figures.push(figure);
         log(
             `  ${fmt(figure.turnsPerSecond, 0)} turns/s; bot CPU ${fmt(figure.cpuMsPerTurn, 2)} ms/turn; ${fmt(figure.statementsPerTurn, 1)} statements/turn; ` +
@@ -300,7 +304,11 @@ async function main(): Promise<void> {
         ],
         ['Last delivery → last reply', figures.map((f) => `${fmt(f.lastDeliveryToLastReplySeconds)} s`).join('; '), 'target ≤ 10 s'],
         ['Replies received / expected', figures.map((f) => `${f.burst.repliesReceived}/${f.burst.repliesExpected}`).join('; '), ''],
-        ['Peak RSS; heap after GC at start → end', `${fmt(peakRssHwm, 0)} MB; ${fmt(heapAtStart?.heapUsedMb)} → ${fmt(heapAtEnd?.heapUsedMb)} MB`, ''],
+        [
+            'Peak RSS; heap after GC at start, after each burst',
+            `${fmt(peakRssHwm, 0)} MB; ${fmt(heapAtStart?.heapUsedMb)} → ${figures.map((f) => fmt(f.heapAfterGcMb)).join(' → ')} MB`,
+            'flat: within 10 % from the first burst to the last',
+        ],
         ['Complaints in the database / expected', `${complaints} / ${expectedComplaints}`, ''],
         ['Other processes on the machine (cores busy)', figures.map((f) => fmt(f.otherCores, 2)).join('; '), ''],
     ];

@@ -41,19 +41,18 @@ function timed<T>(key: string, run: () => T): T {
 
 function countSqliteStatements(): void {
     type Executable = Record<string, (...args: unknown[]) => unknown>;
+    // Statements share one prototype: wrapped once there, not on every prepared statement.
+    const scratch = new BetterSqlite3(':memory:');
+    const statement = Object.getPrototypeOf(scratch.prepare('SELECT 1')) as Executable;
+    scratch.close();
+    for (const method of ['run', 'all', 'get', 'iterate']) {
+        const original = statement[method];
+        statement[method] = function (this: { source: string }, ...values: unknown[]) {
+            const key = counted(this.source);
+            return timed(key, () => original.apply(this, values));
+        };
+    }
     const Sqlite = BetterSqlite3 as unknown as { prototype: Executable };
-    const prepare = Sqlite.prototype.prepare;
-    Sqlite.prototype.prepare = function (this: unknown, ...args: unknown[]) {
-        const statement = prepare.apply(this, args) as Executable;
-        for (const method of ['run', 'all', 'get', 'iterate']) {
-            const original = statement[method];
-            statement[method] = function (this: unknown, ...values: unknown[]) {
-                const key = counted(args[0]);
-                return timed(key, () => original.apply(this, values));
-            };
-        }
-        return statement;
-    };
     const exec = Sqlite.prototype.exec;
     Sqlite.prototype.exec = function (this: unknown, ...args: unknown[]) {
         const key = counted(args[0]);
