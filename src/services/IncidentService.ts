@@ -205,8 +205,10 @@ export class IncidentService {
     /** Joins `complaint` to `incident`; returns the incident it is in now (another turn's grouping may have put it there). */
     private async join(incident: Incident, complaint: Complaint): Promise<Incident | null> {
         await this.attach(incident, [complaint.id]);
-        const now = await this.db.run((m) => m.getRepository(Complaint).findOneByOrFail({ id: complaint.id }));
-        return now.incidentId ? this.find(now.incidentId) : null;
+        const {
+            rows: [now],
+        } = await this.db.sql<{ incidentId: number | string | null }>('SELECT "incidentId" FROM "complaints" WHERE "id" = ?', [complaint.id]);
+        return now?.incidentId ? this.find(Number(now.incidentId)) : null;
     }
 
     /**
@@ -293,7 +295,7 @@ export class IncidentService {
 
     /** The incident with this id. */
     async find(id: number): Promise<Incident> {
-        const incident = await this.db.run((m) => m.getRepository(Incident).findOneBy({ id }));
+        const [incident] = await this.db.entities(Incident, 'SELECT * FROM "incidents" WHERE "id" = ?', [id]);
         if (!incident) throw new IncidentError(`no incident ${id}`);
         return incident;
     }
