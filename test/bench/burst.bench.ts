@@ -18,7 +18,7 @@
  *
  *   npm run build && node dist/test/bench/burst.bench.js [--postgres] [--profile]
  *
- * Knobs: BENCH_BURST_USERS (2000), BENCH_BURST_SENDERS (200), BENCH_BURST_RUNS (3: bursts of fresh users, one after
+ * Knobs: BENCH_NEW_USERS (2000), BENCH_NEW_USERS_SENDERS (200), BENCH_NEW_USERS_RUNS (3: bursts of fresh users, one after
  * the other, on one bot process), BENCH_REFERENCE_SECONDS (8), BENCH_KEEP=1 (keep the work dir and the schema).
  * --profile (BENCH_PROFILE=1) runs the bot under `node --cpu-prof` and prints its top self-time functions; take the
  * throughput figures from a run without it.
@@ -100,9 +100,9 @@ async function main(): Promise<void> {
     const started = Date.now();
     const postgres = flag('postgres', 'BENCH_POSTGRES');
     const profile = flag('profile', 'BENCH_PROFILE');
-    const users = num('BENCH_BURST_USERS', 2000);
-    const senders = num('BENCH_BURST_SENDERS', 200);
-    const runs = num('BENCH_BURST_RUNS', 3);
+    const users = num('BENCH_NEW_USERS', 2000);
+    const senders = num('BENCH_NEW_USERS_SENDERS', 200);
+    const runs = num('BENCH_NEW_USERS_RUNS', 3);
     const referenceSeconds = num('BENCH_REFERENCE_SECONDS', 8);
     const keep = process.env.BENCH_KEEP === '1';
     const schema = postgres ? `bench_burst_${process.pid}` : null;
