@@ -13,6 +13,8 @@ export interface SenderRateLimiterOptions {
 
 /** How often allowances that have refilled are deleted. */
 const SWEEP_EVERY_MS = 10 * 60_000;
+/** Senders tracked in memory beyond which refilled allowances are deleted at once. */
+const LOCAL_SWEEP_SIZE = 5_000;
 
 /**
  * A token bucket per sender, kept in the database so that every instance draws on the same allowance (a flood spread
@@ -72,7 +74,10 @@ export class SenderRateLimiter {
 
     private takeLocally(key: string, now: number, tolerance: number, interval: number): number {
         const next = this.local!.get(key);
-        if (now - this.lastSweep >= SWEEP_EVERY_MS) {
+        // Also (at most once a second) when many senders are tracked: a burst of new users would otherwise be held
+        // until the next sweep.
+        const due = now - this.lastSweep;
+        if (due >= SWEEP_EVERY_MS || (this.local!.size >= LOCAL_SWEEP_SIZE && due >= 1000)) {
             this.lastSweep = now;
             for (const [sender, at] of this.local!) if (at < now) this.local!.delete(sender);
         }

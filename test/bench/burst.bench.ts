@@ -41,6 +41,7 @@ import {
     killChildren,
     num,
     prepareDatabase,
+    probeHeapSnapshot,
     probeMemory,
     probeStatements,
     procMemory,
@@ -247,6 +248,7 @@ async function main(): Promise<void> {
         }
         // What the process retains after each burst (a full GC first): flat from burst to burst means no leak.
         figure.heapAfterGcMb = (await probeMemory(bot, true))?.heapUsedMb ?? NaN;
+        if (process.env.BENCH_HEAP_SNAPSHOTS === '1') log(`  heap snapshot: ${await probeHeapSnapshot(bot)}`);
         figures.push(figure);
         log(
             `  ${fmt(figure.turnsPerSecond, 0)} turns/s; bot CPU ${fmt(figure.cpuMsPerTurn, 2)} ms/turn; ${fmt(figure.statementsPerTurn, 1)} statements/turn; ` +

@@ -872,14 +872,14 @@ export async function startBot(name: string, options: { dir: string; databaseUrl
 
 let probeId = 0;
 
-/** Asks the bot's probe (scaleProbe.ts) a question on the IPC channel; null if it does not answer within 5 s. */
-function askProbe<T>(bot: BotProcess, question: Record<string, unknown> & { probe: string }): Promise<T | null> {
+/** Asks the bot's probe (scaleProbe.ts) a question on the IPC channel; null if it does not answer in time. */
+function askProbe<T>(bot: BotProcess, question: Record<string, unknown> & { probe: string }, timeoutMs = 5000): Promise<T | null> {
     const id = ++probeId;
     return new Promise((resolve) => {
         const timer = setTimeout(() => {
             bot.child.off('message', onMessage);
             resolve(null);
-        }, 5000);
+        }, timeoutMs);
         const onMessage = (message: unknown) => {
             const m = message as { probe?: string; id?: number };
             if (m.probe !== question.probe || m.id !== id) return;
@@ -901,6 +901,12 @@ export async function probeMemory(
     if (!m) return null;
     const mb = (n: number) => Math.round((n / 1048576) * 10) / 10;
     return { heapUsedMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal), rssMb: mb(m.rss), externalMb: mb(m.external), arrayBuffersMb: mb(m.arrayBuffers) };
+}
+
+/** Writes a heap snapshot of the bot (in its working directory) and returns the file's path. */
+export async function probeHeapSnapshot(bot: BotProcess): Promise<string> {
+    const m = await askProbe<{ file: string }>(bot, { probe: 'heap-snapshot' }, 120_000);
+    return m?.file ?? '(no answer within 2 minutes)';
 }
 
 /** Database statements the bot process has executed so far, counted at the drivers by its probe, in all and by text. */

@@ -10,9 +10,10 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { Client } from 'pg';
+import { writeHeapSnapshot } from 'v8';
 
 interface ProbeQuestion {
-    probe: 'memory' | 'stats';
+    probe: 'memory' | 'stats' | 'heap-snapshot';
     id: number;
     gc?: boolean;
 }
@@ -74,6 +75,11 @@ if (process.send && process.env.BENCH_PROBE === '1') {
     countSqliteStatements();
     countPostgresQueries();
     process.on('message', (message: ProbeQuestion) => {
+        if (message?.probe === 'heap-snapshot') {
+            // For finding what a long run retains: `node --expose-gc`, then compare two snapshots in DevTools.
+            process.send!({ probe: 'heap-snapshot', id: message.id, file: writeHeapSnapshot() });
+            return;
+        }
         if (message?.probe === 'stats') {
             process.send!({ probe: 'stats', id: message.id, statements, byText: Object.fromEntries(byText), msByText: Object.fromEntries(msByText) });
             return;
