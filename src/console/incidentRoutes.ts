@@ -7,7 +7,7 @@ import { IncidentError } from '../services/IncidentService';
 import { bodyOf, clean, ConsoleKit, Signed, SignedRequest } from './consoleKit';
 import { ConsoleScope } from './ConsoleQueries';
 import { incidentPage, IncidentRow, incidentsPage, reliabilityPage } from './incidentViews';
-import { parseIndiaDateTime } from '../services/dailyHours';
+import { parseIndiaDateTime } from '../i18n/indiaTime';
 import { RELIABILITY_PERIODS, ReliabilityQueries } from './ReliabilityQueries';
 
 /** Active incidents shown at most. */

@@ -5,7 +5,7 @@ import type { Official } from '../data/entities/Official';
 import { formatDateTime } from '../i18n/format';
 import type { TranslateFn } from '../i18n/Translator';
 import { barChart } from './chart';
-import { indiaLocalInput } from '../services/dailyHours';
+import { indiaLocalInput } from '../i18n/indiaTime';
 import { html, SafeHtml } from './html';
 import { ReliabilityFigures, ReliabilityReport, REPEAT_WINDOW_DAYS } from './ReliabilityQueries';
 import { actorLabel, csrfField, duration, hoursText, layout, select, slaText, statusLabel, ViewContext } from './views';

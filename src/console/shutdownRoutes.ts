@@ -1,5 +1,5 @@
 import { Response, Router } from 'express';
-import { parseIndiaDateTime } from '../services/dailyHours';
+import { parseIndiaDateTime } from '../i18n/indiaTime';
 import { PlannedShutdownError } from '../services/PlannedShutdowns';
 import { bodyOf, clean, ConsoleKit, SignedRequest } from './consoleKit';
 import { MAX_SHUTDOWN_REASON, ShutdownForm, shutdownsPage } from './shutdownViews';

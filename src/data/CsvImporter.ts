@@ -9,7 +9,7 @@ import { Official, OFFICIAL_LEVELS, OfficialLevel } from './entities/Official';
 import { OrgUnit, OrgUnitKind } from './entities/OrgUnit';
 import { QuarantinedConsumer } from './entities/QuarantinedConsumer';
 import { hashPassword } from './passwords';
-import { parseIndiaDateTime } from '../services/dailyHours';
+import { parseIndiaDateTime } from '../i18n/indiaTime';
 
 /** Outcome of importing one CSV file. Line numbers are 1-based file lines; the header is line 1. */
 export interface ImportReport {

@@ -1,8 +1,8 @@
 import { EntityManager, IsNull } from 'typeorm';
-import { BroadcastService } from '../broadcast/BroadcastService';
 import { CsvImporter, ImportReport, ShutdownRow } from '../data/CsvImporter';
 import { Database } from '../data/Database';
 import { Consumer } from '../data/entities/Consumer';
+import type { BroadcastKind } from '../data/entities/Broadcast';
 import { OrgUnit } from '../data/entities/OrgUnit';
 import { PlannedShutdown } from '../data/entities/PlannedShutdown';
 import { formatDateTime } from '../i18n/format';
@@ -87,6 +87,22 @@ export interface PlannedShutdownOptions {
 }
 
 /**
+ * Where shutdown notices go out (the broadcast service, given by the composition root): queued once per submission
+ * key to the subscribed consumers of an area, in each one's language.
+ */
+export interface AreaNoticeQueue {
+    queueAreaNotice(input: {
+        kind: BroadcastKind;
+        discom: string;
+        subdivision: string;
+        feederCode: string | null;
+        summary: string;
+        submission: string;
+        textFor: (language: Language) => string;
+    }): Promise<{ recipients: number }>;
+}
+
+/**
  * Planned shutdowns of a subdivision or one of its feeders: officials enter and cancel them in the console (within
  * their scope) or import them from CSV; subscribed consumers of the area are told the day before through the broadcast
  * queue; the conversation answers "will the power go tomorrow?" and no-supply reports from them, and the public
@@ -98,7 +114,7 @@ export class PlannedShutdowns {
     constructor(
         private readonly db: Database,
         private readonly directory: OfficialDirectory,
-        private readonly broadcasts: BroadcastService,
+        private readonly broadcasts: AreaNoticeQueue,
         private readonly translator: Translator,
         private readonly options: PlannedShutdownOptions,
         private readonly now: () => Date = () => new Date()

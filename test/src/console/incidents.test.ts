@@ -5,7 +5,7 @@ import { Consumer } from '../../../src/data/entities/Consumer';
 import { Incident } from '../../../src/data/entities/Incident';
 import { BotServer } from '../../../src/server';
 import { RecordingNotifier } from '../../../src/services/ComplaintNotifier';
-import { indiaLocalInput, parseIndiaDateTime } from '../../../src/services/dailyHours';
+import { indiaLocalInput, parseIndiaDateTime } from '../../../src/i18n/indiaTime';
 import { launchChromium } from '../../support/browser';
 import { ConsoleClient, csrfOf, flashOf, startConsoleServer } from '../../support/ConsoleClient';
 import { ManualClock } from '../../support/ManualClock';
