@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../data/isUniqueViolation';
 import { AccountLink } from '../data/entities/AccountLink';
 import { Bill } from '../data/entities/Bill';
 import { Broadcast, BroadcastKind } from '../data/entities/Broadcast';
+import type { AreaNotice } from '../services/PlannedShutdowns';
 import { ChannelIdentity } from '../data/entities/ChannelIdentity';
 import { Consumer } from '../data/entities/Consumer';
 import { Official, OfficialLevel } from '../data/entities/Official';
@@ -171,16 +172,7 @@ export class BroadcastService {
      * @param textFor the message in a recipient's language (the footer is added).
      * @throws BroadcastError when the subdivision is not known from the hierarchy or a consumer record.
      */
-    async queueAreaNotice(input: {
-        kind: BroadcastKind;
-        discom: string;
-        subdivision: string;
-        feederCode: string | null;
-        /** What the console shows for it (English). */
-        summary: string;
-        submission: string;
-        textFor: (language: Language) => string;
-    }): Promise<Broadcast> {
+    async queueAreaNotice(input: AreaNotice): Promise<Broadcast> {
         const { discom, subdivision, feederCode, submission } = input;
         if ((await this.subdivisionsOf(discom, 'subdivision', subdivision)).length === 0) {
             throw new BroadcastError(`There is no subdivision "${subdivision}" in ${discom}.`);

@@ -91,15 +91,20 @@ export interface PlannedShutdownOptions {
  * key to the subscribed consumers of an area, in each one's language.
  */
 export interface AreaNoticeQueue {
-    queueAreaNotice(input: {
-        kind: BroadcastKind;
-        discom: string;
-        subdivision: string;
-        feederCode: string | null;
-        summary: string;
-        submission: string;
-        textFor: (language: Language) => string;
-    }): Promise<{ recipients: number }>;
+    queueAreaNotice(input: AreaNotice): Promise<{ recipients: number }>;
+}
+
+/** One notice to the subscribed consumers of an area (a subdivision, or one feeder of it). */
+export interface AreaNotice {
+    kind: BroadcastKind;
+    discom: string;
+    subdivision: string;
+    feederCode: string | null;
+    /** What the console shows for it (English). */
+    summary: string;
+    /** Queued once per submission key, however often it is asked for. */
+    submission: string;
+    textFor: (language: Language) => string;
 }
 
 /**
