@@ -167,12 +167,11 @@ export class WhatsAppAdapter extends MetaWebhookAdapter implements ReachesByMobi
     }
 
     protected render(activity: Partial<Activity>): WhatsAppOutboundPart[] {
-        let group = this.groups.get(activity);
-        if (!group) this.groups.set(activity, (group = randomUUID()));
-        const fallback = { group, conversationId: activity.conversation?.id ?? '', locale: activity.locale ?? null, text: '' };
         const parts = renderWhatsApp(activity, { listButton: this.options.listButton(activity.locale) });
         if (!this.options.templates || this.surelyInsideWindow.has(activity)) return parts;
-        fallback.text = templateText(activity, parts);
+        let group = this.groups.get(activity);
+        if (!group) this.groups.set(activity, (group = randomUUID()));
+        const fallback = { group, conversationId: activity.conversation?.id ?? '', locale: activity.locale ?? null, text: templateText(activity, parts) };
         return parts.map((part) => ({ ...part, fallback }));
     }
 

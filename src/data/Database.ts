@@ -112,8 +112,7 @@ export class Database {
         if (INSIDE.getStore()?.includes(this)) result = execute();
         else {
             // One synchronous statement: nothing can nest inside it, so it takes its turn without a unit's async context.
-            if ((options.priority ?? 'normal') === 'normal') await new Promise((resolve) => setImmediate(resolve));
-            await this.acquire(options.priority ?? 'normal');
+            await this.takeTurn(options.priority ?? 'normal');
             try {
                 result = execute();
             } finally {
@@ -163,10 +162,7 @@ export class Database {
     /** Runs `work` with the data source's manager; on SQLite, alone. */
     async run<T>(work: (manager: EntityManager) => Promise<T>, priority: Priority = 'normal'): Promise<T> {
         if (!this.exclusive || INSIDE.getStore()?.includes(this)) return work(this.dataSource.manager);
-        // better-sqlite3 answers synchronously, so a turn's units would otherwise chain as microtasks without ever
-        // letting the event loop read new requests: yield once per unit of ordinary work.
-        if (priority === 'normal') await new Promise((resolve) => setImmediate(resolve));
-        await this.acquire(priority);
+        await this.takeTurn(priority);
         try {
             return await INSIDE.run([...(INSIDE.getStore() ?? []), this], () => work(this.dataSource.manager));
         } finally {
@@ -177,6 +173,16 @@ export class Database {
     /** Runs `work` in one transaction; on SQLite, alone. Must not be nested in another transaction. */
     async transaction<T>(work: (manager: EntityManager) => Promise<T>, priority: Priority = 'normal'): Promise<T> {
         return this.run(() => this.dataSource.transaction(work), priority);
+    }
+
+    /**
+     * Waits for this database's exclusive section (SQLite). better-sqlite3 answers synchronously, so a turn's units
+     * would otherwise chain as microtasks without ever letting the event loop read new requests: ordinary work yields
+     * once first. Pair with {@link release}.
+     */
+    private async takeTurn(priority: Priority): Promise<void> {
+        if (priority === 'normal') await new Promise((resolve) => setImmediate(resolve));
+        await this.acquire(priority);
     }
 
     private acquire(priority: Priority): Promise<void> {
@@ -194,7 +200,6 @@ export class Database {
     }
 }
 
-/** Binds as TypeORM's SQLite driver stores: `2026-11-27 02:05:09.123` in UTC for dates, 1/0 for booleans. */
 /**
  * A date column read through {@link Database.sql}: PostgreSQL's driver gives a `Date`, SQLite the UTC text TypeORM
  * wrote (`2026-12-07 18:02:06.123`). Null stays null.
@@ -205,6 +210,7 @@ export function dateFromDatabase(value: unknown): Date | null {
     return new Date(`${String(value).replace(' ', 'T')}Z`);
 }
 
+/** Binds as TypeORM's SQLite driver stores: `2026-11-27 02:05:09.123` in UTC for dates, 1/0 for booleans. */
 function sqliteValue(value: SqlValue): string | number | null {
     if (value instanceof Date) return value.toISOString().replace('T', ' ').slice(0, 23);
     if (typeof value === 'boolean') return value ? 1 : 0;

@@ -19,9 +19,8 @@ const LOCAL_SWEEP_SIZE = 5_000;
 /**
  * A token bucket per sender, kept in the database so that every instance draws on the same allowance (a flood spread
  * over several instances is slowed as much as one on a single instance); on SQLite, where one process takes the
- * turns, in that process's memory. A consumer typing normally never meets it;
- * one flooding the bot has their turns spaced out (their messages are kept, not dropped) while everyone else's run as
- * usual. The bucket is one number per sender (the generic cell rate algorithm's theoretical arrival time), taken and
+ * turns, in that process's memory. A consumer typing normally never meets it; one flooding the bot has their turns
+ * spaced out (their messages are kept, not dropped) while everyone else's run as usual. The bucket is one number per sender (the generic cell rate algorithm's theoretical arrival time), taken and
  * checked in one statement, so two instances cannot both spend the last token.
  */
 export class SenderRateLimiter {

@@ -142,7 +142,7 @@ export class ComplaintLifecycle {
             );
             if (owner) await this.event(m, complaint.id, 'assigned', 'system', `${owner.level} ${owner.name}`);
             if (sdo) await this.event(m, complaint.id, owner ? 'assigned' : complaint.status, 'system', `safety hazard: ${sdo.level} ${sdo.name} told at once`);
-            return this.reload(m, complaint.id);
+            return this.get(complaint.id, m);
         });
         // A report of an outage its area already has (or that makes one) is the incident's: its officials hear of the
         // incident, not of each of two thousand tickets.
@@ -185,7 +185,7 @@ export class ComplaintLifecycle {
                 }
             );
             await this.event(m, complaint.id, complaint.status, 'system', `no engineer found for the place: with the ${discom} triage desk`);
-            return this.reload(m, complaint.id);
+            return this.get(complaint.id, m);
         });
         for (const official of await this.directory.triageOfficialsOf(discom)) {
             await this.notifier.toOfficial(official, updated, { key: 'officials:triageNew', vars: { ticket: updated.ticket, discom } });
@@ -237,7 +237,7 @@ export class ComplaintLifecycle {
                 { official: triageOfficialId },
                 `placed by the triage desk: ${je.level} ${je.name} (${choice.area.subdivision})`
             );
-            return this.reload(m, id);
+            return this.get(id, m);
         });
         if (!updated) throw new LifecycleError(`complaint ${complaint.ticket} was placed by someone else`);
         await this.notifier.toOfficial(je, updated, {
@@ -366,7 +366,7 @@ export class ComplaintLifecycle {
                 }
             );
             await this.event(m, id, complaint.status, { official: officialId }, `reassigned to ${target.level} ${target.name}${note ? `: ${note}` : ''}`);
-            return this.reload(m, id);
+            return this.get(id, m);
         });
         await this.notifier.toOfficial(target, updated, { key: 'officials:assigned', vars: { ticket: updated.ticket } });
         return updated;
@@ -709,12 +709,13 @@ export class ComplaintLifecycle {
                 throw new LifecycleError(`a ${current.status} complaint cannot become ${to}`);
             }
             await this.event(m, id, to, actor, note);
-            return this.reload(m, id);
+            return this.get(id, m);
         });
     }
 
-    private async get(id: number): Promise<Complaint> {
-        const [complaint] = await this.db.entities(Complaint, 'SELECT * FROM "complaints" WHERE "id" = ?', [id]);
+    /** The complaint as stored now (in `within`'s transaction when given), straight from the driver: every registration reads it back. */
+    private async get(id: number, within?: EntityManager): Promise<Complaint> {
+        const [complaint] = await this.db.entities(Complaint, 'SELECT * FROM "complaints" WHERE "id" = ?', [id], { within });
         if (!complaint) throw new LifecycleError(`no complaint ${id}`);
         return complaint;
     }
@@ -722,12 +723,5 @@ export class ComplaintLifecycle {
     private async event(m: EntityManager, complaintId: number, status: ComplaintStatus, actor: Actor, note: string | null): Promise<void> {
         const who = typeof actor === 'string' ? actor : `official:${actor.official}`;
         await m.getRepository(ComplaintEvent).insert({ complaintId, status, actor: who, note: note?.slice(0, 500) ?? null, createdAt: this.now() });
-    }
-
-    /** The complaint as stored now, read in `m`'s transaction straight from the driver (every registration reads it back). */
-    private async reload(m: EntityManager, id: number): Promise<Complaint> {
-        const [complaint] = await this.db.entities(Complaint, 'SELECT * FROM "complaints" WHERE "id" = ?', [id], { within: m });
-        if (!complaint) throw new LifecycleError(`no complaint ${id}`);
-        return complaint;
     }
 }

@@ -126,28 +126,12 @@ export class LiveChatService {
                         });
                         return;
                     }
-                    // The consumer's line and the bot's replies are written together when the turn ends (one statement,
-                    // not one per message), whether it ends well or not.
-                    const lines: TranscriptLine[] = [{ author: 'consumer', text: describe(activity) }];
-                    this.recordReplies(context, lines);
-                    try {
-                        return await next();
-                    } finally {
-                        await this.appendLines(chat.id, lines);
-                    }
+                    return this.transcribed(context, chat.id, [{ author: 'consumer', text: describe(activity) }], next);
                 }
                 if (activity.type === ActivityTypes.Event) {
                     // A proactive turn (a notice, "is it fixed?"): what it sends belongs in the transcript of a known chat.
                     const chat = await this.find(activity.channelId, user);
-                    if (chat) {
-                        const lines: TranscriptLine[] = [];
-                        this.recordReplies(context, lines);
-                        try {
-                            return await next();
-                        } finally {
-                            await this.appendLines(chat.id, lines);
-                        }
-                    }
+                    if (chat) return this.transcribed(context, chat.id, [], next);
                 }
                 return next();
             },
@@ -383,10 +367,14 @@ export class LiveChatService {
         return chat ?? null;
     }
 
-    /** Collects every message this turn sends (the bot's) into `lines`, unless the turn is an official's reply, recorded by {@link reply}. */
-    private recordReplies(context: TurnContext, lines: TranscriptLine[]): void {
-        context.onSendActivities(async (ctx, activities, next) => {
-            const responses = await next();
+    /**
+     * Runs the rest of the turn, then writes `lines` and every message the turn sent (the bot's, unless the turn is an
+     * official's reply, recorded by {@link reply}) to chat `chatId`'s transcript in one statement, whether the turn
+     * ends well or not: one statement a turn, not one per message.
+     */
+    private async transcribed(context: TurnContext, chatId: number, lines: TranscriptLine[], next: () => Promise<void>): Promise<void> {
+        context.onSendActivities(async (ctx, activities, send) => {
+            const responses = await send();
             if (ctx.turnState.get(OFFICIAL_REPLY) !== true) {
                 for (const activity of activities) {
                     if (activity.type === ActivityTypes.Message && (activity.text ?? '').trim()) lines.push({ author: 'bot', text: activity.text! });
@@ -394,6 +382,11 @@ export class LiveChatService {
             }
             return responses;
         });
+        try {
+            await next();
+        } finally {
+            await this.appendLines(chatId, lines);
+        }
     }
 
     /** Appends a turn's lines to the transcript of chat `chatId` in one statement, in order. */
